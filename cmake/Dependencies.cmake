@@ -1,0 +1,52 @@
+# Finds pyfreeze's dependencies, all Debian bookworm packages, and says which
+# package to install when one is missing.
+find_package(PkgConfig)
+if(NOT PKG_CONFIG_FOUND)
+    message(FATAL_ERROR "pkg-config not found: apt-get install pkg-config")
+endif()
+
+# pyfreeze_require_pkg(VAR module debian-package)
+function(pyfreeze_require_pkg var module package)
+    pkg_check_modules(${var} QUIET IMPORTED_TARGET ${module})
+    if(NOT ${var}_FOUND)
+        message(FATAL_ERROR "${module} not found: apt-get install ${package}")
+    endif()
+endfunction()
+
+pyfreeze_require_pkg(LIBARCHIVE libarchive libarchive-dev)
+pyfreeze_require_pkg(ZSTD libzstd libzstd-dev)
+pyfreeze_require_pkg(LIBELF libelf libelf-dev)
+pyfreeze_require_pkg(CMOCKA cmocka libcmocka-dev)
+pyfreeze_require_pkg(ZLIB zlib zlib1g-dev)
+pyfreeze_require_pkg(EXPAT expat libexpat1-dev)
+pyfreeze_require_pkg(PYTHON python-3.11-embed libpython3.11-dev)
+
+# The stub links CPython, zlib, expat and zstd statically so that a frozen
+# program needs nothing but glibc. Debian's -pic archive links into a PIE.
+pkg_get_variable(PYTHON_PREFIX python-3.11-embed prefix)
+set(PYFREEZE_PYTHON_HOME "${PYTHON_PREFIX}" CACHE PATH
+    "prefix of the CPython 3.11 whose stdlib the freezer reads")
+find_file(PYTHON_STATIC_LIBRARY libpython3.11-pic.a
+    PATHS "${PYTHON_PREFIX}/lib/python3.11/config-3.11-${CMAKE_LIBRARY_ARCHITECTURE}"
+    NO_DEFAULT_PATH)
+if(NOT PYTHON_STATIC_LIBRARY)
+    message(FATAL_ERROR "libpython3.11-pic.a not found: apt-get install libpython3.11-dev")
+endif()
+
+# pyfreeze_require_static(VAR libname.a debian-package)
+function(pyfreeze_require_static var file package)
+    find_library(${var} NAMES ${file})
+    if(NOT ${var})
+        message(FATAL_ERROR "${file} not found: apt-get install ${package}")
+    endif()
+endfunction()
+pyfreeze_require_static(ZLIB_STATIC_LIBRARY libz.a zlib1g-dev)
+pyfreeze_require_static(EXPAT_STATIC_LIBRARY libexpat.a libexpat1-dev)
+pyfreeze_require_static(ZSTD_STATIC_LIBRARY libzstd.a libzstd-dev)
+
+# The reference interpreter the tests compare frozen programs with, and the
+# stdlib the freezer reads: Debian's python3.11, never another one on PATH.
+find_program(PYTHON311_EXECUTABLE python3.11 PATHS "${PYTHON_PREFIX}/bin" NO_DEFAULT_PATH)
+if(NOT PYTHON311_EXECUTABLE)
+    message(FATAL_ERROR "python3.11 not found in ${PYTHON_PREFIX}/bin: apt-get install python3.11")
+endif()

@@ -1,0 +1,47 @@
+/* pack.h - stage 4 of the freezer: writing the payload (runtime/payload.h)
+ * from files and module records: a pax tar stream written by libarchive,
+ * cut into independent zstd frames at member boundaries, with the index in
+ * frame 0 and the seek table at the end. */
+#ifndef PFZ_PACK_H
+#define PFZ_PACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pf_error.h"
+#include "seek_table_writer.h"
+
+typedef struct pfz_pack_file {
+    const char *path;    /* tar path ("lib/json/__init__.pyc"), contains '/' */
+    uint32_t kind;       /* PF_KIND_BYTECODE .. PF_KIND_DATA */
+    const uint8_t *data; /* borrowed */
+    size_t size;         /* bytes */
+    uint32_t mode;       /* permission bits for the tar header, e.g. 0644 */
+} pfz_pack_file;
+
+typedef struct pfz_pack_module {
+    const char *name; /* dotted module name */
+    uint32_t kind;    /* PF_KIND_MODULE .. PF_KIND_EXTENSION */
+    size_t file;      /* index into files, or SIZE_MAX for a namespace package */
+} pfz_pack_module;
+
+typedef struct pfz_pack_input {
+    const pfz_pack_file *files; /* written in this order (import locality) */
+    size_t file_count;
+    const pfz_pack_module *modules;
+    size_t module_count;
+    size_t main_module;         /* index into modules */
+    uint32_t flags;             /* PF_INDEX_FLAG_* */
+    uint8_t python_magic[4];
+    int level;                  /* zstd compression level */
+    size_t frame_target;        /* bytes of tar stream per frame before cutting */
+    int64_t mtime;              /* seconds since the epoch for every tar header */
+} pfz_pack_input;
+
+/* pfz_pack: appends the payload for in to out. The same input always gives
+ * the same bytes. Errors: PF_ERR_USAGE (bad input: duplicate path, module
+ * pointing at a missing file), PF_ERR_NOMEM, PF_ERR_IO (libarchive or zstd
+ * failed; message says which). */
+int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* seek_table_writer.h - compressing frames and writing the zstd seekable
+ * format seek table (rule source: zstd contrib/seekable_format spec). */
+#ifndef PFZ_SEEK_TABLE_WRITER_H
+#define PFZ_SEEK_TABLE_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pf_error.h"
+
+/* A growable byte buffer owned by its user; free data with free(). */
+typedef struct pfz_buffer {
+    uint8_t *data;
+    size_t size;     /* bytes used */
+    size_t capacity; /* bytes allocated */
+} pfz_buffer;
+
+/* pfz_buffer_append: appends src[0..srcSize); PF_ERR_NOMEM on failure. */
+int pfz_buffer_append(pfz_buffer *b, const void *src, size_t srcSize, pf_error *err);
+/* pfz_buffer_free: frees data and empties b; accepts NULL. */
+void pfz_buffer_free(pfz_buffer *b);
+
+/* pfz_frames_compress: compresses the tar stream src[0..srcSize) as
+ * frame_count independent zstd frames (checksum and content size set) at
+ * the given zstd level; frame i covers src[bounds[i] .. bounds[i+1]) where
+ * bounds has frame_count + 1 elements, bounds[0] == 0 and
+ * bounds[frame_count] == srcSize. Appends the frames and then the seek table
+ * (no per-entry checksums) to out. Errors: PF_ERR_USAGE (bad bounds, a frame
+ * larger than PF_MAX_FRAME_SIZE), PF_ERR_NOMEM, PF_ERR_IO (zstd failure). */
+int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                        uint32_t frame_count, int level, pfz_buffer *out, pf_error *err);
+
+#endif

@@ -1,0 +1,142 @@
+/* payload.h - the payload format: the one contract between freezer and runtime.
+ *
+ * docs/payload-format.md describes the same format in prose for readers who
+ * do not use this code; the two must agree.
+ *
+ * A payload is the contents of the non-allocated ELF section PF_SECTION_NAME.
+ * It is a zstd "seekable format" stream (zstd contrib/seekable_format spec):
+ *
+ *   frame 0 | frame 1 | ... | frame N-1 | seek table (a skippable frame)
+ *
+ * Every frame is an independent zstd frame with Content_Checksum_flag set and
+ * Frame_Content_Size present. Decompressed and concatenated in order, the
+ * frames are one POSIX pax tar archive (written by libarchive):
+ *
+ *   - frame 0 holds exactly the first tar member, PF_INDEX_MEMBER_NAME, whose
+ *     data is the index below (its tar header may be preceded by a pax 'x'
+ *     header);
+ *   - every later frame starts at a tar header boundary and holds whole
+ *     members; the tar end-of-archive blocks are in the last frame.
+ *
+ * So `objcopy -O binary --only-section=.pyfreeze app p.tar.zst` and
+ * `tar --zstd -tvf p.tar.zst` list a frozen program with stock tools.
+ *
+ * All integers in the seek table and in the index are little-endian and
+ * unsigned. "Offset" is always in bytes; what it is relative to is said at
+ * each field. Sizes are in bytes; "compressed" is said where it applies.
+ */
+#ifndef PF_PAYLOAD_H
+#define PF_PAYLOAD_H
+
+#include <stdint.h>
+
+#define PF_SECTION_NAME ".pyfreeze"
+#define PF_INDEX_MEMBER_NAME "pyfreeze.idx"
+
+/* ---- zstd seekable format (contrib/seekable_format/zstd_seekable_compression_format.md) ----
+ * Seek table = skippable frame:
+ *   u32 PF_SEEK_SKIPPABLE_MAGIC, u32 frame_size (bytes after these 8),
+ *   entries[number_of_frames]: u32 compressed_size, u32 decompressed_size
+ *                              [, u32 checksum if descriptor bit 7 is set],
+ *   footer: u32 number_of_frames, u8 descriptor, u32 PF_SEEK_MAGIC.
+ * Descriptor bits 6..2 are reserved and must be zero; bits 1..0 unused.
+ * pyfreeze writes no per-entry checksums (each frame carries its own XXH64
+ * content checksum); the reader accepts both forms. */
+#define PF_SEEK_SKIPPABLE_MAGIC 0x184D2A5Eu
+#define PF_SEEK_MAGIC 0x8F92EAB1u
+#define PF_SEEK_FOOTER_SIZE 9u
+#define PF_SEEK_DESCRIPTOR_CHECKSUM 0x80u
+#define PF_SEEK_DESCRIPTOR_RESERVED 0x7Cu
+
+/* ---- limits: every size read from a payload is checked against these ---- */
+#define PF_MAX_FRAMES (1u << 20)
+#define PF_MAX_FRAME_SIZE (1024u * 1024u * 1024u) /* decompressed bytes per frame */
+#define PF_MAX_ENTRIES (1u << 22)
+#define PF_MAX_INDEX_SIZE (256u * 1024u * 1024u)
+#define PF_MAX_NAME_SIZE 4096u
+
+/* ---- the index (data of tar member PF_INDEX_MEMBER_NAME) ----
+ *
+ *   header    PF_INDEX_HEADER_SIZE bytes (layout below)
+ *   entries   entry_count records of PF_INDEX_ENTRY_SIZE bytes
+ *   slots     hash_slot_count u32: 0 = empty, else entry number + 1
+ *   strings   string_table_size bytes: names, not NUL-terminated
+ *
+ * Header (byte offset: field):
+ *    0: magic[8] = PF_INDEX_MAGIC ("PYFZIDX" and a NUL)
+ *    8: u32 format_version = PF_INDEX_VERSION
+ *   12: u32 header_size = PF_INDEX_HEADER_SIZE
+ *   16: u8  python_magic[4]: the .pyc magic number of the CPython that
+ *       compiled the bytecode (importlib.util.MAGIC_NUMBER)
+ *   20: u32 flags: PF_INDEX_FLAG_*
+ *   24: u32 frame_count: must equal the seek table's number_of_frames
+ *   28: u32 entry_count
+ *   32: u32 hash_slot_count: a power of two, > entry_count
+ *   36: u32 string_table_size
+ *   40: u32 main_entry: entry number of the program's main module
+ *   44: u32 checksum: CRC-32 (zlib's crc32) of the whole index with these
+ *       four bytes taken as zero
+ *
+ * Entry (byte offset: field):
+ *    0: u32 name_offset: into the string table
+ *    4: u32 name_size: bytes, 1..PF_MAX_NAME_SIZE
+ *    8: u32 kind: PF_KIND_*
+ *   12: u32 member: module entries: entry number of the file entry holding
+ *       the module (PF_NONE for a namespace package); file entries: PF_NONE
+ *   16: u32 frame: file entries: frame number; module entries: PF_NONE
+ *   20: u32 offset: file entries: offset of the member's data from the start
+ *       of the decompressed frame; module entries: 0
+ *   24: u32 size: file entries: uncompressed data size; module entries: 0
+ *   28: u32 name_hash: pf_index_hash(name)
+ *
+ * Module entries are named by dotted module name ("json.decoder"); file
+ * entries by their tar path ("lib/json/decoder.pyc"). A module name never
+ * contains '/' and a file path always does, so one hash table serves both.
+ * Lookup: slot = name_hash & (hash_slot_count - 1), then linear probing
+ * until an empty slot. Names are unique.
+ *
+ * Tar paths mirror an installed tree:
+ *   lib/<pkg>/<mod>.pyc           bytecode: 16-byte .pyc header (PEP 552,
+ *                                 unchecked-hash form) + marshal data
+ *   lib/<pkg>/__init__.pyc        a package's bytecode
+ *   lib/<pkg>/<mod>.py            source, when packed
+ *   lib/<...>.cpython-311-x86_64-linux-gnu.so   extension module
+ *   libs/<soname>                 shared library
+ *   lib/<pkg>/<file>              package data
+ * At run time a member "lib/X" is seen at the path "<executable>/X" (with a
+ * module's ".pyc" shown as ".py"), the way zipimport shows archive members.
+ */
+#define PF_INDEX_MAGIC "PYFZIDX"
+#define PF_INDEX_MAGIC_SIZE 8u
+#define PF_INDEX_VERSION 1u
+#define PF_INDEX_HEADER_SIZE 48u
+#define PF_INDEX_ENTRY_SIZE 32u
+#define PF_INDEX_CHECKSUM_OFFSET 44u
+#define PF_NONE 0xFFFFFFFFu
+
+/* index flags */
+#define PF_INDEX_FLAG_MAIN_IS_MODULE 0x1u /* run main_entry with runpy (-m); else as a script */
+#define PF_INDEX_FLAGS_KNOWN 0x1u
+
+/* entry kinds: modules (named by dotted name) */
+#define PF_KIND_MODULE 1u    /* a plain module; member is its .pyc */
+#define PF_KIND_PACKAGE 2u   /* a regular package; member is its __init__.pyc */
+#define PF_KIND_NAMESPACE 3u /* a namespace package (PEP 420); member is PF_NONE */
+#define PF_KIND_EXTENSION 4u /* an extension module; member is its .so */
+/* entry kinds: files (named by tar path) */
+#define PF_KIND_BYTECODE 16u /* .pyc */
+#define PF_KIND_SOURCE 17u   /* .py */
+#define PF_KIND_NATIVE 18u   /* extension module's .so */
+#define PF_KIND_LIBRARY 19u  /* shared library */
+#define PF_KIND_DATA 20u     /* any other file */
+
+#define PF_KIND_IS_MODULE(k) ((k) >= 1u && (k) <= 4u)
+#define PF_KIND_IS_FILE(k) ((k) >= 16u && (k) <= 20u)
+
+/* .pyc header (PEP 552): magic[4], u32 flags, then 8 bytes. pyfreeze writes
+ * flags = PF_PYC_FLAG_HASH_BASED (unchecked hash) and the source hash from
+ * _imp.source_hash, so no timestamp is embedded and output is reproducible. */
+#define PF_PYC_HEADER_SIZE 16u
+#define PF_PYC_FLAG_HASH_BASED 0x1u
+
+#endif

@@ -1,0 +1,59 @@
+/* payload_index.h - validating and searching the payload index in place
+ * (layout: runtime/payload.h). Lookups allocate nothing and copy nothing. */
+#ifndef PF_PAYLOAD_INDEX_H
+#define PF_PAYLOAD_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pf_error.h"
+#include "seek_table.h"
+
+/* A decoded entry; name points into the index bytes (not NUL-terminated). */
+typedef struct pf_entry {
+    uint32_t number; /* position in the entry table */
+    uint32_t kind;   /* PF_KIND_* */
+    uint32_t member; /* module entries: file entry number or PF_NONE */
+    uint32_t frame;  /* file entries: frame number; else PF_NONE */
+    uint32_t offset; /* file entries: data offset in the decompressed frame */
+    uint32_t size;   /* file entries: uncompressed bytes */
+    const char *name;
+    uint32_t name_size;
+} pf_entry;
+
+typedef struct pf_index {
+    const uint8_t *base; /* the index bytes (borrowed; must outlive the index) */
+    size_t size;
+    uint32_t flags;
+    uint32_t entry_count;
+    uint32_t hash_slot_count;
+    uint32_t main_entry;
+    uint8_t python_magic[4];
+    const uint8_t *entries; /* base + header */
+    const uint8_t *slots;
+    const uint8_t *strings;
+    uint32_t string_table_size;
+} pf_index;
+
+/* pf_index_hash: FNV-1a, 32-bit, over name[0..nameSize). */
+uint32_t pf_index_hash(const char *name, size_t nameSize);
+
+/* pf_index_open: validates data[0..dataSize) as an index and fills *index
+ * (which borrows data). Checks magic, version, header size, checksum, flags,
+ * counts against PF_MAX_*, table sizes against dataSize without overflow,
+ * every entry (name inside the string table, kind known, module entries'
+ * member a file entry, file entries' frame < table->frame_count and
+ * offset + size <= that frame's decompressed_size), main_entry a module entry,
+ * and every slot value <= entry_count. After PF_OK no later lookup can read
+ * out of bounds. Errors: PF_ERR_TRUNCATED, PF_ERR_CORRUPT, PF_ERR_VERSION. */
+int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize,
+                  const pf_seek_table *table, pf_error *err);
+
+/* pf_index_entry: decodes entry number n (< entry_count) into *out. */
+void pf_index_entry(const pf_index *index, uint32_t n, pf_entry *out);
+
+/* pf_index_find: looks name[0..nameSize) up through the hash table. Returns 1
+ * and fills *out when found, 0 when not. Allocates nothing. */
+int pf_index_find(const pf_index *index, const char *name, size_t nameSize, pf_entry *out);
+
+#endif
