@@ -27,7 +27,9 @@ int pfz_index_add_file(pfz_index_writer *w, const char *path, uint32_t kind, uin
 
 /* pfz_index_add_module: adds a module entry (dotted name, no '/'), kind
  * PF_KIND_MODULE..PF_KIND_EXTENSION, whose data is file entry member
- * (PF_NONE only for PF_KIND_NAMESPACE). Errors as pfz_index_add_file. */
+ * (PF_NONE only for PF_KIND_NAMESPACE). member must already be added and be
+ * a PF_KIND_BYTECODE entry (PF_KIND_NATIVE for PF_KIND_EXTENSION): the
+ * reader refuses other pairings. Errors as pfz_index_add_file. */
 int pfz_index_add_module(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t member,
                          uint32_t *number, pf_error *err);
 

@@ -1,1 +1,286 @@
-/* placeholder: being written */
+/* inject.c - adding the payload section to a copy of the stub; see inject.h.
+ *
+ * Steps: copy the stub's bytes into fd, open fd with libelf (ELF_C_RDWR),
+ * check it is a stub, append the new name to .shstrtab and move that table
+ * past every existing section and segment, add the payload section after it,
+ * put the section header table last, and let elf_update write it all with
+ * ELF_F_LAYOUT so libelf moves nothing else. */
+#include "inject.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "payload.h"
+
+#define COPY_CHUNK_SIZE (256u * 1024u)
+/* sh_addralign of the section header table entries (ELF-64: 8 bytes). */
+#define SHDR_ALIGN 8u
+
+/* write_all: writes src[0..srcSize) at the current position of fd, retrying
+ * short writes and EINTR. Returns 0, or -1 with errno set (ENOSPC, EFBIG...). */
+static int write_all(int fd, const uint8_t *src, size_t srcSize)
+{
+    while (srcSize > 0) {
+        ssize_t n = write(fd, src, srcSize);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        src += n;
+        srcSize -= (size_t)n;
+    }
+    return 0;
+}
+
+/* copy_stub: copies the regular file stub_path into fd. */
+static int copy_stub(const char *stub_path, int fd, const char *out_name, pf_error *err)
+{
+    int in = open(stub_path, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return pf_error_set(err, PF_ERR_IO, "cannot read stub '%s': %s", stub_path,
+                            strerror(errno));
+    int rc = PF_OK;
+    uint8_t *buf = NULL;
+    struct stat st;
+    if (fstat(in, &st) != 0) {
+        rc = pf_error_set(err, PF_ERR_IO, "cannot read stub '%s': %s", stub_path, strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr) ||
+        (uint64_t)st.st_size > PFZ_INJECT_MAX_STUB_SIZE) {
+        rc = pf_error_set(err, PF_ERR_USAGE,
+                          "stub '%s' is not an ELF64 x86-64 executable: pass a pyfreeze stub "
+                          "with --stub",
+                          stub_path);
+        goto done;
+    }
+    buf = malloc(COPY_CHUNK_SIZE);
+    if (buf == NULL) {
+        rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory copying the stub");
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = read(in, buf, COPY_CHUNK_SIZE);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = pf_error_set(err, PF_ERR_IO, "cannot read stub '%s': %s", stub_path,
+                              strerror(errno));
+            goto done;
+        }
+        if (n == 0)
+            break;
+        if (write_all(fd, buf, (size_t)n) != 0) {
+            rc = pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
+            goto done;
+        }
+    }
+done:
+    free(buf);
+    close(in);
+    return rc;
+}
+
+/* not_a_stub: the one message for every way the file is not a usable stub. */
+static int not_a_stub(const char *stub_path, const char *why, pf_error *err)
+{
+    return pf_error_set(err, PF_ERR_USAGE,
+                        "stub '%s' is not an ELF64 x86-64 executable (%s): pass a pyfreeze stub "
+                        "with --stub",
+                        stub_path, why);
+}
+
+/* elf_fail: a libelf failure while working on out_name. */
+static int elf_fail(const char *what, const char *out_name, pf_error *err)
+{
+    int saved = errno;
+    return pf_error_set(err, PF_ERR_IO, "%s '%s' failed: %s%s%s", what, out_name, elf_errmsg(-1),
+                        saved != 0 ? ": " : "", saved != 0 ? strerror(saved) : "");
+}
+
+/* add_u64: *sum = a + b, 0 on overflow. */
+static int add_u64(uint64_t a, uint64_t b, uint64_t *sum)
+{
+    return !__builtin_add_overflow(a, b, sum);
+}
+
+/* layout_end: the first byte past every existing section's and segment's
+ * contents and the ELF and program headers: where new data can go without
+ * moving anything the loader or the stub's sections use. Also checks the
+ * stub has no PF_SECTION_NAME section yet. */
+static int layout_end(Elf *elf, const GElf_Ehdr *ehdr, size_t shstrndx, const char *stub_path,
+                      uint64_t *end, pf_error *err)
+{
+    uint64_t e = ehdr->e_ehsize;
+    size_t phnum;
+    if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0)
+        return not_a_stub(stub_path, "no program headers", err);
+    uint64_t ph_end;
+    if (!add_u64(ehdr->e_phoff, (uint64_t)phnum * ehdr->e_phentsize, &ph_end))
+        return not_a_stub(stub_path, "program header table out of range", err);
+    if (ph_end > e)
+        e = ph_end;
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        uint64_t seg_end;
+        if (gelf_getphdr(elf, (int)i, &ph) == NULL || !add_u64(ph.p_offset, ph.p_filesz, &seg_end))
+            return not_a_stub(stub_path, "bad program header", err);
+        if (seg_end > e)
+            e = seg_end;
+    }
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        if (gelf_getshdr(scn, &sh) == NULL)
+            return not_a_stub(stub_path, "bad section header", err);
+        const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+        if (name == NULL)
+            return not_a_stub(stub_path, "bad section name", err);
+        if (strcmp(name, PF_SECTION_NAME) == 0)
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "stub '%s' already has a %s section: it is a frozen program, "
+                                "not a stub; pass the pyfreeze-stub executable with --stub",
+                                stub_path, PF_SECTION_NAME);
+        uint64_t scn_end;
+        if (!add_u64(sh.sh_offset, sh.sh_type == SHT_NOBITS ? 0 : sh.sh_size, &scn_end))
+            return not_a_stub(stub_path, "section out of range", err);
+        if (scn_end > e)
+            e = scn_end;
+    }
+    *end = e;
+    return PF_OK;
+}
+
+/* in_load_segment: 1 when [offset, offset + size) overlaps a PT_LOAD
+ * segment's file bytes. */
+static int in_load_segment(Elf *elf, uint64_t offset, uint64_t size)
+{
+    size_t phnum = 0;
+    elf_getphdrnum(elf, &phnum);
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(elf, (int)i, &ph) != NULL && ph.p_type == PT_LOAD &&
+            offset < ph.p_offset + ph.p_filesz && ph.p_offset < offset + size)
+            return 1;
+    }
+    return 0;
+}
+
+/* add_section: the layout change itself, on a checked stub. */
+static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
+                       const uint8_t *payload, size_t payloadSize, int fd, const char *stub_path,
+                       const char *out_name, pf_error *err)
+{
+    Elf_Scn *strscn = elf_getscn(elf, shstrndx);
+    GElf_Shdr strsh;
+    if (strscn == NULL || gelf_getshdr(strscn, &strsh) == NULL || strsh.sh_type != SHT_STRTAB)
+        return not_a_stub(stub_path, "no section name table", err);
+    if (in_load_segment(elf, strsh.sh_offset, strsh.sh_size))
+        return not_a_stub(stub_path, "section name table is loaded", err);
+    /* Load the table's bytes so elf_update rewrites them at the new place. */
+    if (elf_getdata(strscn, NULL) == NULL)
+        return elf_fail("reading section names of", out_name, err);
+
+    static const char name[] = PF_SECTION_NAME; /* with its NUL: a string table entry */
+    Elf_Data *named = elf_newdata(strscn);
+    if (named == NULL)
+        return elf_fail("extending section names of", out_name, err);
+    named->d_buf = (void *)(uintptr_t)name; /* libelf only reads it */
+    named->d_type = ELF_T_BYTE;
+    named->d_size = sizeof name;
+    named->d_off = (int64_t)strsh.sh_size;
+    named->d_align = 1;
+    named->d_version = EV_CURRENT;
+
+    uint64_t name_offset = strsh.sh_size;
+    strsh.sh_offset = end;
+    strsh.sh_size += sizeof name;
+    if (name_offset > UINT32_MAX || !gelf_update_shdr(strscn, &strsh))
+        return elf_fail("extending section names of", out_name, err);
+    elf_flagscn(strscn, ELF_C_SET, ELF_F_DIRTY);
+
+    Elf_Scn *scn = elf_newscn(elf);
+    Elf_Data *data = scn != NULL ? elf_newdata(scn) : NULL;
+    if (data == NULL)
+        return elf_fail("adding a section to", out_name, err);
+    data->d_buf = (void *)(uintptr_t)payload; /* libelf only reads it */
+    data->d_type = ELF_T_BYTE;
+    data->d_size = payloadSize;
+    data->d_off = 0;
+    data->d_align = 1;
+    data->d_version = EV_CURRENT;
+
+    GElf_Shdr sh;
+    memset(&sh, 0, sizeof sh);
+    sh.sh_name = (uint32_t)name_offset;
+    sh.sh_type = SHT_PROGBITS;
+    sh.sh_flags = 0; /* not SHF_ALLOC: no segment maps it */
+    sh.sh_offset = strsh.sh_offset + strsh.sh_size;
+    sh.sh_size = payloadSize;
+    sh.sh_addralign = 1;
+    if (!gelf_update_shdr(scn, &sh))
+        return elf_fail("adding a section to", out_name, err);
+
+    uint64_t shoff = sh.sh_offset + payloadSize;
+    shoff = (shoff + SHDR_ALIGN - 1) & ~(uint64_t)(SHDR_ALIGN - 1);
+    ehdr->e_shoff = shoff;
+    if (!gelf_update_ehdr(elf, ehdr))
+        return elf_fail("updating the ELF header of", out_name, err);
+    /* ELF_F_LAYOUT: keep our offsets. ELF_F_DIRTY on the whole file: elfutils
+     * rewrites its section header array only then, and the array it read
+     * from the stub has no entry for the new section. */
+    elf_flagelf(elf, ELF_C_SET, ELF_F_LAYOUT | ELF_F_DIRTY);
+    errno = 0;
+    if (elf_update(elf, ELF_C_WRITE) < 0)
+        return elf_fail("writing", out_name, err);
+    /* libelf may leave the padding before the section header table as it
+     * found it: zero it, so the output depends only on the input. */
+    static const uint8_t zeros[SHDR_ALIGN];
+    size_t pad = (size_t)(shoff - (sh.sh_offset + payloadSize));
+    if (pad > 0 && pwrite(fd, zeros, pad, (off_t)(sh.sh_offset + payloadSize)) != (ssize_t)pad)
+        return pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
+    return PF_OK;
+}
+
+int pfz_inject(const char *stub_path, const uint8_t *payload, size_t payloadSize, int fd,
+               const char *out_name, pf_error *err)
+{
+    if (payloadSize == 0 || payloadSize > (uint64_t)INT64_MAX)
+        return pf_error_set(err, PF_ERR_USAGE, "payload size %zu is out of range", payloadSize);
+    int rc = copy_stub(stub_path, fd, out_name, err);
+    if (rc != PF_OK)
+        return rc;
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return pf_error_set(err, PF_ERR_IO, "libelf is out of date: %s", elf_errmsg(-1));
+
+    Elf *elf = elf_begin(fd, ELF_C_RDWR, NULL);
+    if (elf == NULL)
+        return elf_fail("opening", out_name, err);
+    GElf_Ehdr ehdr;
+    size_t shstrndx;
+    uint64_t end = 0;
+    if (elf_kind(elf) != ELF_K_ELF || gelf_getclass(elf) != ELFCLASS64 ||
+        gelf_getehdr(elf, &ehdr) == NULL) {
+        rc = not_a_stub(stub_path, "not an ELF64 file", err);
+    } else if (ehdr.e_ident[EI_DATA] != ELFDATA2LSB || ehdr.e_machine != EM_X86_64) {
+        rc = not_a_stub(stub_path, "not for little-endian x86-64", err);
+    } else if (ehdr.e_type != ET_EXEC && ehdr.e_type != ET_DYN) {
+        rc = not_a_stub(stub_path, "not an executable", err);
+    } else if (elf_getshdrstrndx(elf, &shstrndx) != 0 || shstrndx == SHN_UNDEF) {
+        rc = not_a_stub(stub_path, "no section headers", err);
+    } else {
+        rc = layout_end(elf, &ehdr, shstrndx, stub_path, &end, err);
+        if (rc == PF_OK)
+            rc = add_section(elf, &ehdr, shstrndx, end, payload, payloadSize, fd, stub_path,
+                             out_name, err);
+    }
+    elf_end(elf);
+    return rc;
+}

@@ -1,1 +1,173 @@
-/* placeholder: being written */
+/* inspect.c - printing a frozen program's contents; see inspect.h.
+ * Everything shown comes from the runtime's validated reader; names from the
+ * file are printed with control bytes escaped, since the file may be hostile
+ * and the output goes to a terminal. */
+#include "inspect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf_section.h"
+#include "payload.h"
+#include "payload_reader.h"
+
+static const char *kind_name(uint32_t kind)
+{
+    switch (kind) {
+    case PF_KIND_MODULE:
+        return "module";
+    case PF_KIND_PACKAGE:
+        return "package";
+    case PF_KIND_NAMESPACE:
+        return "namespace";
+    case PF_KIND_EXTENSION:
+        return "extension";
+    case PF_KIND_BYTECODE:
+        return "bytecode";
+    case PF_KIND_SOURCE:
+        return "source";
+    case PF_KIND_NATIVE:
+        return "native";
+    case PF_KIND_LIBRARY:
+        return "library";
+    case PF_KIND_DATA:
+        return "data";
+    }
+    return "unknown";
+}
+
+/* put_name: writes name[0..size) with bytes outside printable ASCII as \xNN. */
+static void put_name(FILE *out, const char *name, uint32_t size)
+{
+    for (uint32_t i = 0; i < size; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            fputc(c, out);
+        else
+            fprintf(out, "\\x%02x", c);
+    }
+}
+
+/* compressed_share: file bytes' share of its frame's compressed size. The
+ * reader guarantees size <= the frame's decompressed size, so the product
+ * fits 64 bits (both factors < 2^32). */
+static uint64_t compressed_share(const pf_seek_table *table, const pf_entry *file)
+{
+    const pf_frame *f = &table->frames[file->frame];
+    if (f->decompressed_size == 0)
+        return 0;
+    return (uint64_t)file->size * f->compressed_size / f->decompressed_size;
+}
+
+/* print_table: rows and totals for an opened payload. */
+static void print_table(const pf_payload *payload, uint64_t payload_size, size_t file_size,
+                        const char *name, FILE *out)
+{
+    const pf_index *index = pf_payload_index(payload);
+    const pf_seek_table *table = pf_payload_seek_table(payload);
+    fprintf(out, "%s: frozen program\n", name);
+    fprintf(out, "(compressed = a file's share of its zstd frame, in proportion to its "
+                 "uncompressed size; module rows show their file's sizes)\n");
+    fprintf(out, "%-10s %12s %12s  %s\n", "KIND", "COMPRESSED", "UNCOMPRESSED", "NAME");
+
+    uint32_t modules = 0, files = 0;
+    uint64_t file_bytes = 0;
+    for (uint32_t n = 0; n < index->entry_count; n++) {
+        pf_entry e, file;
+        pf_index_entry(index, n, &e);
+        int has_file = 0;
+        if (PF_KIND_IS_FILE(e.kind)) {
+            file = e;
+            has_file = 1;
+            files++;
+            file_bytes += e.size;
+        } else {
+            modules++;
+            if (e.member != PF_NONE) {
+                pf_index_entry(index, e.member, &file); /* checked by pf_index_open */
+                has_file = 1;
+            }
+        }
+        if (has_file)
+            fprintf(out, "%-10s %12llu %12llu  ", kind_name(e.kind),
+                    (unsigned long long)compressed_share(table, &file),
+                    (unsigned long long)file.size);
+        else
+            fprintf(out, "%-10s %12s %12s  ", kind_name(e.kind), "-", "-");
+        put_name(out, e.name, e.name_size);
+        if (n == index->main_entry)
+            fputs("  (main)", out);
+        fputc('\n', out);
+    }
+    uint64_t uncompressed = 0;
+    for (uint32_t i = 0; i < table->frame_count; i++)
+        uncompressed += table->frames[i].decompressed_size;
+    fprintf(out,
+            "total: %u entries (%u modules, %u files of %llu bytes), %u frames, "
+            "payload %llu bytes, uncompressed %llu bytes, stub %llu bytes\n",
+            index->entry_count, modules, files, (unsigned long long)file_bytes, table->frame_count,
+            (unsigned long long)payload_size, (unsigned long long)uncompressed,
+            (unsigned long long)(file_size - payload_size));
+}
+
+int pfz_inspect_image(const uint8_t *file, size_t fileSize, const char *name, FILE *out,
+                      pf_error *err)
+{
+    uint64_t offset, size;
+    pf_error why;
+    int rc = pf_elf_find_section(file, fileSize, PF_SECTION_NAME, &offset, &size, &why);
+    if (rc == PF_ERR_NOT_FOUND)
+        return pf_error_set(err, PF_ERR_NOT_FOUND,
+                            "'%s' is not a frozen program (it has no %s section)", name,
+                            PF_SECTION_NAME);
+    if (rc != PF_OK)
+        return pf_error_set(err, (pf_status)rc, "'%s' is not a frozen program: %s", name,
+                            why.message);
+    pf_payload *payload = NULL;
+    /* pf_elf_find_section checked offset + size <= fileSize. */
+    rc = pf_payload_open(&payload, file + offset, (size_t)size, &why);
+    if (rc != PF_OK)
+        return pf_error_set(err, (pf_status)rc,
+                            "'%s' has a damaged or foreign payload: %s; rebuild it with this "
+                            "pyfreeze",
+                            name, why.message);
+    print_table(payload, size, fileSize, name, out);
+    pf_payload_close(payload);
+    if (fflush(out) != 0 || ferror(out))
+        return pf_error_set(err, PF_ERR_IO, "cannot write the listing: %s", strerror(errno));
+    return PF_OK;
+}
+
+int pfz_inspect_file(const char *path, FILE *out, pf_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return pf_error_set(err, PF_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        return pf_error_set(err, PF_ERR_IO, "cannot open '%s': %s", path, strerror(saved));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return pf_error_set(err, PF_ERR_IO, "'%s' is not a regular file", path);
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        return pf_error_set(err, PF_ERR_CORRUPT, "'%s' is not a frozen program (it is empty)",
+                            path);
+    }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (map == MAP_FAILED)
+        return pf_error_set(err, PF_ERR_IO, "cannot map '%s': %s", path, strerror(saved));
+    int rc = pfz_inspect_image(map, (size_t)st.st_size, path, out, err);
+    munmap(map, (size_t)st.st_size);
+    return rc;
+}

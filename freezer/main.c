@@ -1,1 +1,33 @@
-/* placeholder: being written */
+/* main.c - the pyfreeze command: parse the whole command line, then run one
+ * command over the freezer library. Exit status: 0 success; PFZ_EXIT_USAGE
+ * for a command-line mistake; 1 for any other failure (one message on
+ * stderr, or none after a Python error that python3's format already told). */
+#include <stdio.h>
+
+#include "freeze.h"
+#include "inspect.h"
+#include "options.h"
+
+int main(int argc, char **argv)
+{
+    pfz_options opts;
+    pf_error err;
+    pf_error_clear(&err);
+    int rc = pfz_options_parse(&opts, argc, argv, &err);
+    int status = rc == PF_ERR_USAGE ? PFZ_EXIT_USAGE : 1;
+    if (rc == PF_OK) {
+        if (opts.command == PFZ_COMMAND_HELP)
+            pfz_options_help(stdout);
+        else if (opts.command == PFZ_COMMAND_VERSION)
+            pfz_options_version(stdout);
+        else if (opts.command == PFZ_COMMAND_INSPECT)
+            rc = pfz_inspect_file(opts.output, stdout, &err);
+        else
+            rc = pfz_freeze(&opts, stdout, stderr, &err);
+        status = 1;
+    }
+    pfz_options_free(&opts);
+    if (rc != PF_OK && err.message[0] != '\0')
+        fprintf(stderr, "pyfreeze: error: %s\n", err.message);
+    return rc == PF_OK ? 0 : status;
+}

@@ -1,1 +1,1337 @@
-/* placeholder: being written */
+/* module_graph.c - resolves a program's import graph and compiles each
+ * module; see module_graph.h.
+ *
+ * The walk is depth-first in the order imports run: when an import names a
+ * module not seen yet, that module is compiled and its own imports followed
+ * before the importer's next import. The packer groups frames in this order,
+ * so the modules a program imports together are decompressed together.
+ *
+ * Names are looked up as importlib's default sys.meta_path would at run time
+ * (Lib/importlib/_bootstrap.py: BuiltinImporter, then FrozenImporter, then
+ * PathFinder), with no module executed: builtin modules by
+ * sys.builtin_module_names, frozen ones by _imp.is_frozen, everything else by
+ * importlib.machinery.PathFinder.find_spec over the search directories. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <marshal.h>
+
+#include "module_graph.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "import_scan.h"
+#include "payload.h"
+
+/* Largest source file read, in bytes: far above any real module, low enough
+ * that a wrong path (a disk image named .py) fails clearly. */
+#define PFZ_MAX_SOURCE_SIZE (64u * 1024u * 1024u)
+/* Import chains deeper than this are finished by the sweep in
+ * pfz_graph_build instead of by recursion, bounding the C stack. */
+#define PFZ_MAX_VISIT_DEPTH 200
+
+/* What the walk keeps per module besides the public pfz_module. */
+typedef struct mod_state {
+    PyObject *search_path; /* list of str: submodule_search_locations; NULL if not a package */
+    int scanned;           /* its imports have been followed */
+} mod_state;
+
+typedef struct resolver {
+    pfz_graph *g;
+    const pfz_resolve_options *opts;
+    mod_state *state;            /* parallel to g->modules, same capacity */
+    PyObject *index;             /* dict: module name -> int index into g->modules */
+    PyObject *missing;           /* dict: module name -> str reason it cannot be found */
+    PyObject *top_path;          /* list of str: search directories for top-level names */
+    PyObject *find_spec;         /* importlib.machinery.PathFinder.find_spec */
+    PyObject *ext_loader;        /* importlib.machinery.ExtensionFileLoader */
+    PyObject *source_loader;     /* importlib.machinery.SourceFileLoader */
+    PyObject *builtins;          /* frozenset: sys.builtin_module_names */
+    PyObject *is_frozen;         /* _imp.is_frozen */
+    PyObject *is_frozen_package; /* _imp.is_frozen_package */
+    PyObject *get_frozen_object; /* _imp.get_frozen_object */
+    PyObject *source_hash;       /* _imp.source_hash */
+    long magic;                  /* importlib.util._RAW_MAGIC_NUMBER */
+    char stdlib_dir[PATH_MAX];   /* sys._stdlib_dir, e.g. /usr/lib/python3.11 */
+    char cwd[PATH_MAX];          /* to shorten paths in warnings */
+    int depth;                   /* current visit recursion depth */
+    int defer_visits;            /* set: ensure_module only adds, visits come later */
+    int entry_known;             /* g->main is set */
+} resolver;
+
+static int visit(resolver *r, size_t idx, pf_error *err);
+
+/* ---- small helpers ---- */
+
+/* py_fail: clears the pending Python exception, records what failed and its
+ * text in err. Returns PF_ERR_NOMEM for MemoryError, else PF_ERR_PYTHON. */
+static int py_fail(pf_error *err, const char *what)
+{
+    int nomem = PyErr_ExceptionMatches(PyExc_MemoryError);
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+    const char *msg = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
+    pf_error_set(err, nomem ? PF_ERR_NOMEM : PF_ERR_PYTHON, "%s: %s", what,
+                 msg != NULL ? msg : "unknown python error");
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return nomem ? PF_ERR_NOMEM : PF_ERR_PYTHON;
+}
+
+static int nomem(pf_error *err)
+{
+    return pf_error_set(err, PF_ERR_NOMEM, "out of memory while resolving imports");
+}
+
+/* str_concat3: malloc'd a+b+c, or NULL when out of memory. */
+static char *str_concat3(const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    char *s = malloc(la + lb + lc + 1);
+    if (s != NULL) {
+        memcpy(s, a, la);
+        memcpy(s + la, b, lb);
+        memcpy(s + la + lb, c, lc + 1);
+    }
+    return s;
+}
+
+/* absolute_path: path made absolute against the working directory without
+ * resolving symlinks (what the user named is what python3 would show).
+ * Returns a malloc'd string, or NULL when out of memory. */
+static char *absolute_path(const resolver *r, const char *path)
+{
+    if (path[0] == '/') {
+        return strdup(path);
+    }
+    return str_concat3(r->cwd, "/", path);
+}
+
+/* display_path: path shortened for a message: relative to the working
+ * directory when below it, else unchanged. Borrowed from path. */
+static const char *display_path(const resolver *r, const char *path)
+{
+    size_t n = strlen(r->cwd);
+    if (n > 1 && strncmp(path, r->cwd, n) == 0 && path[n] == '/') {
+        return path + n + 1;
+    }
+    return path;
+}
+
+/* is_stdlib_path: 1 when path lies in the host's standard library (not in
+ * its site-packages or dist-packages). */
+static int is_stdlib_path(const resolver *r, const char *path)
+{
+    size_t n = strlen(r->stdlib_dir);
+    if (n == 0 || strncmp(path, r->stdlib_dir, n) != 0 || path[n] != '/') {
+        return 0;
+    }
+    return strstr(path + n, "/site-packages/") == NULL &&
+           strstr(path + n, "/dist-packages/") == NULL;
+}
+
+/* member_path_for: "lib/" + dotted name as a path + ".pyc" (or
+ * "/__init__.pyc" for a package): the tar path of payload.h. Malloc'd. */
+static char *member_path_for(const char *name, int package)
+{
+    char *s = str_concat3("lib/", name, package ? "/__init__.pyc" : ".pyc");
+    if (s != NULL) {
+        size_t n = 4 + strlen(name);
+        for (char *p = s + 4; p < s + n; p++) {
+            if (*p == '.') {
+                *p = '/';
+            }
+        }
+    }
+    return s;
+}
+
+/* ---- the module table ---- */
+
+/* add_module: appends a module to the graph and the name index. Takes
+ * ownership of origin (malloc'd or NULL) and search_path (a new reference or
+ * NULL) whatever happens. Sets *idx. Returns PF_OK or PF_ERR_NOMEM. */
+static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *origin,
+                      PyObject *search_path, size_t importer, int line, size_t *idx, pf_error *err)
+{
+    pfz_graph *g = r->g;
+    if (g->count == g->capacity) {
+        size_t cap = g->capacity ? g->capacity * 2 : 256;
+        pfz_module *m = realloc(g->modules, cap * sizeof *m);
+        if (m != NULL) {
+            g->modules = m;
+        }
+        mod_state *s = m != NULL ? realloc(r->state, cap * sizeof *s) : NULL;
+        if (s == NULL) {
+            free(origin);
+            Py_XDECREF(search_path);
+            return nomem(err);
+        }
+        r->state = s;
+        g->capacity = cap;
+    }
+    const char *utf8 = PyUnicode_AsUTF8(name);
+    char *copy = utf8 != NULL ? strdup(utf8) : NULL;
+    char *member = NULL;
+    if (copy != NULL && (kind == PFZ_MODULE_SOURCE || kind == PFZ_MODULE_PACKAGE)) {
+        member = member_path_for(copy, kind == PFZ_MODULE_PACKAGE);
+    }
+    PyObject *number = PyLong_FromSize_t(g->count);
+    if (copy == NULL || number == NULL || PyDict_SetItem(r->index, name, number) < 0 ||
+        ((kind == PFZ_MODULE_SOURCE || kind == PFZ_MODULE_PACKAGE) && member == NULL)) {
+        PyErr_Clear();
+        Py_XDECREF(number);
+        free(copy);
+        free(member);
+        free(origin);
+        Py_XDECREF(search_path);
+        return nomem(err);
+    }
+    Py_DECREF(number);
+    int stdlib = kind == PFZ_MODULE_BUILTIN || kind == PFZ_MODULE_FROZEN;
+    if (origin != NULL) {
+        stdlib = is_stdlib_path(r, origin);
+    } else if (search_path != NULL && PyList_GET_SIZE(search_path) > 0) {
+        const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(search_path, 0));
+        stdlib = dir != NULL && is_stdlib_path(r, dir);
+        PyErr_Clear();
+    }
+    g->modules[g->count] = (pfz_module){
+        .name = copy,
+        .kind = kind,
+        .origin = origin,
+        .member_path = member,
+        .importer = importer,
+        .import_line = line,
+        .is_stdlib = stdlib,
+    };
+    r->state[g->count] = (mod_state){.search_path = search_path, .scanned = 0};
+    *idx = g->count++;
+    return PF_OK;
+}
+
+/* ---- finding one module ---- */
+
+/* spec_to_module: records the ModuleSpec PathFinder returned for name.
+ * Returns PF_OK (*idx set) or an error. */
+static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t importer, int line,
+                          size_t *idx, pf_error *err)
+{
+    PyObject *loader = PyObject_GetAttrString(spec, "loader");
+    PyObject *origin = loader != NULL ? PyObject_GetAttrString(spec, "origin") : NULL;
+    PyObject *locations =
+        origin != NULL ? PyObject_GetAttrString(spec, "submodule_search_locations") : NULL;
+    if (locations == NULL) {
+        Py_XDECREF(loader);
+        Py_XDECREF(origin);
+        return py_fail(err, "cannot read a module spec");
+    }
+    PyObject *search_path = NULL;
+    if (locations != Py_None) {
+        search_path = PySequence_List(locations); /* _NamespacePath for PEP 420 */
+    }
+    char *origin_path = NULL;
+    if (origin != Py_None && PyUnicode_Check(origin)) {
+        PyObject *encoded = PyUnicode_EncodeFSDefault(origin);
+        origin_path = encoded != NULL ? strdup(PyBytes_AS_STRING(encoded)) : NULL;
+        Py_XDECREF(encoded);
+        if (origin_path == NULL) {
+            PyErr_Clear();
+            Py_DECREF(loader);
+            Py_DECREF(origin);
+            Py_DECREF(locations);
+            Py_XDECREF(search_path);
+            return nomem(err);
+        }
+    }
+    int is_source = PyObject_IsInstance(loader, r->source_loader) == 1;
+    int is_ext = !is_source && PyObject_IsInstance(loader, r->ext_loader) == 1;
+    PyErr_Clear();
+    pfz_module_kind kind;
+    if (loader == Py_None && search_path != NULL) {
+        kind = PFZ_MODULE_NAMESPACE;
+        free(origin_path); /* 3.11 sets no origin, older ones "namespace" */
+        origin_path = NULL;
+    } else if (is_source) {
+        kind = search_path != NULL ? PFZ_MODULE_PACKAGE : PFZ_MODULE_SOURCE;
+    } else if (is_ext) {
+        kind = PFZ_MODULE_EXTENSION;
+    } else {
+        kind = 0; /* sourceless .pyc or a third-party loader: not frozen */
+    }
+    Py_DECREF(loader);
+    Py_DECREF(origin);
+    Py_DECREF(locations);
+    if (search_path == NULL && locations != Py_None) {
+        free(origin_path);
+        return py_fail(err, "cannot read a package's search locations");
+    }
+    if (kind == 0) {
+        PyObject *reason = PyUnicode_FromFormat(
+            "its loader cannot be frozen (found as %s: only .py sources, packages and "
+            "extension modules are supported)",
+            origin_path != NULL ? origin_path : "?");
+        free(origin_path);
+        Py_XDECREF(search_path);
+        if (reason == NULL || PyDict_SetItem(r->missing, name, reason) < 0) {
+            Py_XDECREF(reason);
+            return py_fail(err, "cannot record a missing module");
+        }
+        Py_DECREF(reason);
+        *idx = PFZ_NO_IMPORTER;
+        return PF_OK;
+    }
+    return add_module(r, name, kind, origin_path, search_path, importer, line, idx, err);
+}
+
+/* set_missing: remembers that name cannot be found and why. */
+static int set_missing(resolver *r, PyObject *name, const char *why, pf_error *err)
+{
+    PyObject *reason = PyUnicode_FromString(why);
+    if (reason == NULL || PyDict_SetItem(r->missing, name, reason) < 0) {
+        Py_XDECREF(reason);
+        return py_fail(err, "cannot record a missing module");
+    }
+    Py_DECREF(reason);
+    return PF_OK;
+}
+
+/* importer_file: how warnings name module idx's file: the script as the
+ * user gave it, a path (relative to the working directory when below it),
+ * or "<frozen NAME>" as CPython's tracebacks name frozen modules. */
+static const char *importer_file(const resolver *r, size_t idx, char *buf, size_t size)
+{
+    const pfz_module *m = &r->g->modules[idx];
+    if (idx == r->g->main && r->opts->script != NULL) {
+        return r->opts->script;
+    }
+    if (m->origin != NULL) {
+        return display_path(r, m->origin);
+    }
+    snprintf(buf, size, "<frozen %s>", m->name);
+    return buf;
+}
+
+/* wants_warning: counts an unresolved import and says whether to print it:
+ * always for the program's own modules, for the stdlib's only if verbose. */
+static int wants_warning(resolver *r, size_t importer)
+{
+    r->g->unresolved++;
+    if (importer == PFZ_NO_IMPORTER || r->opts->diag == NULL) {
+        return 0;
+    }
+    return !r->g->modules[importer].is_stdlib || r->opts->verbose;
+}
+
+/* warn_missing: the warning for an import of `name` by module `importer` at
+ * `line` that cannot be found; why is NULL, "" or the reason. */
+static void warn_missing(resolver *r, const char *name, const char *why, size_t importer, int line)
+{
+    if (!wants_warning(r, importer)) {
+        return;
+    }
+    char frozen[256];
+    fprintf(r->opts->diag,
+            "pyfreeze: warning: %s:%d: cannot find module '%s'%s%s (imported by %s); the frozen "
+            "program will raise ImportError there if it runs this import\n",
+            importer_file(r, importer, frozen, sizeof frozen), line, name,
+            why != NULL && why[0] ? ": " : "", why != NULL ? why : "",
+            r->g->modules[importer].name);
+}
+
+/* warn_relative: the warning for a relative import that has no package to
+ * be relative to (importlib._bootstrap._sanity_check, _resolve_name). */
+static void warn_relative(resolver *r, const pfz_import *imp, const char *why, size_t importer)
+{
+    if (!wants_warning(r, importer)) {
+        return;
+    }
+    char frozen[256];
+    int dots = imp->level < 64 ? imp->level : 64;
+    const char *first = "";
+    if (imp->fromlist != NULL && PyTuple_GET_SIZE(imp->fromlist) > 0 &&
+        PyUnicode_Check(PyTuple_GET_ITEM(imp->fromlist, 0))) {
+        first = PyUnicode_AsUTF8(PyTuple_GET_ITEM(imp->fromlist, 0));
+        PyErr_Clear();
+    }
+    fprintf(r->opts->diag,
+            "pyfreeze: warning: %s:%d: cannot resolve 'from %.*s%s import %s%s': %s (in %s); the "
+            "frozen program will raise ImportError there if it runs this import\n",
+            importer_file(r, importer, frozen, sizeof frozen), imp->line, dots,
+            "................................................................",
+            PyUnicode_AsUTF8(imp->name), first != NULL ? first : "",
+            imp->fromlist != NULL && PyTuple_GET_SIZE(imp->fromlist) > 1 ? ", ..." : "", why,
+            r->g->modules[importer].name);
+}
+
+/* ensure_module: the module called name (a str), found and followed if it
+ * was not seen before. Its parents come first, as importlib imports them
+ * first (_find_and_load_unlocked). *idx is its index, or PFZ_NO_IMPORTER when
+ * it cannot be found: then, when warn is set, a warning names the first
+ * missing part. Returns PF_OK or a hard error (NOMEM, IO, PYTHON). */
+static int ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
+                         size_t *idx, pf_error *err)
+{
+    *idx = PFZ_NO_IMPORTER;
+    PyObject *known = PyDict_GetItemWithError(r->index, name);
+    if (known != NULL) {
+        *idx = PyLong_AsSize_t(known);
+        return PF_OK;
+    }
+    const char *utf8 = PyUnicode_AsUTF8(name);
+    if (PyErr_Occurred() || utf8 == NULL) {
+        return py_fail(err, "cannot look up a module name");
+    }
+    PyObject *why = PyDict_GetItemWithError(r->missing, name);
+    if (why != NULL) {
+        if (warn) {
+            warn_missing(r, utf8, PyUnicode_AsUTF8(why), importer, line);
+        }
+        return PF_OK;
+    }
+
+    /* The parent package first: its __path__ is where the submodule is. */
+    PyObject *path = r->top_path;
+    const char *dot = strrchr(utf8, '.');
+    int status = PF_OK;
+    if (dot != NULL) {
+        PyObject *parent = PyUnicode_FromStringAndSize(utf8, dot - utf8);
+        if (parent == NULL) {
+            return py_fail(err, "cannot split a module name");
+        }
+        size_t pidx;
+        status = ensure_module(r, parent, importer, line, warn, &pidx, err);
+        Py_DECREF(parent);
+        if (status != PF_OK || pidx == PFZ_NO_IMPORTER) {
+            return status; /* the missing parent was reported */
+        }
+        path = r->state[pidx].search_path;
+        /* Running the parent may have imported this module already. */
+        known = PyDict_GetItemWithError(r->index, name);
+        if (known != NULL) {
+            *idx = PyLong_AsSize_t(known);
+            return PF_OK;
+        }
+        why = known == NULL && !PyErr_Occurred() ? PyDict_GetItemWithError(r->missing, name) : NULL;
+        if (PyErr_Occurred()) {
+            return py_fail(err, "cannot look up a module name");
+        }
+        if (why != NULL) {
+            if (warn) {
+                warn_missing(r, utf8, PyUnicode_AsUTF8(why), importer, line);
+            }
+            return PF_OK;
+        }
+    }
+
+    pfz_module_kind kind = 0;
+    if (dot == NULL && PySet_Contains(r->builtins, name) == 1) {
+        kind = PFZ_MODULE_BUILTIN;
+    } else {
+        /* FrozenImporter ignores the parent's path: it also finds "os.path",
+         * which "os" puts in sys.modules though it is not a package. */
+        PyObject *frozen = PyObject_CallOneArg(r->is_frozen, name);
+        if (frozen == NULL) {
+            return py_fail(err, "_imp.is_frozen failed");
+        }
+        if (frozen == Py_True) {
+            kind = PFZ_MODULE_FROZEN;
+        }
+        Py_DECREF(frozen);
+    }
+    if (kind != 0) {
+        PyObject *search_path = NULL;
+        if (kind == PFZ_MODULE_FROZEN) {
+            /* A frozen package's submodules are frozen too: FrozenImporter
+             * finds them whatever __path__ says, so an empty one does. */
+            PyObject *pkg = PyObject_CallOneArg(r->is_frozen_package, name);
+            if (pkg == NULL) {
+                return py_fail(err, "_imp.is_frozen_package failed");
+            }
+            if (pkg == Py_True && (search_path = PyList_New(0)) == NULL) {
+                Py_DECREF(pkg);
+                return py_fail(err, "out of memory");
+            }
+            Py_DECREF(pkg);
+        }
+        status = add_module(r, name, kind, NULL, search_path, importer, line, idx, err);
+    } else if (path == NULL) {
+        char why[PF_ERROR_MESSAGE_SIZE];
+        snprintf(why, sizeof why, "'%.*s' is not a package", (int)(dot - utf8), utf8);
+        status = set_missing(r, name, why, err);
+        if (status == PF_OK && warn) {
+            warn_missing(r, utf8, why, importer, line);
+        }
+        return status;
+    } else {
+        PyObject *spec = PyObject_CallFunctionObjArgs(r->find_spec, name, path, NULL);
+        if (spec == NULL) {
+            /* A broken path entry or finder: the import would fail the same
+             * way at run time, so it is an unresolved import, not an error. */
+            PyObject *type, *value, *tb;
+            PyErr_Fetch(&type, &value, &tb);
+            PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+            const char *msg = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
+            PyErr_Clear();
+            char why[PF_ERROR_MESSAGE_SIZE];
+            snprintf(why, sizeof why, "the import system raised %s",
+                     msg != NULL ? msg : "an exception");
+            Py_XDECREF(text);
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            status = set_missing(r, name, why, err);
+            if (status == PF_OK && warn) {
+                warn_missing(r, utf8, why, importer, line);
+            }
+            return status;
+        }
+        if (spec == Py_None) {
+            Py_DECREF(spec);
+            status = set_missing(r, name, "", err);
+            if (status == PF_OK && warn) {
+                warn_missing(r, utf8, NULL, importer, line);
+            }
+            return status;
+        }
+        status = spec_to_module(r, name, spec, importer, line, idx, err);
+        Py_DECREF(spec);
+        if (status == PF_OK && *idx == PFZ_NO_IMPORTER && warn) {
+            why = PyDict_GetItemWithError(r->missing, name);
+            warn_missing(r, utf8, why != NULL ? PyUnicode_AsUTF8(why) : NULL, importer, line);
+            PyErr_Clear();
+        }
+    }
+    if (status != PF_OK || *idx == PFZ_NO_IMPORTER) {
+        return status;
+    }
+    if (r->depth < PFZ_MAX_VISIT_DEPTH && !r->defer_visits) {
+        r->depth++;
+        status = visit(r, *idx, err);
+        r->depth--;
+    }
+    return status;
+}
+
+/* ---- following one import statement ---- */
+
+/* Standard library packages that serve developing and testing programs, not
+ * running them. The stdlib reaches them only from helper functions (e.g.
+ * pickle._test imports doctest, which pulls in pdb, pydoc, unittest and
+ * asyncio: half the stdlib), so an import of one of these inside a function
+ * of a stdlib module is not followed. Imports from the program itself, and
+ * module-level imports anywhere, still are. (PyInstaller's hooks exclude the
+ * same edges one by one.) */
+static const char *const DEV_TOOLS[] = {
+    "doctest",   "pdb",     "pydoc",   "pydoc_data", "unittest",   "test",      "lib2to3",
+    "distutils", "tkinter", "idlelib", "turtle",     "turtledemo", "ensurepip", "venv",
+};
+
+/* is_dev_tool: 1 when the dotted name is in one of DEV_TOOLS. */
+static int is_dev_tool(const char *name)
+{
+    size_t top = strcspn(name, ".");
+    for (size_t i = 0; i < sizeof DEV_TOOLS / sizeof DEV_TOOLS[0]; i++) {
+        if (strlen(DEV_TOOLS[i]) == top && strncmp(name, DEV_TOOLS[i], top) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct scan_ctx {
+    resolver *r;
+    size_t importer;
+} scan_ctx;
+
+/* package_of: the __package__ importlib gives module idx
+ * (_bootstrap._calc___package__): its own name for a package, else its
+ * parent's name; "" for a script run as __main__. Borrowed from the graph;
+ * *len is its length in bytes. */
+static const char *package_of(const resolver *r, size_t idx, size_t *len)
+{
+    const pfz_module *m = &r->g->modules[idx];
+    if (r->state[idx].search_path != NULL) {
+        *len = strlen(m->name);
+        return m->name;
+    }
+    const char *dot = strrchr(m->name, '.');
+    *len = dot != NULL ? (size_t)(dot - m->name) : 0;
+    return m->name;
+}
+
+/* on_import: the pfz_import_fn that resolves one import statement: the
+ * module it names (relative names resolved as _bootstrap._resolve_name
+ * does), and, for `from M import a, b` with M a package, the submodules
+ * M.a and M.b where they exist (else they are attributes: no warning). */
+static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
+{
+    scan_ctx *sc = ctx;
+    resolver *r = sc->r;
+    Py_ssize_t name_len;
+    const char *name = PyUnicode_AsUTF8AndSize(imp->name, &name_len);
+    if (name == NULL) {
+        return py_fail(err, "cannot read an import's name");
+    }
+    PyObject *full;
+    if (imp->level > 0) {
+        size_t plen;
+        const char *pkg = package_of(r, sc->importer, &plen);
+        const char *problem = NULL;
+        if (plen == 0) {
+            problem = "attempted relative import with no known parent package";
+        }
+        for (int up = 1; problem == NULL && up < imp->level; up++) {
+            const char *dot = memrchr(pkg, '.', plen);
+            if (dot == NULL) {
+                problem = "attempted relative import beyond top-level package";
+            } else {
+                plen = (size_t)(dot - pkg);
+            }
+        }
+        if (problem != NULL) {
+            warn_relative(r, imp, problem, sc->importer);
+            return PF_OK;
+        }
+        /* base + "." + name; PyUnicode_FromFormat has no "%.*s" before 3.12. */
+        char *joined = malloc(plen + 1 + (size_t)name_len + 1);
+        if (joined == NULL) {
+            return nomem(err);
+        }
+        memcpy(joined, pkg, plen);
+        joined[plen] = '.';
+        memcpy(joined + plen + 1, name, (size_t)name_len + 1);
+        full = PyUnicode_FromStringAndSize(
+            joined, (Py_ssize_t)(plen + (name_len > 0 ? 1 + (size_t)name_len : 0)));
+        free(joined);
+    } else {
+        full = Py_NewRef(imp->name);
+    }
+    if (full == NULL) {
+        return py_fail(err, "cannot build a module name");
+    }
+    if (PyUnicode_GET_LENGTH(full) == 0) {
+        Py_DECREF(full); /* `__import__('')` style: nothing to find */
+        return PF_OK;
+    }
+
+    const pfz_module *importer = &r->g->modules[sc->importer];
+    if (imp->in_function && importer->is_stdlib && sc->importer != r->g->main &&
+        is_dev_tool(PyUnicode_AsUTF8(full))) {
+        if (r->opts->verbose && r->opts->diag != NULL) {
+            fprintf(r->opts->diag,
+                    "pyfreeze: note: not following %s's import of %s in a function at line %d "
+                    "(a development tool); name it with --hidden-import if the program needs "
+                    "it\n",
+                    importer->name, PyUnicode_AsUTF8(full), imp->line);
+        }
+        Py_DECREF(full);
+        return PF_OK;
+    }
+    size_t idx;
+    int status = ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
+    if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
+        r->state[idx].search_path != NULL) {
+        /* _bootstrap._handle_fromlist: each name may be a submodule. */
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(imp->fromlist) && status == PF_OK; i++) {
+            PyObject *item = PyTuple_GET_ITEM(imp->fromlist, i);
+            if (!PyUnicode_Check(item) || PyUnicode_CompareWithASCIIString(item, "*") == 0) {
+                continue; /* `import *` follows __all__, known only at run time */
+            }
+            PyObject *sub = PyUnicode_FromFormat("%U.%U", full, item);
+            if (sub == NULL) {
+                status = py_fail(err, "cannot build a module name");
+                break;
+            }
+            size_t sub_idx;
+            status = ensure_module(r, sub, sc->importer, imp->line, 0, &sub_idx, err);
+            Py_DECREF(sub);
+        }
+    }
+    Py_DECREF(full);
+    return status;
+}
+
+/* ---- compiling ---- */
+
+/* read_source: the whole file at path into a malloc'd, NUL-terminated
+ * buffer of *size bytes (the NUL not counted). Returns PF_OK, PF_ERR_IO
+ * (message names the file), PF_ERR_NOMEM. */
+static int read_source(const char *path, char **out, size_t *size, pf_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return pf_error_set(err, PF_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return pf_error_set(err, PF_ERR_IO, "cannot read %s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return pf_error_set(err, PF_ERR_IO, "cannot read %s: not a regular file", path);
+    }
+    if ((uint64_t)st.st_size > PFZ_MAX_SOURCE_SIZE) {
+        close(fd);
+        return pf_error_set(err, PF_ERR_IO, "cannot read %s: larger than %u bytes", path,
+                            PFZ_MAX_SOURCE_SIZE);
+    }
+    size_t cap = (size_t)st.st_size;
+    char *buf = malloc(cap + 1);
+    if (buf == NULL) {
+        close(fd);
+        return nomem(err);
+    }
+    size_t used = 0;
+    while (used < cap) { /* a file that shrinks while read is read as it is now */
+        ssize_t n = read(fd, buf + used, cap - used);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            free(buf);
+            return pf_error_set(err, PF_ERR_IO, "cannot read %s: %s", path, strerror(e));
+        }
+        if (n == 0) {
+            break;
+        }
+        used += (size_t)n;
+    }
+    close(fd);
+    buf[used] = '\0';
+    *out = buf;
+    *size = used;
+    return PF_OK;
+}
+
+/* report_compile_error: prints the pending compile exception as python3
+ * would print it for the file at path (the exception's filename is set to
+ * path: the compiler saw the payload-relative name), then clears it.
+ * Returns PF_ERR_PYTHON. */
+static int report_compile_error(const resolver *r, const char *path, pf_error *err)
+{
+    int syntax = PyErr_ExceptionMatches(PyExc_SyntaxError);
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (syntax && value != NULL) {
+        PyObject *file = PyUnicode_DecodeFSDefault(path);
+        if (file == NULL || PyObject_SetAttrString(value, "filename", file) < 0) {
+            PyErr_Clear();
+        }
+        Py_XDECREF(file);
+    } else if (r->opts->diag != NULL) {
+        fprintf(r->opts->diag, "pyfreeze: error: cannot compile %s:\n", path);
+    }
+    if (r->opts->diag != NULL) {
+        fflush(r->opts->diag);
+    }
+    fflush(stderr);
+    PyErr_Restore(type, value, tb);
+    PyErr_PrintEx(0);
+    PyObject *out = PySys_GetObject("stderr"); /* borrowed */
+    if (out != NULL && out != Py_None) {
+        PyObject *res = PyObject_CallMethod(out, "flush", NULL);
+        Py_XDECREF(res);
+    }
+    PyErr_Clear();
+    return pf_error_set(err, PF_ERR_PYTHON, "%s %s: fix it and freeze again", path,
+                        syntax ? "has a syntax error" : "cannot be compiled");
+}
+
+/* null_byte_error: raises the SyntaxError CPython 3.12 gives for a NUL byte
+ * in source (3.11's compile() raises a ValueError naming no file). */
+static void null_byte_error(const char *path, const char *src, const char *nul)
+{
+    long line = 1;
+    for (const char *p = src; p < nul; p++) {
+        line += *p == '\n';
+    }
+    PyObject *args = Py_BuildValue("(s(NlOO))", "source code cannot contain null bytes",
+                                   PyUnicode_DecodeFSDefault(path), line, Py_None, Py_None);
+    if (args != NULL) {
+        PyErr_SetObject(PyExc_SyntaxError, args);
+        Py_DECREF(args);
+    }
+}
+
+/* build_pyc: the .pyc bytes for code compiled from source: PEP 552 header
+ * (magic, flags = unchecked hash, _imp.source_hash of the source) and
+ * marshal data. Stores them in module idx. */
+static int build_pyc(resolver *r, size_t idx, PyObject *code, const char *src, size_t src_size,
+                     pf_error *err)
+{
+    PyObject *view = PyMemoryView_FromMemory((char *)src, (Py_ssize_t)src_size, PyBUF_READ);
+    PyObject *hash =
+        view != NULL ? PyObject_CallFunction(r->source_hash, "lO", r->magic, view) : NULL;
+    Py_XDECREF(view);
+    if (hash == NULL || !PyBytes_Check(hash) || PyBytes_GET_SIZE(hash) != 8) {
+        Py_XDECREF(hash);
+        if (!PyErr_Occurred()) {
+            return pf_error_set(err, PF_ERR_PYTHON, "_imp.source_hash gave no 8-byte hash");
+        }
+        return py_fail(err, "_imp.source_hash failed");
+    }
+    PyObject *data = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
+    if (data == NULL) {
+        Py_DECREF(hash);
+        return py_fail(err, "marshal failed");
+    }
+    size_t data_size = (size_t)PyBytes_GET_SIZE(data);
+    uint8_t *pyc = malloc(PF_PYC_HEADER_SIZE + data_size);
+    if (pyc == NULL) {
+        Py_DECREF(hash);
+        Py_DECREF(data);
+        return nomem(err);
+    }
+    uint32_t magic = (uint32_t)r->magic, flags = PF_PYC_FLAG_HASH_BASED;
+    for (int i = 0; i < 4; i++) {
+        pyc[i] = (uint8_t)(magic >> (8 * i));
+        pyc[4 + i] = (uint8_t)(flags >> (8 * i));
+    }
+    memcpy(pyc + 8, PyBytes_AS_STRING(hash), 8);
+    memcpy(pyc + PF_PYC_HEADER_SIZE, PyBytes_AS_STRING(data), data_size);
+    Py_DECREF(hash);
+    Py_DECREF(data);
+    r->g->modules[idx].pyc = pyc;
+    r->g->modules[idx].pyc_size = PF_PYC_HEADER_SIZE + data_size;
+    return PF_OK;
+}
+
+/* compile_module: reads and compiles module idx; *code is a new reference.
+ * co_filename is the member path without "lib/" and with ".py", the name the
+ * runtime shows under the executable, so no build path enters the payload. */
+static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err)
+{
+    const pfz_module *m = &r->g->modules[idx];
+    char *src = NULL;
+    size_t size = 0;
+    int status = read_source(m->origin, &src, &size, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    const char *nul = memchr(src, '\0', size);
+    if (nul != NULL) {
+        null_byte_error(m->origin, src, nul);
+        free(src);
+        return report_compile_error(r, m->origin, err);
+    }
+    size_t mlen = strlen(m->member_path); /* "lib/" ... ".pyc" */
+    PyObject *filename = PyUnicode_DecodeFSDefaultAndSize(m->member_path + 4, (Py_ssize_t)mlen - 5);
+    if (filename == NULL) {
+        free(src);
+        return py_fail(err, "cannot build a code filename");
+    }
+    PyCompilerFlags flags = _PyCompilerFlags_INIT; /* inherits nothing: dont_inherit */
+    *code = Py_CompileStringObject(src, filename, Py_file_input, &flags, r->opts->optimize);
+    Py_DECREF(filename);
+    if (*code == NULL) {
+        free(src);
+        return report_compile_error(r, m->origin, err);
+    }
+    status = build_pyc(r, idx, *code, src, size, err);
+    free(src);
+    if (status != PF_OK) {
+        Py_CLEAR(*code);
+    }
+    return status;
+}
+
+/* visit: compiles module idx when it has source and follows its imports
+ * (frozen modules' code comes from _imp.get_frozen_object). Once only. */
+static int visit(resolver *r, size_t idx, pf_error *err)
+{
+    if (r->state[idx].scanned) {
+        return PF_OK;
+    }
+    r->state[idx].scanned = 1;
+    PyObject *code = NULL;
+    int status = PF_OK;
+    switch (r->g->modules[idx].kind) {
+    case PFZ_MODULE_SOURCE:
+    case PFZ_MODULE_PACKAGE:
+        status = compile_module(r, idx, &code, err);
+        break;
+    case PFZ_MODULE_FROZEN: {
+        PyObject *name = PyUnicode_FromString(r->g->modules[idx].name);
+        code = name != NULL ? PyObject_CallOneArg(r->get_frozen_object, name) : NULL;
+        Py_XDECREF(name);
+        if (code == NULL) {
+            status = py_fail(err, "_imp.get_frozen_object failed");
+        }
+        break;
+    }
+    default:
+        return PF_OK; /* builtin, extension, namespace: no code to read */
+    }
+    if (status == PF_OK) {
+        scan_ctx sc = {r, idx};
+        /* Only the entry runs as "__main__"; everything else is imported. */
+        unsigned flags = idx == r->g->main && r->entry_known ? 0 : PFZ_SCAN_SKIP_MAIN_GUARD;
+        status = pfz_scan_imports(code, flags, on_import, &sc, err);
+    }
+    Py_XDECREF(code);
+    return status;
+}
+
+/* ---- roots ---- */
+
+/* add_script: the entry script as module "__main__", packed as
+ * lib/<script name without .py>.pyc, and its imports. */
+static int add_script(resolver *r, pf_error *err)
+{
+    const char *script = r->opts->script;
+    struct stat st;
+    if (stat(script, &st) < 0) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: %s", strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: not a regular file");
+    }
+    char *origin = absolute_path(r, script);
+    if (origin == NULL) {
+        return nomem(err);
+    }
+    const char *base = strrchr(origin, '/') + 1;
+    size_t blen = strlen(base);
+    if (blen > 3 && strcmp(base + blen - 3, ".py") == 0) {
+        blen -= 3;
+    }
+    char *member = malloc(4 + blen + 5);
+    PyObject *name = PyUnicode_FromString("__main__");
+    if (member == NULL || name == NULL) {
+        free(member);
+        free(origin);
+        Py_XDECREF(name);
+        return nomem(err);
+    }
+    memcpy(member, "lib/", 4);
+    memcpy(member + 4, base, blen);
+    memcpy(member + 4 + blen, ".pyc", 5);
+    size_t idx;
+    int status =
+        add_module(r, name, PFZ_MODULE_SOURCE, origin, NULL, PFZ_NO_IMPORTER, 0, &idx, err);
+    Py_DECREF(name);
+    if (status != PF_OK) {
+        free(member);
+        return status;
+    }
+    free(r->g->modules[idx].member_path);
+    r->g->modules[idx].member_path = member;
+    r->g->modules[idx].is_stdlib = 0;
+    r->g->main = idx;
+    r->entry_known = 1;
+    return visit(r, idx, err);
+}
+
+static int find_entry_module(resolver *r, pf_error *err);
+
+/* add_entry_module: the -m entry: the module (after its parents) and, for a
+ * package, PKG.__main__ (runpy._get_module_details), then their imports. */
+static int add_entry_module(resolver *r, pf_error *err)
+{
+    /* Nothing is followed until "__main__" names the entry below. */
+    r->defer_visits = 1;
+    size_t first = r->g->count;
+    int status = find_entry_module(r, err);
+    r->defer_visits = 0;
+    for (size_t i = first; status == PF_OK && i < r->g->count; i++) {
+        r->depth++;
+        status = visit(r, i, err);
+        r->depth--;
+    }
+    return status;
+}
+
+/* find_entry_module: the -m module's index as g->main, or an error. */
+static int find_entry_module(resolver *r, pf_error *err)
+{
+    const char *mod = r->opts->module;
+    PyObject *name = PyUnicode_FromString(mod);
+    if (name == NULL) {
+        return py_fail(err, "cannot read the module name");
+    }
+    size_t idx;
+    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, &idx, err);
+    Py_DECREF(name);
+    if (status != PF_OK) {
+        return status;
+    }
+    if (idx == PFZ_NO_IMPORTER) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND,
+                            "no module named '%s' in the -p directories (or the current "
+                            "directory) and python3.11's sys.path",
+                            mod);
+    }
+    pfz_module_kind kind = r->g->modules[idx].kind;
+    if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE) {
+        PyObject *main = PyUnicode_FromFormat("%s.__main__", mod);
+        if (main == NULL) {
+            return py_fail(err, "cannot build a module name");
+        }
+        status = ensure_module(r, main, PFZ_NO_IMPORTER, 0, 0, &idx, err);
+        Py_DECREF(main);
+        if (status != PF_OK) {
+            return status;
+        }
+        if (idx == PFZ_NO_IMPORTER) {
+            return pf_error_set(err, PF_ERR_NOT_FOUND,
+                                "'%s' is a package with no __main__ module, so it cannot be "
+                                "run with -m; name a module or add %s/__main__.py",
+                                mod, mod);
+        }
+        kind = r->g->modules[idx].kind;
+    }
+    if (kind != PFZ_MODULE_SOURCE) {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "'%s' is a builtin, frozen or extension module with no Python "
+                            "source, so it cannot be the frozen program's main module",
+                            r->g->modules[idx].name);
+    }
+    r->g->main = idx;
+    r->entry_known = 1;
+    r->g->main_flags = PF_INDEX_FLAG_MAIN_IS_MODULE;
+    /* `import __main__` at run time gives this module (runpy puts it in
+     * sys.modules under that name). */
+    PyObject *alias = PyLong_FromSize_t(idx);
+    if (alias == NULL || PyDict_SetItemString(r->index, "__main__", alias) < 0) {
+        Py_XDECREF(alias);
+        return py_fail(err, "cannot record __main__");
+    }
+    Py_DECREF(alias);
+    return PF_OK;
+}
+
+/* name_cmp: qsort order of C strings (byte order: deterministic). */
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* add_encodings: the encodings package and every module in it, in name
+ * order. Python/codecs.c's search function imports encodings.<name> by name,
+ * so no import statement shows which ones a program needs. */
+static int add_encodings(resolver *r, pf_error *err)
+{
+    PyObject *pkg = PyUnicode_FromString("encodings");
+    if (pkg == NULL) {
+        return py_fail(err, "out of memory");
+    }
+    size_t idx;
+    int status = ensure_module(r, pkg, PFZ_NO_IMPORTER, 0, 0, &idx, err);
+    Py_DECREF(pkg);
+    if (status != PF_OK) {
+        return status;
+    }
+    if (idx == PFZ_NO_IMPORTER || r->state[idx].search_path == NULL ||
+        PyList_GET_SIZE(r->state[idx].search_path) == 0) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND,
+                            "the encodings package is missing from python3.11's stdlib; "
+                            "reinstall libpython3.11-stdlib");
+    }
+    PyObject *dir_obj = PyUnicode_EncodeFSDefault(PyList_GET_ITEM(r->state[idx].search_path, 0));
+    if (dir_obj == NULL) {
+        return py_fail(err, "cannot read the encodings directory");
+    }
+    DIR *dir = opendir(PyBytes_AS_STRING(dir_obj));
+    if (dir == NULL) {
+        status = pf_error_set(err, PF_ERR_IO, "cannot list %s: %s", PyBytes_AS_STRING(dir_obj),
+                              strerror(errno));
+        Py_DECREF(dir_obj);
+        return status;
+    }
+    Py_DECREF(dir_obj);
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    struct dirent *de;
+    while (status == PF_OK && (de = readdir(dir)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n <= 3 || strcmp(de->d_name + n - 3, ".py") != 0 ||
+            strcmp(de->d_name, "__init__.py") == 0 ||
+            strchr(de->d_name, '.') != de->d_name + n - 3) {
+            continue;
+        }
+        if (count == cap) {
+            cap = cap ? cap * 2 : 128;
+            char **grown = realloc(names, cap * sizeof *grown);
+            if (grown == NULL) {
+                status = nomem(err);
+                break;
+            }
+            names = grown;
+        }
+        if ((names[count] = strndup(de->d_name, n - 3)) == NULL) {
+            status = nomem(err);
+            break;
+        }
+        count++;
+    }
+    closedir(dir);
+    if (names != NULL) {
+        qsort(names, count, sizeof *names, name_cmp);
+    }
+    for (size_t i = 0; i < count && status == PF_OK; i++) {
+        PyObject *sub = PyUnicode_FromFormat("encodings.%s", names[i]);
+        size_t sub_idx;
+        status = sub != NULL ? ensure_module(r, sub, idx, 0, 1, &sub_idx, err)
+                             : py_fail(err, "out of memory");
+        Py_XDECREF(sub);
+    }
+    for (size_t i = 0; i < count; i++) {
+        free(names[i]);
+    }
+    free(names);
+    return status;
+}
+
+/* add_root: one module by name with its imports (runpy for -m). */
+static int add_root(resolver *r, const char *module, pf_error *err)
+{
+    PyObject *name = PyUnicode_FromString(module);
+    if (name == NULL) {
+        return py_fail(err, "out of memory");
+    }
+    size_t idx;
+    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);
+    Py_DECREF(name);
+    return status;
+}
+
+/* check_script_name: the script is packed as lib/<stem>.pyc, which is also
+ * the member of a top-level module named <stem>. When the program imports
+ * the script itself under that name (python3 puts the script's directory
+ * first on sys.path), both get the same bytes; a different module of that
+ * name cannot share the path, so the script must be renamed. */
+static int check_script_name(resolver *r, pf_error *err)
+{
+    pfz_graph *g = r->g;
+    if (r->opts->script == NULL) {
+        return PF_OK;
+    }
+    const pfz_module *main = &g->modules[g->main];
+    for (size_t i = 0; i < g->count; i++) {
+        pfz_module *m = &g->modules[i];
+        if (i == g->main || m->member_path == NULL ||
+            strcmp(m->member_path, main->member_path) != 0) {
+            continue;
+        }
+        char a[PATH_MAX], b[PATH_MAX];
+        if (realpath(main->origin, a) == NULL || realpath(m->origin, b) == NULL ||
+            strcmp(a, b) != 0) {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "the script %s is packed as %s, where module '%s' (%s), which "
+                                "the program imports, belongs too; rename the script",
+                                r->opts->script, main->member_path, m->name, m->origin);
+        }
+        uint8_t *copy = malloc(main->pyc_size);
+        if (copy == NULL) {
+            return nomem(err);
+        }
+        memcpy(copy, main->pyc, main->pyc_size);
+        free(m->pyc);
+        m->pyc = copy;
+        m->pyc_size = main->pyc_size;
+    }
+    return PF_OK;
+}
+
+/* ---- setup ---- */
+
+/* attr_of: module.attr as a new reference, or NULL with an exception. */
+static PyObject *attr_of(const char *module, const char *attr)
+{
+    PyObject *m = PyImport_ImportModule(module);
+    if (m == NULL) {
+        return NULL;
+    }
+    PyObject *a = PyObject_GetAttrString(m, attr);
+    Py_DECREF(m);
+    return a;
+}
+
+/* top_search_path: the directories searched for top-level names: the -p
+ * directories (or the script's directory, or for -m the working directory,
+ * as python3 without -I would put first), then the host's sys.path. */
+static int top_search_path(resolver *r, pf_error *err)
+{
+    const pfz_resolve_options *o = r->opts;
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        return py_fail(err, "out of memory");
+    }
+    int status = PF_OK;
+    for (size_t i = 0; i < o->path_count && status == PF_OK; i++) {
+        char *abs = absolute_path(r, o->paths[i]);
+        PyObject *s = abs != NULL ? PyUnicode_DecodeFSDefault(abs) : NULL;
+        free(abs);
+        if (s == NULL || PyList_Append(list, s) < 0) {
+            status = py_fail(err, "cannot build the search path");
+        }
+        Py_XDECREF(s);
+    }
+    if (o->path_count == 0 && status == PF_OK) {
+        char dir[PATH_MAX];
+        if (o->script != NULL) {
+            if (realpath(o->script, dir) == NULL) {
+                status = pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: %s",
+                                      strerror(errno));
+            } else {
+                *strrchr(dir, '/') = '\0';
+                if (dir[0] == '\0') {
+                    strcpy(dir, "/");
+                }
+            }
+        } else {
+            strcpy(dir, r->cwd);
+        }
+        PyObject *s = status == PF_OK ? PyUnicode_DecodeFSDefault(dir) : NULL;
+        if (status == PF_OK && (s == NULL || PyList_Append(list, s) < 0)) {
+            status = py_fail(err, "cannot build the search path");
+        }
+        Py_XDECREF(s);
+    }
+    PyObject *sys_path = PySys_GetObject("path"); /* borrowed */
+    if (status == PF_OK && (sys_path == NULL || !PyList_Check(sys_path))) {
+        status = pf_error_set(err, PF_ERR_PYTHON, "the embedded python has no sys.path");
+    }
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(sys_path); i++) {
+        if (PyList_Append(list, PyList_GET_ITEM(sys_path, i)) < 0) {
+            status = py_fail(err, "cannot build the search path");
+        }
+    }
+    if (status != PF_OK) {
+        Py_DECREF(list);
+        return status;
+    }
+    r->top_path = list;
+    return PF_OK;
+}
+
+/* resolver_init: everything the walk looks up once. */
+static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *opts, pf_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->g = g;
+    r->opts = opts;
+    if (!Py_IsInitialized()) {
+        return pf_error_set(err, PF_ERR_USAGE, "pfz_graph_build needs pfz_python_start first");
+    }
+    if (getcwd(r->cwd, sizeof r->cwd) == NULL) {
+        return pf_error_set(err, PF_ERR_IO, "cannot get the working directory: %s",
+                            strerror(errno));
+    }
+    PyObject *stdlib = PySys_GetObject("_stdlib_dir"); /* borrowed; 3.11+ */
+    const char *dir = stdlib != NULL && PyUnicode_Check(stdlib) ? PyUnicode_AsUTF8(stdlib) : NULL;
+    snprintf(r->stdlib_dir, sizeof r->stdlib_dir, "%s",
+             dir != NULL ? dir : PYFREEZE_PYTHON_HOME "/lib/python3.11");
+    PyErr_Clear();
+
+    PyObject *names = PySys_GetObject("builtin_module_names"); /* borrowed */
+    r->index = PyDict_New();
+    r->missing = PyDict_New();
+    r->builtins = names != NULL ? PyFrozenSet_New(names) : NULL;
+    r->find_spec = attr_of("importlib.machinery", "PathFinder");
+    if (r->find_spec != NULL) {
+        PyObject *finder = r->find_spec;
+        r->find_spec = PyObject_GetAttrString(finder, "find_spec");
+        Py_DECREF(finder);
+    }
+    r->ext_loader = attr_of("importlib.machinery", "ExtensionFileLoader");
+    r->source_loader = attr_of("importlib.machinery", "SourceFileLoader");
+    r->is_frozen = attr_of("_imp", "is_frozen");
+    r->is_frozen_package = attr_of("_imp", "is_frozen_package");
+    r->get_frozen_object = attr_of("_imp", "get_frozen_object");
+    r->source_hash = attr_of("_imp", "source_hash");
+    r->magic = PyImport_GetMagicNumber(); /* == importlib.util._RAW_MAGIC_NUMBER */
+    if (r->index == NULL || r->missing == NULL || r->builtins == NULL || r->find_spec == NULL ||
+        r->ext_loader == NULL || r->source_loader == NULL || r->is_frozen == NULL ||
+        r->is_frozen_package == NULL || r->get_frozen_object == NULL || r->source_hash == NULL ||
+        r->magic == -1) {
+        return py_fail(err, "cannot set up the import machinery");
+    }
+    return top_search_path(r, err);
+}
+
+static void resolver_free(resolver *r)
+{
+    if (r->state != NULL) {
+        for (size_t i = 0; i < r->g->count; i++) {
+            Py_XDECREF(r->state[i].search_path);
+        }
+        free(r->state);
+    }
+    Py_XDECREF(r->index);
+    Py_XDECREF(r->missing);
+    Py_XDECREF(r->top_path);
+    Py_XDECREF(r->find_spec);
+    Py_XDECREF(r->ext_loader);
+    Py_XDECREF(r->source_loader);
+    Py_XDECREF(r->builtins);
+    Py_XDECREF(r->is_frozen);
+    Py_XDECREF(r->is_frozen_package);
+    Py_XDECREF(r->get_frozen_object);
+    Py_XDECREF(r->source_hash);
+}
+
+int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err)
+{
+    if (g == NULL || opts == NULL || (opts->script == NULL) == (opts->module == NULL) ||
+        opts->optimize < 0 || opts->optimize > 2 || (opts->path_count > 0 && opts->paths == NULL)) {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "pfz_graph_build needs exactly one of a script or a module, and an "
+                            "optimize level of 0, 1 or 2");
+    }
+    resolver r;
+    int status = resolver_init(&r, g, opts, err);
+    /* The entry first: its warnings come first and `import __main__` finds it. */
+    if (status == PF_OK) {
+        status = opts->script != NULL ? add_script(&r, err) : add_entry_module(&r, err);
+    }
+    if (status == PF_OK) {
+        status = add_encodings(&r, err);
+    }
+    if (status == PF_OK && opts->module != NULL) {
+        status = add_root(&r, "runpy", err);
+    }
+    /* Chains deeper than PFZ_MAX_VISIT_DEPTH were left for this sweep. */
+    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
+        status = visit(&r, i, err);
+    }
+    if (status == PF_OK) {
+        status = check_script_name(&r, err);
+    }
+    resolver_free(&r);
+    if (status != PF_OK) {
+        pfz_graph_free(g);
+    }
+    return status;
+}
+
+void pfz_graph_free(pfz_graph *g)
+{
+    if (g == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < g->count; i++) {
+        free(g->modules[i].name);
+        free(g->modules[i].origin);
+        free(g->modules[i].member_path);
+        free(g->modules[i].pyc);
+    }
+    free(g->modules);
+    memset(g, 0, sizeof *g);
+}

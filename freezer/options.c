@@ -1,1 +1,255 @@
-/* placeholder: being written */
+/* options.c - parsing the pyfreeze command line into a pfz_options; see
+ * options.h. Every argument is checked before anything runs (as lua.c does)
+ * and each mistake gets one message that names the option. */
+#include "options.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The options, with the value each takes. A table rather than hand-counted
+ * string comparisons, so a new option is one line. */
+typedef enum option_id {
+    OPT_OUTPUT,
+    OPT_MODULE,
+    OPT_PATH,
+    OPT_VERBOSE,
+    OPT_STUB,
+    OPT_HELP,
+    OPT_VERSION,
+} option_id;
+
+typedef struct option_spec {
+    option_id id;
+    char short_name; /* '\0' when there is none */
+    const char *long_name;
+    int takes_value;
+} option_spec;
+
+static const option_spec option_table[] = {
+    {OPT_OUTPUT, 'o', "output", 1},    {OPT_MODULE, 'm', "module", 1}, {OPT_PATH, 'p', "path", 1},
+    {OPT_VERBOSE, 'v', "verbose", 0},  {OPT_STUB, '\0', "stub", 1},    {OPT_HELP, 'h', "help", 0},
+    {OPT_VERSION, '\0', "version", 0},
+};
+#define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
+
+void pfz_options_help(FILE *out)
+{
+    fputs("usage: pyfreeze SCRIPT.py -o OUT [options]\n"
+          "       pyfreeze -m MODULE -o OUT [options]\n"
+          "       pyfreeze inspect FILE\n"
+          "\n"
+          "Packs a Python 3.11 program and every module it imports into one\n"
+          "executable that runs where no Python is installed.\n"
+          "\n"
+          "options:\n"
+          "  -o, --output OUT   write the executable to OUT (replaced atomically)\n"
+          "  -m, --module NAME  freeze module or package NAME (run as python3 -m NAME)\n"
+          "  -p, --path DIR     search DIR for imports before the standard library\n"
+          "                     (repeatable; default: the script's directory)\n"
+          "  -v, --verbose      list each included module and the import that pulled it in\n"
+          "      --stub PATH    use the stub executable at PATH\n"
+          "  -h, --help         show this help and exit\n"
+          "      --version      show the version and exit\n"
+          "\n"
+          "commands:\n"
+          "  inspect FILE       list what a frozen program contains and how big it is\n",
+          out);
+}
+
+void pfz_options_version(FILE *out)
+{
+    fprintf(out, "pyfreeze %s (CPython 3.11)\n", PYFREEZE_VERSION);
+}
+
+/* is_module_name: 1 when s is a dotted Python module name ("a.b_c.d"):
+ * non-empty parts of identifier characters not starting with a digit. Bytes
+ * >= 0x80 are accepted as identifier characters (PEP 3131 names in UTF-8);
+ * CPython's import checks them fully. */
+static int is_module_name(const char *s)
+{
+    int at_part_start = 1;
+    for (const unsigned char *p = (const unsigned char *)s;; p++) {
+        unsigned char c = *p;
+        if (c == '\0' || c == '.') {
+            if (at_part_start)
+                return 0; /* empty name or empty part */
+            if (c == '\0')
+                return 1;
+            at_part_start = 1;
+            continue;
+        }
+        int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+        int digit = c >= '0' && c <= '9';
+        if (!letter && !(digit && !at_part_start))
+            return 0;
+        at_part_start = 0;
+    }
+}
+
+/* find_option: the spec for "-x" (short) or "--name" (long, without any
+ * "=value"); NULL when unknown. */
+static const option_spec *find_option(const char *arg, size_t name_len, int is_long)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const option_spec *o = &option_table[i];
+        if (is_long) {
+            if (strlen(o->long_name) == name_len && strncmp(o->long_name, arg, name_len) == 0)
+                return o;
+        } else if (o->short_name != '\0' && o->short_name == arg[0]) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* set_once: stores value in *slot unless the option was given already or the
+ * value is empty. Returns PF_OK or PF_ERR_USAGE naming the option. */
+static int set_once(const char **slot, const char *value, const char *shown, pf_error *err)
+{
+    if (value[0] == '\0')
+        return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
+    if (*slot != NULL)
+        return pf_error_set(err, PF_ERR_USAGE, "option %s given more than once", shown);
+    *slot = value;
+    return PF_OK;
+}
+
+/* apply_option: records option o with value (NULL for flags). shown is the
+ * spelling the user typed, for messages. */
+static int apply_option(pfz_options *opts, const option_spec *o, const char *value,
+                        const char *shown, pf_error *err)
+{
+    switch (o->id) {
+    case OPT_OUTPUT:
+        return set_once(&opts->output, value, shown, err);
+    case OPT_MODULE: {
+        int rc = set_once(&opts->module, value, shown, err);
+        if (rc != PF_OK)
+            return rc;
+        if (!is_module_name(value))
+            return pf_error_set(err, PF_ERR_USAGE, "option %s: '%s' is not a module name", shown,
+                                value);
+        return PF_OK;
+    }
+    case OPT_PATH:
+        if (value[0] == '\0')
+            return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
+        opts->paths[opts->path_count++] = value; /* room for argc entries was reserved */
+        return PF_OK;
+    case OPT_STUB:
+        return set_once(&opts->stub, value, shown, err);
+    case OPT_VERBOSE:
+        opts->verbose = 1;
+        return PF_OK;
+    case OPT_HELP:
+        opts->command = PFZ_COMMAND_HELP;
+        return PF_OK;
+    case OPT_VERSION:
+        opts->command = PFZ_COMMAND_VERSION;
+        return PF_OK;
+    }
+    return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", shown);
+}
+
+/* parse_inspect: "inspect FILE" with nothing else. */
+static int parse_inspect(pfz_options *opts, int argc, char **argv, pf_error *err)
+{
+    opts->command = PFZ_COMMAND_INSPECT;
+    int i = 2;
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0')
+        return pf_error_set(err, PF_ERR_USAGE, "inspect takes no option '%s'", argv[i]);
+    if (i >= argc)
+        return pf_error_set(err, PF_ERR_USAGE, "inspect needs a FILE: pyfreeze inspect FILE");
+    if (argv[i][0] == '\0')
+        return pf_error_set(err, PF_ERR_USAGE, "inspect needs a non-empty FILE");
+    opts->output = argv[i];
+    if (i + 1 < argc)
+        return pf_error_set(err, PF_ERR_USAGE, "unexpected argument '%s' after inspect FILE",
+                            argv[i + 1]);
+    return PF_OK;
+}
+
+int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
+{
+    memset(opts, 0, sizeof *opts);
+    if (argc < 1 || argv == NULL)
+        return pf_error_set(err, PF_ERR_USAGE, "no arguments");
+    if (argc >= 2 && strcmp(argv[1], "inspect") == 0)
+        return parse_inspect(opts, argc, argv, err);
+
+    /* -p can occur at most argc times: reserve that, so parsing never grows. */
+    opts->paths = calloc((size_t)argc, sizeof *opts->paths);
+    if (opts->paths == NULL)
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory parsing arguments");
+
+    int only_positional = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+            if (opts->script != NULL)
+                return pf_error_set(err, PF_ERR_USAGE,
+                                    "unexpected argument '%s': only one SCRIPT can be frozen", arg);
+            if (arg[0] == '\0')
+                return pf_error_set(err, PF_ERR_USAGE, "SCRIPT is an empty string");
+            opts->script = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_positional = 1;
+            continue;
+        }
+        int is_long = arg[1] == '-';
+        const char *name = arg + (is_long ? 2 : 1);
+        const char *eq = is_long ? strchr(name, '=') : NULL;
+        size_t name_len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+        const option_spec *o = find_option(name, name_len, is_long);
+        if (o == NULL || (!is_long && name[1] != '\0' && !o->takes_value)) {
+            if (eq != NULL)
+                return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'", (int)(eq - arg),
+                                    arg);
+            return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", arg);
+        }
+        /* shown: "-o" or "--output", what the user typed minus any value */
+        char shown[64];
+        snprintf(shown, sizeof shown, "%.*s", is_long ? (int)(name_len + 2) : 2, arg);
+        const char *value = NULL;
+        if (o->takes_value) {
+            if (eq != NULL)
+                value = eq + 1;
+            else if (!is_long && name[1] != '\0')
+                value = name + 1; /* -oOUT */
+            else if (i + 1 < argc)
+                value = argv[++i];
+            else
+                return pf_error_set(err, PF_ERR_USAGE, "option %s needs a value", shown);
+        } else if (eq != NULL) {
+            return pf_error_set(err, PF_ERR_USAGE, "option %s takes no value", shown);
+        }
+        int rc = apply_option(opts, o, value, shown, err);
+        if (rc != PF_OK)
+            return rc;
+    }
+
+    if (opts->command == PFZ_COMMAND_HELP || opts->command == PFZ_COMMAND_VERSION)
+        return PF_OK;
+    if (opts->script != NULL && opts->module != NULL)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "give either SCRIPT ('%s') or -m MODULE ('%s'), not both", opts->script,
+                            opts->module);
+    if (opts->script == NULL && opts->module == NULL)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "nothing to freeze: give SCRIPT.py or -m MODULE (see --help)");
+    if (opts->output == NULL)
+        return pf_error_set(err, PF_ERR_USAGE, "missing -o OUT: where to write the executable");
+    return PF_OK;
+}
+
+void pfz_options_free(pfz_options *opts)
+{
+    if (opts == NULL)
+        return;
+    free(opts->paths);
+    memset(opts, 0, sizeof *opts);
+}

@@ -25,8 +25,10 @@ void pfz_buffer_free(pfz_buffer *b);
  * the given zstd level; frame i covers src[bounds[i] .. bounds[i+1]) where
  * bounds has frame_count + 1 elements, bounds[0] == 0 and
  * bounds[frame_count] == srcSize. Appends the frames and then the seek table
- * (no per-entry checksums) to out. Errors: PF_ERR_USAGE (bad bounds, a frame
- * larger than PF_MAX_FRAME_SIZE), PF_ERR_NOMEM, PF_ERR_IO (zstd failure). */
+ * (no per-entry checksums) to out. Errors: PF_ERR_USAGE (bad bounds: not
+ * strictly increasing, an empty frame, a frame larger than
+ * PF_MAX_FRAME_SIZE), PF_ERR_NOMEM, PF_ERR_IO (zstd failure); on error out
+ * keeps its previous size. */
 int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds,
                         uint32_t frame_count, int level, pfz_buffer *out, pf_error *err);
 

@@ -1,1 +1,154 @@
-/* placeholder: being written */
+/* elf_section.c - finding a named section in an in-memory ELF64 LE image;
+ * contract in elf_section.h.
+ *
+ * Rule source: System V gABI, "ELF Header" and "Sections" (e_shnum == 0 means
+ * the count is in section 0's sh_size; e_shstrndx == SHN_XINDEX means the
+ * index is in section 0's sh_link). Every offset read from the file is
+ * checked for overflow and against fileSize before it is used. */
+#include "elf_section.h"
+
+#include <elf.h>
+#include <string.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "elf_section.c copies ELFDATA2LSB structs as is: little-endian hosts only"
+#endif
+
+/* No real executable has a million sections; a larger count is damage. */
+#define PF_ELF_MAX_SECTIONS (1u << 20)
+
+/* range_check: checks that [offset, offset + length) lies in a file of
+ * fileSize bytes. Returns PF_OK, PF_ERR_CORRUPT when offset + length
+ * overflows, PF_ERR_TRUNCATED when it ends past the file; what names the
+ * structure for the message. */
+static int range_check(uint64_t offset, uint64_t length, size_t fileSize, const char *what,
+                       pf_error *err)
+{
+    if (length > UINT64_MAX - offset) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "ELF %s is out of bounds: offset %llu + size %llu overflows", what,
+                            (unsigned long long)offset, (unsigned long long)length);
+    }
+    if (offset + length > (uint64_t)fileSize) {
+        return pf_error_set(err, PF_ERR_TRUNCATED,
+                            "ELF file truncated: %s ends at byte %llu, file has %zu bytes", what,
+                            (unsigned long long)(offset + length), fileSize);
+    }
+    return PF_OK;
+}
+
+/* section_header: copies section header number i (< a count already checked
+ * against the file) from the table at shoff. memcpy because the table need
+ * not be aligned in a buffer. */
+static void section_header(const uint8_t *file, uint64_t shoff, uint64_t i, Elf64_Shdr *out)
+{
+    memcpy(out, file + shoff + i * sizeof(Elf64_Shdr), sizeof *out);
+}
+
+int pf_elf_find_section(const uint8_t *file, size_t fileSize, const char *name, uint64_t *offset,
+                        uint64_t *size, pf_error *err)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr sh0, strtab, sh;
+    uint64_t shnum, shstrndx, i;
+    uint64_t foundOffset = 0, foundSize = 0;
+    unsigned matches = 0;
+    int status;
+
+    if (fileSize < SELFMAG || memcmp(file, ELFMAG, SELFMAG) != 0) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "not an ELF file (no \\177ELF magic)");
+    }
+    if (fileSize < sizeof eh) {
+        return pf_error_set(err, PF_ERR_TRUNCATED,
+                            "ELF file truncated: header needs %zu bytes, %zu present", sizeof eh,
+                            fileSize);
+    }
+    memcpy(&eh, file, sizeof eh);
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "not a 64-bit little-endian ELF file (class %u, data %u)",
+                            eh.e_ident[EI_CLASS], eh.e_ident[EI_DATA]);
+    }
+    if (eh.e_ident[EI_VERSION] != EV_CURRENT || eh.e_version != EV_CURRENT) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "ELF version %u is not EV_CURRENT",
+                            (unsigned)eh.e_version);
+    }
+    if (eh.e_shoff == 0) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "no section %s: ELF file has no section headers",
+                            name);
+    }
+    if (eh.e_shentsize != sizeof(Elf64_Shdr)) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "ELF section header size is %u, expected %zu",
+                            eh.e_shentsize, sizeof(Elf64_Shdr));
+    }
+    /* Section 0 first: it may hold the real count and name table index. */
+    status = range_check(eh.e_shoff, sizeof(Elf64_Shdr), fileSize, "section header table", err);
+    if (status != PF_OK) {
+        return status;
+    }
+    section_header(file, eh.e_shoff, 0, &sh0);
+    shnum = eh.e_shnum != 0 ? eh.e_shnum : sh0.sh_size;
+    shstrndx = eh.e_shstrndx != SHN_XINDEX ? eh.e_shstrndx : sh0.sh_link;
+    if (shnum == 0 || shnum > PF_ELF_MAX_SECTIONS) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "ELF section count %llu is not in 1..%u",
+                            (unsigned long long)shnum, PF_ELF_MAX_SECTIONS);
+    }
+    status =
+        range_check(eh.e_shoff, shnum * sizeof(Elf64_Shdr), fileSize, "section header table", err);
+    if (status != PF_OK) {
+        return status;
+    }
+    if (shstrndx == SHN_UNDEF) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "no section %s: ELF file has no section names",
+                            name);
+    }
+    if (shstrndx >= shnum) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "ELF section name table index %llu is not below the count %llu",
+                            (unsigned long long)shstrndx, (unsigned long long)shnum);
+    }
+    section_header(file, eh.e_shoff, shstrndx, &strtab);
+    if (strtab.sh_type != SHT_STRTAB) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "ELF section name table has type %u, not STRTAB",
+                            strtab.sh_type);
+    }
+    status = range_check(strtab.sh_offset, strtab.sh_size, fileSize, "section name table", err);
+    if (status != PF_OK) {
+        return status;
+    }
+
+    const char *names = (const char *)file + strtab.sh_offset;
+    size_t nameLength = strlen(name);
+    for (i = 0; i < shnum; i++) {
+        section_header(file, eh.e_shoff, i, &sh);
+        if (sh.sh_name >= strtab.sh_size ||
+            memchr(names + sh.sh_name, '\0', strtab.sh_size - sh.sh_name) == NULL) {
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "ELF section %llu has a name outside the name table",
+                                (unsigned long long)i);
+        }
+        if (strncmp(names + sh.sh_name, name, nameLength + 1) != 0) {
+            continue;
+        }
+        /* Two sections of one name would make the answer depend on order. */
+        if (++matches > 1) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "ELF file has two sections named %s", name);
+        }
+        if (sh.sh_type == SHT_NOBITS) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "ELF section %s has no bytes in the file",
+                                name);
+        }
+        status = range_check(sh.sh_offset, sh.sh_size, fileSize, "section", err);
+        if (status != PF_OK) {
+            return status;
+        }
+        foundOffset = sh.sh_offset;
+        foundSize = sh.sh_size;
+    }
+    if (matches == 0) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "no section named %s", name);
+    }
+    *offset = foundOffset;
+    *size = foundSize;
+    return PF_OK;
+}

@@ -1,1 +1,545 @@
-/* placeholder: being written */
+/* importer.c - the in-memory meta path finder and loader; see importer.h.
+ *
+ * The finder protocol is PEP 451 (find_spec / create_module / exec_module),
+ * plus the optional loader methods that importlib, runpy, pkgutil, linecache
+ * and inspect call: get_code, get_source, is_package, get_filename, get_data.
+ * Every lookup goes through the payload index's hash table: no stat(), no
+ * open() per module. */
+#include <Python.h>
+#include <marshal.h>
+
+#include "importer.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "payload.h"
+
+#define LIB_PREFIX "lib/"
+#define LIB_PREFIX_SIZE (sizeof LIB_PREFIX - 1)
+/* Room for "lib/" + a name + an extension; longer names are not in the
+ * payload (the index rejects names over PF_MAX_NAME_SIZE). */
+#define MEMBER_NAME_CAPACITY (PF_MAX_NAME_SIZE + 16)
+
+typedef struct pf_importer {
+    PyObject_HEAD pf_payload *payload; /* borrowed, lives for the whole process */
+    PyObject *root;                    /* str: "<executable>/" */
+} pf_importer;
+
+/* Objects from importlib fetched once, on first use (they exist as soon as
+ * CPython's core initialisation has run). One interpreter per process. */
+static PyObject *module_spec_type;         /* importlib.machinery.ModuleSpec */
+static PyObject *call_with_frames_removed; /* importlib._bootstrap._call_with_frames_removed */
+static PyObject *builtin_exec;             /* builtins.exec */
+static PyObject *fix_co_filename;          /* _imp._fix_co_filename */
+static PyObject *decode_source;            /* importlib._bootstrap_external.decode_source */
+
+static int fetch_attr(PyObject **slot, const char *module, const char *name)
+{
+    if (*slot != NULL) {
+        return 0;
+    }
+    PyObject *mod = PyImport_ImportModule(module);
+    if (mod == NULL) {
+        return -1;
+    }
+    *slot = PyObject_GetAttrString(mod, name);
+    Py_DECREF(mod);
+    return *slot == NULL ? -1 : 0;
+}
+
+/* ---- payload lookups ---- */
+
+/* find_module_entry: the module entry called name (a str). Returns 1 and
+ * fills *entry when the payload has it, 0 when not, -1 with an exception. */
+static int find_module_entry(pf_importer *self, PyObject *name, pf_entry *entry)
+{
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(name, &size);
+    if (utf8 == NULL) {
+        return -1;
+    }
+    if (!pf_index_find(pf_payload_index(self->payload), utf8, (size_t)size, entry)) {
+        return 0;
+    }
+    return PF_KIND_IS_MODULE(entry->kind) ? 1 : 0;
+}
+
+/* require_module_entry: as find_module_entry, but a module the payload does
+ * not hold is an ImportError naming it (as zipimport's loader raises). */
+static int require_module_entry(pf_importer *self, PyObject *name, pf_entry *entry)
+{
+    int found = find_module_entry(self, name, entry);
+    if (found == 0) {
+        PyErr_Format(PyExc_ImportError, "the frozen program does not contain module %R", name);
+        return -1;
+    }
+    return found;
+}
+
+/* member_of: the file entry holding a module entry's data. Returns 1, or 0
+ * for a namespace package (no file). The index was validated on open, so the
+ * member number is in range and names a file entry. */
+static int member_of(pf_importer *self, const pf_entry *module, pf_entry *file)
+{
+    if (module->member == PF_NONE) {
+        return 0;
+    }
+    pf_index_entry(pf_payload_index(self->payload), module->member, file);
+    return 1;
+}
+
+/* path_of_member: "<executable>/X" for member "lib/X"; bytecode ".pyc" is
+ * shown as ".py", the name python3 shows for the same source tree. */
+static PyObject *path_of_member(pf_importer *self, const pf_entry *file)
+{
+    const char *name = file->name;
+    size_t size = file->name_size;
+    if (size > LIB_PREFIX_SIZE && memcmp(name, LIB_PREFIX, LIB_PREFIX_SIZE) == 0) {
+        name += LIB_PREFIX_SIZE;
+        size -= LIB_PREFIX_SIZE;
+    }
+    if (file->kind == PF_KIND_BYTECODE && size > 4 && memcmp(name + size - 4, ".pyc", 4) == 0) {
+        size -= 1;
+    }
+    PyObject *rel = PyUnicode_DecodeUTF8(name, (Py_ssize_t)size, "surrogateescape");
+    if (rel == NULL) {
+        return NULL;
+    }
+    PyObject *path = PyUnicode_Concat(self->root, rel);
+    Py_DECREF(rel);
+    return path;
+}
+
+/* package_dir: "<executable>/a/b" for package a.b: its __path__ entry. */
+static PyObject *package_dir(pf_importer *self, PyObject *fullname)
+{
+    PyObject *dot = PyUnicode_FromString(".");
+    PyObject *slash = PyUnicode_FromString("/");
+    PyObject *rel = NULL, *dir = NULL;
+    if (dot != NULL && slash != NULL) {
+        rel = PyUnicode_Replace(fullname, dot, slash, -1);
+    }
+    if (rel != NULL) {
+        dir = PyUnicode_Concat(self->root, rel);
+    }
+    Py_XDECREF(dot);
+    Py_XDECREF(slash);
+    Py_XDECREF(rel);
+    return dir;
+}
+
+/* module_origin: the module's __file__ (a new reference), or Py_None for a
+ * namespace package. */
+static PyObject *module_origin(pf_importer *self, const pf_entry *module)
+{
+    pf_entry file;
+    if (!member_of(self, module, &file)) {
+        Py_RETURN_NONE;
+    }
+    return path_of_member(self, &file);
+}
+
+/* read_member: the bytes of file entry `file` as a new bytes object. A
+ * damaged frame raises ImportError naming the module (the program then ends
+ * with a traceback saying what is wrong, as for any failed import). */
+static PyObject *read_member(pf_importer *self, const pf_entry *file)
+{
+    const uint8_t *data;
+    size_t size;
+    pf_error err;
+    if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
+        PyErr_Format(PyExc_ImportError, "%.*s: %s; the executable is damaged, rebuild it",
+                     (int)file->name_size, file->name, err.message);
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
+}
+
+/* code_of_member: unmarshals a .pyc member (PEP 552 header, 16 bytes, then
+ * marshal data) into a code object whose co_filename is `path`. The header's
+ * magic must be this interpreter's: bytecode from another CPython would
+ * crash the PVM. */
+static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObject *path)
+{
+    const uint8_t *data;
+    size_t size;
+    pf_error err;
+    if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
+        PyErr_Format(PyExc_ImportError, "%.*s: %s; the executable is damaged, rebuild it",
+                     (int)file->name_size, file->name, err.message);
+        return NULL;
+    }
+    long magic = PyImport_GetMagicNumber();
+    uint8_t expected[4] = {(uint8_t)magic, (uint8_t)(magic >> 8), (uint8_t)(magic >> 16),
+                           (uint8_t)(magic >> 24)};
+    if (size < PF_PYC_HEADER_SIZE || memcmp(data, expected, sizeof expected) != 0) {
+        PyErr_Format(PyExc_ImportError,
+                     "%.*s: bad bytecode header; the executable is damaged, rebuild it",
+                     (int)file->name_size, file->name);
+        return NULL;
+    }
+    PyObject *code = PyMarshal_ReadObjectFromString((const char *)data + PF_PYC_HEADER_SIZE,
+                                                    (Py_ssize_t)(size - PF_PYC_HEADER_SIZE));
+    if (code == NULL) {
+        return NULL;
+    }
+    if (!PyCode_Check(code)) {
+        Py_DECREF(code);
+        PyErr_Format(PyExc_ImportError,
+                     "%.*s: not a code object; the executable is damaged, rebuild it",
+                     (int)file->name_size, file->name);
+        return NULL;
+    }
+    if (fetch_attr(&fix_co_filename, "_imp", "_fix_co_filename") < 0) {
+        Py_DECREF(code);
+        return NULL;
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(fix_co_filename, code, path, NULL);
+    if (r == NULL) {
+        Py_DECREF(code);
+        return NULL;
+    }
+    Py_DECREF(r);
+    return code;
+}
+
+/* ---- the importer type ---- */
+
+static void importer_dealloc(pf_importer *self)
+{
+    Py_XDECREF(self->root);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* find_spec(fullname, path=None, target=None): a ModuleSpec for a module the
+ * payload holds, else None so the next finder is asked. `path` is not used:
+ * payload modules are known by their full names. */
+static PyObject *importer_find_spec(pf_importer *self, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"fullname", "path", "target", NULL};
+    PyObject *fullname, *path = Py_None, *target = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "U|OO:find_spec", keywords, &fullname, &path,
+                                     &target)) {
+        return NULL;
+    }
+    pf_entry module;
+    int found = find_module_entry(self, fullname, &module);
+    if (found <= 0) {
+        if (found < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    if (module.kind == PF_KIND_EXTENSION) {
+        Py_RETURN_NONE; /* extension modules are loaded by a later version */
+    }
+    if (fetch_attr(&module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
+        return NULL;
+    }
+    int is_package = module.kind == PF_KIND_PACKAGE || module.kind == PF_KIND_NAMESPACE;
+    PyObject *loader = module.kind == PF_KIND_NAMESPACE ? Py_None : (PyObject *)self;
+    PyObject *origin = module_origin(self, &module);
+    if (origin == NULL) {
+        return NULL;
+    }
+    PyObject *spec_args = Py_BuildValue("(OO)", fullname, loader);
+    PyObject *spec_kwargs =
+        Py_BuildValue("{sOsO}", "origin", origin, "is_package", is_package ? Py_True : Py_False);
+    PyObject *spec = NULL;
+    if (spec_args != NULL && spec_kwargs != NULL) {
+        spec = PyObject_Call(module_spec_type, spec_args, spec_kwargs);
+    }
+    Py_XDECREF(spec_args);
+    Py_XDECREF(spec_kwargs);
+    if (spec != NULL && origin != Py_None &&
+        PyObject_SetAttrString(spec, "has_location", Py_True) < 0) {
+        Py_CLEAR(spec);
+    }
+    if (spec != NULL && is_package) {
+        PyObject *dir = package_dir(self, fullname);
+        PyObject *locations = dir != NULL ? PyList_New(1) : NULL;
+        if (locations != NULL) {
+            PyList_SET_ITEM(locations, 0, dir);
+            dir = NULL;
+        }
+        if (locations == NULL ||
+            PyObject_SetAttrString(spec, "submodule_search_locations", locations) < 0) {
+            Py_CLEAR(spec);
+        }
+        Py_XDECREF(dir);
+        Py_XDECREF(locations);
+    }
+    Py_DECREF(origin);
+    return spec;
+}
+
+/* get_code(fullname): the module's code object (None for a namespace
+ * package). Used by exec_module and by runpy for -m. */
+static PyObject *importer_get_code(pf_importer *self, PyObject *fullname)
+{
+    if (!PyUnicode_Check(fullname)) {
+        PyErr_SetString(PyExc_TypeError, "get_code() argument must be str");
+        return NULL;
+    }
+    pf_entry module, file;
+    if (require_module_entry(self, fullname, &module) < 0) {
+        return NULL;
+    }
+    if (!member_of(self, &module, &file)) {
+        Py_RETURN_NONE;
+    }
+    if (file.kind != PF_KIND_BYTECODE) {
+        PyErr_Format(PyExc_ImportError, "module %R has no bytecode in this frozen program",
+                     fullname);
+        return NULL;
+    }
+    PyObject *path = path_of_member(self, &file);
+    if (path == NULL) {
+        return NULL;
+    }
+    PyObject *code = code_of_member(self, &file, path);
+    Py_DECREF(path);
+    return code;
+}
+
+/* create_module(spec): None, for the default module object (PEP 451). */
+static PyObject *importer_create_module(pf_importer *self, PyObject *spec)
+{
+    (void)self;
+    (void)spec;
+    Py_RETURN_NONE;
+}
+
+/* exec_module(module): runs the module's code in its namespace through
+ * importlib._bootstrap._call_with_frames_removed, so that CPython trims the
+ * importlib frames from tracebacks exactly as it does for source modules. */
+static PyObject *importer_exec_module(pf_importer *self, PyObject *module)
+{
+    PyObject *spec = PyObject_GetAttrString(module, "__spec__");
+    if (spec == NULL) {
+        return NULL;
+    }
+    PyObject *name = PyObject_GetAttrString(spec, "name");
+    Py_DECREF(spec);
+    if (name == NULL) {
+        return NULL;
+    }
+    PyObject *code = importer_get_code(self, name);
+    Py_DECREF(name);
+    if (code == NULL) {
+        return NULL;
+    }
+    if (code == Py_None) {
+        return code; /* namespace package: nothing to run */
+    }
+    PyObject *dict = PyModule_GetDict(module); /* borrowed */
+    PyObject *result = NULL;
+    if (dict != NULL &&
+        fetch_attr(&call_with_frames_removed, "_frozen_importlib", "_call_with_frames_removed") ==
+            0 &&
+        fetch_attr(&builtin_exec, "builtins", "exec") == 0) {
+        result = PyObject_CallFunctionObjArgs(call_with_frames_removed, builtin_exec, code, dict,
+                                              dict, NULL);
+    }
+    Py_DECREF(code);
+    if (result == NULL) {
+        return NULL;
+    }
+    Py_DECREF(result);
+    Py_RETURN_NONE;
+}
+
+/* is_package(fullname): True for regular and namespace packages. */
+static PyObject *importer_is_package(pf_importer *self, PyObject *fullname)
+{
+    if (!PyUnicode_Check(fullname)) {
+        PyErr_SetString(PyExc_TypeError, "is_package() argument must be str");
+        return NULL;
+    }
+    pf_entry module;
+    if (require_module_entry(self, fullname, &module) < 0) {
+        return NULL;
+    }
+    return PyBool_FromLong(module.kind == PF_KIND_PACKAGE || module.kind == PF_KIND_NAMESPACE);
+}
+
+/* get_filename(fullname): the module's __file__. */
+static PyObject *importer_get_filename(pf_importer *self, PyObject *fullname)
+{
+    if (!PyUnicode_Check(fullname)) {
+        PyErr_SetString(PyExc_TypeError, "get_filename() argument must be str");
+        return NULL;
+    }
+    pf_entry module;
+    if (require_module_entry(self, fullname, &module) < 0) {
+        return NULL;
+    }
+    return module_origin(self, &module);
+}
+
+/* lookup_member_path: finds the file entry "lib/" + rel, where rel is the
+ * UTF-8 name (relSize bytes) with an optional suffix. Returns 1 when found. */
+static int lookup_member_path(pf_importer *self, const char *rel, size_t relSize,
+                              const char *suffix, pf_entry *file)
+{
+    char name[MEMBER_NAME_CAPACITY];
+    size_t suffixSize = strlen(suffix);
+    if (relSize > sizeof name - LIB_PREFIX_SIZE - suffixSize) {
+        return 0;
+    }
+    memcpy(name, LIB_PREFIX, LIB_PREFIX_SIZE);
+    memcpy(name + LIB_PREFIX_SIZE, rel, relSize);
+    memcpy(name + LIB_PREFIX_SIZE + relSize, suffix, suffixSize);
+    if (!pf_index_find(pf_payload_index(self->payload), name,
+                       LIB_PREFIX_SIZE + relSize + suffixSize, file)) {
+        return 0;
+    }
+    return PF_KIND_IS_FILE(file->kind);
+}
+
+/* get_source(fullname): the module's source text when it was packed
+ * (--include-source), else None: tracebacks then show file and line only. */
+static PyObject *importer_get_source(pf_importer *self, PyObject *fullname)
+{
+    if (!PyUnicode_Check(fullname)) {
+        PyErr_SetString(PyExc_TypeError, "get_source() argument must be str");
+        return NULL;
+    }
+    pf_entry module, file, source;
+    if (require_module_entry(self, fullname, &module) < 0) {
+        return NULL;
+    }
+    if (!member_of(self, &module, &file) || file.kind != PF_KIND_BYTECODE ||
+        file.name_size <= LIB_PREFIX_SIZE + 1) {
+        Py_RETURN_NONE;
+    }
+    /* "lib/a/b.pyc" -> "lib/a/b.py" */
+    if (!lookup_member_path(self, file.name + LIB_PREFIX_SIZE, file.name_size - LIB_PREFIX_SIZE - 1,
+                            "", &source)) {
+        Py_RETURN_NONE;
+    }
+    PyObject *bytes = read_member(self, &source);
+    if (bytes == NULL) {
+        return NULL;
+    }
+    PyObject *text = NULL;
+    if (fetch_attr(&decode_source, "_frozen_importlib_external", "decode_source") == 0) {
+        text = PyObject_CallOneArg(decode_source, bytes);
+    }
+    Py_DECREF(bytes);
+    return text;
+}
+
+/* get_data(path): the bytes of the member seen at path "<executable>/X".
+ * Anything else raises FileNotFoundError, as reading a missing file would. */
+static PyObject *importer_get_data(pf_importer *self, PyObject *path)
+{
+    if (!PyUnicode_Check(path)) {
+        PyErr_SetString(PyExc_TypeError, "get_data() argument must be str");
+        return NULL;
+    }
+    Py_ssize_t pathSize, rootSize;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(path, &pathSize);
+    const char *root = PyUnicode_AsUTF8AndSize(self->root, &rootSize);
+    if (utf8 == NULL || root == NULL) {
+        return NULL;
+    }
+    pf_entry file;
+    if (pathSize > rootSize && memcmp(utf8, root, (size_t)rootSize) == 0 &&
+        lookup_member_path(self, utf8 + rootSize, (size_t)(pathSize - rootSize), "", &file)) {
+        return read_member(self, &file);
+    }
+    errno = ENOENT;
+    return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+}
+
+/* invalidate_caches(): nothing is cached that could go stale. */
+static PyObject *importer_invalidate_caches(pf_importer *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef importer_methods[] = {
+    {"find_spec", (PyCFunction)(void (*)(void))importer_find_spec, METH_VARARGS | METH_KEYWORDS,
+     "find_spec(fullname, path=None, target=None) -> ModuleSpec or None"},
+    {"create_module", (PyCFunction)importer_create_module, METH_O,
+     "create_module(spec) -> None (default module creation)"},
+    {"exec_module", (PyCFunction)importer_exec_module, METH_O,
+     "exec_module(module): run the module's bytecode"},
+    {"get_code", (PyCFunction)importer_get_code, METH_O, "get_code(fullname) -> code object"},
+    {"get_source", (PyCFunction)importer_get_source, METH_O, "get_source(fullname) -> str or None"},
+    {"is_package", (PyCFunction)importer_is_package, METH_O, "is_package(fullname) -> bool"},
+    {"get_filename", (PyCFunction)importer_get_filename, METH_O, "get_filename(fullname) -> str"},
+    {"get_data", (PyCFunction)importer_get_data, METH_O,
+     "get_data(path) -> bytes of a payload member"},
+    {"invalidate_caches", (PyCFunction)importer_invalidate_caches, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyObject *importer_repr(pf_importer *self)
+{
+    return PyUnicode_FromFormat("<pyfreeze importer for %R>", self->root);
+}
+
+static PyTypeObject importer_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = PF_IMPORTER_MODULE_NAME ".PayloadImporter",
+    .tp_basicsize = sizeof(pf_importer),
+    .tp_dealloc = (destructor)importer_dealloc,
+    .tp_repr = (reprfunc)importer_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Meta path finder and loader for the modules in a frozen program's payload.",
+    .tp_methods = importer_methods,
+};
+
+static struct PyModuleDef importer_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = PF_IMPORTER_MODULE_NAME,
+    .m_doc = "pyfreeze's in-memory importer.",
+    .m_size = -1,
+};
+
+PyObject *pf_importer_module_init(void)
+{
+    if (PyType_Ready(&importer_type) < 0) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&importer_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    Py_INCREF(&importer_type);
+    if (PyModule_AddObject(module, "PayloadImporter", (PyObject *)&importer_type) < 0) {
+        Py_DECREF(&importer_type);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
+
+PyObject *pf_importer_install(pf_payload *payload, PyObject *executable)
+{
+    PyObject *module = PyImport_ImportModule(PF_IMPORTER_MODULE_NAME);
+    if (module == NULL) {
+        return NULL;
+    }
+    Py_DECREF(module);
+    pf_importer *self = PyObject_New(pf_importer, &importer_type);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->payload = payload;
+    self->root = PyUnicode_FromFormat("%U/", executable);
+    PyObject *meta_path = PySys_GetObject("meta_path"); /* borrowed */
+    if (self->root == NULL || meta_path == NULL || !PyList_Check(meta_path) ||
+        PyList_Append(meta_path, (PyObject *)self) < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_RuntimeError, "sys.meta_path is not a list");
+        }
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}

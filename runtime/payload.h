@@ -18,7 +18,7 @@
  *   - every later frame starts at a tar header boundary and holds whole
  *     members; the tar end-of-archive blocks are in the last frame.
  *
- * So `objcopy -O binary --only-section=.pyfreeze app p.tar.zst` and
+ * So `objcopy --dump-section .pyfreeze=p.tar.zst app /dev/null` and
  * `tar --zstd -tvf p.tar.zst` list a frozen program with stock tools.
  *
  * All integers in the seek table and in the index are little-endian and

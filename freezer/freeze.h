@@ -1,0 +1,71 @@
+/* freeze.h - the freezer pipeline driver: checks the inputs, locates the
+ * stub, resolves and compiles the program (module_graph.h), packs the
+ * payload (pack.h), injects it into a copy of the stub (inject.h) and
+ * publishes the result atomically (output.h). It reads top to bottom in
+ * pfz_freeze; the helpers are public so tests can call them without an
+ * interpreter. */
+#ifndef PFZ_FREEZE_H
+#define PFZ_FREEZE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "module_graph.h"
+#include "options.h"
+#include "pf_error.h"
+#include "seek_table_writer.h"
+
+/* The stub's file name, beside pyfreeze or in the install directory. */
+#define PFZ_STUB_NAME "pyfreeze-stub"
+/* zstd level for the payload. Measured on a 6.3 MB hello-world tar in
+ * 128 KiB frames: level 3 took 0.05 s (2.21 MB), 6 took 0.10 s (2.14 MB),
+ * 9 took 0.20 s (2.07 MB). 6 keeps compression a small part of a freeze
+ * that must stay well under 0.3 s, at 3% more bytes than 9. */
+#define PFZ_FREEZE_ZSTD_LEVEL 6
+/* Bytes of tar stream per frame: large enough for a good ratio, small
+ * enough that an import decompresses little it does not need (DESIGN.md). */
+#define PFZ_FREEZE_FRAME_TARGET (128u * 1024u)
+
+/* pfz_freeze: runs the whole pipeline for opts (command PFZ_COMMAND_FREEZE)
+ * and writes opts->output. With opts->verbose each packed module is listed
+ * on listing with the import that first pulled it in; warnings go to diag.
+ * Returns PF_OK, or an error with err's message naming the file and what to
+ * do: PF_ERR_NOT_FOUND (script, module or stub missing), PF_ERR_USAGE (bad
+ * -p directory, bad output path, stub not a stub), PF_ERR_IO, PF_ERR_NOMEM,
+ * and PF_ERR_PYTHON: a Python error (e.g. a syntax error) that has already
+ * been printed to stderr as python3 prints it; err's message is then empty
+ * and the caller prints nothing more. Nothing is written to opts->output
+ * unless the whole pipeline succeeded. */
+int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err);
+
+/* pfz_locate_stub: the stub to use: given (--stub) if not NULL, else
+ * PFZ_STUB_NAME in the directory of self_exe (the running pyfreeze, as
+ * /proc/self/exe names it), else PYFREEZE_STUB_INSTALL_RELDIR/PFZ_STUB_NAME
+ * relative to that directory. On PF_OK *path is a malloc'd path to a
+ * regular file. Errors: PF_ERR_NOT_FOUND (message names every place
+ * looked and how to fix it), PF_ERR_NOMEM. */
+int pfz_locate_stub(const char *given, const char *self_exe, char **path, pf_error *err);
+
+/* pfz_source_date_epoch: the tar time for every member: value (the
+ * SOURCE_DATE_EPOCH variable, reproducible-builds.org spec: decimal seconds
+ * since the epoch) when it is a valid number within the ustar range, else 0;
+ * an invalid value is reported on diag (may be NULL) and ignored. */
+int64_t pfz_source_date_epoch(const char *value, FILE *diag);
+
+/* pfz_payload_from_graph: packs every module of g that has bytecode
+ * (PFZ_MODULE_SOURCE -> PF_KIND_MODULE, PFZ_MODULE_PACKAGE ->
+ * PF_KIND_PACKAGE) and every namespace package (PF_KIND_NAMESPACE) in
+ * discovery order into out; builtin, frozen and extension modules are not
+ * packed. magic is the 4-byte .pyc magic every bytecode must start with.
+ * Errors: PF_ERR_USAGE (the main module has nothing to pack, a .pyc with
+ * another magic or shorter than its header), those of pfz_pack. */
+int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t mtime,
+                           pfz_buffer *out, pf_error *err);
+
+/* pfz_print_graph: the -v listing: one line per packed module,
+ * "json  <- app (app.py:3)", naming the module that first imported it and
+ * the file and line of that import; script names the entry script (its stem
+ * stands for "__main__"), NULL for -m. */
+void pfz_print_graph(const pfz_graph *g, const char *script, FILE *out);
+
+#endif

@@ -1,0 +1,60 @@
+/* options.h - the pyfreeze command line, parsed and checked into a config
+ * before any stage runs (one message for one mistake, naming the option).
+ *
+ *   pyfreeze SCRIPT.py -o OUT [-p DIR]... [-v] [--stub PATH]
+ *   pyfreeze -m MODULE -o OUT [-p DIR]... [-v] [--stub PATH]
+ *   pyfreeze inspect FILE
+ *   pyfreeze -h | --help | --version
+ *
+ * Long options also take their value as --opt=VALUE; "--" ends options.
+ */
+#ifndef PFZ_OPTIONS_H
+#define PFZ_OPTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "pf_error.h"
+
+/* Exit status for a usage error, as getopt-based tools and python3 use. */
+#define PFZ_EXIT_USAGE 2
+
+typedef enum pfz_command {
+    PFZ_COMMAND_FREEZE = 0,
+    PFZ_COMMAND_INSPECT,
+    PFZ_COMMAND_HELP,
+    PFZ_COMMAND_VERSION,
+} pfz_command;
+
+typedef struct pfz_options {
+    pfz_command command;
+    const char *script; /* entry script (borrowed from argv), or NULL with -m */
+    const char *module; /* -m MODULE, or NULL */
+    const char *output; /* -o OUT; for inspect, the FILE to inspect */
+    const char *stub;   /* --stub PATH, or NULL to locate the installed stub */
+    const char **paths; /* -p/--path directories in order (array owned, strings borrowed) */
+    size_t path_count;
+    int verbose; /* -v/--verbose given */
+} pfz_options;
+
+/* pfz_options_parse: parses argv[1..argc) into *opts (argv must outlive
+ * opts). On PF_OK the config is complete and consistent: for FREEZE exactly
+ * one of script/module is set and output is set; for INSPECT output is the
+ * file. Errors: PF_ERR_USAGE with a message naming the option or argument
+ * (unknown option, missing or empty value, an option given twice, script and
+ * -m together, nothing to freeze, no -o, -m value not a dotted module name,
+ * extra arguments); PF_ERR_NOMEM. Callers print the message after
+ * "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with
+ * pfz_options_free in every case. */
+int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err);
+
+/* pfz_options_free: frees what opts owns and zeroes it; accepts NULL. */
+void pfz_options_free(pfz_options *opts);
+
+/* pfz_options_help: writes the usage text (--help) to out. */
+void pfz_options_help(FILE *out);
+
+/* pfz_options_version: writes the --version line to out. */
+void pfz_options_version(FILE *out);
+
+#endif

@@ -1,0 +1,22 @@
+/* boot.h - the frozen program's start: locate self, map the payload,
+ * validate it, configure and start CPython with the in-memory importer, run
+ * __main__, finalise. */
+#ifndef PF_BOOT_H
+#define PF_BOOT_H
+
+/* Exit status when the executable itself is unusable (no payload, damaged
+ * payload, interpreter start failure). A program's own statuses follow
+ * python3's rules (0, sys.exit(n), 1 for an uncaught exception, 120 when
+ * flushing stdout fails at exit, death by SIGINT for an unhandled
+ * KeyboardInterrupt). */
+#define PF_BOOT_EXIT_DAMAGED 1
+
+/* pf_boot_main: runs the frozen program in this process with the user's
+ * arguments argv[1..argc) and returns the exit status python3 would return
+ * for the same program (or ends the process as python3 would: sys.exit()
+ * exits from inside CPython, an unhandled KeyboardInterrupt re-raises
+ * SIGINT). Problems with the executable itself print one line naming the
+ * file, what is wrong and "rebuild it", and return PF_BOOT_EXIT_DAMAGED. */
+int pf_boot_main(int argc, char **argv);
+
+#endif

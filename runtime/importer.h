@@ -1,0 +1,32 @@
+/* importer.h - the in-memory meta path finder and loader (PEP 451) that
+ * imports every module of a frozen program from its payload.
+ *
+ * Modules look as zipimport shows archive members: a payload member
+ * "lib/json/__init__.pyc" is module json with __file__
+ * "<executable>/json/__init__.py" and __path__ ["<executable>/json"]; the
+ * loader's get_data() accepts such paths, so pkgutil.get_data() works. The
+ * code objects' co_filename is rewritten to the same path, so tracebacks name
+ * files the way python3 names the source tree.
+ *
+ * Include Python.h before this header. */
+#ifndef PF_IMPORTER_H
+#define PF_IMPORTER_H
+
+#include "payload_reader.h"
+
+/* The built-in module holding the importer type, registered with
+ * PyImport_AppendInittab before the interpreter starts. */
+#define PF_IMPORTER_MODULE_NAME "_pyfreeze"
+
+/* pf_importer_module_init: the PyInit function of PF_IMPORTER_MODULE_NAME. */
+PyObject *pf_importer_module_init(void);
+
+/* pf_importer_install: creates the importer over payload (borrowed: it must
+ * live until the interpreter is finalised) for the executable at path
+ * `executable` (a str) and appends it to sys.meta_path. Called between
+ * CPython's core and main initialisation, so that `encodings` and everything
+ * after it come from the payload. Returns a new reference to the importer, or
+ * NULL with a Python exception set. */
+PyObject *pf_importer_install(pf_payload *payload, PyObject *executable);
+
+#endif

@@ -1,0 +1,351 @@
+/* test_inject.c - pfz_inject on a real executable built by the test suite
+ * (tiny_elf.c): the result still runs, the payload is found back with the
+ * stub's own section finder, nothing the loader uses moved, strip keeps the
+ * section; bad stubs are refused. Also pfz_inspect on injected files, whole
+ * and damaged. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <elf.h>
+
+#include "elf_section.h"
+#include "inject.h"
+#include "inspect.h"
+#include "pack.h"
+#include "payload.h"
+#include "test_util.h"
+
+static char tmpdir[] = "/tmp/pf-test-inject-XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rm_rf(tmpdir);
+    return 0;
+}
+
+/* inject_to: injects payload into a copy of stub at tmpdir/name and makes
+ * it executable. Returns pfz_inject's status; path receives the file name. */
+static int inject_to(const char *stub, const uint8_t *payload, size_t size, const char *name,
+                     char *path, size_t pathCapacity, pf_error *err)
+{
+    snprintf(path, pathCapacity, "%s/%s", tmpdir, name);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0755);
+    assert_true(fd >= 0);
+    int rc = pfz_inject(stub, payload, size, fd, path, err);
+    assert_int_equal(close(fd), 0);
+    return rc;
+}
+
+/* sample_payload: deterministic bytes standing in for a payload. */
+static uint8_t *sample_payload(size_t size)
+{
+    uint8_t *p = malloc(size);
+    assert_non_null(p);
+    uint32_t x = 99;
+    for (size_t i = 0; i < size; i++) {
+        x = x * 1664525u + 1013904223u;
+        p[i] = (uint8_t)(x >> 24);
+    }
+    return p;
+}
+
+static void test_inject_runs_and_keeps_layout(void **state)
+{
+    (void)state;
+    size_t psize = 100003;
+    uint8_t *payload = sample_payload(psize);
+    char path[512];
+    pf_error err;
+    if (inject_to(TINY_ELF_PATH, payload, psize, "out", path, sizeof path, &err) != PF_OK)
+        fail_msg("inject: %s", err.message);
+
+    size_t osize, nsize;
+    uint8_t *orig = tu_read_file(TINY_ELF_PATH, &osize);
+    uint8_t *out = tu_read_file(path, &nsize);
+    assert_non_null(orig);
+    assert_non_null(out);
+
+    /* the stub's own finder sees the payload, byte for byte */
+    uint64_t off, size;
+    if (pf_elf_find_section(out, nsize, PF_SECTION_NAME, &off, &size, &err) != PF_OK)
+        fail_msg("find: %s", err.message);
+    assert_int_equal(size, psize);
+    assert_memory_equal(out + off, payload, psize);
+    assert_int_equal(pf_elf_find_section(orig, osize, PF_SECTION_NAME, &off, &size, &err),
+                     PF_ERR_NOT_FOUND);
+
+    /* nothing the loader or the old sections use moved: every byte before
+     * the old section name table is as it was, except e_shoff and e_shnum */
+    const Elf64_Ehdr *oe = (const Elf64_Ehdr *)orig;
+    const Elf64_Ehdr *ne = (const Elf64_Ehdr *)out;
+    assert_int_equal(ne->e_shnum, oe->e_shnum + 1);
+    assert_int_equal(ne->e_phoff, oe->e_phoff);
+    assert_int_equal(ne->e_phnum, oe->e_phnum);
+    assert_int_equal(ne->e_entry, oe->e_entry);
+    const Elf64_Shdr *nsh = (const Elf64_Shdr *)(out + ne->e_shoff);
+    const Elf64_Shdr *osh = (const Elf64_Shdr *)(orig + oe->e_shoff);
+    uint64_t strtab_off = osh[oe->e_shstrndx].sh_offset;
+    assert_true(strtab_off <= osize);
+    assert_true(nsh[ne->e_shstrndx].sh_offset >= strtab_off + osh[oe->e_shstrndx].sh_size);
+    for (int i = 0; i < oe->e_shnum; i++)
+        if (i != oe->e_shstrndx)
+            assert_memory_equal(&nsh[i], &osh[i], sizeof nsh[i]);
+    Elf64_Ehdr fixed = *ne;
+    fixed.e_shoff = oe->e_shoff;
+    fixed.e_shnum = oe->e_shnum;
+    assert_memory_equal(&fixed, oe, sizeof fixed);
+    assert_memory_equal(out + sizeof fixed, orig + sizeof fixed, strtab_off - sizeof fixed);
+    /* every PT_LOAD segment lies in that unchanged prefix */
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(orig + oe->e_phoff);
+    for (int i = 0; i < oe->e_phnum; i++)
+        if (ph[i].p_type == PT_LOAD)
+            assert_true(ph[i].p_offset + ph[i].p_filesz <= strtab_off);
+    /* the new section is not loaded */
+    const Elf64_Shdr *pf = &nsh[ne->e_shnum - 1];
+    assert_int_equal(pf->sh_type, SHT_PROGBITS);
+    assert_int_equal(pf->sh_flags & SHF_ALLOC, 0);
+
+    /* and it still runs */
+    char stdout_text[256];
+    assert_int_equal(tu_run(path, stdout_text, sizeof stdout_text), 7);
+    assert_string_equal(stdout_text, "tiny elf ran\n");
+
+    /* same input, same bytes */
+    char path2[512];
+    assert_int_equal(inject_to(TINY_ELF_PATH, payload, psize, "out2", path2, sizeof path2, &err),
+                     PF_OK);
+    size_t n2;
+    uint8_t *out2 = tu_read_file(path2, &n2);
+    assert_int_equal(n2, nsize);
+    assert_memory_equal(out2, out, nsize);
+    free(out2);
+    free(orig);
+    free(out);
+    free(payload);
+}
+
+static void test_strip_keeps_section(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/strip", X_OK) != 0)
+        skip();
+    size_t psize = 5000;
+    uint8_t *payload = sample_payload(psize);
+    char path[512], cmd[1200];
+    pf_error err;
+    assert_int_equal(inject_to(TINY_ELF_PATH, payload, psize, "stripped", path, sizeof path, &err),
+                     PF_OK);
+    snprintf(cmd, sizeof cmd, "/usr/bin/strip '%s'", path);
+    assert_int_equal(system(cmd), 0);
+    size_t nsize;
+    uint8_t *out = tu_read_file(path, &nsize);
+    uint64_t off, size;
+    assert_int_equal(pf_elf_find_section(out, nsize, PF_SECTION_NAME, &off, &size, &err), PF_OK);
+    assert_int_equal(size, psize);
+    assert_memory_equal(out + off, payload, psize);
+    char text[256];
+    assert_int_equal(tu_run(path, text, sizeof text), 7);
+    free(out);
+    free(payload);
+}
+
+static void test_bad_stubs(void **state)
+{
+    (void)state;
+    static const uint8_t payload[] = "payload";
+    char path[512], bad[512];
+    pf_error err;
+
+    /* a frozen program is not a stub */
+    assert_int_equal(
+        inject_to(TINY_ELF_PATH, payload, sizeof payload, "once", path, sizeof path, &err), PF_OK);
+    char twice[512];
+    assert_int_equal(inject_to(path, payload, sizeof payload, "twice", twice, sizeof twice, &err),
+                     PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "already has a .pyfreeze section"));
+    assert_non_null(strstr(err.message, path));
+
+    /* not ELF at all */
+    snprintf(bad, sizeof bad, "%s/text", tmpdir);
+    assert_int_equal(tu_write_file(bad,
+                                   "#!/bin/sh\necho hi\n"
+                                   "0123456789012345678901234567890"
+                                   "123456789012345678901234567890",
+                                   80, 0755),
+                     0);
+    assert_int_equal(inject_to(bad, payload, sizeof payload, "o1", path, sizeof path, &err),
+                     PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "not an ELF64 x86-64 executable"));
+    assert_non_null(strstr(err.message, bad));
+
+    /* ELF, but for another machine, another class, or an object file */
+    size_t size;
+    uint8_t *elf = tu_read_file(TINY_ELF_PATH, &size);
+    assert_non_null(elf);
+    struct {
+        size_t offset;
+        uint8_t value;
+    } mutations[] = {
+        {offsetof(Elf64_Ehdr, e_machine), EM_AARCH64},
+        {EI_CLASS, ELFCLASS32},
+        {EI_DATA, ELFDATA2MSB},
+        {offsetof(Elf64_Ehdr, e_type), ET_REL},
+    };
+    for (size_t i = 0; i < sizeof mutations / sizeof mutations[0]; i++) {
+        uint8_t saved = elf[mutations[i].offset];
+        elf[mutations[i].offset] = mutations[i].value;
+        snprintf(bad, sizeof bad, "%s/bad%zu", tmpdir, i);
+        assert_int_equal(tu_write_file(bad, elf, size, 0755), 0);
+        elf[mutations[i].offset] = saved;
+        int rc = inject_to(bad, payload, sizeof payload, "o2", path, sizeof path, &err);
+        if (rc != PF_ERR_USAGE)
+            fail_msg("mutation %zu: status %d, %s", i, rc, err.message);
+        assert_non_null(strstr(err.message, "not an ELF64 x86-64 executable"));
+    }
+    free(elf);
+
+    /* missing stub */
+    snprintf(bad, sizeof bad, "%s/missing", tmpdir);
+    assert_int_equal(inject_to(bad, payload, sizeof payload, "o3", path, sizeof path, &err),
+                     PF_ERR_IO);
+    assert_non_null(strstr(err.message, bad));
+    assert_non_null(strstr(err.message, "No such file"));
+}
+
+/* A small real payload from pfz_pack: a module, a package, a namespace. */
+static void build_payload(pfz_buffer *out)
+{
+    static uint8_t code_a[2000], code_b[300];
+    memset(code_a, 'a', sizeof code_a);
+    memset(code_b, 'b', sizeof code_b);
+    static const pfz_pack_file files[] = {
+        {"lib/app.pyc", PF_KIND_BYTECODE, code_a, sizeof code_a, 0644},
+        {"lib/pkg/__init__.pyc", PF_KIND_BYTECODE, code_b, sizeof code_b, 0644},
+    };
+    static const pfz_pack_module modules[] = {
+        {"__main__", PF_KIND_MODULE, 0},
+        {"pkg", PF_KIND_PACKAGE, 1},
+        {"ns", PF_KIND_NAMESPACE, SIZE_MAX},
+    };
+    pfz_pack_input in = {.files = files,
+                         .file_count = 2,
+                         .modules = modules,
+                         .module_count = 3,
+                         .level = 3,
+                         .frame_target = 1024};
+    pf_error err;
+    if (pfz_pack(&in, out, &err) != PF_OK)
+        fail_msg("pack: %s", err.message);
+}
+
+/* inspect: runs pfz_inspect_image on file[0..size) into a string. */
+static int inspect(const uint8_t *file, size_t size, char **text, pf_error *err)
+{
+    size_t text_size;
+    FILE *mem = open_memstream(text, &text_size);
+    assert_non_null(mem);
+    int rc = pfz_inspect_image(file, size, "app", mem, err);
+    fclose(mem);
+    return rc;
+}
+
+static void test_inspect(void **state)
+{
+    (void)state;
+    pfz_buffer payload = {0};
+    build_payload(&payload);
+    char path[512];
+    pf_error err;
+    assert_int_equal(
+        inject_to(TINY_ELF_PATH, payload.data, payload.size, "frozen", path, sizeof path, &err),
+        PF_OK);
+    size_t size;
+    uint8_t *file = tu_read_file(path, &size);
+    char *text = NULL;
+    if (inspect(file, size, &text, &err) != PF_OK)
+        fail_msg("inspect: %s", err.message);
+    assert_non_null(strstr(text, "module             "));
+    assert_non_null(strstr(text, "2000  __main__  (main)\n"));
+    assert_non_null(strstr(text, "300  pkg\n"));
+    assert_non_null(strstr(text, "-  ns\n"));
+    assert_non_null(strstr(text, "2000  lib/app.pyc\n"));
+    char totals[256];
+    snprintf(totals, sizeof totals,
+             "total: 5 entries (3 modules, 2 files of 2300 bytes), 3 frames, payload %zu bytes",
+             payload.size);
+    if (strstr(text, totals) == NULL)
+        fail_msg("no '%s' in:\n%s", totals, text);
+    free(text);
+
+    /* the same file through pfz_inspect_file */
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_int_equal(pfz_inspect_file(path, devnull, &err), PF_OK);
+
+    /* a plain executable is not a frozen program */
+    size_t tsize;
+    uint8_t *tiny = tu_read_file(TINY_ELF_PATH, &tsize);
+    text = NULL;
+    assert_int_equal(inspect(tiny, tsize, &text, &err), PF_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "'app' is not a frozen program"));
+    free(text);
+    free(tiny);
+
+    /* damaged payloads: every error is a message, never a crash (ASan) */
+    uint64_t off, psize;
+    assert_int_equal(pf_elf_find_section(file, size, PF_SECTION_NAME, &off, &psize, &err), PF_OK);
+    for (uint64_t i = 0; i < psize; i += 7) {
+        file[off + i] ^= 0x40;
+        text = NULL;
+        int rc = inspect(file, size, &text, &err);
+        file[off + i] ^= 0x40;
+        free(text);
+        /* frames other than 0 are not read by inspect: damage there is found
+         * at run time; damage in frame 0 or the seek table must be refused */
+        if (rc != PF_OK)
+            assert_non_null(strstr(err.message, "'app'"));
+        if (i < 8 || i >= psize - PF_SEEK_FOOTER_SIZE)
+            assert_int_not_equal(rc, PF_OK);
+    }
+    for (uint64_t cut = 0; cut < size; cut += (cut < 64 ? 1 : 997)) {
+        text = NULL;
+        int rc = inspect(file, (size_t)cut, &text, &err);
+        free(text);
+        assert_int_not_equal(rc, PF_OK);
+    }
+
+    /* files that are not ELF, empty or directories */
+    char other[512];
+    snprintf(other, sizeof other, "%s/empty", tmpdir);
+    assert_int_equal(tu_write_file(other, "", 0, 0644), 0);
+    assert_int_not_equal(pfz_inspect_file(other, devnull, &err), PF_OK);
+    assert_non_null(strstr(err.message, other));
+    assert_int_not_equal(pfz_inspect_file(tmpdir, devnull, &err), PF_OK);
+    assert_non_null(strstr(err.message, tmpdir));
+    snprintf(other, sizeof other, "%s/text", tmpdir);
+    assert_int_equal(tu_write_file(other, "hello, not an ELF file at all\n", 30, 0644), 0);
+    assert_int_not_equal(pfz_inspect_file(other, devnull, &err), PF_OK);
+    assert_non_null(strstr(err.message, "not a frozen program"));
+    fclose(devnull);
+    free(file);
+    pfz_buffer_free(&payload);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inject_runs_and_keeps_layout),
+        cmocka_unit_test(test_strip_keeps_section),
+        cmocka_unit_test(test_bad_stubs),
+        cmocka_unit_test(test_inspect),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,150 @@
+/* test_options.c - pfz_options_parse: every accepted form and every error. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "options.h"
+
+#define ARGV(...) ((char *[]){"pyfreeze", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof((char *[]){"pyfreeze", __VA_ARGS__}) / sizeof(char *)))
+/* PARSE(opts, err, args...): parses "pyfreeze args..." and returns the status. */
+#define PARSE(opts, err, ...) pfz_options_parse((opts), ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (err))
+
+/* expect_usage: parsing fails with PF_ERR_USAGE and a message containing
+ * needle (the option or argument it must name). */
+static void expect_usage(int rc, pfz_options *opts, const pf_error *err, const char *needle)
+{
+    assert_int_equal(rc, PF_ERR_USAGE);
+    if (strstr(err->message, needle) == NULL)
+        fail_msg("message '%s' does not name '%s'", err->message, needle);
+    assert_null(strchr(err->message, '\n'));
+    pfz_options_free(opts);
+}
+
+static void test_script_form(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "app"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_FREEZE);
+    assert_string_equal(o.script, "app.py");
+    assert_null(o.module);
+    assert_string_equal(o.output, "app");
+    assert_null(o.stub);
+    assert_int_equal(o.path_count, 0);
+    assert_int_equal(o.verbose, 0);
+    pfz_options_free(&o);
+}
+
+static void test_module_form_and_all_options(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(PARSE(&o, &err, "-m", "pkg.sub", "--output=out", "-p", "a", "--path", "b",
+                           "--path=c", "-pd", "-v", "--stub", "s"),
+                     PF_OK);
+    assert_null(o.script);
+    assert_string_equal(o.module, "pkg.sub");
+    assert_string_equal(o.output, "out");
+    assert_string_equal(o.stub, "s");
+    assert_int_equal(o.verbose, 1);
+    assert_int_equal(o.path_count, 4);
+    assert_string_equal(o.paths[0], "a");
+    assert_string_equal(o.paths[1], "b");
+    assert_string_equal(o.paths[2], "c");
+    assert_string_equal(o.paths[3], "d");
+    pfz_options_free(&o);
+    assert_null(o.paths);
+
+    assert_int_equal(PARSE(&o, &err, "-oout", "--verbose", "--", "-dash.py"), PF_OK);
+    assert_string_equal(o.script, "-dash.py");
+    assert_string_equal(o.output, "out");
+    assert_int_equal(o.verbose, 1);
+    pfz_options_free(&o);
+}
+
+static void test_help_version_inspect(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(PARSE(&o, &err, "-h"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_HELP);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "app.py", "--help"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_HELP);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--version"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_VERSION);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "inspect", "app"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_INSPECT);
+    assert_string_equal(o.output, "app");
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "inspect", "--", "-app"), PF_OK);
+    assert_string_equal(o.output, "-app");
+    pfz_options_free(&o);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    expect_usage(PARSE(&o, &err, "app.py", "-x", "-o", "a"), &o, &err, "'-x'");
+    expect_usage(PARSE(&o, &err, "app.py", "--bogus=1", "-o", "a"), &o, &err, "'--bogus'");
+    expect_usage(PARSE(&o, &err, "app.py", "-vx", "-o", "a"), &o, &err, "'-vx'");
+    expect_usage(PARSE(&o, &err, "app.py", "-o"), &o, &err, "-o needs a value");
+    expect_usage(PARSE(&o, &err, "app.py", "--output"), &o, &err, "--output needs a value");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", ""), &o, &err, "-o needs a non-empty");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "-o", "b"), &o, &err,
+                 "-o given more than once");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "-p"), &o, &err, "-p needs a value");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--path="), &o, &err, "--path needs a");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--stub"), &o, &err, "--stub needs");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--stub", "x", "--stub=y"), &o, &err,
+                 "--stub given more than once");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--verbose=1"), &o, &err,
+                 "--verbose takes no value");
+    expect_usage(PARSE(&o, &err, "-m", "a-b", "-o", "a"), &o, &err, "'a-b' is not a module");
+    expect_usage(PARSE(&o, &err, "-m", "a..b", "-o", "a"), &o, &err, "'a..b'");
+    expect_usage(PARSE(&o, &err, "-m", "1a", "-o", "a"), &o, &err, "'1a'");
+    expect_usage(PARSE(&o, &err, "-m", "a.", "-o", "a"), &o, &err, "'a.'");
+    expect_usage(PARSE(&o, &err, "-m", "a", "-m", "b", "-o", "x"), &o, &err, "-m given more");
+    expect_usage(PARSE(&o, &err, "app.py", "-m", "a", "-o", "x"), &o, &err, "not both");
+    expect_usage(PARSE(&o, &err, "-o", "x"), &o, &err, "nothing to freeze");
+    expect_usage(PARSE(&o, &err, "-v"), &o, &err, "nothing to freeze");
+    expect_usage(PARSE(&o, &err, "app.py"), &o, &err, "missing -o");
+    expect_usage(PARSE(&o, &err, "app.py", "b.py", "-o", "x"), &o, &err, "'b.py'");
+    expect_usage(PARSE(&o, &err, "", "-o", "x"), &o, &err, "SCRIPT is an empty");
+    expect_usage(PARSE(&o, &err, "inspect"), &o, &err, "inspect needs a FILE");
+    expect_usage(PARSE(&o, &err, "inspect", ""), &o, &err, "non-empty FILE");
+    expect_usage(PARSE(&o, &err, "inspect", "-v", "x"), &o, &err, "'-v'");
+    expect_usage(PARSE(&o, &err, "inspect", "a", "b"), &o, &err, "'b'");
+}
+
+static void test_no_arguments(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    char *argv[] = {"pyfreeze", NULL};
+    expect_usage(pfz_options_parse(&o, 1, argv, &err), &o, &err, "nothing to freeze");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_script_form),
+        cmocka_unit_test(test_module_form_and_all_options),
+        cmocka_unit_test(test_help_version_inspect),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_no_arguments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,265 @@
+/* test_pack.c - pfz_pack: every member read back with the runtime's reader
+ * gives the same bytes, frames follow the layout rules of payload.h, the
+ * output is deterministic, and bad input is refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack.h"
+#include "payload.h"
+#include "payload_reader.h"
+
+#define FILE_COUNT 12
+
+/* A sample program: files of varied sizes (0 bytes to 300 KiB, some
+ * incompressible) with modules, a package and a namespace package. */
+typedef struct sample {
+    pfz_pack_file files[FILE_COUNT];
+    pfz_pack_module modules[FILE_COUNT + 1];
+    char paths[FILE_COUNT][64];
+    char names[FILE_COUNT][32];
+    uint8_t *data[FILE_COUNT];
+    pfz_pack_input in;
+} sample;
+
+static const size_t sizes[FILE_COUNT] = {16,    100,   0,    511,    512,   513,
+                                         70000, 40000, 1000, 300000, 20000, 131072};
+
+static void sample_init(sample *s)
+{
+    memset(s, 0, sizeof *s);
+    uint32_t seed = 12345;
+    for (size_t i = 0; i < FILE_COUNT; i++) {
+        s->data[i] = malloc(sizes[i] + 1);
+        assert_non_null(s->data[i]);
+        for (size_t j = 0; j < sizes[i]; j++) {
+            seed = seed * 1103515245u + 12345u;
+            /* half the files repetitive, half random-looking */
+            s->data[i][j] = (i % 2) ? (uint8_t)(seed >> 16) : (uint8_t)("pyfreeze"[j % 8]);
+        }
+        if (i == 0)
+            memcpy(s->data[0], "\xa7\x0d\x0d\x0a", 4);
+        snprintf(s->names[i], sizeof s->names[i], "pkg.mod%zu", i);
+        snprintf(s->paths[i], sizeof s->paths[i], "lib/pkg/mod%zu.pyc", i);
+        s->files[i] = (pfz_pack_file){s->paths[i], PF_KIND_BYTECODE, s->data[i], sizes[i], 0644};
+        s->modules[i] = (pfz_pack_module){s->names[i], PF_KIND_MODULE, i};
+    }
+    /* file 0 is the package's __init__ */
+    snprintf(s->paths[0], sizeof s->paths[0], "lib/pkg/__init__.pyc");
+    s->modules[0] = (pfz_pack_module){"pkg", PF_KIND_PACKAGE, 0};
+    s->modules[FILE_COUNT] = (pfz_pack_module){"nspkg", PF_KIND_NAMESPACE, SIZE_MAX};
+    s->in = (pfz_pack_input){
+        .files = s->files,
+        .file_count = FILE_COUNT,
+        .modules = s->modules,
+        .module_count = FILE_COUNT + 1,
+        .main_module = 1,
+        .flags = PF_INDEX_FLAG_MAIN_IS_MODULE,
+        .python_magic = {0xa7, 0x0d, 0x0d, 0x0a},
+        .level = 3,
+        .frame_target = 64 * 1024,
+        .mtime = 1700000000,
+    };
+}
+
+static void sample_free(sample *s)
+{
+    for (size_t i = 0; i < FILE_COUNT; i++)
+        free(s->data[i]);
+}
+
+/* find: the entry called name; fails the test when absent. */
+static pf_entry find(const pf_index *index, const char *name)
+{
+    pf_entry e;
+    if (!pf_index_find(index, name, strlen(name), &e))
+        fail_msg("entry '%s' not found", name);
+    return e;
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    sample s;
+    sample_init(&s);
+    pfz_buffer out = {0};
+    pf_error err;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
+
+    pf_payload *p = NULL;
+    if (pf_payload_open(&p, out.data, out.size, &err) != PF_OK)
+        fail_msg("pf_payload_open: %s", err.message);
+    const pf_index *index = pf_payload_index(p);
+    const pf_seek_table *table = pf_payload_seek_table(p);
+    assert_int_equal(index->entry_count, 2 * FILE_COUNT + 1);
+    assert_int_equal(index->flags, PF_INDEX_FLAG_MAIN_IS_MODULE);
+    assert_memory_equal(index->python_magic, s.in.python_magic, 4);
+    /* At a 64 KiB target a frame is cut at the first member header past
+     * 64 KiB: files 0-6 (the 70000-byte file 6 crosses it), 7-9, 10-11. */
+    static const uint32_t expected_frame[FILE_COUNT] = {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3};
+    assert_int_equal(table->frame_count, 4);
+
+    pf_entry main_entry;
+    pf_index_entry(index, index->main_entry, &main_entry);
+    assert_int_equal(main_entry.name_size, strlen("pkg.mod1"));
+    assert_memory_equal(main_entry.name, "pkg.mod1", main_entry.name_size);
+
+    uint32_t last_frame = 0;
+    for (size_t i = 0; i < FILE_COUNT; i++) {
+        pf_entry m = find(index, s.modules[i].name);
+        assert_int_equal(m.kind, s.modules[i].kind);
+        pf_entry f = find(index, s.paths[i]);
+        assert_int_equal(m.member, f.number);
+        assert_int_equal(f.kind, PF_KIND_BYTECODE);
+        assert_int_equal(f.size, sizes[i]);
+        assert_int_equal(f.frame, expected_frame[i]); /* frame 0 is the index alone */
+        last_frame = f.frame;
+        const uint8_t *data;
+        size_t size;
+        if (pf_payload_read(p, &f, &data, &size, &err) != PF_OK)
+            fail_msg("read %s: %s", s.paths[i], err.message);
+        assert_int_equal(size, sizes[i]);
+        if (size > 0)
+            assert_memory_equal(data, s.data[i], size);
+    }
+    pf_entry ns = find(index, "nspkg");
+    assert_int_equal(ns.kind, PF_KIND_NAMESPACE);
+    assert_int_equal(ns.member, PF_NONE);
+    assert_int_equal(last_frame, table->frame_count - 1);
+    pf_payload_close(p);
+    pfz_buffer_free(&out);
+    sample_free(&s);
+}
+
+/* A frame starts at a member boundary: the first 512 bytes of every frame
+ * after frame 0 decompress to a ustar header ("ustar" at offset 257). */
+static void test_frames_start_at_headers(void **state)
+{
+    (void)state;
+    sample s;
+    sample_init(&s);
+    pfz_buffer out = {0};
+    pf_error err;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
+    pf_payload *p = NULL;
+    assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
+    const pf_index *index = pf_payload_index(p);
+    /* the first file of each frame has its data right after one header */
+    uint32_t seen = PF_NONE;
+    for (size_t i = 0; i < FILE_COUNT; i++) {
+        pf_entry f = find(index, s.paths[i]);
+        if (f.frame != seen) {
+            assert_int_equal(f.offset, 512);
+            seen = f.frame;
+        }
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&out);
+    sample_free(&s);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    sample s;
+    sample_init(&s);
+    pfz_buffer a = {0}, b = {0};
+    pf_error err;
+    assert_int_equal(pfz_pack(&s.in, &a, &err), PF_OK);
+    assert_int_equal(pfz_pack(&s.in, &b, &err), PF_OK);
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.data, b.data, a.size);
+    /* and the time really is used: another mtime gives other bytes */
+    s.in.mtime = 0;
+    pfz_buffer c = {0};
+    assert_int_equal(pfz_pack(&s.in, &c, &err), PF_OK);
+    assert_true(c.size != a.size || memcmp(c.data, a.data, a.size) != 0);
+    pfz_buffer_free(&a);
+    pfz_buffer_free(&b);
+    pfz_buffer_free(&c);
+    sample_free(&s);
+}
+
+/* A long path needs a pax header; it must still round-trip. */
+static void test_long_path(void **state)
+{
+    (void)state;
+    char path[300];
+    memset(path, 'd', sizeof path);
+    memcpy(path, "lib/", 4);
+    path[150] = '/';
+    strcpy(path + 280, "/long_mod.pyc");
+    static const uint8_t data[] = "bytecode";
+    pfz_pack_file f = {path, PF_KIND_BYTECODE, data, sizeof data, 0644};
+    pfz_pack_module m = {"long_mod", PF_KIND_MODULE, 0};
+    pfz_pack_input in = {.files = &f,
+                         .file_count = 1,
+                         .modules = &m,
+                         .module_count = 1,
+                         .level = 1,
+                         .frame_target = 1000};
+    pfz_buffer out = {0};
+    pf_error err;
+    assert_int_equal(pfz_pack(&in, &out, &err), PF_OK);
+    pf_payload *p = NULL;
+    assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
+    pf_entry e = find(pf_payload_index(p), path);
+    const uint8_t *got;
+    size_t size;
+    assert_int_equal(pf_payload_read(p, &e, &got, &size, &err), PF_OK);
+    assert_int_equal(size, sizeof data);
+    assert_memory_equal(got, data, size);
+    pf_payload_close(p);
+    pfz_buffer_free(&out);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    sample s;
+    pfz_buffer out = {0};
+    pf_error err;
+
+    sample_init(&s);
+    s.files[3].path = s.files[2].path;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "lib/pkg/mod2.pyc"));
+    sample_free(&s);
+
+    sample_init(&s);
+    s.modules[2].file = FILE_COUNT;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "pkg.mod2"));
+    s.modules[2].file = 2;
+    s.modules[FILE_COUNT].file = 0; /* namespace with a file */
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    s.modules[FILE_COUNT].file = SIZE_MAX;
+    s.in.main_module = FILE_COUNT + 1;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    s.in.main_module = 0;
+    s.in.frame_target = 0;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    s.in.frame_target = 1000;
+    s.in.mtime = -1;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    s.in.mtime = 0;
+    s.files[4].path = "no_slash.pyc";
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    assert_int_equal(out.size, 0); /* nothing appended on failure */
+    sample_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),    cmocka_unit_test(test_frames_start_at_headers),
+        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_long_path),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,333 @@
+/* test_payload_index.c - the index writer and pf_index_open/find: every name
+ * found, misses, and each validation error reached on its own (the test
+ * re-computes the CRC after damaging a field, so the check behind it runs). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "index_writer.h"
+#include "payload.h"
+#include "payload_index.h"
+#include "pf_le.h"
+
+#define FILES 300
+#define FRAMES 4
+
+static pf_frame frames[FRAMES];
+static const pf_seek_table table = {frames, FRAMES, 0};
+
+typedef struct built {
+    uint8_t *data;
+    size_t size;
+    char names[2 * FILES][64];
+    uint32_t count;
+} built;
+
+/* build: FILES file entries over FRAMES frames of 1000 bytes and a module
+ * entry for each (every 10th a package, every 50th an extension, one
+ * namespace package), main = the first module. */
+static void build(built *b)
+{
+    pfz_index_writer *w = pfz_index_writer_new();
+    pf_error err;
+    uint32_t n, file, main = 0;
+    assert_non_null(w);
+    for (uint32_t i = 0; i < FRAMES; i++) {
+        frames[i].decompressed_size = 1000;
+    }
+    b->count = 0;
+    for (uint32_t i = 0; i < FILES; i++) {
+        int ext = i % 50 == 7;
+        snprintf(b->names[b->count], 64, ext ? "lib/m%u.so" : "lib/pkg%u/m%u.pyc", i, i);
+        assert_int_equal(pfz_index_add_file(w, b->names[b->count++],
+                                            ext ? PF_KIND_NATIVE : PF_KIND_BYTECODE, &file, &err),
+                         PF_OK);
+        assert_int_equal(pfz_index_set_location(w, file, i % FRAMES, i, 1000 - i, &err), PF_OK);
+        snprintf(b->names[b->count], 64, "pkg%u.m%u", i, i);
+        uint32_t kind = ext ? PF_KIND_EXTENSION : i % 10 == 0 ? PF_KIND_PACKAGE : PF_KIND_MODULE;
+        assert_int_equal(pfz_index_add_module(w, b->names[b->count++], kind, file, &n, &err),
+                         PF_OK);
+        if (i == 0) {
+            main = n;
+        }
+    }
+    assert_int_equal(pfz_index_add_module(w, "ns", PF_KIND_NAMESPACE, PF_NONE, &n, &err), PF_OK);
+    assert_int_equal(pfz_index_set_main(w, main, PF_INDEX_FLAG_MAIN_IS_MODULE, &err), PF_OK);
+    pfz_index_set_python_magic(w, (const uint8_t *)"\xa7\x0d\x0d\x0a");
+    b->size = pfz_index_writer_size(w);
+    b->data = malloc(b->size);
+    assert_int_equal(pfz_index_serialize(w, FRAMES, b->data, b->size, &err), PF_OK);
+    pfz_index_writer_free(w);
+}
+
+static void test_hash_vectors(void **state)
+{
+    (void)state;
+    /* FNV-1a 32 reference values (isthe.com FNV test suite). */
+    assert_int_equal(pf_index_hash("", 0), 0x811c9dc5u);
+    assert_int_equal(pf_index_hash("a", 1), 0xe40c292cu);
+    assert_int_equal(pf_index_hash("foobar", 6), 0xbf9cf968u);
+}
+
+static void test_find_every_name(void **state)
+{
+    (void)state;
+    built b;
+    pf_index index;
+    pf_entry e;
+    pf_error err;
+    build(&b);
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+    assert_int_equal(index.entry_count, 2 * FILES + 1);
+    assert_int_equal(index.flags, PF_INDEX_FLAG_MAIN_IS_MODULE);
+    assert_int_equal(index.main_entry, 1);
+    assert_true(index.hash_slot_count >= 2 * index.entry_count);
+    assert_memory_equal(index.python_magic, "\xa7\x0d\x0d\x0a", 4);
+    for (uint32_t i = 0; i < b.count; i++) {
+        size_t len = strlen(b.names[i]);
+        assert_int_equal(pf_index_find(&index, b.names[i], len, &e), 1);
+        assert_int_equal(e.number, i); /* entries are in the order added */
+        assert_int_equal(e.name_size, len);
+        assert_memory_equal(e.name, b.names[i], len);
+        uint32_t k = i / 2;
+        if (i % 2 == 0) {
+            assert_int_equal(e.frame, k % FRAMES);
+            assert_int_equal(e.offset, k);
+            assert_int_equal(e.size, 1000 - k);
+            assert_int_equal(e.member, PF_NONE);
+        } else {
+            assert_int_equal(e.member, i - 1);
+            assert_int_equal(e.frame, PF_NONE);
+            assert_int_equal(e.kind, k % 50 == 7   ? PF_KIND_EXTENSION
+                                     : k % 10 == 0 ? PF_KIND_PACKAGE
+                                                   : PF_KIND_MODULE);
+        }
+    }
+    assert_int_equal(pf_index_find(&index, "ns", 2, &e), 1);
+    assert_int_equal(e.kind, PF_KIND_NAMESPACE);
+    assert_int_equal(pf_index_find(&index, "pkg1.m", 6, &e), 0);
+    assert_int_equal(pf_index_find(&index, "pkg1.m10", 8, &e), 0);
+    assert_int_equal(pf_index_find(&index, "pkg1.m1x", 8, &e), 0);
+    assert_int_equal(pf_index_find(&index, "", 0, &e), 0);
+    free(b.data);
+}
+
+/* fix_crc: recomputes the index checksum after a test changed a field. */
+static void fix_crc(uint8_t *d, size_t size)
+{
+    pf_le32_store(d + PF_INDEX_CHECKSUM_OFFSET, 0);
+    pf_le32_store(d + PF_INDEX_CHECKSUM_OFFSET, (uint32_t)crc32_z(crc32(0, Z_NULL, 0), d, size));
+}
+
+/* expect_with: opens a copy of b with the u32 at off set to value (CRC
+ * fixed) and checks the status and a piece of the message. */
+static void expect_with(const built *b, size_t off, uint32_t value, int status, const char *text)
+{
+    uint8_t *d = malloc(b->size);
+    pf_index index;
+    pf_error err;
+    memcpy(d, b->data, b->size);
+    pf_le32_store(d + off, value);
+    fix_crc(d, b->size);
+    pf_error_clear(&err);
+    assert_int_equal(pf_index_open(&index, d, b->size, &table, &err), status);
+    if (strstr(err.message, text) == NULL) {
+        fail_msg("message \"%s\" lacks \"%s\"", err.message, text);
+    }
+    free(d);
+}
+
+static void test_each_header_error(void **state)
+{
+    (void)state;
+    built b;
+    pf_index index;
+    pf_error err;
+    build(&b);
+    uint32_t entries = 2 * FILES + 1;
+    uint32_t slots = pf_le32_load(b.data + 32);
+
+    for (size_t n = 0; n < PF_INDEX_HEADER_SIZE; n++) {
+        assert_int_equal(pf_index_open(&index, b.data, n, &table, &err), PF_ERR_TRUNCATED);
+    }
+    for (size_t n = PF_INDEX_HEADER_SIZE; n < b.size; n++) {
+        assert_int_equal(pf_index_open(&index, b.data, n, &table, &err), PF_ERR_TRUNCATED);
+    }
+    expect_with(&b, 0, 0x5A465951, PF_ERR_CORRUPT, "magic"); /* "QYFZ" */
+    expect_with(&b, 8, 2, PF_ERR_VERSION, "version 2");
+    expect_with(&b, 12, 52, PF_ERR_CORRUPT, "header size");
+    expect_with(&b, 20, 0x2, PF_ERR_VERSION, "unknown flags");
+    expect_with(&b, 24, FRAMES + 1, PF_ERR_CORRUPT, "the seek table has 4");
+    expect_with(&b, 28, 0, PF_ERR_CORRUPT, "entry count 0");
+    expect_with(&b, 28, PF_MAX_ENTRIES + 1, PF_ERR_CORRUPT, "entry count");
+    expect_with(&b, 28, entries - 1, PF_ERR_CORRUPT, "tables account for");
+    expect_with(&b, 32, slots - 1, PF_ERR_CORRUPT, "power of two");
+    expect_with(&b, 32, entries, PF_ERR_CORRUPT, "power of two");
+    expect_with(&b, 32, 1u << 31, PF_ERR_CORRUPT, "over the");
+    expect_with(&b, 36, 0xFFFFFFFFu, PF_ERR_CORRUPT, "over the");
+    expect_with(&b, 36, pf_le32_load(b.data + 36) + 1, PF_ERR_TRUNCATED, "index truncated");
+    expect_with(&b, 40, entries, PF_ERR_CORRUPT, "main entry");
+    expect_with(&b, 40, 0, PF_ERR_CORRUPT, "main entry"); /* entry 0 is a file */
+
+    /* Checksum: one flipped name byte without fixing the CRC. */
+    b.data[b.size - 1] ^= 1;
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "checksum"));
+    b.data[b.size - 1] ^= 1;
+    /* Trailing bytes after the tables. */
+    uint8_t *longer = calloc(1, b.size + 1);
+    memcpy(longer, b.data, b.size);
+    assert_int_equal(pf_index_open(&index, longer, b.size + 1, &table, &err), PF_ERR_CORRUPT);
+    free(longer);
+    free(b.data);
+}
+
+static void test_each_entry_error(void **state)
+{
+    (void)state;
+    built b;
+    build(&b);
+    size_t e0 = PF_INDEX_HEADER_SIZE;           /* a file entry (bytecode) */
+    size_t e1 = e0 + PF_INDEX_ENTRY_SIZE;       /* its module */
+    size_t e14 = e0 + 14 * PF_INDEX_ENTRY_SIZE; /* lib/m7.so: native file */
+    size_t eNs = e0 + 2 * FILES * PF_INDEX_ENTRY_SIZE;
+    uint32_t strings = pf_le32_load(b.data + 36);
+
+    expect_with(&b, e0 + 0, strings, PF_ERR_CORRUPT, "outside");
+    expect_with(&b, e0 + 4, 0, PF_ERR_CORRUPT, "outside");
+    expect_with(&b, e0 + 4, PF_MAX_NAME_SIZE + 1, PF_ERR_CORRUPT, "outside");
+    expect_with(&b, e0 + 4, pf_le32_load(b.data + e0 + 4) - 1, PF_ERR_CORRUPT, "hash");
+    expect_with(&b, e0 + 28, 12345, PF_ERR_CORRUPT, "hash");
+    expect_with(&b, e0 + 8, 99, PF_ERR_CORRUPT, "unknown kind");
+    expect_with(&b, e0 + 8, PF_KIND_MODULE, PF_ERR_CORRUPT, "module entry");
+    expect_with(&b, e0 + 12, 3, PF_ERR_CORRUPT, "file entry");
+    expect_with(&b, e0 + 16, FRAMES, PF_ERR_CORRUPT, "outside the frames");
+    expect_with(&b, e0 + 20, 1, PF_ERR_CORRUPT, "outside the frames");
+    expect_with(&b, e0 + 24, 0xFFFFFFFFu, PF_ERR_CORRUPT, "outside the frames");
+    expect_with(&b, e1 + 8, PF_KIND_BYTECODE, PF_ERR_CORRUPT, "file entry without");
+    expect_with(&b, e1 + 8, PF_KIND_EXTENSION, PF_ERR_CORRUPT, "not a file entry of kind 18");
+    expect_with(&b, e1 + 12, 2 * FILES + 1, PF_ERR_CORRUPT, "has member");
+    expect_with(&b, e1 + 12, 3, PF_ERR_CORRUPT, "has member");  /* a module */
+    expect_with(&b, e1 + 12, 14, PF_ERR_CORRUPT, "has member"); /* a .so for a .pyc */
+    expect_with(&b, e1 + 16, 0, PF_ERR_CORRUPT, "location");
+    expect_with(&b, e1 + 24, 5, PF_ERR_CORRUPT, "location");
+    expect_with(&b, e14 + 8, PF_KIND_BYTECODE, PF_ERR_CORRUPT, "not a file entry of kind 18");
+    expect_with(&b, eNs + 12, 0, PF_ERR_CORRUPT, "has member");
+    free(b.data);
+}
+
+static void test_each_slot_error(void **state)
+{
+    (void)state;
+    built b;
+    build(&b);
+    uint32_t entries = 2 * FILES + 1;
+    uint32_t slots = pf_le32_load(b.data + 32);
+    size_t table0 = PF_INDEX_HEADER_SIZE + (size_t)entries * PF_INDEX_ENTRY_SIZE;
+    size_t full = 0, empty = 0, moved = 0;
+    for (uint32_t s = 0; s < slots; s++) {
+        uint32_t v = pf_le32_load(b.data + table0 + 4 * s);
+        uint32_t next = pf_le32_load(b.data + table0 + 4 * ((s + 1) % slots));
+        if (v != 0 && full == 0) {
+            full = table0 + 4 * s;
+        }
+        if (v == 0 && empty == 0) {
+            empty = table0 + 4 * s;
+        }
+        /* a full slot followed by an empty one: moving its entry forward
+         * leaves the empty home slot between, so probing cannot reach it */
+        if (v != 0 && next == 0 && moved == 0 &&
+            (pf_le32_load(b.data + PF_INDEX_HEADER_SIZE + (v - 1) * 32 + 28) & (slots - 1)) == s) {
+            moved = table0 + 4 * s;
+        }
+    }
+    assert_true(full != 0 && empty != 0 && moved != 0);
+    size_t next = moved + 4 == table0 + 4u * slots ? table0 : moved + 4;
+    expect_with(&b, full, entries + 1, PF_ERR_CORRUPT, "past");
+    /* The entry at the end of a run, alone: dropping it loses only it. */
+    expect_with(&b, moved, 0, PF_ERR_CORRUPT, "holds 600 of 601 entries");
+    expect_with(&b, next, pf_le32_load(b.data + moved), PF_ERR_CORRUPT, "in two hash slots");
+    (void)empty;
+
+    /* Move an entry one slot past its home with an empty slot between. */
+    uint8_t *d = malloc(b.size);
+    pf_index index;
+    pf_error err;
+    memcpy(d, b.data, b.size);
+    pf_le32_store(d + next, pf_le32_load(d + moved));
+    pf_le32_store(d + moved, 0);
+    fix_crc(d, b.size);
+    assert_int_equal(pf_index_open(&index, d, b.size, &table, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "unreachable"));
+    free(d);
+    free(b.data);
+}
+
+static void test_writer_usage(void **state)
+{
+    (void)state;
+    pfz_index_writer *w = pfz_index_writer_new();
+    pf_error err;
+    uint32_t f, m;
+    uint8_t room[4096];
+    char big[PF_MAX_NAME_SIZE + 2];
+
+    assert_int_equal(pfz_index_add_file(w, "lib/a.pyc", PF_KIND_BYTECODE, &f, &err), PF_OK);
+    assert_int_equal(pfz_index_add_file(w, "lib/a.pyc", PF_KIND_DATA, &m, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "twice"));
+    assert_int_equal(pfz_index_add_file(w, "a.pyc", PF_KIND_BYTECODE, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_file(w, "lib/b", PF_KIND_MODULE, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_file(w, "", PF_KIND_DATA, &m, &err), PF_ERR_USAGE);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    big[1] = '/';
+    assert_int_equal(pfz_index_add_file(w, big, PF_KIND_DATA, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_module(w, "a/b", PF_KIND_MODULE, f, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_DATA, f, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_EXTENSION, f, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_NAMESPACE, f, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_MODULE, 7, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_MODULE, f, &m, &err), PF_OK);
+    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_MODULE, f, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_set_location(w, m, 0, 0, 1, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_set_main(w, f, 0, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_set_main(w, m, 0x80, &err), PF_ERR_USAGE);
+
+    size_t size = pfz_index_writer_size(w);
+    assert_true(size <= sizeof room);
+    assert_int_equal(pfz_index_serialize(w, 1, room, sizeof room, &err), PF_ERR_USAGE); /* main */
+    assert_int_equal(pfz_index_set_main(w, m, 0, &err), PF_OK);
+    assert_int_equal(pfz_index_serialize(w, 1, room, sizeof room, &err), PF_ERR_USAGE); /* loc */
+    assert_int_equal(pfz_index_set_location(w, f, 1, 0, 10, &err), PF_OK);
+    assert_int_equal(pfz_index_serialize(w, 1, room, sizeof room, &err), PF_ERR_USAGE); /* frame */
+    assert_int_equal(pfz_index_serialize(w, 2, room, size - 1, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_serialize(w, 2, room, size, &err), PF_OK);
+    assert_int_equal(pfz_index_writer_size(w), size); /* locations do not change it */
+
+    pf_frame two[2] = {{.decompressed_size = 10}, {.decompressed_size = 10}};
+    pf_seek_table t = {two, 2, 0};
+    pf_index index;
+    pf_entry e;
+    assert_int_equal(pf_index_open(&index, room, size, &t, &err), PF_OK);
+    assert_int_equal(pf_index_find(&index, "a", 1, &e), 1);
+    assert_int_equal(e.member, f);
+    pfz_index_writer_free(w);
+    pfz_index_writer_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash_vectors),      cmocka_unit_test(test_find_every_name),
+        cmocka_unit_test(test_each_header_error), cmocka_unit_test(test_each_entry_error),
+        cmocka_unit_test(test_each_slot_error),   cmocka_unit_test(test_writer_usage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
