@@ -10,7 +10,12 @@
  * (Lib/importlib/_bootstrap.py: BuiltinImporter, then FrozenImporter, then
  * PathFinder), with no module executed: builtin modules by
  * sys.builtin_module_names, frozen ones by _imp.is_frozen, everything else by
- * importlib.machinery.PathFinder.find_spec over the search directories. */
+ * importlib.machinery.PathFinder.find_spec over the search directories.
+ *
+ * Every import statement is followed, in functions and try blocks too, with
+ * two exceptions that keep out code no program runs: the module-level
+ * `if __name__ == "__main__":` block of every module but the entry, and a
+ * stdlib function's import of a development tool (DEV_TOOLS below). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <marshal.h>
@@ -63,6 +68,7 @@ typedef struct resolver {
     int depth;                   /* current visit recursion depth */
     int defer_visits;            /* set: ensure_module only adds, visits come later */
     int entry_known;             /* g->main is set */
+    int printed;                 /* a compile error was printed to stderr */
 } resolver;
 
 static int visit(resolver *r, size_t idx, pf_error *err);
@@ -88,6 +94,7 @@ static int py_fail(pf_error *err, const char *what)
     return nomem ? PF_ERR_NOMEM : PF_ERR_PYTHON;
 }
 
+/* nomem: records an allocation failure. Returns PF_ERR_NOMEM. */
 static int nomem(pf_error *err)
 {
     return pf_error_set(err, PF_ERR_NOMEM, "out of memory while resolving imports");
@@ -113,6 +120,12 @@ static char *absolute_path(const resolver *r, const char *path)
 {
     if (path[0] == '/') {
         return strdup(path);
+    }
+    while (path[0] == '.' && path[1] == '/') { /* "./app.py" is "<cwd>/app.py" */
+        path += 2;
+        while (path[0] == '/') {
+            path++;
+        }
     }
     return str_concat3(r->cwd, "/", path);
 }
@@ -374,6 +387,33 @@ static void warn_relative(resolver *r, const pfz_import *imp, const char *why, s
             r->g->modules[importer].name);
 }
 
+/* look_up_seen: sets *done when name was met before: *idx is its index, or
+ * PFZ_NO_IMPORTER (then warned about again for this importer when warn is
+ * set) when it was found missing. */
+static int look_up_seen(resolver *r, PyObject *name, size_t importer, int line, int warn,
+                        size_t *idx, int *done, pf_error *err)
+{
+    *done = 1;
+    PyObject *known = PyDict_GetItemWithError(r->index, name); /* borrowed */
+    if (known != NULL) {
+        *idx = PyLong_AsSize_t(known);
+        return PF_OK;
+    }
+    PyObject *why = PyErr_Occurred() ? NULL : PyDict_GetItemWithError(r->missing, name);
+    if (PyErr_Occurred()) {
+        return py_fail(err, "cannot look up a module name");
+    }
+    if (why != NULL) {
+        if (warn) {
+            warn_missing(r, PyUnicode_AsUTF8(name), PyUnicode_AsUTF8(why), importer, line);
+            PyErr_Clear();
+        }
+        return PF_OK;
+    }
+    *done = 0;
+    return PF_OK;
+}
+
 /* ensure_module: the module called name (a str), found and followed if it
  * was not seen before. Its parents come first, as importlib imports them
  * first (_find_and_load_unlocked). *idx is its index, or PFZ_NO_IMPORTER when
@@ -383,27 +423,19 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
                          size_t *idx, pf_error *err)
 {
     *idx = PFZ_NO_IMPORTER;
-    PyObject *known = PyDict_GetItemWithError(r->index, name);
-    if (known != NULL) {
-        *idx = PyLong_AsSize_t(known);
-        return PF_OK;
+    int done;
+    int status = look_up_seen(r, name, importer, line, warn, idx, &done, err);
+    if (status != PF_OK || done) {
+        return status;
     }
     const char *utf8 = PyUnicode_AsUTF8(name);
-    if (PyErr_Occurred() || utf8 == NULL) {
+    if (utf8 == NULL) {
         return py_fail(err, "cannot look up a module name");
-    }
-    PyObject *why = PyDict_GetItemWithError(r->missing, name);
-    if (why != NULL) {
-        if (warn) {
-            warn_missing(r, utf8, PyUnicode_AsUTF8(why), importer, line);
-        }
-        return PF_OK;
     }
 
     /* The parent package first: its __path__ is where the submodule is. */
     PyObject *path = r->top_path;
     const char *dot = strrchr(utf8, '.');
-    int status = PF_OK;
     if (dot != NULL) {
         PyObject *parent = PyUnicode_FromStringAndSize(utf8, dot - utf8);
         if (parent == NULL) {
@@ -417,20 +449,9 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
         }
         path = r->state[pidx].search_path;
         /* Running the parent may have imported this module already. */
-        known = PyDict_GetItemWithError(r->index, name);
-        if (known != NULL) {
-            *idx = PyLong_AsSize_t(known);
-            return PF_OK;
-        }
-        why = known == NULL && !PyErr_Occurred() ? PyDict_GetItemWithError(r->missing, name) : NULL;
-        if (PyErr_Occurred()) {
-            return py_fail(err, "cannot look up a module name");
-        }
-        if (why != NULL) {
-            if (warn) {
-                warn_missing(r, utf8, PyUnicode_AsUTF8(why), importer, line);
-            }
-            return PF_OK;
+        status = look_up_seen(r, name, importer, line, warn, idx, &done, err);
+        if (status != PF_OK || done) {
+            return status;
         }
     }
 
@@ -507,7 +528,7 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
         status = spec_to_module(r, name, spec, importer, line, idx, err);
         Py_DECREF(spec);
         if (status == PF_OK && *idx == PFZ_NO_IMPORTER && warn) {
-            why = PyDict_GetItemWithError(r->missing, name);
+            PyObject *why = PyDict_GetItemWithError(r->missing, name);
             warn_missing(r, utf8, why != NULL ? PyUnicode_AsUTF8(why) : NULL, importer, line);
             PyErr_Clear();
         }
@@ -722,8 +743,9 @@ static int read_source(const char *path, char **out, size_t *size, pf_error *err
  * would print it for the file at path (the exception's filename is set to
  * path: the compiler saw the payload-relative name), then clears it.
  * Returns PF_ERR_PYTHON. */
-static int report_compile_error(const resolver *r, const char *path, pf_error *err)
+static int report_compile_error(resolver *r, const char *path, pf_error *err)
 {
+    r->printed = 1;
     int syntax = PyErr_ExceptionMatches(PyExc_SyntaxError);
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -1315,6 +1337,12 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
         status = check_script_name(&r, err);
     }
     resolver_free(&r);
+    if (status == PF_ERR_PYTHON && !r.printed) {
+        /* PF_ERR_PYTHON means "already reported" to callers (module_graph.h):
+         * a failure of the interpreter itself is reported here. */
+        fprintf(stderr, "pyfreeze: error: %s\n",
+                err != NULL ? err->message : "the embedded python3.11 failed");
+    }
     if (status != PF_OK) {
         pfz_graph_free(g);
     }

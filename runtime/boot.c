@@ -10,6 +10,7 @@
  * (PyConfig._init_main = 0, then _Py_InitializeMain) puts the importer on
  * sys.meta_path before `encodings` is imported; exit statuses mirror
  * Py_RunMain's (pymain_run_python, exit_sigint). */
+#define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "boot.h"

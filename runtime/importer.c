@@ -5,14 +5,19 @@
  * and inspect call: get_code, get_source, is_package, get_filename, get_data.
  * Every lookup goes through the payload index's hash table: no stat(), no
  * open() per module. */
+#define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <marshal.h>
 
 #include "importer.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "boot.h"
+#include "native_loader.h"
 #include "payload.h"
 
 #define LIB_PREFIX "lib/"
@@ -33,6 +38,8 @@ static PyObject *call_with_frames_removed; /* importlib._bootstrap._call_with_fr
 static PyObject *builtin_exec;             /* builtins.exec */
 static PyObject *fix_co_filename;          /* _imp._fix_co_filename */
 static PyObject *decode_source;            /* importlib._bootstrap_external.decode_source */
+static PyObject *create_dynamic;           /* _imp.create_dynamic */
+static PyObject *exec_dynamic;             /* _imp.exec_dynamic */
 
 static int fetch_attr(PyObject **slot, const char *module, const char *name)
 {
@@ -140,6 +147,35 @@ static PyObject *module_origin(pf_importer *self, const pf_entry *module)
     return path_of_member(self, &file);
 }
 
+/* payload_damaged: ends the process when a member turns out damaged (a
+ * frame fails its checksum, bytecode has the wrong header). An exception
+ * would not do: programs catch ImportError around optional imports and would
+ * run on with part of themselves missing, and during CPython's
+ * initialisation it would become a "Fatal Python error" page. So: flush what
+ * the program has written, print one line naming the executable, the member
+ * and the damage, and exit with PF_BOOT_EXIT_DAMAGED. */
+static _Noreturn void payload_damaged(pf_importer *self, const pf_entry *file, const char *what)
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    const char *streams[] = {"stdout", "stderr"};
+    for (size_t i = 0; i < sizeof streams / sizeof *streams; i++) {
+        PyObject *stream = PySys_GetObject(streams[i]); /* borrowed */
+        PyObject *r =
+            stream != NULL && stream != Py_None ? PyObject_CallMethod(stream, "flush", NULL) : NULL;
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
+    Py_ssize_t rootSize;
+    const char *root = PyUnicode_AsUTF8AndSize(self->root, &rootSize);
+    fflush(stdout);
+    fprintf(stderr, "%.*s: this frozen program is damaged: %.*s: %s; rebuild it with pyfreeze\n",
+            root != NULL && rootSize > 0 ? (int)rootSize - 1 : 0, root != NULL ? root : "",
+            (int)file->name_size, file->name, what);
+    fflush(stderr);
+    exit(PF_BOOT_EXIT_DAMAGED);
+}
+
 /* read_member: the bytes of file entry `file` as a new bytes object. A
  * damaged frame raises ImportError naming the module (the program then ends
  * with a traceback saying what is wrong, as for any failed import). */
@@ -149,9 +185,7 @@ static PyObject *read_member(pf_importer *self, const pf_entry *file)
     size_t size;
     pf_error err;
     if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
-        PyErr_Format(PyExc_ImportError, "%.*s: %s; the executable is damaged, rebuild it",
-                     (int)file->name_size, file->name, err.message);
-        return NULL;
+        payload_damaged(self, file, err.message);
     }
     return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
 }
@@ -166,18 +200,15 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
     size_t size;
     pf_error err;
     if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
-        PyErr_Format(PyExc_ImportError, "%.*s: %s; the executable is damaged, rebuild it",
-                     (int)file->name_size, file->name, err.message);
-        return NULL;
+        payload_damaged(self, file, err.message);
     }
     long magic = PyImport_GetMagicNumber();
     uint8_t expected[4] = {(uint8_t)magic, (uint8_t)(magic >> 8), (uint8_t)(magic >> 16),
                            (uint8_t)(magic >> 24)};
     if (size < PF_PYC_HEADER_SIZE || memcmp(data, expected, sizeof expected) != 0) {
-        PyErr_Format(PyExc_ImportError,
-                     "%.*s: bad bytecode header; the executable is damaged, rebuild it",
-                     (int)file->name_size, file->name);
-        return NULL;
+        payload_damaged(self, file,
+                        magic == -1 ? "bytecode read before the import system was ready"
+                                    : "bytecode for another Python version or a bad .pyc header");
     }
     PyObject *code = PyMarshal_ReadObjectFromString((const char *)data + PF_PYC_HEADER_SIZE,
                                                     (Py_ssize_t)(size - PF_PYC_HEADER_SIZE));
@@ -186,10 +217,7 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
     }
     if (!PyCode_Check(code)) {
         Py_DECREF(code);
-        PyErr_Format(PyExc_ImportError,
-                     "%.*s: not a code object; the executable is damaged, rebuild it",
-                     (int)file->name_size, file->name);
-        return NULL;
+        payload_damaged(self, file, "bytecode holds no code object");
     }
     if (fetch_attr(&fix_co_filename, "_imp", "_fix_co_filename") < 0) {
         Py_DECREF(code);
@@ -230,9 +258,6 @@ static PyObject *importer_find_spec(pf_importer *self, PyObject *args, PyObject 
             return NULL;
         }
         Py_RETURN_NONE;
-    }
-    if (module.kind == PF_KIND_EXTENSION) {
-        Py_RETURN_NONE; /* extension modules are loaded by a later version */
     }
     if (fetch_attr(&module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
         return NULL;
@@ -286,8 +311,8 @@ static PyObject *importer_get_code(pf_importer *self, PyObject *fullname)
     if (require_module_entry(self, fullname, &module) < 0) {
         return NULL;
     }
-    if (!member_of(self, &module, &file)) {
-        Py_RETURN_NONE;
+    if (!member_of(self, &module, &file) || module.kind == PF_KIND_EXTENSION) {
+        Py_RETURN_NONE; /* namespace package or extension module: no bytecode */
     }
     if (file.kind != PF_KIND_BYTECODE) {
         PyErr_Format(PyExc_ImportError, "module %R has no bytecode in this frozen program",
@@ -303,12 +328,75 @@ static PyObject *importer_get_code(pf_importer *self, PyObject *fullname)
     return code;
 }
 
-/* create_module(spec): None, for the default module object (PEP 451). */
+/* create_extension: loads an extension module from memory (see
+ * native_loader.h) through _imp.create_dynamic, as ExtensionFileLoader does,
+ * with a spec whose origin is the /proc/self/fd path dlopen() maps. The init
+ * function is found from spec.name (PyInit_<last part>), which is right for
+ * modules that register under another name, such as _decimal. */
+static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *name,
+                                  const pf_entry *module)
+{
+    pf_entry file;
+    pf_error err;
+    char path[64];
+    if (!member_of(self, module, &file)) {
+        PyErr_Format(PyExc_ImportError, "extension module %U has no native code", name);
+        return NULL;
+    }
+    int status = pf_native_prepare(self->payload, &file, path, sizeof path, &err);
+    if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
+        payload_damaged(self, &file, err.message);
+    }
+    if (status != PF_OK) {
+        PyErr_Format(PyExc_ImportError, "cannot load extension module %U: %s", name, err.message);
+        return NULL;
+    }
+    if (fetch_attr(&create_dynamic, "_imp", "create_dynamic") < 0 ||
+        fetch_attr(&module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
+        return NULL;
+    }
+    PyObject *loader = PyObject_GetAttrString(spec, "loader");
+    PyObject *load_spec =
+        loader ? PyObject_CallFunction(module_spec_type, "OOs", name, loader, path) : NULL;
+    Py_XDECREF(loader);
+    if (load_spec == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyObject_CallOneArg(create_dynamic, load_spec);
+    Py_DECREF(load_spec);
+    if (result == NULL) {
+        return NULL;
+    }
+    /* Single-phase modules got __file__ = the fd path: show the payload
+     * path instead, as python3 shows the .so's path. */
+    PyObject *origin = PyObject_GetAttrString(spec, "origin");
+    if (origin == NULL ||
+        (PyModule_Check(result) && PyObject_SetAttrString(result, "__file__", origin) < 0)) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(origin);
+    return result;
+}
+
+/* create_module(spec): an extension module loaded from memory, or None for
+ * the default module object (PEP 451). */
 static PyObject *importer_create_module(pf_importer *self, PyObject *spec)
 {
-    (void)self;
-    (void)spec;
-    Py_RETURN_NONE;
+    PyObject *name = PyObject_GetAttrString(spec, "name");
+    if (name == NULL || !PyUnicode_Check(name)) {
+        Py_XDECREF(name);
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    }
+    pf_entry module;
+    int found = find_module_entry(self, name, &module);
+    PyObject *result = NULL;
+    if (found > 0 && module.kind == PF_KIND_EXTENSION) {
+        result = create_extension(self, spec, name, &module);
+    } else if (found >= 0) {
+        result = Py_NewRef(Py_None);
+    }
+    Py_DECREF(name);
+    return result;
 }
 
 /* exec_module(module): runs the module's code in its namespace through
@@ -325,7 +413,21 @@ static PyObject *importer_exec_module(pf_importer *self, PyObject *module)
     if (name == NULL) {
         return NULL;
     }
-    PyObject *code = importer_get_code(self, name);
+    pf_entry entry;
+    int found = find_module_entry(self, name, &entry);
+    if (found > 0 && entry.kind == PF_KIND_EXTENSION) {
+        Py_DECREF(name);
+        if (fetch_attr(&exec_dynamic, "_imp", "exec_dynamic") < 0) {
+            return NULL;
+        }
+        PyObject *r = PyObject_CallOneArg(exec_dynamic, module);
+        if (r == NULL) {
+            return NULL;
+        }
+        Py_DECREF(r);
+        Py_RETURN_NONE;
+    }
+    PyObject *code = found < 0 ? NULL : importer_get_code(self, name);
     Py_DECREF(name);
     if (code == NULL) {
         return NULL;

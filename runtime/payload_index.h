@@ -46,8 +46,8 @@ uint32_t pf_index_hash(const char *name, size_t nameSize);
  * offset + size <= that frame's decompressed_size), main_entry a module entry,
  * and every slot value <= entry_count. After PF_OK no later lookup can read
  * out of bounds. Errors: PF_ERR_TRUNCATED, PF_ERR_CORRUPT, PF_ERR_VERSION. */
-int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize,
-                  const pf_seek_table *table, pf_error *err);
+int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const pf_seek_table *table,
+                  pf_error *err);
 
 /* pf_index_entry: decodes entry number n (< entry_count) into *out. */
 void pf_index_entry(const pf_index *index, uint32_t n, pf_entry *out);

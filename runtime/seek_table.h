@@ -10,9 +10,9 @@
 #include "pf_error.h"
 
 typedef struct pf_frame {
-    uint64_t compressed_offset; /* from the start of the payload */
-    uint32_t compressed_size;   /* bytes of the zstd frame */
-    uint32_t decompressed_size; /* bytes once decompressed */
+    uint64_t compressed_offset;   /* from the start of the payload */
+    uint32_t compressed_size;     /* bytes of the zstd frame */
+    uint32_t decompressed_size;   /* bytes once decompressed */
     uint64_t decompressed_offset; /* from the start of the tar stream */
 } pf_frame;
 

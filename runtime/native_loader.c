@@ -1,0 +1,297 @@
+/* native_loader.c - native code from memfds; see native_loader.h. */
+#include "native_loader.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf_needed.h"
+#include "payload.h"
+
+#ifndef MFD_EXEC /* Linux 6.3: ask for an executable memfd explicitly */
+#define MFD_EXEC 0x0010U
+#endif
+
+#define LIBS_PREFIX "libs/"
+#define LIBS_PREFIX_SIZE (sizeof LIBS_PREFIX - 1)
+/* Bundled libraries needing bundled libraries: a chain deeper than this is
+ * a damaged or hostile payload, not a real program. */
+#define MAX_DEPTH 64
+
+/* SONAMEs of the bundled libraries loaded (or being loaded) so far. */
+static char **loaded_names;
+static size_t loaded_count, loaded_capacity;
+
+static int is_loaded(const char *name, size_t nameSize)
+{
+    for (size_t i = 0; i < loaded_count; i++) {
+        if (strlen(loaded_names[i]) == nameSize && memcmp(loaded_names[i], name, nameSize) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int mark_loaded(const char *name, size_t nameSize, pf_error *err)
+{
+    if (loaded_count == loaded_capacity) {
+        size_t capacity = loaded_capacity ? loaded_capacity * 2 : 16;
+        char **names = realloc(loaded_names, capacity * sizeof *names);
+        if (names == NULL) {
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory loading native libraries");
+        }
+        loaded_names = names;
+        loaded_capacity = capacity;
+    }
+    char *copy = strndup(name, nameSize);
+    if (copy == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory loading native libraries");
+    }
+    loaded_names[loaded_count++] = copy;
+    return PF_OK;
+}
+
+static int write_all(int fd, const uint8_t *data, size_t size)
+{
+    while (size > 0) {
+        ssize_t n = write(fd, data, size);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return -1;
+        }
+        data += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+/* memfd_place: a sealed memfd holding data, or -1 with errno set. */
+static int memfd_place(const char *name, const uint8_t *data, size_t size)
+{
+    unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+    int fd = memfd_create(name, flags | MFD_EXEC);
+    if (fd < 0 && errno == EINVAL) {
+        fd = memfd_create(name, flags); /* kernel older than 6.3 */
+    }
+    if (fd < 0) {
+        return -1;
+    }
+    if (write_all(fd, data, size) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    /* The code can no longer change under the mapping, through any fd. */
+    (void)fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    return fd;
+}
+
+/* same_bytes: whether fd holds exactly data[0..size), read back through it. */
+static int same_bytes(int fd, const uint8_t *data, size_t size)
+{
+    uint8_t buffer[65536];
+    size_t at = 0;
+    while (at < size) {
+        size_t want = size - at < sizeof buffer ? size - at : sizeof buffer;
+        ssize_t n = pread(fd, buffer, want, (off_t)at);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0 || memcmp(buffer, data + at, (size_t)n) != 0) {
+            return 0;
+        }
+        at += (size_t)n;
+    }
+    struct stat st;
+    return fstat(fd, &st) == 0 && (uint64_t)st.st_size == (uint64_t)size;
+}
+
+/* private_dir_base: where the fallback directory goes. */
+static const char *private_dir_base(void)
+{
+    const char *names[] = {"XDG_RUNTIME_DIR", "TMPDIR"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *dir = getenv(names[i]);
+        struct stat st;
+        if (dir != NULL && dir[0] == '/' && strlen(dir) < 3000 && stat(dir, &st) == 0 &&
+            S_ISDIR(st.st_mode)) {
+            return dir;
+        }
+    }
+    return "/tmp";
+}
+
+/* private_place: the fallback; see native_loader.h. Returns an fd on the
+ * verified, already unlinked file, or -1 with a message in err. */
+static int private_place(const char *name, const uint8_t *data, size_t size, pf_error *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/pyfreeze-XXXXXX", private_dir_base());
+    if (mkdtemp(dir) == NULL) {
+        pf_error_set(err, PF_ERR_IO, "cannot create a private directory in %s (%s)",
+                     private_dir_base(), strerror(errno));
+        return -1;
+    }
+    int fd = -1;
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (dirfd < 0 || fstat(dirfd, &st) != 0 || st.st_uid != geteuid() ||
+        (st.st_mode & 07777) != 0700) {
+        pf_error_set(err, PF_ERR_IO, "private directory %s is not ours with mode 0700", dir);
+    } else {
+        fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
+        if (fd < 0 || write_all(fd, data, size) < 0 || !same_bytes(fd, data, size)) {
+            pf_error_set(err, PF_ERR_IO, "cannot write %s/%s (%s)", dir, name,
+                         errno ? strerror(errno) : "content differs when read back");
+            if (fd >= 0) {
+                close(fd);
+                fd = -1;
+            }
+        }
+        (void)unlinkat(dirfd, name, 0);
+    }
+    if (dirfd >= 0) {
+        close(dirfd);
+    }
+    (void)rmdir(dir);
+    return fd;
+}
+
+static int load_object(pf_payload *payload, const pf_entry *file, const char *name, int flags,
+                       int depth, char *path, size_t pathCapacity, pf_error *err);
+
+struct needed_walk {
+    pf_payload *payload;
+    int depth;
+    pf_error *err;
+};
+
+/* load_needed: the DT_NEEDED visitor: loads name if the payload bundles it
+ * and it is not loaded yet; a library the payload does not bundle is a
+ * system library that ld.so finds as usual. */
+static int load_needed(const char *name, size_t nameSize, void *context)
+{
+    struct needed_walk *walk = context;
+    char member[LIBS_PREFIX_SIZE + PF_MAX_NAME_SIZE + 1];
+    if (nameSize == 0 || nameSize > PF_MAX_NAME_SIZE || is_loaded(name, nameSize)) {
+        return 0;
+    }
+    memcpy(member, LIBS_PREFIX, LIBS_PREFIX_SIZE);
+    memcpy(member + LIBS_PREFIX_SIZE, name, nameSize);
+    member[LIBS_PREFIX_SIZE + nameSize] = '\0';
+    pf_entry library;
+    if (!pf_index_find(pf_payload_index(walk->payload), member, LIBS_PREFIX_SIZE + nameSize,
+                       &library) ||
+        library.kind != PF_KIND_LIBRARY) {
+        return 0;
+    }
+    int status = mark_loaded(name, nameSize, walk->err);
+    if (status != PF_OK) {
+        return status;
+    }
+    char path[64];
+    return load_object(walk->payload, &library, member + LIBS_PREFIX_SIZE, RTLD_NOW | RTLD_GLOBAL,
+                       walk->depth + 1, path, sizeof path, walk->err);
+}
+
+/* load_object: places a native member, loads its bundled dependencies, and
+ * dlopen()s it with flags. */
+static int load_object(pf_payload *payload, const pf_entry *file, const char *name, int flags,
+                       int depth, char *path, size_t pathCapacity, pf_error *err)
+{
+    if (depth > MAX_DEPTH) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "bundled libraries nest deeper than %d",
+                            MAX_DEPTH);
+    }
+    const uint8_t *data;
+    size_t size;
+    int status = pf_payload_read(payload, file, &data, &size, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    pf_error placeError;
+    pf_error_clear(&placeError);
+    int memfd = 1;
+    int fd = memfd_place(name, data, size);
+    if (fd < 0) {
+        memfd = 0;
+        fd = private_place(name, data, size, &placeError);
+        if (fd < 0) {
+            return pf_error_set(err, PF_ERR_IO, "cannot load %s: no memfd (%s) and %s", name,
+                                strerror(errno), placeError.message);
+        }
+    }
+    /* The member's bytes may be gone once other members are read: walk the
+     * dependencies over a private mapping of the placed copy. */
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+        close(fd);
+        return pf_error_set(err, PF_ERR_IO, "cannot map %s (%s)", name, strerror(errno));
+    }
+    struct needed_walk walk = {payload, depth, err};
+    status = pf_elf_for_each_needed(map, size, load_needed, &walk, err);
+    munmap(map, size);
+    if (status != PF_OK) {
+        close(fd);
+        return status;
+    }
+    snprintf(path, pathCapacity, "/proc/self/fd/%d", fd);
+    if (dlopen(path, flags) != NULL) {
+        return PF_OK; /* fd stays open for the life of the process */
+    }
+    const char *why = dlerror();
+    char first[512];
+    snprintf(first, sizeof first, "%s", why ? why : "unknown error");
+    if (!memfd) {
+        close(fd);
+        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s", name, first);
+    }
+    /* A memfd that cannot be mapped executable: try the private file. The
+     * memfd stays open so its descriptor number is never reused. */
+    status = pf_payload_read(payload, file, &data, &size, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    int fallback = private_place(name, data, size, &placeError);
+    if (fallback < 0) {
+        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s; and %s", name, first,
+                            placeError.message);
+    }
+    snprintf(path, pathCapacity, "/proc/self/fd/%d", fallback);
+    if (dlopen(path, flags) == NULL) {
+        why = dlerror();
+        close(fallback);
+        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s", name,
+                            why ? why : "unknown error");
+    }
+    return PF_OK;
+}
+
+int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, size_t pathCapacity,
+                      pf_error *err)
+{
+    if (file->kind != PF_KIND_NATIVE) {
+        return pf_error_set(err, PF_ERR_USAGE, "not a native code member");
+    }
+    if (pathCapacity < 32) {
+        return pf_error_set(err, PF_ERR_USAGE, "path buffer of %zu bytes is too small",
+                            pathCapacity);
+    }
+    /* memfd name: the file's base name, for /proc/PID/maps readers */
+    const char *base = memrchr(file->name, '/', file->name_size);
+    base = base != NULL ? base + 1 : file->name;
+    char name[256];
+    size_t nameSize = file->name_size - (size_t)(base - file->name);
+    snprintf(name, sizeof name, "%.*s", (int)(nameSize < 255 ? nameSize : 255), base);
+    return load_object(payload, file, name, RTLD_NOW | RTLD_LOCAL, 0, path, pathCapacity, err);
+}

@@ -1,0 +1,42 @@
+/* native_loader.h - loading native code from the payload without writing
+ * it to the disk: extension modules and the shared libraries they need.
+ *
+ * Each object's bytes go into a memfd (memfd_create(2)) that is dlopen()ed
+ * as /proc/self/fd/N. Bundled libraries ("libs/<SONAME>" members) are loaded
+ * first, dependencies before dependents, with RTLD_GLOBAL: glibc then
+ * satisfies a later DT_NEEDED by that SONAME from the loaded copy, never from
+ * the target's disk, and never loads a library twice. Descriptors stay open
+ * for the life of the process: glibc recognises an already loaded object by
+ * its path, so a reused /proc/self/fd/N would name the wrong object.
+ *
+ * Where executable memfds are refused (vm.memfd_noexec=2, a seccomp policy,
+ * an LSM), the bytes go into a file created in a fresh private directory
+ * (mkdtemp: mode 0700, unpredictable name, under $XDG_RUNTIME_DIR, else
+ * $TMPDIR, else /tmp), opened O_EXCL|O_NOFOLLOW, read back and compared with
+ * the payload's bytes through the same descriptor, then unlinked with its
+ * directory before dlopen() maps it through /proc/self/fd/N: nothing is left
+ * on the disk even if the process is killed right after.
+ *
+ * Not thread-safe: the importer calls it with the GIL held. */
+#ifndef PF_NATIVE_LOADER_H
+#define PF_NATIVE_LOADER_H
+
+#include <stddef.h>
+
+#include "payload_reader.h"
+#include "pf_error.h"
+
+/* pf_native_prepare: makes file entry `file` (an extension module's .so,
+ * PF_KIND_NATIVE) loadable: loads every bundled library it needs
+ * (recursively, once per process), places its bytes as described above, and
+ * dlopen()s it once (RTLD_NOW | RTLD_LOCAL) to check it maps. On PF_OK,
+ * path[0..pathCapacity) holds the NUL-terminated path to give dlopen(), e.g.
+ * "/proc/self/fd/7", valid for the life of the process; loading it again
+ * returns the same handle. Errors: PF_ERR_USAGE (not a native file entry,
+ * path too small), PF_ERR_CORRUPT (damaged member or ELF headers),
+ * PF_ERR_IO (neither a memfd nor a private file could be mapped: the
+ * message has the dlerror() text), PF_ERR_NOMEM. */
+int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, size_t pathCapacity,
+                      pf_error *err);
+
+#endif
