@@ -38,6 +38,14 @@ struct boot {
     pf_payload *payload;       /* reader over the .pyfreeze section */
     int python_started;        /* Py_InitializeFromConfig succeeded */
     PyObject *importer;        /* the meta path finder (owned) */
+    int mode;                  /* BOOT_* below: what this process runs */
+};
+
+/* What a process of a frozen program runs (see choose_mode). */
+enum {
+    BOOT_PROGRAM = 0,     /* the program's main module with the user's arguments */
+    BOOT_INTERPRETER = 1, /* a python3 command line: [flags] -c CODE | -m MODULE */
+    BOOT_SPAWNED = 2,     /* a multiprocessing spawn child: --multiprocessing-fork k=v... */
 };
 
 /* report_damaged: the one line a user sees when the executable is unusable. */
@@ -122,6 +130,66 @@ static int open_payload(struct boot *b)
     return 0;
 }
 
+/* started_by_self: whether the parent process runs this same executable
+ * (same file: device and inode of /proc/PID/exe). Unreadable means no: a
+ * parent of another user cannot make us interpret its command line. */
+static int started_by_self(void)
+{
+    char parent[64];
+    struct stat mine, theirs;
+    snprintf(parent, sizeof parent, "/proc/%ld/exe", (long)getppid());
+    return stat("/proc/self/exe", &mine) == 0 && stat(parent, &theirs) == 0 &&
+           mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+}
+
+/* is_interpreter_flag: a python3 option that takes no argument and that
+ * subprocess._args_from_interpreter_flags() may pass a child (-I -E -s -S
+ * -B -b -bb -d -O -OO -q -u -v -P -R), or -X/-W (which take one). Returns
+ * the number of arguments it uses (1 or 2), or 0 when it is not one. */
+static int is_interpreter_flag(int argc, char **argv, int i)
+{
+    static const char *const flags[] = {"-I", "-E",  "-s", "-S", "-B", "-b", "-bb", "-d",
+                                        "-O", "-OO", "-q", "-u", "-v", "-P", "-R"};
+    for (size_t k = 0; k < sizeof flags / sizeof *flags; k++) {
+        if (strcmp(argv[i], flags[k]) == 0) {
+            return 1;
+        }
+    }
+    if ((strcmp(argv[i], "-X") == 0 || strcmp(argv[i], "-W") == 0) && i + 1 < argc) {
+        return 2;
+    }
+    return 0;
+}
+
+/* choose_mode: the rule that tells a python3 command line, which
+ * multiprocessing, concurrent.futures and subprocess give a child they start
+ * with sys.executable, from the program's own arguments: the process must
+ * have been started by this same executable AND its arguments must be
+ * exactly `--multiprocessing-fork ...` or `[python flags] -c CODE ...` or
+ * `[python flags] -m MODULE ...`. Anything else, including `./app -c x` typed
+ * in a shell, goes to the program untouched (docs/user-guide.md). */
+static int choose_mode(int argc, char **argv)
+{
+    if (argc < 2) {
+        return BOOT_PROGRAM;
+    }
+    int spawned = strcmp(argv[1], "--multiprocessing-fork") == 0;
+    int i = 1;
+    while (!spawned && i < argc) {
+        int used = is_interpreter_flag(argc, argv, i);
+        if (used == 0) {
+            break;
+        }
+        i += used;
+    }
+    int command =
+        !spawned && i + 1 < argc && (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "-m") == 0);
+    if ((spawned || command) && started_by_self()) {
+        return spawned ? BOOT_SPAWNED : BOOT_INTERPRETER;
+    }
+    return BOOT_PROGRAM;
+}
+
 /* check_status: on a PyStatus failure prints CPython's own message (as
  * python3 does) and returns -1. */
 static int check_status(PyStatus status)
@@ -177,7 +245,10 @@ static int start_core(struct boot *b, int argc, char **argv)
     config.user_site_directory = 0;
     config.safe_path = 1;
     config.site_import = 0;
-    config.parse_argv = 0;
+    /* A python3 command line from this program's own child processes is
+     * parsed by CPython itself; isolation set above stays (no flag of it
+     * turns environment variables, site or the user site back on). */
+    config.parse_argv = b->mode == BOOT_INTERPRETER;
     config.install_signal_handlers = 1;
     config.pathconfig_warnings = 0;
     config.write_bytecode = 0;
@@ -194,6 +265,12 @@ static int start_core(struct boot *b, int argc, char **argv)
                         &config.base_exec_prefix};
     for (size_t i = 0; !PyStatus_Exception(status) && i < sizeof dirs / sizeof *dirs; i++) {
         status = PyConfig_SetBytesString(&config, dirs[i], b->directory);
+    }
+    if (!PyStatus_Exception(status) && b->mode == BOOT_SPAWNED) {
+        /* what multiprocessing.freeze_support() does in a frozen child */
+        status = PyConfig_SetString(&config, &config.run_command,
+                                    L"from multiprocessing.spawn import freeze_support; "
+                                    L"freeze_support()\n");
     }
     if (!PyStatus_Exception(status)) {
         /* argv[0] is replaced by the real path, as sys.executable */
@@ -343,9 +420,35 @@ static int finish_init(struct boot *b)
     return 0;
 }
 
+/* script_spec: the module spec of the script under its own module name
+ * ("app" for app.py), which the freezer also packs, or None. */
+static PyObject *script_spec(struct boot *b)
+{
+    const pf_index *index = pf_payload_index(b->payload);
+    pf_entry main_entry, file;
+    pf_index_entry(index, index->main_entry, &main_entry);
+    if (main_entry.member == PF_NONE) {
+        Py_RETURN_NONE;
+    }
+    pf_index_entry(index, main_entry.member, &file);
+    const char prefix[] = "lib/", suffix[] = ".pyc";
+    size_t prefixSize = sizeof prefix - 1, suffixSize = sizeof suffix - 1;
+    if (file.name_size <= prefixSize + suffixSize || memcmp(file.name, prefix, prefixSize) != 0 ||
+        memcmp(file.name + file.name_size - suffixSize, suffix, suffixSize) != 0 ||
+        memchr(file.name + prefixSize, '/', file.name_size - prefixSize) != NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyObject_CallMethod(b->importer, "find_spec", "s#", file.name + prefixSize,
+                               (Py_ssize_t)(file.name_size - prefixSize - suffixSize));
+}
+
 /* run_script: runs the __main__ module's code in __main__'s namespace, with
- * __file__ and __loader__ set and __spec__ None, as python3 runs a script
- * (Python/pythonrun.c: _PyRun_SimpleFileObject). */
+ * __file__ and __loader__ set, as python3 runs a script
+ * (Python/pythonrun.c: _PyRun_SimpleFileObject). One difference: __spec__
+ * is the script's module spec under its own name (as with `python3 -m app`)
+ * rather than None, so that multiprocessing's spawned children import the
+ * main module from the payload by name instead of reading app.py from a
+ * path that exists only inside the executable. */
 static PyObject *run_script(struct boot *b)
 {
     PyObject *main_module = PyImport_AddModule("__main__"); /* borrowed */
@@ -357,12 +460,15 @@ static PyObject *run_script(struct boot *b)
     PyObject *code = name ? PyObject_CallMethod(b->importer, "get_code", "O", name) : NULL;
     PyObject *file = code ? PyObject_CallMethod(b->importer, "get_filename", "O", name) : NULL;
     Py_XDECREF(name);
+    PyObject *spec = file ? script_spec(b) : NULL;
     PyObject *result = NULL;
-    if (file != NULL && PyDict_SetItemString(dict, "__file__", file) == 0 &&
+    if (spec != NULL && PyDict_SetItemString(dict, "__spec__", spec) == 0 &&
+        PyDict_SetItemString(dict, "__file__", file) == 0 &&
         PyDict_SetItemString(dict, "__cached__", Py_None) == 0 &&
         PyDict_SetItemString(dict, "__loader__", b->importer) == 0) {
         result = PyEval_EvalCode(code, dict, dict);
     }
+    Py_XDECREF(spec);
     Py_XDECREF(code);
     Py_XDECREF(file);
     /* python3 removes these once the script has run; the script's own
@@ -427,9 +533,18 @@ int pf_boot_main(int argc, char **argv)
     int status = PF_BOOT_EXIT_DAMAGED;
     int keyboard_interrupt = 0;
 
+    b.mode = choose_mode(argc, argv);
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
         start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
         check_magic(&b) < 0) {
+        goto done;
+    }
+    if (b.mode != BOOT_PROGRAM) {
+        /* CPython runs the command as python3 would, with its exit status
+         * rules, and finalises. */
+        b.python_started = 0;
+        Py_CLEAR(b.importer);
+        status = Py_RunMain();
         goto done;
     }
     status = run_main(&b, &keyboard_interrupt);
