@@ -1,0 +1,3 @@
+"""The smallest program pyfreeze can freeze: `pyfreeze hello.py -o hello`."""
+
+print("Hello, world!")

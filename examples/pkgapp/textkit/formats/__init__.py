@@ -1,0 +1,5 @@
+"""Output formats for textkit reports (a subpackage)."""
+
+from . import render
+
+__all__ = ["render"]

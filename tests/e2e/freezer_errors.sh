@@ -1,0 +1,163 @@
+#!/bin/bash
+# e2e/freezer-errors: what pyfreeze says when it cannot freeze, and that it
+# then leaves no output behind; an unresolvable import is only a warning.
+source "$(dirname "$0")/lib.sh"
+require_built
+
+W=$T/work
+mkdir -p "$W"
+cd "$W" || exit 1
+
+# run_freezer NAME ARGS...: pyfreeze ARGS in the current directory;
+# $T/NAME.{out,err,rc}, and the directory's listing before and after.
+run_freezer() {
+    local name=$1
+    shift
+    ls -A >"$T/$name.before"
+    "$PYFREEZE" "$@" >"$T/$name.out" 2>"$T/$name.err"
+    echo $? >"$T/$name.rc"
+    ls -A >"$T/$name.after"
+}
+
+# expect_clean_failure NAME WHAT OUT: a non-zero status below 128 (no
+# crash), no traceback from the freezer, OUT not created.
+expect_clean_failure() {
+    local name=$1 what=$2 out=$3 rc
+    rc=$(status_of "$T/$name")
+    if ((rc > 0 && rc < 128)); then
+        pass "$what: exit status $rc"
+    else
+        fail "$what: exit status $rc (expected 1..127)"
+        sed 's/^/    /' "$T/$name.err" >&2
+    fi
+    expect_no_grep "$what: no Python traceback or sanitizer report" "$T/$name.err" \
+        'Traceback \(most recent|AddressSanitizer|runtime error:'
+    if [[ -e $out ]]; then
+        fail "$what: $out was created"
+    else
+        pass "$what: no output file"
+    fi
+    if ! diff "$T/$name.before" "$T/$name.after" >"$T/$name.leftover"; then
+        fail "$what: files appeared or vanished: $(grep '^[<>]' "$T/$name.leftover" | tr '\n' ' ')"
+    fi
+}
+
+# -- A syntax error is reported exactly as python3.11 reports it. --------------
+printf 'import os\n\ndef broken(:\n    pass\n' >bad.py
+"$PF_PYTHON" -I bad.py >"$T/py-bad.out" 2>"$T/py-bad.err"
+expect_eq "python3.11 reports the syntax error with status 1" 1 "$?"
+for spelling in bad.py "$W/bad.py"; do
+    run_freezer syntax "$spelling" -o bad
+    expect_eq "syntax error ($spelling): status 1" 1 "$(status_of "$T/syntax")"
+    # python3.11's report, verbatim, then at most lines of pyfreeze's own.
+    n=$(wc -l <"$T/py-bad.err")
+    if head -n "$n" "$T/syntax.err" | cmp -s - "$T/py-bad.err" &&
+        ! tail -n +"$((n + 1))" "$T/syntax.err" | grep -qv '^pyfreeze: '; then
+        pass "syntax error ($spelling): reported as python3.11 does"
+    else
+        fail "syntax error ($spelling): python3.11 said:"
+        sed 's/^/    /' "$T/py-bad.err" >&2
+        echo "  pyfreeze said:" >&2
+        sed 's/^/    /' "$T/syntax.err" >&2
+    fi
+    expect_clean_failure syntax "syntax error ($spelling)" "$W/bad"
+done
+
+# A syntax error in an imported module stops the freeze too, naming the file.
+mkdir -p "$W/imp"
+printf 'import helper\nprint(helper.X)\n' >"$W/imp/main.py"
+printf 'X = (1,\n' >"$W/imp/helper.py"
+(cd imp && run_freezer syntax-import "$W/imp/main.py" -o "$W/imp/out")
+expect_eq "syntax error in an imported module: status 1" 1 "$(status_of "$T/syntax-import")"
+expect_grep "syntax error in an imported module names it" "$T/syntax-import.err" "helper\.py"
+expect_clean_failure syntax-import "syntax error in an imported module" "$W/imp/out"
+
+# -- Missing script. ---------------------------------------------------------------
+run_freezer missing no-such-script.py -o missing
+expect_clean_failure missing "missing script" "$W/missing"
+expect_grep "missing script: the message names it" "$T/missing.err" "no-such-script\.py"
+
+# -- Unreadable script (as an unprivileged user: root reads anything). ---------------
+if command -v setpriv >/dev/null && [[ $(id -u) == 0 ]]; then
+    U=$T/unreadable
+    mkdir -p "$U"
+    echo 'print("secret")' >"$U/secret.py"
+    chmod 000 "$U/secret.py"
+    chown 65534:65534 "$U"
+    chmod 0755 "$U"
+    (cd "$U" && ls -A >"$T/unreadable.before" &&
+        setpriv --reuid 65534 --regid 65534 --clear-groups env HOME="$U" \
+            "$PYFREEZE" secret.py -o "$U/secret" >"$T/unreadable.out" 2>"$T/unreadable.err"
+        echo $? >"$T/unreadable.rc"
+        ls -A >"$T/unreadable.after")
+    if grep -q "pyfreeze-stub\|Permission denied.*pyfreeze" "$T/unreadable.err" &&
+        ! grep -q secret "$T/unreadable.err"; then
+        fail "unreadable script: nobody cannot run the freezer at all: $(cat "$T/unreadable.err")"
+    fi
+    expect_clean_failure unreadable "unreadable script" "$U/secret"
+    expect_grep "unreadable script: the message names the file and the reason" "$T/unreadable.err" \
+        "secret\.py.*([Pp]ermission denied|cannot read|not readable)|([Pp]ermission denied|cannot read|not readable).*secret\.py"
+elif [[ $(id -u) == 0 ]]; then
+    echo "SKIPPED CHECK: unreadable script (setpriv not found)"
+else
+    chmod 000 "$W/bad.py"
+    run_freezer unreadable bad.py -o unreadable
+    expect_clean_failure unreadable "unreadable script" "$W/unreadable"
+    chmod 644 "$W/bad.py"
+fi
+
+# -- Output directory missing. ---------------------------------------------------------
+echo 'print("ok")' >ok.py
+run_freezer nodir ok.py -o "$W/no/such/dir/ok"
+rmdir -p no/such/dir 2>/dev/null
+expect_clean_failure nodir "output directory missing" "$W/no/such/dir/ok"
+expect_grep "output directory missing: the message names it" "$T/nodir.err" "no/such/dir"
+
+# -- OUT is the script itself: refused, the script untouched. ----------------------------
+cp ok.py ok.py.orig
+for spelling in ok.py "./ok.py" "$W/ok.py"; do
+    run_freezer same ok.py -o "$spelling"
+    rc=$(status_of "$T/same")
+    if ((rc > 0 && rc < 128)); then
+        pass "OUT equal to the script ($spelling): refused with status $rc"
+    else
+        fail "OUT equal to the script ($spelling): status $rc"
+    fi
+    if cmp -s ok.py ok.py.orig; then
+        pass "OUT equal to the script ($spelling): the script is unchanged"
+    else
+        fail "OUT equal to the script ($spelling): the script was overwritten"
+        cp ok.py.orig ok.py
+    fi
+    expect_grep "OUT equal to the script ($spelling): the message names it" "$T/same.err" "ok\.py"
+done
+
+# -- Usage errors exit 2 without freezing. -----------------------------------------------
+run_freezer no-out ok.py
+expect_eq "no -o: usage error, status 2" 2 "$(status_of "$T/no-out")"
+run_freezer bad-option ok.py -o x --no-such-option
+expect_eq "unknown option: usage error, status 2" 2 "$(status_of "$T/bad-option")"
+expect_grep "unknown option: named" "$T/bad-option.err" "no-such-option"
+[[ ! -e x ]] && pass "usage errors create nothing" || fail "a usage error created x"
+
+# -- An import that cannot be resolved is a warning naming file and line. ------------------
+cat >optional.py <<'EOF'
+import sys
+try:
+    import no_such_module_pyfreeze_e2e
+except ImportError:
+    no_such_module_pyfreeze_e2e = None
+print("optional module:", no_such_module_pyfreeze_e2e)
+EOF
+run_freezer optional optional.py -o optional
+expect_eq "unresolvable import: the freeze succeeds" 0 "$(status_of "$T/optional")"
+expect_grep "unresolvable import: a warning names the module" "$T/optional.err" "no_such_module_pyfreeze_e2e"
+expect_grep "unresolvable import: the warning names file and line" "$T/optional.err" \
+    'optional\.py(:3\b|.*line 3\b)'
+if [[ -x optional ]] && unshare -m true 2>/dev/null; then
+    run_frozen "$T/optional-run" /dev/null "$W/optional"
+    expect_eq "unresolvable import: the program runs without it" "optional module: None" \
+        "$(cat "$T/optional-run.out")"
+fi
+
+finish

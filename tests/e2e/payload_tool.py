@@ -1,0 +1,126 @@
+"""payload_tool.py: find things inside a frozen program, for the tests.
+
+    payload_tool.py section EXE      -> "OFFSET SIZE" of the .pyfreeze section
+    payload_tool.py frames EXE       -> one line per part of the payload:
+                                        "frame N OFFSET SIZE" and
+                                        "seektable OFFSET SIZE"
+                                        (file offsets; sizes in bytes)
+    payload_tool.py loadend EXE      -> end of the file range the kernel maps
+                                        (max p_offset + p_filesz of PT_LOAD)
+    payload_tool.py members EXE      -> "N PATH" for each tar member in frame N
+                                        (frames decompressed with the zstd tool)
+    payload_tool.py flip FILE OFFSET -> inverts the byte at OFFSET in place
+
+The section is found through readelf -S (as a user would) and the frames
+through the zstd seekable-format seek table at the payload's end (runtime/
+payload.h), parsed here independently of pyfreeze's own reader.
+"""
+
+import re
+import struct
+import subprocess
+import sys
+
+SEEK_SKIPPABLE_MAGIC = 0x184D2A5E
+SEEK_MAGIC = 0x8F92EAB1
+
+
+def section(exe):
+    text = subprocess.run(["readelf", "-S", "-W", exe], check=True,
+                          capture_output=True, text=True).stdout
+    for line in text.splitlines():
+        m = re.search(r"\]\s+\.pyfreeze\s+\S+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)", line)
+        if m:
+            return int(m[1], 16), int(m[2], 16)
+    sys.exit(f"payload_tool.py: {exe}: no .pyfreeze section")
+
+
+def frames(exe):
+    offset, size = section(exe)
+    with open(exe, "rb") as f:
+        f.seek(offset)
+        payload = f.read(size)
+    count, descriptor, magic = struct.unpack_from("<IBI", payload, len(payload) - 9)
+    if magic != SEEK_MAGIC:
+        sys.exit("payload_tool.py: no seek table at the end of the payload")
+    entry_size = 12 if descriptor & 0x80 else 8
+    table_size = 8 + count * entry_size + 9
+    table_start = len(payload) - table_size
+    skip_magic, frame_size = struct.unpack_from("<II", payload, table_start)
+    if skip_magic != SEEK_SKIPPABLE_MAGIC or frame_size != table_size - 8:
+        sys.exit("payload_tool.py: bad seek table header")
+    pos = 0
+    for i in range(count):
+        csize, _dsize = struct.unpack_from("<II", payload, table_start + 8 + i * entry_size)
+        print(f"frame {i} {offset + pos} {csize}")
+        pos += csize
+    if pos != table_start:
+        sys.exit("payload_tool.py: frames do not end where the seek table starts")
+    print(f"seektable {offset + table_start} {table_size}")
+
+
+def frame_list(exe):
+    """[(n, file offset, compressed size)] from the `frames` output."""
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        frames(exe)
+    result = []
+    for line in out.getvalue().splitlines():
+        kind, *rest = line.split()
+        if kind == "frame":
+            result.append(tuple(int(x) for x in rest))
+    return result
+
+
+def members(exe):
+    import io
+    import tarfile
+    with open(exe, "rb") as f:
+        data = f.read()
+    for n, offset, size in frame_list(exe):
+        raw = subprocess.run(["zstd", "-dcq"], input=data[offset:offset + size],
+                             check=True, capture_output=True).stdout
+        # A frame holds whole members but not the end-of-archive blocks.
+        try:
+            with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
+                for member in tar:
+                    print(n, member.name)
+        except tarfile.TarError:
+            pass
+
+
+def loadend(exe):
+    text = subprocess.run(["readelf", "-l", "-W", exe], check=True,
+                          capture_output=True, text=True).stdout
+    end = 0
+    for line in text.splitlines():
+        fields = line.split()
+        if fields and fields[0] == "LOAD":
+            end = max(end, int(fields[1], 16) + int(fields[4], 16))
+    print(end)
+
+
+def flip(path, offset):
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        byte = f.read(1)
+        f.seek(offset)
+        f.write(bytes([byte[0] ^ 0xFF]))
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "section":
+        print(*section(sys.argv[2]))
+    elif cmd == "frames":
+        frames(sys.argv[2])
+    elif cmd == "members":
+        members(sys.argv[2])
+    elif cmd == "loadend":
+        loadend(sys.argv[2])
+    elif cmd == "flip":
+        flip(sys.argv[2], int(sys.argv[3]))
+    else:
+        sys.exit(__doc__)
