@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "inject.h"
+#include "lib_policy.h"
 #include "output.h"
 #include "pack.h"
 #include "payload.h"
@@ -93,9 +94,11 @@ int64_t pfz_source_date_epoch(const char *value, FILE *diag)
     return t;
 }
 
-/* pack_kind: the payload kind of a graph module, 0 when it is not packed. */
-static uint32_t pack_kind(const pfz_module *m)
+/* pack_kind: the payload kind of graph module i, 0 when it is not packed:
+ * an extension module is packed when native holds its .so. */
+static uint32_t pack_kind(const pfz_graph *g, size_t i, const pfz_native_files *native)
 {
+    const pfz_module *m = &g->modules[i];
     switch (m->kind) {
     case PFZ_MODULE_SOURCE:
         return m->pyc != NULL && m->member_path != NULL ? PF_KIND_MODULE : 0;
@@ -103,50 +106,143 @@ static uint32_t pack_kind(const pfz_module *m)
         return m->pyc != NULL && m->member_path != NULL ? PF_KIND_PACKAGE : 0;
     case PFZ_MODULE_NAMESPACE:
         return PF_KIND_NAMESPACE;
+    case PFZ_MODULE_EXTENSION:
+        return pfz_native_files_for_module(native, i) != SIZE_MAX ? PF_KIND_EXTENSION : 0;
     default:
-        return 0; /* builtin and frozen: in libpython; extensions: not yet */
+        return 0; /* builtin and frozen: in libpython */
     }
+}
+
+/* is_startup_module: whether module i is imported by every start of the
+ * program: the main module, and the codecs CPython's initialisation
+ * imports (Python/pylifecycle.c: init_fs_encoding, init_sys_streams). */
+static int is_startup_module(const pfz_graph *g, size_t i)
+{
+    static const char *const startup[] = {"encodings", "encodings.aliases", "encodings.utf_8"};
+    if (i == g->main)
+        return 1;
+    for (size_t k = 0; k < sizeof startup / sizeof *startup; k++)
+        if (strcmp(g->modules[i].name, startup[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* script_module_name: for a script entry ("__main__" packed as
+ * "lib/app.pyc"), writes its own module name ("app") into dst. Returns 0
+ * for a -m entry or a name that does not fit. */
+static int script_module_name(const pfz_graph *g, char *dst, size_t dstCapacity)
+{
+    if (g->main >= g->count || (g->main_flags & PF_INDEX_FLAG_MAIN_IS_MODULE) != 0)
+        return 0;
+    const pfz_module *m = &g->modules[g->main];
+    if (strcmp(m->name, "__main__") != 0 || m->member_path == NULL ||
+        strncmp(m->member_path, "lib/", 4) != 0)
+        return 0;
+    const char *stem = m->member_path + 4;
+    size_t n = strlen(stem);
+    if (n <= 4 || strcmp(stem + n - 4, ".pyc") != 0 || memchr(stem, '/', n) != NULL ||
+        n - 4 >= dstCapacity)
+        return 0;
+    memcpy(dst, stem, n - 4);
+    dst[n - 4] = '\0';
+    return 1;
+}
+
+/* graph_has_module: whether the graph already holds a module of that name. */
+static int graph_has_module(const pfz_graph *g, const char *name)
+{
+    for (size_t i = 0; i < g->count; i++)
+        if (strcmp(g->modules[i].name, name) == 0)
+            return 1;
+    return 0;
 }
 
 int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t mtime,
                            pfz_buffer *out, pf_error *err)
 {
-    if (g->count == 0 || g->main >= g->count || pack_kind(&g->modules[g->main]) == 0 ||
-        pack_kind(&g->modules[g->main]) == PF_KIND_NAMESPACE)
+    return pfz_payload_from_graph_native(g, NULL, magic, mtime, out, err);
+}
+
+int pfz_payload_from_graph_native(const pfz_graph *g, const pfz_native_files *native,
+                                  const uint8_t magic[4], int64_t mtime, pfz_buffer *out,
+                                  pf_error *err)
+{
+    return pfz_payload_from_graph_cached(g, native, magic, mtime, NULL, out, err);
+}
+
+int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *native,
+                                  const uint8_t magic[4], int64_t mtime,
+                                  const pfz_frame_store *frames, pfz_buffer *out, pf_error *err)
+{
+    uint32_t main_kind = g->count > 0 && g->main < g->count ? pack_kind(g, g->main, native) : 0;
+    if (main_kind == 0 || main_kind == PF_KIND_NAMESPACE || main_kind == PF_KIND_EXTENSION)
         return pf_error_set(err, PF_ERR_USAGE,
                             "the main module '%s' has no Python code to freeze (it is built "
                             "in, an extension or a namespace package)",
                             g->count > 0 && g->main < g->count ? g->modules[g->main].name : "?");
-    pfz_pack_file *files = calloc(g->count, sizeof *files);
-    pfz_pack_module *modules = calloc(g->count, sizeof *modules);
+    size_t native_count = native != NULL ? native->count : 0;
+    pfz_pack_file *files = calloc(g->count + native_count, sizeof *files);
+    pfz_pack_module *modules = calloc(g->count + 1, sizeof *modules);
     int rc = PF_OK;
     if (files == NULL || modules == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
         goto done;
     }
-    size_t file_count = 0, module_count = 0, main_module = 0;
-    for (size_t i = 0; i < g->count; i++) {
-        const pfz_module *m = &g->modules[i];
-        uint32_t kind = pack_kind(m);
-        if (kind == 0)
-            continue;
-        size_t file = SIZE_MAX;
-        if (kind != PF_KIND_NAMESPACE) {
-            if (m->pyc_size < PF_PYC_HEADER_SIZE || memcmp(m->pyc, magic, 4) != 0) {
-                rc = pf_error_set(err, PF_ERR_USAGE,
-                                  "internal error: bytecode of '%s' lacks the .pyc magic of "
-                                  "this python",
-                                  m->name);
-                goto done;
+    size_t file_count = 0, module_count = 0, main_module = 0, startup_files = 0;
+    size_t main_file = SIZE_MAX;
+    /* Two passes: what every start of the program imports (the main module
+     * and the codecs CPython loads during initialisation) first, so that it
+     * gets a small frame of its own; then everything in discovery order. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < g->count; i++) {
+            const pfz_module *m = &g->modules[i];
+            if (is_startup_module(g, i) != (pass == 0))
+                continue;
+            uint32_t kind = pack_kind(g, i, native);
+            if (kind == 0)
+                continue;
+            size_t file = SIZE_MAX;
+            if (kind == PF_KIND_EXTENSION) {
+                const pfz_native_file *so = &native->files[pfz_native_files_for_module(native, i)];
+                file = file_count++;
+                files[file] =
+                    (pfz_pack_file){so->path, so->kind, so->data, so->size, PFZ_NATIVE_FILE_MODE};
+            } else if (kind != PF_KIND_NAMESPACE && main_file != SIZE_MAX &&
+                       strcmp(m->member_path, files[main_file].path) == 0) {
+                file = main_file; /* the script imported under its own name */
+            } else if (kind != PF_KIND_NAMESPACE) {
+                if (m->pyc_size < PF_PYC_HEADER_SIZE || memcmp(m->pyc, magic, 4) != 0) {
+                    rc = pf_error_set(err, PF_ERR_USAGE,
+                                      "internal error: bytecode of '%s' lacks the .pyc magic of "
+                                      "this python",
+                                      m->name);
+                    goto done;
+                }
+                file = file_count++;
+                files[file] =
+                    (pfz_pack_file){m->member_path, PF_KIND_BYTECODE, m->pyc, m->pyc_size, 0644};
             }
-            file = file_count++;
-            files[file] =
-                (pfz_pack_file){m->member_path, PF_KIND_BYTECODE, m->pyc, m->pyc_size, 0644};
+            if (i == g->main) {
+                main_module = module_count;
+                main_file = file;
+            }
+            modules[module_count++] = (pfz_pack_module){m->name, kind, file};
         }
-        if (i == g->main)
-            main_module = module_count;
-        modules[module_count++] = (pfz_pack_module){m->name, kind, file};
+        if (pass == 0)
+            startup_files = file_count;
     }
+    /* A script is also importable under its own name ("app" for app.py), as
+     * `python3 -m app` would import it: multiprocessing's spawned children
+     * import the main module by that name (runtime/boot.c: run_script). */
+    char script_name[PF_MAX_NAME_SIZE + 1];
+    if (script_module_name(g, script_name, sizeof script_name) && !graph_has_module(g, script_name))
+        modules[module_count++] = (pfz_pack_module){script_name, PF_KIND_MODULE, main_file};
+    /* the bundled libraries last, in dependency order */
+    for (size_t i = 0; i < native_count; i++)
+        if (native->files[i].kind == PF_KIND_LIBRARY)
+            files[file_count++] =
+                (pfz_pack_file){native->files[i].path, PF_KIND_LIBRARY, native->files[i].data,
+                                native->files[i].size, PFZ_NATIVE_FILE_MODE};
     pfz_pack_input in = {
         .files = files,
         .file_count = file_count,
@@ -156,7 +252,9 @@ int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t m
         .flags = g->main_flags,
         .level = PFZ_FREEZE_ZSTD_LEVEL,
         .frame_target = PFZ_FREEZE_FRAME_TARGET,
+        .startup_files = startup_files,
         .mtime = mtime,
+        .frame_store = frames,
     };
     memcpy(in.python_magic, magic, 4);
     rc = pfz_pack(&in, out, err);
@@ -204,7 +302,7 @@ void pfz_print_graph(const pfz_graph *g, const char *script, FILE *out)
     char name[256], importer[256], file[PATH_MAX];
     for (size_t i = 0; i < g->count; i++) {
         const pfz_module *m = &g->modules[i];
-        if (pack_kind(m) == 0)
+        if (!(m->kind == PFZ_MODULE_EXTENSION && m->origin != NULL) && pack_kind(g, i, NULL) == 0)
             continue;
         shown_name(m, script, name, sizeof name);
         if (m->importer == PFZ_NO_IMPORTER || m->importer >= g->count) {
@@ -236,6 +334,14 @@ static int check_script(const char *script, pf_error *err)
     return PF_OK;
 }
 
+/* check_libraries: the --exclude-library / --include-library names. */
+static int check_libraries(const pfz_options *opts, pf_error *err)
+{
+    pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
+                             opts->include_libraries, opts->include_library_count};
+    return pfz_lib_policy_check(&policy, err);
+}
+
 /* check_paths: every -p directory exists and is a directory. */
 static int check_paths(const pfz_options *opts, pf_error *err)
 {
@@ -258,6 +364,20 @@ static void python_magic(uint8_t magic[4])
         magic[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* open_cache: the build cache for opts (bytecode_cache.h), or NULL with
+ * --no-cache or when it cannot be used: then a warning on diag says why and
+ * the freeze goes on without it (a cache only saves time). */
+static pfz_cache *open_cache(const pfz_options *opts, FILE *diag)
+{
+    if (opts->no_cache)
+        return NULL;
+    pfz_cache *cache = NULL;
+    pf_error cerr = {0};
+    if (pfz_cache_open(&cache, opts->cache_dir, &cerr) != PF_OK && diag != NULL)
+        fprintf(diag, "pyfreeze: warning: %s; freezing without a cache\n", cerr.message);
+    return cache;
+}
+
 /* publish: injects payload into a copy of stub and puts it at output. */
 static int publish(const char *stub, const pfz_buffer *payload, const char *output, pf_error *err)
 {
@@ -278,14 +398,19 @@ int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err
     char *stub = NULL;
     pfz_graph graph;
     pfz_buffer payload = {0};
+    pfz_native_files native;
     memset(&graph, 0, sizeof graph);
+    memset(&native, 0, sizeof native);
     int python_started = 0;
+    pfz_cache *cache = NULL;
     int rc;
 
     /* 1. inputs, stub and output, all checked before any work is done */
     rc = opts->script != NULL ? check_script(opts->script, err) : PF_OK;
     if (rc == PF_OK)
         rc = check_paths(opts, err);
+    if (rc == PF_OK)
+        rc = check_libraries(opts, err);
     if (rc == PF_OK) {
         char self[PATH_MAX];
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -313,10 +438,12 @@ int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err
         .module = opts->module,
         .paths = opts->paths,
         .path_count = opts->path_count,
-        .optimize = 0,
+        .optimize = opts->optimize,
         .verbose = opts->verbose,
         .diag = diag,
+        .cache = open_cache(opts, diag),
     };
+    cache = ropts.cache;
     rc = pfz_graph_build(&graph, &ropts, err);
     if (rc == PF_ERR_PYTHON)
         pf_error_clear(err); /* already printed as python3 prints it: say nothing more */
@@ -325,18 +452,37 @@ int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err
     if (opts->verbose)
         pfz_print_graph(&graph, opts->script, listing);
 
-    /* 3. pack, inject, publish */
+    /* 3. collect extension modules and the shared libraries they need */
+    pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
+                             opts->include_libraries, opts->include_library_count};
+    pfz_native_config ncfg = {.policy = &policy, .diag = diag};
+    rc = pfz_native_files_collect(&graph, &ncfg, &native, err);
+    if (rc != PF_OK)
+        goto done;
+    if (opts->verbose && native.count > 0)
+        pfz_native_print(&native.deps, listing);
+
+    /* 4. pack, inject, publish */
     uint8_t magic[4];
     python_magic(magic);
-    rc = pfz_payload_from_graph(&graph, magic, mtime, &payload, err);
+    pfz_frame_store frames = pfz_cache_frame_store(cache);
+    rc = pfz_payload_from_graph_cached(&graph, &native, magic, mtime, cache ? &frames : NULL,
+                                       &payload, err);
     if (rc != PF_OK)
         goto done;
     rc = publish(stub, &payload, opts->output, err);
     if (rc == PF_OK && opts->verbose)
         fprintf(listing, "wrote %s: payload %zu bytes, stub %s\n", opts->output, payload.size,
                 stub);
+    if (rc == PF_OK && opts->verbose && cache != NULL) {
+        pfz_cache_stats st = pfz_cache_stats_get(cache);
+        fprintf(listing, "cache: %zu of %zu modules and %zu of %zu frames reused\n", st.pyc_hits,
+                st.pyc_hits + st.pyc_misses, st.frame_hits, st.frame_hits + st.frame_misses);
+    }
 done:
+    pfz_cache_close(cache);
     pfz_buffer_free(&payload);
+    pfz_native_files_free(&native);
     pfz_graph_free(&graph);
     if (python_started)
         pfz_python_stop();

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "module_graph.h"
+#include "native_files.h"
 #include "options.h"
 #include "pf_error.h"
 #include "seek_table_writer.h"
@@ -28,10 +29,15 @@
 
 /* pfz_freeze: runs the whole pipeline for opts (command PFZ_COMMAND_FREEZE)
  * and writes opts->output. With opts->verbose each packed module is listed
- * on listing with the import that first pulled it in; warnings go to diag.
+ * on listing with the import that first pulled it in, then each bundled
+ * shared library with what needs it (pfz_native_print); warnings go to diag.
  * Returns PF_OK, or an error with err's message naming the file and what to
- * do: PF_ERR_NOT_FOUND (script, module or stub missing), PF_ERR_USAGE (bad
- * -p directory, bad output path, stub not a stub), PF_ERR_IO, PF_ERR_NOMEM,
+ * do: PF_ERR_NOT_FOUND (script, module or stub missing; a shared library an
+ * extension module needs is not installed), PF_ERR_USAGE (bad -p directory,
+ * bad output path, stub not a stub, a bad --include-library or
+ * --exclude-library name), PF_ERR_CORRUPT / PF_ERR_VERSION (an extension
+ * module or library that is not an x86-64 ELF shared object), PF_ERR_IO,
+ * PF_ERR_NOMEM,
  * and PF_ERR_PYTHON: a Python error (e.g. a syntax error) that has already
  * been printed to stderr as python3 prints it; err's message is then empty
  * and the caller prints nothing more. Nothing is written to opts->output
@@ -52,17 +58,36 @@ int pfz_locate_stub(const char *given, const char *self_exe, char **path, pf_err
  * an invalid value is reported on diag (may be NULL) and ignored. */
 int64_t pfz_source_date_epoch(const char *value, FILE *diag);
 
-/* pfz_payload_from_graph: packs every module of g that has bytecode
+/* pfz_payload_from_graph_native: packs every module of g that has bytecode
  * (PFZ_MODULE_SOURCE -> PF_KIND_MODULE, PFZ_MODULE_PACKAGE ->
- * PF_KIND_PACKAGE) and every namespace package (PF_KIND_NAMESPACE) in
- * discovery order into out; builtin, frozen and extension modules are not
- * packed. magic is the 4-byte .pyc magic every bytecode must start with.
- * Errors: PF_ERR_USAGE (the main module has nothing to pack, a .pyc with
- * another magic or shorter than its header), those of pfz_pack. */
+ * PF_KIND_PACKAGE), every namespace package (PF_KIND_NAMESPACE) and every
+ * extension module whose .so native holds (PF_KIND_EXTENSION, its member a
+ * PF_KIND_NATIVE file at native's path, mode 0755) in discovery order into
+ * out, then native's libraries (PF_KIND_LIBRARY at libs/<SONAME>, mode 0755)
+ * in dependency order. native may be NULL: extension modules are then not
+ * packed. Builtin and frozen modules are never packed. magic is the 4-byte
+ * .pyc magic every bytecode must start with. Errors: PF_ERR_USAGE (the main
+ * module has no Python code to pack, a .pyc with another magic or shorter
+ * than its header), those of pfz_pack. */
+int pfz_payload_from_graph_native(const pfz_graph *g, const pfz_native_files *native,
+                                  const uint8_t magic[4], int64_t mtime, pfz_buffer *out,
+                                  pf_error *err);
+
+/* pfz_payload_from_graph_cached: pfz_payload_from_graph_native taking
+ * compressed frames from frames (NULL: none) when it holds them
+ * (bytecode_cache.h); the payload is byte-identical either way. Errors:
+ * those of pfz_payload_from_graph_native. */
+int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *native,
+                                  const uint8_t magic[4], int64_t mtime,
+                                  const pfz_frame_store *frames, pfz_buffer *out, pf_error *err);
+
+/* pfz_payload_from_graph: pfz_payload_from_graph_native without native
+ * code (extension modules are left out). */
 int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t mtime,
                            pfz_buffer *out, pf_error *err);
 
-/* pfz_print_graph: the -v listing: one line per packed module,
+/* pfz_print_graph: the -v listing: one line per packed module (extension
+ * modules included),
  * "json  <- app (app.py:3)", naming the module that first imported it and
  * the file and line of that import; script names the entry script (its stem
  * stands for "__main__"), NULL for -m. */

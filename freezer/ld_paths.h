@@ -66,8 +66,7 @@ int pfz_ld_expand_tokens(const char *path, const char *origin, char **out, pf_er
  * value, expands each entry's tokens with origin, drops empty and relative
  * entries and trailing '/', and appends the rest to dirs in order.
  * Errors: PF_ERR_NOMEM. */
-int pfz_ld_split_path_list(const char *value, const char *origin, pfz_strlist *dirs,
-                           pf_error *err);
+int pfz_ld_split_path_list(const char *value, const char *origin, pfz_strlist *dirs, pf_error *err);
 
 /* pfz_ld_conf_dirs: appends to dirs the directories named by the ldconfig
  * configuration file conf_path (PFZ_LD_SO_CONF normally) in the order

@@ -11,26 +11,11 @@
  * target's ld.so and libc.so.6, which no program may carry a copy of; a
  * second libpython would be a second interpreter beside the stub's. */
 static const char *const glibc_list[] = {
-    "ld-linux-x86-64.so.2",
-    "libc.so.6",
-    "libm.so.6",
-    "libmvec.so.1",
-    "libpthread.so.0",
-    "libdl.so.2",
-    "librt.so.1",
-    "libutil.so.1",
-    "libresolv.so.2",
-    "libnsl.so.1",
-    "libanl.so.1",
-    "libBrokenLocale.so.1",
-    "libc_malloc_debug.so.0",
-    "libthread_db.so.1",
-    "libcidn.so.1",
-    "libnss_*.so.2",
-    "libmemusage.so",
-    "libpcprofile.so",
-    "libSegFault.so",
-    "libpython3*.so*",
+    "ld-linux-x86-64.so.2",   "libc.so.6",         "libm.so.6",      "libmvec.so.1",
+    "libpthread.so.0",        "libdl.so.2",        "librt.so.1",     "libutil.so.1",
+    "libresolv.so.2",         "libnsl.so.1",       "libanl.so.1",    "libBrokenLocale.so.1",
+    "libc_malloc_debug.so.0", "libthread_db.so.1", "libcidn.so.1",   "libnss_*.so.2",
+    "libmemusage.so",         "libpcprofile.so",   "libSegFault.so", "libpython3*.so*",
 };
 
 /* The rest of the manylinux policy's lib_whitelist (auditwheel's
@@ -42,9 +27,9 @@ static const char *const glibc_list[] = {
  * manylinux1 list but left the policy (distributions moved to libxcrypt's
  * libcrypt.so.2): it is bundled. */
 static const char *const manylinux_list[] = {
-    "libgcc_s.so.1",   "libstdc++.so.6",   "libatomic.so.1",      "libz.so.1",
-    "libexpat.so.1",   "libX11.so.6",      "libXext.so.6",        "libXrender.so.1",
-    "libICE.so.6",     "libSM.so.6",       "libGL.so.1",          "libgobject-2.0.so.0",
+    "libgcc_s.so.1",       "libstdc++.so.6",   "libatomic.so.1", "libz.so.1",
+    "libexpat.so.1",       "libX11.so.6",      "libXext.so.6",   "libXrender.so.1",
+    "libICE.so.6",         "libSM.so.6",       "libGL.so.1",     "libgobject-2.0.so.0",
     "libgthread-2.0.so.0", "libglib-2.0.so.0",
 };
 

@@ -22,10 +22,10 @@
 #include "pf_error.h"
 
 typedef enum pfz_lib_decision {
-    PFZ_LIB_BUNDLE = 0,   /* pack it as libs/<SONAME> */
-    PFZ_LIB_GLIBC = 1,    /* part of glibc (or the stub's libpython): the target's own copy */
+    PFZ_LIB_BUNDLE = 0,    /* pack it as libs/<SONAME> */
+    PFZ_LIB_GLIBC = 1,     /* part of glibc (or the stub's libpython): the target's own copy */
     PFZ_LIB_MANYLINUX = 2, /* in the manylinux policy list: the target's own copy */
-    PFZ_LIB_EXCLUDED = 3, /* named by --exclude-library */
+    PFZ_LIB_EXCLUDED = 3,  /* named by --exclude-library */
 } pfz_lib_decision;
 
 typedef struct pfz_lib_policy {

@@ -791,32 +791,38 @@ static void null_byte_error(const char *path, const char *src, const char *nul)
     }
 }
 
-/* build_pyc: the .pyc bytes for code compiled from source: PEP 552 header
- * (magic, flags = unchecked hash, _imp.source_hash of the source) and
- * marshal data. Stores them in module idx. */
-static int build_pyc(resolver *r, size_t idx, PyObject *code, const char *src, size_t src_size,
-                     pf_error *err)
+/* source_hash_of: _imp.source_hash(magic, src) (PEP 552: the hash a
+ * hash-based .pyc records) into hash[8]. */
+static int source_hash_of(resolver *r, const char *src, size_t src_size, uint8_t hash[8],
+                          pf_error *err)
 {
     PyObject *view = PyMemoryView_FromMemory((char *)src, (Py_ssize_t)src_size, PyBUF_READ);
-    PyObject *hash =
-        view != NULL ? PyObject_CallFunction(r->source_hash, "lO", r->magic, view) : NULL;
+    PyObject *h = view != NULL ? PyObject_CallFunction(r->source_hash, "lO", r->magic, view) : NULL;
     Py_XDECREF(view);
-    if (hash == NULL || !PyBytes_Check(hash) || PyBytes_GET_SIZE(hash) != 8) {
-        Py_XDECREF(hash);
+    if (h == NULL || !PyBytes_Check(h) || PyBytes_GET_SIZE(h) != 8) {
+        Py_XDECREF(h);
         if (!PyErr_Occurred()) {
             return pf_error_set(err, PF_ERR_PYTHON, "_imp.source_hash gave no 8-byte hash");
         }
         return py_fail(err, "_imp.source_hash failed");
     }
+    memcpy(hash, PyBytes_AS_STRING(h), 8);
+    Py_DECREF(h);
+    return PF_OK;
+}
+
+/* build_pyc: the .pyc bytes for code compiled from a source whose
+ * _imp.source_hash is hash: PEP 552 header (magic, flags = unchecked hash,
+ * hash) and marshal data. Stores them in module idx. */
+static int build_pyc(resolver *r, size_t idx, PyObject *code, const uint8_t hash[8], pf_error *err)
+{
     PyObject *data = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
     if (data == NULL) {
-        Py_DECREF(hash);
         return py_fail(err, "marshal failed");
     }
     size_t data_size = (size_t)PyBytes_GET_SIZE(data);
     uint8_t *pyc = malloc(PF_PYC_HEADER_SIZE + data_size);
     if (pyc == NULL) {
-        Py_DECREF(hash);
         Py_DECREF(data);
         return nomem(err);
     }
@@ -825,18 +831,44 @@ static int build_pyc(resolver *r, size_t idx, PyObject *code, const char *src, s
         pyc[i] = (uint8_t)(magic >> (8 * i));
         pyc[4 + i] = (uint8_t)(flags >> (8 * i));
     }
-    memcpy(pyc + 8, PyBytes_AS_STRING(hash), 8);
+    memcpy(pyc + 8, hash, 8);
     memcpy(pyc + PF_PYC_HEADER_SIZE, PyBytes_AS_STRING(data), data_size);
-    Py_DECREF(hash);
     Py_DECREF(data);
     r->g->modules[idx].pyc = pyc;
     r->g->modules[idx].pyc_size = PF_PYC_HEADER_SIZE + data_size;
     return PF_OK;
 }
 
-/* compile_module: reads and compiles module idx; *code is a new reference.
- * co_filename is the member path without "lib/" and with ".py", the name the
- * runtime shows under the executable, so no build path enters the payload. */
+/* cached_code: module idx's code from the cache (bytecode_cache.h), for a
+ * source of src_size bytes hashing to hash. On a hit returns a new
+ * reference to the code object unmarshalled from the entry and stores the
+ * entry's .pyc bytes in the module; otherwise NULL (no exception set): an
+ * entry whose marshal data does not load as a code object is not trusted. */
+static PyObject *cached_code(resolver *r, size_t idx, const pfz_pyc_key *key, size_t src_size,
+                             const uint8_t hash[8])
+{
+    uint8_t *pyc = NULL;
+    size_t pyc_size = 0;
+    if (!pfz_cache_pyc_get(r->opts->cache, key, src_size, hash, &pyc, &pyc_size)) {
+        return NULL;
+    }
+    PyObject *code = PyMarshal_ReadObjectFromString((const char *)pyc + PF_PYC_HEADER_SIZE,
+                                                    (Py_ssize_t)(pyc_size - PF_PYC_HEADER_SIZE));
+    if (code == NULL || !PyCode_Check(code)) {
+        PyErr_Clear();
+        Py_XDECREF(code);
+        free(pyc);
+        return NULL;
+    }
+    r->g->modules[idx].pyc = pyc;
+    r->g->modules[idx].pyc_size = pyc_size;
+    return code;
+}
+
+/* compile_module: reads and compiles module idx (or takes its bytecode from
+ * the cache); *code is a new reference. co_filename is the member path
+ * without "lib/" and with ".py", the name the runtime shows under the
+ * executable, so no build path enters the payload. */
 static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err)
 {
     const pfz_module *m = &r->g->modules[idx];
@@ -852,24 +884,49 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
         free(src);
         return report_compile_error(r, m->origin, err);
     }
+    uint8_t hash[8];
     size_t mlen = strlen(m->member_path); /* "lib/" ... ".pyc" */
-    PyObject *filename = PyUnicode_DecodeFSDefaultAndSize(m->member_path + 4, (Py_ssize_t)mlen - 5);
-    if (filename == NULL) {
+    char *code_filename = strndup(m->member_path + 4, mlen - 5);
+    if (code_filename == NULL) {
         free(src);
-        return py_fail(err, "cannot build a code filename");
+        return nomem(err);
+    }
+    status = source_hash_of(r, src, size, hash, err);
+    pfz_pyc_key key = {.source_path = m->origin,
+                       .code_filename = code_filename,
+                       .magic = (uint32_t)r->magic,
+                       .optimize = r->opts->optimize};
+    if (status == PF_OK && (*code = cached_code(r, idx, &key, size, hash)) != NULL) {
+        free(code_filename);
+        free(src);
+        return PF_OK;
+    }
+    PyObject *filename = status == PF_OK ? PyUnicode_DecodeFSDefault(code_filename) : NULL;
+    if (status == PF_OK && filename == NULL) {
+        status = py_fail(err, "cannot build a code filename");
+    }
+    if (status != PF_OK) {
+        free(code_filename);
+        free(src);
+        return status;
     }
     PyCompilerFlags flags = _PyCompilerFlags_INIT; /* inherits nothing: dont_inherit */
     *code = Py_CompileStringObject(src, filename, Py_file_input, &flags, r->opts->optimize);
     Py_DECREF(filename);
     if (*code == NULL) {
+        free(code_filename);
         free(src);
         return report_compile_error(r, m->origin, err);
     }
-    status = build_pyc(r, idx, *code, src, size, err);
     free(src);
-    if (status != PF_OK) {
+    status = build_pyc(r, idx, *code, hash, err);
+    if (status == PF_OK) {
+        pfz_cache_pyc_put(r->opts->cache, &key, size, r->g->modules[idx].pyc,
+                          r->g->modules[idx].pyc_size);
+    } else {
         Py_CLEAR(*code);
     }
+    free(code_filename);
     return status;
 }
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bytecode_cache.h"
 #include "pf_error.h"
 
 typedef enum pfz_module_kind {
@@ -28,34 +29,35 @@ typedef enum pfz_module_kind {
 #define PFZ_NO_IMPORTER ((size_t)-1)
 
 typedef struct pfz_module {
-    char *name;             /* dotted name; "__main__" for a script entry */
+    char *name; /* dotted name; "__main__" for a script entry */
     pfz_module_kind kind;
-    char *origin;           /* absolute path of the file read, NULL if none */
-    char *member_path;      /* tar path, e.g. "lib/json/__init__.pyc"; NULL if nothing packed */
-    uint8_t *pyc;           /* .pyc bytes (16-byte PEP 552 header + marshal), or NULL */
-    size_t pyc_size;        /* bytes */
-    size_t importer;        /* index of the module that first imported it, PFZ_NO_IMPORTER for roots */
-    int import_line;        /* line of that import statement, 0 for roots */
-    int is_stdlib;          /* 1 when found in the host's stdlib directories */
+    char *origin;      /* absolute path of the file read, NULL if none */
+    char *member_path; /* tar path, e.g. "lib/json/__init__.pyc"; NULL if nothing packed */
+    uint8_t *pyc;      /* .pyc bytes (16-byte PEP 552 header + marshal), or NULL */
+    size_t pyc_size;   /* bytes */
+    size_t importer;   /* index of the module that first imported it, PFZ_NO_IMPORTER for roots */
+    int import_line;   /* line of that import statement, 0 for roots */
+    int is_stdlib;     /* 1 when found in the host's stdlib directories */
 } pfz_module;
 
 typedef struct pfz_graph {
-    pfz_module *modules;    /* in discovery order (depth-first from the roots) */
+    pfz_module *modules; /* in discovery order (depth-first from the roots) */
     size_t count;
     size_t capacity;
-    size_t main;            /* index of the main module */
-    uint32_t main_flags;    /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
-    size_t unresolved;      /* imports that could not be resolved (warned about) */
+    size_t main;         /* index of the main module */
+    uint32_t main_flags; /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
+    size_t unresolved;   /* imports that could not be resolved (warned about) */
 } pfz_graph;
 
 typedef struct pfz_resolve_options {
-    const char *script;            /* entry script path, or NULL when module is set */
-    const char *module;            /* entry module for -m, or NULL */
-    const char *const *paths;      /* -p/--path directories searched first, in order */
-    size_t path_count;             /* when 0, the script's directory (as python3 does) */
-    int optimize;                  /* 0, 1 or 2 as python -O/-OO */
-    int verbose;                   /* 1: also list unresolved stdlib imports */
-    FILE *diag;                    /* where warnings go (stderr) */
+    const char *script;       /* entry script path, or NULL when module is set */
+    const char *module;       /* entry module for -m, or NULL */
+    const char *const *paths; /* -p/--path directories searched first, in order */
+    size_t path_count;        /* when 0, the script's directory (as python3 does) */
+    int optimize;             /* 0, 1 or 2 as python -O/-OO */
+    int verbose;              /* 1: also list unresolved stdlib imports */
+    FILE *diag;               /* where warnings go (stderr) */
+    pfz_cache *cache;         /* compiled modules to reuse and keep, or NULL */
 } pfz_resolve_options;
 
 /* pfz_graph_build: resolves and compiles the program described by opts into
@@ -67,6 +69,11 @@ typedef struct pfz_resolve_options {
  * are followed. An unresolvable import is a warning on opts->diag naming the
  * importer's file and line (for stdlib importers only counted unless
  * verbose), never an error.
+ * With opts->cache each module's .pyc is taken from the cache when an entry
+ * for the same source path, co_filename, magic and optimize level holds the
+ * _imp.source_hash of the source as it is now and its marshal data loads as
+ * a code object (bytecode_cache.h); otherwise the module is compiled and the
+ * result stored. The .pyc bytes are the same either way.
  * Errors: PF_ERR_NOT_FOUND (entry script or module not found),
  * PF_ERR_IO (a source file cannot be read: the message names it),
  * PF_ERR_PYTHON (a syntax error: already printed to stderr exactly as python3

@@ -14,6 +14,11 @@ typedef enum option_id {
     OPT_PATH,
     OPT_VERBOSE,
     OPT_STUB,
+    OPT_EXCLUDE_LIBRARY,
+    OPT_INCLUDE_LIBRARY,
+    OPT_OPTIMIZE,
+    OPT_CACHE_DIR,
+    OPT_NO_CACHE,
     OPT_HELP,
     OPT_VERSION,
 } option_id;
@@ -26,9 +31,18 @@ typedef struct option_spec {
 } option_spec;
 
 static const option_spec option_table[] = {
-    {OPT_OUTPUT, 'o', "output", 1},    {OPT_MODULE, 'm', "module", 1}, {OPT_PATH, 'p', "path", 1},
-    {OPT_VERBOSE, 'v', "verbose", 0},  {OPT_STUB, '\0', "stub", 1},    {OPT_HELP, 'h', "help", 0},
+    {OPT_OUTPUT, 'o', "output", 1},
+    {OPT_MODULE, 'm', "module", 1},
+    {OPT_PATH, 'p', "path", 1},
+    {OPT_VERBOSE, 'v', "verbose", 0},
+    {OPT_STUB, '\0', "stub", 1},
+    {OPT_HELP, 'h', "help", 0},
     {OPT_VERSION, '\0', "version", 0},
+    {OPT_EXCLUDE_LIBRARY, '\0', "exclude-library", 1},
+    {OPT_INCLUDE_LIBRARY, '\0', "include-library", 1},
+    {OPT_OPTIMIZE, 'O', "optimize", 1},
+    {OPT_CACHE_DIR, '\0', "cache-dir", 1},
+    {OPT_NO_CACHE, '\0', "no-cache", 0},
 };
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
@@ -48,6 +62,22 @@ void pfz_options_help(FILE *out)
           "                     (repeatable; default: the script's directory)\n"
           "  -v, --verbose      list each included module and the import that pulled it in\n"
           "      --stub PATH    use the stub executable at PATH\n"
+          "  -O, --optimize LEVEL\n"
+          "                     compile with optimisation LEVEL: 0 (default), 1 (as\n"
+          "                     python -O: asserts removed) or 2 (as python -OO:\n"
+          "                     docstrings removed too)\n"
+          "      --cache-dir DIR\n"
+          "                     keep compiled modules and compressed frames in DIR\n"
+          "                     (default: $XDG_CACHE_HOME/pyfreeze or ~/.cache/pyfreeze)\n"
+          "      --no-cache     neither use nor fill the cache\n"
+          "      --exclude-library NAME\n"
+          "                     never bundle the shared library NAME (a SONAME such as\n"
+          "                     libfoo.so.1, or a glob such as 'libfoo*'): the target\n"
+          "                     machine must have it (repeatable)\n"
+          "      --include-library NAME\n"
+          "                     bundle NAME even though the base-system policy leaves it\n"
+          "                     to the target (e.g. libstdc++.so.6); glibc's own\n"
+          "                     libraries cannot be bundled (repeatable)\n"
           "  -h, --help         show this help and exit\n"
           "      --version      show the version and exit\n"
           "\n"
@@ -138,8 +168,39 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         return PF_OK;
     case OPT_STUB:
         return set_once(&opts->stub, value, shown, err);
+    case OPT_EXCLUDE_LIBRARY:
+    case OPT_INCLUDE_LIBRARY:
+        if (value[0] == '\0')
+            return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
+        if (strchr(value, '/') != NULL)
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "option %s '%s': give a library's SONAME (e.g. libfoo.so.1), not "
+                                "a path",
+                                shown, value);
+        if (o->id == OPT_EXCLUDE_LIBRARY)
+            opts->exclude_libraries[opts->exclude_library_count++] = value;
+        else
+            opts->include_libraries[opts->include_library_count++] = value;
+        return PF_OK;
     case OPT_VERBOSE:
         opts->verbose = 1;
+        return PF_OK;
+    case OPT_OPTIMIZE:
+        /* python -O is -O1 here and -OO is -O2: the level is always given */
+        if (opts->optimize_given)
+            return pf_error_set(err, PF_ERR_USAGE, "option %s given more than once", shown);
+        if (value[0] < '0' || value[0] > '2' || value[1] != '\0')
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "option %s '%s': the level is 0, 1 (as python -O: no asserts) or "
+                                "2 (as python -OO: no asserts, no docstrings)",
+                                shown, value);
+        opts->optimize = value[0] - '0';
+        opts->optimize_given = 1;
+        return PF_OK;
+    case OPT_CACHE_DIR:
+        return set_once(&opts->cache_dir, value, shown, err);
+    case OPT_NO_CACHE:
+        opts->no_cache = 1;
         return PF_OK;
     case OPT_HELP:
         opts->command = PFZ_COMMAND_HELP;
@@ -179,9 +240,12 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
     if (argc >= 2 && strcmp(argv[1], "inspect") == 0)
         return parse_inspect(opts, argc, argv, err);
 
-    /* -p can occur at most argc times: reserve that, so parsing never grows. */
+    /* -p and the library options can occur at most argc times each: reserve
+     * that, so parsing never grows. */
     opts->paths = calloc((size_t)argc, sizeof *opts->paths);
-    if (opts->paths == NULL)
+    opts->exclude_libraries = calloc((size_t)argc, sizeof *opts->exclude_libraries);
+    opts->include_libraries = calloc((size_t)argc, sizeof *opts->include_libraries);
+    if (opts->paths == NULL || opts->exclude_libraries == NULL || opts->include_libraries == NULL)
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory parsing arguments");
 
     int only_positional = 0;
@@ -243,6 +307,9 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
                             "nothing to freeze: give SCRIPT.py or -m MODULE (see --help)");
     if (opts->output == NULL)
         return pf_error_set(err, PF_ERR_USAGE, "missing -o OUT: where to write the executable");
+    if (opts->no_cache && opts->cache_dir != NULL)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "give --cache-dir DIR or --no-cache, not both ('%s')", opts->cache_dir);
     return PF_OK;
 }
 
@@ -251,5 +318,7 @@ void pfz_options_free(pfz_options *opts)
     if (opts == NULL)
         return;
     free(opts->paths);
+    free(opts->exclude_libraries);
+    free(opts->include_libraries);
     memset(opts, 0, sizeof *opts);
 }

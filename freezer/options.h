@@ -1,8 +1,11 @@
 /* options.h - the pyfreeze command line, parsed and checked into a config
  * before any stage runs (one message for one mistake, naming the option).
  *
- *   pyfreeze SCRIPT.py -o OUT [-p DIR]... [-v] [--stub PATH]
- *   pyfreeze -m MODULE -o OUT [-p DIR]... [-v] [--stub PATH]
+ *   pyfreeze SCRIPT.py -o OUT [-p DIR]... [-v] [--stub PATH] [LIBRARY OPTIONS]
+ *   pyfreeze -m MODULE -o OUT [-p DIR]... [-v] [--stub PATH] [LIBRARY OPTIONS]
+ *   LIBRARY OPTIONS: --exclude-library NAME, --include-library NAME (each
+ *   repeatable; NAME a SONAME or an fnmatch glob; lib_policy.h)
+ *   BUILD OPTIONS: -O/--optimize 0|1|2, --cache-dir DIR, --no-cache
  *   pyfreeze inspect FILE
  *   pyfreeze -h | --help | --version
  *
@@ -34,7 +37,15 @@ typedef struct pfz_options {
     const char *stub;   /* --stub PATH, or NULL to locate the installed stub */
     const char **paths; /* -p/--path directories in order (array owned, strings borrowed) */
     size_t path_count;
-    int verbose; /* -v/--verbose given */
+    const char **exclude_libraries; /* --exclude-library names (array owned, strings borrowed) */
+    size_t exclude_library_count;
+    const char **include_libraries; /* --include-library names (array owned, strings borrowed) */
+    size_t include_library_count;
+    int verbose;           /* -v/--verbose given */
+    const char *cache_dir; /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
+    int no_cache;          /* --no-cache given: neither read nor write the cache */
+    int optimize;          /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
+    int optimize_given;    /* -O/--optimize was given (it may be given once) */
 } pfz_options;
 
 /* pfz_options_parse: parses argv[1..argc) into *opts (argv must outlive
@@ -43,8 +54,10 @@ typedef struct pfz_options {
  * file. Errors: PF_ERR_USAGE with a message naming the option or argument
  * (unknown option, missing or empty value, an option given twice, script and
  * -m together, nothing to freeze, no -o, -m value not a dotted module name,
- * extra arguments); PF_ERR_NOMEM. Callers print the message after
- * "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with
+ * an optimize level other than 0, 1 or 2, --cache-dir with --no-cache,
+ * extra arguments); PF_ERR_NOMEM. The library names are checked by
+ * pfz_freeze (pfz_lib_policy_check), not here. Callers print the message
+ * after "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with
  * pfz_options_free in every case. */
 int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err);
 

@@ -210,7 +210,8 @@ static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index
         const pfz_pack_file *f = &in->files[i];
         /* Frame 0 is the index alone; later frames are cut at the first
          * header boundary past frame_target. */
-        if (i == 0 || tar->size - frame_start >= in->frame_target) {
+        if (i == 0 || (in->startup_files > 0 && i == in->startup_files) ||
+            tar->size - frame_start >= in->frame_target) {
             frame_start = tar->size;
             rc = bounds_push(bounds, frame_start, err);
             if (rc != PF_OK)
@@ -276,7 +277,8 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
     rc = pfz_index_serialize(w, frame_count, tar.data + index_offset, index_size, err);
     if (rc != PF_OK)
         goto done;
-    rc = pfz_frames_compress(tar.data, tar.size, bounds.at, frame_count, in->level, out, err);
+    rc = pfz_frames_compress_cached(tar.data, tar.size, bounds.at, frame_count, in->level,
+                                    in->frame_store, out, err);
 done:
     free(bounds.at);
     pfz_buffer_free(&tar);

@@ -30,18 +30,22 @@ typedef struct pfz_pack_input {
     size_t file_count;
     const pfz_pack_module *modules;
     size_t module_count;
-    size_t main_module;         /* index into modules */
-    uint32_t flags;             /* PF_INDEX_FLAG_* */
+    size_t main_module; /* index into modules */
+    uint32_t flags;     /* PF_INDEX_FLAG_* */
     uint8_t python_magic[4];
-    int level;                  /* zstd compression level */
-    size_t frame_target;        /* bytes of tar stream per frame before cutting */
-    int64_t mtime;              /* seconds since the epoch for every tar header */
+    int level;                          /* zstd compression level */
+    size_t frame_target;                /* bytes of tar stream per frame before cutting */
+    size_t startup_files;               /* when > 0: files[0 .. startup_files) (what every run
+                                           imports) get frame 1 to themselves, so a start
+                                           decompresses only what it needs */
+    int64_t mtime;                      /* seconds since the epoch for every tar header */
+    const pfz_frame_store *frame_store; /* compressed frames to reuse, or NULL */
 } pfz_pack_input;
 
 /* pfz_pack: appends the payload for in to out. The same input always gives
- * the same bytes. Errors: PF_ERR_USAGE (bad input: duplicate path, module
- * pointing at a missing file), PF_ERR_NOMEM, PF_ERR_IO (libarchive or zstd
- * failed; message says which). */
+ * the same bytes, with or without a frame_store. Errors: PF_ERR_USAGE (bad input: duplicate path,
+ * module pointing at a missing file), PF_ERR_NOMEM, PF_ERR_IO (libarchive or zstd failed; message
+ * says which). */
 int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err);
 
 #endif

@@ -3,12 +3,17 @@
  * seek_table_writer.h, format in runtime/payload.h.
  *
  * Rule source: zstd contrib/seekable_format/zstd_seekable_compression_format.md.
- * Output is deterministic: one-threaded ZSTD_compress2 with fixed parameters
- * gives the same bytes for the same input and level. */
+ * Output is deterministic: ZSTD_compress2 with fixed parameters gives the
+ * same bytes for the same input and level. Frames are independent, so two
+ * threads compress different frames at once (each frame on one thread, with
+ * its own context) and the result is the same as one thread's. */
 #include "seek_table_writer.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "payload.h"
@@ -59,31 +64,105 @@ void pfz_buffer_free(pfz_buffer *b)
     }
 }
 
-/* compress_one: appends src[0..srcSize) to out as one zstd frame with
- * content size and checksum, and reports its compressed size (bytes). */
-static int compress_one(ZSTD_CCtx *cctx, const uint8_t *src, size_t srcSize, pfz_buffer *out,
-                        uint32_t *compressedSize, pf_error *err)
+/* One frame's result: from the store or compressed by a worker. */
+typedef struct frame_job {
+    const uint8_t *src; /* the frame's uncompressed bytes */
+    size_t srcSize;
+    uint8_t *dst; /* malloc'd compressed frame, or NULL before it is made */
+    size_t dstSize;
+    size_t zstd_error; /* a ZSTD error code, 0 when none */
+    int from_store;
+} frame_job;
+
+/* The frames left to compress, shared by the compressing threads. Each
+ * thread compresses whole frames with its own context and the same
+ * parameters, so the bytes do not depend on which thread made a frame. */
+typedef struct frame_work {
+    frame_job *jobs;
+    uint32_t count;
+    int level;
+    atomic_uint next; /* the next job to claim */
+} frame_work;
+
+/* new_cctx: a compression context with the frame parameters (level,
+ * checksum, content size: PFZ_FRAME_FORMAT_TAG), or NULL; *zerr gets a
+ * zstd error code when a parameter is refused. */
+static ZSTD_CCtx *new_cctx(int level, size_t *zerr)
 {
-    size_t bound = ZSTD_compressBound(srcSize);
-    /* Reserve room for the worst case, then compress in place. */
-    int status = buffer_reserve(out, bound, err);
-    if (status != PF_OK) {
-        return status;
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    if (cctx == NULL) {
+        return NULL;
     }
-    size_t r = ZSTD_compress2(cctx, out->data + out->size, bound, src, srcSize);
+    size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+    if (!ZSTD_isError(r)) {
+        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    }
+    if (!ZSTD_isError(r)) {
+        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+    }
     if (ZSTD_isError(r)) {
-        return pf_error_set(err, PF_ERR_IO, "zstd compression failed: %s", ZSTD_getErrorName(r));
+        *zerr = r;
     }
-    if (r > UINT32_MAX) {
-        return pf_error_set(err, PF_ERR_USAGE, "a compressed frame exceeds 4 GiB");
+    return cctx;
+}
+
+/* compress_jobs: claims and compresses jobs until none are left (a
+ * pthread start routine; also run on the calling thread). A job that
+ * fails keeps dst NULL, with zstd_error set when zstd said why. */
+static void *compress_jobs(void *arg)
+{
+    frame_work *w = arg;
+    size_t zerr = 0;
+    ZSTD_CCtx *cctx = new_cctx(w->level, &zerr);
+    for (;;) {
+        unsigned i = atomic_fetch_add(&w->next, 1u);
+        if (i >= w->count) {
+            break;
+        }
+        frame_job *j = &w->jobs[i];
+        if (j->from_store) {
+            continue;
+        }
+        if (cctx == NULL || zerr != 0) {
+            j->zstd_error = zerr;
+            continue;
+        }
+        size_t bound = ZSTD_compressBound(j->srcSize);
+        j->dst = malloc(bound);
+        if (j->dst == NULL) {
+            continue;
+        }
+        size_t r = ZSTD_compress2(cctx, j->dst, bound, j->src, j->srcSize);
+        if (ZSTD_isError(r)) {
+            j->zstd_error = r;
+            free(j->dst);
+            j->dst = NULL;
+            continue;
+        }
+        j->dstSize = r;
     }
-    out->size += r;
-    *compressedSize = (uint32_t)r;
-    return PF_OK;
+    ZSTD_freeCCtx(cctx);
+    return NULL;
+}
+
+/* compress_threads: how many threads compress `missing` frames: two when
+ * there are at least two frames and two processors (the freezer's other
+ * work is done by then), else one. */
+static int compress_threads(uint32_t missing)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return missing >= 2 && cpus >= 2 ? 2 : 1;
 }
 
 int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds,
                         uint32_t frame_count, int level, pfz_buffer *out, pf_error *err)
+{
+    return pfz_frames_compress_cached(src, srcSize, bounds, frame_count, level, NULL, out, err);
+}
+
+int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                               uint32_t frame_count, int level, const pfz_frame_store *store,
+                               pfz_buffer *out, pf_error *err)
 {
     if (frame_count == 0 || frame_count > PF_MAX_FRAMES || bounds[0] != 0 ||
         bounds[frame_count] != srcSize) {
@@ -100,26 +179,57 @@ int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds
     }
     size_t originalSize = out->size; /* restored on failure */
     uint32_t *compressed = calloc(frame_count, sizeof *compressed);
-    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    frame_job *jobs = calloc(frame_count, sizeof *jobs);
     int status = PF_OK;
-    if (compressed == NULL || cctx == NULL) {
+    if (compressed == NULL || jobs == NULL) {
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
         goto done;
     }
-    size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
-    if (!ZSTD_isError(r)) {
-        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    /* 1. frames the store already has (it verifies them) */
+    uint32_t missing = 0;
+    for (uint32_t i = 0; i < frame_count; i++) {
+        frame_job *j = &jobs[i];
+        j->src = src + bounds[i];
+        j->srcSize = bounds[i + 1] - bounds[i];
+        if (store != NULL && store->get != NULL &&
+            store->get(store->ctx, j->src, j->srcSize, level, &j->dst, &j->dstSize) &&
+            j->dst != NULL) {
+            j->from_store = 1;
+        } else {
+            free(j->dst);
+            j->dst = NULL;
+            missing++;
+        }
     }
-    if (!ZSTD_isError(r)) {
-        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+    /* 2. the rest, on up to two threads */
+    if (missing > 0) {
+        frame_work work = {.jobs = jobs, .count = frame_count, .level = level};
+        atomic_init(&work.next, 0u);
+        pthread_t helper;
+        int helped = compress_threads(missing) == 2 &&
+                     pthread_create(&helper, NULL, compress_jobs, &work) == 0;
+        compress_jobs(&work);
+        if (helped) {
+            pthread_join(helper, NULL);
+        }
     }
-    if (ZSTD_isError(r)) {
-        status = pf_error_set(err, PF_ERR_IO, "zstd refused a parameter: %s", ZSTD_getErrorName(r));
-        goto done;
-    }
+    /* 3. in order: append, offer new frames to the store */
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
-        status = compress_one(cctx, src + bounds[i], bounds[i + 1] - bounds[i], out, &compressed[i],
-                              err);
+        frame_job *j = &jobs[i];
+        if (j->dst == NULL) {
+            status = j->zstd_error != 0
+                         ? pf_error_set(err, PF_ERR_IO, "zstd compression failed: %s",
+                                        ZSTD_getErrorName(j->zstd_error))
+                         : pf_error_set(err, PF_ERR_NOMEM, "out of memory compressing a frame");
+        } else if (j->dstSize > UINT32_MAX) {
+            status = pf_error_set(err, PF_ERR_USAGE, "a compressed frame exceeds 4 GiB");
+        } else {
+            compressed[i] = (uint32_t)j->dstSize;
+            status = pfz_buffer_append(out, j->dst, j->dstSize, err);
+            if (status == PF_OK && !j->from_store && store != NULL && store->put != NULL) {
+                store->put(store->ctx, j->src, j->srcSize, level, j->dst, j->dstSize);
+            }
+        }
     }
     if (status != PF_OK) {
         goto done;
@@ -145,7 +255,10 @@ done:
     if (status != PF_OK) {
         out->size = originalSize;
     }
-    ZSTD_freeCCtx(cctx);
+    for (uint32_t i = 0; jobs != NULL && i < frame_count; i++) {
+        free(jobs[i].dst);
+    }
+    free(jobs);
     free(compressed);
     return status;
 }

@@ -32,4 +32,34 @@ void pfz_buffer_free(pfz_buffer *b);
 int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds,
                         uint32_t frame_count, int level, pfz_buffer *out, pf_error *err);
 
+/* Identifies how pfz_frames_compress sets up zstd besides the level
+ * (checksum and content size on, one thread, whole frame in one call). A
+ * frame store keys its frames by it: bump it when those parameters change,
+ * so frames compressed the old way are not reused. */
+#define PFZ_FRAME_FORMAT_TAG 1u
+
+/* A store of compressed frames consulted before compressing a frame
+ * (bytecode_cache.h implements one over a cache directory).
+ * get: when the store holds the frame pfz_frames_compress makes from
+ * src[0..srcSize) at level, returns 1 with *frame (malloc'd, the caller
+ * frees) and *frameSize (bytes) set; else 0. It must verify what it returns
+ * (decompress and compare): a wrong frame would corrupt the payload.
+ * put: offers the frame just compressed from src; may ignore it.
+ * A store with get == NULL is not consulted. */
+typedef struct pfz_frame_store {
+    void *ctx;
+    int (*get)(void *ctx, const uint8_t *src, size_t srcSize, int level, uint8_t **frame,
+               size_t *frameSize);
+    void (*put)(void *ctx, const uint8_t *src, size_t srcSize, int level, const uint8_t *frame,
+                size_t frameSize);
+} pfz_frame_store;
+
+/* pfz_frames_compress_cached: pfz_frames_compress, taking each frame from
+ * store when it has it and offering it each frame it had to compress. The
+ * output is byte-identical to pfz_frames_compress's. store may be NULL.
+ * Errors: those of pfz_frames_compress. */
+int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                               uint32_t frame_count, int level, const pfz_frame_store *store,
+                               pfz_buffer *out, pf_error *err);
+
 #endif

@@ -390,10 +390,78 @@ static int set_stdlib_dir(struct boot *b)
     return rc;
 }
 
+/* new_printer: a _sitebuiltins._Printer(name, data) made without running
+ * its __init__, which imports os only to build file names for license();
+ * the frozen program has no such files. The attributes are the ones
+ * _Printer.__init__ sets in CPython 3.11 (Lib/_sitebuiltins.py). */
+static PyObject *new_printer(PyObject *printer_type, const char *name, PyObject *data)
+{
+    PyObject *self = PyObject_CallMethod(printer_type, "__new__", "O", printer_type);
+    PyObject *files = self ? PyList_New(0) : NULL;
+    PyObject *text = data ? Py_NewRef(data) : NULL;
+    if (files == NULL || text == NULL ||
+        PyObject_SetAttrString(self, "_Printer__name", PyUnicode_FromString(name)) < 0 ||
+        PyObject_SetAttrString(self, "_Printer__data", text) < 0 ||
+        PyObject_SetAttrString(self, "_Printer__lines", Py_None) < 0 ||
+        PyObject_SetAttrString(self, "_Printer__filenames", files) < 0) {
+        Py_CLEAR(self);
+    }
+    Py_XDECREF(files);
+    Py_XDECREF(text);
+    return self;
+}
+
+/* add_site_builtins: the builtins python3's `site` adds (Lib/site.py:
+ * setquit, setcopyright, sethelper) — exit, quit, help, copyright, credits,
+ * license — made from the frozen _sitebuiltins module directly. Importing
+ * site itself would also run site.main()'s search of the disk for .pth
+ * files, which a frozen program must not do, and costs a fifth of the
+ * start-up time of a small program. */
+static int add_site_builtins(void)
+{
+    static const char credits[] =
+        "    Thanks to CWI, CNRI, BeOpen.com, Zope Corporation and a cast of thousands\n"
+        "    for supporting Python development.  See www.python.org for more information.";
+    PyObject *sb = PyImport_ImportModule("_sitebuiltins");
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    PyObject *printer = sb ? PyObject_GetAttrString(sb, "_Printer") : NULL;
+    PyObject *copyright = PySys_GetObject("copyright"); /* borrowed */
+    PyObject *credits_text = PyUnicode_FromString(credits);
+    PyObject *license_text = PyUnicode_FromString("See https://www.python.org/psf/license/");
+    int rc = -1;
+    if (printer != NULL && builtins != NULL && copyright != NULL && credits_text != NULL &&
+        license_text != NULL) {
+        struct {
+            const char *name;
+            PyObject *value;
+        } items[] = {
+            {"quit", PyObject_CallMethod(sb, "Quitter", "ss", "quit", "Ctrl-D (i.e. EOF)")},
+            {"exit", PyObject_CallMethod(sb, "Quitter", "ss", "exit", "Ctrl-D (i.e. EOF)")},
+            {"copyright", new_printer(printer, "copyright", copyright)},
+            {"credits", new_printer(printer, "credits", credits_text)},
+            {"license", new_printer(printer, "license", license_text)},
+            {"help", PyObject_CallMethod(sb, "_Helper", NULL)},
+        };
+        rc = 0;
+        for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+            if (rc == 0 && (items[i].value == NULL ||
+                            PyObject_SetAttrString(builtins, items[i].name, items[i].value) < 0)) {
+                rc = -1;
+            }
+            Py_XDECREF(items[i].value);
+        }
+    }
+    Py_XDECREF(credits_text);
+    Py_XDECREF(license_text);
+    Py_XDECREF(printer);
+    Py_XDECREF(sb);
+    Py_XDECREF(builtins);
+    return rc;
+}
+
 /* finish_init: main initialisation (encodings, sys.std*, signal handlers,
  * __main__), then what a frozen program adds: sys.frozen = True (the
- * convention programs test for), and the builtins `site` would add (exit,
- * quit, help, copyright, credits, license) without running site.main(). */
+ * convention programs test for), and the builtins `site` would add. */
 static int finish_init(struct boot *b)
 {
     if (check_status(_Py_InitializeMain()) < 0) {
@@ -403,20 +471,10 @@ static int finish_init(struct boot *b)
         PyErr_Print();
         return -1;
     }
-    PyObject *site = PyImport_ImportModule("site");
-    const char *setters[] = {"setquit", "setcopyright", "sethelper"};
-    for (size_t i = 0; site != NULL && i < sizeof setters / sizeof *setters; i++) {
-        PyObject *r = PyObject_CallMethod(site, setters[i], NULL);
-        if (r == NULL) {
-            Py_CLEAR(site);
-        }
-        Py_XDECREF(r);
-    }
-    if (site == NULL) {
+    if (add_site_builtins() < 0) {
         PyErr_Print();
         return -1;
     }
-    Py_DECREF(site);
     return 0;
 }
 

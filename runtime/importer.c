@@ -356,8 +356,11 @@ static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *n
         return NULL;
     }
     PyObject *loader = PyObject_GetAttrString(spec, "loader");
-    PyObject *load_spec =
-        loader ? PyObject_CallFunction(module_spec_type, "OOs", name, loader, path) : NULL;
+    PyObject *args = loader ? Py_BuildValue("(OO)", name, loader) : NULL;
+    PyObject *kwargs = args ? Py_BuildValue("{ss}", "origin", path) : NULL;
+    PyObject *load_spec = kwargs ? PyObject_Call(module_spec_type, args, kwargs) : NULL;
+    Py_XDECREF(args);
+    Py_XDECREF(kwargs);
     Py_XDECREF(loader);
     if (load_spec == NULL) {
         return NULL;

@@ -154,13 +154,19 @@ static void test_payload_from_graph(void **state)
     pf_payload *p = NULL;
     assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
     const pf_index *index = pf_payload_index(p);
-    assert_int_equal(index->entry_count, 5); /* 2 files, 3 modules: no sys, no os */
+    /* 2 files, 4 modules (__main__, its own name "app", pkg, pkg.ns): no sys, no os */
+    assert_int_equal(index->entry_count, 6);
     assert_memory_equal(index->python_magic, magic, 4);
     assert_int_equal(index->flags, 0);
     pf_entry e;
     pf_index_entry(index, index->main_entry, &e);
     assert_int_equal(e.kind, PF_KIND_MODULE);
     assert_memory_equal(e.name, "__main__", e.name_size);
+    uint32_t main_member = e.member;
+    /* the script is importable as "app" too, from the same member */
+    assert_true(pf_index_find(index, "app", 3, &e));
+    assert_int_equal(e.kind, PF_KIND_MODULE);
+    assert_int_equal(e.member, main_member);
     assert_true(pf_index_find(index, "pkg", 3, &e));
     assert_int_equal(e.kind, PF_KIND_PACKAGE);
     pf_entry file;

@@ -1,0 +1,265 @@
+/* test_native_policy.c - the base-system library policy with the
+ * --include-library / --exclude-library rules, dynamic string token
+ * expansion, DT_RPATH/DT_RUNPATH splitting and ld.so.conf parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "freezer/test_util.h"
+#include "ld_paths.h"
+#include "lib_policy.h"
+
+static char tmpdir[] = "/tmp/pf-test-native-policy-XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rm_rf(tmpdir);
+    return 0;
+}
+
+static void test_decide_builtin_lists(void **state)
+{
+    (void)state;
+    /* glibc's own and libpython: never bundled */
+    const char *glibc[] = {"libc.so.6",         "libm.so.6",
+                           "libdl.so.2",        "librt.so.1",
+                           "libpthread.so.0",   "libutil.so.1",
+                           "libresolv.so.2",    "libnsl.so.1",
+                           "libanl.so.1",       "ld-linux-x86-64.so.2",
+                           "libmvec.so.1",      "libBrokenLocale.so.1",
+                           "libnss_files.so.2", "libpython3.11.so.1.0"};
+    for (size_t i = 0; i < sizeof glibc / sizeof glibc[0]; i++)
+        assert_int_equal(pfz_lib_policy_decide(NULL, glibc[i]), PFZ_LIB_GLIBC);
+    /* the rest of the manylinux policy */
+    const char *manylinux[] = {"libgcc_s.so.1",    "libstdc++.so.6", "libz.so.1",
+                               "libexpat.so.1",    "libGL.so.1",     "libX11.so.6",
+                               "libglib-2.0.so.0", "libatomic.so.1"};
+    for (size_t i = 0; i < sizeof manylinux / sizeof manylinux[0]; i++)
+        assert_int_equal(pfz_lib_policy_decide(NULL, manylinux[i]), PFZ_LIB_MANYLINUX);
+    /* everything else is bundled, libcrypt.so.1 included (it left the policy) */
+    const char *bundled[] = {"libssl.so.3",      "libcrypto.so.3", "libffi.so.8", "libcrypt.so.1",
+                             "libgfortran.so.5", "libc.so.7",      "libz.so.2",   "libmylib.so"};
+    for (size_t i = 0; i < sizeof bundled / sizeof bundled[0]; i++)
+        assert_int_equal(pfz_lib_policy_decide(NULL, bundled[i]), PFZ_LIB_BUNDLE);
+    assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_GLIBC), "part of glibc");
+    assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_MANYLINUX), "in the manylinux policy");
+    assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_EXCLUDED), "--exclude-library");
+    assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_BUNDLE), "bundled");
+}
+
+static void test_decide_options(void **state)
+{
+    (void)state;
+    const char *excludes[] = {"libssl*", "libffi.so.8"};
+    const char *includes[] = {"libstdc++.so.6", "libssl.so.3", "lib*"};
+    pfz_lib_policy p = {excludes, 2, NULL, 0};
+    assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.3"), PFZ_LIB_EXCLUDED);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.1.1"), PFZ_LIB_EXCLUDED);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libffi.so.8"), PFZ_LIB_EXCLUDED);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libffi.so.7"), PFZ_LIB_BUNDLE);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libcrypto.so.3"), PFZ_LIB_BUNDLE);
+    /* include beats the manylinux list and --exclude-library */
+    p = (pfz_lib_policy){excludes, 2, includes, 2};
+    assert_int_equal(pfz_lib_policy_decide(&p, "libstdc++.so.6"), PFZ_LIB_BUNDLE);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.3"), PFZ_LIB_BUNDLE);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.1.1"), PFZ_LIB_EXCLUDED);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libgcc_s.so.1"), PFZ_LIB_MANYLINUX);
+    /* but never glibc's tier, not even through a glob */
+    p = (pfz_lib_policy){NULL, 0, includes, 3};
+    assert_int_equal(pfz_lib_policy_decide(&p, "libc.so.6"), PFZ_LIB_GLIBC);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libpthread.so.0"), PFZ_LIB_GLIBC);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libz.so.1"), PFZ_LIB_BUNDLE);
+}
+
+static void test_check(void **state)
+{
+    (void)state;
+    pf_error err;
+    assert_int_equal(pfz_lib_policy_check(NULL, &err), PF_OK);
+    const char *ok[] = {"libfoo.so.1", "lib*", "libstdc++.so.6"};
+    pfz_lib_policy p = {ok, 3, ok, 3};
+    assert_int_equal(pfz_lib_policy_check(&p, &err), PF_OK);
+
+    const char *glibc[] = {"libm.so.6"};
+    p = (pfz_lib_policy){NULL, 0, glibc, 1};
+    assert_int_equal(pfz_lib_policy_check(&p, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "--include-library 'libm.so.6'"));
+    assert_non_null(strstr(err.message, "glibc"));
+    p = (pfz_lib_policy){glibc, 1, NULL, 0}; /* excluding it is merely redundant */
+    assert_int_equal(pfz_lib_policy_check(&p, &err), PF_OK);
+
+    const char *path[] = {"/usr/lib/libfoo.so.1"};
+    p = (pfz_lib_policy){path, 1, NULL, 0};
+    assert_int_equal(pfz_lib_policy_check(&p, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "--exclude-library '/usr/lib/libfoo.so.1'"));
+    const char *empty[] = {""};
+    p = (pfz_lib_policy){NULL, 0, empty, 1};
+    assert_int_equal(pfz_lib_policy_check(&p, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "--include-library"));
+}
+
+/* expand: pfz_ld_expand_tokens(path, origin) as a static string. */
+static const char *expand(const char *path, const char *origin)
+{
+    static char buf[512];
+    char *out = NULL;
+    pf_error err;
+    assert_int_equal(pfz_ld_expand_tokens(path, origin, &out, &err), PF_OK);
+    snprintf(buf, sizeof buf, "%s", out);
+    free(out);
+    return buf;
+}
+
+static void test_expand_tokens(void **state)
+{
+    (void)state;
+    assert_string_equal(expand("$ORIGIN/../lib", "/opt/a"), "/opt/a/../lib");
+    assert_string_equal(expand("${ORIGIN}x", "/o"), "/ox");
+    assert_string_equal(expand("$ORIGINx/y", "/o"), "$ORIGINx/y"); /* not a token */
+    assert_string_equal(expand("/usr/$LIB/foo", "/o"), "/usr/lib/x86_64-linux-gnu/foo");
+    assert_string_equal(expand("/p/${PLATFORM}/$PLATFORM", "/o"), "/p/x86_64/x86_64");
+    assert_string_equal(expand("$ORIGIN$ORIGIN", "/ab"), "/ab/ab");
+    assert_string_equal(expand("/a/$/b$", "/o"), "/a/$/b$");
+    assert_string_equal(expand("$UNKNOWN/${ORIGIN", "/o"), "$UNKNOWN/${ORIGIN");
+    assert_string_equal(expand("", "/o"), "");
+}
+
+static void test_split_path_list(void **state)
+{
+    (void)state;
+    pfz_strlist dirs = {0};
+    pf_error err;
+    assert_int_equal(
+        pfz_ld_split_path_list("$ORIGIN/x::rel/dir:/abs/:/usr/$LIB:$ORIGIN", "/o/d", &dirs, &err),
+        PF_OK);
+    assert_int_equal(dirs.count, 4); /* the empty and the relative entries are dropped */
+    assert_string_equal(dirs.items[0], "/o/d/x");
+    assert_string_equal(dirs.items[1], "/abs");
+    assert_string_equal(dirs.items[2], "/usr/lib/x86_64-linux-gnu");
+    assert_string_equal(dirs.items[3], "/o/d");
+    pfz_strlist_free(&dirs);
+    assert_int_equal(dirs.count, 0);
+    pfz_strlist_free(NULL);
+}
+
+/* write_text: creates tmpdir/name with text. */
+static void write_text(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    assert_int_equal(tu_write_file(path, text, strlen(text), 0644), 0);
+}
+
+static void test_conf_dirs(void **state)
+{
+    (void)state;
+    char path[512], dir[512], text[2048];
+    snprintf(dir, sizeof dir, "%s/conf.d", tmpdir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    /* the main file: comments, blanks, an absolute and a relative include,
+     * an old hwcap line, a libc5 "=TYPE" suffix, trailing slashes */
+    snprintf(text, sizeof text,
+             "# ld.so configuration\n"
+             "\n"
+             "   /first/dir   # a comment\n"
+             "include conf.d/*.conf\n"
+             "hwcap 1 nosegneg\n"
+             "/typed/dir=libc6\n"
+             "/slashed/dir//\n"
+             "relative/dir\n"
+             "include %s/none/*.conf\n"
+             "/first/dir\n"
+             "include\t%s/loop.conf\n",
+             tmpdir, tmpdir);
+    write_text("ld.so.conf", text);
+    write_text("conf.d/b.conf", "/from/b\r\n/usr/lib/x86_64-linux-gnu\n");
+    write_text("conf.d/a.conf", "/from/a\n");
+    write_text("conf.d/skip.txt", "/not/read\n");
+    snprintf(text, sizeof text, "/from/loop\ninclude %s/loop.conf\n", tmpdir);
+    write_text("loop.conf", text); /* includes itself: read a bounded number of times */
+
+    pfz_strlist dirs = {0};
+    pf_error err;
+    snprintf(path, sizeof path, "%s/ld.so.conf", tmpdir);
+    assert_int_equal(pfz_ld_conf_dirs(path, &dirs, &err), PF_OK);
+    const char *want[] = {"/first/dir", "/from/a",      "/from/b",   "/usr/lib/x86_64-linux-gnu",
+                          "/typed/dir", "/slashed/dir", "/from/loop"};
+    assert_int_equal(dirs.count, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < dirs.count; i++)
+        assert_string_equal(dirs.items[i], want[i]);
+    pfz_strlist_free(&dirs);
+
+    /* no configuration file: no directories, no error */
+    snprintf(path, sizeof path, "%s/absent.conf", tmpdir);
+    assert_int_equal(pfz_ld_conf_dirs(path, &dirs, &err), PF_OK);
+    assert_int_equal(dirs.count, 0);
+
+    /* a directory where the file should be cannot be read */
+    assert_int_equal(pfz_ld_conf_dirs(dir, &dirs, &err), PF_ERR_IO);
+    assert_non_null(strstr(err.message, dir));
+    pfz_strlist_free(&dirs);
+
+    /* this machine's own configuration reads and holds the multiarch directory */
+    assert_int_equal(pfz_ld_conf_dirs(PFZ_LD_SO_CONF, &dirs, &err), PF_OK);
+    assert_true(pfz_strlist_contains(&dirs, "/usr/lib/x86_64-linux-gnu"));
+    pfz_strlist_free(&dirs);
+
+    size_t n;
+    const char *const *defaults = pfz_ld_default_dirs(&n);
+    assert_int_equal(n, 4);
+    assert_string_equal(defaults[0], "/lib/x86_64-linux-gnu");
+    assert_string_equal(defaults[3], "/usr/lib");
+}
+
+/* The documentation lists every name of the built-in lists. */
+static void test_documented(void **state)
+{
+    (void)state;
+    size_t size;
+    char *doc = (char *)tu_read_file(NATIVE_DOC_PATH, &size);
+    assert_non_null(doc);
+    char *text = realloc(doc, size + 1);
+    assert_non_null(text);
+    text[size] = '\0';
+    size_t n;
+    const char *const *lists[2];
+    size_t counts[2];
+    lists[0] = pfz_lib_policy_glibc(&counts[0]);
+    lists[1] = pfz_lib_policy_manylinux(&counts[1]);
+    for (int l = 0; l < 2; l++)
+        for (n = 0; n < counts[l]; n++) {
+            char quoted[128];
+            snprintf(quoted, sizeof quoted, "`%s`", lists[l][n]);
+            if (strstr(text, quoted) == NULL)
+                fail_msg("%s does not list %s", NATIVE_DOC_PATH, quoted);
+        }
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decide_builtin_lists),
+        cmocka_unit_test(test_decide_options),
+        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_expand_tokens),
+        cmocka_unit_test(test_split_path_list),
+        cmocka_unit_test(test_conf_dirs),
+        cmocka_unit_test(test_documented),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
