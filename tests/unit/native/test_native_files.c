@@ -184,8 +184,9 @@ static void test_payload_with_native_code(void **state)
     pf_payload *p = NULL;
     assert_int_equal(pf_payload_open(&p, payload.data, payload.size, &err), PF_OK);
     const pf_index *index = pf_payload_index(p);
-    /* files: app.pyc, 3 .so, 3 libraries; modules: __main__ and 3 extensions */
-    assert_int_equal(index->entry_count, 7 + 4);
+    /* files: app.pyc, 3 .so, 3 libraries; modules: __main__, the script
+     * under its own name, and 3 extensions */
+    assert_int_equal(index->entry_count, 7 + 5);
     pf_entry e, member;
     assert_true(pf_index_find(index, "_ssl", 4, &e));
     assert_int_equal(e.kind, PF_KIND_EXTENSION);
