@@ -44,6 +44,10 @@ STDLIB_DIR=/usr/lib/python3.11
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-e2e.XXXXXX")
 chmod 0755 "$T"           # the unreadable-script check runs as nobody
 mkdir -p "$T/home"
+# The freezer's bytecode cache goes in the test's own directory: a test
+# neither depends on nor fills the cache of whoever runs it. (A cache never
+# changes output bytes; tests/unit/cache checks that.)
+export XDG_CACHE_HOME="$T/cache"
 if [[ ${PF_E2E_KEEP:-0} == 1 ]]; then
     echo "keeping $T"
 else
