@@ -1,0 +1,196 @@
+"""report: print the benchmark table from the data tests/bench/run.sh collected.
+
+    /usr/bin/python3.11 -I report.py WORKDIR
+
+WORKDIR holds data.tsv (kind<TAB>[name<TAB>]value lines), startup/r*.json and
+freeze/r*.json (hyperfine --export-json, one file per round). Prints Markdown:
+the machine, then one table row per figure with its target from issue 5.
+"""
+
+import glob
+import json
+import os
+import statistics
+import sys
+
+W = sys.argv[1]
+one = {}    # key -> value
+many = {}   # (kind, name) -> [values]
+for line in open(os.path.join(W, "data.tsv"), encoding="utf-8"):
+    parts = line.rstrip("\n").split("\t")
+    if len(parts) == 2:
+        one[parts[0]] = parts[1]
+    elif len(parts) == 3:
+        many.setdefault((parts[0], parts[1]), []).append(parts[2])
+
+
+def rounds(sub):
+    """{command name: [[times of round 1], [times of round 2], ...]} in seconds."""
+    out = {}
+    for f in sorted(glob.glob(os.path.join(W, sub, "r*.json"))):
+        for res in json.load(open(f))["results"]:
+            out.setdefault(res["command"], []).append(res["times"])
+    return out
+
+
+startup = rounds("startup")
+freeze = rounds("freeze")
+
+
+def med(data, name):
+    if name not in data:
+        return None
+    return statistics.median(t for r in data[name] for t in r)
+
+
+def round_ratios(data, a, b):
+    rs = [statistics.median(x) / statistics.median(y) for x, y in zip(data[a], data[b])]
+    return min(rs), max(rs)
+
+
+def na(prog):
+    return one.get("na_" + prog)
+
+
+rows = []  # (figure, measured, reference, ratio, target, result)
+
+
+def ms(s):
+    return f"{s * 1000:.1f} ms"
+
+
+def row_ratio(figure, a_name, a, b_name, b, limit, spread=None, target=None, fmt=ms):
+    if a is None or b is None:
+        rows.append((figure, "n/a", "", "", target or (f"<= {limit}x" if limit else "-"), "n/a"))
+        return
+    r = a / b
+    ratio = f"{r:.2f}x"
+    if spread:
+        ratio += f" ({spread[0]:.2f}-{spread[1]:.2f})"
+    if limit is None:
+        res = "info"
+    else:
+        res = "PASS" if r <= limit else f"MISS by {(r / limit - 1) * 100:.0f}%"
+    rows.append((figure, f"{a_name} {fmt(a)}", f"{b_name} {fmt(b)}", ratio,
+                 target or (f"<= {limit}x" if limit else "-"), res))
+
+
+def row_na(figure, reason, target):
+    rows.append((figure, f"n/a ({reason})", "", "", target, "n/a"))
+
+
+LABEL = {"hello": "hello world", "heavy": "stdlib-heavy", "numpyprog": "numpy",
+         "allstd": "hello, whole stdlib in payload"}
+STARTUP_LIMIT = {"hello": 0.75, "heavy": 0.8}
+
+# ---- start-up
+for prog in ("hello", "heavy", "numpyprog"):
+    fz = f"{prog} frozen"
+    for ref, limit in (("-I", STARTUP_LIMIT.get(prog)), ("-I -S", None)):
+        figure = f"start-up {LABEL[prog]} vs python3.11 {ref}"
+        target = f"<= {limit}x" if limit else "-"
+        if fz not in startup:
+            row_na(figure, na(prog) or "not measured", target)
+            continue
+        py = f"{prog} python3.11 {ref}"
+        row_ratio(figure, "frozen", med(startup, fz), "python", med(startup, py), limit,
+                  round_ratios(startup, fz, py), target)
+if "allstd frozen" in startup and "hello frozen" in startup:
+    row_ratio("start-up hello: whole-stdlib payload vs tree-shaken", "whole",
+              med(startup, "allstd frozen"), "shaken", med(startup, "hello frozen"), 1.05,
+              round_ratios(startup, "allstd frozen", "hello frozen"))
+else:
+    row_na("start-up hello: whole-stdlib payload vs tree-shaken",
+           na("allstd") or na("hello") or "not measured", "<= 1.05x")
+
+# ---- peak RSS
+for prog in ("hello", "heavy", "numpyprog", "allstd"):
+    fz = ("rss", f"{prog} frozen")
+    py = ("rss", f"{'hello' if prog == 'allstd' else prog} python3.11 -I")
+    figure = f"peak RSS {LABEL[prog]} vs python3.11 -I"
+    if fz not in many or py not in many:
+        row_na(figure, na(prog) or "not measured", "<= 1.0x")
+        continue
+    a = statistics.median(int(v) for v in many[fz])
+    b = statistics.median(int(v) for v in many[py])
+    row_ratio(figure, "frozen", a, "python", b, 1.0, fmt=lambda k: f"{k / 1024:.1f} MiB")
+
+# ---- freeze time
+FREEZE_LIMIT = {("hello", "cold"): 0.5, ("hello", "warm"): 0.15, ("heavy", "cold"): 1.5}
+for prog in ("hello", "heavy", "numpyprog", "allstd"):
+    for kind in ("cold", "warm"):
+        if prog == "allstd" and kind == "warm":
+            continue
+        name = f"freeze {prog} {kind}"
+        limit = FREEZE_LIMIT.get((prog, kind))
+        figure = f"freeze time {LABEL[prog]}, {kind}"
+        target = f"<= {limit} s" if limit else "-"
+        t = med(freeze, name)
+        if t is None:
+            row_na(figure, na(prog) if na(prog) and "freeze" in na(prog) else "not measured", target)
+            continue
+        lo = min(statistics.median(r) for r in freeze[name])
+        hi = max(statistics.median(r) for r in freeze[name])
+        res = "info" if limit is None else ("PASS" if t <= limit else f"MISS by {(t / limit - 1) * 100:.0f}%")
+        rows.append((figure, f"{t:.3f} s ({lo:.3f}-{hi:.3f})", "", "", target, res))
+
+# ---- sizes
+stub = int(one["stub_stripped"])
+level = one.get("zstd_level", "?")
+for prog in ("hello", "heavy", "numpyprog", "allstd"):
+    key = ("size", prog)
+    if key not in many:
+        row_na(f"output size {LABEL[prog]}", na(prog) or "not frozen", "report")
+        row_na(f"payload {LABEL[prog]} vs tar --zstd -{level}", na(prog) or "not frozen", "<= 1.1x")
+        continue
+    size = int(many[key][0])
+    payload = int(many[("payload", prog)][0])
+    ref = int(many[("tarzst", prog)][0])
+    members, tar_bytes = many[("members", prog)][0].split()
+    mb = lambda n: f"{n / 1e6:.2f} MB"
+    rows.append((f"output size {LABEL[prog]} vs stripped stub", f"output {mb(size)}", f"stub {mb(stub)}",
+                 f"{size / stub:.2f}x (+{mb(size - stub)})", "report", "info"))
+    row_ratio(f"payload {LABEL[prog]} vs tar --zstd -{level} ({members} members, tar {mb(int(tar_bytes))})",
+              "payload", payload, "tar.zst", ref, 1.1, fmt=mb)
+
+# ---- syscalls and files opened
+for prog in ("hello", "heavy", "numpyprog", "allstd"):
+    fz = f"{prog} frozen"
+    py = f"{'hello' if prog == 'allstd' else prog} python3.11 -I"
+    if ("syscalls", fz) not in many or ("syscalls", py) not in many:
+        row_na(f"syscalls at start-up {LABEL[prog]}", na(prog) or "not measured", "report")
+        continue
+    calls = lambda n: int(many[("syscalls", n)][0].split()[3])
+    opens = lambda n: many[("opens", n)][0].split()
+    stats = lambda n: int(many[("stats", n)][0])
+    row_ratio(f"syscalls at start-up {LABEL[prog]} (strace -f -c)", "frozen", calls(fz), "python -I",
+              calls(py), None, target="report", fmt=str)
+    of, op = opens(fz), opens(py)
+    rows.append((f"files opened at start-up {LABEL[prog]} (openat: all / ok)", f"frozen {of[0]} / {of[1]}",
+                 f"python -I {op[0]} / {op[1]}", "", "report", "info"))
+    rows.append((f"stat/access/readlink calls at start-up {LABEL[prog]}", f"frozen {stats(fz)}", f"python -I {stats(py)}",
+                 "", "report", "info"))
+
+# ---- print
+print("## pyfreeze benchmark\n")
+print(f"- date: {one['date']}")
+print(f"- machine: {one['nproc']} CPUs, {one['cpu']}, {one['kernel']}")
+print(f"- python: {one['python'].strip()} (/usr/bin/python3.11)")
+print(f"- pyfreeze: {one['pyfreeze']}")
+print(f"- {one['hyperfine']}; {one['settings']}; freeze cache: {one.get('cache_mode', '?')}")
+print(f"- modules in sys.modules: python3.11 -I -c pass {one['hello_modules']}, stdlib-heavy "
+      f"{one['heavy_modules']}; whole-stdlib hello imports {one['allstd_imports']} stdlib modules "
+      f"in a block that never runs")
+for k, v in sorted(one.items()):
+    if k.startswith("na_"):
+        print(f"- {LABEL.get(k[3:], k[3:])}: {v}")
+print()
+head = ("figure", "measured", "reference", "ratio (per-round range)", "target", "result")
+print("| " + " | ".join(head) + " |")
+print("|" + "|".join("---" for _ in head) + "|")
+for r in rows:
+    print("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |")
+targets = [r for r in rows if r[5].startswith(("PASS", "MISS")) or (r[5] == "n/a" and r[4].startswith("<="))]
+passed = sum(r[5] == "PASS" for r in targets)
+print(f"\ntargets: {passed} of {len(targets)} met"
+      f" ({sum(r[5].startswith('MISS') for r in targets)} missed, {sum(r[5] == 'n/a' for r in targets)} n/a)")

@@ -1,0 +1,235 @@
+#!/bin/bash
+# tests/bench/run.sh: pyfreeze's benchmark (issue 5). Not part of ctest.
+#
+#   tests/bench/run.sh                 # full run, about 5-8 minutes on 2 cores
+#   PF_BENCH_QUICK=1 tests/bench/run.sh  # fewer rounds, for checking the script
+#
+# It builds pyfreeze (cmake, Release, -j2) into $PF_BENCH_BUILD (default
+# /tmp/build-bench), builds its inputs in a temporary directory, measures
+# everything side by side in this one run and prints a Markdown table of
+# medians, ratios and the issue-5 targets (PASS/MISS) on stdout. Progress goes
+# to stderr. Nothing else may be running a benchmark on the machine meanwhile.
+#
+# Programs: hello world; tests/bench/stdlib_heavy.py (~230 modules in
+# sys.modules); a numpy program (Debian's python3-numpy); and hello world whose
+# payload holds the whole pure-Python stdlib (tests/bench/gen_allstdlib.py).
+# Each is compared with Debian's /usr/bin/python3.11 running the same source
+# with `-I -S` and `-I`, with a warm __pycache__ (the program's directory is
+# writable and compiled first; Debian's stdlib .pyc files are precompiled).
+#
+# Interleaving: hyperfine runs all runs of one command before the next, so the
+# compared commands go into ROUNDS separate hyperfine invocations, each with all
+# the commands (order rotated by one each round) and -N (no shell), a warm-up
+# and RUNS runs per command. The figure is the median of all runs of a command
+# pooled over the rounds; the ratio is of those medians, and the table also
+# shows the range of the per-round ratios, so drift during the run is visible.
+# Freeze times are interleaved the same way (with a shell; cold = fresh output
+# and empty cache directory before every run, warm = the same freeze repeated).
+# Peak RSS is /usr/bin/time -f %M over RSS_RUNS runs per command, commands
+# alternating run by run; the median is reported.
+#
+# Environment: PF_BENCH_BUILD, PF_BENCH_ROUNDS (5), PF_BENCH_RUNS (20),
+# PF_BENCH_KEEP=1 keeps the temporary directory (its path is printed),
+# PF_BENCH_NO_BUILD=1 uses the binaries already in $PF_BENCH_BUILD/bin,
+# PF_BENCH_VERSION names the source when it is not a git checkout.
+set -euo pipefail
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bench=$src/tests/bench
+build=${PF_BENCH_BUILD:-/tmp/build-bench}
+PY=/usr/bin/python3.11
+if [[ ${PF_BENCH_QUICK:-0} == 1 ]]; then
+    rounds=${PF_BENCH_ROUNDS:-2} runs=${PF_BENCH_RUNS:-5} freeze_rounds=1 freeze_runs=2 rss_runs=3
+else
+    rounds=${PF_BENCH_ROUNDS:-5} runs=${PF_BENCH_RUNS:-20} freeze_rounds=3 freeze_runs=3 rss_runs=7
+fi
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: error: $*" >&2; exit 1; }
+
+for tool in hyperfine strace objcopy strip zstd tar readelf /usr/bin/time "$PY" cmake; do
+    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install -y hyperfine strace binutils zstd tar time python3.11 cmake)"
+done
+
+# ---- build pyfreeze
+if [[ ${PF_BENCH_NO_BUILD:-0} != 1 ]]; then
+    log "building pyfreeze in $build"
+    cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$build" -j2 >/dev/null || die "build failed (run: cmake --build $build -j2)"
+fi
+PF=$build/bin/pyfreeze
+STUB=$build/bin/pyfreeze-stub
+[[ -x $PF && -x $STUB ]] || die "$PF or $STUB missing after the build"
+
+W=$(mktemp -d /tmp/pyfreeze-bench.XXXXXX)
+if [[ ${PF_BENCH_KEEP:-0} == 1 ]]; then
+    log "keeping $W"
+else
+    trap 'rm -rf "$W"' EXIT
+fi
+D=$W/data.tsv # key<TAB>value lines for report.py
+: >"$D"
+put() { printf '%s\t%s\n' "$1" "$2" >>"$D"; }
+
+# ---- machine and versions
+put date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+put nproc "$(nproc)"
+put cpu "$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+put kernel "$(uname -sr)"
+put python "$($PY -VV 2>&1 | tr '\n' ' ')"
+put pyfreeze "$(git -C "$src" describe --always --dirty --tags 2>/dev/null || echo "${PF_BENCH_VERSION:-unknown}") ($("$PF" --version 2>&1 | head -1))"
+put hyperfine "$(hyperfine --version)"
+put settings "rounds=$rounds runs/round=$runs freeze_rounds=$freeze_rounds freeze_runs/round=$freeze_runs rss_runs=$rss_runs"
+
+# ---- inputs
+P=$W/prog
+mkdir -p "$P"
+printf 'print("hello world")\n' >"$P/hello.py"
+cp "$bench/stdlib_heavy.py" "$P/heavy.py"
+cat >"$P/numpyprog.py" <<'EOF'
+import sys
+if not getattr(sys, "frozen", False) and "/usr/lib/python3/dist-packages" not in sys.path:
+    sys.path.append("/usr/lib/python3/dist-packages")  # python3.11 -I -S has no dist-packages
+import numpy
+a = numpy.arange(12, dtype=numpy.float64).reshape(3, 4)
+print(int(a.sum()), a.mean(axis=0).tolist(), numpy.__version__)
+EOF
+log "generating the whole-stdlib hello world"
+put allstd_imports "$($PY -I "$bench/gen_allstdlib.py" "$P/allstd.py")"
+put heavy_modules "$($PY -I "$P/heavy.py" --modules)"
+put hello_modules "$($PY -I -c 'import sys; print(len(sys.modules))')"
+
+programs=(hello heavy numpyprog allstd)
+have_numpy=1
+if ! $PY -I -c 'import numpy' 2>/dev/null; then
+    have_numpy=0
+    put na_numpyprog "python3-numpy is not installed (apt-get install -y python3-numpy)"
+    programs=(hello heavy allstd)
+fi
+
+# warm __pycache__ for the programs' own directory (stdlib pycs are Debian's)
+$PY -I -m compileall -q "$P" >/dev/null
+for p in "${programs[@]}"; do
+    $PY -I "$P/$p.py" >"$W/$p.expected" 2>&1 || die "python3.11 -I $p.py failed"
+    $PY -I -S "$P/$p.py" >/dev/null 2>&1 || die "python3.11 -I -S $p.py failed"
+done
+
+# ---- freeze: check every program once, then time cold and warm freezes
+pf_help=$("$PF" --help 2>&1 || true)
+cache_opt() { # cache_opt DIR: the freezer options / environment for a cache in DIR
+    if [[ $pf_help == *--cache-dir* ]]; then
+        echo "$PF --cache-dir $1"
+    else
+        echo "env XDG_CACHE_HOME=$1 $PF"
+    fi
+}
+[[ $pf_help == *--cache-dir* ]] && put cache_mode "--cache-dir DIR" || put cache_mode "XDG_CACHE_HOME=DIR (pyfreeze --help lists no --cache-dir)"
+
+A=$W/apps
+mkdir -p "$A"
+frozen=()
+for p in "${programs[@]}"; do
+    log "freezing $p"
+    if ! $(cache_opt "$W/cache-check") "$P/$p.py" -o "$A/$p" >"$W/$p.freeze.log" 2>&1; then
+        put "na_$p" "freeze failed: $(grep -m1 -i error "$W/$p.freeze.log" || tail -1 "$W/$p.freeze.log")"
+        continue
+    fi
+    frozen+=("$p")
+    if ! "$A/$p" >"$W/$p.actual" 2>&1 || ! cmp -s "$W/$p.expected" "$W/$p.actual"; then
+        put "na_$p" "frozen program fails: $(grep -v '^ ' "$W/$p.actual" | tail -1 | cut -c1-110)"
+    fi
+done
+
+# freeze-time commands: name, prepare, command
+fz_names=() fz_prep=() fz_cmds=()
+for p in "${frozen[@]}"; do
+    [[ $p == allstd && ${PF_BENCH_QUICK:-0} == 1 ]] && continue
+    c=$W/fcache-$p
+    fz_names+=("freeze $p cold") fz_prep+=("rm -rf $c $A/f-$p") fz_cmds+=("$(cache_opt "$c") $P/$p.py -o $A/f-$p")
+    [[ $p == allstd ]] && continue
+    fz_names+=("freeze $p warm") fz_prep+=("true") fz_cmds+=("$(cache_opt "$c") $P/$p.py -o $A/f-$p")
+done
+mkdir -p "$W/freeze"
+# the warm commands need their cache and output before the first round
+for i in "${!fz_cmds[@]}"; do eval "${fz_cmds[$i]}" >/dev/null 2>&1; done
+n=${#fz_cmds[@]}
+for ((r = 0; r < freeze_rounds; r++)); do
+    log "freeze times, round $((r + 1))/$freeze_rounds"
+    args=()
+    for ((k = 0; k < n; k++)); do
+        i=$(((k + r) % n))
+        args+=(-n "${fz_names[$i]}" --prepare "${fz_prep[$i]}" "${fz_cmds[$i]} >/dev/null 2>&1")
+    done
+    hyperfine --style none --warmup 1 --runs "$freeze_runs" --export-json "$W/freeze/r$r.json" \
+        "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
+done
+
+# ---- start-up
+st_names=() st_cmds=()
+for p in "${programs[@]}"; do
+    if [[ " ${frozen[*]} " == *" $p "* ]] && ! grep -q "^na_$p	" "$D"; then
+        st_names+=("$p frozen") st_cmds+=("$A/$p")
+    fi
+    [[ $p == allstd ]] && continue # its python runs are hello's: the block never runs
+    st_names+=("$p python3.11 -I -S") st_cmds+=("$PY -I -S $P/$p.py")
+    st_names+=("$p python3.11 -I") st_cmds+=("$PY -I $P/$p.py")
+done
+mkdir -p "$W/startup"
+n=${#st_cmds[@]}
+for ((r = 0; r < rounds; r++)); do
+    log "start-up, round $((r + 1))/$rounds"
+    args=()
+    for ((k = 0; k < n; k++)); do
+        i=$(((k + r) % n))
+        args+=(-n "${st_names[$i]}" "${st_cmds[$i]}")
+    done
+    hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$W/startup/r$r.json" \
+        --output null "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
+done
+
+# ---- peak RSS (KiB), commands alternating run by run
+log "peak RSS"
+for ((r = 0; r < rss_runs; r++)); do
+    for i in "${!st_cmds[@]}"; do
+        /usr/bin/time -f %M -o "$W/rss.tmp" ${st_cmds[$i]} >/dev/null 2>&1
+        put "rss	${st_names[$i]}" "$(tail -1 "$W/rss.tmp")"
+    done
+done
+
+# ---- syscalls and files opened at start-up
+log "strace"
+for i in "${!st_cmds[@]}"; do
+    strace -f -c -o "$W/strace.c" ${st_cmds[$i]} >/dev/null 2>&1
+    put "syscalls	${st_names[$i]}" "$(grep ' total$' "$W/strace.c" | tail -1)"
+    strace -f -e trace=openat,open -o "$W/strace.o" ${st_cmds[$i]} >/dev/null 2>&1
+    put "opens	${st_names[$i]}" "$(grep -c 'open' "$W/strace.o") $(grep 'open' "$W/strace.o" | grep -vc '= -1')"
+    strace -f -e trace=stat,lstat,fstat,newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat -o "$W/strace.s" ${st_cmds[$i]} >/dev/null 2>&1
+    put "stats	${st_names[$i]}" "$(grep -vc '^[0-9]* *+++' "$W/strace.s")"
+done
+
+# ---- sizes: output vs stripped stub; payload vs tar --zstd at the same level
+log "sizes"
+strip -o "$W/stub.stripped" "$STUB"
+put stub_stripped "$(stat -c %s "$W/stub.stripped")"
+put stub_unstripped "$(stat -c %s "$STUB")"
+level=$(sed -n 's/^#define PFZ_FREEZE_ZSTD_LEVEL \([0-9]*\).*/\1/p' "$src/freezer/freeze.h")
+level=${level:-6}
+put zstd_level "$level"
+for p in "${frozen[@]}"; do
+    put "size	$p" "$(stat -c %s "$A/$p")"
+    t=$W/tar-$p
+    mkdir -p "$t/x"
+    objcopy --dump-section ".pyfreeze=$t/p.tar.zst" "$A/$p" /dev/null
+    put "payload	$p" "$(stat -c %s "$t/p.tar.zst")"
+    zstd -q -dc "$t/p.tar.zst" >"$t/p.tar"
+    tar -tf "$t/p.tar" >"$t/members"
+    tar -xf "$t/p.tar" -C "$t/x"
+    tar -C "$t/x" -I "zstd -q -$level" --format=pax --pax-option=delete=atime,delete=ctime \
+        --mtime=@0 --owner=0 --group=0 --numeric-owner --no-recursion -T "$t/members" -cf "$t/ref.tar.zst"
+    put "tarzst	$p" "$(stat -c %s "$t/ref.tar.zst")"
+    put "members	$p" "$(wc -l <"$t/members") $(stat -c %s "$t/p.tar")"
+    rm -rf "$t"
+done
+
+# ---- report
+$PY -I "$bench/report.py" "$W"
