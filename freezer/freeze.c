@@ -157,6 +157,38 @@ static int graph_has_module(const pfz_graph *g, const char *name)
     return 0;
 }
 
+/* add_sources: a PF_KIND_SOURCE file at "lib/X.py" for each module packed
+ * as "lib/X.pyc" that kept its source (pfz_resolve_options.include_source),
+ * once per path (a script imported under its own name shares its file),
+ * appended to files; the paths are malloc'd into paths[k] (the caller frees
+ * them). Errors: PF_ERR_NOMEM. */
+static int add_sources(const pfz_graph *g, pfz_pack_file *files, size_t *file_count, char **paths,
+                       pf_error *err)
+{
+    size_t first = *file_count, k = 0;
+    for (size_t i = 0; i < g->count; i++) {
+        const pfz_module *m = &g->modules[i];
+        size_t n = m->member_path != NULL ? strlen(m->member_path) : 0;
+        if (m->source == NULL || n < 5 || strcmp(m->member_path + n - 4, ".pyc") != 0 ||
+            (m->kind != PFZ_MODULE_SOURCE && m->kind != PFZ_MODULE_PACKAGE))
+            continue;
+        char *path = strndup(m->member_path, n - 1);
+        if (path == NULL)
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        int seen = 0;
+        for (size_t f = first; f < *file_count && !seen; f++)
+            seen = strcmp(files[f].path, path) == 0;
+        if (seen) {
+            free(path);
+            continue;
+        }
+        paths[k++] = path;
+        files[(*file_count)++] =
+            (pfz_pack_file){path, PF_KIND_SOURCE, (const uint8_t *)m->source, m->source_size, 0644};
+    }
+    return PF_OK;
+}
+
 int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t mtime,
                            pfz_buffer *out, pf_error *err)
 {
@@ -181,10 +213,13 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
                             "in, an extension or a namespace package)",
                             g->count > 0 && g->main < g->count ? g->modules[g->main].name : "?");
     size_t native_count = native != NULL ? native->count : 0;
-    pfz_pack_file *files = calloc(g->count + native_count, sizeof *files);
+    /* room for each module's .pyc or .so, its .py (--include-source), the
+     * data files (module_graph.h: pfz_data_file) and the libraries */
+    pfz_pack_file *files = calloc(2 * g->count + g->data_count + native_count, sizeof *files);
     pfz_pack_module *modules = calloc(g->count + 1, sizeof *modules);
+    char **source_paths = calloc(g->count + 1, sizeof *source_paths);
     int rc = PF_OK;
-    if (files == NULL || modules == NULL) {
+    if (files == NULL || modules == NULL || source_paths == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -237,6 +272,15 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
     char script_name[PF_MAX_NAME_SIZE + 1];
     if (script_module_name(g, script_name, sizeof script_name) && !graph_has_module(g, script_name))
         modules[module_count++] = (pfz_pack_module){script_name, PF_KIND_MODULE, main_file};
+    /* the sources (--include-source) after all code: read only for
+     * tracebacks and inspect, so they never share a frame with start-up */
+    rc = add_sources(g, files, &file_count, source_paths, err);
+    if (rc != PF_OK)
+        goto done;
+    /* package data, distribution metadata and --add-data files */
+    for (size_t i = 0; i < g->data_count; i++)
+        files[file_count++] = (pfz_pack_file){g->data[i].member_path, PF_KIND_DATA, g->data[i].data,
+                                              g->data[i].size, 0644};
     /* the bundled libraries last, in dependency order */
     for (size_t i = 0; i < native_count; i++)
         if (native->files[i].kind == PF_KIND_LIBRARY)
@@ -259,6 +303,9 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
     memcpy(in.python_magic, magic, 4);
     rc = pfz_pack(&in, out, err);
 done:
+    for (size_t i = 0; source_paths != NULL && i < g->count; i++)
+        free(source_paths[i]);
+    free(source_paths);
     free(files);
     free(modules);
     return rc;
@@ -378,6 +425,12 @@ static pfz_cache *open_cache(const pfz_options *opts, FILE *diag)
     return cache;
 }
 
+/* nonempty: value, or NULL when it is NULL or "" (an unset variable). */
+static const char *nonempty(const char *value)
+{
+    return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
 /* publish: injects payload into a copy of stub and puts it at output. */
 static int publish(const char *stub, const pfz_buffer *payload, const char *output, pf_error *err)
 {
@@ -433,15 +486,34 @@ int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err
     if (rc != PF_OK)
         goto done;
     python_started = 1;
+    /* A standalone Python packs the whole stdlib; its nominal main module
+     * (the index needs one) is `code`, which the runtime never runs
+     * (PF_INDEX_FLAG_PYTHON). --allow-interactive brings what the
+     * interactive session imports (site.enablerlcompleter). */
+    static const char *const interactive_roots[] = {"readline", "rlcompleter"};
     pfz_resolve_options ropts = {
         .script = opts->script,
-        .module = opts->module,
+        .module = opts->python ? "code" : opts->module,
+        .include_source = opts->include_source,
+        .whole_stdlib = opts->python,
+        .extra_roots = opts->allow_interactive ? interactive_roots : NULL,
+        .extra_root_count = opts->allow_interactive ? 2 : 0,
         .paths = opts->paths,
         .path_count = opts->path_count,
         .optimize = opts->optimize,
         .verbose = opts->verbose,
         .diag = diag,
         .cache = open_cache(opts, diag),
+        .venv = opts->venv != NULL ? opts->venv : nonempty(getenv("VIRTUAL_ENV")),
+        .hidden_imports = opts->hidden_imports,
+        .hidden_import_count = opts->hidden_import_count,
+        .collects = opts->collects,
+        .collect_count = opts->collect_count,
+        .excludes = opts->exclude_modules,
+        .exclude_count = opts->exclude_module_count,
+        .add_data = opts->add_data,
+        .add_data_count = opts->add_data_count,
+        .listing = listing,
     };
     cache = ropts.cache;
     rc = pfz_graph_build(&graph, &ropts, err);
@@ -449,6 +521,10 @@ int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err
         pf_error_clear(err); /* already printed as python3 prints it: say nothing more */
     if (rc != PF_OK)
         goto done;
+    graph.main_flags |= PF_INDEX_FLAG_OPTIMIZE(opts->optimize) |
+                        (opts->include_source ? PF_INDEX_FLAG_HAS_SOURCE : 0) |
+                        (opts->allow_interactive ? PF_INDEX_FLAG_ALLOW_INTERACTIVE : 0) |
+                        (opts->python ? PF_INDEX_FLAG_PYTHON : 0);
     if (opts->verbose)
         pfz_print_graph(&graph, opts->script, listing);
 

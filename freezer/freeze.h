@@ -63,7 +63,9 @@ int64_t pfz_source_date_epoch(const char *value, FILE *diag);
  * PF_KIND_PACKAGE), every namespace package (PF_KIND_NAMESPACE) and every
  * extension module whose .so native holds (PF_KIND_EXTENSION, its member a
  * PF_KIND_NATIVE file at native's path, mode 0755) in discovery order into
- * out, then native's libraries (PF_KIND_LIBRARY at libs/<SONAME>, mode 0755)
+ * out, then g's data files (PF_KIND_DATA at their member paths, mode 0644:
+ * package data, distribution metadata, --add-data; docs/third-party.md),
+ * then native's libraries (PF_KIND_LIBRARY at libs/<SONAME>, mode 0755)
  * in dependency order. native may be NULL: extension modules are then not
  * packed. Builtin and frozen modules are never packed. magic is the 4-byte
  * .pyc magic every bytecode must start with. Errors: PF_ERR_USAGE (the main

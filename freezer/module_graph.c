@@ -28,11 +28,13 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "import_scan.h"
 #include "payload.h"
+#include "third_party.h"
 
 /* Largest source file read, in bytes: far above any real module, low enough
  * that a wrong path (a disk image named .py) fails clearly. */
@@ -45,6 +47,7 @@
 typedef struct mod_state {
     PyObject *search_path; /* list of str: submodule_search_locations; NULL if not a package */
     int scanned;           /* its imports have been followed */
+    int collected;         /* added by a collection rule (docs/third-party.md), not an import */
 } mod_state;
 
 typedef struct resolver {
@@ -69,6 +72,8 @@ typedef struct resolver {
     int defer_visits;            /* set: ensure_module only adds, visits come later */
     int entry_known;             /* g->main is set */
     int printed;                 /* a compile error was printed to stderr */
+    int collecting;              /* set: modules added now come from a collection rule */
+    PyObject *tp;                /* third_party.h helpers (dict) */
 } resolver;
 
 static int visit(resolver *r, size_t idx, pf_error *err);
@@ -228,7 +233,8 @@ static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
         .import_line = line,
         .is_stdlib = stdlib,
     };
-    r->state[g->count] = (mod_state){.search_path = search_path, .scanned = 0};
+    r->state[g->count] =
+        (mod_state){.search_path = search_path, .scanned = 0, .collected = r->collecting};
     *idx = g->count++;
     return PF_OK;
 }
@@ -343,7 +349,8 @@ static int wants_warning(resolver *r, size_t importer)
     if (importer == PFZ_NO_IMPORTER || r->opts->diag == NULL) {
         return 0;
     }
-    return !r->g->modules[importer].is_stdlib || r->opts->verbose;
+    const pfz_module *m = &r->g->modules[importer];
+    return (!m->is_stdlib && !r->state[importer].collected) || r->opts->verbose;
 }
 
 /* warn_missing: the warning for an import of `name` by module `importer` at
@@ -414,6 +421,23 @@ static int look_up_seen(resolver *r, PyObject *name, size_t importer, int line, 
     return PF_OK;
 }
 
+/* is_excluded: 1 when name is an --exclude-module name or inside one. */
+static int is_excluded(const resolver *r, PyObject *name)
+{
+    const char *utf8 = PyUnicode_AsUTF8(name);
+    if (utf8 == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    for (size_t i = 0; i < r->opts->exclude_count; i++) {
+        size_t n = strlen(r->opts->excludes[i]);
+        if (strncmp(utf8, r->opts->excludes[i], n) == 0 && (utf8[n] == '\0' || utf8[n] == '.')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* ensure_module: the module called name (a str), found and followed if it
  * was not seen before. Its parents come first, as importlib imports them
  * first (_find_and_load_unlocked). *idx is its index, or PFZ_NO_IMPORTER when
@@ -424,6 +448,9 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
 {
     *idx = PFZ_NO_IMPORTER;
     int done;
+    if (is_excluded(r, name)) {
+        return PF_OK; /* --exclude-module: as if it did not exist, silently */
+    }
     int status = look_up_seen(r, name, importer, line, warn, idx, &done, err);
     if (status != PF_OK || done) {
         return status;
@@ -570,6 +597,28 @@ static int is_dev_tool(const char *name)
     return 0;
 }
 
+/* Build, packaging and test tools that third-party packages import from
+ * modules a program rarely runs (numpy.distutils imports setuptools,
+ * pytest plugins import pytest). An import of one of these by a module that
+ * a collection rule added (mod_state.collected, docs/third-party.md) is not
+ * followed; the program's own imports of them still are. */
+static const char *const BUILD_TOOLS[] = {
+    "setuptools", "pkg_resources", "pip",     "wheel",  "pytest",   "_pytest",    "nose",
+    "distutils",  "Cython",        "IPython", "sphinx", "docutils", "hypothesis",
+};
+
+/* is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS. */
+static int is_build_tool(const char *name)
+{
+    size_t top = strcspn(name, ".");
+    for (size_t i = 0; i < sizeof BUILD_TOOLS / sizeof BUILD_TOOLS[0]; i++) {
+        if (strlen(BUILD_TOOLS[i]) == top && strncmp(name, BUILD_TOOLS[i], top) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 typedef struct scan_ctx {
     resolver *r;
     size_t importer;
@@ -655,6 +704,17 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
                     "(a development tool); name it with --hidden-import if the program needs "
                     "it\n",
                     importer->name, PyUnicode_AsUTF8(full), imp->line);
+        }
+        Py_DECREF(full);
+        return PF_OK;
+    }
+    if (r->state[sc->importer].collected && is_build_tool(PyUnicode_AsUTF8(full))) {
+        if (r->opts->verbose && r->opts->diag != NULL) {
+            fprintf(r->opts->diag,
+                    "pyfreeze: note: not following %s's import of %s at line %d (a build or test "
+                    "tool; %s was packed by a collection rule); name it with --hidden-import if "
+                    "the program needs it\n",
+                    importer->name, PyUnicode_AsUTF8(full), imp->line, importer->name);
         }
         Py_DECREF(full);
         return PF_OK;
@@ -865,6 +925,19 @@ static PyObject *cached_code(resolver *r, size_t idx, const pfz_pyc_key *key, si
     return code;
 }
 
+/* keep_source: with opts->include_source, module idx keeps src (size bytes,
+ * malloc'd) as its source to pack; otherwise src is freed. */
+static void keep_source(resolver *r, size_t idx, char *src, size_t size)
+{
+    if (!r->opts->include_source) {
+        free(src);
+        return;
+    }
+    free(r->g->modules[idx].source);
+    r->g->modules[idx].source = src;
+    r->g->modules[idx].source_size = size;
+}
+
 /* compile_module: reads and compiles module idx (or takes its bytecode from
  * the cache); *code is a new reference. co_filename is the member path
  * without "lib/" and with ".py", the name the runtime shows under the
@@ -898,7 +971,7 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
                        .optimize = r->opts->optimize};
     if (status == PF_OK && (*code = cached_code(r, idx, &key, size, hash)) != NULL) {
         free(code_filename);
-        free(src);
+        keep_source(r, idx, src, size);
         return PF_OK;
     }
     PyObject *filename = status == PF_OK ? PyUnicode_DecodeFSDefault(code_filename) : NULL;
@@ -918,7 +991,7 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
         free(src);
         return report_compile_error(r, m->origin, err);
     }
-    free(src);
+    keep_source(r, idx, src, size);
     status = build_pyc(r, idx, *code, hash, err);
     if (status == PF_OK) {
         pfz_cache_pyc_put(r->opts->cache, &key, size, r->g->modules[idx].pyc,
@@ -1190,6 +1263,192 @@ static int add_root(resolver *r, const char *module, pf_error *err)
     return status;
 }
 
+/* ---- the whole standard library (a standalone Python) ---- */
+
+/* What a standalone Python leaves out of the stdlib, by top-level name, and
+ * why: the regression tests (test, and the tests/test/idle_test packages
+ * inside others, see is_test_dir); IDLE, Tk and turtle (no Tcl/Tk is
+ * bundled, and they are large); tools that read files beside their modules
+ * at run time, which are not packed (lib2to3's grammar files, ensurepip's
+ * wheels, venv's activation scripts); Debian's sitecustomize (a link into
+ * /etc of the build machine); and the test-only extension modules. */
+static const char *const STDLIB_LEFT_OUT[] = {
+    "test",
+    "idlelib",
+    "tkinter",
+    "_tkinter",
+    "turtle",
+    "turtledemo",
+    "lib2to3",
+    "ensurepip",
+    "venv",
+    "sitecustomize",
+    "usercustomize",
+    "_ctypes_test",
+    "_testbuffer",
+    "_testcapi",
+    "_testclinic",
+    "_testimportmultiple",
+    "_testinternalcapi",
+    "_testmultiphase",
+    "_xxtestfuzz",
+    "xxlimited",
+    "xxlimited_35",
+    "_xxsubinterpreters",
+};
+
+/* is_left_out: 1 when the top-level name (len bytes) is in STDLIB_LEFT_OUT. */
+static int is_left_out(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof STDLIB_LEFT_OUT / sizeof STDLIB_LEFT_OUT[0]; i++) {
+        if (strlen(STDLIB_LEFT_OUT[i]) == len && strncmp(name, STDLIB_LEFT_OUT[i], len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* is_test_dir: a package's test suite (ctypes/test, unittest/test,
+ * distutils/tests, ...): never imported by the package itself. */
+static int is_test_dir(const char *name)
+{
+    return strcmp(name, "test") == 0 || strcmp(name, "tests") == 0 ||
+           strcmp(name, "idle_test") == 0;
+}
+
+/* is_identifier: a module name part: ASCII letters, digits and '_' (every
+ * stdlib name), and '-' after the first character, for the modules imported
+ * by a computed name such as _sysconfigdata__x86_64-linux-gnu (sysconfig). */
+static int is_identifier(const char *s, size_t len)
+{
+    if (len == 0 || (s[0] >= '0' && s[0] <= '9') || s[0] == '-') {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+typedef struct name_list {
+    char **names;
+    size_t count;
+    size_t cap;
+} name_list;
+
+/* name_list_add: appends prefix + part (len bytes) to l. PF_OK or NOMEM. */
+static int name_list_add(name_list *l, const char *prefix, const char *part, size_t len,
+                         pf_error *err)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 512;
+        char **grown = realloc(l->names, cap * sizeof *grown);
+        if (grown == NULL) {
+            return nomem(err);
+        }
+        l->names = grown;
+        l->cap = cap;
+    }
+    size_t plen = strlen(prefix);
+    char *name = malloc(plen + len + 1);
+    if (name == NULL) {
+        return nomem(err);
+    }
+    memcpy(name, prefix, plen);
+    memcpy(name + plen, part, len);
+    name[plen + len] = '\0';
+    l->names[l->count++] = name;
+    return PF_OK;
+}
+
+/* list_package_tree: every module name under directory dir (prefix is the
+ * dotted package name with its trailing dot, "" at the top): .py files and
+ * packages (directories with __init__.py), recursively; at the top level
+ * also extension modules (lib-dynload's NAME.cpython-...so). Left-out and
+ * test packages are skipped. */
+static int list_package_tree(const char *dir, const char *prefix, name_list *l, pf_error *err)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return pf_error_set(err, PF_ERR_IO, "cannot list %s: %s", dir, strerror(errno));
+    }
+    int status = PF_OK;
+    struct dirent *de;
+    while (status == PF_OK && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+        size_t len = strlen(n);
+        size_t stem = strcspn(n, ".");
+        int top = prefix[0] == '\0';
+        if (!is_identifier(n, stem) || (top && is_left_out(n, stem))) {
+            continue;
+        }
+        char *path = str_concat3(dir, "/", n);
+        if (path == NULL) {
+            status = nomem(err);
+            break;
+        }
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && stem == len && !is_test_dir(n)) {
+            char *init = str_concat3(path, "/", "__init__.py");
+            char *sub = str_concat3(prefix, n, ".");
+            if (init == NULL || sub == NULL) {
+                status = nomem(err);
+            } else if (access(init, F_OK) == 0) {
+                status = name_list_add(l, prefix, n, len, err);
+                if (status == PF_OK) {
+                    status = list_package_tree(path, sub, l, err);
+                }
+            }
+            free(init);
+            free(sub);
+        } else if (S_ISREG(st.st_mode) && len == stem + 3 && strcmp(n + stem, ".py") == 0 &&
+                   strcmp(n, "__init__.py") != 0) {
+            status = name_list_add(l, prefix, n, stem, err);
+        } else if (S_ISREG(st.st_mode) && top && len > 3 && strcmp(n + len - 3, ".so") == 0) {
+            status = name_list_add(l, prefix, n, stem, err);
+        }
+        free(path);
+    }
+    closedir(d);
+    return status;
+}
+
+/* add_stdlib: every module of the host's stdlib directory and of its
+ * lib-dynload directory as a root, in name order (reproducible), with its
+ * imports. Names that cannot be found (a platform's module whose import
+ * fails here) are warnings, as for any import. */
+static int add_stdlib(resolver *r, pf_error *err)
+{
+    name_list l = {0};
+    int status = list_package_tree(r->stdlib_dir, "", &l, err);
+    char *dynload = status == PF_OK ? str_concat3(r->stdlib_dir, "/", "lib-dynload") : NULL;
+    if (status == PF_OK && dynload == NULL) {
+        status = nomem(err);
+    }
+    if (status == PF_OK) {
+        status = list_package_tree(dynload, "", &l, err);
+    }
+    free(dynload);
+    if (l.names != NULL) {
+        qsort(l.names, l.count, sizeof *l.names, name_cmp);
+    }
+    for (size_t i = 0; status == PF_OK && i < l.count; i++) {
+        if (i > 0 && strcmp(l.names[i], l.names[i - 1]) == 0) {
+            continue;
+        }
+        status = add_root(r, l.names[i], err);
+    }
+    for (size_t i = 0; i < l.count; i++) {
+        free(l.names[i]);
+    }
+    free(l.names);
+    return status;
+}
+
 /* check_script_name: the script is packed as lib/<stem>.pyc, which is also
  * the member of a top-level module named <stem>. When the program imports
  * the script itself under that name (python3 puts the script's directory
@@ -1228,6 +1487,335 @@ static int check_script_name(resolver *r, pf_error *err)
     return PF_OK;
 }
 
+/* ---- third-party packages (docs/third-party.md) ---- */
+
+/* tp_call: calls helper `fn` of third_party.h with Py_BuildValue(fmt, ...)
+ * arguments. Returns a new reference, or NULL with the exception set. */
+static PyObject *tp_call(resolver *r, const char *fn, const char *fmt, ...)
+{
+    PyObject *f = PyDict_GetItemString(r->tp, fn); /* borrowed */
+    if (f == NULL) {
+        PyErr_Format(PyExc_KeyError, "no helper %s", fn);
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    PyObject *args = Py_VaBuildValue(fmt, ap);
+    va_end(ap);
+    if (args == NULL) {
+        return NULL;
+    }
+    if (!PyTuple_Check(args)) {
+        PyObject *t = PyTuple_Pack(1, args);
+        Py_DECREF(args);
+        if ((args = t) == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *res = PyObject_Call(f, args, NULL);
+    Py_DECREF(args);
+    return res;
+}
+
+/* tp_usage_error: a ValueError from a helper as PF_ERR_USAGE with its
+ * text (it names the option), anything else as py_fail. */
+static int tp_usage_error(pf_error *err, const char *what)
+{
+    if (!PyErr_ExceptionMatches(PyExc_ValueError)) {
+        return py_fail(err, what);
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+    int rc = pf_error_set(err, PF_ERR_USAGE, "%s", text != NULL ? PyUnicode_AsUTF8(text) : what);
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return rc;
+}
+
+/* add_data_file: packs the file at origin as member "lib/" + rel
+ * (PF_KIND_DATA) unless that member is already packed. Returns PF_OK,
+ * PF_ERR_IO (unreadable: the message names it), PF_ERR_NOMEM. */
+static int add_data_file(resolver *r, const char *origin, const char *rel, pf_error *err)
+{
+    pfz_graph *g = r->g;
+    char *member = str_concat3("lib/", rel, "");
+    if (member == NULL) {
+        return nomem(err);
+    }
+    for (size_t i = 0; i < g->data_count; i++) {
+        if (strcmp(g->data[i].member_path, member) == 0) {
+            free(member);
+            return PF_OK;
+        }
+    }
+    if (g->data_count == g->data_capacity) {
+        size_t cap = g->data_capacity ? g->data_capacity * 2 : 64;
+        pfz_data_file *grown = realloc(g->data, cap * sizeof *grown);
+        if (grown == NULL) {
+            free(member);
+            return nomem(err);
+        }
+        g->data = grown;
+        g->data_capacity = cap;
+    }
+    char *bytes = NULL;
+    size_t size = 0;
+    int status = read_source(origin, &bytes, &size, err);
+    char *copy = status == PF_OK ? strdup(origin) : NULL;
+    if (status == PF_OK && copy == NULL) {
+        status = nomem(err);
+    }
+    if (status != PF_OK) {
+        free(member);
+        free(bytes);
+        return status;
+    }
+    g->data[g->data_count++] = (pfz_data_file){
+        .member_path = member, .origin = copy, .data = (uint8_t *)bytes, .size = size};
+    return PF_OK;
+}
+
+/* add_file_list: add_data_file for each (absolute, relative) pair of a
+ * helper's list result (a new reference, consumed). */
+static int add_file_list(resolver *r, PyObject *list, pf_error *err)
+{
+    if (list == NULL) {
+        return py_fail(err, "cannot list data files");
+    }
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(list); i++) {
+        const char *abs = NULL, *rel = NULL;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &abs, &rel)) {
+            status = py_fail(err, "cannot read a data file's name");
+            break;
+        }
+        status = add_data_file(r, abs, rel, err);
+    }
+    Py_DECREF(list);
+    return status;
+}
+
+/* first_dir_of: module idx's first search location (a package's
+ * directory) as UTF-8, borrowed; NULL when it has none. */
+static const char *first_dir_of(const resolver *r, size_t idx)
+{
+    PyObject *sp = r->state[idx].search_path;
+    if (sp == NULL || PyList_GET_SIZE(sp) == 0) {
+        return NULL;
+    }
+    const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sp, 0));
+    if (dir == NULL) {
+        PyErr_Clear();
+    }
+    return dir;
+}
+
+/* top_dir_of: into dst, the search directory top-level module idx was
+ * found in: the parent of a package's directory, else its file's
+ * directory. Returns 0 when it has neither. */
+static int top_dir_of(const resolver *r, size_t idx, char *dst, size_t dstCapacity)
+{
+    const char *dir = first_dir_of(r, idx);
+    const char *path = dir != NULL ? dir : r->g->modules[idx].origin;
+    if (path == NULL || snprintf(dst, dstCapacity, "%s", path) >= (int)dstCapacity) {
+        return 0;
+    }
+    char *slash = strrchr(dst, '/');
+    if (slash == NULL || slash == dst) {
+        return 0;
+    }
+    *slash = '\0';
+    return 1;
+}
+
+/* collect_whole: every submodule of package idx (third_party.h walk),
+ * added as imported by it and followed, with warnings only under verbose.
+ * Sets *added to the number of modules the graph gained. */
+static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *added, pf_error *err)
+{
+    size_t before = r->g->count;
+    const char *dir = first_dir_of(r, idx);
+    *added = 0;
+    if (dir == NULL) {
+        return PF_OK; /* a plain module: nothing below it */
+    }
+    PyObject *names = tp_call(r, "walk", "(ssi)", r->g->modules[idx].name, dir, include_tests);
+    if (names == NULL) {
+        return py_fail(err, "cannot list a package's modules");
+    }
+    int saved = r->collecting;
+    r->collecting = 1;
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(names); i++) {
+        size_t sub;
+        status = ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 0, &sub, err);
+    }
+    r->collecting = saved;
+    Py_DECREF(names);
+    *added = r->g->count - before;
+    return status;
+}
+
+/* collect_distribution: when an installed distribution owns top-level
+ * module idx, packs the module whole (include_tests for --collect) and
+ * the distribution's metadata files, and reports it on opts->listing
+ * under verbose. `seen` (a set) holds metadata paths already packed. */
+static int collect_distribution(resolver *r, size_t idx, int include_tests, PyObject *seen,
+                                pf_error *err)
+{
+    char dir[PATH_MAX];
+    if (!top_dir_of(r, idx, dir, sizeof dir)) {
+        return PF_OK;
+    }
+    PyObject *owner = tp_call(r, "owner", "(ss)", dir, r->g->modules[idx].name);
+    if (owner == NULL) {
+        return py_fail(err, "cannot read distribution metadata");
+    }
+    const char *name, *version, *meta;
+    if (owner == Py_None || !PyArg_ParseTuple(owner, "sss", &name, &version, &meta)) {
+        PyErr_Clear();
+        Py_DECREF(owner);
+        if (!include_tests) {
+            return PF_OK; /* no distribution: tree-shaken like the program's own code */
+        }
+        size_t added;
+        return collect_whole(r, idx, include_tests, &added, err);
+    }
+    size_t added = 0;
+    int status = collect_whole(r, idx, include_tests, &added, err);
+    PyObject *key = PyUnicode_FromString(meta);
+    int known = key != NULL ? PySet_Contains(seen, key) : -1;
+    if (status == PF_OK && known == 0) {
+        size_t data_before = r->g->data_count;
+        if (PySet_Add(seen, key) < 0) {
+            status = py_fail(err, "out of memory");
+        } else {
+            status = add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
+        }
+        if (status == PF_OK && r->opts->verbose && r->opts->listing != NULL) {
+            const char *base = strrchr(meta, '/');
+            fprintf(r->opts->listing,
+                    "distribution %s %s (%s): %s packed whole: %zu more modules; %zu metadata "
+                    "files\n",
+                    name, version, base != NULL ? base + 1 : meta, r->g->modules[idx].name, added,
+                    r->g->data_count - data_before);
+        }
+    } else if (status == PF_OK && known < 0) {
+        status = py_fail(err, "out of memory");
+    }
+    Py_XDECREF(key);
+    Py_DECREF(owner);
+    return status;
+}
+
+/* add_named_root: --hidden-import / --collect NAME, which must be found. */
+static int add_named_root(resolver *r, const char *option, const char *module, size_t *idx,
+                          pf_error *err)
+{
+    PyObject *name = PyUnicode_FromString(module);
+    if (name == NULL) {
+        return py_fail(err, "out of memory");
+    }
+    int excluded = is_excluded(r, name);
+    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, idx, err);
+    Py_DECREF(name);
+    if (status == PF_OK && *idx == PFZ_NO_IMPORTER) {
+        status = pf_error_set(err, PF_ERR_NOT_FOUND,
+                              "%s %s: no module named '%s' in the -p directories (or the "
+                              "script's), the virtual environment or python3.11's sys.path%s",
+                              option, module, module, excluded ? " (it is excluded)" : "");
+    }
+    return status;
+}
+
+/* add_third_party: the collection rules of docs/third-party.md, after the
+ * program's own imports: hidden imports, --collect packages, whole
+ * distributions, package data files, --add-data. */
+static int add_third_party(resolver *r, pf_error *err)
+{
+    const pfz_resolve_options *o = r->opts;
+    pfz_graph *g = r->g;
+    int status = PF_OK;
+    for (size_t i = 0; status == PF_OK && i < o->hidden_import_count; i++) {
+        size_t idx;
+        status = add_named_root(r, "--hidden-import", o->hidden_imports[i], &idx, err);
+    }
+    PyObject *seen = PySet_New(NULL);
+    if (seen == NULL) {
+        return py_fail(err, "out of memory");
+    }
+    for (size_t i = 0; status == PF_OK && i < o->collect_count; i++) {
+        size_t idx;
+        status = add_named_root(r, "--collect", o->collects[i], &idx, err);
+        if (status == PF_OK) {
+            status = collect_distribution(r, idx, 1, seen, err);
+        }
+    }
+    /* g->count grows as distributions are packed: those they import are
+     * looked at too. */
+    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
+        const pfz_module *m = &g->modules[i];
+        if (m->is_stdlib || r->state[i].collected || strchr(m->name, '.') != NULL ||
+            is_build_tool(m->name) || strcmp(m->name, "__main__") == 0 ||
+            m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
+            continue;
+        }
+        status = collect_distribution(r, i, 0, seen, err);
+    }
+    Py_DECREF(seen);
+    /* every non-stdlib package's data files */
+    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
+        const pfz_module *m = &g->modules[i];
+        PyObject *sp = r->state[i].search_path;
+        if (m->is_stdlib || sp == NULL ||
+            (m->kind != PFZ_MODULE_PACKAGE && m->kind != PFZ_MODULE_NAMESPACE)) {
+            continue;
+        }
+        size_t depth = 1;
+        for (const char *p = m->name; *p; p++) {
+            depth += *p == '.';
+        }
+        for (Py_ssize_t k = 0; status == PF_OK && k < PyList_GET_SIZE(sp); k++) {
+            const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sp, k));
+            char top[PATH_MAX];
+            if (dir == NULL || snprintf(top, sizeof top, "%s", dir) >= (int)sizeof top) {
+                PyErr_Clear();
+                continue;
+            }
+            for (size_t d = 0; d < depth; d++) { /* up to the directory holding the top level */
+                char *slash = strrchr(top, '/');
+                if (slash != NULL && slash != top) {
+                    *slash = '\0';
+                }
+            }
+            status = add_file_list(r, tp_call(r, "package_data", "(ss)", dir, top), err);
+        }
+    }
+    for (size_t i = 0; status == PF_OK && i < o->add_data_count; i++) {
+        const char *spec = o->add_data[i];
+        const char *colon = strrchr(spec, ':');
+        if (colon == NULL || colon == spec || colon[1] == '\0') {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "--add-data '%s': give SRC:DEST, e.g. assets:mypkg/assets", spec);
+        }
+        char *src = strndup(spec, (size_t)(colon - spec));
+        if (src == NULL) {
+            return nomem(err);
+        }
+        PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
+        free(src);
+        if (files == NULL) {
+            return tp_usage_error(err, "cannot read --add-data files");
+        }
+        status = add_file_list(r, files, err);
+    }
+    return status;
+}
+
 /* ---- setup ---- */
 
 /* attr_of: module.attr as a new reference, or NULL with an exception. */
@@ -1240,6 +1828,46 @@ static PyObject *attr_of(const char *module, const char *attr)
     PyObject *a = PyObject_GetAttrString(m, attr);
     Py_DECREF(m);
     return a;
+}
+
+/* venv_search_path: appends the site directories of the virtual
+ * environment opts->venv to list (third_party.h venv_paths: site-packages
+ * with its .pth files applied, as site.py does in a venv's python) and sets
+ * *host_site to its include-system-site-packages (PEP 405). */
+static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_error *err)
+{
+    PyObject *fn = PyDict_GetItemString(r->tp, "venv_paths"); /* borrowed */
+    PyObject *res = fn != NULL ? PyObject_CallFunction(fn, "s", r->opts->venv) : NULL;
+    if (res == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+            PyObject *type, *value, *tb;
+            PyErr_Fetch(&type, &value, &tb);
+            PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+            int rc = pf_error_set(err, PF_ERR_USAGE, "--venv: %s",
+                                  text != NULL ? PyUnicode_AsUTF8(text) : "not a venv");
+            Py_XDECREF(text);
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            PyErr_Clear();
+            return rc;
+        }
+        return py_fail(err, "cannot read the virtual environment");
+    }
+    PyObject *dirs = PyTuple_GetItem(res, 0); /* borrowed */
+    PyObject *include = PyTuple_GetItem(res, 1);
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; dirs != NULL && i < PyList_Size(dirs) && status == PF_OK; i++) {
+        if (PyList_Append(list, PyList_GET_ITEM(dirs, i)) < 0) {
+            status = py_fail(err, "cannot build the search path");
+        }
+    }
+    if (status == PF_OK && (dirs == NULL || include == NULL)) {
+        status = py_fail(err, "cannot read the virtual environment");
+    }
+    *host_site = include == Py_True;
+    Py_DECREF(res);
+    return status;
 }
 
 /* top_search_path: the directories searched for top-level names: the -p
@@ -1262,7 +1890,7 @@ static int top_search_path(resolver *r, pf_error *err)
         }
         Py_XDECREF(s);
     }
-    if (o->path_count == 0 && status == PF_OK) {
+    if (o->path_count == 0 && !o->whole_stdlib && status == PF_OK) {
         char dir[PATH_MAX];
         if (o->script != NULL) {
             if (realpath(o->script, dir) == NULL) {
@@ -1283,11 +1911,21 @@ static int top_search_path(resolver *r, pf_error *err)
         }
         Py_XDECREF(s);
     }
+    int host_site = 1; /* the host's site directories are searched */
+    if (status == PF_OK && o->venv != NULL) {
+        status = venv_search_path(r, list, &host_site, err);
+    }
     PyObject *sys_path = PySys_GetObject("path"); /* borrowed */
     if (status == PF_OK && (sys_path == NULL || !PyList_Check(sys_path))) {
         status = pf_error_set(err, PF_ERR_PYTHON, "the embedded python has no sys.path");
     }
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(sys_path); i++) {
+        const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sys_path, i));
+        if (!host_site && (dir == NULL || strstr(dir, "/site-packages") != NULL ||
+                           strstr(dir, "/dist-packages") != NULL)) {
+            PyErr_Clear();
+            continue; /* a venv without include-system-site-packages */
+        }
         if (PyList_Append(list, PyList_GET_ITEM(sys_path, i)) < 0) {
             status = py_fail(err, "cannot build the search path");
         }
@@ -1342,11 +1980,16 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
         r->magic == -1) {
         return py_fail(err, "cannot set up the import machinery");
     }
+    r->tp = pfz_tp_helpers(err);
+    if (r->tp == NULL) {
+        return PF_ERR_PYTHON;
+    }
     return top_search_path(r, err);
 }
 
 static void resolver_free(resolver *r)
 {
+    Py_XDECREF(r->tp);
     if (r->state != NULL) {
         for (size_t i = 0; i < r->g->count; i++) {
             Py_XDECREF(r->state[i].search_path);
@@ -1386,6 +2029,15 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     if (status == PF_OK && opts->module != NULL) {
         status = add_root(&r, "runpy", err);
     }
+    for (size_t i = 0; status == PF_OK && i < opts->extra_root_count; i++) {
+        status = add_root(&r, opts->extra_roots[i], err);
+    }
+    if (status == PF_OK && opts->whole_stdlib) {
+        status = add_stdlib(&r, err);
+    }
+    if (status == PF_OK) {
+        status = add_third_party(&r, err);
+    }
     /* Chains deeper than PFZ_MAX_VISIT_DEPTH were left for this sweep. */
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
         status = visit(&r, i, err);
@@ -1416,7 +2068,14 @@ void pfz_graph_free(pfz_graph *g)
         free(g->modules[i].origin);
         free(g->modules[i].member_path);
         free(g->modules[i].pyc);
+        free(g->modules[i].source);
     }
     free(g->modules);
+    for (size_t i = 0; i < g->data_count; i++) {
+        free(g->data[i].member_path);
+        free(g->data[i].origin);
+        free(g->data[i].data);
+    }
+    free(g->data);
     memset(g, 0, sizeof *g);
 }

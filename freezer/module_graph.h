@@ -31,14 +31,25 @@ typedef enum pfz_module_kind {
 typedef struct pfz_module {
     char *name; /* dotted name; "__main__" for a script entry */
     pfz_module_kind kind;
-    char *origin;      /* absolute path of the file read, NULL if none */
-    char *member_path; /* tar path, e.g. "lib/json/__init__.pyc"; NULL if nothing packed */
-    uint8_t *pyc;      /* .pyc bytes (16-byte PEP 552 header + marshal), or NULL */
-    size_t pyc_size;   /* bytes */
-    size_t importer;   /* index of the module that first imported it, PFZ_NO_IMPORTER for roots */
-    int import_line;   /* line of that import statement, 0 for roots */
-    int is_stdlib;     /* 1 when found in the host's stdlib directories */
+    char *origin;       /* absolute path of the file read, NULL if none */
+    char *member_path;  /* tar path, e.g. "lib/json/__init__.pyc"; NULL if nothing packed */
+    uint8_t *pyc;       /* .pyc bytes (16-byte PEP 552 header + marshal), or NULL */
+    size_t pyc_size;    /* bytes */
+    size_t importer;    /* index of the module that first imported it, PFZ_NO_IMPORTER for roots */
+    int import_line;    /* line of that import statement, 0 for roots */
+    int is_stdlib;      /* 1 when found in the host's stdlib directories */
+    char *source;       /* with include_source: the .py bytes as read, else NULL */
+    size_t source_size; /* bytes */
 } pfz_module;
+
+/* A data file to pack (PF_KIND_DATA): package data, distribution metadata,
+ * --add-data files (docs/third-party.md). */
+typedef struct pfz_data_file {
+    char *member_path; /* tar path, "lib/pkg/data/x.json" */
+    char *origin;      /* absolute path of the file read */
+    uint8_t *data;     /* its bytes */
+    size_t size;       /* bytes */
+} pfz_data_file;
 
 typedef struct pfz_graph {
     pfz_module *modules; /* in discovery order (depth-first from the roots) */
@@ -47,24 +58,60 @@ typedef struct pfz_graph {
     size_t main;         /* index of the main module */
     uint32_t main_flags; /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
     size_t unresolved;   /* imports that could not be resolved (warned about) */
+    pfz_data_file *data; /* data files, in the order found */
+    size_t data_count;
+    size_t data_capacity;
 } pfz_graph;
 
 typedef struct pfz_resolve_options {
-    const char *script;       /* entry script path, or NULL when module is set */
-    const char *module;       /* entry module for -m, or NULL */
-    const char *const *paths; /* -p/--path directories searched first, in order */
-    size_t path_count;        /* when 0, the script's directory (as python3 does) */
-    int optimize;             /* 0, 1 or 2 as python -O/-OO */
-    int verbose;              /* 1: also list unresolved stdlib imports */
-    FILE *diag;               /* where warnings go (stderr) */
-    pfz_cache *cache;         /* compiled modules to reuse and keep, or NULL */
+    const char *script;             /* entry script path, or NULL when module is set */
+    const char *module;             /* entry module for -m, or NULL */
+    const char *const *paths;       /* -p/--path directories searched first, in order */
+    size_t path_count;              /* when 0, the script's directory (as python3 does) */
+    int optimize;                   /* 0, 1 or 2 as python -O/-OO */
+    int verbose;                    /* 1: also list unresolved stdlib imports */
+    FILE *diag;                     /* where warnings go (stderr) */
+    pfz_cache *cache;               /* compiled modules to reuse and keep, or NULL */
+    int include_source;             /* 1: keep each compiled module's source (pfz_module.source) */
+    int whole_stdlib;               /* 1: every stdlib module is a root (a standalone Python) */
+    const char *const *extra_roots; /* more root module names, each followed like an import */
+    size_t extra_root_count;
+    /* third-party packages (docs/third-party.md) */
+    const char *venv;                  /* virtual environment searched before the host's
+                                          site directories, or NULL */
+    const char *const *hidden_imports; /* --hidden-import: roots that must be found */
+    size_t hidden_import_count;
+    const char *const *collects; /* --collect: packages packed whole, tests and data too */
+    size_t collect_count;
+    const char *const *excludes; /* --exclude-module: never packed, nor their submodules */
+    size_t exclude_count;
+    const char *const *add_data; /* --add-data "SRC:DEST" values */
+    size_t add_data_count;
+    FILE *listing; /* with verbose: what the collection rules added, or NULL */
 } pfz_resolve_options;
 
 /* pfz_graph_build: resolves and compiles the program described by opts into
  * *g (zeroed by the caller). Roots: the entry (a script becomes module
  * "__main__", packed as lib/<script name>.pyc; for -m the module and, for a
  * package, its __main__), the whole `encodings` package (the codec machinery
- * imports it by name at run time) and, for -m, `runpy`'s imports. Builtin and
+ * imports it by name at run time), for -m, `runpy`'s imports, each of
+ * opts->extra_roots (missing ones are warnings) and, with whole_stdlib,
+ * every module of the host's stdlib directory and lib-dynload except those
+ * listed in module_graph.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
+ * need files beside their modules); whole_stdlib also searches neither -p
+ * directories nor the current directory, only the host's sys.path.
+ * Third-party packages (docs/third-party.md): a top-level package or
+ * module the program imports that an installed distribution owns (its
+ * *.dist-info / *.egg-info beside it) is packed whole (every submodule but
+ * tests, compiled and followed with warnings only under verbose) with its
+ * metadata files; every non-stdlib package in the graph has its data files
+ * packed (g->data); --collect packages are packed whole, tests included;
+ * --hidden-import names must be found (PF_ERR_NOT_FOUND); --exclude-module
+ * names and their submodules are never looked up; --add-data files are
+ * packed under lib/DEST. With venv, its site directories come before the
+ * host's, which are dropped unless its pyvenv.cfg includes them (PEP 405).
+ * With include_source each compiled module keeps the source bytes it was
+ * compiled from in pfz_module.source. Builtin and
  * frozen modules are recorded but not compiled; frozen modules' own imports
  * are followed. An unresolvable import is a warning on opts->diag naming the
  * importer's file and line (for stdlib importers only counted unless

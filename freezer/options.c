@@ -19,6 +19,14 @@ typedef enum option_id {
     OPT_OPTIMIZE,
     OPT_CACHE_DIR,
     OPT_NO_CACHE,
+    OPT_INCLUDE_SOURCE,
+    OPT_ALLOW_INTERACTIVE,
+    OPT_PYTHON,
+    OPT_HIDDEN_IMPORT,
+    OPT_COLLECT,
+    OPT_EXCLUDE_MODULE,
+    OPT_ADD_DATA,
+    OPT_VENV,
     OPT_HELP,
     OPT_VERSION,
 } option_id;
@@ -43,6 +51,14 @@ static const option_spec option_table[] = {
     {OPT_OPTIMIZE, 'O', "optimize", 1},
     {OPT_CACHE_DIR, '\0', "cache-dir", 1},
     {OPT_NO_CACHE, '\0', "no-cache", 0},
+    {OPT_INCLUDE_SOURCE, '\0', "include-source", 0},
+    {OPT_ALLOW_INTERACTIVE, '\0', "allow-interactive", 0},
+    {OPT_PYTHON, '\0', "python", 0},
+    {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1},
+    {OPT_COLLECT, '\0', "collect", 1},
+    {OPT_EXCLUDE_MODULE, '\0', "exclude-module", 1},
+    {OPT_ADD_DATA, '\0', "add-data", 1},
+    {OPT_VENV, '\0', "venv", 1},
 };
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
@@ -50,6 +66,7 @@ void pfz_options_help(FILE *out)
 {
     fputs("usage: pyfreeze SCRIPT.py -o OUT [options]\n"
           "       pyfreeze -m MODULE -o OUT [options]\n"
+          "       pyfreeze --python -o OUT [options]\n"
           "       pyfreeze inspect FILE\n"
           "\n"
           "Packs a Python 3.11 program and every module it imports into one\n"
@@ -70,6 +87,14 @@ void pfz_options_help(FILE *out)
           "                     keep compiled modules and compressed frames in DIR\n"
           "                     (default: $XDG_CACHE_HOME/pyfreeze or ~/.cache/pyfreeze)\n"
           "      --no-cache     neither use nor fill the cache\n"
+          "      --include-source\n"
+          "                     pack each module's source too: tracebacks show the\n"
+          "                     offending lines and inspect.getsource works (bigger)\n"
+          "      --allow-interactive\n"
+          "                     let `OUT -i ARGS...` enter the interactive session\n"
+          "                     after the program's main module, as python3 -i does\n"
+          "      --python       build a standalone Python 3.11 (the whole standard\n"
+          "                     library; OUT takes python3.11's command line)\n"
           "      --exclude-library NAME\n"
           "                     never bundle the shared library NAME (a SONAME such as\n"
           "                     libfoo.so.1, or a glob such as 'libfoo*'): the target\n"
@@ -78,6 +103,21 @@ void pfz_options_help(FILE *out)
           "                     bundle NAME even though the base-system policy leaves it\n"
           "                     to the target (e.g. libstdc++.so.6); glibc's own\n"
           "                     libraries cannot be bundled (repeatable)\n"
+          "      --hidden-import MODULE\n"
+          "                     pack MODULE (and what it imports) though no import\n"
+          "                     statement names it (repeatable)\n"
+          "      --collect PACKAGE\n"
+          "                     pack PACKAGE whole: every submodule (tests too), its\n"
+          "                     data files and its distribution metadata (repeatable)\n"
+          "      --exclude-module MODULE\n"
+          "                     never pack MODULE or its submodules; importing them\n"
+          "                     raises ImportError (repeatable)\n"
+          "      --add-data SRC:DEST\n"
+          "                     pack file or directory SRC into directory DEST of the\n"
+          "                     program (seen at EXE/DEST/..., read with open() or\n"
+          "                     importlib.resources) (repeatable)\n"
+          "      --venv DIR     search the virtual environment DIR for packages\n"
+          "                     (default: $VIRTUAL_ENV when set)\n"
           "  -h, --help         show this help and exit\n"
           "      --version      show the version and exit\n"
           "\n"
@@ -182,6 +222,36 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         else
             opts->include_libraries[opts->include_library_count++] = value;
         return PF_OK;
+    case OPT_HIDDEN_IMPORT:
+    case OPT_COLLECT:
+    case OPT_EXCLUDE_MODULE:
+        if (!is_module_name(value))
+            return pf_error_set(err, PF_ERR_USAGE, "option %s: '%s' is not a module name", shown,
+                                value);
+        if (o->id == OPT_HIDDEN_IMPORT)
+            opts->hidden_imports[opts->hidden_import_count++] = value;
+        else if (o->id == OPT_COLLECT)
+            opts->collects[opts->collect_count++] = value;
+        else
+            opts->exclude_modules[opts->exclude_module_count++] = value;
+        return PF_OK;
+    case OPT_ADD_DATA: {
+        const char *colon = strrchr(value, ':');
+        if (colon == NULL || colon == value || colon[1] == '\0')
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "option %s '%s': give SRC:DEST, e.g. assets:mypkg/assets or "
+                                "config.json:.",
+                                shown, value);
+        if (colon[1] == '/')
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "option %s '%s': DEST is a directory inside the program, "
+                                "relative (e.g. mypkg/data or .)",
+                                shown, value);
+        opts->add_data[opts->add_data_count++] = value;
+        return PF_OK;
+    }
+    case OPT_VENV:
+        return set_once(&opts->venv, value, shown, err);
     case OPT_VERBOSE:
         opts->verbose = 1;
         return PF_OK;
@@ -201,6 +271,15 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         return set_once(&opts->cache_dir, value, shown, err);
     case OPT_NO_CACHE:
         opts->no_cache = 1;
+        return PF_OK;
+    case OPT_INCLUDE_SOURCE:
+        opts->include_source = 1;
+        return PF_OK;
+    case OPT_ALLOW_INTERACTIVE:
+        opts->allow_interactive = 1;
+        return PF_OK;
+    case OPT_PYTHON:
+        opts->python = 1;
         return PF_OK;
     case OPT_HELP:
         opts->command = PFZ_COMMAND_HELP;
@@ -245,7 +324,13 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
     opts->paths = calloc((size_t)argc, sizeof *opts->paths);
     opts->exclude_libraries = calloc((size_t)argc, sizeof *opts->exclude_libraries);
     opts->include_libraries = calloc((size_t)argc, sizeof *opts->include_libraries);
-    if (opts->paths == NULL || opts->exclude_libraries == NULL || opts->include_libraries == NULL)
+    opts->hidden_imports = calloc((size_t)argc, sizeof *opts->hidden_imports);
+    opts->collects = calloc((size_t)argc, sizeof *opts->collects);
+    opts->exclude_modules = calloc((size_t)argc, sizeof *opts->exclude_modules);
+    opts->add_data = calloc((size_t)argc, sizeof *opts->add_data);
+    if (opts->paths == NULL || opts->exclude_libraries == NULL || opts->include_libraries == NULL ||
+        opts->hidden_imports == NULL || opts->collects == NULL || opts->exclude_modules == NULL ||
+        opts->add_data == NULL)
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory parsing arguments");
 
     int only_positional = 0;
@@ -298,11 +383,19 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
 
     if (opts->command == PFZ_COMMAND_HELP || opts->command == PFZ_COMMAND_VERSION)
         return PF_OK;
+    if (opts->python && (opts->script != NULL || opts->module != NULL))
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "--python builds a standalone Python: give no SCRIPT ('%s') or -m",
+                            opts->script != NULL ? opts->script : opts->module);
+    if (opts->python && opts->allow_interactive)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "--allow-interactive is for programs: a --python build takes -i "
+                            "as python3.11 does");
     if (opts->script != NULL && opts->module != NULL)
         return pf_error_set(err, PF_ERR_USAGE,
                             "give either SCRIPT ('%s') or -m MODULE ('%s'), not both", opts->script,
                             opts->module);
-    if (opts->script == NULL && opts->module == NULL)
+    if (opts->script == NULL && opts->module == NULL && !opts->python)
         return pf_error_set(err, PF_ERR_USAGE,
                             "nothing to freeze: give SCRIPT.py or -m MODULE (see --help)");
     if (opts->output == NULL)
@@ -320,5 +413,9 @@ void pfz_options_free(pfz_options *opts)
     free(opts->paths);
     free(opts->exclude_libraries);
     free(opts->include_libraries);
+    free(opts->hidden_imports);
+    free(opts->collects);
+    free(opts->exclude_modules);
+    free(opts->add_data);
     memset(opts, 0, sizeof *opts);
 }

@@ -5,7 +5,11 @@
  *   pyfreeze -m MODULE -o OUT [-p DIR]... [-v] [--stub PATH] [LIBRARY OPTIONS]
  *   LIBRARY OPTIONS: --exclude-library NAME, --include-library NAME (each
  *   repeatable; NAME a SONAME or an fnmatch glob; lib_policy.h)
- *   BUILD OPTIONS: -O/--optimize 0|1|2, --cache-dir DIR, --no-cache
+ *   BUILD OPTIONS: -O/--optimize 0|1|2, --cache-dir DIR, --no-cache,
+ *   --include-source, --allow-interactive
+ *   PACKAGE OPTIONS: --hidden-import MODULE, --collect PACKAGE,
+ *   --exclude-module MODULE, --add-data SRC:DEST (each repeatable), --venv DIR
+ *   pyfreeze --python -o OUT [BUILD OPTIONS]   (a standalone Python 3.11)
  *   pyfreeze inspect FILE
  *   pyfreeze -h | --help | --version
  *
@@ -41,20 +45,37 @@ typedef struct pfz_options {
     size_t exclude_library_count;
     const char **include_libraries; /* --include-library names (array owned, strings borrowed) */
     size_t include_library_count;
+    /* third-party packages (docs/third-party.md); arrays owned, strings borrowed */
+    const char **hidden_imports; /* --hidden-import MODULE */
+    size_t hidden_import_count;
+    const char **collects; /* --collect PACKAGE */
+    size_t collect_count;
+    const char **exclude_modules; /* --exclude-module MODULE */
+    size_t exclude_module_count;
+    const char **add_data; /* --add-data SRC:DEST, as given */
+    size_t add_data_count;
+    const char *venv; /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
     int verbose;           /* -v/--verbose given */
     const char *cache_dir; /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
     int no_cache;          /* --no-cache given: neither read nor write the cache */
     int optimize;          /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
     int optimize_given;    /* -O/--optimize was given (it may be given once) */
+    int include_source;    /* --include-source: pack each module's .py beside its .pyc */
+    int allow_interactive; /* --allow-interactive: `./app -i ...` enters the REPL after main */
+    int python;            /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
 } pfz_options;
 
 /* pfz_options_parse: parses argv[1..argc) into *opts (argv must outlive
  * opts). On PF_OK the config is complete and consistent: for FREEZE exactly
- * one of script/module is set and output is set; for INSPECT output is the
+ * one of script/module/python is set and output is set; for INSPECT output is the
  * file. Errors: PF_ERR_USAGE with a message naming the option or argument
  * (unknown option, missing or empty value, an option given twice, script and
  * -m together, nothing to freeze, no -o, -m value not a dotted module name,
  * an optimize level other than 0, 1 or 2, --cache-dir with --no-cache,
+ * --python with SCRIPT or -m, --allow-interactive with --python,
+ * a --hidden-import/--collect/--exclude-module value not a dotted module
+ * name, an --add-data value without SRC:DEST or with an absolute DEST,
+ * --venv given twice,
  * extra arguments); PF_ERR_NOMEM. The library names are checked by
  * pfz_freeze (pfz_lib_policy_check), not here. Callers print the message
  * after "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with

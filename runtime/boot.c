@@ -9,7 +9,13 @@
  * Python/pythonrun.c of 3.11) are gathered here: two-phase initialisation
  * (PyConfig._init_main = 0, then _Py_InitializeMain) puts the importer on
  * sys.meta_path before `encodings` is imported; exit statuses mirror
- * Py_RunMain's (pymain_run_python, exit_sigint). */
+ * Py_RunMain's (pymain_run_python, exit_sigint); the interactive session
+ * after the main module mirrors pymain_repl; tracebacks go through
+ * Lib/traceback.py when the payload has sources (install_source_hooks).
+ *
+ * The index flags (payload.h) choose what the executable is: a program
+ * (optionally with sources, an optimisation level and `-i`), or a
+ * standalone Python whose whole command line CPython parses (BOOT_PYTHON). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -20,7 +26,9 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +47,8 @@ struct boot {
     int python_started;        /* Py_InitializeFromConfig succeeded */
     PyObject *importer;        /* the meta path finder (owned) */
     int mode;                  /* BOOT_* below: what this process runs */
+    uint32_t flags;            /* the index's PF_INDEX_FLAG_* */
+    int inspect;               /* BOOT_PROGRAM: enter the interactive session after main */
 };
 
 /* What a process of a frozen program runs (see choose_mode). */
@@ -46,6 +56,7 @@ enum {
     BOOT_PROGRAM = 0,     /* the program's main module with the user's arguments */
     BOOT_INTERPRETER = 1, /* a python3 command line: [flags] -c CODE | -m MODULE */
     BOOT_SPAWNED = 2,     /* a multiprocessing spawn child: --multiprocessing-fork k=v... */
+    BOOT_PYTHON = 3,      /* a standalone Python: python3.11's whole command line */
 };
 
 /* report_damaged: the one line a user sees when the executable is unusable. */
@@ -190,6 +201,46 @@ static int choose_mode(int argc, char **argv)
     return BOOT_PROGRAM;
 }
 
+/* read_flags: the index flags that shape the boot, checked: the optimise
+ * level must be 0, 1 or 2. Then the mode: a standalone Python always takes
+ * python3.11's command line (BOOT_PYTHON); a program built with
+ * --allow-interactive takes `-i` as its first argument to mean "enter the
+ * interactive session after the main module" (python3 -i), and the `-i` is
+ * not in sys.argv. Only the first argument, and only in such builds: any
+ * other `-i` is the program's own. Environment variables (PYTHONINSPECT)
+ * never ask for it. */
+static int read_flags(struct boot *b, int argc, char **argv)
+{
+    b->flags = pf_payload_index(b->payload)->flags;
+    if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags) > 2) {
+        return report_damaged(b, "its index names an optimisation level above 2"), -1;
+    }
+    if (b->flags & PF_INDEX_FLAG_PYTHON) {
+        b->mode = BOOT_PYTHON;
+        return 0;
+    }
+    b->mode = choose_mode(argc, argv);
+    b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
+                 argc >= 2 && strcmp(argv[1], "-i") == 0;
+    return 0;
+}
+
+/* optimize_flags: the optimisation level the interpreter flags before -c or
+ * -m ask for (-O adds 1, -OO 2), as Modules/main.c counts them. */
+static int optimize_flags(int argc, char **argv)
+{
+    int level = 0;
+    for (int i = 1; i < argc; i++) {
+        int used = is_interpreter_flag(argc, argv, i);
+        if (used == 0) {
+            break;
+        }
+        level += strcmp(argv[i], "-O") == 0 ? 1 : strcmp(argv[i], "-OO") == 0 ? 2 : 0;
+        i += used - 1;
+    }
+    return level;
+}
+
 /* check_status: on a PyStatus failure prints CPython's own message (as
  * python3 does) and returns -1. */
 static int check_status(PyStatus status)
@@ -210,6 +261,52 @@ static PyObject *init_importer_module(void)
     return pf_importer_module_init();
 }
 
+/* configure_python: a standalone Python's configuration, on top of
+ * PyConfig_InitPythonConfig: python3.11 parses the command line
+ * (config.parse_argv) and reads PYTHON* variables as python3.11 does,
+ * except:
+ *  - the stdlib is the payload: sys.path holds no stdlib directory, only
+ *    what python3 puts first (the script's directory, or '' for -c, -m and
+ *    the interactive session), the PYTHONPATH entries (unless -E/-I) and
+ *    what `site` adds (Lib/site.py, as in python3: the user's
+ *    site-packages, site-packages under the executable's directory, which
+ *    is sys.prefix; not with -S/-s/-I);
+ *  - getpath's search for a stdlib or a ._pth file does not run (home and
+ *    sys.path are given).
+ * The command line is parsed here (PyConfig_Read) so -E and -I are known
+ * before PYTHONPATH is read. */
+static PyStatus configure_python(PyConfig *config)
+{
+    config->parse_argv = 1;
+    config->install_signal_handlers = 1;
+    config->pathconfig_warnings = 0;
+    config->module_search_paths_set = 1;
+    config->_init_main = 0;
+    PyStatus status = PyConfig_Read(config);
+    if (PyStatus_Exception(status)) {
+        return status;
+    }
+    if (config->use_environment && config->pythonpath_env != NULL) {
+        /* PYTHONPATH: entries separated by ':' (Modules/getpath.py) */
+        const wchar_t *p = config->pythonpath_env;
+        while (!PyStatus_Exception(status) && *p != L'\0') {
+            size_t n = wcscspn(p, L":");
+            if (n > 0) {
+                wchar_t *entry = malloc((n + 1) * sizeof *entry);
+                if (entry == NULL) {
+                    return PyStatus_NoMemory();
+                }
+                wmemcpy(entry, p, n);
+                entry[n] = L'\0';
+                status = PyWideStringList_Append(&config->module_search_paths, entry);
+                free(entry);
+            }
+            p += n + (p[n] == L':');
+        }
+    }
+    return status;
+}
+
 /* start_core: configures CPython as `python3 -I` is configured (isolated: no
  * PYTHON* variables, no user site, no current directory or script directory
  * on sys.path), with these differences, each for a reason:
@@ -218,19 +315,26 @@ static PyObject *init_importer_module(void)
  *    pyvenv.cfg, sitecustomize) can run code in it;
  *  - home, prefix and executable are set explicitly, which also stops
  *    getpath from honouring an `<exe>._pth` or `pyvenv.cfg` file;
- *  - sys.argv is exactly [executable, user arguments...]: nothing parsed;
- *  - no bytecode is written anywhere.
+ *  - sys.argv is exactly [executable, user arguments...]: nothing parsed
+ *    (but for the `-i` of a --allow-interactive build, which is removed);
+ *  - no bytecode is written anywhere;
+ *  - sys.flags.optimize is the level the payload was compiled with, so
+ *    __debug__, compile() and the packed bytecode agree (python3 -O/-OO).
  * Signal handlers are installed (SIGINT raises KeyboardInterrupt, SIGPIPE is
  * ignored) as python3 installs them. Initialisation stops after the core
- * (_init_main = 0) so the importer can be installed first. */
+ * (_init_main = 0) so the importer can be installed first.
+ * A standalone Python is configured by configure_python instead. */
 static int start_core(struct boot *b, int argc, char **argv)
 {
+    int python = b->mode == BOOT_PYTHON;
     PyPreConfig preconfig;
     PyPreConfig_InitPythonConfig(&preconfig);
-    preconfig.isolated = 1;
-    preconfig.use_environment = 0;
-    preconfig.parse_argv = 0;
-    if (check_status(Py_PreInitialize(&preconfig)) < 0) {
+    preconfig.isolated = !python;
+    preconfig.use_environment = python;
+    preconfig.parse_argv = python;
+    PyStatus status = python ? Py_PreInitializeFromBytesArgs(&preconfig, argc, argv)
+                             : Py_PreInitialize(&preconfig);
+    if (check_status(status) < 0) {
         return -1;
     }
     if (PyImport_AppendInittab(PF_IMPORTER_MODULE_NAME, init_importer_module) < 0) {
@@ -240,23 +344,38 @@ static int start_core(struct boot *b, int argc, char **argv)
 
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
-    config.isolated = 1;
-    config.use_environment = 0;
-    config.user_site_directory = 0;
-    config.safe_path = 1;
-    config.site_import = 0;
-    /* A python3 command line from this program's own child processes is
-     * parsed by CPython itself; isolation set above stays (no flag of it
-     * turns environment variables, site or the user site back on). */
-    config.parse_argv = b->mode == BOOT_INTERPRETER;
-    config.install_signal_handlers = 1;
-    config.pathconfig_warnings = 0;
-    config.write_bytecode = 0;
-    config.use_frozen_modules = 1;
-    config.module_search_paths_set = 1; /* and empty: see above */
-    config._init_main = 0;
+    if (!python) {
+        config.isolated = 1;
+        config.use_environment = 0;
+        config.user_site_directory = 0;
+        config.safe_path = 1;
+        config.site_import = 0;
+        /* A python3 command line from this program's own child processes is
+         * parsed by CPython itself; isolation set above stays (no flag of it
+         * turns environment variables, site or the user site back on). */
+        config.parse_argv = b->mode == BOOT_INTERPRETER;
+        config.install_signal_handlers = 1;
+        config.pathconfig_warnings = 0;
+        config.write_bytecode = 0;
+        config.use_frozen_modules = 1;
+        config.module_search_paths_set = 1; /* and empty: see above */
+        config._init_main = 0;
+        /* The payload's level; a child's own -O/-OO count on top of it (as
+         * Modules/main.c counts them), never below it. */
+        int level = (int)PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags);
+        if (b->mode == BOOT_INTERPRETER) {
+            level = level > optimize_flags(argc, argv) ? level - optimize_flags(argc, argv) : 0;
+        }
+        config.optimization_level = level;
+        /* python3 -i: sys.flags.inspect and .interactive, and PyErr_Print
+         * does not exit on SystemExit (Python/pythonrun.c:
+         * _Py_HandleSystemExit) until the session starts (run_interactive) */
+        config.inspect = b->inspect;
+        config.interactive = b->inspect;
+    }
 
-    PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, b->executable);
+    status = PyConfig_SetBytesString(&config, &config.program_name,
+                                     python && argc > 0 ? argv[0] : b->executable);
     wchar_t **fields[] = {&config.executable, &config.base_executable};
     for (size_t i = 0; !PyStatus_Exception(status) && i < sizeof fields / sizeof *fields; i++) {
         status = PyConfig_SetBytesString(&config, fields[i], b->executable);
@@ -272,10 +391,19 @@ static int start_core(struct boot *b, int argc, char **argv)
                                     L"from multiprocessing.spawn import freeze_support; "
                                     L"freeze_support()\n");
     }
-    if (!PyStatus_Exception(status)) {
-        /* argv[0] is replaced by the real path, as sys.executable */
-        argv[0] = b->executable;
+    if (!PyStatus_Exception(status) && python) {
         status = PyConfig_SetBytesArgv(&config, argc, argv);
+        if (!PyStatus_Exception(status)) {
+            status = configure_python(&config);
+        }
+    } else if (!PyStatus_Exception(status)) {
+        /* argv[0] is replaced by the real path, as sys.executable; the -i
+         * that asked for the interactive session is not the program's */
+        argv[0] = b->executable;
+        if (b->inspect) {
+            argv[1] = argv[0];
+        }
+        status = PyConfig_SetBytesArgv(&config, argc - b->inspect, argv + b->inspect);
     }
     if (!PyStatus_Exception(status)) {
         status = Py_InitializeFromConfig(&config);
@@ -459,19 +587,177 @@ static int add_site_builtins(void)
     return rc;
 }
 
+/* print_exception: traceback.print_exception(exc_type, value, tb,
+ * file=file), then file.flush(), as Lib/traceback.py prints (through
+ * linecache, which asks a module's loader for its source: the payload's
+ * get_source). If that fails (traceback cannot be imported, or raises),
+ * CPython's own printer is used instead (Python/pythonrun.c:
+ * _PyErr_Display), as it would have been. Returns nothing; clears errors. */
+static void print_exception(PyObject *exc_type, PyObject *value, PyObject *tb, PyObject *file)
+{
+    PyObject *traceback = PyImport_ImportModule("traceback");
+    PyObject *print = traceback ? PyObject_GetAttrString(traceback, "print_exception") : NULL;
+    PyObject *args = print ? PyTuple_Pack(3, exc_type, value, tb) : NULL;
+    PyObject *kwargs = args ? Py_BuildValue("{s:O}", "file", file) : NULL;
+    PyObject *result = kwargs ? PyObject_Call(print, args, kwargs) : NULL;
+    if (result == NULL) {
+        PyErr_Clear();
+        PyErr_Display(exc_type, value, tb);
+    }
+    Py_XDECREF(result);
+    Py_XDECREF(kwargs);
+    Py_XDECREF(args);
+    Py_XDECREF(print);
+    Py_XDECREF(traceback);
+    result = PyObject_CallMethod(file, "flush", NULL);
+    Py_XDECREF(result);
+    PyErr_Clear();
+}
+
+/* source_excepthook: sys.excepthook(type, value, traceback) for programs
+ * with sources: prints as sys.__excepthook__ does (Python/sysmodule.c:
+ * sys_excepthook_impl -> PyErr_Display: nothing when sys.stderr is None)
+ * but through Lib/traceback.py, so each frame shows its source line and
+ * 3.11's position markers. CPython's own printer
+ * (Python/traceback.c: _Py_DisplaySourceLine) opens the file by path and
+ * would find nothing inside the executable. Returns None. */
+static PyObject *source_excepthook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "excepthook expected 3 arguments, got %zd", nargs);
+        return NULL;
+    }
+    PyObject *file = PySys_GetObject("stderr"); /* borrowed */
+    if (file != NULL && file != Py_None) {
+        print_exception(args[0], args[1], args[2], file);
+    }
+    Py_RETURN_NONE;
+}
+
+/* source_thread_excepthook: threading.excepthook(args) for programs with
+ * sources; writes what _thread._excepthook writes (Modules/_threadmodule.c:
+ * thread_excepthook, thread_excepthook_file; Lib/threading.py's fallback
+ * says the same in Python): nothing for SystemExit, else "Exception in
+ * thread NAME:" and the traceback, to sys.stderr or, when that is None, to
+ * the stderr the thread started with. Returns None. */
+static PyObject *source_thread_excepthook(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *exc_type = PyObject_GetAttrString(args, "exc_type");
+    PyObject *value = exc_type ? PyObject_GetAttrString(args, "exc_value") : NULL;
+    PyObject *tb = value ? PyObject_GetAttrString(args, "exc_traceback") : NULL;
+    PyObject *thread = tb ? PyObject_GetAttrString(args, "thread") : NULL;
+    PyObject *file = NULL, *name = NULL, *result = NULL;
+    if (thread == NULL) {
+        goto done;
+    }
+    if (exc_type == PyExc_SystemExit) {
+        result = Py_NewRef(Py_None); /* silently ignored */
+        goto done;
+    }
+    file = Py_XNewRef(PySys_GetObject("stderr"));
+    if ((file == NULL || file == Py_None) && thread != Py_None) {
+        Py_XDECREF(file);
+        file = PyObject_GetAttrString(thread, "_stderr");
+        if (file == NULL) {
+            goto done;
+        }
+    }
+    if (file == NULL || file == Py_None) {
+        result = Py_NewRef(Py_None); /* nowhere to print */
+        goto done;
+    }
+    name = thread != Py_None ? PyObject_GetAttrString(thread, "name")
+                             : PyUnicode_FromFormat("%lu", PyThread_get_thread_ident());
+    if (name == NULL || PyFile_WriteString("Exception in thread ", file) < 0 ||
+        PyFile_WriteObject(name, file, Py_PRINT_RAW) < 0 || PyFile_WriteString(":\n", file) < 0) {
+        goto done;
+    }
+    PyObject *flushed = PyObject_CallMethod(file, "flush", NULL);
+    Py_XDECREF(flushed);
+    PyErr_Clear();
+    print_exception(exc_type, value, tb, file);
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(name);
+    Py_XDECREF(file);
+    Py_XDECREF(thread);
+    Py_XDECREF(tb);
+    Py_XDECREF(value);
+    Py_XDECREF(exc_type);
+    return result;
+}
+
+static PyMethodDef source_excepthook_def = {
+    "excepthook", (PyCFunction)(void (*)(void))source_excepthook, METH_FASTCALL,
+    "Print an exception with its source lines."};
+static PyMethodDef source_thread_excepthook_def = {
+    "_excepthook", (PyCFunction)(void (*)(void))source_thread_excepthook, METH_O,
+    "Print a thread's uncaught exception with its source lines."};
+
+/* install_source_hooks: with sources packed, uncaught exceptions of the
+ * main thread (sys.excepthook) and of threads (_thread._excepthook, which
+ * Lib/threading.py takes as threading.excepthook when it is imported) are
+ * printed by Lib/traceback.py. sys.__excepthook__ stays CPython's. */
+static int install_source_hooks(void)
+{
+    PyObject *hook = PyCFunction_New(&source_excepthook_def, NULL);
+    PyObject *thread_hook = hook ? PyCFunction_New(&source_thread_excepthook_def, NULL) : NULL;
+    PyObject *thread_module = thread_hook ? PyImport_ImportModule("_thread") : NULL;
+    int rc = thread_module != NULL && PySys_SetObject("excepthook", hook) == 0 &&
+                     PyObject_SetAttrString(thread_module, "_excepthook", thread_hook) == 0
+                 ? 0
+                 : -1;
+    Py_XDECREF(thread_module);
+    Py_XDECREF(thread_hook);
+    Py_XDECREF(hook);
+    return rc;
+}
+
+/* set_interactive_hook: sys.__interactivehook__ as `site` sets it
+ * (Lib/site.py: enablerlcompleter): at the start of an interactive session
+ * it imports readline (line editing where the terminal allows), binds tab
+ * completion and keeps ~/.python_history. Importing site runs nothing else
+ * here: site.main() runs only when sys.flags.no_site is 0. */
+static int set_interactive_hook(void)
+{
+    PyObject *site = PyImport_ImportModule("site");
+    PyObject *result = site ? PyObject_CallMethod(site, "enablerlcompleter", NULL) : NULL;
+    Py_XDECREF(site);
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
 /* finish_init: main initialisation (encodings, sys.std*, signal handlers,
  * __main__), then what a frozen program adds: sys.frozen = True (the
- * convention programs test for), and the builtins `site` would add. */
+ * convention programs test for; not in a standalone Python, which is
+ * python3.11 and whose multiprocessing children are started as python3's),
+ * the builtins `site` would add (a standalone Python imports site itself),
+ * the interactive hook where a -i session may start, and the traceback
+ * hooks when sources are packed. */
 static int finish_init(struct boot *b)
 {
     if (check_status(_Py_InitializeMain()) < 0) {
         return -1;
     }
-    if (set_stdlib_dir(b) < 0 || PySys_SetObject("frozen", Py_True) < 0) {
+    int python = b->mode == BOOT_PYTHON;
+    if (set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
         PyErr_Print();
         return -1;
     }
-    if (add_site_builtins() < 0) {
+    if (!python && add_site_builtins() < 0) {
+        PyErr_Print();
+        return -1;
+    }
+    if (b->inspect && set_interactive_hook() < 0) {
+        PyErr_Print();
+        return -1;
+    }
+    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && install_source_hooks() < 0) {
         PyErr_Print();
         return -1;
     }
@@ -584,6 +870,34 @@ static int exit_sigint(void)
     return 128 + SIGINT; /* if the signal did not end the process */
 }
 
+/* run_interactive: the interactive session after the main module, as
+ * python3 -i starts it (Modules/main.c: pymain_repl): inspect is turned off
+ * first, so that from now on SystemExit ends the process; then
+ * sys.__interactivehook__ runs (a failure is reported and the session
+ * still starts, unless it was SystemExit); then the read-eval-print loop on
+ * stdin with the >>> and ... prompts. Returns the exit status: 0, or 1 when
+ * the loop ended on an error. The runtime configuration is changed in place
+ * as Modules/main.c does (pymain_set_inspect on the interpreter's config). */
+static int run_interactive(void)
+{
+    PyConfig *config = (PyConfig *)_PyInterpreterState_GetConfig(PyInterpreterState_Get());
+    config->inspect = 0;
+    Py_InspectFlag = 0;
+    PyObject *hook = PySys_GetObject("__interactivehook__"); /* borrowed */
+    if (hook != NULL) {
+        PyObject *result = PySys_Audit("cpython.run_interactivehook", "O", hook) < 0
+                               ? NULL
+                               : PyObject_CallNoArgs(hook);
+        if (result == NULL) {
+            PySys_WriteStderr("Failed calling sys.__interactivehook__\n");
+            PyErr_Print(); /* exits on SystemExit, as pymain_err_print does */
+        }
+        Py_XDECREF(result);
+    }
+    PyCompilerFlags cf = _PyCompilerFlags_INIT;
+    return PyRun_AnyFileFlags(stdin, "<stdin>", &cf) != 0;
+}
+
 int pf_boot_main(int argc, char **argv)
 {
     struct boot b;
@@ -591,10 +905,9 @@ int pf_boot_main(int argc, char **argv)
     int status = PF_BOOT_EXIT_DAMAGED;
     int keyboard_interrupt = 0;
 
-    b.mode = choose_mode(argc, argv);
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
-        start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
-        check_magic(&b) < 0) {
+        read_flags(&b, argc, argv) < 0 || start_core(&b, argc, argv) < 0 ||
+        install_importer(&b) < 0 || finish_init(&b) < 0 || check_magic(&b) < 0) {
         goto done;
     }
     if (b.mode != BOOT_PROGRAM) {
@@ -606,6 +919,12 @@ int pf_boot_main(int argc, char **argv)
         goto done;
     }
     status = run_main(&b, &keyboard_interrupt);
+    if (b.inspect) {
+        /* each statement of the session clears an earlier unhandled
+         * KeyboardInterrupt (Python/pythonrun.c: run_eval_code_obj) */
+        keyboard_interrupt = 0;
+        status = run_interactive();
+    }
 
 done:
     Py_CLEAR(b.importer);

@@ -4,10 +4,19 @@
  * plus the optional loader methods that importlib, runpy, pkgutil, linecache
  * and inspect call: get_code, get_source, is_package, get_filename, get_data.
  * Every lookup goes through the payload index's hash table: no stat(), no
- * open() per module. */
+ * open() per module.
+ *
+ * The richer protocols (importlib.resources' get_resource_reader,
+ * importlib.metadata's find_distributions, a sys.path_hooks entry for
+ * pkgutil.iter_modules) are answered by runtime/support.py, embedded as
+ * source and compiled into module _pyfreeze_support only when a program
+ * first uses one of them; this file gives it the index (_members,
+ * _submodules, _root). The read-only open() of payload paths is here in C
+ * (docs/third-party.md). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <marshal.h>
+#include <structmember.h>
 
 #include "importer.h"
 
@@ -30,6 +39,15 @@ typedef struct pf_importer {
     PyObject_HEAD pf_payload *payload; /* borrowed, lives for the whole process */
     PyObject *root;                    /* str: "<executable>/" */
 } pf_importer;
+
+/* runtime/support.py, embedded by runtime/embed_source.cmake */
+extern const char pf_support_source[];
+extern const size_t pf_support_source_size;
+#define SUPPORT_MODULE_NAME "_pyfreeze_support"
+
+static PyObject *support_module; /* _pyfreeze_support once compiled (owned) */
+static PyObject *original_open;  /* builtins.open before payload_open replaced it */
+static int main_hooks_done;      /* payload_open and the path hook are installed */
 
 /* Objects from importlib fetched once, on first use (they exist as soon as
  * CPython's core initialisation has run). One interpreter per process. */
@@ -232,6 +250,152 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
     return code;
 }
 
+/* ---- the support module and the hooks installed after initialisation ---- */
+
+/* support: the _pyfreeze_support module (runtime/support.py), compiled from
+ * the embedded source on first use, with _importer set to self and put in
+ * sys.modules. Returns a borrowed reference, or NULL with an exception. */
+static PyObject *support(pf_importer *self)
+{
+    if (support_module != NULL) {
+        return support_module;
+    }
+    PyObject *code = Py_CompileString(pf_support_source, "<pyfreeze>/support.py", Py_file_input);
+    PyObject *module = code != NULL ? PyModule_New(SUPPORT_MODULE_NAME) : NULL;
+    PyObject *dict = module != NULL ? PyModule_GetDict(module) : NULL; /* borrowed */
+    PyObject *r = NULL;
+    if (dict != NULL && PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins()) == 0) {
+        r = PyEval_EvalCode(code, dict, dict);
+    }
+    Py_XDECREF(code);
+    PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
+    if (r == NULL || PyObject_SetAttrString(module, "_importer", (PyObject *)self) < 0 ||
+        PyDict_SetItemString(modules, SUPPORT_MODULE_NAME, module) < 0) {
+        Py_XDECREF(r);
+        Py_XDECREF(module);
+        return NULL;
+    }
+    Py_DECREF(r);
+    support_module = module;
+    return support_module;
+}
+
+/* call_support: support(self).fn(arg): a new reference or NULL. */
+static PyObject *call_support(pf_importer *self, const char *fn, PyObject *arg)
+{
+    PyObject *mod = support(self);
+    return mod != NULL ? PyObject_CallMethod(mod, fn, "O", arg) : NULL;
+}
+
+static int lookup_member_path(pf_importer *self, const char *rel, size_t relSize,
+                              const char *suffix, pf_entry *file);
+static PyObject *read_member(pf_importer *self, const pf_entry *file);
+
+/* open_arg: argument `index` or keyword `name` of an open() call, or NULL
+ * (borrowed). */
+static PyObject *open_arg(PyObject *args, PyObject *kwargs, Py_ssize_t index, const char *name)
+{
+    if (PyTuple_GET_SIZE(args) > index) {
+        return PyTuple_GET_ITEM(args, index);
+    }
+    return kwargs != NULL ? PyDict_GetItemString(kwargs, name) : NULL;
+}
+
+/* payload_open: builtins.open, replaced. A read-only open ("r", "rt",
+ * "rb") of a str path "<executable>/X" naming a payload member returns
+ * io.BytesIO over its bytes (with .name = the path), wrapped in
+ * io.TextIOWrapper(encoding, errors, newline) for text modes. Such paths
+ * cannot exist on disk (the executable is a file, not a directory), so no
+ * real file is ever hidden; a read-only open of such a path that names no
+ * member raises FileNotFoundError, as for a missing file in an existing
+ * directory. Every other call goes unchanged to the original
+ * open, adding no frame to its tracebacks. */
+static PyObject *payload_open(PyObject *selfobj, PyObject *args, PyObject *kwargs)
+{
+    pf_importer *self = (pf_importer *)selfobj;
+    PyObject *file = open_arg(args, kwargs, 0, "file");
+    PyObject *mode = open_arg(args, kwargs, 1, "mode");
+    const char *m = mode == NULL ? "r" : PyUnicode_Check(mode) ? PyUnicode_AsUTF8(mode) : NULL;
+    int text = m != NULL && (strcmp(m, "r") == 0 || strcmp(m, "rt") == 0 || strcmp(m, "tr") == 0);
+    int binary = m != NULL && (strcmp(m, "rb") == 0 || strcmp(m, "br") == 0);
+    PyErr_Clear();
+    Py_ssize_t pathSize, rootSize;
+    const char *path = (text || binary) && file != NULL && PyUnicode_Check(file)
+                           ? PyUnicode_AsUTF8AndSize(file, &pathSize)
+                           : NULL;
+    const char *root = path != NULL ? PyUnicode_AsUTF8AndSize(self->root, &rootSize) : NULL;
+    pf_entry entry;
+    if (path == NULL || root == NULL || pathSize <= rootSize ||
+        memcmp(path, root, (size_t)rootSize) != 0) {
+        PyErr_Clear();
+        return PyObject_Call(original_open, args, kwargs);
+    }
+    if (!lookup_member_path(self, path + rootSize, (size_t)(pathSize - rootSize), "", &entry)) {
+        /* as for a missing file in a directory that exists, not ENOTDIR */
+        errno = ENOENT;
+        return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, file);
+    }
+    PyObject *data = read_member(self, &entry);
+    PyObject *io = data != NULL ? PyImport_ImportModule("io") : NULL;
+    PyObject *raw = io != NULL ? PyObject_CallMethod(io, "BytesIO", "O", data) : NULL;
+    Py_XDECREF(data);
+    if (raw != NULL && PyObject_SetAttrString(raw, "name", file) < 0) {
+        PyErr_Clear(); /* only cosmetic */
+    }
+    if (raw == NULL || binary) {
+        Py_XDECREF(io);
+        return raw;
+    }
+    PyObject *none = Py_None;
+    PyObject *encoding = open_arg(args, kwargs, 3, "encoding");
+    PyObject *errors = open_arg(args, kwargs, 4, "errors");
+    PyObject *newline = open_arg(args, kwargs, 5, "newline");
+    PyObject *wrapped =
+        PyObject_CallMethod(io, "TextIOWrapper", "OOOO", raw, encoding ? encoding : none,
+                            errors ? errors : none, newline ? newline : none);
+    Py_DECREF(raw);
+    Py_DECREF(io);
+    return wrapped;
+}
+
+static PyMethodDef payload_open_def = {
+    "open", (PyCFunction)(void (*)(void))payload_open, METH_VARARGS | METH_KEYWORDS,
+    "open(file, mode='r', ...): io.open, reading payload paths under the executable from "
+    "memory"};
+
+/* install_main_hooks: once CPython has set builtins.open (late in its main
+ * initialisation), replaces it with payload_open and puts self._path_hook
+ * first on sys.path_hooks. Called before the program's code is read;
+ * failures leave Python's behaviour unchanged and are cleared. */
+static void install_main_hooks(pf_importer *self)
+{
+    if (main_hooks_done) {
+        return;
+    }
+    PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
+    PyObject *open = builtins != NULL ? PyDict_GetItemString(builtins, "open") : NULL;
+    PyObject *hooks = PySys_GetObject("path_hooks"); /* borrowed */
+    if (open == NULL || hooks == NULL || !PyList_Check(hooks)) {
+        PyErr_Clear();
+        return; /* not yet */
+    }
+    main_hooks_done = 1;
+    PyObject *replacement = PyCFunction_NewEx(&payload_open_def, (PyObject *)self, NULL);
+    PyObject *hook = PyObject_GetAttrString((PyObject *)self, "_path_hook");
+    if (replacement != NULL) {
+        original_open = Py_NewRef(open);
+        if (PyDict_SetItemString(builtins, "open", replacement) < 0) {
+            Py_CLEAR(original_open);
+        }
+    }
+    if (hook != NULL) {
+        (void)PyList_Insert(hooks, 0, hook);
+    }
+    Py_XDECREF(replacement);
+    Py_XDECREF(hook);
+    PyErr_Clear();
+}
+
 /* ---- the importer type ---- */
 
 static void importer_dealloc(pf_importer *self)
@@ -307,6 +471,7 @@ static PyObject *importer_get_code(pf_importer *self, PyObject *fullname)
         PyErr_SetString(PyExc_TypeError, "get_code() argument must be str");
         return NULL;
     }
+    install_main_hooks(self);
     pf_entry module, file;
     if (require_module_entry(self, fullname, &module) < 0) {
         return NULL;
@@ -559,6 +724,120 @@ static PyObject *importer_get_data(pf_importer *self, PyObject *path)
     return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
 }
 
+/* get_resource_reader(fullname): for a package, an
+ * importlib.resources.abc.TraversableResources over its payload directory
+ * (support.py resource_reader; importlib.resources docs, "Loaders"); None
+ * for a plain module, as the protocol allows. */
+static PyObject *importer_get_resource_reader(pf_importer *self, PyObject *fullname)
+{
+    if (!PyUnicode_Check(fullname)) {
+        PyErr_SetString(PyExc_TypeError, "get_resource_reader() argument must be str");
+        return NULL;
+    }
+    pf_entry module;
+    if (require_module_entry(self, fullname, &module) < 0) {
+        return NULL;
+    }
+    if (module.kind != PF_KIND_PACKAGE && module.kind != PF_KIND_NAMESPACE) {
+        Py_RETURN_NONE;
+    }
+    return call_support(self, "resource_reader", fullname);
+}
+
+/* find_distributions(context=None): the importlib.metadata.Distribution of
+ * each *.dist-info / *.egg-info directory packed at the payload's top
+ * (support.py distributions; importlib.metadata docs, "Extending the
+ * search algorithm"; PEP 566 / PEP 376 files). An iterator. */
+static PyObject *importer_find_distributions(pf_importer *self, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"context", NULL};
+    PyObject *context = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:find_distributions", keywords, &context)) {
+        return NULL;
+    }
+    return call_support(self, "distributions", context);
+}
+
+/* _path_hook(path): the sys.path_hooks entry (PEP 302): a path entry finder
+ * (support.py PathEntry) for a directory under the executable, so that
+ * pkgutil.iter_modules() lists payload modules; ImportError for any other
+ * path, so the next hook is asked. */
+static PyObject *importer_path_hook(pf_importer *self, PyObject *path)
+{
+    Py_ssize_t pathSize, rootSize;
+    const char *p = PyUnicode_Check(path) ? PyUnicode_AsUTF8AndSize(path, &pathSize) : NULL;
+    const char *root = PyUnicode_AsUTF8AndSize(self->root, &rootSize);
+    if (p == NULL || root == NULL || pathSize < rootSize - 1 ||
+        memcmp(p, root, (size_t)rootSize - 1) != 0 ||
+        (pathSize >= rootSize && p[rootSize - 1] != '/')) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ImportError, "not a path of this frozen program");
+        return NULL;
+    }
+    return call_support(self, "path_hook", path);
+}
+
+/* _members(): the path relative to the executable of every file member
+ * under lib/ ("json/decoder.py" for lib/json/decoder.pyc, as path_of_member
+ * shows it), in index order: what support.py's Traversable lists. */
+static PyObject *importer_members(pf_importer *self, PyObject *unused)
+{
+    (void)unused;
+    const pf_index *index = pf_payload_index(self->payload);
+    PyObject *list = PyList_New(0);
+    for (uint32_t n = 0; list != NULL && n < index->entry_count; n++) {
+        pf_entry e;
+        pf_index_entry(index, n, &e);
+        if (!PF_KIND_IS_FILE(e.kind) || e.name_size <= LIB_PREFIX_SIZE ||
+            memcmp(e.name, LIB_PREFIX, LIB_PREFIX_SIZE) != 0) {
+            continue;
+        }
+        PyObject *path = path_of_member(self, &e);
+        PyObject *rel = path != NULL ? PyUnicode_Substring(path, PyUnicode_GET_LENGTH(self->root),
+                                                           PyUnicode_GET_LENGTH(path))
+                                     : NULL;
+        Py_XDECREF(path);
+        if (rel == NULL || PyList_Append(list, rel) < 0) {
+            Py_CLEAR(list);
+        }
+        Py_XDECREF(rel);
+    }
+    return list;
+}
+
+/* _submodules(package): the last name part of every payload module directly
+ * inside package (a dotted name; "" for top-level modules), in index order. */
+static PyObject *importer_submodules(pf_importer *self, PyObject *package)
+{
+    Py_ssize_t pkgSize;
+    const char *pkg = PyUnicode_Check(package) ? PyUnicode_AsUTF8AndSize(package, &pkgSize) : NULL;
+    if (pkg == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "_submodules() argument must be str");
+        }
+        return NULL;
+    }
+    size_t prefix = pkgSize > 0 ? (size_t)pkgSize + 1 : 0;
+    const pf_index *index = pf_payload_index(self->payload);
+    PyObject *list = PyList_New(0);
+    for (uint32_t n = 0; list != NULL && n < index->entry_count; n++) {
+        pf_entry e;
+        pf_index_entry(index, n, &e);
+        if (!PF_KIND_IS_MODULE(e.kind) || e.name_size <= prefix ||
+            (prefix > 0 && (memcmp(e.name, pkg, (size_t)pkgSize) != 0 || e.name[pkgSize] != '.')) ||
+            memchr(e.name + prefix, '.', e.name_size - prefix) != NULL) {
+            continue;
+        }
+        PyObject *name = PyUnicode_DecodeUTF8(e.name + prefix, (Py_ssize_t)(e.name_size - prefix),
+                                              "surrogateescape");
+        if (name == NULL || PyList_Append(list, name) < 0) {
+            Py_CLEAR(list);
+        }
+        Py_XDECREF(name);
+    }
+    return list;
+}
+
 /* invalidate_caches(): nothing is cached that could go stale. */
 static PyObject *importer_invalidate_caches(pf_importer *self, PyObject *unused)
 {
@@ -580,8 +859,25 @@ static PyMethodDef importer_methods[] = {
     {"get_filename", (PyCFunction)importer_get_filename, METH_O, "get_filename(fullname) -> str"},
     {"get_data", (PyCFunction)importer_get_data, METH_O,
      "get_data(path) -> bytes of a payload member"},
+    {"get_resource_reader", (PyCFunction)importer_get_resource_reader, METH_O,
+     "get_resource_reader(fullname) -> TraversableResources or None"},
+    {"find_distributions", (PyCFunction)(void (*)(void))importer_find_distributions,
+     METH_VARARGS | METH_KEYWORDS,
+     "find_distributions(context=None) -> iterator of importlib.metadata.Distribution"},
+    {"_path_hook", (PyCFunction)importer_path_hook, METH_O,
+     "_path_hook(path) -> path entry finder for a directory under the executable"},
+    {"_members", (PyCFunction)importer_members, METH_NOARGS,
+     "_members() -> list of member paths relative to the executable"},
+    {"_submodules", (PyCFunction)importer_submodules, METH_O,
+     "_submodules(package) -> list of module names directly inside package"},
     {"invalidate_caches", (PyCFunction)importer_invalidate_caches, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef importer_members_def[] = {
+    {"_root", T_OBJECT_EX, offsetof(pf_importer, root), READONLY,
+     "\"<executable>/\": the directory payload paths are seen under"},
+    {NULL, 0, 0, 0, NULL},
 };
 
 static PyObject *importer_repr(pf_importer *self)
@@ -597,6 +893,7 @@ static PyTypeObject importer_type = {
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "Meta path finder and loader for the modules in a frozen program's payload.",
     .tp_methods = importer_methods,
+    .tp_members = importer_members_def,
 };
 
 static struct PyModuleDef importer_module = {

@@ -116,7 +116,23 @@
 
 /* index flags */
 #define PF_INDEX_FLAG_MAIN_IS_MODULE 0x1u /* run main_entry with runpy (-m); else as a script */
-#define PF_INDEX_FLAGS_KNOWN 0x1u
+/* bits 2..1: the optimisation level the bytecode was compiled with (0, 1 or
+ * 2, as python3 -O/-OO; 3 is invalid). The runtime sets sys.flags.optimize
+ * to it, so __debug__ and compile() agree with the packed bytecode. */
+#define PF_INDEX_FLAG_OPTIMIZE_SHIFT 1u
+#define PF_INDEX_FLAG_OPTIMIZE_MASK 0x6u
+#define PF_INDEX_FLAG_OPTIMIZE(level) (((uint32_t)(level) << PF_INDEX_FLAG_OPTIMIZE_SHIFT) & 0x6u)
+#define PF_INDEX_FLAG_OPTIMIZE_LEVEL(flags) (((flags)&0x6u) >> PF_INDEX_FLAG_OPTIMIZE_SHIFT)
+/* modules' source is packed (PF_KIND_SOURCE members, --include-source): the
+ * runtime prints tracebacks through Lib/traceback.py so they show it */
+#define PF_INDEX_FLAG_HAS_SOURCE 0x8u
+/* the program may be told to enter the interactive session after its main
+ * module (--allow-interactive: `-i` as its first argument) */
+#define PF_INDEX_FLAG_ALLOW_INTERACTIVE 0x10u
+/* a standalone Python (pyfreeze --python): CPython parses the whole command
+ * line as python3.11 does and main_entry is not run */
+#define PF_INDEX_FLAG_PYTHON 0x20u
+#define PF_INDEX_FLAGS_KNOWN 0x3Fu
 
 /* entry kinds: modules (named by dotted name) */
 #define PF_KIND_MODULE 1u    /* a plain module; member is its .pyc */

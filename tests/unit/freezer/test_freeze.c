@@ -126,6 +126,8 @@ static void fixture_init(graph_fixture *f)
                                  sizeof f->pyc_main,
                                  PFZ_NO_IMPORTER,
                                  0,
+                                 0,
+                                 NULL,
                                  0};
     f->modules[1] = (pfz_module){"pkg",
                                  PFZ_MODULE_PACKAGE,
@@ -135,11 +137,14 @@ static void fixture_init(graph_fixture *f)
                                  sizeof f->pyc_pkg,
                                  0,
                                  3,
+                                 0,
+                                 NULL,
                                  0};
-    f->modules[2] = (pfz_module){"pkg.ns", PFZ_MODULE_NAMESPACE, NULL, NULL, NULL, 0, 1, 7, 0};
-    f->modules[3] = (pfz_module){"sys", PFZ_MODULE_BUILTIN, NULL, NULL, NULL, 0, 0, 1, 1};
-    f->modules[4] = (pfz_module){"os", PFZ_MODULE_FROZEN, NULL, NULL, NULL, 0, 0, 2, 1};
-    f->g = (pfz_graph){f->modules, 5, 5, 0, 0, 0};
+    f->modules[2] =
+        (pfz_module){"pkg.ns", PFZ_MODULE_NAMESPACE, NULL, NULL, NULL, 0, 1, 7, 0, NULL, 0};
+    f->modules[3] = (pfz_module){"sys", PFZ_MODULE_BUILTIN, NULL, NULL, NULL, 0, 0, 1, 1, NULL, 0};
+    f->modules[4] = (pfz_module){"os", PFZ_MODULE_FROZEN, NULL, NULL, NULL, 0, 0, 2, 1, NULL, 0};
+    f->g = (pfz_graph){.modules = f->modules, .count = 5, .capacity = 5};
 }
 
 static void test_payload_from_graph(void **state)

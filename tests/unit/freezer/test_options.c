@@ -128,6 +128,33 @@ static void test_errors(void **state)
     expect_usage(PARSE(&o, &err, "inspect", "a", "b"), &o, &err, "'b'");
 }
 
+/* --include-source, --allow-interactive and --python (issue 4). */
+static void test_pymode_options(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(
+        PARSE(&o, &err, "--include-source", "--allow-interactive", "app.py", "-o", "a"), PF_OK);
+    assert_int_equal(o.include_source, 1);
+    assert_int_equal(o.allow_interactive, 1);
+    assert_int_equal(o.python, 0);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--python", "-o", "py", "-O2"), PF_OK);
+    assert_int_equal(o.python, 1);
+    assert_null(o.script);
+    assert_null(o.module);
+    assert_int_equal(o.optimize, 2);
+    pfz_options_free(&o);
+    expect_usage(PARSE(&o, &err, "--python", "app.py", "-o", "a"), &o, &err, "'app.py'");
+    expect_usage(PARSE(&o, &err, "--python", "-m", "m", "-o", "a"), &o, &err, "give no SCRIPT");
+    expect_usage(PARSE(&o, &err, "--python", "--allow-interactive", "-o", "a"), &o, &err,
+                 "--allow-interactive is for programs");
+    expect_usage(PARSE(&o, &err, "--python"), &o, &err, "missing -o");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--include-source=1"), &o, &err,
+                 "takes no value");
+}
+
 static void test_no_arguments(void **state)
 {
     (void)state;
@@ -144,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_module_form_and_all_options),
         cmocka_unit_test(test_help_version_inspect),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_pymode_options),
         cmocka_unit_test(test_no_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,7 +163,7 @@ static void test_each_header_error(void **state)
     expect_with(&b, 0, 0x5A465951, PF_ERR_CORRUPT, "magic"); /* "QYFZ" */
     expect_with(&b, 8, 2, PF_ERR_VERSION, "version 2");
     expect_with(&b, 12, 52, PF_ERR_CORRUPT, "header size");
-    expect_with(&b, 20, 0x2, PF_ERR_VERSION, "unknown flags");
+    expect_with(&b, 20, 0x40, PF_ERR_VERSION, "unknown flags");
     expect_with(&b, 24, FRAMES + 1, PF_ERR_CORRUPT, "the seek table has 4");
     expect_with(&b, 28, 0, PF_ERR_CORRUPT, "entry count 0");
     expect_with(&b, 28, PF_MAX_ENTRIES + 1, PF_ERR_CORRUPT, "entry count");

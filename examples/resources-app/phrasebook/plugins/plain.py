@@ -1,0 +1,2 @@
+def render(greeting, name):
+    return f"{greeting}, {name}."

@@ -1,0 +1,5 @@
+import textwrap
+
+
+def render(greeting, name):
+    return textwrap.indent(f"({greeting.lower()}, {name.lower()}...)", "  ")

@@ -1,0 +1,175 @@
+/* third_party.c - Python helpers for third-party packages; see
+ * third_party.h. They are Python because the answers come from CPython's
+ * own importlib.metadata and site modules: reimplementing those in C would
+ * only drift from what python3.11 does. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "third_party.h"
+
+static const char helpers_source[] =
+    "import os, sys, importlib.machinery as _m, importlib.metadata as _md\n"
+    "_EXT = tuple(_m.EXTENSION_SUFFIXES)\n"
+    "_dists = {}\n"
+    "def _tops(d):\n"
+    "    text = d.read_text('top_level.txt')\n"
+    "    if text:\n"
+    "        return {l.strip().replace('\\\\', '/').split('/')[0] for l in text.splitlines()\n"
+    "                if l.strip()}\n"
+    "    names = set()\n"
+    "    for f in d.files or ():\n"
+    "        p = f.parts\n"
+    "        if not p or p[0] in ('..', '__pycache__') or p[0].endswith(('.dist-info',\n"
+    "                '.egg-info', '.data')):\n"
+    "            continue\n"
+    "        if len(p) > 1:\n"
+    "            names.add(p[0])\n"
+    "        elif p[0].endswith('.py'):\n"
+    "            names.add(p[0][:-3])\n"
+    "        elif p[0].endswith(_EXT):\n"
+    "            names.add(p[0].split('.')[0])\n"
+    "    name = d.metadata['Name']\n"
+    "    if not names and name:\n"
+    "        names.add(name.replace('-', '_').replace('.', '_').lower())\n"
+    "    return names\n"
+    "def owner(directory, top):\n"
+    "    if directory not in _dists:\n"
+    "        found = []\n"
+    "        for d in _md.distributions(path=[directory]):\n"
+    "            path = getattr(d, '_path', None)\n"
+    "            if path is None:\n"
+    "                continue\n"
+    "            found.append((d.metadata['Name'] or '?', d.version or '?', str(path), _tops(d)))\n"
+    "        found.sort(key=lambda t: t[2])\n"
+    "        _dists[directory] = found\n"
+    "    for name, version, path, tops in _dists[directory]:\n"
+    "        if top in tops:\n"
+    "            return (name, version, path)\n"
+    "    return None\n"
+    "def _files(root, rel):\n"
+    "    out = []\n"
+    "    for dirpath, dirnames, filenames in os.walk(root):\n"
+    "        dirnames[:] = sorted(n for n in dirnames if n != '__pycache__')\n"
+    "        for n in sorted(filenames):\n"
+    "            if n.endswith(('.pyc', '.pyo')):\n"
+    "                continue\n"
+    "            p = os.path.join(dirpath, n)\n"
+    "            if os.path.isfile(p):\n"
+    "                out.append((p, os.path.join(rel, os.path.relpath(p, root))))\n"
+    "    return out\n"
+    "def metadata_files(path):\n"
+    "    base = os.path.basename(path)\n"
+    "    if os.path.isfile(path):\n"
+    "        return [(path, base)]\n"
+    "    return _files(path, base)\n"
+    "def _is_module_dir(p):\n"
+    "    try:\n"
+    "        return any(n.endswith('.py') or n.endswith(_EXT) for n in os.listdir(p))\n"
+    "    except OSError:\n"
+    "        return False\n"
+    "def walk(package, directory, include_tests):\n"
+    "    mods = []\n"
+    "    def rec(name, d):\n"
+    "        try:\n"
+    "            entries = sorted(os.scandir(d), key=lambda e: e.name)\n"
+    "        except OSError:\n"
+    "            return\n"
+    "        for e in entries:\n"
+    "            n = e.name\n"
+    "            if e.is_dir():\n"
+    "                if n == '__pycache__' or not n.isidentifier():\n"
+    "                    continue\n"
+    "                if n in ('tests', 'test') and not include_tests:\n"
+    "                    continue\n"
+    "                if _is_module_dir(e.path):\n"
+    "                    mods.append(name + '.' + n)\n"
+    "                    rec(name + '.' + n, e.path)\n"
+    "            elif n.endswith('.py') and n[:-3].isidentifier() and n != '__init__.py':\n"
+    "                mods.append(name + '.' + n[:-3])\n"
+    "            else:\n"
+    "                for s in _EXT:\n"
+    "                    if n.endswith(s) and n[:-len(s)].isidentifier():\n"
+    "                        mods.append(name + '.' + n[:-len(s)])\n"
+    "                        break\n"
+    "    rec(package, directory)\n"
+    "    return mods\n"
+    "def package_data(directory, top_directory):\n"
+    "    out = []\n"
+    "    try:\n"
+    "        entries = sorted(os.scandir(directory), key=lambda e: e.name)\n"
+    "    except OSError:\n"
+    "        return out\n"
+    "    for e in entries:\n"
+    "        n = e.name\n"
+    "        rel = os.path.relpath(e.path, top_directory)\n"
+    "        if e.is_dir():\n"
+    "            if n == '__pycache__' or (n.isidentifier() and _is_module_dir(e.path)):\n"
+    "                continue\n"
+    "            out.extend(_files(e.path, rel))\n"
+    "        elif e.is_file():\n"
+    "            if n.endswith(('.py', '.pyc', '.pyo')) or n.endswith(_EXT):\n"
+    "                continue\n"
+    "            out.append((e.path, rel))\n"
+    "    return out\n"
+    "def add_data(src, dest):\n"
+    "    dest = os.path.normpath(dest)\n"
+    "    if os.path.isabs(dest) or dest == '..' or dest.startswith('../'):\n"
+    "        raise ValueError(f'--add-data {src}:{dest}: DEST must be a relative path inside '\n"
+    "                         'the program, e.g. mypkg/data or .')\n"
+    "    if os.path.isdir(src):\n"
+    "        return _files(src, dest)\n"
+    "    if os.path.isfile(src):\n"
+    "        return [(os.path.abspath(src), os.path.normpath(os.path.join(dest,\n"
+    "                 os.path.basename(src))))]\n"
+    "    raise ValueError(f'--add-data {src}:{dest}: {src} is not a file or directory')\n"
+    "def venv_paths(venv):\n"
+    "    import site\n"
+    "    sp = os.path.join(venv, 'lib', 'python%d.%d' % sys.version_info[:2], 'site-packages')\n"
+    "    cfg = os.path.join(venv, 'pyvenv.cfg')\n"
+    "    if not os.path.isfile(cfg) or not os.path.isdir(sp):\n"
+    "        raise ValueError(f'{venv} is not a python%d.%d virtual environment (no pyvenv.cfg '\n"
+    "                         f'or no {sp})' % sys.version_info[:2])\n"
+    "    include = False\n"
+    "    with open(cfg, encoding='utf-8') as f:\n"
+    "        for line in f:\n"
+    "            k, _, v = line.partition('=')\n"
+    "            if k.strip().lower() == 'include-system-site-packages':\n"
+    "                include = v.strip().lower() == 'true'\n"
+    "    saved = sys.path[:]\n"
+    "    try:\n"
+    "        sys.path[:] = []\n"
+    "        site.addsitedir(sp)\n"
+    "        dirs = list(sys.path)\n"
+    "    finally:\n"
+    "        sys.path[:] = saved\n"
+    "    return dirs, include\n";
+
+PyObject *pfz_tp_helpers(pf_error *err)
+{
+    PyObject *ns = PyDict_New();
+    PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
+    PyObject *code = ns != NULL
+                         ? Py_CompileString(helpers_source, "<pyfreeze third_party>", Py_file_input)
+                         : NULL;
+    PyObject *r = NULL;
+    if (code != NULL && PyDict_SetItemString(ns, "__builtins__", builtins) == 0) {
+        r = PyEval_EvalCode(code, ns, ns);
+    }
+    Py_XDECREF(code);
+    if (r == NULL) {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+        pf_error_set(err, PF_ERR_PYTHON, "cannot set up the third-party helpers: %s",
+                     text != NULL ? PyUnicode_AsUTF8(text) : "unknown error");
+        Py_XDECREF(text);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+        Py_XDECREF(ns);
+        return NULL;
+    }
+    Py_DECREF(r);
+    return ns;
+}

@@ -1,0 +1,45 @@
+/* third_party.h - what the resolver needs to know about third-party
+ * packages, asked of the embedded python3.11 (python_host.h) through its own
+ * importlib.metadata, site and os: which installed distribution owns a
+ * top-level name, the files of its *.dist-info / *.egg-info metadata, the
+ * modules and data files under a package directory, and the search
+ * directories of a virtual environment. docs/third-party.md gives the rules
+ * these serve. Include Python.h first. */
+#ifndef PFZ_THIRD_PARTY_H
+#define PFZ_THIRD_PARTY_H
+
+#include "pf_error.h"
+
+/* pfz_tp_helpers: a new reference to a dict of the Python helpers below
+ * (compiled from source embedded in third_party.c; call it once per
+ * interpreter, e.g. once per pfz_graph_build), or NULL with
+ * err set to PF_ERR_PYTHON. Each helper raises ValueError for a bad input;
+ * callers report it.
+ *
+ *   owner(directory, top) -> (name, version, metadata_path) or None
+ *       the distribution installed in `directory` (a sys.path entry) whose
+ *       top-level names include `top`: importlib.metadata.distributions
+ *       (path=[directory]) (PEP 376 dist-info, egg-info); its top-level
+ *       names are top_level.txt's lines, else the first parts of RECORD's
+ *       paths, else its normalised name (PEP 503).
+ *   metadata_files(metadata_path) -> [(absolute path, relative path)]
+ *       every file of a .dist-info / .egg-info directory (or the file
+ *       itself), relative paths starting with the directory's name.
+ *   walk(package, directory, include_tests) -> [dotted module names]
+ *       every submodule, subpackage (regular or PEP 420) and extension
+ *       module under a package directory, in name order; directories named
+ *       tests or test are left out unless include_tests.
+ *   package_data(directory, top_directory) -> [(absolute, relative)]
+ *       the data files of one package: files in `directory` that are not
+ *       modules or bytecode, and every file of its subdirectories that are
+ *       not packages, recursively; relative paths are from top_directory
+ *       (the directory holding the top-level package).
+ *   add_data(src, dest) -> [(absolute, relative)]
+ *       the files of --add-data SRC:DEST (a file goes into directory DEST,
+ *       a directory's contents into DEST, recursively).
+ *   venv_paths(venv) -> ([site directories], include_system_site_packages)
+ *       a virtual environment's site-packages as site.addsitedir sees it
+ *       (.pth files applied) and its pyvenv.cfg setting (PEP 405). */
+PyObject *pfz_tp_helpers(pf_error *err);
+
+#endif

@@ -1,0 +1,270 @@
+"""_pyfreeze_support: the Python half of pyfreeze's importer.
+
+runtime/importer.c (the C meta path finder and loader) stays thin: it
+finds, reads and runs payload members. What the import system's richer
+protocols need is here, in Python, built on CPython's own abstract classes,
+and compiled from source embedded in the stub only when a program first uses
+one of them (docs/third-party.md):
+
+- importlib.resources (docs "importlib.resources.abc"): the loader's
+  get_resource_reader(name) returns a TraversableResources whose files() is
+  a Traversable over the payload members under the package's directory.
+- importlib.resources.as_file: a payload file becomes /proc/self/fd/N of a
+  memfd holding its bytes (nothing is written to disk), else CPython's
+  temporary file.
+- importlib.metadata (docs "Extending the search algorithm"): the finder's
+  find_distributions(context) yields a Distribution per packed *.dist-info /
+  *.egg-info directory (PEP 376 / PEP 566 files read from the payload).
+- pkgutil.iter_modules / walk_packages (PEP 302 path entry finders): a
+  sys.path_hooks entry for paths under the executable lists the payload's
+  modules.
+
+(The read-only open() of payload files is in C, importer.c: a Python
+wrapper would add a frame to every traceback of a failed open().)
+
+Nothing here is imported before it is used: each function imports what it
+needs from the modules the program has already loaded.
+"""
+
+import sys
+
+_importer = None  # the PayloadImporter; set by importer.c
+_tree = None  # {directory: {name: is_dir}} over the payload, built once
+
+
+def _build_tree():
+    global _tree
+    if _tree is None:
+        tree = {"": {}}
+        for rel in _importer._members():
+            parts = rel.split("/")
+            for i in range(len(parts)):
+                d = "/".join(parts[:i])
+                tree.setdefault(d, {})[parts[i]] = i < len(parts) - 1
+        _tree = tree
+    return _tree
+
+
+def _relative(path):
+    """The payload-relative form of an absolute path under the executable,
+    or None."""
+    root = _importer._root
+    path = str(path)
+    if path == root[:-1]:
+        return ""
+    if not path.startswith(root):
+        return None
+    parts = []
+    for p in path[len(root):].split("/"):
+        if p in ("", "."):
+            continue
+        if p == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(p)
+    return "/".join(parts)
+
+
+def _make_traversable():
+    from importlib.resources.abc import Traversable
+
+    class PayloadPath(Traversable):
+        """A file or directory of the frozen program's payload, seen at
+        <executable>/<rel> (a path that does not exist on disk)."""
+
+        def __init__(self, rel):
+            self._rel = rel
+
+        def __repr__(self):
+            return f"PayloadPath({str(self)!r})"
+
+        def __str__(self):
+            return _importer._root + self._rel if self._rel else _importer._root[:-1]
+
+        def __fspath__(self):
+            return str(self)
+
+        def __eq__(self, other):
+            return isinstance(other, PayloadPath) and other._rel == self._rel
+
+        def __hash__(self):
+            return hash(self._rel)
+
+        @property
+        def name(self):
+            return self._rel.rsplit("/", 1)[-1]
+
+        def _parent_entry(self):
+            d, _, n = self._rel.rpartition("/")
+            return _build_tree().get(d, {}).get(n)
+
+        def is_dir(self):
+            return self._rel == "" or self._parent_entry() is True
+
+        def is_file(self):
+            return self._parent_entry() is False
+
+        def iterdir(self):
+            if not self.is_dir():
+                raise NotADirectoryError(f"not a directory: {str(self)!r}")
+            base = self._rel + "/" if self._rel else ""
+            for n in sorted(_build_tree().get(self._rel, {})):
+                yield PayloadPath(base + n)
+
+        def joinpath(self, *descendants):
+            rel = self._rel
+            for d in descendants:
+                for part in str(d).split("/"):
+                    if part in ("", "."):
+                        continue
+                    if part == "..":
+                        rel = rel.rpartition("/")[0]
+                    else:
+                        rel = rel + "/" + part if rel else part
+            return PayloadPath(rel)
+
+        __truediv__ = joinpath
+
+        def read_bytes(self):
+            if self.is_dir():
+                raise IsADirectoryError(f"is a directory: {str(self)!r}")
+            return _importer.get_data(str(self))
+
+        def read_text(self, encoding=None, errors=None):
+            with self.open("r", encoding=encoding, errors=errors) as f:
+                return f.read()
+
+        def open(self, mode="r", *args, **kwargs):
+            import io
+
+            if mode not in ("r", "rb", "rt"):
+                raise ValueError(f"payload files are read-only: mode {mode!r}")
+            data = io.BytesIO(self.read_bytes())
+            if mode == "rb":
+                return data
+            return io.TextIOWrapper(data, *args, **kwargs)
+
+    return PayloadPath
+
+
+_path_type = None
+
+
+def _path(rel):
+    global _path_type
+    if _path_type is None:
+        _path_type = _make_traversable()
+        _register_as_file(_path_type)
+    return _path_type(rel)
+
+
+def _register_as_file(cls):
+    """importlib.resources.as_file(PayloadPath): a memfd's /proc/self/fd
+    path, so a library that needs a real file name reads the bytes without
+    anything written to disk; where memfd_create is refused, CPython's own
+    temporary-file fallback."""
+    common = sys.modules.get("importlib.resources._common")
+    if common is None:
+        return
+    import contextlib
+
+    fallback = common.as_file.dispatch(object)
+
+    @common.as_file.register(cls)
+    @contextlib.contextmanager
+    def _as_file(path):
+        import os
+
+        try:
+            fd = os.memfd_create(path.name or "resource", os.MFD_CLOEXEC)
+        except (AttributeError, OSError):
+            with fallback(path) as p:
+                yield p
+            return
+        try:
+            os.write(fd, path.read_bytes())
+            yield common.pathlib.Path(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+
+
+def resource_reader(fullname):
+    """importlib.resources.abc.TraversableResources for package fullname."""
+    from importlib.resources.abc import TraversableResources
+
+    class PayloadResources(TraversableResources):
+        def files(self):
+            return _path(fullname.replace(".", "/"))
+
+    return PayloadResources()
+
+
+def distributions(context):
+    """find_distributions(context): a Distribution per packed metadata
+    directory whose name matches context.name (all when None), in name
+    order, as MetadataPathFinder yields them for one sys.path entry."""
+    import importlib.metadata as md
+
+    class PayloadDistribution(md.Distribution):
+        def __init__(self, rel):
+            self._rel = rel
+
+        def read_text(self, filename):
+            try:
+                return _importer.get_data(_importer._root + self._rel + "/" + filename).decode(
+                    "utf-8")
+            except OSError:
+                return None
+
+        read_text.__doc__ = md.Distribution.read_text.__doc__
+
+        def locate_file(self, path):
+            return _path(str(path))
+
+        @property
+        def _normalized_name(self):
+            stem = self._rel.rsplit(".", 1)[0]
+            return md.Prepared.normalize(stem.split("-", 1)[0])
+
+    name = getattr(context, "name", None)
+    wanted = md.Prepared.normalize(name) if name else None
+    for entry, is_dir in sorted(_build_tree()[""].items()):
+        if not is_dir or not entry.endswith((".dist-info", ".egg-info")):
+            continue
+        dist = PayloadDistribution(entry)
+        if wanted is None or dist._normalized_name == wanted:
+            yield dist
+
+
+class PathEntry:
+    """A PEP 302 path entry finder for a package directory under the
+    executable: pkgutil.iter_modules() lists the payload's modules there;
+    find_spec() answers for them through the meta path importer."""
+
+    def __init__(self, path):
+        rel = _relative(path)
+        if rel is None or not (rel == "" or _build_tree().get(rel) is not None):
+            raise ImportError("not a directory of this frozen program", path=path)
+        self.path = path
+        self._package = rel.replace("/", ".")
+
+    def find_spec(self, fullname, target=None):
+        return _importer.find_spec(fullname)
+
+    def invalidate_caches(self):
+        pass
+
+    def iter_modules(self, prefix=""):
+        seen = set()
+        base = self._package + "." if self._package else ""
+        for name in _importer._submodules(self._package):
+            if name in seen or not name.isidentifier():
+                continue
+            seen.add(name)
+            yield prefix + name, _importer.is_package(base + name)
+
+
+def path_hook(path):
+    return PathEntry(path)

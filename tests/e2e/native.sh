@@ -1,0 +1,174 @@
+#!/bin/bash
+# e2e/native/CASE: programs that need extension modules and the shared
+# libraries those need, frozen and run with Python hidden AND with every
+# library the payload bundles hidden from the filesystem (hide_libs.sh), so
+# each must come from the payload. Output is compared with python3.11 -I
+# (lib.sh), and strace checks that the run created no file anywhere.
+#
+#   stdext     examples/stdext: sqlite3, ssl, hashlib, decimal, ctypes,
+#              asyncio, lzma, bz2, zlib, _json (memfds)
+#   no-memfd   the same program where memfd_create fails with EPERM
+#              (no_memfd, a seccomp launcher): the runtime's fallback writes
+#              each object to a fresh 0700 directory under $TMPDIR and
+#              unlinks it before dlopen; the output must be the same and
+#              $TMPDIR empty afterwards
+#   numpy      examples/numpy-app with Debian's python3-numpy (libopenblas,
+#              libgfortran, ... bundled)
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+command -v strace >/dev/null || skip_test "strace is not installed"
+
+case_name=${1:?usage: native.sh stdext|no-memfd|numpy}
+FROZEN=$T/frozen
+
+# bundled_libraries EXE LIST: writes to LIST the path on this machine of each
+# library EXE bundles (its libs/<SONAME> members), as ld.so finds it.
+bundled_libraries() {
+    local exe=$1 list=$2 soname path
+    : >"$list"
+    "$PYFREEZE" inspect "$exe" | awk '$1 == "library" { print $4 }' | sed 's|^libs/||' |
+        while read -r soname; do
+            path=$(ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ { print $NF; exit }')
+            if [[ -z $path ]]; then
+                for dir in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu /usr/lib /usr/local/lib; do
+                    [[ -e $dir/$soname ]] && { path=$dir/$soname; break; }
+                done
+            fi
+            [[ -n $path ]] && readlink -f -- "$path" >>"$list"
+        done
+    sort -u -o "$list" "$list"
+}
+
+# Trace of the calls that create files or directories. memfd_create is
+# traced too, to show which path the runtime took.
+TRACE=openat,open,creat,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,memfd_create
+
+# run_hidden PREFIX STDIN EXE ARGS...: as lib.sh's run_frozen, with EXE's
+# bundled libraries hidden too and the run traced into PREFIX.strace. With
+# LAUNCHER set (an array), it runs EXE (e.g. no_memfd).
+LAUNCHER=()
+run_hidden() {
+    local prefix=$1 stdin=$2 exe=$3
+    shift 3
+    local first=${LAUNCHER[0]:-$exe}
+    run_capture "$prefix" "$stdin" "${SANDBOX[@]}" \
+        strace -f -qq -o "$prefix.trace" -e trace=execve,$TRACE \
+        /bin/bash "$E2E_DIR/hide_libs.sh" "$LIBS" "${LAUNCHER[@]}" "$exe" "$@"
+    # Only what the program did counts: from its execve on (hide_libs.sh
+    # and its mount commands come first in the trace).
+    awk -v first="execve(\"$first\"" 'index($0, first) { on = 1 } on' "$prefix.trace" >"$prefix.strace"
+    if [[ ! -s $prefix.strace ]]; then
+        fail "no trace of $first in $prefix.trace"
+    fi
+}
+
+# created_files STRACE: the lines of a trace that create a file or directory.
+created_files() {
+    [[ -s $1 ]] || { echo "(no trace: $1)"; return; }
+    grep -E 'O_CREAT|O_TMPFILE|(^|[0-9] +)(creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat)\(' "$1" || true
+}
+
+# compare_hidden NAME SRCDIR EXE STDIN REF-ARGS -- ARGS: compare_runs with run_hidden.
+compare_hidden() {
+    local name=$1 srcdir=$2 exe=$3 stdin=$4
+    shift 4
+    local ref_args=()
+    while (($# > 0)) && [[ $1 != -- ]]; do
+        ref_args+=("$1")
+        shift
+    done
+    shift
+    mkdir -p "$T/runs"
+    local ref="$T/runs/$name.ref" frz="$T/runs/$name.frz"
+    run_ref "$ref" "$stdin" "${ref_args[@]}"
+    run_hidden "$frz" "$stdin" "$exe" "$@"
+    normalise_ref "$ref" "$srcdir"
+    normalise_frozen "$frz" "$exe"
+    same_result "$name" "$ref" "$frz"
+}
+
+# check_libs_bundled: LIBS is not empty and holds each expected SONAME.
+check_libs_bundled() {
+    local soname
+    for soname in "$@"; do
+        expect_grep "$soname is bundled and hidden in the run" "$LIBS" "/$soname"
+    done
+}
+
+case $case_name in
+stdext | no-memfd)
+    SRC=$EXAMPLES/stdext EXE=$FROZEN/stdext.py
+    freeze "$EXE" "$SRC/stdext.py" || finish
+    LIBS=$T/libs.txt
+    bundled_libraries "$EXE" "$LIBS"
+    echo "hidden libraries: $(tr '\n' ' ' <"$LIBS")"
+    check_libs_bundled 'libsqlite3\.so' 'libssl\.so' 'libcrypto\.so' 'libffi\.so' 'liblzma\.so' 'libbz2\.so'
+    if [[ $case_name == stdext ]]; then
+        compare_hidden stdext "$SRC" "$EXE" /dev/null -I "$SRC/stdext.py" --
+        expect_grep "memfds were used" "$T/runs/stdext.frz.strace" 'memfd_create\(.*= [0-9]+$'
+        created_files "$T/runs/stdext.frz.strace" >"$T/created.txt"
+        if [[ -s $T/created.txt ]]; then
+            fail "the run created files:"
+            sed 's/^/    /' "$T/created.txt" | head -20 >&2
+        else
+            pass "the run created no file or directory (strace -f: $(wc -l <"$T/runs/stdext.frz.strace") calls traced)"
+        fi
+    else
+        [[ -n ${PF_NO_MEMFD:-} && -x $PF_NO_MEMFD ]] || { fail "PF_NO_MEMFD must name the built no_memfd"; finish; }
+        LAUNCHER=("$PF_NO_MEMFD")
+        TMPD=$T/tmpdir
+        mkdir -m 0755 "$TMPD"
+        RUN_ENV=(TMPDIR="$TMPD")
+        compare_hidden no-memfd "$SRC" "$EXE" /dev/null -I "$SRC/stdext.py" --
+        S=$T/runs/no-memfd.frz.strace
+        expect_grep "memfd_create was refused" "$S" 'memfd_create\(.*= -1 EPERM'
+        expect_no_grep "no memfd was created" "$S" 'memfd_create\(.*= [0-9]+$'
+        expect_grep "the fallback made a private directory under \$TMPDIR" "$S" "mkdir\\(\"$TMPD/[^\"]+\", 0700\\) = 0"
+        # Creations allowed: paths under $TMPD, and openat() relative to a
+        # directory descriptor that was opened under $TMPD.
+        awk -v tmpd="\"$TMPD/" '
+            index($0, tmpd) && /O_DIRECTORY/ && match($0, /= [0-9]+$/) {
+                dirfds[substr($0, RSTART + 2)] = 1
+            }
+            !/O_CREAT|O_TMPFILE|(^|[0-9] +)(creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat)\(/ { next }
+            index($0, tmpd) { next }
+            match($0, /openat\([0-9]+,/) && (substr($0, RSTART + 7, RLENGTH - 8) in dirfds) { next }
+            { print }' "$S" >"$T/created.txt"
+        if [[ -s $T/created.txt ]]; then
+            fail "the fallback created files outside \$TMPDIR:"
+            sed 's/^/    /' "$T/created.txt" | head -20 >&2
+        else
+            pass "the fallback created files under \$TMPDIR only ($(created_files "$S" | wc -l) calls)"
+        fi
+        left=$(find "$TMPD" -mindepth 1 | head -5)
+        expect_eq "nothing is left in \$TMPDIR" "" "$left"
+    fi
+    ;;
+
+numpy)
+    if ! "$PF_PYTHON" -I -c 'import numpy' 2>/dev/null; then
+        skip_test "python3-numpy is not installed (apt-get install python3-numpy)"
+    fi
+    SRC=$EXAMPLES/numpy-app EXE=$FROZEN/stats.py
+    freeze "$EXE" "$SRC/stats.py" || finish
+    LIBS=$T/libs.txt
+    bundled_libraries "$EXE" "$LIBS"
+    echo "hidden libraries: $(tr '\n' ' ' <"$LIBS")"
+    check_libs_bundled 'libgfortran\.so' '(libopenblas|libblas)'
+    compare_hidden numpy "$SRC" "$EXE" /dev/null -I "$SRC/stats.py" --
+    expect_grep "numpy computed the solution" "$T/runs/numpy.frz.out" '^solve: '
+    created_files "$T/runs/numpy.frz.strace" >"$T/created.txt"
+    if [[ -s $T/created.txt ]]; then
+        fail "the run created files:"
+        sed 's/^/    /' "$T/created.txt" | head -20 >&2
+    else
+        pass "the numpy run created no file or directory"
+    fi
+    ;;
+
+*)
+    fail "unknown case $case_name"
+    ;;
+esac
+finish

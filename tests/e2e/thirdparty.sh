@@ -1,0 +1,124 @@
+#!/bin/bash
+# e2e/thirdparty/CASE: third-party packages (docs/third-party.md), frozen and
+# run with Python hidden, compared with python3.11 (lib.sh).
+#
+#   resources  examples/resources-app: a package with data files and a
+#              hand-written dist-info beside the script, read through
+#              importlib.resources (files, iterdir, joinpath, is_file,
+#              is_dir, open, as_file), pkgutil.get_data, loader.get_data,
+#              plain open() beside __file__, importlib.metadata (version,
+#              metadata, entry points), plugins found with pkgutil and
+#              imported by name, and an --add-data file; strace shows no file
+#              created
+#   pygments   examples/pygments-app with Debian's python3-pygments: lexers,
+#              formatters and styles looked up by name, with no options
+#   venv       a package only in a virtual environment (--venv and
+#              VIRTUAL_ENV), compared with the venv's python
+#   options    --hidden-import, --exclude-module, --collect and their errors
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+
+case_name=${1:?usage: thirdparty.sh resources|pygments|venv|options}
+FROZEN=$T/frozen
+
+case $case_name in
+resources)
+    SRC=$EXAMPLES/resources-app EXE=$FROZEN/greet.py
+    freeze "$EXE" -v "$SRC/greet.py" --add-data "$SRC/motd.txt:." || finish
+    "$PYFREEZE" -v "$SRC/greet.py" --add-data "$SRC/motd.txt:." -o "$FROZEN/again" >"$T/listing.txt" 2>/dev/null
+    expect_grep "-v reports the distribution packed whole" "$T/listing.txt" \
+        '^distribution phrasebook 1\.2\.0 \(phrasebook-1\.2\.0\.dist-info\): phrasebook packed whole'
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "plugins are packed though nothing imports them" "$T/inspect.txt" 'lib/phrasebook/plugins/whisper\.pyc'
+    expect_grep "data files are packed" "$T/inspect.txt" '^data .* lib/phrasebook/data/fr\.json'
+    expect_grep "the dist-info is packed" "$T/inspect.txt" '^data .* lib/phrasebook-1\.2\.0\.dist-info/entry_points\.txt'
+    expect_grep "--add-data is packed" "$T/inspect.txt" '^data .* lib/motd\.txt'
+    RUN_CWD=/
+    for args in "en plain" "fr shout" "de whisper" "xx" "en nosuchstyle"; do
+        # shellcheck disable=SC2086
+        compare_runs "greet-${args// /-}" "$SRC" "$EXE" /dev/null -B -E -s "$SRC/greet.py" $args -- $args
+    done
+    expect_grep "plugins found by name" "$T/runs/greet-fr-shout.frz.out" '^BONJOUR, WORLD!!!$'
+    # nothing written: as_file gives a memfd, open() reads the payload
+    RUN_ENV=()
+    run_capture "$T/trace" /dev/null "${SANDBOX[@]}" strace -f -qq -o "$T/trace.strace" \
+        -e trace=openat,open,creat,mkdir,mkdirat,rename,link,symlink,memfd_create "$EXE" en shout
+    expect_eq "the traced run succeeds" 0 "$(status_of "$T/trace")"
+    if grep -E 'O_CREAT|O_TMPFILE|(^|[0-9] +)(creat|mkdir|mkdirat|rename|link|symlink)\(' "$T/trace.strace" >"$T/created.txt"; then
+        fail "the run created files:"
+        sed 's/^/    /' "$T/created.txt" | head >&2
+    else
+        pass "the run created no file (as_file used a memfd: $(grep -c 'memfd_create("banner.txt"' "$T/trace.strace"))"
+    fi
+    ;;
+
+pygments)
+    "$PF_PYTHON" -I -c 'import pygments' 2>/dev/null ||
+        skip_test "python3-pygments is not installed (apt-get install python3-pygments)"
+    SRC=$EXAMPLES/pygments-app EXE=$FROZEN/colorize.py
+    freeze "$EXE" "$SRC/colorize.py" || finish
+    for fmt in html terminal256 raw; do
+        compare_runs "colorize-$fmt" "$SRC" "$EXE" /dev/null -I "$SRC/colorize.py" "$fmt" -- "$fmt"
+    done
+    expect_grep "the rust lexer was found by name" "$T/runs/colorize-html.frz.out" '^--- rust: Rust \(pygments\.lexers\.rust\)$'
+    ;;
+
+venv)
+    V=$T/venv
+    "$PF_PYTHON" -m venv --without-pip "$V" || { fail "cannot create a venv"; finish; }
+    SP=$V/lib/python3.11/site-packages
+    mkdir -p "$SP/venvonly" "$SP/venvonly-0.1.dist-info" "$T/app"
+    printf 'def where():\n    return "from the venv"\n' >"$SP/venvonly/__init__.py"
+    printf 'hello from venvonly\n' >"$SP/venvonly/note.txt"
+    printf 'Metadata-Version: 2.1\nName: venvonly\nVersion: 0.1\n' >"$SP/venvonly-0.1.dist-info/METADATA"
+    cat >"$T/app/app.py" <<'PY'
+import importlib.metadata, importlib.resources, sys
+import venvonly
+print(venvonly.where(), importlib.metadata.version("venvonly"))
+print(importlib.resources.files("venvonly").joinpath("note.txt").read_text().strip())
+try:
+    import pygments
+    print("system site-packages visible")
+except ImportError:
+    print("no system site-packages")
+PY
+    freeze "$FROZEN/app.py" --venv "$V" "$T/app/app.py" || finish
+    # the reference is the venv's own python
+    run_ref() { local p=$1 s=$2; shift 2; run_capture "$p" "$s" "$V/bin/python3" "$@"; }
+    compare_runs venv "$T/app" "$FROZEN/app.py" /dev/null -I "$T/app/app.py" --
+    VIRTUAL_ENV=$V freeze "$FROZEN/env/app.py" "$T/app/app.py" || finish
+    compare_runs venv-env "$T/app" "$FROZEN/env/app.py" /dev/null -I "$T/app/app.py" --
+    ;;
+
+options)
+    SRC=$EXAMPLES/resources-app
+    mkdir -p "$FROZEN"
+    if "$PYFREEZE" "$SRC/greet.py" --hidden-import no_such_module_x -o "$FROZEN/x" 2>"$T/err.txt"; then
+        fail "--hidden-import of a missing module succeeded"
+    else
+        expect_grep "--hidden-import names the missing module" "$T/err.txt" "--hidden-import no_such_module_x: no module named 'no_such_module_x'"
+    fi
+    "$PYFREEZE" "$SRC/greet.py" --hidden-import 'bad name' -o "$FROZEN/x" 2>"$T/err2.txt"
+    expect_eq "a bad module name is a usage error" 2 "$?"
+    "$PYFREEZE" "$SRC/greet.py" --add-data "$SRC/motd.txt" -o "$FROZEN/x" 2>"$T/err3.txt"
+    expect_eq "--add-data without DEST is a usage error" 2 "$?"
+    # --exclude-module: the plugin is gone and importing it fails as python's would
+    freeze "$FROZEN/ex/greet.py" "$SRC/greet.py" --add-data "$SRC/motd.txt:." \
+        --exclude-module phrasebook.plugins.shout || finish
+    "$PYFREEZE" inspect "$FROZEN/ex/greet.py" >"$T/ex.txt"
+    expect_no_grep "--exclude-module leaves the module out" "$T/ex.txt" 'plugins/shout'
+    run_frozen "$T/ex-run" /dev/null "$FROZEN/ex/greet.py" en shout
+    expect_grep "importing the excluded module fails" "$T/ex-run.err" "ModuleNotFoundError: No module named 'phrasebook.plugins.shout'"
+    # --hidden-import and --collect of a stdlib package
+    freeze "$FROZEN/hi/hello.py" "$EXAMPLES/hello/hello.py" --hidden-import csv --collect email.mime || finish
+    "$PYFREEZE" inspect "$FROZEN/hi/hello.py" >"$T/hi.txt"
+    expect_grep "--hidden-import packs the module" "$T/hi.txt" 'lib/csv\.pyc'
+    expect_grep "--collect packs every submodule" "$T/hi.txt" 'lib/email/mime/audio\.pyc'
+    ;;
+
+*)
+    fail "unknown case $case_name"
+    ;;
+esac
+finish

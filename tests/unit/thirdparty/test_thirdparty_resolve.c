@@ -1,0 +1,212 @@
+/* test_thirdparty_resolve.c - the resolver's third-party rules
+ * (module_graph.c add_third_party, third_party.c) over a temporary site
+ * directory: a distribution the program imports is packed whole with its
+ * metadata and data, a package without metadata is tree-shaken but keeps
+ * its data, --exclude-module, --hidden-import, --collect, --add-data, and
+ * build tools reached only from collected modules are not followed. */
+#include "resolve_test_util.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "module_graph.h"
+
+static const struct {
+    const char *rel, *text;
+} TREE[] = {
+    {"app.py", "import plugpkg\nimport localpkg\n"},
+    {"site/plugpkg/__init__.py", "from . import core\n"},
+    {"site/plugpkg/core.py", "X = 1\n"},
+    {"site/plugpkg/plugins/__init__.py", ""},
+    {"site/plugpkg/plugins/alpha.py", "import csv\n"},       /* never imported by name */
+    {"site/plugpkg/plugins/beta.py", "import setuptools\n"}, /* a build tool */
+    {"site/plugpkg/tests/__init__.py", ""},
+    {"site/plugpkg/tests/test_core.py", "import pytest\n"},
+    {"site/plugpkg/data/table.json", "{}\n"},
+    {"site/plugpkg/data/deep/more.txt", "more\n"},
+    {"site/plugpkg/py.typed", ""},
+    {"site/plugpkg-2.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: plugpkg\nVersion: 2.0\n"},
+    {"site/plugpkg-2.0.dist-info/top_level.txt", "plugpkg\n"},
+    {"site/localpkg/__init__.py", "from . import used\n"},
+    {"site/localpkg/used.py", ""},
+    {"site/localpkg/unused.py", ""},
+    {"site/localpkg/res/icon.txt", "icon\n"},
+    {"extra/notes/a.txt", "a\n"},
+};
+
+typedef struct fixture {
+    char *dir;
+    char script[4096], site[4096], add[4200];
+    pfz_graph g;
+    char *diag;
+    size_t diag_size;
+    FILE *diag_file;
+    pfz_resolve_options opts;
+    const char *paths[1];
+    const char *list[1];
+} fixture;
+
+static void begin(fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    f->dir = rt_mkdtemp();
+    for (size_t i = 0; i < sizeof TREE / sizeof TREE[0]; i++) {
+        rt_write(f->dir, TREE[i].rel, TREE[i].text, (size_t)-1);
+    }
+    snprintf(f->script, sizeof f->script, "%s/app.py", f->dir);
+    snprintf(f->site, sizeof f->site, "%s/site", f->dir);
+    f->paths[0] = f->site;
+    f->diag_file = open_memstream(&f->diag, &f->diag_size);
+    assert_non_null(f->diag_file);
+    f->opts = (pfz_resolve_options){
+        .script = f->script, .paths = f->paths, .path_count = 1, .diag = f->diag_file};
+}
+
+static void end(fixture *f)
+{
+    pfz_graph_free(&f->g);
+    fclose(f->diag_file);
+    free(f->diag);
+    rt_rmtree(f->dir);
+}
+
+static int has_module(const pfz_graph *g, const char *name)
+{
+    for (size_t i = 0; i < g->count; i++) {
+        if (strcmp(g->modules[i].name, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const pfz_data_file *data_file(const pfz_graph *g, const char *member)
+{
+    for (size_t i = 0; i < g->data_count; i++) {
+        if (strcmp(g->data[i].member_path, member) == 0) {
+            return &g->data[i];
+        }
+    }
+    return NULL;
+}
+
+static void build(fixture *f)
+{
+    pf_error err = {0};
+    fflush(f->diag_file);
+    int rc = pfz_graph_build(&f->g, &f->opts, &err);
+    fflush(f->diag_file);
+    if (rc != PF_OK) {
+        fprintf(stderr, "build failed: %s\n%s", err.message, f->diag ? f->diag : "");
+    }
+    assert_int_equal(rc, PF_OK);
+}
+
+static void test_distribution_packed_whole(void **state)
+{
+    (void)state;
+    fixture f;
+    begin(&f);
+    build(&f);
+    /* packed whole: modules nothing imports, but not its tests */
+    assert_true(has_module(&f.g, "plugpkg.plugins.alpha"));
+    assert_true(has_module(&f.g, "plugpkg.plugins.beta"));
+    assert_false(has_module(&f.g, "plugpkg.tests"));
+    assert_false(has_module(&f.g, "plugpkg.tests.test_core"));
+    /* their stdlib imports are followed; build tools from collected modules are not */
+    assert_true(has_module(&f.g, "csv"));
+    assert_false(has_module(&f.g, "setuptools"));
+    /* metadata and data, at the installed tree's paths */
+    const pfz_data_file *meta = data_file(&f.g, "lib/plugpkg-2.0.dist-info/METADATA");
+    assert_non_null(meta);
+    assert_int_equal(meta->size, strlen(TREE[11].text));
+    assert_memory_equal(meta->data, TREE[11].text, meta->size);
+    assert_non_null(data_file(&f.g, "lib/plugpkg/data/table.json"));
+    assert_non_null(data_file(&f.g, "lib/plugpkg/data/deep/more.txt"));
+    assert_non_null(data_file(&f.g, "lib/plugpkg/py.typed"));
+    assert_null(data_file(&f.g, "lib/plugpkg/tests/test_core.py"));
+    /* no distribution: tree-shaken, but its data files are packed */
+    assert_true(has_module(&f.g, "localpkg.used"));
+    assert_false(has_module(&f.g, "localpkg.unused"));
+    assert_non_null(data_file(&f.g, "lib/localpkg/res/icon.txt"));
+    assert_null(data_file(&f.g, "lib/localpkg/unused.py"));
+    /* no warning for the unimported plugin's missing imports */
+    assert_null(f.diag != NULL ? strstr(f.diag, "pytest") : NULL);
+    end(&f);
+}
+
+static void test_options(void **state)
+{
+    (void)state;
+    fixture f;
+    begin(&f);
+    const char *excludes[] = {"plugpkg.plugins"};
+    const char *hidden[] = {"localpkg.unused"};
+    const char *collects[] = {"plugpkg"};
+    snprintf(f.add, sizeof f.add, "%s/extra/notes:docs/notes", f.dir);
+    const char *add[] = {f.add};
+    f.opts.excludes = excludes;
+    f.opts.exclude_count = 1;
+    f.opts.hidden_imports = hidden;
+    f.opts.hidden_import_count = 1;
+    f.opts.add_data = add;
+    f.opts.add_data_count = 1;
+    build(&f);
+    assert_false(has_module(&f.g, "plugpkg.plugins"));
+    assert_false(has_module(&f.g, "plugpkg.plugins.alpha"));
+    assert_true(has_module(&f.g, "localpkg.unused"));
+    const pfz_data_file *note = data_file(&f.g, "lib/docs/notes/a.txt");
+    assert_non_null(note);
+    assert_int_equal(note->size, 2);
+    end(&f);
+
+    begin(&f);
+    f.opts.collects = collects;
+    f.opts.collect_count = 1;
+    build(&f);
+    assert_true(has_module(&f.g, "plugpkg.tests.test_core")); /* --collect: tests too */
+    end(&f);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    fixture f;
+    begin(&f);
+    const char *hidden[] = {"no_such_module_q"};
+    f.opts.hidden_imports = hidden;
+    f.opts.hidden_import_count = 1;
+    pf_error err = {0};
+    assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "--hidden-import no_such_module_q"));
+    end(&f);
+
+    begin(&f);
+    const char *add[] = {"/no/such/file:x"};
+    f.opts.add_data = add;
+    f.opts.add_data_count = 1;
+    assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "/no/such/file is not a file or directory"));
+    end(&f);
+
+    begin(&f);
+    f.opts.venv = f.site; /* no pyvenv.cfg */
+    assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "is not a python3.11 virtual environment"));
+    end(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_distribution_packed_whole),
+        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
+}

@@ -1,0 +1,180 @@
+/* test_thirdparty_support.c - the runtime's resource reader, metadata
+ * finder and path entry finder (runtime/support.py) over a fake importer
+ * that serves an in-memory tree the way importer.c serves the payload
+ * (_root, _members, get_data, _submodules, find_spec, is_package). The
+ * checks are Python assertions run in the embedded interpreter; each test
+ * fails with the Python traceback printed. */
+#include "resolve_test_util.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char FAKE[] =
+    "import sys, types\n"
+    "class Fake:\n"
+    "    _root = '/opt/app/app/'\n"
+    "    files = {\n"
+    "        'pkg/__init__.py': b'',\n"
+    "        'pkg/data/a.txt': b'alpha\\n',\n"
+    "        'pkg/data/b.bin': bytes(range(256)),\n"
+    "        'pkg/data/deep/c.txt': b'gamma',\n"
+    "        'pkg/sub/__init__.py': b'',\n"
+    "        'pkg/sub/m.py': b'',\n"
+    "        'demo-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: demo\\nVersion: "
+    "1.0\\n',\n"
+    "        'demo-1.0.dist-info/entry_points.txt': b'[demo.plugins]\\nx = pkg.sub.m:f\\n',\n"
+    "        'Other_Thing-3.egg-info/PKG-INFO': b'Metadata-Version: 1.0\\nName: Other-Thing\\n"
+    "Version: 3\\n',\n"
+    "    }\n"
+    "    def _members(self):\n"
+    "        return list(self.files)\n"
+    "    def get_data(self, path):\n"
+    "        rel = path[len(self._root):] if path.startswith(self._root) else None\n"
+    "        if rel in self.files:\n"
+    "            return self.files[rel]\n"
+    "        raise FileNotFoundError(2, 'No such file or directory', path)\n"
+    "    def _submodules(self, package):\n"
+    "        return {'pkg': ['sub'], 'pkg.sub': ['m'], '': ['pkg']}.get(package, [])\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        return None\n"
+    "    def is_package(self, name):\n"
+    "        return name in ('pkg', 'pkg.sub')\n"
+    "support._importer = Fake()\n"
+    "support._tree = None\n";
+
+/* run: executes the Python checks `text` with `support` bound to the
+ * module compiled from runtime/support.py; returns 0 when they pass. */
+static int run(const char *text)
+{
+    FILE *fp = fopen(PF_SUPPORT_PY, "r");
+    assert_non_null(fp);
+    static char source[256 * 1024];
+    size_t n = fread(source, 1, sizeof source - 1, fp);
+    fclose(fp);
+    source[n] = '\0';
+    PyObject *code = Py_CompileString(source, PF_SUPPORT_PY, Py_file_input);
+    PyObject *module = code != NULL ? PyModule_New("_pyfreeze_support") : NULL;
+    PyObject *mdict = module != NULL ? PyModule_GetDict(module) : NULL;
+    PyObject *r = NULL;
+    if (mdict != NULL && PyDict_SetItemString(mdict, "__builtins__", PyEval_GetBuiltins()) == 0) {
+        r = PyEval_EvalCode(code, mdict, mdict);
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(code);
+    PyObject *globals = PyDict_New();
+    int ok = module != NULL && globals != NULL &&
+             PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0 &&
+             PyDict_SetItemString(globals, "support", module) == 0;
+    PyObject *res = ok ? PyRun_String(FAKE, Py_file_input, globals, globals) : NULL;
+    Py_XDECREF(res);
+    res = res != NULL ? PyRun_String(text, Py_file_input, globals, globals) : NULL;
+    if (res == NULL) {
+        PyErr_Print();
+    }
+    Py_XDECREF(res);
+    Py_XDECREF(globals);
+    Py_XDECREF(module);
+    return res != NULL ? 0 : -1;
+}
+
+static void test_traversable(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        run("import importlib.resources, importlib.resources.abc as abc\n"
+            "files = support.resource_reader('pkg').files()\n"
+            "assert isinstance(files, abc.Traversable)\n"
+            "assert str(files) == '/opt/app/app/pkg', str(files)\n"
+            "assert files.is_dir() and not files.is_file()\n"
+            "a = files / 'data' / 'a.txt'\n"
+            "assert a.name == 'a.txt' and a.is_file() and not a.is_dir()\n"
+            "assert a.read_text() == 'alpha\\n'\n"
+            "assert a.read_text(encoding='ascii') == 'alpha\\n'\n"
+            "assert files.joinpath('data', 'b.bin').read_bytes() == bytes(range(256))\n"
+            "assert files.joinpath('data/../data/deep/c.txt').read_text() == 'gamma'\n"
+            "assert [p.name for p in files.iterdir()] == "
+            "['__init__.py', 'data', 'sub']\n"
+            "assert [p.name for p in (files / 'data').iterdir()] == "
+            "['a.txt', 'b.bin', 'deep']\n"
+            "with a.open('rb') as f: assert f.read() == b'alpha\\n'\n"
+            "with a.open() as f: assert f.readline() == 'alpha\\n'\n"
+            "missing = files / 'nope.txt'\n"
+            "assert not missing.is_file() and not missing.is_dir()\n"
+            "try: missing.read_bytes()\n"
+            "except FileNotFoundError: pass\n"
+            "else: raise AssertionError('read of a missing file')\n"
+            "for bad in (lambda: a.open('w'), lambda: list(a.iterdir()),\n"
+            "            lambda: (files / 'data').read_bytes()):\n"
+            "    try: bad()\n"
+            "    except (ValueError, NotADirectoryError, IsADirectoryError): pass\n"
+            "    else: raise AssertionError('accepted')\n"
+            "r = support.resource_reader('pkg')\n"
+            "assert r.open_resource('__init__.py').read() == b''\n"
+            "with importlib.resources.as_file(a) as p:\n"
+            "    assert str(p).startswith('/proc/self/fd/'), p\n"
+            "    assert p.read_bytes() == b'alpha\\n'\n"),
+        0);
+}
+
+static void test_distributions(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        run("import importlib.metadata as md, sys\n"
+            "names = [d.metadata['Name'] for d in support.distributions(None)]\n"
+            "assert names == ['Other-Thing', 'demo'], names\n"
+            "ctx = md.DistributionFinder.Context(name='demo')\n"
+            "(d,) = support.distributions(ctx)\n"
+            "assert d.version == '1.0'\n"
+            "assert [(e.name, e.value, e.group) for e in d.entry_points] == "
+            "[('x', 'pkg.sub.m:f', 'demo.plugins')]\n"
+            "assert d.read_text('RECORD') is None\n"
+            "(o,) = support.distributions(md.DistributionFinder.Context(name='other-thing'))\n"
+            "assert o.version == '3'\n"
+            "class Finder:\n"
+            "    @staticmethod\n"
+            "    def find_spec(*a): return None\n"
+            "    find_distributions = staticmethod(support.distributions)\n"
+            "saved = sys.meta_path[:], sys.path[:]\n"
+            "sys.meta_path[:] = [Finder]; sys.path[:] = []\n"
+            "try:\n"
+            "    assert md.version('demo') == '1.0'\n"
+            "    assert md.version('Other_Thing') == '3'\n"
+            "    assert [e.name for e in md.entry_points(group='demo.plugins')] == ['x']\n"
+            "    try: md.version('absent')\n"
+            "    except md.PackageNotFoundError: pass\n"
+            "    else: raise AssertionError('absent found')\n"
+            "finally:\n"
+            "    sys.meta_path[:], sys.path[:] = saved\n"),
+        0);
+}
+
+static void test_path_entry(void **state)
+{
+    (void)state;
+    assert_int_equal(run("import pkgutil\n"
+                         "e = support.path_hook('/opt/app/app/pkg')\n"
+                         "assert list(e.iter_modules('pkg.')) == [('pkg.sub', True)]\n"
+                         "assert list(support.path_hook('/opt/app/app/pkg/sub')"
+                         ".iter_modules()) == [('m', False)]\n"
+                         "for bad in ('/elsewhere', '/opt/app/app/nodir', '/opt/app/app/../x'):\n"
+                         "    try: support.path_hook(bad)\n"
+                         "    except ImportError: pass\n"
+                         "    else: raise AssertionError(bad)\n"),
+                     0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_traversable),
+        cmocka_unit_test(test_distributions),
+        cmocka_unit_test(test_path_entry),
+    };
+    return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
+}
