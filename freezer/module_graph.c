@@ -73,6 +73,10 @@ typedef struct resolver {
     int entry_known;             /* g->main is set */
     int printed;                 /* a compile error was printed to stderr */
     int collecting;              /* set: modules added now come from a collection rule */
+    PyObject *deferred;          /* list of (importer, name, level, fromlist, line): imports
+                                    inside functions, followed after everything that runs
+                                    at import time (see on_import) */
+    int replaying;               /* set: the next on_import call replays a deferred one */
     PyObject *tp;                /* third_party.h helpers (dict) */
 } resolver;
 
@@ -648,6 +652,20 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
 {
     scan_ctx *sc = ctx;
     resolver *r = sc->r;
+    /* An import inside a function runs when (if ever) the function is
+     * called, after the imports that run while modules load. Following it
+     * later keeps the discovery order, which is the payload's frame order,
+     * close to the order a run reads modules in: a start then decompresses
+     * frames of modules it loads rather than of modules it never reaches. */
+    int replay = r->replaying;
+    r->replaying = 0;
+    if (imp->in_function && !replay) {
+        PyObject *item = Py_BuildValue("(nOiOi)", (Py_ssize_t)sc->importer, imp->name, imp->level,
+                                       imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line);
+        int rc = item != NULL ? PyList_Append(r->deferred, item) : -1;
+        Py_XDECREF(item);
+        return rc < 0 ? py_fail(err, "cannot queue an import") : PF_OK;
+    }
     Py_ssize_t name_len;
     const char *name = PyUnicode_AsUTF8AndSize(imp->name, &name_len);
     if (name == NULL) {
@@ -1947,6 +1965,10 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     if (!Py_IsInitialized()) {
         return pf_error_set(err, PF_ERR_USAGE, "pfz_graph_build needs pfz_python_start first");
     }
+    r->deferred = PyList_New(0);
+    if (r->deferred == NULL) {
+        return py_fail(err, "cannot start the import queue");
+    }
     if (getcwd(r->cwd, sizeof r->cwd) == NULL) {
         return pf_error_set(err, PF_ERR_IO, "cannot get the working directory: %s",
                             strerror(errno));
@@ -1987,8 +2009,35 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     return top_search_path(r, err);
 }
 
+/* follow_deferred: follows the queued imports from inside functions, in
+ * the order found; the modules they reach queue their own, which are
+ * followed in turn. */
+static int follow_deferred(resolver *r, pf_error *err)
+{
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(r->deferred); i++) {
+        PyObject *item = PyList_GET_ITEM(r->deferred, i);
+        PyObject *fromlist = PyTuple_GET_ITEM(item, 3);
+        pfz_import imp = {
+            .name = PyTuple_GET_ITEM(item, 1),
+            .level = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 2)),
+            .fromlist = fromlist == Py_None ? NULL : fromlist,
+            .line = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 4)),
+            .in_function = 1,
+        };
+        scan_ctx sc = {r, (size_t)PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0))};
+        r->replaying = 1;
+        status = on_import(&sc, &imp, err);
+    }
+    if (status == PF_OK && PyList_SetSlice(r->deferred, 0, PY_SSIZE_T_MAX, NULL) < 0) {
+        status = py_fail(err, "cannot clear the queued imports");
+    }
+    return status;
+}
+
 static void resolver_free(resolver *r)
 {
+    Py_XDECREF(r->deferred);
     Py_XDECREF(r->tp);
     if (r->state != NULL) {
         for (size_t i = 0; i < r->g->count; i++) {
@@ -2036,7 +2085,13 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
         status = add_stdlib(&r, err);
     }
     if (status == PF_OK) {
+        status = follow_deferred(&r, err);
+    }
+    if (status == PF_OK) {
         status = add_third_party(&r, err);
+    }
+    if (status == PF_OK) {
+        status = follow_deferred(&r, err);
     }
     /* Chains deeper than PFZ_MAX_VISIT_DEPTH were left for this sweep. */
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
