@@ -319,18 +319,26 @@ static PyObject *payload_open(PyObject *selfobj, PyObject *args, PyObject *kwarg
     int text = m != NULL && (strcmp(m, "r") == 0 || strcmp(m, "rt") == 0 || strcmp(m, "tr") == 0);
     int binary = m != NULL && (strcmp(m, "rb") == 0 || strcmp(m, "br") == 0);
     PyErr_Clear();
+    /* a str path or an os.PathLike giving one (pathlib.Path.open and
+     * read_text call io.open with the Path itself) */
+    PyObject *fspath =
+        (text || binary) && file != NULL && !PyLong_Check(file) ? PyOS_FSPath(file) : NULL;
     Py_ssize_t pathSize, rootSize;
-    const char *path = (text || binary) && file != NULL && PyUnicode_Check(file)
-                           ? PyUnicode_AsUTF8AndSize(file, &pathSize)
+    const char *path = fspath != NULL && PyUnicode_Check(fspath)
+                           ? PyUnicode_AsUTF8AndSize(fspath, &pathSize)
                            : NULL;
     const char *root = path != NULL ? PyUnicode_AsUTF8AndSize(self->root, &rootSize) : NULL;
     pf_entry entry;
     if (path == NULL || root == NULL || pathSize <= rootSize ||
         memcmp(path, root, (size_t)rootSize) != 0) {
+        Py_XDECREF(fspath);
         PyErr_Clear();
         return PyObject_Call(original_open, args, kwargs);
     }
-    if (!lookup_member_path(self, path + rootSize, (size_t)(pathSize - rootSize), "", &entry)) {
+    int found =
+        lookup_member_path(self, path + rootSize, (size_t)(pathSize - rootSize), "", &entry);
+    Py_DECREF(fspath);
+    if (!found) {
         /* as for a missing file in a directory that exists, not ENOTDIR */
         errno = ENOENT;
         return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, file);
@@ -364,7 +372,7 @@ static PyMethodDef payload_open_def = {
     "memory"};
 
 /* install_main_hooks: once CPython has set builtins.open (late in its main
- * initialisation), replaces it with payload_open and puts self._path_hook
+ * initialisation), replaces it and io.open with payload_open and puts self._path_hook
  * first on sys.path_hooks. Called before the program's code is read;
  * failures leave Python's behaviour unchanged and are cleared. */
 static void install_main_hooks(pf_importer *self)
@@ -386,6 +394,14 @@ static void install_main_hooks(pf_importer *self)
         original_open = Py_NewRef(open);
         if (PyDict_SetItemString(builtins, "open", replacement) < 0) {
             Py_CLEAR(original_open);
+        } else {
+            /* io.open is the same function in CPython; pathlib calls it */
+            PyObject *io = PyImport_AddModule("io"); /* borrowed */
+            PyObject *io_open = io != NULL ? PyObject_GetAttrString(io, "open") : NULL;
+            if (io_open == open) {
+                (void)PyObject_SetAttrString(io, "open", replacement);
+            }
+            Py_XDECREF(io_open);
         }
     }
     if (hook != NULL) {

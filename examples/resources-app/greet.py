@@ -5,6 +5,7 @@ the loader's get_data, plain open() beside __file__, importlib.metadata
 import importlib.metadata
 import importlib.resources
 import os
+import pathlib
 import pkgutil
 import sys
 
@@ -32,6 +33,9 @@ def main(argv):
         print("open rb:", len(f.read()), "bytes")
     print("get_data:", pkgutil.get_data("phrasebook", "templates/banner.txt").decode().strip())
     print("config (open beside __file__):", phrasebook.config())
+    beside = pathlib.Path(phrasebook.__file__).parent / "config.json"
+    print("config (pathlib beside __file__):", len(beside.read_text(encoding="utf-8")), "chars,",
+          len(beside.read_bytes()), "bytes")
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "motd.txt"), encoding="utf-8") as f:
         print("motd (--add-data):", f.read().strip())
