@@ -12,20 +12,7 @@
 #include "payload_reader.h"
 #include "test_util.h"
 
-static char tmpdir[] = "/tmp/pf-test-freeze-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rm_rf(tmpdir);
-    return 0;
-}
+TU_TMPDIR_FIXTURE("pf-test-freeze")
 
 static void test_locate_stub(void **state)
 {

@@ -17,20 +17,7 @@
 #include "payload.h"
 #include "test_util.h"
 
-static char tmpdir[] = "/tmp/pf-test-inject-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rm_rf(tmpdir);
-    return 0;
-}
+TU_TMPDIR_FIXTURE("pf-test-inject")
 
 /* inject_to: injects payload into a copy of stub at tmpdir/name and makes
  * it executable. Returns pfz_inject's status; path receives the file name. */

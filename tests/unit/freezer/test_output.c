@@ -13,20 +13,7 @@
 #include "output.h"
 #include "test_util.h"
 
-static char tmpdir[] = "/tmp/pf-test-output-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rm_rf(tmpdir);
-    return 0;
-}
+TU_TMPDIR_FIXTURE("pf-test-output")
 
 /* publish: begin, write data, commit. */
 static int publish(const char *path, const char *data, pf_error *err)

@@ -123,4 +123,21 @@ static inline void tu_rm_rf(const char *dir)
     rmdir(dir);
 }
 
+/* TU_TMPDIR_FIXTURE(NAME): a file-scope `tmpdir` ("/tmp/NAME-XXXXXX"),
+ * made by the group fixture setup() with mkdtemp and removed with its
+ * contents by teardown(); pass both to cmocka_run_group_tests. */
+#define TU_TMPDIR_FIXTURE(NAME)                                                                    \
+    static char tmpdir[] = "/tmp/" NAME "-XXXXXX";                                                 \
+    static int setup(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        return mkdtemp(tmpdir) != NULL ? 0 : -1;                                                   \
+    }                                                                                              \
+    static int teardown(void **state)                                                              \
+    {                                                                                              \
+        (void)state;                                                                               \
+        tu_rm_rf(tmpdir);                                                                          \
+        return 0;                                                                                  \
+    }
+
 #endif

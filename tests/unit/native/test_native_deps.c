@@ -28,20 +28,7 @@
 #define JSON_SO LIB_DYNLOAD "_json.cpython-311-x86_64-linux-gnu.so"
 #define NUMPY_DIR "/usr/lib/python3/dist-packages/numpy"
 
-static char tmpdir[] = "/tmp/pf-test-native-deps-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rm_rf(tmpdir);
-    return 0;
-}
+TU_TMPDIR_FIXTURE("pf-test-native-deps")
 
 /* tmp: tmpdir/rel in a static buffer (one of four, so a call can use a few). */
 static const char *tmp(const char *rel)

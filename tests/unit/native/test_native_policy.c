@@ -16,20 +16,7 @@
 #include "ld_paths.h"
 #include "lib_policy.h"
 
-static char tmpdir[] = "/tmp/pf-test-native-policy-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rm_rf(tmpdir);
-    return 0;
-}
+TU_TMPDIR_FIXTURE("pf-test-native-policy")
 
 static void test_decide_builtin_lists(void **state)
 {
