@@ -54,7 +54,7 @@ typedef struct pfz_options {
     size_t exclude_module_count;
     const char **add_data; /* --add-data SRC:DEST, as given */
     size_t add_data_count;
-    const char *venv; /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
+    const char *venv;      /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
     int verbose;           /* -v/--verbose given */
     const char *cache_dir; /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
     int no_cache;          /* --no-cache given: neither read nor write the cache */
