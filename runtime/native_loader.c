@@ -74,25 +74,83 @@ static int write_all(int fd, const uint8_t *data, size_t size)
     return 0;
 }
 
-/* memfd_place: a sealed memfd holding data, or -1 with errno set. */
-static int memfd_place(const char *name, const uint8_t *data, size_t size)
+/* sink_write: a pf_payload_sink appending to the file descriptor *context
+ * with write(2). */
+static int sink_write(void *context, const uint8_t *data, size_t size)
+{
+    return write_all(*(int *)context, data, size);
+}
+
+/* sink_memcpy: a pf_payload_sink appending to the buffer cursor *context. */
+static int sink_memcpy(void *context, const uint8_t *data, size_t size)
+{
+    uint8_t **cursor = context;
+    memcpy(*cursor, data, size);
+    *cursor += size;
+    return 0;
+}
+
+/* memfd_place: a sealed memfd holding member `file`, decompressed in small
+ * pieces written straight to the memfd: no frame-sized buffer, and the
+ * pages never mapped in this process while they are filled (so they count
+ * in its resident set only as far as the loaded code is used). On PF_OK
+ * *fd is the memfd. PF_ERR_IO means no memfd could be had (the caller falls
+ * back); other statuses are the payload's (damage, memory). */
+static int memfd_place(pf_payload *payload, const pf_entry *file, const char *name, int *fd,
+                       pf_error *err)
 {
     unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
-    int fd = memfd_create(name, flags | MFD_EXEC);
-    if (fd < 0 && errno == EINVAL) {
-        fd = memfd_create(name, flags); /* kernel older than 6.3 */
+    int m = memfd_create(name, flags | MFD_EXEC);
+    if (m < 0 && errno == EINVAL) {
+        m = memfd_create(name, flags); /* kernel older than 6.3 */
     }
-    if (fd < 0) {
-        return -1;
+    if (m < 0) {
+        return pf_error_set(err, PF_ERR_IO, "no memfd (%s)", strerror(errno));
     }
-    if (write_all(fd, data, size) < 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
+    int status = pf_payload_copy(payload, file, sink_write, &m, err);
+    if (status != PF_OK) {
+        close(m);
+        return status == PF_ERR_IO
+                   ? pf_error_set(err, PF_ERR_IO, "cannot fill a memfd (%s)", strerror(errno))
+                   : status;
     }
     /* The code can no longer change under the mapping, through any fd. */
-    (void)fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    (void)fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    *fd = m;
+    return PF_OK;
+}
+
+/* read_native: member `file` copied into a fresh private anonymous mapping
+ * of file->size bytes (the fallback writes it to a file from there), or
+ * NULL with err set. Unmap with munmap(map, file->size). */
+static uint8_t *read_native(pf_payload *payload, const pf_entry *file, pf_error *err)
+{
+    void *map = mmap(NULL, file->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) {
+        pf_error_set(err, PF_ERR_NOMEM, "out of memory for %u bytes of native code", file->size);
+        return NULL;
+    }
+    uint8_t *cursor = map;
+    if (pf_payload_copy(payload, file, sink_memcpy, &cursor, err) != PF_OK) {
+        munmap(map, file->size);
+        return NULL;
+    }
+    return map;
+}
+
+static int private_place(const char *name, const uint8_t *data, size_t size, pf_error *err);
+
+/* fallback_place: the member in a verified, unlinked private file (see
+ * private_place). Returns an fd, or -1 with err set. */
+static int fallback_place(pf_payload *payload, const pf_entry *file, const char *name,
+                          pf_error *err)
+{
+    uint8_t *data = read_native(payload, file, err);
+    if (data == NULL) {
+        return -1;
+    }
+    int fd = private_place(name, data, file->size, err);
+    munmap(data, file->size);
     return fd;
 }
 
@@ -213,26 +271,28 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
         return pf_error_set(err, PF_ERR_CORRUPT, "bundled libraries nest deeper than %d",
                             MAX_DEPTH);
     }
-    const uint8_t *data;
-    size_t size;
-    int status = pf_payload_read(payload, file, &data, &size, err);
-    if (status != PF_OK) {
+    size_t size = file->size;
+    if (size == 0) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "native code member %s is empty", name);
+    }
+    pf_error memfdError;
+    int memfd = 1, fd = -1;
+    int status = memfd_place(payload, file, name, &fd, &memfdError);
+    if (status != PF_OK && status != PF_ERR_IO) {
+        *err = memfdError;
         return status;
     }
-    pf_error placeError;
-    pf_error_clear(&placeError);
-    int memfd = 1;
-    int fd = memfd_place(name, data, size);
-    if (fd < 0) {
+    if (status == PF_ERR_IO) {
         memfd = 0;
-        fd = private_place(name, data, size, &placeError);
+        pf_error placeError;
+        fd = fallback_place(payload, file, name, &placeError);
         if (fd < 0) {
-            return pf_error_set(err, PF_ERR_IO, "cannot load %s: no memfd (%s) and %s", name,
-                                strerror(errno), placeError.message);
+            return pf_error_set(err, placeError.status == PF_ERR_IO ? PF_ERR_IO : placeError.status,
+                                "cannot load %s: %s and %s", name, memfdError.message,
+                                placeError.message);
         }
     }
-    /* The member's bytes may be gone once other members are read: walk the
-     * dependencies over a private mapping of the placed copy. */
+    /* Walk the dependencies over a private mapping of the placed copy. */
     void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED) {
         close(fd);
@@ -258,14 +318,11 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
     }
     /* A memfd that cannot be mapped executable: try the private file. The
      * memfd stays open so its descriptor number is never reused. */
-    status = pf_payload_read(payload, file, &data, &size, err);
-    if (status != PF_OK) {
-        return status;
-    }
-    int fallback = private_place(name, data, size, &placeError);
+    pf_error placeError;
+    int fallback = fallback_place(payload, file, name, &placeError);
     if (fallback < 0) {
-        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s; and %s", name, first,
-                            placeError.message);
+        return pf_error_set(err, placeError.status == PF_ERR_IO ? PF_ERR_IO : placeError.status,
+                            "cannot load %s: %s; and %s", name, first, placeError.message);
     }
     snprintf(path, pathCapacity, "/proc/self/fd/%d", fallback);
     if (dlopen(path, flags) == NULL) {

@@ -62,6 +62,7 @@ struct pf_payload {
     pf_index index;  /* borrows frame0 */
     pf_cached_frame cache[PF_FRAME_CACHE_SLOTS];
     uint64_t clock;
+    uint8_t *scratch; /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
 };
 
 /* check_frame: checks frame i's zstd header against the seek table before
@@ -396,6 +397,7 @@ void pf_payload_close(pf_payload *payload)
         free(payload->cache[i].data);
     }
     free(payload->frame0);
+    free(payload->scratch);
     ZSTD_freeDCtx(payload->dctx);
     pf_seek_table_free(&payload->table);
     free(payload);
@@ -460,21 +462,102 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
     return PF_OK;
 }
 
+/* file_entry: re-decodes a caller's file entry from the validated index (a
+ * caller's copy is not trusted). Returns PF_OK or PF_ERR_USAGE. */
+static int file_entry(const pf_payload *payload, const pf_entry *file, pf_entry *e, pf_error *err)
+{
+    if (file == NULL || file->number >= payload->index.entry_count) {
+        return pf_error_set(err, PF_ERR_USAGE, "no such index entry");
+    }
+    pf_index_entry(&payload->index, file->number, e);
+    if (!PF_KIND_IS_FILE(e->kind)) {
+        return pf_error_set(err, PF_ERR_USAGE, "index entry %u is not a file entry", e->number);
+    }
+    return PF_OK;
+}
+
+/* cached_frame: frame i's bytes if they are at hand (frame 0 or a cache
+ * slot), else NULL. Does not change the LRU order. */
+static const uint8_t *cached_frame(const pf_payload *p, uint32_t i)
+{
+    if (i == 0) {
+        return p->frame0;
+    }
+    for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
+        if (p->cache[s].frame == i) {
+            return p->cache[s].data;
+        }
+    }
+    return NULL;
+}
+
+int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink sink, void *context,
+                    pf_error *err)
+{
+    pf_entry e;
+    int status = file_entry(payload, file, &e, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    const uint8_t *frame = cached_frame(payload, e.frame);
+    if (frame != NULL) {
+        return sink(context, frame + e.offset, e.size) == 0
+                   ? PF_OK
+                   : pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
+    }
+    status = check_frame(payload, e.frame, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    size_t scratchSize = ZSTD_DStreamOutSize();
+    if (payload->scratch == NULL && (payload->scratch = malloc(scratchSize)) == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory for a decompression buffer");
+    }
+    const pf_frame *f = &payload->table.frames[e.frame];
+    ZSTD_inBuffer in = {payload->src + f->compressed_offset, f->compressed_size, 0};
+    uint64_t produced = 0, begin = e.offset, end = (uint64_t)e.offset + e.size;
+    size_t left;
+    ZSTD_DCtx_reset(payload->dctx, ZSTD_reset_session_only);
+    do {
+        ZSTD_outBuffer out = {payload->scratch, scratchSize, 0};
+        size_t before = in.pos;
+        left = ZSTD_decompressStream(payload->dctx, &out, &in);
+        if (ZSTD_isError(left)) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "frame %u does not decompress: %s", e.frame,
+                                ZSTD_getErrorName(left));
+        }
+        if (out.pos == 0 && in.pos == before) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "frame %u ends before its content", e.frame);
+        }
+        /* the part of [produced, produced + out.pos) that is the member */
+        uint64_t from = produced > begin ? produced : begin;
+        uint64_t to = produced + out.pos < end ? produced + out.pos : end;
+        if (from < to && sink(context, payload->scratch + (from - produced), to - from) != 0) {
+            return pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
+        }
+        produced += out.pos;
+        if (produced > f->decompressed_size) {
+            break;
+        }
+    } while (left != 0);
+    if (produced != f->decompressed_size) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",
+                            e.frame, (unsigned long long)produced, f->decompressed_size);
+    }
+    return PF_OK;
+}
+
 int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **data,
                     size_t *dataSize, pf_error *err)
 {
     pf_entry e;
     const uint8_t *frame = NULL;
 
-    /* Re-decode from the validated index: a caller's copy is not trusted. */
-    if (file == NULL || file->number >= payload->index.entry_count) {
-        return pf_error_set(err, PF_ERR_USAGE, "no such index entry");
+    int status = file_entry(payload, file, &e, err);
+    if (status != PF_OK) {
+        return status;
     }
-    pf_index_entry(&payload->index, file->number, &e);
-    if (!PF_KIND_IS_FILE(e.kind)) {
-        return pf_error_set(err, PF_ERR_USAGE, "index entry %u is not a file entry", e.number);
-    }
-    int status = frame_data(payload, e.frame, &frame, err);
+    status = frame_data(payload, e.frame, &frame, err);
     if (status != PF_OK) {
         return status;
     }

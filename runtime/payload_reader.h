@@ -46,4 +46,20 @@ const pf_seek_table *pf_payload_seek_table(const pf_payload *payload);
 int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **data,
                     size_t *dataSize, pf_error *err);
 
+/* pf_payload_sink: receives a member's bytes in order, in pieces; returns 0
+ * to go on, non-zero to stop (pf_payload_copy then fails with PF_ERR_IO). */
+typedef int (*pf_payload_sink)(void *context, const uint8_t *data, size_t size);
+
+/* pf_payload_copy: gives the data of a file entry, in order and in pieces
+ * of at most ZSTD_DStreamOutSize() bytes, to sink. Meant for large members
+ * read once (native code going into a memfd): a frame already in the cache
+ * is given from there; otherwise the frame is stream-decompressed through a
+ * small buffer (its content checksum verified to the end) without entering
+ * the cache, so no frame-sized buffer is allocated and the cached bytecode
+ * frames stay. Errors: PF_ERR_USAGE (not a file entry), PF_ERR_CORRUPT (the
+ * frame does not decompress, checksum or size wrong), PF_ERR_IO (the sink
+ * stopped), PF_ERR_NOMEM. */
+int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink sink, void *context,
+                    pf_error *err);
+
 #endif

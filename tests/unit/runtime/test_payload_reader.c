@@ -102,6 +102,78 @@ static void expect_sample(pf_payload *p)
     assert_int_equal(pf_index_find(index, "", 0, &e), 0);
 }
 
+/* collect: a pf_payload_sink appending to a growable buffer. */
+typedef struct collected {
+    uint8_t *data;
+    size_t size;
+} collected;
+
+static int collect(void *context, const uint8_t *data, size_t size)
+{
+    collected *c = context;
+    uint8_t *grown = realloc(c->data, c->size + size + 1);
+    if (grown == NULL) {
+        return -1;
+    }
+    memcpy(grown + c->size, data, size);
+    c->data = grown;
+    c->size += size;
+    return 0;
+}
+
+/* stop_at_once: a pf_payload_sink that refuses everything. */
+static int stop_at_once(void *context, const uint8_t *data, size_t size)
+{
+    (void)context;
+    (void)data;
+    (void)size;
+    return 1;
+}
+
+/* pf_payload_copy gives every member's exact bytes, streamed (frame not
+ * cached) and from the cache (after a read), and reports a stopped sink. */
+static void test_copy_every_member(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_payload *p;
+    pf_error err;
+    const tb_file *files;
+    const tb_module *modules;
+    size_t fileCount, moduleCount;
+
+    assert_int_equal(tb_sample_payload(0, &b), 0);
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    tb_sample(&files, &fileCount, &modules, &moduleCount);
+    const pf_index *index = pf_payload_index(p);
+    for (int cached = 0; cached < 2; cached++) {
+        for (size_t i = 0; i < fileCount; i++) {
+            pf_entry e;
+            assert_int_equal(pf_index_find(index, files[i].path, strlen(files[i].path), &e), 1);
+            if (cached) {
+                const uint8_t *data;
+                size_t size;
+                assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_OK);
+            }
+            collected c = {NULL, 0};
+            assert_int_equal(pf_payload_copy(p, &e, collect, &c, &err), PF_OK);
+            assert_int_equal(c.size, files[i].size);
+            if (c.size > 0) {
+                assert_memory_equal(c.data, files[i].data, c.size);
+            }
+            free(c.data);
+            if (files[i].size > 0) {
+                assert_int_equal(pf_payload_copy(p, &e, stop_at_once, NULL, &err), PF_ERR_IO);
+            }
+        }
+    }
+    pf_entry m;
+    assert_int_equal(pf_index_find(index, "app", 3, &m), 1);
+    assert_int_equal(pf_payload_copy(p, &m, collect, NULL, &err), PF_ERR_USAGE);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
 static void test_read_every_member(void **state)
 {
     (void)state;
@@ -406,6 +478,9 @@ static void test_damaged_later_frame(void **state)
     assert_int_equal(e.frame, table.frame_count - 1);
     assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_ERR_CORRUPT);
     assert_non_null(strstr(err.message, "does not decompress"));
+    collected c = {NULL, 0};
+    assert_int_equal(pf_payload_copy(p, &e, collect, &c, &err), PF_ERR_CORRUPT);
+    free(c.data);
     /* Asked again, it fails again rather than serving a half-filled slot. */
     assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_ERR_CORRUPT);
     assert_int_equal(pf_index_find(pf_payload_index(p), "lib/app.pyc", 11, &e), 1);
@@ -425,10 +500,15 @@ static void test_damaged_later_frame(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_every_member),     cmocka_unit_test(test_pax_header_is_parsed),
-        cmocka_unit_test(test_same_input_same_bytes), cmocka_unit_test(test_every_truncation_fails),
-        cmocka_unit_test(test_bit_flips_fail),        cmocka_unit_test(test_frame_flags),
-        cmocka_unit_test(test_frame_sizes_checked),   cmocka_unit_test(test_damaged_later_frame),
+        cmocka_unit_test(test_read_every_member),
+        cmocka_unit_test(test_copy_every_member),
+        cmocka_unit_test(test_pax_header_is_parsed),
+        cmocka_unit_test(test_same_input_same_bytes),
+        cmocka_unit_test(test_every_truncation_fails),
+        cmocka_unit_test(test_bit_flips_fail),
+        cmocka_unit_test(test_frame_flags),
+        cmocka_unit_test(test_frame_sizes_checked),
+        cmocka_unit_test(test_damaged_later_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
