@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,22 @@ static int map_image(struct boot *b)
     return 0;
 }
 
+/* release_pages: drops the pages of compressed frames already decompressed
+ * from the process's resident set; they stay in the page cache and are read
+ * again (unchanged: a private read-only file mapping) if needed. Python
+ * itself reads each .pyc into a short-lived buffer; without this a frozen
+ * program would keep every compressed byte it used mapped. */
+static void release_pages(const uint8_t *data, size_t size)
+{
+    static long page;
+    if (page <= 0) {
+        page = sysconf(_SC_PAGESIZE);
+    }
+    uintptr_t start = (uintptr_t)data & ~((uintptr_t)page - 1);
+    uintptr_t end = ((uintptr_t)data + size + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    (void)madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 /* open_payload: finds the .pyfreeze section and validates its seek table
  * and index. */
 static int open_payload(struct boot *b)
@@ -138,6 +155,7 @@ static int open_payload(struct boot *b)
     if (pf_payload_open(&b->payload, b->image + offset, (size_t)size, &err) != PF_OK) {
         return report_damaged(b, err.message), -1;
     }
+    pf_payload_set_release(b->payload, release_pages);
     return 0;
 }
 

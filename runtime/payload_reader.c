@@ -62,8 +62,23 @@ struct pf_payload {
     pf_index index;  /* borrows frame0 */
     pf_cached_frame cache[PF_FRAME_CACHE_SLOTS];
     uint64_t clock;
-    uint8_t *scratch; /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
+    uint8_t *scratch;           /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
+    pf_payload_release release; /* told of compressed bytes once decompressed, or NULL */
 };
+
+void pf_payload_set_release(pf_payload *payload, pf_payload_release release)
+{
+    payload->release = release;
+}
+
+/* release_frame: tells the owner that frame i's compressed bytes are done. */
+static void release_frame(const pf_payload *p, uint32_t i)
+{
+    if (p->release != NULL) {
+        const pf_frame *f = &p->table.frames[i];
+        p->release(p->src + f->compressed_offset, f->compressed_size);
+    }
+}
 
 /* check_frame: checks frame i's zstd header against the seek table before
  * any memory is allocated for it: magic, content checksum flag, content size
@@ -111,6 +126,7 @@ static int decompress_frame(pf_payload *p, uint32_t i, uint8_t *dst, pf_error *e
     const pf_frame *f = &p->table.frames[i];
     size_t r = ZSTD_decompressDCtx(p->dctx, dst, f->decompressed_size,
                                    p->src + f->compressed_offset, f->compressed_size);
+    release_frame(p, i);
     if (ZSTD_isError(r)) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u does not decompress: %s", i,
                             ZSTD_getErrorName(r));
@@ -540,6 +556,7 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
             break;
         }
     } while (left != 0);
+    release_frame(payload, e.frame);
     if (produced != f->decompressed_size) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",
                             e.frame, (unsigned long long)produced, f->decompressed_size);

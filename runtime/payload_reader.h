@@ -46,6 +46,18 @@ const pf_seek_table *pf_payload_seek_table(const pf_payload *payload);
 int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **data,
                     size_t *dataSize, pf_error *err);
 
+/* pf_payload_release: told of a frame's compressed bytes (a range of the
+ * buffer given to pf_payload_open) once they have been decompressed, so an
+ * owner that mapped the buffer from a file can drop those pages from its
+ * resident set (madvise MADV_DONTNEED); they are read again from the file
+ * if the frame is needed again. */
+typedef void (*pf_payload_release)(const uint8_t *data, size_t size);
+
+/* pf_payload_set_release: installs release (NULL: none, the default). Only
+ * for buffers whose pages can be dropped and read back unchanged: a
+ * read-only file mapping, never heap memory. */
+void pf_payload_set_release(pf_payload *payload, pf_payload_release release);
+
 /* pf_payload_sink: receives a member's bytes in order, in pieces; returns 0
  * to go on, non-zero to stop (pf_payload_copy then fails with PF_ERR_IO). */
 typedef int (*pf_payload_sink)(void *context, const uint8_t *data, size_t size);
