@@ -18,6 +18,7 @@
  * standalone Python whose whole command line CPython parses (BOOT_PYTHON). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h> /* PyMemberDef: sys.flags field names */
 
 #include "boot.h"
 
@@ -50,6 +51,7 @@ struct boot {
     int mode;                  /* BOOT_* below: what this process runs */
     uint32_t flags;            /* the index's PF_INDEX_FLAG_* */
     int inspect;               /* BOOT_PROGRAM: enter the interactive session after main */
+    int no_site;               /* sys.flags.no_site to show: 1 only for a child given -S */
 };
 
 /* What a process of a frozen program runs (see choose_mode). */
@@ -171,23 +173,48 @@ static int started_by_self(void)
            mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
 }
 
-/* is_interpreter_flag: a python3 option that takes no argument and that
- * subprocess._args_from_interpreter_flags() may pass a child (-I -E -s -S
- * -B -b -bb -d -O -OO -q -u -v -P -R), or -X/-W (which take one). Returns
- * the number of arguments it uses (1 or 2), or 0 when it is not one. */
-static int is_interpreter_flag(int argc, char **argv, int i)
+/* What the options of a python3 command line say (scan_command_line). */
+struct interpreter_flags {
+    int command;  /* 1: the options end in -c CODE or -m MODULE */
+    int no_site;  /* -S is among them */
+    int optimize; /* -O adds 1, -OO 2 (Modules/main.c counts them so) */
+};
+
+/* scan_command_line: reads argv[1..argc) as CPython's own parser does
+ * (Python/getopt.c): options that take no argument may be joined (-IS,
+ * -bb, -OO) — the ones subprocess._args_from_interpreter_flags() passes a
+ * child, -I -E -s -S -B -b -d -O -q -u -v -P -R; -X and -W take a value,
+ * joined or next; -c and -m end the options, their argument joined
+ * (-cCODE, -mjson.tool) or next. Anything else (a long option, a word, an
+ * option python3 has but a child is never given) means "not a python3
+ * command line": command stays 0. */
+static struct interpreter_flags scan_command_line(int argc, char **argv)
 {
-    static const char *const flags[] = {"-I", "-E",  "-s", "-S", "-B", "-b", "-bb", "-d",
-                                        "-O", "-OO", "-q", "-u", "-v", "-P", "-R"};
-    for (size_t k = 0; k < sizeof flags / sizeof *flags; k++) {
-        if (strcmp(argv[i], flags[k]) == 0) {
-            return 1;
+    static const char no_argument[] = "IEsSBbdOquvPR";
+    struct interpreter_flags f = {0, 0, 0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0' || a[1] == '-') {
+            return f;
+        }
+        for (int k = 1; a[k] != '\0'; k++) {
+            char c = a[k];
+            if (c == 'c' || c == 'm') {
+                f.command = a[k + 1] != '\0' || i + 1 < argc;
+                return f;
+            }
+            if (c == 'X' || c == 'W') {
+                i += a[k + 1] == '\0'; /* the value is the next argument */
+                break;
+            }
+            if (strchr(no_argument, c) == NULL) {
+                return f;
+            }
+            f.no_site |= c == 'S';
+            f.optimize += c == 'O';
         }
     }
-    if ((strcmp(argv[i], "-X") == 0 || strcmp(argv[i], "-W") == 0) && i + 1 < argc) {
-        return 2;
-    }
-    return 0;
+    return f;
 }
 
 /* choose_mode: the rule that tells a python3 command line, which
@@ -203,16 +230,7 @@ static int choose_mode(int argc, char **argv)
         return BOOT_PROGRAM;
     }
     int spawned = strcmp(argv[1], "--multiprocessing-fork") == 0;
-    int i = 1;
-    while (!spawned && i < argc) {
-        int used = is_interpreter_flag(argc, argv, i);
-        if (used == 0) {
-            break;
-        }
-        i += used;
-    }
-    int command =
-        !spawned && i + 1 < argc && (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "-m") == 0);
+    int command = !spawned && scan_command_line(argc, argv).command;
     if ((spawned || command) && started_by_self()) {
         return spawned ? BOOT_SPAWNED : BOOT_INTERPRETER;
     }
@@ -238,25 +256,10 @@ static int read_flags(struct boot *b, int argc, char **argv)
         return 0;
     }
     b->mode = choose_mode(argc, argv);
+    b->no_site = b->mode == BOOT_INTERPRETER && scan_command_line(argc, argv).no_site;
     b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
                  argc >= 2 && strcmp(argv[1], "-i") == 0;
     return 0;
-}
-
-/* optimize_flags: the optimisation level the interpreter flags before -c or
- * -m ask for (-O adds 1, -OO 2), as Modules/main.c counts them. */
-static int optimize_flags(int argc, char **argv)
-{
-    int level = 0;
-    for (int i = 1; i < argc; i++) {
-        int used = is_interpreter_flag(argc, argv, i);
-        if (used == 0) {
-            break;
-        }
-        level += strcmp(argv[i], "-O") == 0 ? 1 : strcmp(argv[i], "-OO") == 0 ? 2 : 0;
-        i += used - 1;
-    }
-    return level;
 }
 
 /* check_status: on a PyStatus failure prints CPython's own message (as
@@ -374,7 +377,6 @@ static int start_core(struct boot *b, int argc, char **argv)
         config.parse_argv = b->mode == BOOT_INTERPRETER;
         config.install_signal_handlers = 1;
         config.pathconfig_warnings = 0;
-        config.write_bytecode = 0;
         config.use_frozen_modules = 1;
         config.module_search_paths_set = 1; /* and empty: see above */
         config._init_main = 0;
@@ -382,7 +384,9 @@ static int start_core(struct boot *b, int argc, char **argv)
          * Modules/main.c counts them), never below it. */
         int level = (int)PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags);
         if (b->mode == BOOT_INTERPRETER) {
-            level = level > optimize_flags(argc, argv) ? level - optimize_flags(argc, argv) : 0;
+            level = level > scan_command_line(argc, argv).optimize
+                        ? level - scan_command_line(argc, argv).optimize
+                        : 0;
         }
         config.optimization_level = level;
         /* python3 -i: sys.flags.inspect and .interactive, and PyErr_Print
@@ -750,6 +754,46 @@ static int set_interactive_hook(void)
     return 0;
 }
 
+/* set_no_site_flag: sys.flags.no_site as python3 -I shows it (0), or 1 for
+ * a child started with -S. The frozen program provides what `site` would
+ * (add_site_builtins) without importing it, and programs read sys.flags:
+ * subprocess._args_from_interpreter_flags() passes -S to children when
+ * no_site is set. sys.flags is a read-only struct sequence, so a copy with
+ * that one field changed replaces it; CPython itself reads its config, not
+ * sys.flags. */
+static int set_no_site_flag(int no_site)
+{
+    PyObject *flags = PySys_GetObject("flags"); /* borrowed */
+    if (flags == NULL || !PyTuple_Check(flags)) {
+        return 0; /* nothing to mend */
+    }
+    PyTypeObject *type = Py_TYPE(flags);
+    Py_ssize_t field = -1;
+    for (Py_ssize_t i = 0; type->tp_members != NULL && type->tp_members[i].name != NULL; i++) {
+        if (strcmp(type->tp_members[i].name, "no_site") == 0) {
+            field = i;
+        }
+    }
+    if (field < 0 || field >= PyTuple_GET_SIZE(flags)) {
+        return 0;
+    }
+    PyObject *copy = PyStructSequence_New(type);
+    if (copy == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(flags); i++) {
+        PyObject *v = i == field ? PyLong_FromLong(no_site) : Py_NewRef(PyTuple_GET_ITEM(flags, i));
+        if (v == NULL) {
+            Py_DECREF(copy);
+            return -1;
+        }
+        PyStructSequence_SetItem(copy, i, v);
+    }
+    int rc = PySys_SetObject("flags", copy);
+    Py_DECREF(copy);
+    return rc;
+}
+
 /* finish_init: main initialisation (encodings, sys.std*, signal handlers,
  * __main__), then what a frozen program adds: sys.frozen = True (the
  * convention programs test for; not in a standalone Python, which is
@@ -767,7 +811,7 @@ static int finish_init(struct boot *b)
         PyErr_Print();
         return -1;
     }
-    if (!python && add_site_builtins() < 0) {
+    if (!python && (add_site_builtins() < 0 || set_no_site_flag(b->no_site) < 0)) {
         PyErr_Print();
         return -1;
     }

@@ -431,6 +431,12 @@ static PyObject *importer_find_spec(pf_importer *self, PyObject *args, PyObject 
                                      &target)) {
         return NULL;
     }
+    /* "__main__" is the running program, not something to import: the boot
+     * runs the packed script itself (and children import it under its own
+     * name), and runpy.run_path(dir) must find that directory's __main__. */
+    if (PyUnicode_CompareWithASCIIString(fullname, "__main__") == 0) {
+        Py_RETURN_NONE;
+    }
     pf_entry module;
     int found = find_module_entry(self, fullname, &module);
     if (found <= 0) {

@@ -1,0 +1,179 @@
+#!/bin/bash
+# e2e/children/GROUP: child processes of a frozen program (issue 4, "Child
+# processes"), compared with python3.11 -I on the same source, programs in
+# tests/e2e/programs/ch_*.py. GROUP is one of
+#   pools             multiprocessing Pool, Process and ProcessPoolExecutor under
+#                     spawn, forkserver and fork; objects of __main__ pickled to
+#                     workers; the program's main runs once (main-once below too)
+#   resource-tracker  shared memory and semaphores: no warning when released,
+#                     python3's warning when leaked
+#   subprocess        [sys.executable, -c CODE], [-m json.tool] with stdin, the
+#                     flags of subprocess._args_from_interpreter_flags()
+#   argv              python3-like options typed in a shell or passed by another
+#                     executable reach the program untouched
+#   main-once         a child never runs the program's main from the top
+#
+# Every run starts processes: as nobody (root ignores RLIMIT_NPROC), under a
+# process limit and a timeout, in a directory nobody can write.
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+
+group=${1:?usage: children.sh pools|resource-tracker|subprocess|argv|main-once}
+PROGRAMS=$E2E_DIR/programs
+AS_NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups prlimit --nproc=200 timeout 120)
+R=$T/runs
+mkdir -p "$R"
+
+# program NAME: programs/NAME.py -> $T/NAME/NAME.py, frozen to
+# $T/NAME/frozen/NAME.py; sets SRC and EXE. Readable by nobody.
+program() {
+    SRC=$T/$1
+    EXE=$SRC/frozen/$1.py
+    mkdir -p "$SRC"
+    cp "$PROGRAMS/$1.py" "$SRC/$1.py"
+    freeze "$EXE" "$SRC/$1.py" || return 1
+    chmod -R a+rX "$SRC"
+}
+
+# fresh_cwd: a new working directory nobody can write, as RUN_CWD.
+fresh_cwd() {
+    RUN_CWD=$(mktemp -d "$T/cwd.XXXXXX")
+    chmod 0777 "$RUN_CWD"
+}
+
+# compare NAME ARGS...: python3.11 -I and the frozen program, both as nobody,
+# each in a fresh working directory.
+compare() {
+    local name=$1
+    shift
+    local ref=$R/$name.ref frz=$R/$name.frz
+    # stderr goes through a pipe, read to its end: the resource tracker
+    # writes its warning after the program has exited, and the capture must
+    # wait for it (every process holding the pipe has closed it).
+    local wait_stderr='exec 3>&1; "$@" 2>&1 1>&3 3>&- | cat >&2; exit "${PIPESTATUS[0]}"'
+    fresh_cwd
+    run_capture "$ref" /dev/null bash -c "$wait_stderr" sh \
+        "${AS_NOBODY[@]}" "$PF_PYTHON" -I "$SRC/$(basename "$EXE")" "$@"
+    fresh_cwd
+    run_capture "$frz" /dev/null bash -c "$wait_stderr" sh \
+        "${SANDBOX[@]}" "${AS_NOBODY[@]}" "$EXE" "$@"
+    RUN_CWD=$T
+    normalise_ref "$ref" "$SRC"
+    normalise_frozen "$frz" "$EXE"
+    drop_warning_source "$ref.nerr"
+    same_result "$name" "$ref" "$frz"
+}
+
+# drop_warning_source FILE: removes the source line python3.11 prints under
+# a warning ("FILE:LINE: Category: message" then the line, indented by 2),
+# which a frozen program without sources cannot print, as lib.sh drops the
+# source lines of traceback frames.
+drop_warning_source() {
+    awk 'after_warning && /^  / {after_warning = 0; next}
+         {after_warning = ($0 ~ /^[^ ].*:[0-9]+: [A-Za-z]*Warning: /); print}' "$1" >"$1.tmp" &&
+        mv "$1.tmp" "$1"
+}
+
+# run_nobody PREFIX EXE ARGS...: the frozen EXE as nobody, Python hidden.
+run_nobody() {
+    local prefix=$1
+    shift
+    run_capture "$prefix" /dev/null "${SANDBOX[@]}" "${AS_NOBODY[@]}" "$@"
+}
+
+case $group in
+pools | main-once)
+    program ch_pools || finish
+    compare pools
+    for method in spawn forkserver fork; do
+        expect_grep "$method: Pool.map" "$R/pools.frz.out" "^$method map \[0, 1, 4, 9, 16, 25, 36, 49\]\$"
+        expect_grep "$method: objects of classes defined in __main__" "$R/pools.frz.out" \
+            "^$method objects \[5, 25\]\$"
+        expect_grep "$method: ProcessPoolExecutor" "$R/pools.frz.out" "^$method executor \[0, 1, 4, 9, 16\]\$"
+        expect_grep "$method: Process exits 0" "$R/pools.frz.out" "^$method process exitcode 0\$"
+    done
+    expect_grep "the default ProcessPoolExecutor" "$R/pools.frz.out" '^default executor 328350$'
+    if [[ $group == main-once ]]; then
+        expect_eq "the main guard runs once" 1 "$(grep -c '^main guard runs$' "$R/pools.frz.out")"
+        # Spawned children import the main module as __mp_main__, as with
+        # python3; none runs it as __main__.
+        expect_grep "only one process ran the top level as __main__" "$R/pools.frz.out" \
+            "^top level ran as __main__ 1 times; as __mp_main__: True ; as anything else: \[\]\$"
+        program ch_subprocess || finish
+        compare subprocess-once
+        expect_eq "a -c child does not run the program's top level" 1 \
+            "$(grep -c '^MARKER top level' "$R/subprocess-once.frz.out")"
+    fi
+    ;;
+
+resource-tracker)
+    program ch_resources || finish
+    for method in spawn forkserver fork; do
+        compare "$method-clean" "$method" clean
+        expect_eq "$method: no warning when everything is released" "" "$(cat "$R/$method-clean.frz.err")"
+        expect_file_eq "$method: the child wrote the shared memory" "$R/$method-clean.frz.out" \
+            "$method child exit 0 b'HELLO'
+done"
+        compare "$method-leak" "$method" leak
+        expect_grep "$method: the resource tracker reports the leaked block" "$R/$method-leak.frz.err" \
+            'resource_tracker: There appear to be 1 leaked shared_memory objects to clean up at shutdown'
+    done
+    ;;
+
+subprocess)
+    program ch_subprocess || finish
+    compare subprocess
+    O=$R/subprocess.frz.out
+    expect_grep "-c CODE ARGS: arguments and status" "$O" \
+        "^-c with arguments \(7, \"child argv \['a', '-c', '--x'\]\\\\n\", ''\)\$"
+    expect_grep "-m json.tool with stdin" "$O" '^-m json.tool \(0, .\{\\n    "b": 1,'
+    expect_grep "a child started with the parent's flags runs" "$O" "^child with the parent's flags \(0, "
+    expect_grep "-O -X -W reach the child" "$O" \
+        "^child with more flags \(0, \"1 \['error'\] \{'faulthandler': True\}\\\\n\", ''\)\$"
+    # What the frozen program passes its children, on its own: python3.11 -I
+    # passes ['-I'] (sys.flags of a frozen program: see children's report).
+    program ch_flags || finish
+    compare flags
+    ;;
+
+argv)
+    program ch_argv || finish
+    # Typed in a shell (the parent is bash): every python3-like command line
+    # is the program's own.
+    lines=()
+    n=0
+    for args in "-c|print('hijacked')" "-m|json.tool" "-I|-c|x" "-E|-s|-B|-m|json" \
+                "-X|dev|-c|x" "-W|error|-c|x" "--multiprocessing-fork|tracker_fd=3|pipe_handle=4" \
+                "-c" "-m" "-I"; do
+        IFS='|' read -r -a argv <<<"$args"
+        n=$((n + 1))
+        run_nobody "$R/shell-$n" "$EXE" "${argv[@]}"
+        expected=$("$PF_PYTHON" -I -c 'import sys; print("argv", sys.argv[1:])' "${argv[@]}")
+        expect_file_eq "from a shell: ${argv[*]}" "$R/shell-$n.out" "$expected"
+    done
+    # Started by another executable (a copy: another file, the same
+    # content): still the program's own arguments.
+    cp "$EXE" "$SRC/frozen/other"
+    run_nobody "$R/other" "$SRC/frozen/other" spawn "$EXE" -c "print('hijacked')"
+    expect_file_eq "started by another frozen executable with -c CODE" "$R/other.out" \
+        "child: argv ['-c', \"print('hijacked')\"]  status 0"
+    # Started by itself with a command line that is not a python3 one.
+    run_nobody "$R/self-program" "$EXE" spawn self hello -c "print('x')"
+    expect_file_eq "started by itself, not a python3 command line" "$R/self-program.out" \
+        "child: argv ['hello', '-c', \"print('x')\"]  status 0"
+    # Started by itself with one: it acts as python3.
+    run_nobody "$R/self-c" "$EXE" spawn self -c "print('as python3')"
+    expect_file_eq "started by itself with -c CODE" "$R/self-c.out" "child: as python3  status 0"
+    # CPython also accepts the joined forms -cCODE and -mMODULE, which
+    # test.support's script_helper and the stdlib's own tests use.
+    run_nobody "$R/self-joined" "$EXE" spawn self "-cprint('joined')"
+    expect_file_eq "started by itself with -cCODE (joined, as python3 accepts it)" "$R/self-joined.out" \
+        "child: joined  status 0"
+    ;;
+
+*)
+    fail "unknown group $group"
+    ;;
+esac
+finish

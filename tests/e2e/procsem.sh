@@ -1,0 +1,195 @@
+#!/bin/bash
+# e2e/procsem/GROUP: process semantics of a frozen program against
+# python3.11 -I on the same source (issue 4, "Process semantics"), with the
+# programs in tests/e2e/programs/ps_*.py. GROUP is one of
+#   exit-more       ways to end that behaviour.sh exit-status does not cover
+#   interrupt       Ctrl-C in programs that catch KeyboardInterrupt or handle SIGINT,
+#                   and an uncaught `raise KeyboardInterrupt`
+#   sigpipe         `prog | head -1`: stdout, stderr (BrokenPipeError) and PIPESTATUS
+#   buffering       stdout line-buffered on a terminal, block-buffered in a pipe
+#   atexit-threads  atexit handlers, non-daemon and daemon threads at exit
+#   stdin           input() and sys.stdin.read() from a pipe and from a terminal
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+
+group=${1:?usage: procsem.sh exit-more|interrupt|sigpipe|buffering|atexit-threads|stdin}
+PROGRAMS=$E2E_DIR/programs
+
+# program NAME: copies programs/NAME.py to $T/NAME/NAME.py and freezes it to
+# $T/NAME/frozen/NAME.py (lib.sh: the executable has the script's name);
+# sets SRC and EXE.
+program() {
+    SRC=$T/$1
+    EXE=$SRC/frozen/$1.py
+    mkdir -p "$SRC"
+    cp "$PROGRAMS/$1.py" "$SRC/$1.py"
+    freeze "$EXE" "$SRC/$1.py"
+}
+
+# compare NAME STDIN ARGS...: the frozen program against python3.11 -I.
+compare() {
+    local name=$1 stdin=$2
+    shift 2
+    compare_runs "$name" "$SRC" "$EXE" "$stdin" -I "$SRC/$(basename "$EXE")" "$@" -- "$@"
+}
+
+# in_pty PREFIX [--send-after PROMPT TEXT]... -- CMD...: CMD on a terminal
+# (programs/pty_driver.py), in the clean environment; PREFIX.out/.rc.
+in_pty() {
+    local prefix=$1
+    shift
+    (cd "$RUN_CWD" && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$T/home" TERM=dumb \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+        "$PF_PYTHON" -I "$PROGRAMS/pty_driver.py" "$prefix" "$@")
+}
+
+# pty_compare NAME [--send-after PROMPT TEXT]... -- ARGS...: both on a
+# terminal; the merged terminal output (normalised like stdout) and status
+# must be equal. Results in $T/runs/NAME.{ref,frz}.
+pty_compare() {
+    local name=$1
+    shift
+    local steps=()
+    while [[ $1 != -- ]]; do
+        steps+=("$1")
+        shift
+    done
+    shift
+    mkdir -p "$T/runs"
+    local ref=$T/runs/$name.ref frz=$T/runs/$name.frz
+    in_pty "$ref" "${steps[@]}" -- "$PF_PYTHON" -I "$SRC/$(basename "$EXE")" "$@"
+    in_pty "$frz" "${steps[@]}" -- "${SANDBOX[@]}" "$EXE" "$@"
+    : >"$ref.err"
+    : >"$frz.err"
+    normalise_ref "$ref" "$SRC"
+    normalise_frozen "$frz" "$EXE"
+    same_result "$name" "$ref" "$frz"
+}
+
+R=$T/runs
+case $group in
+exit-more)
+    program ps_ends || finish
+    modes=(return-from-main exit-minus-one exit-true exit-false builtin-exit builtin-quit
+           os-exit exit-in-thread raise-keyboardinterrupt exit-from-finally exception-in-except)
+    for mode in "${modes[@]}"; do
+        compare "$mode" /dev/null "$mode"
+    done
+    expect_eq "sys.exit(-1) exits 255" 255 "$(status_of "$R/exit-minus-one.frz")"
+    expect_eq "sys.exit(True) exits 1" 1 "$(status_of "$R/exit-true.frz")"
+    expect_eq "exit(5), the site builtin, exits 5" 5 "$(status_of "$R/builtin-exit.frz")"
+    expect_eq "quit(6) exits 6" 6 "$(status_of "$R/builtin-quit.frz")"
+    expect_eq "os._exit(7) exits 7" 7 "$(status_of "$R/os-exit.frz")"
+    expect_eq "os._exit() drops what stdout buffered in a pipe" 0 "$(wc -c <"$R/os-exit.frz.out")"
+    expect_eq "sys.exit in a thread ends only the thread" 0 "$(status_of "$R/exit-in-thread.frz")"
+    expect_eq "an uncaught KeyboardInterrupt kills by SIGINT (130)" 130 \
+        "$(status_of "$R/raise-keyboardinterrupt.frz")"
+    expect_grep "the KeyboardInterrupt traceback is printed" "$R/raise-keyboardinterrupt.frz.err" \
+        '^KeyboardInterrupt$'
+    ;;
+
+interrupt)
+    program ps_interrupt || finish
+    mkdir -p "$R"
+    driver=("$PF_PYTHON" -I "$E2E_DIR/sigint_driver.py")
+    for mode in handled handled-exit handler; do
+        env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$T/home" \
+            "${driver[@]}" "$R/$mode.ref" "$PF_PYTHON" -I "$SRC/ps_interrupt.py" "$mode"
+        env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$T/home" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+            "${driver[@]}" "$R/$mode.frz" "${SANDBOX[@]}" "$EXE" "$mode"
+        normalise_ref "$R/$mode.ref" "$SRC"
+        normalise_frozen "$R/$mode.frz" "$EXE"
+        same_result "Ctrl-C, $mode" "$R/$mode.ref" "$R/$mode.frz"
+    done
+    expect_eq "a caught KeyboardInterrupt: normal exit" "exit 0" "$(status_of "$R/handled.frz")"
+    expect_file_eq "a caught KeyboardInterrupt: the program goes on" "$R/handled.frz.out" "ready
+caught KeyboardInterrupt
+ended normally"
+    expect_eq "sys.exit(4) after catching it" "exit 4" "$(status_of "$R/handled-exit.frz")"
+    expect_eq "a SIGINT handler replaces KeyboardInterrupt" "exit 0" "$(status_of "$R/handler.frz")"
+    expect_file_eq "the SIGINT handler ran" "$R/handler.frz.out" "ready
+handler got signal 2"
+    ;;
+
+sigpipe)
+    program ps_flood || finish
+    # `prog | head -1` as a shell runs it; the shell prints PIPESTATUS.
+    pipeline='"$@" | head -n 1; echo "PIPESTATUS ${PIPESTATUS[*]}"'
+    mkdir -p "$R"
+    run_capture "$R/pipe.ref" /dev/null bash -c "$pipeline" sh "$PF_PYTHON" -I "$SRC/ps_flood.py"
+    run_capture "$R/pipe.frz" /dev/null bash -c "$pipeline" sh "${SANDBOX[@]}" "$EXE"
+    normalise_ref "$R/pipe.ref" "$SRC"
+    normalise_frozen "$R/pipe.frz" "$EXE"
+    same_result "prog | head -1: stdout, stderr and PIPESTATUS" "$R/pipe.ref" "$R/pipe.frz"
+    expect_file_eq "only the first line, then PIPESTATUS: the program exits 1 (BrokenPipeError)" \
+        "$R/pipe.frz.out" "line 0
+PIPESTATUS 1 0"
+    expect_grep "BrokenPipeError is reported" "$R/pipe.frz.err" '^BrokenPipeError: \[Errno 32\] Broken pipe$'
+    ;;
+
+buffering)
+    program ps_interleave || finish
+    # In a pipe, both streams into one: stdout is block-buffered, so every
+    # stderr line comes first.
+    mkdir -p "$R"
+    merged='"$@" 2>&1 | cat'
+    run_capture "$R/pipe.ref" /dev/null bash -c "$merged" sh "$PF_PYTHON" -I "$SRC/ps_interleave.py"
+    run_capture "$R/pipe.frz" /dev/null bash -c "$merged" sh "${SANDBOX[@]}" "$EXE"
+    normalise_ref "$R/pipe.ref" "$SRC"
+    normalise_frozen "$R/pipe.frz" "$EXE"
+    same_result "stdout and stderr merged in a pipe" "$R/pipe.ref" "$R/pipe.frz"
+    expect_file_eq "in a pipe stdout is block-buffered" "$R/pipe.frz.out" "stderr 0
+stderr 1
+stderr 2
+stderr partial line
+stdout 0
+stdout 1
+stdout 2
+stdout partial line, no newline; stdout last"
+    # On a terminal: line-buffered, the lines alternate.
+    pty_compare tty --
+    expect_file_eq "on a terminal stdout is line-buffered" "$R/tty.frz.out" "$(printf '%s\r\n' \
+        'stdout 0' 'stderr 0' 'stdout 1' 'stderr 1' 'stdout 2' 'stderr 2' \
+        'stderr partial line' 'stdout partial line, no newline; stdout last')"
+    ;;
+
+atexit-threads)
+    program ps_atexit_threads || finish
+    compare end-normally /dev/null
+    compare sys-exit-3 /dev/null 3
+    expect_file_eq "threads and atexit handlers, in python3's order" "$R/end-normally.frz.out" \
+"daemon: blocking for ever
+main: done
+worker: finished after the main thread
+atexit: registered second, runs first threads alive: ['MainThread', 'daemon']
+atexit: registered first, runs last threads alive: ['MainThread', 'daemon']"
+    expect_eq "ends with 0 though a daemon thread is blocked" 0 "$(status_of "$R/end-normally.frz")"
+    expect_eq "sys.exit(3) waits for the threads and the handlers, then exits 3" 3 \
+        "$(status_of "$R/sys-exit-3.frz")"
+    expect_grep "after sys.exit(3) the handlers ran" "$R/sys-exit-3.frz.out" '^atexit: registered first'
+    ;;
+
+stdin)
+    program ps_stdin || finish
+    printf 'bob\nmore\nlines' >"$T/input.txt"
+    compare pipe "$T/input.txt"
+    expect_file_eq "stdin from a file: input() then read()" "$R/pipe.frz.out" "isatty False False
+name? hello bob
+rest 'more\\nlines'
+more? EOFError at the end of input"
+    compare empty /dev/null
+    expect_grep "input() at the end of input raises EOFError" "$R/empty.frz.err" '^EOFError: EOF when reading a line$'
+    # A person typing: the prompt is on the terminal before the answer is
+    # typed; Ctrl-D ends sys.stdin.read() and then input().
+    pty_compare tty --send-after 'name? ' 'bob\n' --send-after 'hello bob' 'more\n\x04' \
+        --send-after 'more? ' '\x04' --
+    expect_file_eq "stdin on a terminal" "$R/tty.frz.out" "$(printf '%s\r\n' 'isatty True True' \
+        'name? bob' 'hello bob' 'more' "rest 'more\\n'" 'more? EOFError at the end of input')"
+    ;;
+
+*)
+    fail "unknown group $group"
+    ;;
+esac
+finish

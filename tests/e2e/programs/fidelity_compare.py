@@ -1,0 +1,88 @@
+"""fidelity_compare.py REF FROZEN DOC: compares two results files of
+regrtest_driver.py (python3.11 -I, then the frozen driver) and checks that
+every difference is listed in DOC (docs/fidelity.md).
+
+A difference is one line:
+    `NAME` python=OUTCOME frozen=OUTCOME
+where NAME is a test id (outcomes pass, fail, error, skip, xfail, xpass,
+missing), a test module (outcomes ran, import-error, missing) or SETUP (a
+setup line of the frozen driver). DOC lists differences in table rows whose
+first three cells are NAME, the python3.11 outcome and the frozen outcome:
+    | `NAME` | OUTCOME | OUTCOME | reason |
+Prints every difference, marks the unlisted ones, and lists DOC rows that
+no longer happen (not an error: fixed, or flaky). Exit status 1 when a
+difference is unlisted or a run did not finish (no END line).
+"""
+
+import re
+import sys
+
+
+def read(path):
+    tests, modules, setup, complete = {}, {}, [], False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "TEST":  # the id may hold spaces: "setUpModule (mod)"
+                tests[" ".join(words[1:-1])] = words[-1]
+            elif words[0] == "MODULE":
+                modules[words[1]] = "ran"
+            elif words[0] == "IMPORT-ERROR":
+                modules[words[1]] = "import-error"
+            elif words[0] == "SETUP":
+                setup.append(" ".join(words[1:]))
+            elif words[0] == "END":
+                complete = True
+    return tests, modules, setup, complete
+
+
+def listed(doc_path):
+    rows = set()
+    row = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([a-z-]+)\s*\|\s*([a-z-]+)\s*\|")
+    with open(doc_path, encoding="utf-8") as f:
+        for line in f:
+            m = row.match(line)
+            if m:
+                rows.add(m.groups())
+    return rows
+
+
+def main():
+    ref_path, frz_path, doc_path = sys.argv[1:4]
+    ref_tests, ref_modules, _, ref_done = read(ref_path)
+    frz_tests, frz_modules, frz_setup, frz_done = read(frz_path)
+    diffs = []
+    for name in sorted(set(ref_modules) | set(frz_modules)):
+        a, b = ref_modules.get(name, "missing"), frz_modules.get(name, "missing")
+        if a != b:
+            diffs.append((name, a, b))
+    for name in sorted(set(ref_tests) | set(frz_tests)):
+        a, b = ref_tests.get(name, "missing"), frz_tests.get(name, "missing")
+        if a != b:
+            diffs.append((name, a, b))
+    for text in frz_setup:
+        diffs.append(("SETUP", "ok", "failed"))
+    doc = listed(doc_path)
+    unlisted = [d for d in diffs if d not in doc]
+    for d in diffs:
+        mark = "UNLISTED " if d in unlisted else ""
+        print(f"{mark}`{d[0]}` python={d[1]} frozen={d[2]}")
+    for d in sorted(doc - set(diffs)):
+        print(f"note: listed in {doc_path} but did not happen: `{d[0]}` python={d[1]} frozen={d[2]}")
+    total = sum(1 for _ in ref_tests)
+    print(f"{total} tests under python3.11, {len(frz_tests)} frozen, "
+          f"{len(diffs)} differences, {len(unlisted)} not listed in {doc_path}")
+    bad = False
+    if not ref_done or not frz_done:
+        print(f"a run did not finish: python3.11 {'finished' if ref_done else 'did not finish'}, "
+              f"frozen {'finished' if frz_done else 'did not finish'}")
+        bad = True
+    if unlisted:
+        bad = True
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
