@@ -590,6 +590,16 @@ static const char *const DEV_TOOLS[] = {
 };
 
 /* is_dev_tool: 1 when the dotted name is in one of DEV_TOOLS. */
+/* same_top_package: whether two dotted names share their first part: a
+ * development tool's own modules import each other (unittest.case imports
+ * unittest._log in a function), and a program that imports the tool needs
+ * them. */
+static int same_top_package(const char *a, const char *b)
+{
+    size_t top = strcspn(a, ".");
+    return strcspn(b, ".") == top && strncmp(a, b, top) == 0;
+}
+
 static int is_dev_tool(const char *name)
 {
     size_t top = strcspn(name, ".");
@@ -715,7 +725,8 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
 
     const pfz_module *importer = &r->g->modules[sc->importer];
     if (imp->in_function && importer->is_stdlib && sc->importer != r->g->main &&
-        is_dev_tool(PyUnicode_AsUTF8(full))) {
+        is_dev_tool(PyUnicode_AsUTF8(full)) &&
+        !same_top_package(importer->name, PyUnicode_AsUTF8(full))) {
         if (r->opts->verbose && r->opts->diag != NULL) {
             fprintf(r->opts->diag,
                     "pyfreeze: note: not following %s's import of %s in a function at line %d "
@@ -1274,6 +1285,36 @@ static int add_root(resolver *r, const char *module, pf_error *err)
     PyObject *name = PyUnicode_FromString(module);
     if (name == NULL) {
         return py_fail(err, "out of memory");
+    }
+    size_t idx;
+    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);
+    Py_DECREF(name);
+    return status;
+}
+
+/* add_computed_imports: modules the stdlib imports by a name it computes,
+ * which no reading of bytecode can see, added when their importer is in the
+ * graph: sysconfig imports its build-time data module by a name made of the
+ * ABI flags, platform and multiarch (Lib/sysconfig.py:
+ * _get_sysconfigdata_name), here _sysconfigdata__x86_64-linux-gnu. */
+static int add_computed_imports(resolver *r, pf_error *err)
+{
+    PyObject *key = PyUnicode_FromString("sysconfig");
+    if (key == NULL) {
+        return py_fail(err, "out of memory");
+    }
+    int present = PyDict_Contains(r->index, key);
+    Py_DECREF(key);
+    if (present <= 0) {
+        return present < 0 ? py_fail(err, "cannot look up sysconfig") : PF_OK;
+    }
+    PyObject *sysconfig = PyImport_ImportModule("sysconfig");
+    PyObject *name =
+        sysconfig != NULL ? PyObject_CallMethod(sysconfig, "_get_sysconfigdata_name", NULL) : NULL;
+    Py_XDECREF(sysconfig);
+    if (name == NULL || !PyUnicode_Check(name)) {
+        Py_XDECREF(name);
+        return py_fail(err, "cannot name sysconfig's data module");
     }
     size_t idx;
     int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);
@@ -2086,6 +2127,9 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     }
     if (status == PF_OK) {
         status = follow_deferred(&r, err);
+    }
+    if (status == PF_OK) {
+        status = add_computed_imports(&r, err);
     }
     if (status == PF_OK) {
         status = add_third_party(&r, err);
