@@ -525,7 +525,10 @@ static int set_stdlib_dir(struct boot *b)
         if (origname != NULL && PyUnicode_Check(origname)) {
             PyObject *file =
                 frozen_module_file(root, origname, PyObject_HasAttrString(module, "__path__"));
-            if (file == NULL || PyObject_SetAttrString(module, "__file__", file) < 0) {
+            /* the loader state too, as FrozenImporter keeps them in step
+             * (Lib/importlib/_bootstrap.py: _fix_up_module checks it) */
+            if (file == NULL || PyObject_SetAttrString(module, "__file__", file) < 0 ||
+                PyObject_SetAttrString(state, "filename", file) < 0) {
                 rc = -1;
             }
             Py_XDECREF(file);
