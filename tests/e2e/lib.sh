@@ -232,8 +232,15 @@ same_result() {
 # compares. REF-ARGS are python3.11's (e.g. -I SRCDIR/app.py a b), FROZEN-ARGS
 # the program's (a b). Results stay in $T/runs/NAME.{ref,frz}.*.
 compare_runs() {
-    local name=$1 srcdir=$2 exe=$3 stdin=$4
-    shift 4
+    compare_runs_with run_frozen "$@"
+}
+
+# compare_runs_with RUNNER NAME SRCDIR EXE STDIN REF-ARGS -- FROZEN-ARGS:
+# compare_runs with the frozen program started by RUNNER (run_frozen, or a
+# runner of the same arguments such as native.sh's run_hidden).
+compare_runs_with() {
+    local runner=$1 name=$2 srcdir=$3 exe=$4 stdin=$5
+    shift 5
     local ref_args=()
     while (($# > 0)) && [[ $1 != -- ]]; do
         ref_args+=("$1")
@@ -243,7 +250,7 @@ compare_runs() {
     mkdir -p "$T/runs"
     local ref="$T/runs/$name.ref" frz="$T/runs/$name.frz"
     run_ref "$ref" "$stdin" "${ref_args[@]}"
-    run_frozen "$frz" "$stdin" "$exe" "$@"
+    "$runner" "$frz" "$stdin" "$exe" "$@"
     normalise_ref "$ref" "$srcdir"
     normalise_frozen "$frz" "$exe"
     same_result "$name" "$ref" "$frz"

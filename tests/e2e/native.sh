@@ -71,21 +71,7 @@ created_files() {
 
 # compare_hidden NAME SRCDIR EXE STDIN REF-ARGS -- ARGS: compare_runs with run_hidden.
 compare_hidden() {
-    local name=$1 srcdir=$2 exe=$3 stdin=$4
-    shift 4
-    local ref_args=()
-    while (($# > 0)) && [[ $1 != -- ]]; do
-        ref_args+=("$1")
-        shift
-    done
-    shift
-    mkdir -p "$T/runs"
-    local ref="$T/runs/$name.ref" frz="$T/runs/$name.frz"
-    run_ref "$ref" "$stdin" "${ref_args[@]}"
-    run_hidden "$frz" "$stdin" "$exe" "$@"
-    normalise_ref "$ref" "$srcdir"
-    normalise_frozen "$frz" "$exe"
-    same_result "$name" "$ref" "$frz"
+    compare_runs_with run_hidden "$@"
 }
 
 # check_libs_bundled: LIBS is not empty and holds each expected SONAME.
