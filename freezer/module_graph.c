@@ -589,26 +589,33 @@ static const char *const DEV_TOOLS[] = {
     "distutils", "tkinter", "idlelib", "turtle",     "turtledemo", "ensurepip", "venv",
 };
 
-/* is_dev_tool: 1 when the dotted name is in one of DEV_TOOLS. */
-/* same_top_package: whether two dotted names share their first part: a
- * development tool's own modules import each other (unittest.case imports
- * unittest._log in a function), and a program that imports the tool needs
- * them. */
+/* same_top_package: whether two dotted names share their first part
+ * ("unittest.case", "unittest._log"). */
 static int same_top_package(const char *a, const char *b)
 {
     size_t top = strcspn(a, ".");
     return strcspn(b, ".") == top && strncmp(a, b, top) == 0;
 }
 
-static int is_dev_tool(const char *name)
+/* top_package_in: 1 when the dotted name's first part is one of
+ * list[0..count). */
+static int top_package_in(const char *name, const char *const *list, size_t count)
 {
-    size_t top = strcspn(name, ".");
-    for (size_t i = 0; i < sizeof DEV_TOOLS / sizeof DEV_TOOLS[0]; i++) {
-        if (strlen(DEV_TOOLS[i]) == top && strncmp(name, DEV_TOOLS[i], top) == 0) {
+    for (size_t i = 0; i < count; i++) {
+        if (same_top_package(name, list[i])) {
             return 1;
         }
     }
     return 0;
+}
+
+/* is_dev_tool: 1 when the dotted name is in one of DEV_TOOLS. A tool's own
+ * modules import each other (unittest.case imports unittest._log in a
+ * function), and a program that imports the tool needs them: the caller
+ * follows those (same_top_package). */
+static int is_dev_tool(const char *name)
+{
+    return top_package_in(name, DEV_TOOLS, sizeof DEV_TOOLS / sizeof DEV_TOOLS[0]);
 }
 
 /* Build, packaging and test tools that third-party packages import from
@@ -624,13 +631,7 @@ static const char *const BUILD_TOOLS[] = {
 /* is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS. */
 static int is_build_tool(const char *name)
 {
-    size_t top = strcspn(name, ".");
-    for (size_t i = 0; i < sizeof BUILD_TOOLS / sizeof BUILD_TOOLS[0]; i++) {
-        if (strlen(BUILD_TOOLS[i]) == top && strncmp(name, BUILD_TOOLS[i], top) == 0) {
-            return 1;
-        }
-    }
-    return 0;
+    return top_package_in(name, BUILD_TOOLS, sizeof BUILD_TOOLS / sizeof BUILD_TOOLS[0]);
 }
 
 typedef struct scan_ctx {
