@@ -809,6 +809,7 @@ static int finish_init(struct boot *b)
     if (check_status(_Py_InitializeMain()) < 0) {
         return -1;
     }
+    pf_importer_install_hooks(b->importer);
     int python = b->mode == BOOT_PYTHON;
     if (set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
         PyErr_Print();

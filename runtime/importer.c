@@ -371,12 +371,9 @@ static PyMethodDef payload_open_def = {
     "open(file, mode='r', ...): io.open, reading payload paths under the executable from "
     "memory"};
 
-/* install_main_hooks: once CPython has set builtins.open (late in its main
- * initialisation), replaces it and io.open with payload_open and puts self._path_hook
- * first on sys.path_hooks. Called before the program's code is read;
- * failures leave Python's behaviour unchanged and are cleared. */
-static void install_main_hooks(pf_importer *self)
+void pf_importer_install_hooks(PyObject *importer)
 {
+    pf_importer *self = (pf_importer *)importer;
     if (main_hooks_done) {
         return;
     }
@@ -493,7 +490,6 @@ static PyObject *importer_get_code(pf_importer *self, PyObject *fullname)
         PyErr_SetString(PyExc_TypeError, "get_code() argument must be str");
         return NULL;
     }
-    install_main_hooks(self);
     pf_entry module, file;
     if (require_module_entry(self, fullname, &module) < 0) {
         return NULL;

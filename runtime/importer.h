@@ -29,4 +29,12 @@ PyObject *pf_importer_module_init(void);
  * NULL with a Python exception set. */
 PyObject *pf_importer_install(pf_payload *payload, PyObject *executable);
 
+/* pf_importer_install_hooks: called once CPython's main initialisation has
+ * set builtins.open: replaces it and io.open with a function that reads
+ * paths under the executable from the payload (docs/third-party.md), and
+ * puts the importer's path hook first on sys.path_hooks (pkgutil lists the
+ * payload's modules through it). Before the program's code runs; failures
+ * leave Python's behaviour unchanged and are cleared. */
+void pf_importer_install_hooks(PyObject *importer);
+
 #endif
