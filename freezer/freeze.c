@@ -555,6 +555,9 @@ int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err
         fprintf(listing, "cache: %zu of %zu modules and %zu of %zu frames reused\n", st.pyc_hits,
                 st.pyc_hits + st.pyc_misses, st.frame_hits, st.frame_hits + st.frame_misses);
     }
+    if (rc == PF_OK && opts->verbose)
+        fprintf(listing, "bytecode of %zu installed modules read from their __pycache__\n",
+                graph.from_pycache);
 done:
     pfz_cache_close(cache);
     pfz_buffer_free(&payload);

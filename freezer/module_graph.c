@@ -34,6 +34,7 @@
 
 #include "import_scan.h"
 #include "payload.h"
+#include "pycache.h"
 #include "third_party.h"
 
 /* Largest source file read, in bytes: far above any real module, low enough
@@ -65,6 +66,8 @@ typedef struct resolver {
     PyObject *is_frozen_package; /* _imp.is_frozen_package */
     PyObject *get_frozen_object; /* _imp.get_frozen_object */
     PyObject *source_hash;       /* _imp.source_hash */
+    PyObject *fix_co_filename;   /* _imp._fix_co_filename */
+    char cache_tag[32];          /* sys.implementation.cache_tag, e.g. "cpython-311" */
     long magic;                  /* importlib.util._RAW_MAGIC_NUMBER */
     char stdlib_dir[PATH_MAX];   /* sys._stdlib_dir, e.g. /usr/lib/python3.11 */
     char cwd[PATH_MAX];          /* to shorten paths in warnings */
@@ -776,9 +779,10 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
 /* ---- compiling ---- */
 
 /* read_source: the whole file at path into a malloc'd, NUL-terminated
- * buffer of *size bytes (the NUL not counted). Returns PF_OK, PF_ERR_IO
- * (message names the file), PF_ERR_NOMEM. */
-static int read_source(const char *path, char **out, size_t *size, pf_error *err)
+ * buffer of *size bytes (the NUL not counted); *mtime is its modification
+ * time in whole seconds, as int(os.stat(path).st_mtime). Returns PF_OK,
+ * PF_ERR_IO (message names the file), PF_ERR_NOMEM. */
+static int read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -826,6 +830,8 @@ static int read_source(const char *path, char **out, size_t *size, pf_error *err
     buf[used] = '\0';
     *out = buf;
     *size = used;
+    /* int() of a float truncates toward zero: -1.5 s is -1 */
+    *mtime = (int64_t)st.st_mtim.tv_sec + (st.st_mtim.tv_sec < 0 && st.st_mtim.tv_nsec > 0);
     return PF_OK;
 }
 
@@ -955,6 +961,46 @@ static PyObject *cached_code(resolver *r, size_t idx, const pfz_pyc_key *key, si
     return code;
 }
 
+/* installed_module: whether module m belongs to the Python installation
+ * (the stdlib) or to an installed distribution (a site-packages or
+ * dist-packages directory), whose __pycache__ was written when it was
+ * installed. The program's own modules are always compiled: their
+ * __pycache__ depends on what was run in the working tree, and the output
+ * must not (marshal data of the same code can differ in its bytes). */
+static int installed_module(const pfz_module *m)
+{
+    return m->is_stdlib || strstr(m->origin, "/site-packages/") != NULL ||
+           strstr(m->origin, "/dist-packages/") != NULL;
+}
+
+/* pycache_code: module idx's code from the .pyc CPython wrote beside its
+ * source (pycache.h), with co_filename set to filename as the compiler
+ * would have set it (_imp._fix_co_filename, as SourceLoader does). Returns
+ * a new reference, or NULL (no exception set) on a miss: no valid entry, or
+ * data that is not a code object. */
+static PyObject *pycache_code(resolver *r, const pfz_module *m, const pfz_pycache_source *src,
+                              PyObject *filename)
+{
+    uint8_t *data = NULL;
+    size_t size = 0;
+    if (!installed_module(m) ||
+        !pfz_pycache_read(src, (uint32_t)r->magic, r->cache_tag, r->opts->optimize, &data, &size)) {
+        return NULL;
+    }
+    PyObject *code = PyMarshal_ReadObjectFromString((const char *)data, (Py_ssize_t)size);
+    free(data);
+    PyObject *fixed = code != NULL && PyCode_Check(code)
+                          ? PyObject_CallFunctionObjArgs(r->fix_co_filename, code, filename, NULL)
+                          : NULL;
+    if (fixed == NULL) {
+        PyErr_Clear();
+        Py_XDECREF(code);
+        return NULL;
+    }
+    Py_DECREF(fixed);
+    return code;
+}
+
 /* keep_source: with opts->include_source, module idx keeps src (size bytes,
  * malloc'd) as its source to pack; otherwise src is freed. */
 static void keep_source(resolver *r, size_t idx, char *src, size_t size)
@@ -968,16 +1014,18 @@ static void keep_source(resolver *r, size_t idx, char *src, size_t size)
     r->g->modules[idx].source_size = size;
 }
 
-/* compile_module: reads and compiles module idx (or takes its bytecode from
- * the cache); *code is a new reference. co_filename is the member path
- * without "lib/" and with ".py", the name the runtime shows under the
- * executable, so no build path enters the payload. */
+/* compile_module: reads and compiles module idx, or takes its bytecode
+ * from the freezer's cache, or, for an installed module, from the .pyc
+ * CPython wrote for it (pycache_code); *code is a new reference.
+ * co_filename is the member path without "lib/" and with ".py", the name the
+ * runtime shows under the executable, so no build path enters the payload. */
 static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err)
 {
     const pfz_module *m = &r->g->modules[idx];
     char *src = NULL;
     size_t size = 0;
-    int status = read_source(m->origin, &src, &size, err);
+    int64_t mtime;
+    int status = read_source(m->origin, &src, &size, &mtime, err);
     if (status != PF_OK) {
         return status;
     }
@@ -995,15 +1043,6 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
         return nomem(err);
     }
     status = source_hash_of(r, src, size, hash, err);
-    pfz_pyc_key key = {.source_path = m->origin,
-                       .code_filename = code_filename,
-                       .magic = (uint32_t)r->magic,
-                       .optimize = r->opts->optimize};
-    if (status == PF_OK && (*code = cached_code(r, idx, &key, size, hash)) != NULL) {
-        free(code_filename);
-        keep_source(r, idx, src, size);
-        return PF_OK;
-    }
     PyObject *filename = status == PF_OK ? PyUnicode_DecodeFSDefault(code_filename) : NULL;
     if (status == PF_OK && filename == NULL) {
         status = py_fail(err, "cannot build a code filename");
@@ -1013,8 +1052,27 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
         free(src);
         return status;
     }
-    PyCompilerFlags flags = _PyCompilerFlags_INIT; /* inherits nothing: dont_inherit */
-    *code = Py_CompileStringObject(src, filename, Py_file_input, &flags, r->opts->optimize);
+    /* An installed module's own __pycache__ entry first; such modules do
+     * not go through the freezer's cache: reading that entry costs what
+     * reading ours would, and a cold freeze would create a file for each. */
+    pfz_pycache_source pycache_src = {m->origin, size, mtime, hash};
+    *code = pycache_code(r, m, &pycache_src, filename);
+    int from_pycache = *code != NULL;
+    r->g->from_pycache += (size_t)from_pycache;
+    pfz_pyc_key key = {.source_path = m->origin,
+                       .code_filename = code_filename,
+                       .magic = (uint32_t)r->magic,
+                       .optimize = r->opts->optimize};
+    if (!from_pycache && (*code = cached_code(r, idx, &key, size, hash)) != NULL) {
+        Py_DECREF(filename);
+        free(code_filename);
+        keep_source(r, idx, src, size);
+        return PF_OK;
+    }
+    if (!from_pycache) {
+        PyCompilerFlags flags = _PyCompilerFlags_INIT; /* inherits nothing: dont_inherit */
+        *code = Py_CompileStringObject(src, filename, Py_file_input, &flags, r->opts->optimize);
+    }
     Py_DECREF(filename);
     if (*code == NULL) {
         free(code_filename);
@@ -1023,11 +1081,11 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
     }
     keep_source(r, idx, src, size);
     status = build_pyc(r, idx, *code, hash, err);
-    if (status == PF_OK) {
+    if (status != PF_OK) {
+        Py_CLEAR(*code);
+    } else if (!from_pycache) {
         pfz_cache_pyc_put(r->opts->cache, &key, size, r->g->modules[idx].pyc,
                           r->g->modules[idx].pyc_size);
-    } else {
-        Py_CLEAR(*code);
     }
     free(code_filename);
     return status;
@@ -1624,7 +1682,8 @@ static int add_data_file(resolver *r, const char *origin, const char *rel, pf_er
     }
     char *bytes = NULL;
     size_t size = 0;
-    int status = read_source(origin, &bytes, &size, err);
+    int64_t mtime;
+    int status = read_source(origin, &bytes, &size, &mtime, err);
     char *copy = status == PF_OK ? strdup(origin) : NULL;
     if (status == PF_OK && copy == NULL) {
         status = nomem(err);
@@ -2037,13 +2096,25 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     r->is_frozen_package = attr_of("_imp", "is_frozen_package");
     r->get_frozen_object = attr_of("_imp", "get_frozen_object");
     r->source_hash = attr_of("_imp", "source_hash");
+    r->fix_co_filename = attr_of("_imp", "_fix_co_filename");
     r->magic = PyImport_GetMagicNumber(); /* == importlib.util._RAW_MAGIC_NUMBER */
     if (r->index == NULL || r->missing == NULL || r->builtins == NULL || r->find_spec == NULL ||
         r->ext_loader == NULL || r->source_loader == NULL || r->is_frozen == NULL ||
         r->is_frozen_package == NULL || r->get_frozen_object == NULL || r->source_hash == NULL ||
-        r->magic == -1) {
+        r->fix_co_filename == NULL || r->magic == -1) {
         return py_fail(err, "cannot set up the import machinery");
     }
+    PyObject *tag = attr_of("sys", "implementation");
+    if (tag != NULL) {
+        Py_SETREF(tag, PyObject_GetAttrString(tag, "cache_tag"));
+    }
+    const char *tag_text = tag != NULL && PyUnicode_Check(tag) ? PyUnicode_AsUTF8(tag) : NULL;
+    if (tag_text == NULL || strlen(tag_text) >= sizeof r->cache_tag) {
+        Py_XDECREF(tag);
+        return py_fail(err, "cannot read sys.implementation.cache_tag");
+    }
+    strcpy(r->cache_tag, tag_text);
+    Py_DECREF(tag);
     r->tp = pfz_tp_helpers(err);
     if (r->tp == NULL) {
         return PF_ERR_PYTHON;
@@ -2098,6 +2169,7 @@ static void resolver_free(resolver *r)
     Py_XDECREF(r->is_frozen_package);
     Py_XDECREF(r->get_frozen_object);
     Py_XDECREF(r->source_hash);
+    Py_XDECREF(r->fix_co_filename);
 }
 
 int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err)

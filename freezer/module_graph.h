@@ -58,6 +58,7 @@ typedef struct pfz_graph {
     size_t main;         /* index of the main module */
     uint32_t main_flags; /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
     size_t unresolved;   /* imports that could not be resolved (warned about) */
+    size_t from_pycache; /* modules whose bytecode came from CPython's __pycache__ */
     pfz_data_file *data; /* data files, in the order found */
     size_t data_count;
     size_t data_capacity;

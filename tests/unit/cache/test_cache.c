@@ -619,12 +619,14 @@ static void same_bytecode(const pfz_graph *a, const pfz_graph *b)
     }
 }
 
+/* compiled_count: the modules that go through the freezer's cache: all
+ * with bytecode but the installed ones read from their __pycache__. */
 static size_t compiled_count(const pfz_graph *g)
 {
     size_t n = 0;
     for (size_t i = 0; i < g->count; i++)
         n += g->modules[i].pyc != NULL;
-    return n;
+    return n - g->from_pycache;
 }
 
 static void payload_of(const pfz_graph *g, pfz_cache *c, pfz_buffer *out)
@@ -650,7 +652,7 @@ static void test_graph_warm_equals_cold(void **state)
     pfz_cache *c = fresh_cache();
     build(&cold, c, 0);
     size_t compiled = compiled_count(&cold);
-    assert_true(compiled > 5);
+    assert_true(compiled >= 2); /* app.py and helper.py at least */
     assert_int_equal(pfz_cache_stats_get(c).pyc_hits, 0);
     assert_int_equal(pfz_cache_stats_get(c).pyc_misses, compiled);
     build(&warm, c, 0);
@@ -729,12 +731,12 @@ static void test_graph_optimize_levels(void **state)
     pfz_cache *c = fresh_cache();
     pfz_graph o0, o1, o2, o2_warm, ref2;
     build(&o0, c, 0);
-    size_t compiled = compiled_count(&o0);
     build(&o1, c, 1);
     build(&o2, c, 2);
     assert_int_equal(pfz_cache_stats_get(c).pyc_hits, 0); /* each level compiled apart */
     build(&o2_warm, c, 2);
-    assert_int_equal(pfz_cache_stats_get(c).pyc_hits, compiled);
+    /* Debian ships no .opt-2 entries: the stdlib goes through the cache at -OO */
+    assert_int_equal(pfz_cache_stats_get(c).pyc_hits, compiled_count(&o2));
     build(&ref2, NULL, 2);
     same_bytecode(&o2_warm, &ref2);
 
