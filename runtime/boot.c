@@ -52,12 +52,14 @@ struct boot {
     uint32_t flags;            /* the index's PF_INDEX_FLAG_* */
     int inspect;               /* BOOT_PROGRAM: enter the interactive session after main */
     int no_site;               /* sys.flags.no_site to show: 1 only for a child given -S */
+    int script;                /* a script child: [python flags] SCRIPT.py ... */
+    int script_path0;          /* and not -I/-P: its directory goes first on sys.path */
 };
 
 /* What a process of a frozen program runs (see choose_mode). */
 enum {
     BOOT_PROGRAM = 0,     /* the program's main module with the user's arguments */
-    BOOT_INTERPRETER = 1, /* a python3 command line: [flags] -c CODE | -m MODULE */
+    BOOT_INTERPRETER = 1, /* a python3 command line: [flags] -c CODE | -m MODULE | - | SCRIPT.py */
     BOOT_SPAWNED = 2,     /* a multiprocessing spawn child: --multiprocessing-fork k=v... */
     BOOT_PYTHON = 3,      /* a standalone Python: python3.11's whole command line */
 };
@@ -173,34 +175,57 @@ static int started_by_self(void)
            mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
 }
 
+/* What follows the options of a python3 command line (scan_command_line). */
+enum {
+    RUN_NONE = 0,    /* not a python3 command line a child is given */
+    RUN_COMMAND = 1, /* -c CODE or -m MODULE */
+    RUN_STDIN = 2,   /* `-`: the code is read from stdin */
+    RUN_SCRIPT = 3,  /* a word: python3 would run it as a script file */
+};
+
 /* What the options of a python3 command line say (scan_command_line). */
 struct interpreter_flags {
-    int command;  /* 1: the options end in -c CODE or -m MODULE */
-    int no_site;  /* -S is among them */
-    int optimize; /* -O adds 1, -OO 2 (Modules/main.c counts them so) */
+    int run;       /* RUN_* above */
+    int script;    /* RUN_SCRIPT: the index in argv of the script's path */
+    int no_site;   /* -S is among them */
+    int safe_path; /* -I or -P is among them: no script directory on sys.path */
+    int optimize;  /* -O adds 1, -OO 2 (Modules/main.c counts them so) */
 };
 
 /* scan_command_line: reads argv[1..argc) as CPython's own parser does
- * (Python/getopt.c): options that take no argument may be joined (-IS,
- * -bb, -OO) — the ones subprocess._args_from_interpreter_flags() passes a
- * child, -I -E -s -S -B -b -d -O -q -u -v -P -R; -X and -W take a value,
- * joined or next; -c and -m end the options, their argument joined
- * (-cCODE, -mjson.tool) or next. Anything else (a long option, a word, an
- * option python3 has but a child is never given) means "not a python3
- * command line": command stays 0. */
+ * (Python/getopt.c, Python/initconfig.c: config_parse_cmdline): options
+ * that take no argument may be joined (-IS, -bb, -OO) — the ones
+ * subprocess._args_from_interpreter_flags() passes a child, -I -E -s -S -B
+ * -b -d -O -q -u -v -P -R; -X and -W take a value, joined or next. The
+ * options end at -c or -m (RUN_COMMAND, their argument joined, -cCODE,
+ * -mjson.tool, or next), at `-` (RUN_STDIN) or at the first word that is
+ * not an option (RUN_SCRIPT: argv[script] is a script's path, the words
+ * after it its arguments; whether it is a script file is choose_mode's
+ * question). Anything else (no arguments, a long option or `--`, an option
+ * python3 has but a child is never given, -c or -m without an argument)
+ * means "not a python3 command line": run stays RUN_NONE. */
 static struct interpreter_flags scan_command_line(int argc, char **argv)
 {
     static const char no_argument[] = "IEsSBbdOquvPR";
-    struct interpreter_flags f = {0, 0, 0};
+    struct interpreter_flags f = {RUN_NONE, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (a[0] != '-' || a[1] == '\0' || a[1] == '-') {
+        if (a[0] != '-') {
+            f.run = RUN_SCRIPT;
+            f.script = i;
+            return f;
+        }
+        if (a[1] == '\0') {
+            f.run = RUN_STDIN;
+            return f;
+        }
+        if (a[1] == '-') {
             return f;
         }
         for (int k = 1; a[k] != '\0'; k++) {
             char c = a[k];
             if (c == 'c' || c == 'm') {
-                f.command = a[k + 1] != '\0' || i + 1 < argc;
+                f.run = a[k + 1] != '\0' || i + 1 < argc ? RUN_COMMAND : RUN_NONE;
                 return f;
             }
             if (c == 'X' || c == 'W') {
@@ -211,30 +236,51 @@ static struct interpreter_flags scan_command_line(int argc, char **argv)
                 return f;
             }
             f.no_site |= c == 'S';
+            f.safe_path |= c == 'I' || c == 'P';
             f.optimize += c == 'O';
         }
     }
-    return f;
+    return f; /* options only: python3 would read stdin, interactively on a terminal */
+}
+
+/* is_script_file: whether path names what a child's script must be: a
+ * regular file (symbolic links followed, as python3 opens it) whose name
+ * ends in ".py". A path under the executable, such as the frozen main's own
+ * __file__ (EXE/app.py), does not exist on disk and is not one. */
+static int is_script_file(const char *path)
+{
+    size_t n = strlen(path);
+    struct stat st;
+    return n >= 3 && strcmp(path + n - 3, ".py") == 0 && stat(path, &st) == 0 &&
+           S_ISREG(st.st_mode);
 }
 
 /* choose_mode: the rule that tells a python3 command line, which
  * multiprocessing, concurrent.futures and subprocess give a child they start
  * with sys.executable, from the program's own arguments: the process must
  * have been started by this same executable AND its arguments must be
- * exactly `--multiprocessing-fork ...` or `[python flags] -c CODE ...` or
- * `[python flags] -m MODULE ...`. Anything else, including `./app -c x` typed
- * in a shell, goes to the program untouched (docs/user-guide.md). */
+ * exactly `--multiprocessing-fork ...`, `[python flags] -c CODE ...`,
+ * `[python flags] -m MODULE ...`, `[python flags] -` (code from stdin) or
+ * `[python flags] SCRIPT ...` where SCRIPT is an existing regular file
+ * named *.py (is_script_file). Anything else goes to the program untouched
+ * (docs/user-guide.md): `./app -c x` or `./app notes.py` typed in a shell;
+ * a self-relaunch with no arguments, or with arguments that are not such a
+ * command line (`[sys.executable, "data.txt"]`, `[sys.executable,
+ * __file__]`, whose path is inside the executable). */
 static int choose_mode(int argc, char **argv)
 {
     if (argc < 2) {
         return BOOT_PROGRAM;
     }
-    int spawned = strcmp(argv[1], "--multiprocessing-fork") == 0;
-    int command = !spawned && scan_command_line(argc, argv).command;
-    if ((spawned || command) && started_by_self()) {
-        return spawned ? BOOT_SPAWNED : BOOT_INTERPRETER;
+    if (strcmp(argv[1], "--multiprocessing-fork") == 0) {
+        return started_by_self() ? BOOT_SPAWNED : BOOT_PROGRAM;
     }
-    return BOOT_PROGRAM;
+    struct interpreter_flags f = scan_command_line(argc, argv);
+    if (f.run == RUN_NONE || !started_by_self() ||
+        (f.run == RUN_SCRIPT && !is_script_file(argv[f.script]))) {
+        return BOOT_PROGRAM;
+    }
+    return BOOT_INTERPRETER;
 }
 
 /* read_flags: the index flags that shape the boot, checked: the optimise
@@ -256,7 +302,10 @@ static int read_flags(struct boot *b, int argc, char **argv)
         return 0;
     }
     b->mode = choose_mode(argc, argv);
-    b->no_site = b->mode == BOOT_INTERPRETER && scan_command_line(argc, argv).no_site;
+    struct interpreter_flags f = scan_command_line(argc, argv);
+    b->no_site = b->mode == BOOT_INTERPRETER && f.no_site;
+    b->script = b->mode == BOOT_INTERPRETER && f.run == RUN_SCRIPT;
+    b->script_path0 = b->script && !f.safe_path;
     b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
                  argc >= 2 && strcmp(argv[1], "-i") == 0;
     return 0;
@@ -331,14 +380,18 @@ static PyStatus configure_python(PyConfig *config)
 /* start_core: configures CPython as `python3 -I` is configured (isolated: no
  * PYTHON* variables, no user site, no current directory or script directory
  * on sys.path), with these differences, each for a reason:
- *  - sys.path is empty and `site` is not imported: every module comes from
- *    the payload, and nothing beside the executable (.pth files, a
- *    pyvenv.cfg, sitecustomize) can run code in it;
+ *  - sys.path is empty (but for a script child's directory, see below) and
+ *    `site` is not imported: every module comes from the payload, and
+ *    nothing beside the executable (.pth files, a pyvenv.cfg,
+ *    sitecustomize) can run code in it;
  *  - home, prefix and executable are set explicitly, which also stops
  *    getpath from honouring an `<exe>._pth` or `pyvenv.cfg` file;
  *  - sys.argv is exactly [executable, user arguments...]: nothing parsed
- *    (but for the `-i` of a --allow-interactive build, which is removed);
- *  - no bytecode is written anywhere;
+ *    (but for the `-i` of a --allow-interactive build, which is removed;
+ *    a child's python3 command line is CPython's to parse);
+ *  - no bytecode is written anywhere (the payload's modules have none to
+ *    write; a script child's neighbour modules, read from disk, leave no
+ *    __pycache__ behind either);
  *  - sys.flags.optimize is the level the payload was compiled with, so
  *    __debug__, compile() and the packed bytecode agree (python3 -O/-OO).
  * Signal handlers are installed (SIGINT raises KeyboardInterrupt, SIGPIPE is
@@ -366,10 +419,20 @@ static int start_core(struct boot *b, int argc, char **argv)
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     if (!python) {
-        config.isolated = 1;
+        /* A script child (`[flags] SCRIPT.py ...` without -I or -P) gets
+         * the script's directory first on sys.path, as `python3 SCRIPT.py`
+         * does, so that it imports its neighbour modules from disk (the
+         * payload's finder still comes first, so the stdlib stays the
+         * payload's). CPython computes it (Modules/main.c:
+         * pymain_run_python) only when safe_path is 0, which isolated
+         * forces to 1: such a child is not isolated (sys.flags.isolated 0,
+         * as for python3) but is still cut off from the environment and the
+         * user site below, like every other process of the program. */
+        config.isolated = !b->script_path0;
         config.use_environment = 0;
         config.user_site_directory = 0;
-        config.safe_path = 1;
+        config.safe_path = !b->script_path0;
+        config.write_bytecode = !b->script;
         config.site_import = 0;
         /* A python3 command line from this program's own child processes is
          * parsed by CPython itself; isolation set above stays (no flag of it

@@ -9,8 +9,12 @@
 #                     python3's warning when leaked
 #   subprocess        [sys.executable, -c CODE], [-m json.tool] with stdin, the
 #                     flags of subprocess._args_from_interpreter_flags()
-#   argv              python3-like options typed in a shell or passed by another
-#                     executable reach the program untouched
+#   scripts           [sys.executable, SCRIPT.py, args] (the script's neighbour
+#                     modules imported from its directory), [-u SCRIPT.py],
+#                     [-I SCRIPT.py], [-] with code on stdin
+#   argv              python3-like options and .py paths typed in a shell or
+#                     passed by another executable reach the program untouched,
+#                     as does a self-relaunch that is not a python3 command line
 #   main-once         a child never runs the program's main from the top
 #
 # Every run starts processes: as nobody (root ignores RLIMIT_NPROC), under a
@@ -19,7 +23,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-group=${1:?usage: children.sh pools|resource-tracker|subprocess|argv|main-once}
+group=${1:?usage: children.sh pools|resource-tracker|subprocess|scripts|argv|main-once}
 PROGRAMS=$E2E_DIR/programs
 AS_NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups prlimit --nproc=200 timeout 120)
 R=$T/runs
@@ -137,15 +141,38 @@ subprocess)
     compare flags
     ;;
 
+scripts)
+    program ch_scripts || finish
+    # The scripts go outside the program's directory (whose path the
+    # comparison rewrites in python3.11's output only), where nobody cannot
+    # write (python3.11's child would leave a __pycache__ there).
+    D=$T/scripts
+    cp -r "$PROGRAMS/ch_scripts" "$D" && chmod -R a+rX "$D"
+    compare scripts run "$D"
+    O=$R/scripts.frz.out
+    expect_no_grep "no child ran the program" "$O" 'PROGRAM RAN'
+    expect_grep "SCRIPT ARGS: the script runs with its arguments and imports its neighbour" "$O" \
+        "^script with arguments \(0, \"helper __main__ \['$D/helper.py', 'arg', '-c', 'x'\] $D/helper.py None path0 $D neighbour value $D/ch_neighbour.py\\\\n\", ''\)\$"
+    expect_grep "a relative SCRIPT: its directory (not the program's) is sys.path[0]" "$O" \
+        "^script by a relative path \(0, \"helper __main__ \['helper.py'\] $D/helper.py None path0 $D "
+    expect_grep "-u SCRIPT: unbuffered stdout" "$O" "^-u \(0, 'FileIO True\\\\n', ''\)\$"
+    expect_grep "-I SCRIPT: the script's directory is not on sys.path" "$O" \
+        "^-I: no script directory on sys.path \(1, '', .*ModuleNotFoundError: No module named .{1,2}ch_neighbour"
+    expect_grep "- ARGS: code from stdin" "$O" \
+        "^- with stdin \(0, \"stdin code __main__ \['-', 'a1', '-c', 'x'\] \\\\n\", ''\)\$"
+    ;;
+
 argv)
     program ch_argv || finish
     # Typed in a shell (the parent is bash): every python3-like command line
     # is the program's own.
     lines=()
     n=0
+    # A .py path that exists is the program's too (ch_argv.py, readable).
+    script=$SRC/ch_argv.py
     for args in "-c|print('hijacked')" "-m|json.tool" "-I|-c|x" "-E|-s|-B|-m|json" \
                 "-X|dev|-c|x" "-W|error|-c|x" "--multiprocessing-fork|tracker_fd=3|pipe_handle=4" \
-                "-c" "-m" "-I"; do
+                "-c" "-m" "-I" "$script|a" "-u|$script" "-I|-S|$script" "-" "-u|-"; do
         IFS='|' read -r -a argv <<<"$args"
         n=$((n + 1))
         run_nobody "$R/shell-$n" "$EXE" "${argv[@]}"
@@ -162,6 +189,21 @@ argv)
     run_nobody "$R/self-program" "$EXE" spawn self hello -c "print('x')"
     expect_file_eq "started by itself, not a python3 command line" "$R/self-program.out" \
         "child: argv ['hello', '-c', \"print('x')\"]  status 0"
+    # Started by itself with no arguments (a self-relaunch): the program.
+    run_nobody "$R/self-none" "$EXE" spawn self
+    expect_file_eq "started by itself with no arguments" "$R/self-none.out" "child: argv []  status 0"
+    # Started by itself with a word that is not an existing *.py file: the
+    # program: a .py path under the executable (the main's own __file__),
+    # one that does not exist, a file not named .py, a directory named .py.
+    mkdir -p "$SRC/dir.py" && chmod a+rx "$SRC/dir.py"
+    for args in "$EXE/ch_argv.py|x" "$SRC/missing.py" "$EXE.log" "-u|$EXE.log" "$SRC/dir.py"; do
+        IFS='|' read -r -a argv <<<"$args"
+        n=$((n + 1))
+        run_nobody "$R/self-$n" "$EXE" spawn self "${argv[@]}"
+        expected=$("$PF_PYTHON" -I -c 'import sys; print("child: argv", sys.argv[1:], " status 0")' \
+            "${argv[@]}")
+        expect_file_eq "started by itself, not a script file: ${argv[*]}" "$R/self-$n.out" "$expected"
+    done
     # Started by itself with one: it acts as python3.
     run_nobody "$R/self-c" "$EXE" spawn self -c "print('as python3')"
     expect_file_eq "started by itself with -c CODE" "$R/self-c.out" "child: as python3  status 0"
