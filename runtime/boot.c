@@ -52,8 +52,8 @@ struct boot {
     uint32_t flags;            /* the index's PF_INDEX_FLAG_* */
     int inspect;               /* BOOT_PROGRAM: enter the interactive session after main */
     int no_site;               /* sys.flags.no_site to show: 1 only for a child given -S */
-    int script;                /* a script child: [python flags] SCRIPT.py ... */
-    int script_path0;          /* and not -I/-P: its directory goes first on sys.path */
+    int path0;                 /* a python3 command line without -I/-P: CPython puts the
+                                  script's directory, or the current one, first on sys.path */
 };
 
 /* What a process of a frozen program runs (see choose_mode). */
@@ -304,8 +304,7 @@ static int read_flags(struct boot *b, int argc, char **argv)
     b->mode = choose_mode(argc, argv);
     struct interpreter_flags f = scan_command_line(argc, argv);
     b->no_site = b->mode == BOOT_INTERPRETER && f.no_site;
-    b->script = b->mode == BOOT_INTERPRETER && f.run == RUN_SCRIPT;
-    b->script_path0 = b->script && !f.safe_path;
+    b->path0 = b->mode == BOOT_INTERPRETER && !f.safe_path;
     b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
                  argc >= 2 && strcmp(argv[1], "-i") == 0;
     return 0;
@@ -419,20 +418,23 @@ static int start_core(struct boot *b, int argc, char **argv)
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     if (!python) {
-        /* A script child (`[flags] SCRIPT.py ...` without -I or -P) gets
-         * the script's directory first on sys.path, as `python3 SCRIPT.py`
-         * does, so that it imports its neighbour modules from disk (the
-         * payload's finder still comes first, so the stdlib stays the
-         * payload's). CPython computes it (Modules/main.c:
-         * pymain_run_python) only when safe_path is 0, which isolated
-         * forces to 1: such a child is not isolated (sys.flags.isolated 0,
-         * as for python3) but is still cut off from the environment and the
-         * user site below, like every other process of the program. */
-        config.isolated = !b->script_path0;
+        /* A child given a python3 command line without -I or -P gets what
+         * python3 puts first on sys.path: the script's directory for
+         * `SCRIPT.py`, the current directory ('') for -c, -m and `-`, so
+         * it imports its neighbour modules from disk (the payload's finder
+         * still comes first, so the stdlib stays the payload's). CPython
+         * computes it (Modules/main.c: pymain_run_python) only when
+         * safe_path is 0, which isolated forces to 1: such a child is not
+         * isolated (sys.flags.isolated 0, as for python3) but is still cut
+         * off from the environment and the user site below, like every
+         * other process of the program, and writes no __pycache__ beside
+         * those modules. The program's own children are given -I
+         * (subprocess._args_from_interpreter_flags, sys.flags.isolated). */
+        config.isolated = !b->path0;
         config.use_environment = 0;
         config.user_site_directory = 0;
-        config.safe_path = !b->script_path0;
-        config.write_bytecode = !b->script;
+        config.safe_path = !b->path0;
+        config.write_bytecode = !b->path0;
         config.site_import = 0;
         /* A python3 command line from this program's own child processes is
          * parsed by CPython itself; isolation set above stays (no flag of it
