@@ -160,6 +160,9 @@ static int open_payload(struct boot *b)
         return report_damaged(b, err.message), -1;
     }
     pf_payload_set_release(b->payload, release_pages);
+    /* What finding and opening the payload read (section headers, seek
+     * table, the index frame) now lives in the reader's own memory. */
+    release_pages(b->image, b->image_size);
     return 0;
 }
 
