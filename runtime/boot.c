@@ -12,6 +12,8 @@
  * Py_RunMain's (pymain_run_python, exit_sigint); the interactive session
  * after the main module mirrors pymain_repl; tracebacks go through
  * Lib/traceback.py when the payload has sources (install_source_hooks).
+ * Sub-interpreters get their importer from runtime/importer.c and, once
+ * initialised, what finish_init adds (finish_subinterpreter).
  *
  * The index flags (payload.h) choose what the executable is: a program
  * (optionally with sources, an optimisation level and `-i`), or a
@@ -523,22 +525,20 @@ static int check_magic(struct boot *b)
     return 0;
 }
 
+static int finish_subinterpreter(void);
+
 /* install_importer: the payload's finder goes on sys.meta_path after the
  * builtin and frozen importers, before the path-based finder that main
- * initialisation appends. */
+ * initialisation appends; sub-interpreters get one of their own in the same
+ * place, and finish_subinterpreter once initialised. */
 static int install_importer(struct boot *b)
 {
-    PyObject *executable = PyUnicode_DecodeFSDefault(b->executable);
-    if (executable == NULL) {
-        PyErr_Print();
-        return -1;
-    }
-    b->importer = pf_importer_install(b->payload, executable);
-    Py_DECREF(executable);
+    b->importer = pf_importer_install(b->payload, b->executable);
     if (b->importer == NULL) {
         PyErr_Print();
         return -1;
     }
+    pf_importer_serve_subinterpreters(finish_subinterpreter);
     return 0;
 }
 
@@ -566,7 +566,7 @@ static PyObject *frozen_module_file(PyObject *root, PyObject *origname, int is_p
  * sys._stdlib_dir from the path configuration (empty here), so this runs
  * after it, and gives the frozen modules imported during initialisation the
  * __file__ python3 gives them. */
-static int set_stdlib_dir(struct boot *b)
+static int set_stdlib_dir(const struct boot *b)
 {
     PyObject *root = PyUnicode_DecodeFSDefault(b->executable);
     if (root == NULL || PySys_SetObject("_stdlib_dir", root) < 0) {
@@ -898,6 +898,32 @@ static int finish_init(struct boot *b)
     return 0;
 }
 
+/* The boot of this process, for finish_subinterpreter (a callback without
+ * arguments); set by pf_boot_main, whose frame outlives CPython. */
+static struct boot *process_boot;
+
+/* finish_subinterpreter: what finish_init adds to the main interpreter,
+ * added to a sub-interpreter once its initialisation is complete (see
+ * pf_importer_serve_subinterpreters): the __file__ of CPython's frozen
+ * modules, sys.frozen, the site builtins and sys.flags.no_site, and the
+ * traceback hooks when sources are packed. Not the interactive hook: a
+ * session starts in the main interpreter only. */
+static int finish_subinterpreter(void)
+{
+    const struct boot *b = process_boot;
+    int python = b->mode == BOOT_PYTHON;
+    if (set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
+        return -1;
+    }
+    if (!python && (add_site_builtins() < 0 || set_no_site_flag(b->no_site) < 0)) {
+        return -1;
+    }
+    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && install_source_hooks() < 0) {
+        return -1;
+    }
+    return 0;
+}
+
 /* script_spec: the module spec of the script under its own module name
  * ("app" for app.py), which the freezer also packs, or None. */
 static PyObject *script_spec(struct boot *b)
@@ -1036,6 +1062,7 @@ int pf_boot_main(int argc, char **argv)
 {
     struct boot b;
     memset(&b, 0, sizeof b);
+    process_boot = &b;
     int status = PF_BOOT_EXIT_DAMAGED;
     int keyboard_interrupt = 0;
 

@@ -1,5 +1,5 @@
-/* elf_needed.c - DT_NEEDED entries of an in-memory ELF64 object; contract in
- * elf_needed.h. Sections are found with pf_elf_find_section, which bounds
+/* elf_needed.c - DT_NEEDED entries and imported symbols of an in-memory
+ * ELF64 object; contract in elf_needed.h. Sections are found with pf_elf_find_section, which bounds
  * them against the file; each entry and name is bounded here. */
 #include "elf_needed.h"
 
@@ -44,6 +44,45 @@ int pf_elf_for_each_needed(const uint8_t *file, size_t fileSize, pf_elf_needed_v
         int stop = visit(name, (size_t)(end - name), context);
         if (stop != 0) {
             return stop;
+        }
+    }
+    return PF_OK;
+}
+
+int pf_elf_imports_any(const uint8_t *file, size_t fileSize, const char *const *names, size_t count,
+                       int *found, pf_error *err)
+{
+    uint64_t symOffset, symSize, strOffset, strSize;
+    *found = 0;
+    int status = pf_elf_find_section(file, fileSize, ".dynsym", &symOffset, &symSize, err);
+    if (status == PF_ERR_NOT_FOUND) {
+        return PF_OK; /* static object: imports nothing */
+    }
+    if (status != PF_OK) {
+        return status;
+    }
+    status = pf_elf_find_section(file, fileSize, ".dynstr", &strOffset, &strSize, err);
+    if (status != PF_OK) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "ELF object has .dynsym but no usable .dynstr");
+    }
+    const char *strings = (const char *)file + strOffset;
+    for (uint64_t at = 0; at + sizeof(Elf64_Sym) <= symSize; at += sizeof(Elf64_Sym)) {
+        Elf64_Sym sym;
+        memcpy(&sym, file + symOffset + at, sizeof sym);
+        if (sym.st_shndx != SHN_UNDEF || sym.st_name == 0) {
+            continue;
+        }
+        if (sym.st_name >= strSize) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "ELF symbol name lies outside .dynstr");
+        }
+        const char *name = strings + sym.st_name;
+        size_t room = strSize - sym.st_name;
+        for (size_t i = 0; i < count; i++) {
+            size_t nameSize = strlen(names[i]);
+            if (nameSize < room && memcmp(name, names[i], nameSize + 1) == 0) {
+                *found = 1;
+                return PF_OK;
+            }
         }
     }
     return PF_OK;

@@ -12,7 +12,13 @@
  * source and compiled into module _pyfreeze_support only when a program
  * first uses one of them; this file gives it the index (_members,
  * _submodules, _root). The read-only open() of payload paths is here in C
- * (docs/third-party.md). */
+ * (docs/third-party.md).
+ *
+ * Every interpreter has an importer of its own, holding only its own
+ * interpreter's objects: the main one from pf_importer_install, each
+ * sub-interpreter's from a process-wide audit hook registered when an
+ * extension module able to start sub-interpreters is loaded (see
+ * "sub-interpreters" below). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <marshal.h>
@@ -21,6 +27,7 @@
 #include "importer.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,29 +42,32 @@
  * payload (the index rejects names over PF_MAX_NAME_SIZE). */
 #define MEMBER_NAME_CAPACITY (PF_MAX_NAME_SIZE + 16)
 
+/* One importer per interpreter: the main one (pf_importer_install) and one
+ * in each sub-interpreter (serve_subinterpreter). Every object it holds
+ * belongs to its own interpreter, fetched there on first use; only the type
+ * (static, as CPython's own types are in 3.11) and the payload are shared. */
 typedef struct pf_importer {
     PyObject_HEAD pf_payload *payload; /* borrowed, lives for the whole process */
     PyObject *root;                    /* str: "<executable>/" */
+    int hooks_done;                    /* payload_open and the path hook are installed */
+    int ready;                         /* sub-interpreters: finish_ready_subinterpreter ran */
+    PyObject *original_open;           /* builtins.open before payload_open replaced it */
+    PyObject *support_module;          /* _pyfreeze_support once compiled */
+    /* from importlib and builtins, fetched on first use (they exist as soon
+     * as CPython's core initialisation has run) */
+    PyObject *module_spec_type;         /* importlib.machinery.ModuleSpec */
+    PyObject *call_with_frames_removed; /* importlib._bootstrap._call_with_frames_removed */
+    PyObject *builtin_exec;             /* builtins.exec */
+    PyObject *fix_co_filename;          /* _imp._fix_co_filename */
+    PyObject *decode_source;            /* importlib._bootstrap_external.decode_source */
+    PyObject *create_dynamic;           /* _imp.create_dynamic */
+    PyObject *exec_dynamic;             /* _imp.exec_dynamic */
 } pf_importer;
 
 /* runtime/support.py, embedded by runtime/embed_source.cmake */
 extern const char pf_support_source[];
 extern const size_t pf_support_source_size;
 #define SUPPORT_MODULE_NAME "_pyfreeze_support"
-
-static PyObject *support_module; /* _pyfreeze_support once compiled (owned) */
-static PyObject *original_open;  /* builtins.open before payload_open replaced it */
-static int main_hooks_done;      /* payload_open and the path hook are installed */
-
-/* Objects from importlib fetched once, on first use (they exist as soon as
- * CPython's core initialisation has run). One interpreter per process. */
-static PyObject *module_spec_type;         /* importlib.machinery.ModuleSpec */
-static PyObject *call_with_frames_removed; /* importlib._bootstrap._call_with_frames_removed */
-static PyObject *builtin_exec;             /* builtins.exec */
-static PyObject *fix_co_filename;          /* _imp._fix_co_filename */
-static PyObject *decode_source;            /* importlib._bootstrap_external.decode_source */
-static PyObject *create_dynamic;           /* _imp.create_dynamic */
-static PyObject *exec_dynamic;             /* _imp.exec_dynamic */
 
 static int fetch_attr(PyObject **slot, const char *module, const char *name)
 {
@@ -237,11 +247,11 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
         Py_DECREF(code);
         payload_damaged(self, file, "bytecode holds no code object");
     }
-    if (fetch_attr(&fix_co_filename, "_imp", "_fix_co_filename") < 0) {
+    if (fetch_attr(&self->fix_co_filename, "_imp", "_fix_co_filename") < 0) {
         Py_DECREF(code);
         return NULL;
     }
-    PyObject *r = PyObject_CallFunctionObjArgs(fix_co_filename, code, path, NULL);
+    PyObject *r = PyObject_CallFunctionObjArgs(self->fix_co_filename, code, path, NULL);
     if (r == NULL) {
         Py_DECREF(code);
         return NULL;
@@ -257,8 +267,8 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
  * sys.modules. Returns a borrowed reference, or NULL with an exception. */
 static PyObject *support(pf_importer *self)
 {
-    if (support_module != NULL) {
-        return support_module;
+    if (self->support_module != NULL) {
+        return self->support_module;
     }
     PyObject *code = Py_CompileString(pf_support_source, "<pyfreeze>/support.py", Py_file_input);
     PyObject *module = code != NULL ? PyModule_New(SUPPORT_MODULE_NAME) : NULL;
@@ -276,8 +286,8 @@ static PyObject *support(pf_importer *self)
         return NULL;
     }
     Py_DECREF(r);
-    support_module = module;
-    return support_module;
+    self->support_module = module;
+    return self->support_module;
 }
 
 /* call_support: support(self).fn(arg): a new reference or NULL. */
@@ -333,7 +343,11 @@ static PyObject *payload_open(PyObject *selfobj, PyObject *args, PyObject *kwarg
         memcmp(path, root, (size_t)rootSize) != 0) {
         Py_XDECREF(fspath);
         PyErr_Clear();
-        return PyObject_Call(original_open, args, kwargs);
+        if (self->original_open == NULL) { /* only after importer_clear */
+            PyErr_SetString(PyExc_RuntimeError, "open() of a finalised frozen program");
+            return NULL;
+        }
+        return PyObject_Call(self->original_open, args, kwargs);
     }
     int found =
         lookup_member_path(self, path + rootSize, (size_t)(pathSize - rootSize), "", &entry);
@@ -374,7 +388,7 @@ static PyMethodDef payload_open_def = {
 void pf_importer_install_hooks(PyObject *importer)
 {
     pf_importer *self = (pf_importer *)importer;
-    if (main_hooks_done) {
+    if (self->hooks_done) {
         return;
     }
     PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
@@ -384,13 +398,13 @@ void pf_importer_install_hooks(PyObject *importer)
         PyErr_Clear();
         return; /* not yet */
     }
-    main_hooks_done = 1;
+    self->hooks_done = 1;
     PyObject *replacement = PyCFunction_NewEx(&payload_open_def, (PyObject *)self, NULL);
     PyObject *hook = PyObject_GetAttrString((PyObject *)self, "_path_hook");
     if (replacement != NULL) {
-        original_open = Py_NewRef(open);
+        self->original_open = Py_NewRef(open);
         if (PyDict_SetItemString(builtins, "open", replacement) < 0) {
-            Py_CLEAR(original_open);
+            Py_CLEAR(self->original_open);
         } else {
             /* io.open is the same function in CPython; pathlib calls it */
             PyObject *io = PyImport_AddModule("io"); /* borrowed */
@@ -411,8 +425,42 @@ void pf_importer_install_hooks(PyObject *importer)
 
 /* ---- the importer type ---- */
 
+/* The importer takes part in reference cycles (its support module's
+ * _importer, builtins.open bound to it, importlib functions whose globals
+ * reach sys.meta_path), so it is collected by the cyclic GC. importer_clear
+ * keeps root, which no cycle goes through and every method reads. */
+static int importer_traverse(pf_importer *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->original_open);
+    Py_VISIT(self->support_module);
+    Py_VISIT(self->module_spec_type);
+    Py_VISIT(self->call_with_frames_removed);
+    Py_VISIT(self->builtin_exec);
+    Py_VISIT(self->fix_co_filename);
+    Py_VISIT(self->decode_source);
+    Py_VISIT(self->create_dynamic);
+    Py_VISIT(self->exec_dynamic);
+    return 0;
+}
+
+static int importer_clear(pf_importer *self)
+{
+    Py_CLEAR(self->original_open);
+    Py_CLEAR(self->support_module);
+    Py_CLEAR(self->module_spec_type);
+    Py_CLEAR(self->call_with_frames_removed);
+    Py_CLEAR(self->builtin_exec);
+    Py_CLEAR(self->fix_co_filename);
+    Py_CLEAR(self->decode_source);
+    Py_CLEAR(self->create_dynamic);
+    Py_CLEAR(self->exec_dynamic);
+    return 0;
+}
+
 static void importer_dealloc(pf_importer *self)
 {
+    PyObject_GC_UnTrack(self);
+    (void)importer_clear(self);
     Py_XDECREF(self->root);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -442,7 +490,7 @@ static PyObject *importer_find_spec(pf_importer *self, PyObject *args, PyObject 
         }
         Py_RETURN_NONE;
     }
-    if (fetch_attr(&module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
+    if (fetch_attr(&self->module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
         return NULL;
     }
     int is_package = module.kind == PF_KIND_PACKAGE || module.kind == PF_KIND_NAMESPACE;
@@ -456,7 +504,7 @@ static PyObject *importer_find_spec(pf_importer *self, PyObject *args, PyObject 
         Py_BuildValue("{sOsO}", "origin", origin, "is_package", is_package ? Py_True : Py_False);
     PyObject *spec = NULL;
     if (spec_args != NULL && spec_kwargs != NULL) {
-        spec = PyObject_Call(module_spec_type, spec_args, spec_kwargs);
+        spec = PyObject_Call(self->module_spec_type, spec_args, spec_kwargs);
     }
     Py_XDECREF(spec_args);
     Py_XDECREF(spec_kwargs);
@@ -511,6 +559,8 @@ static PyObject *importer_get_code(pf_importer *self, PyObject *fullname)
     return code;
 }
 
+static void watch_new_interpreters(void);
+
 /* create_extension: loads an extension module from memory (see
  * native_loader.h) through _imp.create_dynamic, as ExtensionFileLoader does,
  * with a spec whose origin is the /proc/self/fd path dlopen() maps. The init
@@ -526,7 +576,9 @@ static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *n
         PyErr_Format(PyExc_ImportError, "extension module %U has no native code", name);
         return NULL;
     }
-    int status = pf_native_prepare(self->payload, &file, path, sizeof path, &err);
+    int createsInterpreters;
+    int status =
+        pf_native_prepare(self->payload, &file, path, sizeof path, &createsInterpreters, &err);
     if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
         payload_damaged(self, &file, err.message);
     }
@@ -534,21 +586,24 @@ static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *n
         PyErr_Format(PyExc_ImportError, "cannot load extension module %U: %s", name, err.message);
         return NULL;
     }
-    if (fetch_attr(&create_dynamic, "_imp", "create_dynamic") < 0 ||
-        fetch_attr(&module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
+    if (createsInterpreters) {
+        watch_new_interpreters();
+    }
+    if (fetch_attr(&self->create_dynamic, "_imp", "create_dynamic") < 0 ||
+        fetch_attr(&self->module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
         return NULL;
     }
     PyObject *loader = PyObject_GetAttrString(spec, "loader");
     PyObject *args = loader ? Py_BuildValue("(OO)", name, loader) : NULL;
     PyObject *kwargs = args ? Py_BuildValue("{ss}", "origin", path) : NULL;
-    PyObject *load_spec = kwargs ? PyObject_Call(module_spec_type, args, kwargs) : NULL;
+    PyObject *load_spec = kwargs ? PyObject_Call(self->module_spec_type, args, kwargs) : NULL;
     Py_XDECREF(args);
     Py_XDECREF(kwargs);
     Py_XDECREF(loader);
     if (load_spec == NULL) {
         return NULL;
     }
-    PyObject *result = PyObject_CallOneArg(create_dynamic, load_spec);
+    PyObject *result = PyObject_CallOneArg(self->create_dynamic, load_spec);
     Py_DECREF(load_spec);
     if (result == NULL) {
         return NULL;
@@ -603,10 +658,10 @@ static PyObject *importer_exec_module(pf_importer *self, PyObject *module)
     int found = find_module_entry(self, name, &entry);
     if (found > 0 && entry.kind == PF_KIND_EXTENSION) {
         Py_DECREF(name);
-        if (fetch_attr(&exec_dynamic, "_imp", "exec_dynamic") < 0) {
+        if (fetch_attr(&self->exec_dynamic, "_imp", "exec_dynamic") < 0) {
             return NULL;
         }
-        PyObject *r = PyObject_CallOneArg(exec_dynamic, module);
+        PyObject *r = PyObject_CallOneArg(self->exec_dynamic, module);
         if (r == NULL) {
             return NULL;
         }
@@ -624,11 +679,11 @@ static PyObject *importer_exec_module(pf_importer *self, PyObject *module)
     PyObject *dict = PyModule_GetDict(module); /* borrowed */
     PyObject *result = NULL;
     if (dict != NULL &&
-        fetch_attr(&call_with_frames_removed, "_frozen_importlib", "_call_with_frames_removed") ==
-            0 &&
-        fetch_attr(&builtin_exec, "builtins", "exec") == 0) {
-        result = PyObject_CallFunctionObjArgs(call_with_frames_removed, builtin_exec, code, dict,
-                                              dict, NULL);
+        fetch_attr(&self->call_with_frames_removed, "_frozen_importlib",
+                   "_call_with_frames_removed") == 0 &&
+        fetch_attr(&self->builtin_exec, "builtins", "exec") == 0) {
+        result = PyObject_CallFunctionObjArgs(self->call_with_frames_removed, self->builtin_exec,
+                                              code, dict, dict, NULL);
     }
     Py_DECREF(code);
     if (result == NULL) {
@@ -712,8 +767,8 @@ static PyObject *importer_get_source(pf_importer *self, PyObject *fullname)
         return NULL;
     }
     PyObject *text = NULL;
-    if (fetch_attr(&decode_source, "_frozen_importlib_external", "decode_source") == 0) {
-        text = PyObject_CallOneArg(decode_source, bytes);
+    if (fetch_attr(&self->decode_source, "_frozen_importlib_external", "decode_source") == 0) {
+        text = PyObject_CallOneArg(self->decode_source, bytes);
     }
     Py_DECREF(bytes);
     return text;
@@ -908,8 +963,11 @@ static PyTypeObject importer_type = {
     .tp_basicsize = sizeof(pf_importer),
     .tp_dealloc = (destructor)importer_dealloc,
     .tp_repr = (reprfunc)importer_repr,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_doc = "Meta path finder and loader for the modules in a frozen program's payload.",
+    .tp_traverse = (traverseproc)importer_traverse,
+    .tp_clear = (inquiry)importer_clear,
+    .tp_free = PyObject_GC_Del,
     .tp_methods = importer_methods,
     .tp_members = importer_members_def,
 };
@@ -939,21 +997,56 @@ PyObject *pf_importer_module_init(void)
     return module;
 }
 
-PyObject *pf_importer_install(pf_payload *payload, PyObject *executable)
+/* ---- one importer per interpreter ---- */
+
+/* What every interpreter's importer is made from: C data of the process,
+ * set by pf_importer_install, never Python objects (those belong to one
+ * interpreter each). */
+static pf_payload *process_payload;
+static char process_executable[PATH_MAX];
+static int serving_subinterpreters; /* pf_importer_serve_subinterpreters was called */
+static int (*finish_subinterpreter)(void);
+
+/* new_importer: an importer for the current interpreter, not yet on
+ * sys.meta_path: a new reference, or NULL with an exception. The type must
+ * be ready (pf_importer_module_init has run). */
+static pf_importer *new_importer(void)
 {
+    PyObject *executable = PyUnicode_DecodeFSDefault(process_executable);
+    PyObject *root = executable != NULL ? PyUnicode_FromFormat("%U/", executable) : NULL;
+    Py_XDECREF(executable);
+    pf_importer *self = root != NULL ? PyObject_GC_New(pf_importer, &importer_type) : NULL;
+    if (self == NULL) {
+        Py_XDECREF(root);
+        return NULL;
+    }
+    memset((char *)self + sizeof(PyObject), 0, sizeof *self - sizeof(PyObject));
+    self->payload = process_payload;
+    self->root = root;
+    PyObject_GC_Track(self);
+    return self;
+}
+
+PyObject *pf_importer_install(pf_payload *payload, const char *executable)
+{
+    size_t size = strlen(executable);
+    if (size >= sizeof process_executable) {
+        PyErr_SetString(PyExc_OSError, "the executable's path is too long");
+        return NULL;
+    }
+    memcpy(process_executable, executable, size + 1);
+    process_payload = payload;
     PyObject *module = PyImport_ImportModule(PF_IMPORTER_MODULE_NAME);
     if (module == NULL) {
         return NULL;
     }
     Py_DECREF(module);
-    pf_importer *self = PyObject_New(pf_importer, &importer_type);
+    pf_importer *self = new_importer();
     if (self == NULL) {
         return NULL;
     }
-    self->payload = payload;
-    self->root = PyUnicode_FromFormat("%U/", executable);
     PyObject *meta_path = PySys_GetObject("meta_path"); /* borrowed */
-    if (self->root == NULL || meta_path == NULL || !PyList_Check(meta_path) ||
+    if (meta_path == NULL || !PyList_Check(meta_path) ||
         PyList_Append(meta_path, (PyObject *)self) < 0) {
         if (!PyErr_Occurred()) {
             PyErr_SetString(PyExc_RuntimeError, "sys.meta_path is not a list");
@@ -962,4 +1055,132 @@ PyObject *pf_importer_install(pf_payload *payload, PyObject *executable)
         return NULL;
     }
     return (PyObject *)self;
+}
+
+/* ---- sub-interpreters ---- */
+
+/* The key of a sub-interpreter's importer in its interpreter dict
+ * (PyInterpreterState_GetDict), which the interpreter clears when it ends. */
+#define INTERPRETER_DICT_KEY "pyfreeze.importer"
+
+/* insert_finder: puts importer on meta_path after the leading builtin and
+ * frozen importers (classes), before anything else: where the main
+ * interpreter has it (boot.c install_importer). */
+static int insert_finder(PyObject *meta_path, PyObject *importer)
+{
+    Py_ssize_t at = 0;
+    while (at < PyList_GET_SIZE(meta_path)) {
+        PyObject *item = PyList_GET_ITEM(meta_path, at);
+        const char *name = PyType_Check(item) ? ((PyTypeObject *)item)->tp_name : "";
+        if (strcmp(name, "BuiltinImporter") != 0 && strcmp(name, "FrozenImporter") != 0) {
+            break;
+        }
+        at++;
+    }
+    return PyList_Insert(meta_path, at, importer);
+}
+
+/* serve_subinterpreter: gives the current sub-interpreter, at its first
+ * import, an importer of its own on meta_path (its sys.meta_path, the
+ * "import" event's argument) and in its interpreter dict. */
+static int serve_subinterpreter(PyObject *state, PyObject *meta_path)
+{
+    if (!PyList_Check(meta_path)) {
+        return 0; /* sys.meta_path is gone or replaced: nothing to serve */
+    }
+    pf_importer *self = new_importer();
+    if (self == NULL) {
+        return -1;
+    }
+    int rc = PyDict_SetItemString(state, INTERPRETER_DICT_KEY, (PyObject *)self) < 0 ||
+                     insert_finder(meta_path, (PyObject *)self) < 0
+                 ? -1
+                 : 0;
+    Py_DECREF(self);
+    return rc;
+}
+
+/* finish_ready_subinterpreter: once the sub-interpreter's initialisation is
+ * complete (its __main__ exists: Python/pylifecycle.c init_interp_main adds
+ * it after builtins.open), installs the open() and path hooks and runs the
+ * boot's `finish`, once (set first: both import modules, which comes back
+ * here). */
+static int finish_ready_subinterpreter(pf_importer *self)
+{
+    if (self->ready) {
+        return 0;
+    }
+    PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
+    PyObject *main = modules != NULL ? PyDict_GetItemString(modules, "__main__") : NULL;
+    if (main == NULL) {
+        return 0; /* still initialising */
+    }
+    self->ready = 1;
+    pf_importer_install_hooks((PyObject *)self);
+    return finish_subinterpreter != NULL ? finish_subinterpreter() : 0;
+}
+
+/* audit_hook: the process-wide audit hook (PySys_AddAuditHook) through which
+ * sub-interpreters import from the payload. CPython calls it for every
+ * audited event of every interpreter, so it returns at once unless the
+ * event is "import" or "exec" in a sub-interpreter:
+ *  - "import" is raised by every import that is not in sys.modules yet
+ *    (Python/import.c: import_find_and_load), with sys.meta_path as its 4th
+ *    argument. Py_NewInterpreter raises the first one while it installs
+ *    importlib's path-based importers (init_importlib_external), before it
+ *    imports `encodings`: the importer goes on meta_path then.
+ *  - "exec" is raised before code given to PyRun_String* runs
+ *    (Python/pythonrun.c: run_mod), as _xxsubinterpreters.run_string() and
+ *    _testcapi.run_in_subinterp() do: with "import", the moment to finish
+ *    the interpreter's set-up once it is initialised.
+ * A failure fails the event (the import, the run) with its exception. */
+static int audit_hook(const char *event, PyObject *args, void *unused)
+{
+    (void)unused;
+    int is_import = strcmp(event, "import") == 0;
+    if (!is_import && strcmp(event, "exec") != 0) {
+        return 0;
+    }
+    PyInterpreterState *interp = PyInterpreterState_Get();
+    if (interp == PyInterpreterState_Main()) {
+        return 0;
+    }
+    PyObject *state = PyInterpreterState_GetDict(interp); /* borrowed */
+    if (state == NULL) {
+        return 0; /* no memory for it: CPython's own error will follow */
+    }
+    PyObject *self = PyDict_GetItemString(state, INTERPRETER_DICT_KEY); /* borrowed */
+    if (self == NULL) {
+        if (!is_import || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 4) {
+            return 0;
+        }
+        return serve_subinterpreter(state, PyTuple_GET_ITEM(args, 3));
+    }
+    return Py_IS_TYPE(self, &importer_type) ? finish_ready_subinterpreter((pf_importer *)self) : 0;
+}
+
+/* watch_new_interpreters: registers audit_hook, once, when an extension
+ * module that can start sub-interpreters is loaded (pf_native_prepare tells),
+ * not before: while any audit hook is registered, CPython builds the
+ * argument tuple of every audited event of every interpreter (Python/
+ * sysmodule.c: sys_audit_tstate), which adds about 30 ns to each: id() takes
+ * twice as long, sys._getframe(), open() and exec() a little longer. A hook
+ * refused (by a Python audit hook vetoing "sys.addaudithook") leaves the
+ * module usable; a sub-interpreter started then ends the process as before. */
+static void watch_new_interpreters(void)
+{
+    static int watching;
+    if (watching || !serving_subinterpreters) {
+        return;
+    }
+    watching = 1;
+    if (PySys_AddAuditHook(audit_hook, NULL) < 0) {
+        PyErr_Clear();
+    }
+}
+
+void pf_importer_serve_subinterpreters(int (*finish)(void))
+{
+    serving_subinterpreters = 1;
+    finish_subinterpreter = finish;
 }

@@ -21,20 +21,35 @@
 /* pf_importer_module_init: the PyInit function of PF_IMPORTER_MODULE_NAME. */
 PyObject *pf_importer_module_init(void);
 
-/* pf_importer_install: creates the importer over payload (borrowed: it must
- * live until the interpreter is finalised) for the executable at path
- * `executable` (a str) and appends it to sys.meta_path. Called between
- * CPython's core and main initialisation, so that `encodings` and everything
- * after it come from the payload. Returns a new reference to the importer, or
- * NULL with a Python exception set. */
-PyObject *pf_importer_install(pf_payload *payload, PyObject *executable);
+/* pf_importer_install: creates the main interpreter's importer over payload
+ * (borrowed: it must live until CPython is finalised) for the executable at
+ * path `executable` (a file system path, copied) and appends it to
+ * sys.meta_path. Called between CPython's core and main initialisation, so
+ * that `encodings` and everything after it come from the payload. Returns a
+ * new reference to the importer, or NULL with a Python exception set. */
+PyObject *pf_importer_install(pf_payload *payload, const char *executable);
 
-/* pf_importer_install_hooks: called once CPython's main initialisation has
- * set builtins.open: replaces it and io.open with a function that reads
- * paths under the executable from the payload (docs/third-party.md), and
- * puts the importer's path hook first on sys.path_hooks (pkgutil lists the
- * payload's modules through it). Before the program's code runs; failures
- * leave Python's behaviour unchanged and are cleared. */
+/* pf_importer_serve_subinterpreters: after pf_importer_install, makes the
+ * sub-interpreters started later (Py_NewInterpreter: through
+ * _xxsubinterpreters.create(), _testcapi.run_in_subinterp() or any other
+ * extension module importing it) import from the payload as the main
+ * interpreter does: each gets an importer of its own on its sys.meta_path
+ * before it imports `encodings`, and once initialised the open() and path
+ * hooks (pf_importer_install_hooks) and then `finish` (if not NULL), which
+ * returns 0, or -1 with a Python exception that fails the import or the run
+ * that was starting. This works through a process-wide audit hook, which
+ * costs every audited event of the process some time: it is registered only
+ * when the first extension module importing Py_NewInterpreter is loaded.
+ * Not covered: an interpreter started without one (ctypes.pythonapi). */
+void pf_importer_serve_subinterpreters(int (*finish)(void));
+
+/* pf_importer_install_hooks: called with an interpreter's importer once
+ * that interpreter's initialisation has set builtins.open: replaces it and
+ * io.open with a function that reads paths under the executable from the
+ * payload (docs/third-party.md), and puts the importer's path hook first on
+ * sys.path_hooks (pkgutil lists the payload's modules through it). Before
+ * the program's code runs; failures leave Python's behaviour unchanged and
+ * are cleared. */
 void pf_importer_install_hooks(PyObject *importer);
 
 #endif

@@ -226,7 +226,8 @@ static int private_place(const char *name, const uint8_t *data, size_t size, pf_
 }
 
 static int load_object(pf_payload *payload, const pf_entry *file, const char *name, int flags,
-                       int depth, char *path, size_t pathCapacity, pf_error *err);
+                       int depth, char *path, size_t pathCapacity, int *createsInterpreters,
+                       pf_error *err);
 
 struct needed_walk {
     pf_payload *payload;
@@ -259,13 +260,18 @@ static int load_needed(const char *name, size_t nameSize, void *context)
     }
     char path[64];
     return load_object(walk->payload, &library, member + LIBS_PREFIX_SIZE, RTLD_NOW | RTLD_GLOBAL,
-                       walk->depth + 1, path, sizeof path, walk->err);
+                       walk->depth + 1, path, sizeof path, NULL, walk->err);
 }
 
+/* The functions that start a sub-interpreter (Include/cpython/pylifecycle.h). */
+static const char *const interpreter_creators[] = {"Py_NewInterpreter", "_Py_NewInterpreter"};
+
 /* load_object: places a native member, loads its bundled dependencies, and
- * dlopen()s it with flags. */
+ * dlopen()s it with flags. When createsInterpreters is not NULL, sets it to
+ * whether the object imports one of interpreter_creators. */
 static int load_object(pf_payload *payload, const pf_entry *file, const char *name, int flags,
-                       int depth, char *path, size_t pathCapacity, pf_error *err)
+                       int depth, char *path, size_t pathCapacity, int *createsInterpreters,
+                       pf_error *err)
 {
     if (depth > MAX_DEPTH) {
         return pf_error_set(err, PF_ERR_CORRUPT, "bundled libraries nest deeper than %d",
@@ -300,6 +306,11 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
     }
     struct needed_walk walk = {payload, depth, err};
     status = pf_elf_for_each_needed(map, size, load_needed, &walk, err);
+    if (status == PF_OK && createsInterpreters != NULL) {
+        status = pf_elf_imports_any(map, size, interpreter_creators,
+                                    sizeof interpreter_creators / sizeof *interpreter_creators,
+                                    createsInterpreters, err);
+    }
     munmap(map, size);
     if (status != PF_OK) {
         close(fd);
@@ -334,15 +345,56 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
     return PF_OK;
 }
 
-int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, size_t pathCapacity,
-                      pf_error *err)
+/* Extension modules placed so far (entry number -> the path dlopen() was
+ * given), so that loading one again (in a sub-interpreter, or after it left
+ * sys.modules) gives CPython the same path: as for python3's one .so file,
+ * CPython then finds a single-phase module in its extension cache and
+ * dlopen() returns the same handle, and no second copy of the code is
+ * placed. */
+struct placed_module {
+    uint32_t number;
+    int creates_interpreters;
+    char path[32];
+};
+static struct placed_module *placed;
+static size_t placed_count, placed_capacity;
+
+/* remember_placed: adds entry `number` at path to `placed`; on no memory it
+ * is only not remembered (a later load places another copy). */
+static void remember_placed(uint32_t number, const char *path, int createsInterpreters)
 {
+    if (placed_count == placed_capacity) {
+        size_t capacity = placed_capacity ? placed_capacity * 2 : 16;
+        struct placed_module *grown = realloc(placed, capacity * sizeof *grown);
+        if (grown == NULL) {
+            return;
+        }
+        placed = grown;
+        placed_capacity = capacity;
+    }
+    placed[placed_count].number = number;
+    placed[placed_count].creates_interpreters = createsInterpreters;
+    snprintf(placed[placed_count].path, sizeof placed[placed_count].path, "%s", path);
+    placed_count++;
+}
+
+int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, size_t pathCapacity,
+                      int *createsInterpreters, pf_error *err)
+{
+    *createsInterpreters = 0;
     if (file->kind != PF_KIND_NATIVE) {
         return pf_error_set(err, PF_ERR_USAGE, "not a native code member");
     }
-    if (pathCapacity < 32) {
+    if (pathCapacity < sizeof placed->path) {
         return pf_error_set(err, PF_ERR_USAGE, "path buffer of %zu bytes is too small",
                             pathCapacity);
+    }
+    for (size_t i = 0; i < placed_count; i++) {
+        if (placed[i].number == file->number) {
+            snprintf(path, pathCapacity, "%s", placed[i].path);
+            *createsInterpreters = placed[i].creates_interpreters;
+            return PF_OK;
+        }
     }
     /* memfd name: the file's base name, for /proc/PID/maps readers */
     const char *base = memrchr(file->name, '/', file->name_size);
@@ -350,5 +402,10 @@ int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, siz
     char name[256];
     size_t nameSize = file->name_size - (size_t)(base - file->name);
     snprintf(name, sizeof name, "%.*s", (int)(nameSize < 255 ? nameSize : 255), base);
-    return load_object(payload, file, name, RTLD_NOW | RTLD_LOCAL, 0, path, pathCapacity, err);
+    int status = load_object(payload, file, name, RTLD_NOW | RTLD_LOCAL, 0, path, pathCapacity,
+                             createsInterpreters, err);
+    if (status == PF_OK && strlen(path) < sizeof placed->path) {
+        remember_placed(file->number, path, *createsInterpreters);
+    }
+    return status;
 }

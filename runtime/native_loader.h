@@ -32,11 +32,16 @@
  * dlopen()s it once (RTLD_NOW | RTLD_LOCAL) to check it maps. On PF_OK,
  * path[0..pathCapacity) holds the NUL-terminated path to give dlopen(), e.g.
  * "/proc/self/fd/7", valid for the life of the process; loading it again
- * returns the same handle. Errors: PF_ERR_USAGE (not a native file entry,
+ * returns the same handle. A later call for the same member gives the same
+ * path without placing it again (per process: every interpreter sees one
+ * file, as python3's interpreters see one .so). Errors: PF_ERR_USAGE (not a native file entry,
  * path too small), PF_ERR_CORRUPT (damaged member or ELF headers),
  * PF_ERR_IO (neither a memfd nor a private file could be mapped: the
- * message has the dlerror() text), PF_ERR_NOMEM. */
+ * message has the dlerror() text), PF_ERR_NOMEM. On PF_OK,
+ * *createsInterpreters is also set: 1 when the module imports
+ * Py_NewInterpreter or _Py_NewInterpreter (it can start sub-interpreters, as
+ * _xxsubinterpreters and _testcapi do), else 0. */
 int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, size_t pathCapacity,
-                      pf_error *err);
+                      int *createsInterpreters, pf_error *err);
 
 #endif

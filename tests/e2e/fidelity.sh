@@ -4,6 +4,10 @@
 # hidden; every test whose outcome differs must be listed, with its reason,
 # in docs/fidelity.md (programs/fidelity_compare.py checks it).
 #
+# `fidelity.sh MODULE...` runs only those test modules (of the driver's list),
+# for a quick check after a fix: the rows of other modules are then reported
+# as notes ("did not happen"), not errors.
+#
 # Both runs start child processes (tests that run sys.executable), so they
 # run as nobody under a process limit and a timeout. The comparison and the
 # whole driver output stay in $T (PF_E2E_KEEP=1 keeps them).
@@ -49,10 +53,10 @@ CLEAN_ENV=(env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent TMPDIR=/tmp
            ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}")
 
 (cd /tmp && "${CLEAN_ENV[@]}" "${AS_NOBODY[@]}" "$PF_PYTHON" -I "$SRC/regrtest_driver.py" \
-    --results "$T/runs/ref.txt" >"$T/runs/ref.log" 2>&1)
+    --results "$T/runs/ref.txt" "$@" >"$T/runs/ref.log" 2>&1)
 echo "python3.11: exit $?"
 (cd /tmp && "${CLEAN_ENV[@]}" "${SANDBOX[@]}" "${AS_NOBODY[@]}" "$EXE" \
-    --results "$T/runs/frz.txt" >"$T/runs/frz.log" 2>&1)
+    --results "$T/runs/frz.txt" "$@" >"$T/runs/frz.log" 2>&1)
 echo "frozen: exit $?"
 
 if "$PF_PYTHON" -I "$PROGRAMS/fidelity_compare.py" "$T/runs/ref.txt" "$T/runs/frz.txt" \

@@ -105,9 +105,9 @@ MODULES = [
     "ctypes.test.test_strings", "ctypes.test.test_structures", "ctypes.test.test_unicode",
 ]
 
-# Test classes left out of a module, the same on both sides: either they spend
+# Test classes left out of a module, the same on both sides: they spend
 # seconds waiting on sockets, servers and timeouts (test_logging's whole
-# module takes 20 s otherwise), or they crash a frozen program.
+# module takes 20 s otherwise).
 LEFT_OUT_CLASSES = {
     "test.test_logging": {
         "SocketHandlerTest", "UnixSocketHandlerTest", "DatagramHandlerTest",
@@ -117,9 +117,6 @@ LEFT_OUT_CLASSES = {
         "ConfigFileTest", "LogRecordTest", "TimedRotatingFileHandlerTest",
         "RotatingFileHandlerTest", "ModuleLevelMiscTest", "ShutdownTest",
     },
-    # Sub-interpreters kill a frozen program (a fatal error: the new
-    # interpreter cannot import encodings): docs/fidelity.md.
-    "test.test_atexit": {"SubinterpreterTest"},
 }
 
 # Single tests left out, the same on both sides: without source lines they
