@@ -385,6 +385,123 @@ static PyMethodDef payload_open_def = {
     "open(file, mode='r', ...): io.open, reading payload paths under the executable from "
     "memory"};
 
+/* payload_os_call: os.stat, os.lstat and os.listdir, replaced (installed by
+ * install_os_hooks). Its self is a module object holding "importer",
+ * "original" (the function replaced) and "support" (the name of the
+ * support.py function); a module, so that inspect drops the bound argument
+ * and pickle finds the function by name, as for posix's own. A call whose path (first argument or
+ * `path=`; a str or an os.PathLike giving one) lies under the executable
+ * ("<executable>/X", which cannot exist on disk) and that gives no dir_fd
+ * is answered from the payload by support.py (os_stat, os_listdir), so
+ * os.path.exists/isfile/isdir/getsize and pathlib's exists/is_file/
+ * is_dir/iterdir see packed files and directories. Every other call goes
+ * unchanged to the original, adding no frame to its tracebacks. */
+static PyObject *payload_os_call(PyObject *spec, PyObject *args, PyObject *kwargs)
+{
+    PyObject *holder = PyModule_GetDict(spec); /* borrowed */
+    pf_importer *self = (pf_importer *)PyDict_GetItemString(holder, "importer");
+    PyObject *original = PyDict_GetItemString(holder, "original");
+    if (self == NULL || original == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "os function of a finalised frozen program");
+        return NULL;
+    }
+    PyObject *path = open_arg(args, kwargs, 0, "path");
+    PyObject *dir_fd = kwargs != NULL ? PyDict_GetItemString(kwargs, "dir_fd") : NULL;
+    if (path == NULL || PyLong_Check(path) || PyBytes_Check(path) ||
+        (dir_fd != NULL && dir_fd != Py_None) || self->root == NULL) {
+        return PyObject_Call(original, args, kwargs);
+    }
+    PyObject *fspath = PyOS_FSPath(path);
+    Py_ssize_t pathSize, rootSize;
+    const char *text = fspath != NULL && PyUnicode_Check(fspath)
+                           ? PyUnicode_AsUTF8AndSize(fspath, &pathSize)
+                           : NULL;
+    const char *root = text != NULL ? PyUnicode_AsUTF8AndSize(self->root, &rootSize) : NULL;
+    if (text == NULL || root == NULL || pathSize <= rootSize ||
+        memcmp(text, root, (size_t)rootSize) != 0) {
+        Py_XDECREF(fspath);
+        PyErr_Clear(); /* the original reports a bad argument as python3 does */
+        return PyObject_Call(original, args, kwargs);
+    }
+    Py_DECREF(fspath);
+    PyObject *mod = support(self);
+    PyObject *name = PyDict_GetItemString(holder, "support"); /* borrowed */
+    PyObject *fn = mod != NULL && name != NULL ? PyObject_GetAttr(mod, name) : NULL;
+    PyObject *result = NULL;
+    if (fn != NULL) {
+        PyObject *full = PyTuple_Pack(2, original, path);
+        result = full != NULL ? PyObject_Call(fn, full, kwargs) : NULL;
+        Py_XDECREF(full);
+        Py_DECREF(fn);
+    }
+    return result;
+}
+
+static PyMethodDef payload_os_defs[] = {
+    {"stat", (PyCFunction)(void (*)(void))payload_os_call, METH_VARARGS | METH_KEYWORDS,
+     "os.stat, answering paths under the executable from the payload"},
+    {"lstat", (PyCFunction)(void (*)(void))payload_os_call, METH_VARARGS | METH_KEYWORDS,
+     "os.lstat, answering paths under the executable from the payload"},
+    {"listdir", (PyCFunction)(void (*)(void))payload_os_call, METH_VARARGS | METH_KEYWORDS,
+     "os.listdir, listing directories under the executable from the payload"},
+};
+
+/* install_os_hooks: replaces stat, lstat and listdir in the posix module,
+ * before `os` copies them (`from posix import *`), and in `os` too if it is
+ * already imported, with payload_os_call. importlib's own stat calls go
+ * through the posix module as well; they never name a path under the
+ * executable (such sys.path entries belong to the payload's path hook).
+ * Failures leave the originals in place. */
+static void install_os_hooks(pf_importer *self)
+{
+    static const char *const support_fn[] = {"os_stat", "os_stat", "os_listdir"};
+    PyObject *modules[2] = {NULL, NULL};
+    PyObject *name = PyUnicode_FromString("posix");
+    modules[0] = name != NULL ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    name = PyUnicode_FromString("os");
+    modules[1] = name != NULL ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    for (size_t i = 0; modules[0] != NULL && i < sizeof payload_os_defs / sizeof *payload_os_defs;
+         i++) {
+        const char *fn = payload_os_defs[i].ml_name;
+        PyObject *original = PyObject_GetAttrString(modules[0], fn);
+        if (original != NULL && PyCFunction_Check(original)) {
+            /* the original's own doc, signature line included, so help()
+             * and inspect.signature() show what they show for python3
+             * (a static string of Modules/posixmodule.c) */
+            payload_os_defs[i].ml_doc = ((PyCFunctionObject *)original)->m_ml->ml_doc;
+        }
+        PyObject *spec = original != NULL ? PyModule_New("posix") : NULL;
+        PyObject *holder = spec != NULL ? PyModule_GetDict(spec) : NULL; /* borrowed */
+        PyObject *support_name = PyUnicode_FromString(support_fn[i]);
+        PyObject *module_name = PyUnicode_FromString("posix");
+        PyObject *replacement =
+            holder != NULL && support_name != NULL && module_name != NULL &&
+                    PyDict_SetItemString(holder, "importer", (PyObject *)self) == 0 &&
+                    PyDict_SetItemString(holder, "original", original) == 0 &&
+                    PyDict_SetItemString(holder, "support", support_name) == 0
+                ? PyCFunction_NewEx(&payload_os_defs[i], spec, module_name)
+                : NULL;
+        Py_XDECREF(support_name);
+        Py_XDECREF(module_name);
+        if (replacement != NULL) {
+            (void)PyObject_SetAttrString(modules[0], fn, replacement);
+            PyObject *in_os = modules[1] != NULL ? PyObject_GetAttrString(modules[1], fn) : NULL;
+            if (in_os == original) {
+                (void)PyObject_SetAttrString(modules[1], fn, replacement);
+            }
+            Py_XDECREF(in_os);
+        }
+        Py_XDECREF(replacement);
+        Py_XDECREF(spec);
+        Py_XDECREF(original);
+    }
+    Py_XDECREF(modules[0]);
+    Py_XDECREF(modules[1]);
+    PyErr_Clear();
+}
+
 void pf_importer_install_hooks(PyObject *importer)
 {
     pf_importer *self = (pf_importer *)importer;
@@ -418,6 +535,7 @@ void pf_importer_install_hooks(PyObject *importer)
     if (hook != NULL) {
         (void)PyList_Insert(hooks, 0, hook);
     }
+    install_os_hooks(self);
     Py_XDECREF(replacement);
     Py_XDECREF(hook);
     PyErr_Clear();
@@ -797,6 +915,25 @@ static PyObject *importer_get_data(pf_importer *self, PyObject *path)
     return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
 }
 
+/* _member_size(rel): the size in bytes of the file member at rel (a path
+ * relative to the executable, as _members() lists it), or None. For
+ * support.py's os_stat. */
+static PyObject *importer_member_size(pf_importer *self, PyObject *rel)
+{
+    Py_ssize_t relSize;
+    const char *utf8 = PyUnicode_Check(rel) ? PyUnicode_AsUTF8AndSize(rel, &relSize) : NULL;
+    if (utf8 == NULL) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "_member_size() argument must be str");
+        return NULL;
+    }
+    pf_entry file;
+    if (lookup_member_path(self, utf8, (size_t)relSize, "", &file)) {
+        return PyLong_FromUnsignedLongLong((unsigned long long)file.size);
+    }
+    Py_RETURN_NONE;
+}
+
 /* get_resource_reader(fullname): for a package, an
  * importlib.resources.abc.TraversableResources over its payload directory
  * (support.py resource_reader; importlib.resources docs, "Loaders"); None
@@ -939,6 +1076,8 @@ static PyMethodDef importer_methods[] = {
      "find_distributions(context=None) -> iterator of importlib.metadata.Distribution"},
     {"_path_hook", (PyCFunction)importer_path_hook, METH_O,
      "_path_hook(path) -> path entry finder for a directory under the executable"},
+    {"_member_size", (PyCFunction)importer_member_size, METH_O,
+     "_member_size(rel): a file member's size in bytes, or None"},
     {"_members", (PyCFunction)importer_members, METH_NOARGS,
      "_members() -> list of member paths relative to the executable"},
     {"_submodules", (PyCFunction)importer_submodules, METH_O,

@@ -18,6 +18,10 @@ one of them (docs/third-party.md):
 - pkgutil.iter_modules / walk_packages (PEP 302 path entry finders): a
   sys.path_hooks entry for paths under the executable lists the payload's
   modules.
+- os.stat, os.lstat, os.listdir (and so os.path.exists/isfile/isdir/
+  getsize, pathlib's exists/is_file/is_dir/iterdir) on paths under the
+  executable: os_stat and os_listdir, called by importer.c's replacements
+  only for such paths.
 
 (The read-only open() of payload files is in C, importer.c: a Python
 wrapper would add a frame to every traceback of a failed open().)
@@ -268,3 +272,68 @@ class PathEntry:
 
 def path_hook(path):
     return PathEntry(path)
+
+
+def _kind(rel):
+    """True for a payload directory, False for a packed file, None if rel
+    names neither."""
+    tree = _build_tree()
+    if rel in tree:
+        return True
+    parent, _, name = rel.rpartition("/")
+    entries = tree.get(parent)
+    return False if entries is not None and entries.get(name) is False else None
+
+
+def _not_found(path):
+    import errno
+    import os
+
+    return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+
+
+def os_stat(original, path, **kwargs):
+    """os.stat / os.lstat of a path under the executable: a packed file is
+    a read-only regular file of its packed size (a module's bytecode for its
+    .py path), a directory of packed files a read-only directory, both with
+    the executable's owner, device and times; nothing else exists there. A
+    path that leaves the executable with '..' goes to original."""
+    rel = _relative(path)
+    if rel is None or rel == "":
+        return original(path, **kwargs)
+    is_dir = _kind(rel)
+    if is_dir is None:
+        raise _not_found(path)
+    import os
+    import stat
+
+    exe = original(_importer._root[:-1])
+    if is_dir:
+        mode, size = stat.S_IFDIR | 0o555, 0
+    else:
+        mode, size = stat.S_IFREG | 0o444, _importer._member_size(rel) or 0
+    # stat_result's 10 visible fields, then the float and nanosecond times
+    return os.stat_result(
+        (mode, exe.st_ino, exe.st_dev, 1, exe.st_uid, exe.st_gid, size,
+         int(exe.st_atime), int(exe.st_mtime), int(exe.st_ctime),
+         exe.st_atime, exe.st_mtime, exe.st_ctime,
+         exe.st_atime_ns, exe.st_mtime_ns, exe.st_ctime_ns))
+
+
+def os_listdir(original, path):
+    """os.listdir of a directory under the executable: the names packed in
+    it (a module's as its .py name), sorted; NotADirectoryError for a packed
+    file, FileNotFoundError for nothing. '..' out of the executable goes to
+    original."""
+    rel = _relative(path)
+    if rel is None or rel == "":
+        return original(path)
+    is_dir = _kind(rel)
+    if is_dir is None:
+        raise _not_found(path)
+    if not is_dir:
+        import errno
+        import os
+
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
+    return sorted(_build_tree()[rel])

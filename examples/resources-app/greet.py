@@ -1,7 +1,8 @@
 """greet: prints greetings from the phrasebook package's data files, found
 the ways real programs find them: importlib.resources, pkgutil.get_data,
-the loader's get_data, plain open() beside __file__, importlib.metadata
-(version and entry points) and plugins looked up by name at run time."""
+the loader's get_data, plain open() beside __file__, os.path and os.listdir
+beside __file__, importlib.metadata (version and entry points) and plugins
+looked up by name at run time."""
 import importlib.metadata
 import importlib.resources
 import os
@@ -36,6 +37,15 @@ def main(argv):
     beside = pathlib.Path(phrasebook.__file__).parent / "config.json"
     print("config (pathlib beside __file__):", len(beside.read_text(encoding="utf-8")), "chars,",
           len(beside.read_bytes()), "bytes")
+    pkg_dir = os.path.dirname(phrasebook.__file__)
+    data_dir = os.path.join(pkg_dir, "data")
+    print("os.path beside __file__:", os.path.isdir(data_dir),
+          os.path.isfile(os.path.join(data_dir, "en.json")),
+          os.path.exists(os.path.join(pkg_dir, "nope.txt")),
+          os.path.getsize(os.path.join(pkg_dir, "config.json")), "bytes")
+    print("os.listdir:", sorted(n for n in os.listdir(data_dir) if n.endswith(".json")))
+    print("pathlib iterdir, files:", sorted(p.name for p in pathlib.Path(data_dir).iterdir()
+                                            if p.is_file()))
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "motd.txt"), encoding="utf-8") as f:
         print("motd (--add-data):", f.read().strip())
