@@ -1,9 +1,10 @@
 /* boot.c - the frozen program's boot; see boot.h.
  *
  * The steps read top to bottom in pf_boot_main: locate self -> map the
- * payload -> validate it -> configure CPython -> core init -> install the
- * importer -> main init -> run __main__ -> finalise. Each live resource has a
- * field in struct boot, so a failure part-way releases only what exists.
+ * payload -> validate it -> turn prefetch on -> configure CPython -> core
+ * init -> install the importer -> main init -> run __main__ -> finalise.
+ * Each live resource has a field in struct boot, so a failure part-way
+ * releases only what exists.
  *
  * CPython 3.11 specifics (rule source: Python/pylifecycle.c, Modules/main.c,
  * Python/pythonrun.c of 3.11) are gathered here: two-phase initialisation
@@ -27,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +41,7 @@
 
 #include "elf_section.h"
 #include "importer.h"
+#include "native_loader.h"
 #include "payload.h"
 #include "payload_reader.h"
 
@@ -128,13 +131,11 @@ static int map_image(struct boot *b)
  * from the process's resident set; they stay in the page cache and are read
  * again (unchanged: a private read-only file mapping) if needed. Python
  * itself reads each .pyc into a short-lived buffer; without this a frozen
- * program would keep every compressed byte it used mapped. */
+ * program would keep every compressed byte it used mapped. Called on the
+ * payload's prefetch thread too. */
 static void release_pages(const uint8_t *data, size_t size)
 {
-    static long page;
-    if (page <= 0) {
-        page = sysconf(_SC_PAGESIZE);
-    }
+    long page = sysconf(_SC_PAGESIZE); /* called from the prefetch thread too: no cache */
     uintptr_t start = (uintptr_t)data & ~((uintptr_t)page - 1);
     uintptr_t end = ((uintptr_t)data + size + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
     (void)madvise((void *)start, end - start, MADV_DONTNEED);
@@ -165,6 +166,30 @@ static int open_payload(struct boot *b)
     /* What finding and opening the payload read (section headers, seek
      * table, the index frame) now lives in the reader's own memory. */
     release_pages(b->image, b->image_size);
+    return 0;
+}
+
+/* start_prefetch: lets the payload decompress ahead of the importer on a
+ * second thread (payload_reader.h, "prefetch"), with native code going
+ * straight into the memfds the native loader then seals and maps; the
+ * thread itself starts at the first import past the start-up frame. Only
+ * where it can pay: at least two CPUs this process may run on, and a
+ * program's own start (BOOT_PROGRAM), whose imports follow the order the
+ * freezer laid the frames out in. Not for a python3 command line of a
+ * child process, a multiprocessing child or a standalone Python: they
+ * import something else than the program's start-up, so the frames ahead
+ * would mostly be decompressed for nothing, on a CPU their siblings may
+ * need. If the thread cannot start (RLIMIT_NPROC), the program reads
+ * without it: never an error, returns 0. */
+static int start_prefetch(struct boot *b)
+{
+    cpu_set_t cpus;
+    if (b->mode != BOOT_PROGRAM || sched_getaffinity(0, sizeof cpus, &cpus) != 0 ||
+        CPU_COUNT(&cpus) < 2) {
+        return 0;
+    }
+    pf_prefetch_options options = {.open_native = pf_native_open_memfd};
+    (void)pf_payload_prefetch_start(b->payload, &options, NULL);
     return 0;
 }
 
@@ -1067,8 +1092,9 @@ int pf_boot_main(int argc, char **argv)
     int keyboard_interrupt = 0;
 
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
-        read_flags(&b, argc, argv) < 0 || start_core(&b, argc, argv) < 0 ||
-        install_importer(&b) < 0 || finish_init(&b) < 0 || check_magic(&b) < 0) {
+        read_flags(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
+        start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
+        check_magic(&b) < 0) {
         goto done;
     }
     if (b.mode != BOOT_PROGRAM) {
@@ -1092,7 +1118,7 @@ done:
     if (b.python_started && Py_FinalizeEx() < 0) {
         status = 120; /* flushing stdout failed: python3's status (Py_RunMain) */
     }
-    pf_payload_close(b.payload);
+    pf_payload_close(b.payload); /* stops and joins the prefetch thread first */
     if (b.image != NULL) {
         munmap((void *)b.image, b.image_size);
     }

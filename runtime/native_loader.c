@@ -90,20 +90,54 @@ static int sink_memcpy(void *context, const uint8_t *data, size_t size)
     return 0;
 }
 
-/* memfd_place: a sealed memfd holding member `file`, decompressed in small
- * pieces written straight to the memfd: no frame-sized buffer, and the
- * pages never mapped in this process while they are filled (so they count
- * in its resident set only as far as the loaded code is used). On PF_OK
- * *fd is the memfd. PF_ERR_IO means no memfd could be had (the caller falls
- * back); other statuses are the payload's (damage, memory). */
-static int memfd_place(pf_payload *payload, const pf_entry *file, const char *name, int *fd,
-                       pf_error *err)
+/* new_memfd: an empty memfd that can be sealed and mapped executable, or
+ * -1 with errno set. */
+static int new_memfd(const char *name)
 {
     unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
     int m = memfd_create(name, flags | MFD_EXEC);
     if (m < 0 && errno == EINVAL) {
         m = memfd_create(name, flags); /* kernel older than 6.3 */
     }
+    return m;
+}
+
+/* member_base_name: the member's base name ("libssl.so.3" for
+ * "libs/libssl.so.3"), cut to 255 bytes, as the memfd's name, which
+ * /proc/PID/maps readers see. */
+static void member_base_name(const pf_entry *file, char name[256])
+{
+    const char *base = memrchr(file->name, '/', file->name_size);
+    base = base != NULL ? base + 1 : file->name;
+    size_t nameSize = file->name_size - (size_t)(base - file->name);
+    snprintf(name, 256, "%.*s", (int)(nameSize < 255 ? nameSize : 255), base);
+}
+
+int pf_native_open_memfd(void *context, const pf_entry *file)
+{
+    (void)context;
+    char name[256];
+    member_base_name(file, name);
+    return new_memfd(name);
+}
+
+/* memfd_place: a sealed memfd holding member `file`: the one the payload's
+ * prefetch thread filled, if it did; else decompressed here in small pieces
+ * written straight to the memfd: no frame-sized buffer, and the pages never
+ * mapped in this process while they are filled (so they count in its
+ * resident set only as far as the loaded code is used). On PF_OK *fd is the
+ * memfd. PF_ERR_IO means no memfd could be had (the caller falls back);
+ * other statuses are the payload's (damage, memory). */
+static int memfd_place(pf_payload *payload, const pf_entry *file, const char *name, int *fd,
+                       pf_error *err)
+{
+    int m;
+    if (pf_payload_take_native(payload, file, &m, NULL) == PF_OK) {
+        (void)fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+        *fd = m;
+        return PF_OK;
+    }
+    m = new_memfd(name);
     if (m < 0) {
         return pf_error_set(err, PF_ERR_IO, "no memfd (%s)", strerror(errno));
     }
@@ -396,12 +430,8 @@ int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, siz
             return PF_OK;
         }
     }
-    /* memfd name: the file's base name, for /proc/PID/maps readers */
-    const char *base = memrchr(file->name, '/', file->name_size);
-    base = base != NULL ? base + 1 : file->name;
     char name[256];
-    size_t nameSize = file->name_size - (size_t)(base - file->name);
-    snprintf(name, sizeof name, "%.*s", (int)(nameSize < 255 ? nameSize : 255), base);
+    member_base_name(file, name);
     int status = load_object(payload, file, name, RTLD_NOW | RTLD_LOCAL, 0, path, pathCapacity,
                              createsInterpreters, err);
     if (status == PF_OK && strlen(path) < sizeof placed->path) {

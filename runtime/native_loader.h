@@ -17,7 +17,12 @@
  * directory before dlopen() maps it through /proc/self/fd/N: nothing is left
  * on the disk even if the process is killed right after.
  *
- * Not thread-safe: the importer calls it with the GIL held. */
+ * When the payload's prefetch thread has already placed a member in a
+ * memfd (pf_native_open_memfd, payload_reader.h), that memfd is sealed and
+ * used; if it cannot be mapped, the fallback below applies as for any memfd.
+ *
+ * pf_native_prepare is not thread-safe: the importer calls it with the GIL
+ * held. pf_native_open_memfd may be called from any thread. */
 #ifndef PF_NATIVE_LOADER_H
 #define PF_NATIVE_LOADER_H
 
@@ -43,5 +48,11 @@
  * _xxsubinterpreters and _testcapi do), else 0. */
 int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, size_t pathCapacity,
                       int *createsInterpreters, pf_error *err);
+
+/* pf_native_open_memfd: a pf_payload_native_open (payload_reader.h) for
+ * the prefetch thread: an empty memfd named after the member's base name,
+ * made as this loader makes its own (close-on-exec, sealable, executable
+ * where the kernel asks for it), or -1 with errno set. context is unused. */
+int pf_native_open_memfd(void *context, const pf_entry *file);
 
 #endif

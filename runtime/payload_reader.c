@@ -4,7 +4,9 @@
  * Open: seek table -> frame 0 decompressed -> tar header(s) of the index
  * member parsed -> index validated. Reads: the frame holding a member is
  * decompressed once and kept in a small LRU cache; frame 0 stays for the
- * payload's life. One ZSTD_DCtx serves every frame. */
+ * payload's life. One ZSTD_DCtx serves every frame read here; the prefetch
+ * thread (payload_prefetch.c) has its own, and a frame it decompressed is
+ * moved into the cache instead of being decompressed again. */
 #include "payload_reader.h"
 
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <zstd.h>
 
 #include "payload.h"
+#include "payload_internal.h"
 #include "pf_le.h"
 
 /* zstd frame header (RFC 8878 section 3.1.1): u32 magic, then the
@@ -46,33 +49,12 @@
  * cap bounds parsing work (libarchive caps such headers at 1 MiB). */
 #define TAR_MAX_PAX_SIZE (64u * 1024u)
 
-typedef struct pf_cached_frame {
-    uint32_t frame;    /* frame number, or PF_NONE when the slot is empty */
-    uint64_t last_use; /* value of pf_payload.clock at the last read */
-    uint8_t *data;     /* decompressed bytes (owned) */
-    size_t capacity;   /* bytes allocated at data */
-} pf_cached_frame;
-
-struct pf_payload {
-    const uint8_t *src; /* borrowed payload bytes */
-    size_t src_size;
-    pf_seek_table table;
-    ZSTD_DCtx *dctx;
-    uint8_t *frame0; /* decompressed frame 0: the index member (owned) */
-    pf_index index;  /* borrows frame0 */
-    pf_cached_frame cache[PF_FRAME_CACHE_SLOTS];
-    uint64_t clock;
-    uint8_t *scratch;           /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
-    pf_payload_release release; /* told of compressed bytes once decompressed, or NULL */
-};
-
 void pf_payload_set_release(pf_payload *payload, pf_payload_release release)
 {
     payload->release = release;
 }
 
-/* release_frame: tells the owner that frame i's compressed bytes are done. */
-static void release_frame(const pf_payload *p, uint32_t i)
+void pf_payload_release_frame(const pf_payload *p, uint32_t i)
 {
     if (p->release != NULL) {
         const pf_frame *f = &p->table.frames[i];
@@ -80,11 +62,10 @@ static void release_frame(const pf_payload *p, uint32_t i)
     }
 }
 
-/* check_frame: checks frame i's zstd header against the seek table before
- * any memory is allocated for it: magic, content checksum flag, content size
- * equal to the table's, exactly one frame in the table's compressed bytes.
- * Returns PF_OK or PF_ERR_CORRUPT. */
-static int check_frame(const pf_payload *p, uint32_t i, pf_error *err)
+/* pf_payload_check_frame (payload_internal.h): magic, content checksum
+ * flag, content size equal to the table's, exactly one frame in the table's
+ * compressed bytes. */
+int pf_payload_check_frame(const pf_payload *p, uint32_t i, pf_error *err)
 {
     const pf_frame *f = &p->table.frames[i];
     const uint8_t *src = p->src + f->compressed_offset;
@@ -118,15 +99,15 @@ static int check_frame(const pf_payload *p, uint32_t i, pf_error *err)
     return PF_OK;
 }
 
-/* decompress_frame: decompresses frame i (already passed check_frame) into
- * dst, which has room for its decompressed_size; zstd verifies the content
- * checksum. Returns PF_OK or PF_ERR_CORRUPT. */
-static int decompress_frame(pf_payload *p, uint32_t i, uint8_t *dst, pf_error *err)
+/* pf_payload_decompress_frame (payload_internal.h): zstd verifies the
+ * content checksum. */
+int pf_payload_decompress_frame(const pf_payload *p, ZSTD_DCtx *dctx, uint32_t i, uint8_t *dst,
+                                pf_error *err)
 {
     const pf_frame *f = &p->table.frames[i];
-    size_t r = ZSTD_decompressDCtx(p->dctx, dst, f->decompressed_size,
-                                   p->src + f->compressed_offset, f->compressed_size);
-    release_frame(p, i);
+    size_t r = ZSTD_decompressDCtx(dctx, dst, f->decompressed_size, p->src + f->compressed_offset,
+                                   f->compressed_size);
+    pf_payload_release_frame(p, i);
     if (ZSTD_isError(r)) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u does not decompress: %s", i,
                             ZSTD_getErrorName(r));
@@ -338,6 +319,22 @@ static int find_index_data(const uint8_t *frame, size_t frameSize, size_t *dataO
     return PF_OK;
 }
 
+int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err)
+{
+    if (dctx == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd decoder");
+    }
+    if (ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, PF_ZSTD_WINDOW_LOG_MAX))) {
+        return pf_error_set(err, PF_ERR_NOMEM, "zstd refused a window log of %d",
+                            PF_ZSTD_WINDOW_LOG_MAX);
+    }
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    /* Lets mutated frames reach the tar and index checks. */
+    ZSTD_DCtx_setParameter(dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
+#endif
+    return PF_OK;
+}
+
 int pf_payload_open(pf_payload **out, const uint8_t *src, size_t srcSize, pf_error *err)
 {
     size_t dataOffset = 0, dataSize = 0;
@@ -359,21 +356,11 @@ int pf_payload_open(pf_payload **out, const uint8_t *src, size_t srcSize, pf_err
         goto fail;
     }
     p->dctx = ZSTD_createDCtx();
-    if (p->dctx == NULL) {
-        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd decoder");
+    status = pf_payload_setup_dctx(p->dctx, err);
+    if (status != PF_OK) {
         goto fail;
     }
-    if (ZSTD_isError(
-            ZSTD_DCtx_setParameter(p->dctx, ZSTD_d_windowLogMax, PF_ZSTD_WINDOW_LOG_MAX))) {
-        status = pf_error_set(err, PF_ERR_NOMEM, "zstd refused a window log of %d",
-                              PF_ZSTD_WINDOW_LOG_MAX);
-        goto fail;
-    }
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-    /* Lets mutated frames reach the tar and index checks. */
-    ZSTD_DCtx_setParameter(p->dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
-#endif
-    status = check_frame(p, 0, err);
+    status = pf_payload_check_frame(p, 0, err);
     if (status != PF_OK) {
         goto fail;
     }
@@ -383,7 +370,7 @@ int pf_payload_open(pf_payload **out, const uint8_t *src, size_t srcSize, pf_err
                               p->table.frames[0].decompressed_size);
         goto fail;
     }
-    status = decompress_frame(p, 0, p->frame0, err);
+    status = pf_payload_decompress_frame(p, p->dctx, 0, p->frame0, err);
     if (status != PF_OK) {
         goto fail;
     }
@@ -409,6 +396,7 @@ void pf_payload_close(pf_payload *payload)
     if (payload == NULL) {
         return;
     }
+    pf_prefetch_free(payload->prefetch); /* the thread reads src: stop it first */
     for (unsigned i = 0; i < PF_FRAME_CACHE_SLOTS; i++) {
         free(payload->cache[i].data);
     }
@@ -430,9 +418,10 @@ const pf_seek_table *pf_payload_seek_table(const pf_payload *payload)
 }
 
 /* frame_data: the decompressed bytes of frame i: frame 0 directly, others
- * from the cache, decompressing into the least recently used slot on a miss
- * (its buffer is reused, grown only when too small). Returns PF_OK,
- * PF_ERR_CORRUPT or PF_ERR_NOMEM. */
+ * from the cache; on a miss the least recently used slot takes the
+ * prefetch thread's buffer of the frame if it has one, else the frame is
+ * decompressed into the slot's buffer (reused, grown only when too small).
+ * Returns PF_OK, PF_ERR_CORRUPT or PF_ERR_NOMEM. */
 static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error *err)
 {
     if (i == 0) {
@@ -453,11 +442,24 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
             victim = c;
         }
     }
-    int status = check_frame(p, i, err);
+    size_t need = (size_t)p->table.frames[i].decompressed_size + 1u; /* +1: never malloc(0) */
+    uint8_t *ready = NULL;
+    size_t readyCapacity = 0;
+    if (pf_prefetch_take_frame(p->prefetch, i, &ready, &readyCapacity)) {
+        /* the prefetch thread's buffer takes the slot; the slot's own goes
+         * back to the thread */
+        pf_prefetch_give_back(p->prefetch, victim->data, victim->capacity);
+        victim->data = ready;
+        victim->capacity = readyCapacity;
+        victim->frame = i;
+        victim->last_use = p->clock;
+        *data = ready;
+        return PF_OK;
+    }
+    int status = pf_payload_check_frame(p, i, err);
     if (status != PF_OK) {
         return status;
     }
-    size_t need = (size_t)p->table.frames[i].decompressed_size + 1u; /* +1: never malloc(0) */
     victim->frame = PF_NONE;
     if (victim->capacity < need) {
         free(victim->data);
@@ -468,7 +470,7 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
                                 need - 1u);
         }
     }
-    status = decompress_frame(p, i, victim->data, err);
+    status = pf_payload_decompress_frame(p, p->dctx, i, victim->data, err);
     if (status != PF_OK) {
         return status;
     }
@@ -516,12 +518,15 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
         return status;
     }
     const uint8_t *frame = cached_frame(payload, e.frame);
+    if (frame == NULL) {
+        frame = pf_prefetch_peek_frame(payload->prefetch, e.frame);
+    }
     if (frame != NULL) {
         return sink(context, frame + e.offset, e.size) == 0
                    ? PF_OK
                    : pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
     }
-    status = check_frame(payload, e.frame, err);
+    status = pf_payload_check_frame(payload, e.frame, err);
     if (status != PF_OK) {
         return status;
     }
@@ -556,7 +561,7 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
             break;
         }
     } while (left != 0);
-    release_frame(payload, e.frame);
+    pf_payload_release_frame(payload, e.frame);
     if (produced != f->decompressed_size) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",
                             e.frame, (unsigned long long)produced, f->decompressed_size);

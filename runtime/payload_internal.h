@@ -1,0 +1,85 @@
+/* payload_internal.h - what payload_reader.c and payload_prefetch.c share:
+ * the reader's state and its frame checks. Not for other files: the public
+ * contract is payload_reader.h. */
+#ifndef PF_PAYLOAD_INTERNAL_H
+#define PF_PAYLOAD_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <zstd.h>
+
+#include "payload_reader.h"
+
+typedef struct pf_cached_frame {
+    uint32_t frame;    /* frame number, or PF_NONE when the slot is empty */
+    uint64_t last_use; /* value of pf_payload.clock at the last read */
+    uint8_t *data;     /* decompressed bytes (owned) */
+    size_t capacity;   /* bytes allocated at data */
+} pf_cached_frame;
+
+typedef struct pf_prefetch pf_prefetch;
+
+/* Everything but `prefetch` belongs to the thread that calls the public
+ * functions (the main thread); the prefetch thread reads only src, table,
+ * index and release, which do not change once the payload is open. */
+struct pf_payload {
+    const uint8_t *src; /* borrowed payload bytes */
+    size_t src_size;
+    pf_seek_table table;
+    ZSTD_DCtx *dctx; /* the main thread's decoder */
+    uint8_t *frame0; /* decompressed frame 0: the index member (owned) */
+    pf_index index;  /* borrows frame0 */
+    pf_cached_frame cache[PF_FRAME_CACHE_SLOTS];
+    uint64_t clock;
+    uint8_t *scratch;           /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
+    pf_payload_release release; /* told of compressed bytes once decompressed, or NULL */
+    pf_prefetch *prefetch;      /* the prefetch thread's state, or NULL (payload_prefetch.c) */
+};
+
+/* pf_payload_setup_dctx: sets a new zstd decoder (NULL: its creation
+ * failed) up as every reader thread needs it: window limit, checksums
+ * ignored in fuzzing builds. Returns PF_OK or PF_ERR_NOMEM; the caller
+ * frees the decoder either way. */
+int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err);
+
+/* pf_payload_check_frame: checks frame i's zstd header against the seek
+ * table before anything is allocated for it. Reads only immutable state:
+ * any thread may call it. Returns PF_OK or PF_ERR_CORRUPT. */
+int pf_payload_check_frame(const pf_payload *p, uint32_t i, pf_error *err);
+
+/* pf_payload_release_frame: hands frame i's compressed bytes to the owner's
+ * release function, if any. Any thread may call it. */
+void pf_payload_release_frame(const pf_payload *p, uint32_t i);
+
+/* pf_payload_decompress_frame: decompresses frame i (passed
+ * pf_payload_check_frame) with dctx into dst (room for its decompressed
+ * size), then releases its compressed bytes. Returns PF_OK or
+ * PF_ERR_CORRUPT. */
+int pf_payload_decompress_frame(const pf_payload *p, ZSTD_DCtx *dctx, uint32_t i, uint8_t *dst,
+                                pf_error *err);
+
+/* ---- payload_prefetch.c: the main thread's side (NULL-safe: no prefetch) ---- */
+
+/* pf_prefetch_take_frame: the main thread needs frame i and does not have
+ * it. Waits while the prefetch thread decompresses it. Returns 1 and moves
+ * the thread's buffer of frame i (malloc'd, *capacity bytes, more than the
+ * frame's decompressed size) to *data; else returns 0, and the caller
+ * decompresses the frame itself (the thread will not start on it). */
+int pf_prefetch_take_frame(pf_prefetch *pf, uint32_t i, uint8_t **data, size_t *capacity);
+
+/* pf_prefetch_give_back: a malloc'd buffer of capacity bytes the caller no
+ * longer needs (one its cache evicted): kept for the thread to fill again,
+ * or freed. Accepts NULL data, and a NULL pf (then it frees). */
+void pf_prefetch_give_back(pf_prefetch *pf, uint8_t *data, size_t capacity);
+
+/* pf_prefetch_peek_frame: as pf_prefetch_take_frame, but the buffer stays
+ * the prefetcher's: returns its bytes (valid until the next call into the
+ * payload from this thread), or NULL when the caller must decompress. */
+const uint8_t *pf_prefetch_peek_frame(pf_prefetch *pf, uint32_t i);
+
+/* pf_prefetch_free: stops the thread, waits for it, frees everything it
+ * left (buffers not taken, descriptors not taken are closed). */
+void pf_prefetch_free(pf_prefetch *pf);
+
+#endif

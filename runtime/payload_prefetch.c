@@ -1,0 +1,1232 @@
+/* payload_prefetch.c - the prefetch thread: decompresses frames ahead of the
+ * reads (contract in payload_reader.h, "prefetch").
+ *
+ * Every frame has a state, changed only under pf->lock:
+ *
+ *   IDLE --thread takes it--> WORKING --done or failed--> DONE
+ *                                     --early job done--> IDLE (below)
+ *   IDLE --a read needs it first--> READER
+ *
+ * The thread works only on IDLE frames and owns a WORKING frame's buffer and
+ * the descriptors it is filling; once the job ends they belong to the reads
+ * (the main thread), which take them or drop them. A read that finds its
+ * frame WORKING waits; one that finds it IDLE marks it READER and
+ * decompresses it itself; one that finds it DONE without a buffer (failed,
+ * already taken or dropped) decompresses it itself. So a read and the
+ * thread never decompress a frame at the same time, and the thread does a
+ * frame at most twice: an early job (next_job) places only the native code
+ * of a frame that also holds other members and leaves it IDLE, and the walk
+ * may later buffer the rest. A descriptor, once placed, can be taken in
+ * any state of its frame.
+ *
+ * Fork (pthread_atfork): fork_prepare asks the thread to pause and waits
+ * until it is parked at a safe point, where pf->job, pf->job_data and the
+ * job's native descriptors record everything it holds, then keeps its lock
+ * through the fork; fork_parent resumes it; fork_child, in a child where
+ * the thread does not exist, frees what those records name, returns the
+ * frame to IDLE, and leaves the prefetcher stopped: the reads do the rest.
+ *
+ * How far ahead: the thread stops walking while it holds ahead_frames
+ * walked frames whose buffer or descriptors the reads have not taken; it
+ * may then place the native code of extension modules a little further
+ * on, early (next_job), and their libraries once the walk comes near. Once the walk has passed a
+ * frame (or, for a pulled library frame, the frame of the object that needs it), the frame ages,
+ * and what it holds is dropped when the reads have consumed behind_frames frames since (pf->clock
+ * counts what they consume: a frame they decompress themselves, a buffer or a descriptor they
+ * take). Counting what is held rather than measuring distances in frame numbers keeps the thread
+ * useful when a read jumps far (an import that the freezer's order put late, or a lazy import): the
+ * walk goes on in order, which is where the reads come back to. */
+/* zstd's custom allocator interface (ZSTD_createDCtx_advanced), in its
+ * static-linking section: stable since zstd 1.3, exported by Debian's
+ * libzstd.so.1 too; the stub links zstd statically anyway. */
+#define ZSTD_STATIC_LINKING_ONLY
+#include <zstd.h>
+
+#include "payload_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elf_needed.h"
+#include "payload.h"
+
+enum { FRAME_IDLE, FRAME_WORKING, FRAME_DONE, FRAME_READER };
+
+/* What the thread does with a frame, decided when it starts. */
+enum {
+    PLAN_SKIP,   /* nothing: before first_frame, no members, or nothing it can hold */
+    PLAN_BUFFER, /* decompress into a buffer; native members from it into descriptors */
+    PLAN_STREAM, /* stream; native members into descriptors, the rest discarded */
+};
+
+/* Why the thread does a frame. */
+enum {
+    JOB_WALK,  /* its turn in the walk */
+    JOB_PULL,  /* a bundled library an extension or library it placed needs */
+    JOB_EARLY, /* an extension module's, ahead of the walk (see next_job) */
+};
+
+/* How far past the walk the thread looks for extension modules. */
+#define PF_PREFETCH_NATIVE_LOOKAHEAD 16u
+
+/* Buffers kept for reuse (see pf_prefetch.spare). */
+#define PF_PREFETCH_SPARES 2u
+
+#define LIBS_PREFIX "libs/"
+#define LIBS_PREFIX_SIZE (sizeof LIBS_PREFIX - 1)
+
+typedef struct prefetch_frame {
+    uint8_t *data;         /* DONE: the decompressed frame until taken or dropped (owned) */
+    size_t capacity;       /* bytes allocated at data (> decompressed_size) */
+    uint64_t done_at;      /* pf->clock when it started to age (see drop_old) */
+    uint32_t origin;       /* the walk frame it belongs to: itself, or for a library frame
+                              pulled by an object the frame of that object's origin */
+    uint32_t native_first; /* its native members: natives[native_first .. + native_count) */
+    uint32_t native_count;
+    uint8_t state;        /* FRAME_* */
+    uint8_t plan;         /* PLAN_* */
+    uint8_t library_only; /* only bundled libraries: done when pulled, never walked */
+    uint8_t queued;       /* in the pull queue (thread only) */
+    uint8_t extension;    /* holds an extension module (PF_KIND_NATIVE) */
+    uint8_t job;          /* JOB_*: why the thread did it */
+    uint8_t aging;        /* the walk has passed its origin: drop_old may drop it */
+    uint8_t held;         /* in pf->held */
+    uint8_t early_tried;  /* an early job was started on it */
+} prefetch_frame;
+
+typedef struct prefetch_native {
+    uint32_t entry;  /* index entry number */
+    uint32_t kind;   /* PF_KIND_NATIVE or PF_KIND_LIBRARY */
+    uint32_t offset; /* data offset in the decompressed frame */
+    uint32_t size;   /* bytes */
+    int fd;          /* descriptor holding exactly its bytes, or -1 */
+    uint8_t filling; /* fd was made by the job in progress, which fills it */
+} prefetch_native;
+
+struct pf_prefetch {
+    pf_payload *payload;
+    pf_prefetch_options opt; /* defaults applied */
+    pthread_mutex_t lock;
+    pthread_cond_t changed; /* broadcast whenever a state either side waits for changes */
+    pthread_t thread;
+    int started;      /* start_thread was tried (main thread only) */
+    int no_start;     /* never start: this is a fork child (under registry_lock) */
+    int joinable;     /* the thread was created in this process and not joined yet */
+    int running;      /* the thread has not left its loop (it clears this under lock) */
+    int parked;       /* the thread waits at a safe point for a fork to pass */
+    int idle;         /* the thread waits for the reads to move */
+    atomic_int stop;  /* pf_prefetch_free: end now */
+    atomic_int pause; /* fork_prepare: park at the next safe point */
+    uint64_t clock;   /* counts what the reads consumed (see above) */
+    size_t buffered;  /* bytes in DONE buffers not taken */
+    /* thread only (and fork_child) */
+    uint32_t next;   /* next walk frame to look at */
+    uint32_t *pulls; /* queue of library frames to do before the walk goes on */
+    uint32_t pull_count, pull_capacity;
+    ZSTD_DCtx *dctx;  /* the thread's decoder */
+    uint8_t *scratch; /* ZSTD_DStreamOutSize() bytes */
+    size_t scratch_size;
+    int native_off;      /* open_native failed once */
+    uint32_t job;        /* frame in WORKING, or PF_NONE */
+    uint8_t *job_data;   /* its buffer while being filled */
+    size_t job_capacity; /* bytes allocated at job_data */
+    /* buffers the reads gave back from their cache, for the thread to fill
+     * again (under lock): no allocation nor page faults per frame */
+    uint8_t *spare[PF_PREFETCH_SPARES];
+    size_t spare_capacity[PF_PREFETCH_SPARES];
+    uint32_t spare_count;
+    /* frames whose DONE buffer or descriptors nobody took yet (under lock) */
+    uint32_t *held;
+    uint32_t held_count, held_capacity;
+    prefetch_frame *frames;
+    prefetch_native *natives;
+    uint32_t native_count;
+    pf_prefetch_stats stats;
+    struct pf_prefetch *next_started; /* the registry of started prefetchers */
+};
+
+/* ---- the registry, for the fork handlers ---- */
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static pf_prefetch *registry;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* init_changed: the condition, on CLOCK_MONOTONIC (for the idle timeout).
+ * Also used in a fork child over the parent's copy. Returns 0 or -1. */
+static int init_changed(pf_prefetch *pf)
+{
+    pthread_condattr_t attr;
+    if (pthread_condattr_init(&attr) != 0) {
+        return -1;
+    }
+    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+                     pthread_cond_init(&pf->changed, &attr) == 0
+                 ? 0
+                 : -1;
+    pthread_condattr_destroy(&attr);
+    return rc;
+}
+
+/* close_natives: closes frame i's descriptors nobody took (only those
+ * the job in progress is filling, when fillingOnly). */
+static void close_natives(pf_prefetch *pf, uint32_t i, int fillingOnly)
+{
+    prefetch_frame *f = &pf->frames[i];
+    for (uint32_t k = 0; k < f->native_count; k++) {
+        prefetch_native *n = &pf->natives[f->native_first + k];
+        if (n->fd >= 0 && (n->filling || !fillingOnly)) {
+            close(n->fd);
+            n->fd = -1;
+        }
+        n->filling = 0;
+    }
+}
+
+/* fork_prepare: every running thread parked at a safe point, every lock
+ * held, so the child gets consistent records. */
+static void fork_prepare(void)
+{
+    pthread_mutex_lock(&registry_lock);
+    for (pf_prefetch *pf = registry; pf != NULL; pf = pf->next_started) {
+        pthread_mutex_lock(&pf->lock);
+        atomic_store(&pf->pause, 1);
+        pthread_cond_broadcast(&pf->changed);
+        while (pf->running && !pf->parked) {
+            pthread_cond_wait(&pf->changed, &pf->lock);
+        }
+    }
+}
+
+static void fork_parent(void)
+{
+    for (pf_prefetch *pf = registry; pf != NULL; pf = pf->next_started) {
+        atomic_store(&pf->pause, 0);
+        pthread_cond_broadcast(&pf->changed);
+        pthread_mutex_unlock(&pf->lock);
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+/* fork_child: the threads do not exist here. Their conditions are made
+ * anew (the parked thread is a waiter the child must never wait for),
+ * their locks (held since fork_prepare) released, their unfinished work
+ * dropped, and they are never started here. */
+static void fork_child(void)
+{
+    for (pf_prefetch *pf = registry; pf != NULL; pf = pf->next_started) {
+        (void)init_changed(pf); /* glibc's init only writes: it cannot fail */
+        pf->no_start = 1;
+        pf->joinable = 0;
+        pf->running = 0;
+        pf->parked = 0;
+        pf->idle = 0;
+        atomic_store(&pf->pause, 0);
+        if (pf->job != PF_NONE) {
+            close_natives(pf, pf->job, 1);
+            pf->frames[pf->job].state = FRAME_IDLE;
+            pf->job = PF_NONE;
+        }
+        free(pf->job_data);
+        pf->job_data = NULL;
+        pf->job_capacity = 0;
+        pf->pull_count = 0;
+        pthread_mutex_unlock(&pf->lock); /* held by this thread since fork_prepare */
+    }
+    registry = NULL;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+static void register_atfork(void)
+{
+    (void)pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+/* ---- the thread ---- */
+
+/* park: waits (lock held) while a fork is prepared. */
+static void park(pf_prefetch *pf)
+{
+    pf->parked = 1;
+    pthread_cond_broadcast(&pf->changed);
+    while (atomic_load(&pf->pause)) {
+        pthread_cond_wait(&pf->changed, &pf->lock);
+    }
+    pf->parked = 0;
+}
+
+/* safe_point: called between pieces of a job, lock not held, with all the
+ * job holds recorded. Parks while a fork is prepared. Returns non-zero when
+ * the thread must stop. */
+static int safe_point(pf_prefetch *pf)
+{
+    if (atomic_load(&pf->pause)) {
+        pthread_mutex_lock(&pf->lock);
+        park(pf);
+        pthread_mutex_unlock(&pf->lock);
+    }
+    return atomic_load(&pf->stop);
+}
+
+/* write_all: data[0..size) to fd at its offset. Returns 0 or -1. */
+static int write_all(int fd, const uint8_t *data, size_t size)
+{
+    while (size > 0) {
+        ssize_t n = write(fd, data, size);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return -1;
+        }
+        data += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+/* open_natives: a descriptor to fill for each of frame j's native members
+ * not placed yet (an early job may have), until open_native fails (then
+ * none more, ever). Returns how many it made. */
+static uint32_t open_natives(pf_prefetch *pf, uint32_t j)
+{
+    const prefetch_frame *f = &pf->frames[j];
+    uint32_t made = 0;
+    for (uint32_t k = 0; k < f->native_count && !pf->native_off; k++) {
+        prefetch_native *n = &pf->natives[f->native_first + k];
+        if (n->fd >= 0) {
+            continue;
+        }
+        pf_entry e;
+        pf_index_entry(&pf->payload->index, n->entry, &e);
+        n->fd = pf->opt.open_native(pf->opt.native_context, &e);
+        n->filling = n->fd >= 0;
+        made += n->filling;
+        pf->native_off = n->fd < 0;
+    }
+    return made;
+}
+
+struct pull_walk {
+    pf_prefetch *pf;
+};
+
+/* pull_needed: the DT_NEEDED visitor: queues the frame of bundled library
+ * "libs/<name>", as the native loader would look it up. */
+static int pull_needed(const char *name, size_t nameSize, void *context)
+{
+    pf_prefetch *pf = ((struct pull_walk *)context)->pf;
+    char member[LIBS_PREFIX_SIZE + PF_MAX_NAME_SIZE];
+    pf_entry e;
+    if (nameSize == 0 || nameSize > PF_MAX_NAME_SIZE - LIBS_PREFIX_SIZE) {
+        return 0;
+    }
+    memcpy(member, LIBS_PREFIX, LIBS_PREFIX_SIZE);
+    memcpy(member + LIBS_PREFIX_SIZE, name, nameSize);
+    if (!pf_index_find(&pf->payload->index, member, LIBS_PREFIX_SIZE + nameSize, &e) ||
+        e.kind != PF_KIND_LIBRARY) {
+        return 0;
+    }
+    prefetch_frame *f = &pf->frames[e.frame];
+    if (f->queued || f->plan == PLAN_SKIP) {
+        return 0;
+    }
+    if (pf->pull_count == pf->pull_capacity) {
+        uint32_t capacity = pf->pull_capacity ? pf->pull_capacity * 2u : 16u;
+        uint32_t *pulls = realloc(pf->pulls, capacity * sizeof *pulls);
+        if (pulls == NULL) {
+            return 0; /* the loader will do it */
+        }
+        pf->pulls = pulls;
+        pf->pull_capacity = capacity;
+    }
+    f->queued = 1;
+    pf->pulls[pf->pull_count++] = e.frame;
+    return 0;
+}
+
+/* pull_libraries: queues the bundled libraries that native member n
+ * (placed in n->fd; or in memory at bytes, when not NULL) needs. Damaged
+ * ELF headers are the loader's to report: nothing is queued then. */
+static void pull_libraries(pf_prefetch *pf, const prefetch_native *n, const uint8_t *bytes)
+{
+    struct pull_walk walk = {pf};
+    if (bytes != NULL) {
+        (void)pf_elf_for_each_needed(bytes, n->size, pull_needed, &walk, NULL);
+        return;
+    }
+    void *map = mmap(NULL, n->size, PROT_READ, MAP_PRIVATE, n->fd, 0);
+    if (map != MAP_FAILED) {
+        (void)pf_elf_for_each_needed(map, n->size, pull_needed, &walk, NULL);
+        munmap(map, n->size);
+    }
+}
+
+/* run_buffer: frame j decompressed whole into pf->job_data (a spare buffer
+ * when one was at hand, grown if too small), then its native members
+ * written from there. Returns 0, or -1 (damage, memory). */
+static int run_buffer(pf_prefetch *pf, uint32_t j)
+{
+    const pf_payload *p = pf->payload;
+    size_t need = (size_t)p->table.frames[j].decompressed_size + 1u;
+    if (pf->job_capacity < need) {
+        free(pf->job_data);
+        pf->job_data = malloc(need);
+        pf->job_capacity = pf->job_data != NULL ? need : 0;
+    }
+    if (pf->job_data == NULL ||
+        pf_payload_decompress_frame(p, pf->dctx, j, pf->job_data, NULL) != PF_OK) {
+        return -1;
+    }
+    const prefetch_frame *f = &pf->frames[j];
+    for (uint32_t k = 0; k < f->native_count; k++) {
+        prefetch_native *n = &pf->natives[f->native_first + k];
+        if (!n->filling) {
+            continue; /* placed by an early job, or no descriptor */
+        }
+        if (write_all(n->fd, pf->job_data + n->offset, n->size) != 0) {
+            close(n->fd);
+            n->fd = -1;
+            n->filling = 0;
+        }
+        pull_libraries(pf, n, pf->job_data + n->offset);
+        if (safe_point(pf)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The thread's decoder allocates through decoder_alloc and decoder_free:
+ * blocks of DECODER_BIG_BLOCK bytes and more (the window of a streamed
+ * frame, as big as the frame: 2.5 MB for a 4.7 MB libcrypto) are mapped
+ * and unmapped whole, so they go back to the system when the decoder is
+ * made anew (shrink_decoder). From malloc they would stay in the thread's
+ * arena, and glibc would raise its mmap threshold to their size, keeping
+ * later frame buffers in arenas too. Each block starts with its size. */
+#define DECODER_BIG_BLOCK (256u * 1024u)
+#define DECODER_HEADER 64u /* bytes before each block; keeps 64-byte alignment */
+
+static void *decoder_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    if (size > SIZE_MAX - DECODER_HEADER) {
+        return NULL;
+    }
+    size_t total = size + DECODER_HEADER;
+    uint8_t *p;
+    if (size >= DECODER_BIG_BLOCK) {
+        p = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        p = p == MAP_FAILED ? NULL : p;
+    } else {
+        p = malloc(total);
+    }
+    if (p == NULL) {
+        return NULL;
+    }
+    memcpy(p, &total, sizeof total);
+    return p + DECODER_HEADER;
+}
+
+static void decoder_free(void *opaque, void *address)
+{
+    (void)opaque;
+    if (address == NULL) {
+        return;
+    }
+    uint8_t *p = (uint8_t *)address - DECODER_HEADER;
+    size_t total;
+    memcpy(&total, p, sizeof total);
+    if (total - DECODER_HEADER >= DECODER_BIG_BLOCK) {
+        munmap(p, total);
+    } else {
+        free(p);
+    }
+}
+
+/* new_decoder: the thread's decoder (see decoder_alloc). Returns PF_OK or
+ * PF_ERR_NOMEM. */
+static int new_decoder(ZSTD_DCtx **out, pf_error *err)
+{
+    ZSTD_customMem mem = {decoder_alloc, decoder_free, NULL};
+    *out = ZSTD_createDCtx_advanced(mem);
+    int status = pf_payload_setup_dctx(*out, err);
+    if (status != PF_OK) {
+        ZSTD_freeDCtx(*out);
+        *out = NULL;
+    }
+    return status;
+}
+
+/* shrink_decoder: streaming a frame leaves the decoder holding a window
+ * about the frame's size; past PF_PREFETCH_DECODER_KEEP bytes it is made
+ * anew, so the thread does not hold that memory for the rest of the
+ * start-up. */
+#define PF_PREFETCH_DECODER_KEEP (1024u * 1024u)
+static void shrink_decoder(pf_prefetch *pf)
+{
+    ZSTD_DCtx *fresh;
+    if (ZSTD_sizeof_DCtx(pf->dctx) > PF_PREFETCH_DECODER_KEEP &&
+        new_decoder(&fresh, NULL) == PF_OK) {
+        ZSTD_freeDCtx(pf->dctx);
+        pf->dctx = fresh;
+    }
+}
+
+/* run_stream: frame j stream-decompressed through pf->scratch, the bytes
+ * of each native member being filled appended to its descriptor, the rest
+ * discarded; the content checksum is verified at the end before anything
+ * is published. Returns 0, or -1 (damage, nothing to write to, stopped). */
+static int run_stream(pf_prefetch *pf, uint32_t j)
+{
+    const pf_payload *p = pf->payload;
+    const pf_frame *fr = &p->table.frames[j];
+    prefetch_frame *f = &pf->frames[j];
+    ZSTD_inBuffer in = {p->src + fr->compressed_offset, fr->compressed_size, 0};
+    uint64_t produced = 0;
+    size_t left;
+    ZSTD_DCtx_reset(pf->dctx, ZSTD_reset_session_only);
+    do {
+        ZSTD_outBuffer out = {pf->scratch, pf->scratch_size, 0};
+        size_t before = in.pos;
+        left = ZSTD_decompressStream(pf->dctx, &out, &in);
+        if (ZSTD_isError(left) || (out.pos == 0 && in.pos == before)) {
+            return -1;
+        }
+        int writing = 0;
+        for (uint32_t k = 0; k < f->native_count; k++) {
+            prefetch_native *n = &pf->natives[f->native_first + k];
+            uint64_t from = produced > n->offset ? produced : n->offset;
+            uint64_t end = (uint64_t)n->offset + n->size;
+            uint64_t to = produced + out.pos < end ? produced + out.pos : end;
+            if (n->filling && from < to &&
+                write_all(n->fd, pf->scratch + (from - produced), (size_t)(to - from)) != 0) {
+                close(n->fd);
+                n->fd = -1;
+                n->filling = 0;
+            }
+            writing |= n->filling;
+        }
+        produced += out.pos;
+        if (!writing || produced > fr->decompressed_size || safe_point(pf)) {
+            return -1;
+        }
+    } while (left != 0);
+    pf_payload_release_frame(p, j);
+    if (produced != fr->decompressed_size) {
+        return -1;
+    }
+    for (uint32_t k = 0; k < f->native_count; k++) {
+        prefetch_native *n = &pf->natives[f->native_first + k];
+        if (n->filling) {
+            pull_libraries(pf, n, NULL);
+        }
+    }
+    return 0;
+}
+
+/* run_job: does frame j (WORKING, lock not held): buffered, unless the
+ * plan says stream or the job is early (then only its native code is
+ * placed). Returns 0 when done, -1 when it gave up (then the caller drops
+ * what the job holds). */
+static int run_job(pf_prefetch *pf, uint32_t j, int job)
+{
+    if (pf_payload_check_frame(pf->payload, j, NULL) != PF_OK) {
+        return -1;
+    }
+    const prefetch_frame *f = &pf->frames[j];
+    uint32_t placing = pf->opt.open_native != NULL ? open_natives(pf, j) : 0;
+    if (f->plan == PLAN_BUFFER && job != JOB_EARLY) {
+        return run_buffer(pf, j);
+    }
+    int rc = placing > 0 ? run_stream(pf, j) : -1;
+    shrink_decoder(pf);
+    return rc;
+}
+
+/* untake_buffer: frame j's DONE buffer (or NULL) and, if capacity is not
+ * NULL, its size in *capacity, no longer counted as held: the caller owns
+ * it (lock held). */
+static uint8_t *untake_buffer(pf_prefetch *pf, uint32_t j, size_t *capacity)
+{
+    uint8_t *data = pf->frames[j].data;
+    if (capacity != NULL) {
+        *capacity = pf->frames[j].capacity;
+    }
+    if (data != NULL) {
+        pf->frames[j].data = NULL;
+        pf->buffered -= pf->payload->table.frames[j].decompressed_size;
+    }
+    return data;
+}
+
+/* hold: records that frame j has something to take. Returns 0 or -1. */
+static int hold(pf_prefetch *pf, uint32_t j)
+{
+    if (pf->frames[j].held) {
+        return 0;
+    }
+    if (pf->held_count == pf->held_capacity) {
+        uint32_t capacity = pf->held_capacity ? pf->held_capacity * 2u : 16u;
+        uint32_t *held = realloc(pf->held, capacity * sizeof *held);
+        if (held == NULL) {
+            return -1;
+        }
+        pf->held = held;
+        pf->held_capacity = capacity;
+    }
+    pf->held[pf->held_count++] = j;
+    pf->frames[j].held = 1;
+    return 0;
+}
+
+/* start_aging: frames whose origin the walk has passed begin to age
+ * (lock held); an early frame then counts as walked. */
+static void start_aging(pf_prefetch *pf)
+{
+    for (uint32_t h = 0; h < pf->held_count; h++) {
+        prefetch_frame *f = &pf->frames[pf->held[h]];
+        if (!f->aging && f->origin < pf->next) {
+            f->aging = 1;
+            f->done_at = pf->clock;
+            f->job = f->job == JOB_EARLY ? JOB_WALK : f->job;
+        }
+    }
+}
+
+/* publish: ends job j (lock held): DONE, with its buffer and descriptors
+ * when it succeeded; the library frames it pulled (queued since
+ * pullsBefore) get its origin. An early job on a frame with more than
+ * native code leaves it IDLE, its native code placed, for the walk (or the
+ * reads) to do the rest. */
+static void publish(pf_prefetch *pf, uint32_t j, int ok, uint32_t pullsBefore)
+{
+    prefetch_frame *f = &pf->frames[j];
+    int rest = f->job == JOB_EARLY && f->plan == PLAN_BUFFER;
+    if (ok && f->plan == PLAN_BUFFER && !rest) {
+        f->data = pf->job_data;
+        f->capacity = pf->job_capacity;
+        pf->buffered += pf->payload->table.frames[j].decompressed_size;
+    } else {
+        free(pf->job_data);
+    }
+    pf->job_data = NULL;
+    pf->job_capacity = 0;
+    if (!ok) {
+        close_natives(pf, j, 1);
+    }
+    int holds = f->data != NULL;
+    for (uint32_t k = 0; k < f->native_count; k++) {
+        prefetch_native *n = &pf->natives[f->native_first + k];
+        holds |= n->fd >= 0;
+        pf->stats.natives_done += n->filling;
+        n->filling = 0;
+    }
+    if (holds && hold(pf, j) != 0) {
+        close_natives(pf, j, 0); /* cannot track it: let the reads do it */
+        free(untake_buffer(pf, j, NULL));
+        ok = 0;
+    }
+    for (uint32_t k = pullsBefore; k < pf->pull_count; k++) {
+        pf->frames[pf->pulls[k]].origin = f->origin;
+    }
+    f->state = rest ? FRAME_IDLE : FRAME_DONE;
+    start_aging(pf);
+    pf->job = PF_NONE;
+    if (ok) {
+        pf->stats.frames_done++;
+    } else {
+        pf->stats.frames_failed++;
+    }
+    pthread_cond_broadcast(&pf->changed);
+}
+
+/* held_by: how many frames done as `job` hold something the reads have
+ * not taken (lock held). */
+static uint32_t held_by(const pf_prefetch *pf, int job)
+{
+    uint32_t count = 0;
+    for (uint32_t h = 0; h < pf->held_count; h++) {
+        count += pf->frames[pf->held[h]].job == job;
+    }
+    return count;
+}
+
+/* fits: whether frame j's buffer, if it needs one, fits max_buffered
+ * bytes of buffers nobody took (one always fits when none is held). */
+static int fits(const pf_prefetch *pf, uint32_t j)
+{
+    size_t size = pf->payload->table.frames[j].decompressed_size;
+    return pf->frames[j].plan != PLAN_BUFFER || pf->buffered == 0 ||
+           pf->buffered + size <= pf->opt.max_buffered;
+}
+
+/* next_job: the frame to do now (lock held) and *job, why: first the
+ * queued library frames; then the walk's next frame while fewer than
+ * ahead_frames walked frames are held; else, while fewer than ahead_frames
+ * such are held, an extension module's frame at most
+ * PF_PREFETCH_NATIVE_LOOKAHEAD past the walk, early (native code is the
+ * costly part, and the libraries it pulls are the largest: numpy's
+ * _umath_linalg needs 10 MB of liblapack and libgfortran). Returns PF_NONE
+ * when nothing may start now; *more is then 0 if nothing is left at all. */
+static uint32_t next_job(pf_prefetch *pf, int *job, int *more)
+{
+    const pf_seek_table *t = &pf->payload->table;
+    *more = 1;
+    uint32_t was = pf->next;
+    for (; pf->next < t->frame_count; pf->next++) {
+        const prefetch_frame *f = &pf->frames[pf->next];
+        if (f->state == FRAME_IDLE && f->plan != PLAN_SKIP && !f->library_only) {
+            break;
+        }
+    }
+    if (pf->next != was) {
+        start_aging(pf);
+    }
+    /* the queued libraries, in order, of objects within ahead_frames of
+     * the walk (one further on, placed early, waits: a big library done
+     * too soon keeps the thread from the walk while the reads catch up) */
+    int ended = pf->next >= t->frame_count;
+    uint64_t reach = (uint64_t)pf->next + pf->opt.ahead_frames;
+    for (uint32_t k = 0; k < pf->pull_count;) {
+        uint32_t j = pf->pulls[k];
+        int idle = pf->frames[j].state == FRAME_IDLE;
+        if (!idle || ((ended || pf->frames[j].origin <= reach) && fits(pf, j))) {
+            pf->pull_count--;
+            memmove(&pf->pulls[k], &pf->pulls[k + 1], (pf->pull_count - k) * sizeof *pf->pulls);
+            if (idle) {
+                *job = JOB_PULL;
+                return j;
+            }
+            continue; /* done otherwise */
+        }
+        k++;
+    }
+    if (ended) {
+        *more = pf->pull_count > 0;
+        return PF_NONE;
+    }
+    if (held_by(pf, JOB_WALK) < pf->opt.ahead_frames) {
+        *job = JOB_WALK;
+        return fits(pf, pf->next) ? pf->next : PF_NONE;
+    }
+    if (pf->opt.open_native != NULL && !pf->native_off &&
+        held_by(pf, JOB_EARLY) < pf->opt.ahead_frames) {
+        uint32_t end = t->frame_count - pf->next > PF_PREFETCH_NATIVE_LOOKAHEAD
+                           ? pf->next + PF_PREFETCH_NATIVE_LOOKAHEAD
+                           : t->frame_count - 1u;
+        for (uint32_t j = pf->next; j <= end; j++) {
+            prefetch_frame *f = &pf->frames[j];
+            if (f->state == FRAME_IDLE && f->plan != PLAN_SKIP && f->extension && !f->early_tried) {
+                f->early_tried = 1;
+                *job = JOB_EARLY;
+                return j;
+            }
+        }
+    }
+    return PF_NONE;
+}
+
+/* wait_for_reads: waits (lock held) until the reads move, a fork or a stop
+ * asks, or the deadline *idleEnd (set at the first wait since the reads
+ * last moved). Returns non-zero when the reads have been still past it. */
+static int wait_for_reads(pf_prefetch *pf, uint64_t *seen, struct timespec *idleEnd)
+{
+    if (*seen != pf->clock || idleEnd->tv_sec == 0) {
+        *seen = pf->clock;
+        clock_gettime(CLOCK_MONOTONIC, idleEnd);
+        idleEnd->tv_sec += (time_t)(pf->opt.idle_ms / 1000u);
+        idleEnd->tv_nsec += (long)(pf->opt.idle_ms % 1000u) * 1000000L;
+        if (idleEnd->tv_nsec >= 1000000000L) {
+            idleEnd->tv_sec++;
+            idleEnd->tv_nsec -= 1000000000L;
+        }
+    }
+    pf->idle = 1;
+    int rc = pthread_cond_timedwait(&pf->changed, &pf->lock, idleEnd);
+    pf->idle = 0;
+    return rc == ETIMEDOUT && *seen == pf->clock;
+}
+
+/* take_spare: makes a spare buffer the job's (lock held): the smallest
+ * that holds need bytes, else the largest (run_buffer grows it). */
+static void take_spare(pf_prefetch *pf, size_t need)
+{
+    uint32_t best = PF_NONE;
+    for (uint32_t k = 0; k < pf->spare_count; k++) {
+        size_t c = pf->spare_capacity[k];
+        int fits = c >= need, bestFits = best != PF_NONE && pf->spare_capacity[best] >= need;
+        if (best == PF_NONE || (fits && (!bestFits || c < pf->spare_capacity[best])) ||
+            (!fits && !bestFits && c > pf->spare_capacity[best])) {
+            best = k;
+        }
+    }
+    if (best != PF_NONE) {
+        pf->job_data = pf->spare[best];
+        pf->job_capacity = pf->spare_capacity[best];
+        pf->spare_count--;
+        pf->spare[best] = pf->spare[pf->spare_count];
+        pf->spare_capacity[best] = pf->spare_capacity[pf->spare_count];
+    }
+}
+
+static void *prefetch_main(void *arg)
+{
+    pf_prefetch *pf = arg;
+    uint64_t seen = 0;
+    struct timespec idleEnd = {0, 0};
+    /* Background work: as SCHED_BATCH the thread never preempts the
+     * thread that wakes it (the reads' thread, which would otherwise lose
+     * its CPU at every frame it consumes when both share one); it still
+     * runs at once on an idle CPU. */
+    struct sched_param batch = {0};
+    (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
+    pf->scratch_size = ZSTD_DStreamOutSize();
+    pf->scratch = malloc(pf->scratch_size);
+    int ready = pf->scratch != NULL && new_decoder(&pf->dctx, NULL) == PF_OK;
+    pthread_mutex_lock(&pf->lock);
+    while (ready) {
+        if (atomic_load(&pf->pause)) {
+            park(pf);
+            continue;
+        }
+        int job = JOB_WALK, more = 0;
+        uint32_t j = atomic_load(&pf->stop) ? PF_NONE : next_job(pf, &job, &more);
+        if (j == PF_NONE) {
+            if (!more || wait_for_reads(pf, &seen, &idleEnd)) {
+                break;
+            }
+            continue;
+        }
+        if (job == JOB_WALK) {
+            pf->next = j + 1;
+        }
+        pf->frames[j].state = FRAME_WORKING;
+        pf->frames[j].job = (uint8_t)job;
+        uint32_t pullsBefore = pf->pull_count;
+        pf->job = j;
+        if (pf->frames[j].plan == PLAN_BUFFER) {
+            take_spare(pf, (size_t)pf->payload->table.frames[j].decompressed_size + 1u);
+        }
+        pthread_mutex_unlock(&pf->lock);
+        int ok = run_job(pf, j, job) == 0;
+        pthread_mutex_lock(&pf->lock);
+        publish(pf, j, ok, pullsBefore);
+    }
+    /* The decoder may hold a window as big as the largest frame streamed. */
+    ZSTD_freeDCtx(pf->dctx);
+    pf->dctx = NULL;
+    pf->running = 0;
+    pthread_cond_broadcast(&pf->changed);
+    pthread_mutex_unlock(&pf->lock);
+    return NULL;
+}
+
+/* ---- starting the thread ---- */
+
+/* plan: the frames' and native members' tables, from the index. Returns
+ * PF_OK or PF_ERR_NOMEM. */
+static int plan(pf_prefetch *pf, pf_error *err)
+{
+    const pf_payload *p = pf->payload;
+    uint32_t frameCount = p->table.frame_count;
+    uint32_t *files = calloc(frameCount, sizeof *files);
+    uint32_t *libraries = calloc(frameCount, sizeof *libraries);
+    uint32_t *others = calloc(frameCount, sizeof *others);
+    pf->frames = calloc(frameCount, sizeof *pf->frames);
+    int status = PF_OK;
+    if (files == NULL || libraries == NULL || others == NULL || pf->frames == NULL) {
+        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for prefetch");
+        goto done;
+    }
+    for (uint32_t n = 0; n < p->index.entry_count; n++) {
+        pf_entry e;
+        pf_index_entry(&p->index, n, &e);
+        if (!PF_KIND_IS_FILE(e.kind)) {
+            continue;
+        }
+        files[e.frame]++;
+        if (e.kind == PF_KIND_NATIVE || e.kind == PF_KIND_LIBRARY) {
+            pf->frames[e.frame].native_count++;
+            pf->native_count++;
+            libraries[e.frame] += e.kind == PF_KIND_LIBRARY;
+            pf->frames[e.frame].extension |= e.kind == PF_KIND_NATIVE;
+        } else {
+            others[e.frame]++;
+        }
+    }
+    pf->natives = calloc(pf->native_count + 1u, sizeof *pf->natives);
+    if (pf->natives == NULL) {
+        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for prefetch");
+        goto done;
+    }
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < frameCount; i++) {
+        prefetch_frame *f = &pf->frames[i];
+        f->native_first = at;
+        f->origin = i;
+        at += f->native_count;
+        f->native_count = 0; /* counted again as they are filled in */
+        f->library_only = files[i] > 0 && libraries[i] == files[i];
+        int buffer = others[i] > 0 && p->table.frames[i].decompressed_size <= pf->opt.max_buffered;
+        int stream = files[i] > others[i] && pf->opt.open_native != NULL;
+        f->plan = i < pf->opt.first_frame || i == 0 ? PLAN_SKIP
+                  : buffer                          ? PLAN_BUFFER
+                  : stream                          ? PLAN_STREAM
+                                                    : PLAN_SKIP;
+    }
+    for (uint32_t n = 0; n < p->index.entry_count; n++) {
+        pf_entry e;
+        pf_index_entry(&p->index, n, &e);
+        if (e.kind == PF_KIND_NATIVE || e.kind == PF_KIND_LIBRARY) {
+            prefetch_frame *f = &pf->frames[e.frame];
+            pf->natives[f->native_first + f->native_count++] =
+                (prefetch_native){e.number, e.kind, e.offset, e.size, -1, 0};
+        }
+    }
+done:
+    free(files);
+    free(libraries);
+    free(others);
+    return status;
+}
+
+/* start_thread: the first read of a frame at or past first_frame starts
+ * the thread (main thread): a program that imports nothing past its
+ * start-up frame (hello world) never pays for it. Plans the frames, then
+ * creates the thread with all signals blocked (it inherits the mask: they
+ * go to the program's threads, as without it). Frame i, which the read
+ * needs now, is the read's: the thread starts after it. Tried once; if it
+ * fails, the reads go on without prefetch (pf->frames stays NULL). */
+static void start_thread(pf_prefetch *pf, uint32_t i)
+{
+    pf->started = 1;
+    pthread_mutex_lock(&registry_lock);
+    if (pf->no_start || plan(pf, NULL) != PF_OK) {
+        pthread_mutex_unlock(&registry_lock);
+        free(pf->natives);
+        free(pf->frames);
+        pf->natives = NULL;
+        pf->frames = NULL;
+        return;
+    }
+    pthread_mutex_lock(&pf->lock);
+    pf->running = 1;
+    pf->frames[i].state = FRAME_READER;
+    pf->stats.frames_by_reader++;
+    pthread_mutex_unlock(&pf->lock);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&pf->thread, NULL, prefetch_main, pf);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc == 0) {
+        pf->joinable = 1;
+        (void)pthread_setname_np(pf->thread, "pyfreeze-fetch");
+    } else {
+        pthread_mutex_lock(&pf->lock);
+        pf->running = 0;
+        pthread_mutex_unlock(&pf->lock);
+        free(pf->natives);
+        free(pf->frames);
+        pf->natives = NULL;
+        pf->frames = NULL;
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+/* active: whether the reads go through the prefetcher for frame i (main
+ * thread): starts the thread at the first read past the start-up frames. */
+static int active(pf_prefetch *pf, uint32_t i)
+{
+    if (pf == NULL) {
+        return 0;
+    }
+    if (!pf->started && i >= pf->opt.first_frame) {
+        start_thread(pf, i);
+    }
+    return pf->frames != NULL;
+}
+
+/* ---- the reads' side (main thread) ---- */
+
+/* drop_old: frees what the thread did for aging frames (but frame `keep`)
+ * that the reads have not taken while consuming behind_frames others since
+ * they began to age, and forgets frames with nothing left to take (lock
+ * held). */
+static void drop_old(pf_prefetch *pf, uint32_t keep)
+{
+    uint32_t kept = 0;
+    for (uint32_t h = 0; h < pf->held_count; h++) {
+        uint32_t j = pf->held[h];
+        prefetch_frame *f = &pf->frames[j];
+        int passed = j != keep && f->aging && pf->clock - f->done_at > pf->opt.behind_frames;
+        if (passed && f->data != NULL) {
+            free(untake_buffer(pf, j, NULL));
+            pf->stats.buffers_dropped++;
+        }
+        int holds = f->data != NULL;
+        for (uint32_t k = 0; k < f->native_count; k++) {
+            prefetch_native *n = &pf->natives[f->native_first + k];
+            if (passed && n->fd >= 0) {
+                close(n->fd);
+                n->fd = -1;
+            }
+            holds |= n->fd >= 0;
+        }
+        if (holds) {
+            pf->held[kept++] = j;
+        } else {
+            f->held = 0;
+        }
+    }
+    pf->held_count = kept;
+}
+
+/* consumed: the reads consumed something new (lock held): the clock
+ * ticks, old work is dropped (but frame i's), and the waiting thread is
+ * woken once half its room ahead is free, so that it does a few frames
+ * per wake-up rather than one (it also wakes by itself after idle_ms). */
+static void consumed(pf_prefetch *pf, uint32_t i)
+{
+    pf->clock++;
+    drop_old(pf, i);
+    if (pf->idle && held_by(pf, JOB_WALK) <= pf->opt.ahead_frames / 2u) {
+        pthread_cond_broadcast(&pf->changed);
+    }
+}
+
+/* wait_working: waits while the thread works on frame i (lock held). */
+static void wait_working(pf_prefetch *pf, uint32_t i)
+{
+    prefetch_frame *f = &pf->frames[i];
+    if (f->state == FRAME_WORKING) {
+        uint64_t start = now_ns();
+        pf->stats.waits++;
+        while (f->state == FRAME_WORKING) {
+            pthread_cond_wait(&pf->changed, &pf->lock);
+        }
+        pf->stats.wait_ns += now_ns() - start;
+    }
+}
+
+/* claim: a read needs frame i (lock held): waits while the thread works on
+ * it, and takes it over if the thread has not started it. Returns the
+ * frame's state afterwards: DONE or READER. */
+static int claim(pf_prefetch *pf, uint32_t i)
+{
+    prefetch_frame *f = &pf->frames[i];
+    wait_working(pf, i);
+    if (f->state == FRAME_IDLE) {
+        f->state = FRAME_READER;
+        pf->stats.frames_by_reader++;
+        consumed(pf, i);
+    }
+    return f->state;
+}
+
+int pf_prefetch_take_frame(pf_prefetch *pf, uint32_t i, uint8_t **data, size_t *capacity)
+{
+    if (!active(pf, i)) {
+        return 0;
+    }
+    pthread_mutex_lock(&pf->lock);
+    prefetch_frame *f = &pf->frames[i];
+    int taken = claim(pf, i) == FRAME_DONE && f->data != NULL;
+    if (taken) {
+        *data = untake_buffer(pf, i, capacity);
+        pf->stats.buffers_taken++;
+        consumed(pf, i);
+    }
+    pthread_mutex_unlock(&pf->lock);
+    return taken;
+}
+
+void pf_prefetch_give_back(pf_prefetch *pf, uint8_t *data, size_t capacity)
+{
+    if (pf != NULL && pf->joinable && data != NULL) {
+        pthread_mutex_lock(&pf->lock);
+        if (pf->spare_count < PF_PREFETCH_SPARES) {
+            pf->spare[pf->spare_count] = data;
+            pf->spare_capacity[pf->spare_count++] = capacity;
+            data = NULL;
+        }
+        pthread_mutex_unlock(&pf->lock);
+    }
+    free(data);
+}
+
+const uint8_t *pf_prefetch_peek_frame(pf_prefetch *pf, uint32_t i)
+{
+    if (!active(pf, i)) {
+        return NULL;
+    }
+    pthread_mutex_lock(&pf->lock);
+    const uint8_t *data = claim(pf, i) == FRAME_DONE ? pf->frames[i].data : NULL;
+    pthread_mutex_unlock(&pf->lock);
+    return data;
+}
+
+int pf_payload_take_native(pf_payload *payload, const pf_entry *file, int *fd, pf_error *err)
+{
+    pf_prefetch *pf = payload->prefetch;
+    if (file == NULL || file->number >= payload->index.entry_count) {
+        return pf_error_set(err, PF_ERR_USAGE, "no such index entry");
+    }
+    pf_entry e;
+    pf_index_entry(&payload->index, file->number, &e);
+    if (e.kind != PF_KIND_NATIVE && e.kind != PF_KIND_LIBRARY) {
+        return pf_error_set(err, PF_ERR_USAGE, "index entry %u is not native code", e.number);
+    }
+    if (!active(pf, e.frame)) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "no prefetch");
+    }
+    pthread_mutex_lock(&pf->lock);
+    int status = PF_ERR_NOT_FOUND;
+    const prefetch_frame *f = &pf->frames[e.frame];
+    /* taken in any state: an early job leaves the frame IDLE for the walk
+     * (its other members); else the reader copies it, so claims it */
+    wait_working(pf, e.frame);
+    for (uint32_t k = 0; k < f->native_count; k++) {
+        prefetch_native *n = &pf->natives[f->native_first + k];
+        if (n->entry == e.number && n->fd >= 0) {
+            *fd = n->fd;
+            n->fd = -1;
+            pf->stats.natives_taken++;
+            status = PF_OK;
+            consumed(pf, e.frame);
+        }
+    }
+    if (status != PF_OK) {
+        (void)claim(pf, e.frame);
+    }
+    pthread_mutex_unlock(&pf->lock);
+    return status == PF_OK ? PF_OK
+                           : pf_error_set(err, status, "member %u was not prefetched", e.number);
+}
+
+/* ---- start and stop ---- */
+
+/* free_all: frees a prefetcher whose thread is not running. */
+static void free_all(pf_prefetch *pf)
+{
+    for (uint32_t i = 0; pf->frames != NULL && i < pf->payload->table.frame_count; i++) {
+        if (pf->frames[i].data != NULL) {
+            pf->stats.buffers_dropped++;
+        }
+        free(pf->frames[i].data);
+        close_natives(pf, i, 0);
+    }
+    free(pf->job_data);
+    for (uint32_t k = 0; k < pf->spare_count; k++) {
+        free(pf->spare[k]);
+    }
+    ZSTD_freeDCtx(pf->dctx);
+    free(pf->scratch);
+    free(pf->pulls);
+    free(pf->held);
+    free(pf->natives);
+    free(pf->frames);
+    free(pf);
+}
+
+int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *options,
+                              pf_error *err)
+{
+    if (payload->prefetch != NULL) {
+        return pf_error_set(err, PF_ERR_USAGE, "prefetch already started");
+    }
+    pf_prefetch *pf = calloc(1, sizeof *pf);
+    if (pf == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory for prefetch");
+    }
+    pf->payload = payload;
+    pf->job = PF_NONE;
+    if (options != NULL) {
+        pf->opt = *options;
+    }
+    pf->opt.first_frame = pf->opt.first_frame ? pf->opt.first_frame : PF_PREFETCH_FIRST_FRAME;
+    pf->opt.ahead_frames = pf->opt.ahead_frames ? pf->opt.ahead_frames : PF_PREFETCH_AHEAD_FRAMES;
+    pf->opt.behind_frames =
+        pf->opt.behind_frames ? pf->opt.behind_frames : PF_PREFETCH_BEHIND_FRAMES;
+    pf->opt.max_buffered = pf->opt.max_buffered ? pf->opt.max_buffered : PF_PREFETCH_MAX_BUFFERED;
+    pf->opt.idle_ms = pf->opt.idle_ms ? pf->opt.idle_ms : PF_PREFETCH_IDLE_MS;
+    pf->next = pf->opt.first_frame;
+    if (init_changed(pf) != 0) {
+        free(pf);
+        return pf_error_set(err, PF_ERR_NOMEM, "cannot make the prefetch condition");
+    }
+    if (pthread_mutex_init(&pf->lock, NULL) != 0) {
+        pthread_cond_destroy(&pf->changed);
+        free(pf);
+        return pf_error_set(err, PF_ERR_NOMEM, "cannot make the prefetch lock");
+    }
+    /* Registered now, so that a child forked before the thread starts
+     * never starts one (fork_child). */
+    pthread_once(&atfork_once, register_atfork);
+    pthread_mutex_lock(&registry_lock);
+    pf->next_started = registry;
+    registry = pf;
+    pthread_mutex_unlock(&registry_lock);
+    payload->prefetch = pf;
+    return PF_OK;
+}
+
+void pf_prefetch_free(pf_prefetch *pf)
+{
+    if (pf == NULL) {
+        return;
+    }
+    if (pf->joinable) {
+        /* Still registered: a fork meanwhile parks the thread as usual. */
+        pthread_mutex_lock(&pf->lock);
+        atomic_store(&pf->stop, 1);
+        pthread_cond_broadcast(&pf->changed);
+        pthread_mutex_unlock(&pf->lock);
+        pthread_join(pf->thread, NULL);
+        pf->joinable = 0;
+    }
+    pthread_mutex_lock(&registry_lock);
+    for (pf_prefetch **at = &registry; *at != NULL; at = &(*at)->next_started) {
+        if (*at == pf) {
+            *at = pf->next_started;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&registry_lock);
+    pthread_mutex_destroy(&pf->lock);
+    pthread_cond_destroy(&pf->changed);
+    free_all(pf);
+}
+
+void pf_payload_prefetch_stop(pf_payload *payload)
+{
+    pf_prefetch_free(payload->prefetch);
+    payload->prefetch = NULL;
+}
+
+void pf_payload_prefetch_stats(pf_payload *payload, pf_prefetch_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    pf_prefetch *pf = payload->prefetch;
+    if (pf != NULL) {
+        pthread_mutex_lock(&pf->lock);
+        *stats = pf->stats;
+        stats->running = pf->running;
+        pthread_mutex_unlock(&pf->lock);
+    }
+}

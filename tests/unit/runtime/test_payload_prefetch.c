@@ -1,0 +1,781 @@
+/* test_payload_prefetch.c - the payload reader with its prefetch thread
+ * (payload_reader.h, "prefetch"): every member read with prefetch on, in
+ * order, backwards and shuffled, under several windows and budgets, gives
+ * exactly what it gives with prefetch off; native code comes out of the
+ * thread's descriptors; bundled libraries named by DT_NEEDED are done before
+ * they are asked for; the window holds; forks at many points leave a child
+ * that reads everything right; damage is reported as without prefetch; the
+ * thread blocks signals, ends when idle, and stops on request. Run under
+ * ASan and UBSan (and, optionally, TSan: see tests/unit/runtime/CMakeLists). */
+#include <dlfcn.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zstd.h>
+
+#include "payload.h"
+#include "payload_builder.h"
+#include "payload_reader.h"
+
+/* ---- a payload of many frames: one member per frame ---- */
+
+enum { FILES = 40, BIG = 25 }; /* BIG: a 3 MB native member */
+
+static tb_file files[FILES];
+static uint8_t *file_data[FILES];
+static char file_paths[FILES][64];
+
+/* fill: text-like bytes (they compress and take time to decompress) with
+ * some noise, all different from one file to the next. */
+static void fill(uint8_t *p, size_t size, uint32_t seed)
+{
+    uint32_t x = seed * 2654435761u + 1u;
+    for (size_t k = 0; k < size; k++) {
+        x = x * 1103515245u + 12345u;
+        p[k] =
+            (x >> 28) == 0 ? (uint8_t)(x >> 16) : (uint8_t)("pyfreeze prefetch\n"[k % 18] + seed);
+    }
+}
+
+/* sample: FILES members, one per frame: lib/app.pyc (frame 1), bytecode,
+ * data and sources, extension modules every 7th, a big extension (BIG),
+ * and two bundled libraries last; sizes from 0 to 3 MB. */
+static void sample(void)
+{
+    for (size_t i = 0; i < FILES; i++) {
+        size_t size = i == BIG ? 3u << 20 : (i * 7919u) % 150000u + (i % 5 == 3 ? 0 : 100);
+        if (i == 4) {
+            size = 0;
+        }
+        uint32_t kind = i % 7 == 5 || i == BIG ? PF_KIND_NATIVE
+                        : i % 9 == 8           ? PF_KIND_DATA
+                        : i % 11 == 10         ? PF_KIND_SOURCE
+                                               : PF_KIND_BYTECODE;
+        if (i == 0) {
+            snprintf(file_paths[i], sizeof file_paths[i], "lib/app.pyc");
+        } else if (i >= FILES - 2) {
+            kind = PF_KIND_LIBRARY;
+            snprintf(file_paths[i], sizeof file_paths[i], "libs/libdep%zu.so.1", i);
+        } else {
+            snprintf(file_paths[i], sizeof file_paths[i], "lib/m%zu.%s", i,
+                     kind == PF_KIND_NATIVE ? "so" : "pyc");
+        }
+        free(file_data[i]);
+        file_data[i] = malloc(size + 1);
+        assert_non_null(file_data[i]);
+        fill(file_data[i], size, (uint32_t)i);
+        files[i] = (tb_file){file_paths[i], kind, file_data[i], size};
+    }
+}
+
+static void build(const tb_file *f, size_t count, pfz_buffer *out)
+{
+    static const tb_module modules[] = {{"app", PF_KIND_MODULE, 0}};
+    tb_options opt = {.files_per_frame = 1, .pax_index = 0, .level = 3};
+    out->size = 0;
+    assert_int_equal(tb_build_payload(f, count, modules, 1, &opt, out), 0);
+}
+
+/* open_memfd: the tests' pf_payload_native_open; *context counts calls and,
+ * when negative, makes them fail. */
+static int open_memfd(void *context, const pf_entry *file)
+{
+    int *calls = context;
+    (void)file;
+    if (calls != NULL && *calls < 0) {
+        errno = EMFILE;
+        return -1;
+    }
+    if (calls != NULL) {
+        __atomic_add_fetch(calls, 1, __ATOMIC_RELAXED);
+    }
+    return memfd_create("test", MFD_CLOEXEC);
+}
+
+/* ---- reading as the runtime reads ---- */
+
+typedef struct collected {
+    uint8_t *data;
+    size_t size;
+} collected;
+
+static int collect(void *context, const uint8_t *data, size_t size)
+{
+    collected *c = context;
+    uint8_t *grown = realloc(c->data, c->size + size + 1);
+    if (grown == NULL) {
+        return -1;
+    }
+    memcpy(grown + c->size, data, size);
+    c->data = grown;
+    c->size += size;
+    return 0;
+}
+
+/* fd_bytes: the whole content of fd (read with pread), or NULL. */
+static uint8_t *fd_bytes(int fd, size_t *size)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        return NULL;
+    }
+    uint8_t *p = malloc((size_t)st.st_size + 1);
+    size_t at = 0;
+    while (p != NULL && at < (size_t)st.st_size) {
+        ssize_t n = pread(fd, p + at, (size_t)st.st_size - at, (off_t)at);
+        if (n <= 0) {
+            free(p);
+            return NULL;
+        }
+        at += (size_t)n;
+    }
+    *size = at;
+    return p;
+}
+
+/* fetch: member `path` as the runtime reads it: native code from the
+ * thread's descriptor when it has one (*fromFd then 1), else by
+ * pf_payload_copy; anything else by pf_payload_read. Returns the status;
+ * on PF_OK *out (malloc'd) and *size. No cmocka asserts: children use it. */
+static int fetch(pf_payload *p, const char *path, uint8_t **out, size_t *size, int *fromFd)
+{
+    pf_entry e;
+    pf_error err;
+    *out = NULL;
+    *size = 0;
+    if (!pf_index_find(pf_payload_index(p), path, strlen(path), &e)) {
+        return PF_ERR_NOT_FOUND;
+    }
+    if (e.kind == PF_KIND_NATIVE || e.kind == PF_KIND_LIBRARY) {
+        int fd = -1;
+        int status = pf_payload_take_native(p, &e, &fd, &err);
+        if (status == PF_OK) {
+            *out = fd_bytes(fd, size);
+            close(fd);
+            if (fromFd != NULL) {
+                *fromFd += 1;
+            }
+            return *out != NULL ? PF_OK : PF_ERR_IO;
+        }
+        if (status != PF_ERR_NOT_FOUND) {
+            return status;
+        }
+        collected c = {NULL, 0};
+        status = pf_payload_copy(p, &e, collect, &c, &err);
+        *out = c.data;
+        *size = c.size;
+        return status;
+    }
+    const uint8_t *data;
+    size_t dataSize;
+    int status = pf_payload_read(p, &e, &data, &dataSize, &err);
+    if (status != PF_OK) {
+        return status;
+    }
+    *out = malloc(dataSize + 1);
+    if (*out == NULL) {
+        return PF_ERR_NOMEM;
+    }
+    memcpy(*out, data, dataSize);
+    *size = dataSize;
+    return PF_OK;
+}
+
+/* check_one: member i read from p equals the file it was made from.
+ * Returns 0 or 1. */
+static int check_one(pf_payload *p, size_t i, int *fromFd)
+{
+    uint8_t *data;
+    size_t size;
+    int status = fetch(p, files[i].path, &data, &size, fromFd);
+    int bad = status != PF_OK || size != files[i].size ||
+              (size > 0 && memcmp(data, files[i].data, size) != 0);
+    if (bad) {
+        fprintf(stderr, "member %zu (%s): status %d, %zu bytes, want %zu\n", i, files[i].path,
+                status, size, files[i].size);
+    }
+    free(data);
+    return bad;
+}
+
+/* check_order: reads the members in the given order; returns the number
+ * of wrong ones. */
+static int check_order(pf_payload *p, const size_t *order, size_t count, int *fromFd)
+{
+    int bad = 0;
+    for (size_t k = 0; k < count; k++) {
+        bad += check_one(p, order[k], fromFd);
+    }
+    return bad;
+}
+
+enum { IN_ORDER, BACKWARDS, SHUFFLED };
+
+static void make_order(size_t *order, int how, uint32_t seed)
+{
+    for (size_t k = 0; k < FILES; k++) {
+        order[k] = how == BACKWARDS ? FILES - 1 - k : k;
+    }
+    if (how == SHUFFLED) {
+        uint32_t x = seed;
+        for (size_t k = FILES - 1; k > 0; k--) {
+            x = x * 1103515245u + 12345u;
+            size_t j = (x >> 8) % (k + 1);
+            size_t t = order[k];
+            order[k] = order[j];
+            order[j] = t;
+        }
+    }
+}
+
+/* wait_for: polls stats until done(stats) or 10 s pass. Returns 1 if done. */
+static int wait_for(pf_payload *p, int (*done)(const pf_prefetch_stats *, void *), void *context)
+{
+    for (int k = 0; k < 2000; k++) {
+        pf_prefetch_stats st;
+        pf_payload_prefetch_stats(p, &st);
+        if (done(&st, context)) {
+            return 1;
+        }
+        struct timespec t = {0, 5 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    return 0;
+}
+
+static int frames_at_least(const pf_prefetch_stats *st, void *context)
+{
+    return st->frames_done >= *(uint32_t *)context;
+}
+
+static int ended(const pf_prefetch_stats *st, void *context)
+{
+    (void)context;
+    return !st->running;
+}
+
+/* ---- the tests ---- */
+
+/* Every member, every order, several windows and budgets: same bytes as
+ * with prefetch off, and native code taken from the thread's descriptors. */
+static void test_reads_match_without_prefetch(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    sample();
+    build(files, FILES, &b);
+    static const pf_prefetch_options windows[] = {
+        {.ahead_frames = 1, .behind_frames = 1},
+        {.first_frame = 1, .ahead_frames = 4},
+        {.ahead_frames = 64, .behind_frames = 64},
+        {.ahead_frames = 3, .max_buffered = 160000}, /* about one buffer at a time */
+    };
+    pf_payload *off;
+    pf_error err;
+    assert_int_equal(pf_payload_open(&off, b.data, b.size, &err), PF_OK);
+    for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+        for (int how = IN_ORDER; how <= SHUFFLED; how++) {
+            size_t order[FILES];
+            make_order(order, how, (uint32_t)(w * 3 + (size_t)how));
+            pf_payload *on;
+            int calls = 0, fromFd = 0;
+            pf_prefetch_options options = windows[w];
+            options.open_native = open_memfd;
+            options.native_context = &calls;
+            assert_int_equal(pf_payload_open(&on, b.data, b.size, &err), PF_OK);
+            assert_int_equal(pf_payload_prefetch_start(on, &options, &err), PF_OK);
+            assert_int_equal(pf_payload_prefetch_start(on, &options, &err), PF_ERR_USAGE);
+            uint32_t one = 1;
+            if (how == IN_ORDER) {
+                /* the first read past the start-up frame starts the thread;
+                 * let it get ahead, so the reads find its work */
+                assert_int_equal(check_order(on, order, 2, &fromFd), 0);
+                assert_true(wait_for(on, frames_at_least, &one));
+            }
+            assert_int_equal(check_order(on, order, FILES, &fromFd), 0);
+            assert_int_equal(check_order(off, order, FILES, NULL), 0);
+            /* and again: frames left the cache, buffers were taken */
+            assert_int_equal(check_order(on, order, FILES, &fromFd), 0);
+            pf_prefetch_stats st;
+            pf_payload_prefetch_stats(on, &st);
+            assert_true(st.frames_done + st.frames_by_reader > 0);
+            assert_true(st.natives_taken <= st.natives_done);
+            assert_int_equal(st.natives_taken, (uint32_t)fromFd);
+            if (how == IN_ORDER) {
+                assert_true(st.buffers_taken + st.natives_taken >= 1);
+            }
+            pf_payload_close(on);
+        }
+    }
+    pf_payload_close(off);
+    pfz_buffer_free(&b);
+}
+
+/* A stopped prefetch, and one whose descriptors cannot be made: reads go
+ * on unchanged. */
+static void test_stop_and_no_descriptors(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    size_t order[FILES];
+    make_order(order, IN_ORDER, 0);
+
+    pf_payload *p;
+    int calls = -1; /* open_memfd fails */
+    pf_prefetch_options options = {.open_native = open_memfd, .native_context = &calls};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    int fromFd = 0;
+    assert_int_equal(check_order(p, order, FILES, &fromFd), 0);
+    assert_int_equal(fromFd, 0);
+    pf_payload_close(p);
+
+    calls = 0;
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_order(p, order, FILES / 2, NULL), 0);
+    pf_payload_prefetch_stop(p);
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.running, 0);
+    assert_int_equal(st.frames_done, 0); /* zeros: no prefetch any more */
+    assert_int_equal(check_order(p, order, FILES, NULL), 0);
+    pf_payload_prefetch_stop(p); /* twice is fine */
+    /* and it can start again */
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_order(p, order, FILES, NULL), 0);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
+static int natives_at_least(const pf_prefetch_stats *st, void *context)
+{
+    return st->natives_done >= *(uint32_t *)context;
+}
+
+/* library_path: the file the test's own libzstd was loaded from. */
+static const char *library_path(void)
+{
+    Dl_info info;
+    if (dladdr((void *)ZSTD_versionNumber, &info) == 0 || info.dli_fname == NULL) {
+        return NULL;
+    }
+    return info.dli_fname;
+}
+
+/* read_file: a whole file, malloc'd. */
+static uint8_t *read_file(const char *path, size_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    uint8_t *p = fd_bytes(fd, size);
+    close(fd);
+    return p;
+}
+
+/* An extension module's bundled libraries (its DT_NEEDED, and theirs) are
+ * done right after it, before anything asks, although they sit at the
+ * payload's end; frames past the window are not. The "extension" is this
+ * test program (it needs libzstd.so.1 and libc.so.6), libzstd.so.1 is the
+ * real one (it needs libc.so.6), libc.so.6 is any bytes. */
+static void test_bundled_libraries_pulled(void **state)
+{
+    (void)state;
+    const char *zstdPath = library_path();
+    size_t exeSize = 0, zstdSize = 0;
+    uint8_t *exe = read_file("/proc/self/exe", &exeSize);
+    uint8_t *zstd = zstdPath != NULL ? read_file(zstdPath, &zstdSize) : NULL;
+    if (exe == NULL || zstd == NULL || strstr(zstdPath, "libzstd.so.1") == NULL) {
+        free(exe);
+        free(zstd);
+        skip();
+    }
+    sample();
+    /* frames 1..16 hold f[0..15]: code and data, the extension in frame 7,
+     * more code, then the libraries */
+    static char paths[16][32];
+    tb_file f[16];
+    for (size_t i = 0; i < 13; i++) {
+        snprintf(paths[i], sizeof paths[i], i == 0 ? "lib/app.pyc" : "lib/p%zu.pyc", i);
+        f[i] = (tb_file){paths[i], PF_KIND_BYTECODE, files[i].data, files[i].size};
+    }
+    f[6] = (tb_file){"lib/ext.cpython-311-x86_64-linux-gnu.so", PF_KIND_NATIVE, exe, exeSize};
+    f[13] = (tb_file){"libs/libzstd.so.1", PF_KIND_LIBRARY, zstd, zstdSize};
+    f[14] = (tb_file){"libs/libc.so.6", PF_KIND_LIBRARY, files[BIG].data, files[BIG].size};
+    f[15] = (tb_file){"libs/libunused.so.1", PF_KIND_LIBRARY, files[3].data, files[3].size};
+    pfz_buffer b = {0};
+    build(f, 16, &b);
+    pf_payload *p;
+    pf_error err;
+    int calls = 0;
+    pf_prefetch_options options = {.ahead_frames = 1,
+                                   .behind_frames = 64,
+                                   .open_native = open_memfd,
+                                   .native_context = &calls};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    /* frames 1..6 read: the window (1 ahead) lets the thread do frame 7,
+     * the extension, and then the frames of the libraries it needs
+     * (libzstd, and libc for both), not libunused nor frames 8.. */
+    pf_entry e;
+    const uint8_t *data;
+    size_t size;
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(pf_index_find(pf_payload_index(p), f[i].path, strlen(f[i].path), &e), 1);
+        assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_OK);
+    }
+    uint32_t want = 3; /* ext, libzstd, libc */
+    assert_true(wait_for(p, natives_at_least, &want));
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.natives_done, 3); /* not libunused */
+    /* at most frames 2..6 (if the thread was ahead of the reads), 7, 14
+     * and 15 */
+    assert_true(st.frames_done <= 8);
+    int fromFd = 0;
+    uint8_t *got;
+    assert_int_equal(fetch(p, "libs/libzstd.so.1", &got, &size, &fromFd), PF_OK);
+    assert_int_equal(fromFd, 1);
+    assert_int_equal(size, zstdSize);
+    assert_memory_equal(got, zstd, size);
+    free(got);
+    assert_int_equal(fetch(p, "libs/libc.so.6", &got, &size, &fromFd), PF_OK);
+    assert_int_equal(fromFd, 2);
+    assert_int_equal(size, files[BIG].size);
+    assert_memory_equal(got, files[BIG].data, size);
+    free(got);
+    assert_int_equal(fetch(p, "lib/ext.cpython-311-x86_64-linux-gnu.so", &got, &size, &fromFd),
+                     PF_OK);
+    assert_int_equal(fromFd, 3);
+    assert_int_equal(size, exeSize);
+    assert_memory_equal(got, exe, size);
+    free(got);
+    /* a second take finds nothing: the loader copies it itself */
+    assert_int_equal(pf_index_find(pf_payload_index(p), "libs/libc.so.6", 14, &e), 1);
+    int fd;
+    assert_int_equal(pf_payload_take_native(p, &e, &fd, &err), PF_ERR_NOT_FOUND);
+    assert_int_equal(pf_index_find(pf_payload_index(p), "lib/p1.pyc", 10, &e), 1);
+    assert_int_equal(pf_payload_take_native(p, &e, &fd, &err), PF_ERR_USAGE);
+    /* the rest reads right */
+    for (size_t i = 0; i < 16; i++) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, NULL), PF_OK);
+        assert_int_equal(size, f[i].size);
+        if (size > 0) {
+            assert_memory_equal(got, f[i].data, size);
+        }
+        free(got);
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+    free(exe);
+    free(zstd);
+}
+
+/* An extension module sharing its frame with other members, past the walk
+ * (held back by ahead_frames = 1): the thread places its native code early
+ * and leaves the frame's other members for later; everything reads right.
+ * The sample (tb_sample) packs 2 files per frame: frame 3 holds
+ * lib/json/scanner.py and lib/_json...so. */
+static void test_early_native_code(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    const tb_file *sf;
+    const tb_module *sm;
+    size_t sfCount, smCount;
+    assert_int_equal(tb_sample_payload(0, &b), 0);
+    tb_sample(&sf, &sfCount, &sm, &smCount);
+    pf_payload *p;
+    int calls = 0;
+    pf_prefetch_options options = {
+        .first_frame = 1, .ahead_frames = 1, .open_native = open_memfd, .native_context = &calls};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    pf_entry e;
+    const uint8_t *data;
+    size_t size;
+    assert_int_equal(pf_index_find(pf_payload_index(p), sf[0].path, strlen(sf[0].path), &e), 1);
+    assert_int_equal(e.frame, 1);
+    assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_OK); /* starts it */
+    uint32_t one = 1;
+    assert_true(wait_for(p, natives_at_least, &one));
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.natives_done, 1);
+    /* the native code first, then the source in the same frame */
+    for (size_t k = 5; k >= 4; k--) {
+        uint8_t *got;
+        int fromFd = 0;
+        assert_int_equal(fetch(p, sf[k].path, &got, &size, &fromFd), PF_OK);
+        assert_int_equal(fromFd, k == 5);
+        assert_int_equal(size, sf[k].size);
+        assert_memory_equal(got, sf[k].data, size);
+        free(got);
+    }
+    for (size_t k = 0; k < sfCount; k++) {
+        uint8_t *got;
+        assert_int_equal(fetch(p, sf[k].path, &got, &size, NULL), PF_OK);
+        assert_int_equal(size, sf[k].size);
+        if (size > 0) {
+            assert_memory_equal(got, sf[k].data, size);
+        }
+        free(got);
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
+/* fork_and_check: forks; the child reads every member (order `how`) from
+ * p and exits 0 when all are right; the parent reads them all too, then
+ * checks the child's status. */
+static void fork_and_check(pf_payload *p, int how, uint32_t seed)
+{
+    size_t order[FILES];
+    make_order(order, how, seed);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int bad = check_order(p, order, FILES, NULL);
+        /* the thread does not exist here: it is not running, and nothing
+         * was left WORKING */
+        pf_prefetch_stats st;
+        pf_payload_prefetch_stats(p, &st);
+        bad += st.running != 0;
+        pf_payload_close(p);
+        _exit(bad == 0 ? 0 : 1);
+    }
+    assert_int_equal(check_order(p, order, FILES, NULL), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Forks at every few members read, and while the thread streams a big
+ * native member: the child reads everything right, and so does the parent,
+ * whose thread goes on. */
+static void test_fork_in_the_middle(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    for (size_t cut = 0; cut <= FILES; cut += 4) {
+        pf_payload *p;
+        int calls = 0;
+        pf_prefetch_options options = {
+            .ahead_frames = 8, .open_native = open_memfd, .native_context = &calls};
+        assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+        assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+        size_t order[FILES];
+        make_order(order, IN_ORDER, 0);
+        assert_int_equal(check_order(p, order, cut, NULL), 0);
+        fork_and_check(p, (int)(cut % 3), (uint32_t)cut);
+        pf_payload_close(p);
+    }
+    /* many forks in a row right after the read that lets the thread start
+     * the big member: some land while it is being streamed */
+    for (int round = 0; round < 3; round++) {
+        pf_payload *p;
+        pf_prefetch_options options = {.ahead_frames = 1, .open_native = open_memfd};
+        assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+        assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+        size_t order[FILES];
+        make_order(order, IN_ORDER, 0);
+        assert_int_equal(check_order(p, order, BIG, NULL), 0);
+        for (int k = 0; k < 8; k++) {
+            fflush(NULL);
+            pid_t pid = fork();
+            assert_true(pid >= 0);
+            if (pid == 0) {
+                int bad = check_one(p, BIG, NULL) + check_order(p, order, FILES, NULL);
+                pf_payload_close(p);
+                _exit(bad == 0 ? 0 : 1);
+            }
+            int status;
+            assert_int_equal(waitpid(pid, &status, 0), pid);
+            assert_true(WIFEXITED(status));
+            assert_int_equal(WEXITSTATUS(status), 0);
+        }
+        assert_int_equal(check_order(p, order, FILES, NULL), 0);
+        pf_payload_close(p);
+    }
+    pfz_buffer_free(&b);
+}
+
+/* A damaged frame: the thread gives it up silently; reads report the same
+ * status as without prefetch, and every other member reads right. */
+static void test_damage_reported_as_without(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    pf_payload *off;
+    assert_int_equal(pf_payload_open(&off, b.data, b.size, &err), PF_OK);
+    const pf_seek_table *t = pf_payload_seek_table(off);
+    /* frames of: bytecode, an extension, the big extension, a library */
+    uint32_t damaged[] = {3, 6, BIG + 1, FILES - 1};
+    for (size_t d = 0; d < sizeof damaged / sizeof *damaged; d++) {
+        const pf_frame *fr = &t->frames[damaged[d]];
+        b.data[fr->compressed_offset + fr->compressed_size / 2] ^= 0x40;
+    }
+    pf_payload_close(off);
+    assert_int_equal(pf_payload_open(&off, b.data, b.size, &err), PF_OK);
+    pf_payload *on;
+    pf_prefetch_options options = {.ahead_frames = 64, .open_native = open_memfd};
+    assert_int_equal(pf_payload_open(&on, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(on, &options, &err), PF_OK);
+    uint8_t *first;
+    size_t firstSize;
+    assert_int_equal(fetch(on, files[1].path, &first, &firstSize, NULL), PF_OK); /* starts it */
+    free(first);
+    assert_true(wait_for(on, ended, NULL));
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(on, &st);
+    assert_true(st.frames_failed >= 3);
+    for (size_t i = 0; i < FILES; i++) {
+        uint8_t *a, *c;
+        size_t aSize, cSize;
+        int sa = fetch(off, files[i].path, &a, &aSize, NULL);
+        int sc = fetch(on, files[i].path, &c, &cSize, NULL);
+        assert_int_equal(sa, sc);
+        int hit = 0;
+        for (size_t d = 0; d < sizeof damaged / sizeof *damaged; d++) {
+            hit |= i + 1 == damaged[d];
+        }
+        assert_int_equal(sa, hit ? PF_ERR_CORRUPT : PF_OK);
+        if (sa == PF_OK) {
+            assert_int_equal(aSize, cSize);
+            if (aSize > 0) {
+                assert_memory_equal(a, c, aSize);
+            }
+        }
+        free(a);
+        free(c);
+    }
+    pf_payload_close(on);
+    pf_payload_close(off);
+    pfz_buffer_free(&b);
+}
+
+/* sig_blocked: the SigBlk mask of thread tid of this process. */
+static unsigned long long sig_blocked(const char *tid)
+{
+    char path[320], line[256];
+    unsigned long long mask = 0;
+    snprintf(path, sizeof path, "/proc/self/task/%.255s/status", tid);
+    FILE *f = fopen(path, "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "SigBlk:", 7) == 0) {
+            mask = strtoull(line + 7, NULL, 16);
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return mask;
+}
+
+/* The thread blocks the signals a program handles, is named, and ends by
+ * itself once the reads stay still for idle_ms. */
+static void test_thread_signals_and_idle_end(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    pf_payload *p;
+    pf_prefetch_options options = {.ahead_frames = 2, .idle_ms = 50};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    /* no thread until a read past the start-up frame (frame 1) */
+    assert_int_equal(check_one(p, 0, NULL), 0);
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.running, 0);
+    assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts it */
+    int found = 0;
+    DIR *d = opendir("/proc/self/task");
+    assert_non_null(d);
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        char path[320], name[64] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%.255s/comm", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) {
+            continue;
+        }
+        if (fgets(name, sizeof name, f) != NULL && strncmp(name, "pyfreeze-fetch", 14) == 0) {
+            unsigned long long mask = sig_blocked(de->d_name);
+            for (int sig = 1; sig < 32; sig++) {
+                if (sig != SIGKILL && sig != SIGSTOP && sig != 32 && sig != 33) {
+                    assert_true(mask >> (sig - 1) & 1u);
+                }
+            }
+            found = 1;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    pf_payload_prefetch_stats(p, &st);
+    assert_true(found || !st.running);
+    assert_true(wait_for(p, ended, NULL));
+    pf_payload_prefetch_stats(p, &st);
+    /* frames 3 and 4 (2 ahead; the read took frame 2), no more */
+    assert_int_equal(st.frames_done, 2);
+    assert_int_equal(st.frames_by_reader, 1);
+    size_t order[FILES];
+    make_order(order, SHUFFLED, 7);
+    assert_int_equal(check_order(p, order, FILES, NULL), 0);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FILES; i++) {
+        free(file_data[i]);
+        file_data[i] = NULL;
+    }
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reads_match_without_prefetch),
+        cmocka_unit_test(test_stop_and_no_descriptors),
+        cmocka_unit_test(test_bundled_libraries_pulled),
+        cmocka_unit_test(test_early_native_code),
+        cmocka_unit_test(test_fork_in_the_middle),
+        cmocka_unit_test(test_damage_reported_as_without),
+        cmocka_unit_test(test_thread_signals_and_idle_end),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}
