@@ -385,16 +385,17 @@ static PyMethodDef payload_open_def = {
     "open(file, mode='r', ...): io.open, reading payload paths under the executable from "
     "memory"};
 
-/* payload_os_call: os.stat, os.lstat and os.listdir, replaced (installed by
+/* payload_os_call: os.stat, os.lstat, os.listdir and os.scandir, replaced (installed by
  * install_os_hooks). Its self is a module object holding "importer",
  * "original" (the function replaced) and "support" (the name of the
  * support.py function); a module, so that inspect drops the bound argument
  * and pickle finds the function by name, as for posix's own. A call whose path (first argument or
  * `path=`; a str or an os.PathLike giving one) lies under the executable
  * ("<executable>/X", which cannot exist on disk) and that gives no dir_fd
- * is answered from the payload by support.py (os_stat, os_listdir), so
- * os.path.exists/isfile/isdir/getsize and pathlib's exists/is_file/
- * is_dir/iterdir see packed files and directories. Every other call goes
+ * is answered from the payload by support.py (os_stat, os_listdir,
+ * os_scandir), so os.path.exists/isfile/isdir/getsize, pathlib's
+ * exists/is_file/is_dir/iterdir/glob, glob and os.walk see packed files and
+ * directories. Every other call goes
  * unchanged to the original, adding no frame to its tracebacks. */
 static PyObject *payload_os_call(PyObject *spec, PyObject *args, PyObject *kwargs)
 {
@@ -444,9 +445,11 @@ static PyMethodDef payload_os_defs[] = {
      "os.lstat, answering paths under the executable from the payload"},
     {"listdir", (PyCFunction)(void (*)(void))payload_os_call, METH_VARARGS | METH_KEYWORDS,
      "os.listdir, listing directories under the executable from the payload"},
+    {"scandir", (PyCFunction)(void (*)(void))payload_os_call, METH_VARARGS | METH_KEYWORDS,
+     "os.scandir, listing directories under the executable from the payload"},
 };
 
-/* install_os_hooks: replaces stat, lstat and listdir in the posix module,
+/* install_os_hooks: replaces stat, lstat, listdir and scandir in the posix module,
  * before `os` copies them (`from posix import *`), and in `os` too if it is
  * already imported, with payload_os_call. importlib's own stat calls go
  * through the posix module as well; they never name a path under the
@@ -454,7 +457,7 @@ static PyMethodDef payload_os_defs[] = {
  * Failures leave the originals in place. */
 static void install_os_hooks(pf_importer *self)
 {
-    static const char *const support_fn[] = {"os_stat", "os_stat", "os_listdir"};
+    static const char *const support_fn[] = {"os_stat", "os_stat", "os_listdir", "os_scandir"};
     PyObject *modules[2] = {NULL, NULL};
     PyObject *name = PyUnicode_FromString("posix");
     modules[0] = name != NULL ? PyImport_GetModule(name) : NULL;

@@ -18,10 +18,10 @@ one of them (docs/third-party.md):
 - pkgutil.iter_modules / walk_packages (PEP 302 path entry finders): a
   sys.path_hooks entry for paths under the executable lists the payload's
   modules.
-- os.stat, os.lstat, os.listdir (and so os.path.exists/isfile/isdir/
-  getsize, pathlib's exists/is_file/is_dir/iterdir) on paths under the
-  executable: os_stat and os_listdir, called by importer.c's replacements
-  only for such paths.
+- os.stat, os.lstat, os.listdir, os.scandir (and so os.path.exists/
+  isfile/isdir/getsize, pathlib's exists/is_file/is_dir/iterdir/glob,
+  glob and os.walk) on paths under the executable: os_stat, os_listdir and
+  os_scandir, called by importer.c's replacements only for such paths.
 
 (The read-only open() of payload files is in C, importer.c: a Python
 wrapper would add a frame to every traceback of a failed open().)
@@ -337,3 +337,77 @@ def os_listdir(original, path):
 
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
     return sorted(_build_tree()[rel])
+
+
+class _DirEntry:
+    """What os.scandir yields for a payload directory: os.DirEntry's
+    attributes and methods (name, path, is_dir, is_file, is_symlink,
+    stat, inode, __fspath__), answered from the payload."""
+
+    __slots__ = ("name", "path", "_is_dir", "_stat")
+
+    def __init__(self, name, path, is_dir, stat):
+        self.name, self.path, self._is_dir, self._stat = name, path, is_dir, stat
+
+    def __repr__(self):
+        return f"<DirEntry {self.name!r}>"
+
+    def __fspath__(self):
+        return self.path
+
+    def is_dir(self, *, follow_symlinks=True):
+        return self._is_dir
+
+    def is_file(self, *, follow_symlinks=True):
+        return not self._is_dir
+
+    def is_symlink(self):
+        return False
+
+    def stat(self, *, follow_symlinks=True):
+        return self._stat(self.path)
+
+    def inode(self):
+        return self._stat(self.path).st_ino
+
+
+class _ScandirIterator:
+    """os.scandir's iterator (also a context manager) over _DirEntry."""
+
+    def __init__(self, entries):
+        self._it = iter(entries)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._it)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self._it = iter(())
+
+
+def os_scandir(original, path=None):
+    """os.scandir of a directory under the executable: a _DirEntry per name
+    os_listdir gives, its path joined as os.scandir joins it. '..' out of
+    the executable goes to original."""
+    rel = _relative(path)
+    if rel is None or rel == "":
+        return original(path)
+    import os
+
+    names = os_listdir(original, path)  # raises as os.scandir would
+    kinds = _build_tree()[rel]
+    top = os.fspath(path)
+    sep = "" if top.endswith("/") else "/"
+
+    def stat_of(p):
+        return os_stat(os.lstat, p)
+
+    return _ScandirIterator(_DirEntry(n, top + sep + n, kinds[n], stat_of) for n in names)

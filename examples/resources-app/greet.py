@@ -1,8 +1,9 @@
 """greet: prints greetings from the phrasebook package's data files, found
 the ways real programs find them: importlib.resources, pkgutil.get_data,
-the loader's get_data, plain open() beside __file__, os.path and os.listdir
-beside __file__, importlib.metadata (version and entry points) and plugins
-looked up by name at run time."""
+the loader's get_data, plain open() beside __file__, os.path, os.listdir,
+glob and os.walk beside __file__, importlib.metadata (version and entry
+points) and plugins looked up by name at run time."""
+import glob
 import importlib.metadata
 import importlib.resources
 import os
@@ -46,6 +47,11 @@ def main(argv):
     print("os.listdir:", sorted(n for n in os.listdir(data_dir) if n.endswith(".json")))
     print("pathlib iterdir, files:", sorted(p.name for p in pathlib.Path(data_dir).iterdir()
                                             if p.is_file()))
+    print("glob:", sorted(os.path.basename(p) for p in glob.glob(os.path.join(data_dir, "*.json"))))
+    walked = [(os.path.relpath(top, pkg_dir), sorted(d for d in dirs if not d.startswith("__")),
+               len([f for f in files if not f.endswith((".py", ".pyc"))]))
+              for top, dirs, files in os.walk(pkg_dir) if "__pycache__" not in top]
+    print("os.walk:", sorted(walked))
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "motd.txt"), encoding="utf-8") as f:
         print("motd (--add-data):", f.read().strip())
