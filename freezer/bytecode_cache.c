@@ -40,6 +40,7 @@
 #include <zstd.h>
 
 #include "payload.h"
+#include "pf_io.h"
 
 #ifndef PYFREEZE_VERSION
 #error "PYFREEZE_VERSION must be defined (the pyfreeze version: part of every pyc key)"
@@ -393,23 +394,6 @@ static int entry_check(pfz_cache *c, const uint8_t *buf, size_t size, const entr
     return 1;
 }
 
-/* write_all: writes p[0..size) to fd; 0 on success, -1 on failure. */
-static int write_all(int fd, const uint8_t *p, size_t size)
-{
-    while (size > 0) {
-        ssize_t n = write(fd, p, size);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return -1;
-        }
-        p += n;
-        size -= (size_t)n;
-    }
-    return 0;
-}
-
 /* file_write: writes bytes[0..size) as dir/name, atomically: into a
  * temporary file in dir (mkstemp: mode 0600, a name no one else uses),
  * then rename(2) over name. No fsync: a cache entry torn by a crash fails
@@ -428,7 +412,7 @@ static void file_write(const char *dir, const char *name, const uint8_t *bytes, 
     if (fd < 0) {
         return;
     }
-    int bad = write_all(fd, bytes, size) != 0;
+    int bad = pf_write_all(fd, bytes, size) != 0;
     bad |= close(fd) != 0;
     if (bad || rename(tmp, final) != 0) {
         unlink(tmp);

@@ -14,6 +14,7 @@
 
 #include "elf_needed.h"
 #include "payload.h"
+#include "pf_io.h"
 
 #ifndef MFD_EXEC /* Linux 6.3: ask for an executable memfd explicitly */
 #define MFD_EXEC 0x0010U
@@ -58,27 +59,11 @@ static int mark_loaded(const char *name, size_t nameSize, pf_error *err)
     return PF_OK;
 }
 
-static int write_all(int fd, const uint8_t *data, size_t size)
-{
-    while (size > 0) {
-        ssize_t n = write(fd, data, size);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return -1;
-        }
-        data += n;
-        size -= (size_t)n;
-    }
-    return 0;
-}
-
 /* sink_write: a pf_payload_sink appending to the file descriptor *context
  * with write(2). */
 static int sink_write(void *context, const uint8_t *data, size_t size)
 {
-    return write_all(*(int *)context, data, size);
+    return pf_write_all(*(int *)context, data, size);
 }
 
 /* sink_memcpy: a pf_payload_sink appending to the buffer cursor *context. */
@@ -242,7 +227,7 @@ static int private_place(const char *name, const uint8_t *data, size_t size, pf_
         pf_error_set(err, PF_ERR_IO, "private directory %s is not ours with mode 0700", dir);
     } else {
         fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
-        if (fd < 0 || write_all(fd, data, size) < 0 || !same_bytes(fd, data, size)) {
+        if (fd < 0 || pf_write_all(fd, data, size) < 0 || !same_bytes(fd, data, size)) {
             pf_error_set(err, PF_ERR_IO, "cannot write %s/%s (%s)", dir, name,
                          errno ? strerror(errno) : "content differs when read back");
             if (fd >= 0) {

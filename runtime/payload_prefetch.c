@@ -57,6 +57,7 @@
 
 #include "elf_needed.h"
 #include "payload.h"
+#include "pf_io.h"
 
 enum { FRAME_IDLE, FRAME_WORKING, FRAME_DONE, FRAME_READER };
 
@@ -282,23 +283,6 @@ static int safe_point(pf_prefetch *pf)
     return atomic_load(&pf->stop);
 }
 
-/* write_all: data[0..size) to fd at its offset. Returns 0 or -1. */
-static int write_all(int fd, const uint8_t *data, size_t size)
-{
-    while (size > 0) {
-        ssize_t n = write(fd, data, size);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return -1;
-        }
-        data += n;
-        size -= (size_t)n;
-    }
-    return 0;
-}
-
 /* open_natives: a descriptor to fill for each of frame j's native members
  * not placed yet (an early job may have), until open_native fails (then
  * none more, ever). Returns how many it made. */
@@ -398,7 +382,7 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
         if (!n->filling) {
             continue; /* placed by an early job, or no descriptor */
         }
-        if (write_all(n->fd, pf->job_data + n->offset, n->size) != 0) {
+        if (pf_write_all(n->fd, pf->job_data + n->offset, n->size) != 0) {
             close(n->fd);
             n->fd = -1;
             n->filling = 0;
@@ -514,7 +498,7 @@ static int run_stream(pf_prefetch *pf, uint32_t j)
             uint64_t end = (uint64_t)n->offset + n->size;
             uint64_t to = produced + out.pos < end ? produced + out.pos : end;
             if (n->filling && from < to &&
-                write_all(n->fd, pf->scratch + (from - produced), (size_t)(to - from)) != 0) {
+                pf_write_all(n->fd, pf->scratch + (from - produced), (size_t)(to - from)) != 0) {
                 close(n->fd);
                 n->fd = -1;
                 n->filling = 0;
