@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pf_le.h"
+
 /* The header's flags word (PEP 552). */
 #define PYC_FLAG_HASH_BASED 0x1u
 #define PYC_FLAG_CHECK_SOURCE 0x2u
@@ -17,11 +19,6 @@
 
 /* No stdlib module's .pyc comes near this; a bigger file is not read. */
 #define PYC_MAX_SIZE (64u << 20)
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 int pfz_pycache_path(char *dst, size_t dstCapacity, const char *path, const char *cache_tag,
                      int optimize)
@@ -79,10 +76,10 @@ static uint8_t *read_trusted(const char *path, size_t *size)
 /* header_valid: whether a .pyc header is valid for src (pycache.h). */
 static int header_valid(const uint8_t *h, const pfz_pycache_source *src, uint32_t magic)
 {
-    if (le32(h) != magic) {
+    if (pf_le32_load(h) != magic) {
         return 0;
     }
-    uint32_t flags = le32(h + 4);
+    uint32_t flags = pf_le32_load(h + 4);
     if (flags & ~(PYC_FLAG_HASH_BASED | PYC_FLAG_CHECK_SOURCE)) {
         return 0;
     }
@@ -90,8 +87,8 @@ static int header_valid(const uint8_t *h, const pfz_pycache_source *src, uint32_
         return memcmp(h + 8, src->hash, 8) == 0;
     }
     /* _validate_timestamp_pyc: both fields are the source's, mod 2**32 */
-    return le32(h + 8) == (uint32_t)((uint64_t)src->mtime & 0xFFFFFFFFu) &&
-           le32(h + 12) == (uint32_t)(src->size & 0xFFFFFFFFu);
+    return pf_le32_load(h + 8) == (uint32_t)((uint64_t)src->mtime & 0xFFFFFFFFu) &&
+           pf_le32_load(h + 12) == (uint32_t)(src->size & 0xFFFFFFFFu);
 }
 
 int pfz_pycache_read(const pfz_pycache_source *src, uint32_t magic, const char *cache_tag,
