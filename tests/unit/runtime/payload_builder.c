@@ -247,3 +247,16 @@ int tb_sample_payload(int paxIndex, pfz_buffer *out)
     tb_sample(&files, &fileCount, &modules, &moduleCount);
     return tb_build_payload(files, fileCount, modules, moduleCount, &opt, out);
 }
+
+int tb_collect(void *context, const uint8_t *data, size_t size)
+{
+    tb_collected *c = context;
+    uint8_t *grown = realloc(c->data, c->size + size + 1);
+    if (grown == NULL) {
+        return -1;
+    }
+    memcpy(grown + c->size, data, size);
+    c->data = grown;
+    c->size += size;
+    return 0;
+}

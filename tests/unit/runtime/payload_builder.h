@@ -62,4 +62,15 @@ void tb_sample(const tb_file **files, size_t *fileCount, const tb_module **modul
 /* tb_sample_payload: tb_sample built with 2 files per frame at level 3. */
 int tb_sample_payload(int paxIndex, pfz_buffer *out);
 
+/* What tb_collect has gathered: data (malloc'd, the caller frees; one
+ * spare byte past size) and size (bytes). Start from {NULL, 0}. */
+typedef struct tb_collected {
+    uint8_t *data;
+    size_t size;
+} tb_collected;
+
+/* tb_collect: a pf_payload_sink (payload_reader.h) appending to the
+ * tb_collected *context. Returns 0, or -1 when out of memory. */
+int tb_collect(void *context, const uint8_t *data, size_t size);
+
 #endif

@@ -109,24 +109,6 @@ static int open_memfd(void *context, const pf_entry *file)
 
 /* ---- reading as the runtime reads ---- */
 
-typedef struct collected {
-    uint8_t *data;
-    size_t size;
-} collected;
-
-static int collect(void *context, const uint8_t *data, size_t size)
-{
-    collected *c = context;
-    uint8_t *grown = realloc(c->data, c->size + size + 1);
-    if (grown == NULL) {
-        return -1;
-    }
-    memcpy(grown + c->size, data, size);
-    c->data = grown;
-    c->size += size;
-    return 0;
-}
-
 /* fd_bytes: the whole content of fd (read with pread), or NULL. */
 static uint8_t *fd_bytes(int fd, size_t *size)
 {
@@ -175,8 +157,8 @@ static int fetch(pf_payload *p, const char *path, uint8_t **out, size_t *size, i
         if (status != PF_ERR_NOT_FOUND) {
             return status;
         }
-        collected c = {NULL, 0};
-        status = pf_payload_copy(p, &e, collect, &c, &err);
+        tb_collected c = {NULL, 0};
+        status = pf_payload_copy(p, &e, tb_collect, &c, &err);
         *out = c.data;
         *size = c.size;
         return status;

@@ -102,25 +102,6 @@ static void expect_sample(pf_payload *p)
     assert_int_equal(pf_index_find(index, "", 0, &e), 0);
 }
 
-/* collect: a pf_payload_sink appending to a growable buffer. */
-typedef struct collected {
-    uint8_t *data;
-    size_t size;
-} collected;
-
-static int collect(void *context, const uint8_t *data, size_t size)
-{
-    collected *c = context;
-    uint8_t *grown = realloc(c->data, c->size + size + 1);
-    if (grown == NULL) {
-        return -1;
-    }
-    memcpy(grown + c->size, data, size);
-    c->data = grown;
-    c->size += size;
-    return 0;
-}
-
 /* stop_at_once: a pf_payload_sink that refuses everything. */
 static int stop_at_once(void *context, const uint8_t *data, size_t size)
 {
@@ -155,8 +136,8 @@ static void test_copy_every_member(void **state)
                 size_t size;
                 assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_OK);
             }
-            collected c = {NULL, 0};
-            assert_int_equal(pf_payload_copy(p, &e, collect, &c, &err), PF_OK);
+            tb_collected c = {NULL, 0};
+            assert_int_equal(pf_payload_copy(p, &e, tb_collect, &c, &err), PF_OK);
             assert_int_equal(c.size, files[i].size);
             if (c.size > 0) {
                 assert_memory_equal(c.data, files[i].data, c.size);
@@ -169,7 +150,7 @@ static void test_copy_every_member(void **state)
     }
     pf_entry m;
     assert_int_equal(pf_index_find(index, "app", 3, &m), 1);
-    assert_int_equal(pf_payload_copy(p, &m, collect, NULL, &err), PF_ERR_USAGE);
+    assert_int_equal(pf_payload_copy(p, &m, tb_collect, NULL, &err), PF_ERR_USAGE);
     pf_payload_close(p);
     pfz_buffer_free(&b);
 }
@@ -478,8 +459,8 @@ static void test_damaged_later_frame(void **state)
     assert_int_equal(e.frame, table.frame_count - 1);
     assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_ERR_CORRUPT);
     assert_non_null(strstr(err.message, "does not decompress"));
-    collected c = {NULL, 0};
-    assert_int_equal(pf_payload_copy(p, &e, collect, &c, &err), PF_ERR_CORRUPT);
+    tb_collected c = {NULL, 0};
+    assert_int_equal(pf_payload_copy(p, &e, tb_collect, &c, &err), PF_ERR_CORRUPT);
     free(c.data);
     /* Asked again, it fails again rather than serving a half-filled slot. */
     assert_int_equal(pf_payload_read(p, &e, &data, &size, &err), PF_ERR_CORRUPT);
