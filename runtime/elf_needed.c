@@ -8,22 +8,43 @@
 
 #include "elf_section.h"
 
-int pf_elf_for_each_needed(const uint8_t *file, size_t fileSize, pf_elf_needed_visit visit,
-                           void *context, pf_error *err)
+/* table_with_strings: finds section `table` (.dynamic or .dynsym) and
+ * .dynstr, whose strings its entries name. Returns PF_OK with *found 0 when
+ * there is no such table (a static object), PF_OK with *found 1 and the
+ * table's and the strings' places set, or the error: a table without a
+ * usable .dynstr is PF_ERR_CORRUPT. */
+static int table_with_strings(const uint8_t *file, size_t fileSize, const char *table,
+                              uint64_t *tableOffset, uint64_t *tableSize, const char **strings,
+                              uint64_t *stringsSize, int *found, pf_error *err)
 {
-    uint64_t dynOffset, dynSize, strOffset, strSize;
-    int status = pf_elf_find_section(file, fileSize, ".dynamic", &dynOffset, &dynSize, err);
+    *found = 0;
+    int status = pf_elf_find_section(file, fileSize, table, tableOffset, tableSize, err);
     if (status == PF_ERR_NOT_FOUND) {
-        return PF_OK; /* static object: needs nothing */
+        return PF_OK;
     }
     if (status != PF_OK) {
         return status;
     }
-    status = pf_elf_find_section(file, fileSize, ".dynstr", &strOffset, &strSize, err);
-    if (status != PF_OK) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "ELF object has .dynamic but no usable .dynstr");
+    uint64_t strOffset;
+    if (pf_elf_find_section(file, fileSize, ".dynstr", &strOffset, stringsSize, err) != PF_OK) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "ELF object has %s but no usable .dynstr", table);
     }
-    const char *strings = (const char *)file + strOffset;
+    *strings = (const char *)file + strOffset;
+    *found = 1;
+    return PF_OK;
+}
+
+int pf_elf_for_each_needed(const uint8_t *file, size_t fileSize, pf_elf_needed_visit visit,
+                           void *context, pf_error *err)
+{
+    uint64_t dynOffset, dynSize, strSize;
+    const char *strings;
+    int present;
+    int status = table_with_strings(file, fileSize, ".dynamic", &dynOffset, &dynSize, &strings,
+                                    &strSize, &present, err);
+    if (status != PF_OK || !present) {
+        return status; /* a static object needs nothing */
+    }
     for (uint64_t at = 0; at + sizeof(Elf64_Dyn) <= dynSize; at += sizeof(Elf64_Dyn)) {
         Elf64_Dyn dyn;
         memcpy(&dyn, file + dynOffset + at, sizeof dyn);
@@ -52,20 +73,15 @@ int pf_elf_for_each_needed(const uint8_t *file, size_t fileSize, pf_elf_needed_v
 int pf_elf_imports_any(const uint8_t *file, size_t fileSize, const char *const *names, size_t count,
                        int *found, pf_error *err)
 {
-    uint64_t symOffset, symSize, strOffset, strSize;
+    uint64_t symOffset, symSize, strSize;
+    const char *strings;
+    int present;
     *found = 0;
-    int status = pf_elf_find_section(file, fileSize, ".dynsym", &symOffset, &symSize, err);
-    if (status == PF_ERR_NOT_FOUND) {
-        return PF_OK; /* static object: imports nothing */
+    int status = table_with_strings(file, fileSize, ".dynsym", &symOffset, &symSize, &strings,
+                                    &strSize, &present, err);
+    if (status != PF_OK || !present) {
+        return status; /* a static object imports nothing */
     }
-    if (status != PF_OK) {
-        return status;
-    }
-    status = pf_elf_find_section(file, fileSize, ".dynstr", &strOffset, &strSize, err);
-    if (status != PF_OK) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "ELF object has .dynsym but no usable .dynstr");
-    }
-    const char *strings = (const char *)file + strOffset;
     for (uint64_t at = 0; at + sizeof(Elf64_Sym) <= symSize; at += sizeof(Elf64_Sym)) {
         Elf64_Sym sym;
         memcpy(&sym, file + symOffset + at, sizeof sym);
