@@ -59,6 +59,7 @@ struct boot {
     int no_site;               /* sys.flags.no_site to show: 1 only for a child given -S */
     int path0;                 /* a python3 command line without -I/-P: CPython puts the
                                   script's directory, or the current one, first on sys.path */
+    int child_optimize;        /* BOOT_INTERPRETER: the -O count of its command line */
 };
 
 /* What a process of a frozen program runs (see choose_mode). */
@@ -297,7 +298,7 @@ static int is_script_file(const char *path)
  * a self-relaunch with no arguments, or with arguments that are not such a
  * command line (`[sys.executable, "data.txt"]`, `[sys.executable,
  * __file__]`, whose path is inside the executable). */
-static int choose_mode(int argc, char **argv)
+static int choose_mode(int argc, char **argv, const struct interpreter_flags *f)
 {
     if (argc < 2) {
         return BOOT_PROGRAM;
@@ -305,9 +306,8 @@ static int choose_mode(int argc, char **argv)
     if (strcmp(argv[1], "--multiprocessing-fork") == 0) {
         return started_by_self() ? BOOT_SPAWNED : BOOT_PROGRAM;
     }
-    struct interpreter_flags f = scan_command_line(argc, argv);
-    if (f.run == RUN_NONE || !started_by_self() ||
-        (f.run == RUN_SCRIPT && !is_script_file(argv[f.script]))) {
+    if (f->run == RUN_NONE || !started_by_self() ||
+        (f->run == RUN_SCRIPT && !is_script_file(argv[f->script]))) {
         return BOOT_PROGRAM;
     }
     return BOOT_INTERPRETER;
@@ -331,10 +331,11 @@ static int read_flags(struct boot *b, int argc, char **argv)
         b->mode = BOOT_PYTHON;
         return 0;
     }
-    b->mode = choose_mode(argc, argv);
     struct interpreter_flags f = scan_command_line(argc, argv);
+    b->mode = choose_mode(argc, argv, &f);
     b->no_site = b->mode == BOOT_INTERPRETER && f.no_site;
     b->path0 = b->mode == BOOT_INTERPRETER && !f.safe_path;
+    b->child_optimize = b->mode == BOOT_INTERPRETER ? f.optimize : 0;
     b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
                  argc >= 2 && strcmp(argv[1], "-i") == 0;
     return 0;
@@ -479,9 +480,7 @@ static int start_core(struct boot *b, int argc, char **argv)
          * Modules/main.c counts them), never below it. */
         int level = (int)PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags);
         if (b->mode == BOOT_INTERPRETER) {
-            level = level > scan_command_line(argc, argv).optimize
-                        ? level - scan_command_line(argc, argv).optimize
-                        : 0;
+            level = level > b->child_optimize ? level - b->child_optimize : 0;
         }
         config.optimization_level = level;
         /* python3 -i: sys.flags.inspect and .interactive, and PyErr_Print
