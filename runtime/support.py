@@ -34,6 +34,7 @@ import sys
 
 _importer = None  # the PayloadImporter; set by importer.c
 _tree = None  # {directory: {name: is_dir}} over the payload, built once
+_exe_stat = None  # os.stat_result of the executable, read once (os_stat)
 
 
 def _build_tree():
@@ -296,7 +297,8 @@ def os_stat(original, path, **kwargs):
     """os.stat / os.lstat of a path under the executable: a packed file is
     a read-only regular file of its packed size (a module's bytecode for its
     .py path), a directory of packed files a read-only directory, both with
-    the executable's owner, device and times; nothing else exists there. A
+    the executable's owner, device and times (as first read); nothing else
+    exists there. A
     path that leaves the executable with '..' goes to original."""
     rel = _relative(path)
     if rel is None or rel == "":
@@ -307,7 +309,10 @@ def os_stat(original, path, **kwargs):
     import os
     import stat
 
-    exe = original(_importer._root[:-1])
+    global _exe_stat
+    if _exe_stat is None:  # once: os.walk over a packed tree stats every entry
+        _exe_stat = original(_importer._root[:-1])
+    exe = _exe_stat
     if is_dir:
         mode, size = stat.S_IFDIR | 0o555, 0
     else:
