@@ -1197,17 +1197,34 @@ static int add_entry_module(resolver *r, pf_error *err)
     return status;
 }
 
+/* ensure_root: ensure_module for a module named by a C string that no
+ * import statement reaches (a root: -m's module, runpy, encodings...);
+ * warn as ensure_module's. *idx is its index, PFZ_NO_IMPORTER if not found. */
+static int ensure_root(resolver *r, const char *module, int warn, size_t *idx, pf_error *err)
+{
+    PyObject *name = PyUnicode_FromString(module);
+    if (name == NULL) {
+        return py_fail(err, "out of memory");
+    }
+    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, warn, idx, err);
+    Py_DECREF(name);
+    return status;
+}
+
+/* add_root: one module by name with its imports (runpy for -m), warned
+ * about when it cannot be found. */
+static int add_root(resolver *r, const char *module, pf_error *err)
+{
+    size_t idx;
+    return ensure_root(r, module, 1, &idx, err);
+}
+
 /* find_entry_module: the -m module's index as g->main, or an error. */
 static int find_entry_module(resolver *r, pf_error *err)
 {
     const char *mod = r->opts->module;
-    PyObject *name = PyUnicode_FromString(mod);
-    if (name == NULL) {
-        return py_fail(err, "cannot read the module name");
-    }
     size_t idx;
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, &idx, err);
-    Py_DECREF(name);
+    int status = ensure_root(r, mod, 0, &idx, err);
     if (status != PF_OK) {
         return status;
     }
@@ -1267,13 +1284,8 @@ static int name_cmp(const void *a, const void *b)
  * so no import statement shows which ones a program needs. */
 static int add_encodings(resolver *r, pf_error *err)
 {
-    PyObject *pkg = PyUnicode_FromString("encodings");
-    if (pkg == NULL) {
-        return py_fail(err, "out of memory");
-    }
     size_t idx;
-    int status = ensure_module(r, pkg, PFZ_NO_IMPORTER, 0, 0, &idx, err);
-    Py_DECREF(pkg);
+    int status = ensure_root(r, "encodings", 0, &idx, err);
     if (status != PF_OK) {
         return status;
     }
@@ -1335,19 +1347,6 @@ static int add_encodings(resolver *r, pf_error *err)
         free(names[i]);
     }
     free(names);
-    return status;
-}
-
-/* add_root: one module by name with its imports (runpy for -m). */
-static int add_root(resolver *r, const char *module, pf_error *err)
-{
-    PyObject *name = PyUnicode_FromString(module);
-    if (name == NULL) {
-        return py_fail(err, "out of memory");
-    }
-    size_t idx;
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);
-    Py_DECREF(name);
     return status;
 }
 
