@@ -191,11 +191,15 @@ normalise() {
         }' "$file"
 }
 
-# normalise_ref PREFIX SRCDIR: PREFIX.out/.err of python3.11 -> PREFIX.nout/.nerr
+# normalise_ref PREFIX SRCDIR: PREFIX.out/.err of python3.11 -> PREFIX.nout/.nerr.
+# Traceback source lines are dropped from stderr (a frozen program without
+# --include-source has none) unless REF_KEEP_SOURCE=1.
+REF_KEEP_SOURCE=0
 normalise_ref() {
-    local prefix=$1 srcdir=$2
+    local prefix=$1 srcdir=$2 drop=(--drop-source)
+    [[ $REF_KEEP_SOURCE == 1 ]] && drop=()
     normalise "$prefix.out" "$srcdir/" "<APP>/" "$STDLIB_DIR/" "<APP>/" >"$prefix.nout"
-    normalise "$prefix.err" "$srcdir/" "<APP>/" "$STDLIB_DIR/" "<APP>/" --drop-source >"$prefix.nerr"
+    normalise "$prefix.err" "$srcdir/" "<APP>/" "$STDLIB_DIR/" "<APP>/" "${drop[@]}" >"$prefix.nerr"
 }
 
 # normalise_frozen PREFIX EXE: PREFIX.out/.err of the frozen EXE -> .nout/.nerr

@@ -36,25 +36,13 @@ program() {
     freeze "$EXE" "$@" "$SRC/$name.py"
 }
 
-# compare_full NAME STDIN REF-ARGS -- FROZEN-ARGS: compare_runs, but the
-# reference keeps its traceback source lines (the frozen side has them too).
+# compare_full NAME STDIN REF-ARGS -- FROZEN-ARGS: compare_runs on $SRC and
+# $EXE, but the reference keeps its traceback source lines (the frozen side
+# has them too).
 compare_full() {
     local name=$1 stdin=$2
     shift 2
-    local ref_args=()
-    while (($# > 0)) && [[ $1 != -- ]]; do
-        ref_args+=("$1")
-        shift
-    done
-    shift
-    mkdir -p "$T/runs"
-    local ref="$T/runs/$name.ref" frz="$T/runs/$name.frz"
-    run_ref "$ref" "$stdin" "${ref_args[@]}"
-    run_frozen "$frz" "$stdin" "$EXE" "$@"
-    normalise "$ref.out" "$SRC/" "<APP>/" "$STDLIB_DIR/" "<APP>/" >"$ref.nout"
-    normalise "$ref.err" "$SRC/" "<APP>/" "$STDLIB_DIR/" "<APP>/" >"$ref.nerr"
-    normalise_frozen "$frz" "$EXE"
-    same_result "$name" "$ref" "$frz"
+    REF_KEEP_SOURCE=1 compare_runs "$name" "$SRC" "$EXE" "$stdin" "$@"
 }
 
 case $group in
