@@ -21,20 +21,32 @@
 #define COPY_CHUNK_SIZE (256u * 1024u)
 /* sh_addralign of the section header table entries (ELF-64: 8 bytes). */
 #define SHDR_ALIGN 8u
+/* The output is written in pieces of one page. Linux caches a file in
+ * folios sized after the writes that made them (ext4 and XFS use large
+ * folios, up to 2 MiB), and a page fault on a mapping of the file maps the
+ * whole folio around it. A frozen program maps its own file (its code, and
+ * the payload it decompresses from), so an output written in 256 KiB pieces
+ * ran hello world with 8.9 MB resident, the same bytes written page by page
+ * with 8.1 MB (python3.11: 7.9 MB). Once the cache is dropped, readahead
+ * sizes the folios as for any other program. */
+#define WRITE_PIECE_SIZE 4096u
 
-/* write_all: writes src[0..srcSize) at the current position of fd, retrying
- * short writes and EINTR. Returns 0, or -1 with errno set (ENOSPC, EFBIG...). */
-static int write_all(int fd, const uint8_t *src, size_t srcSize)
+/* write_pieces: writes src[0..srcSize) at offset (bytes) of fd, or at its
+ * current position when offset is -1, one WRITE_PIECE_SIZE piece per call.
+ * Returns 0, or -1 with errno set (ENOSPC, EFBIG...). */
+static int write_pieces(int fd, const uint8_t *src, size_t srcSize, off_t offset)
 {
     while (srcSize > 0) {
-        ssize_t n = write(fd, src, srcSize);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
+        size_t piece = srcSize < WRITE_PIECE_SIZE ? srcSize : WRITE_PIECE_SIZE;
+        ssize_t n = offset < 0 ? write(fd, src, piece) : pwrite(fd, src, piece, offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
             return -1;
-        }
         src += n;
         srcSize -= (size_t)n;
+        if (offset >= 0)
+            offset += n;
     }
     return 0;
 }
@@ -77,7 +89,7 @@ static int copy_stub(const char *stub_path, int fd, const char *out_name, pf_err
         }
         if (n == 0)
             break;
-        if (write_all(fd, buf, (size_t)n) != 0) {
+        if (write_pieces(fd, buf, (size_t)n, -1) != 0) {
             rc = pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
             goto done;
         }
@@ -233,6 +245,10 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
     ehdr->e_shoff = shoff;
     if (!gelf_update_ehdr(elf, ehdr))
         return elf_fail("updating the ELF header of", out_name, err);
+    /* The payload's bytes first, page by page (WRITE_PIECE_SIZE): elf_update
+     * then writes them again in one call, over folios already cached. */
+    if (write_pieces(fd, payload, payloadSize, (off_t)sh.sh_offset) != 0)
+        return pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
     /* ELF_F_LAYOUT: keep our offsets. ELF_F_DIRTY on the whole file: elfutils
      * rewrites its section header array only then, and the array it read
      * from the stub has no entry for the new section. */
