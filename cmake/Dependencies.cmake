@@ -21,17 +21,27 @@ pyfreeze_require_pkg(ZLIB zlib zlib1g-dev)
 pyfreeze_require_pkg(EXPAT expat libexpat1-dev)
 pyfreeze_require_pkg(PYTHON python-3.11-embed libpython3.11-dev)
 
-# The stub links CPython, zlib, expat and zstd statically so that a frozen
-# program needs nothing but glibc. Debian's -pic archive links into a PIE.
+# The stubs link CPython, zlib, expat and zstd statically so that a frozen
+# program needs nothing but glibc. Debian ships CPython's static library
+# twice: libpython3.11.a (not position-independent: the default stub, linked
+# -no-pie as Debian links /usr/bin/python3.11) and libpython3.11-pic.a (the
+# freezer and the `--pie` stub, position-independent executables).
 pkg_get_variable(PYTHON_PREFIX python-3.11-embed prefix)
 set(PYFREEZE_PYTHON_HOME "${PYTHON_PREFIX}" CACHE PATH
     "prefix of the CPython 3.11 whose stdlib the freezer reads")
-find_file(PYTHON_STATIC_LIBRARY libpython3.11-pic.a
-    PATHS "${PYTHON_PREFIX}/lib/python3.11/config-3.11-${CMAKE_LIBRARY_ARCHITECTURE}"
-    NO_DEFAULT_PATH)
-if(NOT PYTHON_STATIC_LIBRARY)
-    message(FATAL_ERROR "libpython3.11-pic.a not found: apt-get install libpython3.11-dev")
-endif()
+set(PYFREEZE_PYTHON_CONFIG_DIR
+    "${PYTHON_PREFIX}/lib/python3.11/config-3.11-${CMAKE_LIBRARY_ARCHITECTURE}")
+# pyfreeze_require_python_archive(VAR libname.a): VAR names CPython's static
+# library libname.a, which libpython3.11-dev installs.
+function(pyfreeze_require_python_archive var file)
+    find_file(${var} ${file} PATHS "${PYFREEZE_PYTHON_CONFIG_DIR}" NO_DEFAULT_PATH)
+    if(NOT ${var})
+        message(FATAL_ERROR
+            "${file} not found in ${PYFREEZE_PYTHON_CONFIG_DIR}: apt-get install libpython3.11-dev")
+    endif()
+endfunction()
+pyfreeze_require_python_archive(PYTHON_STATIC_LIBRARY libpython3.11-pic.a)
+pyfreeze_require_python_archive(PYTHON_NOPIC_STATIC_LIBRARY libpython3.11.a)
 
 # pyfreeze_require_static(VAR libname.a debian-package)
 function(pyfreeze_require_static var file package)
