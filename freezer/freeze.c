@@ -31,7 +31,7 @@ static int is_regular_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int pfz_locate_stub(const char *given, const char *self_exe, char **path, pf_error *err)
+int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **path, pf_error *err)
 {
     *path = NULL;
     if (given != NULL) {
@@ -45,14 +45,15 @@ int pfz_locate_stub(const char *given, const char *self_exe, char **path, pf_err
         *path = strdup(given);
         return *path != NULL ? PF_OK : pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }
+    const char *name = pie ? PFZ_STUB_PIE_NAME : PFZ_STUB_NAME;
     char *copy = strdup(self_exe);
     if (copy == NULL)
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     const char *dir = dirname(copy);
     char *beside = NULL, *installed = NULL;
-    if (asprintf(&beside, "%s/%s", dir, PFZ_STUB_NAME) < 0)
+    if (asprintf(&beside, "%s/%s", dir, name) < 0)
         beside = NULL;
-    if (asprintf(&installed, "%s/%s/%s", dir, PYFREEZE_STUB_INSTALL_RELDIR, PFZ_STUB_NAME) < 0)
+    if (asprintf(&installed, "%s/%s/%s", dir, PYFREEZE_STUB_INSTALL_RELDIR, name) < 0)
         installed = NULL;
     free(copy);
     int rc = PF_OK;
@@ -64,11 +65,16 @@ int pfz_locate_stub(const char *given, const char *self_exe, char **path, pf_err
     } else if (is_regular_file(installed)) {
         *path = installed;
         installed = NULL;
+    } else if (pie) {
+        rc = pf_error_set(err, PF_ERR_NOT_FOUND,
+                          "--pie: the position-independent stub is missing: looked for '%s' "
+                          "and '%s'; build the %s target, or give --stub PATH instead of --pie",
+                          beside, installed, name);
     } else {
         rc = pf_error_set(err, PF_ERR_NOT_FOUND,
-                          "stub not found: looked for '%s' and '%s'; build the pyfreeze-stub "
-                          "target or pass --stub PATH",
-                          beside, installed);
+                          "stub not found: looked for '%s' and '%s'; build the %s target or "
+                          "pass --stub PATH",
+                          beside, installed, name);
     }
     free(beside);
     free(installed);
@@ -471,7 +477,7 @@ int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err
             snprintf(self, sizeof self, "./pyfreeze"); /* no /proc: --stub still works */
         else
             self[n] = '\0';
-        rc = pfz_locate_stub(opts->stub, self, &stub, err);
+        rc = pfz_locate_stub(opts->stub, opts->pie, self, &stub, err);
     }
     if (rc == PF_OK) {
         const char *inputs[] = {opts->script, stub};

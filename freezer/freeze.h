@@ -16,8 +16,12 @@
 #include "pf_error.h"
 #include "seek_table_writer.h"
 
-/* The stub's file name, beside pyfreeze or in the install directory. */
+/* The stubs' file names, beside pyfreeze or in the install directory: the
+ * default stub (a fixed-address executable, linked as Debian links
+ * python3.11) and the position-independent one (--pie). stub/CMakeLists.txt
+ * builds both. */
 #define PFZ_STUB_NAME "pyfreeze-stub"
+#define PFZ_STUB_PIE_NAME "pyfreeze-stub-pie"
 /* zstd level for the payload. Measured on a 6.3 MB hello-world tar in
  * 128 KiB frames: level 3 took 0.05 s (2.21 MB), 6 took 0.10 s (2.14 MB),
  * 9 took 0.20 s (2.07 MB). 6 keeps compression a small part of a freeze
@@ -44,13 +48,17 @@
  * unless the whole pipeline succeeded. */
 int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err);
 
-/* pfz_locate_stub: the stub to use: given (--stub) if not NULL, else
- * PFZ_STUB_NAME in the directory of self_exe (the running pyfreeze, as
- * /proc/self/exe names it), else PYFREEZE_STUB_INSTALL_RELDIR/PFZ_STUB_NAME
- * relative to that directory. On PF_OK *path is a malloc'd path to a
- * regular file. Errors: PF_ERR_NOT_FOUND (message names every place
- * looked and how to fix it), PF_ERR_NOMEM. */
-int pfz_locate_stub(const char *given, const char *self_exe, char **path, pf_error *err);
+/* pfz_locate_stub: the stub to use: given (--stub) if not NULL, whatever
+ * pie says (pfz_options_parse rejects --stub with --pie); else the stub file
+ * PFZ_STUB_PIE_NAME when pie is non-zero, PFZ_STUB_NAME when it is zero,
+ * looked for in the directory of self_exe (the running pyfreeze, as
+ * /proc/self/exe names it), then in PYFREEZE_STUB_INSTALL_RELDIR relative to
+ * that directory. On PF_OK *path is a malloc'd path to a regular file (the
+ * caller frees it); on error *path is NULL. Errors: PF_ERR_NOT_FOUND (given
+ * missing or not a regular file; or the stub file in neither place: the
+ * message names both paths looked at and the build target to build, and
+ * says --stub PATH may be given instead), PF_ERR_NOMEM. */
+int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **path, pf_error *err);
 
 /* pfz_source_date_epoch: the tar time for every member: value (the
  * SOURCE_DATE_EPOCH variable, reproducible-builds.org spec: decimal seconds

@@ -1,8 +1,8 @@
 /* options.h - the pyfreeze command line, parsed and checked into a config
  * before any stage runs (one message for one mistake, naming the option).
  *
- *   pyfreeze SCRIPT.py -o OUT [-p DIR]... [-v] [--stub PATH] [LIBRARY OPTIONS]
- *   pyfreeze -m MODULE -o OUT [-p DIR]... [-v] [--stub PATH] [LIBRARY OPTIONS]
+ *   pyfreeze SCRIPT.py -o OUT [-p DIR]... [-v] [--stub PATH | --pie] [LIBRARY OPTIONS]
+ *   pyfreeze -m MODULE -o OUT [-p DIR]... [-v] [--stub PATH | --pie] [LIBRARY OPTIONS]
  *   LIBRARY OPTIONS: --exclude-library NAME, --include-library NAME (each
  *   repeatable; NAME a SONAME or an fnmatch glob; lib_policy.h)
  *   BUILD OPTIONS: -O/--optimize 0|1|2, --cache-dir DIR, --no-cache,
@@ -39,6 +39,7 @@ typedef struct pfz_options {
     const char *module; /* -m MODULE, or NULL */
     const char *output; /* -o OUT; for inspect, the FILE to inspect */
     const char *stub;   /* --stub PATH, or NULL to locate the installed stub */
+    int pie;            /* --pie: locate the position-independent stub (PFZ_STUB_PIE_NAME) */
     const char **paths; /* -p/--path directories in order (array owned, strings borrowed) */
     size_t path_count;
     const char **exclude_libraries; /* --exclude-library names (array owned, strings borrowed) */
@@ -73,6 +74,8 @@ typedef struct pfz_options {
  * -m together, nothing to freeze, no -o, -m value not a dotted module name,
  * an optimize level other than 0, 1 or 2, --cache-dir with --no-cache,
  * --python with SCRIPT or -m, --allow-interactive with --python,
+ * --stub with --pie (--stub names the very stub to use; --pie picks the
+ * installed position-independent one),
  * a --hidden-import/--collect/--exclude-module value not a dotted module
  * name, an --add-data value without SRC:DEST or with an absolute DEST,
  * --venv given twice,

@@ -26,7 +26,7 @@ static void test_locate_stub(void **state)
              PYFREEZE_STUB_INSTALL_RELDIR);
 
     /* nothing anywhere: one message naming both places and the fixes */
-    assert_int_equal(pfz_locate_stub(NULL, self, &path, &err), PF_ERR_NOT_FOUND);
+    assert_int_equal(pfz_locate_stub(NULL, 0, self, &path, &err), PF_ERR_NOT_FOUND);
     assert_null(path);
     assert_non_null(strstr(err.message, beside));
     assert_non_null(strstr(err.message, installed));
@@ -40,29 +40,77 @@ static void test_locate_stub(void **state)
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
     assert_int_equal(system(cmd), 0);
     assert_int_equal(tu_write_file(installed, "x", 1, 0755), 0);
-    assert_int_equal(pfz_locate_stub(NULL, self, &path, &err), PF_OK);
+    assert_int_equal(pfz_locate_stub(NULL, 0, self, &path, &err), PF_OK);
     assert_string_equal(path, installed);
     free(path);
 
     /* beside pyfreeze wins over the installed one */
     assert_int_equal(tu_write_file(beside, "x", 1, 0755), 0);
-    assert_int_equal(pfz_locate_stub(NULL, self, &path, &err), PF_OK);
+    assert_int_equal(pfz_locate_stub(NULL, 0, self, &path, &err), PF_OK);
     assert_string_equal(path, beside);
     free(path);
 
     /* --stub wins over both, and must exist as a regular file */
-    assert_int_equal(pfz_locate_stub(installed, self, &path, &err), PF_OK);
+    assert_int_equal(pfz_locate_stub(installed, 0, self, &path, &err), PF_OK);
     assert_string_equal(path, installed);
     free(path);
-    assert_int_equal(pfz_locate_stub("/nonexistent/stub", self, &path, &err), PF_ERR_NOT_FOUND);
+    assert_int_equal(pfz_locate_stub("/nonexistent/stub", 0, self, &path, &err), PF_ERR_NOT_FOUND);
     assert_non_null(strstr(err.message, "/nonexistent/stub"));
-    assert_int_equal(pfz_locate_stub(tmpdir, self, &path, &err), PF_ERR_NOT_FOUND);
+    assert_int_equal(pfz_locate_stub(tmpdir, 0, self, &path, &err), PF_ERR_NOT_FOUND);
     assert_non_null(strstr(err.message, "not a regular file"));
     /* a directory called pyfreeze-stub beside pyfreeze is skipped */
     unlink(beside);
     assert_int_equal(mkdir(beside, 0755), 0);
-    assert_int_equal(pfz_locate_stub(NULL, self, &path, &err), PF_OK);
+    assert_int_equal(pfz_locate_stub(NULL, 0, self, &path, &err), PF_OK);
     assert_string_equal(path, installed);
+    free(path);
+}
+
+/* pie: the position-independent stub is looked for by its own name in the
+ * same two places, and the default stub never stands in for it. */
+static void test_locate_stub_pie(void **state)
+{
+    (void)state;
+    char self[512], beside[512], beside_pie[512], installed_pie[600], cmd[800];
+    char *path = NULL;
+    pf_error err;
+    snprintf(self, sizeof self, "%s/pie/bin/pyfreeze", tmpdir);
+    snprintf(beside, sizeof beside, "%s/pie/bin/" PFZ_STUB_NAME, tmpdir);
+    snprintf(beside_pie, sizeof beside_pie, "%s/pie/bin/" PFZ_STUB_PIE_NAME, tmpdir);
+    snprintf(installed_pie, sizeof installed_pie, "%s/pie/bin/%s/" PFZ_STUB_PIE_NAME, tmpdir,
+             PYFREEZE_STUB_INSTALL_RELDIR);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/pie/bin/%s'", tmpdir, PYFREEZE_STUB_INSTALL_RELDIR);
+    assert_int_equal(system(cmd), 0);
+
+    /* only the default stub is there: --pie does not fall back to it */
+    assert_int_equal(tu_write_file(beside, "x", 1, 0755), 0);
+    assert_int_equal(pfz_locate_stub(NULL, 1, self, &path, &err), PF_ERR_NOT_FOUND);
+    assert_null(path);
+    assert_non_null(strstr(err.message, "--pie"));
+    assert_non_null(strstr(err.message, beside_pie));
+    assert_non_null(strstr(err.message, installed_pie));
+    assert_non_null(strstr(err.message, "build the " PFZ_STUB_PIE_NAME " target"));
+    assert_non_null(strstr(err.message, "--stub PATH instead of --pie"));
+    assert_null(strchr(err.message, '\n'));
+
+    /* the installed one, then the one beside pyfreeze, which wins */
+    assert_int_equal(tu_write_file(installed_pie, "x", 1, 0755), 0);
+    assert_int_equal(pfz_locate_stub(NULL, 1, self, &path, &err), PF_OK);
+    assert_string_equal(path, installed_pie);
+    free(path);
+    assert_int_equal(tu_write_file(beside_pie, "x", 1, 0755), 0);
+    assert_int_equal(pfz_locate_stub(NULL, 1, self, &path, &err), PF_OK);
+    assert_string_equal(path, beside_pie);
+    free(path);
+
+    /* without pie the default stub is chosen though the PIE one is there */
+    assert_int_equal(pfz_locate_stub(NULL, 0, self, &path, &err), PF_OK);
+    assert_string_equal(path, beside);
+    free(path);
+
+    /* a given stub is used as it is */
+    assert_int_equal(pfz_locate_stub(beside, 1, self, &path, &err), PF_OK);
+    assert_string_equal(path, beside);
     free(path);
 }
 
@@ -226,8 +274,11 @@ static void test_print_graph(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_locate_stub),        cmocka_unit_test(test_source_date_epoch),
-        cmocka_unit_test(test_payload_from_graph), cmocka_unit_test(test_payload_from_graph_errors),
+        cmocka_unit_test(test_locate_stub),
+        cmocka_unit_test(test_locate_stub_pie),
+        cmocka_unit_test(test_source_date_epoch),
+        cmocka_unit_test(test_payload_from_graph),
+        cmocka_unit_test(test_payload_from_graph_errors),
         cmocka_unit_test(test_print_graph),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
@@ -155,6 +157,44 @@ static void test_pymode_options(void **state)
                  "takes no value");
 }
 
+/* --pie chooses the position-independent stub; with --stub it is refused,
+ * since --stub names the very file to use. */
+static void test_pie(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "a"), PF_OK);
+    assert_int_equal(o.pie, 0);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--pie", "app.py", "-o", "a"), PF_OK);
+    assert_int_equal(o.pie, 1);
+    assert_null(o.stub);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "-m", "m", "-o", "a", "--pie"), PF_OK);
+    assert_int_equal(o.pie, 1);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--python", "--pie", "-o", "py"), PF_OK);
+    assert_int_equal(o.pie, 1);
+    assert_int_equal(o.python, 1);
+    pfz_options_free(&o);
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--pie", "--stub", "s"), &o, &err,
+                 "give --stub PATH or --pie, not both");
+    expect_usage(PARSE(&o, &err, "app.py", "--stub=s", "-o", "a", "--pie"), &o, &err, "('s')");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--pie=1"), &o, &err, "--pie takes no value");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--pi"), &o, &err, "'--pi'");
+
+    char *help = NULL;
+    size_t size;
+    FILE *out = open_memstream(&help, &size);
+    assert_non_null(out);
+    pfz_options_help(out);
+    fclose(out);
+    assert_non_null(strstr(help, "--pie "));
+    assert_non_null(strstr(help, "position-independent"));
+    free(help);
+}
+
 static void test_no_arguments(void **state)
 {
     (void)state;
@@ -172,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_help_version_inspect),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_pymode_options),
+        cmocka_unit_test(test_pie),
         cmocka_unit_test(test_no_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
