@@ -4,6 +4,7 @@
  * and the output goes to a terminal. */
 #include "inspect.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -63,13 +64,28 @@ static uint64_t compressed_share(const pf_seek_table *table, const pf_entry *fil
     return (uint64_t)file->size * f->compressed_size / f->decompressed_size;
 }
 
+/* elf_type_text: what the ELF header's e_type (a little-endian half-word
+ * at byte 16; the caller has checked the header is there) says of the
+ * executable: a stub is linked either position-independent (--pie: ET_DYN)
+ * or at a fixed address (the default: ET_EXEC). */
+static const char *elf_type_text(const uint8_t *file)
+{
+    switch (file[16] | file[17] << 8) {
+    case ET_EXEC:
+        return "fixed-address executable (ET_EXEC, not position-independent)";
+    case ET_DYN:
+        return "position-independent executable (ET_DYN)";
+    }
+    return "neither ET_EXEC nor ET_DYN";
+}
+
 /* print_table: rows and totals for an opened payload. */
 static void print_table(const pf_payload *payload, uint64_t payload_size, size_t file_size,
-                        const char *name, FILE *out)
+                        const char *elf_type, const char *name, FILE *out)
 {
     const pf_index *index = pf_payload_index(payload);
     const pf_seek_table *table = pf_payload_seek_table(payload);
-    fprintf(out, "%s: frozen program\n", name);
+    fprintf(out, "%s: frozen program, %s\n", name, elf_type);
     fprintf(out, "(compressed = a file's share of its zstd frame, in proportion to its "
                  "uncompressed size; module rows show their file's sizes)\n");
     fprintf(out, "%-10s %12s %12s  %s\n", "KIND", "COMPRESSED", "UNCOMPRESSED", "NAME");
@@ -135,7 +151,8 @@ int pfz_inspect_image(const uint8_t *file, size_t fileSize, const char *name, FI
                             "'%s' has a damaged or foreign payload: %s; rebuild it with this "
                             "pyfreeze",
                             name, why.message);
-    print_table(payload, size, fileSize, name, out);
+    /* pf_elf_find_section checked the 64-byte ELF header is there. */
+    print_table(payload, size, fileSize, elf_type_text(file), name, out);
     pf_payload_close(payload);
     if (fflush(out) != 0 || ferror(out))
         return pf_error_set(err, PF_ERR_IO, "cannot write the listing: %s", strerror(errno));

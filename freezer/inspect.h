@@ -11,7 +11,9 @@
 #include "pf_error.h"
 
 /* pfz_inspect_image: prints to out the table for the frozen program
- * file[0..fileSize) (borrowed) called name: one row per index entry (kind,
+ * file[0..fileSize) (borrowed) called name: a first line saying whether the
+ * executable is position-independent (ET_DYN, a --pie stub) or at a fixed
+ * address (ET_EXEC, the default stub), one row per index entry (kind,
  * compressed and uncompressed bytes, name), then totals (entries, modules,
  * files, frames, payload bytes, uncompressed bytes, stub bytes). A file's
  * compressed size is its share of its frame's compressed size in proportion

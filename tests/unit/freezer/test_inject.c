@@ -260,6 +260,15 @@ static void test_inspect(void **state)
     char *text = NULL;
     if (inspect(file, size, &text, &err) != PF_OK)
         fail_msg("inspect: %s", err.message);
+    /* the first line says how the executable is linked (tiny_elf is built
+     * as this compiler builds executables by default) */
+    const char *linked = file[16] == ET_DYN
+                             ? "app: frozen program, position-independent executable "
+                               "(ET_DYN)\n"
+                             : "app: frozen program, fixed-address executable "
+                               "(ET_EXEC, not position-independent)\n";
+    if (strncmp(text, linked, strlen(linked)) != 0)
+        fail_msg("inspect's first line is not '%s':\n%s", linked, text);
     assert_non_null(strstr(text, "module             "));
     assert_non_null(strstr(text, "2000  __main__  (main)\n"));
     assert_non_null(strstr(text, "300  pkg\n"));
@@ -272,6 +281,21 @@ static void test_inspect(void **state)
     if (strstr(text, totals) == NULL)
         fail_msg("no '%s' in:\n%s", totals, text);
     free(text);
+
+    /* the other kind of executable, by its ELF header's e_type */
+    uint8_t e_type = file[16];
+    file[16] = e_type == ET_DYN ? ET_EXEC : ET_DYN;
+    text = NULL;
+    assert_int_equal(inspect(file, size, &text, &err), PF_OK);
+    assert_non_null(strstr(text, e_type == ET_DYN ? "app: frozen program, fixed-address executable"
+                                                  : "app: frozen program, position-independent"));
+    free(text);
+    file[16] = 0x7f; /* neither */
+    text = NULL;
+    assert_int_equal(inspect(file, size, &text, &err), PF_OK);
+    assert_non_null(strstr(text, "app: frozen program, neither ET_EXEC nor ET_DYN\n"));
+    free(text);
+    file[16] = e_type;
 
     /* the same file through pfz_inspect_file */
     FILE *devnull = fopen("/dev/null", "w");
