@@ -1,7 +1,8 @@
 #!/bin/bash
 # e2e/install: `cmake --install BUILD --prefix P` gives a P/bin/pyfreeze that
-# finds its stub in P/lib/pyfreeze/ and freezes a working program; without
-# the stub it says so, and --stub names one.
+# finds its stubs in P/lib/pyfreeze/ (pyfreeze-stub, and pyfreeze-stub-pie
+# for --pie) and freezes a working program; without the stub it says so,
+# and --stub names one.
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
@@ -16,10 +17,19 @@ fi
 [[ -x $P/lib/pyfreeze/pyfreeze-stub ]] && pass "installed lib/pyfreeze/pyfreeze-stub" ||
     fail "no $P/lib/pyfreeze/pyfreeze-stub: $(cd "$P" && find . -type f | tr '\n' ' ')"
 
+[[ -x $P/lib/pyfreeze/pyfreeze-stub-pie ]] && pass "installed lib/pyfreeze/pyfreeze-stub-pie" ||
+    fail "no $P/lib/pyfreeze/pyfreeze-stub-pie: $(cd "$P" && find . -type f | tr '\n' ' ')"
+
+elf_type() { LC_ALL=C readelf -h "$1" | awk '$1 == "Type:" { print $2 }'; }
 PYFREEZE=$P/bin/pyfreeze freeze "$T/out/hello" "$EXAMPLES/hello/hello.py" || finish
 run_frozen "$T/run" /dev/null "$T/out/hello"
 expect_eq "a program frozen by the installed pyfreeze runs" "Hello, world!" "$(cat "$T/run.out")"
 expect_eq "... and exits 0" 0 "$(status_of "$T/run")"
+expect_eq "... and is a fixed-address executable" EXEC "$(elf_type "$T/out/hello")"
+PYFREEZE=$P/bin/pyfreeze freeze "$T/out/hello-pie" --pie "$EXAMPLES/hello/hello.py" || finish
+run_frozen "$T/run-pie" /dev/null "$T/out/hello-pie"
+expect_eq "with --pie, the installed pyfreeze uses the installed PIE stub" "DYN:Hello, world!:0" \
+    "$(elf_type "$T/out/hello-pie"):$(cat "$T/run-pie.out"):$(status_of "$T/run-pie")"
 
 # Without its stub the installed freezer fails cleanly, naming the stub.
 mv "$P/lib/pyfreeze/pyfreeze-stub" "$T/stub-moved"

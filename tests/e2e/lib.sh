@@ -1,7 +1,8 @@
 # lib.sh: the end-to-end test harness, sourced by every tests/e2e/*.sh test.
 #
 # CTest passes (tests/e2e/CMakeLists.txt):
-#   PYFREEZE       the built freezer (its stub, pyfreeze-stub, is beside it)
+#   PYFREEZE       the built freezer (its stubs, pyfreeze-stub and
+#                  pyfreeze-stub-pie, are beside it)
 #   PF_PYTHON      the reference interpreter, Debian's /usr/bin/python3.11
 #   PF_SOURCE_DIR  the source tree (examples/ is read from there)
 #   PF_BUILD_DIR   the build tree
