@@ -31,6 +31,8 @@ struct pf_payload {
     uint8_t *frame0; /* decompressed frame 0: the index member (owned) */
     pf_index index;  /* borrows frame0 */
     pf_cached_frame cache[PF_FRAME_CACHE_SLOTS];
+    uint32_t *unread; /* per frame: file members not read yet (owned) */
+    uint8_t *read;    /* per entry: bit set once the member was read (owned) */
     uint64_t clock;
     uint8_t *scratch;           /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
     pf_payload_release release; /* told of compressed bytes once decompressed, or NULL */

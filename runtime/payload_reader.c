@@ -335,6 +335,54 @@ int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err)
     return PF_OK;
 }
 
+/* count_members: fills p->unread with each frame's number of file members
+ * and makes p->read, all clear. Returns PF_OK or PF_ERR_NOMEM. */
+static int count_members(pf_payload *p, pf_error *err)
+{
+    p->unread = calloc(p->table.frame_count, sizeof *p->unread);
+    p->read = calloc(p->index.entry_count / 8u + 1u, 1);
+    if (p->unread == NULL || p->read == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory opening the payload");
+    }
+    for (uint32_t n = 0; n < p->index.entry_count; n++) {
+        pf_entry e;
+        pf_index_entry(&p->index, n, &e);
+        if (PF_KIND_IS_FILE(e.kind)) {
+            p->unread[e.frame]++;
+        }
+    }
+    return PF_OK;
+}
+
+/* note_read: counts file entry e as read (once per member). */
+static void note_read(pf_payload *p, const pf_entry *e)
+{
+    uint8_t bit = (uint8_t)(1u << (e->number % 8u));
+    if ((p->read[e->number / 8u] & bit) == 0) {
+        p->read[e->number / 8u] |= bit;
+        p->unread[e->frame]--;
+    }
+}
+
+/* drop_read_frames: frees the cache slots of frames whose members have all
+ * been read. A program imports each module once, so once a frame's last
+ * member is read its bytes are unlikely to be needed again; keeping them
+ * would keep up to PF_FRAME_CACHE_SLOTS frames (about 1 MB for the
+ * benchmark's stdlib-heavy program) for the life of the process. A member
+ * read again decompresses its frame again. */
+static void drop_read_frames(pf_payload *p)
+{
+    for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
+        pf_cached_frame *c = &p->cache[s];
+        if (c->frame != PF_NONE && p->unread[c->frame] == 0) {
+            free(c->data);
+            c->data = NULL;
+            c->capacity = 0;
+            c->frame = PF_NONE;
+        }
+    }
+}
+
 int pf_payload_open(pf_payload **out, const uint8_t *src, size_t srcSize, pf_error *err)
 {
     size_t dataOffset = 0, dataSize = 0;
@@ -383,6 +431,10 @@ int pf_payload_open(pf_payload **out, const uint8_t *src, size_t srcSize, pf_err
     if (status != PF_OK) {
         goto fail;
     }
+    status = count_members(p, err);
+    if (status != PF_OK) {
+        goto fail;
+    }
     *out = p;
     return PF_OK;
 
@@ -400,6 +452,8 @@ void pf_payload_close(pf_payload *payload)
     for (unsigned i = 0; i < PF_FRAME_CACHE_SLOTS; i++) {
         free(payload->cache[i].data);
     }
+    free(payload->unread);
+    free(payload->read);
     free(payload->frame0);
     free(payload->scratch);
     ZSTD_freeDCtx(payload->dctx);
@@ -509,6 +563,80 @@ static const uint8_t *cached_frame(const pf_payload *p, uint32_t i)
     return NULL;
 }
 
+/* The largest main-thread decoder kept after streaming a frame: streaming
+ * leaves it holding a window about the frame's size (native code: up to
+ * the frame's window, 2 MiB at zstd level 6), which plain frame reads do
+ * not need. */
+#define PF_DECODER_KEEP (256u * 1024u)
+
+/* release_stream_memory: frees what streaming a frame needed and reads do
+ * not: the scratch buffer, and a decoder grown past PF_DECODER_KEEP (made
+ * anew; kept as it is if that fails). */
+static void release_stream_memory(pf_payload *p)
+{
+    free(p->scratch);
+    p->scratch = NULL;
+    if (ZSTD_sizeof_DCtx(p->dctx) <= PF_DECODER_KEEP) {
+        return;
+    }
+    ZSTD_DCtx *fresh = ZSTD_createDCtx();
+    pf_error ignored;
+    if (fresh == NULL || pf_payload_setup_dctx(fresh, &ignored) != PF_OK) {
+        ZSTD_freeDCtx(fresh);
+        return;
+    }
+    ZSTD_freeDCtx(p->dctx);
+    p->dctx = fresh;
+}
+
+/* stream_member: gives the member e's bytes to sink while streaming its
+ * frame through the scratch buffer (no buffer for the whole frame). */
+static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink sink,
+                         void *context, pf_error *err)
+{
+    int status = pf_payload_check_frame(payload, e->frame, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    size_t scratchSize = ZSTD_DStreamOutSize();
+    if (payload->scratch == NULL && (payload->scratch = malloc(scratchSize)) == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory for a decompression buffer");
+    }
+    const pf_frame *f = &payload->table.frames[e->frame];
+    ZSTD_inBuffer in = {payload->src + f->compressed_offset, f->compressed_size, 0};
+    uint64_t produced = 0, begin = e->offset, end = (uint64_t)e->offset + e->size;
+    size_t left;
+    ZSTD_DCtx_reset(payload->dctx, ZSTD_reset_session_only);
+    do {
+        ZSTD_outBuffer out = {payload->scratch, scratchSize, 0};
+        size_t before = in.pos;
+        left = ZSTD_decompressStream(payload->dctx, &out, &in);
+        if (ZSTD_isError(left)) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "frame %u does not decompress: %s", e->frame,
+                                ZSTD_getErrorName(left));
+        }
+        if (out.pos == 0 && in.pos == before) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "frame %u ends before its content", e->frame);
+        }
+        /* the part of [produced, produced + out.pos) that is the member */
+        uint64_t from = produced > begin ? produced : begin;
+        uint64_t to = produced + out.pos < end ? produced + out.pos : end;
+        if (from < to && sink(context, payload->scratch + (from - produced), to - from) != 0) {
+            return pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
+        }
+        produced += out.pos;
+        if (produced > f->decompressed_size) {
+            break;
+        }
+    } while (left != 0);
+    pf_payload_release_frame(payload, e->frame);
+    if (produced != f->decompressed_size) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",
+                            e->frame, (unsigned long long)produced, f->decompressed_size);
+    }
+    return PF_OK;
+}
+
 int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink sink, void *context,
                     pf_error *err)
 {
@@ -522,51 +650,18 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
         frame = pf_prefetch_peek_frame(payload->prefetch, e.frame);
     }
     if (frame != NULL) {
-        return sink(context, frame + e.offset, e.size) == 0
-                   ? PF_OK
-                   : pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
-    }
-    status = pf_payload_check_frame(payload, e.frame, err);
-    if (status != PF_OK) {
-        return status;
-    }
-    size_t scratchSize = ZSTD_DStreamOutSize();
-    if (payload->scratch == NULL && (payload->scratch = malloc(scratchSize)) == NULL) {
-        return pf_error_set(err, PF_ERR_NOMEM, "out of memory for a decompression buffer");
-    }
-    const pf_frame *f = &payload->table.frames[e.frame];
-    ZSTD_inBuffer in = {payload->src + f->compressed_offset, f->compressed_size, 0};
-    uint64_t produced = 0, begin = e.offset, end = (uint64_t)e.offset + e.size;
-    size_t left;
-    ZSTD_DCtx_reset(payload->dctx, ZSTD_reset_session_only);
-    do {
-        ZSTD_outBuffer out = {payload->scratch, scratchSize, 0};
-        size_t before = in.pos;
-        left = ZSTD_decompressStream(payload->dctx, &out, &in);
-        if (ZSTD_isError(left)) {
-            return pf_error_set(err, PF_ERR_CORRUPT, "frame %u does not decompress: %s", e.frame,
-                                ZSTD_getErrorName(left));
-        }
-        if (out.pos == 0 && in.pos == before) {
-            return pf_error_set(err, PF_ERR_CORRUPT, "frame %u ends before its content", e.frame);
-        }
-        /* the part of [produced, produced + out.pos) that is the member */
-        uint64_t from = produced > begin ? produced : begin;
-        uint64_t to = produced + out.pos < end ? produced + out.pos : end;
-        if (from < to && sink(context, payload->scratch + (from - produced), to - from) != 0) {
+        if (sink(context, frame + e.offset, e.size) != 0) {
             return pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
         }
-        produced += out.pos;
-        if (produced > f->decompressed_size) {
-            break;
-        }
-    } while (left != 0);
-    pf_payload_release_frame(payload, e.frame);
-    if (produced != f->decompressed_size) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",
-                            e.frame, (unsigned long long)produced, f->decompressed_size);
+        note_read(payload, &e);
+        return PF_OK;
     }
-    return PF_OK;
+    status = stream_member(payload, &e, sink, context, err);
+    release_stream_memory(payload);
+    if (status == PF_OK) {
+        note_read(payload, &e);
+    }
+    return status;
 }
 
 int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **data,
@@ -579,10 +674,12 @@ int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **d
     if (status != PF_OK) {
         return status;
     }
+    drop_read_frames(payload); /* the previous read's bytes may go now */
     status = frame_data(payload, e.frame, &frame, err);
     if (status != PF_OK) {
         return status;
     }
+    note_read(payload, &e);
     *data = frame + e.offset;
     *dataSize = e.size;
     return PF_OK;

@@ -177,6 +177,83 @@ static void test_read_every_member(void **state)
     pfz_buffer_free(&b);
 }
 
+/* Decompressions per frame, counted through the release hook, which the
+ * reader calls once for each frame it decompresses. */
+static const uint8_t *counted_src;
+static const pf_seek_table *counted_table;
+static unsigned decompressions[TB_MAX_FRAMES];
+
+static void count_release(const uint8_t *data, size_t size)
+{
+    (void)size;
+    for (uint32_t i = 0; i < counted_table->frame_count; i++) {
+        if (data == counted_src + counted_table->frames[i].compressed_offset) {
+            decompressions[i]++;
+        }
+    }
+}
+
+/* members_of: the first two file entries of frame i. */
+static void members_of(pf_payload *p, uint32_t i, pf_entry out[2])
+{
+    const pf_index *index = pf_payload_index(p);
+    int found = 0;
+    for (uint32_t n = 0; n < index->entry_count && found < 2; n++) {
+        pf_entry e;
+        pf_index_entry(index, n, &e);
+        if (PF_KIND_IS_FILE(e.kind) && e.frame == i) {
+            out[found++] = e;
+        }
+    }
+    assert_int_equal(found, 2);
+}
+
+/* A cached frame stays while some of its members are unread, and goes once
+ * all have been read (by pf_payload_read or pf_payload_copy): reading one
+ * again decompresses it again, with the same bytes. */
+static void test_read_frames_leave_the_cache(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_payload *p = NULL;
+    pf_error err;
+    const uint8_t *data, *first;
+    size_t size, firstSize;
+
+    assert_int_equal(tb_sample_payload(0, &b), 0);
+    uint8_t *src = copy(b.data, b.size);
+    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
+    counted_src = src;
+    counted_table = pf_payload_seek_table(p);
+    memset(decompressions, 0, sizeof decompressions);
+    pf_payload_set_release(p, count_release);
+    pf_entry one[2], two[2];
+    members_of(p, 1, one);
+    members_of(p, 2, two);
+
+    assert_int_equal(pf_payload_read(p, &one[0], &first, &firstSize, &err), PF_OK);
+    uint8_t *kept = copy(first, firstSize);
+    assert_int_equal(pf_payload_read(p, &two[0], &data, &size, &err), PF_OK);
+    assert_int_equal(pf_payload_read(p, &one[0], &data, &size, &err), PF_OK);
+    assert_int_equal(decompressions[1], 1); /* one[1] unread: still cached */
+    tb_collected got = {NULL, 0};
+    assert_int_equal(pf_payload_copy(p, &one[1], tb_collect, &got, &err), PF_OK);
+    free(got.data);
+    assert_int_equal(pf_payload_read(p, &two[1], &data, &size, &err), PF_OK);
+    assert_int_equal(decompressions[1], 1);
+    assert_int_equal(decompressions[2], 1);
+    /* frame 1 is all read: the read of two[1] dropped it */
+    assert_int_equal(pf_payload_read(p, &one[0], &data, &size, &err), PF_OK);
+    assert_int_equal(decompressions[1], 2);
+    assert_int_equal(size, firstSize);
+    assert_memory_equal(data, kept, size);
+
+    free(kept);
+    pf_payload_close(p);
+    free(src);
+    pfz_buffer_free(&b);
+}
+
 static void test_pax_header_is_parsed(void **state)
 {
     (void)state;
@@ -483,6 +560,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_every_member),
         cmocka_unit_test(test_copy_every_member),
+        cmocka_unit_test(test_read_frames_leave_the_cache),
         cmocka_unit_test(test_pax_header_is_parsed),
         cmocka_unit_test(test_same_input_same_bytes),
         cmocka_unit_test(test_every_truncation_fails),
