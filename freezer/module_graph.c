@@ -20,7 +20,7 @@
 #include <Python.h>
 #include <marshal.h>
 
-#include "module_graph.h"
+#include "module_graph_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,52 +44,9 @@
  * pfz_graph_build instead of by recursion, bounding the C stack. */
 #define PFZ_MAX_VISIT_DEPTH 200
 
-/* What the walk keeps per module besides the public pfz_module. */
-typedef struct mod_state {
-    PyObject *search_path; /* list of str: submodule_search_locations; NULL if not a package */
-    int scanned;           /* its imports have been followed */
-    int collected;         /* added by a collection rule (docs/third-party.md), not an import */
-} mod_state;
-
-typedef struct resolver {
-    pfz_graph *g;
-    const pfz_resolve_options *opts;
-    mod_state *state;            /* parallel to g->modules, same capacity */
-    PyObject *index;             /* dict: module name -> int index into g->modules */
-    PyObject *missing;           /* dict: module name -> str reason it cannot be found */
-    PyObject *top_path;          /* list of str: search directories for top-level names */
-    PyObject *find_spec;         /* importlib.machinery.PathFinder.find_spec */
-    PyObject *ext_loader;        /* importlib.machinery.ExtensionFileLoader */
-    PyObject *source_loader;     /* importlib.machinery.SourceFileLoader */
-    PyObject *builtins;          /* frozenset: sys.builtin_module_names */
-    PyObject *is_frozen;         /* _imp.is_frozen */
-    PyObject *is_frozen_package; /* _imp.is_frozen_package */
-    PyObject *get_frozen_object; /* _imp.get_frozen_object */
-    PyObject *source_hash;       /* _imp.source_hash */
-    PyObject *fix_co_filename;   /* _imp._fix_co_filename */
-    char cache_tag[32];          /* sys.implementation.cache_tag, e.g. "cpython-311" */
-    long magic;                  /* importlib.util._RAW_MAGIC_NUMBER */
-    char stdlib_dir[PATH_MAX];   /* sys._stdlib_dir, e.g. /usr/lib/python3.11 */
-    char cwd[PATH_MAX];          /* to shorten paths in warnings */
-    int depth;                   /* current visit recursion depth */
-    int defer_visits;            /* set: ensure_module only adds, visits come later */
-    int entry_known;             /* g->main is set */
-    int printed;                 /* a compile error was printed to stderr */
-    int collecting;              /* set: modules added now come from a collection rule */
-    PyObject *deferred;          /* list of (importer, name, level, fromlist, line): imports
-                                    inside functions, followed after everything that runs
-                                    at import time (see on_import) */
-    int replaying;               /* set: the next on_import call replays a deferred one */
-    PyObject *tp;                /* third_party.h helpers (dict) */
-} resolver;
-
-static int visit(resolver *r, size_t idx, pf_error *err);
-
 /* ---- small helpers ---- */
 
-/* py_fail: clears the pending Python exception, records what failed and its
- * text in err. Returns PF_ERR_NOMEM for MemoryError, else PF_ERR_PYTHON. */
-static int py_fail(pf_error *err, const char *what)
+int pfz_mg_py_fail(pf_error *err, const char *what)
 {
     int nomem = PyErr_ExceptionMatches(PyExc_MemoryError);
     PyObject *type, *value, *tb;
@@ -106,14 +63,12 @@ static int py_fail(pf_error *err, const char *what)
     return nomem ? PF_ERR_NOMEM : PF_ERR_PYTHON;
 }
 
-/* nomem: records an allocation failure. Returns PF_ERR_NOMEM. */
-static int nomem(pf_error *err)
+int pfz_mg_nomem(pf_error *err)
 {
     return pf_error_set(err, PF_ERR_NOMEM, "out of memory while resolving imports");
 }
 
-/* str_concat3: malloc'd a+b+c, or NULL when out of memory. */
-static char *str_concat3(const char *a, const char *b, const char *c)
+char *pfz_mg_str_concat3(const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
     char *s = malloc(la + lb + lc + 1);
@@ -125,10 +80,7 @@ static char *str_concat3(const char *a, const char *b, const char *c)
     return s;
 }
 
-/* absolute_path: path made absolute against the working directory without
- * resolving symlinks (what the user named is what python3 would show).
- * Returns a malloc'd string, or NULL when out of memory. */
-static char *absolute_path(const resolver *r, const char *path)
+char *pfz_mg_absolute_path(const resolver *r, const char *path)
 {
     if (path[0] == '/') {
         return strdup(path);
@@ -139,7 +91,7 @@ static char *absolute_path(const resolver *r, const char *path)
             path++;
         }
     }
-    return str_concat3(r->cwd, "/", path);
+    return pfz_mg_str_concat3(r->cwd, "/", path);
 }
 
 /* display_path: path shortened for a message: relative to the working
@@ -169,7 +121,7 @@ static int is_stdlib_path(const resolver *r, const char *path)
  * "/__init__.pyc" for a package): the tar path of payload.h. Malloc'd. */
 static char *member_path_for(const char *name, int package)
 {
-    char *s = str_concat3("lib/", name, package ? "/__init__.pyc" : ".pyc");
+    char *s = pfz_mg_str_concat3("lib/", name, package ? "/__init__.pyc" : ".pyc");
     if (s != NULL) {
         size_t n = 4 + strlen(name);
         for (char *p = s + 4; p < s + n; p++) {
@@ -183,10 +135,7 @@ static char *member_path_for(const char *name, int package)
 
 /* ---- the module table ---- */
 
-/* add_module: appends a module to the graph and the name index. Takes
- * ownership of origin (malloc'd or NULL) and search_path (a new reference or
- * NULL) whatever happens. Sets *idx. Returns PF_OK or PF_ERR_NOMEM. */
-static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *origin,
+int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *origin,
                       PyObject *search_path, size_t importer, int line, size_t *idx, pf_error *err)
 {
     pfz_graph *g = r->g;
@@ -200,7 +149,7 @@ static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
         if (s == NULL) {
             free(origin);
             Py_XDECREF(search_path);
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         r->state = s;
         g->capacity = cap;
@@ -220,7 +169,7 @@ static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
         free(member);
         free(origin);
         Py_XDECREF(search_path);
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     Py_DECREF(number);
     int stdlib = kind == PFZ_MODULE_BUILTIN || kind == PFZ_MODULE_FROZEN;
@@ -260,7 +209,7 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
     if (locations == NULL) {
         Py_XDECREF(loader);
         Py_XDECREF(origin);
-        return py_fail(err, "cannot read a module spec");
+        return pfz_mg_py_fail(err, "cannot read a module spec");
     }
     PyObject *search_path = NULL;
     if (locations != Py_None) {
@@ -277,7 +226,7 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
             Py_DECREF(origin);
             Py_DECREF(locations);
             Py_XDECREF(search_path);
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
     }
     int is_source = PyObject_IsInstance(loader, r->source_loader) == 1;
@@ -300,7 +249,7 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
     Py_DECREF(locations);
     if (search_path == NULL && locations != Py_None) {
         free(origin_path);
-        return py_fail(err, "cannot read a package's search locations");
+        return pfz_mg_py_fail(err, "cannot read a package's search locations");
     }
     if (kind == 0) {
         PyObject *reason = PyUnicode_FromFormat(
@@ -311,13 +260,13 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
         Py_XDECREF(search_path);
         if (reason == NULL || PyDict_SetItem(r->missing, name, reason) < 0) {
             Py_XDECREF(reason);
-            return py_fail(err, "cannot record a missing module");
+            return pfz_mg_py_fail(err, "cannot record a missing module");
         }
         Py_DECREF(reason);
         *idx = PFZ_NO_IMPORTER;
         return PF_OK;
     }
-    return add_module(r, name, kind, origin_path, search_path, importer, line, idx, err);
+    return pfz_mg_add_module(r, name, kind, origin_path, search_path, importer, line, idx, err);
 }
 
 /* set_missing: remembers that name cannot be found and why. */
@@ -326,7 +275,7 @@ static int set_missing(resolver *r, PyObject *name, const char *why, pf_error *e
     PyObject *reason = PyUnicode_FromString(why);
     if (reason == NULL || PyDict_SetItem(r->missing, name, reason) < 0) {
         Py_XDECREF(reason);
-        return py_fail(err, "cannot record a missing module");
+        return pfz_mg_py_fail(err, "cannot record a missing module");
     }
     Py_DECREF(reason);
     return PF_OK;
@@ -415,7 +364,7 @@ static int look_up_seen(resolver *r, PyObject *name, size_t importer, int line, 
     }
     PyObject *why = PyErr_Occurred() ? NULL : PyDict_GetItemWithError(r->missing, name);
     if (PyErr_Occurred()) {
-        return py_fail(err, "cannot look up a module name");
+        return pfz_mg_py_fail(err, "cannot look up a module name");
     }
     if (why != NULL) {
         if (warn) {
@@ -428,8 +377,7 @@ static int look_up_seen(resolver *r, PyObject *name, size_t importer, int line, 
     return PF_OK;
 }
 
-/* is_excluded: 1 when name is an --exclude-module name or inside one. */
-static int is_excluded(const resolver *r, PyObject *name)
+int pfz_mg_is_excluded(const resolver *r, PyObject *name)
 {
     const char *utf8 = PyUnicode_AsUTF8(name);
     if (utf8 == NULL) {
@@ -445,17 +393,12 @@ static int is_excluded(const resolver *r, PyObject *name)
     return 0;
 }
 
-/* ensure_module: the module called name (a str), found and followed if it
- * was not seen before. Its parents come first, as importlib imports them
- * first (_find_and_load_unlocked). *idx is its index, or PFZ_NO_IMPORTER when
- * it cannot be found: then, when warn is set, a warning names the first
- * missing part. Returns PF_OK or a hard error (NOMEM, IO, PYTHON). */
-static int ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
+int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
                          size_t *idx, pf_error *err)
 {
     *idx = PFZ_NO_IMPORTER;
     int done;
-    if (is_excluded(r, name)) {
+    if (pfz_mg_is_excluded(r, name)) {
         return PF_OK; /* --exclude-module: as if it did not exist, silently */
     }
     int status = look_up_seen(r, name, importer, line, warn, idx, &done, err);
@@ -464,7 +407,7 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
     }
     const char *utf8 = PyUnicode_AsUTF8(name);
     if (utf8 == NULL) {
-        return py_fail(err, "cannot look up a module name");
+        return pfz_mg_py_fail(err, "cannot look up a module name");
     }
 
     /* The parent package first: its __path__ is where the submodule is. */
@@ -473,10 +416,10 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
     if (dot != NULL) {
         PyObject *parent = PyUnicode_FromStringAndSize(utf8, dot - utf8);
         if (parent == NULL) {
-            return py_fail(err, "cannot split a module name");
+            return pfz_mg_py_fail(err, "cannot split a module name");
         }
         size_t pidx;
-        status = ensure_module(r, parent, importer, line, warn, &pidx, err);
+        status = pfz_mg_ensure_module(r, parent, importer, line, warn, &pidx, err);
         Py_DECREF(parent);
         if (status != PF_OK || pidx == PFZ_NO_IMPORTER) {
             return status; /* the missing parent was reported */
@@ -497,7 +440,7 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
          * which "os" puts in sys.modules though it is not a package. */
         PyObject *frozen = PyObject_CallOneArg(r->is_frozen, name);
         if (frozen == NULL) {
-            return py_fail(err, "_imp.is_frozen failed");
+            return pfz_mg_py_fail(err, "_imp.is_frozen failed");
         }
         if (frozen == Py_True) {
             kind = PFZ_MODULE_FROZEN;
@@ -511,15 +454,15 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
              * finds them whatever __path__ says, so an empty one does. */
             PyObject *pkg = PyObject_CallOneArg(r->is_frozen_package, name);
             if (pkg == NULL) {
-                return py_fail(err, "_imp.is_frozen_package failed");
+                return pfz_mg_py_fail(err, "_imp.is_frozen_package failed");
             }
             if (pkg == Py_True && (search_path = PyList_New(0)) == NULL) {
                 Py_DECREF(pkg);
-                return py_fail(err, "out of memory");
+                return pfz_mg_py_fail(err, "out of memory");
             }
             Py_DECREF(pkg);
         }
-        status = add_module(r, name, kind, NULL, search_path, importer, line, idx, err);
+        status = pfz_mg_add_module(r, name, kind, NULL, search_path, importer, line, idx, err);
     } else if (path == NULL) {
         char why[PF_ERROR_MESSAGE_SIZE];
         snprintf(why, sizeof why, "'%.*s' is not a package", (int)(dot - utf8), utf8);
@@ -572,7 +515,7 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
     }
     if (r->depth < PFZ_MAX_VISIT_DEPTH && !r->defer_visits) {
         r->depth++;
-        status = visit(r, *idx, err);
+        status = pfz_mg_visit(r, *idx, err);
         r->depth--;
     }
     return status;
@@ -631,8 +574,7 @@ static const char *const BUILD_TOOLS[] = {
     "distutils",  "Cython",        "IPython", "sphinx", "docutils", "hypothesis",
 };
 
-/* is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS. */
-static int is_build_tool(const char *name)
+int pfz_mg_is_build_tool(const char *name)
 {
     return top_package_in(name, BUILD_TOOLS, sizeof BUILD_TOOLS / sizeof BUILD_TOOLS[0]);
 }
@@ -678,12 +620,12 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
                                        imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line);
         int rc = item != NULL ? PyList_Append(r->deferred, item) : -1;
         Py_XDECREF(item);
-        return rc < 0 ? py_fail(err, "cannot queue an import") : PF_OK;
+        return rc < 0 ? pfz_mg_py_fail(err, "cannot queue an import") : PF_OK;
     }
     Py_ssize_t name_len;
     const char *name = PyUnicode_AsUTF8AndSize(imp->name, &name_len);
     if (name == NULL) {
-        return py_fail(err, "cannot read an import's name");
+        return pfz_mg_py_fail(err, "cannot read an import's name");
     }
     PyObject *full;
     if (imp->level > 0) {
@@ -708,7 +650,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         /* base + "." + name; PyUnicode_FromFormat has no "%.*s" before 3.12. */
         char *joined = malloc(plen + 1 + (size_t)name_len + 1);
         if (joined == NULL) {
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         memcpy(joined, pkg, plen);
         joined[plen] = '.';
@@ -720,7 +662,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         full = Py_NewRef(imp->name);
     }
     if (full == NULL) {
-        return py_fail(err, "cannot build a module name");
+        return pfz_mg_py_fail(err, "cannot build a module name");
     }
     if (PyUnicode_GET_LENGTH(full) == 0) {
         Py_DECREF(full); /* `__import__('')` style: nothing to find */
@@ -741,7 +683,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         Py_DECREF(full);
         return PF_OK;
     }
-    if (r->state[sc->importer].collected && is_build_tool(PyUnicode_AsUTF8(full))) {
+    if (r->state[sc->importer].collected && pfz_mg_is_build_tool(PyUnicode_AsUTF8(full))) {
         if (r->opts->verbose && r->opts->diag != NULL) {
             fprintf(r->opts->diag,
                     "pyfreeze: note: not following %s's import of %s at line %d (a build or test "
@@ -753,7 +695,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         return PF_OK;
     }
     size_t idx;
-    int status = ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
+    int status = pfz_mg_ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
     if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
         r->state[idx].search_path != NULL) {
         /* _bootstrap._handle_fromlist: each name may be a submodule. */
@@ -764,11 +706,11 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
             }
             PyObject *sub = PyUnicode_FromFormat("%U.%U", full, item);
             if (sub == NULL) {
-                status = py_fail(err, "cannot build a module name");
+                status = pfz_mg_py_fail(err, "cannot build a module name");
                 break;
             }
             size_t sub_idx;
-            status = ensure_module(r, sub, sc->importer, imp->line, 0, &sub_idx, err);
+            status = pfz_mg_ensure_module(r, sub, sc->importer, imp->line, 0, &sub_idx, err);
             Py_DECREF(sub);
         }
     }
@@ -778,11 +720,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
 
 /* ---- compiling ---- */
 
-/* read_source: the whole file at path into a malloc'd, NUL-terminated
- * buffer of *size bytes (the NUL not counted); *mtime is its modification
- * time in whole seconds, as int(os.stat(path).st_mtime). Returns PF_OK,
- * PF_ERR_IO (message names the file), PF_ERR_NOMEM. */
-static int read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err)
+int pfz_mg_read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -807,7 +745,7 @@ static int read_source(const char *path, char **out, size_t *size, int64_t *mtim
     char *buf = malloc(cap + 1);
     if (buf == NULL) {
         close(fd);
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     size_t used = 0;
     while (used < cap) { /* a file that shrinks while read is read as it is now */
@@ -900,7 +838,7 @@ static int source_hash_of(resolver *r, const char *src, size_t src_size, uint8_t
         if (!PyErr_Occurred()) {
             return pf_error_set(err, PF_ERR_PYTHON, "_imp.source_hash gave no 8-byte hash");
         }
-        return py_fail(err, "_imp.source_hash failed");
+        return pfz_mg_py_fail(err, "_imp.source_hash failed");
     }
     memcpy(hash, PyBytes_AS_STRING(h), 8);
     Py_DECREF(h);
@@ -914,13 +852,13 @@ static int build_pyc(resolver *r, size_t idx, PyObject *code, const uint8_t hash
 {
     PyObject *data = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
     if (data == NULL) {
-        return py_fail(err, "marshal failed");
+        return pfz_mg_py_fail(err, "marshal failed");
     }
     size_t data_size = (size_t)PyBytes_GET_SIZE(data);
     uint8_t *pyc = malloc(PF_PYC_HEADER_SIZE + data_size);
     if (pyc == NULL) {
         Py_DECREF(data);
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     uint32_t magic = (uint32_t)r->magic, flags = PF_PYC_FLAG_HASH_BASED;
     for (int i = 0; i < 4; i++) {
@@ -1014,18 +952,13 @@ static void keep_source(resolver *r, size_t idx, char *src, size_t size)
     r->g->modules[idx].source_size = size;
 }
 
-/* compile_module: reads and compiles module idx, or takes its bytecode
- * from the freezer's cache, or, for an installed module, from the .pyc
- * CPython wrote for it (pycache_code); *code is a new reference.
- * co_filename is the member path without "lib/" and with ".py", the name the
- * runtime shows under the executable, so no build path enters the payload. */
-static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err)
+int pfz_mg_compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err)
 {
     const pfz_module *m = &r->g->modules[idx];
     char *src = NULL;
     size_t size = 0;
     int64_t mtime;
-    int status = read_source(m->origin, &src, &size, &mtime, err);
+    int status = pfz_mg_read_source(m->origin, &src, &size, &mtime, err);
     if (status != PF_OK) {
         return status;
     }
@@ -1040,12 +973,12 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
     char *code_filename = strndup(m->member_path + 4, mlen - 5);
     if (code_filename == NULL) {
         free(src);
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     status = source_hash_of(r, src, size, hash, err);
     PyObject *filename = status == PF_OK ? PyUnicode_DecodeFSDefault(code_filename) : NULL;
     if (status == PF_OK && filename == NULL) {
-        status = py_fail(err, "cannot build a code filename");
+        status = pfz_mg_py_fail(err, "cannot build a code filename");
     }
     if (status != PF_OK) {
         free(code_filename);
@@ -1091,9 +1024,7 @@ static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
     return status;
 }
 
-/* visit: compiles module idx when it has source and follows its imports
- * (frozen modules' code comes from _imp.get_frozen_object). Once only. */
-static int visit(resolver *r, size_t idx, pf_error *err)
+int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
 {
     if (r->state[idx].scanned) {
         return PF_OK;
@@ -1104,14 +1035,14 @@ static int visit(resolver *r, size_t idx, pf_error *err)
     switch (r->g->modules[idx].kind) {
     case PFZ_MODULE_SOURCE:
     case PFZ_MODULE_PACKAGE:
-        status = compile_module(r, idx, &code, err);
+        status = pfz_mg_compile_module(r, idx, &code, err);
         break;
     case PFZ_MODULE_FROZEN: {
         PyObject *name = PyUnicode_FromString(r->g->modules[idx].name);
         code = name != NULL ? PyObject_CallOneArg(r->get_frozen_object, name) : NULL;
         Py_XDECREF(name);
         if (code == NULL) {
-            status = py_fail(err, "_imp.get_frozen_object failed");
+            status = pfz_mg_py_fail(err, "_imp.get_frozen_object failed");
         }
         break;
     }
@@ -1130,9 +1061,7 @@ static int visit(resolver *r, size_t idx, pf_error *err)
 
 /* ---- roots ---- */
 
-/* add_script: the entry script as module "__main__", packed as
- * lib/<script name without .py>.pyc, and its imports. */
-static int add_script(resolver *r, pf_error *err)
+int pfz_mg_add_script(resolver *r, pf_error *err)
 {
     const char *script = r->opts->script;
     struct stat st;
@@ -1142,9 +1071,9 @@ static int add_script(resolver *r, pf_error *err)
     if (!S_ISREG(st.st_mode)) {
         return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: not a regular file");
     }
-    char *origin = absolute_path(r, script);
+    char *origin = pfz_mg_absolute_path(r, script);
     if (origin == NULL) {
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     const char *base = strrchr(origin, '/') + 1;
     size_t blen = strlen(base);
@@ -1157,14 +1086,14 @@ static int add_script(resolver *r, pf_error *err)
         free(member);
         free(origin);
         Py_XDECREF(name);
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     memcpy(member, "lib/", 4);
     memcpy(member + 4, base, blen);
     memcpy(member + 4 + blen, ".pyc", 5);
     size_t idx;
     int status =
-        add_module(r, name, PFZ_MODULE_SOURCE, origin, NULL, PFZ_NO_IMPORTER, 0, &idx, err);
+        pfz_mg_add_module(r, name, PFZ_MODULE_SOURCE, origin, NULL, PFZ_NO_IMPORTER, 0, &idx, err);
     Py_DECREF(name);
     if (status != PF_OK) {
         free(member);
@@ -1175,14 +1104,12 @@ static int add_script(resolver *r, pf_error *err)
     r->g->modules[idx].is_stdlib = 0;
     r->g->main = idx;
     r->entry_known = 1;
-    return visit(r, idx, err);
+    return pfz_mg_visit(r, idx, err);
 }
 
 static int find_entry_module(resolver *r, pf_error *err);
 
-/* add_entry_module: the -m entry: the module (after its parents) and, for a
- * package, PKG.__main__ (runpy._get_module_details), then their imports. */
-static int add_entry_module(resolver *r, pf_error *err)
+int pfz_mg_add_entry_module(resolver *r, pf_error *err)
 {
     /* Nothing is followed until "__main__" names the entry below. */
     r->defer_visits = 1;
@@ -1191,29 +1118,27 @@ static int add_entry_module(resolver *r, pf_error *err)
     r->defer_visits = 0;
     for (size_t i = first; status == PF_OK && i < r->g->count; i++) {
         r->depth++;
-        status = visit(r, i, err);
+        status = pfz_mg_visit(r, i, err);
         r->depth--;
     }
     return status;
 }
 
-/* ensure_root: ensure_module for a module named by a C string that no
+/* ensure_root: pfz_mg_ensure_module for a module named by a C string that no
  * import statement reaches (a root: -m's module, runpy, encodings...);
- * warn as ensure_module's. *idx is its index, PFZ_NO_IMPORTER if not found. */
+ * warn as pfz_mg_ensure_module's. *idx is its index, PFZ_NO_IMPORTER if not found. */
 static int ensure_root(resolver *r, const char *module, int warn, size_t *idx, pf_error *err)
 {
     PyObject *name = PyUnicode_FromString(module);
     if (name == NULL) {
-        return py_fail(err, "out of memory");
+        return pfz_mg_py_fail(err, "out of memory");
     }
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, warn, idx, err);
+    int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, warn, idx, err);
     Py_DECREF(name);
     return status;
 }
 
-/* add_root: one module by name with its imports (runpy for -m), warned
- * about when it cannot be found. */
-static int add_root(resolver *r, const char *module, pf_error *err)
+int pfz_mg_add_root(resolver *r, const char *module, pf_error *err)
 {
     size_t idx;
     return ensure_root(r, module, 1, &idx, err);
@@ -1238,9 +1163,9 @@ static int find_entry_module(resolver *r, pf_error *err)
     if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE) {
         PyObject *main = PyUnicode_FromFormat("%s.__main__", mod);
         if (main == NULL) {
-            return py_fail(err, "cannot build a module name");
+            return pfz_mg_py_fail(err, "cannot build a module name");
         }
-        status = ensure_module(r, main, PFZ_NO_IMPORTER, 0, 0, &idx, err);
+        status = pfz_mg_ensure_module(r, main, PFZ_NO_IMPORTER, 0, 0, &idx, err);
         Py_DECREF(main);
         if (status != PF_OK) {
             return status;
@@ -1267,7 +1192,7 @@ static int find_entry_module(resolver *r, pf_error *err)
     PyObject *alias = PyLong_FromSize_t(idx);
     if (alias == NULL || PyDict_SetItemString(r->index, "__main__", alias) < 0) {
         Py_XDECREF(alias);
-        return py_fail(err, "cannot record __main__");
+        return pfz_mg_py_fail(err, "cannot record __main__");
     }
     Py_DECREF(alias);
     return PF_OK;
@@ -1279,10 +1204,7 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* add_encodings: the encodings package and every module in it, in name
- * order. Python/codecs.c's search function imports encodings.<name> by name,
- * so no import statement shows which ones a program needs. */
-static int add_encodings(resolver *r, pf_error *err)
+int pfz_mg_add_encodings(resolver *r, pf_error *err)
 {
     size_t idx;
     int status = ensure_root(r, "encodings", 0, &idx, err);
@@ -1297,7 +1219,7 @@ static int add_encodings(resolver *r, pf_error *err)
     }
     PyObject *dir_obj = PyUnicode_EncodeFSDefault(PyList_GET_ITEM(r->state[idx].search_path, 0));
     if (dir_obj == NULL) {
-        return py_fail(err, "cannot read the encodings directory");
+        return pfz_mg_py_fail(err, "cannot read the encodings directory");
     }
     DIR *dir = opendir(PyBytes_AS_STRING(dir_obj));
     if (dir == NULL) {
@@ -1321,13 +1243,13 @@ static int add_encodings(resolver *r, pf_error *err)
             cap = cap ? cap * 2 : 128;
             char **grown = realloc(names, cap * sizeof *grown);
             if (grown == NULL) {
-                status = nomem(err);
+                status = pfz_mg_nomem(err);
                 break;
             }
             names = grown;
         }
         if ((names[count] = strndup(de->d_name, n - 3)) == NULL) {
-            status = nomem(err);
+            status = pfz_mg_nomem(err);
             break;
         }
         count++;
@@ -1339,8 +1261,8 @@ static int add_encodings(resolver *r, pf_error *err)
     for (size_t i = 0; i < count && status == PF_OK; i++) {
         PyObject *sub = PyUnicode_FromFormat("encodings.%s", names[i]);
         size_t sub_idx;
-        status = sub != NULL ? ensure_module(r, sub, idx, 0, 1, &sub_idx, err)
-                             : py_fail(err, "out of memory");
+        status = sub != NULL ? pfz_mg_ensure_module(r, sub, idx, 0, 1, &sub_idx, err)
+                             : pfz_mg_py_fail(err, "out of memory");
         Py_XDECREF(sub);
     }
     for (size_t i = 0; i < count; i++) {
@@ -1350,21 +1272,16 @@ static int add_encodings(resolver *r, pf_error *err)
     return status;
 }
 
-/* add_computed_imports: modules the stdlib imports by a name it computes,
- * which no reading of bytecode can see, added when their importer is in the
- * graph: sysconfig imports its build-time data module by a name made of the
- * ABI flags, platform and multiarch (Lib/sysconfig.py:
- * _get_sysconfigdata_name), here _sysconfigdata__x86_64-linux-gnu. */
-static int add_computed_imports(resolver *r, pf_error *err)
+int pfz_mg_add_computed_imports(resolver *r, pf_error *err)
 {
     PyObject *key = PyUnicode_FromString("sysconfig");
     if (key == NULL) {
-        return py_fail(err, "out of memory");
+        return pfz_mg_py_fail(err, "out of memory");
     }
     int present = PyDict_Contains(r->index, key);
     Py_DECREF(key);
     if (present <= 0) {
-        return present < 0 ? py_fail(err, "cannot look up sysconfig") : PF_OK;
+        return present < 0 ? pfz_mg_py_fail(err, "cannot look up sysconfig") : PF_OK;
     }
     PyObject *sysconfig = PyImport_ImportModule("sysconfig");
     PyObject *name =
@@ -1372,10 +1289,10 @@ static int add_computed_imports(resolver *r, pf_error *err)
     Py_XDECREF(sysconfig);
     if (name == NULL || !PyUnicode_Check(name)) {
         Py_XDECREF(name);
-        return py_fail(err, "cannot name sysconfig's data module");
+        return pfz_mg_py_fail(err, "cannot name sysconfig's data module");
     }
     size_t idx;
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);
+    int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);
     Py_DECREF(name);
     return status;
 }
@@ -1465,7 +1382,7 @@ static int name_list_add(name_list *l, const char *prefix, const char *part, siz
         size_t cap = l->cap ? l->cap * 2 : 512;
         char **grown = realloc(l->names, cap * sizeof *grown);
         if (grown == NULL) {
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         l->names = grown;
         l->cap = cap;
@@ -1473,7 +1390,7 @@ static int name_list_add(name_list *l, const char *prefix, const char *part, siz
     size_t plen = strlen(prefix);
     char *name = malloc(plen + len + 1);
     if (name == NULL) {
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     memcpy(name, prefix, plen);
     memcpy(name + plen, part, len);
@@ -1503,17 +1420,17 @@ static int list_package_tree(const char *dir, const char *prefix, name_list *l, 
         if (!is_identifier(n, stem) || (top && is_left_out(n, stem))) {
             continue;
         }
-        char *path = str_concat3(dir, "/", n);
+        char *path = pfz_mg_str_concat3(dir, "/", n);
         if (path == NULL) {
-            status = nomem(err);
+            status = pfz_mg_nomem(err);
             break;
         }
         struct stat st;
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && stem == len && !is_test_dir(n)) {
-            char *init = str_concat3(path, "/", "__init__.py");
-            char *sub = str_concat3(prefix, n, ".");
+            char *init = pfz_mg_str_concat3(path, "/", "__init__.py");
+            char *sub = pfz_mg_str_concat3(prefix, n, ".");
             if (init == NULL || sub == NULL) {
-                status = nomem(err);
+                status = pfz_mg_nomem(err);
             } else if (access(init, F_OK) == 0) {
                 status = name_list_add(l, prefix, n, len, err);
                 if (status == PF_OK) {
@@ -1534,17 +1451,13 @@ static int list_package_tree(const char *dir, const char *prefix, name_list *l, 
     return status;
 }
 
-/* add_stdlib: every module of the host's stdlib directory and of its
- * lib-dynload directory as a root, in name order (reproducible), with its
- * imports. Names that cannot be found (a platform's module whose import
- * fails here) are warnings, as for any import. */
-static int add_stdlib(resolver *r, pf_error *err)
+int pfz_mg_add_stdlib(resolver *r, pf_error *err)
 {
     name_list l = {0};
     int status = list_package_tree(r->stdlib_dir, "", &l, err);
-    char *dynload = status == PF_OK ? str_concat3(r->stdlib_dir, "/", "lib-dynload") : NULL;
+    char *dynload = status == PF_OK ? pfz_mg_str_concat3(r->stdlib_dir, "/", "lib-dynload") : NULL;
     if (status == PF_OK && dynload == NULL) {
-        status = nomem(err);
+        status = pfz_mg_nomem(err);
     }
     if (status == PF_OK) {
         status = list_package_tree(dynload, "", &l, err);
@@ -1557,7 +1470,7 @@ static int add_stdlib(resolver *r, pf_error *err)
         if (i > 0 && strcmp(l.names[i], l.names[i - 1]) == 0) {
             continue;
         }
-        status = add_root(r, l.names[i], err);
+        status = pfz_mg_add_root(r, l.names[i], err);
     }
     for (size_t i = 0; i < l.count; i++) {
         free(l.names[i]);
@@ -1566,12 +1479,7 @@ static int add_stdlib(resolver *r, pf_error *err)
     return status;
 }
 
-/* check_script_name: the script is packed as lib/<stem>.pyc, which is also
- * the member of a top-level module named <stem>. When the program imports
- * the script itself under that name (python3 puts the script's directory
- * first on sys.path), both get the same bytes; a different module of that
- * name cannot share the path, so the script must be renamed. */
-static int check_script_name(resolver *r, pf_error *err)
+int pfz_mg_check_script_name(resolver *r, pf_error *err)
 {
     pfz_graph *g = r->g;
     if (r->opts->script == NULL) {
@@ -1594,7 +1502,7 @@ static int check_script_name(resolver *r, pf_error *err)
         }
         uint8_t *copy = malloc(main->pyc_size);
         if (copy == NULL) {
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         memcpy(copy, main->pyc, main->pyc_size);
         free(m->pyc);
@@ -1635,11 +1543,11 @@ static PyObject *tp_call(resolver *r, const char *fn, const char *fmt, ...)
 }
 
 /* tp_usage_error: a ValueError from a helper as PF_ERR_USAGE with its
- * text (it names the option), anything else as py_fail. */
+ * text (it names the option), anything else as pfz_mg_py_fail. */
 static int tp_usage_error(pf_error *err, const char *what)
 {
     if (!PyErr_ExceptionMatches(PyExc_ValueError)) {
-        return py_fail(err, what);
+        return pfz_mg_py_fail(err, what);
     }
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -1659,9 +1567,9 @@ static int tp_usage_error(pf_error *err, const char *what)
 static int add_data_file(resolver *r, const char *origin, const char *rel, pf_error *err)
 {
     pfz_graph *g = r->g;
-    char *member = str_concat3("lib/", rel, "");
+    char *member = pfz_mg_str_concat3("lib/", rel, "");
     if (member == NULL) {
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     for (size_t i = 0; i < g->data_count; i++) {
         if (strcmp(g->data[i].member_path, member) == 0) {
@@ -1674,7 +1582,7 @@ static int add_data_file(resolver *r, const char *origin, const char *rel, pf_er
         pfz_data_file *grown = realloc(g->data, cap * sizeof *grown);
         if (grown == NULL) {
             free(member);
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         g->data = grown;
         g->data_capacity = cap;
@@ -1682,10 +1590,10 @@ static int add_data_file(resolver *r, const char *origin, const char *rel, pf_er
     char *bytes = NULL;
     size_t size = 0;
     int64_t mtime;
-    int status = read_source(origin, &bytes, &size, &mtime, err);
+    int status = pfz_mg_read_source(origin, &bytes, &size, &mtime, err);
     char *copy = status == PF_OK ? strdup(origin) : NULL;
     if (status == PF_OK && copy == NULL) {
-        status = nomem(err);
+        status = pfz_mg_nomem(err);
     }
     if (status != PF_OK) {
         free(member);
@@ -1702,13 +1610,13 @@ static int add_data_file(resolver *r, const char *origin, const char *rel, pf_er
 static int add_file_list(resolver *r, PyObject *list, pf_error *err)
 {
     if (list == NULL) {
-        return py_fail(err, "cannot list data files");
+        return pfz_mg_py_fail(err, "cannot list data files");
     }
     int status = PF_OK;
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(list); i++) {
         const char *abs = NULL, *rel = NULL;
         if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &abs, &rel)) {
-            status = py_fail(err, "cannot read a data file's name");
+            status = pfz_mg_py_fail(err, "cannot read a data file's name");
             break;
         }
         status = add_data_file(r, abs, rel, err);
@@ -1763,14 +1671,14 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
     }
     PyObject *names = tp_call(r, "walk", "(ssi)", r->g->modules[idx].name, dir, include_tests);
     if (names == NULL) {
-        return py_fail(err, "cannot list a package's modules");
+        return pfz_mg_py_fail(err, "cannot list a package's modules");
     }
     int saved = r->collecting;
     r->collecting = 1;
     int status = PF_OK;
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(names); i++) {
         size_t sub;
-        status = ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 0, &sub, err);
+        status = pfz_mg_ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 0, &sub, err);
     }
     r->collecting = saved;
     Py_DECREF(names);
@@ -1791,7 +1699,7 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
     }
     PyObject *owner = tp_call(r, "owner", "(ss)", dir, r->g->modules[idx].name);
     if (owner == NULL) {
-        return py_fail(err, "cannot read distribution metadata");
+        return pfz_mg_py_fail(err, "cannot read distribution metadata");
     }
     const char *name, *version, *meta;
     if (owner == Py_None || !PyArg_ParseTuple(owner, "sss", &name, &version, &meta)) {
@@ -1810,7 +1718,7 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
     if (status == PF_OK && known == 0) {
         size_t data_before = r->g->data_count;
         if (PySet_Add(seen, key) < 0) {
-            status = py_fail(err, "out of memory");
+            status = pfz_mg_py_fail(err, "out of memory");
         } else {
             status = add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
         }
@@ -1823,7 +1731,7 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
                     r->g->data_count - data_before);
         }
     } else if (status == PF_OK && known < 0) {
-        status = py_fail(err, "out of memory");
+        status = pfz_mg_py_fail(err, "out of memory");
     }
     Py_XDECREF(key);
     Py_DECREF(owner);
@@ -1836,10 +1744,10 @@ static int add_named_root(resolver *r, const char *option, const char *module, s
 {
     PyObject *name = PyUnicode_FromString(module);
     if (name == NULL) {
-        return py_fail(err, "out of memory");
+        return pfz_mg_py_fail(err, "out of memory");
     }
-    int excluded = is_excluded(r, name);
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, idx, err);
+    int excluded = pfz_mg_is_excluded(r, name);
+    int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, idx, err);
     Py_DECREF(name);
     if (status == PF_OK && *idx == PFZ_NO_IMPORTER) {
         status = pf_error_set(err, PF_ERR_NOT_FOUND,
@@ -1850,10 +1758,7 @@ static int add_named_root(resolver *r, const char *option, const char *module, s
     return status;
 }
 
-/* add_third_party: the collection rules of docs/third-party.md, after the
- * program's own imports: hidden imports, --collect packages, whole
- * distributions, package data files, --add-data. */
-static int add_third_party(resolver *r, pf_error *err)
+int pfz_mg_add_third_party(resolver *r, pf_error *err)
 {
     const pfz_resolve_options *o = r->opts;
     pfz_graph *g = r->g;
@@ -1864,7 +1769,7 @@ static int add_third_party(resolver *r, pf_error *err)
     }
     PyObject *seen = PySet_New(NULL);
     if (seen == NULL) {
-        return py_fail(err, "out of memory");
+        return pfz_mg_py_fail(err, "out of memory");
     }
     for (size_t i = 0; status == PF_OK && i < o->collect_count; i++) {
         size_t idx;
@@ -1878,7 +1783,7 @@ static int add_third_party(resolver *r, pf_error *err)
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
         const pfz_module *m = &g->modules[i];
         if (m->is_stdlib || r->state[i].collected || strchr(m->name, '.') != NULL ||
-            is_build_tool(m->name) || strcmp(m->name, "__main__") == 0 ||
+            pfz_mg_is_build_tool(m->name) || strcmp(m->name, "__main__") == 0 ||
             m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
             continue;
         }
@@ -1922,7 +1827,7 @@ static int add_third_party(resolver *r, pf_error *err)
         }
         char *src = strndup(spec, (size_t)(colon - spec));
         if (src == NULL) {
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
         free(src);
@@ -1970,41 +1875,38 @@ static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_erro
             PyErr_Clear();
             return rc;
         }
-        return py_fail(err, "cannot read the virtual environment");
+        return pfz_mg_py_fail(err, "cannot read the virtual environment");
     }
     PyObject *dirs = PyTuple_GetItem(res, 0); /* borrowed */
     PyObject *include = PyTuple_GetItem(res, 1);
     int status = PF_OK;
     for (Py_ssize_t i = 0; dirs != NULL && i < PyList_Size(dirs) && status == PF_OK; i++) {
         if (PyList_Append(list, PyList_GET_ITEM(dirs, i)) < 0) {
-            status = py_fail(err, "cannot build the search path");
+            status = pfz_mg_py_fail(err, "cannot build the search path");
         }
     }
     if (status == PF_OK && (dirs == NULL || include == NULL)) {
-        status = py_fail(err, "cannot read the virtual environment");
+        status = pfz_mg_py_fail(err, "cannot read the virtual environment");
     }
     *host_site = include == Py_True;
     Py_DECREF(res);
     return status;
 }
 
-/* top_search_path: the directories searched for top-level names: the -p
- * directories (or the script's directory, or for -m the working directory,
- * as python3 without -I would put first), then the host's sys.path. */
-static int top_search_path(resolver *r, pf_error *err)
+int pfz_mg_top_search_path(resolver *r, pf_error *err)
 {
     const pfz_resolve_options *o = r->opts;
     PyObject *list = PyList_New(0);
     if (list == NULL) {
-        return py_fail(err, "out of memory");
+        return pfz_mg_py_fail(err, "out of memory");
     }
     int status = PF_OK;
     for (size_t i = 0; i < o->path_count && status == PF_OK; i++) {
-        char *abs = absolute_path(r, o->paths[i]);
+        char *abs = pfz_mg_absolute_path(r, o->paths[i]);
         PyObject *s = abs != NULL ? PyUnicode_DecodeFSDefault(abs) : NULL;
         free(abs);
         if (s == NULL || PyList_Append(list, s) < 0) {
-            status = py_fail(err, "cannot build the search path");
+            status = pfz_mg_py_fail(err, "cannot build the search path");
         }
         Py_XDECREF(s);
     }
@@ -2025,7 +1927,7 @@ static int top_search_path(resolver *r, pf_error *err)
         }
         PyObject *s = status == PF_OK ? PyUnicode_DecodeFSDefault(dir) : NULL;
         if (status == PF_OK && (s == NULL || PyList_Append(list, s) < 0)) {
-            status = py_fail(err, "cannot build the search path");
+            status = pfz_mg_py_fail(err, "cannot build the search path");
         }
         Py_XDECREF(s);
     }
@@ -2045,7 +1947,7 @@ static int top_search_path(resolver *r, pf_error *err)
             continue; /* a venv without include-system-site-packages */
         }
         if (PyList_Append(list, PyList_GET_ITEM(sys_path, i)) < 0) {
-            status = py_fail(err, "cannot build the search path");
+            status = pfz_mg_py_fail(err, "cannot build the search path");
         }
     }
     if (status != PF_OK) {
@@ -2067,7 +1969,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     }
     r->deferred = PyList_New(0);
     if (r->deferred == NULL) {
-        return py_fail(err, "cannot start the import queue");
+        return pfz_mg_py_fail(err, "cannot start the import queue");
     }
     if (getcwd(r->cwd, sizeof r->cwd) == NULL) {
         return pf_error_set(err, PF_ERR_IO, "cannot get the working directory: %s",
@@ -2101,7 +2003,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
         r->ext_loader == NULL || r->source_loader == NULL || r->is_frozen == NULL ||
         r->is_frozen_package == NULL || r->get_frozen_object == NULL || r->source_hash == NULL ||
         r->fix_co_filename == NULL || r->magic == -1) {
-        return py_fail(err, "cannot set up the import machinery");
+        return pfz_mg_py_fail(err, "cannot set up the import machinery");
     }
     PyObject *tag = attr_of("sys", "implementation");
     if (tag != NULL) {
@@ -2110,7 +2012,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     const char *tag_text = tag != NULL && PyUnicode_Check(tag) ? PyUnicode_AsUTF8(tag) : NULL;
     if (tag_text == NULL || strlen(tag_text) >= sizeof r->cache_tag) {
         Py_XDECREF(tag);
-        return py_fail(err, "cannot read sys.implementation.cache_tag");
+        return pfz_mg_py_fail(err, "cannot read sys.implementation.cache_tag");
     }
     strcpy(r->cache_tag, tag_text);
     Py_DECREF(tag);
@@ -2118,7 +2020,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     if (r->tp == NULL) {
         return PF_ERR_PYTHON;
     }
-    return top_search_path(r, err);
+    return pfz_mg_top_search_path(r, err);
 }
 
 /* follow_deferred: follows the queued imports from inside functions, in
@@ -2142,7 +2044,7 @@ static int follow_deferred(resolver *r, pf_error *err)
         status = on_import(&sc, &imp, err);
     }
     if (status == PF_OK && PyList_SetSlice(r->deferred, 0, PY_SSIZE_T_MAX, NULL) < 0) {
-        status = py_fail(err, "cannot clear the queued imports");
+        status = pfz_mg_py_fail(err, "cannot clear the queued imports");
     }
     return status;
 }
@@ -2183,38 +2085,39 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     int status = resolver_init(&r, g, opts, err);
     /* The entry first: its warnings come first and `import __main__` finds it. */
     if (status == PF_OK) {
-        status = opts->script != NULL ? add_script(&r, err) : add_entry_module(&r, err);
+        status =
+            opts->script != NULL ? pfz_mg_add_script(&r, err) : pfz_mg_add_entry_module(&r, err);
     }
     if (status == PF_OK) {
-        status = add_encodings(&r, err);
+        status = pfz_mg_add_encodings(&r, err);
     }
     if (status == PF_OK && opts->module != NULL) {
-        status = add_root(&r, "runpy", err);
+        status = pfz_mg_add_root(&r, "runpy", err);
     }
     for (size_t i = 0; status == PF_OK && i < opts->extra_root_count; i++) {
-        status = add_root(&r, opts->extra_roots[i], err);
+        status = pfz_mg_add_root(&r, opts->extra_roots[i], err);
     }
     if (status == PF_OK && opts->whole_stdlib) {
-        status = add_stdlib(&r, err);
+        status = pfz_mg_add_stdlib(&r, err);
     }
     if (status == PF_OK) {
         status = follow_deferred(&r, err);
     }
     if (status == PF_OK) {
-        status = add_computed_imports(&r, err);
+        status = pfz_mg_add_computed_imports(&r, err);
     }
     if (status == PF_OK) {
-        status = add_third_party(&r, err);
+        status = pfz_mg_add_third_party(&r, err);
     }
     if (status == PF_OK) {
         status = follow_deferred(&r, err);
     }
     /* Chains deeper than PFZ_MAX_VISIT_DEPTH were left for this sweep. */
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
-        status = visit(&r, i, err);
+        status = pfz_mg_visit(&r, i, err);
     }
     if (status == PF_OK) {
-        status = check_script_name(&r, err);
+        status = pfz_mg_check_script_name(&r, err);
     }
     resolver_free(&r);
     if (status == PF_ERR_PYTHON && !r.printed) {
