@@ -98,7 +98,7 @@ typedef struct pfz_resolve_options {
  * imports it by name at run time), for -m, `runpy`'s imports, each of
  * opts->extra_roots (missing ones are warnings) and, with whole_stdlib,
  * every module of the host's stdlib directory and lib-dynload except those
- * listed in module_graph.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
+ * listed in module_roots.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
  * need files beside their modules); whole_stdlib also searches neither -p
  * directories nor the current directory, only the host's sys.path.
  * Third-party packages (docs/third-party.md): a top-level package or

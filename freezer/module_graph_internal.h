@@ -11,7 +11,7 @@
  *                         bytes, or the bytecode from the freezer's cache or
  *                         CPython's __pycache__
  *   module_search_path.c  the directories searched for top-level names
- *   graph_roots.c         the modules no import statement reaches: the entry
+ *   module_roots.c         the modules no import statement reaches: the entry
  *                         script or -m module, encodings, runpy, computed
  *                         imports, the whole stdlib for --python
  *   third_party_collect.c the collection rules for third-party packages
@@ -159,7 +159,7 @@ int pfz_mg_compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
  * environment), PF_ERR_PYTHON, PF_ERR_NOMEM. */
 int pfz_mg_top_search_path(resolver *r, pf_error *err);
 
-/* ---- graph_roots.c ----
+/* ---- module_roots.c ----
  * Each adds modules with their imports (pfz_mg_ensure_module) and returns
  * PF_OK or, besides the errors named, one of pfz_mg_visit's. */
 
@@ -195,7 +195,7 @@ int pfz_mg_add_computed_imports(resolver *r, pf_error *err);
 
 /* pfz_mg_add_stdlib: every module of the host's stdlib directory and of its
  * lib-dynload directory as a root, in name order (reproducible), with its
- * imports, except those graph_roots.c leaves out (STDLIB_LEFT_OUT and test
+ * imports, except those module_roots.c leaves out (STDLIB_LEFT_OUT and test
  * packages). Names that cannot be found (a platform's module whose import
  * fails here) are warnings, as for any import. PF_ERR_IO when a directory
  * cannot be listed. */
