@@ -150,11 +150,11 @@ int pfz_mg_compile_module(resolver *r, size_t idx, PyObject **code, pf_error *er
 /* ---- module_search_path.c ---- */
 
 /* pfz_mg_top_search_path: sets r->top_path (a list of str, owned by r) to
- * the directories searched for top-level names: the -p directories (or the
- * script's directory, or for -m the working directory, as python3 without -I
- * would put first; neither for --python), the virtual environment's site
- * directories, then the host's sys.path (without its site directories when
- * the venv excludes them, PEP 405). Returns PF_OK, PF_ERR_NOT_FOUND (the
+ * the directories searched for top-level names: the -p directories (without
+ * them and without whole_stdlib, the script's directory, for -m the working
+ * directory, as python3 without -I would put first), the virtual
+ * environment's site directories, then the host's sys.path (without its site
+ * directories when the venv excludes them, PEP 405). Returns PF_OK, PF_ERR_NOT_FOUND (the
  * script cannot be opened), PF_ERR_USAGE (--venv names no virtual
  * environment), PF_ERR_PYTHON, PF_ERR_NOMEM. */
 int pfz_mg_top_search_path(resolver *r, pf_error *err);
