@@ -1,5 +1,9 @@
-/* module_graph.c - resolves a program's import graph and compiles each
- * module; see module_graph.h.
+/* module_graph.c - the resolver's walk over a program's import graph; see
+ * module_graph.h. This file holds the module table, finding one module by
+ * name (with the warning when it cannot be found), following one import
+ * statement, visiting a module, and pfz_graph_build, which runs the steps in
+ * order; compiling, the roots, the search path and the third-party rules are
+ * the files module_graph_internal.h lists.
  *
  * The walk is depth-first in the order imports run: when an import names a
  * module not seen yet, that module is compiled and its own imports followed
@@ -745,7 +749,7 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
     return status;
 }
 
-/* ---- setup ---- */
+/* ---- setup, the steps in order, teardown ---- */
 
 /* attr_of: module.attr as a new reference, or NULL with an exception. */
 static PyObject *attr_of(const char *module, const char *attr)
@@ -850,6 +854,8 @@ static int follow_deferred(resolver *r, pf_error *err)
     return status;
 }
 
+/* resolver_free: releases what resolver_init and the walk hold; the graph
+ * is the caller's. */
 static void resolver_free(resolver *r)
 {
     Py_XDECREF(r->deferred);

@@ -1,6 +1,7 @@
 /* module_graph.h - stage 1 and 2 of the freezer: resolving the program's
  * import graph over the host python3.11's sys.path and compiling every module
- * with CPython's own compiler.
+ * with CPython's own compiler. The code is module_graph.c and the files
+ * module_graph_internal.h lists.
  *
  * Imports are read from the compiled code objects (IMPORT_NAME with its level
  * and fromlist, recursively through co_consts: import_scan.h) and resolved

@@ -4,19 +4,20 @@
  *
  * The resolver (stages 1 and 2 of the freezer, pfz_graph_build) is these
  * files, each with one job:
- *   module_graph.c        the walk: the module table, finding one module as
- *                         importlib would, following one import statement,
- *                         pfz_graph_build's steps in order
- *   module_compile.c      a module's source to a code object and its .pyc
- *                         bytes, or the bytecode from the freezer's cache or
- *                         CPython's __pycache__
- *   module_search_path.c  the directories searched for top-level names
- *   module_roots.c         the modules no import statement reaches: the entry
- *                         script or -m module, encodings, runpy, computed
- *                         imports, the whole stdlib for --python
- *   third_party_collect.c the collection rules for third-party packages
- *                         (docs/third-party.md), asking third_party.c's
- *                         Python helpers
+ *   module_graph.c         the walk: the module table, finding one module as
+ *                          importlib would (and the warning when it cannot
+ *                          be found), following one import statement, and
+ *                          pfz_graph_build, which runs the steps in order
+ *   module_compile.c       a module's source to a code object and its .pyc
+ *                          bytes, or its bytecode from CPython's __pycache__
+ *                          or the freezer's cache
+ *   module_roots.c         the modules no import statement reaches: the
+ *                          entry script or -m module, encodings, runpy,
+ *                          computed imports, the whole stdlib for --python
+ *   module_search_path.c   the directories searched for top-level names
+ *   third_party_collect.c  the collection rules for third-party packages
+ *                          (docs/third-party.md), asking third_party.c's
+ *                          Python helpers
  * Functions shared between them are named pfz_mg_*; everything else in those
  * files is static. This header includes Python.h, which CPython wants before
  * any system header: include it first, or after Python.h. */
