@@ -611,7 +611,7 @@ int pfz_cache_pyc_get(pfz_cache *c, const pfz_pyc_key *key, uint64_t source_size
         const uint8_t *p = body + key_size;
         size_t n = body_size - key_size;
         /* PEP 552 header: this magic, flags = hash-based and unchecked (what
-         * module_graph.c writes), and the hash of the source as it is now. */
+         * module_compile.c writes), and the hash of the source as it is now. */
         if (n >= PF_PYC_HEADER_SIZE && le32_get(p) == key->magic &&
             le32_get(p + 4) == PF_PYC_FLAG_HASH_BASED && memcmp(p + 8, source_hash, 8) == 0) {
             *pyc = malloc(n);

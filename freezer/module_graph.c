@@ -1,5 +1,9 @@
-/* module_graph.c - resolves a program's import graph and compiles each
- * module; see module_graph.h.
+/* module_graph.c - the resolver's walk over a program's import graph; see
+ * module_graph.h. This file holds the module table, finding one module by
+ * name (with the warning when it cannot be found), following one import
+ * statement, visiting a module, and pfz_graph_build, which runs the steps in
+ * order; compiling, the roots, the search path and the third-party rules are
+ * the files module_graph_internal.h lists.
  *
  * The walk is depth-first in the order imports run: when an import names a
  * module not seen yet, that module is compiled and its own imports followed
@@ -18,78 +22,25 @@
  * stdlib function's import of a development tool (DEV_TOOLS below). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <marshal.h>
 
-#include "module_graph.h"
+#include "module_graph_internal.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "import_scan.h"
-#include "payload.h"
-#include "pycache.h"
 #include "third_party.h"
 
-/* Largest source file read, in bytes: far above any real module, low enough
- * that a wrong path (a disk image named .py) fails clearly. */
-#define PFZ_MAX_SOURCE_SIZE (64u * 1024u * 1024u)
 /* Import chains deeper than this are finished by the sweep in
  * pfz_graph_build instead of by recursion, bounding the C stack. */
 #define PFZ_MAX_VISIT_DEPTH 200
 
-/* What the walk keeps per module besides the public pfz_module. */
-typedef struct mod_state {
-    PyObject *search_path; /* list of str: submodule_search_locations; NULL if not a package */
-    int scanned;           /* its imports have been followed */
-    int collected;         /* added by a collection rule (docs/third-party.md), not an import */
-} mod_state;
-
-typedef struct resolver {
-    pfz_graph *g;
-    const pfz_resolve_options *opts;
-    mod_state *state;            /* parallel to g->modules, same capacity */
-    PyObject *index;             /* dict: module name -> int index into g->modules */
-    PyObject *missing;           /* dict: module name -> str reason it cannot be found */
-    PyObject *top_path;          /* list of str: search directories for top-level names */
-    PyObject *find_spec;         /* importlib.machinery.PathFinder.find_spec */
-    PyObject *ext_loader;        /* importlib.machinery.ExtensionFileLoader */
-    PyObject *source_loader;     /* importlib.machinery.SourceFileLoader */
-    PyObject *builtins;          /* frozenset: sys.builtin_module_names */
-    PyObject *is_frozen;         /* _imp.is_frozen */
-    PyObject *is_frozen_package; /* _imp.is_frozen_package */
-    PyObject *get_frozen_object; /* _imp.get_frozen_object */
-    PyObject *source_hash;       /* _imp.source_hash */
-    PyObject *fix_co_filename;   /* _imp._fix_co_filename */
-    char cache_tag[32];          /* sys.implementation.cache_tag, e.g. "cpython-311" */
-    long magic;                  /* importlib.util._RAW_MAGIC_NUMBER */
-    char stdlib_dir[PATH_MAX];   /* sys._stdlib_dir, e.g. /usr/lib/python3.11 */
-    char cwd[PATH_MAX];          /* to shorten paths in warnings */
-    int depth;                   /* current visit recursion depth */
-    int defer_visits;            /* set: ensure_module only adds, visits come later */
-    int entry_known;             /* g->main is set */
-    int printed;                 /* a compile error was printed to stderr */
-    int collecting;              /* set: modules added now come from a collection rule */
-    PyObject *deferred;          /* list of (importer, name, level, fromlist, line): imports
-                                    inside functions, followed after everything that runs
-                                    at import time (see on_import) */
-    int replaying;               /* set: the next on_import call replays a deferred one */
-    PyObject *tp;                /* third_party.h helpers (dict) */
-} resolver;
-
-static int visit(resolver *r, size_t idx, pf_error *err);
-
 /* ---- small helpers ---- */
 
-/* py_fail: clears the pending Python exception, records what failed and its
- * text in err. Returns PF_ERR_NOMEM for MemoryError, else PF_ERR_PYTHON. */
-static int py_fail(pf_error *err, const char *what)
+int pfz_mg_py_fail(pf_error *err, const char *what)
 {
     int nomem = PyErr_ExceptionMatches(PyExc_MemoryError);
     PyObject *type, *value, *tb;
@@ -106,14 +57,12 @@ static int py_fail(pf_error *err, const char *what)
     return nomem ? PF_ERR_NOMEM : PF_ERR_PYTHON;
 }
 
-/* nomem: records an allocation failure. Returns PF_ERR_NOMEM. */
-static int nomem(pf_error *err)
+int pfz_mg_nomem(pf_error *err)
 {
     return pf_error_set(err, PF_ERR_NOMEM, "out of memory while resolving imports");
 }
 
-/* str_concat3: malloc'd a+b+c, or NULL when out of memory. */
-static char *str_concat3(const char *a, const char *b, const char *c)
+char *pfz_mg_str_concat3(const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
     char *s = malloc(la + lb + lc + 1);
@@ -125,10 +74,7 @@ static char *str_concat3(const char *a, const char *b, const char *c)
     return s;
 }
 
-/* absolute_path: path made absolute against the working directory without
- * resolving symlinks (what the user named is what python3 would show).
- * Returns a malloc'd string, or NULL when out of memory. */
-static char *absolute_path(const resolver *r, const char *path)
+char *pfz_mg_absolute_path(const resolver *r, const char *path)
 {
     if (path[0] == '/') {
         return strdup(path);
@@ -139,7 +85,7 @@ static char *absolute_path(const resolver *r, const char *path)
             path++;
         }
     }
-    return str_concat3(r->cwd, "/", path);
+    return pfz_mg_str_concat3(r->cwd, "/", path);
 }
 
 /* display_path: path shortened for a message: relative to the working
@@ -169,7 +115,7 @@ static int is_stdlib_path(const resolver *r, const char *path)
  * "/__init__.pyc" for a package): the tar path of payload.h. Malloc'd. */
 static char *member_path_for(const char *name, int package)
 {
-    char *s = str_concat3("lib/", name, package ? "/__init__.pyc" : ".pyc");
+    char *s = pfz_mg_str_concat3("lib/", name, package ? "/__init__.pyc" : ".pyc");
     if (s != NULL) {
         size_t n = 4 + strlen(name);
         for (char *p = s + 4; p < s + n; p++) {
@@ -183,10 +129,7 @@ static char *member_path_for(const char *name, int package)
 
 /* ---- the module table ---- */
 
-/* add_module: appends a module to the graph and the name index. Takes
- * ownership of origin (malloc'd or NULL) and search_path (a new reference or
- * NULL) whatever happens. Sets *idx. Returns PF_OK or PF_ERR_NOMEM. */
-static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *origin,
+int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *origin,
                       PyObject *search_path, size_t importer, int line, size_t *idx, pf_error *err)
 {
     pfz_graph *g = r->g;
@@ -200,7 +143,7 @@ static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
         if (s == NULL) {
             free(origin);
             Py_XDECREF(search_path);
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         r->state = s;
         g->capacity = cap;
@@ -220,7 +163,7 @@ static int add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
         free(member);
         free(origin);
         Py_XDECREF(search_path);
-        return nomem(err);
+        return pfz_mg_nomem(err);
     }
     Py_DECREF(number);
     int stdlib = kind == PFZ_MODULE_BUILTIN || kind == PFZ_MODULE_FROZEN;
@@ -260,7 +203,7 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
     if (locations == NULL) {
         Py_XDECREF(loader);
         Py_XDECREF(origin);
-        return py_fail(err, "cannot read a module spec");
+        return pfz_mg_py_fail(err, "cannot read a module spec");
     }
     PyObject *search_path = NULL;
     if (locations != Py_None) {
@@ -277,7 +220,7 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
             Py_DECREF(origin);
             Py_DECREF(locations);
             Py_XDECREF(search_path);
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
     }
     int is_source = PyObject_IsInstance(loader, r->source_loader) == 1;
@@ -300,7 +243,7 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
     Py_DECREF(locations);
     if (search_path == NULL && locations != Py_None) {
         free(origin_path);
-        return py_fail(err, "cannot read a package's search locations");
+        return pfz_mg_py_fail(err, "cannot read a package's search locations");
     }
     if (kind == 0) {
         PyObject *reason = PyUnicode_FromFormat(
@@ -311,13 +254,13 @@ static int spec_to_module(resolver *r, PyObject *name, PyObject *spec, size_t im
         Py_XDECREF(search_path);
         if (reason == NULL || PyDict_SetItem(r->missing, name, reason) < 0) {
             Py_XDECREF(reason);
-            return py_fail(err, "cannot record a missing module");
+            return pfz_mg_py_fail(err, "cannot record a missing module");
         }
         Py_DECREF(reason);
         *idx = PFZ_NO_IMPORTER;
         return PF_OK;
     }
-    return add_module(r, name, kind, origin_path, search_path, importer, line, idx, err);
+    return pfz_mg_add_module(r, name, kind, origin_path, search_path, importer, line, idx, err);
 }
 
 /* set_missing: remembers that name cannot be found and why. */
@@ -326,7 +269,7 @@ static int set_missing(resolver *r, PyObject *name, const char *why, pf_error *e
     PyObject *reason = PyUnicode_FromString(why);
     if (reason == NULL || PyDict_SetItem(r->missing, name, reason) < 0) {
         Py_XDECREF(reason);
-        return py_fail(err, "cannot record a missing module");
+        return pfz_mg_py_fail(err, "cannot record a missing module");
     }
     Py_DECREF(reason);
     return PF_OK;
@@ -415,7 +358,7 @@ static int look_up_seen(resolver *r, PyObject *name, size_t importer, int line, 
     }
     PyObject *why = PyErr_Occurred() ? NULL : PyDict_GetItemWithError(r->missing, name);
     if (PyErr_Occurred()) {
-        return py_fail(err, "cannot look up a module name");
+        return pfz_mg_py_fail(err, "cannot look up a module name");
     }
     if (why != NULL) {
         if (warn) {
@@ -428,8 +371,7 @@ static int look_up_seen(resolver *r, PyObject *name, size_t importer, int line, 
     return PF_OK;
 }
 
-/* is_excluded: 1 when name is an --exclude-module name or inside one. */
-static int is_excluded(const resolver *r, PyObject *name)
+int pfz_mg_is_excluded(const resolver *r, PyObject *name)
 {
     const char *utf8 = PyUnicode_AsUTF8(name);
     if (utf8 == NULL) {
@@ -445,17 +387,12 @@ static int is_excluded(const resolver *r, PyObject *name)
     return 0;
 }
 
-/* ensure_module: the module called name (a str), found and followed if it
- * was not seen before. Its parents come first, as importlib imports them
- * first (_find_and_load_unlocked). *idx is its index, or PFZ_NO_IMPORTER when
- * it cannot be found: then, when warn is set, a warning names the first
- * missing part. Returns PF_OK or a hard error (NOMEM, IO, PYTHON). */
-static int ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
+int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
                          size_t *idx, pf_error *err)
 {
     *idx = PFZ_NO_IMPORTER;
     int done;
-    if (is_excluded(r, name)) {
+    if (pfz_mg_is_excluded(r, name)) {
         return PF_OK; /* --exclude-module: as if it did not exist, silently */
     }
     int status = look_up_seen(r, name, importer, line, warn, idx, &done, err);
@@ -464,7 +401,7 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
     }
     const char *utf8 = PyUnicode_AsUTF8(name);
     if (utf8 == NULL) {
-        return py_fail(err, "cannot look up a module name");
+        return pfz_mg_py_fail(err, "cannot look up a module name");
     }
 
     /* The parent package first: its __path__ is where the submodule is. */
@@ -473,10 +410,10 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
     if (dot != NULL) {
         PyObject *parent = PyUnicode_FromStringAndSize(utf8, dot - utf8);
         if (parent == NULL) {
-            return py_fail(err, "cannot split a module name");
+            return pfz_mg_py_fail(err, "cannot split a module name");
         }
         size_t pidx;
-        status = ensure_module(r, parent, importer, line, warn, &pidx, err);
+        status = pfz_mg_ensure_module(r, parent, importer, line, warn, &pidx, err);
         Py_DECREF(parent);
         if (status != PF_OK || pidx == PFZ_NO_IMPORTER) {
             return status; /* the missing parent was reported */
@@ -497,7 +434,7 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
          * which "os" puts in sys.modules though it is not a package. */
         PyObject *frozen = PyObject_CallOneArg(r->is_frozen, name);
         if (frozen == NULL) {
-            return py_fail(err, "_imp.is_frozen failed");
+            return pfz_mg_py_fail(err, "_imp.is_frozen failed");
         }
         if (frozen == Py_True) {
             kind = PFZ_MODULE_FROZEN;
@@ -511,15 +448,15 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
              * finds them whatever __path__ says, so an empty one does. */
             PyObject *pkg = PyObject_CallOneArg(r->is_frozen_package, name);
             if (pkg == NULL) {
-                return py_fail(err, "_imp.is_frozen_package failed");
+                return pfz_mg_py_fail(err, "_imp.is_frozen_package failed");
             }
             if (pkg == Py_True && (search_path = PyList_New(0)) == NULL) {
                 Py_DECREF(pkg);
-                return py_fail(err, "out of memory");
+                return pfz_mg_py_fail(err, "out of memory");
             }
             Py_DECREF(pkg);
         }
-        status = add_module(r, name, kind, NULL, search_path, importer, line, idx, err);
+        status = pfz_mg_add_module(r, name, kind, NULL, search_path, importer, line, idx, err);
     } else if (path == NULL) {
         char why[PF_ERROR_MESSAGE_SIZE];
         snprintf(why, sizeof why, "'%.*s' is not a package", (int)(dot - utf8), utf8);
@@ -572,7 +509,7 @@ static int ensure_module(resolver *r, PyObject *name, size_t importer, int line,
     }
     if (r->depth < PFZ_MAX_VISIT_DEPTH && !r->defer_visits) {
         r->depth++;
-        status = visit(r, *idx, err);
+        status = pfz_mg_visit(r, *idx, err);
         r->depth--;
     }
     return status;
@@ -631,8 +568,7 @@ static const char *const BUILD_TOOLS[] = {
     "distutils",  "Cython",        "IPython", "sphinx", "docutils", "hypothesis",
 };
 
-/* is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS. */
-static int is_build_tool(const char *name)
+int pfz_mg_is_build_tool(const char *name)
 {
     return top_package_in(name, BUILD_TOOLS, sizeof BUILD_TOOLS / sizeof BUILD_TOOLS[0]);
 }
@@ -678,12 +614,12 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
                                        imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line);
         int rc = item != NULL ? PyList_Append(r->deferred, item) : -1;
         Py_XDECREF(item);
-        return rc < 0 ? py_fail(err, "cannot queue an import") : PF_OK;
+        return rc < 0 ? pfz_mg_py_fail(err, "cannot queue an import") : PF_OK;
     }
     Py_ssize_t name_len;
     const char *name = PyUnicode_AsUTF8AndSize(imp->name, &name_len);
     if (name == NULL) {
-        return py_fail(err, "cannot read an import's name");
+        return pfz_mg_py_fail(err, "cannot read an import's name");
     }
     PyObject *full;
     if (imp->level > 0) {
@@ -708,7 +644,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         /* base + "." + name; PyUnicode_FromFormat has no "%.*s" before 3.12. */
         char *joined = malloc(plen + 1 + (size_t)name_len + 1);
         if (joined == NULL) {
-            return nomem(err);
+            return pfz_mg_nomem(err);
         }
         memcpy(joined, pkg, plen);
         joined[plen] = '.';
@@ -720,7 +656,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         full = Py_NewRef(imp->name);
     }
     if (full == NULL) {
-        return py_fail(err, "cannot build a module name");
+        return pfz_mg_py_fail(err, "cannot build a module name");
     }
     if (PyUnicode_GET_LENGTH(full) == 0) {
         Py_DECREF(full); /* `__import__('')` style: nothing to find */
@@ -741,7 +677,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         Py_DECREF(full);
         return PF_OK;
     }
-    if (r->state[sc->importer].collected && is_build_tool(PyUnicode_AsUTF8(full))) {
+    if (r->state[sc->importer].collected && pfz_mg_is_build_tool(PyUnicode_AsUTF8(full))) {
         if (r->opts->verbose && r->opts->diag != NULL) {
             fprintf(r->opts->diag,
                     "pyfreeze: note: not following %s's import of %s at line %d (a build or test "
@@ -753,7 +689,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         return PF_OK;
     }
     size_t idx;
-    int status = ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
+    int status = pfz_mg_ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
     if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
         r->state[idx].search_path != NULL) {
         /* _bootstrap._handle_fromlist: each name may be a submodule. */
@@ -764,11 +700,11 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
             }
             PyObject *sub = PyUnicode_FromFormat("%U.%U", full, item);
             if (sub == NULL) {
-                status = py_fail(err, "cannot build a module name");
+                status = pfz_mg_py_fail(err, "cannot build a module name");
                 break;
             }
             size_t sub_idx;
-            status = ensure_module(r, sub, sc->importer, imp->line, 0, &sub_idx, err);
+            status = pfz_mg_ensure_module(r, sub, sc->importer, imp->line, 0, &sub_idx, err);
             Py_DECREF(sub);
         }
     }
@@ -776,324 +712,9 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     return status;
 }
 
-/* ---- compiling ---- */
+/* ---- visiting a module: its code, then its imports ---- */
 
-/* read_source: the whole file at path into a malloc'd, NUL-terminated
- * buffer of *size bytes (the NUL not counted); *mtime is its modification
- * time in whole seconds, as int(os.stat(path).st_mtime). Returns PF_OK,
- * PF_ERR_IO (message names the file), PF_ERR_NOMEM. */
-static int read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return pf_error_set(err, PF_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        int e = errno;
-        close(fd);
-        return pf_error_set(err, PF_ERR_IO, "cannot read %s: %s", path, strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return pf_error_set(err, PF_ERR_IO, "cannot read %s: not a regular file", path);
-    }
-    if ((uint64_t)st.st_size > PFZ_MAX_SOURCE_SIZE) {
-        close(fd);
-        return pf_error_set(err, PF_ERR_IO, "cannot read %s: larger than %u bytes", path,
-                            PFZ_MAX_SOURCE_SIZE);
-    }
-    size_t cap = (size_t)st.st_size;
-    char *buf = malloc(cap + 1);
-    if (buf == NULL) {
-        close(fd);
-        return nomem(err);
-    }
-    size_t used = 0;
-    while (used < cap) { /* a file that shrinks while read is read as it is now */
-        ssize_t n = read(fd, buf + used, cap - used);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            free(buf);
-            return pf_error_set(err, PF_ERR_IO, "cannot read %s: %s", path, strerror(e));
-        }
-        if (n == 0) {
-            break;
-        }
-        used += (size_t)n;
-    }
-    close(fd);
-    buf[used] = '\0';
-    *out = buf;
-    *size = used;
-    /* int() of a float truncates toward zero: -1.5 s is -1 */
-    *mtime = (int64_t)st.st_mtim.tv_sec + (st.st_mtim.tv_sec < 0 && st.st_mtim.tv_nsec > 0);
-    return PF_OK;
-}
-
-/* report_compile_error: prints the pending compile exception as python3
- * would print it for the file at path (the exception's filename is set to
- * path: the compiler saw the payload-relative name), then clears it.
- * Returns PF_ERR_PYTHON. */
-static int report_compile_error(resolver *r, const char *path, pf_error *err)
-{
-    r->printed = 1;
-    int syntax = PyErr_ExceptionMatches(PyExc_SyntaxError);
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
-    if (syntax && value != NULL) {
-        PyObject *file = PyUnicode_DecodeFSDefault(path);
-        if (file == NULL || PyObject_SetAttrString(value, "filename", file) < 0) {
-            PyErr_Clear();
-        }
-        Py_XDECREF(file);
-    } else if (r->opts->diag != NULL) {
-        fprintf(r->opts->diag, "pyfreeze: error: cannot compile %s:\n", path);
-    }
-    if (r->opts->diag != NULL) {
-        fflush(r->opts->diag);
-    }
-    fflush(stderr);
-    PyErr_Restore(type, value, tb);
-    PyErr_PrintEx(0);
-    PyObject *out = PySys_GetObject("stderr"); /* borrowed */
-    if (out != NULL && out != Py_None) {
-        PyObject *res = PyObject_CallMethod(out, "flush", NULL);
-        Py_XDECREF(res);
-    }
-    PyErr_Clear();
-    return pf_error_set(err, PF_ERR_PYTHON, "%s %s: fix it and freeze again", path,
-                        syntax ? "has a syntax error" : "cannot be compiled");
-}
-
-/* null_byte_error: raises the SyntaxError CPython 3.12 gives for a NUL byte
- * in source (3.11's compile() raises a ValueError naming no file). */
-static void null_byte_error(const char *path, const char *src, const char *nul)
-{
-    long line = 1;
-    for (const char *p = src; p < nul; p++) {
-        line += *p == '\n';
-    }
-    PyObject *args = Py_BuildValue("(s(NlOO))", "source code cannot contain null bytes",
-                                   PyUnicode_DecodeFSDefault(path), line, Py_None, Py_None);
-    if (args != NULL) {
-        PyErr_SetObject(PyExc_SyntaxError, args);
-        Py_DECREF(args);
-    }
-}
-
-/* source_hash_of: _imp.source_hash(magic, src) (PEP 552: the hash a
- * hash-based .pyc records) into hash[8]. */
-static int source_hash_of(resolver *r, const char *src, size_t src_size, uint8_t hash[8],
-                          pf_error *err)
-{
-    PyObject *view = PyMemoryView_FromMemory((char *)src, (Py_ssize_t)src_size, PyBUF_READ);
-    PyObject *h = view != NULL ? PyObject_CallFunction(r->source_hash, "lO", r->magic, view) : NULL;
-    Py_XDECREF(view);
-    if (h == NULL || !PyBytes_Check(h) || PyBytes_GET_SIZE(h) != 8) {
-        Py_XDECREF(h);
-        if (!PyErr_Occurred()) {
-            return pf_error_set(err, PF_ERR_PYTHON, "_imp.source_hash gave no 8-byte hash");
-        }
-        return py_fail(err, "_imp.source_hash failed");
-    }
-    memcpy(hash, PyBytes_AS_STRING(h), 8);
-    Py_DECREF(h);
-    return PF_OK;
-}
-
-/* build_pyc: the .pyc bytes for code compiled from a source whose
- * _imp.source_hash is hash: PEP 552 header (magic, flags = unchecked hash,
- * hash) and marshal data. Stores them in module idx. */
-static int build_pyc(resolver *r, size_t idx, PyObject *code, const uint8_t hash[8], pf_error *err)
-{
-    PyObject *data = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
-    if (data == NULL) {
-        return py_fail(err, "marshal failed");
-    }
-    size_t data_size = (size_t)PyBytes_GET_SIZE(data);
-    uint8_t *pyc = malloc(PF_PYC_HEADER_SIZE + data_size);
-    if (pyc == NULL) {
-        Py_DECREF(data);
-        return nomem(err);
-    }
-    uint32_t magic = (uint32_t)r->magic, flags = PF_PYC_FLAG_HASH_BASED;
-    for (int i = 0; i < 4; i++) {
-        pyc[i] = (uint8_t)(magic >> (8 * i));
-        pyc[4 + i] = (uint8_t)(flags >> (8 * i));
-    }
-    memcpy(pyc + 8, hash, 8);
-    memcpy(pyc + PF_PYC_HEADER_SIZE, PyBytes_AS_STRING(data), data_size);
-    Py_DECREF(data);
-    r->g->modules[idx].pyc = pyc;
-    r->g->modules[idx].pyc_size = PF_PYC_HEADER_SIZE + data_size;
-    return PF_OK;
-}
-
-/* cached_code: module idx's code from the cache (bytecode_cache.h), for a
- * source of src_size bytes hashing to hash. On a hit returns a new
- * reference to the code object unmarshalled from the entry and stores the
- * entry's .pyc bytes in the module; otherwise NULL (no exception set): an
- * entry whose marshal data does not load as a code object is not trusted. */
-static PyObject *cached_code(resolver *r, size_t idx, const pfz_pyc_key *key, size_t src_size,
-                             const uint8_t hash[8])
-{
-    uint8_t *pyc = NULL;
-    size_t pyc_size = 0;
-    if (!pfz_cache_pyc_get(r->opts->cache, key, src_size, hash, &pyc, &pyc_size)) {
-        return NULL;
-    }
-    PyObject *code = PyMarshal_ReadObjectFromString((const char *)pyc + PF_PYC_HEADER_SIZE,
-                                                    (Py_ssize_t)(pyc_size - PF_PYC_HEADER_SIZE));
-    if (code == NULL || !PyCode_Check(code)) {
-        PyErr_Clear();
-        Py_XDECREF(code);
-        free(pyc);
-        return NULL;
-    }
-    r->g->modules[idx].pyc = pyc;
-    r->g->modules[idx].pyc_size = pyc_size;
-    return code;
-}
-
-/* installed_module: whether module m belongs to the Python installation
- * (the stdlib) or to an installed distribution (a site-packages or
- * dist-packages directory), whose __pycache__ was written when it was
- * installed. The program's own modules are always compiled: their
- * __pycache__ depends on what was run in the working tree, and the output
- * must not (marshal data of the same code can differ in its bytes). */
-static int installed_module(const pfz_module *m)
-{
-    return m->is_stdlib || strstr(m->origin, "/site-packages/") != NULL ||
-           strstr(m->origin, "/dist-packages/") != NULL;
-}
-
-/* pycache_code: module idx's code from the .pyc CPython wrote beside its
- * source (pycache.h), with co_filename set to filename as the compiler
- * would have set it (_imp._fix_co_filename, as SourceLoader does). Returns
- * a new reference, or NULL (no exception set) on a miss: no valid entry, or
- * data that is not a code object. */
-static PyObject *pycache_code(resolver *r, const pfz_module *m, const pfz_pycache_source *src,
-                              PyObject *filename)
-{
-    uint8_t *data = NULL;
-    size_t size = 0;
-    if (!installed_module(m) ||
-        !pfz_pycache_read(src, (uint32_t)r->magic, r->cache_tag, r->opts->optimize, &data, &size)) {
-        return NULL;
-    }
-    PyObject *code = PyMarshal_ReadObjectFromString((const char *)data, (Py_ssize_t)size);
-    free(data);
-    PyObject *fixed = code != NULL && PyCode_Check(code)
-                          ? PyObject_CallFunctionObjArgs(r->fix_co_filename, code, filename, NULL)
-                          : NULL;
-    if (fixed == NULL) {
-        PyErr_Clear();
-        Py_XDECREF(code);
-        return NULL;
-    }
-    Py_DECREF(fixed);
-    return code;
-}
-
-/* keep_source: with opts->include_source, module idx keeps src (size bytes,
- * malloc'd) as its source to pack; otherwise src is freed. */
-static void keep_source(resolver *r, size_t idx, char *src, size_t size)
-{
-    if (!r->opts->include_source) {
-        free(src);
-        return;
-    }
-    free(r->g->modules[idx].source);
-    r->g->modules[idx].source = src;
-    r->g->modules[idx].source_size = size;
-}
-
-/* compile_module: reads and compiles module idx, or takes its bytecode
- * from the freezer's cache, or, for an installed module, from the .pyc
- * CPython wrote for it (pycache_code); *code is a new reference.
- * co_filename is the member path without "lib/" and with ".py", the name the
- * runtime shows under the executable, so no build path enters the payload. */
-static int compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err)
-{
-    const pfz_module *m = &r->g->modules[idx];
-    char *src = NULL;
-    size_t size = 0;
-    int64_t mtime;
-    int status = read_source(m->origin, &src, &size, &mtime, err);
-    if (status != PF_OK) {
-        return status;
-    }
-    const char *nul = memchr(src, '\0', size);
-    if (nul != NULL) {
-        null_byte_error(m->origin, src, nul);
-        free(src);
-        return report_compile_error(r, m->origin, err);
-    }
-    uint8_t hash[8];
-    size_t mlen = strlen(m->member_path); /* "lib/" ... ".pyc" */
-    char *code_filename = strndup(m->member_path + 4, mlen - 5);
-    if (code_filename == NULL) {
-        free(src);
-        return nomem(err);
-    }
-    status = source_hash_of(r, src, size, hash, err);
-    PyObject *filename = status == PF_OK ? PyUnicode_DecodeFSDefault(code_filename) : NULL;
-    if (status == PF_OK && filename == NULL) {
-        status = py_fail(err, "cannot build a code filename");
-    }
-    if (status != PF_OK) {
-        free(code_filename);
-        free(src);
-        return status;
-    }
-    /* An installed module's own __pycache__ entry first; such modules do
-     * not go through the freezer's cache: reading that entry costs what
-     * reading ours would, and a cold freeze would create a file for each. */
-    pfz_pycache_source pycache_src = {m->origin, size, mtime, hash};
-    *code = pycache_code(r, m, &pycache_src, filename);
-    int from_pycache = *code != NULL;
-    r->g->from_pycache += (size_t)from_pycache;
-    pfz_pyc_key key = {.source_path = m->origin,
-                       .code_filename = code_filename,
-                       .magic = (uint32_t)r->magic,
-                       .optimize = r->opts->optimize};
-    if (!from_pycache && (*code = cached_code(r, idx, &key, size, hash)) != NULL) {
-        Py_DECREF(filename);
-        free(code_filename);
-        keep_source(r, idx, src, size);
-        return PF_OK;
-    }
-    if (!from_pycache) {
-        PyCompilerFlags flags = _PyCompilerFlags_INIT; /* inherits nothing: dont_inherit */
-        *code = Py_CompileStringObject(src, filename, Py_file_input, &flags, r->opts->optimize);
-    }
-    Py_DECREF(filename);
-    if (*code == NULL) {
-        free(code_filename);
-        free(src);
-        return report_compile_error(r, m->origin, err);
-    }
-    keep_source(r, idx, src, size);
-    status = build_pyc(r, idx, *code, hash, err);
-    if (status != PF_OK) {
-        Py_CLEAR(*code);
-    } else if (!from_pycache) {
-        pfz_cache_pyc_put(r->opts->cache, &key, size, r->g->modules[idx].pyc,
-                          r->g->modules[idx].pyc_size);
-    }
-    free(code_filename);
-    return status;
-}
-
-/* visit: compiles module idx when it has source and follows its imports
- * (frozen modules' code comes from _imp.get_frozen_object). Once only. */
-static int visit(resolver *r, size_t idx, pf_error *err)
+int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
 {
     if (r->state[idx].scanned) {
         return PF_OK;
@@ -1104,14 +725,14 @@ static int visit(resolver *r, size_t idx, pf_error *err)
     switch (r->g->modules[idx].kind) {
     case PFZ_MODULE_SOURCE:
     case PFZ_MODULE_PACKAGE:
-        status = compile_module(r, idx, &code, err);
+        status = pfz_mg_compile_module(r, idx, &code, err);
         break;
     case PFZ_MODULE_FROZEN: {
         PyObject *name = PyUnicode_FromString(r->g->modules[idx].name);
         code = name != NULL ? PyObject_CallOneArg(r->get_frozen_object, name) : NULL;
         Py_XDECREF(name);
         if (code == NULL) {
-            status = py_fail(err, "_imp.get_frozen_object failed");
+            status = pfz_mg_py_fail(err, "_imp.get_frozen_object failed");
         }
         break;
     }
@@ -1128,813 +749,7 @@ static int visit(resolver *r, size_t idx, pf_error *err)
     return status;
 }
 
-/* ---- roots ---- */
-
-/* add_script: the entry script as module "__main__", packed as
- * lib/<script name without .py>.pyc, and its imports. */
-static int add_script(resolver *r, pf_error *err)
-{
-    const char *script = r->opts->script;
-    struct stat st;
-    if (stat(script, &st) < 0) {
-        return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: %s", strerror(errno));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: not a regular file");
-    }
-    char *origin = absolute_path(r, script);
-    if (origin == NULL) {
-        return nomem(err);
-    }
-    const char *base = strrchr(origin, '/') + 1;
-    size_t blen = strlen(base);
-    if (blen > 3 && strcmp(base + blen - 3, ".py") == 0) {
-        blen -= 3;
-    }
-    char *member = malloc(4 + blen + 5);
-    PyObject *name = PyUnicode_FromString("__main__");
-    if (member == NULL || name == NULL) {
-        free(member);
-        free(origin);
-        Py_XDECREF(name);
-        return nomem(err);
-    }
-    memcpy(member, "lib/", 4);
-    memcpy(member + 4, base, blen);
-    memcpy(member + 4 + blen, ".pyc", 5);
-    size_t idx;
-    int status =
-        add_module(r, name, PFZ_MODULE_SOURCE, origin, NULL, PFZ_NO_IMPORTER, 0, &idx, err);
-    Py_DECREF(name);
-    if (status != PF_OK) {
-        free(member);
-        return status;
-    }
-    free(r->g->modules[idx].member_path);
-    r->g->modules[idx].member_path = member;
-    r->g->modules[idx].is_stdlib = 0;
-    r->g->main = idx;
-    r->entry_known = 1;
-    return visit(r, idx, err);
-}
-
-static int find_entry_module(resolver *r, pf_error *err);
-
-/* add_entry_module: the -m entry: the module (after its parents) and, for a
- * package, PKG.__main__ (runpy._get_module_details), then their imports. */
-static int add_entry_module(resolver *r, pf_error *err)
-{
-    /* Nothing is followed until "__main__" names the entry below. */
-    r->defer_visits = 1;
-    size_t first = r->g->count;
-    int status = find_entry_module(r, err);
-    r->defer_visits = 0;
-    for (size_t i = first; status == PF_OK && i < r->g->count; i++) {
-        r->depth++;
-        status = visit(r, i, err);
-        r->depth--;
-    }
-    return status;
-}
-
-/* ensure_root: ensure_module for a module named by a C string that no
- * import statement reaches (a root: -m's module, runpy, encodings...);
- * warn as ensure_module's. *idx is its index, PFZ_NO_IMPORTER if not found. */
-static int ensure_root(resolver *r, const char *module, int warn, size_t *idx, pf_error *err)
-{
-    PyObject *name = PyUnicode_FromString(module);
-    if (name == NULL) {
-        return py_fail(err, "out of memory");
-    }
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, warn, idx, err);
-    Py_DECREF(name);
-    return status;
-}
-
-/* add_root: one module by name with its imports (runpy for -m), warned
- * about when it cannot be found. */
-static int add_root(resolver *r, const char *module, pf_error *err)
-{
-    size_t idx;
-    return ensure_root(r, module, 1, &idx, err);
-}
-
-/* find_entry_module: the -m module's index as g->main, or an error. */
-static int find_entry_module(resolver *r, pf_error *err)
-{
-    const char *mod = r->opts->module;
-    size_t idx;
-    int status = ensure_root(r, mod, 0, &idx, err);
-    if (status != PF_OK) {
-        return status;
-    }
-    if (idx == PFZ_NO_IMPORTER) {
-        return pf_error_set(err, PF_ERR_NOT_FOUND,
-                            "no module named '%s' in the -p directories (or the current "
-                            "directory) and python3.11's sys.path",
-                            mod);
-    }
-    pfz_module_kind kind = r->g->modules[idx].kind;
-    if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE) {
-        PyObject *main = PyUnicode_FromFormat("%s.__main__", mod);
-        if (main == NULL) {
-            return py_fail(err, "cannot build a module name");
-        }
-        status = ensure_module(r, main, PFZ_NO_IMPORTER, 0, 0, &idx, err);
-        Py_DECREF(main);
-        if (status != PF_OK) {
-            return status;
-        }
-        if (idx == PFZ_NO_IMPORTER) {
-            return pf_error_set(err, PF_ERR_NOT_FOUND,
-                                "'%s' is a package with no __main__ module, so it cannot be "
-                                "run with -m; name a module or add %s/__main__.py",
-                                mod, mod);
-        }
-        kind = r->g->modules[idx].kind;
-    }
-    if (kind != PFZ_MODULE_SOURCE) {
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "'%s' is a builtin, frozen or extension module with no Python "
-                            "source, so it cannot be the frozen program's main module",
-                            r->g->modules[idx].name);
-    }
-    r->g->main = idx;
-    r->entry_known = 1;
-    r->g->main_flags = PF_INDEX_FLAG_MAIN_IS_MODULE;
-    /* `import __main__` at run time gives this module (runpy puts it in
-     * sys.modules under that name). */
-    PyObject *alias = PyLong_FromSize_t(idx);
-    if (alias == NULL || PyDict_SetItemString(r->index, "__main__", alias) < 0) {
-        Py_XDECREF(alias);
-        return py_fail(err, "cannot record __main__");
-    }
-    Py_DECREF(alias);
-    return PF_OK;
-}
-
-/* name_cmp: qsort order of C strings (byte order: deterministic). */
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* add_encodings: the encodings package and every module in it, in name
- * order. Python/codecs.c's search function imports encodings.<name> by name,
- * so no import statement shows which ones a program needs. */
-static int add_encodings(resolver *r, pf_error *err)
-{
-    size_t idx;
-    int status = ensure_root(r, "encodings", 0, &idx, err);
-    if (status != PF_OK) {
-        return status;
-    }
-    if (idx == PFZ_NO_IMPORTER || r->state[idx].search_path == NULL ||
-        PyList_GET_SIZE(r->state[idx].search_path) == 0) {
-        return pf_error_set(err, PF_ERR_NOT_FOUND,
-                            "the encodings package is missing from python3.11's stdlib; "
-                            "reinstall libpython3.11-stdlib");
-    }
-    PyObject *dir_obj = PyUnicode_EncodeFSDefault(PyList_GET_ITEM(r->state[idx].search_path, 0));
-    if (dir_obj == NULL) {
-        return py_fail(err, "cannot read the encodings directory");
-    }
-    DIR *dir = opendir(PyBytes_AS_STRING(dir_obj));
-    if (dir == NULL) {
-        status = pf_error_set(err, PF_ERR_IO, "cannot list %s: %s", PyBytes_AS_STRING(dir_obj),
-                              strerror(errno));
-        Py_DECREF(dir_obj);
-        return status;
-    }
-    Py_DECREF(dir_obj);
-    char **names = NULL;
-    size_t count = 0, cap = 0;
-    struct dirent *de;
-    while (status == PF_OK && (de = readdir(dir)) != NULL) {
-        size_t n = strlen(de->d_name);
-        if (n <= 3 || strcmp(de->d_name + n - 3, ".py") != 0 ||
-            strcmp(de->d_name, "__init__.py") == 0 ||
-            strchr(de->d_name, '.') != de->d_name + n - 3) {
-            continue;
-        }
-        if (count == cap) {
-            cap = cap ? cap * 2 : 128;
-            char **grown = realloc(names, cap * sizeof *grown);
-            if (grown == NULL) {
-                status = nomem(err);
-                break;
-            }
-            names = grown;
-        }
-        if ((names[count] = strndup(de->d_name, n - 3)) == NULL) {
-            status = nomem(err);
-            break;
-        }
-        count++;
-    }
-    closedir(dir);
-    if (names != NULL) {
-        qsort(names, count, sizeof *names, name_cmp);
-    }
-    for (size_t i = 0; i < count && status == PF_OK; i++) {
-        PyObject *sub = PyUnicode_FromFormat("encodings.%s", names[i]);
-        size_t sub_idx;
-        status = sub != NULL ? ensure_module(r, sub, idx, 0, 1, &sub_idx, err)
-                             : py_fail(err, "out of memory");
-        Py_XDECREF(sub);
-    }
-    for (size_t i = 0; i < count; i++) {
-        free(names[i]);
-    }
-    free(names);
-    return status;
-}
-
-/* add_computed_imports: modules the stdlib imports by a name it computes,
- * which no reading of bytecode can see, added when their importer is in the
- * graph: sysconfig imports its build-time data module by a name made of the
- * ABI flags, platform and multiarch (Lib/sysconfig.py:
- * _get_sysconfigdata_name), here _sysconfigdata__x86_64-linux-gnu. */
-static int add_computed_imports(resolver *r, pf_error *err)
-{
-    PyObject *key = PyUnicode_FromString("sysconfig");
-    if (key == NULL) {
-        return py_fail(err, "out of memory");
-    }
-    int present = PyDict_Contains(r->index, key);
-    Py_DECREF(key);
-    if (present <= 0) {
-        return present < 0 ? py_fail(err, "cannot look up sysconfig") : PF_OK;
-    }
-    PyObject *sysconfig = PyImport_ImportModule("sysconfig");
-    PyObject *name =
-        sysconfig != NULL ? PyObject_CallMethod(sysconfig, "_get_sysconfigdata_name", NULL) : NULL;
-    Py_XDECREF(sysconfig);
-    if (name == NULL || !PyUnicode_Check(name)) {
-        Py_XDECREF(name);
-        return py_fail(err, "cannot name sysconfig's data module");
-    }
-    size_t idx;
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);
-    Py_DECREF(name);
-    return status;
-}
-
-/* ---- the whole standard library (a standalone Python) ---- */
-
-/* What a standalone Python leaves out of the stdlib, by top-level name, and
- * why: the regression tests (test, and the tests/test/idle_test packages
- * inside others, see is_test_dir); IDLE, Tk and turtle (no Tcl/Tk is
- * bundled, and they are large); tools that read files beside their modules
- * at run time, which are not packed (lib2to3's grammar files, ensurepip's
- * wheels, venv's activation scripts); Debian's sitecustomize (a link into
- * /etc of the build machine); and the test-only extension modules. */
-static const char *const STDLIB_LEFT_OUT[] = {
-    "test",
-    "idlelib",
-    "tkinter",
-    "_tkinter",
-    "turtle",
-    "turtledemo",
-    "lib2to3",
-    "ensurepip",
-    "venv",
-    "sitecustomize",
-    "usercustomize",
-    "_ctypes_test",
-    "_testbuffer",
-    "_testcapi",
-    "_testclinic",
-    "_testimportmultiple",
-    "_testinternalcapi",
-    "_testmultiphase",
-    "_xxtestfuzz",
-    "xxlimited",
-    "xxlimited_35",
-    "_xxsubinterpreters",
-};
-
-/* is_left_out: 1 when the top-level name (len bytes) is in STDLIB_LEFT_OUT. */
-static int is_left_out(const char *name, size_t len)
-{
-    for (size_t i = 0; i < sizeof STDLIB_LEFT_OUT / sizeof STDLIB_LEFT_OUT[0]; i++) {
-        if (strlen(STDLIB_LEFT_OUT[i]) == len && strncmp(name, STDLIB_LEFT_OUT[i], len) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* is_test_dir: a package's test suite (ctypes/test, unittest/test,
- * distutils/tests, ...): never imported by the package itself. */
-static int is_test_dir(const char *name)
-{
-    return strcmp(name, "test") == 0 || strcmp(name, "tests") == 0 ||
-           strcmp(name, "idle_test") == 0;
-}
-
-/* is_identifier: a module name part: ASCII letters, digits and '_' (every
- * stdlib name), and '-' after the first character, for the modules imported
- * by a computed name such as _sysconfigdata__x86_64-linux-gnu (sysconfig). */
-static int is_identifier(const char *s, size_t len)
-{
-    if (len == 0 || (s[0] >= '0' && s[0] <= '9') || s[0] == '-') {
-        return 0;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-')) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-typedef struct name_list {
-    char **names;
-    size_t count;
-    size_t cap;
-} name_list;
-
-/* name_list_add: appends prefix + part (len bytes) to l. PF_OK or NOMEM. */
-static int name_list_add(name_list *l, const char *prefix, const char *part, size_t len,
-                         pf_error *err)
-{
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 512;
-        char **grown = realloc(l->names, cap * sizeof *grown);
-        if (grown == NULL) {
-            return nomem(err);
-        }
-        l->names = grown;
-        l->cap = cap;
-    }
-    size_t plen = strlen(prefix);
-    char *name = malloc(plen + len + 1);
-    if (name == NULL) {
-        return nomem(err);
-    }
-    memcpy(name, prefix, plen);
-    memcpy(name + plen, part, len);
-    name[plen + len] = '\0';
-    l->names[l->count++] = name;
-    return PF_OK;
-}
-
-/* list_package_tree: every module name under directory dir (prefix is the
- * dotted package name with its trailing dot, "" at the top): .py files and
- * packages (directories with __init__.py), recursively; at the top level
- * also extension modules (lib-dynload's NAME.cpython-...so). Left-out and
- * test packages are skipped. */
-static int list_package_tree(const char *dir, const char *prefix, name_list *l, pf_error *err)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        return pf_error_set(err, PF_ERR_IO, "cannot list %s: %s", dir, strerror(errno));
-    }
-    int status = PF_OK;
-    struct dirent *de;
-    while (status == PF_OK && (de = readdir(d)) != NULL) {
-        const char *n = de->d_name;
-        size_t len = strlen(n);
-        size_t stem = strcspn(n, ".");
-        int top = prefix[0] == '\0';
-        if (!is_identifier(n, stem) || (top && is_left_out(n, stem))) {
-            continue;
-        }
-        char *path = str_concat3(dir, "/", n);
-        if (path == NULL) {
-            status = nomem(err);
-            break;
-        }
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && stem == len && !is_test_dir(n)) {
-            char *init = str_concat3(path, "/", "__init__.py");
-            char *sub = str_concat3(prefix, n, ".");
-            if (init == NULL || sub == NULL) {
-                status = nomem(err);
-            } else if (access(init, F_OK) == 0) {
-                status = name_list_add(l, prefix, n, len, err);
-                if (status == PF_OK) {
-                    status = list_package_tree(path, sub, l, err);
-                }
-            }
-            free(init);
-            free(sub);
-        } else if (S_ISREG(st.st_mode) && len == stem + 3 && strcmp(n + stem, ".py") == 0 &&
-                   strcmp(n, "__init__.py") != 0) {
-            status = name_list_add(l, prefix, n, stem, err);
-        } else if (S_ISREG(st.st_mode) && top && len > 3 && strcmp(n + len - 3, ".so") == 0) {
-            status = name_list_add(l, prefix, n, stem, err);
-        }
-        free(path);
-    }
-    closedir(d);
-    return status;
-}
-
-/* add_stdlib: every module of the host's stdlib directory and of its
- * lib-dynload directory as a root, in name order (reproducible), with its
- * imports. Names that cannot be found (a platform's module whose import
- * fails here) are warnings, as for any import. */
-static int add_stdlib(resolver *r, pf_error *err)
-{
-    name_list l = {0};
-    int status = list_package_tree(r->stdlib_dir, "", &l, err);
-    char *dynload = status == PF_OK ? str_concat3(r->stdlib_dir, "/", "lib-dynload") : NULL;
-    if (status == PF_OK && dynload == NULL) {
-        status = nomem(err);
-    }
-    if (status == PF_OK) {
-        status = list_package_tree(dynload, "", &l, err);
-    }
-    free(dynload);
-    if (l.names != NULL) {
-        qsort(l.names, l.count, sizeof *l.names, name_cmp);
-    }
-    for (size_t i = 0; status == PF_OK && i < l.count; i++) {
-        if (i > 0 && strcmp(l.names[i], l.names[i - 1]) == 0) {
-            continue;
-        }
-        status = add_root(r, l.names[i], err);
-    }
-    for (size_t i = 0; i < l.count; i++) {
-        free(l.names[i]);
-    }
-    free(l.names);
-    return status;
-}
-
-/* check_script_name: the script is packed as lib/<stem>.pyc, which is also
- * the member of a top-level module named <stem>. When the program imports
- * the script itself under that name (python3 puts the script's directory
- * first on sys.path), both get the same bytes; a different module of that
- * name cannot share the path, so the script must be renamed. */
-static int check_script_name(resolver *r, pf_error *err)
-{
-    pfz_graph *g = r->g;
-    if (r->opts->script == NULL) {
-        return PF_OK;
-    }
-    const pfz_module *main = &g->modules[g->main];
-    for (size_t i = 0; i < g->count; i++) {
-        pfz_module *m = &g->modules[i];
-        if (i == g->main || m->member_path == NULL ||
-            strcmp(m->member_path, main->member_path) != 0) {
-            continue;
-        }
-        char a[PATH_MAX], b[PATH_MAX];
-        if (realpath(main->origin, a) == NULL || realpath(m->origin, b) == NULL ||
-            strcmp(a, b) != 0) {
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "the script %s is packed as %s, where module '%s' (%s), which "
-                                "the program imports, belongs too; rename the script",
-                                r->opts->script, main->member_path, m->name, m->origin);
-        }
-        uint8_t *copy = malloc(main->pyc_size);
-        if (copy == NULL) {
-            return nomem(err);
-        }
-        memcpy(copy, main->pyc, main->pyc_size);
-        free(m->pyc);
-        m->pyc = copy;
-        m->pyc_size = main->pyc_size;
-    }
-    return PF_OK;
-}
-
-/* ---- third-party packages (docs/third-party.md) ---- */
-
-/* tp_call: calls helper `fn` of third_party.h with Py_BuildValue(fmt, ...)
- * arguments. Returns a new reference, or NULL with the exception set. */
-static PyObject *tp_call(resolver *r, const char *fn, const char *fmt, ...)
-{
-    PyObject *f = PyDict_GetItemString(r->tp, fn); /* borrowed */
-    if (f == NULL) {
-        PyErr_Format(PyExc_KeyError, "no helper %s", fn);
-        return NULL;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    PyObject *args = Py_VaBuildValue(fmt, ap);
-    va_end(ap);
-    if (args == NULL) {
-        return NULL;
-    }
-    if (!PyTuple_Check(args)) {
-        PyObject *t = PyTuple_Pack(1, args);
-        Py_DECREF(args);
-        if ((args = t) == NULL) {
-            return NULL;
-        }
-    }
-    PyObject *res = PyObject_Call(f, args, NULL);
-    Py_DECREF(args);
-    return res;
-}
-
-/* tp_usage_error: a ValueError from a helper as PF_ERR_USAGE with its
- * text (it names the option), anything else as py_fail. */
-static int tp_usage_error(pf_error *err, const char *what)
-{
-    if (!PyErr_ExceptionMatches(PyExc_ValueError)) {
-        return py_fail(err, what);
-    }
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
-    int rc = pf_error_set(err, PF_ERR_USAGE, "%s", text != NULL ? PyUnicode_AsUTF8(text) : what);
-    Py_XDECREF(text);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
-    PyErr_Clear();
-    return rc;
-}
-
-/* add_data_file: packs the file at origin as member "lib/" + rel
- * (PF_KIND_DATA) unless that member is already packed. Returns PF_OK,
- * PF_ERR_IO (unreadable: the message names it), PF_ERR_NOMEM. */
-static int add_data_file(resolver *r, const char *origin, const char *rel, pf_error *err)
-{
-    pfz_graph *g = r->g;
-    char *member = str_concat3("lib/", rel, "");
-    if (member == NULL) {
-        return nomem(err);
-    }
-    for (size_t i = 0; i < g->data_count; i++) {
-        if (strcmp(g->data[i].member_path, member) == 0) {
-            free(member);
-            return PF_OK;
-        }
-    }
-    if (g->data_count == g->data_capacity) {
-        size_t cap = g->data_capacity ? g->data_capacity * 2 : 64;
-        pfz_data_file *grown = realloc(g->data, cap * sizeof *grown);
-        if (grown == NULL) {
-            free(member);
-            return nomem(err);
-        }
-        g->data = grown;
-        g->data_capacity = cap;
-    }
-    char *bytes = NULL;
-    size_t size = 0;
-    int64_t mtime;
-    int status = read_source(origin, &bytes, &size, &mtime, err);
-    char *copy = status == PF_OK ? strdup(origin) : NULL;
-    if (status == PF_OK && copy == NULL) {
-        status = nomem(err);
-    }
-    if (status != PF_OK) {
-        free(member);
-        free(bytes);
-        return status;
-    }
-    g->data[g->data_count++] = (pfz_data_file){
-        .member_path = member, .origin = copy, .data = (uint8_t *)bytes, .size = size};
-    return PF_OK;
-}
-
-/* add_file_list: add_data_file for each (absolute, relative) pair of a
- * helper's list result (a new reference, consumed). */
-static int add_file_list(resolver *r, PyObject *list, pf_error *err)
-{
-    if (list == NULL) {
-        return py_fail(err, "cannot list data files");
-    }
-    int status = PF_OK;
-    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(list); i++) {
-        const char *abs = NULL, *rel = NULL;
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &abs, &rel)) {
-            status = py_fail(err, "cannot read a data file's name");
-            break;
-        }
-        status = add_data_file(r, abs, rel, err);
-    }
-    Py_DECREF(list);
-    return status;
-}
-
-/* first_dir_of: module idx's first search location (a package's
- * directory) as UTF-8, borrowed; NULL when it has none. */
-static const char *first_dir_of(const resolver *r, size_t idx)
-{
-    PyObject *sp = r->state[idx].search_path;
-    if (sp == NULL || PyList_GET_SIZE(sp) == 0) {
-        return NULL;
-    }
-    const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sp, 0));
-    if (dir == NULL) {
-        PyErr_Clear();
-    }
-    return dir;
-}
-
-/* top_dir_of: into dst, the search directory top-level module idx was
- * found in: the parent of a package's directory, else its file's
- * directory. Returns 0 when it has neither. */
-static int top_dir_of(const resolver *r, size_t idx, char *dst, size_t dstCapacity)
-{
-    const char *dir = first_dir_of(r, idx);
-    const char *path = dir != NULL ? dir : r->g->modules[idx].origin;
-    if (path == NULL || snprintf(dst, dstCapacity, "%s", path) >= (int)dstCapacity) {
-        return 0;
-    }
-    char *slash = strrchr(dst, '/');
-    if (slash == NULL || slash == dst) {
-        return 0;
-    }
-    *slash = '\0';
-    return 1;
-}
-
-/* collect_whole: every submodule of package idx (third_party.h walk),
- * added as imported by it and followed, with warnings only under verbose.
- * Sets *added to the number of modules the graph gained. */
-static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *added, pf_error *err)
-{
-    size_t before = r->g->count;
-    const char *dir = first_dir_of(r, idx);
-    *added = 0;
-    if (dir == NULL) {
-        return PF_OK; /* a plain module: nothing below it */
-    }
-    PyObject *names = tp_call(r, "walk", "(ssi)", r->g->modules[idx].name, dir, include_tests);
-    if (names == NULL) {
-        return py_fail(err, "cannot list a package's modules");
-    }
-    int saved = r->collecting;
-    r->collecting = 1;
-    int status = PF_OK;
-    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(names); i++) {
-        size_t sub;
-        status = ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 0, &sub, err);
-    }
-    r->collecting = saved;
-    Py_DECREF(names);
-    *added = r->g->count - before;
-    return status;
-}
-
-/* collect_distribution: when an installed distribution owns top-level
- * module idx, packs the module whole (include_tests for --collect) and
- * the distribution's metadata files, and reports it on opts->listing
- * under verbose. `seen` (a set) holds metadata paths already packed. */
-static int collect_distribution(resolver *r, size_t idx, int include_tests, PyObject *seen,
-                                pf_error *err)
-{
-    char dir[PATH_MAX];
-    if (!top_dir_of(r, idx, dir, sizeof dir)) {
-        return PF_OK;
-    }
-    PyObject *owner = tp_call(r, "owner", "(ss)", dir, r->g->modules[idx].name);
-    if (owner == NULL) {
-        return py_fail(err, "cannot read distribution metadata");
-    }
-    const char *name, *version, *meta;
-    if (owner == Py_None || !PyArg_ParseTuple(owner, "sss", &name, &version, &meta)) {
-        PyErr_Clear();
-        Py_DECREF(owner);
-        if (!include_tests) {
-            return PF_OK; /* no distribution: tree-shaken like the program's own code */
-        }
-        size_t added;
-        return collect_whole(r, idx, include_tests, &added, err);
-    }
-    size_t added = 0;
-    int status = collect_whole(r, idx, include_tests, &added, err);
-    PyObject *key = PyUnicode_FromString(meta);
-    int known = key != NULL ? PySet_Contains(seen, key) : -1;
-    if (status == PF_OK && known == 0) {
-        size_t data_before = r->g->data_count;
-        if (PySet_Add(seen, key) < 0) {
-            status = py_fail(err, "out of memory");
-        } else {
-            status = add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
-        }
-        if (status == PF_OK && r->opts->verbose && r->opts->listing != NULL) {
-            const char *base = strrchr(meta, '/');
-            fprintf(r->opts->listing,
-                    "distribution %s %s (%s): %s packed whole: %zu more modules; %zu metadata "
-                    "files\n",
-                    name, version, base != NULL ? base + 1 : meta, r->g->modules[idx].name, added,
-                    r->g->data_count - data_before);
-        }
-    } else if (status == PF_OK && known < 0) {
-        status = py_fail(err, "out of memory");
-    }
-    Py_XDECREF(key);
-    Py_DECREF(owner);
-    return status;
-}
-
-/* add_named_root: --hidden-import / --collect NAME, which must be found. */
-static int add_named_root(resolver *r, const char *option, const char *module, size_t *idx,
-                          pf_error *err)
-{
-    PyObject *name = PyUnicode_FromString(module);
-    if (name == NULL) {
-        return py_fail(err, "out of memory");
-    }
-    int excluded = is_excluded(r, name);
-    int status = ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, idx, err);
-    Py_DECREF(name);
-    if (status == PF_OK && *idx == PFZ_NO_IMPORTER) {
-        status = pf_error_set(err, PF_ERR_NOT_FOUND,
-                              "%s %s: no module named '%s' in the -p directories (or the "
-                              "script's), the virtual environment or python3.11's sys.path%s",
-                              option, module, module, excluded ? " (it is excluded)" : "");
-    }
-    return status;
-}
-
-/* add_third_party: the collection rules of docs/third-party.md, after the
- * program's own imports: hidden imports, --collect packages, whole
- * distributions, package data files, --add-data. */
-static int add_third_party(resolver *r, pf_error *err)
-{
-    const pfz_resolve_options *o = r->opts;
-    pfz_graph *g = r->g;
-    int status = PF_OK;
-    for (size_t i = 0; status == PF_OK && i < o->hidden_import_count; i++) {
-        size_t idx;
-        status = add_named_root(r, "--hidden-import", o->hidden_imports[i], &idx, err);
-    }
-    PyObject *seen = PySet_New(NULL);
-    if (seen == NULL) {
-        return py_fail(err, "out of memory");
-    }
-    for (size_t i = 0; status == PF_OK && i < o->collect_count; i++) {
-        size_t idx;
-        status = add_named_root(r, "--collect", o->collects[i], &idx, err);
-        if (status == PF_OK) {
-            status = collect_distribution(r, idx, 1, seen, err);
-        }
-    }
-    /* g->count grows as distributions are packed: those they import are
-     * looked at too. */
-    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
-        const pfz_module *m = &g->modules[i];
-        if (m->is_stdlib || r->state[i].collected || strchr(m->name, '.') != NULL ||
-            is_build_tool(m->name) || strcmp(m->name, "__main__") == 0 ||
-            m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
-            continue;
-        }
-        status = collect_distribution(r, i, 0, seen, err);
-    }
-    Py_DECREF(seen);
-    /* every non-stdlib package's data files */
-    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
-        const pfz_module *m = &g->modules[i];
-        PyObject *sp = r->state[i].search_path;
-        if (m->is_stdlib || sp == NULL ||
-            (m->kind != PFZ_MODULE_PACKAGE && m->kind != PFZ_MODULE_NAMESPACE)) {
-            continue;
-        }
-        size_t depth = 1;
-        for (const char *p = m->name; *p; p++) {
-            depth += *p == '.';
-        }
-        for (Py_ssize_t k = 0; status == PF_OK && k < PyList_GET_SIZE(sp); k++) {
-            const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sp, k));
-            char top[PATH_MAX];
-            if (dir == NULL || snprintf(top, sizeof top, "%s", dir) >= (int)sizeof top) {
-                PyErr_Clear();
-                continue;
-            }
-            for (size_t d = 0; d < depth; d++) { /* up to the directory holding the top level */
-                char *slash = strrchr(top, '/');
-                if (slash != NULL && slash != top) {
-                    *slash = '\0';
-                }
-            }
-            status = add_file_list(r, tp_call(r, "package_data", "(ss)", dir, top), err);
-        }
-    }
-    for (size_t i = 0; status == PF_OK && i < o->add_data_count; i++) {
-        const char *spec = o->add_data[i];
-        const char *colon = strrchr(spec, ':');
-        if (colon == NULL || colon == spec || colon[1] == '\0') {
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "--add-data '%s': give SRC:DEST, e.g. assets:mypkg/assets", spec);
-        }
-        char *src = strndup(spec, (size_t)(colon - spec));
-        if (src == NULL) {
-            return nomem(err);
-        }
-        PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
-        free(src);
-        if (files == NULL) {
-            return tp_usage_error(err, "cannot read --add-data files");
-        }
-        status = add_file_list(r, files, err);
-    }
-    return status;
-}
-
-/* ---- setup ---- */
+/* ---- setup, the steps in order, teardown ---- */
 
 /* attr_of: module.attr as a new reference, or NULL with an exception. */
 static PyObject *attr_of(const char *module, const char *attr)
@@ -1948,114 +763,6 @@ static PyObject *attr_of(const char *module, const char *attr)
     return a;
 }
 
-/* venv_search_path: appends the site directories of the virtual
- * environment opts->venv to list (third_party.h venv_paths: site-packages
- * with its .pth files applied, as site.py does in a venv's python) and sets
- * *host_site to its include-system-site-packages (PEP 405). */
-static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_error *err)
-{
-    PyObject *fn = PyDict_GetItemString(r->tp, "venv_paths"); /* borrowed */
-    PyObject *res = fn != NULL ? PyObject_CallFunction(fn, "s", r->opts->venv) : NULL;
-    if (res == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
-            PyObject *type, *value, *tb;
-            PyErr_Fetch(&type, &value, &tb);
-            PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
-            int rc = pf_error_set(err, PF_ERR_USAGE, "--venv: %s",
-                                  text != NULL ? PyUnicode_AsUTF8(text) : "not a venv");
-            Py_XDECREF(text);
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tb);
-            PyErr_Clear();
-            return rc;
-        }
-        return py_fail(err, "cannot read the virtual environment");
-    }
-    PyObject *dirs = PyTuple_GetItem(res, 0); /* borrowed */
-    PyObject *include = PyTuple_GetItem(res, 1);
-    int status = PF_OK;
-    for (Py_ssize_t i = 0; dirs != NULL && i < PyList_Size(dirs) && status == PF_OK; i++) {
-        if (PyList_Append(list, PyList_GET_ITEM(dirs, i)) < 0) {
-            status = py_fail(err, "cannot build the search path");
-        }
-    }
-    if (status == PF_OK && (dirs == NULL || include == NULL)) {
-        status = py_fail(err, "cannot read the virtual environment");
-    }
-    *host_site = include == Py_True;
-    Py_DECREF(res);
-    return status;
-}
-
-/* top_search_path: the directories searched for top-level names: the -p
- * directories (or the script's directory, or for -m the working directory,
- * as python3 without -I would put first), then the host's sys.path. */
-static int top_search_path(resolver *r, pf_error *err)
-{
-    const pfz_resolve_options *o = r->opts;
-    PyObject *list = PyList_New(0);
-    if (list == NULL) {
-        return py_fail(err, "out of memory");
-    }
-    int status = PF_OK;
-    for (size_t i = 0; i < o->path_count && status == PF_OK; i++) {
-        char *abs = absolute_path(r, o->paths[i]);
-        PyObject *s = abs != NULL ? PyUnicode_DecodeFSDefault(abs) : NULL;
-        free(abs);
-        if (s == NULL || PyList_Append(list, s) < 0) {
-            status = py_fail(err, "cannot build the search path");
-        }
-        Py_XDECREF(s);
-    }
-    if (o->path_count == 0 && !o->whole_stdlib && status == PF_OK) {
-        char dir[PATH_MAX];
-        if (o->script != NULL) {
-            if (realpath(o->script, dir) == NULL) {
-                status = pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: %s",
-                                      strerror(errno));
-            } else {
-                *strrchr(dir, '/') = '\0';
-                if (dir[0] == '\0') {
-                    strcpy(dir, "/");
-                }
-            }
-        } else {
-            strcpy(dir, r->cwd);
-        }
-        PyObject *s = status == PF_OK ? PyUnicode_DecodeFSDefault(dir) : NULL;
-        if (status == PF_OK && (s == NULL || PyList_Append(list, s) < 0)) {
-            status = py_fail(err, "cannot build the search path");
-        }
-        Py_XDECREF(s);
-    }
-    int host_site = 1; /* the host's site directories are searched */
-    if (status == PF_OK && o->venv != NULL) {
-        status = venv_search_path(r, list, &host_site, err);
-    }
-    PyObject *sys_path = PySys_GetObject("path"); /* borrowed */
-    if (status == PF_OK && (sys_path == NULL || !PyList_Check(sys_path))) {
-        status = pf_error_set(err, PF_ERR_PYTHON, "the embedded python has no sys.path");
-    }
-    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(sys_path); i++) {
-        const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sys_path, i));
-        if (!host_site && (dir == NULL || strstr(dir, "/site-packages") != NULL ||
-                           strstr(dir, "/dist-packages") != NULL)) {
-            PyErr_Clear();
-            continue; /* a venv without include-system-site-packages */
-        }
-        if (PyList_Append(list, PyList_GET_ITEM(sys_path, i)) < 0) {
-            status = py_fail(err, "cannot build the search path");
-        }
-    }
-    if (status != PF_OK) {
-        Py_DECREF(list);
-        return status;
-    }
-    r->top_path = list;
-    return PF_OK;
-}
-
 /* resolver_init: everything the walk looks up once. */
 static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *opts, pf_error *err)
 {
@@ -2067,7 +774,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     }
     r->deferred = PyList_New(0);
     if (r->deferred == NULL) {
-        return py_fail(err, "cannot start the import queue");
+        return pfz_mg_py_fail(err, "cannot start the import queue");
     }
     if (getcwd(r->cwd, sizeof r->cwd) == NULL) {
         return pf_error_set(err, PF_ERR_IO, "cannot get the working directory: %s",
@@ -2101,7 +808,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
         r->ext_loader == NULL || r->source_loader == NULL || r->is_frozen == NULL ||
         r->is_frozen_package == NULL || r->get_frozen_object == NULL || r->source_hash == NULL ||
         r->fix_co_filename == NULL || r->magic == -1) {
-        return py_fail(err, "cannot set up the import machinery");
+        return pfz_mg_py_fail(err, "cannot set up the import machinery");
     }
     PyObject *tag = attr_of("sys", "implementation");
     if (tag != NULL) {
@@ -2110,7 +817,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     const char *tag_text = tag != NULL && PyUnicode_Check(tag) ? PyUnicode_AsUTF8(tag) : NULL;
     if (tag_text == NULL || strlen(tag_text) >= sizeof r->cache_tag) {
         Py_XDECREF(tag);
-        return py_fail(err, "cannot read sys.implementation.cache_tag");
+        return pfz_mg_py_fail(err, "cannot read sys.implementation.cache_tag");
     }
     strcpy(r->cache_tag, tag_text);
     Py_DECREF(tag);
@@ -2118,7 +825,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     if (r->tp == NULL) {
         return PF_ERR_PYTHON;
     }
-    return top_search_path(r, err);
+    return pfz_mg_top_search_path(r, err);
 }
 
 /* follow_deferred: follows the queued imports from inside functions, in
@@ -2142,11 +849,13 @@ static int follow_deferred(resolver *r, pf_error *err)
         status = on_import(&sc, &imp, err);
     }
     if (status == PF_OK && PyList_SetSlice(r->deferred, 0, PY_SSIZE_T_MAX, NULL) < 0) {
-        status = py_fail(err, "cannot clear the queued imports");
+        status = pfz_mg_py_fail(err, "cannot clear the queued imports");
     }
     return status;
 }
 
+/* resolver_free: releases what resolver_init and the walk hold; the graph
+ * is the caller's. */
 static void resolver_free(resolver *r)
 {
     Py_XDECREF(r->deferred);
@@ -2183,38 +892,39 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     int status = resolver_init(&r, g, opts, err);
     /* The entry first: its warnings come first and `import __main__` finds it. */
     if (status == PF_OK) {
-        status = opts->script != NULL ? add_script(&r, err) : add_entry_module(&r, err);
+        status =
+            opts->script != NULL ? pfz_mg_add_script(&r, err) : pfz_mg_add_entry_module(&r, err);
     }
     if (status == PF_OK) {
-        status = add_encodings(&r, err);
+        status = pfz_mg_add_encodings(&r, err);
     }
     if (status == PF_OK && opts->module != NULL) {
-        status = add_root(&r, "runpy", err);
+        status = pfz_mg_add_root(&r, "runpy", err);
     }
     for (size_t i = 0; status == PF_OK && i < opts->extra_root_count; i++) {
-        status = add_root(&r, opts->extra_roots[i], err);
+        status = pfz_mg_add_root(&r, opts->extra_roots[i], err);
     }
     if (status == PF_OK && opts->whole_stdlib) {
-        status = add_stdlib(&r, err);
+        status = pfz_mg_add_stdlib(&r, err);
     }
     if (status == PF_OK) {
         status = follow_deferred(&r, err);
     }
     if (status == PF_OK) {
-        status = add_computed_imports(&r, err);
+        status = pfz_mg_add_computed_imports(&r, err);
     }
     if (status == PF_OK) {
-        status = add_third_party(&r, err);
+        status = pfz_mg_add_third_party(&r, err);
     }
     if (status == PF_OK) {
         status = follow_deferred(&r, err);
     }
     /* Chains deeper than PFZ_MAX_VISIT_DEPTH were left for this sweep. */
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
-        status = visit(&r, i, err);
+        status = pfz_mg_visit(&r, i, err);
     }
     if (status == PF_OK) {
-        status = check_script_name(&r, err);
+        status = pfz_mg_check_script_name(&r, err);
     }
     resolver_free(&r);
     if (status == PF_ERR_PYTHON && !r.printed) {

@@ -1,6 +1,7 @@
 /* module_graph.h - stage 1 and 2 of the freezer: resolving the program's
  * import graph over the host python3.11's sys.path and compiling every module
- * with CPython's own compiler.
+ * with CPython's own compiler. The code is module_graph.c and the files
+ * module_graph_internal.h lists.
  *
  * Imports are read from the compiled code objects (IMPORT_NAME with its level
  * and fromlist, recursively through co_consts: import_scan.h) and resolved
@@ -98,7 +99,7 @@ typedef struct pfz_resolve_options {
  * imports it by name at run time), for -m, `runpy`'s imports, each of
  * opts->extra_roots (missing ones are warnings) and, with whole_stdlib,
  * every module of the host's stdlib directory and lib-dynload except those
- * listed in module_graph.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
+ * listed in module_roots.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
  * need files beside their modules); whole_stdlib also searches neither -p
  * directories nor the current directory, only the host's sys.path.
  * Third-party packages (docs/third-party.md): a top-level package or

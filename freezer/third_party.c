@@ -1,7 +1,8 @@
 /* third_party.c - Python helpers for third-party packages; see
  * third_party.h. They are Python because the answers come from CPython's
  * own importlib.metadata and site modules: reimplementing those in C would
- * only drift from what python3.11 does. */
+ * only drift from what python3.11 does. The resolver's collection rules
+ * that use them are third_party_collect.c. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 

@@ -95,6 +95,14 @@ for prog in ("hello", "heavy", "numpyprog"):
         py = f"{prog} python3.11 {ref}"
         row_ratio(figure, "frozen", med(startup, fz), "python", med(startup, py), limit,
                   round_ratios(startup, fz, py), target)
+for prog in ("hello", "heavy"):
+    fz, pie = f"{prog} frozen", f"{prog} frozen --pie"
+    if fz in startup and pie in startup:
+        row_ratio(f"start-up {LABEL[prog]}: --pie stub vs default stub", "--pie", med(startup, pie),
+                  "default", med(startup, fz), None, round_ratios(startup, pie, fz), "-")
+        py = f"{prog} python3.11 -I"
+        row_ratio(f"start-up {LABEL[prog]} --pie vs python3.11 -I", "--pie", med(startup, pie),
+                  "python", med(startup, py), None, round_ratios(startup, pie, py), "-")
 if "allstd frozen" in startup and "hello frozen" in startup:
     row_ratio("start-up hello: whole-stdlib payload vs tree-shaken", "whole",
               med(startup, "allstd frozen"), "shaken", med(startup, "hello frozen"), 1.05,
@@ -114,6 +122,11 @@ for prog in ("hello", "heavy", "numpyprog", "allstd"):
     a = statistics.median(int(v) for v in many[fz])
     b = statistics.median(int(v) for v in many[py])
     row_ratio(figure, "frozen", a, "python", b, 1.0, fmt=lambda k: f"{k / 1024:.1f} MiB")
+    pie = ("rss", f"{prog} frozen --pie")
+    if pie in many:
+        a = statistics.median(int(v) for v in many[pie])
+        row_ratio(f"peak RSS {LABEL[prog]} --pie vs python3.11 -I", "--pie", a, "python", b, None,
+                  fmt=lambda k: f"{k / 1024:.1f} MiB", target="-")
 
 # ---- freeze time
 FREEZE_LIMIT = {("hello", "cold"): 0.5, ("hello", "warm"): 0.15, ("heavy", "cold"): 1.5}

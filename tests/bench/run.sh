@@ -139,6 +139,17 @@ for p in "${programs[@]}"; do
         put "na_$p" "frozen program fails: $(grep -v '^ ' "$W/$p.actual" | tail -1 | cut -c1-110)"
     fi
 done
+# the position-independent stub (--pie), for hello and stdlib-heavy: info rows
+pie=()
+if [[ $pf_help == *--pie* ]]; then
+    for p in hello heavy; do
+        [[ " ${frozen[*]} " == *" $p "* ]] || continue
+        if $(cache_opt "$W/cache-check") --pie "$P/$p.py" -o "$A/$p-pie" >/dev/null 2>&1 &&
+            "$A/$p-pie" >"$W/$p.pie.actual" 2>&1 && cmp -s "$W/$p.expected" "$W/$p.pie.actual"; then
+            pie+=("$p")
+        fi
+    done
+fi
 
 # freeze-time commands: name, prepare, command
 fz_names=() fz_prep=() fz_cmds=()
@@ -169,6 +180,9 @@ st_names=() st_cmds=()
 for p in "${programs[@]}"; do
     if [[ " ${frozen[*]} " == *" $p "* ]] && ! grep -q "^na_$p	" "$D"; then
         st_names+=("$p frozen") st_cmds+=("$A/$p")
+    fi
+    if [[ " ${pie[*]} " == *" $p "* ]]; then
+        st_names+=("$p frozen --pie") st_cmds+=("$A/$p-pie")
     fi
     [[ $p == allstd ]] && continue # its python runs are hello's: the block never runs
     st_names+=("$p python3.11 -I -S") st_cmds+=("$PY -I -S $P/$p.py")

@@ -1,5 +1,6 @@
 /* test_resolve_module_graph.c - resolving and compiling a program's modules
- * (module_graph.c) over temporary source trees. */
+ * (pfz_graph_build: module_graph.c and the files beside it that
+ * module_graph_internal.h lists) over temporary source trees. */
 #include "resolve_test_util.h"
 
 #include <stdarg.h>

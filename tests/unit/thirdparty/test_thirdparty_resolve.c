@@ -1,5 +1,5 @@
 /* test_thirdparty_resolve.c - the resolver's third-party rules
- * (module_graph.c add_third_party, third_party.c) over a temporary site
+ * (third_party_collect.c, third_party.c) over a temporary site
  * directory: a distribution the program imports is packed whole with its
  * metadata and data, a package without metadata is tree-shaken but keeps
  * its data, --exclude-module, --hidden-import, --collect, --add-data, and

@@ -1,0 +1,224 @@
+/* module_graph_internal.h - what the files of the resolver share: its state
+ * and the functions one file calls in another. Not for other files: the
+ * public contract is module_graph.h.
+ *
+ * The resolver (stages 1 and 2 of the freezer, pfz_graph_build) is these
+ * files, each with one job:
+ *   module_graph.c         the walk: the module table, finding one module as
+ *                          importlib would (and the warning when it cannot
+ *                          be found), following one import statement, and
+ *                          pfz_graph_build, which runs the steps in order
+ *   module_compile.c       a module's source to a code object and its .pyc
+ *                          bytes, or its bytecode from CPython's __pycache__
+ *                          or the freezer's cache
+ *   module_roots.c         the modules no import statement reaches: the
+ *                          entry script or -m module, encodings, runpy,
+ *                          computed imports, the whole stdlib for --python
+ *   module_search_path.c   the directories searched for top-level names
+ *   third_party_collect.c  the collection rules for third-party packages
+ *                          (docs/third-party.md), asking third_party.c's
+ *                          Python helpers
+ * Functions shared between them are named pfz_mg_*; everything else in those
+ * files is static. This header includes Python.h, which CPython wants before
+ * any system header: include it first, or after Python.h. */
+#ifndef PFZ_MODULE_GRAPH_INTERNAL_H
+#define PFZ_MODULE_GRAPH_INTERNAL_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "module_graph.h"
+#include "pf_error.h"
+
+/* What the walk keeps per module besides the public pfz_module. */
+typedef struct mod_state {
+    PyObject *search_path; /* list of str: submodule_search_locations; NULL if not a package */
+    int scanned;           /* its imports have been followed */
+    int collected;         /* added by a collection rule (docs/third-party.md), not an import */
+} mod_state;
+
+typedef struct resolver {
+    pfz_graph *g;
+    const pfz_resolve_options *opts;
+    mod_state *state;            /* parallel to g->modules, same capacity */
+    PyObject *index;             /* dict: module name -> int index into g->modules */
+    PyObject *missing;           /* dict: module name -> str reason it cannot be found */
+    PyObject *top_path;          /* list of str: search directories for top-level names */
+    PyObject *find_spec;         /* importlib.machinery.PathFinder.find_spec */
+    PyObject *ext_loader;        /* importlib.machinery.ExtensionFileLoader */
+    PyObject *source_loader;     /* importlib.machinery.SourceFileLoader */
+    PyObject *builtins;          /* frozenset: sys.builtin_module_names */
+    PyObject *is_frozen;         /* _imp.is_frozen */
+    PyObject *is_frozen_package; /* _imp.is_frozen_package */
+    PyObject *get_frozen_object; /* _imp.get_frozen_object */
+    PyObject *source_hash;       /* _imp.source_hash */
+    PyObject *fix_co_filename;   /* _imp._fix_co_filename */
+    char cache_tag[32];          /* sys.implementation.cache_tag, e.g. "cpython-311" */
+    long magic;                  /* importlib.util._RAW_MAGIC_NUMBER */
+    char stdlib_dir[PATH_MAX];   /* sys._stdlib_dir, e.g. /usr/lib/python3.11 */
+    char cwd[PATH_MAX];          /* to make paths absolute and shorten them in warnings */
+    int depth;                   /* current visit recursion depth */
+    int defer_visits;            /* set: pfz_mg_ensure_module only adds, visits come later */
+    int entry_known;             /* g->main is set */
+    int printed;                 /* a compile error was printed to stderr */
+    int collecting;              /* set: modules added now come from a collection rule */
+    PyObject *deferred;          /* list of (importer, name, level, fromlist, line): imports
+                                    inside functions, followed after everything that runs
+                                    at import time (see on_import in module_graph.c) */
+    int replaying;               /* set: the next on_import call replays a deferred one */
+    PyObject *tp;                /* third_party.h helpers (dict) */
+} resolver;
+
+/* ---- module_graph.c: small helpers ---- */
+
+/* pfz_mg_py_fail: clears the pending Python exception, records what failed
+ * and its text in err. Returns PF_ERR_NOMEM for MemoryError, else
+ * PF_ERR_PYTHON. */
+int pfz_mg_py_fail(pf_error *err, const char *what);
+
+/* pfz_mg_nomem: records an allocation failure in err. Returns PF_ERR_NOMEM. */
+int pfz_mg_nomem(pf_error *err);
+
+/* pfz_mg_str_concat3: a+b+c in a malloc'd string (the caller frees it), or
+ * NULL when out of memory. */
+char *pfz_mg_str_concat3(const char *a, const char *b, const char *c);
+
+/* pfz_mg_absolute_path: path made absolute against r->cwd without resolving
+ * symlinks (what the user named is what python3 would show). Returns a
+ * malloc'd string (the caller frees it), or NULL when out of memory. */
+char *pfz_mg_absolute_path(const resolver *r, const char *path);
+
+/* ---- module_graph.c: the module table and the walk ---- */
+
+/* pfz_mg_add_module: appends a module to the graph and the name index. Takes
+ * ownership of origin (malloc'd or NULL) and search_path (a new reference or
+ * NULL) whatever happens. Sets *idx. Returns PF_OK or PF_ERR_NOMEM. */
+int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *origin,
+                      PyObject *search_path, size_t importer, int line, size_t *idx, pf_error *err);
+
+/* pfz_mg_ensure_module: the module called name (a str), found and followed
+ * if it was not seen before, as imported by module importer
+ * (PFZ_NO_IMPORTER for a root) at line. Its parents come first, as importlib
+ * imports them first (_find_and_load_unlocked). *idx is its index, or
+ * PFZ_NO_IMPORTER when it cannot be found or is excluded (--exclude-module):
+ * then, when warn is set, a warning names the first missing part. Returns
+ * PF_OK or a hard error of pfz_mg_visit's. */
+int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
+                         size_t *idx, pf_error *err);
+
+/* pfz_mg_visit: compiles module idx when it has source (pfz_mg_compile_module)
+ * and follows its imports (frozen modules' code comes from
+ * _imp.get_frozen_object); once only, later calls return PF_OK. Returns
+ * PF_OK, PF_ERR_IO (a source cannot be read), PF_ERR_PYTHON (a compile error,
+ * already printed, or a failure of the interpreter), PF_ERR_NOMEM. */
+int pfz_mg_visit(resolver *r, size_t idx, pf_error *err);
+
+/* pfz_mg_is_excluded: 1 when name (a str) is an --exclude-module name or
+ * inside one, else 0. */
+int pfz_mg_is_excluded(const resolver *r, PyObject *name);
+
+/* pfz_mg_is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS
+ * (module_graph.c: build, packaging and test tools whose imports by
+ * collected modules are not followed), else 0. */
+int pfz_mg_is_build_tool(const char *name);
+
+/* ---- module_compile.c ---- */
+
+/* pfz_mg_read_source: the whole file at path into a malloc'd (the caller
+ * frees it), NUL-terminated buffer *out of *size bytes (the NUL not
+ * counted); *mtime is its modification time in whole seconds, as
+ * int(os.stat(path).st_mtime). Returns PF_OK, PF_ERR_IO (not a regular
+ * file, larger than 64 MiB, or unreadable: the message names the file),
+ * PF_ERR_NOMEM. */
+int pfz_mg_read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err);
+
+/* pfz_mg_compile_module: reads and compiles module idx (a .py module or
+ * package), or takes its bytecode from the freezer's cache, or, for an
+ * installed module, from the .pyc CPython wrote for it; stores its .pyc
+ * bytes (and with include_source its source) in the module. co_filename is
+ * the member path without "lib/" and with ".py", the name the runtime shows
+ * under the executable, so no build path enters the payload. On PF_OK *code
+ * is a new reference to the code object; otherwise it holds none. Errors:
+ * PF_ERR_IO (the source cannot be read), PF_ERR_PYTHON (a syntax or compile
+ * error, printed to stderr as python3 prints it, r->printed set; or a
+ * failure of the interpreter), PF_ERR_NOMEM. */
+int pfz_mg_compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err);
+
+/* ---- module_search_path.c ---- */
+
+/* pfz_mg_top_search_path: sets r->top_path (a list of str, owned by r) to
+ * the directories searched for top-level names: the -p directories (without
+ * them and without whole_stdlib, the script's directory, for -m the working
+ * directory, as python3 without -I would put first), the virtual
+ * environment's site directories, then the host's sys.path (without its site
+ * directories when the venv excludes them, PEP 405). Returns PF_OK, PF_ERR_NOT_FOUND (the
+ * script cannot be opened), PF_ERR_USAGE (--venv names no virtual
+ * environment), PF_ERR_PYTHON, PF_ERR_NOMEM. */
+int pfz_mg_top_search_path(resolver *r, pf_error *err);
+
+/* ---- module_roots.c ----
+ * Each adds modules with their imports (pfz_mg_ensure_module) and returns
+ * PF_OK or, besides the errors named, one of pfz_mg_visit's. */
+
+/* pfz_mg_add_script: the entry script as module "__main__", packed as
+ * lib/<script name without .py>.pyc, and its imports; sets g->main.
+ * PF_ERR_NOT_FOUND when the script is missing or not a regular file. */
+int pfz_mg_add_script(resolver *r, pf_error *err);
+
+/* pfz_mg_add_entry_module: the -m entry: the module (after its parents)
+ * and, for a package, PKG.__main__ (runpy._get_module_details), then their
+ * imports; sets g->main. PF_ERR_NOT_FOUND when there is no such module or
+ * the package has no __main__, PF_ERR_USAGE when it has no Python source. */
+int pfz_mg_add_entry_module(resolver *r, pf_error *err);
+
+/* pfz_mg_add_root: one module by name with its imports (runpy for -m, an
+ * extra root), warned about, not an error, when it cannot be found. */
+int pfz_mg_add_root(resolver *r, const char *module, pf_error *err);
+
+/* pfz_mg_add_encodings: the encodings package and every module in it, in
+ * name order. Python/codecs.c's search function imports encodings.<name> by
+ * name, so no import statement shows which ones a program needs.
+ * PF_ERR_NOT_FOUND when the package is missing, PF_ERR_IO when its
+ * directory cannot be listed. */
+int pfz_mg_add_encodings(resolver *r, pf_error *err);
+
+/* pfz_mg_add_computed_imports: modules the stdlib imports by a name it
+ * computes, which no reading of bytecode can see, added when their importer
+ * is in the graph: sysconfig imports its build-time data module by a name
+ * made of the ABI flags, platform and multiarch (Lib/sysconfig.py:
+ * _get_sysconfigdata_name), here _sysconfigdata__x86_64-linux-gnu.
+ * PF_ERR_PYTHON when sysconfig cannot name it. */
+int pfz_mg_add_computed_imports(resolver *r, pf_error *err);
+
+/* pfz_mg_add_stdlib: every module of the host's stdlib directory and of its
+ * lib-dynload directory as a root, in name order (reproducible), with its
+ * imports, except those module_roots.c leaves out (STDLIB_LEFT_OUT and test
+ * packages). Names that cannot be found (a platform's module whose import
+ * fails here) are warnings, as for any import. PF_ERR_IO when a directory
+ * cannot be listed. */
+int pfz_mg_add_stdlib(resolver *r, pf_error *err);
+
+/* pfz_mg_check_script_name: the script is packed as lib/<stem>.pyc, which is
+ * also the member of a top-level module named <stem>. When the program
+ * imports the script itself under that name (python3 puts the script's
+ * directory first on sys.path), both get the same bytes; a different module
+ * of that name cannot share the path, so the script must be renamed.
+ * Returns PF_OK (also for a -m entry), PF_ERR_USAGE (rename the script),
+ * PF_ERR_NOMEM. */
+int pfz_mg_check_script_name(resolver *r, pf_error *err);
+
+/* ---- third_party_collect.c ---- */
+
+/* pfz_mg_add_third_party: the collection rules of docs/third-party.md,
+ * after the program's own imports: hidden imports, --collect packages, whole
+ * distributions, package data files (g->data), --add-data. Returns PF_OK,
+ * PF_ERR_NOT_FOUND (a --hidden-import or --collect name is not found),
+ * PF_ERR_USAGE (a bad --add-data value), PF_ERR_IO (a data file cannot be
+ * read), or one of pfz_mg_visit's errors. */
+int pfz_mg_add_third_party(resolver *r, pf_error *err);
+
+#endif

@@ -1,0 +1,344 @@
+/* third_party_collect.c - the collection rules for third-party packages
+ * (docs/third-party.md), applied once the program's own imports are
+ * followed: --hidden-import and --collect roots, whole distributions with
+ * their metadata, every non-stdlib package's data files, --add-data files.
+ * Which distribution owns a name and which files a package holds are asked
+ * of third_party.c's Python helpers (third_party.h); this file adds the
+ * answers to the graph. Contract: pfz_mg_add_third_party in
+ * module_graph_internal.h. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "module_graph_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- third-party packages (docs/third-party.md) ---- */
+
+/* tp_call: calls helper `fn` of third_party.h with Py_BuildValue(fmt, ...)
+ * arguments. Returns a new reference, or NULL with the exception set. */
+static PyObject *tp_call(resolver *r, const char *fn, const char *fmt, ...)
+{
+    PyObject *f = PyDict_GetItemString(r->tp, fn); /* borrowed */
+    if (f == NULL) {
+        PyErr_Format(PyExc_KeyError, "no helper %s", fn);
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    PyObject *args = Py_VaBuildValue(fmt, ap);
+    va_end(ap);
+    if (args == NULL) {
+        return NULL;
+    }
+    if (!PyTuple_Check(args)) {
+        PyObject *t = PyTuple_Pack(1, args);
+        Py_DECREF(args);
+        if ((args = t) == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *res = PyObject_Call(f, args, NULL);
+    Py_DECREF(args);
+    return res;
+}
+
+/* tp_usage_error: a ValueError from a helper as PF_ERR_USAGE with its
+ * text (it names the option), anything else as pfz_mg_py_fail. */
+static int tp_usage_error(pf_error *err, const char *what)
+{
+    if (!PyErr_ExceptionMatches(PyExc_ValueError)) {
+        return pfz_mg_py_fail(err, what);
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+    int rc = pf_error_set(err, PF_ERR_USAGE, "%s", text != NULL ? PyUnicode_AsUTF8(text) : what);
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return rc;
+}
+
+/* add_data_file: packs the file at origin as member "lib/" + rel
+ * (PF_KIND_DATA) unless that member is already packed. Returns PF_OK,
+ * PF_ERR_IO (unreadable: the message names it), PF_ERR_NOMEM. */
+static int add_data_file(resolver *r, const char *origin, const char *rel, pf_error *err)
+{
+    pfz_graph *g = r->g;
+    char *member = pfz_mg_str_concat3("lib/", rel, "");
+    if (member == NULL) {
+        return pfz_mg_nomem(err);
+    }
+    for (size_t i = 0; i < g->data_count; i++) {
+        if (strcmp(g->data[i].member_path, member) == 0) {
+            free(member);
+            return PF_OK;
+        }
+    }
+    if (g->data_count == g->data_capacity) {
+        size_t cap = g->data_capacity ? g->data_capacity * 2 : 64;
+        pfz_data_file *grown = realloc(g->data, cap * sizeof *grown);
+        if (grown == NULL) {
+            free(member);
+            return pfz_mg_nomem(err);
+        }
+        g->data = grown;
+        g->data_capacity = cap;
+    }
+    char *bytes = NULL;
+    size_t size = 0;
+    int64_t mtime;
+    int status = pfz_mg_read_source(origin, &bytes, &size, &mtime, err);
+    char *copy = status == PF_OK ? strdup(origin) : NULL;
+    if (status == PF_OK && copy == NULL) {
+        status = pfz_mg_nomem(err);
+    }
+    if (status != PF_OK) {
+        free(member);
+        free(bytes);
+        return status;
+    }
+    g->data[g->data_count++] = (pfz_data_file){
+        .member_path = member, .origin = copy, .data = (uint8_t *)bytes, .size = size};
+    return PF_OK;
+}
+
+/* add_file_list: add_data_file for each (absolute, relative) pair of a
+ * helper's list result (a new reference, consumed). */
+static int add_file_list(resolver *r, PyObject *list, pf_error *err)
+{
+    if (list == NULL) {
+        return pfz_mg_py_fail(err, "cannot list data files");
+    }
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(list); i++) {
+        const char *abs = NULL, *rel = NULL;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &abs, &rel)) {
+            status = pfz_mg_py_fail(err, "cannot read a data file's name");
+            break;
+        }
+        status = add_data_file(r, abs, rel, err);
+    }
+    Py_DECREF(list);
+    return status;
+}
+
+/* first_dir_of: module idx's first search location (a package's
+ * directory) as UTF-8, borrowed; NULL when it has none. */
+static const char *first_dir_of(const resolver *r, size_t idx)
+{
+    PyObject *sp = r->state[idx].search_path;
+    if (sp == NULL || PyList_GET_SIZE(sp) == 0) {
+        return NULL;
+    }
+    const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sp, 0));
+    if (dir == NULL) {
+        PyErr_Clear();
+    }
+    return dir;
+}
+
+/* top_dir_of: into dst, the search directory top-level module idx was
+ * found in: the parent of a package's directory, else its file's
+ * directory. Returns 0 when it has neither. */
+static int top_dir_of(const resolver *r, size_t idx, char *dst, size_t dstCapacity)
+{
+    const char *dir = first_dir_of(r, idx);
+    const char *path = dir != NULL ? dir : r->g->modules[idx].origin;
+    if (path == NULL || snprintf(dst, dstCapacity, "%s", path) >= (int)dstCapacity) {
+        return 0;
+    }
+    char *slash = strrchr(dst, '/');
+    if (slash == NULL || slash == dst) {
+        return 0;
+    }
+    *slash = '\0';
+    return 1;
+}
+
+/* collect_whole: every submodule of package idx (third_party.h walk),
+ * added as imported by it and followed, with warnings only under verbose.
+ * Sets *added to the number of modules the graph gained. */
+static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *added, pf_error *err)
+{
+    size_t before = r->g->count;
+    const char *dir = first_dir_of(r, idx);
+    *added = 0;
+    if (dir == NULL) {
+        return PF_OK; /* a plain module: nothing below it */
+    }
+    PyObject *names = tp_call(r, "walk", "(ssi)", r->g->modules[idx].name, dir, include_tests);
+    if (names == NULL) {
+        return pfz_mg_py_fail(err, "cannot list a package's modules");
+    }
+    int saved = r->collecting;
+    r->collecting = 1;
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(names); i++) {
+        size_t sub;
+        status = pfz_mg_ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 0, &sub, err);
+    }
+    r->collecting = saved;
+    Py_DECREF(names);
+    *added = r->g->count - before;
+    return status;
+}
+
+/* collect_distribution: when an installed distribution owns top-level
+ * module idx, packs the module whole (include_tests for --collect) and
+ * the distribution's metadata files, and reports it on opts->listing
+ * under verbose. `seen` (a set) holds metadata paths already packed. */
+static int collect_distribution(resolver *r, size_t idx, int include_tests, PyObject *seen,
+                                pf_error *err)
+{
+    char dir[PATH_MAX];
+    if (!top_dir_of(r, idx, dir, sizeof dir)) {
+        return PF_OK;
+    }
+    PyObject *owner = tp_call(r, "owner", "(ss)", dir, r->g->modules[idx].name);
+    if (owner == NULL) {
+        return pfz_mg_py_fail(err, "cannot read distribution metadata");
+    }
+    const char *name, *version, *meta;
+    if (owner == Py_None || !PyArg_ParseTuple(owner, "sss", &name, &version, &meta)) {
+        PyErr_Clear();
+        Py_DECREF(owner);
+        if (!include_tests) {
+            return PF_OK; /* no distribution: tree-shaken like the program's own code */
+        }
+        size_t added;
+        return collect_whole(r, idx, include_tests, &added, err);
+    }
+    size_t added = 0;
+    int status = collect_whole(r, idx, include_tests, &added, err);
+    PyObject *key = PyUnicode_FromString(meta);
+    int known = key != NULL ? PySet_Contains(seen, key) : -1;
+    if (status == PF_OK && known == 0) {
+        size_t data_before = r->g->data_count;
+        if (PySet_Add(seen, key) < 0) {
+            status = pfz_mg_py_fail(err, "out of memory");
+        } else {
+            status = add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
+        }
+        if (status == PF_OK && r->opts->verbose && r->opts->listing != NULL) {
+            const char *base = strrchr(meta, '/');
+            fprintf(r->opts->listing,
+                    "distribution %s %s (%s): %s packed whole: %zu more modules; %zu metadata "
+                    "files\n",
+                    name, version, base != NULL ? base + 1 : meta, r->g->modules[idx].name, added,
+                    r->g->data_count - data_before);
+        }
+    } else if (status == PF_OK && known < 0) {
+        status = pfz_mg_py_fail(err, "out of memory");
+    }
+    Py_XDECREF(key);
+    Py_DECREF(owner);
+    return status;
+}
+
+/* add_named_root: --hidden-import / --collect NAME, which must be found. */
+static int add_named_root(resolver *r, const char *option, const char *module, size_t *idx,
+                          pf_error *err)
+{
+    PyObject *name = PyUnicode_FromString(module);
+    if (name == NULL) {
+        return pfz_mg_py_fail(err, "out of memory");
+    }
+    int excluded = pfz_mg_is_excluded(r, name);
+    int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, idx, err);
+    Py_DECREF(name);
+    if (status == PF_OK && *idx == PFZ_NO_IMPORTER) {
+        status = pf_error_set(err, PF_ERR_NOT_FOUND,
+                              "%s %s: no module named '%s' in the -p directories (or the "
+                              "script's), the virtual environment or python3.11's sys.path%s",
+                              option, module, module, excluded ? " (it is excluded)" : "");
+    }
+    return status;
+}
+
+int pfz_mg_add_third_party(resolver *r, pf_error *err)
+{
+    const pfz_resolve_options *o = r->opts;
+    pfz_graph *g = r->g;
+    int status = PF_OK;
+    for (size_t i = 0; status == PF_OK && i < o->hidden_import_count; i++) {
+        size_t idx;
+        status = add_named_root(r, "--hidden-import", o->hidden_imports[i], &idx, err);
+    }
+    PyObject *seen = PySet_New(NULL);
+    if (seen == NULL) {
+        return pfz_mg_py_fail(err, "out of memory");
+    }
+    for (size_t i = 0; status == PF_OK && i < o->collect_count; i++) {
+        size_t idx;
+        status = add_named_root(r, "--collect", o->collects[i], &idx, err);
+        if (status == PF_OK) {
+            status = collect_distribution(r, idx, 1, seen, err);
+        }
+    }
+    /* g->count grows as distributions are packed: those they import are
+     * looked at too. */
+    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
+        const pfz_module *m = &g->modules[i];
+        if (m->is_stdlib || r->state[i].collected || strchr(m->name, '.') != NULL ||
+            pfz_mg_is_build_tool(m->name) || strcmp(m->name, "__main__") == 0 ||
+            m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
+            continue;
+        }
+        status = collect_distribution(r, i, 0, seen, err);
+    }
+    Py_DECREF(seen);
+    /* every non-stdlib package's data files */
+    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
+        const pfz_module *m = &g->modules[i];
+        PyObject *sp = r->state[i].search_path;
+        if (m->is_stdlib || sp == NULL ||
+            (m->kind != PFZ_MODULE_PACKAGE && m->kind != PFZ_MODULE_NAMESPACE)) {
+            continue;
+        }
+        size_t depth = 1;
+        for (const char *p = m->name; *p; p++) {
+            depth += *p == '.';
+        }
+        for (Py_ssize_t k = 0; status == PF_OK && k < PyList_GET_SIZE(sp); k++) {
+            const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sp, k));
+            char top[PATH_MAX];
+            if (dir == NULL || snprintf(top, sizeof top, "%s", dir) >= (int)sizeof top) {
+                PyErr_Clear();
+                continue;
+            }
+            for (size_t d = 0; d < depth; d++) { /* up to the directory holding the top level */
+                char *slash = strrchr(top, '/');
+                if (slash != NULL && slash != top) {
+                    *slash = '\0';
+                }
+            }
+            status = add_file_list(r, tp_call(r, "package_data", "(ss)", dir, top), err);
+        }
+    }
+    for (size_t i = 0; status == PF_OK && i < o->add_data_count; i++) {
+        const char *spec = o->add_data[i];
+        const char *colon = strrchr(spec, ':');
+        if (colon == NULL || colon == spec || colon[1] == '\0') {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "--add-data '%s': give SRC:DEST, e.g. assets:mypkg/assets", spec);
+        }
+        char *src = strndup(spec, (size_t)(colon - spec));
+        if (src == NULL) {
+            return pfz_mg_nomem(err);
+        }
+        PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
+        free(src);
+        if (files == NULL) {
+            return tp_usage_error(err, "cannot read --add-data files");
+        }
+        status = add_file_list(r, files, err);
+    }
+    return status;
+}
