@@ -518,11 +518,13 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
         return status;
     }
     const uint8_t *frame = cached_frame(payload, e.frame);
-    if (frame == NULL) {
-        frame = pf_prefetch_peek_frame(payload->prefetch, e.frame);
-    }
+    int sinkResult = 0;
     if (frame != NULL) {
-        return sink(context, frame + e.offset, e.size) == 0
+        sinkResult = sink(context, frame + e.offset, e.size);
+    }
+    if (frame != NULL || pf_prefetch_copy_member(payload->prefetch, e.frame, e.offset, e.size, sink,
+                                                 context, &sinkResult)) {
+        return sinkResult == 0
                    ? PF_OK
                    : pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
     }

@@ -109,9 +109,13 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  * taking it. Counting what is held, not distances between frame numbers,
  * keeps it useful when the reads jump (an import the freezer placed late,
  * a lazy import): the walk goes on in order, where the reads come back to.
- * It ends when the walk ends, when stopped, or once the reads have not
- * consumed anything for idle_ms. It runs as SCHED_BATCH: it never preempts
- * the reads' thread, but takes a CPU like any thread where none is idle.
+ * It ends when stopped, when the walk is over and the reads have taken or
+ * passed all it did, or once the reads have not consumed anything for
+ * idle_ms: the start-up is over. What the reads have not taken is freed
+ * then (buffers freed, descriptors closed), not kept to the end of the
+ * process; later reads decompress as without prefetch. It runs as
+ * SCHED_BATCH: it never preempts the reads' thread, but takes a CPU like any
+ * thread where none is idle.
  *
  * Reads give the same results as without it: pf_payload_read and
  * pf_payload_copy take the thread's buffer when it has the frame, wait when
@@ -156,6 +160,10 @@ typedef struct pf_prefetch_options {
 #define PF_PREFETCH_AHEAD_FRAMES 4u
 #define PF_PREFETCH_BEHIND_FRAMES 8u
 #define PF_PREFETCH_MAX_BUFFERED (4u * 1024u * 1024u)
+/* idle_ms: how long the imports of a start-up may pause (a program reading
+ * its configuration or the network between two imports) before the thread
+ * takes the start-up to be over. Only the reads can tell: nothing marks the
+ * end of a Python program's start-up. */
 #define PF_PREFETCH_IDLE_MS 1000u
 
 /* pf_payload_prefetch_start: turns prefetch on (options NULL: the

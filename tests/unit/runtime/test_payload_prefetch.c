@@ -5,8 +5,9 @@
  * thread's descriptors; bundled libraries named by DT_NEEDED are done before
  * they are asked for; the window holds; forks at many points leave a child
  * that reads everything right; damage is reported as without prefetch; the
- * thread blocks signals, ends when idle, and stops on request. Run under
- * ASan and UBSan (and, optionally, TSan: see tests/unit/runtime/CMakeLists). */
+ * thread blocks signals, ends when idle, freeing what the reads did not
+ * take, and stops on request. Run under ASan and UBSan (and, optionally,
+ * TSan: see tests/unit/runtime/CMakeLists). */
 #include <dlfcn.h>
 #include <dirent.h>
 #include <errno.h>
@@ -83,13 +84,21 @@ static void sample(void)
     }
 }
 
-static void build(const tb_file *f, size_t count, pfz_buffer *out)
+/* build_grouped: a payload of the count files f, perFrame to a frame. */
+static void build_grouped(const tb_file *f, size_t count, size_t perFrame, pfz_buffer *out)
 {
     static const tb_module modules[] = {{"app", PF_KIND_MODULE, 0}};
-    tb_options opt = {.files_per_frame = 1, .pax_index = 0, .level = 3};
+    tb_options opt = {.files_per_frame = perFrame, .pax_index = 0, .level = 3};
     out->size = 0;
     assert_int_equal(tb_build_payload(f, count, modules, 1, &opt, out), 0);
 }
+
+static void build(const tb_file *f, size_t count, pfz_buffer *out)
+{
+    build_grouped(f, count, 1, out);
+}
+
+#define TEST_MEMFD_NAME "pf-test-native"
 
 /* open_memfd: the tests' pf_payload_native_open; *context counts calls and,
  * when negative, makes them fail. */
@@ -104,7 +113,29 @@ static int open_memfd(void *context, const pf_entry *file)
     if (calls != NULL) {
         __atomic_add_fetch(calls, 1, __ATOMIC_RELAXED);
     }
-    return memfd_create("test", MFD_CLOEXEC);
+    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC);
+}
+
+/* open_test_memfds: how many descriptors of this process are memfds made
+ * by open_memfd. */
+static int open_test_memfds(void)
+{
+    int count = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL) {
+        return -1;
+    }
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        char path[320], target[256];
+        snprintf(path, sizeof path, "/proc/self/fd/%.255s", de->d_name);
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = '\0';
+            count += strncmp(target, "/memfd:" TEST_MEMFD_NAME, 7 + strlen(TEST_MEMFD_NAME)) == 0;
+        }
+    }
+    closedir(d);
+    return count;
 }
 
 /* ---- reading as the runtime reads ---- */
@@ -261,11 +292,13 @@ static void test_reads_match_without_prefetch(void **state)
     pfz_buffer b = {0};
     sample();
     build(files, FILES, &b);
+    /* idle_ms: long, so that the thread's work waits for the reads however
+     * slowly they come (a loaded machine) */
     static const pf_prefetch_options windows[] = {
-        {.ahead_frames = 1, .behind_frames = 1},
-        {.first_frame = 1, .ahead_frames = 4},
-        {.ahead_frames = 64, .behind_frames = 64},
-        {.ahead_frames = 3, .max_buffered = 160000}, /* about one buffer at a time */
+        {.ahead_frames = 1, .behind_frames = 1, .idle_ms = 60000},
+        {.first_frame = 1, .ahead_frames = 4, .idle_ms = 60000},
+        {.ahead_frames = 64, .behind_frames = 64, .idle_ms = 60000},
+        {.ahead_frames = 3, .max_buffered = 160000, .idle_ms = 60000}, /* about one buffer */
     };
     pf_payload *off;
     pf_error err;
@@ -412,6 +445,7 @@ static void test_bundled_libraries_pulled(void **state)
     int calls = 0;
     pf_prefetch_options options = {.ahead_frames = 1,
                                    .behind_frames = 64,
+                                   .idle_ms = 60000, /* its work waits for the reads */
                                    .open_native = open_memfd,
                                    .native_context = &calls};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
@@ -490,8 +524,11 @@ static void test_early_native_code(void **state)
     tb_sample(&sf, &sfCount, &sm, &smCount);
     pf_payload *p;
     int calls = 0;
-    pf_prefetch_options options = {
-        .first_frame = 1, .ahead_frames = 1, .open_native = open_memfd, .native_context = &calls};
+    pf_prefetch_options options = {.first_frame = 1,
+                                   .ahead_frames = 1,
+                                   .idle_ms = 60000, /* its work waits for the reads */
+                                   .open_native = open_memfd,
+                                   .native_context = &calls};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     pf_entry e;
@@ -728,12 +765,116 @@ static void test_thread_signals_and_idle_end(void **state)
     assert_true(found || !st.running);
     assert_true(wait_for(p, ended, NULL));
     pf_payload_prefetch_stats(p, &st);
-    /* frames 3 and 4 (2 ahead; the read took frame 2), no more */
+    /* frames 3 and 4 (2 ahead; the read took frame 2), no more; their
+     * buffers went with the thread */
     assert_int_equal(st.frames_done, 2);
     assert_int_equal(st.frames_by_reader, 1);
+    assert_int_equal(st.buffers_dropped, 2);
     size_t order[FILES];
     make_order(order, SHUFFLED, 7);
     assert_int_equal(check_order(p, order, FILES, NULL), 0);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
+/* When the thread ends, what the reads did not take goes with it: held back
+ * by its window (the reads stop after frame 2, and it has done frames 3
+ * and 4 and placed the extension modules of frames 6 and 13 early), or at
+ * the end of its walk (ahead_frames 64), it waits for the reads, and once
+ * they have been still for idle_ms frees its buffers and closes its
+ * descriptors, rather than keeping them to the end of the process. Reads
+ * then go on as without prefetch. */
+static void test_end_frees_what_was_not_taken(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    int before = open_test_memfds();
+    assert_true(before >= 0);
+    static const uint32_t aheads[] = {2, 64};
+    for (size_t a = 0; a < sizeof aheads / sizeof *aheads; a++) {
+        pf_payload *p;
+        pf_prefetch_options options = {
+            .ahead_frames = aheads[a], .idle_ms = 50, .open_native = open_memfd};
+        assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+        assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+        assert_int_equal(check_one(p, 0, NULL), 0);
+        assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts it */
+        assert_true(wait_for(p, ended, NULL));
+        pf_prefetch_stats st;
+        pf_payload_prefetch_stats(p, &st);
+        assert_true(st.natives_done >= 2);
+        assert_int_equal(st.natives_taken, 0);
+        assert_int_equal(st.buffers_taken, 0);
+        assert_int_equal(open_test_memfds(), before);
+        assert_true(st.buffers_dropped >= 2);
+        /* nothing is left to take */
+        size_t order[FILES];
+        make_order(order, SHUFFLED, 3);
+        int fromFd = 0;
+        assert_int_equal(check_order(p, order, FILES, &fromFd), 0);
+        assert_int_equal(fromFd, 0);
+        pf_payload_prefetch_stats(p, &st);
+        assert_int_equal(st.buffers_taken, 0);
+        pf_payload_close(p);
+    }
+    pfz_buffer_free(&b);
+}
+
+/* A sink that collects a member once the prefetch thread has ended. */
+struct collect_after_end {
+    pf_payload *payload;
+    int running; /* the thread ran when the sink was called */
+    int ended;   /* and had ended when it collected */
+    tb_collected collected;
+};
+
+static int collect_after_end(void *context, const uint8_t *data, size_t size)
+{
+    struct collect_after_end *c = context;
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(c->payload, &st);
+    c->running = st.running;
+    c->ended = wait_for(c->payload, ended, NULL);
+    return tb_collect(&c->collected, data, size);
+}
+
+/* pf_payload_copy gives a member from a buffer of the thread's: if the
+ * thread ends meanwhile, that buffer stays until the copy is over (ASan
+ * sees a use after free otherwise), and is freed then. */
+static void test_end_during_copy(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build_grouped(files, FILES, 2, &b); /* member 5, native code, in frame 3 with member 4 */
+    pf_payload *p;
+    /* no open_native: native code stays in the buffers; idle_ms: the copy
+     * below starts well within it */
+    pf_prefetch_options options = {.ahead_frames = 64, .idle_ms = 300};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_one(p, 2, NULL), 0); /* frame 2: starts it */
+    uint32_t walked = 1;                        /* frame 3 */
+    assert_true(wait_for(p, frames_at_least, &walked));
+    pf_entry e;
+    assert_int_equal(pf_index_find(pf_payload_index(p), files[5].path, strlen(files[5].path), &e),
+                     1);
+    assert_int_equal(e.kind, PF_KIND_NATIVE);
+    struct collect_after_end c = {.payload = p};
+    assert_int_equal(pf_payload_copy(p, &e, collect_after_end, &c, &err), PF_OK);
+    assert_true(c.running);
+    assert_true(c.ended);
+    assert_int_equal(c.collected.size, files[5].size);
+    assert_memory_equal(c.collected.data, files[5].data, c.collected.size);
+    free(c.collected.data);
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.buffers_taken, 0);
+    assert_int_equal(st.buffers_dropped, st.frames_done); /* frame 6's too, after the copy */
     pf_payload_close(p);
     pfz_buffer_free(&b);
 }
@@ -758,6 +899,8 @@ int main(void)
         cmocka_unit_test(test_fork_in_the_middle),
         cmocka_unit_test(test_damage_reported_as_without),
         cmocka_unit_test(test_thread_signals_and_idle_end),
+        cmocka_unit_test(test_end_frees_what_was_not_taken),
+        cmocka_unit_test(test_end_during_copy),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
