@@ -778,18 +778,20 @@ static void take_spare(pf_prefetch *pf, size_t need)
     }
 }
 
-/* drop_old: frees what the thread did for frames (but frame `keep`) that
- * the reads have not taken: all of them when `all`, else the aging ones
- * whose time is up (the reads consumed behind_frames others since they began
- * to age); forgets frames with nothing left to take (lock held). */
+/* drop_old: frees what the thread did for frames (but frame `keep`, and a
+ * frame the thread is working on: an early job's, done again, whose
+ * descriptors it may be filling) that the reads have not taken: all of them
+ * when `all`, else the aging ones whose time is up (the reads consumed
+ * behind_frames others since they began to age); forgets frames with
+ * nothing left to take (lock held). */
 static void drop_old(pf_prefetch *pf, uint32_t keep, int all)
 {
     uint32_t kept = 0;
     for (uint32_t h = 0; h < pf->held_count; h++) {
         uint32_t j = pf->held[h];
         prefetch_frame *f = &pf->frames[j];
-        int passed =
-            j != keep && (all || (f->aging && pf->clock - f->done_at > pf->opt.behind_frames));
+        int passed = j != keep && f->state != FRAME_WORKING &&
+                     (all || (f->aging && pf->clock - f->done_at > pf->opt.behind_frames));
         if (passed && f->data != NULL) {
             free(untake_buffer(pf, j, NULL));
             pf->stats.buffers_dropped++;

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -565,6 +566,159 @@ static void test_early_native_code(void **state)
     pfz_buffer_free(&b);
 }
 
+/* ---- holding the thread in the middle of a frame ---- */
+
+/* hold_release: a pf_payload_release that, once armed, stops the prefetch
+ * thread when it releases the compressed bytes at hold.at (it does so
+ * after decompressing a buffered frame, before writing its native code)
+ * until the test lets it go. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    pthread_t reads;   /* the test's thread, never held */
+    const uint8_t *at; /* armed: the frame's compressed bytes; else NULL */
+    int holding;       /* the thread is held */
+    int go;            /* let it go */
+} hold = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+
+static void hold_release(const uint8_t *data, size_t size)
+{
+    (void)size;
+    pthread_mutex_lock(&hold.lock);
+    if (data == hold.at && !pthread_equal(pthread_self(), hold.reads)) {
+        hold.at = NULL;
+        hold.holding = 1;
+        pthread_cond_broadcast(&hold.changed);
+        while (!hold.go) {
+            pthread_cond_wait(&hold.changed, &hold.lock);
+        }
+        hold.holding = 0;
+    }
+    pthread_mutex_unlock(&hold.lock);
+}
+
+/* open_failing_once: the tests' memfds, but for the first call for
+ * "lib/ext.so" a descriptor that refuses writes (read-only /dev/null), as
+ * a memfd refuses them when memory runs out. */
+static int open_failing_once(void *context, const pf_entry *file)
+{
+    int *extCalls = context;
+    if (file->name_size == 10 && memcmp(file->name, "lib/ext.so", 10) == 0 && (*extCalls)++ == 0) {
+        return open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC);
+}
+
+/* A frame the thread is working on is not the reads' to drop, even when
+ * its time is up: here frame 5 (an extension module, a bundled library, a
+ * module) has its native code placed early, but the extension's write
+ * fails; frame 4's libzstd then pulls frame 5's library, so frame 5 ages
+ * with frame 4, and the thread does frame 5 again, opening a new descriptor
+ * for the extension. While it decompresses, the reads consume two more
+ * frames (behind_frames 1): frame 4 is dropped, but frame 5's descriptors,
+ * one of which the thread is about to fill, must stay (before: closed under
+ * the thread, which then wrote to a closed, possibly reused, descriptor). */
+static void test_working_frame_not_dropped(void **state)
+{
+    (void)state;
+    const char *zstdPath = library_path();
+    size_t zstdSize = 0;
+    uint8_t *zstd = zstdPath != NULL ? read_file(zstdPath, &zstdSize) : NULL;
+    if (zstd == NULL || strstr(zstdPath, "libzstd.so.1") == NULL) {
+        free(zstd);
+        skip();
+    }
+    sample();
+    /* 3 members a frame: frame 1 holds f[0..2], frame k f[3k-3 .. 3k-1] */
+    enum { COUNT = 24 };
+    static char paths[COUNT][32];
+    tb_file f[COUNT];
+    for (size_t i = 0; i < COUNT; i++) {
+        snprintf(paths[i], sizeof paths[i], i == 0 ? "lib/app.pyc" : "lib/p%zu.pyc", i);
+        f[i] = (tb_file){paths[i], PF_KIND_BYTECODE, files[i].data, files[i].size};
+    }
+    f[9] = (tb_file){"libs/libzstd.so.1", PF_KIND_LIBRARY, zstd, zstdSize};
+    f[12] = (tb_file){"lib/ext.so", PF_KIND_NATIVE, files[12].data, files[12].size};
+    f[13] = (tb_file){"libs/libc.so.6", PF_KIND_LIBRARY, files[13].data, files[13].size};
+    pfz_buffer b = {0};
+    build_grouped(f, COUNT, 3, &b);
+    pf_payload *p;
+    pf_error err;
+    int extCalls = 0;
+    pf_prefetch_options options = {.ahead_frames = 1,
+                                   .behind_frames = 1,
+                                   .idle_ms = 60000,
+                                   .open_native = open_failing_once,
+                                   .native_context = &extCalls};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    pf_payload_set_release(p, hold_release);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    hold.reads = pthread_self();
+    hold.go = 0;
+    uint8_t *got;
+    size_t size;
+    /* frame 1, then frame 2: starts the thread, which does frame 3 and
+     * places frame 5's native code early (the library only) */
+    assert_int_equal(fetch(p, f[0].path, &got, &size, NULL), PF_OK);
+    free(got);
+    assert_int_equal(fetch(p, f[3].path, &got, &size, NULL), PF_OK);
+    free(got);
+    uint32_t want = 1;
+    assert_true(wait_for(p, natives_at_least, &want));
+    /* taking frame 3 lets the thread do frame 4 (libzstd, which pulls
+     * frame 5), then frame 5 again: hold it there */
+    pthread_mutex_lock(&hold.lock);
+    hold.at = b.data + pf_payload_seek_table(p)->frames[5].compressed_offset;
+    pthread_mutex_unlock(&hold.lock);
+    assert_int_equal(fetch(p, f[6].path, &got, &size, NULL), PF_OK);
+    free(got);
+    pthread_mutex_lock(&hold.lock);
+    for (int k = 0; k < 1000 && !hold.holding; k++) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 10 * 1000 * 1000;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&hold.changed, &hold.lock, &t);
+    }
+    int held = hold.holding;
+    pthread_mutex_unlock(&hold.lock);
+    assert_true(held);
+    /* two frames the reads decompress themselves: frames 4 and 5 are due */
+    for (size_t i = 15; i <= 18; i += 3) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, NULL), PF_OK);
+        free(got);
+    }
+    pthread_mutex_lock(&hold.lock);
+    hold.go = 1;
+    pthread_cond_broadcast(&hold.changed);
+    pthread_mutex_unlock(&hold.lock);
+    want = 4; /* frame 3, frame 5 early, frame 4, frame 5 */
+    assert_true(wait_for(p, frames_at_least, &want));
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.natives_done, 3); /* libc early, libzstd, the extension */
+    int fromFd = 0;
+    assert_int_equal(fetch(p, "lib/ext.so", &got, &size, &fromFd), PF_OK);
+    assert_int_equal(fromFd, 1);
+    assert_int_equal(size, f[12].size);
+    assert_memory_equal(got, f[12].data, size);
+    free(got);
+    for (size_t i = 0; i < COUNT; i++) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, NULL), PF_OK);
+        assert_int_equal(size, f[i].size);
+        if (size > 0) {
+            assert_memory_equal(got, f[i].data, size);
+        }
+        free(got);
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+    free(zstd);
+}
+
 /* fork_and_check: forks; the child reads every member (order `how`) from
  * p and exits 0 when all are right; the parent reads them all too, then
  * checks the child's status. */
@@ -896,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_stop_and_no_descriptors),
         cmocka_unit_test(test_bundled_libraries_pulled),
         cmocka_unit_test(test_early_native_code),
+        cmocka_unit_test(test_working_frame_not_dropped),
         cmocka_unit_test(test_fork_in_the_middle),
         cmocka_unit_test(test_damage_reported_as_without),
         cmocka_unit_test(test_thread_signals_and_idle_end),
