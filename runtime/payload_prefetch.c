@@ -17,7 +17,8 @@
  * frame at most twice: an early job (next_job) places only the native code
  * of a frame that also holds other members and leaves it IDLE, and the walk
  * may later buffer the rest. A descriptor, once placed, can be taken in
- * any state of its frame.
+ * any state of its frame (a read waits while the frame is WORKING: the
+ * job may be filling it).
  *
  * Fork (pthread_atfork): fork_prepare asks the thread to pause and waits
  * until it is parked at a safe point, where pf->job, pf->job_data and the

@@ -117,9 +117,10 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  * SCHED_BATCH: it never preempts the reads' thread, but takes a CPU like any
  * thread where none is idle.
  *
- * Reads give the same results as without it: pf_payload_read and
- * pf_payload_copy take the thread's buffer when it has the frame, wait when
- * it is working on that frame, and otherwise decompress the frame
+ * Reads give the same results as without it: pf_payload_read takes the
+ * thread's buffer when it has the frame (pf_payload_copy copies from it,
+ * and pf_payload_take_native takes its descriptor), they wait when it is
+ * working on that frame, and otherwise decompress the frame
  * themselves (the thread then leaves it alone): no frame is decompressed by
  * both, and neither waits for the other except for that one frame.
  * Damage the thread finds is not reported by it: the frame is left to the
