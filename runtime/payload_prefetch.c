@@ -25,7 +25,9 @@
  * job's native descriptors record everything it holds, then keeps its lock
  * through the fork; fork_parent resumes it; fork_child, in a child where
  * the thread does not exist, frees what those records name, returns the
- * frame to IDLE, and leaves the prefetcher stopped: the reads do the rest.
+ * frame to IDLE, makes what the thread finished age (the child's reads drop
+ * it as they go on), and leaves the prefetcher stopped: the reads do the
+ * rest.
  *
  * How far ahead: the thread stops walking while it holds ahead_frames
  * walked frames whose buffer or descriptors the reads have not taken; it
@@ -236,7 +238,9 @@ static void fork_parent(void)
 /* fork_child: the threads do not exist here. Their conditions are made
  * anew (the parked thread is a waiter the child must never wait for),
  * their locks (held since fork_prepare) released, their unfinished work
- * dropped, and they are never started here. */
+ * dropped, their finished work aging from now (no walk will pass it here:
+ * the child's reads drop it as they go on, see drop_old), and they are
+ * never started here. */
 static void fork_child(void)
 {
     for (pf_prefetch *pf = registry; pf != NULL; pf = pf->next_started) {
@@ -257,6 +261,13 @@ static void fork_child(void)
         pf->job_data = NULL;
         pf->job_capacity = 0;
         pf->pull_count = 0;
+        for (uint32_t h = 0; h < pf->held_count; h++) {
+            prefetch_frame *f = &pf->frames[pf->held[h]];
+            if (!f->aging) {
+                f->aging = 1;
+                f->done_at = pf->clock;
+            }
+        }
         pthread_mutex_unlock(&pf->lock); /* held by this thread since fork_prepare */
     }
     registry = NULL;

@@ -131,9 +131,11 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  * and waits there; the parent resumes it; in the child, where the thread
  * does not exist, what it had not finished is dropped (its half-filled
  * buffer freed, its descriptors closed, the frame left to the reads), what
- * it had finished stays usable, and no thread is started there, then or
- * later. The thread blocks all signals, so they reach the program's own
- * threads as before. */
+ * it had finished stays usable until the child's reads have consumed
+ * behind_frames frames without taking it (no walk passes it there), and no
+ * thread is started there, then or later (the descriptors the child keeps
+ * share their files with the parent's). The thread blocks all signals, so
+ * they reach the program's own threads as before. */
 
 /* pf_payload_native_open: makes an empty, writable descriptor to hold
  * native member `file`, which the prefetch thread fills with write(2) from

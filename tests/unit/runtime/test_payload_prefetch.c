@@ -808,6 +808,62 @@ static void test_fork_in_the_middle(void **state)
     pfz_buffer_free(&b);
 }
 
+/* In a fork child no thread walks on, so what it had done ages from the
+ * fork: the child's reads drop it as they go on, as they drop what the walk
+ * has passed (before: the extension modules placed early, which the walk
+ * had not reached, stayed open in the child until it ended). */
+static void test_fork_child_drops_as_it_reads(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    int before = open_test_memfds();
+    pf_payload *p;
+    pf_prefetch_options options = {.ahead_frames = 2, .idle_ms = 60000, .open_native = open_memfd};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_one(p, 0, NULL), 0);
+    assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts it */
+    /* frames 3 and 4, and early the extension modules of frames 6 and 13 */
+    uint32_t want = 2;
+    assert_true(wait_for(p, natives_at_least, &want));
+    assert_true(wait_for(p, frames_at_least, &want));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int inherited = open_test_memfds() - before;
+        /* members 20..29 (frames 21..30), which the thread did not do:
+         * more than behind_frames (8) frames consumed */
+        int bad = 0;
+        for (size_t i = 20; i < 30; i++) {
+            bad += check_one(p, i, NULL);
+        }
+        pf_prefetch_stats st;
+        pf_payload_prefetch_stats(p, &st);
+        int left = open_test_memfds() - before;
+        if (inherited != 2 || left != 0 || st.buffers_dropped < 2) {
+            fprintf(stderr, "child: %d memfds inherited, %d left, %u buffers dropped\n", inherited,
+                    left, st.buffers_dropped);
+            bad++;
+        }
+        /* and the rest reads right */
+        size_t order[FILES];
+        make_order(order, SHUFFLED, 5);
+        bad += check_order(p, order, FILES, NULL);
+        pf_payload_close(p);
+        _exit(bad == 0 ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
 /* A damaged frame: the thread gives it up silently; reads report the same
  * status as without prefetch, and every other member reads right. */
 static void test_damage_reported_as_without(void **state)
@@ -1061,6 +1117,7 @@ int main(void)
         cmocka_unit_test(test_early_native_code),
         cmocka_unit_test(test_working_frame_not_dropped),
         cmocka_unit_test(test_fork_in_the_middle),
+        cmocka_unit_test(test_fork_child_drops_as_it_reads),
         cmocka_unit_test(test_damage_reported_as_without),
         cmocka_unit_test(test_thread_signals_and_idle_end),
         cmocka_unit_test(test_end_frees_what_was_not_taken),
