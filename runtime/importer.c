@@ -227,6 +227,9 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
     const uint8_t *data;
     size_t size;
     pf_error err;
+    /* Unmarshalling can collect garbage, whose finalizers may import: the
+     * pin keeps data valid through their reads. */
+    pf_payload_pin(self->payload);
     if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
         payload_damaged(self, file, err.message);
     }
@@ -240,6 +243,7 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
     }
     PyObject *code = PyMarshal_ReadObjectFromString((const char *)data + PF_PYC_HEADER_SIZE,
                                                     (Py_ssize_t)(size - PF_PYC_HEADER_SIZE));
+    pf_payload_unpin(self->payload);
     if (code == NULL) {
         return NULL;
     }

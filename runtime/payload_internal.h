@@ -33,6 +33,9 @@ struct pf_payload {
     pf_cached_frame cache[PF_FRAME_CACHE_SLOTS];
     uint32_t *unread; /* per frame: file members not read yet (owned) */
     uint8_t *read;    /* per entry: bit set once the member was read (owned) */
+    unsigned pins;    /* pf_payload_pin depth */
+    uint8_t **held;   /* buffers taken from slots while pinned, freed at the last unpin */
+    size_t held_count, held_capacity;
     uint64_t clock;
     uint8_t *scratch;           /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
     pf_payload_release release; /* told of compressed bytes once decompressed, or NULL */
@@ -75,10 +78,15 @@ int pf_prefetch_take_frame(pf_prefetch *pf, uint32_t i, uint8_t **data, size_t *
  * or freed. Accepts NULL data, and a NULL pf (then it frees). */
 void pf_prefetch_give_back(pf_prefetch *pf, uint8_t *data, size_t capacity);
 
-/* pf_prefetch_peek_frame: as pf_prefetch_take_frame, but the buffer stays
- * the prefetcher's: returns its bytes (valid until the next call into the
- * payload from this thread), or NULL when the caller must decompress. */
-const uint8_t *pf_prefetch_peek_frame(pf_prefetch *pf, uint32_t i);
+/* pf_prefetch_copy_member: the main thread needs bytes [offset, offset +
+ * size) of frame i (a member's data) for sink and does not have the frame.
+ * Waits while the prefetch thread decompresses it. When the thread has the
+ * frame in a buffer, gives those bytes to sink from there (the buffer stays
+ * the prefetcher's) and returns 1 with *sinkResult the sink's return value;
+ * else returns 0, and the caller decompresses the frame itself (the thread
+ * will not start on it). */
+int pf_prefetch_copy_member(pf_prefetch *pf, uint32_t i, uint32_t offset, uint32_t size,
+                            pf_payload_sink sink, void *context, int *sinkResult);
 
 /* pf_prefetch_free: stops the thread, waits for it, frees everything it
  * left (buffers not taken, descriptors not taken are closed). */

@@ -17,14 +17,17 @@
  * frame at most twice: an early job (next_job) places only the native code
  * of a frame that also holds other members and leaves it IDLE, and the walk
  * may later buffer the rest. A descriptor, once placed, can be taken in
- * any state of its frame.
+ * any state of its frame (a read waits while the frame is WORKING: the
+ * job may be filling it).
  *
  * Fork (pthread_atfork): fork_prepare asks the thread to pause and waits
  * until it is parked at a safe point, where pf->job, pf->job_data and the
  * job's native descriptors record everything it holds, then keeps its lock
  * through the fork; fork_parent resumes it; fork_child, in a child where
  * the thread does not exist, frees what those records name, returns the
- * frame to IDLE, and leaves the prefetcher stopped: the reads do the rest.
+ * frame to IDLE, makes what the thread finished age (the child's reads drop
+ * it as they go on), and leaves the prefetcher stopped: the reads do the
+ * rest.
  *
  * How far ahead: the thread stops walking while it holds ahead_frames
  * walked frames whose buffer or descriptors the reads have not taken; it
@@ -35,7 +38,14 @@
  * counts what they consume: a frame they decompress themselves, a buffer or a descriptor they
  * take). Counting what is held rather than measuring distances in frame numbers keeps the thread
  * useful when a read jumps far (an import that the freezer's order put late, or a lazy import): the
- * walk goes on in order, which is where the reads come back to. */
+ * walk goes on in order, which is where the reads come back to.
+ *
+ * The end: the thread ends when stopped, when it has nothing left to do or
+ * to hand over, or when the reads have been still for idle_ms, and frees
+ * what the reads have not taken as it goes (the clock, which ages that work,
+ * stops with the reads). A buffer that pf_prefetch_copy_member is giving a
+ * sink at that moment is lent (pf->lent): the thread leaves it, and the copy
+ * frees it once done. */
 /* zstd's custom allocator interface (ZSTD_createDCtx_advanced), in its
  * static-linking section: stable since zstd 1.3, exported by Debian's
  * libzstd.so.1 too; the stub links zstd statically anyway. */
@@ -124,6 +134,8 @@ struct pf_prefetch {
     int running;      /* the thread has not left its loop (it clears this under lock) */
     int parked;       /* the thread waits at a safe point for a fork to pass */
     int idle;         /* the thread waits for the reads to move */
+    int finished;     /* the thread ended and freed what the reads had not taken */
+    uint32_t lent;    /* frame whose buffer a read's sink is reading, or PF_NONE */
     atomic_int stop;  /* pf_prefetch_free: end now */
     atomic_int pause; /* fork_prepare: park at the next safe point */
     uint64_t clock;   /* counts what the reads consumed (see above) */
@@ -226,7 +238,9 @@ static void fork_parent(void)
 /* fork_child: the threads do not exist here. Their conditions are made
  * anew (the parked thread is a waiter the child must never wait for),
  * their locks (held since fork_prepare) released, their unfinished work
- * dropped, and they are never started here. */
+ * dropped, their finished work aging from now (no walk will pass it here:
+ * the child's reads drop it as they go on, see drop_old), and they are
+ * never started here. */
 static void fork_child(void)
 {
     for (pf_prefetch *pf = registry; pf != NULL; pf = pf->next_started) {
@@ -236,6 +250,7 @@ static void fork_child(void)
         pf->running = 0;
         pf->parked = 0;
         pf->idle = 0;
+        pf->lent = PF_NONE; /* a sink of the parent's reading thread, not here */
         atomic_store(&pf->pause, 0);
         if (pf->job != PF_NONE) {
             close_natives(pf, pf->job, 1);
@@ -246,6 +261,13 @@ static void fork_child(void)
         pf->job_data = NULL;
         pf->job_capacity = 0;
         pf->pull_count = 0;
+        for (uint32_t h = 0; h < pf->held_count; h++) {
+            prefetch_frame *f = &pf->frames[pf->held[h]];
+            if (!f->aging) {
+                f->aging = 1;
+                f->done_at = pf->clock;
+            }
+        }
         pthread_mutex_unlock(&pf->lock); /* held by this thread since fork_prepare */
     }
     registry = NULL;
@@ -768,6 +790,51 @@ static void take_spare(pf_prefetch *pf, size_t need)
     }
 }
 
+/* drop_old: frees what the thread did for frames (but frame `keep`, and a
+ * frame the thread is working on: an early job's, done again, whose
+ * descriptors it may be filling) that the reads have not taken: all of them
+ * when `all`, else the aging ones whose time is up (the reads consumed
+ * behind_frames others since they began to age); forgets frames with
+ * nothing left to take (lock held). */
+static void drop_old(pf_prefetch *pf, uint32_t keep, int all)
+{
+    uint32_t kept = 0;
+    for (uint32_t h = 0; h < pf->held_count; h++) {
+        uint32_t j = pf->held[h];
+        prefetch_frame *f = &pf->frames[j];
+        int passed = j != keep && f->state != FRAME_WORKING &&
+                     (all || (f->aging && pf->clock - f->done_at > pf->opt.behind_frames));
+        if (passed && f->data != NULL) {
+            free(untake_buffer(pf, j, NULL));
+            pf->stats.buffers_dropped++;
+        }
+        int holds = f->data != NULL;
+        for (uint32_t k = 0; k < f->native_count; k++) {
+            prefetch_native *n = &pf->natives[f->native_first + k];
+            if (passed && n->fd >= 0) {
+                close(n->fd);
+                n->fd = -1;
+            }
+            holds |= n->fd >= 0;
+        }
+        if (holds) {
+            pf->held[kept++] = j;
+        } else {
+            f->held = 0;
+        }
+    }
+    pf->held_count = kept;
+}
+
+/* free_spares: frees the buffers kept for reuse (lock held). */
+static void free_spares(pf_prefetch *pf)
+{
+    for (uint32_t k = 0; k < pf->spare_count; k++) {
+        free(pf->spare[k]);
+    }
+    pf->spare_count = 0;
+}
+
 static void *prefetch_main(void *arg)
 {
     pf_prefetch *pf = arg;
@@ -783,15 +850,18 @@ static void *prefetch_main(void *arg)
     pf->scratch = malloc(pf->scratch_size);
     int ready = pf->scratch != NULL && new_decoder(&pf->dctx, NULL) == PF_OK;
     pthread_mutex_lock(&pf->lock);
-    while (ready) {
+    while (ready && !atomic_load(&pf->stop)) {
         if (atomic_load(&pf->pause)) {
             park(pf);
             continue;
         }
         int job = JOB_WALK, more = 0;
-        uint32_t j = atomic_load(&pf->stop) ? PF_NONE : next_job(pf, &job, &more);
+        uint32_t j = next_job(pf, &job, &more);
         if (j == PF_NONE) {
-            if (!more || wait_for_reads(pf, &seen, &idleEnd)) {
+            /* nothing to start now: the end when nothing is left to do nor
+             * to take, else wait for the reads (the end too once they have
+             * been still for idle_ms) */
+            if ((!more && pf->held_count == 0) || wait_for_reads(pf, &seen, &idleEnd)) {
                 break;
             }
             continue;
@@ -811,9 +881,18 @@ static void *prefetch_main(void *arg)
         pthread_mutex_lock(&pf->lock);
         publish(pf, j, ok, pullsBefore);
     }
-    /* The decoder may hold a window as big as the largest frame streamed. */
+    /* The start-up this was for is over: what the reads have not taken
+     * goes now rather than at pf_payload_close (but a buffer a read is
+     * copying from: that read frees it, pf_prefetch_copy_member), and
+     * reads go on as without prefetch. The decoder may hold a window as big
+     * as the largest frame streamed. */
+    drop_old(pf, pf->lent, 1);
+    free_spares(pf);
     ZSTD_freeDCtx(pf->dctx);
     pf->dctx = NULL;
+    free(pf->scratch);
+    pf->scratch = NULL;
+    pf->finished = 1;
     pf->running = 0;
     pthread_cond_broadcast(&pf->changed);
     pthread_mutex_unlock(&pf->lock);
@@ -948,39 +1027,6 @@ static int active(pf_prefetch *pf, uint32_t i)
 
 /* ---- the reads' side (main thread) ---- */
 
-/* drop_old: frees what the thread did for aging frames (but frame `keep`)
- * that the reads have not taken while consuming behind_frames others since
- * they began to age, and forgets frames with nothing left to take (lock
- * held). */
-static void drop_old(pf_prefetch *pf, uint32_t keep)
-{
-    uint32_t kept = 0;
-    for (uint32_t h = 0; h < pf->held_count; h++) {
-        uint32_t j = pf->held[h];
-        prefetch_frame *f = &pf->frames[j];
-        int passed = j != keep && f->aging && pf->clock - f->done_at > pf->opt.behind_frames;
-        if (passed && f->data != NULL) {
-            free(untake_buffer(pf, j, NULL));
-            pf->stats.buffers_dropped++;
-        }
-        int holds = f->data != NULL;
-        for (uint32_t k = 0; k < f->native_count; k++) {
-            prefetch_native *n = &pf->natives[f->native_first + k];
-            if (passed && n->fd >= 0) {
-                close(n->fd);
-                n->fd = -1;
-            }
-            holds |= n->fd >= 0;
-        }
-        if (holds) {
-            pf->held[kept++] = j;
-        } else {
-            f->held = 0;
-        }
-    }
-    pf->held_count = kept;
-}
-
 /* consumed: the reads consumed something new (lock held): the clock
  * ticks, old work is dropped (but frame i's), and the waiting thread is
  * woken once half its room ahead is free, so that it does a few frames
@@ -988,7 +1034,7 @@ static void drop_old(pf_prefetch *pf, uint32_t keep)
 static void consumed(pf_prefetch *pf, uint32_t i)
 {
     pf->clock++;
-    drop_old(pf, i);
+    drop_old(pf, i, 0);
     if (pf->idle && held_by(pf, JOB_WALK) <= pf->opt.ahead_frames / 2u) {
         pthread_cond_broadcast(&pf->changed);
     }
@@ -1044,7 +1090,7 @@ void pf_prefetch_give_back(pf_prefetch *pf, uint8_t *data, size_t capacity)
 {
     if (pf != NULL && pf->joinable && data != NULL) {
         pthread_mutex_lock(&pf->lock);
-        if (pf->spare_count < PF_PREFETCH_SPARES) {
+        if (pf->running && pf->spare_count < PF_PREFETCH_SPARES) {
             pf->spare[pf->spare_count] = data;
             pf->spare_capacity[pf->spare_count++] = capacity;
             data = NULL;
@@ -1054,15 +1100,29 @@ void pf_prefetch_give_back(pf_prefetch *pf, uint8_t *data, size_t capacity)
     free(data);
 }
 
-const uint8_t *pf_prefetch_peek_frame(pf_prefetch *pf, uint32_t i)
+int pf_prefetch_copy_member(pf_prefetch *pf, uint32_t i, uint32_t offset, uint32_t size,
+                            pf_payload_sink sink, void *context, int *sinkResult)
 {
     if (!active(pf, i)) {
-        return NULL;
+        return 0;
     }
+    /* The buffer is lent to the sink, outside the lock: the thread, if it
+     * ends meanwhile, leaves it (prefetch_main), and it is freed here. */
     pthread_mutex_lock(&pf->lock);
     const uint8_t *data = claim(pf, i) == FRAME_DONE ? pf->frames[i].data : NULL;
+    pf->lent = data != NULL ? i : PF_NONE;
     pthread_mutex_unlock(&pf->lock);
-    return data;
+    if (data == NULL) {
+        return 0;
+    }
+    *sinkResult = sink(context, data + offset, size);
+    pthread_mutex_lock(&pf->lock);
+    pf->lent = PF_NONE;
+    if (pf->finished) {
+        drop_old(pf, PF_NONE, 1);
+    }
+    pthread_mutex_unlock(&pf->lock);
+    return 1;
 }
 
 int pf_payload_take_native(pf_payload *payload, const pf_entry *file, int *fd, pf_error *err)
@@ -1116,9 +1176,7 @@ static void free_all(pf_prefetch *pf)
         close_natives(pf, i, 0);
     }
     free(pf->job_data);
-    for (uint32_t k = 0; k < pf->spare_count; k++) {
-        free(pf->spare[k]);
-    }
+    free_spares(pf);
     ZSTD_freeDCtx(pf->dctx);
     free(pf->scratch);
     free(pf->pulls);
@@ -1140,6 +1198,7 @@ int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *op
     }
     pf->payload = payload;
     pf->job = PF_NONE;
+    pf->lent = PF_NONE;
     if (options != NULL) {
         pf->opt = *options;
     }

@@ -372,6 +372,9 @@ static void note_read(pf_payload *p, const pf_entry *e)
  * read again decompresses its frame again. */
 static void drop_read_frames(pf_payload *p)
 {
+    if (p->pins > 0) {
+        return; /* pinned bytes may be in these frames */
+    }
     for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
         pf_cached_frame *c = &p->cache[s];
         if (c->frame != PF_NONE && p->unread[c->frame] == 0) {
@@ -452,6 +455,10 @@ void pf_payload_close(pf_payload *payload)
     for (unsigned i = 0; i < PF_FRAME_CACHE_SLOTS; i++) {
         free(payload->cache[i].data);
     }
+    for (size_t k = 0; k < payload->held_count; k++) {
+        free(payload->held[k]);
+    }
+    free(payload->held);
     free(payload->unread);
     free(payload->read);
     free(payload->frame0);
@@ -469,6 +476,42 @@ const pf_index *pf_payload_index(const pf_payload *payload)
 const pf_seek_table *pf_payload_seek_table(const pf_payload *payload)
 {
     return &payload->table;
+}
+
+/* hold: puts slot c's buffer aside until the last unpin, leaving the slot
+ * empty. Returns PF_OK or PF_ERR_NOMEM. */
+static int hold(pf_payload *p, pf_cached_frame *c, pf_error *err)
+{
+    if (p->held_count == p->held_capacity) {
+        size_t capacity = p->held_capacity ? 2 * p->held_capacity : 4;
+        uint8_t **grown = realloc(p->held, capacity * sizeof *grown);
+        if (grown == NULL) {
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory keeping a frame");
+        }
+        p->held = grown;
+        p->held_capacity = capacity;
+    }
+    p->held[p->held_count++] = c->data;
+    c->data = NULL;
+    c->capacity = 0;
+    c->frame = PF_NONE;
+    return PF_OK;
+}
+
+void pf_payload_pin(pf_payload *payload)
+{
+    payload->pins++;
+}
+
+void pf_payload_unpin(pf_payload *payload)
+{
+    if (payload->pins == 0 || --payload->pins > 0) {
+        return;
+    }
+    for (size_t k = 0; k < payload->held_count; k++) {
+        free(payload->held[k]);
+    }
+    payload->held_count = 0;
 }
 
 /* frame_data: the decompressed bytes of frame i: frame 0 directly, others
@@ -497,6 +540,12 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
         }
     }
     size_t need = (size_t)p->table.frames[i].decompressed_size + 1u; /* +1: never malloc(0) */
+    if (p->pins > 0 && victim->data != NULL) {
+        int status = hold(p, victim, err);
+        if (status != PF_OK) {
+            return status;
+        }
+    }
     uint8_t *ready = NULL;
     size_t readyCapacity = 0;
     if (pf_prefetch_take_frame(p->prefetch, i, &ready, &readyCapacity)) {
@@ -646,11 +695,13 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
         return status;
     }
     const uint8_t *frame = cached_frame(payload, e.frame);
-    if (frame == NULL) {
-        frame = pf_prefetch_peek_frame(payload->prefetch, e.frame);
-    }
+    int sinkResult = 0;
     if (frame != NULL) {
-        if (sink(context, frame + e.offset, e.size) != 0) {
+        sinkResult = sink(context, frame + e.offset, e.size);
+    }
+    if (frame != NULL || pf_prefetch_copy_member(payload->prefetch, e.frame, e.offset, e.size, sink,
+                                                 context, &sinkResult)) {
+        if (sinkResult != 0) {
             return pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
         }
         note_read(payload, &e);

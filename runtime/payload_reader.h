@@ -53,6 +53,16 @@ const pf_seek_table *pf_payload_seek_table(const pf_payload *payload);
 int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **data,
                     size_t *dataSize, pf_error *err);
 
+/* pf_payload_pin, pf_payload_unpin: between a pin and its unpin, the bytes
+ * pf_payload_read gives stay valid whatever other reads happen meanwhile
+ * (no cached frame is freed or reused). For a caller whose use of the bytes
+ * can run code that reads again: unmarshalling can run the garbage
+ * collector, whose finalizers may import. Pins nest; the frames put aside
+ * are freed at the last unpin. pf_payload_unpin without a pin does
+ * nothing. */
+void pf_payload_pin(pf_payload *payload);
+void pf_payload_unpin(pf_payload *payload);
+
 /* pf_payload_release: told of a frame's compressed bytes (a range of the
  * buffer given to pf_payload_open) once they have been decompressed, so an
  * owner that mapped the buffer from a file can drop those pages from its
@@ -109,13 +119,18 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  * taking it. Counting what is held, not distances between frame numbers,
  * keeps it useful when the reads jump (an import the freezer placed late,
  * a lazy import): the walk goes on in order, where the reads come back to.
- * It ends when the walk ends, when stopped, or once the reads have not
- * consumed anything for idle_ms. It runs as SCHED_BATCH: it never preempts
- * the reads' thread, but takes a CPU like any thread where none is idle.
+ * It ends when stopped, when the walk is over and the reads have taken or
+ * passed all it did, or once the reads have not consumed anything for
+ * idle_ms: the start-up is over. What the reads have not taken is freed
+ * then (buffers freed, descriptors closed), not kept to the end of the
+ * process; later reads decompress as without prefetch. It runs as
+ * SCHED_BATCH: it never preempts the reads' thread, but takes a CPU like any
+ * thread where none is idle.
  *
- * Reads give the same results as without it: pf_payload_read and
- * pf_payload_copy take the thread's buffer when it has the frame, wait when
- * it is working on that frame, and otherwise decompress the frame
+ * Reads give the same results as without it: pf_payload_read takes the
+ * thread's buffer when it has the frame (pf_payload_copy copies from it,
+ * and pf_payload_take_native takes its descriptor), they wait when it is
+ * working on that frame, and otherwise decompress the frame
  * themselves (the thread then leaves it alone): no frame is decompressed by
  * both, and neither waits for the other except for that one frame.
  * Damage the thread finds is not reported by it: the frame is left to the
@@ -126,9 +141,11 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  * and waits there; the parent resumes it; in the child, where the thread
  * does not exist, what it had not finished is dropped (its half-filled
  * buffer freed, its descriptors closed, the frame left to the reads), what
- * it had finished stays usable, and no thread is started there, then or
- * later. The thread blocks all signals, so they reach the program's own
- * threads as before. */
+ * it had finished stays usable until the child's reads have consumed
+ * behind_frames frames without taking it (no walk passes it there), and no
+ * thread is started there, then or later (the descriptors the child keeps
+ * share their files with the parent's). The thread blocks all signals, so
+ * they reach the program's own threads as before. */
 
 /* pf_payload_native_open: makes an empty, writable descriptor to hold
  * native member `file`, which the prefetch thread fills with write(2) from
@@ -156,6 +173,10 @@ typedef struct pf_prefetch_options {
 #define PF_PREFETCH_AHEAD_FRAMES 4u
 #define PF_PREFETCH_BEHIND_FRAMES 8u
 #define PF_PREFETCH_MAX_BUFFERED (4u * 1024u * 1024u)
+/* idle_ms: how long the imports of a start-up may pause (a program reading
+ * its configuration or the network between two imports) before the thread
+ * takes the start-up to be over. Only the reads can tell: nothing marks the
+ * end of a Python program's start-up. */
 #define PF_PREFETCH_IDLE_MS 1000u
 
 /* pf_payload_prefetch_start: turns prefetch on (options NULL: the

@@ -5,12 +5,14 @@
  * thread's descriptors; bundled libraries named by DT_NEEDED are done before
  * they are asked for; the window holds; forks at many points leave a child
  * that reads everything right; damage is reported as without prefetch; the
- * thread blocks signals, ends when idle, and stops on request. Run under
- * ASan and UBSan (and, optionally, TSan: see tests/unit/runtime/CMakeLists). */
+ * thread blocks signals, ends when idle, freeing what the reads did not
+ * take, and stops on request. Run under ASan and UBSan (and, optionally,
+ * TSan: see tests/unit/runtime/CMakeLists). */
 #include <dlfcn.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,6 +33,15 @@
 #include "payload.h"
 #include "payload_builder.h"
 #include "payload_reader.h"
+
+/* Under ThreadSanitizer (see CMakeLists.txt): a fork child, which never
+ * joins the parent's prefetch thread (it does not exist there), would end
+ * with a "thread leak" report and TSan's exit status. */
+__attribute__((used)) const char *__tsan_default_options(void);
+__attribute__((used)) const char *__tsan_default_options(void)
+{
+    return "report_thread_leaks=0";
+}
 
 /* ---- a payload of many frames: one member per frame ---- */
 
@@ -83,13 +94,21 @@ static void sample(void)
     }
 }
 
-static void build(const tb_file *f, size_t count, pfz_buffer *out)
+/* build_grouped: a payload of the count files f, perFrame to a frame. */
+static void build_grouped(const tb_file *f, size_t count, size_t perFrame, pfz_buffer *out)
 {
     static const tb_module modules[] = {{"app", PF_KIND_MODULE, 0}};
-    tb_options opt = {.files_per_frame = 1, .pax_index = 0, .level = 3};
+    tb_options opt = {.files_per_frame = perFrame, .pax_index = 0, .level = 3};
     out->size = 0;
     assert_int_equal(tb_build_payload(f, count, modules, 1, &opt, out), 0);
 }
+
+static void build(const tb_file *f, size_t count, pfz_buffer *out)
+{
+    build_grouped(f, count, 1, out);
+}
+
+#define TEST_MEMFD_NAME "pf-test-native"
 
 /* open_memfd: the tests' pf_payload_native_open; *context counts calls and,
  * when negative, makes them fail. */
@@ -104,7 +123,29 @@ static int open_memfd(void *context, const pf_entry *file)
     if (calls != NULL) {
         __atomic_add_fetch(calls, 1, __ATOMIC_RELAXED);
     }
-    return memfd_create("test", MFD_CLOEXEC);
+    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC);
+}
+
+/* open_test_memfds: how many descriptors of this process are memfds made
+ * by open_memfd. */
+static int open_test_memfds(void)
+{
+    int count = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL) {
+        return -1;
+    }
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        char path[320], target[256];
+        snprintf(path, sizeof path, "/proc/self/fd/%.255s", de->d_name);
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = '\0';
+            count += strncmp(target, "/memfd:" TEST_MEMFD_NAME, 7 + strlen(TEST_MEMFD_NAME)) == 0;
+        }
+    }
+    closedir(d);
+    return count;
 }
 
 /* ---- reading as the runtime reads ---- */
@@ -261,11 +302,13 @@ static void test_reads_match_without_prefetch(void **state)
     pfz_buffer b = {0};
     sample();
     build(files, FILES, &b);
+    /* idle_ms: long, so that the thread's work waits for the reads however
+     * slowly they come (a loaded machine) */
     static const pf_prefetch_options windows[] = {
-        {.ahead_frames = 1, .behind_frames = 1},
-        {.first_frame = 1, .ahead_frames = 4},
-        {.ahead_frames = 64, .behind_frames = 64},
-        {.ahead_frames = 3, .max_buffered = 160000}, /* about one buffer at a time */
+        {.ahead_frames = 1, .behind_frames = 1, .idle_ms = 60000},
+        {.first_frame = 1, .ahead_frames = 4, .idle_ms = 60000},
+        {.ahead_frames = 64, .behind_frames = 64, .idle_ms = 60000},
+        {.ahead_frames = 3, .max_buffered = 160000, .idle_ms = 60000}, /* about one buffer */
     };
     pf_payload *off;
     pf_error err;
@@ -412,6 +455,7 @@ static void test_bundled_libraries_pulled(void **state)
     int calls = 0;
     pf_prefetch_options options = {.ahead_frames = 1,
                                    .behind_frames = 64,
+                                   .idle_ms = 60000, /* its work waits for the reads */
                                    .open_native = open_memfd,
                                    .native_context = &calls};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
@@ -490,8 +534,11 @@ static void test_early_native_code(void **state)
     tb_sample(&sf, &sfCount, &sm, &smCount);
     pf_payload *p;
     int calls = 0;
-    pf_prefetch_options options = {
-        .first_frame = 1, .ahead_frames = 1, .open_native = open_memfd, .native_context = &calls};
+    pf_prefetch_options options = {.first_frame = 1,
+                                   .ahead_frames = 1,
+                                   .idle_ms = 60000, /* its work waits for the reads */
+                                   .open_native = open_memfd,
+                                   .native_context = &calls};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     pf_entry e;
@@ -526,6 +573,159 @@ static void test_early_native_code(void **state)
     }
     pf_payload_close(p);
     pfz_buffer_free(&b);
+}
+
+/* ---- holding the thread in the middle of a frame ---- */
+
+/* hold_release: a pf_payload_release that, once armed, stops the prefetch
+ * thread when it releases the compressed bytes at hold.at (it does so
+ * after decompressing a buffered frame, before writing its native code)
+ * until the test lets it go. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    pthread_t reads;   /* the test's thread, never held */
+    const uint8_t *at; /* armed: the frame's compressed bytes; else NULL */
+    int holding;       /* the thread is held */
+    int go;            /* let it go */
+} hold = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+
+static void hold_release(const uint8_t *data, size_t size)
+{
+    (void)size;
+    pthread_mutex_lock(&hold.lock);
+    if (data == hold.at && !pthread_equal(pthread_self(), hold.reads)) {
+        hold.at = NULL;
+        hold.holding = 1;
+        pthread_cond_broadcast(&hold.changed);
+        while (!hold.go) {
+            pthread_cond_wait(&hold.changed, &hold.lock);
+        }
+        hold.holding = 0;
+    }
+    pthread_mutex_unlock(&hold.lock);
+}
+
+/* open_failing_once: the tests' memfds, but for the first call for
+ * "lib/ext.so" a descriptor that refuses writes (read-only /dev/null), as
+ * a memfd refuses them when memory runs out. */
+static int open_failing_once(void *context, const pf_entry *file)
+{
+    int *extCalls = context;
+    if (file->name_size == 10 && memcmp(file->name, "lib/ext.so", 10) == 0 && (*extCalls)++ == 0) {
+        return open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC);
+}
+
+/* A frame the thread is working on is not the reads' to drop, even when
+ * its time is up: here frame 5 (an extension module, a bundled library, a
+ * module) has its native code placed early, but the extension's write
+ * fails; frame 4's libzstd then pulls frame 5's library, so frame 5 ages
+ * with frame 4, and the thread does frame 5 again, opening a new descriptor
+ * for the extension. While it decompresses, the reads consume two more
+ * frames (behind_frames 1): frame 4 is dropped, but frame 5's descriptors,
+ * one of which the thread is about to fill, must stay (before: closed under
+ * the thread, which then wrote to a closed, possibly reused, descriptor). */
+static void test_working_frame_not_dropped(void **state)
+{
+    (void)state;
+    const char *zstdPath = library_path();
+    size_t zstdSize = 0;
+    uint8_t *zstd = zstdPath != NULL ? read_file(zstdPath, &zstdSize) : NULL;
+    if (zstd == NULL || strstr(zstdPath, "libzstd.so.1") == NULL) {
+        free(zstd);
+        skip();
+    }
+    sample();
+    /* 3 members a frame: frame 1 holds f[0..2], frame k f[3k-3 .. 3k-1] */
+    enum { COUNT = 24 };
+    static char paths[COUNT][32];
+    tb_file f[COUNT];
+    for (size_t i = 0; i < COUNT; i++) {
+        snprintf(paths[i], sizeof paths[i], i == 0 ? "lib/app.pyc" : "lib/p%zu.pyc", i);
+        f[i] = (tb_file){paths[i], PF_KIND_BYTECODE, files[i].data, files[i].size};
+    }
+    f[9] = (tb_file){"libs/libzstd.so.1", PF_KIND_LIBRARY, zstd, zstdSize};
+    f[12] = (tb_file){"lib/ext.so", PF_KIND_NATIVE, files[12].data, files[12].size};
+    f[13] = (tb_file){"libs/libc.so.6", PF_KIND_LIBRARY, files[13].data, files[13].size};
+    pfz_buffer b = {0};
+    build_grouped(f, COUNT, 3, &b);
+    pf_payload *p;
+    pf_error err;
+    int extCalls = 0;
+    pf_prefetch_options options = {.ahead_frames = 1,
+                                   .behind_frames = 1,
+                                   .idle_ms = 60000,
+                                   .open_native = open_failing_once,
+                                   .native_context = &extCalls};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    pf_payload_set_release(p, hold_release);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    hold.reads = pthread_self();
+    hold.go = 0;
+    uint8_t *got;
+    size_t size;
+    /* frame 1, then frame 2: starts the thread, which does frame 3 and
+     * places frame 5's native code early (the library only) */
+    assert_int_equal(fetch(p, f[0].path, &got, &size, NULL), PF_OK);
+    free(got);
+    assert_int_equal(fetch(p, f[3].path, &got, &size, NULL), PF_OK);
+    free(got);
+    uint32_t want = 1;
+    assert_true(wait_for(p, natives_at_least, &want));
+    /* taking frame 3 lets the thread do frame 4 (libzstd, which pulls
+     * frame 5), then frame 5 again: hold it there */
+    pthread_mutex_lock(&hold.lock);
+    hold.at = b.data + pf_payload_seek_table(p)->frames[5].compressed_offset;
+    pthread_mutex_unlock(&hold.lock);
+    assert_int_equal(fetch(p, f[6].path, &got, &size, NULL), PF_OK);
+    free(got);
+    pthread_mutex_lock(&hold.lock);
+    for (int k = 0; k < 1000 && !hold.holding; k++) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 10 * 1000 * 1000;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&hold.changed, &hold.lock, &t);
+    }
+    int held = hold.holding;
+    pthread_mutex_unlock(&hold.lock);
+    assert_true(held);
+    /* two frames the reads decompress themselves: frames 4 and 5 are due */
+    for (size_t i = 15; i <= 18; i += 3) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, NULL), PF_OK);
+        free(got);
+    }
+    pthread_mutex_lock(&hold.lock);
+    hold.go = 1;
+    pthread_cond_broadcast(&hold.changed);
+    pthread_mutex_unlock(&hold.lock);
+    want = 4; /* frame 3, frame 5 early, frame 4, frame 5 */
+    assert_true(wait_for(p, frames_at_least, &want));
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.natives_done, 3); /* libc early, libzstd, the extension */
+    int fromFd = 0;
+    assert_int_equal(fetch(p, "lib/ext.so", &got, &size, &fromFd), PF_OK);
+    assert_int_equal(fromFd, 1);
+    assert_int_equal(size, f[12].size);
+    assert_memory_equal(got, f[12].data, size);
+    free(got);
+    for (size_t i = 0; i < COUNT; i++) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, NULL), PF_OK);
+        assert_int_equal(size, f[i].size);
+        if (size > 0) {
+            assert_memory_equal(got, f[i].data, size);
+        }
+        free(got);
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+    free(zstd);
 }
 
 /* fork_and_check: forks; the child reads every member (order `how`) from
@@ -605,6 +805,62 @@ static void test_fork_in_the_middle(void **state)
         assert_int_equal(check_order(p, order, FILES, NULL), 0);
         pf_payload_close(p);
     }
+    pfz_buffer_free(&b);
+}
+
+/* In a fork child no thread walks on, so what it had done ages from the
+ * fork: the child's reads drop it as they go on, as they drop what the walk
+ * has passed (before: the extension modules placed early, which the walk
+ * had not reached, stayed open in the child until it ended). */
+static void test_fork_child_drops_as_it_reads(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    int before = open_test_memfds();
+    pf_payload *p;
+    pf_prefetch_options options = {.ahead_frames = 2, .idle_ms = 60000, .open_native = open_memfd};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_one(p, 0, NULL), 0);
+    assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts it */
+    /* frames 3 and 4, and early the extension modules of frames 6 and 13 */
+    uint32_t want = 2;
+    assert_true(wait_for(p, natives_at_least, &want));
+    assert_true(wait_for(p, frames_at_least, &want));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int inherited = open_test_memfds() - before;
+        /* members 20..29 (frames 21..30), which the thread did not do:
+         * more than behind_frames (8) frames consumed */
+        int bad = 0;
+        for (size_t i = 20; i < 30; i++) {
+            bad += check_one(p, i, NULL);
+        }
+        pf_prefetch_stats st;
+        pf_payload_prefetch_stats(p, &st);
+        int left = open_test_memfds() - before;
+        if (inherited != 2 || left != 0 || st.buffers_dropped < 2) {
+            fprintf(stderr, "child: %d memfds inherited, %d left, %u buffers dropped\n", inherited,
+                    left, st.buffers_dropped);
+            bad++;
+        }
+        /* and the rest reads right */
+        size_t order[FILES];
+        make_order(order, SHUFFLED, 5);
+        bad += check_order(p, order, FILES, NULL);
+        pf_payload_close(p);
+        _exit(bad == 0 ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    pf_payload_close(p);
     pfz_buffer_free(&b);
 }
 
@@ -728,12 +984,116 @@ static void test_thread_signals_and_idle_end(void **state)
     assert_true(found || !st.running);
     assert_true(wait_for(p, ended, NULL));
     pf_payload_prefetch_stats(p, &st);
-    /* frames 3 and 4 (2 ahead; the read took frame 2), no more */
+    /* frames 3 and 4 (2 ahead; the read took frame 2), no more; their
+     * buffers went with the thread */
     assert_int_equal(st.frames_done, 2);
     assert_int_equal(st.frames_by_reader, 1);
+    assert_int_equal(st.buffers_dropped, 2);
     size_t order[FILES];
     make_order(order, SHUFFLED, 7);
     assert_int_equal(check_order(p, order, FILES, NULL), 0);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
+/* When the thread ends, what the reads did not take goes with it: held back
+ * by its window (the reads stop after frame 2, and it has done frames 3
+ * and 4 and placed the extension modules of frames 6 and 13 early), or at
+ * the end of its walk (ahead_frames 64), it waits for the reads, and once
+ * they have been still for idle_ms frees its buffers and closes its
+ * descriptors, rather than keeping them to the end of the process. Reads
+ * then go on as without prefetch. */
+static void test_end_frees_what_was_not_taken(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    int before = open_test_memfds();
+    assert_true(before >= 0);
+    static const uint32_t aheads[] = {2, 64};
+    for (size_t a = 0; a < sizeof aheads / sizeof *aheads; a++) {
+        pf_payload *p;
+        pf_prefetch_options options = {
+            .ahead_frames = aheads[a], .idle_ms = 50, .open_native = open_memfd};
+        assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+        assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+        assert_int_equal(check_one(p, 0, NULL), 0);
+        assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts it */
+        assert_true(wait_for(p, ended, NULL));
+        pf_prefetch_stats st;
+        pf_payload_prefetch_stats(p, &st);
+        assert_true(st.natives_done >= 2);
+        assert_int_equal(st.natives_taken, 0);
+        assert_int_equal(st.buffers_taken, 0);
+        assert_int_equal(open_test_memfds(), before);
+        assert_true(st.buffers_dropped >= 2);
+        /* nothing is left to take */
+        size_t order[FILES];
+        make_order(order, SHUFFLED, 3);
+        int fromFd = 0;
+        assert_int_equal(check_order(p, order, FILES, &fromFd), 0);
+        assert_int_equal(fromFd, 0);
+        pf_payload_prefetch_stats(p, &st);
+        assert_int_equal(st.buffers_taken, 0);
+        pf_payload_close(p);
+    }
+    pfz_buffer_free(&b);
+}
+
+/* A sink that collects a member once the prefetch thread has ended. */
+struct collect_after_end {
+    pf_payload *payload;
+    int running; /* the thread ran when the sink was called */
+    int ended;   /* and had ended when it collected */
+    tb_collected collected;
+};
+
+static int collect_after_end(void *context, const uint8_t *data, size_t size)
+{
+    struct collect_after_end *c = context;
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(c->payload, &st);
+    c->running = st.running;
+    c->ended = wait_for(c->payload, ended, NULL);
+    return tb_collect(&c->collected, data, size);
+}
+
+/* pf_payload_copy gives a member from a buffer of the thread's: if the
+ * thread ends meanwhile, that buffer stays until the copy is over (ASan
+ * sees a use after free otherwise), and is freed then. */
+static void test_end_during_copy(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build_grouped(files, FILES, 2, &b); /* member 5, native code, in frame 3 with member 4 */
+    pf_payload *p;
+    /* no open_native: native code stays in the buffers; idle_ms: the copy
+     * below starts well within it */
+    pf_prefetch_options options = {.ahead_frames = 64, .idle_ms = 300};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_one(p, 2, NULL), 0); /* frame 2: starts it */
+    uint32_t walked = 1;                        /* frame 3 */
+    assert_true(wait_for(p, frames_at_least, &walked));
+    pf_entry e;
+    assert_int_equal(pf_index_find(pf_payload_index(p), files[5].path, strlen(files[5].path), &e),
+                     1);
+    assert_int_equal(e.kind, PF_KIND_NATIVE);
+    struct collect_after_end c = {.payload = p};
+    assert_int_equal(pf_payload_copy(p, &e, collect_after_end, &c, &err), PF_OK);
+    assert_true(c.running);
+    assert_true(c.ended);
+    assert_int_equal(c.collected.size, files[5].size);
+    assert_memory_equal(c.collected.data, files[5].data, c.collected.size);
+    free(c.collected.data);
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.buffers_taken, 0);
+    assert_int_equal(st.buffers_dropped, st.frames_done); /* frame 6's too, after the copy */
     pf_payload_close(p);
     pfz_buffer_free(&b);
 }
@@ -755,9 +1115,13 @@ int main(void)
         cmocka_unit_test(test_stop_and_no_descriptors),
         cmocka_unit_test(test_bundled_libraries_pulled),
         cmocka_unit_test(test_early_native_code),
+        cmocka_unit_test(test_working_frame_not_dropped),
         cmocka_unit_test(test_fork_in_the_middle),
+        cmocka_unit_test(test_fork_child_drops_as_it_reads),
         cmocka_unit_test(test_damage_reported_as_without),
         cmocka_unit_test(test_thread_signals_and_idle_end),
+        cmocka_unit_test(test_end_frees_what_was_not_taken),
+        cmocka_unit_test(test_end_during_copy),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
