@@ -4,17 +4,19 @@
  * payload -> validate it -> turn prefetch on -> configure CPython -> core
  * init -> install the importer -> main init -> run __main__ -> finalise.
  * Each live resource has a field in struct boot, so a failure part-way
- * releases only what exists.
+ * releases only what exists. Choosing what the process runs from the index
+ * flags and the command line lives in boot_mode.c (boot_internal.h).
  *
  * CPython 3.11 specifics (rule source: Python/pylifecycle.c, Modules/main.c,
  * Python/pythonrun.c of 3.11) are gathered here: two-phase initialisation
  * (PyConfig._init_main = 0, then _Py_InitializeMain) puts the importer on
  * sys.meta_path before `encodings` is imported; exit statuses mirror
  * Py_RunMain's (pymain_run_python, exit_sigint); the interactive session
- * after the main module mirrors pymain_repl; tracebacks go through
- * Lib/traceback.py when the payload has sources (install_source_hooks).
- * Sub-interpreters get their importer from runtime/importer.c and, once
- * initialised, what finish_init adds (finish_subinterpreter).
+ * after the main module mirrors pymain_repl (run_interactive); tracebacks go
+ * through Lib/traceback.py when the payload has sources
+ * (install_source_hooks). Sub-interpreters get their importer from
+ * runtime/importer.c and, once initialised, what finish_init adds
+ * (finish_subinterpreter).
  *
  * The index flags (payload.h) choose what the executable is: a program
  * (optionally with sources, an optimisation level and `-i`), or a
@@ -24,10 +26,10 @@
 #include <structmember.h> /* PyMemberDef: sys.flags field names */
 
 #include "boot.h"
+#include "boot_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -45,33 +47,7 @@
 #include "payload.h"
 #include "payload_reader.h"
 
-struct boot {
-    char executable[PATH_MAX]; /* real path of this program */
-    char directory[PATH_MAX];  /* its directory */
-    const uint8_t *image;      /* the whole executable file, mapped read-only */
-    size_t image_size;         /* bytes */
-    pf_payload *payload;       /* reader over the .pyfreeze section */
-    int python_started;        /* Py_InitializeFromConfig succeeded */
-    PyObject *importer;        /* the meta path finder (owned) */
-    int mode;                  /* BOOT_* below: what this process runs */
-    uint32_t flags;            /* the index's PF_INDEX_FLAG_* */
-    int inspect;               /* BOOT_PROGRAM: enter the interactive session after main */
-    int no_site;               /* sys.flags.no_site to show: 1 only for a child given -S */
-    int path0;                 /* a python3 command line without -I/-P: CPython puts the
-                                  script's directory, or the current one, first on sys.path */
-    int child_optimize;        /* BOOT_INTERPRETER: the -O count of its command line */
-};
-
-/* What a process of a frozen program runs (see choose_mode). */
-enum {
-    BOOT_PROGRAM = 0,     /* the program's main module with the user's arguments */
-    BOOT_INTERPRETER = 1, /* a python3 command line: [flags] -c CODE | -m MODULE | - | SCRIPT.py */
-    BOOT_SPAWNED = 2,     /* a multiprocessing spawn child: --multiprocessing-fork k=v... */
-    BOOT_PYTHON = 3,      /* a standalone Python: python3.11's whole command line */
-};
-
-/* report_damaged: the one line a user sees when the executable is unusable. */
-static int report_damaged(const struct boot *b, const char *what)
+int pf_boot_report_damaged(const struct boot *b, const char *what)
 {
     fflush(stdout);
     fprintf(stderr, "%s: this frozen program is damaged: %s; rebuild it with pyfreeze\n",
@@ -118,19 +94,19 @@ static int map_image(struct boot *b)
     if (fd < 0) {
         char what[256];
         snprintf(what, sizeof what, "cannot open it (%s)", strerror(errno));
-        return report_damaged(b, what), -1;
+        return pf_boot_report_damaged(b, what), -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size <= 0) {
         close(fd);
-        return report_damaged(b, "cannot read its size"), -1;
+        return pf_boot_report_damaged(b, "cannot read its size"), -1;
     }
     void *image = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (image == MAP_FAILED) {
         char what[256];
         snprintf(what, sizeof what, "cannot map it (%s)", strerror(errno));
-        return report_damaged(b, what), -1;
+        return pf_boot_report_damaged(b, what), -1;
     }
     b->image = image;
     image_start = image;
@@ -174,10 +150,10 @@ static int open_payload(struct boot *b)
         return -1;
     }
     if (rc != PF_OK) {
-        return report_damaged(b, err.message), -1;
+        return pf_boot_report_damaged(b, err.message), -1;
     }
     if (pf_payload_open(&b->payload, b->image + offset, (size_t)size, &err) != PF_OK) {
-        return report_damaged(b, err.message), -1;
+        return pf_boot_report_damaged(b, err.message), -1;
     }
     pf_payload_set_release(b->payload, release_pages);
     /* What finding and opening the payload read (section headers, seek
@@ -207,153 +183,6 @@ static int start_prefetch(struct boot *b)
     }
     pf_prefetch_options options = {.open_native = pf_native_open_memfd};
     (void)pf_payload_prefetch_start(b->payload, &options, NULL);
-    return 0;
-}
-
-/* started_by_self: whether the parent process runs this same executable
- * (same file: device and inode of /proc/PID/exe). Unreadable means no: a
- * parent of another user cannot make us interpret its command line. */
-static int started_by_self(void)
-{
-    char parent[64];
-    struct stat mine, theirs;
-    snprintf(parent, sizeof parent, "/proc/%ld/exe", (long)getppid());
-    return stat("/proc/self/exe", &mine) == 0 && stat(parent, &theirs) == 0 &&
-           mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
-}
-
-/* What follows the options of a python3 command line (scan_command_line). */
-enum {
-    RUN_NONE = 0,    /* not a python3 command line a child is given */
-    RUN_COMMAND = 1, /* -c CODE or -m MODULE */
-    RUN_STDIN = 2,   /* `-`: the code is read from stdin */
-    RUN_SCRIPT = 3,  /* a word: python3 would run it as a script file */
-};
-
-/* What the options of a python3 command line say (scan_command_line). */
-struct interpreter_flags {
-    int run;       /* RUN_* above */
-    int script;    /* RUN_SCRIPT: the index in argv of the script's path */
-    int no_site;   /* -S is among them */
-    int safe_path; /* -I or -P is among them: no script directory on sys.path */
-    int optimize;  /* -O adds 1, -OO 2 (Modules/main.c counts them so) */
-};
-
-/* scan_command_line: reads argv[1..argc) as CPython's own parser does
- * (Python/getopt.c, Python/initconfig.c: config_parse_cmdline): options
- * that take no argument may be joined (-IS, -bb, -OO) — the ones
- * subprocess._args_from_interpreter_flags() passes a child, -I -E -s -S -B
- * -b -d -O -q -u -v -P -R; -X and -W take a value, joined or next. The
- * options end at -c or -m (RUN_COMMAND, their argument joined, -cCODE,
- * -mjson.tool, or next), at `-` (RUN_STDIN) or at the first word that is
- * not an option (RUN_SCRIPT: argv[script] is a script's path, the words
- * after it its arguments; whether it is a script file is choose_mode's
- * question). Anything else (no arguments, a long option or `--`, an option
- * python3 has but a child is never given, -c or -m without an argument)
- * means "not a python3 command line": run stays RUN_NONE. */
-static struct interpreter_flags scan_command_line(int argc, char **argv)
-{
-    static const char no_argument[] = "IEsSBbdOquvPR";
-    struct interpreter_flags f = {RUN_NONE, 0, 0, 0, 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] != '-') {
-            f.run = RUN_SCRIPT;
-            f.script = i;
-            return f;
-        }
-        if (a[1] == '\0') {
-            f.run = RUN_STDIN;
-            return f;
-        }
-        if (a[1] == '-') {
-            return f;
-        }
-        for (int k = 1; a[k] != '\0'; k++) {
-            char c = a[k];
-            if (c == 'c' || c == 'm') {
-                f.run = a[k + 1] != '\0' || i + 1 < argc ? RUN_COMMAND : RUN_NONE;
-                return f;
-            }
-            if (c == 'X' || c == 'W') {
-                i += a[k + 1] == '\0'; /* the value is the next argument */
-                break;
-            }
-            if (strchr(no_argument, c) == NULL) {
-                return f;
-            }
-            f.no_site |= c == 'S';
-            f.safe_path |= c == 'I' || c == 'P';
-            f.optimize += c == 'O';
-        }
-    }
-    return f; /* options only: python3 would read stdin, interactively on a terminal */
-}
-
-/* is_script_file: whether path names what a child's script must be: a
- * regular file (symbolic links followed, as python3 opens it) whose name
- * ends in ".py". A path under the executable, such as the frozen main's own
- * __file__ (EXE/app.py), does not exist on disk and is not one. */
-static int is_script_file(const char *path)
-{
-    size_t n = strlen(path);
-    struct stat st;
-    return n >= 3 && strcmp(path + n - 3, ".py") == 0 && stat(path, &st) == 0 &&
-           S_ISREG(st.st_mode);
-}
-
-/* choose_mode: the rule that tells a python3 command line, which
- * multiprocessing, concurrent.futures and subprocess give a child they start
- * with sys.executable, from the program's own arguments: the process must
- * have been started by this same executable AND its arguments must be
- * exactly `--multiprocessing-fork ...`, `[python flags] -c CODE ...`,
- * `[python flags] -m MODULE ...`, `[python flags] -` (code from stdin) or
- * `[python flags] SCRIPT ...` where SCRIPT is an existing regular file
- * named *.py (is_script_file). Anything else goes to the program untouched
- * (docs/user-guide.md): `./app -c x` or `./app notes.py` typed in a shell;
- * a self-relaunch with no arguments, or with arguments that are not such a
- * command line (`[sys.executable, "data.txt"]`, `[sys.executable,
- * __file__]`, whose path is inside the executable). */
-static int choose_mode(int argc, char **argv, const struct interpreter_flags *f)
-{
-    if (argc < 2) {
-        return BOOT_PROGRAM;
-    }
-    if (strcmp(argv[1], "--multiprocessing-fork") == 0) {
-        return started_by_self() ? BOOT_SPAWNED : BOOT_PROGRAM;
-    }
-    if (f->run == RUN_NONE || !started_by_self() ||
-        (f->run == RUN_SCRIPT && !is_script_file(argv[f->script]))) {
-        return BOOT_PROGRAM;
-    }
-    return BOOT_INTERPRETER;
-}
-
-/* read_flags: the index flags that shape the boot, checked: the optimise
- * level must be 0, 1 or 2. Then the mode: a standalone Python always takes
- * python3.11's command line (BOOT_PYTHON); a program built with
- * --allow-interactive takes `-i` as its first argument to mean "enter the
- * interactive session after the main module" (python3 -i), and the `-i` is
- * not in sys.argv. Only the first argument, and only in such builds: any
- * other `-i` is the program's own. Environment variables (PYTHONINSPECT)
- * never ask for it. */
-static int read_flags(struct boot *b, int argc, char **argv)
-{
-    b->flags = pf_payload_index(b->payload)->flags;
-    if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags) > 2) {
-        return report_damaged(b, "its index names an optimisation level above 2"), -1;
-    }
-    if (b->flags & PF_INDEX_FLAG_PYTHON) {
-        b->mode = BOOT_PYTHON;
-        return 0;
-    }
-    struct interpreter_flags f = scan_command_line(argc, argv);
-    b->mode = choose_mode(argc, argv, &f);
-    b->no_site = b->mode == BOOT_INTERPRETER && f.no_site;
-    b->path0 = b->mode == BOOT_INTERPRETER && !f.safe_path;
-    b->child_optimize = b->mode == BOOT_INTERPRETER ? f.optimize : 0;
-    b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
-                 argc >= 2 && strcmp(argv[1], "-i") == 0;
     return 0;
 }
 
@@ -560,7 +389,7 @@ static int check_magic(struct boot *b)
                        (uint8_t)(magic >> 24)};
     if (magic == -1 || memcmp(have, want, sizeof want) != 0) {
         PyErr_Clear();
-        return report_damaged(b, "its bytecode was compiled by another Python version"), -1;
+        return pf_boot_report_damaged(b, "its bytecode was compiled by another Python version"), -1;
     }
     return 0;
 }
@@ -1107,7 +936,7 @@ int pf_boot_main(int argc, char **argv)
     int keyboard_interrupt = 0;
 
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
-        read_flags(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
+        pf_boot_read_flags(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
         start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
         check_magic(&b) < 0) {
         goto done;
