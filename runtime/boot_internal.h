@@ -1,4 +1,4 @@
-/* boot_internal.h - what boot.c and boot_mode.c share: the
+/* boot_internal.h - what boot.c, boot_mode.c and boot_python.c share: the
  * boot's state and the steps one of them does for another. Not for other
  * files: the public entry point is boot.h.
  *
@@ -60,5 +60,64 @@ int pf_boot_report_damaged(const struct boot *b, const char *what);
  * and b->inspect. Returns 0, or -1 after pf_boot_report_damaged when the
  * index names an optimisation level above 2. */
 int pf_boot_read_flags(struct boot *b, int argc, char **argv);
+
+/* ---- boot_python.c: what the boot sets in an initialised interpreter ----
+ * Each works on the interpreter current in the calling thread, which holds
+ * its GIL, once its main initialisation is complete. */
+
+/* pf_boot_set_stdlib_dir: modules CPython carries frozen (os, codecs, io,
+ * ...) get a __file__ under sys._stdlib_dir, which python3 has and some
+ * programs use (os.path.dirname(os.__file__)). The frozen program's stdlib
+ * directory is the executable (b->executable), as for the payload's
+ * modules. Main initialisation sets sys._stdlib_dir from the path
+ * configuration (empty here), so this runs after it, and gives the frozen
+ * modules imported during initialisation the __file__ python3 gives them.
+ * Returns 0, or -1 with a Python exception set. */
+int pf_boot_set_stdlib_dir(const struct boot *b);
+
+/* pf_boot_add_site_builtins: the builtins python3's `site` adds
+ * (Lib/site.py: setquit, setcopyright, sethelper) — exit, quit, help,
+ * copyright, credits, license — made from the frozen _sitebuiltins module
+ * directly. Importing site itself would also run site.main()'s search of the
+ * disk for .pth files, which a frozen program must not do, and costs a fifth
+ * of the start-up time of a small program. Returns 0, or -1 with a Python
+ * exception set (none when sys.copyright is missing). */
+int pf_boot_add_site_builtins(void);
+
+/* pf_boot_set_no_site_flag: sys.flags.no_site as python3 -I shows it (0),
+ * or 1 for a child started with -S (no_site). The frozen program provides
+ * what `site` would (pf_boot_add_site_builtins) without importing it, and
+ * programs read sys.flags: subprocess._args_from_interpreter_flags() passes
+ * -S to children when no_site is set. sys.flags is a read-only struct
+ * sequence, so a copy with that one field changed replaces it; CPython
+ * itself reads its config, not sys.flags. Returns 0 (also when sys.flags has
+ * no such field: nothing to mend), or -1 with a Python exception set. */
+int pf_boot_set_no_site_flag(int no_site);
+
+/* pf_boot_install_source_hooks: with sources packed, uncaught exceptions of
+ * the main thread (sys.excepthook) and of threads (_thread._excepthook,
+ * which Lib/threading.py takes as threading.excepthook when it is imported)
+ * are printed by Lib/traceback.py. sys.__excepthook__ stays CPython's.
+ * Returns 0, or -1 with a Python exception set. */
+int pf_boot_install_source_hooks(void);
+
+/* pf_boot_set_interactive_hook: sys.__interactivehook__ as `site` sets it
+ * (Lib/site.py: enablerlcompleter): at the start of an interactive session
+ * it imports readline (line editing where the terminal allows), binds tab
+ * completion and keeps ~/.python_history. Importing site runs nothing else
+ * here: site.main() runs only when sys.flags.no_site is 0. Returns 0, or -1
+ * with a Python exception set. */
+int pf_boot_set_interactive_hook(void);
+
+/* pf_boot_run_interactive: the interactive session after the main module,
+ * as python3 -i starts it (Modules/main.c: pymain_repl): inspect is turned
+ * off first, so that from now on SystemExit ends the process; then
+ * sys.__interactivehook__ runs (a failure is reported and the session still
+ * starts, unless it was SystemExit); then the read-eval-print loop on stdin
+ * with the >>> and ... prompts. The runtime configuration is changed in
+ * place as Modules/main.c does (pymain_set_inspect on the interpreter's
+ * config). Main interpreter only. Returns the exit status: 0, or 1 when the
+ * loop ended on an error; SystemExit ends the process instead. */
+int pf_boot_run_interactive(void);
 
 #endif
