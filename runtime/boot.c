@@ -4,30 +4,35 @@
  * payload -> validate it -> turn prefetch on -> configure CPython -> core
  * init -> install the importer -> main init -> run __main__ -> finalise.
  * Each live resource has a field in struct boot, so a failure part-way
- * releases only what exists.
+ * releases only what exists. Two steps live in files of their own
+ * (boot_internal.h): choosing what the process runs from the index flags
+ * and the command line (boot_mode.c), and what is set in an initialised
+ * interpreter where python3 has it from `site`, with python3 -i's
+ * interactive session (boot_python.c).
  *
  * CPython 3.11 specifics (rule source: Python/pylifecycle.c, Modules/main.c,
- * Python/pythonrun.c of 3.11) are gathered here: two-phase initialisation
- * (PyConfig._init_main = 0, then _Py_InitializeMain) puts the importer on
- * sys.meta_path before `encodings` is imported; exit statuses mirror
- * Py_RunMain's (pymain_run_python, exit_sigint); the interactive session
- * after the main module mirrors pymain_repl; tracebacks go through
- * Lib/traceback.py when the payload has sources (install_source_hooks).
- * Sub-interpreters get their importer from runtime/importer.c and, once
- * initialised, what finish_init adds (finish_subinterpreter).
+ * Python/pythonrun.c of 3.11) are gathered here and in boot_python.c:
+ * two-phase initialisation (PyConfig._init_main = 0, then
+ * _Py_InitializeMain) puts the importer on sys.meta_path before `encodings`
+ * is imported; exit statuses mirror Py_RunMain's (pymain_run_python,
+ * exit_sigint); the interactive session after the main module mirrors
+ * pymain_repl (pf_boot_run_interactive); tracebacks go through
+ * Lib/traceback.py when the payload has sources
+ * (pf_boot_install_source_hooks). Sub-interpreters get their importer from
+ * runtime/importer.c and, once initialised, what finish_init adds
+ * (finish_subinterpreter).
  *
  * The index flags (payload.h) choose what the executable is: a program
  * (optionally with sources, an optimisation level and `-i`), or a
  * standalone Python whose whole command line CPython parses (BOOT_PYTHON). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <structmember.h> /* PyMemberDef: sys.flags field names */
 
 #include "boot.h"
+#include "boot_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -45,33 +50,7 @@
 #include "payload.h"
 #include "payload_reader.h"
 
-struct boot {
-    char executable[PATH_MAX]; /* real path of this program */
-    char directory[PATH_MAX];  /* its directory */
-    const uint8_t *image;      /* the whole executable file, mapped read-only */
-    size_t image_size;         /* bytes */
-    pf_payload *payload;       /* reader over the .pyfreeze section */
-    int python_started;        /* Py_InitializeFromConfig succeeded */
-    PyObject *importer;        /* the meta path finder (owned) */
-    int mode;                  /* BOOT_* below: what this process runs */
-    uint32_t flags;            /* the index's PF_INDEX_FLAG_* */
-    int inspect;               /* BOOT_PROGRAM: enter the interactive session after main */
-    int no_site;               /* sys.flags.no_site to show: 1 only for a child given -S */
-    int path0;                 /* a python3 command line without -I/-P: CPython puts the
-                                  script's directory, or the current one, first on sys.path */
-    int child_optimize;        /* BOOT_INTERPRETER: the -O count of its command line */
-};
-
-/* What a process of a frozen program runs (see choose_mode). */
-enum {
-    BOOT_PROGRAM = 0,     /* the program's main module with the user's arguments */
-    BOOT_INTERPRETER = 1, /* a python3 command line: [flags] -c CODE | -m MODULE | - | SCRIPT.py */
-    BOOT_SPAWNED = 2,     /* a multiprocessing spawn child: --multiprocessing-fork k=v... */
-    BOOT_PYTHON = 3,      /* a standalone Python: python3.11's whole command line */
-};
-
-/* report_damaged: the one line a user sees when the executable is unusable. */
-static int report_damaged(const struct boot *b, const char *what)
+int pf_boot_report_damaged(const struct boot *b, const char *what)
 {
     fflush(stdout);
     fprintf(stderr, "%s: this frozen program is damaged: %s; rebuild it with pyfreeze\n",
@@ -118,19 +97,19 @@ static int map_image(struct boot *b)
     if (fd < 0) {
         char what[256];
         snprintf(what, sizeof what, "cannot open it (%s)", strerror(errno));
-        return report_damaged(b, what), -1;
+        return pf_boot_report_damaged(b, what), -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size <= 0) {
         close(fd);
-        return report_damaged(b, "cannot read its size"), -1;
+        return pf_boot_report_damaged(b, "cannot read its size"), -1;
     }
     void *image = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (image == MAP_FAILED) {
         char what[256];
         snprintf(what, sizeof what, "cannot map it (%s)", strerror(errno));
-        return report_damaged(b, what), -1;
+        return pf_boot_report_damaged(b, what), -1;
     }
     b->image = image;
     image_start = image;
@@ -174,10 +153,10 @@ static int open_payload(struct boot *b)
         return -1;
     }
     if (rc != PF_OK) {
-        return report_damaged(b, err.message), -1;
+        return pf_boot_report_damaged(b, err.message), -1;
     }
     if (pf_payload_open(&b->payload, b->image + offset, (size_t)size, &err) != PF_OK) {
-        return report_damaged(b, err.message), -1;
+        return pf_boot_report_damaged(b, err.message), -1;
     }
     pf_payload_set_release(b->payload, release_pages);
     /* What finding and opening the payload read (section headers, seek
@@ -207,153 +186,6 @@ static int start_prefetch(struct boot *b)
     }
     pf_prefetch_options options = {.open_native = pf_native_open_memfd};
     (void)pf_payload_prefetch_start(b->payload, &options, NULL);
-    return 0;
-}
-
-/* started_by_self: whether the parent process runs this same executable
- * (same file: device and inode of /proc/PID/exe). Unreadable means no: a
- * parent of another user cannot make us interpret its command line. */
-static int started_by_self(void)
-{
-    char parent[64];
-    struct stat mine, theirs;
-    snprintf(parent, sizeof parent, "/proc/%ld/exe", (long)getppid());
-    return stat("/proc/self/exe", &mine) == 0 && stat(parent, &theirs) == 0 &&
-           mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
-}
-
-/* What follows the options of a python3 command line (scan_command_line). */
-enum {
-    RUN_NONE = 0,    /* not a python3 command line a child is given */
-    RUN_COMMAND = 1, /* -c CODE or -m MODULE */
-    RUN_STDIN = 2,   /* `-`: the code is read from stdin */
-    RUN_SCRIPT = 3,  /* a word: python3 would run it as a script file */
-};
-
-/* What the options of a python3 command line say (scan_command_line). */
-struct interpreter_flags {
-    int run;       /* RUN_* above */
-    int script;    /* RUN_SCRIPT: the index in argv of the script's path */
-    int no_site;   /* -S is among them */
-    int safe_path; /* -I or -P is among them: no script directory on sys.path */
-    int optimize;  /* -O adds 1, -OO 2 (Modules/main.c counts them so) */
-};
-
-/* scan_command_line: reads argv[1..argc) as CPython's own parser does
- * (Python/getopt.c, Python/initconfig.c: config_parse_cmdline): options
- * that take no argument may be joined (-IS, -bb, -OO) — the ones
- * subprocess._args_from_interpreter_flags() passes a child, -I -E -s -S -B
- * -b -d -O -q -u -v -P -R; -X and -W take a value, joined or next. The
- * options end at -c or -m (RUN_COMMAND, their argument joined, -cCODE,
- * -mjson.tool, or next), at `-` (RUN_STDIN) or at the first word that is
- * not an option (RUN_SCRIPT: argv[script] is a script's path, the words
- * after it its arguments; whether it is a script file is choose_mode's
- * question). Anything else (no arguments, a long option or `--`, an option
- * python3 has but a child is never given, -c or -m without an argument)
- * means "not a python3 command line": run stays RUN_NONE. */
-static struct interpreter_flags scan_command_line(int argc, char **argv)
-{
-    static const char no_argument[] = "IEsSBbdOquvPR";
-    struct interpreter_flags f = {RUN_NONE, 0, 0, 0, 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] != '-') {
-            f.run = RUN_SCRIPT;
-            f.script = i;
-            return f;
-        }
-        if (a[1] == '\0') {
-            f.run = RUN_STDIN;
-            return f;
-        }
-        if (a[1] == '-') {
-            return f;
-        }
-        for (int k = 1; a[k] != '\0'; k++) {
-            char c = a[k];
-            if (c == 'c' || c == 'm') {
-                f.run = a[k + 1] != '\0' || i + 1 < argc ? RUN_COMMAND : RUN_NONE;
-                return f;
-            }
-            if (c == 'X' || c == 'W') {
-                i += a[k + 1] == '\0'; /* the value is the next argument */
-                break;
-            }
-            if (strchr(no_argument, c) == NULL) {
-                return f;
-            }
-            f.no_site |= c == 'S';
-            f.safe_path |= c == 'I' || c == 'P';
-            f.optimize += c == 'O';
-        }
-    }
-    return f; /* options only: python3 would read stdin, interactively on a terminal */
-}
-
-/* is_script_file: whether path names what a child's script must be: a
- * regular file (symbolic links followed, as python3 opens it) whose name
- * ends in ".py". A path under the executable, such as the frozen main's own
- * __file__ (EXE/app.py), does not exist on disk and is not one. */
-static int is_script_file(const char *path)
-{
-    size_t n = strlen(path);
-    struct stat st;
-    return n >= 3 && strcmp(path + n - 3, ".py") == 0 && stat(path, &st) == 0 &&
-           S_ISREG(st.st_mode);
-}
-
-/* choose_mode: the rule that tells a python3 command line, which
- * multiprocessing, concurrent.futures and subprocess give a child they start
- * with sys.executable, from the program's own arguments: the process must
- * have been started by this same executable AND its arguments must be
- * exactly `--multiprocessing-fork ...`, `[python flags] -c CODE ...`,
- * `[python flags] -m MODULE ...`, `[python flags] -` (code from stdin) or
- * `[python flags] SCRIPT ...` where SCRIPT is an existing regular file
- * named *.py (is_script_file). Anything else goes to the program untouched
- * (docs/user-guide.md): `./app -c x` or `./app notes.py` typed in a shell;
- * a self-relaunch with no arguments, or with arguments that are not such a
- * command line (`[sys.executable, "data.txt"]`, `[sys.executable,
- * __file__]`, whose path is inside the executable). */
-static int choose_mode(int argc, char **argv, const struct interpreter_flags *f)
-{
-    if (argc < 2) {
-        return BOOT_PROGRAM;
-    }
-    if (strcmp(argv[1], "--multiprocessing-fork") == 0) {
-        return started_by_self() ? BOOT_SPAWNED : BOOT_PROGRAM;
-    }
-    if (f->run == RUN_NONE || !started_by_self() ||
-        (f->run == RUN_SCRIPT && !is_script_file(argv[f->script]))) {
-        return BOOT_PROGRAM;
-    }
-    return BOOT_INTERPRETER;
-}
-
-/* read_flags: the index flags that shape the boot, checked: the optimise
- * level must be 0, 1 or 2. Then the mode: a standalone Python always takes
- * python3.11's command line (BOOT_PYTHON); a program built with
- * --allow-interactive takes `-i` as its first argument to mean "enter the
- * interactive session after the main module" (python3 -i), and the `-i` is
- * not in sys.argv. Only the first argument, and only in such builds: any
- * other `-i` is the program's own. Environment variables (PYTHONINSPECT)
- * never ask for it. */
-static int read_flags(struct boot *b, int argc, char **argv)
-{
-    b->flags = pf_payload_index(b->payload)->flags;
-    if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags) > 2) {
-        return report_damaged(b, "its index names an optimisation level above 2"), -1;
-    }
-    if (b->flags & PF_INDEX_FLAG_PYTHON) {
-        b->mode = BOOT_PYTHON;
-        return 0;
-    }
-    struct interpreter_flags f = scan_command_line(argc, argv);
-    b->mode = choose_mode(argc, argv, &f);
-    b->no_site = b->mode == BOOT_INTERPRETER && f.no_site;
-    b->path0 = b->mode == BOOT_INTERPRETER && !f.safe_path;
-    b->child_optimize = b->mode == BOOT_INTERPRETER ? f.optimize : 0;
-    b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
-                 argc >= 2 && strcmp(argv[1], "-i") == 0;
     return 0;
 }
 
@@ -501,7 +333,7 @@ static int start_core(struct boot *b, int argc, char **argv)
         config.optimization_level = level;
         /* python3 -i: sys.flags.inspect and .interactive, and PyErr_Print
          * does not exit on SystemExit (Python/pythonrun.c:
-         * _Py_HandleSystemExit) until the session starts (run_interactive) */
+         * _Py_HandleSystemExit) until the session starts (pf_boot_run_interactive) */
         config.inspect = b->inspect;
         config.interactive = b->inspect;
     }
@@ -560,7 +392,7 @@ static int check_magic(struct boot *b)
                        (uint8_t)(magic >> 24)};
     if (magic == -1 || memcmp(have, want, sizeof want) != 0) {
         PyErr_Clear();
-        return report_damaged(b, "its bytecode was compiled by another Python version"), -1;
+        return pf_boot_report_damaged(b, "its bytecode was compiled by another Python version"), -1;
     }
     return 0;
 }
@@ -582,329 +414,6 @@ static int install_importer(struct boot *b)
     return 0;
 }
 
-/* frozen_module_file: root + origname as a path + ".py" (or
- * "/__init__.py" for a package): the __file__ FrozenImporter gives a frozen
- * stdlib module (Lib/importlib/_bootstrap.py: _resolve_filename). */
-static PyObject *frozen_module_file(PyObject *root, PyObject *origname, int is_package)
-{
-    PyObject *dot = PyUnicode_FromString(".");
-    PyObject *slash = PyUnicode_FromString("/");
-    PyObject *rel = dot && slash ? PyUnicode_Replace(origname, dot, slash, -1) : NULL;
-    PyObject *file =
-        rel ? PyUnicode_FromFormat("%U/%U%s", root, rel, is_package ? "/__init__.py" : ".py")
-            : NULL;
-    Py_XDECREF(dot);
-    Py_XDECREF(slash);
-    Py_XDECREF(rel);
-    return file;
-}
-
-/* set_stdlib_dir: modules CPython carries frozen (os, codecs, io, ...) get a
- * __file__ under sys._stdlib_dir, which python3 has and some programs use
- * (os.path.dirname(os.__file__)). The frozen program's stdlib directory is
- * the executable, as for the payload's modules. Main initialisation sets
- * sys._stdlib_dir from the path configuration (empty here), so this runs
- * after it, and gives the frozen modules imported during initialisation the
- * __file__ python3 gives them. */
-static int set_stdlib_dir(const struct boot *b)
-{
-    PyObject *root = PyUnicode_DecodeFSDefault(b->executable);
-    if (root == NULL || PySys_SetObject("_stdlib_dir", root) < 0) {
-        Py_XDECREF(root);
-        return -1;
-    }
-    PyObject *items = PyDict_Items(PyImport_GetModuleDict());
-    int rc = items != NULL ? 0 : -1;
-    for (Py_ssize_t i = 0; rc == 0 && i < PyList_GET_SIZE(items); i++) {
-        PyObject *name = PyTuple_GET_ITEM(PyList_GET_ITEM(items, i), 0);
-        PyObject *module = PyTuple_GET_ITEM(PyList_GET_ITEM(items, i), 1);
-        if (!PyModule_Check(module) || PyObject_HasAttrString(module, "__file__") ||
-            PyUnicode_CompareWithASCIIString(name, "_frozen_importlib") == 0) {
-            continue;
-        }
-        PyObject *spec = PyObject_GetAttrString(module, "__spec__");
-        PyObject *origin = spec ? PyObject_GetAttrString(spec, "origin") : NULL;
-        PyObject *state = origin && PyUnicode_Check(origin) &&
-                                  PyUnicode_CompareWithASCIIString(origin, "frozen") == 0
-                              ? PyObject_GetAttrString(spec, "loader_state")
-                              : NULL;
-        PyObject *origname = state ? PyObject_GetAttrString(state, "origname") : NULL;
-        PyErr_Clear(); /* a module without these attributes is simply skipped */
-        if (origname != NULL && PyUnicode_Check(origname)) {
-            PyObject *file =
-                frozen_module_file(root, origname, PyObject_HasAttrString(module, "__path__"));
-            /* the loader state too, as FrozenImporter keeps them in step
-             * (Lib/importlib/_bootstrap.py: _fix_up_module checks it) */
-            if (file == NULL || PyObject_SetAttrString(module, "__file__", file) < 0 ||
-                PyObject_SetAttrString(state, "filename", file) < 0) {
-                rc = -1;
-            }
-            Py_XDECREF(file);
-        }
-        Py_XDECREF(origname);
-        Py_XDECREF(state);
-        Py_XDECREF(origin);
-        Py_XDECREF(spec);
-    }
-    Py_XDECREF(items);
-    Py_DECREF(root);
-    return rc;
-}
-
-/* new_printer: a _sitebuiltins._Printer(name, data) made without running
- * its __init__, which imports os only to build file names for license();
- * the frozen program has no such files. The attributes are the ones
- * _Printer.__init__ sets in CPython 3.11 (Lib/_sitebuiltins.py). */
-static PyObject *new_printer(PyObject *printer_type, const char *name, PyObject *data)
-{
-    PyObject *self = PyObject_CallMethod(printer_type, "__new__", "O", printer_type);
-    PyObject *files = self ? PyList_New(0) : NULL;
-    PyObject *text = data ? Py_NewRef(data) : NULL;
-    if (files == NULL || text == NULL ||
-        PyObject_SetAttrString(self, "_Printer__name", PyUnicode_FromString(name)) < 0 ||
-        PyObject_SetAttrString(self, "_Printer__data", text) < 0 ||
-        PyObject_SetAttrString(self, "_Printer__lines", Py_None) < 0 ||
-        PyObject_SetAttrString(self, "_Printer__filenames", files) < 0) {
-        Py_CLEAR(self);
-    }
-    Py_XDECREF(files);
-    Py_XDECREF(text);
-    return self;
-}
-
-/* add_site_builtins: the builtins python3's `site` adds (Lib/site.py:
- * setquit, setcopyright, sethelper) — exit, quit, help, copyright, credits,
- * license — made from the frozen _sitebuiltins module directly. Importing
- * site itself would also run site.main()'s search of the disk for .pth
- * files, which a frozen program must not do, and costs a fifth of the
- * start-up time of a small program. */
-static int add_site_builtins(void)
-{
-    static const char credits[] =
-        "    Thanks to CWI, CNRI, BeOpen.com, Zope Corporation and a cast of thousands\n"
-        "    for supporting Python development.  See www.python.org for more information.";
-    PyObject *sb = PyImport_ImportModule("_sitebuiltins");
-    PyObject *builtins = PyImport_ImportModule("builtins");
-    PyObject *printer = sb ? PyObject_GetAttrString(sb, "_Printer") : NULL;
-    PyObject *copyright = PySys_GetObject("copyright"); /* borrowed */
-    PyObject *credits_text = PyUnicode_FromString(credits);
-    PyObject *license_text = PyUnicode_FromString("See https://www.python.org/psf/license/");
-    int rc = -1;
-    if (printer != NULL && builtins != NULL && copyright != NULL && credits_text != NULL &&
-        license_text != NULL) {
-        struct {
-            const char *name;
-            PyObject *value;
-        } items[] = {
-            {"quit", PyObject_CallMethod(sb, "Quitter", "ss", "quit", "Ctrl-D (i.e. EOF)")},
-            {"exit", PyObject_CallMethod(sb, "Quitter", "ss", "exit", "Ctrl-D (i.e. EOF)")},
-            {"copyright", new_printer(printer, "copyright", copyright)},
-            {"credits", new_printer(printer, "credits", credits_text)},
-            {"license", new_printer(printer, "license", license_text)},
-            {"help", PyObject_CallMethod(sb, "_Helper", NULL)},
-        };
-        rc = 0;
-        for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
-            if (rc == 0 && (items[i].value == NULL ||
-                            PyObject_SetAttrString(builtins, items[i].name, items[i].value) < 0)) {
-                rc = -1;
-            }
-            Py_XDECREF(items[i].value);
-        }
-    }
-    Py_XDECREF(credits_text);
-    Py_XDECREF(license_text);
-    Py_XDECREF(printer);
-    Py_XDECREF(sb);
-    Py_XDECREF(builtins);
-    return rc;
-}
-
-/* print_exception: traceback.print_exception(exc_type, value, tb,
- * file=file), then file.flush(), as Lib/traceback.py prints (through
- * linecache, which asks a module's loader for its source: the payload's
- * get_source). If that fails (traceback cannot be imported, or raises),
- * CPython's own printer is used instead (Python/pythonrun.c:
- * _PyErr_Display), as it would have been. Returns nothing; clears errors. */
-static void print_exception(PyObject *exc_type, PyObject *value, PyObject *tb, PyObject *file)
-{
-    PyObject *traceback = PyImport_ImportModule("traceback");
-    PyObject *print = traceback ? PyObject_GetAttrString(traceback, "print_exception") : NULL;
-    PyObject *args = print ? PyTuple_Pack(3, exc_type, value, tb) : NULL;
-    PyObject *kwargs = args ? Py_BuildValue("{s:O}", "file", file) : NULL;
-    PyObject *result = kwargs ? PyObject_Call(print, args, kwargs) : NULL;
-    if (result == NULL) {
-        PyErr_Clear();
-        PyErr_Display(exc_type, value, tb);
-    }
-    Py_XDECREF(result);
-    Py_XDECREF(kwargs);
-    Py_XDECREF(args);
-    Py_XDECREF(print);
-    Py_XDECREF(traceback);
-    result = PyObject_CallMethod(file, "flush", NULL);
-    Py_XDECREF(result);
-    PyErr_Clear();
-}
-
-/* source_excepthook: sys.excepthook(type, value, traceback) for programs
- * with sources: prints as sys.__excepthook__ does (Python/sysmodule.c:
- * sys_excepthook_impl -> PyErr_Display: nothing when sys.stderr is None)
- * but through Lib/traceback.py, so each frame shows its source line and
- * 3.11's position markers. CPython's own printer
- * (Python/traceback.c: _Py_DisplaySourceLine) opens the file by path and
- * would find nothing inside the executable. Returns None. */
-static PyObject *source_excepthook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)self;
-    if (nargs != 3) {
-        PyErr_Format(PyExc_TypeError, "excepthook expected 3 arguments, got %zd", nargs);
-        return NULL;
-    }
-    PyObject *file = PySys_GetObject("stderr"); /* borrowed */
-    if (file != NULL && file != Py_None) {
-        print_exception(args[0], args[1], args[2], file);
-    }
-    Py_RETURN_NONE;
-}
-
-/* source_thread_excepthook: threading.excepthook(args) for programs with
- * sources; writes what _thread._excepthook writes (Modules/_threadmodule.c:
- * thread_excepthook, thread_excepthook_file; Lib/threading.py's fallback
- * says the same in Python): nothing for SystemExit, else "Exception in
- * thread NAME:" and the traceback, to sys.stderr or, when that is None, to
- * the stderr the thread started with. Returns None. */
-static PyObject *source_thread_excepthook(PyObject *self, PyObject *args)
-{
-    (void)self;
-    PyObject *exc_type = PyObject_GetAttrString(args, "exc_type");
-    PyObject *value = exc_type ? PyObject_GetAttrString(args, "exc_value") : NULL;
-    PyObject *tb = value ? PyObject_GetAttrString(args, "exc_traceback") : NULL;
-    PyObject *thread = tb ? PyObject_GetAttrString(args, "thread") : NULL;
-    PyObject *file = NULL, *name = NULL, *result = NULL;
-    if (thread == NULL) {
-        goto done;
-    }
-    if (exc_type == PyExc_SystemExit) {
-        result = Py_NewRef(Py_None); /* silently ignored */
-        goto done;
-    }
-    file = Py_XNewRef(PySys_GetObject("stderr"));
-    if ((file == NULL || file == Py_None) && thread != Py_None) {
-        Py_XDECREF(file);
-        file = PyObject_GetAttrString(thread, "_stderr");
-        if (file == NULL) {
-            goto done;
-        }
-    }
-    if (file == NULL || file == Py_None) {
-        result = Py_NewRef(Py_None); /* nowhere to print */
-        goto done;
-    }
-    name = thread != Py_None ? PyObject_GetAttrString(thread, "name")
-                             : PyUnicode_FromFormat("%lu", PyThread_get_thread_ident());
-    if (name == NULL || PyFile_WriteString("Exception in thread ", file) < 0 ||
-        PyFile_WriteObject(name, file, Py_PRINT_RAW) < 0 || PyFile_WriteString(":\n", file) < 0) {
-        goto done;
-    }
-    PyObject *flushed = PyObject_CallMethod(file, "flush", NULL);
-    Py_XDECREF(flushed);
-    PyErr_Clear();
-    print_exception(exc_type, value, tb, file);
-    result = Py_NewRef(Py_None);
-done:
-    Py_XDECREF(name);
-    Py_XDECREF(file);
-    Py_XDECREF(thread);
-    Py_XDECREF(tb);
-    Py_XDECREF(value);
-    Py_XDECREF(exc_type);
-    return result;
-}
-
-static PyMethodDef source_excepthook_def = {
-    "excepthook", (PyCFunction)(void (*)(void))source_excepthook, METH_FASTCALL,
-    "Print an exception with its source lines."};
-static PyMethodDef source_thread_excepthook_def = {
-    "_excepthook", (PyCFunction)(void (*)(void))source_thread_excepthook, METH_O,
-    "Print a thread's uncaught exception with its source lines."};
-
-/* install_source_hooks: with sources packed, uncaught exceptions of the
- * main thread (sys.excepthook) and of threads (_thread._excepthook, which
- * Lib/threading.py takes as threading.excepthook when it is imported) are
- * printed by Lib/traceback.py. sys.__excepthook__ stays CPython's. */
-static int install_source_hooks(void)
-{
-    PyObject *hook = PyCFunction_New(&source_excepthook_def, NULL);
-    PyObject *thread_hook = hook ? PyCFunction_New(&source_thread_excepthook_def, NULL) : NULL;
-    PyObject *thread_module = thread_hook ? PyImport_ImportModule("_thread") : NULL;
-    int rc = thread_module != NULL && PySys_SetObject("excepthook", hook) == 0 &&
-                     PyObject_SetAttrString(thread_module, "_excepthook", thread_hook) == 0
-                 ? 0
-                 : -1;
-    Py_XDECREF(thread_module);
-    Py_XDECREF(thread_hook);
-    Py_XDECREF(hook);
-    return rc;
-}
-
-/* set_interactive_hook: sys.__interactivehook__ as `site` sets it
- * (Lib/site.py: enablerlcompleter): at the start of an interactive session
- * it imports readline (line editing where the terminal allows), binds tab
- * completion and keeps ~/.python_history. Importing site runs nothing else
- * here: site.main() runs only when sys.flags.no_site is 0. */
-static int set_interactive_hook(void)
-{
-    PyObject *site = PyImport_ImportModule("site");
-    PyObject *result = site ? PyObject_CallMethod(site, "enablerlcompleter", NULL) : NULL;
-    Py_XDECREF(site);
-    if (result == NULL) {
-        return -1;
-    }
-    Py_DECREF(result);
-    return 0;
-}
-
-/* set_no_site_flag: sys.flags.no_site as python3 -I shows it (0), or 1 for
- * a child started with -S. The frozen program provides what `site` would
- * (add_site_builtins) without importing it, and programs read sys.flags:
- * subprocess._args_from_interpreter_flags() passes -S to children when
- * no_site is set. sys.flags is a read-only struct sequence, so a copy with
- * that one field changed replaces it; CPython itself reads its config, not
- * sys.flags. */
-static int set_no_site_flag(int no_site)
-{
-    PyObject *flags = PySys_GetObject("flags"); /* borrowed */
-    if (flags == NULL || !PyTuple_Check(flags)) {
-        return 0; /* nothing to mend */
-    }
-    PyTypeObject *type = Py_TYPE(flags);
-    Py_ssize_t field = -1;
-    for (Py_ssize_t i = 0; type->tp_members != NULL && type->tp_members[i].name != NULL; i++) {
-        if (strcmp(type->tp_members[i].name, "no_site") == 0) {
-            field = i;
-        }
-    }
-    if (field < 0 || field >= PyTuple_GET_SIZE(flags)) {
-        return 0;
-    }
-    PyObject *copy = PyStructSequence_New(type);
-    if (copy == NULL) {
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(flags); i++) {
-        PyObject *v = i == field ? PyLong_FromLong(no_site) : Py_NewRef(PyTuple_GET_ITEM(flags, i));
-        if (v == NULL) {
-            Py_DECREF(copy);
-            return -1;
-        }
-        PyStructSequence_SetItem(copy, i, v);
-    }
-    int rc = PySys_SetObject("flags", copy);
-    Py_DECREF(copy);
-    return rc;
-}
-
 /* finish_init: main initialisation (encodings, sys.std*, signal handlers,
  * __main__), then what a frozen program adds: sys.frozen = True (the
  * convention programs test for; not in a standalone Python, which is
@@ -919,19 +428,19 @@ static int finish_init(struct boot *b)
     }
     pf_importer_install_hooks(b->importer);
     int python = b->mode == BOOT_PYTHON;
-    if (set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
+    if (pf_boot_set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
         PyErr_Print();
         return -1;
     }
-    if (!python && (add_site_builtins() < 0 || set_no_site_flag(b->no_site) < 0)) {
+    if (!python && (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->no_site) < 0)) {
         PyErr_Print();
         return -1;
     }
-    if (b->inspect && set_interactive_hook() < 0) {
+    if (b->inspect && pf_boot_set_interactive_hook() < 0) {
         PyErr_Print();
         return -1;
     }
-    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && install_source_hooks() < 0) {
+    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && pf_boot_install_source_hooks() < 0) {
         PyErr_Print();
         return -1;
     }
@@ -952,13 +461,13 @@ static int finish_subinterpreter(void)
 {
     const struct boot *b = process_boot;
     int python = b->mode == BOOT_PYTHON;
-    if (set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
+    if (pf_boot_set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
         return -1;
     }
-    if (!python && (add_site_builtins() < 0 || set_no_site_flag(b->no_site) < 0)) {
+    if (!python && (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->no_site) < 0)) {
         return -1;
     }
-    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && install_source_hooks() < 0) {
+    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && pf_boot_install_source_hooks() < 0) {
         return -1;
     }
     return 0;
@@ -1070,34 +579,6 @@ static int exit_sigint(void)
     return 128 + SIGINT; /* if the signal did not end the process */
 }
 
-/* run_interactive: the interactive session after the main module, as
- * python3 -i starts it (Modules/main.c: pymain_repl): inspect is turned off
- * first, so that from now on SystemExit ends the process; then
- * sys.__interactivehook__ runs (a failure is reported and the session
- * still starts, unless it was SystemExit); then the read-eval-print loop on
- * stdin with the >>> and ... prompts. Returns the exit status: 0, or 1 when
- * the loop ended on an error. The runtime configuration is changed in place
- * as Modules/main.c does (pymain_set_inspect on the interpreter's config). */
-static int run_interactive(void)
-{
-    PyConfig *config = (PyConfig *)_PyInterpreterState_GetConfig(PyInterpreterState_Get());
-    config->inspect = 0;
-    Py_InspectFlag = 0;
-    PyObject *hook = PySys_GetObject("__interactivehook__"); /* borrowed */
-    if (hook != NULL) {
-        PyObject *result = PySys_Audit("cpython.run_interactivehook", "O", hook) < 0
-                               ? NULL
-                               : PyObject_CallNoArgs(hook);
-        if (result == NULL) {
-            PySys_WriteStderr("Failed calling sys.__interactivehook__\n");
-            PyErr_Print(); /* exits on SystemExit, as pymain_err_print does */
-        }
-        Py_XDECREF(result);
-    }
-    PyCompilerFlags cf = _PyCompilerFlags_INIT;
-    return PyRun_AnyFileFlags(stdin, "<stdin>", &cf) != 0;
-}
-
 int pf_boot_main(int argc, char **argv)
 {
     struct boot b;
@@ -1107,7 +588,7 @@ int pf_boot_main(int argc, char **argv)
     int keyboard_interrupt = 0;
 
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
-        read_flags(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
+        pf_boot_read_flags(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
         start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
         check_magic(&b) < 0) {
         goto done;
@@ -1125,7 +606,7 @@ int pf_boot_main(int argc, char **argv)
         /* each statement of the session clears an earlier unhandled
          * KeyboardInterrupt (Python/pythonrun.c: run_eval_code_obj) */
         keyboard_interrupt = 0;
-        status = run_interactive();
+        status = pf_boot_run_interactive();
     }
 
 done:
