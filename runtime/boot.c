@@ -8,10 +8,10 @@
  * (boot_internal.h): choosing what the process runs from the index flags
  * and the command line (boot_mode.c), and what is set in an initialised
  * interpreter where python3 has it from `site`, with python3 -i's
- * interactive session (boot_python.c).
+ * interactive session (boot_site.c).
  *
  * CPython 3.11 specifics (rule source: Python/pylifecycle.c, Modules/main.c,
- * Python/pythonrun.c of 3.11) are gathered here and in boot_python.c:
+ * Python/pythonrun.c of 3.11) are gathered here and in boot_site.c:
  * two-phase initialisation (PyConfig._init_main = 0, then
  * _Py_InitializeMain) puts the importer on sys.meta_path before `encodings`
  * is imported; exit statuses mirror Py_RunMain's (pymain_run_python,

@@ -1,4 +1,4 @@
-/* boot_internal.h - what boot.c, boot_mode.c and boot_python.c share: the
+/* boot_internal.h - what boot.c, boot_mode.c and boot_site.c share: the
  * boot's state and the steps one of them does for another. Not for other
  * files: the public entry point is boot.h.
  *
@@ -61,7 +61,7 @@ int pf_boot_report_damaged(const struct boot *b, const char *what);
  * index names an optimisation level above 2. */
 int pf_boot_read_flags(struct boot *b, int argc, char **argv);
 
-/* ---- boot_python.c: what the boot sets in an initialised interpreter ----
+/* ---- boot_site.c: what the boot sets in an initialised interpreter ----
  * Each works on the interpreter current in the calling thread, which holds
  * its GIL, once its main initialisation is complete. */
 

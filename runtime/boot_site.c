@@ -1,4 +1,4 @@
-/* boot_python.c - what the boot sets in an initialised interpreter where
+/* boot_site.c - what the boot sets in an initialised interpreter where
  * python3 would have it from `site` or its path configuration, and
  * python3 -i's interactive session; see boot_internal.h.
  *
