@@ -21,23 +21,28 @@
 #define COPY_CHUNK_SIZE (256u * 1024u)
 /* sh_addralign of the section header table entries (ELF-64: 8 bytes). */
 #define SHDR_ALIGN 8u
-/* The output is written in pieces of one page. Linux caches a file in
- * folios sized after the writes that made them (ext4 and XFS use large
- * folios, up to 2 MiB), and a page fault on a mapping of the file maps the
- * whole folio around it. A frozen program maps its own file (its code, and
- * the payload it decompresses from), so an output written in 256 KiB pieces
- * ran hello world with 8.9 MB resident, the same bytes written page by page
- * with 8.1 MB (python3.11: 7.9 MB). Once the cache is dropped, readahead
- * sizes the folios as for any other program. */
+/* The output is written in small pieces. Linux caches a file in folios
+ * sized after the writes that made them (ext4 and XFS use large folios, up
+ * to 2 MiB), and a page fault on a mapping of the file maps the whole folio
+ * around it. A frozen program maps its own file, so an output written in
+ * 256 KiB pieces ran hello world with 8.9 MB resident, the same bytes
+ * written page by page with 8.1 MB (python3.11: 7.9 MB). The stub's part
+ * (code, data) goes page by page; the payload, read through the kernel's
+ * 64 KiB fault-around window and released frame by frame (runtime/boot.c),
+ * in 64 KiB pieces, which kept the same resident sizes for the benchmark's
+ * programs at half the cost (page-sized pieces made a warm freeze of hello
+ * world about 20 ms slower than one 256 KiB piece, these about 10 ms). Once
+ * the cache is dropped, readahead sizes the folios as for any program. */
 #define WRITE_PIECE_SIZE 4096u
+#define PAYLOAD_PIECE_SIZE (64u * 1024u)
 
 /* write_pieces: writes src[0..srcSize) at offset (bytes) of fd, or at its
- * current position when offset is -1, one WRITE_PIECE_SIZE piece per call.
+ * current position when offset is -1, at most pieceSize bytes per call.
  * Returns 0, or -1 with errno set (ENOSPC, EFBIG...). */
-static int write_pieces(int fd, const uint8_t *src, size_t srcSize, off_t offset)
+static int write_pieces(int fd, const uint8_t *src, size_t srcSize, off_t offset, size_t pieceSize)
 {
     while (srcSize > 0) {
-        size_t piece = srcSize < WRITE_PIECE_SIZE ? srcSize : WRITE_PIECE_SIZE;
+        size_t piece = srcSize < pieceSize ? srcSize : pieceSize;
         ssize_t n = offset < 0 ? write(fd, src, piece) : pwrite(fd, src, piece, offset);
         if (n < 0 && errno == EINTR)
             continue;
@@ -89,7 +94,7 @@ static int copy_stub(const char *stub_path, int fd, const char *out_name, pf_err
         }
         if (n == 0)
             break;
-        if (write_pieces(fd, buf, (size_t)n, -1) != 0) {
+        if (write_pieces(fd, buf, (size_t)n, -1, WRITE_PIECE_SIZE) != 0) {
             rc = pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
             goto done;
         }
@@ -245,9 +250,9 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
     ehdr->e_shoff = shoff;
     if (!gelf_update_ehdr(elf, ehdr))
         return elf_fail("updating the ELF header of", out_name, err);
-    /* The payload's bytes first, page by page (WRITE_PIECE_SIZE): elf_update
+    /* The payload's bytes first, in PAYLOAD_PIECE_SIZE pieces: elf_update
      * then writes them again in one call, over folios already cached. */
-    if (write_pieces(fd, payload, payloadSize, (off_t)sh.sh_offset) != 0)
+    if (write_pieces(fd, payload, payloadSize, (off_t)sh.sh_offset, PAYLOAD_PIECE_SIZE) != 0)
         return pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
     /* ELF_F_LAYOUT: keep our offsets. ELF_F_DIRTY on the whole file: elfutils
      * rewrites its section header array only then, and the array it read
