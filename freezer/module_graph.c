@@ -57,6 +57,24 @@ int pfz_mg_py_fail(pf_error *err, const char *what)
     return nomem ? PF_ERR_NOMEM : PF_ERR_PYTHON;
 }
 
+int pfz_mg_usage_error(pf_error *err, const char *prefix, const char *fallback, const char *what)
+{
+    if (!PyErr_ExceptionMatches(PyExc_ValueError)) {
+        return pfz_mg_py_fail(err, what);
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+    int rc = pf_error_set(err, PF_ERR_USAGE, "%s%s", prefix,
+                          text != NULL ? PyUnicode_AsUTF8(text) : fallback);
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return rc;
+}
+
 int pfz_mg_nomem(pf_error *err)
 {
     return pf_error_set(err, PF_ERR_NOMEM, "out of memory while resolving imports");

@@ -80,6 +80,13 @@ typedef struct resolver {
  * PF_ERR_PYTHON. */
 int pfz_mg_py_fail(pf_error *err, const char *what);
 
+/* pfz_mg_usage_error: for a failed call into the Python helpers: a
+ * ValueError (the helpers raise it for a bad option value; its text names
+ * the option) becomes PF_ERR_USAGE with message prefix + its text (or
+ * fallback when it has none), and the exception is cleared; anything else
+ * goes to pfz_mg_py_fail(err, what). Returns the status set. */
+int pfz_mg_usage_error(pf_error *err, const char *prefix, const char *fallback, const char *what);
+
 /* pfz_mg_nomem: records an allocation failure in err. Returns PF_ERR_NOMEM. */
 int pfz_mg_nomem(pf_error *err);
 

@@ -23,20 +23,8 @@ static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_erro
     PyObject *fn = PyDict_GetItemString(r->tp, "venv_paths"); /* borrowed */
     PyObject *res = fn != NULL ? PyObject_CallFunction(fn, "s", r->opts->venv) : NULL;
     if (res == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
-            PyObject *type, *value, *tb;
-            PyErr_Fetch(&type, &value, &tb);
-            PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
-            int rc = pf_error_set(err, PF_ERR_USAGE, "--venv: %s",
-                                  text != NULL ? PyUnicode_AsUTF8(text) : "not a venv");
-            Py_XDECREF(text);
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tb);
-            PyErr_Clear();
-            return rc;
-        }
-        return pfz_mg_py_fail(err, "cannot read the virtual environment");
+        return pfz_mg_usage_error(err, "--venv: ", "not a venv",
+                                  "cannot read the virtual environment");
     }
     PyObject *dirs = PyTuple_GetItem(res, 0); /* borrowed */
     PyObject *include = PyTuple_GetItem(res, 1);

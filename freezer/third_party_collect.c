@@ -46,25 +46,6 @@ static PyObject *tp_call(resolver *r, const char *fn, const char *fmt, ...)
     return res;
 }
 
-/* tp_usage_error: a ValueError from a helper as PF_ERR_USAGE with its
- * text (it names the option), anything else as pfz_mg_py_fail. */
-static int tp_usage_error(pf_error *err, const char *what)
-{
-    if (!PyErr_ExceptionMatches(PyExc_ValueError)) {
-        return pfz_mg_py_fail(err, what);
-    }
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
-    int rc = pf_error_set(err, PF_ERR_USAGE, "%s", text != NULL ? PyUnicode_AsUTF8(text) : what);
-    Py_XDECREF(text);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
-    PyErr_Clear();
-    return rc;
-}
-
 /* add_data_file: packs the file at origin as member "lib/" + rel
  * (PF_KIND_DATA) unless that member is already packed. Returns PF_OK,
  * PF_ERR_IO (unreadable: the message names it), PF_ERR_NOMEM. */
@@ -336,7 +317,8 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
         PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
         free(src);
         if (files == NULL) {
-            return tp_usage_error(err, "cannot read --add-data files");
+            return pfz_mg_usage_error(err, "", "cannot read --add-data files",
+                                      "cannot read --add-data files");
         }
         status = add_file_list(r, files, err);
     }
