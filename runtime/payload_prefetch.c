@@ -421,7 +421,7 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
  * blocks of DECODER_BIG_BLOCK bytes and more (the window of a streamed
  * frame, as big as the frame: 2.5 MB for a 4.7 MB libcrypto) are mapped
  * and unmapped whole, so they go back to the system when the decoder is
- * made anew (shrink_decoder). From malloc they would stay in the thread's
+ * made anew (pf_payload_shrink_dctx). From malloc they would stay in the thread's
  * arena, and glibc would raise its mmap threshold to their size, keeping
  * later frame buffers in arenas too. Each block starts with its size. */
 #define DECODER_BIG_BLOCK (256u * 1024u)
@@ -464,36 +464,8 @@ static void decoder_free(void *opaque, void *address)
     }
 }
 
-/* new_decoder: the thread's decoder (see decoder_alloc). Returns PF_OK or
- * PF_ERR_NOMEM. */
-static int new_decoder(ZSTD_DCtx **out, pf_error *err)
-{
-    ZSTD_customMem mem = {decoder_alloc, decoder_free, NULL};
-    *out = ZSTD_createDCtx_advanced(mem);
-    int status = pf_payload_setup_dctx(*out, err);
-    if (status != PF_OK) {
-        ZSTD_freeDCtx(*out);
-        *out = NULL;
-    }
-    return status;
-}
-
-/* shrink_decoder: streaming a frame leaves the decoder holding a window
- * about the frame's size; past PF_PREFETCH_DECODER_KEEP bytes it is made
- * anew, so the thread does not hold that memory for the rest of the
- * start-up. 256 KiB, as the reader's own (payload_reader.c): a decoder for
- * whole frames needs about 100 KB; 1 MiB kept 0.3 MB more at the peak of
- * the benchmark's stdlib-heavy and numpy programs. */
-#define PF_PREFETCH_DECODER_KEEP (256u * 1024u)
-static void shrink_decoder(pf_prefetch *pf)
-{
-    ZSTD_DCtx *fresh;
-    if (ZSTD_sizeof_DCtx(pf->dctx) > PF_PREFETCH_DECODER_KEEP &&
-        new_decoder(&fresh, NULL) == PF_OK) {
-        ZSTD_freeDCtx(pf->dctx);
-        pf->dctx = fresh;
-    }
-}
+/* The thread's decoders allocate through decoder_alloc (see above). */
+static const ZSTD_customMem decoder_mem = {decoder_alloc, decoder_free, NULL};
 
 /* run_stream: frame j stream-decompressed through pf->scratch, the bytes
  * of each native member being filled appended to its descriptor, the rest
@@ -562,7 +534,7 @@ static int run_job(pf_prefetch *pf, uint32_t j, int job)
         return run_buffer(pf, j);
     }
     int rc = placing > 0 ? run_stream(pf, j) : -1;
-    shrink_decoder(pf);
+    pf_payload_shrink_dctx(&pf->dctx, decoder_mem);
     return rc;
 }
 
@@ -850,7 +822,7 @@ static void *prefetch_main(void *arg)
     (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
     pf->scratch_size = ZSTD_DStreamOutSize();
     pf->scratch = malloc(pf->scratch_size);
-    int ready = pf->scratch != NULL && new_decoder(&pf->dctx, NULL) == PF_OK;
+    int ready = pf->scratch != NULL && pf_payload_new_dctx(&pf->dctx, decoder_mem, NULL) == PF_OK;
     pthread_mutex_lock(&pf->lock);
     while (ready && !atomic_load(&pf->stop)) {
         if (atomic_load(&pf->pause)) {

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_forceIgnoreChecksum, fuzzing only */
-#endif
+/* ZSTD_createDCtx_advanced (pf_payload_new_dctx); ZSTD_d_forceIgnoreChecksum
+ * in fuzzing builds */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include "payload.h"
@@ -335,6 +335,27 @@ int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err)
     return PF_OK;
 }
 
+int pf_payload_new_dctx(ZSTD_DCtx **out, ZSTD_customMem mem, pf_error *err)
+{
+    *out = ZSTD_createDCtx_advanced(mem);
+    int status = pf_payload_setup_dctx(*out, err);
+    if (status != PF_OK) {
+        ZSTD_freeDCtx(*out);
+        *out = NULL;
+    }
+    return status;
+}
+
+void pf_payload_shrink_dctx(ZSTD_DCtx **dctx, ZSTD_customMem mem)
+{
+    ZSTD_DCtx *fresh;
+    if (ZSTD_sizeof_DCtx(*dctx) > PF_DECODER_KEEP &&
+        pf_payload_new_dctx(&fresh, mem, NULL) == PF_OK) {
+        ZSTD_freeDCtx(*dctx);
+        *dctx = fresh;
+    }
+}
+
 /* count_members: fills p->unread with each frame's number of file members
  * and makes p->read, all clear. Returns PF_OK or PF_ERR_NOMEM. */
 static int count_members(pf_payload *p, pf_error *err)
@@ -406,8 +427,7 @@ int pf_payload_open(pf_payload **out, const uint8_t *src, size_t srcSize, pf_err
     if (status != PF_OK) {
         goto fail;
     }
-    p->dctx = ZSTD_createDCtx();
-    status = pf_payload_setup_dctx(p->dctx, err);
+    status = pf_payload_new_dctx(&p->dctx, ZSTD_defaultCMem, err);
     if (status != PF_OK) {
         goto fail;
     }
@@ -612,30 +632,13 @@ static const uint8_t *cached_frame(const pf_payload *p, uint32_t i)
     return NULL;
 }
 
-/* The largest main-thread decoder kept after streaming a frame: streaming
- * leaves it holding a window about the frame's size (native code: up to
- * the frame's window, 2 MiB at zstd level 6), which plain frame reads do
- * not need. */
-#define PF_DECODER_KEEP (256u * 1024u)
-
 /* release_stream_memory: frees what streaming a frame needed and reads do
- * not: the scratch buffer, and a decoder grown past PF_DECODER_KEEP (made
- * anew; kept as it is if that fails). */
+ * not: the scratch buffer, and a decoder grown past PF_DECODER_KEEP. */
 static void release_stream_memory(pf_payload *p)
 {
     free(p->scratch);
     p->scratch = NULL;
-    if (ZSTD_sizeof_DCtx(p->dctx) <= PF_DECODER_KEEP) {
-        return;
-    }
-    ZSTD_DCtx *fresh = ZSTD_createDCtx();
-    pf_error ignored;
-    if (fresh == NULL || pf_payload_setup_dctx(fresh, &ignored) != PF_OK) {
-        ZSTD_freeDCtx(fresh);
-        return;
-    }
-    ZSTD_freeDCtx(p->dctx);
-    p->dctx = fresh;
+    pf_payload_shrink_dctx(&p->dctx, ZSTD_defaultCMem);
 }
 
 /* stream_member: gives the member e's bytes to sink while streaming its
