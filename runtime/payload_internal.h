@@ -55,15 +55,15 @@ int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err);
  * stdlib-heavy and numpy programs. */
 #define PF_DECODER_KEEP (256u * 1024u)
 
-/* pf_payload_new_dctx: a new decoder allocating through mem
- * (ZSTD_defaultCMem: malloc), set up by pf_payload_setup_dctx. Needs
- * ZSTD_STATIC_LINKING_ONLY (both including files define it). Returns PF_OK,
- * or PF_ERR_NOMEM with *out NULL. */
-int pf_payload_new_dctx(ZSTD_DCtx **out, ZSTD_customMem mem, pf_error *err);
+/* pf_payload_new_dctx: a new decoder, set up by pf_payload_setup_dctx,
+ * allocating through pf_big_alloc (big_block.h: a streamed frame's window,
+ * as big as the frame, goes back to the system with the decoder). Returns
+ * PF_OK, or PF_ERR_NOMEM with *out NULL. */
+int pf_payload_new_dctx(ZSTD_DCtx **out, pf_error *err);
 
-/* pf_payload_shrink_dctx: replaces *dctx by a new decoder from mem when it
- * holds more than PF_DECODER_KEEP bytes; keeps it if that fails. */
-void pf_payload_shrink_dctx(ZSTD_DCtx **dctx, ZSTD_customMem mem);
+/* pf_payload_shrink_dctx: replaces *dctx by a new decoder when it holds
+ * more than PF_DECODER_KEEP bytes; keeps it if that fails. */
+void pf_payload_shrink_dctx(ZSTD_DCtx **dctx);
 
 /* pf_payload_check_frame: checks frame i's zstd header against the seek
  * table before anything is allocated for it. Reads only immutable state:

@@ -46,12 +46,6 @@
  * stops with the reads). A buffer that pf_prefetch_copy_member is giving a
  * sink at that moment is lent (pf->lent): the thread leaves it, and the copy
  * frees it once done. */
-/* zstd's custom allocator interface (ZSTD_createDCtx_advanced), in its
- * static-linking section: stable since zstd 1.3, exported by Debian's
- * libzstd.so.1 too; the stub links zstd statically anyway. */
-#define ZSTD_STATIC_LINKING_ONLY
-#include <zstd.h>
-
 #include "payload_internal.h"
 
 #include <errno.h>
@@ -65,6 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "big_block.h"
 #include "elf_needed.h"
 #include "payload.h"
 #include "pf_io.h"
@@ -138,8 +133,16 @@ struct pf_prefetch {
     uint32_t lent;    /* frame whose buffer a read's sink is reading, or PF_NONE */
     atomic_int stop;  /* pf_prefetch_free: end now */
     atomic_int pause; /* fork_prepare: park at the next safe point */
-    uint64_t clock;   /* counts what the reads consumed (see above) */
-    size_t buffered;  /* bytes in DONE buffers not taken */
+    /* Sharing a CPU (see step_aside): the CPU the reads last ran on (-1 if
+     * unknown); whether the thread keeps off one of its CPUs; the thread's
+     * id and the CPUs it may use (written by the thread before it first
+     * sets narrowed). */
+    atomic_int reader_cpu;
+    atomic_int narrowed;
+    pid_t tid;
+    cpu_set_t cpus;
+    uint64_t clock;  /* counts what the reads consumed (see above) */
+    size_t buffered; /* bytes in DONE buffers not taken */
     /* thread only (and fork_child) */
     uint32_t next;   /* next walk frame to look at */
     uint32_t *pulls; /* queue of library frames to do before the walk goes on */
@@ -257,7 +260,7 @@ static void fork_child(void)
             pf->frames[pf->job].state = FRAME_IDLE;
             pf->job = PF_NONE;
         }
-        free(pf->job_data);
+        pf_big_free(pf->job_data);
         pf->job_data = NULL;
         pf->job_capacity = 0;
         pf->pull_count = 0;
@@ -292,11 +295,48 @@ static void park(pf_prefetch *pf)
     pf->parked = 0;
 }
 
+/* step_aside: called by the thread between pieces of work, lock not held.
+ * When it runs on the CPU the reads last ran on, the scheduler has made it
+ * share that CPU with the main thread (a wake-up placed it there while the
+ * other CPU was briefly busy), and it can take the CPU from the main thread
+ * for a whole time slice (about 4 ms, measured: 1.2 times per start of the
+ * stdlib-heavy benchmark program) while another CPU would do. It then keeps
+ * off that CPU (sched_setaffinity(2) on itself moves it at once). The reads
+ * give it all its CPUs back before they wait for it (widen). Nothing
+ * changes for the program: affinity is per thread, and the main thread's
+ * (which its children inherit) is untouched. */
+static void step_aside(pf_prefetch *pf)
+{
+    int r = atomic_load_explicit(&pf->reader_cpu, memory_order_relaxed);
+    if (r < 0 || r >= CPU_SETSIZE || sched_getcpu() != r) {
+        return;
+    }
+    cpu_set_t other = pf->cpus;
+    CPU_CLR(r, &other);
+    if (CPU_COUNT(&other) > 0) {
+        /* flag first: a read that waits from now on widens again */
+        atomic_store(&pf->narrowed, 1);
+        if (sched_setaffinity(0, sizeof other, &other) != 0) {
+            atomic_store(&pf->narrowed, 0);
+        }
+    }
+}
+
+/* widen: gives the thread all its CPUs back (a read about to wait for it,
+ * lock held): the CPU the read leaves idle may be the nearest one free. */
+static void widen(pf_prefetch *pf)
+{
+    if (atomic_exchange(&pf->narrowed, 0)) {
+        (void)sched_setaffinity(pf->tid, sizeof pf->cpus, &pf->cpus);
+    }
+}
+
 /* safe_point: called between pieces of a job, lock not held, with all the
  * job holds recorded. Parks while a fork is prepared. Returns non-zero when
  * the thread must stop. */
 static int safe_point(pf_prefetch *pf)
 {
+    step_aside(pf);
     if (atomic_load(&pf->pause)) {
         pthread_mutex_lock(&pf->lock);
         park(pf);
@@ -390,8 +430,8 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
     const pf_payload *p = pf->payload;
     size_t need = (size_t)p->table.frames[j].decompressed_size + 1u;
     if (pf->job_capacity < need) {
-        free(pf->job_data);
-        pf->job_data = malloc(need);
+        pf_big_free(pf->job_data);
+        pf->job_data = pf_big_alloc(need);
         pf->job_capacity = pf->job_data != NULL ? need : 0;
     }
     if (pf->job_data == NULL ||
@@ -416,56 +456,6 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
     }
     return 0;
 }
-
-/* The thread's decoder allocates through decoder_alloc and decoder_free:
- * blocks of DECODER_BIG_BLOCK bytes and more (the window of a streamed
- * frame, as big as the frame: 2.5 MB for a 4.7 MB libcrypto) are mapped
- * and unmapped whole, so they go back to the system when the decoder is
- * made anew (pf_payload_shrink_dctx). From malloc they would stay in the thread's
- * arena, and glibc would raise its mmap threshold to their size, keeping
- * later frame buffers in arenas too. Each block starts with its size. */
-#define DECODER_BIG_BLOCK (256u * 1024u)
-#define DECODER_HEADER 64u /* bytes before each block; keeps 64-byte alignment */
-
-static void *decoder_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    if (size > SIZE_MAX - DECODER_HEADER) {
-        return NULL;
-    }
-    size_t total = size + DECODER_HEADER;
-    uint8_t *p;
-    if (size >= DECODER_BIG_BLOCK) {
-        p = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        p = p == MAP_FAILED ? NULL : p;
-    } else {
-        p = malloc(total);
-    }
-    if (p == NULL) {
-        return NULL;
-    }
-    memcpy(p, &total, sizeof total);
-    return p + DECODER_HEADER;
-}
-
-static void decoder_free(void *opaque, void *address)
-{
-    (void)opaque;
-    if (address == NULL) {
-        return;
-    }
-    uint8_t *p = (uint8_t *)address - DECODER_HEADER;
-    size_t total;
-    memcpy(&total, p, sizeof total);
-    if (total - DECODER_HEADER >= DECODER_BIG_BLOCK) {
-        munmap(p, total);
-    } else {
-        free(p);
-    }
-}
-
-/* The thread's decoders allocate through decoder_alloc (see above). */
-static const ZSTD_customMem decoder_mem = {decoder_alloc, decoder_free, NULL};
 
 /* run_stream: frame j stream-decompressed through pf->scratch, the bytes
  * of each native member being filled appended to its descriptor, the rest
@@ -534,7 +524,7 @@ static int run_job(pf_prefetch *pf, uint32_t j, int job)
         return run_buffer(pf, j);
     }
     int rc = placing > 0 ? run_stream(pf, j) : -1;
-    pf_payload_shrink_dctx(&pf->dctx, decoder_mem);
+    pf_payload_shrink_dctx(&pf->dctx);
     return rc;
 }
 
@@ -602,7 +592,7 @@ static void publish(pf_prefetch *pf, uint32_t j, int ok, uint32_t pullsBefore)
         f->capacity = pf->job_capacity;
         pf->buffered += pf->payload->table.frames[j].decompressed_size;
     } else {
-        free(pf->job_data);
+        pf_big_free(pf->job_data);
     }
     pf->job_data = NULL;
     pf->job_capacity = 0;
@@ -618,7 +608,7 @@ static void publish(pf_prefetch *pf, uint32_t j, int ok, uint32_t pullsBefore)
     }
     if (holds && hold(pf, j) != 0) {
         close_natives(pf, j, 0); /* cannot track it: let the reads do it */
-        free(untake_buffer(pf, j, NULL));
+        pf_big_free(untake_buffer(pf, j, NULL));
         ok = 0;
     }
     for (uint32_t k = pullsBefore; k < pf->pull_count; k++) {
@@ -779,7 +769,7 @@ static void drop_old(pf_prefetch *pf, uint32_t keep, int all)
         int passed = j != keep && f->state != FRAME_WORKING &&
                      (all || (f->aging && pf->clock - f->done_at > pf->opt.behind_frames));
         if (passed && f->data != NULL) {
-            free(untake_buffer(pf, j, NULL));
+            pf_big_free(untake_buffer(pf, j, NULL));
             pf->stats.buffers_dropped++;
         }
         int holds = f->data != NULL;
@@ -804,7 +794,7 @@ static void drop_old(pf_prefetch *pf, uint32_t keep, int all)
 static void free_spares(pf_prefetch *pf)
 {
     for (uint32_t k = 0; k < pf->spare_count; k++) {
-        free(pf->spare[k]);
+        pf_big_free(pf->spare[k]);
     }
     pf->spare_count = 0;
 }
@@ -820,9 +810,13 @@ static void *prefetch_main(void *arg)
      * runs at once on an idle CPU. */
     struct sched_param batch = {0};
     (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
+    pf->tid = gettid();
+    if (sched_getaffinity(0, sizeof pf->cpus, &pf->cpus) != 0) {
+        CPU_ZERO(&pf->cpus); /* unknown: never step aside */
+    }
     pf->scratch_size = ZSTD_DStreamOutSize();
-    pf->scratch = malloc(pf->scratch_size);
-    int ready = pf->scratch != NULL && pf_payload_new_dctx(&pf->dctx, decoder_mem, NULL) == PF_OK;
+    pf->scratch = pf_big_alloc(pf->scratch_size);
+    int ready = pf->scratch != NULL && pf_payload_new_dctx(&pf->dctx, NULL) == PF_OK;
     pthread_mutex_lock(&pf->lock);
     while (ready && !atomic_load(&pf->stop)) {
         if (atomic_load(&pf->pause)) {
@@ -831,6 +825,11 @@ static void *prefetch_main(void *arg)
         }
         int job = JOB_WALK, more = 0;
         uint32_t j = next_job(pf, &job, &more);
+        if (j != PF_NONE) {
+            pthread_mutex_unlock(&pf->lock);
+            step_aside(pf);
+            pthread_mutex_lock(&pf->lock);
+        }
         if (j == PF_NONE) {
             /* nothing to start now: the end when nothing is left to do nor
              * to take, else wait for the reads (the end too once they have
@@ -864,7 +863,7 @@ static void *prefetch_main(void *arg)
     free_spares(pf);
     ZSTD_freeDCtx(pf->dctx);
     pf->dctx = NULL;
-    free(pf->scratch);
+    pf_big_free(pf->scratch);
     pf->scratch = NULL;
     pf->finished = 1;
     pf->running = 0;
@@ -996,7 +995,11 @@ static int active(pf_prefetch *pf, uint32_t i)
     if (!pf->started && i >= pf->opt.first_frame) {
         start_thread(pf, i);
     }
-    return pf->frames != NULL;
+    if (pf->frames == NULL) {
+        return 0;
+    }
+    atomic_store_explicit(&pf->reader_cpu, sched_getcpu(), memory_order_relaxed);
+    return 1;
 }
 
 /* ---- the reads' side (main thread) ---- */
@@ -1021,6 +1024,7 @@ static void wait_working(pf_prefetch *pf, uint32_t i)
     if (f->state == FRAME_WORKING) {
         uint64_t start = now_ns();
         pf->stats.waits++;
+        widen(pf);
         while (f->state == FRAME_WORKING) {
             pthread_cond_wait(&pf->changed, &pf->lock);
         }
@@ -1071,7 +1075,7 @@ void pf_prefetch_give_back(pf_prefetch *pf, uint8_t *data, size_t capacity)
         }
         pthread_mutex_unlock(&pf->lock);
     }
-    free(data);
+    pf_big_free(data);
 }
 
 int pf_prefetch_copy_member(pf_prefetch *pf, uint32_t i, uint32_t offset, uint32_t size,
@@ -1146,13 +1150,13 @@ static void free_all(pf_prefetch *pf)
         if (pf->frames[i].data != NULL) {
             pf->stats.buffers_dropped++;
         }
-        free(pf->frames[i].data);
+        pf_big_free(pf->frames[i].data);
         close_natives(pf, i, 0);
     }
-    free(pf->job_data);
+    pf_big_free(pf->job_data);
     free_spares(pf);
     ZSTD_freeDCtx(pf->dctx);
-    free(pf->scratch);
+    pf_big_free(pf->scratch);
     free(pf->pulls);
     free(pf->held);
     free(pf->natives);
@@ -1173,6 +1177,7 @@ int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *op
     pf->payload = payload;
     pf->job = PF_NONE;
     pf->lent = PF_NONE;
+    atomic_init(&pf->reader_cpu, -1);
     if (options != NULL) {
         pf->opt = *options;
     }

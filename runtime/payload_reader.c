@@ -18,6 +18,7 @@
 #include <zstd.h>
 
 #include "payload.h"
+#include "big_block.h"
 #include "payload_internal.h"
 #include "pf_le.h"
 
@@ -335,8 +336,21 @@ int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err)
     return PF_OK;
 }
 
-int pf_payload_new_dctx(ZSTD_DCtx **out, ZSTD_customMem mem, pf_error *err)
+static void *decoder_alloc(void *opaque, size_t size)
 {
+    (void)opaque;
+    return pf_big_alloc(size);
+}
+
+static void decoder_free(void *opaque, void *address)
+{
+    (void)opaque;
+    pf_big_free(address);
+}
+
+int pf_payload_new_dctx(ZSTD_DCtx **out, pf_error *err)
+{
+    static const ZSTD_customMem mem = {decoder_alloc, decoder_free, NULL};
     *out = ZSTD_createDCtx_advanced(mem);
     int status = pf_payload_setup_dctx(*out, err);
     if (status != PF_OK) {
@@ -346,11 +360,10 @@ int pf_payload_new_dctx(ZSTD_DCtx **out, ZSTD_customMem mem, pf_error *err)
     return status;
 }
 
-void pf_payload_shrink_dctx(ZSTD_DCtx **dctx, ZSTD_customMem mem)
+void pf_payload_shrink_dctx(ZSTD_DCtx **dctx)
 {
     ZSTD_DCtx *fresh;
-    if (ZSTD_sizeof_DCtx(*dctx) > PF_DECODER_KEEP &&
-        pf_payload_new_dctx(&fresh, mem, NULL) == PF_OK) {
+    if (ZSTD_sizeof_DCtx(*dctx) > PF_DECODER_KEEP && pf_payload_new_dctx(&fresh, NULL) == PF_OK) {
         ZSTD_freeDCtx(*dctx);
         *dctx = fresh;
     }
@@ -399,7 +412,7 @@ static void drop_read_frames(pf_payload *p)
     for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
         pf_cached_frame *c = &p->cache[s];
         if (c->frame != PF_NONE && p->unread[c->frame] == 0) {
-            free(c->data);
+            pf_big_free(c->data);
             c->data = NULL;
             c->capacity = 0;
             c->frame = PF_NONE;
@@ -427,7 +440,7 @@ int pf_payload_open(pf_payload **out, const uint8_t *src, size_t srcSize, pf_err
     if (status != PF_OK) {
         goto fail;
     }
-    status = pf_payload_new_dctx(&p->dctx, ZSTD_defaultCMem, err);
+    status = pf_payload_new_dctx(&p->dctx, err);
     if (status != PF_OK) {
         goto fail;
     }
@@ -473,16 +486,16 @@ void pf_payload_close(pf_payload *payload)
     }
     pf_prefetch_free(payload->prefetch); /* the thread reads src: stop it first */
     for (unsigned i = 0; i < PF_FRAME_CACHE_SLOTS; i++) {
-        free(payload->cache[i].data);
+        pf_big_free(payload->cache[i].data);
     }
     for (size_t k = 0; k < payload->held_count; k++) {
-        free(payload->held[k]);
+        pf_big_free(payload->held[k]);
     }
     free(payload->held);
     free(payload->unread);
     free(payload->read);
     free(payload->frame0);
-    free(payload->scratch);
+    pf_big_free(payload->scratch);
     ZSTD_freeDCtx(payload->dctx);
     pf_seek_table_free(&payload->table);
     free(payload);
@@ -529,7 +542,7 @@ void pf_payload_unpin(pf_payload *payload)
         return;
     }
     for (size_t k = 0; k < payload->held_count; k++) {
-        free(payload->held[k]);
+        pf_big_free(payload->held[k]);
     }
     payload->held_count = 0;
 }
@@ -559,7 +572,8 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
             victim = c;
         }
     }
-    size_t need = (size_t)p->table.frames[i].decompressed_size + 1u; /* +1: never malloc(0) */
+    size_t need =
+        (size_t)p->table.frames[i].decompressed_size + 1u; /* +1: never a block of 0 bytes */
     if (p->pins > 0 && victim->data != NULL) {
         int status = hold(p, victim, err);
         if (status != PF_OK) {
@@ -585,8 +599,8 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
     }
     victim->frame = PF_NONE;
     if (victim->capacity < need) {
-        free(victim->data);
-        victim->data = malloc(need);
+        pf_big_free(victim->data);
+        victim->data = pf_big_alloc(need);
         victim->capacity = victim->data != NULL ? need : 0;
         if (victim->data == NULL) {
             return pf_error_set(err, PF_ERR_NOMEM, "out of memory for frame %u (%zu bytes)", i,
@@ -636,9 +650,9 @@ static const uint8_t *cached_frame(const pf_payload *p, uint32_t i)
  * not: the scratch buffer, and a decoder grown past PF_DECODER_KEEP. */
 static void release_stream_memory(pf_payload *p)
 {
-    free(p->scratch);
+    pf_big_free(p->scratch);
     p->scratch = NULL;
-    pf_payload_shrink_dctx(&p->dctx, ZSTD_defaultCMem);
+    pf_payload_shrink_dctx(&p->dctx);
 }
 
 /* stream_member: gives the member e's bytes to sink while streaming its
@@ -651,7 +665,7 @@ static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink
         return status;
     }
     size_t scratchSize = ZSTD_DStreamOutSize();
-    if (payload->scratch == NULL && (payload->scratch = malloc(scratchSize)) == NULL) {
+    if (payload->scratch == NULL && (payload->scratch = pf_big_alloc(scratchSize)) == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory for a decompression buffer");
     }
     const pf_frame *f = &payload->table.frames[e->frame];

@@ -6,13 +6,14 @@
  * they are asked for; the window holds; forks at many points leave a child
  * that reads everything right; damage is reported as without prefetch; the
  * thread blocks signals, ends when idle, freeing what the reads did not
- * take, and stops on request. Run under ASan and UBSan (and, optionally,
- * TSan: see tests/unit/runtime/CMakeLists). */
+ * take, stops on request, and keeps off the CPU the reads run on. Run under ASan and UBSan (and,
+ * optionally, TSan: see tests/unit/runtime/CMakeLists). */
 #include <dlfcn.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -996,6 +997,87 @@ static void test_thread_signals_and_idle_end(void **state)
     pfz_buffer_free(&b);
 }
 
+/* fetch_tid: the prefetch thread's thread id, or 0 when there is none. */
+static pid_t fetch_tid(void)
+{
+    pid_t tid = 0;
+    DIR *d = opendir("/proc/self/task");
+    for (struct dirent *de; d != NULL && (de = readdir(d)) != NULL;) {
+        char path[320], name[64] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%.255s/comm", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) {
+            continue;
+        }
+        if (fgets(name, sizeof name, f) != NULL && strncmp(name, "pyfreeze-fetch", 14) == 0) {
+            tid = (pid_t)atoi(de->d_name);
+        }
+        fclose(f);
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    return tid;
+}
+
+/* A thread the scheduler put on the CPU the reads run on keeps off that CPU
+ * from its next piece of work on (the two would otherwise share it until
+ * the thread's time slice ends), and only the thread changes: the reads'
+ * thread keeps its CPUs. The test puts both on one CPU, a, by hand. */
+static void test_steps_aside_from_the_reads_cpu(void **state)
+{
+    (void)state;
+    cpu_set_t all, onlyA, want, now;
+    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+    if (CPU_COUNT(&all) < 2) {
+        skip(); /* nowhere to step aside to */
+    }
+    int a = 0;
+    while (!CPU_ISSET(a, &all)) {
+        a++;
+    }
+    CPU_ZERO(&onlyA);
+    CPU_SET(a, &onlyA);
+    want = all;
+    CPU_CLR(a, &want);
+    pfz_buffer b = {0};
+    pf_error err;
+    sample();
+    build(files, FILES, &b);
+    pf_payload *p;
+    pf_prefetch_options options = {.ahead_frames = 1, .idle_ms = 10000};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_one(p, 0, NULL), 0);
+    assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts the thread */
+    uint32_t done = 1;                          /* frame 3, ahead */
+    assert_true(wait_for(p, frames_at_least, &done));
+    pid_t tid = fetch_tid();
+    assert_true(tid > 0);
+    assert_int_equal(sched_setaffinity(0, sizeof onlyA, &onlyA), 0);
+    assert_int_equal(sched_setaffinity(tid, sizeof onlyA, &onlyA), 0);
+    /* each read takes a finished frame (no read waits for the thread, which
+     * would give it all its CPUs back) and lets it start the next one */
+    int apart = 0;
+    for (size_t i = 2; i < 12 && !apart; i++) {
+        /* member i is frame i + 1, done by the thread as its (i - 1)th */
+        assert_int_equal(check_one(p, i, NULL), 0);
+        done = (uint32_t)i;
+        assert_true(wait_for(p, frames_at_least, &done));
+        assert_int_equal(sched_getaffinity(tid, sizeof now, &now), 0);
+        apart = CPU_EQUAL(&now, &want);
+    }
+    assert_true(apart);
+    assert_int_equal(sched_getaffinity(0, sizeof now, &now), 0);
+    assert_true(CPU_EQUAL(&now, &onlyA));
+    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    size_t order[FILES];
+    make_order(order, SHUFFLED, 11);
+    assert_int_equal(check_order(p, order, FILES, NULL), 0);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
 /* When the thread ends, what the reads did not take goes with it: held back
  * by its window (the reads stop after frame 2, and it has done frames 3
  * and 4 and placed the extension modules of frames 6 and 13 early), or at
@@ -1122,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_thread_signals_and_idle_end),
         cmocka_unit_test(test_end_frees_what_was_not_taken),
         cmocka_unit_test(test_end_during_copy),
+        cmocka_unit_test(test_steps_aside_from_the_reads_cpu),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
