@@ -2,28 +2,35 @@
  *
  * Blocks of PF_BIG_BLOCK bytes and more are mapped on their own (mmap(2))
  * and unmapped when freed, so their pages leave the process at once.
- * glibc's malloc maps such blocks too at first, but raises its mmap
- * threshold to the size of every mapped block freed (up to 32 MiB; see
- * mallopt(3), M_MMAP_THRESHOLD), after which blocks of that size come from
- * the heap or, in the prefetch thread, from its arena. Frame-sized buffers
- * (128-400 KiB, allocated and freed all through start-up) then stayed
- * resident wherever anything lived above them: 2.3 MB more heap for the
- * benchmark's stdlib-heavy program on one CPU, 1.1 MB in the prefetch
- * thread's arena on two. Mapping them also leaves the program's own
- * malloc as python3.11 would have it. Smaller blocks come from malloc. */
+ * glibc's malloc maps blocks of 128 KiB and more too at first, but raises
+ * its mmap threshold to the size of every mapped block freed (up to 32
+ * MiB; see mallopt(3), M_MMAP_THRESHOLD), after which blocks of that size
+ * come from the heap or, in the prefetch thread, from its arena. Frame-
+ * sized buffers (128-400 KiB, allocated and freed all through start-up)
+ * then stayed resident wherever anything lived above them: 2.3 MB more
+ * heap for the benchmark's stdlib-heavy program on one CPU. Mapping them
+ * also leaves the program's own malloc as python3.11 would have it.
+ * Smaller blocks come from malloc. */
 #ifndef PF_BIG_BLOCK_H
 #define PF_BIG_BLOCK_H
 
 #include <stddef.h>
 
-/* Blocks of this many bytes (and more) are mapped: glibc's initial mmap
- * threshold. */
-#define PF_BIG_BLOCK (128u * 1024u)
+/* Blocks of this many bytes (and more) are mapped. Below glibc's 128 KiB so
+ * that decoders (about 96 KB) are too: the prefetch thread makes one anew
+ * after each frame it streams, and from malloc they grew its arena to 1.3
+ * MB resident (numpy program's peak: 1.3 MB lower mapped). */
+#define PF_BIG_BLOCK (64u * 1024u)
 
 /* pf_big_alloc: a block of at least size bytes, aligned to 64 bytes, or
- * NULL when out of memory. size 0 gives a valid block. Free with
- * pf_big_free, never free(3). Thread-safe. */
-void *pf_big_alloc(size_t size);
+ * NULL when out of memory. size 0 gives a valid block. filled: the caller
+ * writes all of it at once (a decompressed frame), so a mapped block gets
+ * all its pages now, in one system call, rather than a page fault per page
+ * (4,000 fewer faults starting the stdlib-heavy benchmark program); a
+ * block used in part (a decoder's workspace) should not, as the pages
+ * would count in the resident set unused. Free with pf_big_free, never
+ * free(3). Thread-safe. */
+void *pf_big_alloc(size_t size, int filled);
 
 /* pf_big_free: frees a block from pf_big_alloc; NULL does nothing. */
 void pf_big_free(void *block);

@@ -63,6 +63,25 @@ void pf_payload_release_frame(const pf_payload *p, uint32_t i)
     }
 }
 
+/* release_through: hands the payload from its start to the end of frame i
+ * to the release callback (the reads' side only). Releasing each frame as
+ * it is decompressed leaves pages behind: a page fault maps the kernel's
+ * whole fault-around window of page-cache pages around it (64 KiB), so
+ * reading one frame, or checking its header, maps back the tail and head
+ * of neighbours released before; with the prefetch thread working ahead
+ * and the reads jumping (an import the freezer's order put elsewhere),
+ * 0.5-1 MB of the numpy program's payload stayed resident to its end. What
+ * lies before the frame the reads are at has been read or is rarely read
+ * again (its pages then fault in again). Releasing pages a thread is
+ * reading only makes them fault again. */
+static void release_through(const pf_payload *p, uint32_t i)
+{
+    if (p->release != NULL) {
+        const pf_frame *f = &p->table.frames[i];
+        p->release(p->src, (size_t)f->compressed_offset + f->compressed_size);
+    }
+}
+
 /* pf_payload_check_frame (payload_internal.h): magic, content checksum
  * flag, content size equal to the table's, exactly one frame in the table's
  * compressed bytes. */
@@ -339,7 +358,7 @@ int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err)
 static void *decoder_alloc(void *opaque, size_t size)
 {
     (void)opaque;
-    return pf_big_alloc(size);
+    return pf_big_alloc(size, 0);
 }
 
 static void decoder_free(void *opaque, void *address)
@@ -591,6 +610,7 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
         victim->frame = i;
         victim->last_use = p->clock;
         *data = ready;
+        release_through(p, i);
         return PF_OK;
     }
     int status = pf_payload_check_frame(p, i, err);
@@ -600,7 +620,7 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
     victim->frame = PF_NONE;
     if (victim->capacity < need) {
         pf_big_free(victim->data);
-        victim->data = pf_big_alloc(need);
+        victim->data = pf_big_alloc(need, 1);
         victim->capacity = victim->data != NULL ? need : 0;
         if (victim->data == NULL) {
             return pf_error_set(err, PF_ERR_NOMEM, "out of memory for frame %u (%zu bytes)", i,
@@ -614,6 +634,7 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
     victim->frame = i;
     victim->last_use = p->clock;
     *data = victim->data;
+    release_through(p, i);
     return PF_OK;
 }
 
@@ -665,7 +686,7 @@ static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink
         return status;
     }
     size_t scratchSize = ZSTD_DStreamOutSize();
-    if (payload->scratch == NULL && (payload->scratch = pf_big_alloc(scratchSize)) == NULL) {
+    if (payload->scratch == NULL && (payload->scratch = pf_big_alloc(scratchSize, 1)) == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory for a decompression buffer");
     }
     const pf_frame *f = &payload->table.frames[e->frame];
@@ -695,7 +716,7 @@ static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink
             break;
         }
     } while (left != 0);
-    pf_payload_release_frame(payload, e->frame);
+    release_through(payload, e->frame);
     if (produced != f->decompressed_size) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",
                             e->frame, (unsigned long long)produced, f->decompressed_size);

@@ -63,11 +63,13 @@ int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **d
 void pf_payload_pin(pf_payload *payload);
 void pf_payload_unpin(pf_payload *payload);
 
-/* pf_payload_release: told of a frame's compressed bytes (a range of the
- * buffer given to pf_payload_open) once they have been decompressed, so an
- * owner that mapped the buffer from a file can drop those pages from its
- * resident set (madvise MADV_DONTNEED); they are read again from the file
- * if the frame is needed again. */
+/* pf_payload_release: told of a range of the buffer given to
+ * pf_payload_open whose compressed bytes have been decompressed: a frame's
+ * (either thread), or everything from the start to the end of the frame
+ * the reads just used (the reads' side), so an owner that mapped the buffer
+ * from a file can drop those pages from its resident set (madvise
+ * MADV_DONTNEED); they are read again from the file if a frame there is
+ * needed again. */
 typedef void (*pf_payload_release)(const uint8_t *data, size_t size);
 
 /* pf_payload_set_release: installs release (NULL: none, the default). Only

@@ -178,14 +178,19 @@ static void test_read_every_member(void **state)
 }
 
 /* Decompressions per frame, counted through the release hook, which the
- * reader calls once for each frame it decompresses. */
+ * reader calls once for each frame it decompresses (and, for the range
+ * from the start to the frame a read used, with data at the start: frame
+ * 0's count is not one of decompressions). The longest such range is kept. */
 static const uint8_t *counted_src;
 static const pf_seek_table *counted_table;
 static unsigned decompressions[TB_MAX_FRAMES];
+static size_t released_from_start;
 
 static void count_release(const uint8_t *data, size_t size)
 {
-    (void)size;
+    if (data == counted_src && size > released_from_start) {
+        released_from_start = size;
+    }
     for (uint32_t i = 0; i < counted_table->frame_count; i++) {
         if (data == counted_src + counted_table->frames[i].compressed_offset) {
             decompressions[i]++;
@@ -249,6 +254,45 @@ static void test_read_frames_leave_the_cache(void **state)
     assert_memory_equal(data, kept, size);
 
     free(kept);
+    pf_payload_close(p);
+    free(src);
+    pfz_buffer_free(&b);
+}
+
+/* A read hands the release hook everything from the payload's start to the
+ * end of the frame it used (pages mapped back around later reads go), by
+ * pf_payload_read and pf_payload_copy (streaming) alike, and no further
+ * when it goes back to an earlier frame. */
+static void test_reads_release_through_their_frame(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_payload *p = NULL;
+    pf_error err;
+    const uint8_t *data;
+    size_t size;
+
+    assert_int_equal(tb_sample_payload(0, &b), 0);
+    uint8_t *src = copy(b.data, b.size);
+    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
+    counted_src = src;
+    counted_table = pf_payload_seek_table(p);
+    released_from_start = 0;
+    pf_payload_set_release(p, count_release);
+    const pf_frame *f = counted_table->frames;
+    pf_entry one[2], two[2];
+    members_of(p, 1, one);
+    members_of(p, 2, two);
+    /* frame 1 not cached: the copy streams it */
+    tb_collected got = {NULL, 0};
+    assert_int_equal(pf_payload_copy(p, &one[0], tb_collect, &got, &err), PF_OK);
+    free(got.data);
+    assert_int_equal(released_from_start, f[1].compressed_offset + f[1].compressed_size);
+    assert_int_equal(pf_payload_read(p, &two[0], &data, &size, &err), PF_OK);
+    assert_int_equal(released_from_start, f[2].compressed_offset + f[2].compressed_size);
+    released_from_start = 0;
+    assert_int_equal(pf_payload_read(p, &one[1], &data, &size, &err), PF_OK);
+    assert_int_equal(released_from_start, f[1].compressed_offset + f[1].compressed_size);
     pf_payload_close(p);
     free(src);
     pfz_buffer_free(&b);
@@ -601,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_read_every_member),
         cmocka_unit_test(test_copy_every_member),
         cmocka_unit_test(test_read_frames_leave_the_cache),
+        cmocka_unit_test(test_reads_release_through_their_frame),
         cmocka_unit_test(test_pin_keeps_bytes),
         cmocka_unit_test(test_pax_header_is_parsed),
         cmocka_unit_test(test_same_input_same_bytes),
