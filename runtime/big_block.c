@@ -10,7 +10,7 @@
  * was mapped; blocks are aligned to it (a cache line). */
 #define HEADER 64u
 
-void *pf_big_alloc(size_t size, int filled)
+void *pf_big_alloc(size_t size)
 {
     if (size > SIZE_MAX - 2u * HEADER) {
         return NULL;
@@ -20,9 +20,7 @@ void *pf_big_alloc(size_t size, int filled)
     uint8_t *p;
     const size_t mapped = size >= PF_BIG_BLOCK;
     if (mapped) {
-        /* MAP_POPULATE: one fault for the whole block instead of one per page */
-        const int flags = MAP_PRIVATE | MAP_ANONYMOUS | (filled ? MAP_POPULATE : 0);
-        p = mmap(NULL, total, PROT_READ | PROT_WRITE, flags, -1, 0);
+        p = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         p = p == MAP_FAILED ? NULL : p;
     } else {
         p = aligned_alloc(HEADER, total);

@@ -39,6 +39,8 @@ struct pf_payload {
     uint64_t clock;
     uint8_t *scratch;           /* ZSTD_DStreamOutSize() bytes for pf_payload_copy (owned) */
     pf_payload_release release; /* told of compressed bytes once decompressed, or NULL */
+    size_t sweep_bytes;         /* how far the reads go between sweeps (pf_payload_set_release) */
+    size_t swept;               /* bytes from the start released by the last sweep */
     pf_prefetch *prefetch;      /* the prefetch thread's state, or NULL (payload_prefetch.c) */
 };
 

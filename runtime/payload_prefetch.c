@@ -431,7 +431,7 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
     size_t need = (size_t)p->table.frames[j].decompressed_size + 1u;
     if (pf->job_capacity < need) {
         pf_big_free(pf->job_data);
-        pf->job_data = pf_big_alloc(need, 1);
+        pf->job_data = pf_big_alloc(need);
         pf->job_capacity = pf->job_data != NULL ? need : 0;
     }
     if (pf->job_data == NULL ||
@@ -815,7 +815,7 @@ static void *prefetch_main(void *arg)
         CPU_ZERO(&pf->cpus); /* unknown: never step aside */
     }
     pf->scratch_size = ZSTD_DStreamOutSize();
-    pf->scratch = pf_big_alloc(pf->scratch_size, 1);
+    pf->scratch = pf_big_alloc(pf->scratch_size);
     int ready = pf->scratch != NULL && pf_payload_new_dctx(&pf->dctx, NULL) == PF_OK;
     pthread_mutex_lock(&pf->lock);
     while (ready && !atomic_load(&pf->stop)) {

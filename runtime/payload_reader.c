@@ -50,9 +50,11 @@
  * cap bounds parsing work (libarchive caps such headers at 1 MiB). */
 #define TAR_MAX_PAX_SIZE (64u * 1024u)
 
-void pf_payload_set_release(pf_payload *payload, pf_payload_release release)
+void pf_payload_set_release(pf_payload *payload, pf_payload_release release, size_t sweepBytes)
 {
     payload->release = release;
+    payload->sweep_bytes = sweepBytes;
+    payload->swept = 0;
 }
 
 void pf_payload_release_frame(const pf_payload *p, uint32_t i)
@@ -63,22 +65,16 @@ void pf_payload_release_frame(const pf_payload *p, uint32_t i)
     }
 }
 
-/* release_through: hands the payload from its start to the end of frame i
- * to the release callback (the reads' side only). Releasing each frame as
- * it is decompressed leaves pages behind: a page fault maps the kernel's
- * whole fault-around window of page-cache pages around it (64 KiB), so
- * reading one frame, or checking its header, maps back the tail and head
- * of neighbours released before; with the prefetch thread working ahead
- * and the reads jumping (an import the freezer's order put elsewhere),
- * 0.5-1 MB of the numpy program's payload stayed resident to its end. What
- * lies before the frame the reads are at has been read or is rarely read
- * again (its pages then fault in again). Releasing pages a thread is
- * reading only makes them fault again. */
-static void release_through(const pf_payload *p, uint32_t i)
+/* release_through: after a read of frame i (the reads' side), sweeps the
+ * payload from its start through frame i if the frame ends sweep_bytes or
+ * more past the last sweep (see pf_payload_set_release). */
+static void release_through(pf_payload *p, uint32_t i)
 {
-    if (p->release != NULL) {
-        const pf_frame *f = &p->table.frames[i];
-        p->release(p->src, (size_t)f->compressed_offset + f->compressed_size);
+    const pf_frame *f = &p->table.frames[i];
+    size_t end = (size_t)f->compressed_offset + f->compressed_size;
+    if (p->release != NULL && end >= p->swept + p->sweep_bytes) {
+        p->release(p->src, end);
+        p->swept = end;
     }
 }
 
@@ -358,7 +354,7 @@ int pf_payload_setup_dctx(ZSTD_DCtx *dctx, pf_error *err)
 static void *decoder_alloc(void *opaque, size_t size)
 {
     (void)opaque;
-    return pf_big_alloc(size, 0);
+    return pf_big_alloc(size);
 }
 
 static void decoder_free(void *opaque, void *address)
@@ -620,7 +616,7 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
     victim->frame = PF_NONE;
     if (victim->capacity < need) {
         pf_big_free(victim->data);
-        victim->data = pf_big_alloc(need, 1);
+        victim->data = pf_big_alloc(need);
         victim->capacity = victim->data != NULL ? need : 0;
         if (victim->data == NULL) {
             return pf_error_set(err, PF_ERR_NOMEM, "out of memory for frame %u (%zu bytes)", i,
@@ -686,7 +682,7 @@ static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink
         return status;
     }
     size_t scratchSize = ZSTD_DStreamOutSize();
-    if (payload->scratch == NULL && (payload->scratch = pf_big_alloc(scratchSize, 1)) == NULL) {
+    if (payload->scratch == NULL && (payload->scratch = pf_big_alloc(scratchSize)) == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory for a decompression buffer");
     }
     const pf_frame *f = &payload->table.frames[e->frame];
@@ -716,6 +712,7 @@ static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink
             break;
         }
     } while (left != 0);
+    pf_payload_release_frame(payload, e->frame);
     release_through(payload, e->frame);
     if (produced != f->decompressed_size) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",

@@ -65,19 +65,31 @@ void pf_payload_unpin(pf_payload *payload);
 
 /* pf_payload_release: told of a range of the buffer given to
  * pf_payload_open whose compressed bytes have been decompressed: a frame's
- * (either thread), or everything from the start to the end of the frame
- * the reads just used (the reads' side), so an owner that mapped the buffer
- * from a file can drop those pages from its resident set (madvise
- * MADV_DONTNEED); they are read again from the file if a frame there is
- * needed again. */
+ * (either thread), or, now and then, everything from the start to the end
+ * of the frame the reads just used (a sweep, on the reads' side; see
+ * pf_payload_set_release), so an owner that mapped the buffer from a file
+ * can drop those pages from its resident set (madvise MADV_DONTNEED); they
+ * are read again from the file if a frame there is needed again. */
 typedef void (*pf_payload_release)(const uint8_t *data, size_t size);
 
 /* pf_payload_set_release: installs release (NULL: none, the default). Only
  * for buffers whose pages can be dropped and read back unchanged: a
  * read-only file mapping, never heap memory. Install it before
  * pf_payload_prefetch_start: the prefetch thread calls it too, so it must be
- * safe to call from any thread. */
-void pf_payload_set_release(pf_payload *payload, pf_payload_release release);
+ * safe to call from any thread.
+ *
+ * Sweeps: releasing each frame as it is decompressed leaves pages behind,
+ * as a page fault maps the kernel's whole fault-around window of page-cache
+ * pages (64 KiB): reading a frame, or checking its header, maps back the
+ * tail and head of neighbours released before, and with the prefetch thread
+ * working ahead and the reads jumping (an import the freezer's order put
+ * elsewhere) 0.5-1 MB of the numpy program's payload stayed resident to its
+ * end. So a read whose frame ends sweepBytes (bytes) or more past the end
+ * of the last sweep sweeps from the start through its frame (0: every
+ * read not behind the last sweep). Each sweep costs a page-table walk and a TLB flush on every CPU
+ * the process runs on: sweeping at every read made the stdlib-heavy
+ * benchmark program start 2% later. */
+void pf_payload_set_release(pf_payload *payload, pf_payload_release release, size_t sweepBytes);
 
 /* pf_payload_sink: receives a member's bytes in order, in pieces; returns 0
  * to go on, non-zero to stop (pf_payload_copy then fails with PF_ERR_IO). */

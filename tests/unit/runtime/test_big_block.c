@@ -28,7 +28,7 @@ static void test_sizes_aligned_and_usable(void **state)
     (void)state;
     const size_t sizes[] = {0, 1, 4096, PF_BIG_BLOCK - 1u, PF_BIG_BLOCK, 3u << 20};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        uint8_t *p = pf_big_alloc(sizes[k], (int)(k % 2u));
+        uint8_t *p = pf_big_alloc(sizes[k]);
         assert_non_null(p);
         assert_int_equal((uintptr_t)p % 64u, 0);
         memset(p, 0xA5, sizes[k]);
@@ -38,7 +38,7 @@ static void test_sizes_aligned_and_usable(void **state)
         pf_big_free(p);
     }
     pf_big_free(NULL);
-    assert_null(pf_big_alloc(SIZE_MAX - 8u, 0));
+    assert_null(pf_big_alloc(SIZE_MAX - 8u));
 }
 
 static void test_big_block_unmapped_when_freed(void **state)
@@ -53,7 +53,7 @@ static void test_big_block_unmapped_when_freed(void **state)
     free(raise);
     const size_t sizes[] = {PF_BIG_BLOCK, 400u * 1024u, 3u << 20};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        uint8_t *p = pf_big_alloc(sizes[k], (int)(k % 2u));
+        uint8_t *p = pf_big_alloc(sizes[k]);
         assert_non_null(p);
         memset(p, 0x5A, sizes[k]);
         assert_true(mapped(p));

@@ -661,7 +661,7 @@ static void test_working_frame_not_dropped(void **state)
                                    .open_native = open_failing_once,
                                    .native_context = &extCalls};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
-    pf_payload_set_release(p, hold_release);
+    pf_payload_set_release(p, hold_release, 0);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     hold.reads = pthread_self();
     hold.go = 0;

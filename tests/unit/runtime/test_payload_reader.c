@@ -231,7 +231,7 @@ static void test_read_frames_leave_the_cache(void **state)
     counted_src = src;
     counted_table = pf_payload_seek_table(p);
     memset(decompressions, 0, sizeof decompressions);
-    pf_payload_set_release(p, count_release);
+    pf_payload_set_release(p, count_release, 0);
     pf_entry one[2], two[2];
     members_of(p, 1, one);
     members_of(p, 2, two);
@@ -259,10 +259,11 @@ static void test_read_frames_leave_the_cache(void **state)
     pfz_buffer_free(&b);
 }
 
-/* A read hands the release hook everything from the payload's start to the
- * end of the frame it used (pages mapped back around later reads go), by
- * pf_payload_read and pf_payload_copy (streaming) alike, and no further
- * when it goes back to an earlier frame. */
+/* With sweepBytes 0, a read hands the release hook everything from the
+ * payload's start to the end of the frame it used (pages mapped back around
+ * later reads go), by pf_payload_read and pf_payload_copy (streaming)
+ * alike, unless that frame ends before the last sweep's end; with
+ * sweepBytes, only once its frame ends that far past the last sweep. */
 static void test_reads_release_through_their_frame(void **state)
 {
     (void)state;
@@ -278,7 +279,7 @@ static void test_reads_release_through_their_frame(void **state)
     counted_src = src;
     counted_table = pf_payload_seek_table(p);
     released_from_start = 0;
-    pf_payload_set_release(p, count_release);
+    pf_payload_set_release(p, count_release, 0);
     const pf_frame *f = counted_table->frames;
     pf_entry one[2], two[2];
     members_of(p, 1, one);
@@ -292,7 +293,22 @@ static void test_reads_release_through_their_frame(void **state)
     assert_int_equal(released_from_start, f[2].compressed_offset + f[2].compressed_size);
     released_from_start = 0;
     assert_int_equal(pf_payload_read(p, &one[1], &data, &size, &err), PF_OK);
-    assert_int_equal(released_from_start, f[1].compressed_offset + f[1].compressed_size);
+    assert_int_equal(released_from_start, 0); /* behind the last sweep */
+    pf_payload_close(p);
+
+    /* sweeps only once the reads are sweepBytes past the last one */
+    size_t end2 = f[2].compressed_offset + f[2].compressed_size;
+    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
+    counted_table = pf_payload_seek_table(p);
+    f = counted_table->frames;
+    released_from_start = 0;
+    pf_payload_set_release(p, count_release, end2);
+    members_of(p, 1, one);
+    members_of(p, 2, two);
+    assert_int_equal(pf_payload_read(p, &one[0], &data, &size, &err), PF_OK);
+    assert_int_equal(released_from_start, 0);
+    assert_int_equal(pf_payload_read(p, &two[0], &data, &size, &err), PF_OK);
+    assert_int_equal(released_from_start, end2);
     pf_payload_close(p);
     free(src);
     pfz_buffer_free(&b);
