@@ -294,10 +294,10 @@ static void test_reads_release_through_their_frame(void **state)
     released_from_start = 0;
     assert_int_equal(pf_payload_read(p, &one[1], &data, &size, &err), PF_OK);
     assert_int_equal(released_from_start, 0); /* behind the last sweep */
+    size_t end2 = f[2].compressed_offset + f[2].compressed_size;
     pf_payload_close(p);
 
     /* sweeps only once the reads are sweepBytes past the last one */
-    size_t end2 = f[2].compressed_offset + f[2].compressed_size;
     assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
     counted_table = pf_payload_seek_table(p);
     f = counted_table->frames;
