@@ -87,23 +87,6 @@ static int new_memfd(const char *name)
     return m;
 }
 
-/* seal: after it, the memfd's bytes can no longer change through any file
- * descriptor, so the code mapped from it is the code that was checked in.
- * F_SEAL_FUTURE_WRITE (Linux 5.1, memfd_create(2)) forbids write(2) and new
- * shared writable mappings; nothing ever mapped these memfds shared and
- * writable, so it forbids what F_SEAL_WRITE would. F_SEAL_WRITE would also
- * wait for pages pinned by earlier writers, which drains the page lists of
- * every CPU (lru_add_drain_all): that stalled the main thread for up to a
- * scheduler tick per library while the prefetch thread kept the other CPU
- * busy. Older kernels get F_SEAL_WRITE. */
-static void seal(int m)
-{
-    const int keep = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
-    if (fcntl(m, F_ADD_SEALS, keep | F_SEAL_FUTURE_WRITE) != 0) {
-        (void)fcntl(m, F_ADD_SEALS, keep | F_SEAL_WRITE);
-    }
-}
-
 /* member_base_name: the member's base name ("libssl.so.3" for
  * "libs/libssl.so.3"), cut to 255 bytes, as the memfd's name, which
  * /proc/PID/maps readers see. */
@@ -135,7 +118,7 @@ static int memfd_place(pf_payload *payload, const pf_entry *file, const char *na
 {
     int m;
     if (pf_payload_take_native(payload, file, &m, NULL) == PF_OK) {
-        seal(m);
+        (void)fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
         *fd = m;
         return PF_OK;
     }
@@ -150,7 +133,8 @@ static int memfd_place(pf_payload *payload, const pf_entry *file, const char *na
                    ? pf_error_set(err, PF_ERR_IO, "cannot fill a memfd (%s)", strerror(errno))
                    : status;
     }
-    seal(m);
+    /* The code can no longer change under the mapping, through any fd. */
+    (void)fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
     *fd = m;
     return PF_OK;
 }
