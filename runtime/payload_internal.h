@@ -87,12 +87,13 @@ int pf_payload_decompress_frame(const pf_payload *p, ZSTD_DCtx *dctx, uint32_t i
 
 /* pf_prefetch_take_frame: the main thread needs frame i and does not have
  * it. Waits while the prefetch thread decompresses it. Returns 1 and moves
- * the thread's buffer of frame i (malloc'd, *capacity bytes, more than the
- * frame's decompressed size) to *data; else returns 0, and the caller
+ * the thread's buffer of frame i (from pf_big_alloc: free it with
+ * pf_big_free; *capacity bytes, more than the frame's decompressed size)
+ * to *data; else returns 0, and the caller
  * decompresses the frame itself (the thread will not start on it). */
 int pf_prefetch_take_frame(pf_prefetch *pf, uint32_t i, uint8_t **data, size_t *capacity);
 
-/* pf_prefetch_give_back: a malloc'd buffer of capacity bytes the caller no
+/* pf_prefetch_give_back: a pf_big_alloc buffer of capacity bytes the caller no
  * longer needs (one its cache evicted): kept for the thread to fill again,
  * or freed. Accepts NULL data, and a NULL pf (then it frees). */
 void pf_prefetch_give_back(pf_prefetch *pf, uint8_t *data, size_t capacity);

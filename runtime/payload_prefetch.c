@@ -295,7 +295,8 @@ static void park(pf_prefetch *pf)
     pf->parked = 0;
 }
 
-/* step_aside: called by the thread between pieces of work, lock not held.
+/* step_aside: called by the thread before each job and between pieces of
+ * one, lock not held.
  * When it runs on the CPU the reads last ran on, the scheduler has made it
  * share that CPU with the main thread (a wake-up placed it there while the
  * other CPU was briefly busy), and it can take the CPU from the main thread
@@ -314,11 +315,13 @@ static void step_aside(pf_prefetch *pf)
     cpu_set_t other = pf->cpus;
     CPU_CLR(r, &other);
     if (CPU_COUNT(&other) > 0) {
-        /* flag first: a read that waits from now on widens again */
-        atomic_store(&pf->narrowed, 1);
-        if (sched_setaffinity(0, sizeof other, &other) != 0) {
-            atomic_store(&pf->narrowed, 0);
+        /* under the lock, as widen: a read's widen cannot fall between the
+         * flag and the narrowing and be undone by it */
+        pthread_mutex_lock(&pf->lock);
+        if (sched_setaffinity(0, sizeof other, &other) == 0) {
+            atomic_store(&pf->narrowed, 1);
         }
+        pthread_mutex_unlock(&pf->lock);
     }
 }
 
@@ -825,11 +828,6 @@ static void *prefetch_main(void *arg)
         }
         int job = JOB_WALK, more = 0;
         uint32_t j = next_job(pf, &job, &more);
-        if (j != PF_NONE) {
-            pthread_mutex_unlock(&pf->lock);
-            step_aside(pf);
-            pthread_mutex_lock(&pf->lock);
-        }
         if (j == PF_NONE) {
             /* nothing to start now: the end when nothing is left to do nor
              * to take, else wait for the reads (the end too once they have
@@ -850,6 +848,7 @@ static void *prefetch_main(void *arg)
             take_spare(pf, (size_t)pf->payload->table.frames[j].decompressed_size + 1u);
         }
         pthread_mutex_unlock(&pf->lock);
+        step_aside(pf);
         int ok = run_job(pf, j, job) == 0;
         pthread_mutex_lock(&pf->lock);
         publish(pf, j, ok, pullsBefore);

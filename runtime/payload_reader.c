@@ -72,7 +72,7 @@ static void release_through(pf_payload *p, uint32_t i)
 {
     const pf_frame *f = &p->table.frames[i];
     size_t end = (size_t)f->compressed_offset + f->compressed_size;
-    if (p->release != NULL && end >= p->swept + p->sweep_bytes) {
+    if (p->release != NULL && end >= p->swept && end - p->swept >= p->sweep_bytes) {
         p->release(p->src, end);
         p->swept = end;
     }
@@ -740,6 +740,7 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
             return pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
         }
         note_read(payload, &e);
+        release_through(payload, e.frame);
         return PF_OK;
     }
     status = stream_member(payload, &e, sink, context, err);

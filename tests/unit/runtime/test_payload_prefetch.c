@@ -1020,10 +1020,38 @@ static pid_t fetch_tid(void)
     return tid;
 }
 
+/* widen_watch: run beside a read that waits for a frame the thread is held
+ * in (hold_release): notes whether the thread got all its CPUs back within
+ * 2 s, then lets it go. */
+static struct {
+    pid_t tid;
+    cpu_set_t all;
+    int widened;
+} watch;
+
+static void *widen_watch(void *arg)
+{
+    (void)arg;
+    for (int k = 0; k < 400 && !watch.widened; k++) {
+        cpu_set_t now;
+        watch.widened =
+            sched_getaffinity(watch.tid, sizeof now, &now) == 0 && CPU_EQUAL(&now, &watch.all);
+        struct timespec t = {0, 5 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    pthread_mutex_lock(&hold.lock);
+    hold.go = 1;
+    pthread_cond_broadcast(&hold.changed);
+    pthread_mutex_unlock(&hold.lock);
+    return NULL;
+}
+
 /* A thread the scheduler put on the CPU the reads run on keeps off that CPU
  * from its next piece of work on (the two would otherwise share it until
  * the thread's time slice ends), and only the thread changes: the reads'
- * thread keeps its CPUs. The test puts both on one CPU, a, by hand. */
+ * thread keeps its CPUs. The test puts both on one CPU, a, by hand. A read
+ * that must wait for the thread gives it all its CPUs back first (the CPU
+ * the read leaves idle may be the one free). */
 static void test_steps_aside_from_the_reads_cpu(void **state)
 {
     (void)state;
@@ -1047,6 +1075,10 @@ static void test_steps_aside_from_the_reads_cpu(void **state)
     pf_payload *p;
     pf_prefetch_options options = {.ahead_frames = 1, .idle_ms = 10000};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    hold.reads = pthread_self();
+    hold.at = NULL;
+    hold.go = 0;
+    pf_payload_set_release(p, hold_release, 0);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     assert_int_equal(check_one(p, 0, NULL), 0);
     assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts the thread */
@@ -1059,7 +1091,8 @@ static void test_steps_aside_from_the_reads_cpu(void **state)
     /* each read takes a finished frame (no read waits for the thread, which
      * would give it all its CPUs back) and lets it start the next one */
     int apart = 0;
-    for (size_t i = 2; i < 12 && !apart; i++) {
+    size_t i = 2;
+    for (; i < 12 && !apart; i++) {
         /* member i is frame i + 1, done by the thread as its (i - 1)th */
         assert_int_equal(check_one(p, i, NULL), 0);
         done = (uint32_t)i;
@@ -1070,6 +1103,27 @@ static void test_steps_aside_from_the_reads_cpu(void **state)
     assert_true(apart);
     assert_int_equal(sched_getaffinity(0, sizeof now, &now), 0);
     assert_true(CPU_EQUAL(&now, &onlyA));
+    /* the thread has done member i's frame (i + 1); reading it lets the
+     * thread start frame i + 2, where it is held; the read of member i + 1
+     * waits for it */
+    const pf_seek_table *table = pf_payload_seek_table(p);
+    pthread_mutex_lock(&hold.lock);
+    hold.at = b.data + table->frames[i + 2].compressed_offset;
+    pthread_mutex_unlock(&hold.lock);
+    assert_int_equal(check_one(p, i, NULL), 0);
+    pthread_mutex_lock(&hold.lock);
+    while (!hold.holding) {
+        pthread_cond_wait(&hold.changed, &hold.lock);
+    }
+    pthread_mutex_unlock(&hold.lock);
+    watch.tid = tid;
+    watch.all = all;
+    watch.widened = 0;
+    pthread_t watcher;
+    assert_int_equal(pthread_create(&watcher, NULL, widen_watch, NULL), 0);
+    assert_int_equal(check_one(p, i + 1, NULL), 0);
+    pthread_join(watcher, NULL);
+    assert_true(watch.widened);
     assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
     size_t order[FILES];
     make_order(order, SHUFFLED, 11);
