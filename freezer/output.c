@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -142,9 +143,44 @@ void pfz_output_abort(pfz_output *out)
     release(out);
 }
 
+/* same_as_published: whether out->path is already what committing would
+ * make it: a regular file (not a link to one) of this user, mode 0755,
+ * holding exactly the temporary file's bytes. */
+static int same_as_published(const pfz_output *out)
+{
+    struct stat old, mine;
+    if (lstat(out->path, &old) != 0 || !S_ISREG(old.st_mode) || (old.st_mode & 07777) != 0755 ||
+        old.st_uid != geteuid() || fstat(out->fd, &mine) != 0 || mine.st_size != old.st_size ||
+        old.st_size <= 0) {
+        return 0;
+    }
+    int fd = open(out->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    size_t size = (size_t)old.st_size;
+    void *a = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *b = mmap(NULL, size, PROT_READ, MAP_PRIVATE, out->fd, 0);
+    close(fd);
+    int same = a != MAP_FAILED && b != MAP_FAILED && memcmp(a, b, size) == 0;
+    if (a != MAP_FAILED)
+        munmap(a, size);
+    if (b != MAP_FAILED)
+        munmap(b, size);
+    return same;
+}
+
 int pfz_output_commit(pfz_output *out, pf_error *err)
 {
     const char *step = NULL;
+    /* Nothing changed (a freeze run again on the same inputs): the file
+     * stays, only its time moves on, so build tools see it up to date. No
+     * fsync nor rename: a warm freeze of hello world spent about 20 ms
+     * waiting on them. */
+    if (same_as_published(out) && utimensat(AT_FDCWD, out->path, NULL, AT_SYMLINK_NOFOLLOW) == 0) {
+        pfz_output_abort(out);
+        return PF_OK;
+    }
     /* fsync before rename: otherwise a crash can leave OUT renamed but
      * empty on some filesystems. close is checked too: NFS and full disks
      * may report a write error only there. */

@@ -35,9 +35,12 @@ int pfz_output_begin(pfz_output *out, const char *path, pf_error *err);
 
 /* pfz_output_commit: fsyncs, makes the file 0755, closes it and renames it
  * over the output path, then fsyncs the directory so the rename survives a
- * crash. Errors: PF_ERR_IO naming the output and the failing call (e.g. a
- * full disk reported by fsync or close). On error the temporary file is
- * removed. Either way *out is released afterwards. */
+ * crash. When the output path already is a regular 0755 file of this user
+ * with exactly the temporary file's bytes (the same program frozen again),
+ * it is kept (same inode) and only its modification time set to now; the
+ * temporary file is removed. Errors: PF_ERR_IO naming the output and the
+ * failing call (e.g. a full disk reported by fsync or close). On error the
+ * temporary file is removed. Either way *out is released afterwards. */
 int pfz_output_commit(pfz_output *out, pf_error *err);
 
 /* pfz_output_abort: closes and removes the temporary file and releases

@@ -1,13 +1,16 @@
 /* test_output.c - atomic publication (output.h): success replaces OUT with
- * a complete 0755 file and leaves nothing else; every failure leaves OUT as
- * it was and no temporary file behind. */
+ * a complete 0755 file and leaves nothing else, or keeps OUT when it already
+ * holds those bytes; every failure leaves OUT as it was and no temporary
+ * file behind. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "inject.h"
 #include "output.h"
@@ -54,6 +57,47 @@ static void test_publish_and_replace(void **state)
     assert_int_equal(access("rel", F_OK), 0);
     unlink("rel");
     assert_int_equal(chdir(cwd), 0);
+}
+
+/* Publishing the bytes OUT already holds (a program frozen again, nothing
+ * changed) keeps the file, same inode, and moves its modification time to
+ * now; anything else (other bytes, another mode) replaces it as before. */
+static void test_unchanged_output_kept(void **state)
+{
+    (void)state;
+    char path[512];
+    pf_error err;
+    struct stat first, again;
+    snprintf(path, sizeof path, "%s/app", tmpdir);
+    assert_int_equal(publish(path, "same bytes", &err), PF_OK);
+    const struct timespec past[2] = {{1000000000, 0}, {1000000000, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, past, 0), 0);
+    assert_int_equal(stat(path, &first), 0);
+    assert_int_equal(publish(path, "same bytes", &err), PF_OK);
+    assert_int_equal(stat(path, &again), 0);
+    assert_int_equal(again.st_ino, first.st_ino);
+    assert_true(again.st_mtim.tv_sec > first.st_mtim.tv_sec);
+    assert_int_equal(tu_count_entries(tmpdir), 1);
+
+    /* another mode: replaced, and 0755 again */
+    assert_int_equal(chmod(path, 0700), 0);
+    assert_int_equal(publish(path, "same bytes", &err), PF_OK);
+    assert_int_equal(stat(path, &again), 0);
+    assert_true(again.st_ino != first.st_ino);
+    assert_int_equal(again.st_mode & 07777, 0755);
+
+    /* other bytes of the same size: replaced */
+    assert_int_equal(stat(path, &first), 0);
+    assert_int_equal(publish(path, "some bytes", &err), PF_OK);
+    assert_int_equal(stat(path, &again), 0);
+    assert_true(again.st_ino != first.st_ino);
+    size_t size;
+    char *got = (char *)tu_read_file(path, &size);
+    assert_int_equal(size, 10);
+    assert_memory_equal(got, "some bytes", 10);
+    free(got);
+    assert_int_equal(tu_count_entries(tmpdir), 1);
+    unlink(path);
 }
 
 static void test_abort_removes_temporary(void **state)
@@ -198,9 +242,13 @@ static void test_commit_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_publish_and_replace), cmocka_unit_test(test_abort_removes_temporary),
-        cmocka_unit_test(test_check_errors),        cmocka_unit_test(test_unwritable_directory),
-        cmocka_unit_test(test_full_disk),           cmocka_unit_test(test_commit_failure),
+        cmocka_unit_test(test_publish_and_replace),
+        cmocka_unit_test(test_unchanged_output_kept),
+        cmocka_unit_test(test_abort_removes_temporary),
+        cmocka_unit_test(test_check_errors),
+        cmocka_unit_test(test_unwritable_directory),
+        cmocka_unit_test(test_full_disk),
+        cmocka_unit_test(test_commit_failure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
