@@ -192,8 +192,8 @@ print(f"- python: {one['python'].strip()} (/usr/bin/python3.11)")
 print(f"- pyfreeze: {one['pyfreeze']}")
 print(f"- {one['hyperfine']}; {one['settings']}; freeze cache: {one.get('cache_mode', '?')}")
 print(f"- modules in sys.modules: python3.11 -I -c pass {one['hello_modules']}, stdlib-heavy "
-      f"{one['heavy_modules']}; whole-stdlib hello imports {one['allstd_imports']} stdlib modules "
-      f"in a block that never runs")
+      f"{one['heavy_modules']}; whole-stdlib hello packs {one['allstd_imports']} stdlib modules "
+      f"named by --hidden-import")
 for k, v in sorted(one.items()):
     if k.startswith("na_"):
         print(f"- {LABEL.get(k[3:], k[3:])}: {v}")

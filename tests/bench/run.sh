@@ -12,7 +12,8 @@
 #
 # Programs: hello world; tests/bench/stdlib_heavy.py (~230 modules in
 # sys.modules); a numpy program (Debian's python3-numpy); and hello world whose
-# payload holds the whole pure-Python stdlib (tests/bench/gen_allstdlib.py).
+# payload holds the whole pure-Python stdlib (the same hello world frozen with
+# a --hidden-import for each module tests/bench/gen_allstdlib.py lists).
 # Each is compared with Debian's /usr/bin/python3.11 running the same source
 # with `-I -S` and `-I`, with a warm __pycache__ (the program's directory is
 # writable and compiled first; Debian's stdlib .pyc files are precompiled).
@@ -95,7 +96,16 @@ a = numpy.arange(12, dtype=numpy.float64).reshape(3, 4)
 print(int(a.sum()), a.mean(axis=0).tolist(), numpy.__version__)
 EOF
 log "generating the whole-stdlib hello world"
-put allstd_imports "$($PY -I "$bench/gen_allstdlib.py" "$P/allstd.py")"
+put allstd_imports "$($PY -I "$bench/gen_allstdlib.py" "$W/allstd.modules")"
+cp "$P/hello.py" "$P/allstd.py" # the same hello world; only its payload differs
+# src ARGS... for program $1: its source, and for allstd the hidden imports
+src() {
+    if [[ $1 == allstd ]]; then
+        echo "$P/allstd.py $(sed 's/^/--hidden-import /' "$W/allstd.modules" | tr '\n' ' ')"
+    else
+        echo "$P/$1.py"
+    fi
+}
 put heavy_modules "$($PY -I "$P/heavy.py" --modules)"
 put hello_modules "$($PY -I -c 'import sys; print(len(sys.modules))')"
 
@@ -130,7 +140,7 @@ mkdir -p "$A"
 frozen=()
 for p in "${programs[@]}"; do
     log "freezing $p"
-    if ! $(cache_opt "$W/cache-check") "$P/$p.py" -o "$A/$p" >"$W/$p.freeze.log" 2>&1; then
+    if ! $(cache_opt "$W/cache-check") $(src $p) -o "$A/$p" >"$W/$p.freeze.log" 2>&1; then
         put "na_$p" "freeze failed: $(grep -m1 -i error "$W/$p.freeze.log" || tail -1 "$W/$p.freeze.log")"
         continue
     fi
@@ -144,7 +154,7 @@ pie=()
 if [[ $pf_help == *--pie* ]]; then
     for p in hello heavy; do
         [[ " ${frozen[*]} " == *" $p "* ]] || continue
-        if $(cache_opt "$W/cache-check") --pie "$P/$p.py" -o "$A/$p-pie" >/dev/null 2>&1 &&
+        if $(cache_opt "$W/cache-check") --pie $(src $p) -o "$A/$p-pie" >/dev/null 2>&1 &&
             "$A/$p-pie" >"$W/$p.pie.actual" 2>&1 && cmp -s "$W/$p.expected" "$W/$p.pie.actual"; then
             pie+=("$p")
         fi
@@ -156,9 +166,9 @@ fz_names=() fz_prep=() fz_cmds=()
 for p in "${frozen[@]}"; do
     [[ $p == allstd && ${PF_BENCH_QUICK:-0} == 1 ]] && continue
     c=$W/fcache-$p
-    fz_names+=("freeze $p cold") fz_prep+=("rm -rf $c $A/f-$p") fz_cmds+=("$(cache_opt "$c") $P/$p.py -o $A/f-$p")
+    fz_names+=("freeze $p cold") fz_prep+=("rm -rf $c $A/f-$p") fz_cmds+=("$(cache_opt "$c") $(src $p) -o $A/f-$p")
     [[ $p == allstd ]] && continue
-    fz_names+=("freeze $p warm") fz_prep+=("true") fz_cmds+=("$(cache_opt "$c") $P/$p.py -o $A/f-$p")
+    fz_names+=("freeze $p warm") fz_prep+=("true") fz_cmds+=("$(cache_opt "$c") $(src $p) -o $A/f-$p")
 done
 mkdir -p "$W/freeze"
 # the warm commands need their cache and output before the first round
@@ -184,7 +194,7 @@ for p in "${programs[@]}"; do
     if [[ " ${pie[*]} " == *" $p "* ]]; then
         st_names+=("$p frozen --pie") st_cmds+=("$A/$p-pie")
     fi
-    [[ $p == allstd ]] && continue # its python runs are hello's: the block never runs
+    [[ $p == allstd ]] && continue # its python runs are hello's: the same source
     st_names+=("$p python3.11 -I -S") st_cmds+=("$PY -I -S $P/$p.py")
     st_names+=("$p python3.11 -I") st_cmds+=("$PY -I $P/$p.py")
 done
