@@ -134,11 +134,11 @@ struct pf_prefetch {
     atomic_int stop;  /* pf_prefetch_free: end now */
     atomic_int pause; /* fork_prepare: park at the next safe point */
     /* Sharing a CPU (see step_aside): the CPU the reads last ran on (-1 if
-     * unknown); whether the thread keeps off one of its CPUs; the thread's
-     * id and the CPUs it may use (written by the thread before it first
-     * sets narrowed). */
+     * unknown); whether the thread keeps off one of its CPUs (under lock);
+     * the thread's id and the CPUs it may use (written by the thread when it
+     * starts, before it can set narrowed). */
     atomic_int reader_cpu;
-    atomic_int narrowed;
+    int narrowed;
     pid_t tid;
     cpu_set_t cpus;
     uint64_t clock;  /* counts what the reads consumed (see above) */
@@ -296,16 +296,16 @@ static void park(pf_prefetch *pf)
 }
 
 /* step_aside: called by the thread before each job and between pieces of
- * one, lock not held.
- * When it runs on the CPU the reads last ran on, the scheduler has made it
- * share that CPU with the main thread (a wake-up placed it there while the
- * other CPU was briefly busy), and it can take the CPU from the main thread
- * for a whole time slice (about 4 ms, measured: 1.2 times per start of the
- * stdlib-heavy benchmark program) while another CPU would do. It then keeps
- * off that CPU (sched_setaffinity(2) on itself moves it at once). The reads
- * give it all its CPUs back before they wait for it (widen). Nothing
- * changes for the program: affinity is per thread, and the main thread's
- * (which its children inherit) is untouched. */
+ * one, lock not held. When it runs on the CPU the reads last ran on, the
+ * scheduler has made it share that CPU with the main thread (a wake-up
+ * placed it there while the other CPU was briefly busy), and it can take
+ * the CPU from the main thread for a whole time slice (about 4 ms,
+ * measured: 1.2 times per start of the stdlib-heavy benchmark program)
+ * while another CPU would do. It then keeps off that CPU
+ * (sched_setaffinity(2) on itself moves it at once). The reads give it all
+ * its CPUs back before they wait for it (widen). Nothing changes for the
+ * program: affinity is per thread, and the main thread's (which its
+ * children inherit) is untouched. */
 static void step_aside(pf_prefetch *pf)
 {
     int r = atomic_load_explicit(&pf->reader_cpu, memory_order_relaxed);
@@ -319,7 +319,7 @@ static void step_aside(pf_prefetch *pf)
          * flag and the narrowing and be undone by it */
         pthread_mutex_lock(&pf->lock);
         if (sched_setaffinity(0, sizeof other, &other) == 0) {
-            atomic_store(&pf->narrowed, 1);
+            pf->narrowed = 1;
         }
         pthread_mutex_unlock(&pf->lock);
     }
@@ -329,7 +329,8 @@ static void step_aside(pf_prefetch *pf)
  * lock held): the CPU the read leaves idle may be the nearest one free. */
 static void widen(pf_prefetch *pf)
 {
-    if (atomic_exchange(&pf->narrowed, 0)) {
+    if (pf->narrowed) {
+        pf->narrowed = 0;
         (void)sched_setaffinity(pf->tid, sizeof pf->cpus, &pf->cpus);
     }
 }

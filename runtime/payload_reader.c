@@ -67,15 +67,18 @@ void pf_payload_release_frame(const pf_payload *p, uint32_t i)
 
 /* release_through: after a read of frame i (the reads' side), sweeps the
  * payload from its start through frame i if the frame ends sweep_bytes or
- * more past the last sweep (see pf_payload_set_release). */
-static void release_through(pf_payload *p, uint32_t i)
+ * more past the last sweep (see pf_payload_set_release). Returns whether
+ * it swept (frame i's pages included). */
+static int release_through(pf_payload *p, uint32_t i)
 {
     const pf_frame *f = &p->table.frames[i];
     size_t end = (size_t)f->compressed_offset + f->compressed_size;
-    if (p->release != NULL && end >= p->swept && end - p->swept >= p->sweep_bytes) {
-        p->release(p->src, end);
-        p->swept = end;
+    if (p->release == NULL || end < p->swept || end - p->swept < p->sweep_bytes) {
+        return 0;
     }
+    p->release(p->src, end);
+    p->swept = end;
+    return 1;
 }
 
 /* pf_payload_check_frame (payload_internal.h): magic, content checksum
@@ -712,8 +715,9 @@ static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink
             break;
         }
     } while (left != 0);
-    pf_payload_release_frame(payload, e->frame);
-    release_through(payload, e->frame);
+    if (!release_through(payload, e->frame)) {
+        pf_payload_release_frame(payload, e->frame);
+    }
     if (produced != f->decompressed_size) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u gave %llu bytes, the seek table says %u",
                             e->frame, (unsigned long long)produced, f->decompressed_size);
