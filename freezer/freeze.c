@@ -230,13 +230,17 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
         goto done;
     }
     size_t file_count = 0, module_count = 0, main_module = 0, startup_files = 0;
-    size_t main_file = SIZE_MAX;
+    size_t walk_files = 0, main_file = SIZE_MAX;
     /* Two passes: what every start of the program imports (the main module
      * and the codecs CPython loads during initialisation) first, so that it
-     * gets a small frame of its own; then everything in discovery order. */
+     * gets a small frame of its own; then everything in discovery order,
+     * where what the modules import as they load comes first (walk_count)
+     * and the prefetch thread's walk ends. */
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < g->count; i++) {
             const pfz_module *m = &g->modules[i];
+            if (pass == 1 && i == g->walk_count)
+                walk_files = file_count;
             if (is_startup_module(g, i) != (pass == 0))
                 continue;
             uint32_t kind = pack_kind(g, i, native);
@@ -271,6 +275,8 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
         }
         if (pass == 0)
             startup_files = file_count;
+        else if (walk_files == 0)
+            walk_files = file_count;
     }
     /* A script is also importable under its own name ("app" for app.py), as
      * `python3 -m app` would import it: multiprocessing's spawned children
@@ -303,6 +309,7 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
         .level = PFZ_FREEZE_ZSTD_LEVEL,
         .frame_target = PFZ_FREEZE_FRAME_TARGET,
         .startup_files = startup_files,
+        .walk_files = walk_files,
         .mtime = mtime,
         .frame_store = frames,
     };

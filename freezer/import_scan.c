@@ -34,9 +34,9 @@ static int scan_python_error(pf_error *err)
 /* report_import: builds the pfz_import for the IMPORT_NAME at byte offset
  * `offset` with argument `arg`, given the two instructions before it, and
  * passes it to fn. Returns PF_OK, PF_ERR_CORRUPT or fn's status. */
-static int report_import(PyCodeObject *code, int in_function, size_t offset, uint32_t arg,
-                         const scan_insn *prev2, const scan_insn *prev1, pfz_import_fn fn,
-                         void *ctx, pf_error *err)
+static int report_import(PyCodeObject *code, int in_function, int on_exception, size_t offset,
+                         uint32_t arg, const scan_insn *prev2, const scan_insn *prev1,
+                         pfz_import_fn fn, void *ctx, pf_error *err)
 {
     PyObject *names = code->co_names;
     PyObject *consts = code->co_consts;
@@ -46,7 +46,11 @@ static int report_import(PyCodeObject *code, int in_function, size_t offset, uin
                             PyTuple_GET_SIZE(names));
     }
     pfz_import imp = {
-        .name = PyTuple_GET_ITEM(names, arg), .code = code, .in_function = in_function};
+        .name = PyTuple_GET_ITEM(names, arg),
+        .code = code,
+        .in_function = in_function,
+        .on_exception = on_exception,
+    };
     if (!PyUnicode_Check(imp.name)) {
         return pf_error_set(err, PF_ERR_CORRUPT, "IMPORT_NAME names a non-string constant");
     }
@@ -99,11 +103,132 @@ static size_t main_guard_end(PyCodeObject *code, const scan_insn *window, size_t
     return jump_offset + 2 + 2 * (size_t)jump->arg;
 }
 
+/* jump_target: for a jump instruction at 2-byte unit `unit` with argument
+ * arg, the unit it jumps to, or SIZE_MAX when op does not jump. CPython
+ * 3.11 jumps are relative to the next instruction (no 3.11 jump has inline
+ * CACHE entries), counted in units: forward, or backward for the
+ * *_BACKWARD_* opcodes (Python/ceval.c: JUMPBY). */
+static size_t jump_target(int op, uint32_t arg, size_t unit)
+{
+    switch (op) {
+    case JUMP_FORWARD:
+    case JUMP_IF_FALSE_OR_POP:
+    case JUMP_IF_TRUE_OR_POP:
+    case POP_JUMP_FORWARD_IF_FALSE:
+    case POP_JUMP_FORWARD_IF_TRUE:
+    case POP_JUMP_FORWARD_IF_NONE:
+    case POP_JUMP_FORWARD_IF_NOT_NONE:
+    case FOR_ITER:
+    case SEND:
+        return unit + 1 + arg;
+    case JUMP_BACKWARD:
+    case JUMP_BACKWARD_NO_INTERRUPT:
+    case POP_JUMP_BACKWARD_IF_FALSE:
+    case POP_JUMP_BACKWARD_IF_TRUE:
+    case POP_JUMP_BACKWARD_IF_NONE:
+    case POP_JUMP_BACKWARD_IF_NOT_NONE:
+        return unit + 1 >= arg ? unit + 1 - arg : SIZE_MAX;
+    default:
+        return SIZE_MAX;
+    }
+}
+
+/* falls_through: 0 when the instruction never goes on to the next one. */
+static int falls_through(int op)
+{
+    return op != RETURN_VALUE && op != RAISE_VARARGS && op != RERAISE && op != JUMP_FORWARD &&
+           op != JUMP_BACKWARD && op != JUMP_BACKWARD_NO_INTERRUPT;
+}
+
+/* windows_test: whether the four instructions before a
+ * POP_JUMP_FORWARD_IF_FALSE (window[0..3], oldest first) test
+ * `sys.platform == "win32"` or `os.name == "nt"` (also `_os.name`), false
+ * on Linux: the jump is then always taken. Module and class bodies load the
+ * module by LOAD_NAME (functions are in_function anyway). */
+static int windows_test(PyCodeObject *code, const scan_insn *window)
+{
+    const scan_insn *mod = &window[0], *attr = &window[1], *text = &window[2], *cmp = &window[3];
+    PyObject *names = code->co_names, *consts = code->co_consts;
+    if (mod->op != LOAD_NAME || attr->op != LOAD_ATTR || text->op != LOAD_CONST ||
+        cmp->op != COMPARE_OP || cmp->arg != Py_EQ ||
+        mod->arg >= (uint64_t)PyTuple_GET_SIZE(names) ||
+        attr->arg >= (uint64_t)PyTuple_GET_SIZE(names) ||
+        text->arg >= (uint64_t)PyTuple_GET_SIZE(consts)) {
+        return 0;
+    }
+    PyObject *m = PyTuple_GET_ITEM(names, mod->arg), *a = PyTuple_GET_ITEM(names, attr->arg);
+    PyObject *t = PyTuple_GET_ITEM(consts, text->arg);
+    return (is_str(m, "sys") && is_str(a, "platform") && is_str(t, "win32")) ||
+           ((is_str(m, "os") || is_str(m, "_os")) && is_str(a, "name") && is_str(t, "nt"));
+}
+
+/* normal_flow: the 2-byte units of insns (`units` of them) that the code's
+ * normal control flow on Linux reaches from unit 0 (see import_scan.h:
+ * on_exception), one byte per unit, 1 when reached; NULL when out of
+ * memory. The caller frees it. */
+static unsigned char *normal_flow(PyCodeObject *code, const unsigned char *insns, size_t units)
+{
+    unsigned char *reached = calloc(units + 1, 1);
+    size_t *todo = malloc((units + 1) * sizeof *todo);
+    uint32_t *args = malloc((units + 1) * sizeof *args);
+    if (reached == NULL || todo == NULL || args == NULL) {
+        free(reached);
+        free(todo);
+        free(args);
+        return NULL;
+    }
+    /* each unit's full argument: EXTENDED_ARG prefixes widen the next;
+     * reached[u] = 2 marks a jump always taken on Linux (windows_test) */
+    uint32_t extended = 0;
+    scan_insn window[4] = {{-1, 0}, {-1, 0}, {-1, 0}, {-1, 0}};
+    for (size_t u = 0; u < units; u++) {
+        int op = insns[2 * u];
+        args[u] = (extended << 8) | insns[2 * u + 1];
+        extended = op == EXTENDED_ARG ? args[u] : 0;
+        if (op == EXTENDED_ARG || op == CACHE) {
+            continue;
+        }
+        if (op == POP_JUMP_FORWARD_IF_FALSE && windows_test(code, window)) {
+            reached[u] = 2;
+        }
+        memmove(window, window + 1, 3 * sizeof window[0]);
+        window[3] = (scan_insn){op, args[u]};
+    }
+    size_t pending = 0;
+    if (units > 0) {
+        todo[pending++] = 0;
+    }
+    while (pending > 0) {
+        size_t u = todo[--pending];
+        if (reached[u] == 1) {
+            continue; /* each unit is walked once: at most units + 1 pushes */
+        }
+        /* a straight run until the path ends or meets reached code */
+        for (;;) {
+            int op = insns[2 * u];
+            int always = reached[u] == 2;
+            reached[u] = 1;
+            size_t target = jump_target(op, args[u], u);
+            if (target < units && reached[target] != 1) {
+                todo[pending++] = target;
+            }
+            if (always || !falls_through(op) || u + 1 >= units || reached[u + 1] == 1) {
+                break;
+            }
+            u++;
+        }
+    }
+    free(todo);
+    free(args);
+    return reached;
+}
+
 /* scan_code: the scan of one code object and, recursively, of the code
  * objects in its co_consts; depth counts the nesting, in_function is set
- * below a function's code. */
-static int scan_code(PyCodeObject *code, int depth, int in_function, unsigned flags,
-                     pfz_import_fn fn, void *ctx, pf_error *err)
+ * below a function's code, on_exception below code made only in exception
+ * handlers. */
+static int scan_code(PyCodeObject *code, int depth, int in_function, int on_exception,
+                     unsigned flags, pfz_import_fn fn, void *ctx, pf_error *err)
 {
     /* Functions, lambdas and comprehensions get fast locals (CO_OPTIMIZED);
      * module and class bodies run with a namespace dict. */
@@ -132,6 +257,12 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, unsigned fl
     unsigned char *skipped = NULL; /* per co_consts index: loaded in such a block */
     int guard = depth == 0 && (flags & PFZ_SCAN_SKIP_MAIN_GUARD) != 0;
     int status = PF_OK;
+    unsigned char *reached = normal_flow(code, insns, size / 2);
+    /* per co_consts index: bit 1 loaded on the normal path, bit 2 loaded */
+    unsigned char *loaded = calloc((size_t)nconsts + 1, 1);
+    if (reached == NULL || loaded == NULL) {
+        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory reading bytecode");
+    }
     for (size_t offset = 0; offset < size && status == PF_OK; offset += 2) {
         int op = insns[offset];
         uint32_t arg = (extended << 8) | insns[offset + 1];
@@ -153,8 +284,10 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, unsigned fl
                 skipped[arg] = 1;
             }
         } else if (op == IMPORT_NAME) {
-            status =
-                report_import(code, in_function, offset, arg, &window[2], &window[3], fn, ctx, err);
+            status = report_import(code, in_function, on_exception || !reached[offset / 2], offset,
+                                   arg, &window[2], &window[3], fn, ctx, err);
+        } else if (op == LOAD_CONST && arg < (uint64_t)nconsts) {
+            loaded[arg] |= (unsigned char)(2 | reached[offset / 2]);
         }
         memmove(window, window + 1, 3 * sizeof window[0]);
         window[3] = (scan_insn){op, arg};
@@ -171,10 +304,16 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, unsigned fl
     for (Py_ssize_t i = 0; i < nconsts && status == PF_OK; i++) {
         PyObject *c = PyTuple_GET_ITEM(consts, i);
         if (PyCode_Check(c) && (skipped == NULL || !skipped[i])) {
-            status = scan_code((PyCodeObject *)c, depth + 1, in_function, flags, fn, ctx, err);
+            /* made only where an exception leads (a class defined in an
+             * `except` block); a code object never loaded keeps the flag */
+            int handler_only = on_exception || loaded[i] == 2;
+            status = scan_code((PyCodeObject *)c, depth + 1, in_function, handler_only, flags, fn,
+                               ctx, err);
         }
     }
     free(skipped);
+    free(reached);
+    free(loaded);
     return status;
 }
 
@@ -183,5 +322,5 @@ int pfz_scan_imports(PyObject *code, unsigned flags, pfz_import_fn fn, void *ctx
     if (code == NULL || !PyCode_Check(code) || fn == NULL) {
         return pf_error_set(err, PF_ERR_USAGE, "pfz_scan_imports needs a code object");
     }
-    return scan_code((PyCodeObject *)code, 0, 0, flags, fn, ctx, err);
+    return scan_code((PyCodeObject *)code, 0, 0, 0, flags, fn, ctx, err);
 }

@@ -30,6 +30,12 @@ typedef struct pfz_import {
     int in_function;    /* 1: runs only when a function (or lambda, comprehension) is
                            called, being in its code or in code nested in it; 0: runs as
                            the module runs (module level, class bodies) */
+    int on_exception;   /* 1: off the normal path on Linux: its code object reaches it
+                           only through an exception handler (an `except` block, the
+                           exception path of `finally` or `with`) or in the block of an
+                           `if sys.platform == "win32":` or `if os.name == "nt":`, or it
+                           is in a class body defined only there; 0: the code's normal
+                           control flow reaches it */
     PyCodeObject *code; /* the code object holding the instruction */
 } pfz_import;
 
@@ -53,6 +59,19 @@ typedef int (*pfz_import_fn)(void *ctx, const pfz_import *imp, pf_error *err);
  * the two instructions before an IMPORT_NAME are not the LOAD_CONSTs the
  * compiler emits (hand-made code objects), the import is reported as
  * absolute with no fromlist.
+ *
+ * on_exception: each code object's normal control flow is followed from
+ * its first instruction (fall-through, and the targets of the jump
+ * instructions of CPython 3.11 Include/opcode.h; RETURN_VALUE, RAISE_VARARGS,
+ * RERAISE and unconditional jumps end a path) without the edges of its
+ * exception table (co_exceptiontable): what that does not reach is
+ * exception-handling code (Objects/exception_handling_notes.txt). The
+ * compiler copies a `finally` body onto the normal path, so only its
+ * exception path counts. A POP_JUMP_FORWARD_IF_FALSE right after
+ * LOAD_NAME sys, LOAD_ATTR platform, LOAD_CONST 'win32', COMPARE_OP ==
+ * (or os/_os, name, 'nt') is taken as always jumping: the block it skips is
+ * Windows code. The flag orders nothing itself; the resolver uses
+ * it to lay out the frames (module_graph.c: on_import).
  *
  * flags: 0 or PFZ_SCAN_SKIP_MAIN_GUARD, for a module imported by name: the
  * import system sets its __name__ to that name (importlib._bootstrap

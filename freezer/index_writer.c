@@ -34,6 +34,7 @@ struct pfz_index_writer {
     uint32_t capacity;
     uint64_t strings_size; /* bytes of all names */
     uint32_t main_entry;   /* PF_NONE until pfz_index_set_main */
+    uint32_t walk_end;     /* 0 until pfz_index_set_walk_end: the frame count */
     uint32_t flags;
     uint8_t python_magic[4];
     uint32_t *lookup; /* duplicate check: entry number + 1 per slot, 0 = empty */
@@ -222,6 +223,11 @@ int pfz_index_set_main(pfz_index_writer *w, uint32_t module_number, uint32_t fla
     return PF_OK;
 }
 
+void pfz_index_set_walk_end(pfz_index_writer *w, uint32_t frame)
+{
+    w->walk_end = frame;
+}
+
 void pfz_index_set_python_magic(pfz_index_writer *w, const uint8_t magic[4])
 {
     memcpy(w->python_magic, magic, 4);
@@ -267,6 +273,8 @@ int pfz_index_serialize(const pfz_index_writer *w, uint32_t frame_count, uint8_t
     pf_le32_store(dst + 32, slots);
     pf_le32_store(dst + 36, (uint32_t)w->strings_size);
     pf_le32_store(dst + 40, w->main_entry);
+    pf_le32_store(dst + 48,
+                  w->walk_end != 0 && w->walk_end < frame_count ? w->walk_end : frame_count);
 
     uint8_t *entries = dst + PF_INDEX_HEADER_SIZE;
     uint8_t *slotTable = entries + (size_t)w->count * PF_INDEX_ENTRY_SIZE;

@@ -41,6 +41,11 @@ int pfz_index_set_location(pfz_index_writer *w, uint32_t number, uint32_t frame,
 /* pfz_index_set_main: the main module entry and PF_INDEX_FLAG_* flags. */
 int pfz_index_set_main(pfz_index_writer *w, uint32_t module_number, uint32_t flags, pf_error *err);
 
+/* pfz_index_set_walk_end: the header's walk_end (runtime/payload.h), a
+ * frame number; 0 or one at or past the frame count given to
+ * pfz_index_serialize stands for that count (no frame left out). */
+void pfz_index_set_walk_end(pfz_index_writer *w, uint32_t frame);
+
 /* pfz_index_set_python_magic: the 4-byte .pyc magic of the compiling CPython. */
 void pfz_index_set_python_magic(pfz_index_writer *w, const uint8_t magic[4]);
 

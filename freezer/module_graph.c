@@ -612,6 +612,46 @@ static const char *package_of(const resolver *r, size_t idx, size_t *len)
     return m->name;
 }
 
+/* is_installed_alias: whether imp, in module `importer`, imports
+ * importlib._bootstrap or importlib._bootstrap_external (absolutely, or
+ * relatively from importlib or a module directly in it): importlib's
+ * __init__ puts the interpreter's frozen _frozen_importlib and
+ * _frozen_importlib_external in sys.modules under those names
+ * (Lib/importlib/__init__.py), so their files are read only where those are
+ * missing. They are packed all the same, with what is followed later. */
+static int is_installed_alias(const pfz_import *imp, const char *importer)
+{
+    static const char *const names[] = {"importlib._bootstrap", "importlib._bootstrap_external"};
+    const char *name = PyUnicode_AsUTF8(imp->name);
+    if (name == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    /* a relative import names them only from importlib or a module in it */
+    if (imp->level == 1 && strcmp(importer, "importlib") != 0 &&
+        (strncmp(importer, "importlib.", 10) != 0 || strchr(importer + 10, '.') != NULL)) {
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        const char *tail = names[k] + strlen("importlib.");
+        if ((imp->level == 0 && strcmp(name, names[k]) == 0) ||
+            (imp->level == 1 && strcmp(name, tail) == 0)) {
+            return 1;
+        }
+    }
+    if (imp->level == 1 && name[0] == '\0' && imp->fromlist != NULL) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(imp->fromlist); i++) {
+            PyObject *item = PyTuple_GET_ITEM(imp->fromlist, i);
+            if (PyUnicode_Check(item) &&
+                (PyUnicode_CompareWithASCIIString(item, "_bootstrap") == 0 ||
+                 PyUnicode_CompareWithASCIIString(item, "_bootstrap_external") == 0)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* on_import: the pfz_import_fn that resolves one import statement: the
  * module it names (relative names resolved as _bootstrap._resolve_name
  * does), and, for `from M import a, b` with M a package, the submodules
@@ -621,15 +661,20 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     scan_ctx *sc = ctx;
     resolver *r = sc->r;
     /* An import inside a function runs when (if ever) the function is
-     * called, after the imports that run while modules load. Following it
-     * later keeps the discovery order, which is the payload's frame order,
-     * close to the order a run reads modules in: a start then decompresses
-     * frames of modules it loads rather than of modules it never reaches. */
+     * called, after the imports that run while modules load; one in an
+     * exception handler only when something failed (`except ImportError:
+     * from _pydecimal import *`). Following them later keeps the discovery
+     * order, which is the payload's frame order, close to the order a run
+     * reads modules in: a start then decompresses frames of modules it loads
+     * rather than of modules it never reaches. */
     int replay = r->replaying;
     r->replaying = 0;
-    if (imp->in_function && !replay) {
-        PyObject *item = Py_BuildValue("(nOiOi)", (Py_ssize_t)sc->importer, imp->name, imp->level,
-                                       imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line);
+    if ((imp->in_function || imp->on_exception ||
+         is_installed_alias(imp, r->g->modules[sc->importer].name)) &&
+        !replay) {
+        PyObject *item = Py_BuildValue("(nOiOii)", (Py_ssize_t)sc->importer, imp->name, imp->level,
+                                       imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line,
+                                       imp->in_function);
         int rc = item != NULL ? PyList_Append(r->deferred, item) : -1;
         Py_XDECREF(item);
         return rc < 0 ? pfz_mg_py_fail(err, "cannot queue an import") : PF_OK;
@@ -846,8 +891,8 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     return pfz_mg_top_search_path(r, err);
 }
 
-/* follow_deferred: follows the queued imports from inside functions, in
- * the order found; the modules they reach queue their own, which are
+/* follow_deferred: follows the queued imports from inside functions and
+ * exception handlers, in the order found; the modules they reach queue their own, which are
  * followed in turn. */
 static int follow_deferred(resolver *r, pf_error *err)
 {
@@ -860,7 +905,7 @@ static int follow_deferred(resolver *r, pf_error *err)
             .level = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 2)),
             .fromlist = fromlist == Py_None ? NULL : fromlist,
             .line = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 4)),
-            .in_function = 1,
+            .in_function = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 5)),
         };
         scan_ctx sc = {r, (size_t)PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0))};
         r->replaying = 1;
@@ -913,11 +958,12 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
         status =
             opts->script != NULL ? pfz_mg_add_script(&r, err) : pfz_mg_add_entry_module(&r, err);
     }
+    if (status == PF_OK && opts->module != NULL) {
+        status = pfz_mg_add_root(&r, "runpy", err); /* runs the entry module */
+    }
+    g->walk_count = g->count;
     if (status == PF_OK) {
         status = pfz_mg_add_encodings(&r, err);
-    }
-    if (status == PF_OK && opts->module != NULL) {
-        status = pfz_mg_add_root(&r, "runpy", err);
     }
     for (size_t i = 0; status == PF_OK && i < opts->extra_root_count; i++) {
         status = pfz_mg_add_root(&r, opts->extra_roots[i], err);

@@ -57,6 +57,10 @@ typedef struct pfz_graph {
     size_t count;
     size_t capacity;
     size_t main;         /* index of the main module */
+    size_t walk_count;   /* modules[0 .. walk_count) were found from the entry (and runpy
+                            for -m) through module-level imports only, those that run as
+                            modules load; later ones only from functions, exception
+                            handlers or the other roots (codecs, --hidden-import) */
     uint32_t main_flags; /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
     size_t unresolved;   /* imports that could not be resolved (warned about) */
     size_t from_pycache; /* modules whose bytecode came from CPython's __pycache__ */

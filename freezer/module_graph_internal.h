@@ -66,9 +66,10 @@ typedef struct resolver {
     int entry_known;             /* g->main is set */
     int printed;                 /* a compile error was printed to stderr */
     int collecting;              /* set: modules added now come from a collection rule */
-    PyObject *deferred;          /* list of (importer, name, level, fromlist, line): imports
-                                    inside functions, followed after everything that runs
-                                    at import time (see on_import in module_graph.c) */
+    PyObject *deferred;          /* list of (importer, name, level, fromlist, line,
+                                    in_function): imports inside functions or exception
+                                    handlers, followed after everything that runs at import
+                                    time (see on_import in module_graph.c) */
     int replaying;               /* set: the next on_import call replays a deferred one */
     PyObject *tp;                /* third_party.h helpers (dict) */
 } resolver;

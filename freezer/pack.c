@@ -10,7 +10,8 @@
  * index holds every member's frame and offset, which are known only after
  * all members are written; then every file in input order. Frame 0 is the
  * index member alone; a new frame starts at a member header once the current
- * frame holds frame_target bytes; the end-of-archive blocks close the last
+ * frame holds frame_target bytes, and at the start-up and walk boundaries
+ * (pack.h: startup_files, walk_files); the end-of-archive blocks close the last
  * frame. Finally the serialized index is written over the reserved zeros and
  * the stream is cut into zstd frames (seek_table_writer.h). */
 #include "pack.h"
@@ -210,13 +211,16 @@ static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index
         const pfz_pack_file *f = &in->files[i];
         /* Frame 0 is the index alone; later frames are cut at the first
          * header boundary past frame_target. */
-        if (i == 0 || (in->startup_files > 0 && i == in->startup_files) ||
+        int walk_end = in->walk_files > 0 && i == in->walk_files;
+        if (i == 0 || (in->startup_files > 0 && i == in->startup_files) || walk_end ||
             tar->size - frame_start >= in->frame_target) {
             frame_start = tar->size;
             rc = bounds_push(bounds, frame_start, err);
             if (rc != PF_OK)
                 goto done;
         }
+        if (walk_end)
+            pfz_index_set_walk_end(w, (uint32_t)(bounds->count - 1));
         size_t data_offset;
         rc = write_member(a, e, tar, f->path, f->data, f->size, f->mode, in->mtime, &data_offset,
                           err);

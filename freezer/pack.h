@@ -38,6 +38,13 @@ typedef struct pfz_pack_input {
     size_t startup_files;               /* when > 0: files[0 .. startup_files) (what every run
                                            imports) get frame 1 to themselves, so a start
                                            decompresses only what it needs */
+    size_t walk_files;                  /* when > 0 and < file_count:
+                                           files[startup_files .. walk_files) are what the
+                                           program's modules import as they load
+                                           (module_graph.h: walk_count); files[walk_files]
+                                           starts a new frame, the index's walk_end, past
+                                           which the prefetch thread does not walk. Else
+                                           walk_end is the frame count. */
     int64_t mtime;                      /* seconds since the epoch for every tar header */
     const pfz_frame_store *frame_store; /* compressed frames to reuse, or NULL */
 } pfz_pack_input;

@@ -76,6 +76,12 @@
  *   40: u32 main_entry: entry number of the program's main module
  *   44: u32 checksum: CRC-32 (zlib's crc32) of the whole index with these
  *       four bytes taken as zero
+ *   48: u32 walk_end: a frame number, 1..frame_count. Frames before it hold
+ *       what the program's modules import as they load (the main module's
+ *       module-level imports, followed depth-first: freezer/module_graph.h,
+ *       walk_count); frames from it on hold what only functions or exception
+ *       handlers import, codecs, --hidden-import roots, sources, data and
+ *       libraries. The prefetch thread walks no further (payload_reader.h).
  *
  * Entry (byte offset: field):
  *    0: u32 name_offset: into the string table
@@ -108,8 +114,8 @@
  */
 #define PF_INDEX_MAGIC "PYFZIDX"
 #define PF_INDEX_MAGIC_SIZE 8u
-#define PF_INDEX_VERSION 1u
-#define PF_INDEX_HEADER_SIZE 48u
+#define PF_INDEX_VERSION 2u
+#define PF_INDEX_HEADER_SIZE 52u
 #define PF_INDEX_ENTRY_SIZE 32u
 #define PF_INDEX_CHECKSUM_OFFSET 44u
 #define PF_NONE 0xFFFFFFFFu

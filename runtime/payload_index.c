@@ -224,6 +224,7 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
     uint32_t slotCount = pf_le32_load(data + 32);
     uint32_t stringsSize = pf_le32_load(data + 36);
     uint32_t mainEntry = pf_le32_load(data + 40);
+    uint32_t walkEnd = pf_le32_load(data + 48);
 
     if (entryCount == 0 || entryCount > PF_MAX_ENTRIES) {
         return pf_error_set(err, PF_ERR_CORRUPT, "index entry count %u is not in 1..%u", entryCount,
@@ -275,6 +276,10 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
         return pf_error_set(err, PF_ERR_CORRUPT, "index says %u frames, the seek table has %u",
                             frameCount, table->frame_count);
     }
+    if (walkEnd == 0 || walkEnd > frameCount) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "index walk end %u is not in 1..%u", walkEnd,
+                            frameCount);
+    }
 
     index->base = data;
     index->size = dataSize;
@@ -282,6 +287,7 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
     index->entry_count = entryCount;
     index->hash_slot_count = slotCount;
     index->main_entry = mainEntry;
+    index->walk_end = walkEnd;
     index->entries = data + PF_INDEX_HEADER_SIZE;
     index->slots = index->entries + (size_t)entryCount * PF_INDEX_ENTRY_SIZE;
     index->strings = index->slots + (size_t)slotCount * 4u;

@@ -28,6 +28,7 @@ typedef struct pf_index {
     uint32_t entry_count;
     uint32_t hash_slot_count;
     uint32_t main_entry;
+    uint32_t walk_end; /* frame number (payload.h: walk_end) */
     uint8_t python_magic[4];
     const uint8_t *entries; /* base + header */
     const uint8_t *slots;
@@ -40,12 +41,12 @@ uint32_t pf_index_hash(const char *name, size_t nameSize);
 
 /* pf_index_open: validates data[0..dataSize) as an index and fills *index
  * (which borrows data). Checks magic, version, header size, checksum, flags,
- * counts against PF_MAX_*, table sizes against dataSize without overflow,
- * every entry (name inside the string table, kind known, module entries'
- * member a file entry, file entries' frame < table->frame_count and
- * offset + size <= that frame's decompressed_size), main_entry a module entry,
- * and every slot value <= entry_count. After PF_OK no later lookup can read
- * out of bounds. Errors: PF_ERR_TRUNCATED, PF_ERR_CORRUPT, PF_ERR_VERSION. */
+ * counts against PF_MAX_*, walk_end in 1..frame_count, table sizes against dataSize without
+ * overflow, every entry (name inside the string table, kind known, module entries' member a file
+ * entry, file entries' frame < table->frame_count and offset + size <= that frame's
+ * decompressed_size), main_entry a module entry, and every slot value <= entry_count. After PF_OK
+ * no later lookup can read out of bounds. Errors: PF_ERR_TRUNCATED, PF_ERR_CORRUPT, PF_ERR_VERSION.
+ */
 int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const pf_seek_table *table,
                   pf_error *err);
 

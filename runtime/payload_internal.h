@@ -44,6 +44,13 @@ struct pf_payload {
     pf_prefetch *prefetch;      /* the prefetch thread's state, or NULL (payload_prefetch.c) */
 };
 
+/* pf_payload_note_read: counts file entry e as read, once per member
+ * (pf_payload.unread): a cached frame whose members have all been read,
+ * whichever way (pf_payload_read, pf_payload_copy, a descriptor taken from
+ * the prefetch thread), leaves the cache at the next read or last unpin.
+ * The reads' side only. */
+void pf_payload_note_read(pf_payload *p, const pf_entry *e);
+
 /* pf_payload_setup_dctx: sets a new zstd decoder (NULL: its creation
  * failed) up as every reader thread needs it: window limit, checksums
  * ignored in fuzzing builds. Returns PF_OK or PF_ERR_NOMEM; the caller

@@ -406,8 +406,7 @@ static int count_members(pf_payload *p, pf_error *err)
     return PF_OK;
 }
 
-/* note_read: counts file entry e as read (once per member). */
-static void note_read(pf_payload *p, const pf_entry *e)
+void pf_payload_note_read(pf_payload *p, const pf_entry *e)
 {
     uint8_t bit = (uint8_t)(1u << (e->number % 8u));
     if ((p->read[e->number / 8u] & bit) == 0) {
@@ -563,6 +562,7 @@ void pf_payload_unpin(pf_payload *payload)
         pf_big_free(payload->held[k]);
     }
     payload->held_count = 0;
+    drop_read_frames(payload); /* the last frame read may be done with */
 }
 
 /* frame_data: the decompressed bytes of frame i: frame 0 directly, others
@@ -588,6 +588,14 @@ static int frame_data(pf_payload *p, uint32_t i, const uint8_t **data, pf_error 
         /* Prefer an empty slot, else the least recently used. */
         if (victim->frame != PF_NONE && (c->frame == PF_NONE || c->last_use < victim->last_use)) {
             victim = c;
+        }
+    }
+    /* Past the walk's end (payload.h: walk_end) lie modules imported, if
+     * ever, from functions, late and one by one: such frames share one
+     * slot, so those a long-running program read once do not stay. */
+    for (unsigned s = 0; i >= p->index.walk_end && s < PF_FRAME_CACHE_SLOTS; s++) {
+        if (p->cache[s].frame != PF_NONE && p->cache[s].frame >= p->index.walk_end) {
+            victim = &p->cache[s];
         }
     }
     size_t need =
@@ -743,14 +751,14 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
         if (sinkResult != 0) {
             return pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
         }
-        note_read(payload, &e);
+        pf_payload_note_read(payload, &e);
         release_through(payload, e.frame);
         return PF_OK;
     }
     status = stream_member(payload, &e, sink, context, err);
     release_stream_memory(payload);
     if (status == PF_OK) {
-        note_read(payload, &e);
+        pf_payload_note_read(payload, &e);
     }
     return status;
 }
@@ -770,7 +778,7 @@ int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **d
     if (status != PF_OK) {
         return status;
     }
-    note_read(payload, &e);
+    pf_payload_note_read(payload, &e);
     *data = frame + e.offset;
     *dataSize = e.size;
     return PF_OK;

@@ -47,7 +47,9 @@ const pf_seek_table *pf_payload_seek_table(const pf_payload *payload);
  * *dataSize (bytes) point into a decompressed frame owned by the payload,
  * valid until the next pf_payload_read or pf_payload_close. The frame is
  * decompressed (checksum verified, size checked against the seek table) on
- * first use and kept in a small LRU cache. Errors: PF_ERR_USAGE (not a file
+ * first use and kept in a small LRU cache (PF_FRAME_CACHE_SLOTS; frames at
+ * or past the index's walk_end share one slot) until all its members are
+ * read. Errors: PF_ERR_USAGE (not a file
  * entry), PF_ERR_CORRUPT (frame does not decompress, checksum mismatch, size
  * differs from the seek table), PF_ERR_NOMEM. */
 int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **data,
@@ -58,8 +60,9 @@ int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **d
  * (no cached frame is freed or reused). For a caller whose use of the bytes
  * can run code that reads again: unmarshalling can run the garbage
  * collector, whose finalizers may import. Pins nest; the frames put aside
- * are freed at the last unpin. pf_payload_unpin without a pin does
- * nothing. */
+ * are freed at the last unpin, and so may be the frames of the bytes read
+ * while pinned (once all their members are read): those bytes are not to be
+ * used after it. pf_payload_unpin without a pin does nothing. */
 void pf_payload_pin(pf_payload *payload);
 void pf_payload_unpin(pf_payload *payload);
 
@@ -110,9 +113,13 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
 /* ---- prefetch: decompressing ahead of the reads, on a second thread ----
  *
  * The freezer lays frames out in first-import order (frame 1: what every
- * start imports; then the modules in discovery order; bundled libraries
- * last). Once started, the prefetch thread walks the frames in that order
- * from first_frame: a frame holding any member that is not native code is
+ * start imports; then the modules in discovery order, those the program's
+ * modules import as they load first, up to the index's walk_end; bundled
+ * libraries last). Once started, the prefetch thread walks the frames in
+ * that order from first_frame to walk_end, not further: what lies past it is
+ * imported, if ever, from functions or exception handlers, late and in an
+ * order nobody knows, and decompressing it ahead would only hold memory. A
+ * frame holding any member that is not native code is
  * decompressed whole into a buffer; native code (extension modules and
  * bundled libraries) goes straight into descriptors made by open_native,
  * one per member (a frame of native code only is streamed: no buffer).
@@ -169,6 +176,7 @@ typedef int (*pf_payload_native_open)(void *context, const pf_entry *file);
 
 typedef struct pf_prefetch_options {
     uint32_t first_frame;               /* first frame walked; 0: PF_PREFETCH_FIRST_FRAME */
+    uint32_t walk_end;                  /* the walk stops before it; 0: the index's walk_end */
     uint32_t ahead_frames;              /* frames held; 0: PF_PREFETCH_AHEAD_FRAMES */
     uint32_t behind_frames;             /* frames consumed; 0: PF_PREFETCH_BEHIND_FRAMES */
     size_t max_buffered;                /* bytes; 0: PF_PREFETCH_MAX_BUFFERED */

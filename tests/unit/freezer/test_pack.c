@@ -103,6 +103,7 @@ static void test_round_trip(void **state)
      * 64 KiB: files 0-6 (the 70000-byte file 6 crosses it), 7-9, 10-11. */
     static const uint32_t expected_frame[FILE_COUNT] = {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3};
     assert_int_equal(table->frame_count, 4);
+    assert_int_equal(index->walk_end, 4); /* no walk_files: every frame */
 
     pf_entry main_entry;
     pf_index_entry(index, index->main_entry, &main_entry);
@@ -134,6 +135,46 @@ static void test_round_trip(void **state)
     pf_payload_close(p);
     pfz_buffer_free(&out);
     sample_free(&s);
+}
+
+/* startup_files and walk_files each start a new frame; the first frame of
+ * files[walk_files ..] is the index's walk_end, also when it is the frame
+ * right after the start-up frame. */
+static void test_startup_and_walk_boundaries(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t startup, walk;
+        uint32_t walk_end, frame_count;
+        uint32_t frame[FILE_COUNT];
+    } cases[] = {
+        {2, 4, 3, 6, {1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5}},
+        {2, 2, 2, 5, {1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4}},
+        {0, 9, 3, 5, {1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        sample s;
+        sample_init(&s);
+        s.in.startup_files = cases[c].startup;
+        s.in.walk_files = cases[c].walk;
+        pfz_buffer out = {0};
+        pf_error err;
+        assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
+        pf_payload *p = NULL;
+        assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
+        const pf_index *index = pf_payload_index(p);
+        assert_int_equal(pf_payload_seek_table(p)->frame_count, cases[c].frame_count);
+        assert_int_equal(index->walk_end, cases[c].walk_end);
+        for (size_t i = 0; i < FILE_COUNT; i++) {
+            pf_entry f = find(index, s.paths[i]);
+            if (f.frame != cases[c].frame[i])
+                fail_msg("case %zu: file %zu in frame %u, not %u", c, i, f.frame,
+                         cases[c].frame[i]);
+        }
+        pf_payload_close(p);
+        pfz_buffer_free(&out);
+        sample_free(&s);
+    }
 }
 
 /* A frame starts at a member boundary: the first 512 bytes of every frame
@@ -257,8 +298,11 @@ static void test_bad_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),    cmocka_unit_test(test_frames_start_at_headers),
-        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_long_path),
+        cmocka_unit_test(test_startup_and_walk_boundaries),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_frames_start_at_headers),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_long_path),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,8 +85,9 @@ static int collect(void *ctx, const pfz_import *imp, pf_error *err)
         Py_DECREF(sep);
     }
     assert_true(s->count < 64);
-    snprintf(s->text[s->count++], sizeof s->text[0], "%s|%d|%s|%d%s", PyUnicode_AsUTF8(imp->name),
-             imp->level, from, imp->line, imp->in_function ? "|f" : "");
+    snprintf(s->text[s->count++], sizeof s->text[0], "%s|%d|%s|%d%s%s", PyUnicode_AsUTF8(imp->name),
+             imp->level, from, imp->line, imp->in_function ? "|f" : "",
+             imp->on_exception ? "|e" : "");
     if (s->stop_after != 0 && s->count == s->stop_after) {
         return pf_error_set(err, PF_ERR_USAGE, "stop");
     }
@@ -243,6 +244,70 @@ static void test_scan_main_guard(void **state)
     assert_string_equal(skip.text[4], "b|0|-|3|f");
 }
 
+/* seen_has: whether s holds text exactly. */
+static int seen_has(const seen *s, const char *text)
+{
+    for (int i = 0; i < s->count; i++) {
+        if (strcmp(s->text[i], text) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* on_exception: imports only an exception handler or a Windows block
+ * reaches are flagged; the normal path (try bodies, else, the normal copy
+ * of a finally body, with bodies, loops, other platform tests) is not. */
+static void test_scan_exception_and_windows_paths(void **state)
+{
+    (void)state;
+    static const char src[] = "import a\n"                    /* 1 */
+                              "try:\n"                        /* 2 */
+                              "    import b\n"                /* 3 */
+                              "except ImportError:\n"         /* 4 */
+                              "    import c\n"                /* 5 */
+                              "    class K:\n"                /* 6 */
+                              "        import d\n"            /* 7 */
+                              "else:\n"                       /* 8 */
+                              "    import e\n"                /* 9 */
+                              "finally:\n"                    /* 10 */
+                              "    import f\n"                /* 11 */
+                              "with ctx:\n"                   /* 12 */
+                              "    import g\n"                /* 13 */
+                              "if sys.platform == 'win32':\n" /* 14 */
+                              "    import h\n"                /* 15 */
+                              "elif os.name == 'nt':\n"       /* 16 */
+                              "    import i\n"                /* 17 */
+                              "else:\n"                       /* 18 */
+                              "    import j\n"                /* 19 */
+                              "if sys.platform == 'linux':\n" /* 20 */
+                              "    import k\n"                /* 21 */
+                              "for x in ():\n"                /* 22 */
+                              "    import l\n"                /* 23 */
+                              "def fn():\n"                   /* 24 */
+                              "    try:\n"                    /* 25 */
+                              "        pass\n"                /* 26 */
+                              "    except OSError:\n"         /* 27 */
+                              "        import m\n"            /* 28 */
+                              "if _os.name == 'nt':\n"        /* 29 */
+                              "    import o\n"                /* 30 */
+                              "import n\n";                   /* 31 */
+    seen s = {0};
+    scan_source(src, &s);
+    static const char *const want[] = {
+        "a|0|-|1",    "b|0|-|3",      "c|0|-|5|e",  "d|0|-|7|e",  "e|0|-|9",  "f|0|-|11",
+        "f|0|-|11|e", "g|0|-|13",     "h|0|-|15|e", "i|0|-|17|e", "j|0|-|19", "k|0|-|21",
+        "l|0|-|23",   "m|0|-|28|f|e", "o|0|-|30|e", "n|0|-|31",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        if (!seen_has(&s, want[k])) {
+            fail_msg("no import '%s' among the %d found", want[k], s.count);
+        }
+    }
+    /* f twice: the finally body's normal and exception copies */
+    assert_int_equal(s.count, (int)(sizeof want / sizeof *want));
+}
+
 static void test_scan_callback_error_stops(void **state)
 {
     (void)state;
@@ -317,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_scan_extended_arg),
         cmocka_unit_test(test_scan_frozen_module),
         cmocka_unit_test(test_scan_main_guard),
+        cmocka_unit_test(test_scan_exception_and_windows_paths),
         cmocka_unit_test(test_scan_callback_error_stops),
         cmocka_unit_test(test_scan_rejects_non_code),
         cmocka_unit_test(test_scan_rejects_bad_name_index),

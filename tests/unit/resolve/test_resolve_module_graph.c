@@ -420,6 +420,10 @@ static void test_graph_run_module(void **state)
     assert_int_equal(must(&f.g, "runpy")->kind, PFZ_MODULE_FROZEN);
     assert_int_equal(must(&f.g, "importlib")->kind, PFZ_MODULE_PACKAGE); /* runpy's import */
     assert_int_equal(must(&f.g, "importlib.machinery")->kind, PFZ_MODULE_FROZEN);
+    /* runpy runs the entry: it and its imports are walked at start-up */
+    assert_true((size_t)find(&f.g, "runpy") < f.g.walk_count);
+    assert_true((size_t)find(&f.g, "importlib") < f.g.walk_count);
+    assert_true((size_t)find(&f.g, "encodings.cp1252") >= f.g.walk_count);
     assert_int_equal(find(&f.g, "pkg"), -1);
     if (strstr(f.diag, "__main__'") != NULL) {
         fail_msg("%s", f.diag);
@@ -435,6 +439,60 @@ static void test_graph_run_module(void **state)
     assert_non_null(strstr(err.message, "no_such_module_q"));
     f.opts.module = "sys";
     assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_ERR_USAGE);
+    fixture_end(&f);
+}
+
+/* walk_count: the modules the program's modules import as they load come
+ * first; those imported only from functions, exception handlers, Windows
+ * blocks, importlib's own aliases and the codecs come after, all packed. */
+static void test_graph_walk_order(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_begin(&f);
+    rt_write(f.dir, "app.py",
+             "import first_mod\n"
+             "try:\n"
+             "    import fast_mod\n"
+             "except ImportError:\n"
+             "    import slow_fallback\n"
+             "import sys\n"
+             "if sys.platform == 'win32':\n"
+             "    import win_only\n"
+             "def later():\n"
+             "    import lazy_mod\n"
+             "import importlib.util\n"
+             "import last_mod\n",
+             (size_t)-1);
+    rt_write(f.dir, "first_mod.py", "import first_dep\n", (size_t)-1);
+    rt_write(f.dir, "first_dep.py", "X = 1\n", (size_t)-1);
+    rt_write(f.dir, "fast_mod.py", "X = 1\n", (size_t)-1);
+    rt_write(f.dir, "slow_fallback.py", "import slow_dep\n", (size_t)-1);
+    rt_write(f.dir, "slow_dep.py", "X = 1\n", (size_t)-1);
+    rt_write(f.dir, "win_only.py", "X = 1\n", (size_t)-1);
+    rt_write(f.dir, "lazy_mod.py", "X = 1\n", (size_t)-1);
+    rt_write(f.dir, "last_mod.py", "X = 1\n", (size_t)-1);
+    pf_error err = {0};
+    if (pfz_graph_build(&f.g, &f.opts, &err) != PF_OK) {
+        fail_msg("pfz_graph_build: %s", err.message);
+    }
+    const pfz_graph *g = &f.g;
+    static const char *const walked[] = {"__main__",  "first_mod",      "first_dep", "fast_mod",
+                                         "importlib", "importlib.util", "last_mod"};
+    static const char *const later[] = {
+        "slow_fallback",        "slow_dep",        "win_only", "lazy_mod",
+        "importlib._bootstrap", "encodings.cp1252"};
+    for (size_t k = 0; k < sizeof walked / sizeof *walked; k++) {
+        if (find(g, walked[k]) < 0 || (size_t)find(g, walked[k]) >= g->walk_count) {
+            fail_msg("%s is not among the %zu walked modules", walked[k], g->walk_count);
+        }
+    }
+    for (size_t k = 0; k < sizeof later / sizeof *later; k++) {
+        if (find(g, later[k]) < 0 || (size_t)find(g, later[k]) < g->walk_count) {
+            fail_msg("%s is missing or among the %zu walked modules", later[k], g->walk_count);
+        }
+    }
+    assert_non_null(must(g, "importlib._bootstrap")->pyc); /* packed all the same */
     fixture_end(&f);
 }
 
@@ -558,6 +616,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_graph_resolution_rules),
         cmocka_unit_test(test_graph_verbose_lists_stdlib_misses),
+        cmocka_unit_test(test_graph_walk_order),
         cmocka_unit_test(test_graph_pyc_layout_and_determinism),
         cmocka_unit_test(test_graph_determinism),
         cmocka_unit_test(test_graph_syntax_error_in_script),

@@ -77,6 +77,7 @@ int tb_build_tar(const tb_file *files, size_t fileCount, const tb_module *module
     }
     static const uint8_t magic[4] = {0xa7, 0x0d, 0x0d, 0x0a}; /* CPython 3.11 */
     pfz_index_set_python_magic(w, magic);
+    pfz_index_set_walk_end(w, opt->walk_end);
 
     /* Unbuffered, as the packer writes: every byte reaches tar_write at
      * once, so out->tar.size is the stream offset between calls. */

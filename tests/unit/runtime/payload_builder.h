@@ -30,6 +30,7 @@ typedef struct tb_options {
     size_t files_per_frame; /* members per frame after frame 0, >= 1 */
     int pax_index;          /* give the index member a pax 'x' header */
     int level;              /* zstd level */
+    uint32_t walk_end;      /* the index's walk_end; 0: the frame count */
 } tb_options;
 
 /* The uncompressed result: tar stream and where frames start. */

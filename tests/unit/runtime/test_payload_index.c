@@ -30,10 +30,11 @@ typedef struct built {
     uint32_t count;
 } built;
 
-/* build: FILES file entries over FRAMES frames of 1000 bytes and a module
- * entry for each (every 10th a package, every 50th an extension, one
- * namespace package), main = the first module. */
-static void build(built *b)
+/* build_walk: FILES file entries over FRAMES frames of 1000 bytes and a
+ * module entry for each (every 10th a package, every 50th an extension, one
+ * namespace package), main = the first module; walk_end as given to
+ * pfz_index_set_walk_end (0: not called). */
+static void build_walk(built *b, uint32_t walk_end)
 {
     pfz_index_writer *w = pfz_index_writer_new();
     pf_error err;
@@ -61,10 +62,18 @@ static void build(built *b)
     assert_int_equal(pfz_index_add_module(w, "ns", PF_KIND_NAMESPACE, PF_NONE, &n, &err), PF_OK);
     assert_int_equal(pfz_index_set_main(w, main, PF_INDEX_FLAG_MAIN_IS_MODULE, &err), PF_OK);
     pfz_index_set_python_magic(w, (const uint8_t *)"\xa7\x0d\x0d\x0a");
+    if (walk_end != 0) {
+        pfz_index_set_walk_end(w, walk_end);
+    }
     b->size = pfz_index_writer_size(w);
     b->data = malloc(b->size);
     assert_int_equal(pfz_index_serialize(w, FRAMES, b->data, b->size, &err), PF_OK);
     pfz_index_writer_free(w);
+}
+
+static void build(built *b)
+{
+    build_walk(b, 0);
 }
 
 static void test_hash_vectors(void **state)
@@ -88,6 +97,7 @@ static void test_find_every_name(void **state)
     assert_int_equal(index.entry_count, 2 * FILES + 1);
     assert_int_equal(index.flags, PF_INDEX_FLAG_MAIN_IS_MODULE);
     assert_int_equal(index.main_entry, 1);
+    assert_int_equal(index.walk_end, FRAMES); /* none set: every frame */
     assert_true(index.hash_slot_count >= 2 * index.entry_count);
     assert_memory_equal(index.python_magic, "\xa7\x0d\x0d\x0a", 4);
     for (uint32_t i = 0; i < b.count; i++) {
@@ -117,6 +127,25 @@ static void test_find_every_name(void **state)
     assert_int_equal(pf_index_find(&index, "pkg1.m1x", 8, &e), 0);
     assert_int_equal(pf_index_find(&index, "", 0, &e), 0);
     free(b.data);
+}
+
+/* The walk end the writer was given is the one read back; one at or past
+ * the frame count is written as the frame count. */
+static void test_walk_end(void **state)
+{
+    (void)state;
+    const uint32_t given[] = {1, 2, FRAMES, FRAMES + 7};
+    const uint32_t read[] = {1, 2, FRAMES, FRAMES};
+    for (size_t k = 0; k < sizeof given / sizeof *given; k++) {
+        built b;
+        pf_index index;
+        pf_error err;
+        build_walk(&b, given[k]);
+        assert_int_equal(pf_le32_load(b.data + 48), read[k]);
+        assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+        assert_int_equal(index.walk_end, read[k]);
+        free(b.data);
+    }
 }
 
 /* fix_crc: recomputes the index checksum after a test changed a field. */
@@ -161,8 +190,9 @@ static void test_each_header_error(void **state)
         assert_int_equal(pf_index_open(&index, b.data, n, &table, &err), PF_ERR_TRUNCATED);
     }
     expect_with(&b, 0, 0x5A465951, PF_ERR_CORRUPT, "magic"); /* "QYFZ" */
-    expect_with(&b, 8, 2, PF_ERR_VERSION, "version 2");
-    expect_with(&b, 12, 52, PF_ERR_CORRUPT, "header size");
+    expect_with(&b, 8, PF_INDEX_VERSION + 1, PF_ERR_VERSION, "freeze the program again");
+    expect_with(&b, 8, 1, PF_ERR_VERSION, "version 1");
+    expect_with(&b, 12, PF_INDEX_HEADER_SIZE + 4, PF_ERR_CORRUPT, "header size");
     expect_with(&b, 20, 0x40, PF_ERR_VERSION, "unknown flags");
     expect_with(&b, 24, FRAMES + 1, PF_ERR_CORRUPT, "the seek table has 4");
     expect_with(&b, 28, 0, PF_ERR_CORRUPT, "entry count 0");
@@ -175,6 +205,8 @@ static void test_each_header_error(void **state)
     expect_with(&b, 36, pf_le32_load(b.data + 36) + 1, PF_ERR_TRUNCATED, "index truncated");
     expect_with(&b, 40, entries, PF_ERR_CORRUPT, "main entry");
     expect_with(&b, 40, 0, PF_ERR_CORRUPT, "main entry"); /* entry 0 is a file */
+    expect_with(&b, 48, 0, PF_ERR_CORRUPT, "walk end 0 is not in 1..4");
+    expect_with(&b, 48, FRAMES + 1, PF_ERR_CORRUPT, "walk end 5");
 
     /* Checksum: one flipped name byte without fixing the CRC. */
     b.data[b.size - 1] ^= 1;
@@ -325,9 +357,10 @@ static void test_writer_usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash_vectors),      cmocka_unit_test(test_find_every_name),
-        cmocka_unit_test(test_each_header_error), cmocka_unit_test(test_each_entry_error),
-        cmocka_unit_test(test_each_slot_error),   cmocka_unit_test(test_writer_usage),
+        cmocka_unit_test(test_hash_vectors),     cmocka_unit_test(test_find_every_name),
+        cmocka_unit_test(test_walk_end),         cmocka_unit_test(test_each_header_error),
+        cmocka_unit_test(test_each_entry_error), cmocka_unit_test(test_each_slot_error),
+        cmocka_unit_test(test_writer_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

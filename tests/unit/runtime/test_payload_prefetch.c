@@ -33,6 +33,7 @@
 
 #include "payload.h"
 #include "payload_builder.h"
+#include "payload_internal.h" /* the frame cache, for test_taken_native_counts_as_read */
 #include "payload_reader.h"
 
 /* Under ThreadSanitizer (see CMakeLists.txt): a fork child, which never
@@ -1178,6 +1179,86 @@ static void test_end_frees_what_was_not_taken(void **state)
     pfz_buffer_free(&b);
 }
 
+/* The walk stops before the index's walk_end: with room for every frame
+ * ahead, the thread does frames 3 to 11 of a payload whose walk ends at 12
+ * and leaves frame 21 to the reads, which it does ahead without a walk end. */
+static void test_walk_stops_at_walk_end(void **state)
+{
+    (void)state;
+    sample();
+    static const tb_module modules[] = {{"app", PF_KIND_MODULE, 0}};
+    for (int limited = 0; limited < 2; limited++) {
+        pfz_buffer b = {0};
+        pf_error err;
+        pf_payload *p;
+        tb_options opt = {.files_per_frame = 1, .level = 3, .walk_end = limited ? 12 : 0};
+        assert_int_equal(tb_build_payload(files, FILES, modules, 1, &opt, &b), 0);
+        assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+        assert_int_equal(pf_payload_index(p)->walk_end, limited ? 12 : FILES + 1);
+        pf_prefetch_options options = {.ahead_frames = 64,
+                                       .max_buffered = 64u << 20,
+                                       .idle_ms = 5000,
+                                       .open_native = open_memfd};
+        assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+        assert_int_equal(check_one(p, 0, NULL), 0);
+        assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts it */
+        uint32_t want = limited ? 9 : 20;
+        assert_true(wait_for(p, frames_at_least, &want));
+        struct timespec pause = {0, 100 * 1000 * 1000}; /* time to go further, if it would */
+        nanosleep(&pause, NULL);
+        pf_prefetch_stats st;
+        pf_payload_prefetch_stats(p, &st);
+        if (limited) {
+            assert_int_equal(st.frames_done, 9);
+        }
+        uint32_t byReader = st.frames_by_reader, taken = st.buffers_taken;
+        assert_int_equal(check_one(p, 20, NULL), 0); /* frame 21 */
+        pf_payload_prefetch_stats(p, &st);
+        assert_int_equal(st.frames_by_reader, byReader + (limited ? 1 : 0));
+        assert_int_equal(st.buffers_taken, taken + (limited ? 0 : 1));
+        pf_payload_close(p);
+        pfz_buffer_free(&b);
+    }
+}
+
+/* A native member taken from the thread's descriptor counts as read: once
+ * the other member of its frame is read too, the frame leaves the cache at
+ * the next read (it stayed for good, all but one member read). */
+static void test_taken_native_counts_as_read(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    pf_payload *p;
+    sample();
+    build_grouped(files, FILES, 2, &b); /* files 12 (native) and 13 share frame 7 */
+    assert_int_equal(files[12].kind, PF_KIND_NATIVE);
+    assert_int_equal(files[13].kind, PF_KIND_BYTECODE);
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    pf_prefetch_options options = {
+        .ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000, .open_native = open_memfd};
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(check_one(p, 0, NULL), 0);
+    assert_int_equal(check_one(p, 2, NULL), 0); /* frame 2: starts it */
+    uint32_t want = 8;
+    assert_true(wait_for(p, frames_at_least, &want));
+    int fromFd = 0;
+    assert_int_equal(check_one(p, 12, &fromFd), 0);
+    assert_int_equal(fromFd, 1);
+    assert_int_equal(check_one(p, 13, NULL), 0);
+    int cached7 = 0;
+    for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
+        cached7 |= p->cache[s].frame == 7;
+    }
+    assert_true(cached7);
+    assert_int_equal(check_one(p, 14, NULL), 0); /* frame 8: frame 7 goes now */
+    for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
+        assert_int_not_equal(p->cache[s].frame, 7);
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
 /* A sink that collects a member once the prefetch thread has ended. */
 struct collect_after_end {
     pf_payload *payload;
@@ -1256,6 +1337,8 @@ int main(void)
         cmocka_unit_test(test_fork_child_drops_as_it_reads),
         cmocka_unit_test(test_damage_reported_as_without),
         cmocka_unit_test(test_thread_signals_and_idle_end),
+        cmocka_unit_test(test_walk_stops_at_walk_end),
+        cmocka_unit_test(test_taken_native_counts_as_read),
         cmocka_unit_test(test_end_frees_what_was_not_taken),
         cmocka_unit_test(test_end_during_copy),
         cmocka_unit_test(test_steps_aside_from_the_reads_cpu),

@@ -14,6 +14,7 @@
 
 #include "payload.h"
 #include "payload_builder.h"
+#include "payload_internal.h" /* the frame cache, for test_unpin_drops_read_frames */
 #include "payload_reader.h"
 #include "pf_le.h"
 
@@ -254,6 +255,90 @@ static void test_read_frames_leave_the_cache(void **state)
     assert_memory_equal(data, kept, size);
 
     free(kept);
+    pf_payload_close(p);
+    free(src);
+    pfz_buffer_free(&b);
+}
+
+/* is_cached: whether frame i is in p's frame cache. */
+static int is_cached(const pf_payload *p, uint32_t i)
+{
+    for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
+        if (p->cache[s].frame == i) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The last unpin lets a frame whose members were all read go (before, it
+ * stayed until the next read, for as long as the program ran if that was
+ * its last import). */
+static void test_unpin_drops_read_frames(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_payload *p = NULL;
+    pf_error err;
+    const uint8_t *data;
+    size_t size;
+    assert_int_equal(tb_sample_payload(0, &b), 0);
+    uint8_t *src = copy(b.data, b.size);
+    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
+    counted_src = src;
+    counted_table = pf_payload_seek_table(p);
+    memset(decompressions, 0, sizeof decompressions);
+    pf_payload_set_release(p, count_release, 0);
+    pf_entry one[2];
+    members_of(p, 1, one);
+    pf_payload_pin(p);
+    assert_int_equal(pf_payload_read(p, &one[0], &data, &size, &err), PF_OK);
+    assert_int_equal(pf_payload_read(p, &one[1], &data, &size, &err), PF_OK);
+    pf_payload_pin(p);
+    pf_payload_unpin(p);
+    assert_true(is_cached(p, 1)); /* pinned still */
+    pf_payload_unpin(p);
+    assert_false(is_cached(p, 1));
+    assert_int_equal(decompressions[1], 1);
+    pf_payload_close(p);
+    free(src);
+    pfz_buffer_free(&b);
+}
+
+/* Frames at or past the index's walk_end share one cache slot: frame 4
+ * takes frame 3's, while frames 1 and 2, before it, stay. */
+static void test_frames_past_walk_end_share_a_slot(void **state)
+{
+    (void)state;
+    const tb_file *files;
+    const tb_module *modules;
+    size_t fileCount, moduleCount;
+    tb_sample(&files, &fileCount, &modules, &moduleCount);
+    tb_options opt = {.files_per_frame = 2, .level = 3, .walk_end = 3};
+    pfz_buffer b = {0};
+    assert_int_equal(tb_build_payload(files, fileCount, modules, moduleCount, &opt, &b), 0);
+    pf_payload *p = NULL;
+    pf_error err;
+    const uint8_t *data;
+    size_t size;
+    uint8_t *src = copy(b.data, b.size);
+    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_index(p)->walk_end, 3);
+    counted_src = src;
+    counted_table = pf_payload_seek_table(p);
+    memset(decompressions, 0, sizeof decompressions);
+    pf_payload_set_release(p, count_release, 0);
+    pf_entry first[5][2];
+    for (uint32_t i = 1; i <= 4; i++) {
+        members_of(p, i, first[i]);
+        assert_int_equal(pf_payload_read(p, &first[i][0], &data, &size, &err), PF_OK);
+    }
+    assert_int_equal(pf_payload_read(p, &first[3][0], &data, &size, &err), PF_OK);
+    assert_int_equal(decompressions[3], 2); /* frame 4 had taken its slot */
+    assert_int_equal(pf_payload_read(p, &first[1][0], &data, &size, &err), PF_OK);
+    assert_int_equal(pf_payload_read(p, &first[2][0], &data, &size, &err), PF_OK);
+    assert_int_equal(decompressions[1], 1);
+    assert_int_equal(decompressions[2], 1);
     pf_payload_close(p);
     free(src);
     pfz_buffer_free(&b);
@@ -663,6 +748,8 @@ int main(void)
         cmocka_unit_test(test_read_frames_leave_the_cache),
         cmocka_unit_test(test_reads_release_through_their_frame),
         cmocka_unit_test(test_pin_keeps_bytes),
+        cmocka_unit_test(test_frames_past_walk_end_share_a_slot),
+        cmocka_unit_test(test_unpin_drops_read_frames),
         cmocka_unit_test(test_pax_header_is_parsed),
         cmocka_unit_test(test_same_input_same_bytes),
         cmocka_unit_test(test_every_truncation_fails),
