@@ -308,6 +308,7 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
         .flags = g->main_flags,
         .level = PFZ_FREEZE_ZSTD_LEVEL,
         .frame_target = PFZ_FREEZE_FRAME_TARGET,
+        .late_frame_target = PFZ_FREEZE_LATE_FRAME_TARGET,
         .startup_files = startup_files,
         .walk_files = walk_files,
         .mtime = mtime,

@@ -101,9 +101,10 @@ static int check_input(const pfz_pack_input *in, pf_error *err)
                             in->file_count, in->module_count);
     if (in->module_count == 0 || in->main_module >= in->module_count)
         return pf_error_set(err, PF_ERR_USAGE, "no main module to pack");
-    if (in->frame_target == 0 || in->frame_target > PF_PACK_MAX_FRAME_TARGET)
-        return pf_error_set(err, PF_ERR_USAGE, "frame target %zu bytes is out of range",
-                            in->frame_target);
+    if (in->frame_target == 0 || in->frame_target > PF_PACK_MAX_FRAME_TARGET ||
+        in->late_frame_target > PF_PACK_MAX_FRAME_TARGET)
+        return pf_error_set(err, PF_ERR_USAGE, "frame target %zu or %zu bytes is out of range",
+                            in->frame_target, in->late_frame_target);
     if (in->mtime < 0 || in->mtime > PF_PACK_MAX_MTIME)
         return pf_error_set(err, PF_ERR_USAGE, "time %lld is out of tar's range",
                             (long long)in->mtime);
@@ -212,8 +213,11 @@ static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index
         /* Frame 0 is the index alone; later frames are cut at the first
          * header boundary past frame_target. */
         int walk_end = in->walk_files > 0 && i == in->walk_files;
+        size_t target = in->walk_files > 0 && i > in->walk_files && in->late_frame_target > 0
+                            ? in->late_frame_target
+                            : in->frame_target;
         if (i == 0 || (in->startup_files > 0 && i == in->startup_files) || walk_end ||
-            tar->size - frame_start >= in->frame_target) {
+            tar->size - frame_start >= target) {
             frame_start = tar->size;
             rc = bounds_push(bounds, frame_start, err);
             if (rc != PF_OK)

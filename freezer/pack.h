@@ -45,6 +45,8 @@ typedef struct pfz_pack_input {
                                            starts a new frame, the index's walk_end, past
                                            which the prefetch thread does not walk. Else
                                            walk_end is the frame count. */
+    size_t late_frame_target;           /* bytes of tar stream per frame from walk_files
+                                           on; 0: frame_target */
     int64_t mtime;                      /* seconds since the epoch for every tar header */
     const pfz_frame_store *frame_store; /* compressed frames to reuse, or NULL */
 } pfz_pack_input;

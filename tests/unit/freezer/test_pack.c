@@ -139,24 +139,27 @@ static void test_round_trip(void **state)
 
 /* startup_files and walk_files each start a new frame; the first frame of
  * files[walk_files ..] is the index's walk_end, also when it is the frame
- * right after the start-up frame. */
+ * right after the start-up frame; from it on frames are cut at
+ * late_frame_target when one is given. */
 static void test_startup_and_walk_boundaries(void **state)
 {
     (void)state;
     static const struct {
-        size_t startup, walk;
+        size_t startup, walk, late;
         uint32_t walk_end, frame_count;
         uint32_t frame[FILE_COUNT];
     } cases[] = {
-        {2, 4, 3, 6, {1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5}},
-        {2, 2, 2, 5, {1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4}},
-        {0, 9, 3, 5, {1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4}},
+        {2, 4, 0, 3, 6, {1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5}},
+        {2, 2, 0, 2, 5, {1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4}},
+        {0, 9, 0, 3, 5, {1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4}},
+        {2, 4, 1000, 3, 11, {1, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         sample s;
         sample_init(&s);
         s.in.startup_files = cases[c].startup;
         s.in.walk_files = cases[c].walk;
+        s.in.late_frame_target = cases[c].late;
         pfz_buffer out = {0};
         pf_error err;
         assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
