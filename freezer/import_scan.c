@@ -257,10 +257,12 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, int on_exce
     unsigned char *skipped = NULL; /* per co_consts index: loaded in such a block */
     int guard = depth == 0 && (flags & PFZ_SCAN_SKIP_MAIN_GUARD) != 0;
     int status = PF_OK;
-    unsigned char *reached = normal_flow(code, insns, size / 2);
+    /* Only code that runs as its module loads (module and class bodies)
+     * needs its flow followed: a function's imports run late anyway. */
+    unsigned char *reached = in_function ? NULL : normal_flow(code, insns, size / 2);
     /* per co_consts index: bit 1 loaded on the normal path, bit 2 loaded */
-    unsigned char *loaded = calloc((size_t)nconsts + 1, 1);
-    if (reached == NULL || loaded == NULL) {
+    unsigned char *loaded = in_function ? NULL : calloc((size_t)nconsts + 1, 1);
+    if (!in_function && (reached == NULL || loaded == NULL)) {
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory reading bytecode");
     }
     for (size_t offset = 0; offset < size && status == PF_OK; offset += 2) {
@@ -284,10 +286,13 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, int on_exce
                 skipped[arg] = 1;
             }
         } else if (op == IMPORT_NAME) {
-            status = report_import(code, in_function, on_exception || !reached[offset / 2], offset,
-                                   arg, &window[2], &window[3], fn, ctx, err);
+            int off_path = on_exception || (reached != NULL && !reached[offset / 2]);
+            status = report_import(code, in_function, off_path, offset, arg, &window[2], &window[3],
+                                   fn, ctx, err);
         } else if (op == LOAD_CONST && arg < (uint64_t)nconsts) {
-            loaded[arg] |= (unsigned char)(2 | reached[offset / 2]);
+            if (loaded != NULL) {
+                loaded[arg] |= (unsigned char)(2 | reached[offset / 2]);
+            }
         }
         memmove(window, window + 1, 3 * sizeof window[0]);
         window[3] = (scan_insn){op, arg};
@@ -306,7 +311,7 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, int on_exce
         if (PyCode_Check(c) && (skipped == NULL || !skipped[i])) {
             /* made only where an exception leads (a class defined in an
              * `except` block); a code object never loaded keeps the flag */
-            int handler_only = on_exception || loaded[i] == 2;
+            int handler_only = on_exception || (loaded != NULL && loaded[i] == 2);
             status = scan_code((PyCodeObject *)c, depth + 1, in_function, handler_only, flags, fn,
                                ctx, err);
         }

@@ -30,12 +30,12 @@ typedef struct pfz_import {
     int in_function;    /* 1: runs only when a function (or lambda, comprehension) is
                            called, being in its code or in code nested in it; 0: runs as
                            the module runs (module level, class bodies) */
-    int on_exception;   /* 1: off the normal path on Linux: its code object reaches it
-                           only through an exception handler (an `except` block, the
-                           exception path of `finally` or `with`) or in the block of an
-                           `if sys.platform == "win32":` or `if os.name == "nt":`, or it
-                           is in a class body defined only there; 0: the code's normal
-                           control flow reaches it */
+    int on_exception;   /* 1: off the normal path on Linux: a module or class body
+                           reaches it only through an exception handler (an `except`
+                           block, the exception path of `finally` or `with`) or in the
+                           block of an `if sys.platform == "win32":` or `if os.name ==
+                           "nt":`, or it is in code defined only there; 0: otherwise
+                           (a function's own flow is not followed: it runs late anyway) */
     PyCodeObject *code; /* the code object holding the instruction */
 } pfz_import;
 
