@@ -290,7 +290,7 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, int on_exce
             status = report_import(code, in_function, off_path, offset, arg, &window[2], &window[3],
                                    fn, ctx, err);
         } else if (op == LOAD_CONST && arg < (uint64_t)nconsts) {
-            if (loaded != NULL) {
+            if (loaded != NULL && reached != NULL) {
                 loaded[arg] |= (unsigned char)(2 | reached[offset / 2]);
             }
         }
