@@ -58,9 +58,11 @@ typedef struct pfz_graph {
     size_t capacity;
     size_t main;         /* index of the main module */
     size_t walk_count;   /* modules[0 .. walk_count) were found from the entry (and runpy
-                            for -m) through module-level imports only, those that run as
-                            modules load; later ones only from functions, exception
-                            handlers or the other roots (codecs, --hidden-import) */
+                            for -m) through module-level imports on the normal path,
+                            those that run as modules load; later ones only from
+                            functions, exception handlers, Windows-only blocks,
+                            importlib's aliases, the other roots (codecs, --hidden-import,
+                            third-party collection) or past the depth limit's sweep */
     uint32_t main_flags; /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
     size_t unresolved;   /* imports that could not be resolved (warned about) */
     size_t from_pycache; /* modules whose bytecode came from CPython's __pycache__ */

@@ -105,6 +105,11 @@ static int check_input(const pfz_pack_input *in, pf_error *err)
         in->late_frame_target > PF_PACK_MAX_FRAME_TARGET)
         return pf_error_set(err, PF_ERR_USAGE, "frame target %zu or %zu bytes is out of range",
                             in->frame_target, in->late_frame_target);
+    if (in->walk_files != 0 &&
+        (in->walk_files < in->startup_files || in->walk_files > in->file_count))
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "walk_files %zu is not between startup_files %zu and the %zu files",
+                            in->walk_files, in->startup_files, in->file_count);
     if (in->mtime < 0 || in->mtime > PF_PACK_MAX_MTIME)
         return pf_error_set(err, PF_ERR_USAGE, "time %lld is out of tar's range",
                             (long long)in->mtime);

@@ -38,7 +38,8 @@ typedef struct pfz_pack_input {
     size_t startup_files;               /* when > 0: files[0 .. startup_files) (what every run
                                            imports) get frame 1 to themselves, so a start
                                            decompresses only what it needs */
-    size_t walk_files;                  /* when > 0 and < file_count:
+    size_t walk_files;                  /* 0, or startup_files..file_count; when > 0 and
+                                           < file_count:
                                            files[startup_files .. walk_files) are what the
                                            program's modules import as they load
                                            (module_graph.h: walk_count); files[walk_files]

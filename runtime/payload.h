@@ -79,9 +79,12 @@
  *   48: u32 walk_end: a frame number, 1..frame_count. Frames before it hold
  *       what the program's modules import as they load (the main module's
  *       module-level imports, followed depth-first: freezer/module_graph.h,
- *       walk_count); frames from it on hold what only functions or exception
- *       handlers import, codecs, --hidden-import roots, sources, data and
- *       libraries. The prefetch thread walks no further (payload_reader.h).
+ *       walk_count); frames from it on hold all else: modules imported only
+ *       from functions, exception handlers, Windows-only blocks or as
+ *       importlib's own aliases, the codecs, --hidden-import and the other
+ *       roots, collected third-party modules, sources, data and libraries.
+ *       The prefetch thread walks no further (payload_reader.h). A payload
+ *       reads the same whatever its value; it only steers decompression.
  *
  * Entry (byte offset: field):
  *    0: u32 name_offset: into the string table

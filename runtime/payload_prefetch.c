@@ -986,13 +986,15 @@ static void start_thread(pf_prefetch *pf, uint32_t i)
 }
 
 /* active: whether the reads go through the prefetcher for frame i (main
- * thread): starts the thread at the first read past the start-up frames. */
+ * thread): starts the thread at the first read past the start-up frames
+ * and before the walk's end (a read past it, a lazy import, would start a
+ * thread with no walk to do). */
 static int active(pf_prefetch *pf, uint32_t i)
 {
     if (pf == NULL) {
         return 0;
     }
-    if (!pf->started && i >= pf->opt.first_frame) {
+    if (!pf->started && i >= pf->opt.first_frame && i < pf->end) {
         start_thread(pf, i);
     }
     if (pf->frames == NULL) {

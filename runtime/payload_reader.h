@@ -45,7 +45,8 @@ const pf_seek_table *pf_payload_seek_table(const pf_payload *payload);
 
 /* pf_payload_read: gives the data of a file entry. On PF_OK, *data and
  * *dataSize (bytes) point into a decompressed frame owned by the payload,
- * valid until the next pf_payload_read or pf_payload_close. The frame is
+ * valid until the next pf_payload_read, the last pf_payload_unpin or
+ * pf_payload_close. The frame is
  * decompressed (checksum verified, size checked against the seek table) on
  * first use and kept in a small LRU cache (PF_FRAME_CACHE_SLOTS; frames at
  * or past the index's walk_end share one slot) until all its members are
@@ -128,9 +129,9 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  * so they are ready when the loader asks (library-only frames are done only
  * so, never walked).
  *
- * The thread starts at the first read of a frame at or past first_frame: a
- * program that needs nothing past its start-up frame (hello world) never
- * has one. It stops walking while it holds ahead_frames walked frames whose
+ * The thread starts at the first read of a frame at or past first_frame
+ * and before walk_end: a program that needs nothing past its start-up frame
+ * (hello world), or only frames past the walk, never has one. It stops walking while it holds ahead_frames walked frames whose
  * buffer or descriptors the reads have not taken, and at most max_buffered
  * bytes of buffers; it may then place the native code of extension modules
  * in the next 16 frames early, the costly part of an import (the libraries

@@ -289,6 +289,13 @@ static void test_bad_input(void **state)
     s.in.frame_target = 0;
     assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
     s.in.frame_target = 1000;
+    s.in.startup_files = 3;
+    s.in.walk_files = 2; /* inside the start-up files */
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    s.in.walk_files = FILE_COUNT + 1;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
+    s.in.walk_files = 0;
+    s.in.startup_files = 0;
     s.in.mtime = -1;
     assert_int_equal(pfz_pack(&s.in, &out, &err), PF_ERR_USAGE);
     s.in.mtime = 0;

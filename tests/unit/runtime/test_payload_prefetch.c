@@ -1181,7 +1181,8 @@ static void test_end_frees_what_was_not_taken(void **state)
 
 /* The walk stops before the index's walk_end: with room for every frame
  * ahead, the thread does frames 3 to 11 of a payload whose walk ends at 12
- * and leaves frame 21 to the reads, which it does ahead without a walk end. */
+ * and leaves frame 21 to the reads, which it does ahead without a walk end.
+ * With nothing to walk (walk_end 2), reads past the walk start no thread. */
 static void test_walk_stops_at_walk_end(void **state)
 {
     (void)state;
@@ -1219,6 +1220,22 @@ static void test_walk_stops_at_walk_end(void **state)
         pf_payload_close(p);
         pfz_buffer_free(&b);
     }
+    pfz_buffer b = {0};
+    pf_error err;
+    pf_payload *p;
+    tb_options opt = {.files_per_frame = 1, .level = 3, .walk_end = 2};
+    assert_int_equal(tb_build_payload(files, FILES, modules, 1, &opt, &b), 0);
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, NULL, &err), PF_OK);
+    assert_int_equal(check_one(p, 0, NULL), 0);
+    assert_int_equal(check_one(p, 6, NULL), 0); /* frame 7 */
+    assert_int_equal(check_one(p, 2, NULL), 0); /* frame 3 */
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.frames_by_reader, 0); /* counted only once a thread started */
+    assert_int_equal(st.running, 0);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
 }
 
 /* A native member taken from the thread's descriptor counts as read: once
