@@ -131,23 +131,19 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  *
  * The thread starts at the first read of a frame at or past first_frame
  * and before walk_end: a program that needs nothing past its start-up frame
- * (hello world), or only frames past the walk, never has one. It stops walking while it holds ahead_frames walked frames whose
- * buffer or descriptors the reads have not taken, and at most max_buffered
- * bytes of buffers; it may then place the native code of extension modules
- * in the next 16 frames early, the costly part of an import (the libraries
- * they need follow once the walk is within ahead_frames of them). What it
- * did for a frame is freed once the walk has passed it and the reads have
- * consumed behind_frames other frames (decompressed or taken) without
- * taking it. Counting what is held, not distances between frame numbers,
- * keeps it useful when the reads jump (an import the freezer placed late,
- * a lazy import): the walk goes on in order, where the reads come back to.
- * It ends when stopped, when the walk is over and the reads have taken or
- * passed all it did, or once the reads have not consumed anything for
- * idle_ms: the start-up is over. What the reads have not taken is freed
- * then (buffers freed, descriptors closed), not kept to the end of the
- * process; later reads decompress as without prefetch. It runs as
- * SCHED_BATCH: it never preempts the reads' thread, but takes a CPU like any
- * thread where none is idle.
+ * (hello world), or only frames past the walk, never has one. It stops walking while it holds
+ * ahead_frames walked frames whose buffer or descriptors the reads have not taken, and at most
+ * max_buffered bytes of buffers; it may then place the native code of extension modules in the next
+ * 16 frames early, the costly part of an import (the libraries they need follow once the walk is
+ * within ahead_frames of them). What it did for a frame is freed once the walk has passed it and
+ * the reads have consumed behind_frames other frames (decompressed or taken) without taking it.
+ * Counting what is held, not distances between frame numbers, keeps it useful when the reads jump
+ * (an import the freezer placed late, a lazy import): the walk goes on in order, where the reads
+ * come back to. It ends when stopped, when the walk is over and the reads have taken or passed all
+ * it did, or once the reads have not consumed anything for idle_ms: the start-up is over. What the
+ * reads have not taken is freed then (buffers freed, descriptors closed), not kept to the end of
+ * the process; later reads decompress as without prefetch. It runs as SCHED_BATCH: it never
+ * preempts the reads' thread, but takes a CPU like any thread where none is idle.
  *
  * Reads give the same results as without it: pf_payload_read takes the
  * thread's buffer when it has the frame (pf_payload_copy copies from it,
