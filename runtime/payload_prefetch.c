@@ -145,7 +145,6 @@ struct pf_prefetch {
     size_t buffered; /* bytes in DONE buffers not taken */
     /* thread only (and fork_child) */
     uint32_t next;   /* next walk frame to look at */
-    uint32_t end;    /* the walk ends before this frame (opt.walk_end, at most frame_count) */
     uint32_t *pulls; /* queue of library frames to do before the walk goes on */
     uint32_t pull_count, pull_capacity;
     ZSTD_DCtx *dctx;  /* the thread's decoder */
@@ -662,7 +661,7 @@ static uint32_t next_job(pf_prefetch *pf, int *job, int *more)
 {
     *more = 1;
     uint32_t was = pf->next;
-    for (; pf->next < pf->end; pf->next++) {
+    for (; pf->next < pf->opt.walk_end; pf->next++) {
         const prefetch_frame *f = &pf->frames[pf->next];
         if (f->state == FRAME_IDLE && f->plan != PLAN_SKIP && !f->library_only) {
             break;
@@ -674,7 +673,7 @@ static uint32_t next_job(pf_prefetch *pf, int *job, int *more)
     /* the queued libraries, in order, of objects within ahead_frames of
      * the walk (one further on, placed early, waits: a big library done
      * too soon keeps the thread from the walk while the reads catch up) */
-    int ended = pf->next >= pf->end;
+    int ended = pf->next >= pf->opt.walk_end;
     uint64_t reach = (uint64_t)pf->next + pf->opt.ahead_frames;
     for (uint32_t k = 0; k < pf->pull_count;) {
         uint32_t j = pf->pulls[k];
@@ -700,9 +699,9 @@ static uint32_t next_job(pf_prefetch *pf, int *job, int *more)
     }
     if (pf->opt.open_native != NULL && !pf->native_off &&
         held_by(pf, JOB_EARLY) < pf->opt.ahead_frames) {
-        uint32_t end = pf->end - pf->next > PF_PREFETCH_NATIVE_LOOKAHEAD
+        uint32_t end = pf->opt.walk_end - pf->next > PF_PREFETCH_NATIVE_LOOKAHEAD
                            ? pf->next + PF_PREFETCH_NATIVE_LOOKAHEAD
-                           : pf->end - 1u;
+                           : pf->opt.walk_end - 1u;
         for (uint32_t j = pf->next; j <= end; j++) {
             prefetch_frame *f = &pf->frames[j];
             if (f->state == FRAME_IDLE && f->plan != PLAN_SKIP && f->extension && !f->early_tried) {
@@ -994,7 +993,7 @@ static int active(pf_prefetch *pf, uint32_t i)
     if (pf == NULL) {
         return 0;
     }
-    if (!pf->started && i >= pf->opt.first_frame && i < pf->end) {
+    if (!pf->started && i >= pf->opt.first_frame && i < pf->opt.walk_end) {
         start_thread(pf, i);
     }
     if (pf->frames == NULL) {
@@ -1194,8 +1193,9 @@ int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *op
     pf->opt.idle_ms = pf->opt.idle_ms ? pf->opt.idle_ms : PF_PREFETCH_IDLE_MS;
     pf->next = pf->opt.first_frame;
     pf->opt.walk_end = pf->opt.walk_end ? pf->opt.walk_end : payload->index.walk_end;
-    pf->end = pf->opt.walk_end < payload->table.frame_count ? pf->opt.walk_end
-                                                            : payload->table.frame_count;
+    if (pf->opt.walk_end > payload->table.frame_count) {
+        pf->opt.walk_end = payload->table.frame_count;
+    }
     if (init_changed(pf) != 0) {
         free(pf);
         return pf_error_set(err, PF_ERR_NOMEM, "cannot make the prefetch condition");

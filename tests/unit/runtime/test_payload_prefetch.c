@@ -1179,6 +1179,10 @@ static void test_end_frees_what_was_not_taken(void **state)
     pfz_buffer_free(&b);
 }
 
+/* Room for every frame ahead, and no end for idleness within a test. */
+static const pf_prefetch_options all_ahead = {
+    .ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000, .open_native = open_memfd};
+
 /* The walk stops before the index's walk_end: with room for every frame
  * ahead, the thread does frames 3 to 11 of a payload whose walk ends at 12
  * and leaves frame 21 to the reads, which it does ahead without a walk end.
@@ -1196,11 +1200,7 @@ static void test_walk_stops_at_walk_end(void **state)
         assert_int_equal(tb_build_payload(files, FILES, modules, 1, &opt, &b), 0);
         assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
         assert_int_equal(pf_payload_index(p)->walk_end, limited ? 12 : FILES + 1);
-        pf_prefetch_options options = {.ahead_frames = 64,
-                                       .max_buffered = 64u << 20,
-                                       .idle_ms = 5000,
-                                       .open_native = open_memfd};
-        assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+        assert_int_equal(pf_payload_prefetch_start(p, &all_ahead, &err), PF_OK);
         assert_int_equal(check_one(p, 0, NULL), 0);
         assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2: starts it */
         uint32_t want = limited ? 9 : 20;
@@ -1252,9 +1252,7 @@ static void test_taken_native_counts_as_read(void **state)
     assert_int_equal(files[12].kind, PF_KIND_NATIVE);
     assert_int_equal(files[13].kind, PF_KIND_BYTECODE);
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
-    pf_prefetch_options options = {
-        .ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000, .open_native = open_memfd};
-    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &all_ahead, &err), PF_OK);
     assert_int_equal(check_one(p, 0, NULL), 0);
     assert_int_equal(check_one(p, 2, NULL), 0); /* frame 2: starts it */
     uint32_t want = 8;

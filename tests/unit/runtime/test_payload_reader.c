@@ -199,6 +199,22 @@ static void count_release(const uint8_t *data, size_t size)
     }
 }
 
+/* open_counted: opens a copy of payload b, returned (free it after
+ * pf_payload_close), with the counts cleared and count_release installed
+ * (sweepBytes 0). */
+static uint8_t *open_counted(const pfz_buffer *b, pf_payload **p)
+{
+    pf_error err;
+    uint8_t *src = copy(b->data, b->size);
+    assert_int_equal(pf_payload_open(p, src, b->size, &err), PF_OK);
+    counted_src = src;
+    counted_table = pf_payload_seek_table(*p);
+    memset(decompressions, 0, sizeof decompressions);
+    released_from_start = 0;
+    pf_payload_set_release(*p, count_release, 0);
+    return src;
+}
+
 /* members_of: the first two file entries of frame i. */
 static void members_of(pf_payload *p, uint32_t i, pf_entry out[2])
 {
@@ -227,12 +243,7 @@ static void test_read_frames_leave_the_cache(void **state)
     size_t size, firstSize;
 
     assert_int_equal(tb_sample_payload(0, &b), 0);
-    uint8_t *src = copy(b.data, b.size);
-    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
-    counted_src = src;
-    counted_table = pf_payload_seek_table(p);
-    memset(decompressions, 0, sizeof decompressions);
-    pf_payload_set_release(p, count_release, 0);
+    uint8_t *src = open_counted(&b, &p);
     pf_entry one[2], two[2];
     members_of(p, 1, one);
     members_of(p, 2, two);
@@ -283,12 +294,7 @@ static void test_unpin_drops_read_frames(void **state)
     const uint8_t *data;
     size_t size;
     assert_int_equal(tb_sample_payload(0, &b), 0);
-    uint8_t *src = copy(b.data, b.size);
-    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
-    counted_src = src;
-    counted_table = pf_payload_seek_table(p);
-    memset(decompressions, 0, sizeof decompressions);
-    pf_payload_set_release(p, count_release, 0);
+    uint8_t *src = open_counted(&b, &p);
     pf_entry one[2];
     members_of(p, 1, one);
     pf_payload_pin(p);
@@ -321,13 +327,8 @@ static void test_frames_past_walk_end_share_a_slot(void **state)
     pf_error err;
     const uint8_t *data;
     size_t size;
-    uint8_t *src = copy(b.data, b.size);
-    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
+    uint8_t *src = open_counted(&b, &p);
     assert_int_equal(pf_payload_index(p)->walk_end, 3);
-    counted_src = src;
-    counted_table = pf_payload_seek_table(p);
-    memset(decompressions, 0, sizeof decompressions);
-    pf_payload_set_release(p, count_release, 0);
     pf_entry first[5][2];
     for (uint32_t i = 1; i <= 4; i++) {
         members_of(p, i, first[i]);
@@ -359,12 +360,7 @@ static void test_reads_release_through_their_frame(void **state)
     size_t size;
 
     assert_int_equal(tb_sample_payload(0, &b), 0);
-    uint8_t *src = copy(b.data, b.size);
-    assert_int_equal(pf_payload_open(&p, src, b.size, &err), PF_OK);
-    counted_src = src;
-    counted_table = pf_payload_seek_table(p);
-    released_from_start = 0;
-    pf_payload_set_release(p, count_release, 0);
+    uint8_t *src = open_counted(&b, &p);
     const pf_frame *f = counted_table->frames;
     pf_entry one[2], two[2];
     members_of(p, 1, one);
