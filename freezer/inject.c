@@ -1,10 +1,12 @@
 /* inject.c - adding the payload section to a copy of the stub; see inject.h.
  *
- * Steps: copy the stub's bytes into fd, open fd with libelf (ELF_C_RDWR),
- * check it is a stub, append the new name to .shstrtab and move that table
- * past every existing section and segment, add the payload section after it,
- * put the section header table last, and let elf_update write it all with
- * ELF_F_LAYOUT so libelf moves nothing else. */
+ * Steps: copy the stub's bytes into fd, read them back with libelf
+ * (ELF_C_READ), check it is a stub, then write past every existing section
+ * and segment the section name table with the new name appended, the
+ * payload, and a section header table with the payload's section last, and
+ * finally the ELF header's new e_shoff and e_shnum. libelf reads and
+ * translates the headers; the writes are ours, so no other byte of the copy
+ * is written twice or moved. */
 #include "inject.h"
 
 #include <errno.h>
@@ -190,7 +192,30 @@ static int in_load_segment(Elf *elf, uint64_t offset, uint64_t size)
     return 0;
 }
 
-/* add_section: the layout change itself, on a checked stub. */
+/* write_headers: translates the size bytes of ELF64 headers of libelf type
+ * `type` (ELF_T_SHDR or ELF_T_EHDR) at headers, in memory form, to the
+ * file's form (gelf_xlatetof: byte order and layout are libelf's business)
+ * and writes them at offset (bytes) of fd. Returns 0, or -1 with errno set or a libelf
+ * error pending. */
+static int write_headers(Elf *elf, void *headers, size_t size, Elf_Type type, int fd, off_t offset)
+{
+    Elf_Data mem = {.d_buf = headers, .d_type = type, .d_size = size, .d_version = EV_CURRENT};
+    Elf_Data file = mem;
+    errno = 0;
+    if (gelf_xlatetof(elf, &file, &mem, ELFDATA2LSB) == NULL)
+        return -1;
+    return write_pieces(fd, file.d_buf, file.d_size, offset, PAYLOAD_PIECE_SIZE);
+}
+
+/* add_section: the layout change itself, on a checked stub: writes, from
+ * offset end, the section name table with PF_SECTION_NAME appended, the
+ * payload and a section header table with the new section last, then the
+ * ELF header's e_shoff and e_shnum. Nothing else of the copy is rewritten:
+ * elf_update, even with ELF_F_LAYOUT, rewrites the whole file and fills
+ * the bytes between the ELF header and a program header table placed
+ * further on with zeros. Extended section numbering (more than SHN_LORESERVE
+ * sections: e_shnum 0, the count in section 0's sh_size) follows the
+ * System V ABI. */
 static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
                        const uint8_t *payload, size_t payloadSize, int fd, const char *stub_path,
                        const char *out_name, pf_error *err)
@@ -201,73 +226,76 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
         return not_a_stub(stub_path, "no section name table", err);
     if (in_load_segment(elf, strsh.sh_offset, strsh.sh_size))
         return not_a_stub(stub_path, "section name table is loaded", err);
-    /* Load the table's bytes so elf_update rewrites them at the new place. */
-    if (elf_getdata(strscn, NULL) == NULL)
+    Elf_Data *names = elf_rawdata(strscn, NULL);
+    if (names == NULL || names->d_size != strsh.sh_size)
         return elf_fail("reading section names of", out_name, err);
+    size_t oldCount;
+    if (elf_getshdrnum(elf, &oldCount) != 0 || oldCount == 0)
+        return not_a_stub(stub_path, "no section headers", err);
+    if (strsh.sh_size > UINT32_MAX)
+        return not_a_stub(stub_path, "section name table too big", err);
 
     static const char name[] = PF_SECTION_NAME; /* with its NUL: a string table entry */
-    Elf_Data *named = elf_newdata(strscn);
-    if (named == NULL)
-        return elf_fail("extending section names of", out_name, err);
-    named->d_buf = (void *)(uintptr_t)name; /* libelf only reads it */
-    named->d_type = ELF_T_BYTE;
-    named->d_size = sizeof name;
-    named->d_off = (int64_t)strsh.sh_size;
-    named->d_align = 1;
-    named->d_version = EV_CURRENT;
+    size_t count = oldCount + 1;
+    GElf_Shdr *shdrs = calloc(count, sizeof *shdrs);
+    uint8_t *table = malloc(strsh.sh_size + sizeof name);
+    int rc = PF_OK;
+    if (shdrs == NULL || table == NULL) {
+        rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory adding the payload section");
+        goto done;
+    }
+    for (size_t i = 0; i < oldCount; i++) {
+        Elf_Scn *scn = elf_getscn(elf, i);
+        if (scn == NULL || gelf_getshdr(scn, &shdrs[i]) == NULL) {
+            rc = not_a_stub(stub_path, "bad section header", err);
+            goto done;
+        }
+    }
+    memcpy(table, names->d_buf, strsh.sh_size);
+    memcpy(table + strsh.sh_size, name, sizeof name);
 
-    uint64_t name_offset = strsh.sh_size;
-    strsh.sh_offset = end;
-    strsh.sh_size += sizeof name;
-    if (name_offset > UINT32_MAX || !gelf_update_shdr(strscn, &strsh))
-        return elf_fail("extending section names of", out_name, err);
-    elf_flagscn(strscn, ELF_C_SET, ELF_F_DIRTY);
-
-    Elf_Scn *scn = elf_newscn(elf);
-    Elf_Data *data = scn != NULL ? elf_newdata(scn) : NULL;
-    if (data == NULL)
-        return elf_fail("adding a section to", out_name, err);
-    data->d_buf = (void *)(uintptr_t)payload; /* libelf only reads it */
-    data->d_type = ELF_T_BYTE;
-    data->d_size = payloadSize;
-    data->d_off = 0;
-    data->d_align = 1;
-    data->d_version = EV_CURRENT;
-
-    GElf_Shdr sh;
-    memset(&sh, 0, sizeof sh);
-    sh.sh_name = (uint32_t)name_offset;
-    sh.sh_type = SHT_PROGBITS;
-    sh.sh_flags = 0; /* not SHF_ALLOC: no segment maps it */
-    sh.sh_offset = strsh.sh_offset + strsh.sh_size;
-    sh.sh_size = payloadSize;
-    sh.sh_addralign = 1;
-    if (!gelf_update_shdr(scn, &sh))
-        return elf_fail("adding a section to", out_name, err);
-
-    uint64_t shoff = sh.sh_offset + payloadSize;
+    GElf_Shdr *str = &shdrs[shstrndx];
+    str->sh_offset = end;
+    str->sh_size = strsh.sh_size + sizeof name;
+    GElf_Shdr *sh = &shdrs[oldCount];
+    sh->sh_name = (uint32_t)strsh.sh_size;
+    sh->sh_type = SHT_PROGBITS;
+    sh->sh_flags = 0; /* not SHF_ALLOC: no segment maps it */
+    sh->sh_offset = str->sh_offset + str->sh_size;
+    sh->sh_size = payloadSize;
+    sh->sh_addralign = 1;
+    uint64_t shoff = sh->sh_offset + payloadSize;
     shoff = (shoff + SHDR_ALIGN - 1) & ~(uint64_t)(SHDR_ALIGN - 1);
+    if (count < SHN_LORESERVE) {
+        ehdr->e_shnum = (GElf_Half)count;
+    } else {
+        ehdr->e_shnum = 0;
+        shdrs[0].sh_size = count;
+    }
     ehdr->e_shoff = shoff;
-    if (!gelf_update_ehdr(elf, ehdr))
-        return elf_fail("updating the ELF header of", out_name, err);
-    /* The payload's bytes first, in PAYLOAD_PIECE_SIZE pieces: elf_update
-     * then writes them again in one call, over folios already cached. */
-    if (write_pieces(fd, payload, payloadSize, (off_t)sh.sh_offset, PAYLOAD_PIECE_SIZE) != 0)
-        return pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
-    /* ELF_F_LAYOUT: keep our offsets. ELF_F_DIRTY on the whole file: elfutils
-     * rewrites its section header array only then, and the array it read
-     * from the stub has no entry for the new section. */
-    elf_flagelf(elf, ELF_C_SET, ELF_F_LAYOUT | ELF_F_DIRTY);
-    errno = 0;
-    if (elf_update(elf, ELF_C_WRITE) < 0)
-        return elf_fail("writing", out_name, err);
-    /* libelf may leave the padding before the section header table as it
-     * found it: zero it, so the output depends only on the input. */
+
+    /* zeros between the payload and the table: the output depends only on
+     * the input */
     static const uint8_t zeros[SHDR_ALIGN];
-    size_t pad = (size_t)(shoff - (sh.sh_offset + payloadSize));
-    if (pad > 0 && pwrite(fd, zeros, pad, (off_t)(sh.sh_offset + payloadSize)) != (ssize_t)pad)
-        return pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
-    return PF_OK;
+    size_t pad = (size_t)(shoff - (sh->sh_offset + payloadSize));
+    off_t total = (off_t)(shoff + count * sizeof(Elf64_Shdr));
+    if (write_pieces(fd, table, str->sh_size, (off_t)str->sh_offset, WRITE_PIECE_SIZE) != 0 ||
+        write_pieces(fd, payload, payloadSize, (off_t)sh->sh_offset, PAYLOAD_PIECE_SIZE) != 0 ||
+        write_pieces(fd, zeros, pad, (off_t)(sh->sh_offset + payloadSize), pad + 1) != 0 ||
+        ftruncate(fd, total) != 0) {
+        rc = pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
+        goto done;
+    }
+    Elf64_Ehdr eh = *ehdr;
+    if (write_headers(elf, shdrs, count * sizeof *shdrs, ELF_T_SHDR, fd, (off_t)shoff) != 0 ||
+        write_headers(elf, &eh, sizeof eh, ELF_T_EHDR, fd, 0) != 0)
+        rc = errno != 0 ? pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name,
+                                       strerror(errno))
+                        : elf_fail("writing the headers of", out_name, err);
+done:
+    free(table);
+    free(shdrs);
+    return rc;
 }
 
 int pfz_inject(const char *stub_path, const uint8_t *payload, size_t payloadSize, int fd,
@@ -281,7 +309,7 @@ int pfz_inject(const char *stub_path, const uint8_t *payload, size_t payloadSize
     if (elf_version(EV_CURRENT) == EV_NONE)
         return pf_error_set(err, PF_ERR_IO, "libelf is out of date: %s", elf_errmsg(-1));
 
-    Elf *elf = elf_begin(fd, ELF_C_RDWR, NULL);
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
     if (elf == NULL)
         return elf_fail("opening", out_name, err);
     GElf_Ehdr ehdr;

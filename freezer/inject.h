@@ -1,13 +1,15 @@
 /* inject.h - stage 5 of the freezer: a copy of the stub executable with the
  * payload added as the non-allocated ELF section PF_SECTION_NAME
- * (runtime/payload.h), written with libelf.
+ * (runtime/payload.h); libelf reads the stub and translates the headers.
  *
  * Rule source: the System V ABI / ELF-64 Object File Format. The section is
  * SHT_PROGBITS without SHF_ALLOC, so no segment maps it and the loader never
  * sees it, yet strip, objcopy and readelf keep and show it. Nothing the
  * loader uses moves: the stub's bytes up to the end of its last section or
- * segment stay where they were (ELF_F_LAYOUT: we place everything); the grown
- * section name table, the payload and a new section header table follow.
+ * segment stay where they were, wherever its program header table is (post-
+ * link tools such as BOLT and patchelf move it to the end); the grown
+ * section name table, the payload and a new section header table follow,
+ * and the ELF header points at the new table.
  */
 #ifndef PFZ_INJECT_H
 #define PFZ_INJECT_H

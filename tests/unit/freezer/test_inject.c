@@ -120,6 +120,57 @@ static void test_inject_runs_and_keeps_layout(void **state)
     free(payload);
 }
 
+/* A stub whose program header table is not right after the ELF header, as
+ * post-link tools leave it when they add segments (BOLT, patchelf): here a
+ * copy of the table appended to the file. Every byte of that stub stays as
+ * it was but e_shoff and e_shnum. (libelf's elf_update, which the freezer
+ * used to write with, filled everything between the ELF header and such a
+ * table with zeros: .interp, .dynsym, code.) */
+static void test_moved_program_headers(void **state)
+{
+    (void)state;
+    size_t osize;
+    uint8_t *orig = tu_read_file(TINY_ELF_PATH, &osize);
+    assert_non_null(orig);
+    const Elf64_Ehdr *oe = (const Elf64_Ehdr *)orig;
+    size_t tableSize = (size_t)oe->e_phnum * oe->e_phentsize;
+    size_t at = (osize + 4095) / 4096 * 4096;
+    size_t msize = at + tableSize;
+    uint8_t *moved = calloc(1, msize);
+    assert_non_null(moved);
+    memcpy(moved, orig, osize);
+    memcpy(moved + at, orig + oe->e_phoff, tableSize);
+    ((Elf64_Ehdr *)moved)->e_phoff = at;
+    char stub[512], path[512];
+    snprintf(stub, sizeof stub, "%s/moved-phdrs", tmpdir);
+    assert_int_equal(tu_write_file(stub, moved, msize, 0755), 0);
+
+    size_t psize = 7001;
+    uint8_t *payload = sample_payload(psize);
+    pf_error err;
+    if (inject_to(stub, payload, psize, "out-moved", path, sizeof path, &err) != PF_OK)
+        fail_msg("inject: %s", err.message);
+    size_t nsize;
+    uint8_t *out = tu_read_file(path, &nsize);
+    assert_non_null(out);
+    assert_true(nsize > msize);
+    Elf64_Ehdr fixed = *(const Elf64_Ehdr *)out;
+    assert_int_equal(fixed.e_shnum, oe->e_shnum + 1);
+    fixed.e_shoff = oe->e_shoff;
+    fixed.e_shnum = oe->e_shnum;
+    assert_memory_equal(&fixed, moved, sizeof fixed);
+    assert_memory_equal(out + sizeof fixed, moved + sizeof fixed, msize - sizeof fixed);
+    uint64_t off, size;
+    if (pf_elf_find_section(out, nsize, PF_SECTION_NAME, &off, &size, &err) != PF_OK)
+        fail_msg("find: %s", err.message);
+    assert_int_equal(size, psize);
+    assert_memory_equal(out + off, payload, psize);
+    free(out);
+    free(payload);
+    free(moved);
+    free(orig);
+}
+
 static void test_strip_keeps_section(void **state)
 {
     (void)state;
@@ -354,6 +405,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inject_runs_and_keeps_layout),
+        cmocka_unit_test(test_moved_program_headers),
         cmocka_unit_test(test_strip_keeps_section),
         cmocka_unit_test(test_bad_stubs),
         cmocka_unit_test(test_inspect),
