@@ -289,9 +289,9 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
     Elf64_Ehdr eh = *ehdr;
     if (write_headers(elf, shdrs, count * sizeof *shdrs, ELF_T_SHDR, fd, (off_t)shoff) != 0 ||
         write_headers(elf, &eh, sizeof eh, ELF_T_EHDR, fd, 0) != 0)
-        rc = errno != 0 ? pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name,
-                                       strerror(errno))
-                        : elf_fail("writing the headers of", out_name, err);
+        rc = errno != 0
+                 ? pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno))
+                 : elf_fail("writing the headers of", out_name, err);
 done:
     free(table);
     free(shdrs);
