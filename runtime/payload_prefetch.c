@@ -36,9 +36,10 @@
  * frame (or, for a pulled library frame, the frame of the object that needs it), the frame ages,
  * and what it holds is dropped when the reads have consumed behind_frames frames since (pf->clock
  * counts what they consume: a frame they decompress themselves, a buffer or a descriptor they
- * take). Counting what is held rather than measuring distances in frame numbers keeps the thread
- * useful when a read jumps far (an import that the freezer's order put late, or a lazy import): the
- * walk goes on in order, which is where the reads come back to.
+ * take); a pulled library frame's descriptors only when the thread ends (drop_old). Counting what
+ * is held rather than measuring distances in frame numbers keeps the thread useful when a read
+ * jumps far (an import that the freezer's order put late, or a lazy import): the walk goes on in
+ * order, which is where the reads come back to.
  *
  * The end: the thread ends when stopped, when it has nothing left to do or
  * to hand over, or when the reads have been still for idle_ms, and frees
@@ -775,10 +776,14 @@ static void drop_old(pf_prefetch *pf, uint32_t keep, int all)
             pf_big_free(untake_buffer(pf, j, NULL));
             pf->stats.buffers_dropped++;
         }
+        /* A pulled library's descriptors wait for the thread's end: objects
+         * of frames far apart may need the same library frame, and an
+         * unmapped memfd's pages are not in the resident set. */
+        int passedNative = passed && (all || f->job != JOB_PULL);
         int holds = f->data != NULL;
         for (uint32_t k = 0; k < f->native_count; k++) {
             prefetch_native *n = &pf->natives[f->native_first + k];
-            if (passed && n->fd >= 0) {
+            if (passedNative && n->fd >= 0) {
                 close(n->fd);
                 n->fd = -1;
             }

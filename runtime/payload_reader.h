@@ -136,7 +136,9 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
  * max_buffered bytes of buffers; it may then place the native code of extension modules in the next
  * 16 frames early, the costly part of an import (the libraries they need follow once the walk is
  * within ahead_frames of them). What it did for a frame is freed once the walk has passed it and
- * the reads have consumed behind_frames other frames (decompressed or taken) without taking it.
+ * the reads have consumed behind_frames other frames (decompressed or taken) without taking it;
+ * but a bundled library's descriptors stay until the thread ends (objects of frames far apart may
+ * need it, and a memfd not mapped is not in the resident set).
  * Counting what is held, not distances between frame numbers, keeps it useful when the reads jump
  * (an import the freezer placed late, a lazy import): the walk goes on in order, where the reads
  * come back to. It ends when stopped, when the walk is over and the reads have taken or passed all

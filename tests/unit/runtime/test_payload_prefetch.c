@@ -519,6 +519,85 @@ static void test_bundled_libraries_pulled(void **state)
     free(zstd);
 }
 
+/* A bundled library pulled for an extension module stays placed however
+ * long the reads take to ask for it: objects of frames far apart can need
+ * one library frame (the stdlib-heavy benchmark program's _bz2, _lzma and
+ * _sqlite3 pull one frame of libbz2, liblzma and libsqlite3; lzma and
+ * sqlite3 are imported long after bz2), and an unmapped memfd costs no
+ * resident memory. Before, the libraries aged with the extension's frame
+ * and were dropped once the reads had consumed behind_frames frames, and
+ * the loader placed them again itself. */
+static void test_pulled_library_kept(void **state)
+{
+    (void)state;
+    const char *zstdPath = library_path();
+    size_t exeSize = 0, zstdSize = 0;
+    uint8_t *exe = read_file("/proc/self/exe", &exeSize);
+    uint8_t *zstd = zstdPath != NULL ? read_file(zstdPath, &zstdSize) : NULL;
+    if (exe == NULL || zstd == NULL || strstr(zstdPath, "libzstd.so.1") == NULL) {
+        free(exe);
+        free(zstd);
+        skip();
+    }
+    sample();
+    /* frames 1..15 hold f[0..14]: the extension in frame 4, code, then
+     * the libraries it needs */
+    enum { COUNT = 15 };
+    static char paths[COUNT][32];
+    tb_file f[COUNT];
+    for (size_t i = 0; i < COUNT - 2; i++) {
+        snprintf(paths[i], sizeof paths[i], i == 0 ? "lib/app.pyc" : "lib/p%zu.pyc", i);
+        f[i] = (tb_file){paths[i], PF_KIND_BYTECODE, files[i].data, files[i].size};
+    }
+    f[3] = (tb_file){"lib/ext.cpython-311-x86_64-linux-gnu.so", PF_KIND_NATIVE, exe, exeSize};
+    f[13] = (tb_file){"libs/libzstd.so.1", PF_KIND_LIBRARY, zstd, zstdSize};
+    f[14] = (tb_file){"libs/libc.so.6", PF_KIND_LIBRARY, files[BIG].data, files[BIG].size};
+    pfz_buffer b = {0};
+    build(f, COUNT, &b);
+    pf_payload *p;
+    pf_error err;
+    int calls = 0;
+    pf_prefetch_options options = {.ahead_frames = 1,
+                                   .behind_frames = 2,
+                                   .idle_ms = 60000,
+                                   .open_native = open_memfd,
+                                   .native_context = &calls};
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    uint8_t *got;
+    size_t size;
+    int fromFd = 0;
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, NULL), PF_OK);
+        free(got);
+    }
+    uint32_t want = 3; /* ext, libzstd, libc */
+    assert_true(wait_for(p, natives_at_least, &want));
+    assert_int_equal(fetch(p, f[3].path, &got, &size, &fromFd), PF_OK);
+    assert_int_equal(fromFd, 1);
+    free(got);
+    /* the reads go on far past behind_frames before asking for the
+     * libraries */
+    for (size_t i = 4; i < COUNT - 2; i++) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, NULL), PF_OK);
+        free(got);
+    }
+    for (size_t i = COUNT - 2; i < COUNT; i++) {
+        assert_int_equal(fetch(p, f[i].path, &got, &size, &fromFd), PF_OK);
+        assert_int_equal(size, f[i].size);
+        assert_memory_equal(got, f[i].data, size);
+        free(got);
+    }
+    assert_int_equal(fromFd, 3);
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.natives_taken, 3);
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+    free(exe);
+    free(zstd);
+}
+
 /* An extension module sharing its frame with other members, past the walk
  * (held back by ahead_frames = 1): the thread places its native code early
  * and leaves the frame's other members for later; everything reads right.
@@ -1346,6 +1425,7 @@ int main(void)
         cmocka_unit_test(test_reads_match_without_prefetch),
         cmocka_unit_test(test_stop_and_no_descriptors),
         cmocka_unit_test(test_bundled_libraries_pulled),
+        cmocka_unit_test(test_pulled_library_kept),
         cmocka_unit_test(test_early_native_code),
         cmocka_unit_test(test_working_frame_not_dropped),
         cmocka_unit_test(test_fork_in_the_middle),
