@@ -195,8 +195,8 @@ static int in_load_segment(Elf *elf, uint64_t offset, uint64_t size)
 /* write_headers: translates the size bytes of ELF64 headers of libelf type
  * `type` (ELF_T_SHDR or ELF_T_EHDR) at headers, in memory form, to the
  * file's form (gelf_xlatetof: byte order and layout are libelf's business)
- * and writes them at offset (bytes) of fd. Returns 0, or -1 with errno set or a libelf
- * error pending. */
+ * and writes them at offset (bytes) of fd. Returns 0, or -1 with errno set
+ * (a write failed) or with errno 0 and a libelf error pending. */
 static int write_headers(Elf *elf, void *headers, size_t size, Elf_Type type, int fd, off_t offset)
 {
     Elf_Data mem = {.d_buf = headers, .d_type = type, .d_size = size, .d_version = EV_CURRENT};
