@@ -142,9 +142,9 @@ static int script_module_name(const pfz_graph *g, char *dst, size_t dstCapacity)
         return 0;
     const pfz_module *m = &g->modules[g->main];
     if (strcmp(m->name, "__main__") != 0 || m->member_path == NULL ||
-        strncmp(m->member_path, "lib/", 4) != 0)
+        strncmp(m->member_path, PF_LIB_DIR, PF_LIB_DIR_SIZE) != 0)
         return 0;
-    const char *stem = m->member_path + 4;
+    const char *stem = m->member_path + PF_LIB_DIR_SIZE;
     size_t n = strlen(stem);
     if (n <= 4 || strcmp(stem + n - 4, ".pyc") != 0 || memchr(stem, '/', n) != NULL ||
         n - 4 >= dstCapacity)
@@ -334,8 +334,8 @@ static void shown_path(const pfz_module *m, char *dst, size_t dstCapacity)
         snprintf(dst, dstCapacity, "?");
         return;
     }
-    if (m->member_path != NULL && strncmp(p, "lib/", 4) == 0)
-        p += 4;
+    if (m->member_path != NULL && strncmp(p, PF_LIB_DIR, PF_LIB_DIR_SIZE) == 0)
+        p += PF_LIB_DIR_SIZE;
     size_t n = strlen(p);
     if (n >= 4 && strcmp(p + n - 4, ".pyc") == 0)
         snprintf(dst, dstCapacity, "%.*s.py", (int)(n - 4), p);

@@ -115,6 +115,11 @@
  * At run time a member "lib/X" is seen at the path "<executable>/X" (with a
  * module's ".pyc" shown as ".py"), the way zipimport shows archive members.
  */
+/* The two top-level directories of the tar, and their lengths in bytes. */
+#define PF_LIB_DIR "lib/"
+#define PF_LIB_DIR_SIZE (sizeof PF_LIB_DIR - 1)
+#define PF_LIBS_DIR "libs/"
+#define PF_LIBS_DIR_SIZE (sizeof PF_LIBS_DIR - 1)
 #define PF_INDEX_MAGIC "PYFZIDX"
 #define PF_INDEX_MAGIC_SIZE 8u
 #define PF_INDEX_VERSION 2u

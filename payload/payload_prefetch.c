@@ -87,8 +87,6 @@ enum {
 /* Buffers kept for reuse (see pf_prefetch.spare). */
 #define PF_PREFETCH_SPARES 2u
 
-#define LIBS_PREFIX "libs/"
-#define LIBS_PREFIX_SIZE (sizeof LIBS_PREFIX - 1)
 
 typedef struct prefetch_frame {
     uint8_t *data;         /* DONE: the decompressed frame until taken or dropped (owned) */
@@ -381,14 +379,14 @@ struct pull_walk {
 static int pull_needed(const char *name, size_t nameSize, void *context)
 {
     pf_prefetch *pf = ((struct pull_walk *)context)->pf;
-    char member[LIBS_PREFIX_SIZE + PF_MAX_NAME_SIZE];
+    char member[PF_LIBS_DIR_SIZE + PF_MAX_NAME_SIZE];
     pf_entry e;
-    if (nameSize == 0 || nameSize > PF_MAX_NAME_SIZE - LIBS_PREFIX_SIZE) {
+    if (nameSize == 0 || nameSize > PF_MAX_NAME_SIZE - PF_LIBS_DIR_SIZE) {
         return 0;
     }
-    memcpy(member, LIBS_PREFIX, LIBS_PREFIX_SIZE);
-    memcpy(member + LIBS_PREFIX_SIZE, name, nameSize);
-    if (!pf_index_find(&pf->payload->index, member, LIBS_PREFIX_SIZE + nameSize, &e) ||
+    memcpy(member, PF_LIBS_DIR, PF_LIBS_DIR_SIZE);
+    memcpy(member + PF_LIBS_DIR_SIZE, name, nameSize);
+    if (!pf_index_find(&pf->payload->index, member, PF_LIBS_DIR_SIZE + nameSize, &e) ||
         e.kind != PF_KIND_LIBRARY) {
         return 0;
     }

@@ -7,6 +7,7 @@
  *      searched in the node's directory list; new nodes join the queue;
  *   2. order: depth first from each input, a node after all it needs. */
 #include "native_deps.h"
+#include "payload.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -511,7 +512,7 @@ void pfz_native_print(const pfz_native_result *r, FILE *out)
     for (size_t i = 0; i < r->lib_count; i++) {
         const pfz_native_lib *lib = &r->libs[i];
         total += lib->size;
-        fprintf(out, "libs/%-28s (%.1f KiB, %s) <-", lib->soname, (double)lib->size / 1024.0,
+        fprintf(out, PF_LIBS_DIR "%-28s (%.1f KiB, %s) <-", lib->soname, (double)lib->size / 1024.0,
                 lib->path);
         const char *sep = " ";
         for (size_t o = 0; o < r->object_count; o++)

@@ -29,12 +29,12 @@ int pfz_extension_member_path(const char *name, const char *origin, char **path,
     size_t pkg_len = strncmp(file, "__init__.", 9) == 0 ? strlen(name)
                      : last_dot != NULL                 ? (size_t)(last_dot - name)
                                                         : 0;
-    size_t size = 4 + pkg_len + 1 + strlen(file) + 1;
+    size_t size = PF_LIB_DIR_SIZE + pkg_len + 1 + strlen(file) + 1;
     char *p = malloc(size);
     if (p == NULL)
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-    memcpy(p, "lib/", 4);
-    size_t n = 4;
+    memcpy(p, PF_LIB_DIR, PF_LIB_DIR_SIZE);
+    size_t n = PF_LIB_DIR_SIZE;
     for (size_t i = 0; i < pkg_len; i++)
         p[n++] = name[i] == '.' ? '/' : name[i];
     if (pkg_len > 0)
@@ -144,7 +144,7 @@ int pfz_native_files_collect(const pfz_graph *g, const pfz_native_config *cfg,
     }
     for (size_t i = 0; rc == PF_OK && i < out->deps.lib_count; i++) {
         char *member = NULL;
-        if (asprintf(&member, "libs/%s", out->deps.libs[i].soname) < 0)
+        if (asprintf(&member, PF_LIBS_DIR "%s", out->deps.libs[i].soname) < 0)
             rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
         else
             rc = add_file(out, member, PF_KIND_LIBRARY, out->deps.libs[i].path, SIZE_MAX, err);

@@ -24,6 +24,7 @@
 #include <Python.h>
 
 #include "module_graph_internal.h"
+#include "payload.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -133,7 +134,7 @@ static int is_stdlib_path(const resolver *r, const char *path)
  * "/__init__.pyc" for a package): the tar path of payload.h. Malloc'd. */
 static char *member_path_for(const char *name, int package)
 {
-    char *s = pfz_mg_str_concat3("lib/", name, package ? "/__init__.pyc" : ".pyc");
+    char *s = pfz_mg_str_concat3(PF_LIB_DIR, name, package ? "/__init__.pyc" : ".pyc");
     if (s != NULL) {
         size_t n = 4 + strlen(name);
         for (char *p = s + 4; p < s + n; p++) {

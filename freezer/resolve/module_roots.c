@@ -41,7 +41,7 @@ int pfz_mg_add_script(resolver *r, pf_error *err)
     if (blen > 3 && strcmp(base + blen - 3, ".py") == 0) {
         blen -= 3;
     }
-    char *member = malloc(4 + blen + 5);
+    char *member = malloc(PF_LIB_DIR_SIZE + blen + 5);
     PyObject *name = PyUnicode_FromString("__main__");
     if (member == NULL || name == NULL) {
         free(member);
@@ -49,9 +49,9 @@ int pfz_mg_add_script(resolver *r, pf_error *err)
         Py_XDECREF(name);
         return pfz_mg_nomem(err);
     }
-    memcpy(member, "lib/", 4);
-    memcpy(member + 4, base, blen);
-    memcpy(member + 4 + blen, ".pyc", 5);
+    memcpy(member, PF_LIB_DIR, PF_LIB_DIR_SIZE);
+    memcpy(member + PF_LIB_DIR_SIZE, base, blen);
+    memcpy(member + PF_LIB_DIR_SIZE + blen, ".pyc", 5);
     size_t idx;
     int status =
         pfz_mg_add_module(r, name, PFZ_MODULE_SOURCE, origin, NULL, PFZ_NO_IMPORTER, 0, &idx, err);

@@ -10,6 +10,7 @@
 #include <Python.h>
 
 #include "module_graph_internal.h"
+#include "payload.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ static PyObject *tp_call(resolver *r, const char *fn, const char *fmt, ...)
 static int add_data_file(resolver *r, const char *origin, const char *rel, pf_error *err)
 {
     pfz_graph *g = r->g;
-    char *member = pfz_mg_str_concat3("lib/", rel, "");
+    char *member = pfz_mg_str_concat3(PF_LIB_DIR, rel, "");
     if (member == NULL) {
         return pfz_mg_nomem(err);
     }

@@ -489,7 +489,7 @@ static PyObject *script_spec(struct boot *b)
         Py_RETURN_NONE;
     }
     pf_index_entry(index, main_entry.member, &file);
-    const char prefix[] = "lib/", suffix[] = ".pyc";
+    const char prefix[] = PF_LIB_DIR, suffix[] = ".pyc";
     size_t prefixSize = sizeof prefix - 1, suffixSize = sizeof suffix - 1;
     if (file.name_size <= prefixSize + suffixSize || memcmp(file.name, prefix, prefixSize) != 0 ||
         memcmp(file.name + file.name_size - suffixSize, suffix, suffixSize) != 0 ||

@@ -36,8 +36,6 @@
 #include "native_loader.h"
 #include "payload.h"
 
-#define LIB_PREFIX "lib/"
-#define LIB_PREFIX_SIZE (sizeof LIB_PREFIX - 1)
 /* Room for "lib/" + a name + an extension; longer names are not in the
  * payload (the index rejects names over PF_MAX_NAME_SIZE). */
 #define MEMBER_NAME_CAPACITY (PF_MAX_NAME_SIZE + 16)
@@ -130,9 +128,9 @@ static PyObject *path_of_member(pf_importer *self, const pf_entry *file)
 {
     const char *name = file->name;
     size_t size = file->name_size;
-    if (size > LIB_PREFIX_SIZE && memcmp(name, LIB_PREFIX, LIB_PREFIX_SIZE) == 0) {
-        name += LIB_PREFIX_SIZE;
-        size -= LIB_PREFIX_SIZE;
+    if (size > PF_LIB_DIR_SIZE && memcmp(name, PF_LIB_DIR, PF_LIB_DIR_SIZE) == 0) {
+        name += PF_LIB_DIR_SIZE;
+        size -= PF_LIB_DIR_SIZE;
     }
     if (file->kind == PF_KIND_BYTECODE && size > 4 && memcmp(name + size - 4, ".pyc", 4) == 0) {
         size -= 1;
@@ -853,14 +851,14 @@ static int lookup_member_path(pf_importer *self, const char *rel, size_t relSize
 {
     char name[MEMBER_NAME_CAPACITY];
     size_t suffixSize = strlen(suffix);
-    if (relSize > sizeof name - LIB_PREFIX_SIZE - suffixSize) {
+    if (relSize > sizeof name - PF_LIB_DIR_SIZE - suffixSize) {
         return 0;
     }
-    memcpy(name, LIB_PREFIX, LIB_PREFIX_SIZE);
-    memcpy(name + LIB_PREFIX_SIZE, rel, relSize);
-    memcpy(name + LIB_PREFIX_SIZE + relSize, suffix, suffixSize);
+    memcpy(name, PF_LIB_DIR, PF_LIB_DIR_SIZE);
+    memcpy(name + PF_LIB_DIR_SIZE, rel, relSize);
+    memcpy(name + PF_LIB_DIR_SIZE + relSize, suffix, suffixSize);
     if (!pf_index_find(pf_payload_index(self->payload), name,
-                       LIB_PREFIX_SIZE + relSize + suffixSize, file)) {
+                       PF_LIB_DIR_SIZE + relSize + suffixSize, file)) {
         return 0;
     }
     return PF_KIND_IS_FILE(file->kind);
@@ -879,11 +877,11 @@ static PyObject *importer_get_source(pf_importer *self, PyObject *fullname)
         return NULL;
     }
     if (!member_of(self, &module, &file) || file.kind != PF_KIND_BYTECODE ||
-        file.name_size <= LIB_PREFIX_SIZE + 1) {
+        file.name_size <= PF_LIB_DIR_SIZE + 1) {
         Py_RETURN_NONE;
     }
     /* "lib/a/b.pyc" -> "lib/a/b.py" */
-    if (!lookup_member_path(self, file.name + LIB_PREFIX_SIZE, file.name_size - LIB_PREFIX_SIZE - 1,
+    if (!lookup_member_path(self, file.name + PF_LIB_DIR_SIZE, file.name_size - PF_LIB_DIR_SIZE - 1,
                             "", &source)) {
         Py_RETURN_NONE;
     }
@@ -1005,8 +1003,8 @@ static PyObject *importer_members(pf_importer *self, PyObject *unused)
     for (uint32_t n = 0; list != NULL && n < index->entry_count; n++) {
         pf_entry e;
         pf_index_entry(index, n, &e);
-        if (!PF_KIND_IS_FILE(e.kind) || e.name_size <= LIB_PREFIX_SIZE ||
-            memcmp(e.name, LIB_PREFIX, LIB_PREFIX_SIZE) != 0) {
+        if (!PF_KIND_IS_FILE(e.kind) || e.name_size <= PF_LIB_DIR_SIZE ||
+            memcmp(e.name, PF_LIB_DIR, PF_LIB_DIR_SIZE) != 0) {
             continue;
         }
         PyObject *path = path_of_member(self, &e);

@@ -20,8 +20,6 @@
 #define MFD_EXEC 0x0010U
 #endif
 
-#define LIBS_PREFIX "libs/"
-#define LIBS_PREFIX_SIZE (sizeof LIBS_PREFIX - 1)
 /* Bundled libraries needing bundled libraries: a chain deeper than this is
  * a damaged or hostile payload, not a real program. */
 #define MAX_DEPTH 64
@@ -260,15 +258,15 @@ struct needed_walk {
 static int load_needed(const char *name, size_t nameSize, void *context)
 {
     struct needed_walk *walk = context;
-    char member[LIBS_PREFIX_SIZE + PF_MAX_NAME_SIZE + 1];
+    char member[PF_LIBS_DIR_SIZE + PF_MAX_NAME_SIZE + 1];
     if (nameSize == 0 || nameSize > PF_MAX_NAME_SIZE || is_loaded(name, nameSize)) {
         return 0;
     }
-    memcpy(member, LIBS_PREFIX, LIBS_PREFIX_SIZE);
-    memcpy(member + LIBS_PREFIX_SIZE, name, nameSize);
-    member[LIBS_PREFIX_SIZE + nameSize] = '\0';
+    memcpy(member, PF_LIBS_DIR, PF_LIBS_DIR_SIZE);
+    memcpy(member + PF_LIBS_DIR_SIZE, name, nameSize);
+    member[PF_LIBS_DIR_SIZE + nameSize] = '\0';
     pf_entry library;
-    if (!pf_index_find(pf_payload_index(walk->payload), member, LIBS_PREFIX_SIZE + nameSize,
+    if (!pf_index_find(pf_payload_index(walk->payload), member, PF_LIBS_DIR_SIZE + nameSize,
                        &library) ||
         library.kind != PF_KIND_LIBRARY) {
         return 0;
@@ -278,7 +276,7 @@ static int load_needed(const char *name, size_t nameSize, void *context)
         return status;
     }
     char path[64];
-    return load_object(walk->payload, &library, member + LIBS_PREFIX_SIZE, RTLD_NOW | RTLD_GLOBAL,
+    return load_object(walk->payload, &library, member + PF_LIBS_DIR_SIZE, RTLD_NOW | RTLD_GLOBAL,
                        walk->depth + 1, path, sizeof path, NULL, walk->err);
 }
 
