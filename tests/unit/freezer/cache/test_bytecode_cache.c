@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "bytecode_cache.h"
+#include "frame_cache.h"
 #include "freeze.h"
 #include "module_graph.h"
 #include "options.h"
