@@ -56,10 +56,10 @@ static char *join(const char *a, const char *b)
 
 /* ---- the directory ---- */
 
-int pfz_cache_default_dir(char *dst, size_t dstCapacity, pf_error *err)
+int pfz_cache_default_dir(char *dst, size_t dstCapacity, const char *xdg_cache_home,
+                          const char *home, pf_error *err)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
+    const char *xdg = xdg_cache_home;
     const char *suffix = "/pyfreeze";
     const char *base = NULL;
     if (xdg != NULL && xdg[0] == '/') {
@@ -159,13 +159,14 @@ static pfz_cache *cache_new(const char *root, char **layout)
     return c;
 }
 
-int pfz_cache_open(pfz_cache **out, const char *dir, pf_error *err)
+int pfz_cache_open(pfz_cache **out, const char *dir, const char *xdg_cache_home, const char *home,
+                   pf_error *err)
 {
     *out = NULL;
     char root[PATH_MAX];
     int rc = PF_OK;
     if (dir == NULL) {
-        rc = pfz_cache_default_dir(root, sizeof root, err);
+        rc = pfz_cache_default_dir(root, sizeof root, xdg_cache_home, home, err);
     } else if (dir[0] == '\0') {
         rc = pf_error_set(err, PF_ERR_USAGE, "the cache directory is an empty string");
     } else if ((size_t)snprintf(root, sizeof root, "%s", dir) >= sizeof root) {

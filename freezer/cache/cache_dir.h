@@ -22,7 +22,9 @@
  * accept a NULL cache (no cache: every get misses, every put does nothing).
  * Entries are written by a background thread that pfz_cache_close waits
  * for; apart from that a pfz_cache is used from one thread at a time.
- */
+ *
+ * This file reads no environment: the caller (freezer/cli/) passes the
+ * values of XDG_CACHE_HOME and HOME. */
 #ifndef PFZ_CACHE_DIR_H
 #define PFZ_CACHE_DIR_H
 
@@ -44,20 +46,29 @@ typedef struct pfz_cache_stats {
 } pfz_cache_stats;
 
 /* pfz_cache_default_dir: the default cache directory, into dst (dstCapacity
- * bytes): $XDG_CACHE_HOME/pyfreeze when XDG_CACHE_HOME is set to an absolute
- * path, else $HOME/.cache/pyfreeze (HOME absolute), else the passwd entry's
- * home + /.cache/pyfreeze. Returns PF_OK, PF_ERR_NOT_FOUND (no usable home),
- * PF_ERR_USAGE (the path does not fit dst). */
-int pfz_cache_default_dir(char *dst, size_t dstCapacity, pf_error *err);
+ * bytes), following the XDG Base Directory specification:
+ * xdg_cache_home + "/pyfreeze" when xdg_cache_home (the value of
+ * XDG_CACHE_HOME, or NULL when unset) is an absolute path; else home +
+ * "/.cache/pyfreeze" when home (the value of HOME, or NULL) is absolute;
+ * else the passwd entry's home directory (getpwuid(geteuid())) +
+ * "/.cache/pyfreeze". The strings are only read. Returns PF_OK,
+ * PF_ERR_NOT_FOUND (no usable home: the message suggests --cache-dir or
+ * --no-cache), PF_ERR_USAGE (the path does not fit dst). */
+int pfz_cache_default_dir(char *dst, size_t dstCapacity, const char *xdg_cache_home,
+                          const char *home, pf_error *err);
 
 /* pfz_cache_open: opens (creating with mode 0700 where missing, parents
- * included) the cache at dir, or at pfz_cache_default_dir when dir is NULL.
+ * included) the cache at dir, or at pfz_cache_default_dir(xdg_cache_home,
+ * home) when dir is NULL (xdg_cache_home and home are then the values of
+ * those variables, or NULL when unset; they are unused when dir is given).
  * On PF_OK *out is a cache to free with pfz_cache_close. Errors (*out NULL;
  * the freeze should go on without a cache): PF_ERR_IO (cannot create or
- * stat a directory), PF_ERR_USAGE (not a directory, owned by another user,
- * or writable by group or others: message names the directory),
- * PF_ERR_NOT_FOUND (no default directory), PF_ERR_NOMEM. */
-int pfz_cache_open(pfz_cache **out, const char *dir, pf_error *err);
+ * stat a directory), PF_ERR_USAGE (dir is empty or too long, not a
+ * directory, owned by another user, or writable by group or others: the
+ * message names the directory), PF_ERR_NOT_FOUND (no default directory),
+ * PF_ERR_NOMEM. */
+int pfz_cache_open(pfz_cache **out, const char *dir, const char *xdg_cache_home, const char *home,
+                   pf_error *err);
 
 /* pfz_cache_close: writes every entry still queued, then frees c;
  * accepts NULL. */

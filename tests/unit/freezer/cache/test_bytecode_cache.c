@@ -103,7 +103,7 @@ static pfz_cache *fresh_cache(void)
     rm_rf(cache_dir);
     pfz_cache *c = NULL;
     pf_error err;
-    assert_int_equal(pfz_cache_open(&c, cache_dir, &err), PF_OK);
+    assert_int_equal(pfz_cache_open(&c, cache_dir, NULL, NULL, &err), PF_OK);
     assert_non_null(c);
     return c;
 }
@@ -309,7 +309,7 @@ static void test_atomic_writes_leave_no_temp_files(void **state)
 
     /* closing writes what is still queued */
     pf_error err;
-    assert_int_equal(pfz_cache_open(&c, cache_dir, &err), PF_OK);
+    assert_int_equal(pfz_cache_open(&c, cache_dir, NULL, NULL, &err), PF_OK);
     for (int i = 0; i < 10; i++) {
         snprintf(path, sizeof path, "/src/late%d.py", i);
         pfz_pyc_key key = {path, "m.py", 7, 0};
@@ -328,7 +328,7 @@ static void test_open_checks_the_directory(void **state)
     char dir[700];
     /* created 0700 with its parents */
     snprintf(dir, sizeof dir, "%s/deep/er/cache", root);
-    assert_int_equal(pfz_cache_open(&c, dir, &err), PF_OK);
+    assert_int_equal(pfz_cache_open(&c, dir, NULL, NULL, &err), PF_OK);
     struct stat st;
     assert_int_equal(stat(dir, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
@@ -337,19 +337,19 @@ static void test_open_checks_the_directory(void **state)
     snprintf(dir, sizeof dir, "%s/open", root);
     assert_int_equal(mkdir(dir, 0700), 0);
     assert_int_equal(chmod(dir, 0777), 0);
-    assert_int_equal(pfz_cache_open(&c, dir, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_cache_open(&c, dir, NULL, NULL, &err), PF_ERR_USAGE);
     assert_null(c);
     assert_non_null(strstr(err.message, dir));
     /* a file, and a symlink to a good directory: refused */
     snprintf(dir, sizeof dir, "%s/file", root);
     write_file(dir, "x", 1);
-    assert_int_not_equal(pfz_cache_open(&c, dir, &err), PF_OK);
+    assert_int_not_equal(pfz_cache_open(&c, dir, NULL, NULL, &err), PF_OK);
     char link[700], target[700];
     snprintf(target, sizeof target, "%s/deep/er/cache", root);
     snprintf(link, sizeof link, "%s/link", root);
     assert_int_equal(symlink(target, link), 0);
-    assert_int_equal(pfz_cache_open(&c, link, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_cache_open(&c, "", &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_cache_open(&c, link, NULL, NULL, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_cache_open(&c, "", NULL, NULL, &err), PF_ERR_USAGE);
 }
 
 static void test_default_dir(void **state)
@@ -357,27 +357,31 @@ static void test_default_dir(void **state)
     (void)state;
     char dir[700];
     pf_error err;
-    char *old_xdg = getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) : NULL;
-    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-    setenv("XDG_CACHE_HOME", "/x/cache", 1);
-    setenv("HOME", "/home/u", 1);
-    assert_int_equal(pfz_cache_default_dir(dir, sizeof dir, &err), PF_OK);
+    assert_int_equal(pfz_cache_default_dir(dir, sizeof dir, "/x/cache", "/home/u", &err), PF_OK);
     assert_string_equal(dir, "/x/cache/pyfreeze");
-    setenv("XDG_CACHE_HOME", "relative", 1); /* ignored, as the XDG spec says */
-    assert_int_equal(pfz_cache_default_dir(dir, sizeof dir, &err), PF_OK);
+    /* a relative XDG_CACHE_HOME is ignored, as the XDG spec says */
+    assert_int_equal(pfz_cache_default_dir(dir, sizeof dir, "relative", "/home/u", &err), PF_OK);
     assert_string_equal(dir, "/home/u/.cache/pyfreeze");
-    unsetenv("XDG_CACHE_HOME");
-    assert_int_equal(pfz_cache_default_dir(dir, sizeof dir, &err), PF_OK);
+    assert_int_equal(pfz_cache_default_dir(dir, sizeof dir, NULL, "/home/u", &err), PF_OK);
     assert_string_equal(dir, "/home/u/.cache/pyfreeze");
-    assert_int_equal(pfz_cache_default_dir(dir, 5, &err), PF_ERR_USAGE);
-    if (old_xdg != NULL)
-        setenv("XDG_CACHE_HOME", old_xdg, 1);
-    if (old_home != NULL)
-        setenv("HOME", old_home, 1);
+    assert_int_equal(pfz_cache_default_dir(dir, sizeof dir, "/", NULL, &err), PF_OK);
+    assert_string_equal(dir, "/pyfreeze");
+    assert_int_equal(pfz_cache_default_dir(dir, 5, NULL, "/home/u", &err), PF_ERR_USAGE);
+    /* neither: the passwd entry's home, when the user has one */
+    int rc = pfz_cache_default_dir(dir, sizeof dir, NULL, "relative", &err);
+    if (rc == PF_OK)
+        assert_non_null(strstr(dir, "/.cache/pyfreeze"));
     else
-        unsetenv("HOME");
-    free(old_xdg);
-    free(old_home);
+        assert_int_equal(rc, PF_ERR_NOT_FOUND);
+    /* open with no directory given uses the default */
+    char xdg[640];
+    snprintf(xdg, sizeof xdg, "%s/xdg", root);
+    pfz_cache *c = NULL;
+    assert_int_equal(pfz_cache_open(&c, NULL, xdg, NULL, &err), PF_OK);
+    pfz_cache_close(c);
+    snprintf(dir, sizeof dir, "%s/pyfreeze/v1/pyc", xdg);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
 }
 
 /* ---- the command line ---- */
