@@ -11,8 +11,8 @@
 #ifndef PFZ_ELF_DYNAMIC_H
 #define PFZ_ELF_DYNAMIC_H
 
-#include "ld_paths.h"
 #include "pf_error.h"
+#include "strlist.h"
 
 /* What the dynamic section says; every string is malloc'd and owned by the
  * struct (pfz_elf_dynamic_free). A tag present twice: the last one counts. */

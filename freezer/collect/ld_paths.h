@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "pf_error.h"
+#include "strlist.h"
 
 /* What $LIB and $PLATFORM expand to. ld.so(8): "$LIB expands to lib or lib64
  * depending on the architecture"; Debian's glibc is configured with the
@@ -28,25 +29,6 @@
 
 /* The configuration file ldconfig builds ld.so.cache from. */
 #define PFZ_LD_SO_CONF "/etc/ld.so.conf"
-
-/* A growable list of malloc'd strings. Zero-initialise; free with
- * pfz_strlist_free. */
-typedef struct pfz_strlist {
-    char **items;
-    size_t count;
-    size_t capacity;
-} pfz_strlist;
-
-/* pfz_strlist_push: appends a copy of the first len bytes of s (a NUL is
- * added; s need not be NUL-terminated), owned by list. Returns PF_OK or
- * PF_ERR_NOMEM (list unchanged). */
-int pfz_strlist_push(pfz_strlist *list, const char *s, size_t len, pf_error *err);
-
-/* pfz_strlist_contains: 1 when an item equals s (strcmp), else 0. */
-int pfz_strlist_contains(const pfz_strlist *list, const char *s);
-
-/* pfz_strlist_free: frees every item and the array, zeroes list; accepts NULL. */
-void pfz_strlist_free(pfz_strlist *list);
 
 /* pfz_ld_default_dirs: the loader's built-in "system search path", in
  * order, as `/lib64/ld-linux-x86-64.so.2 --help` prints it on Debian

@@ -1,6 +1,6 @@
-/* test_ld_paths.c - the loader's search directories (ld_paths.c): the
- * string list, dynamic string token expansion, DT_RPATH/DT_RUNPATH
- * splitting, ld.so.conf parsing and the built-in default directories. */
+/* test_ld_paths.c - the loader's search directories (ld_paths.c): dynamic
+ * string token expansion, DT_RPATH/DT_RUNPATH splitting, ld.so.conf
+ * parsing and the built-in default directories. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,26 +16,6 @@
 #include "ld_paths.h"
 
 TU_TMPDIR_FIXTURE("pf-test-ld-paths")
-
-static void test_strlist(void **state)
-{
-    (void)state;
-    pfz_strlist list = {0};
-    pf_error err;
-    assert_int_equal(pfz_strlist_push(&list, "abcdef", 3, &err), PF_OK);
-    for (int i = 0; i < 100; i++) /* grows */
-        assert_int_equal(pfz_strlist_push(&list, "/x", 2, &err), PF_OK);
-    assert_int_equal(list.count, 101);
-    assert_string_equal(list.items[0], "abc"); /* only len bytes, NUL added */
-    assert_true(pfz_strlist_contains(&list, "abc"));
-    assert_true(pfz_strlist_contains(&list, "/x"));
-    assert_false(pfz_strlist_contains(&list, "abcdef"));
-    pfz_strlist_free(&list);
-    assert_int_equal(list.count, 0);
-    assert_null(list.items);
-    assert_false(pfz_strlist_contains(&list, "abc"));
-    pfz_strlist_free(NULL);
-}
 
 /* expand: pfz_ld_expand_tokens(path, origin) as a static string. */
 static const char *expand(const char *path, const char *origin)
@@ -160,8 +140,9 @@ static void test_default_dirs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strlist),         cmocka_unit_test(test_expand_tokens),
-        cmocka_unit_test(test_split_path_list), cmocka_unit_test(test_conf_dirs),
+        cmocka_unit_test(test_expand_tokens),
+        cmocka_unit_test(test_split_path_list),
+        cmocka_unit_test(test_conf_dirs),
         cmocka_unit_test(test_default_dirs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
