@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "frame_cache.h"
 #include "inject.h"
 #include "lib_policy.h"
 #include "output.h"
@@ -434,7 +435,8 @@ static pfz_cache *open_cache(const pfz_options *opts, FILE *diag)
         return NULL;
     pfz_cache *cache = NULL;
     pf_error cerr = {0};
-    if (pfz_cache_open(&cache, opts->cache_dir, &cerr) != PF_OK && diag != NULL)
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME"); /* to move to cli/ */
+    if (pfz_cache_open(&cache, opts->cache_dir, xdg, home, &cerr) != PF_OK && diag != NULL)
         fprintf(diag, "pyfreeze: warning: %s; freezing without a cache\n", cerr.message);
     return cache;
 }

@@ -1,5 +1,5 @@
-/* elf_dynamic.c - DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH with libelf;
- * see elf_dynamic.h. */
+/* elf_dynamic.c - reading DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH and
+ * DF_1_NODEFLIB from a shared object with libelf; see elf_dynamic.h. */
 #include "elf_dynamic.h"
 
 #include <gelf.h>

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "pf_error.h"
+#include "strlist.h"
 
 /* What $LIB and $PLATFORM expand to. ld.so(8): "$LIB expands to lib or lib64
  * depending on the architecture"; Debian's glibc is configured with the
@@ -29,28 +30,11 @@
 /* The configuration file ldconfig builds ld.so.cache from. */
 #define PFZ_LD_SO_CONF "/etc/ld.so.conf"
 
-/* A growable list of malloc'd strings. Zero-initialise; free with
- * pfz_strlist_free. */
-typedef struct pfz_strlist {
-    char **items;
-    size_t count;
-    size_t capacity;
-} pfz_strlist;
-
-/* pfz_strlist_push: appends a copy of the first len bytes of s (a NUL is
- * added). Returns PF_OK or PF_ERR_NOMEM. */
-int pfz_strlist_push(pfz_strlist *list, const char *s, size_t len, pf_error *err);
-
-/* pfz_strlist_contains: 1 when an item equals s. */
-int pfz_strlist_contains(const pfz_strlist *list, const char *s);
-
-/* pfz_strlist_free: frees every item and the array, zeroes list; accepts NULL. */
-void pfz_strlist_free(pfz_strlist *list);
-
 /* pfz_ld_default_dirs: the loader's built-in "system search path", in
  * order, as `/lib64/ld-linux-x86-64.so.2 --help` prints it on Debian
  * bookworm: /lib/x86_64-linux-gnu, /usr/lib/x86_64-linux-gnu, /lib, /usr/lib.
- * (/lib64 and /usr/lib64 are not in Debian's list.) *count receives 4. */
+ * (/lib64 and /usr/lib64 are not in Debian's list.) *count receives 4.
+ * The array and its strings are static: never freed or changed. */
 const char *const *pfz_ld_default_dirs(size_t *count);
 
 /* pfz_ld_expand_tokens: expands the dynamic string tokens of one path (ld.so
@@ -58,14 +42,15 @@ const char *const *pfz_ld_default_dirs(size_t *count);
  * of the object whose DT_RPATH/DT_RUNPATH this is, no trailing '/'), $LIB to
  * PFZ_LD_LIB, $PLATFORM to PFZ_LD_PLATFORM. An unbraced token only counts
  * when the next character is not a letter, digit or '_' (glibc's is_dst);
- * any other '$' is kept as it is. On PF_OK *out is malloc'd.
- * Errors: PF_ERR_NOMEM. */
+ * any other '$' is kept as it is. On PF_OK *out is malloc'd (the caller
+ * frees it); on error it is NULL. Errors: PF_ERR_NOMEM. */
 int pfz_ld_expand_tokens(const char *path, const char *origin, char **out, pf_error *err);
 
 /* pfz_ld_split_path_list: splits a colon-separated DT_RPATH or DT_RUNPATH
  * value, expands each entry's tokens with origin, drops empty and relative
- * entries and trailing '/', and appends the rest to dirs in order.
- * Errors: PF_ERR_NOMEM. */
+ * entries and trailing '/', and appends the rest to dirs in order (copies,
+ * owned by dirs). Errors: PF_ERR_NOMEM (dirs may hold the entries appended
+ * before it). */
 int pfz_ld_split_path_list(const char *value, const char *origin, pfz_strlist *dirs, pf_error *err);
 
 /* pfz_ld_conf_dirs: appends to dirs the directories named by the ldconfig

@@ -8,9 +8,10 @@
  *     --include-library cannot change that: a second glibc or a second
  *     interpreter in one process breaks it;
  *   - the rest of the manylinux policy's library list (PEP 600 defers it to
- *     auditwheel's policy file, manylinux_2_17 and later: libgcc_s,
- *     libstdc++, libatomic, libz, libexpat, the X11/GL/GLib set): not bundled
- *     unless --include-library names them;
+ *     auditwheel's policy file, manylinux-policy.json's lib_whitelist for
+ *     manylinux_2_17 and later: libgcc_s, libstdc++, libatomic, libz,
+ *     libexpat, the X11/GL/GLib set): not bundled unless --include-library
+ *     names them;
  *   - everything else: bundled, unless --exclude-library names it.
  * Names given to the options may be fnmatch(3) globs ("libfoo*.so.*").
  */
@@ -35,10 +36,12 @@ typedef struct pfz_lib_policy {
     size_t include_count;
 } pfz_lib_policy;
 
-/* pfz_lib_policy_decide: the decision for the library named soname under
- * policy (NULL means no options). Order: the glibc tier always wins; then an
- * --include-library match bundles; then an --exclude-library match excludes;
- * then the manylinux list; else PFZ_LIB_BUNDLE. Never fails. */
+/* pfz_lib_policy_decide: the decision for the library named soname (a
+ * SONAME, or a file name for a library without one) under policy (NULL
+ * means no options); names are matched with fnmatch(3), no flags. Order:
+ * the glibc tier always wins; then an --include-library match bundles; then
+ * an --exclude-library match excludes; then the manylinux list; else
+ * PFZ_LIB_BUNDLE. Never fails. */
 pfz_lib_decision pfz_lib_policy_decide(const pfz_lib_policy *policy, const char *soname);
 
 /* pfz_lib_policy_check: validates the options' names before any work: each
@@ -50,12 +53,12 @@ int pfz_lib_policy_check(const pfz_lib_policy *policy, pf_error *err);
 
 /* pfz_lib_policy_reason: a few words saying why decision leaves a library
  * out ("part of glibc", "in the manylinux policy", "--exclude-library"),
- * or "bundled"; for -v listings and messages. */
+ * or "bundled"; for -v listings and messages. A static string, never NULL. */
 const char *pfz_lib_policy_reason(pfz_lib_decision decision);
 
 /* pfz_lib_policy_glibc / pfz_lib_policy_manylinux: the built-in lists
  * (fnmatch patterns), for the documentation test; *count receives their
- * length. */
+ * length. The arrays are static: never freed or changed. */
 const char *const *pfz_lib_policy_glibc(size_t *count);
 const char *const *pfz_lib_policy_manylinux(size_t *count);
 

@@ -1,7 +1,7 @@
 /* native_files.h - stage 3 of the freezer, collecting native code: the
  * extension modules the import graph reached and the shared libraries they
  * need (native_deps.h), read into memory under their payload paths
- * (runtime/payload.h):
+ * (payload/payload.h):
  *   lib/<package path>/<file name>   an extension module, PF_KIND_NATIVE,
  *                                    e.g. lib/_json.cpython-311-x86_64-linux-gnu.so
  *   libs/<SONAME>                    a bundled library, PF_KIND_LIBRARY

@@ -1,4 +1,4 @@
-/* pack.c - writing the payload (format: runtime/payload.h); see pack.h.
+/* pack.c - writing the payload (format: payload/payload.h); see pack.h.
  *
  * libarchive writes the pax tar stream into memory. With bytes_per_block 0
  * it hands every write straight to our callback and with bytes_in_last_block

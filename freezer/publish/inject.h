@@ -1,6 +1,6 @@
 /* inject.h - stage 5 of the freezer: a copy of the stub executable with the
  * payload added as the non-allocated ELF section PF_SECTION_NAME
- * (runtime/payload.h); libelf reads the stub and translates the headers.
+ * (payload/payload.h); libelf reads the stub and translates the headers.
  *
  * Rule source: the System V ABI / ELF-64 Object File Format. The section is
  * SHT_PROGBITS without SHF_ALLOC, so no segment maps it and the loader never

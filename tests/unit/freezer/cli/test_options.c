@@ -204,6 +204,41 @@ static void test_no_arguments(void **state)
     expect_usage(pfz_options_parse(&o, 1, argv, &err), &o, &err, "nothing to freeze");
 }
 
+/* -O/--optimize, --cache-dir and --no-cache (moved here from the cache's
+ * tests). */
+static void test_optimize_and_cache_options(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "app"), PF_OK);
+    assert_int_equal(o.optimize, 0);
+    assert_null(o.cache_dir);
+    assert_int_equal(o.no_cache, 0);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "app", "-O2", "--cache-dir", "/c"), PF_OK);
+    assert_int_equal(o.optimize, 2);
+    assert_string_equal(o.cache_dir, "/c");
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "app", "--optimize=1", "--no-cache"), PF_OK);
+    assert_int_equal(o.optimize, 1);
+    assert_int_equal(o.no_cache, 1);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "-O", "1", "app.py", "-o", "app"), PF_OK);
+    assert_int_equal(o.optimize, 1);
+    pfz_options_free(&o);
+
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "app", "-O3"), &o, &err, "-O");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "app", "-OO"), &o, &err, "python -OO");
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "app", "-O1", "--optimize", "1"),
+                     PF_ERR_USAGE);
+    pfz_options_free(&o);
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "app", "--no-cache", "--cache-dir=/c"), &o, &err,
+                 "--no-cache");
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "app", "--cache-dir="), PF_ERR_USAGE);
+    pfz_options_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_pymode_options),
         cmocka_unit_test(test_pie),
         cmocka_unit_test(test_no_arguments),
+        cmocka_unit_test(test_optimize_and_cache_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf_dynamic.h"
 #include "freezer/test_util.h"
 #include "native_deps.h"
 
@@ -542,46 +541,6 @@ static void test_include_manylinux_library(void **state)
     pfz_native_result_free(&r);
 }
 
-static void test_elf_dynamic_read(void **state)
-{
-    (void)state;
-    mkdirs("e");
-    build_so("e/libe.so.7", leaf_c,
-             "-Wl,-soname,libe.so.7 -Wl,--disable-new-dtags -Wl,-rpath,'/x:$ORIGIN/y' -lm");
-    int fd = open(tmp("e/libe.so.7"), O_RDONLY);
-    assert_true(fd >= 0);
-    pfz_elf_dynamic d;
-    pf_error err;
-    assert_int_equal(pfz_elf_dynamic_read(fd, &d, &err), PF_OK);
-    close(fd);
-    assert_string_equal(d.soname, "libe.so.7");
-    assert_string_equal(d.rpath, "/x:$ORIGIN/y");
-    assert_null(d.runpath);
-    assert_int_equal(d.nodeflib, 0);
-    assert_true(pfz_strlist_contains(&d.needed, "libm.so.6"));
-    assert_true(pfz_strlist_contains(&d.needed, "libc.so.6"));
-    pfz_elf_dynamic_free(&d);
-    pfz_elf_dynamic_free(NULL);
-
-    /* cut short at a few lengths: an error, never a crash */
-    size_t size;
-    uint8_t *bytes = tu_read_file(tmp("e/libe.so.7"), &size);
-    assert_non_null(bytes);
-    const size_t cuts[] = {0, 4, 16, 63, 64, 200, size / 2, size - 1};
-    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
-        assert_int_equal(tu_write_file(tmp("e/cut.so"), bytes, cuts[i], 0644), 0);
-        fd = open(tmp("e/cut.so"), O_RDONLY);
-        assert_true(fd >= 0);
-        int rc = pfz_elf_dynamic_read(fd, &d, &err);
-        close(fd);
-        if (rc == PF_OK)
-            pfz_elf_dynamic_free(&d); /* a cut past the dynamic data may still read */
-        else
-            assert_int_equal(rc, PF_ERR_CORRUPT);
-    }
-    free(bytes);
-}
-
 /* numpy's extension modules, when python3-numpy is installed: collected
  * with nftw. */
 static char *numpy_paths[256];
@@ -650,7 +609,6 @@ int main(void)
         cmocka_unit_test(test_diamond_order),
         cmocka_unit_test(test_same_soname_twice),
         cmocka_unit_test(test_include_manylinux_library),
-        cmocka_unit_test(test_elf_dynamic_read),
         cmocka_unit_test(test_numpy),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,8 +1,8 @@
 /* test_inject.c - pfz_inject on a real executable built by the test suite
  * (tiny_elf.c): the result still runs, the payload is found back with the
  * stub's own section finder, nothing the loader uses moved, strip keeps the
- * section; bad stubs are refused. Also pfz_inspect on injected files, whole
- * and damaged. */
+ * section; bad stubs are refused. (pfz_inspect on injected files is tested
+ * in tests/unit/freezer/cli/test_inspect.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +12,6 @@
 
 #include "elf_section.h"
 #include "inject.h"
-#include "inspect.h"
-#include "pack.h"
 #include "payload.h"
 #include "test_util.h"
 
@@ -259,148 +257,6 @@ static void test_bad_stubs(void **state)
     assert_non_null(strstr(err.message, "No such file"));
 }
 
-/* A small real payload from pfz_pack: a module, a package, a namespace. */
-static void build_payload(pfz_buffer *out)
-{
-    static uint8_t code_a[2000], code_b[300];
-    memset(code_a, 'a', sizeof code_a);
-    memset(code_b, 'b', sizeof code_b);
-    static const pfz_pack_file files[] = {
-        {"lib/app.pyc", PF_KIND_BYTECODE, code_a, sizeof code_a, 0644},
-        {"lib/pkg/__init__.pyc", PF_KIND_BYTECODE, code_b, sizeof code_b, 0644},
-    };
-    static const pfz_pack_module modules[] = {
-        {"__main__", PF_KIND_MODULE, 0},
-        {"pkg", PF_KIND_PACKAGE, 1},
-        {"ns", PF_KIND_NAMESPACE, SIZE_MAX},
-    };
-    pfz_pack_input in = {.files = files,
-                         .file_count = 2,
-                         .modules = modules,
-                         .module_count = 3,
-                         .level = 3,
-                         .frame_target = 1024};
-    pf_error err;
-    if (pfz_pack(&in, out, &err) != PF_OK)
-        fail_msg("pack: %s", err.message);
-}
-
-/* inspect: runs pfz_inspect_image on file[0..size) into a string. */
-static int inspect(const uint8_t *file, size_t size, char **text, pf_error *err)
-{
-    size_t text_size;
-    FILE *mem = open_memstream(text, &text_size);
-    assert_non_null(mem);
-    int rc = pfz_inspect_image(file, size, "app", mem, err);
-    fclose(mem);
-    return rc;
-}
-
-static void test_inspect(void **state)
-{
-    (void)state;
-    pfz_buffer payload = {0};
-    build_payload(&payload);
-    char path[512];
-    pf_error err;
-    assert_int_equal(
-        inject_to(TINY_ELF_PATH, payload.data, payload.size, "frozen", path, sizeof path, &err),
-        PF_OK);
-    size_t size;
-    uint8_t *file = tu_read_file(path, &size);
-    char *text = NULL;
-    if (inspect(file, size, &text, &err) != PF_OK)
-        fail_msg("inspect: %s", err.message);
-    /* the first line says how the executable is linked (tiny_elf is built
-     * as this compiler builds executables by default) */
-    const char *linked = file[16] == ET_DYN
-                             ? "app: frozen program, position-independent executable "
-                               "(ET_DYN)\n"
-                             : "app: frozen program, fixed-address executable "
-                               "(ET_EXEC, not position-independent)\n";
-    if (strncmp(text, linked, strlen(linked)) != 0)
-        fail_msg("inspect's first line is not '%s':\n%s", linked, text);
-    assert_non_null(strstr(text, "module             "));
-    assert_non_null(strstr(text, "2000  __main__  (main)\n"));
-    assert_non_null(strstr(text, "300  pkg\n"));
-    assert_non_null(strstr(text, "-  ns\n"));
-    assert_non_null(strstr(text, "2000  lib/app.pyc\n"));
-    char totals[256];
-    snprintf(totals, sizeof totals,
-             "total: 5 entries (3 modules, 2 files of 2300 bytes), 3 frames, payload %zu bytes",
-             payload.size);
-    if (strstr(text, totals) == NULL)
-        fail_msg("no '%s' in:\n%s", totals, text);
-    free(text);
-
-    /* the other kind of executable, by its ELF header's e_type */
-    uint8_t e_type = file[16];
-    file[16] = e_type == ET_DYN ? ET_EXEC : ET_DYN;
-    text = NULL;
-    assert_int_equal(inspect(file, size, &text, &err), PF_OK);
-    assert_non_null(strstr(text, e_type == ET_DYN ? "app: frozen program, fixed-address executable"
-                                                  : "app: frozen program, position-independent"));
-    free(text);
-    file[16] = 0x7f; /* neither */
-    text = NULL;
-    assert_int_equal(inspect(file, size, &text, &err), PF_OK);
-    assert_non_null(strstr(text, "app: frozen program, neither ET_EXEC nor ET_DYN\n"));
-    free(text);
-    file[16] = e_type;
-
-    /* the same file through pfz_inspect_file */
-    FILE *devnull = fopen("/dev/null", "w");
-    assert_int_equal(pfz_inspect_file(path, devnull, &err), PF_OK);
-
-    /* a plain executable is not a frozen program */
-    size_t tsize;
-    uint8_t *tiny = tu_read_file(TINY_ELF_PATH, &tsize);
-    text = NULL;
-    assert_int_equal(inspect(tiny, tsize, &text, &err), PF_ERR_NOT_FOUND);
-    assert_non_null(strstr(err.message, "'app' is not a frozen program"));
-    free(text);
-    free(tiny);
-
-    /* damaged payloads: every error is a message, never a crash (ASan) */
-    uint64_t off, psize;
-    assert_int_equal(pf_elf_find_section(file, size, PF_SECTION_NAME, &off, &psize, &err), PF_OK);
-    for (uint64_t i = 0; i < psize; i += 7) {
-        file[off + i] ^= 0x40;
-        text = NULL;
-        int rc = inspect(file, size, &text, &err);
-        file[off + i] ^= 0x40;
-        free(text);
-        /* frames other than 0 are not read by inspect: damage there is found
-         * at run time; damage in frame 0 or the seek table must be refused */
-        if (rc != PF_OK)
-            assert_non_null(strstr(err.message, "'app'"));
-        if (i < 8 || i >= psize - PF_SEEK_FOOTER_SIZE)
-            assert_int_not_equal(rc, PF_OK);
-    }
-    for (uint64_t cut = 0; cut < size; cut += (cut < 64 ? 1 : 997)) {
-        text = NULL;
-        int rc = inspect(file, (size_t)cut, &text, &err);
-        free(text);
-        assert_int_not_equal(rc, PF_OK);
-    }
-
-    /* files that are not ELF, empty or directories */
-    char other[512];
-    snprintf(other, sizeof other, "%s/empty", tmpdir);
-    assert_int_equal(tu_write_file(other, "", 0, 0644), 0);
-    assert_int_not_equal(pfz_inspect_file(other, devnull, &err), PF_OK);
-    assert_non_null(strstr(err.message, other));
-    assert_int_not_equal(pfz_inspect_file(tmpdir, devnull, &err), PF_OK);
-    assert_non_null(strstr(err.message, tmpdir));
-    snprintf(other, sizeof other, "%s/text", tmpdir);
-    assert_int_equal(tu_write_file(other, "hello, not an ELF file at all\n", 30, 0644), 0);
-    assert_int_not_equal(pfz_inspect_file(other, devnull, &err), PF_OK);
-    assert_non_null(strstr(err.message, "not a frozen program"));
-    fclose(devnull);
-    free(file);
-    pfz_buffer_free(&payload);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,7 +264,6 @@ int main(void)
         cmocka_unit_test(test_moved_program_headers),
         cmocka_unit_test(test_strip_keeps_section),
         cmocka_unit_test(test_bad_stubs),
-        cmocka_unit_test(test_inspect),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
