@@ -44,6 +44,17 @@ pty_compare() {
     compare_outputs "$name" "$SRC" "$EXE" "$ref" "$frz"
 }
 
+# compare_piped NAME WHAT CODE: python3.11 -I and the frozen program, each
+# started as `bash -c CODE sh CMD...` (CODE runs "$@" in a pipeline, as a
+# shell would), compared (compare_outputs) as WHAT. Results in
+# $R/NAME.{ref,frz}.
+compare_piped() {
+    local name=$1 what=$2 code=$3
+    run_capture "$R/$name.ref" /dev/null bash -c "$code" sh "$PF_PYTHON" -I "$SRC/$(basename "$EXE")"
+    run_capture "$R/$name.frz" /dev/null bash -c "$code" sh "${SANDBOX[@]}" "$EXE"
+    compare_outputs "$what" "$SRC" "$EXE" "$R/$name.ref" "$R/$name.frz"
+}
+
 case $group in
 exit-more)
     copy_program ps_ends || finish
@@ -83,10 +94,8 @@ handler got signal 2"
 sigpipe)
     copy_program ps_flood || finish
     # `prog | head -1` as a shell runs it; the shell prints PIPESTATUS.
-    pipeline='"$@" | head -n 1; echo "PIPESTATUS ${PIPESTATUS[*]}"'
-    run_capture "$R/pipe.ref" /dev/null bash -c "$pipeline" sh "$PF_PYTHON" -I "$SRC/ps_flood.py"
-    run_capture "$R/pipe.frz" /dev/null bash -c "$pipeline" sh "${SANDBOX[@]}" "$EXE"
-    compare_outputs "prog | head -1: stdout, stderr and PIPESTATUS" "$SRC" "$EXE" "$R/pipe.ref" "$R/pipe.frz"
+    compare_piped pipe "prog | head -1: stdout, stderr and PIPESTATUS" \
+        '"$@" | head -n 1; echo "PIPESTATUS ${PIPESTATUS[*]}"'
     expect_file_eq "only the first line, then PIPESTATUS: the program exits 1 (BrokenPipeError)" \
         "$R/pipe.frz.out" "line 0
 PIPESTATUS 1 0"
@@ -97,10 +106,7 @@ buffering)
     copy_program ps_interleave || finish
     # In a pipe, both streams into one: stdout is block-buffered, so every
     # stderr line comes first.
-    merged='"$@" 2>&1 | cat'
-    run_capture "$R/pipe.ref" /dev/null bash -c "$merged" sh "$PF_PYTHON" -I "$SRC/ps_interleave.py"
-    run_capture "$R/pipe.frz" /dev/null bash -c "$merged" sh "${SANDBOX[@]}" "$EXE"
-    compare_outputs "stdout and stderr merged in a pipe" "$SRC" "$EXE" "$R/pipe.ref" "$R/pipe.frz"
+    compare_piped pipe "stdout and stderr merged in a pipe" '"$@" 2>&1 | cat'
     expect_file_eq "in a pipe stdout is block-buffered" "$R/pipe.frz.out" "stderr 0
 stderr 1
 stderr 2
