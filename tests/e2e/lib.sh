@@ -192,8 +192,10 @@ as_nobody 120
 
 # ---- freezing ------------------------------------------------------------------
 
-# freeze OUT PYFREEZE-ARGS...: freezes; on failure records it, shows the
-# freezer's messages and returns 1. The freezer's stderr is kept in OUT.log.
+# freeze OUT PYFREEZE-ARGS...: runs pyfreeze PYFREEZE-ARGS -o OUT, its stdout
+# and stderr kept in OUT.log. Returns 0 if it exited 0 and OUT is executable
+# (any messages shown on stdout); else records a failure, shows the messages
+# on stderr and returns 1.
 freeze() {
     local out=$1
     shift
