@@ -24,31 +24,19 @@ require_built
 require_sandbox
 
 group=${1:?usage: children.sh pools|resource-tracker|subprocess|scripts|argv|main-once}
-PROGRAMS=$E2E_DIR/programs
-AS_NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups prlimit --nproc=200 timeout 120)
-R=$T/runs
-mkdir -p "$R"
+# Every run as nobody (lib.sh's AS_NOBODY: 200 processes, 120 s).
 
-# program NAME: programs/NAME.py -> $T/NAME/NAME.py, frozen to
-# $T/NAME/frozen/NAME.py; sets SRC and EXE. Readable by nobody.
-program() {
-    SRC=$T/$1
-    EXE=$SRC/frozen/$1.py
-    mkdir -p "$SRC"
-    cp "$PROGRAMS/$1.py" "$SRC/$1.py"
-    freeze "$EXE" "$SRC/$1.py" || return 1
-    chmod -R a+rX "$SRC"
-}
-
-# fresh_cwd: a new working directory nobody can write, as RUN_CWD.
+# fresh_cwd: a new working directory the user nobody can write, as RUN_CWD.
 fresh_cwd() {
     RUN_CWD=$(mktemp -d "$T/cwd.XXXXXX")
     chmod 0777 "$RUN_CWD"
 }
 
-# compare NAME ARGS...: python3.11 -I and the frozen program, both as nobody,
-# each in a fresh working directory.
-compare() {
+# compare_nobody NAME ARGS...: python3.11 -I and the frozen program, both as
+# nobody, each in a fresh working directory, stderr read to its end; the
+# source lines of warnings dropped from python3.11's (drop_warning_source),
+# then compared (same_result).
+compare_nobody() {
     local name=$1
     shift
     local ref=$R/$name.ref frz=$R/$name.frz
@@ -88,8 +76,8 @@ run_nobody() {
 
 case $group in
 pools | main-once)
-    program ch_pools || finish
-    compare pools
+    copy_program ch_pools || finish
+    compare_nobody pools
     for method in spawn forkserver fork; do
         expect_grep "$method: Pool.map" "$R/pools.frz.out" "^$method map \[0, 1, 4, 9, 16, 25, 36, 49\]\$"
         expect_grep "$method: objects of classes defined in __main__" "$R/pools.frz.out" \
@@ -104,30 +92,30 @@ pools | main-once)
         # python3; none runs it as __main__.
         expect_grep "only one process ran the top level as __main__" "$R/pools.frz.out" \
             "^top level ran as __main__ 1 times; as __mp_main__: True ; as anything else: \[\]\$"
-        program ch_subprocess || finish
-        compare subprocess-once
+        copy_program ch_subprocess || finish
+        compare_nobody subprocess-once
         expect_eq "a -c child does not run the program's top level" 1 \
             "$(grep -c '^MARKER top level' "$R/subprocess-once.frz.out")"
     fi
     ;;
 
 resource-tracker)
-    program ch_resources || finish
+    copy_program ch_resources || finish
     for method in spawn forkserver fork; do
-        compare "$method-clean" "$method" clean
+        compare_nobody "$method-clean" "$method" clean
         expect_eq "$method: no warning when everything is released" "" "$(cat "$R/$method-clean.frz.err")"
         expect_file_eq "$method: the child wrote the shared memory" "$R/$method-clean.frz.out" \
             "$method child exit 0 b'HELLO'
 done"
-        compare "$method-leak" "$method" leak
+        compare_nobody "$method-leak" "$method" leak
         expect_grep "$method: the resource tracker reports the leaked block" "$R/$method-leak.frz.err" \
             'resource_tracker: There appear to be 1 leaked shared_memory objects to clean up at shutdown'
     done
     ;;
 
 subprocess)
-    program ch_subprocess || finish
-    compare subprocess
+    copy_program ch_subprocess || finish
+    compare_nobody subprocess
     O=$R/subprocess.frz.out
     expect_grep "-c CODE ARGS: arguments and status" "$O" \
         "^-c with arguments \(7, \"child argv \['a', '-c', '--x'\]\\\\n\", ''\)\$"
@@ -137,18 +125,18 @@ subprocess)
         "^child with more flags \(0, \"1 \['error'\] \{'faulthandler': True\}\\\\n\", ''\)\$"
     # What the frozen program passes its children, on its own: python3.11 -I
     # passes ['-I'] (sys.flags of a frozen program: see children's report).
-    program ch_flags || finish
-    compare flags
+    copy_program ch_flags || finish
+    compare_nobody flags
     ;;
 
 scripts)
-    program ch_scripts || finish
+    copy_program ch_scripts || finish
     # The scripts go outside the program's directory (whose path the
     # comparison rewrites in python3.11's output only), where nobody cannot
     # write (python3.11's child would leave a __pycache__ there).
     D=$T/scripts
     cp -r "$PROGRAMS/ch_scripts" "$D" && chmod -R a+rX "$D"
-    compare scripts run "$D"
+    compare_nobody scripts run "$D"
     O=$R/scripts.frz.out
     expect_no_grep "no child ran the program" "$O" 'PROGRAM RAN'
     expect_grep "SCRIPT ARGS: the script runs with its arguments and imports its neighbour" "$O" \
@@ -163,7 +151,7 @@ scripts)
     ;;
 
 argv)
-    program ch_argv || finish
+    copy_program ch_argv || finish
     # Typed in a shell (the parent is bash): every python3-like command line
     # is the program's own.
     lines=()

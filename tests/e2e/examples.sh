@@ -14,6 +14,7 @@
 #       -m finds PKG through the current directory, which -I (it implies -P)
 #       would not put on sys.path; this is the command a developer runs.
 #       The frozen program (pyfreeze -m PKG -p SRC) runs from elsewhere.
+# A script's runs use lib.sh's compare (REF_FLAGS: -I, or -E -s for pkgapp).
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
@@ -21,71 +22,63 @@ require_sandbox
 example=${1:?usage: examples.sh hello|cli|pkgapp|modrun}
 FROZEN=$T/frozen
 
-# script_case NAME STDIN ARGS...: one run of the frozen script against
-# python3.11 (REF_FLAGS) running SRC/SCRIPT.
-script_case() {
-    local name=$1 stdin=$2
-    shift 2
-    compare_runs "$name" "$SRC" "$EXE" "$stdin" "${REF_FLAGS[@]}" "$SRC/$SCRIPT" "$@" -- "$@"
-}
-
 case $example in
 hello)
-    SRC=$EXAMPLES/hello SCRIPT=hello.py EXE=$FROZEN/hello.py REF_FLAGS=(-I)
-    freeze "$EXE" "$SRC/$SCRIPT" || finish
-    script_case hello /dev/null
-    expect_eq "hello prints its greeting" "Hello, world!" "$(cat "$T/runs/hello.frz.out")"
-    script_case hello-args /dev/null -c 'print(1)' --foo
+    SRC=$EXAMPLES/hello EXE=$FROZEN/hello.py
+    freeze "$EXE" "$SRC/hello.py" || finish
+    compare hello /dev/null
+    expect_eq "hello prints its greeting" "Hello, world!" "$(cat "$R/hello.frz.out")"
+    compare hello-args /dev/null -c 'print(1)' --foo
     ;;
 
 cli)
-    SRC=$EXAMPLES/cli SCRIPT=logreport.py EXE=$FROZEN/logreport.py REF_FLAGS=(-I)
+    SRC=$EXAMPLES/cli EXE=$FROZEN/logreport.py
     LOG=$SRC/sample.log
-    freeze "$EXE" "$SRC/$SCRIPT" || finish
+    freeze "$EXE" "$SRC/logreport.py" || finish
     # Relative file names, as a user types them: run from the example's directory.
     RUN_CWD=$SRC
-    script_case help /dev/null --help
-    script_case summary-help /dev/null summary --help
-    script_case usage-error /dev/null summary --bogus
-    expect_eq "a usage error exits 2" 2 "$(status_of "$T/runs/usage-error.frz")"
-    script_case no-command /dev/null
-    script_case summary-stdin "$LOG" summary
-    script_case summary-file /dev/null summary sample.log --top 5 --width 50
-    expect_grep "summary mentions the slowest event" "$T/runs/summary-file.frz.out" "5012.7 ms payments"
-    script_case summary-json "$LOG" -v summary --format json -
-    script_case summary-csv /dev/null summary --format csv sample.log
-    script_case summary-xml /dev/null summary --format xml sample.log
-    script_case summary-fail /dev/null summary --fail-on-malformed sample.log
-    script_case grep-i /dev/null grep -i 'TIMEOUT|refused' sample.log
-    script_case grep-count "$LOG" grep --count --level info .
-    script_case grep-none "$LOG" grep nothing-matches-this
-    script_case grep-bad-regex "$LOG" grep '('
-    script_case mail /dev/null mail sample.log --to ops@example.org --show
-    script_case diff /dev/null diff sample.log newer.log
-    script_case pack "$LOG" -v pack
-    script_case unpack "$T/runs/pack.ref.out" unpack
-    expect_eq "pack | unpack gives the log back" "$(cat "$LOG")" "$(cat "$T/runs/unpack.frz.out")"
-    script_case unpack-garbage "$LOG" unpack
-    script_case sample /dev/null sample sample.log --seed 7 --count 4
-    script_case missing-file /dev/null summary no-such.log
-    script_case strict-traceback /dev/null --strict summary sample.log
-    expect_grep "--strict ends in a traceback" "$T/runs/strict-traceback.frz.err" '^LogFormatError: line 9'
+    compare help /dev/null --help
+    compare summary-help /dev/null summary --help
+    compare usage-error /dev/null summary --bogus
+    expect_eq "a usage error exits 2" 2 "$(status_of "$R/usage-error.frz")"
+    compare no-command /dev/null
+    compare summary-stdin "$LOG" summary
+    compare summary-file /dev/null summary sample.log --top 5 --width 50
+    expect_grep "summary mentions the slowest event" "$R/summary-file.frz.out" "5012.7 ms payments"
+    compare summary-json "$LOG" -v summary --format json -
+    compare summary-csv /dev/null summary --format csv sample.log
+    compare summary-xml /dev/null summary --format xml sample.log
+    compare summary-fail /dev/null summary --fail-on-malformed sample.log
+    compare grep-i /dev/null grep -i 'TIMEOUT|refused' sample.log
+    compare grep-count "$LOG" grep --count --level info .
+    compare grep-none "$LOG" grep nothing-matches-this
+    compare grep-bad-regex "$LOG" grep '('
+    compare mail /dev/null mail sample.log --to ops@example.org --show
+    compare diff /dev/null diff sample.log newer.log
+    compare pack "$LOG" -v pack
+    compare unpack "$R/pack.ref.out" unpack
+    expect_eq "pack | unpack gives the log back" "$(cat "$LOG")" "$(cat "$R/unpack.frz.out")"
+    compare unpack-garbage "$LOG" unpack
+    compare sample /dev/null sample sample.log --seed 7 --count 4
+    compare missing-file /dev/null summary no-such.log
+    compare strict-traceback /dev/null --strict summary sample.log
+    expect_grep "--strict ends in a traceback" "$R/strict-traceback.frz.err" '^LogFormatError: line 9'
     # Without LANG: the C locale; Python 3.11 coerces it to UTF-8 (PEP 538).
     RUN_ENV=(LANG=)
-    script_case c-locale "$LOG" summary
+    compare c-locale "$LOG" summary
     RUN_ENV=()
     ;;
 
 pkgapp)
-    SRC=$EXAMPLES/pkgapp SCRIPT=wordfreq.py EXE=$FROZEN/wordfreq.py REF_FLAGS=(-E -s)
-    freeze "$EXE" "$SRC/$SCRIPT" || finish
-    script_case table "$SRC/sample.txt"
-    expect_grep "the subpackage was used" "$T/runs/table.frz.out" 'formats from textkit\.formats\.render'
-    script_case json /dev/null --format json -n 3 --stop-words "$SRC/sample.txt"
-    script_case csv-empty /dev/null --format csv
-    script_case usage-error /dev/null --format xml
-    script_case help /dev/null --help
-    script_case missing-file /dev/null no-such.txt
+    SRC=$EXAMPLES/pkgapp EXE=$FROZEN/wordfreq.py REF_FLAGS=(-E -s)
+    freeze "$EXE" "$SRC/wordfreq.py" || finish
+    compare table "$SRC/sample.txt"
+    expect_grep "the subpackage was used" "$R/table.frz.out" 'formats from textkit\.formats\.render'
+    compare json /dev/null --format json -n 3 --stop-words "$SRC/sample.txt"
+    compare csv-empty /dev/null --format csv
+    compare usage-error /dev/null --format xml
+    compare help /dev/null --help
+    compare missing-file /dev/null no-such.txt
     ;;
 
 modrun)
@@ -98,7 +91,7 @@ modrun)
         compare_runs "$name" "$SRC" "$EXE" /dev/null -E -s -m unitconv "$@" -- "$@"
     }
     module_case convert 5 km mi
-    expect_eq "unitconv converts" "5 km = 3.10686 mi" "$(cat "$T/runs/convert.frz.out")"
+    expect_eq "unitconv converts" "5 km = 3.10686 mi" "$(cat "$R/convert.frz.out")"
     module_case exact --exact 1/3 ft in
     module_case list list --dimension mass
     module_case error 3 kg m
@@ -106,11 +99,11 @@ modrun)
     module_case no-args
     module_case usage-error 5 km
     module_case traceback ratio 1 0
-    expect_grep "ratio 1 0 ends in ZeroDivisionError" "$T/runs/traceback.frz.err" '^ZeroDivisionError: Fraction\(1, 0\)$'
+    expect_grep "ratio 1 0 ends in ZeroDivisionError" "$R/traceback.frz.err" '^ZeroDivisionError: Fraction\(1, 0\)$'
     # From another directory the frozen program behaves the same.
     RUN_CWD=/
-    run_frozen "$T/runs/elsewhere" /dev/null "$EXE" 5 km mi
-    expect_eq "the frozen -m program runs from any directory" "5 km = 3.10686 mi" "$(cat "$T/runs/elsewhere.out")"
+    run_frozen "$R/elsewhere" /dev/null "$EXE" 5 km mi
+    expect_eq "the frozen -m program runs from any directory" "5 km = 3.10686 mi" "$(cat "$R/elsewhere.out")"
     ;;
 
 *)

@@ -20,15 +20,11 @@ if [[ ! -f $TESTSUITE/test_re.py || ! -d $STDLIB_DIR/unittest/test || ! -d $STDL
     skip_test "CPython's tests are not installed: apt-get install libpython3.11-testsuite"
 fi
 
-PROGRAMS=$E2E_DIR/programs
-SRC=$T/driver
-EXE=$SRC/frozen/regrtest_driver.py
-mkdir -p "$SRC/frozen" "$T/runs"
-cp "$PROGRAMS/regrtest_driver.py" "$SRC/"
+mkdir -p "$T/regrtest_driver"
 # sysconfig's data module has a name no import statement (nor
 # --hidden-import) can give; the driver falls back to this copy when the
 # frozen program lacks it, and records that (docs/fidelity.md).
-cp "$STDLIB_DIR/_sysconfigdata__x86_64-linux-gnu.py" "$SRC/_pf_sysconfigdata.py"
+cp "$STDLIB_DIR/_sysconfigdata__x86_64-linux-gnu.py" "$T/regrtest_driver/_pf_sysconfigdata.py"
 
 # Data files the selected tests open() beside their module (pyfreeze does
 # not pack a package's data files unless told to).
@@ -43,39 +39,38 @@ for f in cmath_testcases.txt math_testcases.txt ieee754.txt floating_points.txt 
     data+=(--add-data "$TESTSUITE/$f:test")
 done
 data+=(--add-data "$TESTSUITE/test_zoneinfo/data/zoneinfo_data.json:test/test_zoneinfo/data")
-freeze "$EXE" "$SRC/regrtest_driver.py" "${data[@]}" >"$T/freeze.out" || finish
+copy_program regrtest_driver "${data[@]}" >"$T/freeze.out" || finish
 
-# nobody must be able to write the results and run the program.
-chmod 0777 "$T/runs"
-chmod -R a+rX "$SRC"
-AS_NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups prlimit --nproc=200 timeout 300)
-CLEAN_ENV=(env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent TMPDIR=/tmp
-           ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}")
+# nobody must be able to write the results and run the program (program
+# made it readable), for up to 300 s.
+chmod 0777 "$R"
+as_nobody 300
+ENV=("${CLEAN_ENV[@]}" HOME=/nonexistent TMPDIR=/tmp)
 
-(cd /tmp && "${CLEAN_ENV[@]}" "${AS_NOBODY[@]}" "$PF_PYTHON" -I "$SRC/regrtest_driver.py" \
-    --results "$T/runs/ref.txt" "$@" >"$T/runs/ref.log" 2>&1)
+(cd /tmp && "${ENV[@]}" "${AS_NOBODY[@]}" "$PF_PYTHON" -I "$SRC/regrtest_driver.py" \
+    --results "$R/ref.txt" "$@" >"$R/ref.log" 2>&1)
 echo "python3.11: exit $?"
-(cd /tmp && "${CLEAN_ENV[@]}" "${SANDBOX[@]}" "${AS_NOBODY[@]}" "$EXE" \
-    --results "$T/runs/frz.txt" "$@" >"$T/runs/frz.log" 2>&1)
+(cd /tmp && "${ENV[@]}" "${SANDBOX[@]}" "${AS_NOBODY[@]}" "$EXE" \
+    --results "$R/frz.txt" "$@" >"$R/frz.log" 2>&1)
 echo "frozen: exit $?"
 
-if "$PF_PYTHON" -I "$PROGRAMS/fidelity_compare.py" "$T/runs/ref.txt" "$T/runs/frz.txt" \
-    "$PF_SOURCE_DIR/docs/fidelity.md" >"$T/runs/compare.txt"; then
-    pass "every difference from python3.11 is listed in docs/fidelity.md ($(tail -n 1 "$T/runs/compare.txt"))"
-    grep '^note:' "$T/runs/compare.txt" | head -20
-    notes=$(grep -c '^note:' "$T/runs/compare.txt")
+if "$PF_PYTHON" -I "$PROGRAMS/fidelity_compare.py" "$R/ref.txt" "$R/frz.txt" \
+    "$PF_SOURCE_DIR/docs/fidelity.md" >"$R/compare.txt"; then
+    pass "every difference from python3.11 is listed in docs/fidelity.md ($(tail -n 1 "$R/compare.txt"))"
+    grep '^note:' "$R/compare.txt" | head -20
+    notes=$(grep -c '^note:' "$R/compare.txt")
     if ((notes > 20)); then
         echo "note: ... and $((notes - 20)) more rows that did not happen (PF_E2E_KEEP=1 keeps runs/compare.txt)"
     fi
 else
     fail "differences from python3.11 that docs/fidelity.md does not list:"
-    grep -E '^(UNLISTED|a run did not)' "$T/runs/compare.txt" | head -100 | sed 's/^/    /' >&2
-    tail -n 1 "$T/runs/compare.txt" | sed 's/^/    /' >&2
+    grep -E '^(UNLISTED|a run did not)' "$R/compare.txt" | head -100 | sed 's/^/    /' >&2
+    tail -n 1 "$R/compare.txt" | sed 's/^/    /' >&2
     # The tracebacks of the frozen side's unlisted failures.
-    grep '^UNLISTED' "$T/runs/compare.txt" | head -10 | sed 's/^UNLISTED `\([^`]*\)`.*/\1/' |
+    grep '^UNLISTED' "$R/compare.txt" | head -10 | sed 's/^UNLISTED `\([^`]*\)`.*/\1/' |
         while read -r id; do
             awk -v id="==== $id" '$0 == id {on = 1; print; next} /^==== / {on = 0} on' \
-                "$T/runs/frz.txt.details" | head -20 | sed 's/^/    /' >&2
+                "$R/frz.txt.details" | head -20 | sed 's/^/    /' >&2
         done
 fi
 finish

@@ -86,7 +86,7 @@ if command -v setpriv >/dev/null && [[ $(id -u) == 0 ]]; then
     chown 65534:65534 "$U"
     chmod 0755 "$U"
     (cd "$U" && ls -A >"$T/unreadable.before" &&
-        setpriv --reuid 65534 --regid 65534 --clear-groups env HOME="$U" \
+        "${NOBODY[@]}" env HOME="$U" \
             "$PYFREEZE" secret.py -o "$U/secret" >"$T/unreadable.out" 2>"$T/unreadable.err"
         echo $? >"$T/unreadable.rc"
         ls -A >"$T/unreadable.after")

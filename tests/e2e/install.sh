@@ -20,7 +20,6 @@ fi
 [[ -x $P/lib/pyfreeze/pyfreeze-stub-pie ]] && pass "installed lib/pyfreeze/pyfreeze-stub-pie" ||
     fail "no $P/lib/pyfreeze/pyfreeze-stub-pie: $(cd "$P" && find . -type f | tr '\n' ' ')"
 
-elf_type() { LC_ALL=C readelf -h "$1" | awk '$1 == "Type:" { print $2 }'; }
 PYFREEZE=$P/bin/pyfreeze freeze "$T/out/hello" "$EXAMPLES/hello/hello.py" || finish
 run_frozen "$T/run" /dev/null "$T/out/hello"
 expect_eq "a program frozen by the installed pyfreeze runs" "Hello, world!" "$(cat "$T/run.out")"

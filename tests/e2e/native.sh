@@ -40,20 +40,18 @@ bundled_libraries() {
     sort -u -o "$list" "$list"
 }
 
-# Trace of the calls that create files or directories. memfd_create is
-# traced too, to show which path the runtime took.
-TRACE=openat,open,creat,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,memfd_create
-
 # run_hidden PREFIX STDIN EXE ARGS...: as lib.sh's run_frozen, with EXE's
-# bundled libraries hidden too and the run traced into PREFIX.strace. With
-# LAUNCHER set (an array), it runs EXE (e.g. no_memfd).
+# bundled libraries hidden too and the run traced into PREFIX.strace (the
+# calls of lib.sh's TRACE_CREATING). With LAUNCHER set (an array), it runs
+# EXE (e.g. no_memfd). The frozen side of compare (FROZEN_RUNNER).
 LAUNCHER=()
+# shellcheck disable=SC2317  # called through FROZEN_RUNNER
 run_hidden() {
     local prefix=$1 stdin=$2 exe=$3
     shift 3
     local first=${LAUNCHER[0]:-$exe}
     run_capture "$prefix" "$stdin" "${SANDBOX[@]}" \
-        strace -f -qq -o "$prefix.trace" -e trace=execve,$TRACE \
+        strace -f -qq -o "$prefix.trace" -e trace="execve,$TRACE_CREATING" \
         /bin/bash "$E2E_DIR/hide_libs.sh" "$LIBS" "${LAUNCHER[@]}" "$exe" "$@"
     # Only what the program did counts: from its execve on (hide_libs.sh
     # and its mount commands come first in the trace).
@@ -63,16 +61,7 @@ run_hidden() {
     fi
 }
 
-# created_files STRACE: the lines of a trace that create a file or directory.
-created_files() {
-    [[ -s $1 ]] || { echo "(no trace: $1)"; return; }
-    grep -E 'O_CREAT|O_TMPFILE|(^|[0-9] +)(creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat)\(' "$1" || true
-}
-
-# compare_hidden NAME SRCDIR EXE STDIN REF-ARGS -- ARGS: compare_runs with run_hidden.
-compare_hidden() {
-    compare_runs_with run_hidden "$@"
-}
+FROZEN_RUNNER=run_hidden
 
 # check_libs_bundled: LIBS is not empty and holds each expected SONAME.
 check_libs_bundled() {
@@ -91,33 +80,29 @@ stdext | no-memfd)
     echo "hidden libraries: $(tr '\n' ' ' <"$LIBS")"
     check_libs_bundled 'libsqlite3\.so' 'libssl\.so' 'libcrypto\.so' 'libffi\.so' 'liblzma\.so' 'libbz2\.so'
     if [[ $case_name == stdext ]]; then
-        compare_hidden stdext "$SRC" "$EXE" /dev/null -I "$SRC/stdext.py" --
-        expect_grep "memfds were used" "$T/runs/stdext.frz.strace" 'memfd_create\(.*= [0-9]+$'
-        created_files "$T/runs/stdext.frz.strace" >"$T/created.txt"
-        if [[ -s $T/created.txt ]]; then
-            fail "the run created files:"
-            sed 's/^/    /' "$T/created.txt" | head -20 >&2
-        else
-            pass "the run created no file or directory (strace -f: $(wc -l <"$T/runs/stdext.frz.strace") calls traced)"
-        fi
+        compare stdext /dev/null
+        expect_grep "memfds were used" "$R/stdext.frz.strace" 'memfd_create\(.*= [0-9]+$'
+        expect_no_file_created \
+            "the run created no file or directory (strace -f: $(wc -l <"$R/stdext.frz.strace") calls traced)" \
+            "$R/stdext.frz.strace"
     else
         [[ -n ${PF_NO_MEMFD:-} && -x $PF_NO_MEMFD ]] || { fail "PF_NO_MEMFD must name the built no_memfd"; finish; }
         LAUNCHER=("$PF_NO_MEMFD")
         TMPD=$T/tmpdir
         mkdir -m 0755 "$TMPD"
         RUN_ENV=(TMPDIR="$TMPD")
-        compare_hidden no-memfd "$SRC" "$EXE" /dev/null -I "$SRC/stdext.py" --
-        S=$T/runs/no-memfd.frz.strace
+        compare no-memfd /dev/null
+        S=$R/no-memfd.frz.strace
         expect_grep "memfd_create was refused" "$S" 'memfd_create\(.*= -1 EPERM'
         expect_no_grep "no memfd was created" "$S" 'memfd_create\(.*= [0-9]+$'
         expect_grep "the fallback made a private directory under \$TMPDIR" "$S" "mkdir\\(\"$TMPD/[^\"]+\", 0700\\) = 0"
         # Creations allowed: paths under $TMPD, and openat() relative to a
         # directory descriptor that was opened under $TMPD.
-        awk -v tmpd="\"$TMPD/" '
+        awk -v tmpd="\"$TMPD/" -v creating="$CREATING_CALL" '
             index($0, tmpd) && /O_DIRECTORY/ && match($0, /= [0-9]+$/) {
                 dirfds[substr($0, RSTART + 2)] = 1
             }
-            !/O_CREAT|O_TMPFILE|(^|[0-9] +)(creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat)\(/ { next }
+            $0 !~ creating { next }
             index($0, tmpd) { next }
             match($0, /openat\([0-9]+,/) && (substr($0, RSTART + 7, RLENGTH - 8) in dirfds) { next }
             { print }' "$S" >"$T/created.txt"
@@ -142,15 +127,9 @@ numpy)
     bundled_libraries "$EXE" "$LIBS"
     echo "hidden libraries: $(tr '\n' ' ' <"$LIBS")"
     check_libs_bundled 'libgfortran\.so' '(libopenblas|libblas)'
-    compare_hidden numpy "$SRC" "$EXE" /dev/null -I "$SRC/stats.py" --
-    expect_grep "numpy computed the solution" "$T/runs/numpy.frz.out" '^solve: '
-    created_files "$T/runs/numpy.frz.strace" >"$T/created.txt"
-    if [[ -s $T/created.txt ]]; then
-        fail "the run created files:"
-        sed 's/^/    /' "$T/created.txt" | head -20 >&2
-    else
-        pass "the numpy run created no file or directory"
-    fi
+    compare numpy /dev/null
+    expect_grep "numpy computed the solution" "$R/numpy.frz.out" '^solve: '
+    expect_no_file_created "the numpy run created no file or directory" "$R/numpy.frz.strace"
     ;;
 
 *)

@@ -50,7 +50,6 @@ freeze "$T/default/pieprog.py" "$SRC/pieprog.py" || finish
 freeze "$T/pie/pieprog.py" --pie "$SRC/pieprog.py" || finish
 
 # -- ELF types: the stubs and what was frozen with each. -------------------------
-elf_type() { LC_ALL=C readelf -h "$1" | awk '$1 == "Type:" { print $2 }'; }
 expect_eq "pyfreeze-stub is a fixed-address executable" EXEC "$(elf_type "$BIN/pyfreeze-stub")"
 expect_eq "pyfreeze-stub-pie is position-independent" DYN "$(elf_type "$BIN/pyfreeze-stub-pie")"
 expect_eq "a default freeze is a fixed-address executable" EXEC "$(elf_type "$T/default/pieprog.py")"
@@ -75,11 +74,11 @@ fi
 
 # -- Both run as python3.11 -I, extension modules included. ----------------------
 for kind in default pie; do
-    compare_runs "$kind" "$SRC" "$T/$kind/pieprog.py" /dev/null -I "$SRC/pieprog.py" --
-    compare_runs "$kind-divide" "$SRC" "$T/$kind/pieprog.py" /dev/null \
-        -I "$SRC/pieprog.py" divide -- divide
+    EXE=$T/$kind/pieprog.py
+    compare "$kind" /dev/null
+    compare "$kind-divide" /dev/null divide
 done
-expect_grep "the uncaught exception came from _decimal" "$T/runs/pie-divide.frz.err" \
+expect_grep "the uncaught exception came from _decimal" "$R/pie-divide.frz.err" \
     '^decimal\.DivisionByZero: '
 
 # -- Where the code is: the same address in every run of the default freeze,

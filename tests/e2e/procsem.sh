@@ -14,39 +14,19 @@ require_built
 require_sandbox
 
 group=${1:?usage: procsem.sh exit-more|interrupt|sigpipe|buffering|atexit-threads|stdin}
-PROGRAMS=$E2E_DIR/programs
-
-# program NAME: copies programs/NAME.py to $T/NAME/NAME.py and freezes it to
-# $T/NAME/frozen/NAME.py (lib.sh: the executable has the script's name);
-# sets SRC and EXE.
-program() {
-    SRC=$T/$1
-    EXE=$SRC/frozen/$1.py
-    mkdir -p "$SRC"
-    cp "$PROGRAMS/$1.py" "$SRC/$1.py"
-    freeze "$EXE" "$SRC/$1.py"
-}
-
-# compare NAME STDIN ARGS...: the frozen program against python3.11 -I.
-compare() {
-    local name=$1 stdin=$2
-    shift 2
-    compare_runs "$name" "$SRC" "$EXE" "$stdin" -I "$SRC/$(basename "$EXE")" "$@" -- "$@"
-}
 
 # in_pty PREFIX [--send-after PROMPT TEXT]... -- CMD...: CMD on a terminal
 # (programs/pty_driver.py), in the clean environment; PREFIX.out/.rc.
 in_pty() {
     local prefix=$1
     shift
-    (cd "$RUN_CWD" && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$T/home" TERM=dumb \
-        ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+    (cd "$RUN_CWD" && "${CLEAN_ENV[@]}" TERM=dumb \
         "$PF_PYTHON" -I "$PROGRAMS/pty_driver.py" "$prefix" "$@")
 }
 
 # pty_compare NAME [--send-after PROMPT TEXT]... -- ARGS...: both on a
 # terminal; the merged terminal output (normalised like stdout) and status
-# must be equal. Results in $T/runs/NAME.{ref,frz}.
+# must be equal. Results in $R/NAME.{ref,frz}.
 pty_compare() {
     local name=$1
     shift
@@ -56,21 +36,28 @@ pty_compare() {
         shift
     done
     shift
-    mkdir -p "$T/runs"
-    local ref=$T/runs/$name.ref frz=$T/runs/$name.frz
+    local ref=$R/$name.ref frz=$R/$name.frz
     in_pty "$ref" "${steps[@]}" -- "$PF_PYTHON" -I "$SRC/$(basename "$EXE")" "$@"
     in_pty "$frz" "${steps[@]}" -- "${SANDBOX[@]}" "$EXE" "$@"
     : >"$ref.err"
     : >"$frz.err"
-    normalise_ref "$ref" "$SRC"
-    normalise_frozen "$frz" "$EXE"
-    same_result "$name" "$ref" "$frz"
+    compare_outputs "$name" "$SRC" "$EXE" "$ref" "$frz"
 }
 
-R=$T/runs
+# compare_piped NAME WHAT CODE: python3.11 -I and the frozen program, each
+# started as `bash -c CODE sh CMD...` (CODE runs "$@" in a pipeline, as a
+# shell would), compared (compare_outputs) as WHAT. Results in
+# $R/NAME.{ref,frz}.
+compare_piped() {
+    local name=$1 what=$2 code=$3
+    run_capture "$R/$name.ref" /dev/null bash -c "$code" sh "$PF_PYTHON" -I "$SRC/$(basename "$EXE")"
+    run_capture "$R/$name.frz" /dev/null bash -c "$code" sh "${SANDBOX[@]}" "$EXE"
+    compare_outputs "$what" "$SRC" "$EXE" "$R/$name.ref" "$R/$name.frz"
+}
+
 case $group in
 exit-more)
-    program ps_ends || finish
+    copy_program ps_ends || finish
     modes=(return-from-main exit-minus-one exit-true exit-false builtin-exit builtin-quit
            os-exit exit-in-thread raise-keyboardinterrupt exit-from-finally exception-in-except)
     for mode in "${modes[@]}"; do
@@ -90,17 +77,9 @@ exit-more)
     ;;
 
 interrupt)
-    program ps_interrupt || finish
-    mkdir -p "$R"
-    driver=("$PF_PYTHON" -I "$E2E_DIR/sigint_driver.py")
+    copy_program ps_interrupt || finish
     for mode in handled handled-exit handler; do
-        env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$T/home" \
-            "${driver[@]}" "$R/$mode.ref" "$PF_PYTHON" -I "$SRC/ps_interrupt.py" "$mode"
-        env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$T/home" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
-            "${driver[@]}" "$R/$mode.frz" "${SANDBOX[@]}" "$EXE" "$mode"
-        normalise_ref "$R/$mode.ref" "$SRC"
-        normalise_frozen "$R/$mode.frz" "$EXE"
-        same_result "Ctrl-C, $mode" "$R/$mode.ref" "$R/$mode.frz"
+        compare_ctrl_c "$mode" "$mode"
     done
     expect_eq "a caught KeyboardInterrupt: normal exit" "exit 0" "$(status_of "$R/handled.frz")"
     expect_file_eq "a caught KeyboardInterrupt: the program goes on" "$R/handled.frz.out" "ready
@@ -113,15 +92,10 @@ handler got signal 2"
     ;;
 
 sigpipe)
-    program ps_flood || finish
+    copy_program ps_flood || finish
     # `prog | head -1` as a shell runs it; the shell prints PIPESTATUS.
-    pipeline='"$@" | head -n 1; echo "PIPESTATUS ${PIPESTATUS[*]}"'
-    mkdir -p "$R"
-    run_capture "$R/pipe.ref" /dev/null bash -c "$pipeline" sh "$PF_PYTHON" -I "$SRC/ps_flood.py"
-    run_capture "$R/pipe.frz" /dev/null bash -c "$pipeline" sh "${SANDBOX[@]}" "$EXE"
-    normalise_ref "$R/pipe.ref" "$SRC"
-    normalise_frozen "$R/pipe.frz" "$EXE"
-    same_result "prog | head -1: stdout, stderr and PIPESTATUS" "$R/pipe.ref" "$R/pipe.frz"
+    compare_piped pipe "prog | head -1: stdout, stderr and PIPESTATUS" \
+        '"$@" | head -n 1; echo "PIPESTATUS ${PIPESTATUS[*]}"'
     expect_file_eq "only the first line, then PIPESTATUS: the program exits 1 (BrokenPipeError)" \
         "$R/pipe.frz.out" "line 0
 PIPESTATUS 1 0"
@@ -129,16 +103,10 @@ PIPESTATUS 1 0"
     ;;
 
 buffering)
-    program ps_interleave || finish
+    copy_program ps_interleave || finish
     # In a pipe, both streams into one: stdout is block-buffered, so every
     # stderr line comes first.
-    mkdir -p "$R"
-    merged='"$@" 2>&1 | cat'
-    run_capture "$R/pipe.ref" /dev/null bash -c "$merged" sh "$PF_PYTHON" -I "$SRC/ps_interleave.py"
-    run_capture "$R/pipe.frz" /dev/null bash -c "$merged" sh "${SANDBOX[@]}" "$EXE"
-    normalise_ref "$R/pipe.ref" "$SRC"
-    normalise_frozen "$R/pipe.frz" "$EXE"
-    same_result "stdout and stderr merged in a pipe" "$R/pipe.ref" "$R/pipe.frz"
+    compare_piped pipe "stdout and stderr merged in a pipe" '"$@" 2>&1 | cat'
     expect_file_eq "in a pipe stdout is block-buffered" "$R/pipe.frz.out" "stderr 0
 stderr 1
 stderr 2
@@ -155,7 +123,7 @@ stdout partial line, no newline; stdout last"
     ;;
 
 atexit-threads)
-    program ps_atexit_threads || finish
+    copy_program ps_atexit_threads || finish
     compare end-normally /dev/null
     compare sys-exit-3 /dev/null 3
     expect_file_eq "threads and atexit handlers, in python3's order" "$R/end-normally.frz.out" \
@@ -171,7 +139,7 @@ atexit: registered first, runs last threads alive: ['MainThread', 'daemon']"
     ;;
 
 stdin)
-    program ps_stdin || finish
+    copy_program ps_stdin || finish
     printf 'bob\nmore\nlines' >"$T/input.txt"
     compare pipe "$T/input.txt"
     expect_file_eq "stdin from a file: input() then read()" "$R/pipe.frz.out" "isatty False False

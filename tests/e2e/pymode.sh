@@ -21,29 +21,10 @@ require_sandbox
 
 group=${1:?usage: pymode.sh tracebacks|optimize|interactive|python}
 
-# Every frozen run: Python hidden, as nobody, at most 200 processes.
-SANDBOX+=(setpriv --reuid 65534 --regid 65534 --clear-groups prlimit --nproc=200)
-
-# program NAME [PYFREEZE-OPTIONS...]: writes stdin to $T/NAME/NAME.py and
-# freezes it to $T/NAME/frozen/NAME.py; sets SRC and EXE.
-program() {
-    local name=$1
-    shift
-    SRC=$T/$name
-    EXE=$SRC/frozen/$name.py
-    mkdir -p "$SRC"
-    cat >"$SRC/$name.py"
-    freeze "$EXE" "$@" "$SRC/$name.py"
-}
-
-# compare_full NAME STDIN REF-ARGS -- FROZEN-ARGS: compare_runs on $SRC and
-# $EXE, but the reference keeps its traceback source lines (the frozen side
-# has them too).
-compare_full() {
-    local name=$1 stdin=$2
-    shift 2
-    REF_KEEP_SOURCE=1 compare_runs "$name" "$SRC" "$EXE" "$stdin" "$@"
-}
+# Every frozen run: Python hidden, as nobody, at most 200 processes; no
+# timeout of its own (the terminal session needs the foreground).
+as_nobody 0
+SANDBOX+=("${AS_NOBODY[@]}")
 
 case $group in
 tracebacks)
@@ -99,9 +80,10 @@ elif mode == "compile-caught":
         traceback.print_exc()
 EOF
     for mode in getsource uncaught chained context thread syntax compile-caught; do
-        compare_full "source-$mode" /dev/null -I "$SRC/tb.py" "$mode" -- "$mode"
+        # The reference keeps its traceback source lines: the frozen side
+        # has them too.
+        REF_KEEP_SOURCE=1 compare "source-$mode" /dev/null "$mode"
     done
-    R=$T/runs
     expect_grep "source lines are shown" "$R/source-uncaught.frz.err" '^    return d\["a"\]\["b"\] \+ 1$'
     expect_grep "position markers are shown" "$R/source-uncaught.frz.err" '^           ~~~~~~\^\^\^\^\^$'
     expect_grep "thread tracebacks show source" "$R/source-thread.frz.err" '^    return lookup\(data\)$'
@@ -112,7 +94,7 @@ EOF
     EXE=$SRC/nosource/tb.py
     freeze "$EXE" "$SRC/tb.py" || finish
     for mode in uncaught chained thread; do
-        compare_runs "nosource-$mode" "$SRC" "$EXE" /dev/null -I "$SRC/tb.py" "$mode" -- "$mode"
+        compare "nosource-$mode" /dev/null "$mode"
     done
     expect_no_grep "no source lines without --include-source" "$R/nosource-uncaught.frz.err" '^    '
     run_frozen "$R/nosource-getsource" /dev/null "$EXE" getsource
@@ -149,9 +131,12 @@ EOF
         EXE=$SRC/frozen/opt.py
         mkdir -p "$SRC" && cp "$T/opt.py" "$SRC/opt.py"
         freeze "$EXE" --optimize "$level" "$SRC/opt.py" || continue
-        compare_runs "optimize-$level" "$SRC" "$EXE" /dev/null -I ${levels[level]} "$SRC/opt.py" --
+        REF_FLAGS=(-I)
+        ((level > 0)) && REF_FLAGS+=("${levels[level]}")
+        compare "optimize-$level" /dev/null
     done
-    expect_grep "level 2: sys.flags.optimize is 2" "$T/runs/optimize-2.frz.out" '^2 False None$'
+    REF_FLAGS=(-I)
+    expect_grep "level 2: sys.flags.optimize is 2" "$R/optimize-2.frz.out" '^2 False None$'
     ;;
 interactive)
     program ia --allow-interactive <<'EOF' || finish
@@ -166,11 +151,11 @@ EOF
     compare_runs "i-session" "$SRC" "$EXE" "$T/session.in" -I -i "$SRC/ia.py" a b -- -i a b
     compare_runs "i-after-exception" "$SRC" "$EXE" "$T/session.in" -I -i "$SRC/ia.py" fail -- -i fail
     compare_runs "i-exit-status" "$SRC" "$EXE" "$T/exit.in" -I -i "$SRC/ia.py" -- -i
-    compare_runs "no-i" "$SRC" "$EXE" "$T/session.in" -I "$SRC/ia.py" a -- a
-    expect_grep "the session evaluates in __main__" "$T/runs/i-session.frz.out" '^42$'
-    expect_eq "SystemExit in the session sets the status" 4 "$(status_of "$T/runs/i-exit-status.frz")"
+    compare "no-i" "$T/session.in" a
+    expect_grep "the session evaluates in __main__" "$R/i-session.frz.out" '^42$'
+    expect_eq "SystemExit in the session sets the status" 4 "$(status_of "$R/i-exit-status.frz")"
     # Only the first argument, and only in such builds.
-    compare_runs "i-not-first" "$SRC" "$EXE" "$T/session.in" -I "$SRC/ia.py" a -i -- a -i
+    compare "i-not-first" "$T/session.in" a -i
 
     program plain <<'EOF' || finish
 import os
@@ -179,11 +164,11 @@ answer = 41
 print("main ran", sys.argv[1:], sys.flags.inspect)
 os.environ["PYTHONINSPECT"] = "1"
 EOF
-    compare_runs "plain-i-is-an-argument" "$SRC" "$EXE" "$T/session.in" -I "$SRC/plain.py" -i a -- -i a
+    compare "plain-i-is-an-argument" "$T/session.in" -i a
     RUN_ENV=(PYTHONINSPECT=1)
-    compare_runs "plain-pythoninspect-ignored" "$SRC" "$EXE" "$T/session.in" -I "$SRC/plain.py" --
+    compare "plain-pythoninspect-ignored" "$T/session.in"
     RUN_ENV=()
-    expect_no_grep "PYTHONINSPECT starts no session" "$T/runs/plain-pythoninspect-ignored.frz.out" '^42$'
+    expect_no_grep "PYTHONINSPECT starts no session" "$R/plain-pythoninspect-ignored.frz.out" '^42$'
     ;;
 python)
     PY=$T/py/python
@@ -195,8 +180,7 @@ python)
     py_compare() {
         local name=$1 stdin=$2
         shift 2
-        mkdir -p "$T/runs"
-        local ref="$T/runs/$name.ref" frz="$T/runs/$name.frz"
+        local ref="$R/$name.ref" frz="$R/$name.frz"
         RUN_CWD=$SRC run_capture "$ref" "$stdin" "$PF_PYTHON" "$@"
         RUN_CWD=$SRC run_capture "$frz" "$stdin" "${SANDBOX[@]}" "$PY" "$@"
         normalise "$ref.out" "$PF_PYTHON" "<PY>" "$STDLIB_DIR/" "<LIB>/" >"$ref.nout"
@@ -230,17 +214,17 @@ EOF
     py_compare stdin "$SRC/stdin.py" - p q
     py_compare error /dev/null -c 'import json; json.loads("{")'
     py_compare i-flag "$SRC/stdin.py" -i -c 'x = 5'
-    expect_grep "the neighbour module is imported from disk" "$T/runs/script.frz.out" '^42 neighbour.py '
+    expect_grep "the neighbour module is imported from disk" "$R/script.frz.out" '^42 neighbour.py '
 
     # A terminal session, driven through tmux: the banner, prompts, 2 + 5,
     # a continuation line, line editing (Left moves the cursor), quit().
     if ! command -v tmux >/dev/null; then
         skip_test "tmux is not installed: cannot drive a terminal"
     fi
-    tmux_session() { # NAME CMD...: transcript in $T/runs/NAME.pane, status in .rc
+    tmux_session() { # NAME CMD...: transcript in $R/NAME.pane, status in .rc
         local name=$1 sock=$T/tmux.sock
         shift
-        local pane=$T/runs/$name.pane rc=$T/runs/$name.rc
+        local pane=$R/$name.pane rc=$R/$name.rc
         rm -f "$rc"
         tmux -S "$sock" new-session -d -s "$name" -x 120 -y 30 \
             "env -i TERM=xterm PATH=/usr/bin:/bin HOME=$T/home LANG=C.UTF-8 \
@@ -264,10 +248,8 @@ EOF
         tmux -S "$sock" capture-pane -p -t "$name" | sed -e 's/[[:space:]]*$//' | sed -e '/^$/d' >"$pane"
         tmux -S "$sock" kill-session -t "$name" 2>/dev/null
     }
-    mkdir -p "$T/runs"
     tmux_session ref-terminal "$PF_PYTHON"
     tmux_session frz-terminal "${SANDBOX[@]}" "$PY"
-    R=$T/runs
     if diff -u --label "python3.11 terminal" --label "frozen terminal" \
         "$R/ref-terminal.pane" "$R/frz-terminal.pane" >"$R/terminal.diff"; then
         pass "terminal session is the same as python3.11's"

@@ -12,18 +12,15 @@ require_built
 require_sandbox
 
 mode=${1:?usage: subinterp.sh xxsubinterpreters|run-in-subinterp}
-SRC=$T/si_imports
-EXE=$SRC/frozen/si_imports.py
-mkdir -p "$SRC"
-cp "$E2E_DIR/programs/si_imports.py" "$SRC/"
-echo "read from the payload" >"$SRC/si_data.txt"
-freeze "$EXE" "$SRC/si_imports.py" --add-data "$SRC/si_data.txt:." || finish
+mkdir -p "$T/si_imports"
+echo "read from the payload" >"$T/si_imports/si_data.txt"
+copy_program si_imports --add-data "$T/si_imports/si_data.txt:." || finish
 
-compare_runs "$mode" "$SRC" "$EXE" /dev/null -I "$SRC/si_imports.py" "$mode" -- "$mode"
-R=$T/runs/$mode.frz
-expect_eq "exit status 0" 0 "$(status_of "$R")"
-expect_grep "a sub-interpreter imported json, math and _struct" "$R.out" \
+compare "$mode" /dev/null "$mode"
+F=$R/$mode.frz
+expect_eq "exit status 0" 0 "$(status_of "$F")"
+expect_grep "a sub-interpreter imported json, math and _struct" "$F.out" \
     '^json: \{"sqrt": 4\.0, "packed": \[2, 1\]\}$'
-expect_grep "a sub-interpreter read a data file from the payload" "$R.out" \
+expect_grep "a sub-interpreter read a data file from the payload" "$F.out" \
     '^data file: read from the payload$'
 finish
