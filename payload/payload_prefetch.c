@@ -47,7 +47,7 @@
  * stops with the reads). A buffer that pf_prefetch_copy_member is giving a
  * sink at that moment is lent (pf->lent): the thread leaves it, and the copy
  * frees it once done. */
-#include "payload_internal.h"
+#include "payload_prefetch.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -59,6 +59,8 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <zstd.h>
 
 #include "big_block.h"
 #include "elf_needed.h"
@@ -86,7 +88,6 @@ enum {
 
 /* Buffers kept for reuse (see pf_prefetch.spare). */
 #define PF_PREFETCH_SPARES 2u
-
 
 typedef struct prefetch_frame {
     uint8_t *data;         /* DONE: the decompressed frame until taken or dropped (owned) */
@@ -117,8 +118,9 @@ typedef struct prefetch_native {
 } prefetch_native;
 
 struct pf_prefetch {
-    pf_payload *payload;
-    pf_prefetch_options opt; /* defaults applied */
+    const pf_frames *payload; /* the payload's frames (borrowed from the reader) */
+    const pf_index *index;    /* its index (borrowed from the reader) */
+    pf_prefetch_options opt;  /* defaults applied */
     pthread_mutex_t lock;
     pthread_cond_t changed; /* broadcast whenever a state either side waits for changes */
     pthread_t thread;
@@ -361,7 +363,7 @@ static uint32_t open_natives(pf_prefetch *pf, uint32_t j)
             continue;
         }
         pf_entry e;
-        pf_index_entry(&pf->payload->index, n->entry, &e);
+        pf_index_entry(pf->index, n->entry, &e);
         n->fd = pf->opt.open_native(pf->opt.native_context, &e);
         n->filling = n->fd >= 0;
         made += n->filling;
@@ -386,7 +388,7 @@ static int pull_needed(const char *name, size_t nameSize, void *context)
     }
     memcpy(member, PF_LIBS_DIR, PF_LIBS_DIR_SIZE);
     memcpy(member + PF_LIBS_DIR_SIZE, name, nameSize);
-    if (!pf_index_find(&pf->payload->index, member, PF_LIBS_DIR_SIZE + nameSize, &e) ||
+    if (!pf_index_find(pf->index, member, PF_LIBS_DIR_SIZE + nameSize, &e) ||
         e.kind != PF_KIND_LIBRARY) {
         return 0;
     }
@@ -430,15 +432,14 @@ static void pull_libraries(pf_prefetch *pf, const prefetch_native *n, const uint
  * written from there. Returns 0, or -1 (damage, memory). */
 static int run_buffer(pf_prefetch *pf, uint32_t j)
 {
-    const pf_payload *p = pf->payload;
-    size_t need = (size_t)p->table.frames[j].decompressed_size + 1u;
+    size_t need = (size_t)pf->payload->table.frames[j].decompressed_size + 1u;
     if (pf->job_capacity < need) {
         pf_big_free(pf->job_data);
         pf->job_data = pf_big_alloc(need);
         pf->job_capacity = pf->job_data != NULL ? need : 0;
     }
     if (pf->job_data == NULL ||
-        pf_payload_decompress_frame(p, pf->dctx, j, pf->job_data, NULL) != PF_OK) {
+        pf_frame_decompress(pf->payload, pf->dctx, j, pf->job_data, NULL) != PF_OK) {
         return -1;
     }
     const prefetch_frame *f = &pf->frames[j];
@@ -466,10 +467,9 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
  * is published. Returns 0, or -1 (damage, nothing to write to, stopped). */
 static int run_stream(pf_prefetch *pf, uint32_t j)
 {
-    const pf_payload *p = pf->payload;
-    const pf_frame *fr = &p->table.frames[j];
+    const pf_frame *fr = &pf->payload->table.frames[j];
     prefetch_frame *f = &pf->frames[j];
-    ZSTD_inBuffer in = {p->src + fr->compressed_offset, fr->compressed_size, 0};
+    ZSTD_inBuffer in = {pf->payload->src + fr->compressed_offset, fr->compressed_size, 0};
     uint64_t produced = 0;
     size_t left;
     ZSTD_DCtx_reset(pf->dctx, ZSTD_reset_session_only);
@@ -499,7 +499,7 @@ static int run_stream(pf_prefetch *pf, uint32_t j)
             return -1;
         }
     } while (left != 0);
-    pf_payload_release_frame(p, j);
+    pf_frame_release(pf->payload, j);
     if (produced != fr->decompressed_size) {
         return -1;
     }
@@ -518,7 +518,7 @@ static int run_stream(pf_prefetch *pf, uint32_t j)
  * what the job holds). */
 static int run_job(pf_prefetch *pf, uint32_t j, int job)
 {
-    if (pf_payload_check_frame(pf->payload, j, NULL) != PF_OK) {
+    if (pf_frame_check(pf->payload, j, NULL) != PF_OK) {
         return -1;
     }
     const prefetch_frame *f = &pf->frames[j];
@@ -527,7 +527,7 @@ static int run_job(pf_prefetch *pf, uint32_t j, int job)
         return run_buffer(pf, j);
     }
     int rc = placing > 0 ? run_stream(pf, j) : -1;
-    pf_payload_shrink_dctx(&pf->dctx);
+    pf_decoder_shrink(&pf->dctx);
     return rc;
 }
 
@@ -822,7 +822,7 @@ static void *prefetch_main(void *arg)
     }
     pf->scratch_size = ZSTD_DStreamOutSize();
     pf->scratch = pf_big_alloc(pf->scratch_size);
-    int ready = pf->scratch != NULL && pf_payload_new_dctx(&pf->dctx, NULL) == PF_OK;
+    int ready = pf->scratch != NULL && pf_decoder_new(&pf->dctx, NULL) == PF_OK;
     pthread_mutex_lock(&pf->lock);
     while (ready && !atomic_load(&pf->stop)) {
         if (atomic_load(&pf->pause)) {
@@ -880,8 +880,7 @@ static void *prefetch_main(void *arg)
  * PF_OK or PF_ERR_NOMEM. */
 static int plan(pf_prefetch *pf, pf_error *err)
 {
-    const pf_payload *p = pf->payload;
-    uint32_t frameCount = p->table.frame_count;
+    uint32_t frameCount = pf->payload->table.frame_count;
     uint32_t *files = calloc(frameCount, sizeof *files);
     uint32_t *libraries = calloc(frameCount, sizeof *libraries);
     uint32_t *others = calloc(frameCount, sizeof *others);
@@ -891,9 +890,9 @@ static int plan(pf_prefetch *pf, pf_error *err)
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for prefetch");
         goto done;
     }
-    for (uint32_t n = 0; n < p->index.entry_count; n++) {
+    for (uint32_t n = 0; n < pf->index->entry_count; n++) {
         pf_entry e;
-        pf_index_entry(&p->index, n, &e);
+        pf_index_entry(pf->index, n, &e);
         if (!PF_KIND_IS_FILE(e.kind)) {
             continue;
         }
@@ -920,16 +919,17 @@ static int plan(pf_prefetch *pf, pf_error *err)
         at += f->native_count;
         f->native_count = 0; /* counted again as they are filled in */
         f->library_only = files[i] > 0 && libraries[i] == files[i];
-        int buffer = others[i] > 0 && p->table.frames[i].decompressed_size <= pf->opt.max_buffered;
+        int buffer =
+            others[i] > 0 && pf->payload->table.frames[i].decompressed_size <= pf->opt.max_buffered;
         int stream = files[i] > others[i] && pf->opt.open_native != NULL;
         f->plan = i < pf->opt.first_frame || i == 0 ? PLAN_SKIP
                   : buffer                          ? PLAN_BUFFER
                   : stream                          ? PLAN_STREAM
                                                     : PLAN_SKIP;
     }
-    for (uint32_t n = 0; n < p->index.entry_count; n++) {
+    for (uint32_t n = 0; n < pf->index->entry_count; n++) {
         pf_entry e;
-        pf_index_entry(&p->index, n, &e);
+        pf_index_entry(pf->index, n, &e);
         if (e.kind == PF_KIND_NATIVE || e.kind == PF_KIND_LIBRARY) {
             prefetch_frame *f = &pf->frames[e.frame];
             pf->natives[f->native_first + f->native_count++] =
@@ -1107,45 +1107,33 @@ int pf_prefetch_copy_member(pf_prefetch *pf, uint32_t i, uint32_t offset, uint32
     return 1;
 }
 
-int pf_payload_take_native(pf_payload *payload, const pf_entry *file, int *fd, pf_error *err)
+int pf_prefetch_take_native(pf_prefetch *pf, const pf_entry *e, int *fd, pf_error *err)
 {
-    pf_prefetch *pf = payload->prefetch;
-    if (file == NULL || file->number >= payload->index.entry_count) {
-        return pf_error_set(err, PF_ERR_USAGE, "no such index entry");
-    }
-    pf_entry e;
-    pf_index_entry(&payload->index, file->number, &e);
-    if (e.kind != PF_KIND_NATIVE && e.kind != PF_KIND_LIBRARY) {
-        return pf_error_set(err, PF_ERR_USAGE, "index entry %u is not native code", e.number);
-    }
-    if (!active(pf, e.frame)) {
+    if (!active(pf, e->frame)) {
         return pf_error_set(err, PF_ERR_NOT_FOUND, "no prefetch");
     }
     pthread_mutex_lock(&pf->lock);
     int status = PF_ERR_NOT_FOUND;
-    const prefetch_frame *f = &pf->frames[e.frame];
+    const prefetch_frame *f = &pf->frames[e->frame];
     /* taken in any state: an early job leaves the frame IDLE for the walk
      * (its other members); else the reader copies it, so claims it */
-    wait_working(pf, e.frame);
+    wait_working(pf, e->frame);
     for (uint32_t k = 0; k < f->native_count; k++) {
         prefetch_native *n = &pf->natives[f->native_first + k];
-        if (n->entry == e.number && n->fd >= 0) {
+        if (n->entry == e->number && n->fd >= 0) {
             *fd = n->fd;
             n->fd = -1;
             pf->stats.natives_taken++;
             status = PF_OK;
-            consumed(pf, e.frame);
+            consumed(pf, e->frame);
         }
     }
     if (status != PF_OK) {
-        (void)claim(pf, e.frame);
+        (void)claim(pf, e->frame);
     }
     pthread_mutex_unlock(&pf->lock);
-    if (status == PF_OK) {
-        pf_payload_note_read(payload, &e);
-    }
     return status == PF_OK ? PF_OK
-                           : pf_error_set(err, status, "member %u was not prefetched", e.number);
+                           : pf_error_set(err, status, "member %u was not prefetched", e->number);
 }
 
 /* ---- start and stop ---- */
@@ -1171,17 +1159,16 @@ static void free_all(pf_prefetch *pf)
     free(pf);
 }
 
-int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *options,
-                              pf_error *err)
+int pf_prefetch_new(pf_prefetch **out, const pf_frames *frames, const pf_index *index,
+                    const pf_prefetch_options *options, pf_error *err)
 {
-    if (payload->prefetch != NULL) {
-        return pf_error_set(err, PF_ERR_USAGE, "prefetch already started");
-    }
+    *out = NULL;
     pf_prefetch *pf = calloc(1, sizeof *pf);
     if (pf == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory for prefetch");
     }
-    pf->payload = payload;
+    pf->payload = frames;
+    pf->index = index;
     pf->job = PF_NONE;
     pf->lent = PF_NONE;
     atomic_init(&pf->reader_cpu, -1);
@@ -1195,9 +1182,9 @@ int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *op
     pf->opt.max_buffered = pf->opt.max_buffered ? pf->opt.max_buffered : PF_PREFETCH_MAX_BUFFERED;
     pf->opt.idle_ms = pf->opt.idle_ms ? pf->opt.idle_ms : PF_PREFETCH_IDLE_MS;
     pf->next = pf->opt.first_frame;
-    pf->opt.walk_end = pf->opt.walk_end ? pf->opt.walk_end : payload->index.walk_end;
-    if (pf->opt.walk_end > payload->table.frame_count) {
-        pf->opt.walk_end = payload->table.frame_count;
+    pf->opt.walk_end = pf->opt.walk_end ? pf->opt.walk_end : index->walk_end;
+    if (pf->opt.walk_end > frames->table.frame_count) {
+        pf->opt.walk_end = frames->table.frame_count;
     }
     if (init_changed(pf) != 0) {
         free(pf);
@@ -1215,7 +1202,7 @@ int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *op
     pf->next_started = registry;
     registry = pf;
     pthread_mutex_unlock(&registry_lock);
-    payload->prefetch = pf;
+    *out = pf;
     return PF_OK;
 }
 
@@ -1246,16 +1233,9 @@ void pf_prefetch_free(pf_prefetch *pf)
     free_all(pf);
 }
 
-void pf_payload_prefetch_stop(pf_payload *payload)
-{
-    pf_prefetch_free(payload->prefetch);
-    payload->prefetch = NULL;
-}
-
-void pf_payload_prefetch_stats(pf_payload *payload, pf_prefetch_stats *stats)
+void pf_prefetch_get_stats(pf_prefetch *pf, pf_prefetch_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
-    pf_prefetch *pf = payload->prefetch;
     if (pf != NULL) {
         pthread_mutex_lock(&pf->lock);
         *stats = pf->stats;
