@@ -123,8 +123,9 @@ typedef struct pf_prefetch_stats {
 typedef int (*pf_payload_sink)(void *context, const uint8_t *data, size_t size);
 
 /* ---- the prefetcher's side of the hand-over (the reader's, not public) ----
- * Called by the reads' thread only. Every function accepts a NULL
- * prefetcher (prefetch off) and then does nothing the reads must wait for. */
+ * Called by the reads' thread only. Every function but pf_prefetch_new
+ * accepts a NULL prefetcher (prefetch off) and then does nothing the reads
+ * must wait for. */
 
 typedef struct pf_prefetch pf_prefetch;
 

@@ -262,11 +262,11 @@ static void make_image(image *im)
     memcpy(im->strings, dynstr, strSize);
 }
 
-/* needed: runs the walk on im; returns the status, the visits in *v. */
+/* needed: runs the walk on im with a visitor that never stops it;
+ * returns the status, the visits in *v. */
 static int needed(const image *im, visits *v, pf_error *err)
 {
-    memset(v->names, 0, sizeof v->names);
-    v->count = 0;
+    *v = (visits){0}; /* no stop: the walk's own end */
     return pf_elf_for_each_needed(im->data, im->size, visit, v, err);
 }
 
