@@ -1,7 +1,7 @@
 /* pf_le.h - reading and writing little-endian integers at any alignment.
  *
  * The payload's seek table (zstd seekable format) and index store every
- * integer little-endian (runtime/payload.h). Byte-wise assembly is portable
+ * integer little-endian (payload.h). Byte-wise assembly is portable
  * and lets compilers emit one load; it never reads past the 2 or 4 bytes
  * named, so callers only need to bound-check p .. p + 4. */
 #ifndef PF_LE_H

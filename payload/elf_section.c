@@ -45,56 +45,67 @@ static void section_header(const uint8_t *file, uint64_t shoff, uint64_t i, Elf6
     memcpy(out, file + shoff + i * sizeof(Elf64_Shdr), sizeof *out);
 }
 
-int pf_elf_find_section(const uint8_t *file, size_t fileSize, const char *name, uint64_t *offset,
-                        uint64_t *size, pf_error *err)
+/* read_header: copies the ELF header of file[0..fileSize) to *eh after
+ * checking the magic, size, class, byte order and version, and that it has
+ * section headers of the ELF64 size. Returns PF_OK, PF_ERR_CORRUPT,
+ * PF_ERR_TRUNCATED, or PF_ERR_NOT_FOUND (no section headers: no section
+ * `name`, for the message). */
+static int read_header(const uint8_t *file, size_t fileSize, const char *name, Elf64_Ehdr *eh,
+                       pf_error *err)
 {
-    Elf64_Ehdr eh;
-    Elf64_Shdr sh0, strtab, sh;
-    uint64_t shnum, shstrndx, i;
-    uint64_t foundOffset = 0, foundSize = 0;
-    unsigned matches = 0;
-    int status;
-
     if (fileSize < SELFMAG || memcmp(file, ELFMAG, SELFMAG) != 0) {
         return pf_error_set(err, PF_ERR_CORRUPT, "not an ELF file (no \\177ELF magic)");
     }
-    if (fileSize < sizeof eh) {
+    if (fileSize < sizeof *eh) {
         return pf_error_set(err, PF_ERR_TRUNCATED,
-                            "ELF file truncated: header needs %zu bytes, %zu present", sizeof eh,
+                            "ELF file truncated: header needs %zu bytes, %zu present", sizeof *eh,
                             fileSize);
     }
-    memcpy(&eh, file, sizeof eh);
-    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+    memcpy(eh, file, sizeof *eh);
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB) {
         return pf_error_set(err, PF_ERR_CORRUPT,
                             "not a 64-bit little-endian ELF file (class %u, data %u)",
-                            eh.e_ident[EI_CLASS], eh.e_ident[EI_DATA]);
+                            eh->e_ident[EI_CLASS], eh->e_ident[EI_DATA]);
     }
-    if (eh.e_ident[EI_VERSION] != EV_CURRENT || eh.e_version != EV_CURRENT) {
+    if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT) {
         return pf_error_set(err, PF_ERR_CORRUPT, "ELF version %u is not EV_CURRENT",
-                            (unsigned)eh.e_version);
+                            (unsigned)eh->e_version);
     }
-    if (eh.e_shoff == 0) {
+    if (eh->e_shoff == 0) {
         return pf_error_set(err, PF_ERR_NOT_FOUND, "no section %s: ELF file has no section headers",
                             name);
     }
-    if (eh.e_shentsize != sizeof(Elf64_Shdr)) {
+    if (eh->e_shentsize != sizeof(Elf64_Shdr)) {
         return pf_error_set(err, PF_ERR_CORRUPT, "ELF section header size is %u, expected %zu",
-                            eh.e_shentsize, sizeof(Elf64_Shdr));
+                            eh->e_shentsize, sizeof(Elf64_Shdr));
     }
+    return PF_OK;
+}
+
+/* read_name_table: finds the section header table's real size (*shnum,
+ * checked to lie in the file) and the section name table's header
+ * (*strtab, a STRTAB whose bytes lie in the file), with the gABI's escapes
+ * through section 0. Returns PF_OK, PF_ERR_CORRUPT, PF_ERR_TRUNCATED, or
+ * PF_ERR_NOT_FOUND (no section names: no section `name`). */
+static int read_name_table(const uint8_t *file, size_t fileSize, const Elf64_Ehdr *eh,
+                           const char *name, uint64_t *shnum, Elf64_Shdr *strtab, pf_error *err)
+{
+    Elf64_Shdr sh0;
     /* Section 0 first: it may hold the real count and name table index. */
-    status = range_check(eh.e_shoff, sizeof(Elf64_Shdr), fileSize, "section header table", err);
+    int status =
+        range_check(eh->e_shoff, sizeof(Elf64_Shdr), fileSize, "section header table", err);
     if (status != PF_OK) {
         return status;
     }
-    section_header(file, eh.e_shoff, 0, &sh0);
-    shnum = eh.e_shnum != 0 ? eh.e_shnum : sh0.sh_size;
-    shstrndx = eh.e_shstrndx != SHN_XINDEX ? eh.e_shstrndx : sh0.sh_link;
-    if (shnum == 0 || shnum > PF_ELF_MAX_SECTIONS) {
+    section_header(file, eh->e_shoff, 0, &sh0);
+    *shnum = eh->e_shnum != 0 ? eh->e_shnum : sh0.sh_size;
+    uint64_t shstrndx = eh->e_shstrndx != SHN_XINDEX ? eh->e_shstrndx : sh0.sh_link;
+    if (*shnum == 0 || *shnum > PF_ELF_MAX_SECTIONS) {
         return pf_error_set(err, PF_ERR_CORRUPT, "ELF section count %llu is not in 1..%u",
-                            (unsigned long long)shnum, PF_ELF_MAX_SECTIONS);
+                            (unsigned long long)*shnum, PF_ELF_MAX_SECTIONS);
     }
-    status =
-        range_check(eh.e_shoff, shnum * sizeof(Elf64_Shdr), fileSize, "section header table", err);
+    status = range_check(eh->e_shoff, *shnum * sizeof(Elf64_Shdr), fileSize, "section header table",
+                         err);
     if (status != PF_OK) {
         return status;
     }
@@ -102,24 +113,39 @@ int pf_elf_find_section(const uint8_t *file, size_t fileSize, const char *name, 
         return pf_error_set(err, PF_ERR_NOT_FOUND, "no section %s: ELF file has no section names",
                             name);
     }
-    if (shstrndx >= shnum) {
+    if (shstrndx >= *shnum) {
         return pf_error_set(err, PF_ERR_CORRUPT,
                             "ELF section name table index %llu is not below the count %llu",
-                            (unsigned long long)shstrndx, (unsigned long long)shnum);
+                            (unsigned long long)shstrndx, (unsigned long long)*shnum);
     }
-    section_header(file, eh.e_shoff, shstrndx, &strtab);
-    if (strtab.sh_type != SHT_STRTAB) {
+    section_header(file, eh->e_shoff, shstrndx, strtab);
+    if (strtab->sh_type != SHT_STRTAB) {
         return pf_error_set(err, PF_ERR_CORRUPT, "ELF section name table has type %u, not STRTAB",
-                            strtab.sh_type);
+                            strtab->sh_type);
     }
-    status = range_check(strtab.sh_offset, strtab.sh_size, fileSize, "section name table", err);
+    return range_check(strtab->sh_offset, strtab->sh_size, fileSize, "section name table", err);
+}
+
+int pf_elf_find_section(const uint8_t *file, size_t fileSize, const char *name, uint64_t *offset,
+                        uint64_t *size, pf_error *err)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr strtab = {0}, sh; /* zeroed: GCC cannot see read_name_table fills it */
+    uint64_t shnum = 0;
+    uint64_t foundOffset = 0, foundSize = 0;
+    unsigned matches = 0;
+
+    int status = read_header(file, fileSize, name, &eh, err);
     if (status != PF_OK) {
         return status;
     }
-
+    status = read_name_table(file, fileSize, &eh, name, &shnum, &strtab, err);
+    if (status != PF_OK) {
+        return status;
+    }
     const char *names = (const char *)file + strtab.sh_offset;
     size_t nameLength = strlen(name);
-    for (i = 0; i < shnum; i++) {
+    for (uint64_t i = 0; i < shnum; i++) {
         section_header(file, eh.e_shoff, i, &sh);
         if (sh.sh_name >= strtab.sh_size ||
             memchr(names + sh.sh_name, '\0', strtab.sh_size - sh.sh_name) == NULL) {

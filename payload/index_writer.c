@@ -1,5 +1,5 @@
 /* index_writer.c - building the payload index; contract in index_writer.h,
- * layout in runtime/payload.h, read back by runtime/payload_index.c.
+ * layout in payload.h, read back by payload_index.c.
  *
  * The hash table is filled in the order entries were added, so the same
  * entries always give the same bytes. Its size is the smallest power of two

@@ -1,4 +1,4 @@
-/* index_writer.h - building the payload index (layout: runtime/payload.h).
+/* index_writer.h - building the payload index (layout: payload.h).
  * The freezer adds entries, then serialises; the size of the result is known
  * before frames are assigned (pf_index_writer_size), so the packer can reserve
  * the index member's room in frame 0 and fill it in afterwards. */
@@ -41,7 +41,7 @@ int pfz_index_set_location(pfz_index_writer *w, uint32_t number, uint32_t frame,
 /* pfz_index_set_main: the main module entry and PF_INDEX_FLAG_* flags. */
 int pfz_index_set_main(pfz_index_writer *w, uint32_t module_number, uint32_t flags, pf_error *err);
 
-/* pfz_index_set_walk_end: the header's walk_end (runtime/payload.h), a
+/* pfz_index_set_walk_end: the header's walk_end (payload.h), a
  * frame number; 0 or one at or past the frame count given to
  * pfz_index_serialize stands for that count (no frame left out). */
 void pfz_index_set_walk_end(pfz_index_writer *w, uint32_t frame);

@@ -83,7 +83,7 @@
  *       from functions, exception handlers, Windows-only blocks or as
  *       importlib's own aliases, the codecs, --hidden-import and the other
  *       roots, collected third-party modules, sources, data and libraries.
- *       The prefetch thread walks no further (payload_reader.h). A payload
+ *       The prefetch thread walks no further (payload_prefetch.h). A payload
  *       reads the same whatever its value; it only steers decompression.
  *
  * Entry (byte offset: field):

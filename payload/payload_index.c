@@ -192,54 +192,66 @@ static int check_slots(const pf_index *index, pf_error *err)
     return status;
 }
 
-int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const pf_seek_table *table,
-                  pf_error *err)
+/* The header's fields (payload.h: "Header"), as read. */
+typedef struct index_header {
+    uint32_t version, header_size, flags, frame_count, entry_count, slot_count, strings_size,
+        main_entry, walk_end;
+} index_header;
+
+/* read_header: the header of data (at least PF_INDEX_HEADER_SIZE bytes). */
+static void read_header(const uint8_t *data, index_header *h)
 {
-    memset(index, 0, sizeof *index);
-    if (dataSize < PF_INDEX_HEADER_SIZE) {
-        return pf_error_set(err, PF_ERR_TRUNCATED,
-                            "index truncated: header needs %u bytes, %zu present",
-                            PF_INDEX_HEADER_SIZE, dataSize);
-    }
+    h->version = pf_le32_load(data + 8);
+    h->header_size = pf_le32_load(data + 12);
+    h->flags = pf_le32_load(data + 20);
+    h->frame_count = pf_le32_load(data + 24);
+    h->entry_count = pf_le32_load(data + 28);
+    h->slot_count = pf_le32_load(data + 32);
+    h->strings_size = pf_le32_load(data + 36);
+    h->main_entry = pf_le32_load(data + 40);
+    h->walk_end = pf_le32_load(data + 48);
+}
+
+/* check_identity: the magic, the format version and the header size.
+ * Returns PF_OK, PF_ERR_CORRUPT or PF_ERR_VERSION. */
+static int check_identity(const uint8_t *data, const index_header *h, pf_error *err)
+{
     if (memcmp(data, PF_INDEX_MAGIC, PF_INDEX_MAGIC_SIZE) != 0) {
         return pf_error_set(err, PF_ERR_CORRUPT, "index magic is wrong (expected \"%s\")",
                             PF_INDEX_MAGIC);
     }
-    uint32_t version = pf_le32_load(data + 8);
-    if (version != PF_INDEX_VERSION) {
+    if (h->version != PF_INDEX_VERSION) {
         return pf_error_set(err, PF_ERR_VERSION,
                             "index format version %u; this pyfreeze reads version %u: freeze the "
                             "program again with this pyfreeze",
-                            version, PF_INDEX_VERSION);
+                            h->version, PF_INDEX_VERSION);
     }
-    uint32_t headerSize = pf_le32_load(data + 12);
-    if (headerSize != PF_INDEX_HEADER_SIZE) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "index header size is %u, expected %u", headerSize,
-                            PF_INDEX_HEADER_SIZE);
+    if (h->header_size != PF_INDEX_HEADER_SIZE) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "index header size is %u, expected %u",
+                            h->header_size, PF_INDEX_HEADER_SIZE);
     }
-    memcpy(index->python_magic, data + 16, 4);
-    uint32_t flags = pf_le32_load(data + 20);
-    uint32_t frameCount = pf_le32_load(data + 24);
-    uint32_t entryCount = pf_le32_load(data + 28);
-    uint32_t slotCount = pf_le32_load(data + 32);
-    uint32_t stringsSize = pf_le32_load(data + 36);
-    uint32_t mainEntry = pf_le32_load(data + 40);
-    uint32_t walkEnd = pf_le32_load(data + 48);
+    return PF_OK;
+}
 
-    if (entryCount == 0 || entryCount > PF_MAX_ENTRIES) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "index entry count %u is not in 1..%u", entryCount,
-                            PF_MAX_ENTRIES);
+/* check_sizes: the counts against the limits, and the size the tables
+ * need against dataSize (exactly). Returns PF_OK, PF_ERR_CORRUPT or
+ * PF_ERR_TRUNCATED. */
+static int check_sizes(const index_header *h, size_t dataSize, pf_error *err)
+{
+    if (h->entry_count == 0 || h->entry_count > PF_MAX_ENTRIES) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "index entry count %u is not in 1..%u",
+                            h->entry_count, PF_MAX_ENTRIES);
     }
-    if (slotCount <= entryCount || (slotCount & (slotCount - 1u)) != 0) {
+    if (h->slot_count <= h->entry_count || (h->slot_count & (h->slot_count - 1u)) != 0) {
         return pf_error_set(err, PF_ERR_CORRUPT,
                             "index hash slot count %u is not a power of two above the entry "
                             "count %u",
-                            slotCount, entryCount);
+                            h->slot_count, h->entry_count);
     }
     /* Each term is below 2^32 * 32, so the sum cannot overflow 64 bits. */
     uint64_t wantSize = (uint64_t)PF_INDEX_HEADER_SIZE +
-                        (uint64_t)entryCount * PF_INDEX_ENTRY_SIZE + (uint64_t)slotCount * 4u +
-                        stringsSize;
+                        (uint64_t)h->entry_count * PF_INDEX_ENTRY_SIZE +
+                        (uint64_t)h->slot_count * 4u + h->strings_size;
     if (wantSize > PF_MAX_INDEX_SIZE) {
         return pf_error_set(err, PF_ERR_CORRUPT, "index would be %llu bytes, over the %u limit",
                             (unsigned long long)wantSize, PF_MAX_INDEX_SIZE);
@@ -254,6 +266,15 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
                             "index is %zu bytes, but its tables account for %llu", dataSize,
                             (unsigned long long)wantSize);
     }
+    return PF_OK;
+}
+
+/* check_contents: the checksum of data[0..dataSize), the flags, and the
+ * frame count and walk end against the seek table. Returns PF_OK,
+ * PF_ERR_CORRUPT or PF_ERR_VERSION (unknown flags). */
+static int check_contents(const uint8_t *data, size_t dataSize, const index_header *h,
+                          const pf_seek_table *table, pf_error *err)
+{
     uint32_t stored = pf_le32_load(data + PF_INDEX_CHECKSUM_OFFSET);
     uint32_t computed = index_checksum(data, dataSize);
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
@@ -266,45 +287,81 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
                             "index checksum is 0x%08X, computed 0x%08X: the payload is damaged",
                             stored, computed);
     }
-    if (flags & ~PF_INDEX_FLAGS_KNOWN) {
+    if (h->flags & ~PF_INDEX_FLAGS_KNOWN) {
         return pf_error_set(err, PF_ERR_VERSION,
                             "index has unknown flags 0x%X: freeze the program again with this "
                             "pyfreeze",
-                            flags & ~PF_INDEX_FLAGS_KNOWN);
+                            h->flags & ~PF_INDEX_FLAGS_KNOWN);
     }
-    if (frameCount != table->frame_count) {
+    if (h->frame_count != table->frame_count) {
         return pf_error_set(err, PF_ERR_CORRUPT, "index says %u frames, the seek table has %u",
-                            frameCount, table->frame_count);
+                            h->frame_count, table->frame_count);
     }
-    if (walkEnd == 0 || walkEnd > frameCount) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "index walk end %u is not in 1..%u", walkEnd,
-                            frameCount);
+    if (h->walk_end == 0 || h->walk_end > h->frame_count) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "index walk end %u is not in 1..%u", h->walk_end,
+                            h->frame_count);
     }
+    return PF_OK;
+}
 
-    index->base = data;
-    index->size = dataSize;
-    index->flags = flags;
-    index->entry_count = entryCount;
-    index->hash_slot_count = slotCount;
-    index->main_entry = mainEntry;
-    index->walk_end = walkEnd;
-    index->entries = data + PF_INDEX_HEADER_SIZE;
-    index->slots = index->entries + (size_t)entryCount * PF_INDEX_ENTRY_SIZE;
-    index->strings = index->slots + (size_t)slotCount * 4u;
-    index->string_table_size = stringsSize;
-
+/* check_tables: every entry, the main entry, and the hash slots of an
+ * index whose header passed. Returns PF_OK, PF_ERR_CORRUPT or
+ * PF_ERR_NOMEM. */
+static int check_tables(const pf_index *index, const pf_seek_table *table, pf_error *err)
+{
     int status = PF_OK;
-    for (uint32_t n = 0; n < entryCount && status == PF_OK; n++) {
+    for (uint32_t n = 0; n < index->entry_count && status == PF_OK; n++) {
         status = check_entry(index, n, table, err);
     }
-    if (status == PF_OK &&
-        (mainEntry >= entryCount || !PF_KIND_IS_MODULE(field(index, mainEntry, ENTRY_KIND)))) {
+    if (status == PF_OK && (index->main_entry >= index->entry_count ||
+                            !PF_KIND_IS_MODULE(field(index, index->main_entry, ENTRY_KIND)))) {
         status = pf_error_set(err, PF_ERR_CORRUPT, "index main entry %u is not a module entry",
-                              mainEntry);
+                              index->main_entry);
     }
     if (status == PF_OK) {
         status = check_slots(index, err);
     }
+    return status;
+}
+
+int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const pf_seek_table *table,
+                  pf_error *err)
+{
+    index_header h;
+    memset(index, 0, sizeof *index);
+    if (dataSize < PF_INDEX_HEADER_SIZE) {
+        return pf_error_set(err, PF_ERR_TRUNCATED,
+                            "index truncated: header needs %u bytes, %zu present",
+                            PF_INDEX_HEADER_SIZE, dataSize);
+    }
+    read_header(data, &h);
+    int status = check_identity(data, &h, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    memcpy(index->python_magic, data + 16, 4);
+    status = check_sizes(&h, dataSize, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    status = check_contents(data, dataSize, &h, table, err);
+    if (status != PF_OK) {
+        return status;
+    }
+
+    index->base = data;
+    index->size = dataSize;
+    index->flags = h.flags;
+    index->entry_count = h.entry_count;
+    index->hash_slot_count = h.slot_count;
+    index->main_entry = h.main_entry;
+    index->walk_end = h.walk_end;
+    index->entries = data + PF_INDEX_HEADER_SIZE;
+    index->slots = index->entries + (size_t)h.entry_count * PF_INDEX_ENTRY_SIZE;
+    index->strings = index->slots + (size_t)h.slot_count * 4u;
+    index->string_table_size = h.strings_size;
+
+    status = check_tables(index, table, err);
     if (status != PF_OK) {
         memset(index, 0, sizeof *index);
     }

@@ -1,5 +1,5 @@
 /* payload_index.h - validating and searching the payload index in place
- * (layout: runtime/payload.h). Lookups allocate nothing and copy nothing. */
+ * (layout: payload.h). Lookups allocate nothing and copy nothing. */
 #ifndef PF_PAYLOAD_INDEX_H
 #define PF_PAYLOAD_INDEX_H
 

@@ -1,5 +1,5 @@
 /* seek_table.h - reading the zstd seekable-format seek table at the end of a
- * payload (format: runtime/payload.h; rule source: zstd's
+ * payload (format: payload.h; rule source: zstd's
  * contrib/seekable_format/zstd_seekable_compression_format.md). */
 #ifndef PF_SEEK_TABLE_H
 #define PF_SEEK_TABLE_H

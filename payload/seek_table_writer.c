@@ -1,6 +1,6 @@
 /* seek_table_writer.c - compressing the tar stream as independent zstd
  * frames and appending the seekable-format seek table; contract in
- * seek_table_writer.h, format in runtime/payload.h.
+ * seek_table_writer.h, format in payload.h.
  *
  * Rule source: zstd contrib/seekable_format/zstd_seekable_compression_format.md.
  * Output is deterministic: ZSTD_compress2 with fixed parameters gives the
@@ -160,9 +160,9 @@ int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds
     return pfz_frames_compress_cached(src, srcSize, bounds, frame_count, level, NULL, out, err);
 }
 
-int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t *bounds,
-                               uint32_t frame_count, int level, const pfz_frame_store *store,
-                               pfz_buffer *out, pf_error *err)
+/* check_bounds: the frame bounds as pfz_frames_compress wants them.
+ * Returns PF_OK or PF_ERR_USAGE. */
+static int check_bounds(size_t srcSize, const size_t *bounds, uint32_t frame_count, pf_error *err)
 {
     if (frame_count == 0 || frame_count > PF_MAX_FRAMES || bounds[0] != 0 ||
         bounds[frame_count] != srcSize) {
@@ -177,15 +177,14 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
                                 i, PF_MAX_FRAME_SIZE);
         }
     }
-    size_t originalSize = out->size; /* restored on failure */
-    uint32_t *compressed = calloc(frame_count, sizeof *compressed);
-    frame_job *jobs = calloc(frame_count, sizeof *jobs);
-    int status = PF_OK;
-    if (compressed == NULL || jobs == NULL) {
-        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
-        goto done;
-    }
-    /* 1. frames the store already has (it verifies them) */
+    return PF_OK;
+}
+
+/* take_from_store: sets each job's source bytes and takes the frames the
+ * store already has (it verifies them). Returns how many are missing. */
+static uint32_t take_from_store(frame_job *jobs, const uint8_t *src, const size_t *bounds,
+                                uint32_t frame_count, int level, const pfz_frame_store *store)
+{
     uint32_t missing = 0;
     for (uint32_t i = 0; i < frame_count; i++) {
         frame_job *j = &jobs[i];
@@ -201,21 +200,35 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
             missing++;
         }
     }
-    /* 2. the rest, on up to two threads */
-    if (missing > 0) {
-        frame_work work = {.jobs = jobs, .count = frame_count, .level = level};
-        atomic_init(&work.next, 0u);
-        pthread_t helper;
-        int helped = compress_threads(missing) == 2 &&
-                     pthread_create(&helper, NULL, compress_jobs, &work) == 0;
-        compress_jobs(&work);
-        if (helped) {
-            pthread_join(helper, NULL);
-        }
+    return missing;
+}
+
+/* compress_missing: compresses the jobs the store did not have, on this
+ * thread and, when compress_threads says so, a helper. */
+static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t missing, int level)
+{
+    frame_work work = {.jobs = jobs, .count = frame_count, .level = level};
+    atomic_init(&work.next, 0u);
+    pthread_t helper;
+    int helped =
+        compress_threads(missing) == 2 && pthread_create(&helper, NULL, compress_jobs, &work) == 0;
+    compress_jobs(&work);
+    if (helped) {
+        pthread_join(helper, NULL);
     }
-    /* 3. in order: append, offer new frames to the store */
+}
+
+/* append_frames: appends the frames to out in order, recording each one's
+ * compressed size in compressed[], and offers the new ones to the store.
+ * Returns PF_OK, PF_ERR_IO (zstd failed), PF_ERR_NOMEM or PF_ERR_USAGE (a
+ * frame over 4 GiB compressed). */
+static int append_frames(const frame_job *jobs, uint32_t frame_count, int level,
+                         const pfz_frame_store *store, uint32_t *compressed, pfz_buffer *out,
+                         pf_error *err)
+{
+    int status = PF_OK;
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
-        frame_job *j = &jobs[i];
+        const frame_job *j = &jobs[i];
         if (j->dst == NULL) {
             status = j->zstd_error != 0
                          ? pf_error_set(err, PF_ERR_IO, "zstd compression failed: %s",
@@ -231,14 +244,19 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
             }
         }
     }
-    if (status != PF_OK) {
-        goto done;
-    }
-    /* Seek table: skippable frame header, one 8-byte entry per frame, footer. */
+    return status;
+}
+
+/* append_seek_table: the skippable frame header, one 8-byte entry per
+ * frame (compressed size, decompressed size), the footer (no per-entry
+ * checksums). Returns PF_OK or PF_ERR_NOMEM. */
+static int append_seek_table(const uint32_t *compressed, const size_t *bounds, uint32_t frame_count,
+                             pfz_buffer *out, pf_error *err)
+{
     uint8_t word[8];
     pf_le32_store(word, PF_SEEK_SKIPPABLE_MAGIC);
     pf_le32_store(word + 4, frame_count * 8u + PF_SEEK_FOOTER_SIZE);
-    status = pfz_buffer_append(out, word, 8, err);
+    int status = pfz_buffer_append(out, word, 8, err);
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
         pf_le32_store(word, compressed[i]);
         pf_le32_store(word + 4, (uint32_t)(bounds[i + 1] - bounds[i]));
@@ -251,7 +269,32 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
         pf_le32_store(footer + 5, PF_SEEK_MAGIC);
         status = pfz_buffer_append(out, footer, sizeof footer, err);
     }
-done:
+    return status;
+}
+
+int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                               uint32_t frame_count, int level, const pfz_frame_store *store,
+                               pfz_buffer *out, pf_error *err)
+{
+    int status = check_bounds(srcSize, bounds, frame_count, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    size_t originalSize = out->size; /* restored on failure */
+    uint32_t *compressed = calloc(frame_count, sizeof *compressed);
+    frame_job *jobs = calloc(frame_count, sizeof *jobs);
+    if (compressed == NULL || jobs == NULL) {
+        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
+    } else {
+        uint32_t missing = take_from_store(jobs, src, bounds, frame_count, level, store);
+        if (missing > 0) {
+            compress_missing(jobs, frame_count, missing, level);
+        }
+        status = append_frames(jobs, frame_count, level, store, compressed, out, err);
+    }
+    if (status == PF_OK) {
+        status = append_seek_table(compressed, bounds, frame_count, out, err);
+    }
     if (status != PF_OK) {
         out->size = originalSize;
     }

@@ -1,40 +1,50 @@
 #!/bin/bash
-# tests/run-all.sh: build pyfreeze twice and run every test in both builds:
+# tests/run-all.sh: build pyfreeze twice and run every test in both builds,
+# then the prefetch thread's tests a third time under ThreadSanitizer:
 #   build/       the normal build (RelWithDebInfo)
 #   build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer (-DPYFREEZE_SANITIZE=ON)
+#   build-tsan/  ThreadSanitizer: only the prefetch tests (target
+#                pf_prefetch_tests, ctest label "prefetch"; payload/ and
+#                its tests, no CPython), the one code with a second thread
 # ctest runs the cmocka unit tests and the end-to-end tests (tests/e2e, which
 # need root for their `unshare -m` sandbox). Tests that start CPython set
 # ASAN_OPTIONS=detect_leaks=0 themselves (CPython does not free everything at
-# exit); the others keep leak detection. Both builds are tested even when the
-# first fails; the exit status is non-zero if any test failed.
-# Override the build directories with PF_BUILD_DIR and PF_ASAN_BUILD_DIR.
+# exit); the others keep leak detection. Every build is tested even when one
+# before it fails; the exit status is non-zero if any test failed (a race
+# TSan reports fails its test).
+# Override the build directories with PF_BUILD_DIR, PF_ASAN_BUILD_DIR and
+# PF_TSAN_BUILD_DIR.
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PF_BUILD_DIR:-$src/build}
 asan_build=${PF_ASAN_BUILD_DIR:-$src/build-asan}
+tsan_build=${PF_TSAN_BUILD_DIR:-$src/build-tsan}
 status=0
 
-# build_and_test DIR CMAKE-OPTIONS...
+# build_and_test DIR TARGET LABEL CMAKE-OPTIONS...: configures DIR, builds
+# TARGET (all: everything) and runs the tests labelled LABEL ('': all).
 build_and_test() {
-    local dir=$1
-    shift
+    local dir=$1 target=$2 label=$3
+    shift 3
     echo "==== $dir: configure, build, test"
-    if ! cmake -S "$src" -B "$dir" "$@" || ! cmake --build "$dir" -j2; then
+    if ! cmake -S "$src" -B "$dir" "$@" || ! cmake --build "$dir" -j2 --target "$target"; then
         echo "==== $dir: BUILD FAILED"
         status=1
         return
     fi
-    if ! (cd "$dir" && ctest --output-on-failure -j2); then
+    if ! (cd "$dir" && ctest --output-on-failure -j2 ${label:+-L "$label"}); then
         echo "==== $dir: TESTS FAILED"
         status=1
     fi
 }
 
-build_and_test "$build"
-build_and_test "$asan_build" -DPYFREEZE_SANITIZE=ON
+build_and_test "$build" all ''
+build_and_test "$asan_build" all '' -DPYFREEZE_SANITIZE=ON
+build_and_test "$tsan_build" pf_prefetch_tests prefetch \
+    -DCMAKE_C_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread
 
 if ((status == 0)); then
-    echo "==== all tests passed in both builds"
+    echo "==== all tests passed in the three builds"
 fi
 exit "$status"

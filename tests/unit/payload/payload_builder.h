@@ -70,7 +70,7 @@ typedef struct tb_collected {
     size_t size;
 } tb_collected;
 
-/* tb_collect: a pf_payload_sink (payload_reader.h) appending to the
+/* tb_collect: a pf_payload_sink (payload_prefetch.h) appending to the
  * tb_collected *context. Returns 0, or -1 when out of memory. */
 int tb_collect(void *context, const uint8_t *data, size_t size);
 

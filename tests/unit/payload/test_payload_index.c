@@ -1,6 +1,7 @@
-/* test_payload_index.c - the index writer and pf_index_open/find: every name
- * found, misses, and each validation error reached on its own (the test
- * re-computes the CRC after damaging a field, so the check behind it runs). */
+/* test_payload_index.c - pf_index_open/find on indexes from the index
+ * writer: every name found, misses, and each validation error reached on
+ * its own (the test re-computes the CRC after damaging a field, so the
+ * check behind it runs). The writer's own tests: test_index_writer.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -302,65 +303,12 @@ static void test_each_slot_error(void **state)
     free(b.data);
 }
 
-static void test_writer_usage(void **state)
-{
-    (void)state;
-    pfz_index_writer *w = pfz_index_writer_new();
-    pf_error err;
-    uint32_t f, m;
-    uint8_t room[4096];
-    char big[PF_MAX_NAME_SIZE + 2];
-
-    assert_int_equal(pfz_index_add_file(w, "lib/a.pyc", PF_KIND_BYTECODE, &f, &err), PF_OK);
-    assert_int_equal(pfz_index_add_file(w, "lib/a.pyc", PF_KIND_DATA, &m, &err), PF_ERR_USAGE);
-    assert_non_null(strstr(err.message, "twice"));
-    assert_int_equal(pfz_index_add_file(w, "a.pyc", PF_KIND_BYTECODE, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_file(w, "lib/b", PF_KIND_MODULE, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_file(w, "", PF_KIND_DATA, &m, &err), PF_ERR_USAGE);
-    memset(big, 'x', sizeof big - 1);
-    big[sizeof big - 1] = '\0';
-    big[1] = '/';
-    assert_int_equal(pfz_index_add_file(w, big, PF_KIND_DATA, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_module(w, "a/b", PF_KIND_MODULE, f, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_DATA, f, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_EXTENSION, f, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_NAMESPACE, f, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_MODULE, 7, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_MODULE, f, &m, &err), PF_OK);
-    assert_int_equal(pfz_index_add_module(w, "a", PF_KIND_MODULE, f, &m, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_set_location(w, m, 0, 0, 1, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_set_main(w, f, 0, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_set_main(w, m, 0x80, &err), PF_ERR_USAGE);
-
-    size_t size = pfz_index_writer_size(w);
-    assert_true(size <= sizeof room);
-    assert_int_equal(pfz_index_serialize(w, 1, room, sizeof room, &err), PF_ERR_USAGE); /* main */
-    assert_int_equal(pfz_index_set_main(w, m, 0, &err), PF_OK);
-    assert_int_equal(pfz_index_serialize(w, 1, room, sizeof room, &err), PF_ERR_USAGE); /* loc */
-    assert_int_equal(pfz_index_set_location(w, f, 1, 0, 10, &err), PF_OK);
-    assert_int_equal(pfz_index_serialize(w, 1, room, sizeof room, &err), PF_ERR_USAGE); /* frame */
-    assert_int_equal(pfz_index_serialize(w, 2, room, size - 1, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_index_serialize(w, 2, room, size, &err), PF_OK);
-    assert_int_equal(pfz_index_writer_size(w), size); /* locations do not change it */
-
-    pf_frame two[2] = {{.decompressed_size = 10}, {.decompressed_size = 10}};
-    pf_seek_table t = {two, 2, 0};
-    pf_index index;
-    pf_entry e;
-    assert_int_equal(pf_index_open(&index, room, size, &t, &err), PF_OK);
-    assert_int_equal(pf_index_find(&index, "a", 1, &e), 1);
-    assert_int_equal(e.member, f);
-    pfz_index_writer_free(w);
-    pfz_index_writer_free(NULL);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash_vectors),     cmocka_unit_test(test_find_every_name),
         cmocka_unit_test(test_walk_end),         cmocka_unit_test(test_each_header_error),
         cmocka_unit_test(test_each_entry_error), cmocka_unit_test(test_each_slot_error),
-        cmocka_unit_test(test_writer_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 
 #include "payload.h"
 #include "payload_builder.h"
-#include "payload_internal.h" /* the frame cache, for test_unpin_drops_read_frames */
+#include "frame_cache.h" /* PF_FRAME_CACHE_SLOTS */
 #include "payload_reader.h"
 #include "pf_le.h"
 
@@ -271,17 +271,6 @@ static void test_read_frames_leave_the_cache(void **state)
     pfz_buffer_free(&b);
 }
 
-/* is_cached: whether frame i is in p's frame cache. */
-static int is_cached(const pf_payload *p, uint32_t i)
-{
-    for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
-        if (p->cache[s].frame == i) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* The last unpin lets a frame whose members were all read go (before, it
  * stayed until the next read, for as long as the program ran if that was
  * its last import). */
@@ -302,9 +291,9 @@ static void test_unpin_drops_read_frames(void **state)
     assert_int_equal(pf_payload_read(p, &one[1], &data, &size, &err), PF_OK);
     pf_payload_pin(p);
     pf_payload_unpin(p);
-    assert_true(is_cached(p, 1)); /* pinned still */
+    assert_true(pf_payload_frame_cached(p, 1)); /* pinned still */
     pf_payload_unpin(p);
-    assert_false(is_cached(p, 1));
+    assert_false(pf_payload_frame_cached(p, 1));
     assert_int_equal(decompressions[1], 1);
     pf_payload_close(p);
     free(src);

@@ -1,5 +1,6 @@
 /* test_seek_table.c - the seek table reader on tables written by the
- * freezer's writer and on hand-built damaged ones, one per check. */
+ * writer and on hand-built damaged ones, one per check. The writer's own
+ * tests: test_seek_table_writer.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -203,53 +204,13 @@ static void test_footer_and_truncation(void **state)
     pfz_buffer_free(&b);
 }
 
-static void test_writer_usage(void **state)
-{
-    (void)state;
-    uint8_t src[100] = {0};
-    pfz_buffer b = {0};
-    pf_error err;
-    const size_t notZero[] = {1, 100};
-    const size_t shortEnd[] = {0, 99};
-    const size_t empty[] = {0, 50, 50, 100};
-    const size_t reversed[] = {0, 60, 50, 100};
-    assert_int_equal(pfz_frames_compress(src, 100, notZero, 1, 3, &b, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_frames_compress(src, 100, shortEnd, 1, 3, &b, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_frames_compress(src, 100, empty, 3, 3, &b, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_frames_compress(src, 100, reversed, 3, 3, &b, &err), PF_ERR_USAGE);
-    assert_int_equal(pfz_frames_compress(src, 100, notZero, 0, 3, &b, &err), PF_ERR_USAGE);
-    assert_int_equal(b.size, 0);
-    pfz_buffer_free(&b);
-    pfz_buffer_free(NULL);
-}
-
-static void test_writer_deterministic(void **state)
-{
-    (void)state;
-    pfz_buffer a = {0}, b = {0};
-    written(&a);
-    written(&b);
-    assert_int_equal(a.size, b.size);
-    assert_memory_equal(a.data, b.data, a.size);
-    /* Appends after what is there. */
-    uint8_t x = 7;
-    pfz_buffer c = {0};
-    pfz_buffer_append(&c, &x, 1, NULL);
-    const size_t bounds[] = {0, a.size};
-    assert_int_equal(pfz_frames_compress(a.data, a.size, bounds, 1, 1, &c, NULL), PF_OK);
-    assert_int_equal(c.data[0], 7);
-    assert_int_equal(pf_le32_load(c.data + 1), 0xFD2FB528u);
-    pfz_buffer_free(&a);
-    pfz_buffer_free(&b);
-    pfz_buffer_free(&c);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_table),   cmocka_unit_test(test_checksum_entries_accepted),
-        cmocka_unit_test(test_each_error),   cmocka_unit_test(test_footer_and_truncation),
-        cmocka_unit_test(test_writer_usage), cmocka_unit_test(test_writer_deterministic),
+        cmocka_unit_test(test_good_table),
+        cmocka_unit_test(test_checksum_entries_accepted),
+        cmocka_unit_test(test_each_error),
+        cmocka_unit_test(test_footer_and_truncation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

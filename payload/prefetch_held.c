@@ -1,0 +1,106 @@
+/* prefetch_held.c - what the prefetch thread did and the reads have not
+ * taken yet: frames holding a buffer or descriptors (pf->held), the
+ * buffers kept for reuse (pf->spare); recording, counting and dropping
+ * them. Called with pf->lock held, by either thread (or a fork child). */
+#include "prefetch_internal.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "big_block.h"
+
+void pf_prefetch_close_natives(pf_prefetch *pf, uint32_t i, int fillingOnly)
+{
+    prefetch_frame *f = &pf->frames[i];
+    for (uint32_t k = 0; k < f->native_count; k++) {
+        prefetch_native *n = &pf->natives[f->native_first + k];
+        if (n->fd >= 0 && (n->filling || !fillingOnly)) {
+            close(n->fd);
+            n->fd = -1;
+        }
+        n->filling = 0;
+    }
+}
+
+uint8_t *pf_prefetch_untake_buffer(pf_prefetch *pf, uint32_t j, size_t *capacity)
+{
+    uint8_t *data = pf->frames[j].data;
+    if (capacity != NULL) {
+        *capacity = pf->frames[j].capacity;
+    }
+    if (data != NULL) {
+        pf->frames[j].data = NULL;
+        pf->buffered -= pf->payload->table.frames[j].decompressed_size;
+    }
+    return data;
+}
+
+int pf_prefetch_hold(pf_prefetch *pf, uint32_t j)
+{
+    if (pf->frames[j].held) {
+        return 0;
+    }
+    if (pf->held_count == pf->held_capacity) {
+        uint32_t capacity = pf->held_capacity ? pf->held_capacity * 2u : 16u;
+        uint32_t *held = realloc(pf->held, capacity * sizeof *held);
+        if (held == NULL) {
+            return -1;
+        }
+        pf->held = held;
+        pf->held_capacity = capacity;
+    }
+    pf->held[pf->held_count++] = j;
+    pf->frames[j].held = 1;
+    return 0;
+}
+
+uint32_t pf_prefetch_held_by(const pf_prefetch *pf, int job)
+{
+    uint32_t count = 0;
+    for (uint32_t h = 0; h < pf->held_count; h++) {
+        count += pf->frames[pf->held[h]].job == job;
+    }
+    return count;
+}
+
+void pf_prefetch_drop_old(pf_prefetch *pf, uint32_t keep, int all)
+{
+    uint32_t kept = 0;
+    for (uint32_t h = 0; h < pf->held_count; h++) {
+        uint32_t j = pf->held[h];
+        prefetch_frame *f = &pf->frames[j];
+        int passed = j != keep && f->state != FRAME_WORKING &&
+                     (all || (f->aging && pf->clock - f->done_at > pf->opt.behind_frames));
+        if (passed && f->data != NULL) {
+            pf_big_free(pf_prefetch_untake_buffer(pf, j, NULL));
+            pf->stats.buffers_dropped++;
+        }
+        /* A pulled library's descriptors wait for the thread's end: objects
+         * of frames far apart may need the same library frame, and an
+         * unmapped memfd's pages are not in the resident set. */
+        int passedNative = passed && (all || f->job != JOB_PULL);
+        int holds = f->data != NULL;
+        for (uint32_t k = 0; k < f->native_count; k++) {
+            prefetch_native *n = &pf->natives[f->native_first + k];
+            if (passedNative && n->fd >= 0) {
+                close(n->fd);
+                n->fd = -1;
+            }
+            holds |= n->fd >= 0;
+        }
+        if (holds) {
+            pf->held[kept++] = j;
+        } else {
+            f->held = 0;
+        }
+    }
+    pf->held_count = kept;
+}
+
+void pf_prefetch_free_spares(pf_prefetch *pf)
+{
+    for (uint32_t k = 0; k < pf->spare_count; k++) {
+        pf_big_free(pf->spare[k]);
+    }
+    pf->spare_count = 0;
+}
