@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "frame_cache.h"
+#include "frame_store.h"
 #include "inject.h"
 #include "lib_policy.h"
 #include "output.h"

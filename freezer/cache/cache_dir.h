@@ -1,7 +1,7 @@
 /* cache_dir.h - the freezer's build cache as a directory: where it is,
  * whether it can be trusted, and the entry files (cache_entry.h) in it,
  * read on demand and written by a background thread. What is kept there is
- * bytecode_cache.h's (compiled modules) and frame_cache.h's (compressed
+ * bytecode_cache.h's (compiled modules) and frame_store.h's (compressed
  * payload frames) business; both go through this file.
  *
  *   directory  $XDG_CACHE_HOME/pyfreeze, else $HOME/.cache/pyfreeze (XDG Base
@@ -83,7 +83,7 @@ void pfz_cache_flush(pfz_cache *c);
 /* pfz_cache_stats_get: the counters since pfz_cache_open (zeros for NULL). */
 pfz_cache_stats pfz_cache_stats_get(const pfz_cache *c);
 
-/* ---- for the kinds of entry (bytecode_cache.c, frame_cache.c) ---- */
+/* ---- for the kinds of entry (bytecode_cache.c, frame_store.c) ---- */
 
 /* The subdirectories of the cache, one per kind of entry. */
 typedef enum pfz_cache_area {

@@ -17,7 +17,7 @@
  *   48     4     crc32 of the body (zlib)
  *   52     4     crc32 of bytes 0..52 of this header
  *
- * bytecode_cache.h and frame_cache.h say what each kind puts in the fields.
+ * bytecode_cache.h and frame_store.h say what each kind puts in the fields.
  * crc32 guards against damage (a torn or bit-flipped file), not against an
  * attacker: the directory's ownership check (cache_dir.h) is what keeps
  * other users out. */

@@ -1,6 +1,6 @@
-/* frame_cache.c - the build cache of compressed payload frames: the
- * pfz_frame_store over the cache directory; rules in frame_cache.h. */
-#include "frame_cache.h"
+/* frame_store.c - the build cache of compressed payload frames: the
+ * pfz_frame_store over the cache directory; rules in frame_store.h. */
+#include "frame_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* frame_cache.h - the build cache of compressed payload frames: a
+/* frame_store.h - the build cache of compressed payload frames: a
  * pfz_frame_store (seek_table_writer.h) over the cache directory
  * (cache_dir.h), so a re-freeze compresses only the frames whose bytes
  * changed.
@@ -16,8 +16,8 @@
  *              payload. Another zstd version or frame format misses.
  *
  * Like the rest of the cache it never changes the freezer's output. */
-#ifndef PFZ_FRAME_CACHE_H
-#define PFZ_FRAME_CACHE_H
+#ifndef PFZ_FRAME_STORE_H
+#define PFZ_FRAME_STORE_H
 
 #include "cache_dir.h"
 #include "seek_table_writer.h"

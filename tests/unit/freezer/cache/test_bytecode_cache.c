@@ -10,7 +10,7 @@
 #include <fcntl.h>
 
 #include "bytecode_cache.h"
-#include "frame_cache.h"
+#include "frame_store.h"
 #include "freeze.h"
 #include "module_graph.h"
 #include "payload.h"

@@ -1,10 +1,10 @@
-/* test_frame_cache.c - the build cache of compressed frames
- * (frame_cache.c): frames reused through pfz_frames_compress_cached give
+/* test_frame_store.c - the build cache of compressed frames
+ * (frame_store.c): frames reused through pfz_frames_compress_cached give
  * exactly the bytes of compressing without a cache, and an entry is reused
  * only when it decompresses to the frame wanted. */
 #include "cache/cache_test_util.h"
 
-#include "frame_cache.h"
+#include "frame_store.h"
 #include "payload.h"
 #include "seek_table_writer.h"
 
