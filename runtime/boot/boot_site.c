@@ -88,13 +88,17 @@ static PyObject *new_printer(PyObject *printer_type, const char *name, PyObject 
     PyObject *self = PyObject_CallMethod(printer_type, "__new__", "O", printer_type);
     PyObject *files = self ? PyList_New(0) : NULL;
     PyObject *text = data ? Py_NewRef(data) : NULL;
-    if (files == NULL || text == NULL ||
-        PyObject_SetAttrString(self, "_Printer__name", PyUnicode_FromString(name)) < 0 ||
+    /* a reference of our own: PyObject_SetAttrString does not take it, and
+     * given NULL (no memory) it would delete the attribute instead */
+    PyObject *name_text = files ? PyUnicode_FromString(name) : NULL;
+    if (files == NULL || text == NULL || name_text == NULL ||
+        PyObject_SetAttrString(self, "_Printer__name", name_text) < 0 ||
         PyObject_SetAttrString(self, "_Printer__data", text) < 0 ||
         PyObject_SetAttrString(self, "_Printer__lines", Py_None) < 0 ||
         PyObject_SetAttrString(self, "_Printer__filenames", files) < 0) {
         Py_CLEAR(self);
     }
+    Py_XDECREF(name_text);
     Py_XDECREF(files);
     Py_XDECREF(text);
     return self;
