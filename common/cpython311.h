@@ -14,6 +14,15 @@
 
 /* ---- audit events (Doc/library/audit_events.rst, Python/sysmodule.c) ---- */
 
+/* ---- private C API the runtime calls (Include/cpython/, Python/) ----
+ * Each macro expands to CPython code: include Python.h before using one. */
+
+/* PF_PY_THREAD_STATE_OR_NULL(): the thread state current in the calling
+ * thread, or NULL when there is none (before CPython starts), where
+ * PyThreadState_Get() would be a fatal error (Include/cpython/pystate.h;
+ * public as PyThreadState_GetUnchecked() from 3.13). */
+#define PF_PY_THREAD_STATE_OR_NULL() _PyThreadState_UncheckedGet()
+
 /* ---- bytecode (Lib/opcode.py, Include/opcode.h) ---- */
 
 /* ---- modules libpython carries frozen (Python/frozen.c) ---- */

@@ -30,6 +30,7 @@
 
 #include "boot.h"
 #include "boot_internal.h"
+#include "damaged.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,14 +50,6 @@
 #include "native_loader.h"
 #include "payload.h"
 #include "payload_reader.h"
-
-int pf_boot_report_damaged(const struct boot *b, const char *what)
-{
-    fflush(stdout);
-    fprintf(stderr, "%s: this frozen program is damaged: %s; rebuild it with pyfreeze\n",
-            b->executable[0] ? b->executable : "pyfreeze program", what);
-    return PF_BOOT_EXIT_DAMAGED;
-}
 
 /* locate_self: the real path of the running executable (not argv[0], which
  * the caller chooses) and its directory. */
@@ -102,19 +95,19 @@ static int map_image(struct boot *b)
     if (fd < 0) {
         char what[256];
         snprintf(what, sizeof what, "cannot open it (%s)", strerror(errno));
-        return pf_boot_report_damaged(b, what), -1;
+        pf_damaged_exit(b->executable, NULL, 0, what);
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size <= 0) {
         close(fd);
-        return pf_boot_report_damaged(b, "cannot read its size"), -1;
+        pf_damaged_exit(b->executable, NULL, 0, "cannot read its size");
     }
     void *image = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (image == MAP_FAILED) {
         char what[256];
         snprintf(what, sizeof what, "cannot map it (%s)", strerror(errno));
-        return pf_boot_report_damaged(b, what), -1;
+        pf_damaged_exit(b->executable, NULL, 0, what);
     }
     b->image = image;
     image_start = image;
@@ -158,10 +151,10 @@ static int open_payload(struct boot *b)
         return -1;
     }
     if (rc != PF_OK) {
-        return pf_boot_report_damaged(b, err.message), -1;
+        pf_damaged_exit(b->executable, NULL, 0, err.message);
     }
     if (pf_payload_open(&b->payload, b->image + offset, (size_t)size, &err) != PF_OK) {
-        return pf_boot_report_damaged(b, err.message), -1;
+        pf_damaged_exit(b->executable, NULL, 0, err.message);
     }
     pf_payload_set_release(b->payload, release_pages, PAYLOAD_SWEEP_BYTES);
     /* What finding and opening the payload read (section headers, seek
@@ -397,7 +390,8 @@ static int check_magic(struct boot *b)
                        (uint8_t)(magic >> 24)};
     if (magic == -1 || memcmp(have, want, sizeof want) != 0) {
         PyErr_Clear();
-        return pf_boot_report_damaged(b, "its bytecode was compiled by another Python version"), -1;
+        pf_damaged_exit(b->executable, NULL, 0,
+                        "its bytecode was compiled by another Python version");
     }
     return 0;
 }

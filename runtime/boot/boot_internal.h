@@ -37,14 +37,6 @@ enum {
     BOOT_PYTHON = 3,      /* a standalone Python: python3.11's whole command line */
 };
 
-/* ---- boot.c ---- */
-
-/* pf_boot_report_damaged: prints the one line a user sees when the
- * executable is unusable, naming b->executable (or "pyfreeze program" when
- * it is not known yet) and `what` is wrong, after flushing stdout. Returns
- * PF_BOOT_EXIT_DAMAGED; never fails. */
-int pf_boot_report_damaged(const struct boot *b, const char *what);
-
 /* ---- boot_mode.c: the mode, from the index and the command line ---- */
 
 /* pf_boot_read_flags: the index flags that shape the boot, checked: the
@@ -57,8 +49,8 @@ int pf_boot_report_damaged(const struct boot *b, const char *what);
  * never ask for it.
  * Takes the open b->payload and the process's argv[0..argc) (read, not
  * changed); sets b->flags, b->mode, b->no_site, b->path0, b->child_optimize
- * and b->inspect. Returns 0, or -1 after pf_boot_report_damaged when the
- * index names an optimisation level above 2. */
+ * and b->inspect. Returns 0; when the index names an optimisation level
+ * above 2, ends the process through pf_damaged_exit (damaged.h). */
 int pf_boot_read_flags(struct boot *b, int argc, char **argv);
 
 /* ---- boot_site.c: what the boot sets in an initialised interpreter ----

@@ -11,6 +11,7 @@
 #include <Python.h>
 
 #include "boot_internal.h"
+#include "damaged.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -142,7 +143,7 @@ int pf_boot_read_flags(struct boot *b, int argc, char **argv)
 {
     b->flags = pf_payload_index(b->payload)->flags;
     if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags) > 2) {
-        return pf_boot_report_damaged(b, "its index names an optimisation level above 2"), -1;
+        pf_damaged_exit(b->executable, NULL, 0, "its index names an optimisation level above 2");
     }
     if (b->flags & PF_INDEX_FLAG_PYTHON) {
         b->mode = BOOT_PYTHON;

@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot.h"
+#include "damaged.h"
 #include "native_loader.h"
 #include "payload.h"
 
@@ -46,6 +46,7 @@
  * (static, as CPython's own types are in 3.11) and the payload are shared. */
 typedef struct pf_importer {
     PyObject_HEAD pf_payload *payload; /* borrowed, lives for the whole process */
+    const char *executable;            /* its path (process_executable), for pf_damaged_exit */
     PyObject *root;                    /* str: "<executable>/" */
     int hooks_done;                    /* payload_open and the path hook are installed */
     int ready;                         /* sub-interpreters: finish_ready_subinterpreter ran */
@@ -173,45 +174,16 @@ static PyObject *module_origin(pf_importer *self, const pf_entry *module)
     return path_of_member(self, &file);
 }
 
-/* payload_damaged: ends the process when a member turns out damaged (a
- * frame fails its checksum, bytecode has the wrong header). An exception
- * would not do: programs catch ImportError around optional imports and would
- * run on with part of themselves missing, and during CPython's
- * initialisation it would become a "Fatal Python error" page. So: flush what
- * the program has written, print one line naming the executable, the member
- * and the damage, and exit with PF_BOOT_EXIT_DAMAGED. */
-static _Noreturn void payload_damaged(pf_importer *self, const pf_entry *file, const char *what)
-{
-    PyObject *type, *value, *traceback;
-    PyErr_Fetch(&type, &value, &traceback);
-    const char *streams[] = {"stdout", "stderr"};
-    for (size_t i = 0; i < sizeof streams / sizeof *streams; i++) {
-        PyObject *stream = PySys_GetObject(streams[i]); /* borrowed */
-        PyObject *r =
-            stream != NULL && stream != Py_None ? PyObject_CallMethod(stream, "flush", NULL) : NULL;
-        Py_XDECREF(r);
-        PyErr_Clear();
-    }
-    Py_ssize_t rootSize;
-    const char *root = PyUnicode_AsUTF8AndSize(self->root, &rootSize);
-    fflush(stdout);
-    fprintf(stderr, "%.*s: this frozen program is damaged: %.*s: %s; rebuild it with pyfreeze\n",
-            root != NULL && rootSize > 0 ? (int)rootSize - 1 : 0, root != NULL ? root : "",
-            (int)file->name_size, file->name, what);
-    fflush(stderr);
-    exit(PF_BOOT_EXIT_DAMAGED);
-}
-
-/* read_member: the bytes of file entry `file` as a new bytes object. A
- * damaged frame raises ImportError naming the module (the program then ends
- * with a traceback saying what is wrong, as for any failed import). */
+/* read_member: the bytes of file entry `file` as a new bytes object, or
+ * NULL with a Python exception (no memory). A damaged frame ends the
+ * process (pf_damaged_exit). */
 static PyObject *read_member(pf_importer *self, const pf_entry *file)
 {
     const uint8_t *data;
     size_t size;
     pf_error err;
     if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
-        payload_damaged(self, file, err.message);
+        pf_damaged_exit(self->executable, file->name, file->name_size, err.message);
     }
     return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
 }
@@ -229,13 +201,13 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
      * pin keeps data valid through their reads. */
     pf_payload_pin(self->payload);
     if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
-        payload_damaged(self, file, err.message);
+        pf_damaged_exit(self->executable, file->name, file->name_size, err.message);
     }
     long magic = PyImport_GetMagicNumber();
     uint8_t expected[4] = {(uint8_t)magic, (uint8_t)(magic >> 8), (uint8_t)(magic >> 16),
                            (uint8_t)(magic >> 24)};
     if (size < PF_PYC_HEADER_SIZE || memcmp(data, expected, sizeof expected) != 0) {
-        payload_damaged(self, file,
+        pf_damaged_exit(self->executable, file->name, file->name_size,
                         magic == -1 ? "bytecode read before the import system was ready"
                                     : "bytecode for another Python version or a bad .pyc header");
     }
@@ -247,7 +219,8 @@ static PyObject *code_of_member(pf_importer *self, const pf_entry *file, PyObjec
     }
     if (!PyCode_Check(code)) {
         Py_DECREF(code);
-        payload_damaged(self, file, "bytecode holds no code object");
+        pf_damaged_exit(self->executable, file->name, file->name_size,
+                        "bytecode holds no code object");
     }
     if (fetch_attr(&self->fix_co_filename, "_imp", "_fix_co_filename") < 0) {
         Py_DECREF(code);
@@ -703,7 +676,7 @@ static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *n
     int status =
         pf_native_prepare(self->payload, &file, path, sizeof path, &createsInterpreters, &err);
     if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
-        payload_damaged(self, &file, err.message);
+        pf_damaged_exit(self->executable, file.name, file.name_size, err.message);
     }
     if (status != PF_OK) {
         PyErr_Format(PyExc_ImportError, "cannot load extension module %U: %s", name, err.message);
@@ -1166,6 +1139,7 @@ static pf_importer *new_importer(void)
     }
     memset((char *)self + sizeof(PyObject), 0, sizeof *self - sizeof(PyObject));
     self->payload = process_payload;
+    self->executable = process_executable;
     self->root = root;
     PyObject_GC_Track(self);
     return self;

@@ -8,6 +8,13 @@
  * code objects' co_filename is rewritten to the same path, so tracebacks name
  * files the way python3 names the source tree.
  *
+ * A payload member found damaged while the importer reads it (a frame
+ * failing its checksum, a .pyc with a foreign header or no code object, an
+ * extension module's broken ELF headers) ends the process through
+ * pf_damaged_exit (damaged.h), from whichever method read it: get_code,
+ * exec_module, get_source, get_data, create_module, or the open() and os.*
+ * replacements of pf_importer_install_hooks. No exception is raised for it.
+ *
  * Include Python.h before this header. */
 #ifndef PF_IMPORTER_H
 #define PF_IMPORTER_H
