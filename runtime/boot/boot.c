@@ -6,7 +6,7 @@
  * Each live resource has a field in struct boot, so a failure part-way
  * releases only what exists. Two steps live in files of their own
  * (boot_internal.h): choosing what the process runs from the index flags
- * and the command line (boot_mode.c), and what is set in an initialised
+ * and the command line (boot_mode.h), and what is set in an initialised
  * interpreter where python3 has it from `site`, with python3 -i's
  * interactive session (boot_site.c).
  *
@@ -24,7 +24,7 @@
  *
  * The index flags (payload.h) choose what the executable is: a program
  * (optionally with sources, an optimisation level and `-i`), or a
- * standalone Python whose whole command line CPython parses (BOOT_PYTHON). */
+ * standalone Python whose whole command line CPython parses (PF_BOOT_PYTHON). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -163,12 +163,24 @@ static int open_payload(struct boot *b)
     return 0;
 }
 
+/* choose_mode: the index flags and what this process runs (boot_mode.h);
+ * an impossible optimisation level ends the process (pf_damaged_exit). */
+static int choose_mode(struct boot *b, int argc, char **argv)
+{
+    pf_error err;
+    b->flags = pf_payload_index(b->payload)->flags;
+    if (pf_boot_choose_mode(b->flags, argc, argv, &pf_boot_system_probe, &b->mode, &err) != PF_OK) {
+        pf_damaged_exit(b->executable, NULL, 0, err.message);
+    }
+    return 0;
+}
+
 /* start_prefetch: lets the payload decompress ahead of the importer on a
  * second thread (payload_reader.h, "prefetch"), with native code going
  * straight into the memfds the native loader then seals and maps; the
  * thread itself starts at the first import past the start-up frame. Only
  * where it can pay: at least two CPUs this process may run on, and a
- * program's own start (BOOT_PROGRAM), whose imports follow the order the
+ * program's own start (PF_BOOT_PROGRAM), whose imports follow the order the
  * freezer laid the frames out in. Not for a python3 command line of a
  * child process, a multiprocessing child or a standalone Python: they
  * import something else than the program's start-up, so the frames ahead
@@ -178,7 +190,7 @@ static int open_payload(struct boot *b)
 static int start_prefetch(struct boot *b)
 {
     cpu_set_t cpus;
-    if (b->mode != BOOT_PROGRAM || sched_getaffinity(0, sizeof cpus, &cpus) != 0 ||
+    if (b->mode.run != PF_BOOT_PROGRAM || sched_getaffinity(0, sizeof cpus, &cpus) != 0 ||
         CPU_COUNT(&cpus) < 2) {
         return 0;
     }
@@ -276,7 +288,7 @@ static PyStatus configure_python(PyConfig *config)
  * A standalone Python is configured by configure_python instead. */
 static int start_core(struct boot *b, int argc, char **argv)
 {
-    int python = b->mode == BOOT_PYTHON;
+    int python = b->mode.run == PF_BOOT_PYTHON;
     PyPreConfig preconfig;
     PyPreConfig_InitPythonConfig(&preconfig);
     preconfig.isolated = !python;
@@ -307,16 +319,16 @@ static int start_core(struct boot *b, int argc, char **argv)
          * other process of the program, and writes no __pycache__ beside
          * those modules. The program's own children are given -I
          * (subprocess._args_from_interpreter_flags, sys.flags.isolated). */
-        config.isolated = !b->path0;
+        config.isolated = !b->mode.path0;
         config.use_environment = 0;
         config.user_site_directory = 0;
-        config.safe_path = !b->path0;
-        config.write_bytecode = !b->path0;
+        config.safe_path = !b->mode.path0;
+        config.write_bytecode = !b->mode.path0;
         config.site_import = 0;
         /* A python3 command line from this program's own child processes is
          * parsed by CPython itself; isolation set above stays (no flag of it
          * turns environment variables, site or the user site back on). */
-        config.parse_argv = b->mode == BOOT_INTERPRETER;
+        config.parse_argv = b->mode.run == PF_BOOT_INTERPRETER;
         config.install_signal_handlers = 1;
         config.pathconfig_warnings = 0;
         config.use_frozen_modules = 1;
@@ -325,15 +337,15 @@ static int start_core(struct boot *b, int argc, char **argv)
         /* The payload's level; a child's own -O/-OO count on top of it (as
          * Modules/main.c counts them), never below it. */
         int level = (int)PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags);
-        if (b->mode == BOOT_INTERPRETER) {
-            level = level > b->child_optimize ? level - b->child_optimize : 0;
+        if (b->mode.run == PF_BOOT_INTERPRETER) {
+            level = level > b->mode.child_optimize ? level - b->mode.child_optimize : 0;
         }
         config.optimization_level = level;
         /* python3 -i: sys.flags.inspect and .interactive, and PyErr_Print
          * does not exit on SystemExit (Python/pythonrun.c:
          * _Py_HandleSystemExit) until the session starts (pf_boot_run_interactive) */
-        config.inspect = b->inspect;
-        config.interactive = b->inspect;
+        config.inspect = b->mode.inspect;
+        config.interactive = b->mode.inspect;
     }
 
     status = PyConfig_SetBytesString(&config, &config.program_name,
@@ -347,7 +359,7 @@ static int start_core(struct boot *b, int argc, char **argv)
     for (size_t i = 0; !PyStatus_Exception(status) && i < sizeof dirs / sizeof *dirs; i++) {
         status = PyConfig_SetBytesString(&config, dirs[i], b->directory);
     }
-    if (!PyStatus_Exception(status) && b->mode == BOOT_SPAWNED) {
+    if (!PyStatus_Exception(status) && b->mode.run == PF_BOOT_SPAWNED) {
         /* what multiprocessing.freeze_support() does in a frozen child */
         status = PyConfig_SetString(&config, &config.run_command,
                                     L"from multiprocessing.spawn import freeze_support; "
@@ -362,10 +374,10 @@ static int start_core(struct boot *b, int argc, char **argv)
         /* argv[0] is replaced by the real path, as sys.executable; the -i
          * that asked for the interactive session is not the program's */
         argv[0] = b->executable;
-        if (b->inspect) {
+        if (b->mode.inspect) {
             argv[1] = argv[0];
         }
-        status = PyConfig_SetBytesArgv(&config, argc - b->inspect, argv + b->inspect);
+        status = PyConfig_SetBytesArgv(&config, argc - b->mode.inspect, argv + b->mode.inspect);
     }
     if (!PyStatus_Exception(status)) {
         status = Py_InitializeFromConfig(&config);
@@ -426,16 +438,17 @@ static int finish_init(struct boot *b)
         return -1;
     }
     pf_importer_install_hooks(b->importer);
-    int python = b->mode == BOOT_PYTHON;
+    int python = b->mode.run == PF_BOOT_PYTHON;
     if (pf_boot_set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
         PyErr_Print();
         return -1;
     }
-    if (!python && (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->no_site) < 0)) {
+    if (!python &&
+        (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->mode.no_site) < 0)) {
         PyErr_Print();
         return -1;
     }
-    if (b->inspect && pf_boot_set_interactive_hook() < 0) {
+    if (b->mode.inspect && pf_boot_set_interactive_hook() < 0) {
         PyErr_Print();
         return -1;
     }
@@ -459,11 +472,12 @@ static struct boot *process_boot;
 static int finish_subinterpreter(void)
 {
     const struct boot *b = process_boot;
-    int python = b->mode == BOOT_PYTHON;
+    int python = b->mode.run == PF_BOOT_PYTHON;
     if (pf_boot_set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
         return -1;
     }
-    if (!python && (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->no_site) < 0)) {
+    if (!python &&
+        (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->mode.no_site) < 0)) {
         return -1;
     }
     if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && pf_boot_install_source_hooks() < 0) {
@@ -596,12 +610,12 @@ int pf_boot_main(int argc, char **argv)
     int keyboard_interrupt = 0;
 
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
-        pf_boot_read_flags(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
+        choose_mode(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
         start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
         check_magic(&b) < 0) {
         goto done;
     }
-    if (b.mode != BOOT_PROGRAM) {
+    if (b.mode.run != PF_BOOT_PROGRAM) {
         /* CPython runs the command as python3 would, with its exit status
          * rules, and finalises. */
         b.python_started = 0;
@@ -610,7 +624,7 @@ int pf_boot_main(int argc, char **argv)
         goto done;
     }
     status = run_main(&b, &keyboard_interrupt);
-    if (b.inspect) {
+    if (b.mode.inspect) {
         /* each statement of the session clears an earlier unhandled
          * KeyboardInterrupt (Python/pythonrun.c: run_eval_code_obj) */
         keyboard_interrupt = 0;
