@@ -1,5 +1,5 @@
 /* boot_internal.h - what the boot's files share: the boot's state and the
- * steps boot.c calls in boot_site.c. Not for other files: the public entry
+ * steps boot.c calls in boot_config.c and boot_site.c. Not for other files: the public entry
  * point is boot.h.
  *
  * Include Python.h before this header. */
@@ -24,6 +24,33 @@ struct boot {
     uint32_t flags;            /* the index's PF_INDEX_FLAG_* */
     pf_boot_mode mode;         /* what this process runs (boot_mode.h) */
 };
+
+/* ---- boot_config.c: CPython's configuration and start ---- */
+
+/* pf_boot_start_core: pre-initialises CPython, registers the importer's
+ * built-in module (PF_IMPORTER_MODULE_NAME), and initialises CPython's core
+ * from the configuration b->mode asks for: a program's (python3 -I with
+ * the payload as the only source of modules, sys.argv = [executable, user
+ * arguments]; boot_config.c: configure_program says each difference and
+ * why), a child's python3 command line (CPython parses it, isolation
+ * stays) or a standalone Python's (python3.11's command line and
+ * environment). Initialisation stops after the core, before `encodings`
+ * is imported, so the importer can go on sys.meta_path first; then
+ * pf_boot_init_main. Takes b after choose_mode (reads executable,
+ * directory, flags and mode; sets python_started on success) and the
+ * process's argv[0..argc), whose argv[0] (and argv[1] for an `-i`) it
+ * replaces with b->executable: the array must outlive CPython. Returns 0,
+ * or -1 after printing CPython's message ("Fatal Python error: ..."); a
+ * status CPython gives as an exit (`--version`, `-h`, a bad option of a
+ * standalone Python) ends the process with that status, as python3 does. */
+int pf_boot_start_core(struct boot *b, int argc, char **argv);
+
+/* pf_boot_init_main: main initialisation of the interpreter whose core
+ * pf_boot_start_core started (encodings, sys.std*, signal handlers,
+ * __main__; Python/pylifecycle.c: init_interp_main). Returns 0, or -1
+ * after printing CPython's message; ends the process on an exit status, as
+ * pf_boot_start_core. */
+int pf_boot_init_main(void);
 
 /* ---- boot_site.c: what the boot sets in an initialised interpreter ----
  * Each works on the interpreter current in the calling thread, which holds
