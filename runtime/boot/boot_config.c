@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <wchar.h>
 
+#include "cpython311.h"
 #include "importer.h"
 #include "payload.h"
 
@@ -59,7 +60,7 @@ static PyStatus configure_python(PyConfig *config)
     config->install_signal_handlers = 1;
     config->pathconfig_warnings = 0;
     config->module_search_paths_set = 1;
-    config->_init_main = 0;
+    PF_PY_CONFIG_STOP_AFTER_CORE(config);
     PyStatus status = PyConfig_Read(config);
     if (PyStatus_Exception(status)) {
         return status;
@@ -131,7 +132,8 @@ static int preinitialize(const struct boot *b, int argc, char **argv)
  *    __debug__, compile() and the packed bytecode agree (python3 -O/-OO).
  * Signal handlers are installed (SIGINT raises KeyboardInterrupt, SIGPIPE is
  * ignored) as python3 installs them. Initialisation stops after the core
- * (_init_main = 0) so the importer can be installed first. */
+ * (PF_PY_CONFIG_STOP_AFTER_CORE, cpython311.h) so the importer can be
+ * installed first. */
 static void configure_program(PyConfig *config, const struct boot *b)
 {
     /* A child given a python3 command line without -I or -P gets what
@@ -149,7 +151,7 @@ static void configure_program(PyConfig *config, const struct boot *b)
     config->isolated = !b->mode.path0;
     config->use_environment = 0;
     config->user_site_directory = 0;
-    config->safe_path = !b->mode.path0;
+    PF_PY_CONFIG_SET_SAFE_PATH(config, !b->mode.path0);
     config->write_bytecode = !b->mode.path0;
     config->site_import = 0;
     /* A python3 command line from this program's own child processes is
@@ -158,9 +160,9 @@ static void configure_program(PyConfig *config, const struct boot *b)
     config->parse_argv = b->mode.run == PF_BOOT_INTERPRETER;
     config->install_signal_handlers = 1;
     config->pathconfig_warnings = 0;
-    config->use_frozen_modules = 1;
+    PF_PY_CONFIG_USE_FROZEN_MODULES(config);
     config->module_search_paths_set = 1; /* and empty: see above */
-    config->_init_main = 0;
+    PF_PY_CONFIG_STOP_AFTER_CORE(config);
     /* The payload's level; a child's own -O/-OO count on top of it (as
      * Modules/main.c counts them), never below it. */
     int level = (int)PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags);
@@ -242,5 +244,5 @@ int pf_boot_start_core(struct boot *b, int argc, char **argv)
 
 int pf_boot_init_main(void)
 {
-    return check_status(_Py_InitializeMain());
+    return check_status(PF_PY_INITIALIZE_MAIN());
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cpython311.h"
 #include "importer.h"
 
 /* open_arg: argument `index` or keyword `name` of an open() call, or NULL
@@ -187,7 +188,7 @@ static void install_os_hooks(pf_importer *self)
             /* the original's own doc, signature line included, so help()
              * and inspect.signature() show what they show for python3
              * (a static string of Modules/posixmodule.c) */
-            payload_os_defs[i].ml_doc = ((PyCFunctionObject *)original)->m_ml->ml_doc;
+            payload_os_defs[i].ml_doc = PF_PY_CFUNCTION_DOC(original);
         }
         PyObject *spec = original != NULL ? PyModule_New("posix") : NULL;
         PyObject *holder = spec != NULL ? PyModule_GetDict(spec) : NULL; /* borrowed */

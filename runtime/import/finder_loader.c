@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cpython311.h"
 #include "damaged.h"
 #include "native_loader.h"
 #include "payload.h"
@@ -41,7 +42,7 @@ PyObject *pf_importer_find_spec(pf_importer *self, PyObject *args, PyObject *kwa
         }
         Py_RETURN_NONE;
     }
-    if (pf_importer_fetch_attr(&self->module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
+    if (pf_importer_fetch_attr(&self->module_spec_type, PF_PY_BOOTSTRAP, "ModuleSpec") < 0) {
         return NULL;
     }
     int is_package = module.kind == PF_KIND_PACKAGE || module.kind == PF_KIND_NAMESPACE;
@@ -138,8 +139,8 @@ static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *n
     if (createsInterpreters) {
         pf_importer_watch_new_interpreters();
     }
-    if (pf_importer_fetch_attr(&self->create_dynamic, "_imp", "create_dynamic") < 0 ||
-        pf_importer_fetch_attr(&self->module_spec_type, "_frozen_importlib", "ModuleSpec") < 0) {
+    if (pf_importer_fetch_attr(&self->create_dynamic, "_imp", PF_PY_IMP_CREATE_DYNAMIC) < 0 ||
+        pf_importer_fetch_attr(&self->module_spec_type, PF_PY_BOOTSTRAP, "ModuleSpec") < 0) {
         return NULL;
     }
     PyObject *loader = PyObject_GetAttrString(spec, "loader");
@@ -207,7 +208,7 @@ PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
     int found = pf_importer_find_module(self, name, &entry);
     if (found > 0 && entry.kind == PF_KIND_EXTENSION) {
         Py_DECREF(name);
-        if (pf_importer_fetch_attr(&self->exec_dynamic, "_imp", "exec_dynamic") < 0) {
+        if (pf_importer_fetch_attr(&self->exec_dynamic, "_imp", PF_PY_IMP_EXEC_DYNAMIC) < 0) {
             return NULL;
         }
         PyObject *r = PyObject_CallOneArg(self->exec_dynamic, module);
@@ -228,8 +229,8 @@ PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
     PyObject *dict = PyModule_GetDict(module); /* borrowed */
     PyObject *result = NULL;
     if (dict != NULL &&
-        pf_importer_fetch_attr(&self->call_with_frames_removed, "_frozen_importlib",
-                               "_call_with_frames_removed") == 0 &&
+        pf_importer_fetch_attr(&self->call_with_frames_removed, PF_PY_BOOTSTRAP,
+                               PF_PY_CALL_WITH_FRAMES_REMOVED) == 0 &&
         pf_importer_fetch_attr(&self->builtin_exec, "builtins", "exec") == 0) {
         result = PyObject_CallFunctionObjArgs(self->call_with_frames_removed, self->builtin_exec,
                                               code, dict, dict, NULL);
@@ -296,8 +297,8 @@ PyObject *pf_importer_get_source(pf_importer *self, PyObject *fullname)
         return NULL;
     }
     PyObject *text = NULL;
-    if (pf_importer_fetch_attr(&self->decode_source, "_frozen_importlib_external",
-                               "decode_source") == 0) {
+    if (pf_importer_fetch_attr(&self->decode_source, PF_PY_BOOTSTRAP_EXTERNAL, "decode_source") ==
+        0) {
         text = PyObject_CallOneArg(self->decode_source, bytes);
     }
     Py_DECREF(bytes);

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "cpython311.h"
 #include "damaged.h"
 #include "payload.h"
 
@@ -177,7 +178,7 @@ PyObject *pf_importer_code_of_member(pf_importer *self, const pf_entry *file, Py
         pf_damaged_exit(self->executable, file->name, file->name_size,
                         "bytecode holds no code object");
     }
-    if (pf_importer_fetch_attr(&self->fix_co_filename, "_imp", "_fix_co_filename") < 0) {
+    if (pf_importer_fetch_attr(&self->fix_co_filename, "_imp", PF_PY_IMP_FIX_CO_FILENAME) < 0) {
         Py_DECREF(code);
         return NULL;
     }

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "cpython311.h"
 #include "importer.h"
 
 static int serving_subinterpreters; /* pf_importer_serve_subinterpreters was called */
@@ -93,8 +94,8 @@ static int finish_ready_subinterpreter(pf_importer *self)
 static int audit_hook(const char *event, PyObject *args, void *unused)
 {
     (void)unused;
-    int is_import = strcmp(event, "import") == 0;
-    if (!is_import && strcmp(event, "exec") != 0) {
+    int is_import = strcmp(event, PF_AUDIT_IMPORT) == 0;
+    if (!is_import && strcmp(event, PF_AUDIT_EXEC) != 0) {
         return 0;
     }
     PyInterpreterState *interp = PyInterpreterState_Get();
@@ -107,10 +108,11 @@ static int audit_hook(const char *event, PyObject *args, void *unused)
     }
     PyObject *self = PyDict_GetItemString(state, INTERPRETER_DICT_KEY); /* borrowed */
     if (self == NULL) {
-        if (!is_import || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 4) {
+        if (!is_import || !PyTuple_Check(args) ||
+            PyTuple_GET_SIZE(args) <= PF_AUDIT_IMPORT_META_PATH) {
             return 0;
         }
-        return serve_subinterpreter(state, PyTuple_GET_ITEM(args, 3));
+        return serve_subinterpreter(state, PyTuple_GET_ITEM(args, PF_AUDIT_IMPORT_META_PATH));
     }
     return Py_IS_TYPE(self, &pf_importer_type) ? finish_ready_subinterpreter((pf_importer *)self)
                                                : 0;
