@@ -1,6 +1,6 @@
 /* boot_internal.h - what the boot's files share: the boot's state and the
- * steps boot.c calls in boot_config.c and boot_site.c. Not for other files: the public entry
- * point is boot.h.
+ * steps boot.c calls in boot_config.c and boot_site.c. Not for other files:
+ * the public entry point is boot.h.
  *
  * Include Python.h before this header. */
 #ifndef PF_BOOT_INTERNAL_H
