@@ -12,7 +12,118 @@
 
 /* ---- the interpreter configuration (Include/cpython/initconfig.h) ---- */
 
+/* The fields the boot sets that are private or new in 3.11, and the
+ * functions that go with them. The public, long-standing fields (isolated,
+ * use_environment, site_import, ...) are set directly
+ * (runtime/boot/boot_config.c). Each macro expands to CPython code: include
+ * Python.h before using one. */
+
+/* PF_PY_CONFIG_STOP_AFTER_CORE(config): two-phase initialisation:
+ * Py_InitializeFromConfig stops once the core is up (builtins, sys, the
+ * frozen importlib), before main initialisation imports `encodings`; the
+ * boot puts its importer on sys.meta_path in between. A private field in
+ * 3.11 (PEP 587, "Multi-Phase Initialization Private Provisional API"). */
+#define PF_PY_CONFIG_STOP_AFTER_CORE(config) ((config)->_init_main = 0)
+
+/* PF_PY_INITIALIZE_MAIN(): the second phase; a PyStatus. Private in 3.11
+ * (Python/pylifecycle.c: _Py_InitializeMain). */
+#define PF_PY_INITIALIZE_MAIN() _Py_InitializeMain()
+
+/* PF_PY_CONFIG_SET_SAFE_PATH(config, on): python3 -P, new in 3.11: no
+ * script directory or current directory first on sys.path. */
+#define PF_PY_CONFIG_SET_SAFE_PATH(config, on) ((config)->safe_path = (on))
+
+/* PF_PY_CONFIG_USE_FROZEN_MODULES(config): import the stdlib modules
+ * libpython carries frozen (-X frozen_modules=on), new in 3.11. */
+#define PF_PY_CONFIG_USE_FROZEN_MODULES(config) ((config)->use_frozen_modules = 1)
+
+/* PF_PY_SET_INSPECT(on): python3 -i's switch in the running main
+ * interpreter, as Modules/main.c's pymain_set_inspect does in 3.11: the
+ * interpreter's own config (read-only through the public API, changed in
+ * place as CPython does) and the global Py_InspectFlag, which PyErr_Print
+ * reads (Python/pythonrun.c: _Py_HandleSystemExit). A statement. */
+#define PF_PY_SET_INSPECT(on)                                                                      \
+    do {                                                                                           \
+        ((PyConfig *)_PyInterpreterState_GetConfig(PyInterpreterState_Get()))->inspect = (on);     \
+        Py_InspectFlag = (on);                                                                     \
+    } while (0)
+
 /* ---- audit events (Doc/library/audit_events.rst, Python/sysmodule.c) ---- */
+
+/* "import" (Python/import.c: import_find_and_load), raised by every import
+ * of a module not yet in sys.modules, with the arguments (module, filename,
+ * sys.path, sys.meta_path, sys.path_hooks); PF_AUDIT_IMPORT_META_PATH is
+ * sys.meta_path's index among them. */
+#define PF_AUDIT_IMPORT "import"
+#define PF_AUDIT_IMPORT_META_PATH 3
+
+/* "exec" (Python/pythonrun.c: run_mod; Python/bltinmodule.c: exec), raised
+ * before code given to PyRun_String* or exec() runs: (code_object,). */
+#define PF_AUDIT_EXEC "exec"
+
+/* "cpython.run_interactivehook" (Modules/main.c:
+ * pymain_run_interactive_hook), raised before sys.__interactivehook__ is
+ * called: (hook,), i.e. PySys_Audit(PF_AUDIT_RUN_INTERACTIVEHOOK,
+ * PF_AUDIT_RUN_INTERACTIVEHOOK_ARGS, hook). */
+#define PF_AUDIT_RUN_INTERACTIVEHOOK "cpython.run_interactivehook"
+#define PF_AUDIT_RUN_INTERACTIVEHOOK_ARGS "O"
+
+/* ---- private C API the runtime calls (Include/cpython/, Python/) ----
+ * Each macro expands to CPython code: include Python.h before using one. */
+
+/* PF_PY_THREAD_STATE_OR_NULL(): the thread state current in the calling
+ * thread, or NULL when there is none (before CPython starts), where
+ * PyThreadState_Get() would be a fatal error (Include/cpython/pystate.h;
+ * public as PyThreadState_GetUnchecked() from 3.13). */
+#define PF_PY_THREAD_STATE_OR_NULL() _PyThreadState_UncheckedGet()
+
+/* PF_PY_COMPILER_FLAGS_INIT: a PyCompilerFlags' initial value
+ * (Include/cpython/compile.h). */
+#define PF_PY_COMPILER_FLAGS_INIT _PyCompilerFlags_INIT
+
+/* PF_PY_CFUNCTION_DOC(fn): the doc string (a static C string) of built-in
+ * function fn, read from 3.11's PyCFunctionObject layout
+ * (Include/cpython/methodobject.h). */
+#define PF_PY_CFUNCTION_DOC(fn) (((PyCFunctionObject *)(fn))->m_ml->ml_doc)
+
+/* PF_PY_INTERPRETER_CREATORS: the exported functions that start a
+ * sub-interpreter in 3.11 (Include/cpython/pylifecycle.h): an extension
+ * module importing one of them can create interpreters. An initializer of
+ * an array of C strings (no Python.h needed). */
+#define PF_PY_INTERPRETER_CREATORS                                                                 \
+    {                                                                                              \
+        "Py_NewInterpreter", "_Py_NewInterpreter"                                                  \
+    }
+
+/* ---- private names of the stdlib the runtime relies on (Lib/, Python/) ---- */
+
+/* The import system's frozen modules (Lib/importlib/_bootstrap.py,
+ * _bootstrap_external.py) and the private functions the importer calls in
+ * them and in _imp (Python/import.c). CPython trims the frames of
+ * functions named _call_with_frames_removed from import tracebacks
+ * (Python/import.c: remove_importlib_frames). */
+#define PF_PY_BOOTSTRAP "_frozen_importlib"
+#define PF_PY_BOOTSTRAP_EXTERNAL "_frozen_importlib_external"
+#define PF_PY_CALL_WITH_FRAMES_REMOVED "_call_with_frames_removed"
+#define PF_PY_IMP_FIX_CO_FILENAME "_fix_co_filename"
+#define PF_PY_IMP_CREATE_DYNAMIC "create_dynamic"
+#define PF_PY_IMP_EXEC_DYNAMIC "exec_dynamic"
+
+/* A frozen stdlib module's spec as FrozenImporter makes it in 3.11
+ * (Lib/importlib/_bootstrap.py: FrozenImporter.find_spec,
+ * _resolve_filename): origin "frozen", and loader_state with the module's
+ * original name and its filename under sys._stdlib_dir (new in 3.11). */
+#define PF_PY_FROZEN_ORIGIN "frozen"
+#define PF_PY_FROZEN_STATE_ORIGNAME "origname"
+#define PF_PY_FROZEN_STATE_FILENAME "filename"
+#define PF_PY_SYS_STDLIB_DIR "_stdlib_dir"
+
+/* _sitebuiltins._Printer's attributes as its __init__ sets them in 3.11
+ * (Lib/_sitebuiltins.py), private names mangled. */
+#define PF_PY_PRINTER_NAME "_Printer__name"
+#define PF_PY_PRINTER_DATA "_Printer__data"
+#define PF_PY_PRINTER_LINES "_Printer__lines"
+#define PF_PY_PRINTER_FILENAMES "_Printer__filenames"
 
 /* ---- bytecode (Lib/opcode.py, Include/opcode.h) ---- */
 

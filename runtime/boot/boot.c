@@ -1,35 +1,34 @@
 /* boot.c - the frozen program's boot; see boot.h.
  *
- * The steps read top to bottom in pf_boot_main: locate self -> map the
- * payload -> validate it -> turn prefetch on -> configure CPython -> core
- * init -> install the importer -> main init -> run __main__ -> finalise.
- * Each live resource has a field in struct boot, so a failure part-way
- * releases only what exists. Two steps live in files of their own
- * (boot_internal.h): choosing what the process runs from the index flags
- * and the command line (boot_mode.c), and what is set in an initialised
- * interpreter where python3 has it from `site`, with python3 -i's
- * interactive session (boot_site.c).
+ * pf_boot_main, first below, reads top to bottom: locate self -> map the
+ * executable -> open and validate the payload -> choose the mode -> turn
+ * prefetch on -> configure CPython and start its core -> install the
+ * importer -> main initialisation -> check the bytecode's Python -> run
+ * __main__ (or the python3 command line) -> finalise. Each live resource
+ * has a field in struct boot, so a failure part-way releases only what
+ * exists. The steps follow it in the same order. Four jobs live in files of
+ * their own: choosing what the process runs from the index flags and the
+ * command line (boot_mode.c), CPython's configuration and its two-phase
+ * start (boot_config.c), what is set in an initialised interpreter where
+ * python3 has it from `site`, with python3 -i's interactive session
+ * (boot_site.c), and the report of a damaged executable (damaged.c).
  *
- * CPython 3.11 specifics (rule source: Python/pylifecycle.c, Modules/main.c,
- * Python/pythonrun.c of 3.11) are gathered here and in boot_site.c:
- * two-phase initialisation (PyConfig._init_main = 0, then
- * _Py_InitializeMain) puts the importer on sys.meta_path before `encodings`
- * is imported; exit statuses mirror Py_RunMain's (pymain_run_python,
- * exit_sigint); the interactive session after the main module mirrors
- * pymain_repl (pf_boot_run_interactive); tracebacks go through
- * Lib/traceback.py when the payload has sources
- * (pf_boot_install_source_hooks). Sub-interpreters get their importer from
- * runtime/importer.c and, once initialised, what finish_init adds
- * (finish_subinterpreter).
+ * Exit statuses mirror Py_RunMain's (Modules/main.c: pymain_run_python,
+ * exit_sigint); tracebacks go through Lib/traceback.py when the payload has
+ * sources (pf_boot_install_source_hooks). Sub-interpreters get their
+ * importer from runtime/import/ and, once initialised, what finish_init
+ * adds (finish_subinterpreter).
  *
  * The index flags (payload.h) choose what the executable is: a program
  * (optionally with sources, an optimisation level and `-i`), or a
- * standalone Python whose whole command line CPython parses (BOOT_PYTHON). */
+ * standalone Python whose whole command line CPython parses
+ * (PF_BOOT_PYTHON). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "boot.h"
 #include "boot_internal.h"
+#include "damaged.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,13 +48,76 @@
 #include "payload.h"
 #include "payload_reader.h"
 
-int pf_boot_report_damaged(const struct boot *b, const char *what)
+/* The steps, in the order pf_boot_main takes them (pf_boot_start_core is
+ * boot_config.c's); each returns 0, or -1 after printing why (the boot then
+ * releases what exists and returns); a damaged executable ends the process
+ * instead (pf_damaged_exit). Defined below in the same order, each followed
+ * by its helpers. */
+static int locate_self(struct boot *b);
+static int map_image(struct boot *b);
+static int open_payload(struct boot *b);
+static int choose_mode(struct boot *b, int argc, char **argv);
+static int start_prefetch(struct boot *b);
+static int install_importer(struct boot *b);
+static int finish_init(struct boot *b);
+static int check_magic(struct boot *b);
+static int run_main(struct boot *b, int *keyboard_interrupt);
+static int exit_sigint(void);
+static int finish_subinterpreter(void);
+static PyObject *run_script(struct boot *b);
+static PyObject *script_spec(struct boot *b);
+static PyObject *run_module(struct boot *b);
+
+/* The boot of this process, for finish_subinterpreter (a callback without
+ * arguments); set by pf_boot_main, whose frame outlives CPython. */
+static struct boot *process_boot;
+
+int pf_boot_main(int argc, char **argv)
 {
-    fflush(stdout);
-    fprintf(stderr, "%s: this frozen program is damaged: %s; rebuild it with pyfreeze\n",
-            b->executable[0] ? b->executable : "pyfreeze program", what);
-    return PF_BOOT_EXIT_DAMAGED;
+    struct boot b;
+    memset(&b, 0, sizeof b);
+    process_boot = &b;
+    int status = PF_BOOT_EXIT_DAMAGED;
+    int keyboard_interrupt = 0;
+
+    if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
+        choose_mode(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
+        pf_boot_start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
+        check_magic(&b) < 0) {
+        goto done;
+    }
+    if (b.mode.run != PF_BOOT_PROGRAM) {
+        /* CPython runs the command as python3 would, with its exit status
+         * rules, and finalises. */
+        b.python_started = 0;
+        Py_CLEAR(b.importer);
+        status = Py_RunMain();
+        goto done;
+    }
+    status = run_main(&b, &keyboard_interrupt);
+    if (b.mode.inspect) {
+        /* each statement of the session clears an earlier unhandled
+         * KeyboardInterrupt (Python/pythonrun.c: run_eval_code_obj) */
+        keyboard_interrupt = 0;
+        status = pf_boot_run_interactive();
+    }
+
+done:
+    Py_CLEAR(b.importer);
+    if (b.python_started && Py_FinalizeEx() < 0) {
+        status = 120; /* flushing stdout failed: python3's status (Py_RunMain) */
+    }
+    pf_payload_close(b.payload); /* stops and joins the prefetch thread first */
+    if (b.image != NULL) {
+        munmap((void *)b.image, b.image_size);
+    }
+    if (keyboard_interrupt) {
+        status = exit_sigint();
+    }
+    return status;
 }
+
+/* ---- the steps ---- */
 
 /* locate_self: the real path of the running executable (not argv[0], which
  * the caller chooses) and its directory. */
@@ -102,19 +163,19 @@ static int map_image(struct boot *b)
     if (fd < 0) {
         char what[256];
         snprintf(what, sizeof what, "cannot open it (%s)", strerror(errno));
-        return pf_boot_report_damaged(b, what), -1;
+        pf_damaged_exit(b->executable, NULL, 0, what);
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size <= 0) {
         close(fd);
-        return pf_boot_report_damaged(b, "cannot read its size"), -1;
+        pf_damaged_exit(b->executable, NULL, 0, "cannot read its size");
     }
     void *image = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (image == MAP_FAILED) {
         char what[256];
         snprintf(what, sizeof what, "cannot map it (%s)", strerror(errno));
-        return pf_boot_report_damaged(b, what), -1;
+        pf_damaged_exit(b->executable, NULL, 0, what);
     }
     b->image = image;
     image_start = image;
@@ -158,10 +219,10 @@ static int open_payload(struct boot *b)
         return -1;
     }
     if (rc != PF_OK) {
-        return pf_boot_report_damaged(b, err.message), -1;
+        pf_damaged_exit(b->executable, NULL, 0, err.message);
     }
     if (pf_payload_open(&b->payload, b->image + offset, (size_t)size, &err) != PF_OK) {
-        return pf_boot_report_damaged(b, err.message), -1;
+        pf_damaged_exit(b->executable, NULL, 0, err.message);
     }
     pf_payload_set_release(b->payload, release_pages, PAYLOAD_SWEEP_BYTES);
     /* What finding and opening the payload read (section headers, seek
@@ -170,12 +231,24 @@ static int open_payload(struct boot *b)
     return 0;
 }
 
+/* choose_mode: the index flags and what this process runs (boot_mode.h);
+ * an impossible optimisation level ends the process (pf_damaged_exit). */
+static int choose_mode(struct boot *b, int argc, char **argv)
+{
+    pf_error err;
+    b->flags = pf_payload_index(b->payload)->flags;
+    if (pf_boot_choose_mode(b->flags, argc, argv, &pf_boot_system_probe, &b->mode, &err) != PF_OK) {
+        pf_damaged_exit(b->executable, NULL, 0, err.message);
+    }
+    return 0;
+}
+
 /* start_prefetch: lets the payload decompress ahead of the importer on a
  * second thread (payload_reader.h, "prefetch"), with native code going
  * straight into the memfds the native loader then seals and maps; the
  * thread itself starts at the first import past the start-up frame. Only
  * where it can pay: at least two CPUs this process may run on, and a
- * program's own start (BOOT_PROGRAM), whose imports follow the order the
+ * program's own start (PF_BOOT_PROGRAM), whose imports follow the order the
  * freezer laid the frames out in. Not for a python3 command line of a
  * child process, a multiprocessing child or a standalone Python: they
  * import something else than the program's start-up, so the frames ahead
@@ -185,7 +258,7 @@ static int open_payload(struct boot *b)
 static int start_prefetch(struct boot *b)
 {
     cpu_set_t cpus;
-    if (b->mode != BOOT_PROGRAM || sched_getaffinity(0, sizeof cpus, &cpus) != 0 ||
+    if (b->mode.run != PF_BOOT_PROGRAM || sched_getaffinity(0, sizeof cpus, &cpus) != 0 ||
         CPU_COUNT(&cpus) < 2) {
         return 0;
     }
@@ -193,216 +266,6 @@ static int start_prefetch(struct boot *b)
     (void)pf_payload_prefetch_start(b->payload, &options, NULL);
     return 0;
 }
-
-/* check_status: on a PyStatus failure prints CPython's own message (as
- * python3 does) and returns -1. */
-static int check_status(PyStatus status)
-{
-    if (PyStatus_Exception(status)) {
-        if (PyStatus_IsExit(status)) {
-            exit(status.exitcode);
-        }
-        fprintf(stderr, "Fatal Python error: %s: %s\n", status.func ? status.func : "init",
-                status.err_msg ? status.err_msg : "unknown error");
-        return -1;
-    }
-    return 0;
-}
-
-static PyObject *init_importer_module(void)
-{
-    return pf_importer_module_init();
-}
-
-/* configure_python: a standalone Python's configuration, on top of
- * PyConfig_InitPythonConfig: python3.11 parses the command line
- * (config.parse_argv) and reads PYTHON* variables as python3.11 does,
- * except:
- *  - the stdlib is the payload: sys.path holds no stdlib directory, only
- *    what python3 puts first (the script's directory, or '' for -c, -m and
- *    the interactive session), the PYTHONPATH entries (unless -E/-I) and
- *    what `site` adds (Lib/site.py, as in python3: the user's
- *    site-packages, site-packages under the executable's directory, which
- *    is sys.prefix; not with -S/-s/-I);
- *  - getpath's search for a stdlib or a ._pth file does not run (home and
- *    sys.path are given).
- * The command line is parsed here (PyConfig_Read) so -E and -I are known
- * before PYTHONPATH is read. */
-static PyStatus configure_python(PyConfig *config)
-{
-    config->parse_argv = 1;
-    config->install_signal_handlers = 1;
-    config->pathconfig_warnings = 0;
-    config->module_search_paths_set = 1;
-    config->_init_main = 0;
-    PyStatus status = PyConfig_Read(config);
-    if (PyStatus_Exception(status)) {
-        return status;
-    }
-    if (config->use_environment && config->pythonpath_env != NULL) {
-        /* PYTHONPATH: entries separated by ':' (Modules/getpath.py) */
-        const wchar_t *p = config->pythonpath_env;
-        while (!PyStatus_Exception(status) && *p != L'\0') {
-            size_t n = wcscspn(p, L":");
-            if (n > 0) {
-                wchar_t *entry = malloc((n + 1) * sizeof *entry);
-                if (entry == NULL) {
-                    return PyStatus_NoMemory();
-                }
-                wmemcpy(entry, p, n);
-                entry[n] = L'\0';
-                status = PyWideStringList_Append(&config->module_search_paths, entry);
-                free(entry);
-            }
-            p += n + (p[n] == L':');
-        }
-    }
-    return status;
-}
-
-/* start_core: configures CPython as `python3 -I` is configured (isolated: no
- * PYTHON* variables, no user site, no current directory or script directory
- * on sys.path), with these differences, each for a reason:
- *  - sys.path is empty (but for a script child's directory, see below) and
- *    `site` is not imported: every module comes from the payload, and
- *    nothing beside the executable (.pth files, a pyvenv.cfg,
- *    sitecustomize) can run code in it;
- *  - home, prefix and executable are set explicitly, which also stops
- *    getpath from honouring an `<exe>._pth` or `pyvenv.cfg` file;
- *  - sys.argv is exactly [executable, user arguments...]: nothing parsed
- *    (but for the `-i` of a --allow-interactive build, which is removed;
- *    a child's python3 command line is CPython's to parse);
- *  - no bytecode is written anywhere (the payload's modules have none to
- *    write; a script child's neighbour modules, read from disk, leave no
- *    __pycache__ behind either);
- *  - sys.flags.optimize is the level the payload was compiled with, so
- *    __debug__, compile() and the packed bytecode agree (python3 -O/-OO).
- * Signal handlers are installed (SIGINT raises KeyboardInterrupt, SIGPIPE is
- * ignored) as python3 installs them. Initialisation stops after the core
- * (_init_main = 0) so the importer can be installed first.
- * A standalone Python is configured by configure_python instead. */
-static int start_core(struct boot *b, int argc, char **argv)
-{
-    int python = b->mode == BOOT_PYTHON;
-    PyPreConfig preconfig;
-    PyPreConfig_InitPythonConfig(&preconfig);
-    preconfig.isolated = !python;
-    preconfig.use_environment = python;
-    preconfig.parse_argv = python;
-    PyStatus status = python ? Py_PreInitializeFromBytesArgs(&preconfig, argc, argv)
-                             : Py_PreInitialize(&preconfig);
-    if (check_status(status) < 0) {
-        return -1;
-    }
-    if (PyImport_AppendInittab(PF_IMPORTER_MODULE_NAME, init_importer_module) < 0) {
-        fprintf(stderr, "%s: cannot register the importer module\n", b->executable);
-        return -1;
-    }
-
-    PyConfig config;
-    PyConfig_InitPythonConfig(&config);
-    if (!python) {
-        /* A child given a python3 command line without -I or -P gets what
-         * python3 puts first on sys.path: the script's directory for
-         * `SCRIPT.py`, the current directory ('') for -c, -m and `-`, so
-         * it imports its neighbour modules from disk (the payload's finder
-         * still comes first, so the stdlib stays the payload's). CPython
-         * computes it (Modules/main.c: pymain_run_python) only when
-         * safe_path is 0, which isolated forces to 1: such a child is not
-         * isolated (sys.flags.isolated 0, as for python3) but is still cut
-         * off from the environment and the user site below, like every
-         * other process of the program, and writes no __pycache__ beside
-         * those modules. The program's own children are given -I
-         * (subprocess._args_from_interpreter_flags, sys.flags.isolated). */
-        config.isolated = !b->path0;
-        config.use_environment = 0;
-        config.user_site_directory = 0;
-        config.safe_path = !b->path0;
-        config.write_bytecode = !b->path0;
-        config.site_import = 0;
-        /* A python3 command line from this program's own child processes is
-         * parsed by CPython itself; isolation set above stays (no flag of it
-         * turns environment variables, site or the user site back on). */
-        config.parse_argv = b->mode == BOOT_INTERPRETER;
-        config.install_signal_handlers = 1;
-        config.pathconfig_warnings = 0;
-        config.use_frozen_modules = 1;
-        config.module_search_paths_set = 1; /* and empty: see above */
-        config._init_main = 0;
-        /* The payload's level; a child's own -O/-OO count on top of it (as
-         * Modules/main.c counts them), never below it. */
-        int level = (int)PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags);
-        if (b->mode == BOOT_INTERPRETER) {
-            level = level > b->child_optimize ? level - b->child_optimize : 0;
-        }
-        config.optimization_level = level;
-        /* python3 -i: sys.flags.inspect and .interactive, and PyErr_Print
-         * does not exit on SystemExit (Python/pythonrun.c:
-         * _Py_HandleSystemExit) until the session starts (pf_boot_run_interactive) */
-        config.inspect = b->inspect;
-        config.interactive = b->inspect;
-    }
-
-    status = PyConfig_SetBytesString(&config, &config.program_name,
-                                     python && argc > 0 ? argv[0] : b->executable);
-    wchar_t **fields[] = {&config.executable, &config.base_executable};
-    for (size_t i = 0; !PyStatus_Exception(status) && i < sizeof fields / sizeof *fields; i++) {
-        status = PyConfig_SetBytesString(&config, fields[i], b->executable);
-    }
-    wchar_t **dirs[] = {&config.home, &config.prefix, &config.base_prefix, &config.exec_prefix,
-                        &config.base_exec_prefix};
-    for (size_t i = 0; !PyStatus_Exception(status) && i < sizeof dirs / sizeof *dirs; i++) {
-        status = PyConfig_SetBytesString(&config, dirs[i], b->directory);
-    }
-    if (!PyStatus_Exception(status) && b->mode == BOOT_SPAWNED) {
-        /* what multiprocessing.freeze_support() does in a frozen child */
-        status = PyConfig_SetString(&config, &config.run_command,
-                                    L"from multiprocessing.spawn import freeze_support; "
-                                    L"freeze_support()\n");
-    }
-    if (!PyStatus_Exception(status) && python) {
-        status = PyConfig_SetBytesArgv(&config, argc, argv);
-        if (!PyStatus_Exception(status)) {
-            status = configure_python(&config);
-        }
-    } else if (!PyStatus_Exception(status)) {
-        /* argv[0] is replaced by the real path, as sys.executable; the -i
-         * that asked for the interactive session is not the program's */
-        argv[0] = b->executable;
-        if (b->inspect) {
-            argv[1] = argv[0];
-        }
-        status = PyConfig_SetBytesArgv(&config, argc - b->inspect, argv + b->inspect);
-    }
-    if (!PyStatus_Exception(status)) {
-        status = Py_InitializeFromConfig(&config);
-    }
-    PyConfig_Clear(&config);
-    if (check_status(status) < 0) {
-        return -1;
-    }
-    b->python_started = 1;
-    return 0;
-}
-
-/* check_magic: the payload's bytecode must come from this CPython's
- * compiler (same .pyc magic number). PyImport_GetMagicNumber needs main
- * initialisation; until then the importer checks each module's own .pyc
- * header, so no foreign bytecode ever reaches the PVM. */
-static int check_magic(struct boot *b)
-{
-    long magic = PyImport_GetMagicNumber();
-    const uint8_t *have = pf_payload_index(b->payload)->python_magic;
-    uint8_t want[4] = {(uint8_t)magic, (uint8_t)(magic >> 8), (uint8_t)(magic >> 16),
-                       (uint8_t)(magic >> 24)};
-    if (magic == -1 || memcmp(have, want, sizeof want) != 0) {
-        PyErr_Clear();
-        return pf_boot_report_damaged(b, "its bytecode was compiled by another Python version"), -1;
-    }
-    return 0;
-}
-
-static int finish_subinterpreter(void);
 
 /* install_importer: the payload's finder goes on sys.meta_path after the
  * builtin and frozen importers, before the path-based finder that main
@@ -419,43 +282,6 @@ static int install_importer(struct boot *b)
     return 0;
 }
 
-/* finish_init: main initialisation (encodings, sys.std*, signal handlers,
- * __main__), then what a frozen program adds: sys.frozen = True (the
- * convention programs test for; not in a standalone Python, which is
- * python3.11 and whose multiprocessing children are started as python3's),
- * the builtins `site` would add (a standalone Python imports site itself),
- * the interactive hook where a -i session may start, and the traceback
- * hooks when sources are packed. */
-static int finish_init(struct boot *b)
-{
-    if (check_status(_Py_InitializeMain()) < 0) {
-        return -1;
-    }
-    pf_importer_install_hooks(b->importer);
-    int python = b->mode == BOOT_PYTHON;
-    if (pf_boot_set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
-        PyErr_Print();
-        return -1;
-    }
-    if (!python && (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->no_site) < 0)) {
-        PyErr_Print();
-        return -1;
-    }
-    if (b->inspect && pf_boot_set_interactive_hook() < 0) {
-        PyErr_Print();
-        return -1;
-    }
-    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && pf_boot_install_source_hooks() < 0) {
-        PyErr_Print();
-        return -1;
-    }
-    return 0;
-}
-
-/* The boot of this process, for finish_subinterpreter (a callback without
- * arguments); set by pf_boot_main, whose frame outlives CPython. */
-static struct boot *process_boot;
-
 /* finish_subinterpreter: what finish_init adds to the main interpreter,
  * added to a sub-interpreter once its initialisation is complete (see
  * pf_importer_serve_subinterpreters): the __file__ of CPython's frozen
@@ -465,11 +291,12 @@ static struct boot *process_boot;
 static int finish_subinterpreter(void)
 {
     const struct boot *b = process_boot;
-    int python = b->mode == BOOT_PYTHON;
+    int python = b->mode.run == PF_BOOT_PYTHON;
     if (pf_boot_set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
         return -1;
     }
-    if (!python && (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->no_site) < 0)) {
+    if (!python &&
+        (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->mode.no_site) < 0)) {
         return -1;
     }
     if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && pf_boot_install_source_hooks() < 0) {
@@ -478,26 +305,81 @@ static int finish_subinterpreter(void)
     return 0;
 }
 
-/* script_spec: the module spec of the script under its own module name
- * ("app" for app.py), which the freezer also packs, or None. */
-static PyObject *script_spec(struct boot *b)
+/* finish_init: main initialisation (encodings, sys.std*, signal handlers,
+ * __main__), then what a frozen program adds: sys.frozen = True (the
+ * convention programs test for; not in a standalone Python, which is
+ * python3.11 and whose multiprocessing children are started as python3's),
+ * the builtins `site` would add (a standalone Python imports site itself),
+ * the interactive hook where a -i session may start, and the traceback
+ * hooks when sources are packed. */
+static int finish_init(struct boot *b)
 {
-    const pf_index *index = pf_payload_index(b->payload);
-    pf_entry main_entry, file;
-    pf_index_entry(index, index->main_entry, &main_entry);
-    if (main_entry.member == PF_NONE) {
-        Py_RETURN_NONE;
+    if (pf_boot_init_main() < 0) {
+        return -1;
     }
-    pf_index_entry(index, main_entry.member, &file);
-    const char prefix[] = PF_LIB_DIR, suffix[] = ".pyc";
-    size_t prefixSize = sizeof prefix - 1, suffixSize = sizeof suffix - 1;
-    if (file.name_size <= prefixSize + suffixSize || memcmp(file.name, prefix, prefixSize) != 0 ||
-        memcmp(file.name + file.name_size - suffixSize, suffix, suffixSize) != 0 ||
-        memchr(file.name + prefixSize, '/', file.name_size - prefixSize) != NULL) {
-        Py_RETURN_NONE;
+    pf_importer_install_hooks(b->importer);
+    int python = b->mode.run == PF_BOOT_PYTHON;
+    if (pf_boot_set_stdlib_dir(b) < 0 || (!python && PySys_SetObject("frozen", Py_True) < 0)) {
+        PyErr_Print();
+        return -1;
     }
-    return PyObject_CallMethod(b->importer, "find_spec", "s#", file.name + prefixSize,
-                               (Py_ssize_t)(file.name_size - prefixSize - suffixSize));
+    if (!python &&
+        (pf_boot_add_site_builtins() < 0 || pf_boot_set_no_site_flag(b->mode.no_site) < 0)) {
+        PyErr_Print();
+        return -1;
+    }
+    if (b->mode.inspect && pf_boot_set_interactive_hook() < 0) {
+        PyErr_Print();
+        return -1;
+    }
+    if ((b->flags & PF_INDEX_FLAG_HAS_SOURCE) && pf_boot_install_source_hooks() < 0) {
+        PyErr_Print();
+        return -1;
+    }
+    return 0;
+}
+
+/* check_magic: the payload's bytecode must come from this CPython's
+ * compiler (same .pyc magic number). PyImport_GetMagicNumber needs main
+ * initialisation; until then the importer checks each module's own .pyc
+ * header, so no foreign bytecode ever reaches the PVM. */
+static int check_magic(struct boot *b)
+{
+    long magic = PyImport_GetMagicNumber();
+    const uint8_t *have = pf_payload_index(b->payload)->python_magic;
+    uint8_t want[4] = {(uint8_t)magic, (uint8_t)(magic >> 8), (uint8_t)(magic >> 16),
+                       (uint8_t)(magic >> 24)};
+    if (magic == -1 || memcmp(have, want, sizeof want) != 0) {
+        PyErr_Clear();
+        pf_damaged_exit(b->executable, NULL, 0,
+                        "its bytecode was compiled by another Python version");
+    }
+    return 0;
+}
+
+/* run_main: runs the program and returns python3's exit status for it:
+ * 0, or 1 after printing an uncaught exception. SystemExit does not return:
+ * PyErr_Print exits the process as python3 does (handle_system_exit). */
+static int run_main(struct boot *b, int *keyboard_interrupt)
+{
+    int is_module = (pf_payload_index(b->payload)->flags & PF_INDEX_FLAG_MAIN_IS_MODULE) != 0;
+    PyObject *result = is_module ? run_module(b) : run_script(b);
+    /* The start-up is over: the prefetch thread would go on decompressing
+     * frames ahead of imports that no longer come (and native code of
+     * extension modules never imported) while CPython finalises, and with
+     * it running each page the finaliser unmaps flushes the TLB of its CPU
+     * too: the stdlib-heavy benchmark program took 3.6 ms longer from the
+     * end of its main() to its exit than with one CPU (no thread). Later
+     * imports (threads still running, atexit handlers) read as without
+     * prefetch. Reads hold the GIL, as this does: none is under way. */
+    pf_payload_prefetch_stop(b->payload);
+    if (result == NULL) {
+        *keyboard_interrupt = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
+        PyErr_Print();
+        return 1;
+    }
+    Py_DECREF(result);
+    return 0;
 }
 
 /* run_script: runs the __main__ module's code in __main__'s namespace, with
@@ -541,6 +423,28 @@ static PyObject *run_script(struct boot *b)
     return result;
 }
 
+/* script_spec: the module spec of the script under its own module name
+ * ("app" for app.py), which the freezer also packs, or None. */
+static PyObject *script_spec(struct boot *b)
+{
+    const pf_index *index = pf_payload_index(b->payload);
+    pf_entry main_entry, file;
+    pf_index_entry(index, index->main_entry, &main_entry);
+    if (main_entry.member == PF_NONE) {
+        Py_RETURN_NONE;
+    }
+    pf_index_entry(index, main_entry.member, &file);
+    const char prefix[] = PF_LIB_DIR, suffix[] = ".pyc";
+    size_t prefixSize = sizeof prefix - 1, suffixSize = sizeof suffix - 1;
+    if (file.name_size <= prefixSize + suffixSize || memcmp(file.name, prefix, prefixSize) != 0 ||
+        memcmp(file.name + file.name_size - suffixSize, suffix, suffixSize) != 0 ||
+        memchr(file.name + prefixSize, '/', file.name_size - prefixSize) != NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyObject_CallMethod(b->importer, "find_spec", "s#", file.name + prefixSize,
+                               (Py_ssize_t)(file.name_size - prefixSize - suffixSize));
+}
+
 /* run_module: runs a module as `python3 -m` does (runpy._run_module_as_main),
  * but leaves sys.argv[0] as the executable's path. */
 static PyObject *run_module(struct boot *b)
@@ -557,31 +461,6 @@ static PyObject *run_module(struct boot *b)
     return result;
 }
 
-/* run_main: runs the program and returns python3's exit status for it:
- * 0, or 1 after printing an uncaught exception. SystemExit does not return:
- * PyErr_Print exits the process as python3 does (handle_system_exit). */
-static int run_main(struct boot *b, int *keyboard_interrupt)
-{
-    int is_module = (pf_payload_index(b->payload)->flags & PF_INDEX_FLAG_MAIN_IS_MODULE) != 0;
-    PyObject *result = is_module ? run_module(b) : run_script(b);
-    /* The start-up is over: the prefetch thread would go on decompressing
-     * frames ahead of imports that no longer come (and native code of
-     * extension modules never imported) while CPython finalises, and with
-     * it running each page the finaliser unmaps flushes the TLB of its CPU
-     * too: the stdlib-heavy benchmark program took 3.6 ms longer from the
-     * end of its main() to its exit than with one CPU (no thread). Later
-     * imports (threads still running, atexit handlers) read as without
-     * prefetch. Reads hold the GIL, as this does: none is under way. */
-    pf_payload_prefetch_stop(b->payload);
-    if (result == NULL) {
-        *keyboard_interrupt = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
-        PyErr_Print();
-        return 1;
-    }
-    Py_DECREF(result);
-    return 0;
-}
-
 /* exit_sigint: ends the process by SIGINT so the parent (a shell) sees the
  * program was interrupted, as python3 does after an unhandled
  * KeyboardInterrupt (Modules/main.c: exit_sigint). */
@@ -591,49 +470,4 @@ static int exit_sigint(void)
         kill(getpid(), SIGINT);
     }
     return 128 + SIGINT; /* if the signal did not end the process */
-}
-
-int pf_boot_main(int argc, char **argv)
-{
-    struct boot b;
-    memset(&b, 0, sizeof b);
-    process_boot = &b;
-    int status = PF_BOOT_EXIT_DAMAGED;
-    int keyboard_interrupt = 0;
-
-    if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
-        pf_boot_read_flags(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
-        start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||
-        check_magic(&b) < 0) {
-        goto done;
-    }
-    if (b.mode != BOOT_PROGRAM) {
-        /* CPython runs the command as python3 would, with its exit status
-         * rules, and finalises. */
-        b.python_started = 0;
-        Py_CLEAR(b.importer);
-        status = Py_RunMain();
-        goto done;
-    }
-    status = run_main(&b, &keyboard_interrupt);
-    if (b.inspect) {
-        /* each statement of the session clears an earlier unhandled
-         * KeyboardInterrupt (Python/pythonrun.c: run_eval_code_obj) */
-        keyboard_interrupt = 0;
-        status = pf_boot_run_interactive();
-    }
-
-done:
-    Py_CLEAR(b.importer);
-    if (b.python_started && Py_FinalizeEx() < 0) {
-        status = 120; /* flushing stdout failed: python3's status (Py_RunMain) */
-    }
-    pf_payload_close(b.payload); /* stops and joins the prefetch thread first */
-    if (b.image != NULL) {
-        munmap((void *)b.image, b.image_size);
-    }
-    if (keyboard_interrupt) {
-        status = exit_sigint();
-    }
-    return status;
 }

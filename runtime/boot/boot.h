@@ -15,8 +15,11 @@
  * arguments argv[1..argc) and returns the exit status python3 would return
  * for the same program (or ends the process as python3 would: sys.exit()
  * exits from inside CPython, an unhandled KeyboardInterrupt re-raises
- * SIGINT). Problems with the executable itself print one line naming the
- * file, what is wrong and "rebuild it", and return PF_BOOT_EXIT_DAMAGED. */
+ * SIGINT). A damaged executable ends the process with one line naming the
+ * file, what is wrong and "rebuild it", and status PF_BOOT_EXIT_DAMAGED
+ * (damaged.h: pf_damaged_exit, from the boot or from the importer); other
+ * problems with the executable itself (no payload in it, /proc not mounted,
+ * CPython failing to start) print one line and return PF_BOOT_EXIT_DAMAGED. */
 int pf_boot_main(int argc, char **argv);
 
 #endif

@@ -1,16 +1,12 @@
-/* boot_mode.c - what a process of a frozen program runs (the BOOT_* modes of
- * boot_internal.h), read from the payload's index flags and the command
- * line; see pf_boot_read_flags.
+/* boot_mode.c - what a process of a frozen program runs, from the index
+ * flags and the command line; see boot_mode.h.
  *
  * A process started by this same executable with a python3 command line
  * (multiprocessing, concurrent.futures and subprocess give their children
  * one, with sys.executable) runs that command line; every other command
- * line is the program's own (choose_mode; docs/user-guide.md). Nothing here
- * calls CPython: Python.h is included for struct boot only. */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-
-#include "boot_internal.h"
+ * line is the program's own (choose_run; docs/user-guide.md). Nothing here
+ * calls CPython. */
+#include "boot_mode.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +15,7 @@
 
 #include "payload.h"
 
-/* started_by_self: whether the parent process runs this same executable
- * (same file: device and inode of /proc/PID/exe). Unreadable means no: a
- * parent of another user cannot make us interpret its command line. */
+/* started_by_self: pf_boot_system_probe's answer (boot_mode.h). */
 static int started_by_self(void)
 {
     char parent[64];
@@ -56,11 +50,11 @@ struct interpreter_flags {
  * options end at -c or -m (RUN_COMMAND, their argument joined, -cCODE,
  * -mjson.tool, or next), at `-` (RUN_STDIN) or at the first word that is
  * not an option (RUN_SCRIPT: argv[script] is a script's path, the words
- * after it its arguments; whether it is a script file is choose_mode's
+ * after it its arguments; whether it is a script file is choose_run's
  * question). Anything else (no arguments, a long option or `--`, an option
  * python3 has but a child is never given, -c or -m without an argument)
  * means "not a python3 command line": run stays RUN_NONE. */
-static struct interpreter_flags scan_command_line(int argc, char **argv)
+static struct interpreter_flags scan_command_line(int argc, char *const *argv)
 {
     static const char no_argument[] = "IEsSBbdOquvPR";
     struct interpreter_flags f = {RUN_NONE, 0, 0, 0, 0};
@@ -99,10 +93,11 @@ static struct interpreter_flags scan_command_line(int argc, char **argv)
     return f; /* options only: python3 would read stdin, interactively on a terminal */
 }
 
-/* is_script_file: whether path names what a child's script must be: a
- * regular file (symbolic links followed, as python3 opens it) whose name
- * ends in ".py". A path under the executable, such as the frozen main's own
- * __file__ (EXE/app.py), does not exist on disk and is not one. */
+/* is_script_file: pf_boot_system_probe's answer (boot_mode.h): what a
+ * child's script must be, a regular file (symbolic links followed, as
+ * python3 opens it) whose name ends in ".py". A path under the executable,
+ * such as the frozen main's own __file__ (EXE/app.py), does not exist on
+ * disk and is not one. */
 static int is_script_file(const char *path)
 {
     size_t n = strlen(path);
@@ -111,49 +106,55 @@ static int is_script_file(const char *path)
            S_ISREG(st.st_mode);
 }
 
-/* choose_mode: the rule that tells a python3 command line, which
+const pf_boot_probe pf_boot_system_probe = {started_by_self, is_script_file};
+
+/* choose_run: the rule that tells a python3 command line, which
  * multiprocessing, concurrent.futures and subprocess give a child they start
  * with sys.executable, from the program's own arguments: the process must
  * have been started by this same executable AND its arguments must be
  * exactly `--multiprocessing-fork ...`, `[python flags] -c CODE ...`,
  * `[python flags] -m MODULE ...`, `[python flags] -` (code from stdin) or
  * `[python flags] SCRIPT ...` where SCRIPT is an existing regular file
- * named *.py (is_script_file). Anything else goes to the program untouched
+ * named *.py (probe->is_script_file). Anything else goes to the program untouched
  * (docs/user-guide.md): `./app -c x` or `./app notes.py` typed in a shell;
  * a self-relaunch with no arguments, or with arguments that are not such a
  * command line (`[sys.executable, "data.txt"]`, `[sys.executable,
  * __file__]`, whose path is inside the executable). */
-static int choose_mode(int argc, char **argv, const struct interpreter_flags *f)
+static int choose_run(int argc, char *const *argv, const struct interpreter_flags *f,
+                      const pf_boot_probe *probe)
 {
     if (argc < 2) {
-        return BOOT_PROGRAM;
+        return PF_BOOT_PROGRAM;
     }
     if (strcmp(argv[1], "--multiprocessing-fork") == 0) {
-        return started_by_self() ? BOOT_SPAWNED : BOOT_PROGRAM;
+        return probe->started_by_self() ? PF_BOOT_SPAWNED : PF_BOOT_PROGRAM;
     }
-    if (f->run == RUN_NONE || !started_by_self() ||
-        (f->run == RUN_SCRIPT && !is_script_file(argv[f->script]))) {
-        return BOOT_PROGRAM;
+    if (f->run == RUN_NONE || !probe->started_by_self() ||
+        (f->run == RUN_SCRIPT && !probe->is_script_file(argv[f->script]))) {
+        return PF_BOOT_PROGRAM;
     }
-    return BOOT_INTERPRETER;
+    return PF_BOOT_INTERPRETER;
 }
 
-int pf_boot_read_flags(struct boot *b, int argc, char **argv)
+int pf_boot_choose_mode(uint32_t indexFlags, int argc, char *const *argv,
+                        const pf_boot_probe *probe, pf_boot_mode *mode, pf_error *err)
 {
-    b->flags = pf_payload_index(b->payload)->flags;
-    if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(b->flags) > 2) {
-        return pf_boot_report_damaged(b, "its index names an optimisation level above 2"), -1;
+    if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(indexFlags) > 2) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "its index names an optimisation level above 2");
     }
-    if (b->flags & PF_INDEX_FLAG_PYTHON) {
-        b->mode = BOOT_PYTHON;
-        return 0;
+    pf_boot_mode m = {PF_BOOT_PROGRAM, 0, 0, 0, 0};
+    if (indexFlags & PF_INDEX_FLAG_PYTHON) {
+        m.run = PF_BOOT_PYTHON;
+        *mode = m;
+        return PF_OK;
     }
     struct interpreter_flags f = scan_command_line(argc, argv);
-    b->mode = choose_mode(argc, argv, &f);
-    b->no_site = b->mode == BOOT_INTERPRETER && f.no_site;
-    b->path0 = b->mode == BOOT_INTERPRETER && !f.safe_path;
-    b->child_optimize = b->mode == BOOT_INTERPRETER ? f.optimize : 0;
-    b->inspect = b->mode == BOOT_PROGRAM && (b->flags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
-                 argc >= 2 && strcmp(argv[1], "-i") == 0;
-    return 0;
+    m.run = choose_run(argc, argv, &f, probe);
+    m.no_site = m.run == PF_BOOT_INTERPRETER && f.no_site;
+    m.path0 = m.run == PF_BOOT_INTERPRETER && !f.safe_path;
+    m.child_optimize = m.run == PF_BOOT_INTERPRETER ? f.optimize : 0;
+    m.inspect = m.run == PF_BOOT_PROGRAM && (indexFlags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
+                argc >= 2 && strcmp(argv[1], "-i") == 0;
+    *mode = m;
+    return PF_OK;
 }

@@ -7,8 +7,9 @@
  * packed with their sources (printed through Lib/traceback.py, which finds
  * source lines inside the executable), and sys.__interactivehook__ with the
  * session it starts. Each follows CPython 3.11's own code, named at each
- * function. boot.c decides which of them runs where: finish_init for the
- * main interpreter, finish_subinterpreter for sub-interpreters. */
+ * function; the private names it relies on are in cpython311.h. boot.c
+ * decides which of them runs where: finish_init for the main interpreter,
+ * finish_subinterpreter for sub-interpreters. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h> /* PyMemberDef: sys.flags field names */
@@ -16,6 +17,8 @@
 #include "boot_internal.h"
 
 #include <string.h>
+
+#include "cpython311.h"
 
 /* frozen_module_file: root + origname as a path + ".py" (or
  * "/__init__.py" for a package): the __file__ FrozenImporter gives a frozen
@@ -37,7 +40,7 @@ static PyObject *frozen_module_file(PyObject *root, PyObject *origname, int is_p
 int pf_boot_set_stdlib_dir(const struct boot *b)
 {
     PyObject *root = PyUnicode_DecodeFSDefault(b->executable);
-    if (root == NULL || PySys_SetObject("_stdlib_dir", root) < 0) {
+    if (root == NULL || PySys_SetObject(PF_PY_SYS_STDLIB_DIR, root) < 0) {
         Py_XDECREF(root);
         return -1;
     }
@@ -47,16 +50,17 @@ int pf_boot_set_stdlib_dir(const struct boot *b)
         PyObject *name = PyTuple_GET_ITEM(PyList_GET_ITEM(items, i), 0);
         PyObject *module = PyTuple_GET_ITEM(PyList_GET_ITEM(items, i), 1);
         if (!PyModule_Check(module) || PyObject_HasAttrString(module, "__file__") ||
-            PyUnicode_CompareWithASCIIString(name, "_frozen_importlib") == 0) {
+            PyUnicode_CompareWithASCIIString(name, PF_PY_BOOTSTRAP) == 0) {
             continue;
         }
         PyObject *spec = PyObject_GetAttrString(module, "__spec__");
         PyObject *origin = spec ? PyObject_GetAttrString(spec, "origin") : NULL;
         PyObject *state = origin && PyUnicode_Check(origin) &&
-                                  PyUnicode_CompareWithASCIIString(origin, "frozen") == 0
+                                  PyUnicode_CompareWithASCIIString(origin, PF_PY_FROZEN_ORIGIN) == 0
                               ? PyObject_GetAttrString(spec, "loader_state")
                               : NULL;
-        PyObject *origname = state ? PyObject_GetAttrString(state, "origname") : NULL;
+        PyObject *origname =
+            state ? PyObject_GetAttrString(state, PF_PY_FROZEN_STATE_ORIGNAME) : NULL;
         PyErr_Clear(); /* a module without these attributes is simply skipped */
         if (origname != NULL && PyUnicode_Check(origname)) {
             PyObject *file =
@@ -64,7 +68,7 @@ int pf_boot_set_stdlib_dir(const struct boot *b)
             /* the loader state too, as FrozenImporter keeps them in step
              * (Lib/importlib/_bootstrap.py: _fix_up_module checks it) */
             if (file == NULL || PyObject_SetAttrString(module, "__file__", file) < 0 ||
-                PyObject_SetAttrString(state, "filename", file) < 0) {
+                PyObject_SetAttrString(state, PF_PY_FROZEN_STATE_FILENAME, file) < 0) {
                 rc = -1;
             }
             Py_XDECREF(file);
@@ -88,13 +92,17 @@ static PyObject *new_printer(PyObject *printer_type, const char *name, PyObject 
     PyObject *self = PyObject_CallMethod(printer_type, "__new__", "O", printer_type);
     PyObject *files = self ? PyList_New(0) : NULL;
     PyObject *text = data ? Py_NewRef(data) : NULL;
-    if (files == NULL || text == NULL ||
-        PyObject_SetAttrString(self, "_Printer__name", PyUnicode_FromString(name)) < 0 ||
-        PyObject_SetAttrString(self, "_Printer__data", text) < 0 ||
-        PyObject_SetAttrString(self, "_Printer__lines", Py_None) < 0 ||
-        PyObject_SetAttrString(self, "_Printer__filenames", files) < 0) {
+    /* a reference of our own: PyObject_SetAttrString does not take it, and
+     * given NULL (no memory) it would delete the attribute instead */
+    PyObject *name_text = files ? PyUnicode_FromString(name) : NULL;
+    if (files == NULL || text == NULL || name_text == NULL ||
+        PyObject_SetAttrString(self, PF_PY_PRINTER_NAME, name_text) < 0 ||
+        PyObject_SetAttrString(self, PF_PY_PRINTER_DATA, text) < 0 ||
+        PyObject_SetAttrString(self, PF_PY_PRINTER_LINES, Py_None) < 0 ||
+        PyObject_SetAttrString(self, PF_PY_PRINTER_FILENAMES, files) < 0) {
         Py_CLEAR(self);
     }
+    Py_XDECREF(name_text);
     Py_XDECREF(files);
     Py_XDECREF(text);
     return self;
@@ -313,20 +321,19 @@ int pf_boot_set_no_site_flag(int no_site)
 
 int pf_boot_run_interactive(void)
 {
-    PyConfig *config = (PyConfig *)_PyInterpreterState_GetConfig(PyInterpreterState_Get());
-    config->inspect = 0;
-    Py_InspectFlag = 0;
+    PF_PY_SET_INSPECT(0);
     PyObject *hook = PySys_GetObject("__interactivehook__"); /* borrowed */
     if (hook != NULL) {
-        PyObject *result = PySys_Audit("cpython.run_interactivehook", "O", hook) < 0
-                               ? NULL
-                               : PyObject_CallNoArgs(hook);
+        PyObject *result =
+            PySys_Audit(PF_AUDIT_RUN_INTERACTIVEHOOK, PF_AUDIT_RUN_INTERACTIVEHOOK_ARGS, hook) < 0
+                ? NULL
+                : PyObject_CallNoArgs(hook);
         if (result == NULL) {
             PySys_WriteStderr("Failed calling sys.__interactivehook__\n");
             PyErr_Print(); /* exits on SystemExit, as pymain_err_print does */
         }
         Py_XDECREF(result);
     }
-    PyCompilerFlags cf = _PyCompilerFlags_INIT;
+    PyCompilerFlags cf = PF_PY_COMPILER_FLAGS_INIT;
     return PyRun_AnyFileFlags(stdin, "<stdin>", &cf) != 0;
 }

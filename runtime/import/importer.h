@@ -8,6 +8,15 @@
  * code objects' co_filename is rewritten to the same path, so tracebacks name
  * files the way python3 names the source tree.
  *
+ * A payload member found damaged while the importer reads it (a frame
+ * failing its checksum, a .pyc with a foreign header or no code object, an
+ * extension module's broken ELF headers) ends the process through
+ * pf_damaged_exit (damaged.h), from whichever method read it: get_code,
+ * exec_module, get_source, get_data, create_module, or the open() and os.*
+ * replacements of pf_importer_install_hooks. No exception is raised for it.
+ *
+ * The importer's files, one per job, are listed in importer_internal.h.
+ *
  * Include Python.h before this header. */
 #ifndef PF_IMPORTER_H
 #define PF_IMPORTER_H
@@ -18,7 +27,9 @@
  * PyImport_AppendInittab before the interpreter starts. */
 #define PF_IMPORTER_MODULE_NAME "_pyfreeze"
 
-/* pf_importer_module_init: the PyInit function of PF_IMPORTER_MODULE_NAME. */
+/* pf_importer_module_init: the PyInit function of PF_IMPORTER_MODULE_NAME
+ * (importer.c): readies the importer type and returns a new module holding
+ * it as PayloadImporter, or NULL with a Python exception. */
 PyObject *pf_importer_module_init(void);
 
 /* pf_importer_install: creates the main interpreter's importer over payload

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cpython311.h"
 #include "elf_needed.h"
 #include "payload.h"
 #include "pf_io.h"
@@ -280,8 +281,8 @@ static int load_needed(const char *name, size_t nameSize, void *context)
                        walk->depth + 1, path, sizeof path, NULL, walk->err);
 }
 
-/* The functions that start a sub-interpreter (Include/cpython/pylifecycle.h). */
-static const char *const interpreter_creators[] = {"Py_NewInterpreter", "_Py_NewInterpreter"};
+/* The functions that start a sub-interpreter (cpython311.h). */
+static const char *const interpreter_creators[] = PF_PY_INTERPRETER_CREATORS;
 
 /* load_object: places a native member, loads its bundled dependencies, and
  * dlopen()s it with flags. When createsInterpreters is not NULL, sets it to

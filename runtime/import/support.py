@@ -1,6 +1,6 @@
 """_pyfreeze_support: the Python half of pyfreeze's importer.
 
-runtime/importer.c (the C meta path finder and loader) stays thin: it
+runtime/import/*.c (the C meta path finder and loader) stays thin: it
 finds, reads and runs payload members. What the import system's richer
 protocols need is here, in Python, built on CPython's own abstract classes,
 and compiled from source embedded in the stub only when a program first uses

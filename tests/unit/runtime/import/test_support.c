@@ -1,7 +1,7 @@
-/* test_thirdparty_support.c - the runtime's resource reader, metadata
- * finder and path entry finder (runtime/support.py) over a fake importer
- * that serves an in-memory tree the way importer.c serves the payload
- * (_root, _members, get_data, _submodules, find_spec, is_package). The
+/* test_support.c - the runtime's resource reader, metadata finder and path
+ * entry finder (runtime/import/support.py) over a fake importer that serves
+ * an in-memory tree the way runtime/import/ serves the payload (_root,
+ * _members, get_data, _submodules, find_spec, is_package). The
  * checks are Python assertions run in the embedded interpreter; each test
  * fails with the Python traceback printed. */
 #include "resolve_test_util.h"
