@@ -1,6 +1,7 @@
 /* freeze.c - the freezer pipeline; see freeze.h. pfz_freeze reads top to
- * bottom: check inputs, locate stub, check output, resolve, pack, inject,
- * publish. Each helper below it does one step and reports one error. */
+ * bottom: check inputs, locate stub, check output, resolve, pack (the frame
+ * layout is pack/layout.h's), inject, publish. Each helper below it does
+ * one step and reports one error. */
 #include <Python.h> /* first, as CPython requires: PyImport_GetMagicNumber */
 
 #include "freeze.h"
@@ -17,7 +18,6 @@
 #include "inject.h"
 #include "lib_policy.h"
 #include "output.h"
-#include "pack.h"
 #include "payload.h"
 #include "python_host.h"
 
@@ -100,231 +100,6 @@ int64_t pfz_source_date_epoch(const char *value, FILE *diag)
     return t;
 }
 
-/* pack_kind: the payload kind of graph module i, 0 when it is not packed:
- * an extension module is packed when native holds its .so. */
-static uint32_t pack_kind(const pfz_graph *g, size_t i, const pfz_native_files *native)
-{
-    const pfz_module *m = &g->modules[i];
-    switch (m->kind) {
-    case PFZ_MODULE_SOURCE:
-        return m->pyc != NULL && m->member_path != NULL ? PF_KIND_MODULE : 0;
-    case PFZ_MODULE_PACKAGE:
-        return m->pyc != NULL && m->member_path != NULL ? PF_KIND_PACKAGE : 0;
-    case PFZ_MODULE_NAMESPACE:
-        return PF_KIND_NAMESPACE;
-    case PFZ_MODULE_EXTENSION:
-        return pfz_native_files_for_module(native, i) != SIZE_MAX ? PF_KIND_EXTENSION : 0;
-    default:
-        return 0; /* builtin and frozen: in libpython */
-    }
-}
-
-/* is_startup_module: whether module i is imported by every start of the
- * program: the main module, and the codecs CPython's initialisation
- * imports (Python/pylifecycle.c: init_fs_encoding, init_sys_streams). */
-static int is_startup_module(const pfz_graph *g, size_t i)
-{
-    static const char *const startup[] = {"encodings", "encodings.aliases", "encodings.utf_8"};
-    if (i == g->main)
-        return 1;
-    for (size_t k = 0; k < sizeof startup / sizeof *startup; k++)
-        if (strcmp(g->modules[i].name, startup[k]) == 0)
-            return 1;
-    return 0;
-}
-
-/* script_module_name: for a script entry ("__main__" packed as
- * "lib/app.pyc"), writes its own module name ("app") into dst. Returns 0
- * for a -m entry or a name that does not fit. */
-static int script_module_name(const pfz_graph *g, char *dst, size_t dstCapacity)
-{
-    if (g->main >= g->count || (g->main_flags & PF_INDEX_FLAG_MAIN_IS_MODULE) != 0)
-        return 0;
-    const pfz_module *m = &g->modules[g->main];
-    if (strcmp(m->name, "__main__") != 0 || m->member_path == NULL ||
-        strncmp(m->member_path, PF_LIB_DIR, PF_LIB_DIR_SIZE) != 0)
-        return 0;
-    const char *stem = m->member_path + PF_LIB_DIR_SIZE;
-    size_t n = strlen(stem);
-    if (n <= 4 || strcmp(stem + n - 4, ".pyc") != 0 || memchr(stem, '/', n) != NULL ||
-        n - 4 >= dstCapacity)
-        return 0;
-    memcpy(dst, stem, n - 4);
-    dst[n - 4] = '\0';
-    return 1;
-}
-
-/* graph_has_module: whether the graph already holds a module of that name. */
-static int graph_has_module(const pfz_graph *g, const char *name)
-{
-    for (size_t i = 0; i < g->count; i++)
-        if (strcmp(g->modules[i].name, name) == 0)
-            return 1;
-    return 0;
-}
-
-/* add_sources: a PF_KIND_SOURCE file at "lib/X.py" for each module packed
- * as "lib/X.pyc" that kept its source (pfz_resolve_options.include_source),
- * once per path (a script imported under its own name shares its file),
- * appended to files; the paths are malloc'd into paths[k] (the caller frees
- * them). Errors: PF_ERR_NOMEM. */
-static int add_sources(const pfz_graph *g, pfz_pack_file *files, size_t *file_count, char **paths,
-                       pf_error *err)
-{
-    size_t first = *file_count, k = 0;
-    for (size_t i = 0; i < g->count; i++) {
-        const pfz_module *m = &g->modules[i];
-        size_t n = m->member_path != NULL ? strlen(m->member_path) : 0;
-        if (m->source == NULL || n < 5 || strcmp(m->member_path + n - 4, ".pyc") != 0 ||
-            (m->kind != PFZ_MODULE_SOURCE && m->kind != PFZ_MODULE_PACKAGE))
-            continue;
-        char *path = strndup(m->member_path, n - 1);
-        if (path == NULL)
-            return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-        int seen = 0;
-        for (size_t f = first; f < *file_count && !seen; f++)
-            seen = strcmp(files[f].path, path) == 0;
-        if (seen) {
-            free(path);
-            continue;
-        }
-        paths[k++] = path;
-        files[(*file_count)++] =
-            (pfz_pack_file){path, PF_KIND_SOURCE, (const uint8_t *)m->source, m->source_size, 0644};
-    }
-    return PF_OK;
-}
-
-int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t mtime,
-                           pfz_buffer *out, pf_error *err)
-{
-    return pfz_payload_from_graph_native(g, NULL, magic, mtime, out, err);
-}
-
-int pfz_payload_from_graph_native(const pfz_graph *g, const pfz_native_files *native,
-                                  const uint8_t magic[4], int64_t mtime, pfz_buffer *out,
-                                  pf_error *err)
-{
-    return pfz_payload_from_graph_cached(g, native, magic, mtime, NULL, out, err);
-}
-
-int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *native,
-                                  const uint8_t magic[4], int64_t mtime,
-                                  const pfz_frame_store *frames, pfz_buffer *out, pf_error *err)
-{
-    uint32_t main_kind = g->count > 0 && g->main < g->count ? pack_kind(g, g->main, native) : 0;
-    if (main_kind == 0 || main_kind == PF_KIND_NAMESPACE || main_kind == PF_KIND_EXTENSION)
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "the main module '%s' has no Python code to freeze (it is built "
-                            "in, an extension or a namespace package)",
-                            g->count > 0 && g->main < g->count ? g->modules[g->main].name : "?");
-    size_t native_count = native != NULL ? native->count : 0;
-    /* room for each module's .pyc or .so, its .py (--include-source), the
-     * data files (module_graph.h: pfz_data_file) and the libraries */
-    pfz_pack_file *files = calloc(2 * g->count + g->data_count + native_count, sizeof *files);
-    pfz_pack_module *modules = calloc(g->count + 1, sizeof *modules);
-    char **source_paths = calloc(g->count + 1, sizeof *source_paths);
-    int rc = PF_OK;
-    if (files == NULL || modules == NULL || source_paths == NULL) {
-        rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    size_t file_count = 0, module_count = 0, main_module = 0, startup_files = 0;
-    size_t walk_files = 0, main_file = SIZE_MAX;
-    /* Two passes: what every start of the program imports (the main module
-     * and the codecs CPython loads during initialisation) first, so that it
-     * gets a small frame of its own; then everything in discovery order,
-     * where what the modules import as they load comes first (walk_count)
-     * and the prefetch thread's walk ends. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < g->count; i++) {
-            const pfz_module *m = &g->modules[i];
-            if (pass == 1 && i == g->walk_count)
-                walk_files = file_count;
-            if (is_startup_module(g, i) != (pass == 0))
-                continue;
-            uint32_t kind = pack_kind(g, i, native);
-            if (kind == 0)
-                continue;
-            size_t file = SIZE_MAX;
-            if (kind == PF_KIND_EXTENSION) {
-                const pfz_native_file *so = &native->files[pfz_native_files_for_module(native, i)];
-                file = file_count++;
-                files[file] =
-                    (pfz_pack_file){so->path, so->kind, so->data, so->size, PFZ_NATIVE_FILE_MODE};
-            } else if (kind != PF_KIND_NAMESPACE && main_file != SIZE_MAX &&
-                       strcmp(m->member_path, files[main_file].path) == 0) {
-                file = main_file; /* the script imported under its own name */
-            } else if (kind != PF_KIND_NAMESPACE) {
-                if (m->pyc_size < PF_PYC_HEADER_SIZE || memcmp(m->pyc, magic, 4) != 0) {
-                    rc = pf_error_set(err, PF_ERR_USAGE,
-                                      "internal error: bytecode of '%s' lacks the .pyc magic of "
-                                      "this python",
-                                      m->name);
-                    goto done;
-                }
-                file = file_count++;
-                files[file] =
-                    (pfz_pack_file){m->member_path, PF_KIND_BYTECODE, m->pyc, m->pyc_size, 0644};
-            }
-            if (i == g->main) {
-                main_module = module_count;
-                main_file = file;
-            }
-            modules[module_count++] = (pfz_pack_module){m->name, kind, file};
-        }
-        if (pass == 0)
-            startup_files = file_count;
-        else if (walk_files == 0)
-            walk_files = file_count;
-    }
-    /* A script is also importable under its own name ("app" for app.py), as
-     * `python3 -m app` would import it: multiprocessing's spawned children
-     * import the main module by that name (runtime/boot.c: run_script). */
-    char script_name[PF_MAX_NAME_SIZE + 1];
-    if (script_module_name(g, script_name, sizeof script_name) && !graph_has_module(g, script_name))
-        modules[module_count++] = (pfz_pack_module){script_name, PF_KIND_MODULE, main_file};
-    /* the sources (--include-source) after all code: read only for
-     * tracebacks and inspect, so they never share a frame with start-up */
-    rc = add_sources(g, files, &file_count, source_paths, err);
-    if (rc != PF_OK)
-        goto done;
-    /* package data, distribution metadata and --add-data files */
-    for (size_t i = 0; i < g->data_count; i++)
-        files[file_count++] = (pfz_pack_file){g->data[i].member_path, PF_KIND_DATA, g->data[i].data,
-                                              g->data[i].size, 0644};
-    /* the bundled libraries last, in dependency order */
-    for (size_t i = 0; i < native_count; i++)
-        if (native->files[i].kind == PF_KIND_LIBRARY)
-            files[file_count++] =
-                (pfz_pack_file){native->files[i].path, PF_KIND_LIBRARY, native->files[i].data,
-                                native->files[i].size, PFZ_NATIVE_FILE_MODE};
-    pfz_pack_input in = {
-        .files = files,
-        .file_count = file_count,
-        .modules = modules,
-        .module_count = module_count,
-        .main_module = main_module,
-        .flags = g->main_flags,
-        .level = PFZ_FREEZE_ZSTD_LEVEL,
-        .frame_target = PFZ_FREEZE_FRAME_TARGET,
-        .late_frame_target = PFZ_FREEZE_LATE_FRAME_TARGET,
-        .startup_files = startup_files,
-        .walk_files = walk_files,
-        .mtime = mtime,
-        .frame_store = frames,
-    };
-    memcpy(in.python_magic, magic, 4);
-    rc = pfz_pack(&in, out, err);
-done:
-    for (size_t i = 0; source_paths != NULL && i < g->count; i++)
-        free(source_paths[i]);
-    free(source_paths);
-    free(files);
-    free(modules);
-    return rc;
-}
-
 /* shown_path: how the -v listing names a module's file: its tar path
  * without "lib/" and with ".pyc" shown as ".py" ("json/decoder.py"). */
 static void shown_path(const pfz_module *m, char *dst, size_t dstCapacity)
@@ -363,7 +138,8 @@ void pfz_print_graph(const pfz_graph *g, const char *script, FILE *out)
     char name[256], importer[256], file[PATH_MAX];
     for (size_t i = 0; i < g->count; i++) {
         const pfz_module *m = &g->modules[i];
-        if (!(m->kind == PFZ_MODULE_EXTENSION && m->origin != NULL) && pack_kind(g, i, NULL) == 0)
+        if (!(m->kind == PFZ_MODULE_EXTENSION && m->origin != NULL) &&
+            pfz_layout_pack_kind(g, i, NULL) == 0)
             continue;
         shown_name(m, script, name, sizeof name);
         if (m->importer == PFZ_NO_IMPORTER || m->importer >= g->count) {

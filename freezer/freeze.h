@@ -1,6 +1,6 @@
 /* freeze.h - the freezer pipeline driver: checks the inputs, locates the
- * stub, resolves and compiles the program (module_graph.h), packs the
- * payload (pack.h), injects it into a copy of the stub (inject.h) and
+ * stub, resolves and compiles the program (module_graph.h), lays out and
+ * packs the payload (layout.h), injects it into a copy of the stub (inject.h) and
  * publishes the result atomically (output.h). It reads top to bottom in
  * pfz_freeze; the helpers are public so tests can call them without an
  * interpreter. */
@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "layout.h"
 #include "module_graph.h"
 #include "native_files.h"
 #include "options.h"
@@ -22,20 +23,6 @@
  * builds both. */
 #define PFZ_STUB_NAME "pyfreeze-stub"
 #define PFZ_STUB_PIE_NAME "pyfreeze-stub-pie"
-/* zstd level for the payload. Measured on a 6.3 MB hello-world tar in
- * 128 KiB frames: level 3 took 0.05 s (2.21 MB), 6 took 0.10 s (2.14 MB),
- * 9 took 0.20 s (2.07 MB). 6 keeps compression a small part of a freeze
- * that must stay well under 0.3 s, at 3% more bytes than 9. */
-#define PFZ_FREEZE_ZSTD_LEVEL 6
-/* Bytes of tar stream per frame: large enough for a good ratio, small
- * enough that an import decompresses little it does not need (DESIGN.md). */
-#define PFZ_FREEZE_FRAME_TARGET (128u * 1024u)
-/* Past the start-up walk (pack.h: walk_files) modules are read one by one,
- * late if ever: smaller frames mean less decompressed per import and less
- * kept in the one cache slot they share (runtime/payload_reader.h), for
- * about 0.2% more payload. */
-#define PFZ_FREEZE_LATE_FRAME_TARGET (64u * 1024u)
-
 /* pfz_freeze: runs the whole pipeline for opts (command PFZ_COMMAND_FREEZE)
  * and writes opts->output. With opts->verbose each packed module is listed
  * on listing with the import that first pulled it in, then each bundled
@@ -70,36 +57,6 @@ int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **pat
  * since the epoch) when it is a valid number within the ustar range, else 0;
  * an invalid value is reported on diag (may be NULL) and ignored. */
 int64_t pfz_source_date_epoch(const char *value, FILE *diag);
-
-/* pfz_payload_from_graph_native: packs every module of g that has bytecode
- * (PFZ_MODULE_SOURCE -> PF_KIND_MODULE, PFZ_MODULE_PACKAGE ->
- * PF_KIND_PACKAGE), every namespace package (PF_KIND_NAMESPACE) and every
- * extension module whose .so native holds (PF_KIND_EXTENSION, its member a
- * PF_KIND_NATIVE file at native's path, mode 0755) in discovery order into
- * out, then g's data files (PF_KIND_DATA at their member paths, mode 0644:
- * package data, distribution metadata, --add-data; docs/third-party.md),
- * then native's libraries (PF_KIND_LIBRARY at libs/<SONAME>, mode 0755)
- * in dependency order. native may be NULL: extension modules are then not
- * packed. Builtin and frozen modules are never packed. magic is the 4-byte
- * .pyc magic every bytecode must start with. Errors: PF_ERR_USAGE (the main
- * module has no Python code to pack, a .pyc with another magic or shorter
- * than its header), those of pfz_pack. */
-int pfz_payload_from_graph_native(const pfz_graph *g, const pfz_native_files *native,
-                                  const uint8_t magic[4], int64_t mtime, pfz_buffer *out,
-                                  pf_error *err);
-
-/* pfz_payload_from_graph_cached: pfz_payload_from_graph_native taking
- * compressed frames from frames (NULL: none) when it holds them
- * (bytecode_cache.h); the payload is byte-identical either way. Errors:
- * those of pfz_payload_from_graph_native. */
-int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *native,
-                                  const uint8_t magic[4], int64_t mtime,
-                                  const pfz_frame_store *frames, pfz_buffer *out, pf_error *err);
-
-/* pfz_payload_from_graph: pfz_payload_from_graph_native without native
- * code (extension modules are left out). */
-int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t mtime,
-                           pfz_buffer *out, pf_error *err);
 
 /* pfz_print_graph: the -v listing: one line per packed module (extension
  * modules included),
