@@ -17,6 +17,7 @@
 
 #include "inject.h"
 #include "lib_policy.h"
+#include "listing.h"
 #include "output.h"
 #include "payload.h"
 #include "python_host.h"
@@ -98,59 +99,6 @@ int64_t pfz_source_date_epoch(const char *value, FILE *diag)
         t = t * 10 + (*p - '0');
     }
     return t;
-}
-
-/* shown_path: how the -v listing names a module's file: its tar path
- * without "lib/" and with ".pyc" shown as ".py" ("json/decoder.py"). */
-static void shown_path(const pfz_module *m, char *dst, size_t dstCapacity)
-{
-    const char *p = m->member_path != NULL ? m->member_path : m->origin;
-    if (p == NULL) {
-        snprintf(dst, dstCapacity, "?");
-        return;
-    }
-    if (m->member_path != NULL && strncmp(p, PF_LIB_DIR, PF_LIB_DIR_SIZE) == 0)
-        p += PF_LIB_DIR_SIZE;
-    size_t n = strlen(p);
-    if (n >= 4 && strcmp(p + n - 4, ".pyc") == 0)
-        snprintf(dst, dstCapacity, "%.*s.py", (int)(n - 4), p);
-    else
-        snprintf(dst, dstCapacity, "%s", p);
-}
-
-/* shown_name: "__main__" of a script is shown as the script's stem ("app"). */
-static void shown_name(const pfz_module *m, const char *script, char *dst, size_t dstCapacity)
-{
-    if (script != NULL && strcmp(m->name, "__main__") == 0) {
-        const char *base = strrchr(script, '/');
-        base = base != NULL ? base + 1 : script;
-        size_t n = strlen(base);
-        if (n > 3 && strcmp(base + n - 3, ".py") == 0)
-            n -= 3;
-        snprintf(dst, dstCapacity, "%.*s", (int)n, base);
-    } else {
-        snprintf(dst, dstCapacity, "%s", m->name);
-    }
-}
-
-void pfz_print_graph(const pfz_graph *g, const char *script, FILE *out)
-{
-    char name[256], importer[256], file[PATH_MAX];
-    for (size_t i = 0; i < g->count; i++) {
-        const pfz_module *m = &g->modules[i];
-        if (!(m->kind == PFZ_MODULE_EXTENSION && m->origin != NULL) &&
-            pfz_layout_pack_kind(g, i, NULL) == 0)
-            continue;
-        shown_name(m, script, name, sizeof name);
-        if (m->importer == PFZ_NO_IMPORTER || m->importer >= g->count) {
-            fprintf(out, "%-30s (%s)\n", name, i == g->main ? "entry point" : "root");
-            continue;
-        }
-        const pfz_module *by = &g->modules[m->importer];
-        shown_name(by, script, importer, sizeof importer);
-        shown_path(by, file, sizeof file);
-        fprintf(out, "%-30s <- %s (%s:%d)\n", name, importer, file, m->import_line);
-    }
 }
 
 /* check_script: the entry script exists and is a readable regular file. */

@@ -58,11 +58,4 @@ int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **pat
  * an invalid value is reported on diag (may be NULL) and ignored. */
 int64_t pfz_source_date_epoch(const char *value, FILE *diag);
 
-/* pfz_print_graph: the -v listing: one line per packed module (extension
- * modules included),
- * "json  <- app (app.py:3)", naming the module that first imported it and
- * the file and line of that import; script names the entry script (its stem
- * stands for "__main__"), NULL for -m. */
-void pfz_print_graph(const pfz_graph *g, const char *script, FILE *out);
-
 #endif

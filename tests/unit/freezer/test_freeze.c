@@ -1,6 +1,6 @@
 /* test_freeze.c - the pipeline driver's steps that need no interpreter:
- * locating the stub, SOURCE_DATE_EPOCH and the -v listing. (The frame
- * layout is tested in pack/test_layout.c.) */
+ * locating the stub and reading SOURCE_DATE_EPOCH. (The frame layout is
+ * tested in pack/test_layout.c, the -v listing in cli/test_listing.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include "freeze.h"
-#include "graph_fixture.h"
 #include "payload.h"
 #include "payload_reader.h"
 #include "test_util.h"
@@ -137,29 +136,12 @@ static void test_source_date_epoch(void **state)
     free(text);
 }
 
-static void test_print_graph(void **state)
-{
-    (void)state;
-    graph_fixture f;
-    fixture_init(&f);
-    char *text = NULL;
-    size_t size;
-    FILE *out = open_memstream(&text, &size);
-    pfz_print_graph(&f.g, "/src/app.py", out);
-    fclose(out);
-    assert_string_equal(text, "app                            (entry point)\n"
-                              "pkg                            <- app (app.py:3)\n"
-                              "pkg.ns                         <- pkg (pkg/__init__.py:7)\n");
-    free(text);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_locate_stub),
         cmocka_unit_test(test_locate_stub_pie),
         cmocka_unit_test(test_source_date_epoch),
-        cmocka_unit_test(test_print_graph),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

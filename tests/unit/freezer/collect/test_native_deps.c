@@ -21,6 +21,7 @@
 
 #include "elf_dynamic.h"
 #include "freezer/test_util.h"
+#include "listing.h"
 #include "native_deps.h"
 
 #define LIB_DYNLOAD "/usr/lib/python3.11/lib-dynload/"

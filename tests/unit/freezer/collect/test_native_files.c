@@ -12,6 +12,7 @@
 #include <zstd.h>
 
 #include "freeze.h"
+#include "listing.h"
 #include "freezer/test_util.h"
 #include "native_files.h"
 #include "payload.h"
