@@ -1,7 +1,8 @@
 /* freeze.c - the freezer pipeline; see freeze.h. pfz_freeze reads top to
- * bottom: check inputs, locate stub, check output, resolve, pack (the frame
- * layout is pack/layout.h's), inject, publish. Each helper below it does
- * one step and reports one error. */
+ * bottom: check inputs, locate stub, check output, resolve, collect, pack,
+ * inject, publish. Each helper below it does one step and returns one
+ * error; nothing here prints or reads the environment (the command passes
+ * the environment's values in and prints the report). */
 #include <Python.h> /* first, as CPython requires: PyImport_GetMagicNumber */
 
 #include "freeze.h"
@@ -17,13 +18,61 @@
 
 #include "inject.h"
 #include "lib_policy.h"
-#include "listing.h"
 #include "output.h"
 #include "payload.h"
 #include "python_host.h"
 
-/* ustar's 11 octal digits of seconds (pack.c refuses later times). */
-#define PFZ_MAX_TAR_TIME 077777777777LL
+/* What one freeze holds, so that teardown frees only what exists. */
+typedef struct freeze_run {
+    const pfz_options *opts;
+    const pfz_environment *env;
+    const pfz_freeze_hooks *hooks;
+    pfz_report *report;
+    char *stub;              /* the stub's path, malloc'd */
+    int64_t mtime;           /* tar time of every member */
+    int python_started;      /* pfz_python_start succeeded */
+    pfz_cache *cache;        /* the build cache, or NULL */
+    pfz_graph graph;         /* the resolved program */
+    pfz_native_files native; /* its extension modules and shared libraries */
+    pfz_buffer payload;      /* the packed payload */
+} freeze_run;
+
+static int check_inputs(freeze_run *run, pf_error *err);
+static int resolve(freeze_run *run, pf_error *err);
+static int collect(freeze_run *run, pf_error *err);
+static int pack_and_publish(freeze_run *run, pf_error *err);
+
+int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_freeze_hooks *hooks,
+               pfz_report *report, pf_error *err)
+{
+    static const pfz_freeze_hooks no_hooks = {0};
+    static const pfz_environment no_env = {0};
+    freeze_run run = {.opts = opts,
+                      .env = env != NULL ? env : &no_env,
+                      .hooks = hooks != NULL ? hooks : &no_hooks,
+                      .report = report};
+
+    /* 1. inputs, stub and output, all checked before any work is done */
+    int rc = check_inputs(&run, err);
+    /* 2. resolve and compile with the embedded interpreter */
+    if (rc == PF_OK)
+        rc = resolve(&run, err);
+    /* 3. collect extension modules and the shared libraries they need */
+    if (rc == PF_OK)
+        rc = collect(&run, err);
+    /* 4. pack, inject, publish */
+    if (rc == PF_OK)
+        rc = pack_and_publish(&run, err);
+
+    pfz_cache_close(run.cache);
+    pfz_buffer_free(&run.payload);
+    pfz_native_files_free(&run.native);
+    pfz_graph_free(&run.graph);
+    if (run.python_started)
+        pfz_python_stop();
+    free(run.stub);
+    return rc;
+}
 
 /* is_regular_file: 1 when path names (through symlinks) a regular file. */
 static int is_regular_file(const char *path)
@@ -82,18 +131,15 @@ int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **pat
     return rc;
 }
 
-int64_t pfz_source_date_epoch(const char *value, FILE *diag)
+int64_t pfz_source_date_epoch(const char *value, int *valid)
 {
+    *valid = 1;
     if (value == NULL || value[0] == '\0')
         return 0;
     int64_t t = 0;
     for (const char *p = value; *p != '\0'; p++) {
         if (*p < '0' || *p > '9' || t > (PFZ_MAX_TAR_TIME - (*p - '0')) / 10) {
-            if (diag != NULL)
-                fprintf(diag,
-                        "pyfreeze: warning: ignoring SOURCE_DATE_EPOCH='%s' (not a number of "
-                        "seconds up to %lld); using 0\n",
-                        value, PFZ_MAX_TAR_TIME);
+            *valid = 0;
             return 0;
         }
         t = t * 10 + (*p - '0');
@@ -140,6 +186,128 @@ static int check_paths(const pfz_options *opts, pf_error *err)
     return PF_OK;
 }
 
+/* note: appends *n to the run's report, when there is one. */
+static int note(freeze_run *run, const pfz_note *n, pf_error *err)
+{
+    return run->report != NULL ? pfz_report_add(run->report, n, err) : PF_OK;
+}
+
+/* check_inputs: the script, the -p directories and the library names; the
+ * stub; the output path (not one of the inputs); SOURCE_DATE_EPOCH, an
+ * invalid value being a warning (PFZ_NOTE_BAD_SOURCE_DATE_EPOCH). */
+static int check_inputs(freeze_run *run, pf_error *err)
+{
+    const pfz_options *opts = run->opts;
+    int rc = opts->script != NULL ? check_script(opts->script, err) : PF_OK;
+    if (rc == PF_OK)
+        rc = check_paths(opts, err);
+    if (rc == PF_OK)
+        rc = check_libraries(opts, err);
+    if (rc == PF_OK) {
+        /* no /proc: --stub still works */
+        const char *self = run->env->self_exe != NULL ? run->env->self_exe : "./pyfreeze";
+        rc = pfz_locate_stub(opts->stub, opts->pie, self, &run->stub, err);
+    }
+    if (rc == PF_OK) {
+        const char *inputs[] = {opts->script, run->stub};
+        rc = pfz_output_check(opts->output, inputs, 2, err);
+    }
+    if (rc != PF_OK)
+        return rc;
+    int valid;
+    run->mtime = pfz_source_date_epoch(run->env->source_date_epoch, &valid);
+    pfz_note n = {.kind = PFZ_NOTE_BAD_SOURCE_DATE_EPOCH,
+                  .names = (char *)run->env->source_date_epoch,
+                  .count = {PFZ_MAX_TAR_TIME}};
+    return valid ? PF_OK : note(run, &n, err);
+}
+
+/* open_cache: the build cache for opts (bytecode_cache.h), or NULL with
+ * --no-cache or when it cannot be used: then a warning record
+ * (PFZ_NOTE_NO_CACHE) says why and the freeze goes on without it (a cache
+ * only saves time). */
+static int open_cache(freeze_run *run, pf_error *err)
+{
+    if (run->opts->no_cache)
+        return PF_OK;
+    pf_error cerr = {0};
+    if (pfz_cache_open(&run->cache, run->opts->cache_dir, &cerr) == PF_OK)
+        return PF_OK;
+    pfz_note n = {.kind = PFZ_NOTE_NO_CACHE, .reason = cerr.message};
+    return note(run, &n, err);
+}
+
+/* nonempty: value, or NULL when it is NULL or "" (an unset variable). */
+static const char *nonempty(const char *value)
+{
+    return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
+/* resolve: starts the embedded interpreter and resolves the program's
+ * graph (module_graph.h), then calls the resolved hook. A standalone Python
+ * packs the whole stdlib; its nominal main module (the index needs one) is
+ * `code`, which the runtime never runs (PF_INDEX_FLAG_PYTHON).
+ * --allow-interactive brings what the interactive session imports
+ * (site.enablerlcompleter). */
+static int resolve(freeze_run *run, pf_error *err)
+{
+    const pfz_options *opts = run->opts;
+    int rc = pfz_python_start(err);
+    if (rc != PF_OK)
+        return rc;
+    run->python_started = 1;
+    rc = open_cache(run, err);
+    if (rc != PF_OK)
+        return rc;
+    static const char *const interactive_roots[] = {"readline", "rlcompleter"};
+    pfz_resolve_options ropts = {
+        .script = opts->script,
+        .module = opts->python ? "code" : opts->module,
+        .include_source = opts->include_source,
+        .whole_stdlib = opts->python,
+        .extra_roots = opts->allow_interactive ? interactive_roots : NULL,
+        .extra_root_count = opts->allow_interactive ? 2 : 0,
+        .paths = opts->paths,
+        .path_count = opts->path_count,
+        .optimize = opts->optimize,
+        .report = run->report,
+        .cache = run->cache,
+        .venv = opts->venv != NULL ? opts->venv : nonempty(run->env->virtual_env),
+        .hidden_imports = opts->hidden_imports,
+        .hidden_import_count = opts->hidden_import_count,
+        .collects = opts->collects,
+        .collect_count = opts->collect_count,
+        .excludes = opts->exclude_modules,
+        .exclude_count = opts->exclude_module_count,
+        .add_data = opts->add_data,
+        .add_data_count = opts->add_data_count,
+    };
+    rc = pfz_graph_build(&run->graph, &ropts, err);
+    if (rc != PF_OK)
+        return rc;
+    run->graph.main_flags |= PF_INDEX_FLAG_OPTIMIZE(opts->optimize) |
+                             (opts->include_source ? PF_INDEX_FLAG_HAS_SOURCE : 0) |
+                             (opts->allow_interactive ? PF_INDEX_FLAG_ALLOW_INTERACTIVE : 0) |
+                             (opts->python ? PF_INDEX_FLAG_PYTHON : 0);
+    if (run->hooks->resolved != NULL)
+        run->hooks->resolved(run->hooks->ctx, run->report, &run->graph);
+    return PF_OK;
+}
+
+/* collect: the extension modules the graph reaches and the shared
+ * libraries they need (native_files.h), then the collected hook. */
+static int collect(freeze_run *run, pf_error *err)
+{
+    const pfz_options *opts = run->opts;
+    pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
+                             opts->include_libraries, opts->include_library_count};
+    pfz_native_config ncfg = {.policy = &policy, .diag = run->hooks->collect_diag};
+    int rc = pfz_native_files_collect(&run->graph, &ncfg, &run->native, err);
+    if (rc == PF_OK && run->hooks->collected != NULL)
+        run->hooks->collected(run->hooks->ctx, &run->native);
+    return rc;
+}
+
 /* python_magic: the running interpreter's .pyc magic as the 4 bytes a .pyc
  * starts with (PyImport_GetMagicNumber gives them as a little-endian long). */
 static void python_magic(uint8_t magic[4])
@@ -147,26 +315,6 @@ static void python_magic(uint8_t magic[4])
     unsigned long v = (unsigned long)PyImport_GetMagicNumber();
     for (int i = 0; i < 4; i++)
         magic[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* open_cache: the build cache for opts (bytecode_cache.h), or NULL with
- * --no-cache or when it cannot be used: then a warning on diag says why and
- * the freeze goes on without it (a cache only saves time). */
-static pfz_cache *open_cache(const pfz_options *opts, FILE *diag)
-{
-    if (opts->no_cache)
-        return NULL;
-    pfz_cache *cache = NULL;
-    pf_error cerr = {0};
-    if (pfz_cache_open(&cache, opts->cache_dir, &cerr) != PF_OK && diag != NULL)
-        fprintf(diag, "pyfreeze: warning: %s; freezing without a cache\n", cerr.message);
-    return cache;
-}
-
-/* nonempty: value, or NULL when it is NULL or "" (an unset variable). */
-static const char *nonempty(const char *value)
-{
-    return value != NULL && value[0] != '\0' ? value : NULL;
 }
 
 /* publish: injects payload into a copy of stub and puts it at output. */
@@ -184,125 +332,26 @@ static int publish(const char *stub, const pfz_buffer *payload, const char *outp
     return pfz_output_commit(&out, err);
 }
 
-int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err)
+/* pack_and_publish: the payload (layout.h), injected into a copy of the
+ * stub and published at the output, then the written hook. */
+static int pack_and_publish(freeze_run *run, pf_error *err)
 {
-    char *stub = NULL;
-    pfz_graph graph;
-    pfz_buffer payload = {0};
-    pfz_native_files native;
-    memset(&graph, 0, sizeof graph);
-    memset(&native, 0, sizeof native);
-    int python_started = 0;
-    pfz_cache *cache = NULL;
-    int rc;
-
-    /* 1. inputs, stub and output, all checked before any work is done */
-    rc = opts->script != NULL ? check_script(opts->script, err) : PF_OK;
-    if (rc == PF_OK)
-        rc = check_paths(opts, err);
-    if (rc == PF_OK)
-        rc = check_libraries(opts, err);
-    if (rc == PF_OK) {
-        char self[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n < 0)
-            snprintf(self, sizeof self, "./pyfreeze"); /* no /proc: --stub still works */
-        else
-            self[n] = '\0';
-        rc = pfz_locate_stub(opts->stub, opts->pie, self, &stub, err);
-    }
-    if (rc == PF_OK) {
-        const char *inputs[] = {opts->script, stub};
-        rc = pfz_output_check(opts->output, inputs, 2, err);
-    }
-    if (rc != PF_OK)
-        goto done;
-    int64_t mtime = pfz_source_date_epoch(getenv("SOURCE_DATE_EPOCH"), diag);
-
-    /* 2. resolve and compile with the embedded interpreter */
-    rc = pfz_python_start(err);
-    if (rc != PF_OK)
-        goto done;
-    python_started = 1;
-    /* A standalone Python packs the whole stdlib; its nominal main module
-     * (the index needs one) is `code`, which the runtime never runs
-     * (PF_INDEX_FLAG_PYTHON). --allow-interactive brings what the
-     * interactive session imports (site.enablerlcompleter). */
-    static const char *const interactive_roots[] = {"readline", "rlcompleter"};
-    pfz_resolve_options ropts = {
-        .script = opts->script,
-        .module = opts->python ? "code" : opts->module,
-        .include_source = opts->include_source,
-        .whole_stdlib = opts->python,
-        .extra_roots = opts->allow_interactive ? interactive_roots : NULL,
-        .extra_root_count = opts->allow_interactive ? 2 : 0,
-        .paths = opts->paths,
-        .path_count = opts->path_count,
-        .optimize = opts->optimize,
-        .verbose = opts->verbose,
-        .diag = diag,
-        .cache = open_cache(opts, diag),
-        .venv = opts->venv != NULL ? opts->venv : nonempty(getenv("VIRTUAL_ENV")),
-        .hidden_imports = opts->hidden_imports,
-        .hidden_import_count = opts->hidden_import_count,
-        .collects = opts->collects,
-        .collect_count = opts->collect_count,
-        .excludes = opts->exclude_modules,
-        .exclude_count = opts->exclude_module_count,
-        .add_data = opts->add_data,
-        .add_data_count = opts->add_data_count,
-        .listing = listing,
-    };
-    cache = ropts.cache;
-    rc = pfz_graph_build(&graph, &ropts, err);
-    if (rc == PF_ERR_PYTHON)
-        pf_error_clear(err); /* already printed as python3 prints it: say nothing more */
-    if (rc != PF_OK)
-        goto done;
-    graph.main_flags |= PF_INDEX_FLAG_OPTIMIZE(opts->optimize) |
-                        (opts->include_source ? PF_INDEX_FLAG_HAS_SOURCE : 0) |
-                        (opts->allow_interactive ? PF_INDEX_FLAG_ALLOW_INTERACTIVE : 0) |
-                        (opts->python ? PF_INDEX_FLAG_PYTHON : 0);
-    if (opts->verbose)
-        pfz_print_graph(&graph, opts->script, listing);
-
-    /* 3. collect extension modules and the shared libraries they need */
-    pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
-                             opts->include_libraries, opts->include_library_count};
-    pfz_native_config ncfg = {.policy = &policy, .diag = diag};
-    rc = pfz_native_files_collect(&graph, &ncfg, &native, err);
-    if (rc != PF_OK)
-        goto done;
-    if (opts->verbose && native.count > 0)
-        pfz_native_print(&native.deps, listing);
-
-    /* 4. pack, inject, publish */
     uint8_t magic[4];
     python_magic(magic);
-    pfz_frame_store frames = pfz_cache_frame_store(cache);
-    rc = pfz_payload_from_graph_cached(&graph, &native, magic, mtime, cache ? &frames : NULL,
-                                       &payload, err);
-    if (rc != PF_OK)
-        goto done;
-    rc = publish(stub, &payload, opts->output, err);
-    if (rc == PF_OK && opts->verbose)
-        fprintf(listing, "wrote %s: payload %zu bytes, stub %s\n", opts->output, payload.size,
-                stub);
-    if (rc == PF_OK && opts->verbose && cache != NULL) {
-        pfz_cache_stats st = pfz_cache_stats_get(cache);
-        fprintf(listing, "cache: %zu of %zu modules and %zu of %zu frames reused\n", st.pyc_hits,
-                st.pyc_hits + st.pyc_misses, st.frame_hits, st.frame_hits + st.frame_misses);
-    }
-    if (rc == PF_OK && opts->verbose)
-        fprintf(listing, "bytecode of %zu installed modules read from their __pycache__\n",
-                graph.from_pycache);
-done:
-    pfz_cache_close(cache);
-    pfz_buffer_free(&payload);
-    pfz_native_files_free(&native);
-    pfz_graph_free(&graph);
-    if (python_started)
-        pfz_python_stop();
-    free(stub);
-    return rc;
+    pfz_frame_store frames = pfz_cache_frame_store(run->cache);
+    int rc = pfz_payload_from_graph_cached(&run->graph, &run->native, magic, run->mtime,
+                                           run->cache ? &frames : NULL, &run->payload, err);
+    if (rc == PF_OK)
+        rc = publish(run->stub, &run->payload, run->opts->output, err);
+    if (rc != PF_OK || run->hooks->written == NULL)
+        return rc;
+    pfz_freeze_summary summary = {.output = run->opts->output,
+                                  .stub = run->stub,
+                                  .payload_size = run->payload.size,
+                                  .cache_used = run->cache != NULL,
+                                  .from_pycache = run->graph.from_pycache};
+    if (run->cache != NULL)
+        summary.cache = pfz_cache_stats_get(run->cache);
+    run->hooks->written(run->hooks->ctx, &summary);
+    return PF_OK;
 }

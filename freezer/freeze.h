@@ -1,21 +1,26 @@
 /* freeze.h - the freezer pipeline driver: checks the inputs, locates the
- * stub, resolves and compiles the program (module_graph.h), lays out and
- * packs the payload (layout.h), injects it into a copy of the stub (inject.h) and
- * publishes the result atomically (output.h). It reads top to bottom in
- * pfz_freeze; the helpers are public so tests can call them without an
- * interpreter. */
+ * stub, resolves and compiles the program (module_graph.h), collects the
+ * native code it needs (native_files.h), lays out and packs the payload
+ * (layout.h), injects it into a copy of the stub (inject.h) and publishes
+ * the result atomically (output.h). It reads top to bottom in pfz_freeze.
+ *
+ * Library code: it neither prints nor reads the environment. The command
+ * (freezer/cli/) passes the environment's values in (pfz_environment) and
+ * prints what the pipeline returns (pfz_report) at the points the hooks
+ * mark, so messages come in the order things happen. */
 #ifndef PFZ_FREEZE_H
 #define PFZ_FREEZE_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bytecode_cache.h"
 #include "layout.h"
 #include "module_graph.h"
 #include "native_files.h"
 #include "options.h"
 #include "pf_error.h"
-#include "seek_table_writer.h"
+#include "report.h"
 
 /* The stubs' file names, beside pyfreeze or in the install directory: the
  * default stub (a fixed-address executable, linked as Debian links
@@ -23,22 +28,59 @@
  * builds both. */
 #define PFZ_STUB_NAME "pyfreeze-stub"
 #define PFZ_STUB_PIE_NAME "pyfreeze-stub-pie"
+
+/* What the command read from the environment; each NULL when unset. */
+typedef struct pfz_environment {
+    const char *self_exe;          /* the running pyfreeze as /proc/self/exe names it; NULL
+                                      when unknown (then "./pyfreeze": --stub still works) */
+    const char *source_date_epoch; /* SOURCE_DATE_EPOCH: the tar time (reproducible-builds.org) */
+    const char *virtual_env;       /* VIRTUAL_ENV: the venv searched when --venv is not given */
+    const char *xdg_cache_home;    /* XDG_CACHE_HOME, for the build cache's default directory */
+    const char *home;              /* HOME, for the build cache's default directory */
+} pfz_environment;
+
+/* What a successful freeze wrote, for the -v summary. */
+typedef struct pfz_freeze_summary {
+    const char *output;    /* the executable written */
+    const char *stub;      /* the stub it was made from */
+    size_t payload_size;   /* bytes of the .pyfreeze section */
+    int cache_used;        /* 1: the build cache was open; cache holds its counters */
+    pfz_cache_stats cache; /* modules and frames reused (bytecode_cache.h) */
+    size_t from_pycache;   /* modules whose bytecode came from CPython's __pycache__ */
+} pfz_freeze_summary;
+
+/* Points of the pipeline where the command may show what it has so far;
+ * any of them may be NULL. The pointers passed are valid only during the
+ * call. */
+typedef struct pfz_freeze_hooks {
+    void *ctx; /* passed back to each hook */
+    /* the graph is resolved and compiled; report holds every record so far */
+    void (*resolved)(void *ctx, const pfz_report *report, const pfz_graph *g);
+    /* extension modules and their shared libraries are collected */
+    void (*collected)(void *ctx, const pfz_native_files *native);
+    /* the output is published */
+    void (*written)(void *ctx, const pfz_freeze_summary *summary);
+    /* where collect/ prints its warnings until it returns them as data */
+    FILE *collect_diag;
+} pfz_freeze_hooks;
+
 /* pfz_freeze: runs the whole pipeline for opts (command PFZ_COMMAND_FREEZE)
- * and writes opts->output. With opts->verbose each packed module is listed
- * on listing with the import that first pulled it in, then each bundled
- * shared library with what needs it (pfz_native_print); warnings go to diag.
- * Returns PF_OK, or an error with err's message naming the file and what to
- * do: PF_ERR_NOT_FOUND (script, module or stub missing; a shared library an
- * extension module needs is not installed), PF_ERR_USAGE (bad -p directory,
- * bad output path, stub not a stub, a bad --include-library or
- * --exclude-library name), PF_ERR_CORRUPT / PF_ERR_VERSION (an extension
- * module or library that is not an x86-64 ELF shared object), PF_ERR_IO,
- * PF_ERR_NOMEM,
- * and PF_ERR_PYTHON: a Python error (e.g. a syntax error) that has already
- * been printed to stderr as python3 prints it; err's message is then empty
- * and the caller prints nothing more. Nothing is written to opts->output
- * unless the whole pipeline succeeded. */
-int pfz_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err);
+ * with the environment's values env, and writes opts->output. Warnings and
+ * notes are appended to report (the caller frees it with pfz_report_free,
+ * whatever the outcome); hooks (may be NULL) are called as their points are
+ * reached. Returns PF_OK, or an error with err's message naming the file
+ * and what to do: PF_ERR_NOT_FOUND (script, module or stub missing; a
+ * shared library an extension module needs is not installed), PF_ERR_USAGE
+ * (bad -p directory, bad output path, stub not a stub, a bad
+ * --include-library or --exclude-library name), PF_ERR_CORRUPT /
+ * PF_ERR_VERSION (an extension module or library that is not an x86-64 ELF
+ * shared object), PF_ERR_IO, PF_ERR_NOMEM, and PF_ERR_PYTHON (the embedded
+ * interpreter raised; for a syntax or compile error in the program's code
+ * report->python_error holds the text python3 would print, see
+ * module_graph.h). Nothing is written to opts->output unless the whole
+ * pipeline succeeded. */
+int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_freeze_hooks *hooks,
+               pfz_report *report, pf_error *err);
 
 /* pfz_locate_stub: the stub to use: given (--stub) if not NULL, whatever
  * pie says (pfz_options_parse rejects --stub with --pie); else the stub file
@@ -54,8 +96,13 @@ int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **pat
 
 /* pfz_source_date_epoch: the tar time for every member: value (the
  * SOURCE_DATE_EPOCH variable, reproducible-builds.org spec: decimal seconds
- * since the epoch) when it is a valid number within the ustar range, else 0;
- * an invalid value is reported on diag (may be NULL) and ignored. */
-int64_t pfz_source_date_epoch(const char *value, FILE *diag);
+ * since the epoch) when it is a valid number within the ustar range, else 0.
+ * *valid is 0 when value is set but not such a number (the caller warns),
+ * else 1. */
+int64_t pfz_source_date_epoch(const char *value, int *valid);
+
+/* PFZ_MAX_TAR_TIME: the largest tar time, ustar's 11 octal digits of
+ * seconds (pack.c refuses later times). */
+#define PFZ_MAX_TAR_TIME 077777777777LL
 
 #endif

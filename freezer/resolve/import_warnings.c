@@ -1,6 +1,7 @@
-/* import_warnings.c - the warnings for imports the walk cannot resolve,
- * and the notes for those it chooses not to follow, naming the importer's
- * file and line as a user reads them. Contracts in
+/* import_warnings.c - the records (report.h) for imports the walk cannot
+ * resolve or chooses not to follow, naming the importer's file and line as
+ * a user reads them. The resolver never prints: the command prints these
+ * records, and shows those marked verbose_only only with -v. Contracts in
  * module_graph_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -26,40 +27,61 @@ static const char *importer_file(const resolver *r, size_t idx, char *buf, size_
     return buf;
 }
 
-/* wants_warning: counts an unresolved import and says whether to print it:
- * always for the program's own modules, for the stdlib's and collected
- * packages' only if verbose. */
-static int wants_warning(resolver *r, size_t importer)
+/* quiet_importer: 1 when warnings about module importer's imports are of
+ * interest only with -v: it is in the stdlib, or a collection rule packed
+ * it (docs/third-party.md); the program's own modules are always warned
+ * about. */
+static int quiet_importer(const resolver *r, size_t importer)
 {
-    r->g->unresolved++;
-    if (importer == PFZ_NO_IMPORTER || r->opts->diag == NULL) {
-        return 0;
-    }
     const pfz_module *m = &r->g->modules[importer];
-    return (!m->is_stdlib && !r->state[importer].collected) || r->opts->verbose;
+    return m->is_stdlib || r->state[importer].collected;
+}
+
+/* add_note: appends *n to opts->report when there is one. */
+static int add_note(resolver *r, const pfz_note *n, pf_error *err)
+{
+    return r->opts->report != NULL ? pfz_report_add(r->opts->report, n, err) : PF_OK;
 }
 
 int pfz_mg_warn_missing(resolver *r, const char *name, const char *why, size_t importer, int line,
                         pf_error *err)
 {
-    (void)err;
-    if (!wants_warning(r, importer)) {
+    r->g->unresolved++;
+    if (importer == PFZ_NO_IMPORTER) {
         return PF_OK;
     }
     char frozen[256];
-    fprintf(r->opts->diag,
-            "pyfreeze: warning: %s:%d: cannot find module '%s'%s%s (imported by %s); the frozen "
-            "program will raise ImportError there if it runs this import\n",
-            importer_file(r, importer, frozen, sizeof frozen), line, name,
-            why != NULL && why[0] ? ": " : "", why != NULL ? why : "",
-            r->g->modules[importer].name);
-    return PF_OK;
+    pfz_note n = {
+        .kind = PFZ_NOTE_MODULE_NOT_FOUND,
+        .verbose_only = quiet_importer(r, importer),
+        .module = (char *)name,
+        .importer = r->g->modules[importer].name,
+        .file = (char *)importer_file(r, importer, frozen, sizeof frozen),
+        .line = line,
+        .reason = (char *)why,
+    };
+    return add_note(r, &n, err);
+}
+
+/* shown_names: what a `from ... import` statement imports, as its warning
+ * shows it: the first name, with ", ..." when there are more. */
+static void shown_names(const pfz_import *imp, char *dst, size_t dstCapacity)
+{
+    const char *first = "";
+    if (imp->fromlist != NULL && PyTuple_GET_SIZE(imp->fromlist) > 0 &&
+        PyUnicode_Check(PyTuple_GET_ITEM(imp->fromlist, 0))) {
+        first = PyUnicode_AsUTF8(PyTuple_GET_ITEM(imp->fromlist, 0));
+        PyErr_Clear();
+    }
+    snprintf(dst, dstCapacity, "%s%s", first != NULL ? first : "",
+             imp->fromlist != NULL && PyTuple_GET_SIZE(imp->fromlist) > 1 ? ", ..." : "");
 }
 
 int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, size_t importer,
                          pf_error *err)
 {
-    if (!wants_warning(r, importer)) {
+    r->g->unresolved++;
+    if (importer == PFZ_NO_IMPORTER) {
         return PF_OK;
     }
     const char *name;
@@ -67,45 +89,33 @@ int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, si
     if (status != PF_OK) {
         return status;
     }
-    char frozen[256];
     int dots = imp->level < 64 ? imp->level : 64;
-    const char *first = "";
-    if (imp->fromlist != NULL && PyTuple_GET_SIZE(imp->fromlist) > 0 &&
-        PyUnicode_Check(PyTuple_GET_ITEM(imp->fromlist, 0))) {
-        first = PyUnicode_AsUTF8(PyTuple_GET_ITEM(imp->fromlist, 0));
-        PyErr_Clear();
-    }
-    fprintf(r->opts->diag,
-            "pyfreeze: warning: %s:%d: cannot resolve 'from %.*s%s import %s%s': %s (in %s); the "
-            "frozen program will raise ImportError there if it runs this import\n",
-            importer_file(r, importer, frozen, sizeof frozen), imp->line, dots,
-            "................................................................", name,
-            first != NULL ? first : "",
-            imp->fromlist != NULL && PyTuple_GET_SIZE(imp->fromlist) > 1 ? ", ..." : "", why,
-            r->g->modules[importer].name);
-    return PF_OK;
+    char module[PF_ERROR_MESSAGE_SIZE], names[PF_ERROR_MESSAGE_SIZE], frozen[256];
+    snprintf(module, sizeof module, "%.*s%s", dots,
+             "................................................................", name);
+    shown_names(imp, names, sizeof names);
+    pfz_note n = {
+        .kind = PFZ_NOTE_BAD_RELATIVE_IMPORT,
+        .verbose_only = quiet_importer(r, importer),
+        .module = module,
+        .names = names,
+        .importer = r->g->modules[importer].name,
+        .file = (char *)importer_file(r, importer, frozen, sizeof frozen),
+        .line = imp->line,
+        .reason = (char *)why,
+    };
+    return add_note(r, &n, err);
 }
 
-int pfz_mg_note_skipped(resolver *r, int build_tool, const char *name, size_t importer, int line,
-                        pf_error *err)
+int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
+                        int line, pf_error *err)
 {
-    (void)err;
-    if (!r->opts->verbose || r->opts->diag == NULL) {
-        return PF_OK;
-    }
-    const char *by = r->g->modules[importer].name;
-    if (build_tool) {
-        fprintf(r->opts->diag,
-                "pyfreeze: note: not following %s's import of %s at line %d (a build or test "
-                "tool; %s was packed by a collection rule); name it with --hidden-import if "
-                "the program needs it\n",
-                by, name, line, by);
-    } else {
-        fprintf(r->opts->diag,
-                "pyfreeze: note: not following %s's import of %s in a function at line %d "
-                "(a development tool); name it with --hidden-import if the program needs "
-                "it\n",
-                by, name, line);
-    }
-    return PF_OK;
+    pfz_note n = {
+        .kind = kind,
+        .verbose_only = 1,
+        .module = (char *)name,
+        .importer = r->g->modules[importer].name,
+        .line = line,
+    };
+    return add_note(r, &n, err);
 }

@@ -177,12 +177,6 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
         status = pfz_mg_check_script_name(&r, err);
     }
     resolver_free(&r);
-    if (status == PF_ERR_PYTHON && !r.printed) {
-        /* PF_ERR_PYTHON means "already reported" to callers (module_graph.h):
-         * a failure of the interpreter itself is reported here. */
-        fprintf(stderr, "pyfreeze: error: %s\n",
-                err != NULL ? err->message : "the embedded python3.11 failed");
-    }
     if (status != PF_OK) {
         pfz_graph_free(g);
     }

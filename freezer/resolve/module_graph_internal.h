@@ -20,8 +20,8 @@
  *   import_filters.c       which import edges the walk does not follow
  *                          (development and build tools, importlib's aliases)
  *   module_find.c          finding one module by name as importlib would
- *   import_warnings.c      the warnings for imports that cannot be resolved
- *                          or are not followed
+ *   import_warnings.c      the warning records for imports that cannot be
+ *                          resolved (report.h)
  *   module_table.c         the module table: adding a module, the names
  *                          known missing, --exclude-module
  *   resolve_util.c         small helpers: paths, strings, no-memory errors
@@ -44,6 +44,7 @@
 #include "module_graph.h"
 #include "pf_error.h"
 #include "py_error.h"
+#include "report.h"
 
 /* What the walk keeps per module besides the public pfz_module. */
 typedef struct mod_state {
@@ -74,7 +75,6 @@ typedef struct resolver {
     char cwd[PATH_MAX];          /* to make paths absolute and shorten them in warnings */
     int depth;                   /* current visit recursion depth */
     int defer_visits;            /* set: pfz_mg_ensure_module only adds, visits come later */
-    int printed;                 /* a compile error was printed to stderr */
     int entry_known;             /* g->main is set */
     int collecting;              /* set: modules added now come from a collection rule */
     PyObject *deferred;          /* list of (importer, name, level, fromlist, line,
@@ -134,26 +134,27 @@ int pfz_mg_is_excluded(const resolver *r, PyObject *name);
 /* ---- import_warnings.c ---- */
 
 /* pfz_mg_warn_missing: counts an import of `name` by module `importer` at
- * `line` that cannot be found (g->unresolved) and warns about it on
- * opts->diag (for stdlib importers and collected packages only with
- * verbose); why is NULL, "" or the reason. Nothing for a root (importer
- * PFZ_NO_IMPORTER) but the count. Returns PF_OK. */
+ * `line` that cannot be found (g->unresolved) and records its warning
+ * (PFZ_NOTE_MODULE_NOT_FOUND) in opts->report; why is NULL, "" or the
+ * reason. Nothing for a root (importer PFZ_NO_IMPORTER) but the count.
+ * Returns PF_OK or PF_ERR_NOMEM. */
 int pfz_mg_warn_missing(resolver *r, const char *name, const char *why, size_t importer, int line,
                         pf_error *err);
 
 /* pfz_mg_warn_relative: the same for a relative import that has no
  * package to be relative to (importlib._bootstrap._sanity_check,
- * _resolve_name); why is importlib's words. Returns PF_OK or PF_ERR_PYTHON
- * (the import's name is not text). */
+ * _resolve_name; PFZ_NOTE_BAD_RELATIVE_IMPORT); why is importlib's words.
+ * Returns PF_OK, PF_ERR_PYTHON (the import's name is not text), or
+ * PF_ERR_NOMEM. */
 int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, size_t importer,
                          pf_error *err);
 
-/* pfz_mg_note_skipped: with verbose, notes on opts->diag that module
- * importer's import of `name` at line is not followed, being a development
- * tool (build_tool 0) or a build or test tool (build_tool 1). Returns
- * PF_OK. */
-int pfz_mg_note_skipped(resolver *r, int build_tool, const char *name, size_t importer, int line,
-                        pf_error *err);
+/* pfz_mg_note_skipped: records (verbose_only) that module importer's import
+ * of `name` at line is not followed, being a development tool (kind
+ * PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED) or a build tool
+ * (PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED). Returns PF_OK or PF_ERR_NOMEM. */
+int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
+                        int line, pf_error *err);
 
 /* ---- module_find.c ---- */
 
@@ -210,8 +211,8 @@ int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line,
  * and follows its imports (frozen modules' code comes from
  * _imp.get_frozen_object); once only, later calls return PF_OK. Returns
  * PF_OK, PF_ERR_IO (a source cannot be read), PF_ERR_PYTHON (a compile
- * error, printed to stderr as python3 prints it, r->printed set; or a
- * failure of the interpreter), PF_ERR_NOMEM. */
+ * error, its text in opts->report; or a failure of the interpreter),
+ * PF_ERR_NOMEM. */
 int pfz_mg_visit(resolver *r, size_t idx, pf_error *err);
 
 /* pfz_mg_follow_deferred: follows the queued imports from inside functions

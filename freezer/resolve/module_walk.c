@@ -18,7 +18,6 @@
 
 #include "module_graph_internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,16 +162,16 @@ static int not_followed(resolver *r, size_t importer, const pfz_import *imp, con
                         int *status, pf_error *err)
 {
     const pfz_module *m = &r->g->modules[importer];
-    int build_tool;
+    pfz_note_kind kind = 0;
     if (imp->in_function && m->is_stdlib && importer != r->g->main && pfz_mg_is_dev_tool(full) &&
         !pfz_mg_same_top_package(m->name, full)) {
-        build_tool = 0;
+        kind = PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED;
     } else if (r->state[importer].collected && pfz_mg_is_build_tool(full)) {
-        build_tool = 1;
+        kind = PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED;
     } else {
         return 0;
     }
-    *status = pfz_mg_note_skipped(r, build_tool, full, importer, imp->line, err);
+    *status = pfz_mg_note_skipped(r, kind, full, importer, imp->line, err);
     return 1;
 }
 
@@ -242,25 +241,9 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     return status;
 }
 
-/* print_python_error: a compile error as python3 prints it: for an error
- * that is not a SyntaxError a line naming the file first, then the
- * exception's text; r->printed set. */
-static void print_python_error(resolver *r, const pfz_python_error *e)
-{
-    r->printed = 1;
-    if (!e->is_syntax_error && r->opts->diag != NULL) {
-        fprintf(r->opts->diag, "pyfreeze: error: cannot compile %s:\n", e->file);
-    }
-    if (r->opts->diag != NULL) {
-        fflush(r->opts->diag);
-    }
-    fwrite(e->text, 1, e->text_size, stderr);
-    fflush(stderr);
-}
-
 /* compile_source: module idx's code through module_compile.h, its .pyc
  * bytes (and with include_source its source) kept in the module; a compile
- * error is printed. */
+ * error's text goes to opts->report. */
 static int compile_source(resolver *r, size_t idx, PyObject **code, pf_error *err)
 {
     pfz_module *m = &r->g->modules[idx];
@@ -269,13 +252,13 @@ static int compile_source(resolver *r, size_t idx, PyObject **code, pf_error *er
                             .is_stdlib = m->is_stdlib,
                             .keep_source = r->opts->include_source};
     pfz_compiled out;
-    pfz_python_error pyerr = {0};
-    int status = pfz_compile_module(&r->compiler, &in, &out, &pyerr, err);
+    pfz_python_error *pyerr = NULL;
+    if (r->opts->report != NULL) {
+        pfz_python_error_free(&r->opts->report->python_error);
+        pyerr = &r->opts->report->python_error;
+    }
+    int status = pfz_compile_module(&r->compiler, &in, &out, pyerr, err);
     if (status != PF_OK) {
-        if (pyerr.text != NULL) {
-            print_python_error(r, &pyerr);
-        }
-        pfz_python_error_free(&pyerr);
         return status;
     }
     *code = out.code;

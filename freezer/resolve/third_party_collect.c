@@ -174,8 +174,8 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
 
 /* collect_distribution: when an installed distribution owns top-level
  * module idx, packs the module whole (include_tests for --collect) and
- * the distribution's metadata files, and reports it on opts->listing
- * under verbose. `seen` (a set) holds metadata paths already packed. */
+ * the distribution's metadata files, and records that in opts->report
+ * (PFZ_NOTE_DISTRIBUTION_PACKED). `seen` (a set) holds metadata paths already packed. */
 static int collect_distribution(resolver *r, size_t idx, int include_tests, PyObject *seen,
                                 pf_error *err)
 {
@@ -208,13 +208,16 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
         } else {
             status = add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
         }
-        if (status == PF_OK && r->opts->verbose && r->opts->listing != NULL) {
+        if (status == PF_OK && r->opts->report != NULL) {
             const char *base = strrchr(meta, '/');
-            fprintf(r->opts->listing,
-                    "distribution %s %s (%s): %s packed whole: %zu more modules; %zu metadata "
-                    "files\n",
-                    name, version, base != NULL ? base + 1 : meta, r->g->modules[idx].name, added,
-                    r->g->data_count - data_before);
+            pfz_note n = {.kind = PFZ_NOTE_DISTRIBUTION_PACKED,
+                          .verbose_only = 1,
+                          .distribution = (char *)name,
+                          .version = (char *)version,
+                          .file = (char *)(base != NULL ? base + 1 : meta),
+                          .module = r->g->modules[idx].name,
+                          .count = {added, r->g->data_count - data_before}};
+            status = pfz_report_add(r->opts->report, &n, err);
         }
     } else if (status == PF_OK && known < 0) {
         status = pfz_py_fail(err, "out of memory");
