@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpython311.h"
 #include "payload.h"
 
 /* is_startup_module: whether module i is imported by every start of the
@@ -13,7 +14,7 @@
  * imports (Python/pylifecycle.c: init_fs_encoding, init_sys_streams). */
 static int is_startup_module(const pfz_graph *g, size_t i)
 {
-    static const char *const startup[] = {"encodings", "encodings.aliases", "encodings.utf_8"};
+    static const char *const startup[] = PF_PY_STARTUP_MODULES;
     if (i == g->main)
         return 1;
     for (size_t k = 0; k < sizeof startup / sizeof *startup; k++)

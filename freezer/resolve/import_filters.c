@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "cpython311.h"
+
 /* Standard library packages that serve developing and testing programs, not
  * running them. The stdlib reaches them only from helper functions (e.g.
  * pickle._test imports doctest, which pulls in pdb, pydoc, unittest and
@@ -71,7 +73,7 @@ int pfz_mg_is_build_tool(const char *name)
  * module directly in it) is followed late; they are packed all the same. */
 int pfz_mg_is_installed_alias(const pfz_import *imp, const char *importer)
 {
-    static const char *const names[] = {"importlib._bootstrap", "importlib._bootstrap_external"};
+    static const char *const names[] = PF_PY_FROZEN_ALIASES;
     const char *name = PyUnicode_AsUTF8(imp->name);
     if (name == NULL) {
         PyErr_Clear();
@@ -92,10 +94,11 @@ int pfz_mg_is_installed_alias(const pfz_import *imp, const char *importer)
     if (imp->level == 1 && name[0] == '\0' && imp->fromlist != NULL) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(imp->fromlist); i++) {
             PyObject *item = PyTuple_GET_ITEM(imp->fromlist, i);
-            if (PyUnicode_Check(item) &&
-                (PyUnicode_CompareWithASCIIString(item, "_bootstrap") == 0 ||
-                 PyUnicode_CompareWithASCIIString(item, "_bootstrap_external") == 0)) {
-                return 1;
+            for (size_t k = 0; PyUnicode_Check(item) && k < sizeof names / sizeof *names; k++) {
+                const char *tail = names[k] + strlen("importlib.");
+                if (PyUnicode_CompareWithASCIIString(item, tail) == 0) {
+                    return 1;
+                }
             }
         }
     }
