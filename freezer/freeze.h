@@ -35,8 +35,11 @@ typedef struct pfz_environment {
                                       when unknown (then "./pyfreeze": --stub still works) */
     const char *source_date_epoch; /* SOURCE_DATE_EPOCH: the tar time (reproducible-builds.org) */
     const char *virtual_env;       /* VIRTUAL_ENV: the venv searched when --venv is not given */
-    const char *xdg_cache_home;    /* XDG_CACHE_HOME, for the build cache's default directory */
-    const char *home;              /* HOME, for the build cache's default directory */
+    /* XDG_CACHE_HOME and HOME, for the build cache's default directory: read
+     * here so that bytecode_cache.c need not (pfz_cache_default_dir is to
+     * take them from its caller; until then pfz_freeze does not use them) */
+    const char *xdg_cache_home;
+    const char *home;
 } pfz_environment;
 
 /* What a successful freeze wrote, for the -v summary. */
@@ -65,13 +68,13 @@ typedef struct pfz_freeze_hooks {
 } pfz_freeze_hooks;
 
 /* pfz_freeze: runs the whole pipeline for opts (command PFZ_COMMAND_FREEZE)
- * with the environment's values env, and writes opts->output. Warnings and
- * notes are appended to report (the caller frees it with pfz_report_free,
- * whatever the outcome); hooks (may be NULL) are called as their points are
- * reached. Returns PF_OK, or an error with err's message naming the file
- * and what to do: PF_ERR_NOT_FOUND (script, module or stub missing; a
- * shared library an extension module needs is not installed), PF_ERR_USAGE
- * (bad -p directory, bad output path, stub not a stub, a bad
+ * with the environment's values env (may be NULL: all unset), and writes
+ * opts->output. Warnings and
+ * notes are appended to report (may be NULL: nothing is kept; the caller
+ * frees it with pfz_report_free, whatever the outcome); hooks (may be NULL) are called as their
+ * points are reached. Returns PF_OK, or an error with err's message naming the file and what to do:
+ * PF_ERR_NOT_FOUND (script, module or stub missing; a shared library an extension module needs is
+ * not installed), PF_ERR_USAGE (bad -p directory, bad output path, stub not a stub, a bad
  * --include-library or --exclude-library name), PF_ERR_CORRUPT /
  * PF_ERR_VERSION (an extension module or library that is not an x86-64 ELF
  * shared object), PF_ERR_IO, PF_ERR_NOMEM, and PF_ERR_PYTHON (the embedded
