@@ -1,10 +1,10 @@
 /* main.c - the pyfreeze command: parse the whole command line, then run one
  * command over the freezer library. Exit status: 0 success; PFZ_EXIT_USAGE
  * for a command-line mistake; 1 for any other failure (one message on
- * stderr, or none after a Python error that python3's format already told). */
+ * stderr, or none after a Python error told in python3's own format). */
 #include <stdio.h>
 
-#include "freeze.h"
+#include "freeze_command.h"
 #include "inspect.h"
 #include "options.h"
 
@@ -23,7 +23,7 @@ int main(int argc, char **argv)
         else if (opts.command == PFZ_COMMAND_INSPECT)
             rc = pfz_inspect_file(opts.output, stdout, &err);
         else
-            rc = pfz_freeze(&opts, stdout, stderr, &err);
+            rc = pfz_command_freeze(&opts, stdout, stderr, &err);
         status = 1;
     }
     pfz_options_free(&opts);

@@ -191,11 +191,118 @@ static int set_once(const char **slot, const char *value, const char *shown, pf_
     return PF_OK;
 }
 
+/* apply_flag: records flag option id (one that takes no value). */
+static void apply_flag(pfz_options *opts, option_id id)
+{
+    switch (id) {
+    case OPT_PIE:
+        opts->pie = 1;
+        break;
+    case OPT_VERBOSE:
+        opts->verbose = 1;
+        break;
+    case OPT_NO_CACHE:
+        opts->no_cache = 1;
+        break;
+    case OPT_INCLUDE_SOURCE:
+        opts->include_source = 1;
+        break;
+    case OPT_ALLOW_INTERACTIVE:
+        opts->allow_interactive = 1;
+        break;
+    case OPT_PYTHON:
+        opts->python = 1;
+        break;
+    case OPT_HELP:
+        opts->command = PFZ_COMMAND_HELP;
+        break;
+    case OPT_VERSION:
+        opts->command = PFZ_COMMAND_VERSION;
+        break;
+    default:
+        break; /* options with a value: apply_option */
+    }
+}
+
+/* add_library: --exclude-library / --include-library NAME, a SONAME or a
+ * glob, never a path. */
+static int add_library(pfz_options *opts, option_id id, const char *value, const char *shown,
+                       pf_error *err)
+{
+    if (value[0] == '\0')
+        return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
+    if (strchr(value, '/') != NULL)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "option %s '%s': give a library's SONAME (e.g. libfoo.so.1), not "
+                            "a path",
+                            shown, value);
+    if (id == OPT_EXCLUDE_LIBRARY)
+        opts->exclude_libraries[opts->exclude_library_count++] = value;
+    else
+        opts->include_libraries[opts->include_library_count++] = value;
+    return PF_OK;
+}
+
+/* add_module_option: --hidden-import, --collect, --exclude-module MODULE,
+ * a dotted module name. */
+static int add_module_option(pfz_options *opts, option_id id, const char *value, const char *shown,
+                             pf_error *err)
+{
+    if (!is_module_name(value))
+        return pf_error_set(err, PF_ERR_USAGE, "option %s: '%s' is not a module name", shown,
+                            value);
+    if (id == OPT_HIDDEN_IMPORT)
+        opts->hidden_imports[opts->hidden_import_count++] = value;
+    else if (id == OPT_COLLECT)
+        opts->collects[opts->collect_count++] = value;
+    else
+        opts->exclude_modules[opts->exclude_module_count++] = value;
+    return PF_OK;
+}
+
+/* add_data: --add-data SRC:DEST, DEST a relative directory. */
+static int add_data(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    const char *colon = strrchr(value, ':');
+    if (colon == NULL || colon == value || colon[1] == '\0')
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "option %s '%s': give SRC:DEST, e.g. assets:mypkg/assets or "
+                            "config.json:.",
+                            shown, value);
+    if (colon[1] == '/')
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "option %s '%s': DEST is a directory inside the program, "
+                            "relative (e.g. mypkg/data or .)",
+                            shown, value);
+    opts->add_data[opts->add_data_count++] = value;
+    return PF_OK;
+}
+
+/* set_optimize: -O/--optimize LEVEL, given once. python -O is -O1 here and
+ * -OO is -O2: the level is always given. */
+static int set_optimize(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    if (opts->optimize_given)
+        return pf_error_set(err, PF_ERR_USAGE, "option %s given more than once", shown);
+    if (value[0] < '0' || value[0] > '2' || value[1] != '\0')
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "option %s '%s': the level is 0, 1 (as python -O: no asserts) or "
+                            "2 (as python -OO: no asserts, no docstrings)",
+                            shown, value);
+    opts->optimize = value[0] - '0';
+    opts->optimize_given = 1;
+    return PF_OK;
+}
+
 /* apply_option: records option o with value (NULL for flags). shown is the
  * spelling the user typed, for messages. */
 static int apply_option(pfz_options *opts, const option_spec *o, const char *value,
                         const char *shown, pf_error *err)
 {
+    if (!o->takes_value) {
+        apply_flag(opts, o->id);
+        return PF_OK;
+    }
     switch (o->id) {
     case OPT_OUTPUT:
         return set_once(&opts->output, value, shown, err);
@@ -215,88 +322,23 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         return PF_OK;
     case OPT_STUB:
         return set_once(&opts->stub, value, shown, err);
-    case OPT_PIE:
-        opts->pie = 1;
-        return PF_OK;
     case OPT_EXCLUDE_LIBRARY:
     case OPT_INCLUDE_LIBRARY:
-        if (value[0] == '\0')
-            return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
-        if (strchr(value, '/') != NULL)
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "option %s '%s': give a library's SONAME (e.g. libfoo.so.1), not "
-                                "a path",
-                                shown, value);
-        if (o->id == OPT_EXCLUDE_LIBRARY)
-            opts->exclude_libraries[opts->exclude_library_count++] = value;
-        else
-            opts->include_libraries[opts->include_library_count++] = value;
-        return PF_OK;
+        return add_library(opts, o->id, value, shown, err);
     case OPT_HIDDEN_IMPORT:
     case OPT_COLLECT:
     case OPT_EXCLUDE_MODULE:
-        if (!is_module_name(value))
-            return pf_error_set(err, PF_ERR_USAGE, "option %s: '%s' is not a module name", shown,
-                                value);
-        if (o->id == OPT_HIDDEN_IMPORT)
-            opts->hidden_imports[opts->hidden_import_count++] = value;
-        else if (o->id == OPT_COLLECT)
-            opts->collects[opts->collect_count++] = value;
-        else
-            opts->exclude_modules[opts->exclude_module_count++] = value;
-        return PF_OK;
-    case OPT_ADD_DATA: {
-        const char *colon = strrchr(value, ':');
-        if (colon == NULL || colon == value || colon[1] == '\0')
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "option %s '%s': give SRC:DEST, e.g. assets:mypkg/assets or "
-                                "config.json:.",
-                                shown, value);
-        if (colon[1] == '/')
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "option %s '%s': DEST is a directory inside the program, "
-                                "relative (e.g. mypkg/data or .)",
-                                shown, value);
-        opts->add_data[opts->add_data_count++] = value;
-        return PF_OK;
-    }
+        return add_module_option(opts, o->id, value, shown, err);
+    case OPT_ADD_DATA:
+        return add_data(opts, value, shown, err);
     case OPT_VENV:
         return set_once(&opts->venv, value, shown, err);
-    case OPT_VERBOSE:
-        opts->verbose = 1;
-        return PF_OK;
     case OPT_OPTIMIZE:
-        /* python -O is -O1 here and -OO is -O2: the level is always given */
-        if (opts->optimize_given)
-            return pf_error_set(err, PF_ERR_USAGE, "option %s given more than once", shown);
-        if (value[0] < '0' || value[0] > '2' || value[1] != '\0')
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "option %s '%s': the level is 0, 1 (as python -O: no asserts) or "
-                                "2 (as python -OO: no asserts, no docstrings)",
-                                shown, value);
-        opts->optimize = value[0] - '0';
-        opts->optimize_given = 1;
-        return PF_OK;
+        return set_optimize(opts, value, shown, err);
     case OPT_CACHE_DIR:
         return set_once(&opts->cache_dir, value, shown, err);
-    case OPT_NO_CACHE:
-        opts->no_cache = 1;
-        return PF_OK;
-    case OPT_INCLUDE_SOURCE:
-        opts->include_source = 1;
-        return PF_OK;
-    case OPT_ALLOW_INTERACTIVE:
-        opts->allow_interactive = 1;
-        return PF_OK;
-    case OPT_PYTHON:
-        opts->python = 1;
-        return PF_OK;
-    case OPT_HELP:
-        opts->command = PFZ_COMMAND_HELP;
-        return PF_OK;
-    case OPT_VERSION:
-        opts->command = PFZ_COMMAND_VERSION;
-        return PF_OK;
+    default:
+        break;
     }
     return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", shown);
 }
@@ -318,6 +360,41 @@ static int parse_inspect(pfz_options *opts, int argc, char **argv, pf_error *err
     if (i + 1 < argc)
         return pf_error_set(err, PF_ERR_USAGE, "unexpected argument '%s' after inspect FILE",
                             argv[i + 1]);
+    return PF_OK;
+}
+
+/* check_combination: the options given make one consistent command: one
+ * of SCRIPT, -m and --python, an output, and no two options that exclude
+ * each other. */
+static int check_combination(const pfz_options *opts, pf_error *err)
+{
+    if (opts->command == PFZ_COMMAND_HELP || opts->command == PFZ_COMMAND_VERSION)
+        return PF_OK;
+    if (opts->python && (opts->script != NULL || opts->module != NULL))
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "--python builds a standalone Python: give no SCRIPT ('%s') or -m",
+                            opts->script != NULL ? opts->script : opts->module);
+    if (opts->python && opts->allow_interactive)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "--allow-interactive is for programs: a --python build takes -i "
+                            "as python3.11 does");
+    if (opts->script != NULL && opts->module != NULL)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "give either SCRIPT ('%s') or -m MODULE ('%s'), not both", opts->script,
+                            opts->module);
+    if (opts->script == NULL && opts->module == NULL && !opts->python)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "nothing to freeze: give SCRIPT.py or -m MODULE (see --help)");
+    if (opts->output == NULL)
+        return pf_error_set(err, PF_ERR_USAGE, "missing -o OUT: where to write the executable");
+    if (opts->pie && opts->stub != NULL)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "give --stub PATH or --pie, not both: --stub uses the stub at PATH "
+                            "('%s') as it is, --pie picks the installed position-independent one",
+                            opts->stub);
+    if (opts->no_cache && opts->cache_dir != NULL)
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "give --cache-dir DIR or --no-cache, not both ('%s')", opts->cache_dir);
     return PF_OK;
 }
 
@@ -391,34 +468,7 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
             return rc;
     }
 
-    if (opts->command == PFZ_COMMAND_HELP || opts->command == PFZ_COMMAND_VERSION)
-        return PF_OK;
-    if (opts->python && (opts->script != NULL || opts->module != NULL))
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "--python builds a standalone Python: give no SCRIPT ('%s') or -m",
-                            opts->script != NULL ? opts->script : opts->module);
-    if (opts->python && opts->allow_interactive)
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "--allow-interactive is for programs: a --python build takes -i "
-                            "as python3.11 does");
-    if (opts->script != NULL && opts->module != NULL)
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "give either SCRIPT ('%s') or -m MODULE ('%s'), not both", opts->script,
-                            opts->module);
-    if (opts->script == NULL && opts->module == NULL && !opts->python)
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "nothing to freeze: give SCRIPT.py or -m MODULE (see --help)");
-    if (opts->output == NULL)
-        return pf_error_set(err, PF_ERR_USAGE, "missing -o OUT: where to write the executable");
-    if (opts->pie && opts->stub != NULL)
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "give --stub PATH or --pie, not both: --stub uses the stub at PATH "
-                            "('%s') as it is, --pie picks the installed position-independent one",
-                            opts->stub);
-    if (opts->no_cache && opts->cache_dir != NULL)
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "give --cache-dir DIR or --no-cache, not both ('%s')", opts->cache_dir);
-    return PF_OK;
+    return check_combination(opts, err);
 }
 
 void pfz_options_free(pfz_options *opts)

@@ -104,11 +104,4 @@ void pfz_native_result_free(pfz_native_result *r);
  * SIZE_MAX when it is not bundled. */
 size_t pfz_native_find_lib(const pfz_native_result *r, const char *soname);
 
-/* pfz_native_print: the -v listing of r on out: one line per bundled
- * library, "libs/libssl.so.3  (673.2 KiB, /usr/lib/.../libssl.so.3) <-
- * _ssl.cpython-311-x86_64-linux-gnu.so", naming every object (by file name)
- * that needs it directly; then the total, then the names left to the target
- * with the reason. */
-void pfz_native_print(const pfz_native_result *r, FILE *out);
-
 #endif

@@ -1,18 +1,10 @@
 /* module_compile.c - turns a module's source into a code object and the
- * .pyc bytes the payload holds: stage 2 of the freezer, for the resolver
- * (module_graph_internal.h: pfz_mg_compile_module).
- *
- * A module's bytecode comes from the first of: the .pyc CPython wrote in an
- * installed module's __pycache__ (pycache.h), the freezer's own cache
- * (bytecode_cache.h), CPython's compiler. Whichever it is, the packed .pyc
- * has a PEP 552 unchecked-hash header and the code's co_filename is the
- * payload-relative name, so no build path enters the payload. A syntax
- * error is printed as python3 prints it. */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <marshal.h>
+ * .pyc bytes the payload holds (stage 2 of the freezer); see
+ * module_compile.h. A syntax error comes back as the text python3 would
+ * print for it (py_error.h), never printed here. */
+#include "module_compile.h"
 
-#include "module_graph_internal.h"
+#include <marshal.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +20,13 @@
  * that a wrong path (a disk image named .py) fails clearly. */
 #define PFZ_MAX_SOURCE_SIZE (64u * 1024u * 1024u)
 
-int pfz_mg_read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err)
+/* compile_nomem: records an allocation failure. Returns PF_ERR_NOMEM. */
+static int compile_nomem(pf_error *err)
+{
+    return pf_error_set(err, PF_ERR_NOMEM, "out of memory while resolving imports");
+}
+
+int pfz_read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -53,7 +51,7 @@ int pfz_mg_read_source(const char *path, char **out, size_t *size, int64_t *mtim
     char *buf = malloc(cap + 1);
     if (buf == NULL) {
         close(fd);
-        return pfz_mg_nomem(err);
+        return compile_nomem(err);
     }
     size_t used = 0;
     while (used < cap) { /* a file that shrinks while read is read as it is now */
@@ -81,13 +79,13 @@ int pfz_mg_read_source(const char *path, char **out, size_t *size, int64_t *mtim
     return PF_OK;
 }
 
-/* report_compile_error: prints the pending compile exception as python3
- * would print it for the file at path (the exception's filename is set to
- * path: the compiler saw the payload-relative name), then clears it.
- * Returns PF_ERR_PYTHON. */
-static int report_compile_error(resolver *r, const char *path, pf_error *err)
+/* report_compile_error: takes the pending compile exception for the file
+ * at path into *pyerr (when not NULL) as python3 would print it (a
+ * SyntaxError's filename is set to path: the compiler saw the
+ * payload-relative name), and clears it. Returns PF_ERR_PYTHON, or
+ * PF_ERR_NOMEM when the text cannot be kept. */
+static int report_compile_error(const char *path, pfz_python_error *pyerr, pf_error *err)
 {
-    r->printed = 1;
     int syntax = PyErr_ExceptionMatches(PyExc_SyntaxError);
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -98,21 +96,13 @@ static int report_compile_error(resolver *r, const char *path, pf_error *err)
             PyErr_Clear();
         }
         Py_XDECREF(file);
-    } else if (r->opts->diag != NULL) {
-        fprintf(r->opts->diag, "pyfreeze: error: cannot compile %s:\n", path);
     }
-    if (r->opts->diag != NULL) {
-        fflush(r->opts->diag);
-    }
-    fflush(stderr);
     PyErr_Restore(type, value, tb);
-    PyErr_PrintEx(0);
-    PyObject *out = PySys_GetObject("stderr"); /* borrowed */
-    if (out != NULL && out != Py_None) {
-        PyObject *res = PyObject_CallMethod(out, "flush", NULL);
-        Py_XDECREF(res);
+    if (pyerr == NULL) {
+        PyErr_Clear();
+    } else if (pfz_py_error_capture(path, syntax, pyerr) != PF_OK) {
+        return compile_nomem(err);
     }
-    PyErr_Clear();
     return pf_error_set(err, PF_ERR_PYTHON, "%s %s: fix it and freeze again", path,
                         syntax ? "has a syntax error" : "cannot be compiled");
 }
@@ -135,18 +125,18 @@ static void null_byte_error(const char *path, const char *src, const char *nul)
 
 /* source_hash_of: _imp.source_hash(magic, src) (PEP 552: the hash a
  * hash-based .pyc records) into hash[8]. */
-static int source_hash_of(resolver *r, const char *src, size_t src_size, uint8_t hash[8],
+static int source_hash_of(const pfz_compiler *c, const char *src, size_t src_size, uint8_t hash[8],
                           pf_error *err)
 {
     PyObject *view = PyMemoryView_FromMemory((char *)src, (Py_ssize_t)src_size, PyBUF_READ);
-    PyObject *h = view != NULL ? PyObject_CallFunction(r->source_hash, "lO", r->magic, view) : NULL;
+    PyObject *h = view != NULL ? PyObject_CallFunction(c->source_hash, "lO", c->magic, view) : NULL;
     Py_XDECREF(view);
     if (h == NULL || !PyBytes_Check(h) || PyBytes_GET_SIZE(h) != 8) {
         Py_XDECREF(h);
         if (!PyErr_Occurred()) {
             return pf_error_set(err, PF_ERR_PYTHON, "_imp.source_hash gave no 8-byte hash");
         }
-        return pfz_mg_py_fail(err, "_imp.source_hash failed");
+        return pfz_py_fail(err, "_imp.source_hash failed");
     }
     memcpy(hash, PyBytes_AS_STRING(h), 8);
     Py_DECREF(h);
@@ -155,20 +145,21 @@ static int source_hash_of(resolver *r, const char *src, size_t src_size, uint8_t
 
 /* build_pyc: the .pyc bytes for code compiled from a source whose
  * _imp.source_hash is hash: PEP 552 header (magic, flags = unchecked hash,
- * hash) and marshal data. Stores them in module idx. */
-static int build_pyc(resolver *r, size_t idx, PyObject *code, const uint8_t hash[8], pf_error *err)
+ * hash) and marshal data, into out->pyc. */
+static int build_pyc(const pfz_compiler *c, PyObject *code, const uint8_t hash[8],
+                     pfz_compiled *out, pf_error *err)
 {
     PyObject *data = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
     if (data == NULL) {
-        return pfz_mg_py_fail(err, "marshal failed");
+        return pfz_py_fail(err, "marshal failed");
     }
     size_t data_size = (size_t)PyBytes_GET_SIZE(data);
     uint8_t *pyc = malloc(PF_PYC_HEADER_SIZE + data_size);
     if (pyc == NULL) {
         Py_DECREF(data);
-        return pfz_mg_nomem(err);
+        return compile_nomem(err);
     }
-    uint32_t magic = (uint32_t)r->magic, flags = PF_PYC_FLAG_HASH_BASED;
+    uint32_t magic = (uint32_t)c->magic, flags = PF_PYC_FLAG_HASH_BASED;
     for (int i = 0; i < 4; i++) {
         pyc[i] = (uint8_t)(magic >> (8 * i));
         pyc[4 + i] = (uint8_t)(flags >> (8 * i));
@@ -176,22 +167,22 @@ static int build_pyc(resolver *r, size_t idx, PyObject *code, const uint8_t hash
     memcpy(pyc + 8, hash, 8);
     memcpy(pyc + PF_PYC_HEADER_SIZE, PyBytes_AS_STRING(data), data_size);
     Py_DECREF(data);
-    r->g->modules[idx].pyc = pyc;
-    r->g->modules[idx].pyc_size = PF_PYC_HEADER_SIZE + data_size;
+    out->pyc = pyc;
+    out->pyc_size = PF_PYC_HEADER_SIZE + data_size;
     return PF_OK;
 }
 
-/* cached_code: module idx's code from the cache (bytecode_cache.h), for a
+/* cached_code: the module's code from the cache (bytecode_cache.h), for a
  * source of src_size bytes hashing to hash. On a hit returns a new
- * reference to the code object unmarshalled from the entry and stores the
- * entry's .pyc bytes in the module; otherwise NULL (no exception set): an
- * entry whose marshal data does not load as a code object is not trusted. */
-static PyObject *cached_code(resolver *r, size_t idx, const pfz_pyc_key *key, size_t src_size,
-                             const uint8_t hash[8])
+ * reference to the code object unmarshalled from the entry and puts the
+ * entry's .pyc bytes in out; otherwise NULL (no exception set): an entry
+ * whose marshal data does not load as a code object is not trusted. */
+static PyObject *cached_code(const pfz_compiler *c, const pfz_pyc_key *key, size_t src_size,
+                             const uint8_t hash[8], pfz_compiled *out)
 {
     uint8_t *pyc = NULL;
     size_t pyc_size = 0;
-    if (!pfz_cache_pyc_get(r->opts->cache, key, src_size, hash, &pyc, &pyc_size)) {
+    if (!pfz_cache_pyc_get(c->cache, key, src_size, hash, &pyc, &pyc_size)) {
         return NULL;
     }
     PyObject *code = PyMarshal_ReadObjectFromString((const char *)pyc + PF_PYC_HEADER_SIZE,
@@ -202,41 +193,41 @@ static PyObject *cached_code(resolver *r, size_t idx, const pfz_pyc_key *key, si
         free(pyc);
         return NULL;
     }
-    r->g->modules[idx].pyc = pyc;
-    r->g->modules[idx].pyc_size = pyc_size;
+    out->pyc = pyc;
+    out->pyc_size = pyc_size;
     return code;
 }
 
-/* installed_module: whether module m belongs to the Python installation
+/* installed_module: whether the module belongs to the Python installation
  * (the stdlib) or to an installed distribution (a site-packages or
  * dist-packages directory), whose __pycache__ was written when it was
  * installed. The program's own modules are always compiled: their
  * __pycache__ depends on what was run in the working tree, and the output
  * must not (marshal data of the same code can differ in its bytes). */
-static int installed_module(const pfz_module *m)
+static int installed_module(const pfz_compile_input *in)
 {
-    return m->is_stdlib || strstr(m->origin, "/site-packages/") != NULL ||
-           strstr(m->origin, "/dist-packages/") != NULL;
+    return in->is_stdlib || strstr(in->origin, "/site-packages/") != NULL ||
+           strstr(in->origin, "/dist-packages/") != NULL;
 }
 
-/* pycache_code: module idx's code from the .pyc CPython wrote beside its
+/* pycache_code: the module's code from the .pyc CPython wrote beside its
  * source (pycache.h), with co_filename set to filename as the compiler
  * would have set it (_imp._fix_co_filename, as SourceLoader does). Returns
  * a new reference, or NULL (no exception set) on a miss: no valid entry, or
  * data that is not a code object. */
-static PyObject *pycache_code(resolver *r, const pfz_module *m, const pfz_pycache_source *src,
-                              PyObject *filename)
+static PyObject *pycache_code(const pfz_compiler *c, const pfz_compile_input *in,
+                              const pfz_pycache_source *src, PyObject *filename)
 {
     uint8_t *data = NULL;
     size_t size = 0;
-    if (!installed_module(m) ||
-        !pfz_pycache_read(src, (uint32_t)r->magic, r->cache_tag, r->opts->optimize, &data, &size)) {
+    if (!installed_module(in) ||
+        !pfz_pycache_read(src, (uint32_t)c->magic, c->cache_tag, c->optimize, &data, &size)) {
         return NULL;
     }
     PyObject *code = PyMarshal_ReadObjectFromString((const char *)data, (Py_ssize_t)size);
     free(data);
     PyObject *fixed = code != NULL && PyCode_Check(code)
-                          ? PyObject_CallFunctionObjArgs(r->fix_co_filename, code, filename, NULL)
+                          ? PyObject_CallFunctionObjArgs(c->fix_co_filename, code, filename, NULL)
                           : NULL;
     if (fixed == NULL) {
         PyErr_Clear();
@@ -247,87 +238,112 @@ static PyObject *pycache_code(resolver *r, const pfz_module *m, const pfz_pycach
     return code;
 }
 
-/* keep_source: with opts->include_source, module idx keeps src (size bytes,
- * malloc'd) as its source to pack; otherwise src is freed. */
-static void keep_source(resolver *r, size_t idx, char *src, size_t size)
+/* keep_source: with in->keep_source, out keeps src (size bytes, malloc'd)
+ * as the source to pack; otherwise src is freed. */
+static void keep_source(const pfz_compile_input *in, char *src, size_t size, pfz_compiled *out)
 {
-    if (!r->opts->include_source) {
+    if (!in->keep_source) {
         free(src);
         return;
     }
-    free(r->g->modules[idx].source);
-    r->g->modules[idx].source = src;
-    r->g->modules[idx].source_size = size;
+    out->source = src;
+    out->source_size = size;
 }
 
-int pfz_mg_compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err)
+/* code_of: the code for source src (size bytes, hashing to hash) named
+ * filename in co_filename: from __pycache__, the freezer's cache (then
+ * out->pyc is set already) or CPython's compiler. Returns a new reference,
+ * or NULL with the compile exception set. */
+static PyObject *code_of(const pfz_compiler *c, const pfz_compile_input *in, const char *src,
+                         size_t size, int64_t mtime, const uint8_t hash[8], PyObject *filename,
+                         const pfz_pyc_key *key, pfz_compiled *out)
 {
-    const pfz_module *m = &r->g->modules[idx];
-    char *src = NULL;
-    size_t size = 0;
-    int64_t mtime;
-    int status = pfz_mg_read_source(m->origin, &src, &size, &mtime, err);
-    if (status != PF_OK) {
-        return status;
-    }
-    const char *nul = memchr(src, '\0', size);
-    if (nul != NULL) {
-        null_byte_error(m->origin, src, nul);
-        free(src);
-        return report_compile_error(r, m->origin, err);
-    }
-    uint8_t hash[8];
-    size_t mlen = strlen(m->member_path); /* "lib/" ... ".pyc" */
-    char *code_filename = strndup(m->member_path + 4, mlen - 5);
-    if (code_filename == NULL) {
-        free(src);
-        return pfz_mg_nomem(err);
-    }
-    status = source_hash_of(r, src, size, hash, err);
-    PyObject *filename = status == PF_OK ? PyUnicode_DecodeFSDefault(code_filename) : NULL;
-    if (status == PF_OK && filename == NULL) {
-        status = pfz_mg_py_fail(err, "cannot build a code filename");
-    }
-    if (status != PF_OK) {
-        free(code_filename);
-        free(src);
-        return status;
-    }
     /* An installed module's own __pycache__ entry first; such modules do
      * not go through the freezer's cache: reading that entry costs what
      * reading ours would, and a cold freeze would create a file for each. */
-    pfz_pycache_source pycache_src = {m->origin, size, mtime, hash};
-    *code = pycache_code(r, m, &pycache_src, filename);
-    int from_pycache = *code != NULL;
-    r->g->from_pycache += (size_t)from_pycache;
-    pfz_pyc_key key = {.source_path = m->origin,
-                       .code_filename = code_filename,
-                       .magic = (uint32_t)r->magic,
-                       .optimize = r->opts->optimize};
-    if (!from_pycache && (*code = cached_code(r, idx, &key, size, hash)) != NULL) {
-        Py_DECREF(filename);
-        free(code_filename);
-        keep_source(r, idx, src, size);
-        return PF_OK;
+    pfz_pycache_source pycache_src = {in->origin, size, mtime, hash};
+    PyObject *code = pycache_code(c, in, &pycache_src, filename);
+    out->from_pycache = code != NULL;
+    if (code == NULL) {
+        code = cached_code(c, key, size, hash, out);
     }
-    if (!from_pycache) {
+    if (code == NULL) {
         PyCompilerFlags flags = _PyCompilerFlags_INIT; /* inherits nothing: dont_inherit */
-        *code = Py_CompileStringObject(src, filename, Py_file_input, &flags, r->opts->optimize);
+        code = Py_CompileStringObject(src, filename, Py_file_input, &flags, c->optimize);
     }
-    Py_DECREF(filename);
-    if (*code == NULL) {
+    return code;
+}
+
+/* read_checked: the source of in->origin (pfz_read_source), refused with
+ * the SyntaxError CPython 3.12 gives when it holds a NUL byte. */
+static int read_checked(const pfz_compile_input *in, char **src, size_t *size, int64_t *mtime,
+                        pfz_python_error *pyerr, pf_error *err)
+{
+    int status = pfz_read_source(in->origin, src, size, mtime, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    const char *nul = memchr(*src, '\0', *size);
+    if (nul != NULL) {
+        null_byte_error(in->origin, *src, nul);
+        free(*src);
+        *src = NULL;
+        return report_compile_error(in->origin, pyerr, err);
+    }
+    return PF_OK;
+}
+
+int pfz_compile_module(const pfz_compiler *c, const pfz_compile_input *in, pfz_compiled *out,
+                       pfz_python_error *pyerr, pf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char *src = NULL;
+    size_t size = 0;
+    int64_t mtime;
+    int status = read_checked(in, &src, &size, &mtime, pyerr, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    uint8_t hash[8];
+    size_t mlen = strlen(in->member_path); /* "lib/" ... ".pyc" */
+    char *code_filename = strndup(in->member_path + 4, mlen - 5);
+    if (code_filename == NULL) {
+        free(src);
+        return compile_nomem(err);
+    }
+    status = source_hash_of(c, src, size, hash, err);
+    PyObject *filename = status == PF_OK ? PyUnicode_DecodeFSDefault(code_filename) : NULL;
+    if (status == PF_OK && filename == NULL) {
+        status = pfz_py_fail(err, "cannot build a code filename");
+    }
+    if (status != PF_OK) {
         free(code_filename);
         free(src);
-        return report_compile_error(r, m->origin, err);
+        return status;
     }
-    keep_source(r, idx, src, size);
-    status = build_pyc(r, idx, *code, hash, err);
-    if (status != PF_OK) {
-        Py_CLEAR(*code);
-    } else if (!from_pycache) {
-        pfz_cache_pyc_put(r->opts->cache, &key, size, r->g->modules[idx].pyc,
-                          r->g->modules[idx].pyc_size);
+    pfz_pyc_key key = {.source_path = in->origin,
+                       .code_filename = code_filename,
+                       .magic = (uint32_t)c->magic,
+                       .optimize = c->optimize};
+    out->code = code_of(c, in, src, size, mtime, hash, filename, &key, out);
+    Py_DECREF(filename);
+    if (out->code == NULL) {
+        free(code_filename);
+        free(src);
+        return report_compile_error(in->origin, pyerr, err);
+    }
+    keep_source(in, src, size, out);
+    if (out->pyc == NULL) { /* not from the cache: build the .pyc and keep it there */
+        status = build_pyc(c, out->code, hash, out, err);
+        if (status == PF_OK && !out->from_pycache) {
+            pfz_cache_pyc_put(c->cache, &key, size, out->pyc, out->pyc_size);
+        }
     }
     free(code_filename);
+    if (status != PF_OK) {
+        Py_CLEAR(out->code);
+        free(out->source);
+        out->source = NULL;
+    }
     return status;
 }

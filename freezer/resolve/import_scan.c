@@ -2,10 +2,12 @@
  * bytecode; see import_scan.h. */
 #include "import_scan.h"
 
-#include <opcode.h> /* IMPORT_NAME, LOAD_CONST, EXTENDED_ARG, CACHE: CPython 3.11 numbering */
+#include <opcode.h> /* CPython's own numbers, checked against cpython311.h's */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cpython311.h"
 
 /* One decoded instruction: its opcode and full argument. */
 typedef struct scan_insn {
@@ -56,8 +58,8 @@ static int report_import(PyCodeObject *code, int in_function, int on_exception, 
     }
     /* compiler_import / compiler_from_import push level, then fromlist. */
     Py_ssize_t nconsts = PyTuple_GET_SIZE(consts);
-    if (prev2->op == LOAD_CONST && prev1->op == LOAD_CONST && prev2->arg < (uint64_t)nconsts &&
-        prev1->arg < (uint64_t)nconsts) {
+    if (prev2->op == PF_PY_OP_LOAD_CONST && prev1->op == PF_PY_OP_LOAD_CONST &&
+        prev2->arg < (uint64_t)nconsts && prev1->arg < (uint64_t)nconsts) {
         PyObject *level = PyTuple_GET_ITEM(consts, prev2->arg);
         PyObject *fromlist = PyTuple_GET_ITEM(consts, prev1->arg);
         if (PyLong_CheckExact(level)) {
@@ -89,8 +91,8 @@ static int is_str(PyObject *obj, const char *text)
 static size_t main_guard_end(PyCodeObject *code, const scan_insn *window, size_t jump_offset)
 {
     const scan_insn *name = &window[0], *text = &window[1], *cmp = &window[2], *jump = &window[3];
-    if (jump->op != POP_JUMP_FORWARD_IF_FALSE || cmp->op != COMPARE_OP || cmp->arg != Py_EQ ||
-        name->op != LOAD_NAME || text->op != LOAD_CONST) {
+    if (jump->op != PF_PY_OP_POP_JUMP_FORWARD_IF_FALSE || cmp->op != PF_PY_OP_COMPARE_OP ||
+        cmp->arg != Py_EQ || name->op != PF_PY_OP_LOAD_NAME || text->op != PF_PY_OP_LOAD_CONST) {
         return 0;
     }
     if (name->arg >= (uint64_t)PyTuple_GET_SIZE(code->co_names) ||
@@ -111,22 +113,22 @@ static size_t main_guard_end(PyCodeObject *code, const scan_insn *window, size_t
 static size_t jump_target(int op, uint32_t arg, size_t unit)
 {
     switch (op) {
-    case JUMP_FORWARD:
-    case JUMP_IF_FALSE_OR_POP:
-    case JUMP_IF_TRUE_OR_POP:
-    case POP_JUMP_FORWARD_IF_FALSE:
-    case POP_JUMP_FORWARD_IF_TRUE:
-    case POP_JUMP_FORWARD_IF_NONE:
-    case POP_JUMP_FORWARD_IF_NOT_NONE:
-    case FOR_ITER:
-    case SEND:
+    case PF_PY_OP_JUMP_FORWARD:
+    case PF_PY_OP_JUMP_IF_FALSE_OR_POP:
+    case PF_PY_OP_JUMP_IF_TRUE_OR_POP:
+    case PF_PY_OP_POP_JUMP_FORWARD_IF_FALSE:
+    case PF_PY_OP_POP_JUMP_FORWARD_IF_TRUE:
+    case PF_PY_OP_POP_JUMP_FORWARD_IF_NONE:
+    case PF_PY_OP_POP_JUMP_FORWARD_IF_NOT_NONE:
+    case PF_PY_OP_FOR_ITER:
+    case PF_PY_OP_SEND:
         return unit + 1 + arg;
-    case JUMP_BACKWARD:
-    case JUMP_BACKWARD_NO_INTERRUPT:
-    case POP_JUMP_BACKWARD_IF_FALSE:
-    case POP_JUMP_BACKWARD_IF_TRUE:
-    case POP_JUMP_BACKWARD_IF_NONE:
-    case POP_JUMP_BACKWARD_IF_NOT_NONE:
+    case PF_PY_OP_JUMP_BACKWARD:
+    case PF_PY_OP_JUMP_BACKWARD_NO_INTERRUPT:
+    case PF_PY_OP_POP_JUMP_BACKWARD_IF_FALSE:
+    case PF_PY_OP_POP_JUMP_BACKWARD_IF_TRUE:
+    case PF_PY_OP_POP_JUMP_BACKWARD_IF_NONE:
+    case PF_PY_OP_POP_JUMP_BACKWARD_IF_NOT_NONE:
         return unit + 1 >= arg ? unit + 1 - arg : SIZE_MAX;
     default:
         return SIZE_MAX;
@@ -136,8 +138,9 @@ static size_t jump_target(int op, uint32_t arg, size_t unit)
 /* falls_through: 0 when the instruction never goes on to the next one. */
 static int falls_through(int op)
 {
-    return op != RETURN_VALUE && op != RAISE_VARARGS && op != RERAISE && op != JUMP_FORWARD &&
-           op != JUMP_BACKWARD && op != JUMP_BACKWARD_NO_INTERRUPT;
+    return op != PF_PY_OP_RETURN_VALUE && op != PF_PY_OP_RAISE_VARARGS && op != PF_PY_OP_RERAISE &&
+           op != PF_PY_OP_JUMP_FORWARD && op != PF_PY_OP_JUMP_BACKWARD &&
+           op != PF_PY_OP_JUMP_BACKWARD_NO_INTERRUPT;
 }
 
 /* windows_test: whether the four instructions before a
@@ -149,8 +152,8 @@ static int windows_test(PyCodeObject *code, const scan_insn *window)
 {
     const scan_insn *mod = &window[0], *attr = &window[1], *text = &window[2], *cmp = &window[3];
     PyObject *names = code->co_names, *consts = code->co_consts;
-    if (mod->op != LOAD_NAME || attr->op != LOAD_ATTR || text->op != LOAD_CONST ||
-        cmp->op != COMPARE_OP || cmp->arg != Py_EQ ||
+    if (mod->op != PF_PY_OP_LOAD_NAME || attr->op != PF_PY_OP_LOAD_ATTR ||
+        text->op != PF_PY_OP_LOAD_CONST || cmp->op != PF_PY_OP_COMPARE_OP || cmp->arg != Py_EQ ||
         mod->arg >= (uint64_t)PyTuple_GET_SIZE(names) ||
         attr->arg >= (uint64_t)PyTuple_GET_SIZE(names) ||
         text->arg >= (uint64_t)PyTuple_GET_SIZE(consts)) {
@@ -184,11 +187,11 @@ static unsigned char *normal_flow(PyCodeObject *code, const unsigned char *insns
     for (size_t u = 0; u < units; u++) {
         int op = insns[2 * u];
         args[u] = (extended << 8) | insns[2 * u + 1];
-        extended = op == EXTENDED_ARG ? args[u] : 0;
-        if (op == EXTENDED_ARG || op == CACHE) {
+        extended = op == PF_PY_OP_EXTENDED_ARG ? args[u] : 0;
+        if (op == PF_PY_OP_EXTENDED_ARG || op == PF_PY_OP_CACHE) {
             continue;
         }
-        if (op == POP_JUMP_FORWARD_IF_FALSE && windows_test(code, window)) {
+        if (op == PF_PY_OP_POP_JUMP_FORWARD_IF_FALSE && windows_test(code, window)) {
             reached[u] = 2;
         }
         memmove(window, window + 1, 3 * sizeof window[0]);
@@ -268,16 +271,16 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, int on_exce
     for (size_t offset = 0; offset < size && status == PF_OK; offset += 2) {
         int op = insns[offset];
         uint32_t arg = (extended << 8) | insns[offset + 1];
-        if (op == EXTENDED_ARG) {
+        if (op == PF_PY_OP_EXTENDED_ARG) {
             extended = arg;
             continue;
         }
         extended = 0;
-        if (op == CACHE) {
+        if (op == PF_PY_OP_CACHE) {
             continue;
         }
         if (offset < skip_end) {
-            if (op == LOAD_CONST && arg < (uint64_t)nconsts &&
+            if (op == PF_PY_OP_LOAD_CONST && arg < (uint64_t)nconsts &&
                 PyCode_Check(PyTuple_GET_ITEM(code->co_consts, arg))) {
                 if (skipped == NULL && (skipped = calloc((size_t)nconsts, 1)) == NULL) {
                     status = pf_error_set(err, PF_ERR_NOMEM, "out of memory reading bytecode");
@@ -285,11 +288,11 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, int on_exce
                 }
                 skipped[arg] = 1;
             }
-        } else if (op == IMPORT_NAME) {
+        } else if (op == PF_PY_OP_IMPORT_NAME) {
             int off_path = on_exception || (reached != NULL && !reached[offset / 2]);
             status = report_import(code, in_function, off_path, offset, arg, &window[2], &window[3],
                                    fn, ctx, err);
-        } else if (op == LOAD_CONST && arg < (uint64_t)nconsts) {
+        } else if (op == PF_PY_OP_LOAD_CONST && arg < (uint64_t)nconsts) {
             if (loaded != NULL && reached != NULL) {
                 loaded[arg] |= (unsigned char)(2 | reached[offset / 2]);
             }

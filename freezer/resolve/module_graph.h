@@ -1,7 +1,7 @@
-/* module_graph.h - stage 1 and 2 of the freezer: resolving the program's
- * import graph over the host python3.11's sys.path and compiling every module
- * with CPython's own compiler. The code is module_graph.c and the files
- * module_graph_internal.h lists.
+/* module_graph.h - stage 1 of the freezer: resolving the program's import
+ * graph over the host python3.11's sys.path, each module compiled with
+ * CPython's own compiler as it is reached (stage 2, module_compile.h). The
+ * code is module_graph.c and the files module_graph_internal.h lists.
  *
  * Imports are read from the compiled code objects (IMPORT_NAME with its level
  * and fromlist, recursively through co_consts: import_scan.h) and resolved
@@ -13,10 +13,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "bytecode_cache.h"
 #include "pf_error.h"
+#include "report.h"
 
 typedef enum pfz_module_kind {
     PFZ_MODULE_SOURCE = 1,    /* a .py module: compiled and packed */
@@ -64,7 +64,7 @@ typedef struct pfz_graph {
                             importlib's aliases, the other roots (codecs, --hidden-import,
                             third-party collection) or past the depth limit's sweep */
     uint32_t main_flags; /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
-    size_t unresolved;   /* imports that could not be resolved (warned about) */
+    size_t unresolved;   /* imports that could not be resolved (warning records) */
     size_t from_pycache; /* modules whose bytecode came from CPython's __pycache__ */
     pfz_data_file *data; /* data files, in the order found */
     size_t data_count;
@@ -77,8 +77,7 @@ typedef struct pfz_resolve_options {
     const char *const *paths;       /* -p/--path directories searched first, in order */
     size_t path_count;              /* when 0, the script's directory (as python3 does) */
     int optimize;                   /* 0, 1 or 2 as python -O/-OO */
-    int verbose;                    /* 1: also list unresolved stdlib imports */
-    FILE *diag;                     /* where warnings go (stderr) */
+    pfz_report *report;             /* warnings, notes, a compile error's text, or NULL */
     pfz_cache *cache;               /* compiled modules to reuse and keep, or NULL */
     int include_source;             /* 1: keep each compiled module's source (pfz_module.source) */
     int whole_stdlib;               /* 1: every stdlib module is a root (a standalone Python) */
@@ -95,7 +94,6 @@ typedef struct pfz_resolve_options {
     size_t exclude_count;
     const char *const *add_data; /* --add-data "SRC:DEST" values */
     size_t add_data_count;
-    FILE *listing; /* with verbose: what the collection rules added, or NULL */
 } pfz_resolve_options;
 
 /* pfz_graph_build: resolves and compiles the program described by opts into
@@ -111,7 +109,7 @@ typedef struct pfz_resolve_options {
  * Third-party packages (docs/third-party.md): a top-level package or
  * module the program imports that an installed distribution owns (its
  * *.dist-info / *.egg-info beside it) is packed whole (every submodule but
- * tests, compiled and followed with warnings only under verbose) with its
+ * tests, compiled and followed with its warnings verbose_only) with its
  * metadata files; every non-stdlib package in the graph has its data files
  * packed (g->data); --collect packages are packed whole, tests included;
  * --hidden-import names must be found (PF_ERR_NOT_FOUND); --exclude-module
@@ -121,9 +119,11 @@ typedef struct pfz_resolve_options {
  * With include_source each compiled module keeps the source bytes it was
  * compiled from in pfz_module.source. Builtin and
  * frozen modules are recorded but not compiled; frozen modules' own imports
- * are followed. An unresolvable import is a warning on opts->diag naming the
- * importer's file and line (for stdlib importers only counted unless
- * verbose), never an error.
+ * are followed. Nothing is printed: an unresolvable import is a warning
+ * record in opts->report (report.h) naming the importer's file and line
+ * (verbose_only for stdlib importers and collected packages), never an
+ * error; a distribution packed whole and an edge not followed are
+ * verbose_only note records.
  * With opts->cache each module's .pyc is taken from the cache when an entry
  * for the same source path, co_filename, magic and optimize level holds the
  * _imp.source_hash of the source as it is now and its marshal data loads as
@@ -131,8 +131,13 @@ typedef struct pfz_resolve_options {
  * result stored. The .pyc bytes are the same either way.
  * Errors: PF_ERR_NOT_FOUND (entry script or module not found),
  * PF_ERR_IO (a source file cannot be read: the message names it),
- * PF_ERR_PYTHON (a syntax error: already printed to stderr exactly as python3
- * prints it, file, line, offending line and caret), PF_ERR_NOMEM. */
+ * PF_ERR_PYTHON (the embedded interpreter raised: for a syntax or compile
+ * error in the program's code the message names the file and
+ * opts->report->python_error holds the exception's text exactly as python3
+ * prints it, file, line, offending line and caret; for a failure of the
+ * interpreter itself the message says what failed), PF_ERR_NOMEM. The
+ * records in opts->report stay there whatever the outcome (the caller
+ * frees them with pfz_report_free). */
 int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err);
 
 /* pfz_graph_free: frees everything g owns and zeroes it; accepts NULL. */

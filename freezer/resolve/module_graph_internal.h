@@ -2,15 +2,11 @@
  * and the functions one file calls in another. Not for other files: the
  * public contract is module_graph.h.
  *
- * The resolver (stages 1 and 2 of the freezer, pfz_graph_build) is these
- * files, each with one job:
- *   module_graph.c         the walk: the module table, finding one module as
- *                          importlib would (and the warning when it cannot
- *                          be found), following one import statement, and
- *                          pfz_graph_build, which runs the steps in order
- *   module_compile.c       a module's source to a code object and its .pyc
- *                          bytes, or its bytecode from CPython's __pycache__
- *                          or the freezer's cache
+ * The resolver (stage 1 of the freezer, pfz_graph_build) is these files,
+ * each with one job; calls go one way only, down this list:
+ *   module_graph.c         the driver: sets the resolver up and runs the steps
+ *                          in order (roots, deferred imports, third-party
+ *                          rules, the final sweep), then tears it down
  *   module_roots.c         the modules no import statement reaches: the
  *                          entry script or -m module, encodings, runpy,
  *                          computed imports, the whole stdlib for --python
@@ -18,6 +14,18 @@
  *   third_party_collect.c  the collection rules for third-party packages
  *                          (docs/third-party.md), asking third_party.c's
  *                          Python helpers
+ *   module_walk.c          the walk: a module ensured with its parents,
+ *                          visited (compiled, imports scanned), one import
+ *                          statement followed, deferred imports replayed
+ *   import_filters.c       which import edges the walk does not follow
+ *                          (development and build tools, importlib's aliases)
+ *   module_find.c          finding one module by name as importlib would
+ *   import_warnings.c      the warning records for imports that cannot be
+ *                          resolved (report.h)
+ *   module_table.c         the module table: adding a module, the names
+ *                          known missing, --exclude-module
+ *   resolve_util.c         small helpers: paths, strings, no-memory errors
+ * Compiling is compile/module_compile.h's, which knows nothing of the graph.
  * Functions shared between them are named pfz_mg_*; everything else in those
  * files is static. This header includes Python.h, which CPython wants before
  * any system header: include it first, or after Python.h. */
@@ -31,8 +39,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "import_scan.h"
+#include "module_compile.h"
 #include "module_graph.h"
 #include "pf_error.h"
+#include "py_error.h"
+#include "report.h"
 
 /* What the walk keeps per module besides the public pfz_module. */
 typedef struct mod_state {
@@ -64,7 +76,6 @@ typedef struct resolver {
     int depth;                   /* current visit recursion depth */
     int defer_visits;            /* set: pfz_mg_ensure_module only adds, visits come later */
     int entry_known;             /* g->main is set */
-    int printed;                 /* a compile error was printed to stderr */
     int collecting;              /* set: modules added now come from a collection rule */
     PyObject *deferred;          /* list of (importer, name, level, fromlist, line,
                                     in_function): imports inside functions or exception
@@ -72,21 +83,10 @@ typedef struct resolver {
                                     time (see on_import in module_graph.c) */
     int replaying;               /* set: the next on_import call replays a deferred one */
     PyObject *tp;                /* third_party.h helpers (dict) */
+    pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */
 } resolver;
 
-/* ---- module_graph.c: small helpers ---- */
-
-/* pfz_mg_py_fail: clears the pending Python exception, records what failed
- * and its text in err. Returns PF_ERR_NOMEM for MemoryError, else
- * PF_ERR_PYTHON. */
-int pfz_mg_py_fail(pf_error *err, const char *what);
-
-/* pfz_mg_usage_error: for a failed call into the Python helpers: a
- * ValueError (the helpers raise it for a bad option value; its text names
- * the option) becomes PF_ERR_USAGE with message prefix + its text (or
- * fallback when it has none), and the exception is cleared; anything else
- * goes to pfz_mg_py_fail(err, what). Returns the status set. */
-int pfz_mg_usage_error(pf_error *err, const char *prefix, const char *fallback, const char *what);
+/* ---- resolve_util.c ---- */
 
 /* pfz_mg_nomem: records an allocation failure in err. Returns PF_ERR_NOMEM. */
 int pfz_mg_nomem(pf_error *err);
@@ -100,13 +100,102 @@ char *pfz_mg_str_concat3(const char *a, const char *b, const char *c);
  * malloc'd string (the caller frees it), or NULL when out of memory. */
 char *pfz_mg_absolute_path(const resolver *r, const char *path);
 
-/* ---- module_graph.c: the module table and the walk ---- */
+/* pfz_mg_display_path: path shortened for a message: relative to the
+ * working directory when below it, else unchanged. Borrowed from path. */
+const char *pfz_mg_display_path(const resolver *r, const char *path);
+
+/* pfz_mg_is_stdlib_path: 1 when path lies in the host's standard library
+ * (not in its site-packages or dist-packages), else 0. */
+int pfz_mg_is_stdlib_path(const resolver *r, const char *path);
+
+/* pfz_mg_utf8: sets *utf8 to name's UTF-8 form (borrowed from name).
+ * PyUnicode_AsUTF8 fails for a lone surrogate or no memory: then the
+ * exception is cleared and the error returned (PF_ERR_PYTHON naming what,
+ * or PF_ERR_NOMEM). Returns PF_OK or that error. */
+int pfz_mg_utf8(PyObject *name, const char **utf8, const char *what, pf_error *err);
+
+/* ---- module_table.c ---- */
 
 /* pfz_mg_add_module: appends a module to the graph and the name index. Takes
  * ownership of origin (malloc'd or NULL) and search_path (a new reference or
  * NULL) whatever happens. Sets *idx. Returns PF_OK or PF_ERR_NOMEM. */
 int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *origin,
                       PyObject *search_path, size_t importer, int line, size_t *idx, pf_error *err);
+
+/* pfz_mg_set_missing: remembers that name (a str) cannot be found and why
+ * (a UTF-8 text, "" when it is simply absent). Returns PF_OK or an error of
+ * pfz_py_fail. */
+int pfz_mg_set_missing(resolver *r, PyObject *name, const char *why, pf_error *err);
+
+/* pfz_mg_is_excluded: 1 when name (a str) is an --exclude-module name or
+ * inside one, else 0. */
+int pfz_mg_is_excluded(const resolver *r, PyObject *name);
+
+/* ---- import_warnings.c ---- */
+
+/* pfz_mg_warn_missing: counts an import of `name` by module `importer` at
+ * `line` that cannot be found (g->unresolved) and records its warning
+ * (PFZ_NOTE_MODULE_NOT_FOUND) in opts->report; why is NULL, "" or the
+ * reason. Nothing for a root (importer PFZ_NO_IMPORTER) but the count.
+ * Returns PF_OK or PF_ERR_NOMEM. */
+int pfz_mg_warn_missing(resolver *r, const char *name, const char *why, size_t importer, int line,
+                        pf_error *err);
+
+/* pfz_mg_warn_relative: the same for a relative import that has no
+ * package to be relative to (importlib._bootstrap._sanity_check,
+ * _resolve_name; PFZ_NOTE_BAD_RELATIVE_IMPORT); why is importlib's words.
+ * Returns PF_OK, PF_ERR_PYTHON (the import's name is not text), or
+ * PF_ERR_NOMEM. */
+int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, size_t importer,
+                         pf_error *err);
+
+/* pfz_mg_note_skipped: records (verbose_only) that module importer's import
+ * of `name` at line is not followed, being a development tool (kind
+ * PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED) or a build tool
+ * (PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED). Returns PF_OK or PF_ERR_NOMEM. */
+int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
+                        int line, pf_error *err);
+
+/* ---- module_find.c ---- */
+
+/* pfz_mg_look_up_seen: sets *done when name was met before: *idx is then
+ * its index, or PFZ_NO_IMPORTER when it was found missing (warned about
+ * again for this importer when warn is set). Returns PF_OK or an error. */
+int pfz_mg_look_up_seen(resolver *r, PyObject *name, size_t importer, int line, int warn,
+                        size_t *idx, int *done, pf_error *err);
+
+/* pfz_mg_find_module: finds module name (a str, not seen before) as the
+ * import system would, its parent's __path__ being path (r->top_path for a
+ * top-level name; NULL when the parent is not a package), and adds it to
+ * the table without visiting it. *idx is its index, or PFZ_NO_IMPORTER when
+ * it cannot be found: then it is remembered as missing and, when warn is
+ * set, warned about. Returns PF_OK or an error. */
+int pfz_mg_find_module(resolver *r, PyObject *name, PyObject *path, size_t importer, int line,
+                       int warn, size_t *idx, pf_error *err);
+
+/* ---- import_filters.c ---- */
+
+/* pfz_mg_is_dev_tool: 1 when the dotted name is in one of DEV_TOOLS
+ * (import_filters.c: development tools a stdlib function may import),
+ * else 0. */
+int pfz_mg_is_dev_tool(const char *name);
+
+/* pfz_mg_is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS
+ * (import_filters.c: build, packaging and test tools whose imports by
+ * collected modules are not followed), else 0. */
+int pfz_mg_is_build_tool(const char *name);
+
+/* pfz_mg_same_top_package: 1 when two dotted names share their first part
+ * ("unittest.case", "unittest._log"), else 0. */
+int pfz_mg_same_top_package(const char *a, const char *b);
+
+/* pfz_mg_is_installed_alias: 1 when imp, in module `importer`, imports
+ * importlib._bootstrap or importlib._bootstrap_external, which importlib
+ * replaces by the interpreter's frozen modules (see import_filters.c),
+ * else 0. */
+int pfz_mg_is_installed_alias(const pfz_import *imp, const char *importer);
+
+/* ---- module_walk.c ---- */
 
 /* pfz_mg_ensure_module: the module called name (a str), found and followed
  * if it was not seen before, as imported by module importer
@@ -118,43 +207,19 @@ int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
 int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
                          size_t *idx, pf_error *err);
 
-/* pfz_mg_visit: compiles module idx when it has source (pfz_mg_compile_module)
+/* pfz_mg_visit: compiles module idx when it has source (module_compile.h)
  * and follows its imports (frozen modules' code comes from
  * _imp.get_frozen_object); once only, later calls return PF_OK. Returns
- * PF_OK, PF_ERR_IO (a source cannot be read), PF_ERR_PYTHON (a compile error,
- * already printed, or a failure of the interpreter), PF_ERR_NOMEM. */
+ * PF_OK, PF_ERR_IO (a source cannot be read), PF_ERR_PYTHON (a compile
+ * error, its text in opts->report; or a failure of the interpreter),
+ * PF_ERR_NOMEM. */
 int pfz_mg_visit(resolver *r, size_t idx, pf_error *err);
 
-/* pfz_mg_is_excluded: 1 when name (a str) is an --exclude-module name or
- * inside one, else 0. */
-int pfz_mg_is_excluded(const resolver *r, PyObject *name);
-
-/* pfz_mg_is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS
- * (module_graph.c: build, packaging and test tools whose imports by
- * collected modules are not followed), else 0. */
-int pfz_mg_is_build_tool(const char *name);
-
-/* ---- module_compile.c ---- */
-
-/* pfz_mg_read_source: the whole file at path into a malloc'd (the caller
- * frees it), NUL-terminated buffer *out of *size bytes (the NUL not
- * counted); *mtime is its modification time in whole seconds, as
- * int(os.stat(path).st_mtime). Returns PF_OK, PF_ERR_IO (not a regular
- * file, larger than 64 MiB, or unreadable: the message names the file),
- * PF_ERR_NOMEM. */
-int pfz_mg_read_source(const char *path, char **out, size_t *size, int64_t *mtime, pf_error *err);
-
-/* pfz_mg_compile_module: reads and compiles module idx (a .py module or
- * package), or takes its bytecode from the freezer's cache, or, for an
- * installed module, from the .pyc CPython wrote for it; stores its .pyc
- * bytes (and with include_source its source) in the module. co_filename is
- * the member path without "lib/" and with ".py", the name the runtime shows
- * under the executable, so no build path enters the payload. On PF_OK *code
- * is a new reference to the code object; otherwise it holds none. Errors:
- * PF_ERR_IO (the source cannot be read), PF_ERR_PYTHON (a syntax or compile
- * error, printed to stderr as python3 prints it, r->printed set; or a
- * failure of the interpreter), PF_ERR_NOMEM. */
-int pfz_mg_compile_module(resolver *r, size_t idx, PyObject **code, pf_error *err);
+/* pfz_mg_follow_deferred: follows the queued imports from inside functions
+ * and exception handlers (r->deferred), in the order found; the modules they
+ * reach queue their own, which are followed in turn. Returns PF_OK or an
+ * error of pfz_mg_ensure_module's. */
+int pfz_mg_follow_deferred(resolver *r, pf_error *err);
 
 /* ---- module_search_path.c ---- */
 

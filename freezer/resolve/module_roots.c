@@ -125,7 +125,7 @@ static int ensure_root(resolver *r, const char *module, int warn, size_t *idx, p
 {
     PyObject *name = PyUnicode_FromString(module);
     if (name == NULL) {
-        return pfz_mg_py_fail(err, "out of memory");
+        return pfz_py_fail(err, "out of memory");
     }
     int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, warn, idx, err);
     Py_DECREF(name);
@@ -151,7 +151,7 @@ static int find_entry_module(resolver *r, pf_error *err)
     if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE) {
         PyObject *main = PyUnicode_FromFormat("%s.__main__", mod);
         if (main == NULL) {
-            return pfz_mg_py_fail(err, "cannot build a module name");
+            return pfz_py_fail(err, "cannot build a module name");
         }
         status = pfz_mg_ensure_module(r, main, PFZ_NO_IMPORTER, 0, 0, &idx, err);
         Py_DECREF(main);
@@ -180,7 +180,7 @@ static int find_entry_module(resolver *r, pf_error *err)
     PyObject *alias = PyLong_FromSize_t(idx);
     if (alias == NULL || PyDict_SetItemString(r->index, "__main__", alias) < 0) {
         Py_XDECREF(alias);
-        return pfz_mg_py_fail(err, "cannot record __main__");
+        return pfz_py_fail(err, "cannot record __main__");
     }
     Py_DECREF(alias);
     return PF_OK;
@@ -215,7 +215,7 @@ int pfz_mg_add_encodings(resolver *r, pf_error *err)
     }
     PyObject *dir_obj = PyUnicode_EncodeFSDefault(PyList_GET_ITEM(r->state[idx].search_path, 0));
     if (dir_obj == NULL) {
-        return pfz_mg_py_fail(err, "cannot read the encodings directory");
+        return pfz_py_fail(err, "cannot read the encodings directory");
     }
     DIR *dir = opendir(PyBytes_AS_STRING(dir_obj));
     if (dir == NULL) {
@@ -258,7 +258,7 @@ int pfz_mg_add_encodings(resolver *r, pf_error *err)
         PyObject *sub = PyUnicode_FromFormat("encodings.%s", names[i]);
         size_t sub_idx;
         status = sub != NULL ? pfz_mg_ensure_module(r, sub, idx, 0, 1, &sub_idx, err)
-                             : pfz_mg_py_fail(err, "out of memory");
+                             : pfz_py_fail(err, "out of memory");
         Py_XDECREF(sub);
     }
     for (size_t i = 0; i < count; i++) {
@@ -272,12 +272,12 @@ int pfz_mg_add_computed_imports(resolver *r, pf_error *err)
 {
     PyObject *key = PyUnicode_FromString("sysconfig");
     if (key == NULL) {
-        return pfz_mg_py_fail(err, "out of memory");
+        return pfz_py_fail(err, "out of memory");
     }
     int present = PyDict_Contains(r->index, key);
     Py_DECREF(key);
     if (present <= 0) {
-        return present < 0 ? pfz_mg_py_fail(err, "cannot look up sysconfig") : PF_OK;
+        return present < 0 ? pfz_py_fail(err, "cannot look up sysconfig") : PF_OK;
     }
     PyObject *sysconfig = PyImport_ImportModule("sysconfig");
     PyObject *name =
@@ -285,7 +285,7 @@ int pfz_mg_add_computed_imports(resolver *r, pf_error *err)
     Py_XDECREF(sysconfig);
     if (name == NULL || !PyUnicode_Check(name)) {
         Py_XDECREF(name);
-        return pfz_mg_py_fail(err, "cannot name sysconfig's data module");
+        return pfz_py_fail(err, "cannot name sysconfig's data module");
     }
     size_t idx;
     int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, 1, &idx, err);

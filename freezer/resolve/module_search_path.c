@@ -23,7 +23,7 @@ static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_erro
     PyObject *fn = PyDict_GetItemString(r->tp, "venv_paths"); /* borrowed */
     PyObject *res = fn != NULL ? PyObject_CallFunction(fn, "s", r->opts->venv) : NULL;
     if (res == NULL) {
-        return pfz_mg_usage_error(err, "--venv: ", "not a venv",
+        return pfz_py_usage_error(err, "--venv: ", "not a venv",
                                   "cannot read the virtual environment");
     }
     PyObject *dirs = PyTuple_GetItem(res, 0); /* borrowed */
@@ -31,11 +31,11 @@ static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_erro
     int status = PF_OK;
     for (Py_ssize_t i = 0; dirs != NULL && i < PyList_Size(dirs) && status == PF_OK; i++) {
         if (PyList_Append(list, PyList_GET_ITEM(dirs, i)) < 0) {
-            status = pfz_mg_py_fail(err, "cannot build the search path");
+            status = pfz_py_fail(err, "cannot build the search path");
         }
     }
     if (status == PF_OK && (dirs == NULL || include == NULL)) {
-        status = pfz_mg_py_fail(err, "cannot read the virtual environment");
+        status = pfz_py_fail(err, "cannot read the virtual environment");
     }
     *host_site = include == Py_True;
     Py_DECREF(res);
@@ -47,7 +47,7 @@ int pfz_mg_top_search_path(resolver *r, pf_error *err)
     const pfz_resolve_options *o = r->opts;
     PyObject *list = PyList_New(0);
     if (list == NULL) {
-        return pfz_mg_py_fail(err, "out of memory");
+        return pfz_py_fail(err, "out of memory");
     }
     int status = PF_OK;
     for (size_t i = 0; i < o->path_count && status == PF_OK; i++) {
@@ -55,7 +55,7 @@ int pfz_mg_top_search_path(resolver *r, pf_error *err)
         PyObject *s = abs != NULL ? PyUnicode_DecodeFSDefault(abs) : NULL;
         free(abs);
         if (s == NULL || PyList_Append(list, s) < 0) {
-            status = pfz_mg_py_fail(err, "cannot build the search path");
+            status = pfz_py_fail(err, "cannot build the search path");
         }
         Py_XDECREF(s);
     }
@@ -76,7 +76,7 @@ int pfz_mg_top_search_path(resolver *r, pf_error *err)
         }
         PyObject *s = status == PF_OK ? PyUnicode_DecodeFSDefault(dir) : NULL;
         if (status == PF_OK && (s == NULL || PyList_Append(list, s) < 0)) {
-            status = pfz_mg_py_fail(err, "cannot build the search path");
+            status = pfz_py_fail(err, "cannot build the search path");
         }
         Py_XDECREF(s);
     }
@@ -90,13 +90,15 @@ int pfz_mg_top_search_path(resolver *r, pf_error *err)
     }
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(sys_path); i++) {
         const char *dir = PyUnicode_AsUTF8(PyList_GET_ITEM(sys_path, i));
+        if (dir == NULL) {
+            PyErr_Clear(); /* not text as UTF-8: kept, but never a site directory */
+        }
         if (!host_site && (dir == NULL || strstr(dir, "/site-packages") != NULL ||
                            strstr(dir, "/dist-packages") != NULL)) {
-            PyErr_Clear();
             continue; /* a venv without include-system-site-packages */
         }
         if (PyList_Append(list, PyList_GET_ITEM(sys_path, i)) < 0) {
-            status = pfz_mg_py_fail(err, "cannot build the search path");
+            status = pfz_py_fail(err, "cannot build the search path");
         }
     }
     if (status != PF_OK) {

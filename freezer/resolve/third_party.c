@@ -165,8 +165,9 @@ PyObject *pfz_tp_helpers(pf_error *err)
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb);
         PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
+        const char *msg = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
         pf_error_set(err, PF_ERR_PYTHON, "cannot set up the third-party helpers: %s",
-                     text != NULL ? PyUnicode_AsUTF8(text) : "unknown error");
+                     msg != NULL ? msg : "unknown error");
         Py_XDECREF(text);
         Py_XDECREF(type);
         Py_XDECREF(value);

@@ -76,7 +76,7 @@ static int add_data_file(resolver *r, const char *origin, const char *rel, pf_er
     char *bytes = NULL;
     size_t size = 0;
     int64_t mtime;
-    int status = pfz_mg_read_source(origin, &bytes, &size, &mtime, err);
+    int status = pfz_read_source(origin, &bytes, &size, &mtime, err);
     char *copy = status == PF_OK ? strdup(origin) : NULL;
     if (status == PF_OK && copy == NULL) {
         status = pfz_mg_nomem(err);
@@ -96,13 +96,13 @@ static int add_data_file(resolver *r, const char *origin, const char *rel, pf_er
 static int add_file_list(resolver *r, PyObject *list, pf_error *err)
 {
     if (list == NULL) {
-        return pfz_mg_py_fail(err, "cannot list data files");
+        return pfz_py_fail(err, "cannot list data files");
     }
     int status = PF_OK;
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(list); i++) {
         const char *abs = NULL, *rel = NULL;
         if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &abs, &rel)) {
-            status = pfz_mg_py_fail(err, "cannot read a data file's name");
+            status = pfz_py_fail(err, "cannot read a data file's name");
             break;
         }
         status = add_data_file(r, abs, rel, err);
@@ -157,7 +157,7 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
     }
     PyObject *names = tp_call(r, "walk", "(ssi)", r->g->modules[idx].name, dir, include_tests);
     if (names == NULL) {
-        return pfz_mg_py_fail(err, "cannot list a package's modules");
+        return pfz_py_fail(err, "cannot list a package's modules");
     }
     int saved = r->collecting;
     r->collecting = 1;
@@ -174,8 +174,8 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
 
 /* collect_distribution: when an installed distribution owns top-level
  * module idx, packs the module whole (include_tests for --collect) and
- * the distribution's metadata files, and reports it on opts->listing
- * under verbose. `seen` (a set) holds metadata paths already packed. */
+ * the distribution's metadata files, and records that in opts->report
+ * (PFZ_NOTE_DISTRIBUTION_PACKED). `seen` (a set) holds metadata paths already packed. */
 static int collect_distribution(resolver *r, size_t idx, int include_tests, PyObject *seen,
                                 pf_error *err)
 {
@@ -185,7 +185,7 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
     }
     PyObject *owner = tp_call(r, "owner", "(ss)", dir, r->g->modules[idx].name);
     if (owner == NULL) {
-        return pfz_mg_py_fail(err, "cannot read distribution metadata");
+        return pfz_py_fail(err, "cannot read distribution metadata");
     }
     const char *name, *version, *meta;
     if (owner == Py_None || !PyArg_ParseTuple(owner, "sss", &name, &version, &meta)) {
@@ -204,20 +204,23 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
     if (status == PF_OK && known == 0) {
         size_t data_before = r->g->data_count;
         if (PySet_Add(seen, key) < 0) {
-            status = pfz_mg_py_fail(err, "out of memory");
+            status = pfz_py_fail(err, "out of memory");
         } else {
             status = add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
         }
-        if (status == PF_OK && r->opts->verbose && r->opts->listing != NULL) {
+        if (status == PF_OK && r->opts->report != NULL) {
             const char *base = strrchr(meta, '/');
-            fprintf(r->opts->listing,
-                    "distribution %s %s (%s): %s packed whole: %zu more modules; %zu metadata "
-                    "files\n",
-                    name, version, base != NULL ? base + 1 : meta, r->g->modules[idx].name, added,
-                    r->g->data_count - data_before);
+            pfz_note n = {.kind = PFZ_NOTE_DISTRIBUTION_PACKED,
+                          .verbose_only = 1,
+                          .distribution = (char *)name,
+                          .version = (char *)version,
+                          .file = (char *)(base != NULL ? base + 1 : meta),
+                          .module = r->g->modules[idx].name,
+                          .count = {added, r->g->data_count - data_before}};
+            status = pfz_report_add(r->opts->report, &n, err);
         }
     } else if (status == PF_OK && known < 0) {
-        status = pfz_mg_py_fail(err, "out of memory");
+        status = pfz_py_fail(err, "out of memory");
     }
     Py_XDECREF(key);
     Py_DECREF(owner);
@@ -230,7 +233,7 @@ static int add_named_root(resolver *r, const char *option, const char *module, s
 {
     PyObject *name = PyUnicode_FromString(module);
     if (name == NULL) {
-        return pfz_mg_py_fail(err, "out of memory");
+        return pfz_py_fail(err, "out of memory");
     }
     int excluded = pfz_mg_is_excluded(r, name);
     int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, idx, err);
@@ -255,7 +258,7 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
     }
     PyObject *seen = PySet_New(NULL);
     if (seen == NULL) {
-        return pfz_mg_py_fail(err, "out of memory");
+        return pfz_py_fail(err, "out of memory");
     }
     for (size_t i = 0; status == PF_OK && i < o->collect_count; i++) {
         size_t idx;
@@ -318,7 +321,7 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
         PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
         free(src);
         if (files == NULL) {
-            return pfz_mg_usage_error(err, "", "cannot read --add-data files",
+            return pfz_py_usage_error(err, "", "cannot read --add-data files",
                                       "cannot read --add-data files");
         }
         status = add_file_list(r, files, err);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "freezer/test_util.h"
+#include "listing.h"
 #include "native_deps.h"
 
 #define LIB_DYNLOAD "/usr/lib/python3.11/lib-dynload/"

@@ -12,6 +12,7 @@
 #include <zstd.h>
 
 #include "freeze.h"
+#include "listing.h"
 #include "freezer/test_util.h"
 #include "native_files.h"
 #include "payload.h"
@@ -317,7 +318,7 @@ static void test_library_options(void **state)
     assert_int_equal(tu_write_file(script, "print(1)\n", 9, 0644), 0);
     char *glibc[] = {"pyfreeze", script, "-o", output, "--include-library", "libc.so.6"};
     assert_int_equal(pfz_options_parse(&opts, 6, glibc, &err), PF_OK);
-    assert_int_equal(pfz_freeze(&opts, stdout, stderr, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_freeze(&opts, NULL, NULL, NULL, &err), PF_ERR_USAGE);
     assert_non_null(strstr(err.message, "'libc.so.6'"));
     assert_non_null(strstr(err.message, "glibc"));
     assert_int_equal(access(output, F_OK), -1);

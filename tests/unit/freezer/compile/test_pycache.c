@@ -144,9 +144,6 @@ typedef struct fixture {
     char *dir;
     char script[4096], app[4096], site[4096];
     pfz_graph g;
-    FILE *diag;
-    char *diag_text;
-    size_t diag_size;
 } fixture;
 
 static void forge_pyc(const char *dir, const char *rel_py, const char *rel_pyc, mode_t mode,
@@ -182,11 +179,8 @@ static void build(fixture *f, mode_t inst_mode, int stale)
     snprintf(f->script, sizeof f->script, "%s/app/app.py", f->dir);
     snprintf(f->app, sizeof f->app, "%s/app", f->dir);
     snprintf(f->site, sizeof f->site, "%s/lib/site-packages", f->dir);
-    f->diag = open_memstream(&f->diag_text, &f->diag_size);
-    assert_non_null(f->diag);
     const char *paths[2] = {f->app, f->site};
-    pfz_resolve_options opts = {
-        .script = f->script, .paths = paths, .path_count = 2, .diag = f->diag};
+    pfz_resolve_options opts = {.script = f->script, .paths = paths, .path_count = 2};
     pf_error err = {0};
     int rc = pfz_graph_build(&f->g, &opts, &err);
     if (rc != PF_OK) {
@@ -198,8 +192,6 @@ static void build(fixture *f, mode_t inst_mode, int stale)
 static void done(fixture *f)
 {
     pfz_graph_free(&f->g);
-    fclose(f->diag);
-    free(f->diag_text);
     rt_rmtree(f->dir);
 }
 

@@ -2,6 +2,7 @@
  * (pfz_graph_build: module_graph.c and the files beside it that
  * module_graph_internal.h lists) over temporary source trees. */
 #include "resolve_test_util.h"
+#include "render_report.h"
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -45,9 +46,8 @@ typedef struct fixture {
     char *dir;
     char script[4096];
     pfz_graph g;
-    char *diag;
-    size_t diag_size;
-    FILE *diag_file;
+    pfz_report report; /* the records the build returns */
+    char *diag;        /* what the command prints for them (fixture_render) */
     pfz_resolve_options opts;
 } fixture;
 
@@ -63,15 +63,21 @@ static void fixture_begin(fixture *f)
     memset(f, 0, sizeof *f);
     f->dir = rt_mkdtemp();
     snprintf(f->script, sizeof f->script, "%s/app.py", f->dir);
-    f->diag_file = open_memstream(&f->diag, &f->diag_size);
-    assert_non_null(f->diag_file);
-    f->opts = (pfz_resolve_options){.script = f->script, .diag = f->diag_file};
+    f->opts = (pfz_resolve_options){.script = f->script, .report = &f->report};
+}
+
+/* fixture_render: f->diag becomes the command's text for the records so
+ * far, as printed with or without -v. */
+static void fixture_render(fixture *f, int verbose)
+{
+    free(f->diag);
+    f->diag = rt_render_notes(&f->report, verbose);
 }
 
 static void fixture_end(fixture *f)
 {
     pfz_graph_free(&f->g);
-    fclose(f->diag_file);
+    pfz_report_free(&f->report);
     free(f->diag);
     rt_rmtree(f->dir);
 }
@@ -96,6 +102,47 @@ static const pfz_module *must(const pfz_graph *g, const char *name)
     return &g->modules[i];
 }
 
+/* check_resolution_warnings: the command's text for the records of
+ * test_graph_resolution_rules: user code's unresolved imports, each with
+ * file and line, and nothing about the stdlib's without -v. */
+static void check_resolution_warnings(fixture *f)
+{
+    /* warnings: user code's unresolved imports, each with file and line */
+    char expect[8192];
+    snprintf(expect, sizeof expect,
+             "pyfreeze: warning: %s:6: cannot find module 'does_not_exist_xyz' (imported by "
+             "__main__); the frozen program will raise ImportError there if it runs this "
+             "import\n",
+             f->script);
+    assert_non_null(strstr(f->diag, expect));
+    snprintf(expect, sizeof expect,
+             "pyfreeze: warning: %s:10: cannot resolve 'from . import nothing': attempted "
+             "relative import with no known parent package (in __main__); the frozen program "
+             "will raise ImportError there if it runs this import\n",
+             f->script);
+    assert_non_null(strstr(f->diag, expect));
+    snprintf(expect, sizeof expect,
+             "%s/pkg/helper.py:1: cannot resolve 'from ... import too_far': attempted relative "
+             "import beyond top-level package (in pkg.helper)",
+             f->dir);
+    assert_non_null(strstr(f->diag, expect));
+    snprintf(expect, sizeof expect,
+             "%s:11: cannot find module 'helper_mod.inner': 'helper_mod' is not a package "
+             "(imported by __main__)",
+             f->script);
+    assert_non_null(strstr(f->diag, expect));
+    assert_null(strstr(f->diag, "'attr'"));
+    assert_null(strstr(f->diag, "'pkg.attr'"));
+    /* stdlib importers' misses (os imports nt on Windows) are counted, not listed */
+    assert_null(strstr(f->diag, "'nt'"));
+    size_t lines = 0;
+    for (const char *p = f->diag; *p; p++) {
+        lines += *p == '\n';
+    }
+    assert_int_equal(lines, 4);
+    assert_true(f->g.unresolved > 4);
+}
+
 static void test_graph_resolution_rules(void **state)
 {
     (void)state;
@@ -104,7 +151,7 @@ static void test_graph_resolution_rules(void **state)
     write_tree(f.dir);
     pf_error err = {0};
     int status = pfz_graph_build(&f.g, &f.opts, &err);
-    fflush(f.diag_file);
+    fixture_render(&f, 0);
     if (status != PF_OK) {
         fail_msg("pfz_graph_build: %s", err.message);
     }
@@ -187,40 +234,7 @@ static void test_graph_resolution_rules(void **state)
         }
     }
 
-    /* warnings: user code's unresolved imports, each with file and line */
-    char expect[8192];
-    snprintf(expect, sizeof expect,
-             "pyfreeze: warning: %s:6: cannot find module 'does_not_exist_xyz' (imported by "
-             "__main__); the frozen program will raise ImportError there if it runs this "
-             "import\n",
-             f.script);
-    assert_non_null(strstr(f.diag, expect));
-    snprintf(expect, sizeof expect,
-             "pyfreeze: warning: %s:10: cannot resolve 'from . import nothing': attempted "
-             "relative import with no known parent package (in __main__); the frozen program "
-             "will raise ImportError there if it runs this import\n",
-             f.script);
-    assert_non_null(strstr(f.diag, expect));
-    snprintf(expect, sizeof expect,
-             "%s/pkg/helper.py:1: cannot resolve 'from ... import too_far': attempted relative "
-             "import beyond top-level package (in pkg.helper)",
-             f.dir);
-    assert_non_null(strstr(f.diag, expect));
-    snprintf(expect, sizeof expect,
-             "%s:11: cannot find module 'helper_mod.inner': 'helper_mod' is not a package "
-             "(imported by __main__)",
-             f.script);
-    assert_non_null(strstr(f.diag, expect));
-    assert_null(strstr(f.diag, "'attr'"));
-    assert_null(strstr(f.diag, "'pkg.attr'"));
-    /* stdlib importers' misses (os imports nt on Windows) are counted, not listed */
-    assert_null(strstr(f.diag, "'nt'"));
-    size_t lines = 0;
-    for (const char *p = f.diag; *p; p++) {
-        lines += *p == '\n';
-    }
-    assert_int_equal(lines, 4);
-    assert_true(g->unresolved > 4);
+    check_resolution_warnings(&f);
     fixture_end(&f);
 }
 
@@ -231,12 +245,51 @@ static void test_graph_verbose_lists_stdlib_misses(void **state)
     fixture f;
     fixture_begin(&f);
     rt_write(f.dir, "app.py", "import os\n", (size_t)-1);
-    f.opts.verbose = 1;
     pf_error err = {0};
     assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_OK);
-    fflush(f.diag_file);
+    fixture_render(&f, 1);
     assert_non_null(strstr(f.diag, "<frozen os>:"));
     assert_non_null(strstr(f.diag, "cannot find module 'nt' (imported by os)"));
+    fixture_end(&f);
+}
+
+/* The warnings are records, not text: module, importer, file as the user
+ * named it, line, reason; a stdlib importer's are verbose_only. */
+static void test_graph_warning_records(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_begin(&f);
+    rt_write(f.dir, "app.py", "import os\n\nimport no_such_mod_q\nfrom .. import up\n", (size_t)-1);
+    pf_error err = {0};
+    assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_OK);
+    const pfz_note *missing = NULL, *relative = NULL, *nt = NULL;
+    for (size_t i = 0; i < f.report.note_count; i++) {
+        const pfz_note *n = &f.report.notes[i];
+        if (n->kind == PFZ_NOTE_MODULE_NOT_FOUND && strcmp(n->module, "no_such_mod_q") == 0) {
+            missing = n;
+        } else if (n->kind == PFZ_NOTE_BAD_RELATIVE_IMPORT) {
+            relative = n;
+        } else if (n->kind == PFZ_NOTE_MODULE_NOT_FOUND && strcmp(n->module, "nt") == 0 &&
+                   strcmp(n->importer, "os") == 0) {
+            nt = n;
+        }
+    }
+    assert_non_null(missing);
+    assert_string_equal(missing->importer, "__main__");
+    assert_string_equal(missing->file, f.script);
+    assert_int_equal(missing->line, 3);
+    assert_true(missing->reason == NULL || missing->reason[0] == '\0');
+    assert_false(missing->verbose_only);
+    assert_true(missing < relative); /* in the order found */
+    assert_string_equal(relative->module, "..");
+    assert_string_equal(relative->names, "up");
+    assert_int_equal(relative->line, 4);
+    assert_string_equal(relative->reason, "attempted relative import with no known parent package");
+    assert_non_null(nt); /* os imports nt on Windows: recorded, shown only with -v */
+    assert_string_equal(nt->importer, "os");
+    assert_string_equal(nt->file, "<frozen os>");
+    assert_true(nt->verbose_only);
     fixture_end(&f);
 }
 
@@ -322,8 +375,9 @@ static void test_graph_determinism(void **state)
     fixture_end(&f);
 }
 
-/* A syntax error is printed exactly as python3.11 prints it for the same
- * file, and the build fails with PF_ERR_PYTHON. */
+/* A syntax error fails the build with PF_ERR_PYTHON; the library prints
+ * nothing, and the text it returns, as the command prints it, is exactly
+ * what python3.11 prints for the same file. */
 static void check_syntax_error(const char *rel_bad, const char *bad_source)
 {
     fixture f;
@@ -343,8 +397,13 @@ static void check_syntax_error(const char *rel_bad, const char *bad_source)
     char *printed = rt_stderr_end();
     assert_int_equal(status, PF_ERR_PYTHON);
     assert_non_null(strstr(err.message, bad_path));
-    assert_string_equal(printed, expected);
+    assert_string_equal(printed, "");
+    assert_true(f.report.python_error.is_syntax_error);
+    assert_string_equal(f.report.python_error.file, bad_path);
+    char *shown = rt_render_python_error(&f.report);
+    assert_string_equal(shown, expected);
     assert_int_equal(f.g.count, 0); /* freed on failure */
+    free(shown);
     free(printed);
     free(expected);
     fixture_end(&f);
@@ -374,11 +433,14 @@ static void test_graph_null_byte(void **state)
     int status = pfz_graph_build(&f.g, &f.opts, &err);
     char *printed = rt_stderr_end();
     assert_int_equal(status, PF_ERR_PYTHON);
+    assert_string_equal(printed, "");
     char expect[8192];
     snprintf(expect, sizeof expect,
              "  File \"%s\", line 2\nSyntaxError: source code cannot contain null bytes\n",
              f.script);
-    assert_string_equal(printed, expect);
+    char *shown = rt_render_python_error(&f.report);
+    assert_string_equal(shown, expect);
+    free(shown);
     free(printed);
     fixture_end(&f);
 }
@@ -406,13 +468,13 @@ static void test_graph_run_module(void **state)
     rt_write(f.dir, "tool/cli.py", "from . import some_attribute\n", (size_t)-1);
     const char *paths[] = {f.dir};
     f.opts = (pfz_resolve_options){
-        .module = "tool", .paths = paths, .path_count = 1, .optimize = 2, .diag = f.diag_file};
+        .module = "tool", .paths = paths, .path_count = 1, .optimize = 2, .report = &f.report};
     pf_error err = {0};
     int status = pfz_graph_build(&f.g, &f.opts, &err);
     if (status != PF_OK) {
         fail_msg("%s", err.message);
     }
-    fflush(f.diag_file);
+    fixture_render(&f, 0);
     assert_int_equal(f.g.main_flags, PF_INDEX_FLAG_MAIN_IS_MODULE);
     assert_string_equal(f.g.modules[f.g.main].name, "tool.__main__");
     assert_string_equal(f.g.modules[f.g.main].member_path, "lib/tool/__main__.pyc");
@@ -532,10 +594,9 @@ static void test_graph_main_guard_and_dev_tools(void **state)
              (size_t)-1);
     rt_write(f.dir, "main_only.py", "", (size_t)-1);
     rt_write(f.dir, "never_needed.py", "", (size_t)-1);
-    f.opts.verbose = 1;
     pf_error err = {0};
     assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_OK);
-    fflush(f.diag_file);
+    fixture_render(&f, 1);
     assert_true(find(&f.g, "main_only") > 0);
     assert_int_equal(find(&f.g, "never_needed"), -1);
     assert_true(find(&f.g, "pickle") > 0);
@@ -594,7 +655,7 @@ static void test_graph_extension_and_sourceless(void **state)
     rt_write(f.dir, "compiled_only.pyc", "not really bytecode", (size_t)-1);
     pf_error err = {0};
     assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_OK);
-    fflush(f.diag_file);
+    fixture_render(&f, 0);
     const pfz_module *m = must(&f.g, "_decimal");
     assert_int_equal(m->kind, PFZ_MODULE_EXTENSION);
     assert_non_null(strstr(m->origin, "/usr/lib/python3.11/lib-dynload/_decimal."));
@@ -616,6 +677,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_graph_resolution_rules),
         cmocka_unit_test(test_graph_verbose_lists_stdlib_misses),
+        cmocka_unit_test(test_graph_warning_records),
         cmocka_unit_test(test_graph_walk_order),
         cmocka_unit_test(test_graph_pyc_layout_and_determinism),
         cmocka_unit_test(test_graph_determinism),

@@ -5,6 +5,7 @@
  * its data, --exclude-module, --hidden-import, --collect, --add-data, and
  * build tools reached only from collected modules are not followed. */
 #include "resolve_test_util.h"
+#include "render_report.h"
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -43,9 +44,8 @@ typedef struct fixture {
     char *dir;
     char script[4096], site[4096], add[4200];
     pfz_graph g;
-    char *diag;
-    size_t diag_size;
-    FILE *diag_file;
+    pfz_report report; /* the records the build returns */
+    char *diag;        /* what the command prints for them without -v */
     pfz_resolve_options opts;
     const char *paths[1];
     const char *list[1];
@@ -61,16 +61,14 @@ static void begin(fixture *f)
     snprintf(f->script, sizeof f->script, "%s/app.py", f->dir);
     snprintf(f->site, sizeof f->site, "%s/site", f->dir);
     f->paths[0] = f->site;
-    f->diag_file = open_memstream(&f->diag, &f->diag_size);
-    assert_non_null(f->diag_file);
     f->opts = (pfz_resolve_options){
-        .script = f->script, .paths = f->paths, .path_count = 1, .diag = f->diag_file};
+        .script = f->script, .paths = f->paths, .path_count = 1, .report = &f->report};
 }
 
 static void end(fixture *f)
 {
     pfz_graph_free(&f->g);
-    fclose(f->diag_file);
+    pfz_report_free(&f->report);
     free(f->diag);
     rt_rmtree(f->dir);
 }
@@ -98,9 +96,9 @@ static const pfz_data_file *data_file(const pfz_graph *g, const char *member)
 static void build(fixture *f)
 {
     pf_error err = {0};
-    fflush(f->diag_file);
     int rc = pfz_graph_build(&f->g, &f->opts, &err);
-    fflush(f->diag_file);
+    free(f->diag);
+    f->diag = rt_render_notes(&f->report, 0);
     if (rc != PF_OK) {
         fprintf(stderr, "build failed: %s\n%s", err.message, f->diag ? f->diag : "");
     }
@@ -137,6 +135,20 @@ static void test_distribution_packed_whole(void **state)
     assert_null(data_file(&f.g, "lib/localpkg/unused.py"));
     /* no warning for the unimported plugin's missing imports */
     assert_null(f.diag != NULL ? strstr(f.diag, "pytest") : NULL);
+    /* the -v record of the distribution packed whole */
+    const pfz_note *dist = NULL;
+    for (size_t i = 0; i < f.report.note_count; i++) {
+        if (f.report.notes[i].kind == PFZ_NOTE_DISTRIBUTION_PACKED) {
+            dist = &f.report.notes[i];
+        }
+    }
+    assert_non_null(dist);
+    assert_true(dist->verbose_only);
+    assert_string_equal(dist->distribution, "plugpkg");
+    assert_string_equal(dist->version, "2.0");
+    assert_string_equal(dist->file, "plugpkg-2.0.dist-info");
+    assert_string_equal(dist->module, "plugpkg");
+    assert_true(dist->count[0] > 0);
     end(&f);
 }
 

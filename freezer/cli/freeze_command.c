@@ -1,0 +1,82 @@
+/* freeze_command.c - the freeze command: the environment in, the
+ * pipeline's records and listing out; see freeze_command.h. The only
+ * place the freezer reads the environment. */
+#include "freeze_command.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "freeze.h"
+#include "listing.h"
+#include "messages.h"
+
+/* What the hooks need to print as the pipeline goes on. */
+typedef struct command_ctx {
+    const pfz_options *opts;
+    FILE *listing;
+    FILE *diag;
+    size_t printed; /* records of the report printed so far */
+} command_ctx;
+
+/* on_resolved: the records so far, then with -v the module listing. */
+static void on_resolved(void *ctx, const pfz_report *report, const pfz_graph *g)
+{
+    command_ctx *c = ctx;
+    pfz_print_notes(report, &c->printed, c->opts->verbose, c->diag, c->listing);
+    if (c->opts->verbose)
+        pfz_print_graph(g, c->opts->script, c->listing);
+}
+
+/* on_collected: with -v, the bundled shared libraries. */
+static void on_collected(void *ctx, const pfz_native_files *native)
+{
+    command_ctx *c = ctx;
+    if (c->opts->verbose && native->count > 0)
+        pfz_native_print(&native->deps, c->listing);
+}
+
+/* on_written: with -v, what was written and what the caches saved. */
+static void on_written(void *ctx, const pfz_freeze_summary *s)
+{
+    command_ctx *c = ctx;
+    if (!c->opts->verbose)
+        return;
+    fprintf(c->listing, "wrote %s: payload %zu bytes, stub %s\n", s->output, s->payload_size,
+            s->stub);
+    if (s->cache_used)
+        fprintf(c->listing, "cache: %zu of %zu modules and %zu of %zu frames reused\n",
+                s->cache.pyc_hits, s->cache.pyc_hits + s->cache.pyc_misses, s->cache.frame_hits,
+                s->cache.frame_hits + s->cache.frame_misses);
+    fprintf(c->listing, "bytecode of %zu installed modules read from their __pycache__\n",
+            s->from_pycache);
+}
+
+int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n >= 0)
+        self[n] = '\0';
+    pfz_environment env = {.self_exe = n >= 0 ? self : NULL,
+                           .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
+                           .virtual_env = getenv("VIRTUAL_ENV"),
+                           .xdg_cache_home = getenv("XDG_CACHE_HOME"),
+                           .home = getenv("HOME")};
+    command_ctx ctx = {.opts = opts, .listing = listing, .diag = diag};
+    pfz_freeze_hooks hooks = {.ctx = &ctx,
+                              .resolved = on_resolved,
+                              .collected = on_collected,
+                              .written = on_written,
+                              .collect_diag = diag};
+    pfz_report report = {0};
+    int rc = pfz_freeze(opts, &env, &hooks, &report, err);
+    /* what a failed step recorded before it failed, then its error */
+    pfz_print_notes(&report, &ctx.printed, opts->verbose, diag, listing);
+    if (rc == PF_ERR_PYTHON && report.python_error.text != NULL) {
+        pfz_print_python_error(&report.python_error, diag);
+        pf_error_clear(err); /* python3's own words said it all */
+    }
+    pfz_report_free(&report);
+    return rc;
+}

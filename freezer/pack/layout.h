@@ -1,0 +1,74 @@
+/* layout.h - the frame-layout policy: which members a frozen program's
+ * payload holds and in which order, so that what a start reads sits in few,
+ * small frames. A module graph (module_graph.h) and its native files
+ * (native_files.h) become pfz_pack's input (pack.h): the modules every
+ * start imports first (the main module and the codecs CPython's
+ * initialisation loads) in a frame of their own, then every module in
+ * discovery order, what runs as modules load first, then sources
+ * (--include-source), data files, and the shared libraries last. */
+#ifndef PFZ_LAYOUT_H
+#define PFZ_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "module_graph.h"
+#include "native_files.h"
+#include "pack.h"
+#include "pf_error.h"
+#include "seek_table_writer.h"
+
+/* zstd level for the payload. Measured on a 6.3 MB hello-world tar in
+ * 128 KiB frames: level 3 took 0.05 s (2.21 MB), 6 took 0.10 s (2.14 MB),
+ * 9 took 0.20 s (2.07 MB). 6 keeps compression a small part of a freeze
+ * that must stay well under 0.3 s, at 3% more bytes than 9. */
+#define PFZ_FREEZE_ZSTD_LEVEL 6
+/* Bytes of tar stream per frame: large enough for a good ratio, small
+ * enough that an import decompresses little it does not need (DESIGN.md). */
+#define PFZ_FREEZE_FRAME_TARGET (128u * 1024u)
+/* Past the start-up walk (pack.h: walk_files) modules are read one by one,
+ * late if ever: smaller frames mean less decompressed per import and less
+ * kept in the one cache slot they share (runtime/payload_reader.h), for
+ * about 0.2% more payload. */
+#define PFZ_FREEZE_LATE_FRAME_TARGET (64u * 1024u)
+
+/* pfz_layout_pack_kind: the payload kind (payload.h PF_KIND_*) graph
+ * module i is packed as, 0 when it is not packed: PFZ_MODULE_SOURCE with
+ * bytecode -> PF_KIND_MODULE, PFZ_MODULE_PACKAGE with bytecode ->
+ * PF_KIND_PACKAGE, a namespace package -> PF_KIND_NAMESPACE, an extension
+ * module whose .so native holds (native may be NULL) -> PF_KIND_EXTENSION;
+ * builtin and frozen modules are in libpython. */
+uint32_t pfz_layout_pack_kind(const pfz_graph *g, size_t i, const pfz_native_files *native);
+
+/* pfz_payload_from_graph_cached: packs every module of g that has bytecode
+ * (PFZ_MODULE_SOURCE -> PF_KIND_MODULE, PFZ_MODULE_PACKAGE ->
+ * PF_KIND_PACKAGE), every namespace package (PF_KIND_NAMESPACE) and every
+ * extension module whose .so native holds (PF_KIND_EXTENSION, its member a
+ * PF_KIND_NATIVE file at native's path, mode 0755) in the order above into
+ * out, then g's data files (PF_KIND_DATA at their member paths, mode 0644:
+ * package data, distribution metadata, --add-data; docs/third-party.md),
+ * then native's libraries (PF_KIND_LIBRARY at libs/<SONAME>, mode 0755)
+ * in dependency order; compressed frames come from frames (NULL: none)
+ * when it holds them (bytecode_cache.h), the payload byte-identical either
+ * way. native may be NULL: extension modules are then not packed. Builtin
+ * and frozen modules are never packed. magic is the 4-byte .pyc magic every
+ * bytecode must start with; mtime the tar time of every member. Errors:
+ * PF_ERR_USAGE (the main module has no Python code to pack, a .pyc with
+ * another magic or shorter than its header), PF_ERR_NOMEM, those of
+ * pfz_pack. */
+int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *native,
+                                  const uint8_t magic[4], int64_t mtime,
+                                  const pfz_frame_store *frames, pfz_buffer *out, pf_error *err);
+
+/* pfz_payload_from_graph_native: pfz_payload_from_graph_cached without a
+ * frame store. */
+int pfz_payload_from_graph_native(const pfz_graph *g, const pfz_native_files *native,
+                                  const uint8_t magic[4], int64_t mtime, pfz_buffer *out,
+                                  pf_error *err);
+
+/* pfz_payload_from_graph: pfz_payload_from_graph_native without native
+ * code (extension modules are left out). */
+int pfz_payload_from_graph(const pfz_graph *g, const uint8_t magic[4], int64_t mtime,
+                           pfz_buffer *out, pf_error *err);
+
+#endif
