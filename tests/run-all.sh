@@ -8,12 +8,15 @@
 # exit); the others keep leak detection. Both builds are tested even when the
 # first fails; the exit status is non-zero if any test failed.
 # Override the build directories with PF_BUILD_DIR and PF_ASAN_BUILD_DIR.
+# The e2e root tests' Debian roots (made once by debootstrap) are shared by
+# both builds: PF_ROOTS_DIR, by default BUILD/roots.
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PF_BUILD_DIR:-$src/build}
 asan_build=${PF_ASAN_BUILD_DIR:-$src/build-asan}
 status=0
+export PF_ROOTS_DIR=${PF_ROOTS_DIR:-$build/roots}
 
 # build_and_test DIR CMAKE-OPTIONS...
 build_and_test() {
