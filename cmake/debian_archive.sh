@@ -3,6 +3,7 @@
 # Sourced (bash) by the e2e tests' root maker (tests/e2e/debian_root.sh) and
 # meant for the PVM build, which makes its Debian 11 root and fetches its
 # source packages from the same archive.
+# shellcheck shell=bash
 
 # debian_archive_uri [SUITE]: prints the first URI of the apt source that
 # serves SUITE (default: this machine's release, VERSION_CODENAME in

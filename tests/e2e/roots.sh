@@ -176,10 +176,11 @@ repl_session() {
     tmux -S "$sock" new-session -d -s "$name" -x 120 -y 30 \
         "env -i TERM=xterm PATH=/usr/bin:/bin HOME=$T/home LANG=C.UTF-8 \
          timeout --foreground 60 $(printf '%q ' "$@"); echo \$? >$rc; sleep 60"
-    wait_for() {
+    wait_for() { # ERE: up to 10 s for a screen line matching ERE; 1 if CMD ended
         local _
         for _ in $(seq 100); do
             tmux -S "$sock" capture-pane -p -t "$name" | grep -qE -- "$1" && return 0
+            [[ -s $rc ]] && return 1
             sleep 0.1
         done
         return 1
