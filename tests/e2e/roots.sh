@@ -260,6 +260,8 @@ multiprocessing)
     for method in spawn fork forkserver; do
         root_compare "$method" /dev/null "$method"
         expect_grep "$suite: $method: the manager answered" "$R/$method.frz.out" "^manager \{'answer': 42\}$"
+        expect_grep "$suite: $method: ran as nobody under prlimit --nproc=200" "$R/$method.frz.out" \
+            '^user 65534 65534 \[\] nproc \(200, 200\)$'
     done
     ;;
 repl)

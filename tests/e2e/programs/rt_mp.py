@@ -1,9 +1,11 @@
 """rt_mp METHOD: multiprocessing in a frozen program with the start method
 METHOD (spawn, fork or forkserver; roots.sh runs it as nobody under a process
-limit): a pool, a process with a queue, shared memory under a lock (POSIX
+limit, which it prints): a pool, a process with a queue, shared memory under a lock (POSIX
 semaphores in /dev/shm), a child's exit status, and a manager process.
 """
 import multiprocessing
+import os
+import resource
 import sys
 
 
@@ -24,6 +26,7 @@ def count(counter, lock, n):
 def main(method):
     ctx = multiprocessing.get_context(method)
     print("method", ctx.get_start_method())
+    print("user", os.geteuid(), os.getegid(), os.getgroups(), "nproc", resource.getrlimit(resource.RLIMIT_NPROC))
     with ctx.Pool(2) as pool:
         print("pool map", pool.map(square, range(10)))
         print("pool apply", pool.apply_async(square, (12,)).get(timeout=60))
