@@ -14,6 +14,8 @@
 # TSan reports fails its test).
 # Override the build directories with PF_BUILD_DIR, PF_ASAN_BUILD_DIR and
 # PF_TSAN_BUILD_DIR.
+# The e2e root tests' Debian roots (made once by debootstrap) are shared by
+# the builds: PF_ROOTS_DIR, by default BUILD/roots.
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +23,7 @@ build=${PF_BUILD_DIR:-$src/build}
 asan_build=${PF_ASAN_BUILD_DIR:-$src/build-asan}
 tsan_build=${PF_TSAN_BUILD_DIR:-$src/build-tsan}
 status=0
+export PF_ROOTS_DIR=${PF_ROOTS_DIR:-$build/roots}
 
 # build_and_test DIR TARGET LABEL CMAKE-OPTIONS...: configures DIR, builds
 # TARGET (all: everything) and runs the tests labelled LABEL ('': all).
