@@ -78,7 +78,7 @@
  *       four bytes taken as zero
  *   48: u32 walk_end: a frame number, 1..frame_count. Frames before it hold
  *       what the program's modules import as they load (the main module's
- *       module-level imports, followed depth-first: freezer/module_graph.h,
+ *       module-level imports, followed depth-first: freezer/resolve/module_graph.h,
  *       walk_count); frames from it on hold all else: modules imported only
  *       from functions, exception handlers, Windows-only blocks or as
  *       importlib's own aliases, the codecs, --hidden-import and the other

@@ -1,6 +1,6 @@
 /* inspect.h - `pyfreeze inspect FILE`: what a frozen program contains and
  * how big each part is, read with the runtime's own payload reader
- * (runtime/payload_reader.h), so inspect sees exactly what the stub sees. */
+ * (payload/payload_reader.h), so inspect sees exactly what the stub sees. */
 #ifndef PFZ_INSPECT_H
 #define PFZ_INSPECT_H
 

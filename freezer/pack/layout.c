@@ -236,7 +236,7 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
         rc = place_modules(g, native, magic, &l, err);
     /* A script is also importable under its own name ("app" for app.py), as
      * `python3 -m app` would import it: multiprocessing's spawned children
-     * import the main module by that name (runtime/boot.c: run_script). */
+     * import the main module by that name (runtime/boot/boot.c: run_script). */
     char script_name[PF_MAX_NAME_SIZE + 1];
     if (rc == PF_OK && script_module_name(g, script_name, sizeof script_name) &&
         !graph_has_module(g, script_name))

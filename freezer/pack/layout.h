@@ -28,7 +28,7 @@
 #define PFZ_FREEZE_FRAME_TARGET (128u * 1024u)
 /* Past the start-up walk (pack.h: walk_files) modules are read one by one,
  * late if ever: smaller frames mean less decompressed per import and less
- * kept in the one cache slot they share (runtime/payload_reader.h), for
+ * kept in the one cache slot they share (payload/payload_reader.h), for
  * about 0.2% more payload. */
 #define PFZ_FREEZE_LATE_FRAME_TARGET (64u * 1024u)
 

@@ -1,4 +1,4 @@
-/* pack.h - stage 4 of the freezer: writing the payload (runtime/payload.h)
+/* pack.h - stage 4 of the freezer: writing the payload (payload/payload.h)
  * from files and module records: a pax tar stream written by libarchive,
  * cut into independent zstd frames at member boundaries, with the index in
  * frame 0 and the seek table at the end. */

@@ -30,7 +30,7 @@
  * 256 KiB pieces ran hello world with 8.9 MB resident, the same bytes
  * written page by page with 8.1 MB (python3.11: 7.9 MB). The stub's part
  * (code, data) goes page by page; the payload, read through the kernel's
- * 64 KiB fault-around window and released frame by frame (runtime/boot.c),
+ * 64 KiB fault-around window and released frame by frame (runtime/boot/boot.c),
  * in 64 KiB pieces, which kept the same resident sizes for the benchmark's
  * programs at half the cost (page-sized pieces made a warm freeze of hello
  * world about 20 ms slower than one 256 KiB piece, these about 10 ms). Once

@@ -1,6 +1,6 @@
 /* no_memfd.c - runs a command where memfd_create(2) fails with EPERM, as
  * under a seccomp policy that forbids it, so the end-to-end tests can force
- * the runtime's fallback for loading native code (runtime/native_loader.h)
+ * the runtime's fallback for loading native code (runtime/import/native_loader.h)
  * without a test-only switch in the runtime itself.
  *
  * Usage: no_memfd COMMAND [ARGS...] */

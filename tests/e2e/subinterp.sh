@@ -1,6 +1,6 @@
 #!/bin/bash
 # e2e/subinterp/MODE: sub-interpreters of a frozen program import from its
-# payload as the main interpreter does (runtime/importer.c,
+# payload as the main interpreter does (runtime/import/importer.c,
 # "sub-interpreters"): programs/si_imports.py MODE, frozen and run with
 # Python hidden, against python3.11 -I on the same source. MODE is one of
 #   xxsubinterpreters  _xxsubinterpreters.create() and run_string()

@@ -1,5 +1,5 @@
 /* test_resolve_pycache.c - taking an installed module's bytecode from the
- * .pyc CPython wrote for it (freezer/pycache.c) instead of compiling:
+ * .pyc CPython wrote for it (freezer/compile/pycache.c) instead of compiling:
  * where the entry is, when it is still good (the rules of
  * importlib._bootstrap_external), when it is not trusted, and, through the
  * resolver, that an installed module's packed code comes from a valid entry

@@ -48,7 +48,7 @@ static const char FAKE[] =
     "support._tree = None\n";
 
 /* run: executes the Python checks `text` with `support` bound to the
- * module compiled from runtime/support.py; returns 0 when they pass. */
+ * module compiled from runtime/import/support.py; returns 0 when they pass. */
 static int run(const char *text)
 {
     FILE *fp = fopen(PF_SUPPORT_PY, "r");
