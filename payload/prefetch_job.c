@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -46,6 +47,15 @@ static uint32_t open_natives(pf_prefetch *pf, uint32_t j)
         pf_entry e;
         pf_index_entry(pf->index, n->entry, &e);
         n->fd = pf->opt.open_native(pf->opt.native_context, &e);
+        struct stat st;
+        if (n->fd >= 0 && fstat(n->fd, &st) != 0) {
+            close(n->fd);
+            n->fd = -1;
+        }
+        if (n->fd >= 0) {
+            n->dev = (uint64_t)st.st_dev;
+            n->ino = (uint64_t)st.st_ino;
+        }
         n->filling = n->fd >= 0;
         made += n->filling;
         pf->native_off = n->fd < 0;
