@@ -57,6 +57,7 @@ static int locate_self(struct boot *b);
 static int map_image(struct boot *b);
 static int open_payload(struct boot *b);
 static int choose_mode(struct boot *b, int argc, char **argv);
+static void run_parent_file(char **argv);
 static int start_prefetch(struct boot *b);
 static int install_importer(struct boot *b);
 static int finish_init(struct boot *b);
@@ -131,6 +132,18 @@ static int locate_self(struct boot *b)
         return -1;
     }
     b->executable[n] = '\0';
+    /* A child that runs its parent's replaced file (choose_mode) sees it as
+     * "PATH (deleted)": its sys.executable stays PATH, the path its own
+     * children are started with (python3 keeps the path it was started
+     * as, too). */
+    static const char deleted[] = " (deleted)";
+    struct stat st;
+    size_t d = sizeof deleted - 1;
+    if ((size_t)n > d && strcmp(b->executable + n - d, deleted) == 0 &&
+        stat("/proc/self/exe", &st) == 0 && st.st_nlink == 0) {
+        n -= (ssize_t)d;
+        b->executable[n] = '\0';
+    }
     memcpy(b->directory, b->executable, (size_t)n + 1);
     char *slash = strrchr(b->directory, '/');
     if (slash == b->directory) {
@@ -240,7 +253,28 @@ static int choose_mode(struct boot *b, int argc, char **argv)
     if (pf_boot_choose_mode(b->flags, argc, argv, &pf_boot_system_probe, &b->mode, &err) != PF_OK) {
         pf_damaged_exit(b->executable, NULL, 0, err.message);
     }
+    if (b->mode.reexec_parent) {
+        run_parent_file(argv);
+    }
     return 0;
+}
+
+/* run_parent_file: this executable's file was replaced while the parent, an
+ * earlier version of the program, ran (an upgrade in place), and the parent
+ * started this process with a python3 command line (a multiprocessing
+ * worker, the resource tracker, a forkserver, a sys.executable -c child):
+ * the command line is the parent's, its pickles and module names are the
+ * parent program's, so it runs with the parent's bytes, as a fork would:
+ * execv() of /proc/PPID/exe, same arguments, environment and descriptors
+ * (nothing of Python has started yet). That process then finds its parent
+ * running its very file. If the parent is gone (or the exec fails), it goes
+ * on here, with these bytes, as python3 does after an upgrade. */
+static void run_parent_file(char **argv)
+{
+    char parent[64];
+    snprintf(parent, sizeof parent, "/proc/%ld/exe", (long)getppid());
+    fflush(NULL);
+    execv(parent, argv);
 }
 
 /* start_prefetch: lets the payload decompress ahead of the importer on a
