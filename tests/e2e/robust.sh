@@ -4,6 +4,7 @@
 #   closerange   a daemon closes every descriptor >= 3 and imports C
 #                extensions: 20 runs, each equal to python3.11's
 #   dup2         the same, /dev/null dup2()ed over every descriptor >= 3
+#   fork         the same in a forked child
 #   stdio-closed started with 0, 1 and 2 closed: os.fstat(0..2) as python3.11
 #   replaced     multiprocessing (spawn, forkserver) while the executable is
 #                replaced by another program (rename): children work,
@@ -15,13 +16,13 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-group=${1:?usage: robust.sh closerange|dup2|stdio-closed|replaced|messages}
+group=${1:?usage: robust.sh closerange|dup2|fork|stdio-closed|replaced|messages}
 
 case $group in
-closerange | dup2)
+closerange | dup2 | fork)
     copy_program rb_daemon || finish
     runs=20
-    [[ $group == dup2 ]] && runs=5
+    [[ $group != closerange ]] && runs=5
     for i in $(seq 1 "$runs"); do
         compare "$group-$i" /dev/null "$group" >/dev/null || cat "$R/$group-$i.frz.err" >&2
     done

@@ -1,6 +1,7 @@
 """A daemon-style program (issue 17): after some imports (so that the
 frozen program's prefetch thread is at work), it closes every descriptor
->= 3, or dup2()s /dev/null over them, opens files of its own on the freed
+>= 3 (argv[1] closerange; fork: in a forked child), or dup2()s /dev/null
+over them (dup2), opens files of its own on the freed
 numbers, then imports C extension modules. The files it opened must stay
 empty and every module must be the real one (json's C scanner present)."""
 import argparse
@@ -12,6 +13,13 @@ import time
 mode = sys.argv[1]
 time.sleep(0.02)
 if mode == "closerange":
+    os.closerange(3, 4096)
+elif mode == "fork":
+    # a forked child that closes everything, then imports
+    pid = os.fork()
+    if pid:
+        _, status = os.waitpid(pid, 0)
+        sys.exit(os.waitstatus_to_exitcode(status))
     os.closerange(3, 4096)
 elif mode == "dup2":
     null = os.open("/dev/null", os.O_RDWR)
