@@ -209,9 +209,9 @@ static int reopen(const pf_prefetch *pf, const prefetch_native *n)
     }
     struct stat st;
     int seals = fd >= 0 ? fcntl(fd, F_GET_SEALS) : -1;
-    if (fd >= 0 && (fstat(fd, &st) != 0 || (uint64_t)st.st_dev != n->dev ||
-                    (uint64_t)st.st_ino != n->ino || (uint64_t)st.st_size != n->size ||
-                    seals < 0 || !(seals & F_SEAL_WRITE))) {
+    if (fd >= 0 &&
+        (fstat(fd, &st) != 0 || (uint64_t)st.st_dev != n->dev || (uint64_t)st.st_ino != n->ino ||
+         (uint64_t)st.st_size != n->size || seals < 0 || !(seals & F_SEAL_WRITE))) {
         close(fd);
         fd = -1;
     }

@@ -217,8 +217,7 @@ static int map_image(struct boot *b)
     close(fd);
     if (image == MAP_FAILED) {
         char what[512];
-        snprintf(what, sizeof what,
-                 "cannot map its own file (%s)%s", strerror(mapError),
+        snprintf(what, sizeof what, "cannot map its own file (%s)%s", strerror(mapError),
                  mapError == ENOMEM ? ": out of memory (is its address space limited? see "
                                       "ulimit -v, prlimit --as)"
                                     : "");
@@ -258,9 +257,8 @@ static int open_payload(struct boot *b)
     pf_error err;
     int rc = pf_elf_find_section(b->image, b->image_size, PF_SECTION_NAME, &offset, &size, &err);
     uint64_t textOffset, textSize;
-    if (rc == PF_ERR_NOT_FOUND &&
-        pf_elf_find_section(b->image, b->image_size, ".text", &textOffset, &textSize, &err) !=
-            PF_OK) {
+    if (rc == PF_ERR_NOT_FOUND && pf_elf_find_section(b->image, b->image_size, ".text", &textOffset,
+                                                      &textSize, &err) != PF_OK) {
         /* not even the stub's own code has its name: the names are gone */
         pf_damaged_exit(b->executable, NULL, 0,
                         "its section-name table is damaged (no section is called .text)");

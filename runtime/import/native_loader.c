@@ -512,8 +512,8 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
                             "cannot load %s: %s; and %s", name, first, placeError.message);
     }
     if (open_placed(&fallback, flags, path, pathCapacity, &why, err) != PF_OK) {
-        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s%s", name,
-                            why ? why : err->message, noexec_note());
+        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s%s", name, why ? why : err->message,
+                            noexec_note());
     }
     return PF_OK;
 }

@@ -266,8 +266,8 @@ static void test_descriptors_out_of_reach(void **state)
     int savedStdin = fcntl(0, F_DUPFD_CLOEXEC, 100);
     close(0);
     pf_entry e;
-    assert_int_equal(
-        pf_index_find(pf_payload_index(p), files[12].path, strlen(files[12].path), &e), 1);
+    assert_int_equal(pf_index_find(pf_payload_index(p), files[12].path, strlen(files[12].path), &e),
+                     1);
     int fd = -1;
     assert_int_equal(pf_payload_take_native(p, &e, &fd, &err), PF_OK);
     assert_true(fd >= 3);
