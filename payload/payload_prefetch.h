@@ -64,11 +64,12 @@
  * the thread is brought to a point where everything it holds is recorded,
  * and waits there; the parent resumes it; in the child, where the thread
  * does not exist, what it had not finished is dropped (its half-filled
- * buffer freed, its descriptors closed, the frame left to the reads), what
- * it had finished stays usable until the child's reads have consumed
- * behind_frames frames without taking it (no walk passes it there), and no
- * thread is started there, then or later (the descriptors the child keeps
- * share their files with the parent's). The thread blocks all signals, so
+ * buffer freed, the frame left to the reads), what it had finished stays
+ * usable until the child's reads have consumed behind_frames frames
+ * without taking it (no walk passes it there), and no thread is started
+ * there, then or later. The thread's descriptors were in its own table,
+ * which a child does not inherit: the child has none of them and places
+ * native code itself. The thread blocks all signals, so
  * they reach the program's own threads as before. */
 
 /* pf_payload_native_open: makes an empty, writable descriptor to hold

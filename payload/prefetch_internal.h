@@ -38,8 +38,9 @@
  * until it is parked at a safe point, where pf->job, pf->job_data and the
  * job's native descriptors record everything it holds, then keeps its lock
  * through the fork; fork_parent resumes it; fork_child, in a child where
- * the thread does not exist, frees what those records name, returns the
- * frame to IDLE, makes what the thread finished age (the child's reads drop
+ * the thread does not exist, frees what those records name (forgetting its
+ * descriptors, numbers of the thread's own table: pf_prefetch_let_go),
+ * returns the frame to IDLE, makes what the thread finished age (the child's reads drop
  * it as they go on), and leaves the prefetcher stopped: the reads do the
  * rest.
  *
