@@ -25,6 +25,11 @@
 #define F_SEAL_WRITE 0x0008
 #endif
 
+void pf_prefetch_close_own(int fd)
+{
+    (void)syscall(SYS_close, fd);
+}
+
 int pf_prefetch_own_descriptors(pf_prefetch *pf)
 {
     (void)pf;
@@ -36,7 +41,7 @@ int pf_prefetch_own_descriptors(pf_prefetch *pf)
     /* 0-2 are /dev/null, so that nothing writing to "stderr" from this
      * thread (a sanitizer's report) can land in a memfd being filled */
     for (int fd = 0; fd < 3; fd++) {
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        int null = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC);
         if (null != fd) {
             return -1; /* /dev/null missing: memfds would take 0-2 here */
         }
@@ -57,7 +62,7 @@ void pf_prefetch_let_go(pf_prefetch *pf, prefetch_native *n)
         return;
     }
     if (on_thread(pf)) {
-        close(n->fd);
+        pf_prefetch_close_own(n->fd);
     } else if (pf->running) {
         if (pf->closing_count == pf->closing_capacity) {
             uint32_t capacity = pf->closing_capacity ? pf->closing_capacity * 2u : 16u;
@@ -77,14 +82,16 @@ void pf_prefetch_let_go(pf_prefetch *pf, prefetch_native *n)
 void pf_prefetch_close_let_go(pf_prefetch *pf)
 {
     for (uint32_t k = 0; k < pf->closing_count; k++) {
-        close(pf->closing[k]);
+        pf_prefetch_close_own(pf->closing[k]);
     }
     pf->closing_count = 0;
 }
 
 void pf_prefetch_seal(const prefetch_native *n)
 {
+    PF_OWN_FD_BEGIN();
     (void)fcntl(n->fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    PF_OWN_FD_END();
 }
 
 void pf_prefetch_close_natives(pf_prefetch *pf, uint32_t i, int fillingOnly)

@@ -197,6 +197,39 @@ struct pf_prefetch {
  * thread places no native code: native_off). */
 int pf_prefetch_own_descriptors(pf_prefetch *pf);
 
+/* PF_OWN_FD_BEGIN, PF_OWN_FD_END: around the thread's calls on descriptors
+ * of its own table. ThreadSanitizer follows descriptors by number for the
+ * whole process and cannot know that the thread's table is its own, so it
+ * would report the thread's write(2) to its descriptor 3 and the program's
+ * close(2) of its own descriptor 3 as a race: in a ThreadSanitizer build
+ * these calls are not recorded (the dynamic annotations libtsan exports);
+ * elsewhere they are nothing. */
+#if defined(__SANITIZE_THREAD__)
+#define PF_PREFETCH_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define PF_PREFETCH_TSAN 1
+#endif
+#endif
+#ifdef PF_PREFETCH_TSAN
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+void AnnotateIgnoreWritesBegin(const char *file, int line);
+void AnnotateIgnoreWritesEnd(const char *file, int line);
+#define PF_OWN_FD_BEGIN()                                                                          \
+    (AnnotateIgnoreReadsBegin(__FILE__, __LINE__), AnnotateIgnoreWritesBegin(__FILE__, __LINE__))
+#define PF_OWN_FD_END()                                                                            \
+    (AnnotateIgnoreWritesEnd(__FILE__, __LINE__), AnnotateIgnoreReadsEnd(__FILE__, __LINE__))
+#else
+#define PF_OWN_FD_BEGIN() ((void)0)
+#define PF_OWN_FD_END() ((void)0)
+#endif
+
+/* pf_prefetch_close_own: the thread closes fd, a number of its own table.
+ * A raw system call, as for the thread's other changes to its table
+ * (pf_prefetch_own_descriptors): see PF_OWN_FD_BEGIN. */
+void pf_prefetch_close_own(int fd);
+
 /* pf_prefetch_let_go: native n's descriptor is no longer the records': the
  * thread closes it at once; another thread (the reads, a fork child) must
  * not touch the thread's table, so it queues it on pf->closing for the
