@@ -6,10 +6,14 @@
  * thread and the reads share the frames: prefetch_internal.h. */
 #include "prefetch_internal.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zstd.h>
 
@@ -187,6 +191,33 @@ int pf_prefetch_copy_member(pf_prefetch *pf, uint32_t i, uint32_t offset, uint32
     return 1;
 }
 
+/* reopen: a descriptor of this thread's table (never 0-2) for the memfd
+ * native n's descriptor names in the prefetch thread's own table, opened
+ * read-only through /proc (lock held: the thread, which closes its
+ * descriptors under it, is alive while n->fd >= 0). It must be the very file
+ * the thread made (n->dev, n->ino) and sealed against writes. Returns the
+ * descriptor, or -1 (then the member is placed as if not prefetched). */
+static int reopen(const pf_prefetch *pf, const prefetch_native *n)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/fd/%d", (long)pf->tid, n->fd);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && fd < 3) {
+        int above = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        close(fd);
+        fd = above;
+    }
+    struct stat st;
+    int seals = fd >= 0 ? fcntl(fd, F_GET_SEALS) : -1;
+    if (fd >= 0 &&
+        (fstat(fd, &st) != 0 || (uint64_t)st.st_dev != n->dev || (uint64_t)st.st_ino != n->ino ||
+         (uint64_t)st.st_size != n->size || seals < 0 || !(seals & F_SEAL_WRITE))) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
 int pf_prefetch_take_native(pf_prefetch *pf, const pf_entry *e, int *fd, pf_error *err)
 {
     if (!active(pf, e->frame)) {
@@ -201,11 +232,14 @@ int pf_prefetch_take_native(pf_prefetch *pf, const pf_entry *e, int *fd, pf_erro
     for (uint32_t k = 0; k < f->native_count; k++) {
         prefetch_native *n = &pf->natives[f->native_first + k];
         if (n->entry == e->number && n->fd >= 0) {
-            *fd = n->fd;
-            n->fd = -1;
-            pf->stats.natives_taken++;
-            status = PF_OK;
-            consumed(pf, e->frame);
+            int mine = reopen(pf, n);
+            pf_prefetch_let_go(pf, n);
+            if (mine >= 0) {
+                *fd = mine;
+                pf->stats.natives_taken++;
+                status = PF_OK;
+                consumed(pf, e->frame);
+            }
         }
     }
     if (status != PF_OK) {
@@ -234,6 +268,7 @@ static void free_all(pf_prefetch *pf)
     pf_big_free(pf->scratch);
     free(pf->pulls);
     free(pf->held);
+    free(pf->closing);
     free(pf->natives);
     free(pf->frames);
     free(pf);

@@ -64,17 +64,23 @@
  * the thread is brought to a point where everything it holds is recorded,
  * and waits there; the parent resumes it; in the child, where the thread
  * does not exist, what it had not finished is dropped (its half-filled
- * buffer freed, its descriptors closed, the frame left to the reads), what
- * it had finished stays usable until the child's reads have consumed
- * behind_frames frames without taking it (no walk passes it there), and no
- * thread is started there, then or later (the descriptors the child keeps
- * share their files with the parent's). The thread blocks all signals, so
+ * buffer freed, the frame left to the reads), what it had finished stays
+ * usable until the child's reads have consumed behind_frames frames
+ * without taking it (no walk passes it there), and no thread is started
+ * there, then or later. The thread's descriptors were in its own table,
+ * which a child does not inherit: the child has none of them and places
+ * native code itself. The thread blocks all signals, so
  * they reach the program's own threads as before. */
 
 /* pf_payload_native_open: makes an empty, writable descriptor to hold
  * native member `file`, which the prefetch thread fills with write(2) from
- * offset 0. Returns the descriptor, or -1: the thread then makes no more
- * and leaves native members to the loader. Called on the prefetch thread. */
+ * offset 0 and then seals (F_ADD_SEALS: it must be a memfd made with
+ * MFD_ALLOW_SEALING for the reads to take it). Returns the descriptor, or
+ * -1: the thread then makes no more and leaves native members to the
+ * loader. Called on the prefetch thread, whose descriptor table is its own
+ * (the program never sees, closes nor reuses these descriptors; a kernel
+ * without close_range(CLOSE_RANGE_UNSHARE), before Linux 5.9, or a seccomp
+ * policy refusing it: the thread never calls it). */
 typedef int (*pf_payload_native_open)(void *context, const pf_entry *file);
 
 typedef struct pf_prefetch_options {
@@ -172,10 +178,15 @@ int pf_prefetch_copy_member(pf_prefetch *pf, uint32_t i, uint32_t offset, uint32
 
 /* pf_prefetch_take_native: for the native or library file entry e (the
  * caller checked its kind): when the thread has placed its bytes in a
- * descriptor, waiting if the thread is on that frame, returns PF_OK and
- * moves the descriptor to *fd (the caller owns it). PF_ERR_NOT_FOUND
- * otherwise (no prefetch, not reached, taken, or failed); the reads then
- * count frame e->frame as theirs (the thread will not start on it). */
+ * descriptor, waiting if the thread is on that frame, returns PF_OK with
+ * *fd a new read-only descriptor of that file in the caller's table
+ * (close-on-exec, never 0-2; the caller owns it), reopened through
+ * /proc/self/task/TID/fd/N and checked to be the very file the thread made
+ * (device, inode), of the member's size and sealed against writes.
+ * PF_ERR_NOT_FOUND otherwise (no prefetch, not reached, taken, failed, or
+ * the check failed: /proc missing, a descriptor the thread could not
+ * seal); the reads then count frame e->frame as theirs (the thread will not
+ * start on it). */
 int pf_prefetch_take_native(pf_prefetch *pf, const pf_entry *e, int *fd, pf_error *err);
 
 #endif

@@ -123,10 +123,12 @@ void pf_payload_prefetch_stop(pf_payload *payload);
 
 /* pf_payload_take_native: for a native or library file entry: when the
  * prefetch thread has placed its exact bytes (checksum verified) in a
- * descriptor, waiting if the thread is on that frame, returns PF_OK and
- * moves the descriptor to *fd (the caller owns it; its offset is at the
- * end). PF_ERR_NOT_FOUND: there is none (no prefetch, not reached, taken,
- * or failed); the caller copies the member itself (pf_payload_copy).
+ * descriptor, waiting if the thread is on that frame, returns PF_OK with
+ * *fd a new read-only, close-on-exec descriptor of it, never 0-2, checked
+ * to be the file the thread made and sealed (pf_prefetch_take_native; the
+ * caller owns it; its offset is 0). PF_ERR_NOT_FOUND: there is none (no
+ * prefetch, not reached, taken, failed, or not the checked file); the
+ * caller copies the member itself (pf_payload_copy).
  * PF_ERR_USAGE: not a native or library file entry. */
 int pf_payload_take_native(pf_payload *payload, const pf_entry *file, int *fd, pf_error *err);
 

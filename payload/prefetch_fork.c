@@ -78,6 +78,7 @@ static void fork_child(void)
         pf->job_data = NULL;
         pf->job_capacity = 0;
         pf->pull_count = 0;
+        pf->closing_count = 0; /* numbers in the thread's table, which the child has not */
         for (uint32_t h = 0; h < pf->held_count; h++) {
             prefetch_frame *f = &pf->frames[pf->held[h]];
             if (!f->aging) {

@@ -4,10 +4,95 @@
  * them. Called with pf->lock held, by either thread (or a fork child). */
 #include "prefetch_internal.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "big_block.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
+
+void pf_prefetch_close_own(int fd)
+{
+    (void)syscall(SYS_close, fd);
+}
+
+int pf_prefetch_own_descriptors(pf_prefetch *pf)
+{
+    (void)pf;
+    /* syscall(2), not close_range(3): the stub's glibc floor (2.31) has no
+     * wrapper */
+    if (syscall(SYS_close_range, 0u, ~0u, CLOSE_RANGE_UNSHARE) != 0) {
+        return -1;
+    }
+    /* 0-2 are /dev/null, so that nothing writing to "stderr" from this
+     * thread (a sanitizer's report) can land in a memfd being filled */
+    for (int fd = 0; fd < 3; fd++) {
+        int null = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC);
+        if (null != fd) {
+            return -1; /* /dev/null missing: memfds would take 0-2 here */
+        }
+    }
+    return 0;
+}
+
+/* on_thread: whether the caller is the prefetch thread, whose table the
+ * records' descriptors are in. */
+static int on_thread(const pf_prefetch *pf)
+{
+    return pf->running && gettid() == pf->tid;
+}
+
+void pf_prefetch_let_go(pf_prefetch *pf, prefetch_native *n)
+{
+    if (n->fd < 0) {
+        return;
+    }
+    if (on_thread(pf)) {
+        pf_prefetch_close_own(n->fd);
+    } else if (pf->running) {
+        if (pf->closing_count == pf->closing_capacity) {
+            uint32_t capacity = pf->closing_capacity ? pf->closing_capacity * 2u : 16u;
+            int *closing = realloc(pf->closing, capacity * sizeof *closing);
+            if (closing != NULL) {
+                pf->closing = closing;
+                pf->closing_capacity = capacity;
+            }
+        }
+        if (pf->closing_count < pf->closing_capacity) {
+            pf->closing[pf->closing_count++] = n->fd;
+        } /* else it stays open in the thread's table until the thread ends */
+    }
+    n->fd = -1;
+}
+
+void pf_prefetch_close_let_go(pf_prefetch *pf)
+{
+    for (uint32_t k = 0; k < pf->closing_count; k++) {
+        pf_prefetch_close_own(pf->closing[k]);
+    }
+    pf->closing_count = 0;
+}
+
+void pf_prefetch_seal(const prefetch_native *n)
+{
+    PF_OWN_FD_BEGIN();
+    (void)fcntl(n->fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    PF_OWN_FD_END();
+}
 
 void pf_prefetch_close_natives(pf_prefetch *pf, uint32_t i, int fillingOnly)
 {
@@ -15,8 +100,7 @@ void pf_prefetch_close_natives(pf_prefetch *pf, uint32_t i, int fillingOnly)
     for (uint32_t k = 0; k < f->native_count; k++) {
         prefetch_native *n = &pf->natives[f->native_first + k];
         if (n->fd >= 0 && (n->filling || !fillingOnly)) {
-            close(n->fd);
-            n->fd = -1;
+            pf_prefetch_let_go(pf, n);
         }
         n->filling = 0;
     }
@@ -83,8 +167,7 @@ void pf_prefetch_drop_old(pf_prefetch *pf, uint32_t keep, int all)
         for (uint32_t k = 0; k < f->native_count; k++) {
             prefetch_native *n = &pf->natives[f->native_first + k];
             if (passedNative && n->fd >= 0) {
-                close(n->fd);
-                n->fd = -1;
+                pf_prefetch_let_go(pf, n);
             }
             holds |= n->fd >= 0;
         }

@@ -38,8 +38,9 @@
  * until it is parked at a safe point, where pf->job, pf->job_data and the
  * job's native descriptors record everything it holds, then keeps its lock
  * through the fork; fork_parent resumes it; fork_child, in a child where
- * the thread does not exist, frees what those records name, returns the
- * frame to IDLE, makes what the thread finished age (the child's reads drop
+ * the thread does not exist, frees what those records name (forgetting its
+ * descriptors, numbers of the thread's own table: pf_prefetch_let_go),
+ * returns the frame to IDLE, makes what the thread finished age (the child's reads drop
  * it as they go on), and leaves the prefetcher stopped: the reads do the
  * rest.
  *
@@ -119,7 +120,10 @@ typedef struct prefetch_native {
     uint32_t kind;   /* PF_KIND_NATIVE or PF_KIND_LIBRARY */
     uint32_t offset; /* data offset in the decompressed frame */
     uint32_t size;   /* bytes */
-    int fd;          /* descriptor holding exactly its bytes, or -1 */
+    int fd;          /* descriptor holding exactly its bytes, or -1: a number in the
+                        thread's own descriptor table (pf_prefetch_own_descriptors) */
+    uint64_t dev;    /* fd's identity (fstat when it was made): the take checks the */
+    uint64_t ino;    /* file it reopens is that one */
     uint8_t filling; /* fd was made by the job in progress, which fills it */
 } prefetch_native;
 
@@ -157,7 +161,8 @@ struct pf_prefetch {
     ZSTD_DCtx *dctx;  /* the thread's decoder */
     uint8_t *scratch; /* ZSTD_DStreamOutSize() bytes */
     size_t scratch_size;
-    int native_off;      /* open_native failed once */
+    int native_off;      /* open_native failed once, or the thread has no descriptor
+                            table of its own: native code only in buffers */
     uint32_t job;        /* frame in WORKING, or PF_NONE */
     uint8_t *job_data;   /* its buffer while being filled */
     size_t job_capacity; /* bytes allocated at job_data */
@@ -169,6 +174,10 @@ struct pf_prefetch {
     /* frames whose DONE buffer or descriptors nobody took yet (under lock) */
     uint32_t *held;
     uint32_t held_count, held_capacity;
+    /* the thread's descriptors another thread let go (taken, dropped): only
+     * the thread can close them, in its own table (under lock) */
+    int *closing;
+    uint32_t closing_count, closing_capacity;
     prefetch_frame *frames;
     prefetch_native *natives;
     uint32_t native_count;
@@ -177,6 +186,65 @@ struct pf_prefetch {
 };
 
 /* ---- prefetch_held.c (lock held unless said) ---- */
+
+/* pf_prefetch_own_descriptors: called by the thread as it starts, lock not
+ * held: gives it a descriptor table of its own, empty but for /dev/null on
+ * 0-2 (close_range(2) with CLOSE_RANGE_UNSHARE, Linux 5.9). The program
+ * never sees the descriptors the thread makes then: it cannot close, reuse,
+ * dup2 over or write them, and they never take its 0-2; the reads reopen a
+ * placed member through /proc/self/task/TID/fd/N (pf_prefetch_take_native).
+ * Returns 0, or -1 when the kernel or a seccomp policy refuses (then the
+ * thread places no native code: native_off). */
+int pf_prefetch_own_descriptors(pf_prefetch *pf);
+
+/* PF_OWN_FD_BEGIN, PF_OWN_FD_END: around the thread's calls on descriptors
+ * of its own table. ThreadSanitizer follows descriptors by number for the
+ * whole process and cannot know that the thread's table is its own, so it
+ * would report the thread's write(2) to its descriptor 3 and the program's
+ * close(2) of its own descriptor 3 as a race: in a ThreadSanitizer build
+ * these calls are not recorded (the dynamic annotations libtsan exports);
+ * elsewhere they are nothing. */
+#if defined(__SANITIZE_THREAD__)
+#define PF_PREFETCH_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define PF_PREFETCH_TSAN 1
+#endif
+#endif
+#ifdef PF_PREFETCH_TSAN
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+void AnnotateIgnoreWritesBegin(const char *file, int line);
+void AnnotateIgnoreWritesEnd(const char *file, int line);
+#define PF_OWN_FD_BEGIN()                                                                          \
+    (AnnotateIgnoreReadsBegin(__FILE__, __LINE__), AnnotateIgnoreWritesBegin(__FILE__, __LINE__))
+#define PF_OWN_FD_END()                                                                            \
+    (AnnotateIgnoreWritesEnd(__FILE__, __LINE__), AnnotateIgnoreReadsEnd(__FILE__, __LINE__))
+#else
+#define PF_OWN_FD_BEGIN() ((void)0)
+#define PF_OWN_FD_END() ((void)0)
+#endif
+
+/* pf_prefetch_close_own: the thread closes fd, a number of its own table.
+ * A raw system call, as for the thread's other changes to its table
+ * (pf_prefetch_own_descriptors): see PF_OWN_FD_BEGIN. */
+void pf_prefetch_close_own(int fd);
+
+/* pf_prefetch_let_go: native n's descriptor is no longer the records': the
+ * thread closes it at once; another thread (the reads, a fork child) must
+ * not touch the thread's table, so it queues it on pf->closing for the
+ * thread (or forgets it when the thread is gone: its table went with it).
+ * Sets n->fd to -1. */
+void pf_prefetch_let_go(pf_prefetch *pf, prefetch_native *n);
+
+/* pf_prefetch_close_let_go: the thread closes what pf->closing holds. */
+void pf_prefetch_close_let_go(pf_prefetch *pf);
+
+/* pf_prefetch_seal: seals native n's filled memfd (no write, growth,
+ * shrinking or further seals): from then on nobody can change its bytes,
+ * through any descriptor. Errors are ignored: the loader checks the seals
+ * of what it takes. Thread only. */
+void pf_prefetch_seal(const prefetch_native *n);
 
 /* pf_prefetch_close_natives: closes frame i's descriptors nobody took (only those
  * the job in progress is filling, when fillingOnly). */

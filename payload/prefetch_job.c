@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -45,7 +46,19 @@ static uint32_t open_natives(pf_prefetch *pf, uint32_t j)
         }
         pf_entry e;
         pf_index_entry(pf->index, n->entry, &e);
+        PF_OWN_FD_BEGIN();
         n->fd = pf->opt.open_native(pf->opt.native_context, &e);
+        struct stat st;
+        int known = n->fd >= 0 && fstat(n->fd, &st) == 0;
+        PF_OWN_FD_END();
+        if (n->fd >= 0 && !known) {
+            pf_prefetch_close_own(n->fd);
+            n->fd = -1;
+        }
+        if (n->fd >= 0) {
+            n->dev = (uint64_t)st.st_dev;
+            n->ino = (uint64_t)st.st_ino;
+        }
         n->filling = n->fd >= 0;
         made += n->filling;
         pf->native_off = n->fd < 0;
@@ -101,7 +114,9 @@ static void pull_libraries(pf_prefetch *pf, const prefetch_native *n, const uint
         (void)pf_elf_for_each_needed(bytes, n->size, pull_needed, &walk, NULL);
         return;
     }
+    PF_OWN_FD_BEGIN();
     void *map = mmap(NULL, n->size, PROT_READ, MAP_PRIVATE, n->fd, 0);
+    PF_OWN_FD_END();
     if (map != MAP_FAILED) {
         (void)pf_elf_for_each_needed(map, n->size, pull_needed, &walk, NULL);
         munmap(map, n->size);
@@ -129,8 +144,11 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
         if (!n->filling) {
             continue; /* placed by an early job, or no descriptor */
         }
-        if (pf_write_all(n->fd, pf->job_data + n->offset, n->size) != 0) {
-            close(n->fd);
+        PF_OWN_FD_BEGIN();
+        int written = pf_write_all(n->fd, pf->job_data + n->offset, n->size);
+        PF_OWN_FD_END();
+        if (written != 0) {
+            pf_prefetch_close_own(n->fd);
             n->fd = -1;
             n->filling = 0;
         }
@@ -167,9 +185,15 @@ static int run_stream(pf_prefetch *pf, uint32_t j)
             uint64_t from = produced > n->offset ? produced : n->offset;
             uint64_t end = (uint64_t)n->offset + n->size;
             uint64_t to = produced + out.pos < end ? produced + out.pos : end;
-            if (n->filling && from < to &&
-                pf_write_all(n->fd, pf->scratch + (from - produced), (size_t)(to - from)) != 0) {
-                close(n->fd);
+            int failed = 0;
+            if (n->filling && from < to) {
+                PF_OWN_FD_BEGIN();
+                failed =
+                    pf_write_all(n->fd, pf->scratch + (from - produced), (size_t)(to - from)) != 0;
+                PF_OWN_FD_END();
+            }
+            if (failed) {
+                pf_prefetch_close_own(n->fd);
                 n->fd = -1;
                 n->filling = 0;
             }

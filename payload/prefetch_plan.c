@@ -61,8 +61,8 @@ int pf_prefetch_plan(pf_prefetch *pf, pf_error *err)
         pf_index_entry(pf->index, n, &e);
         if (e.kind == PF_KIND_NATIVE || e.kind == PF_KIND_LIBRARY) {
             prefetch_frame *f = &pf->frames[e.frame];
-            pf->natives[f->native_first + f->native_count++] =
-                (prefetch_native){e.number, e.kind, e.offset, e.size, -1, 0};
+            pf->natives[f->native_first + f->native_count++] = (prefetch_native){
+                .entry = e.number, .kind = e.kind, .offset = e.offset, .size = e.size, .fd = -1};
         }
     }
 done:

@@ -52,6 +52,9 @@ static void publish(pf_prefetch *pf, uint32_t j, int ok, uint32_t pullsBefore)
     int holds = f->data != NULL;
     for (uint32_t k = 0; k < f->native_count; k++) {
         prefetch_native *n = &pf->natives[f->native_first + k];
+        if (n->fd >= 0 && n->filling) {
+            pf_prefetch_seal(n);
+        }
         holds |= n->fd >= 0;
         pf->stats.natives_done += n->filling;
         n->filling = 0;
@@ -203,7 +206,12 @@ void *pf_prefetch_main(void *arg)
      * runs at once on an idle CPU. */
     struct sched_param batch = {0};
     (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
+    pthread_mutex_lock(&pf->lock); /* the reads read it (pf_prefetch_let_go) */
     pf->tid = gettid();
+    pthread_mutex_unlock(&pf->lock);
+    if (pf->opt.open_native != NULL && pf_prefetch_own_descriptors(pf) != 0) {
+        pf->native_off = 1; /* its descriptors would be the program's */
+    }
     if (sched_getaffinity(0, sizeof pf->cpus, &pf->cpus) != 0) {
         CPU_ZERO(&pf->cpus); /* unknown: never step aside */
     }
@@ -212,6 +220,7 @@ void *pf_prefetch_main(void *arg)
     int ready = pf->scratch != NULL && pf_decoder_new(&pf->dctx, NULL) == PF_OK;
     pthread_mutex_lock(&pf->lock);
     while (ready && !atomic_load(&pf->stop)) {
+        pf_prefetch_close_let_go(pf);
         if (atomic_load(&pf->pause)) {
             pf_prefetch_park(pf);
             continue;
@@ -249,6 +258,7 @@ void *pf_prefetch_main(void *arg)
      * reads go on as without prefetch. The decoder may hold a window as big
      * as the largest frame streamed. */
     pf_prefetch_drop_old(pf, pf->lent, 1);
+    pf_prefetch_close_let_go(pf);
     pf_prefetch_free_spares(pf);
     ZSTD_freeDCtx(pf->dctx);
     pf->dctx = NULL;

@@ -57,6 +57,7 @@ static int locate_self(struct boot *b);
 static int map_image(struct boot *b);
 static int open_payload(struct boot *b);
 static int choose_mode(struct boot *b, int argc, char **argv);
+static void run_parent_file(char **argv);
 static int start_prefetch(struct boot *b);
 static int install_importer(struct boot *b);
 static int finish_init(struct boot *b);
@@ -131,6 +132,18 @@ static int locate_self(struct boot *b)
         return -1;
     }
     b->executable[n] = '\0';
+    /* A child that runs its parent's replaced file (choose_mode) sees it as
+     * "PATH (deleted)": its sys.executable stays PATH, the path its own
+     * children are started with (python3 keeps the path it was started
+     * as, too). */
+    static const char deleted[] = " (deleted)";
+    struct stat st;
+    size_t d = sizeof deleted - 1;
+    if ((size_t)n > d && strcmp(b->executable + n - d, deleted) == 0 &&
+        stat("/proc/self/exe", &st) == 0 && st.st_nlink == 0) {
+        n -= (ssize_t)d;
+        b->executable[n] = '\0';
+    }
     memcpy(b->directory, b->executable, (size_t)n + 1);
     char *slash = strrchr(b->directory, '/');
     if (slash == b->directory) {
@@ -151,6 +164,31 @@ static int locate_self(struct boot *b)
  * sweeping at every read dropped, at a tenth of the cost. */
 #define PAYLOAD_SWEEP_BYTES ((size_t)1024 * 1024)
 
+/* cannot_open_self: ends the process when its own file cannot be opened
+ * for reading (error: open(2)'s errno), naming the cause: another user
+ * running an execute-only file (the kernel runs it, but the runtime must
+ * read its payload from it), /proc missing, anything else. */
+static _Noreturn void cannot_open_self(const struct boot *b, int error)
+{
+    char what[5000];
+    if (error == EACCES || error == EPERM) {
+        snprintf(what, sizeof what,
+                 "cannot read this program's own file (%s): a frozen program reads its payload "
+                 "from itself, so the user running it must be allowed to read it, not only to "
+                 "execute it (chmod a+r %s)",
+                 strerror(error), b->executable);
+    } else if (access("/proc/self", F_OK) != 0) {
+        snprintf(what, sizeof what,
+                 "cannot open /proc/self/exe (%s): /proc is not mounted; a frozen program "
+                 "finds itself there, mount it",
+                 strerror(error));
+    } else {
+        snprintf(what, sizeof what, "cannot open its own file through /proc/self/exe (%s)",
+                 strerror(error));
+    }
+    pf_cannot_run_exit(b->executable, what);
+}
+
 /* The start of the executable's mapping (map_image), below which
  * release_pages never reaches. Set before the prefetch thread starts. */
 static const uint8_t *image_start;
@@ -160,10 +198,14 @@ static const uint8_t *image_start;
 static int map_image(struct boot *b)
 {
     int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && fd < 3) {
+        /* started with 0-2 closed: they stay closed, as under python3 */
+        int above = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        close(fd);
+        fd = above;
+    }
     if (fd < 0) {
-        char what[256];
-        snprintf(what, sizeof what, "cannot open it (%s)", strerror(errno));
-        pf_damaged_exit(b->executable, NULL, 0, what);
+        cannot_open_self(b, errno);
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size <= 0) {
@@ -171,11 +213,15 @@ static int map_image(struct boot *b)
         pf_damaged_exit(b->executable, NULL, 0, "cannot read its size");
     }
     void *image = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int mapError = errno;
     close(fd);
     if (image == MAP_FAILED) {
-        char what[256];
-        snprintf(what, sizeof what, "cannot map it (%s)", strerror(errno));
-        pf_damaged_exit(b->executable, NULL, 0, what);
+        char what[512];
+        snprintf(what, sizeof what, "cannot map its own file (%s)%s", strerror(mapError),
+                 mapError == ENOMEM ? ": out of memory (is its address space limited? see "
+                                      "ulimit -v, prlimit --as)"
+                                    : "");
+        pf_cannot_run_exit(b->executable, what);
     }
     b->image = image;
     image_start = image;
@@ -210,6 +256,13 @@ static int open_payload(struct boot *b)
     uint64_t offset, size;
     pf_error err;
     int rc = pf_elf_find_section(b->image, b->image_size, PF_SECTION_NAME, &offset, &size, &err);
+    uint64_t textOffset, textSize;
+    if (rc == PF_ERR_NOT_FOUND && pf_elf_find_section(b->image, b->image_size, ".text", &textOffset,
+                                                      &textSize, &err) != PF_OK) {
+        /* not even the stub's own code has its name: the names are gone */
+        pf_damaged_exit(b->executable, NULL, 0,
+                        "its section-name table is damaged (no section is called .text)");
+    }
     if (rc == PF_ERR_NOT_FOUND) {
         fflush(stdout);
         fprintf(stderr,
@@ -221,8 +274,9 @@ static int open_payload(struct boot *b)
     if (rc != PF_OK) {
         pf_damaged_exit(b->executable, NULL, 0, err.message);
     }
-    if (pf_payload_open(&b->payload, b->image + offset, (size_t)size, &err) != PF_OK) {
-        pf_damaged_exit(b->executable, NULL, 0, err.message);
+    rc = pf_payload_open(&b->payload, b->image + offset, (size_t)size, &err);
+    if (rc != PF_OK) {
+        pf_read_failed_exit(b->executable, NULL, 0, rc, err.message);
     }
     pf_payload_set_release(b->payload, release_pages, PAYLOAD_SWEEP_BYTES);
     /* What finding and opening the payload read (section headers, seek
@@ -240,7 +294,28 @@ static int choose_mode(struct boot *b, int argc, char **argv)
     if (pf_boot_choose_mode(b->flags, argc, argv, &pf_boot_system_probe, &b->mode, &err) != PF_OK) {
         pf_damaged_exit(b->executable, NULL, 0, err.message);
     }
+    if (b->mode.reexec_parent) {
+        run_parent_file(argv);
+    }
     return 0;
+}
+
+/* run_parent_file: this executable's file was replaced while the parent, an
+ * earlier version of the program, ran (an upgrade in place), and the parent
+ * started this process with a python3 command line (a multiprocessing
+ * worker, the resource tracker, a forkserver, a sys.executable -c child):
+ * the command line is the parent's, its pickles and module names are the
+ * parent program's, so it runs with the parent's bytes, as a fork would:
+ * execv() of /proc/PPID/exe, same arguments, environment and descriptors
+ * (nothing of Python has started yet). That process then finds its parent
+ * running its very file. If the parent is gone (or the exec fails), it goes
+ * on here, with these bytes, as python3 does after an upgrade. */
+static void run_parent_file(char **argv)
+{
+    char parent[64];
+    snprintf(parent, sizeof parent, "/proc/%ld/exe", (long)getppid());
+    fflush(NULL);
+    execv(parent, argv);
 }
 
 /* start_prefetch: lets the payload decompress ahead of the importer on a

@@ -15,14 +15,35 @@
 
 #include "payload.h"
 
+/* The suffix the kernel adds to /proc/PID/exe's link when the file was
+ * unlinked or renamed over (fs/d_path.c). */
+#define DELETED_SUFFIX " (deleted)"
+
 /* started_by_self: pf_boot_system_probe's answer (boot_mode.h). */
 static int started_by_self(void)
 {
     char parent[64];
     struct stat mine, theirs;
     snprintf(parent, sizeof parent, "/proc/%ld/exe", (long)getppid());
-    return stat("/proc/self/exe", &mine) == 0 && stat(parent, &theirs) == 0 &&
-           mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+    if (stat("/proc/self/exe", &mine) != 0 || stat(parent, &theirs) != 0) {
+        return PF_PARENT_OTHER;
+    }
+    if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino) {
+        return PF_PARENT_SELF;
+    }
+    /* an upgrade in place: the parent's file was at our path */
+    char self[4096], link[4096 + sizeof DELETED_SUFFIX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    ssize_t m = readlink(parent, link, sizeof link - 1);
+    if (n <= 0 || m <= 0 || (size_t)n >= sizeof self - 1 || (size_t)m >= sizeof link - 1) {
+        return PF_PARENT_OTHER;
+    }
+    self[n] = '\0';
+    link[m] = '\0';
+    size_t suffix = sizeof DELETED_SUFFIX - 1;
+    int replaced = (size_t)m == (size_t)n + suffix && memcmp(link, self, (size_t)n) == 0 &&
+                   strcmp(link + n, DELETED_SUFFIX) == 0 && strstr(self, DELETED_SUFFIX) == NULL;
+    return replaced ? PF_PARENT_REPLACED : PF_PARENT_OTHER;
 }
 
 /* What follows the options of a python3 command line (scan_command_line). */
@@ -111,7 +132,8 @@ const pf_boot_probe pf_boot_system_probe = {started_by_self, is_script_file};
 /* choose_run: the rule that tells a python3 command line, which
  * multiprocessing, concurrent.futures and subprocess give a child they start
  * with sys.executable, from the program's own arguments: the process must
- * have been started by this same executable AND its arguments must be
+ * have been started by this same executable (or by the file it replaced at
+ * its path: an upgrade in place, see started_by_self) AND its arguments must be
  * exactly `--multiprocessing-fork ...`, `[python flags] -c CODE ...`,
  * `[python flags] -m MODULE ...`, `[python flags] -` (code from stdin) or
  * `[python flags] SCRIPT ...` where SCRIPT is an existing regular file
@@ -121,15 +143,17 @@ const pf_boot_probe pf_boot_system_probe = {started_by_self, is_script_file};
  * command line (`[sys.executable, "data.txt"]`, `[sys.executable,
  * __file__]`, whose path is inside the executable). */
 static int choose_run(int argc, char *const *argv, const struct interpreter_flags *f,
-                      const pf_boot_probe *probe)
+                      const pf_boot_probe *probe, int *parent)
 {
+    *parent = PF_PARENT_OTHER;
     if (argc < 2) {
         return PF_BOOT_PROGRAM;
     }
     if (strcmp(argv[1], "--multiprocessing-fork") == 0) {
-        return probe->started_by_self() ? PF_BOOT_SPAWNED : PF_BOOT_PROGRAM;
+        *parent = probe->started_by_self();
+        return *parent != PF_PARENT_OTHER ? PF_BOOT_SPAWNED : PF_BOOT_PROGRAM;
     }
-    if (f->run == RUN_NONE || !probe->started_by_self() ||
+    if (f->run == RUN_NONE || (*parent = probe->started_by_self()) == PF_PARENT_OTHER ||
         (f->run == RUN_SCRIPT && !probe->is_script_file(argv[f->script]))) {
         return PF_BOOT_PROGRAM;
     }
@@ -142,14 +166,16 @@ int pf_boot_choose_mode(uint32_t indexFlags, int argc, char *const *argv,
     if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(indexFlags) > 2) {
         return pf_error_set(err, PF_ERR_CORRUPT, "its index names an optimisation level above 2");
     }
-    pf_boot_mode m = {PF_BOOT_PROGRAM, 0, 0, 0, 0};
+    pf_boot_mode m = {PF_BOOT_PROGRAM, 0, 0, 0, 0, 0};
     if (indexFlags & PF_INDEX_FLAG_PYTHON) {
         m.run = PF_BOOT_PYTHON;
         *mode = m;
         return PF_OK;
     }
     struct interpreter_flags f = scan_command_line(argc, argv);
-    m.run = choose_run(argc, argv, &f, probe);
+    int parent;
+    m.run = choose_run(argc, argv, &f, probe, &parent);
+    m.reexec_parent = m.run != PF_BOOT_PROGRAM && parent == PF_PARENT_REPLACED;
     m.no_site = m.run == PF_BOOT_INTERPRETER && f.no_site;
     m.path0 = m.run == PF_BOOT_INTERPRETER && !f.safe_path;
     m.child_optimize = m.run == PF_BOOT_INTERPRETER ? f.optimize : 0;

@@ -31,13 +31,26 @@ typedef struct pf_boot_mode {
     int path0;          /* PF_BOOT_INTERPRETER without -I/-P: CPython puts the script's
                            directory, or the current one, first on sys.path */
     int child_optimize; /* PF_BOOT_INTERPRETER: the number of O's among its -O options */
+    int reexec_parent;  /* PF_BOOT_INTERPRETER or PF_BOOT_SPAWNED started by an earlier file at
+                           this executable's path, replaced since (PF_PARENT_REPLACED): run
+                           the parent's bytes instead (/proc/PPID/exe), as the boot does */
 } pf_boot_mode;
+
+/* What started_by_self answers (pf_boot_probe). */
+enum {
+    PF_PARENT_OTHER = 0,    /* the parent runs another file, or cannot be seen */
+    PF_PARENT_SELF = 1,     /* the parent runs this very file (device and inode) */
+    PF_PARENT_REPLACED = 2, /* the parent runs the file that was at this executable's path
+                               when it started, since replaced (renamed over, as pyfreeze -o
+                               and package managers do): an older copy of this program */
+};
 
 /* What choosing the mode asks of the system, only when the command line
  * looks like one a child is given (so a program's own start asks nothing).
  * Tests give answers of their own. */
 typedef struct pf_boot_probe {
-    /* 1 when the parent process runs this same executable, else 0 */
+    /* PF_PARENT_* below: whether the parent process runs this same
+     * executable, or the one this one replaced */
     int (*started_by_self)(void);
     /* 1 when path names an existing regular file (symbolic links followed)
      * whose name ends in ".py", else 0 */
@@ -47,7 +60,11 @@ typedef struct pf_boot_probe {
 /* pf_boot_system_probe: the answers of the running system: the parent's
  * /proc/PID/exe is the same file (device and inode) as /proc/self/exe (an
  * unreadable one, a parent of another user, means no: it cannot make us
- * interpret its command line); stat(2) for the script. */
+ * interpret its command line); PF_PARENT_REPLACED when instead its link
+ * reads exactly "<our path> (deleted)": the kernel's name for a file that
+ * was at our path when the parent started and has been unlinked or renamed
+ * over since, which only an earlier version of this same program can be;
+ * stat(2) for the script. */
 extern const pf_boot_probe pf_boot_system_probe;
 
 /* pf_boot_choose_mode: the mode of a process started with argv[0..argc)
@@ -57,7 +74,8 @@ extern const pf_boot_probe pf_boot_system_probe;
  *  - Else PF_BOOT_SPAWNED for `--multiprocessing-fork ...` and
  *    PF_BOOT_INTERPRETER for `[flags] -c CODE ...`, `[flags] -m MODULE ...`,
  *    `[flags] -` and `[flags] SCRIPT ...` (SCRIPT a *.py regular file), each
- *    only when probe->started_by_self(). The flags are the options
+ *    only when probe->started_by_self() is not PF_PARENT_OTHER (with
+ *    reexec_parent set when it is PF_PARENT_REPLACED). The flags are the options
  *    subprocess._args_from_interpreter_flags() gives a child, joined or not
  *    (-I -E -s -S -B -b -d -O -q -u -v -P -R, -X and -W with a value), as
  *    CPython's own parser reads them (Python/getopt.c).

@@ -1,5 +1,6 @@
-/* damaged.c - the one report of a damaged frozen program, which ends the
- * process; see damaged.h. */
+/* damaged.c - the reports that end a frozen program that cannot run: the
+ * one report of damage, and the causes that are not damage (permission,
+ * memory, the system); see damaged.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -10,6 +11,7 @@
 
 #include "boot.h"
 #include "cpython311.h"
+#include "pf_error.h"
 
 /* flush_python_streams: sys.stdout then sys.stderr, when the calling thread
  * runs Python; errors are ignored (the report follows anyway). The pending
@@ -32,13 +34,41 @@ static void flush_python_streams(void)
     }
 }
 
+/* program_name: what the reports call the program. */
+static const char *program_name(const char *executable)
+{
+    return executable != NULL && executable[0] != '\0' ? executable : "pyfreeze program";
+}
+
+_Noreturn void pf_cannot_run_exit(const char *executable, const char *what)
+{
+    flush_python_streams();
+    fflush(stdout);
+    fprintf(stderr, "%s: %s\n", program_name(executable), what);
+    fflush(stderr);
+    exit(PF_BOOT_EXIT_DAMAGED);
+}
+
+_Noreturn void pf_read_failed_exit(const char *executable, const char *member, size_t memberSize,
+                                   int status, const char *what)
+{
+    if (status != PF_ERR_NOMEM) {
+        pf_damaged_exit(executable, member, memberSize, what);
+    }
+    char line[1024];
+    snprintf(line, sizeof line,
+             "out of memory%s%.*s: %s (is its address space limited? see ulimit -v, prlimit --as)",
+             member != NULL ? " reading " : "", member != NULL ? (int)memberSize : 0,
+             member != NULL ? member : "", what);
+    pf_cannot_run_exit(executable, line);
+}
+
 _Noreturn void pf_damaged_exit(const char *executable, const char *member, size_t memberSize,
                                const char *what)
 {
     flush_python_streams();
     fflush(stdout);
-    const char *file =
-        executable != NULL && executable[0] != '\0' ? executable : "pyfreeze program";
+    const char *file = program_name(executable);
     if (member != NULL) {
         fprintf(stderr, "%s: this frozen program is damaged: %.*s: %s; rebuild it with pyfreeze\n",
                 file, (int)memberSize, member, what);

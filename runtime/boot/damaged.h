@@ -1,4 +1,8 @@
-/* damaged.h - the one report of a damaged frozen program: what the user
+/* damaged.h - the reports that end a frozen program that cannot run: the
+ * one report of a damaged frozen program (pf_damaged_exit), and the report
+ * of a cause that is not damage (pf_cannot_run_exit; memory,
+ * pf_read_failed_exit), so "damaged ... rebuild it" is said only of damage.
+ * The one report of a damaged frozen program: what the user
  * sees when the executable itself is unusable, from the boot (no payload
  * section readable, a damaged index, bytecode of another Python version) or
  * from the importer (a member fails its checksum, a .pyc has the wrong
@@ -33,5 +37,22 @@
  * CPython starts. */
 _Noreturn void pf_damaged_exit(const char *executable, const char *member, size_t memberSize,
                                const char *what);
+
+/* pf_cannot_run_exit: the report of a cause that is not damage (the file
+ * cannot be read by this user, /proc is missing, memory ran out): flushes
+ * as pf_damaged_exit does, prints "EXECUTABLE: WHAT" (what names the cause
+ * and what to do) on stderr and ends the process with status
+ * PF_BOOT_EXIT_DAMAGED (the status python3 gives a script it cannot run);
+ * never says "damaged" nor "rebuild it". Same threading rules as
+ * pf_damaged_exit. */
+_Noreturn void pf_cannot_run_exit(const char *executable, const char *what);
+
+/* pf_read_failed_exit: ends the process after reading the payload failed
+ * with pf_error status `status` (pf_error.h): PF_ERR_NOMEM is memory, not
+ * damage ("out of memory reading MEMBER: WHAT ...", pf_cannot_run_exit);
+ * any other status is damage (pf_damaged_exit). Arguments as
+ * pf_damaged_exit's. */
+_Noreturn void pf_read_failed_exit(const char *executable, const char *member, size_t memberSize,
+                                   int status, const char *what);
 
 #endif

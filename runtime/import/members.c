@@ -138,8 +138,9 @@ PyObject *pf_importer_read_member(pf_importer *self, const pf_entry *file)
     const uint8_t *data;
     size_t size;
     pf_error err;
-    if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
-        pf_damaged_exit(self->executable, file->name, file->name_size, err.message);
+    int status = pf_payload_read(self->payload, file, &data, &size, &err);
+    if (status != PF_OK) {
+        pf_read_failed_exit(self->executable, file->name, file->name_size, status, err.message);
     }
     return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
 }
@@ -156,8 +157,9 @@ PyObject *pf_importer_code_of_member(pf_importer *self, const pf_entry *file, Py
     /* Unmarshalling can collect garbage, whose finalizers may import: the
      * pin keeps data valid through their reads. */
     pf_payload_pin(self->payload);
-    if (pf_payload_read(self->payload, file, &data, &size, &err) != PF_OK) {
-        pf_damaged_exit(self->executable, file->name, file->name_size, err.message);
+    int status = pf_payload_read(self->payload, file, &data, &size, &err);
+    if (status != PF_OK) {
+        pf_read_failed_exit(self->executable, file->name, file->name_size, status, err.message);
     }
     long magic = PyImport_GetMagicNumber();
     uint8_t expected[4] = {(uint8_t)magic, (uint8_t)(magic >> 8), (uint8_t)(magic >> 16),

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cpython311.h"
@@ -74,8 +75,73 @@ static int sink_memcpy(void *context, const uint8_t *data, size_t size)
     return 0;
 }
 
-/* new_memfd: an empty memfd that can be sealed and mapped executable, or
- * -1 with errno set. */
+/* The numbers of the descriptors given to dlopen() so far, as
+ * "/proc/self/fd/N": glibc knows a loaded object by the path it was given,
+ * so a path used once names that object for the life of the process, even
+ * after the program closed the descriptor and the number went to another
+ * file. A new object never gets a number used before (unique_number). */
+static int *used_numbers;
+static size_t used_count, used_capacity;
+static int used_max = 2;
+
+static int number_used(int fd)
+{
+    for (size_t i = 0; i < used_count; i++) {
+        if (used_numbers[i] == fd) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* use_number: records fd as given to dlopen(). Returns PF_OK or
+ * PF_ERR_NOMEM (then the object must not be loaded: its path could be
+ * given again to another). */
+static int use_number(int fd, pf_error *err)
+{
+    if (used_count == used_capacity) {
+        size_t capacity = used_capacity ? used_capacity * 2 : 32;
+        int *grown = realloc(used_numbers, capacity * sizeof *grown);
+        if (grown == NULL) {
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory loading native code");
+        }
+        used_numbers = grown;
+        used_capacity = capacity;
+    }
+    used_numbers[used_count++] = fd;
+    used_max = fd > used_max ? fd : used_max;
+    return PF_OK;
+}
+
+/* move_fd: fd moved to the lowest free number >= floor (close-on-exec);
+ * the old number is closed. Returns the new descriptor, or -1 with errno
+ * set (fd closed then too). */
+static int move_fd(int fd, int floor)
+{
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return moved;
+}
+
+/* above_stdio: fd, moved to 3 or above if it took one of 0-2 (a program
+ * started with stdin, stdout or stderr closed must find them closed, as
+ * under python3). Returns it, or -1 with errno set. */
+static int above_stdio(int fd)
+{
+    return fd >= 0 && fd < 3 ? move_fd(fd, 3) : fd;
+}
+
+/* unique_number: fd, moved to a number never given to dlopen() before
+ * (see used_numbers), or -1 with errno set. */
+static int unique_number(int fd)
+{
+    return fd >= 0 && number_used(fd) ? move_fd(fd, used_max + 1) : fd;
+}
+
+/* new_memfd: an empty memfd that can be sealed and mapped executable, on 3
+ * or above, or -1 with errno set. */
 static int new_memfd(const char *name)
 {
     unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
@@ -83,7 +149,7 @@ static int new_memfd(const char *name)
     if (m < 0 && errno == EINVAL) {
         m = memfd_create(name, flags); /* kernel older than 6.3 */
     }
-    return m;
+    return above_stdio(m);
 }
 
 /* member_base_name: the member's base name ("libssl.so.3" for
@@ -102,7 +168,12 @@ int pf_native_open_memfd(void *context, const pf_entry *file)
     (void)context;
     char name[256];
     member_base_name(file, name);
-    return new_memfd(name);
+    unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+    int m = memfd_create(name, flags | MFD_EXEC);
+    if (m < 0 && errno == EINVAL) {
+        m = memfd_create(name, flags); /* kernel older than 6.3 */
+    }
+    return m; /* in the prefetch thread's own table: 0-2 are not the program's there */
 }
 
 /* memfd_place: a sealed memfd holding member `file`: the one the payload's
@@ -117,8 +188,7 @@ static int memfd_place(pf_payload *payload, const pf_entry *file, const char *na
 {
     int m;
     if (pf_payload_take_native(payload, file, &m, NULL) == PF_OK) {
-        (void)fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-        *fd = m;
+        *fd = m; /* reopened read-only, its identity and seals checked (payload_prefetch.c) */
         return PF_OK;
     }
     m = new_memfd(name);
@@ -192,6 +262,42 @@ static int same_bytes(int fd, const uint8_t *data, size_t size)
     return fstat(fd, &st) == 0 && (uint64_t)st.st_size == (uint64_t)size;
 }
 
+static const char *private_dir_base(void);
+
+/* read_only: fd's file, written, reopened read-only and its mode made 0500
+ * (the program cannot write it through the descriptor the runtime keeps,
+ * nor, but as root, reopen it for writing); fd is closed. Returns the new
+ * descriptor, or -1 with errno set. */
+static int read_only(int fd)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int ro = above_stdio(open(path, O_RDONLY | O_CLOEXEC));
+    int saved = errno;
+    (void)fchmod(fd, 0500);
+    close(fd);
+    errno = saved;
+    return ro;
+}
+
+/* noexec_note: ", DIR is on a noexec mount ..." when the fallback's
+ * directory base is mounted noexec (the usual reason its files cannot be
+ * mapped executable), else "". */
+static const char *noexec_note(void)
+{
+    static char note[3200];
+    struct statvfs vfs;
+    const char *base = private_dir_base();
+    note[0] = '\0';
+    if (statvfs(base, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC)) {
+        snprintf(note, sizeof note,
+                 " (%s is mounted noexec and executable memfds are refused: set TMPDIR to a "
+                 "directory on a mount that allows execution)",
+                 base);
+    }
+    return note;
+}
+
 /* private_dir_base: where the fallback directory goes. */
 static const char *private_dir_base(void)
 {
@@ -219,14 +325,16 @@ static int private_place(const char *name, const uint8_t *data, size_t size, pf_
         return -1;
     }
     int fd = -1;
-    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int dirfd = above_stdio(open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     struct stat st;
     if (dirfd < 0 || fstat(dirfd, &st) != 0 || st.st_uid != geteuid() ||
         (st.st_mode & 07777) != 0700) {
         pf_error_set(err, PF_ERR_IO, "private directory %s is not ours with mode 0700", dir);
     } else {
-        fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
-        if (fd < 0 || pf_write_all(fd, data, size) < 0 || !same_bytes(fd, data, size)) {
+        fd = above_stdio(
+            openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700));
+        if (fd < 0 || pf_write_all(fd, data, size) < 0 || !same_bytes(fd, data, size) ||
+            (fd = read_only(fd)) < 0) {
             pf_error_set(err, PF_ERR_IO, "cannot write %s/%s (%s)", dir, name,
                          errno ? strerror(errno) : "content differs when read back");
             if (fd >= 0) {
@@ -246,6 +354,58 @@ static int private_place(const char *name, const uint8_t *data, size_t size, pf_
 static int load_object(pf_payload *payload, const pf_entry *file, const char *name, int flags,
                        int depth, char *path, size_t pathCapacity, int *createsInterpreters,
                        pf_error *err);
+
+/* same_file: whether fd is still the file st describes. */
+static int same_file(int fd, const struct stat *st)
+{
+    struct stat now;
+    return fstat(fd, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+}
+
+/* open_placed: dlopen()s placed descriptor *fd (its number first made
+ * unique, unique_number: *fd may change) as "/proc/self/fd/N" written to
+ * path. The file is identified (fstat) before, and checked to be the same
+ * file right before and right after dlopen(): nothing runs Python code in
+ * between, but another thread may close descriptors; were it changed, the
+ * object mapped may not be ours and this is an error. Returns PF_OK (the
+ * number is recorded, fd stays open); else *why is the dlerror() text (or
+ * NULL, then err says why: PF_ERR_IO, PF_ERR_NOMEM) and *fd is closed. */
+static int open_placed(int *fd, int flags, char *path, size_t pathCapacity, const char **why,
+                       pf_error *err)
+{
+    *why = NULL;
+    struct stat st;
+    *fd = unique_number(*fd);
+    if (*fd < 0 || fstat(*fd, &st) != 0) {
+        int status = pf_error_set(err, PF_ERR_IO, "no descriptor for it (%s)", strerror(errno));
+        if (*fd >= 0) {
+            close(*fd);
+        }
+        return status;
+    }
+    int status = use_number(*fd, err);
+    if (status != PF_OK) {
+        close(*fd);
+        return status;
+    }
+    snprintf(path, pathCapacity, "/proc/self/fd/%d", *fd);
+    void *handle = same_file(*fd, &st) ? dlopen(path, flags) : NULL;
+    if (handle == NULL) {
+        *why = dlerror();
+        status = pf_error_set(err, PF_ERR_IO, "%s",
+                              *why ? *why : "its descriptor was closed while it was loaded");
+        close(*fd);
+        return status;
+    }
+    if (!same_file(*fd, &st)) {
+        /* the path named another file when glibc opened it: leave that one
+         * loaded (it may be in use) and say so */
+        return pf_error_set(err, PF_ERR_IO,
+                            "its descriptor was replaced while it was loaded (a thread closing "
+                            "descriptors during an import)");
+    }
+    return PF_OK;
+}
 
 struct needed_walk {
     pf_payload *payload;
@@ -334,31 +494,26 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
         close(fd);
         return status;
     }
-    snprintf(path, pathCapacity, "/proc/self/fd/%d", fd);
-    if (dlopen(path, flags) != NULL) {
+    const char *why = NULL;
+    if (open_placed(&fd, flags, path, pathCapacity, &why, err) == PF_OK) {
         return PF_OK; /* fd stays open for the life of the process */
     }
-    const char *why = dlerror();
     char first[512];
-    snprintf(first, sizeof first, "%s", why ? why : "unknown error");
+    snprintf(first, sizeof first, "%s", why ? why : err->message);
     if (!memfd) {
-        close(fd);
-        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s", name, first);
+        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s%s", name, first, noexec_note());
     }
-    /* A memfd that cannot be mapped executable: try the private file. The
-     * memfd stays open so its descriptor number is never reused. */
+    /* A memfd that cannot be mapped executable: try the private file (its
+     * number is another: used_numbers). */
     pf_error placeError;
     int fallback = fallback_place(payload, file, name, &placeError);
     if (fallback < 0) {
         return pf_error_set(err, placeError.status == PF_ERR_IO ? PF_ERR_IO : placeError.status,
                             "cannot load %s: %s; and %s", name, first, placeError.message);
     }
-    snprintf(path, pathCapacity, "/proc/self/fd/%d", fallback);
-    if (dlopen(path, flags) == NULL) {
-        why = dlerror();
-        close(fallback);
-        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s", name,
-                            why ? why : "unknown error");
+    if (open_placed(&fallback, flags, path, pathCapacity, &why, err) != PF_OK) {
+        return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s%s", name, why ? why : err->message,
+                            noexec_note());
     }
     return PF_OK;
 }

@@ -5,9 +5,14 @@
  * as /proc/self/fd/N. Bundled libraries ("libs/<SONAME>" members) are loaded
  * first, dependencies before dependents, with RTLD_GLOBAL: glibc then
  * satisfies a later DT_NEEDED by that SONAME from the loaded copy, never from
- * the target's disk, and never loads a library twice. Descriptors stay open
- * for the life of the process: glibc recognises an already loaded object by
- * its path, so a reused /proc/self/fd/N would name the wrong object.
+ * the target's disk, and never loads a library twice. glibc recognises an
+ * already loaded object by its path, so a path /proc/self/fd/N given to
+ * dlopen() names that object for the life of the process: the program may
+ * close N or put another file there (daemons close every descriptor), and
+ * no later object is ever given a number used before (it is moved above
+ * them). Each descriptor is identified (fstat) before dlopen() and checked
+ * right before and after it; the runtime's descriptors are sealed
+ * memfds (or the fallback's read-only file) and never take 0-2.
  *
  * Where executable memfds are refused (vm.memfd_noexec=2, a seccomp policy,
  * an LSM), the bytes go into a file created in a fresh private directory
@@ -18,8 +23,10 @@
  * on the disk even if the process is killed right after.
  *
  * When the payload's prefetch thread has already placed a member in a
- * memfd (pf_native_open_memfd, payload_reader.h), that memfd is sealed and
- * used; if it cannot be mapped, the fallback below applies as for any memfd.
+ * memfd (pf_native_open_memfd, payload_reader.h), in its own descriptor
+ * table, the reads take a read-only descriptor of it, identity and seals
+ * checked (pf_prefetch_take_native); if it cannot be mapped, the fallback
+ * below applies as for any memfd.
  *
  * pf_native_prepare is not thread-safe: the importer calls it with the GIL
  * held. pf_native_open_memfd may be called from any thread. */

@@ -106,7 +106,7 @@ int open_memfd(void *context, const pf_entry *file)
     if (calls != NULL) {
         __atomic_add_fetch(calls, 1, __ATOMIC_RELAXED);
     }
-    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC);
+    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING); /* sealed when filled */
 }
 
 int open_test_memfds(void)

@@ -229,6 +229,75 @@ static void test_taken_native_counts_as_read(void **state)
     pfz_buffer_free(&b);
 }
 
+/* The thread's descriptors are out of the program's reach (issue 17): none
+ * is in this process's table while the thread holds them, so closing every
+ * descriptor >= 3 and opening files of our own on the freed numbers (as
+ * daemons do), or running with stdin closed, changes nothing: the member
+ * taken is a new descriptor, never 0-2, holding exactly its bytes, sealed
+ * against writes; and our own files are never written. */
+static void test_descriptors_out_of_reach(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    pf_payload *p;
+    sample();
+    build_grouped(files, FILES, 2, &b); /* file 12 (native) in frame 7 */
+    int before = open_test_memfds();
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    assert_int_equal(pf_payload_prefetch_start(p, &all_ahead, &err), PF_OK);
+    assert_int_equal(check_one(p, 0, NULL), 0);
+    assert_int_equal(check_one(p, 2, NULL), 0); /* frame 2: starts it */
+    uint32_t want = 8;
+    assert_true(wait_for(p, frames_at_least, &want));
+    assert_int_equal(open_test_memfds(), before); /* in the thread's own table */
+    /* a daemon's start: every descriptor >= 3 closed, files of its own on
+     * the numbers, stdin closed */
+    for (int fd = 3; fd < 1024; fd++) {
+        close(fd);
+    }
+    int mine[16];
+    for (size_t k = 0; k < 16; k++) {
+        char path[] = "/tmp/pf-test-mine.XXXXXX";
+        mine[k] = mkstemp(path);
+        assert_true(mine[k] >= 3);
+        unlink(path);
+    }
+    int savedStdin = fcntl(0, F_DUPFD_CLOEXEC, 100);
+    close(0);
+    pf_entry e;
+    assert_int_equal(pf_index_find(pf_payload_index(p), files[12].path, strlen(files[12].path), &e),
+                     1);
+    int fd = -1;
+    assert_int_equal(pf_payload_take_native(p, &e, &fd, &err), PF_OK);
+    assert_true(fd >= 3);
+    assert_int_equal(fcntl(0, F_GETFD), -1); /* stdin stays closed */
+    if (savedStdin >= 0) {
+        assert_int_equal(dup2(savedStdin, 0), 0);
+        close(savedStdin);
+    }
+    uint8_t *got = malloc(files[12].size + 1);
+    assert_non_null(got);
+    assert_int_equal(pread(fd, got, files[12].size + 1, 0), (ssize_t)files[12].size);
+    assert_memory_equal(got, files[12].data, files[12].size);
+    free(got);
+    assert_true(fcntl(fd, F_GET_SEALS) & F_SEAL_WRITE);
+    assert_true(write(fd, "x", 1) < 0);
+    close(fd);
+    for (size_t k = 0; k < 16; k++) {
+        struct stat st;
+        assert_int_equal(fstat(mine[k], &st), 0);
+        assert_int_equal(st.st_size, 0);
+        close(mine[k]);
+    }
+    /* and the rest reads as without prefetch */
+    for (size_t i = 0; i < FILES; i++) {
+        assert_int_equal(check_one(p, i, NULL), 0);
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
 /* pf_payload_copy gives a member from a buffer of the thread's: if the
  * thread ends meanwhile, that buffer stays until the copy is over (ASan
  * sees a use after free otherwise), and is freed then. */
@@ -275,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_damage_reported_as_without),
         cmocka_unit_test(test_taken_native_counts_as_read),
         cmocka_unit_test(test_end_during_copy),
+        cmocka_unit_test(test_descriptors_out_of_reach),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

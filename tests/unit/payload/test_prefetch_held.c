@@ -34,7 +34,7 @@ static int open_failing_once(void *context, const pf_entry *file)
     if (file->name_size == 10 && memcmp(file->name, "lib/ext.so", 10) == 0 && (*extCalls)++ == 0) {
         return open("/dev/null", O_RDONLY | O_CLOEXEC);
     }
-    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC);
+    return memfd_create(TEST_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 }
 
 /* A frame the thread is working on is not the reads' to drop, even when
