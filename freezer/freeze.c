@@ -56,21 +56,25 @@ int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_fr
     /* 1. inputs, stub and output, all checked before any work is done */
     int rc = check_inputs(&run, err);
     /* 2. resolve and compile with the embedded interpreter */
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = resolve(&run, err);
+    }
     /* 3. collect extension modules and the shared libraries they need */
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = collect(&run, err);
+    }
     /* 4. pack, inject, publish */
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = pack_and_publish(&run, err);
+    }
 
     pfz_cache_close(run.cache);
     pfz_buffer_free(&run.payload);
     pfz_native_files_free(&run.native);
     pfz_graph_free(&run.graph);
-    if (run.python_started)
+    if (run.python_started) {
         pfz_python_stop();
+    }
     free(run.stub);
     return rc;
 }
@@ -87,25 +91,30 @@ int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **pat
     *path = NULL;
     if (given != NULL) {
         struct stat st;
-        if (stat(given, &st) != 0)
+        if (stat(given, &st) != 0) {
             return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot use stub '%s': %s", given,
                                 strerror(errno));
-        if (!S_ISREG(st.st_mode))
+        }
+        if (!S_ISREG(st.st_mode)) {
             return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot use stub '%s': not a regular file",
                                 given);
+        }
         *path = strdup(given);
         return *path != NULL ? PF_OK : pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }
     const char *name = pie ? PFZ_STUB_PIE_NAME : PFZ_STUB_NAME;
     char *copy = strdup(self_exe);
-    if (copy == NULL)
+    if (copy == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     const char *dir = dirname(copy);
     char *beside = NULL, *installed = NULL;
-    if (asprintf(&beside, "%s/%s", dir, name) < 0)
+    if (asprintf(&beside, "%s/%s", dir, name) < 0) {
         beside = NULL;
-    if (asprintf(&installed, "%s/%s/%s", dir, PYFREEZE_STUB_INSTALL_RELDIR, name) < 0)
+    }
+    if (asprintf(&installed, "%s/%s/%s", dir, PYFREEZE_STUB_INSTALL_RELDIR, name) < 0) {
         installed = NULL;
+    }
     free(copy);
     int rc = PF_OK;
     if (beside == NULL || installed == NULL) {
@@ -135,8 +144,9 @@ int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **pat
 int64_t pfz_source_date_epoch(const char *value, int *valid)
 {
     *valid = 1;
-    if (value == NULL || value[0] == '\0')
+    if (value == NULL || value[0] == '\0') {
         return 0;
+    }
     int64_t t = 0;
     for (const char *p = value; *p != '\0'; p++) {
         if (*p < '0' || *p > '9' || t > (PFZ_MAX_TAR_TIME - (*p - '0')) / 10) {
@@ -152,17 +162,19 @@ int64_t pfz_source_date_epoch(const char *value, int *valid)
 static int check_script(const char *script, pf_error *err)
 {
     int fd = open(script, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
         return pf_error_set(err, errno == ENOENT ? PF_ERR_NOT_FOUND : PF_ERR_IO,
                             "cannot read script '%s': %s", script, strerror(errno));
+    }
     struct stat st;
     int ok = fstat(fd, &st) == 0;
     close(fd);
-    if (!ok || !S_ISREG(st.st_mode))
+    if (!ok || !S_ISREG(st.st_mode)) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "script '%s' is not a regular file: give a .py file, or -m for a "
                             "package",
                             script);
+    }
     return PF_OK;
 }
 
@@ -179,10 +191,12 @@ static int check_paths(const pfz_options *opts, pf_error *err)
 {
     for (size_t i = 0; i < opts->path_count; i++) {
         struct stat st;
-        if (stat(opts->paths[i], &st) != 0)
+        if (stat(opts->paths[i], &st) != 0) {
             return pf_error_set(err, PF_ERR_USAGE, "-p '%s': %s", opts->paths[i], strerror(errno));
-        if (!S_ISDIR(st.st_mode))
+        }
+        if (!S_ISDIR(st.st_mode)) {
             return pf_error_set(err, PF_ERR_USAGE, "-p '%s': not a directory", opts->paths[i]);
+        }
     }
     return PF_OK;
 }
@@ -200,10 +214,12 @@ static int check_inputs(freeze_run *run, pf_error *err)
 {
     const pfz_options *opts = run->opts;
     int rc = opts->script != NULL ? check_script(opts->script, err) : PF_OK;
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = check_paths(opts, err);
-    if (rc == PF_OK)
+    }
+    if (rc == PF_OK) {
         rc = check_libraries(opts, err);
+    }
     if (rc == PF_OK) {
         /* no /proc: --stub still works */
         const char *self = run->env->self_exe != NULL ? run->env->self_exe : "./pyfreeze";
@@ -213,8 +229,9 @@ static int check_inputs(freeze_run *run, pf_error *err)
         const char *inputs[] = {opts->script, run->stub};
         rc = pfz_output_check(opts->output, inputs, 2, err);
     }
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
     int valid;
     run->mtime = pfz_source_date_epoch(run->env->source_date_epoch, &valid);
     pfz_note n = {.kind = PFZ_NOTE_BAD_SOURCE_DATE_EPOCH,
@@ -229,12 +246,14 @@ static int check_inputs(freeze_run *run, pf_error *err)
  * only saves time). */
 static int open_cache(freeze_run *run, pf_error *err)
 {
-    if (run->opts->no_cache)
+    if (run->opts->no_cache) {
         return PF_OK;
+    }
     pf_error cerr = {0};
     if (pfz_cache_open(&run->cache, run->opts->cache_dir, run->env->xdg_cache_home, run->env->home,
-                       &cerr) == PF_OK)
+                       &cerr) == PF_OK) {
         return PF_OK;
+    }
     pfz_note n = {.kind = PFZ_NOTE_NO_CACHE, .reason = cerr.message};
     return note(run, &n, err);
 }
@@ -255,12 +274,14 @@ static int resolve(freeze_run *run, pf_error *err)
 {
     const pfz_options *opts = run->opts;
     int rc = pfz_python_start(err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
     run->python_started = 1;
     rc = open_cache(run, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
     static const char *const interactive_roots[] = {"readline", "rlcompleter"};
     pfz_resolve_options ropts = {
         .script = opts->script,
@@ -285,14 +306,16 @@ static int resolve(freeze_run *run, pf_error *err)
         .add_data_count = opts->add_data_count,
     };
     rc = pfz_graph_build(&run->graph, &ropts, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
     run->graph.main_flags |= PF_INDEX_FLAG_OPTIMIZE(opts->optimize) |
                              (opts->include_source ? PF_INDEX_FLAG_HAS_SOURCE : 0) |
                              (opts->allow_interactive ? PF_INDEX_FLAG_ALLOW_INTERACTIVE : 0) |
                              (opts->python ? PF_INDEX_FLAG_PYTHON : 0);
-    if (run->hooks->resolved != NULL)
+    if (run->hooks->resolved != NULL) {
         run->hooks->resolved(run->hooks->ctx, run->report, &run->graph);
+    }
     return PF_OK;
 }
 
@@ -305,8 +328,9 @@ static int collect(freeze_run *run, pf_error *err)
                              opts->include_libraries, opts->include_library_count};
     pfz_native_config ncfg = {.policy = &policy, .diag = run->hooks->collect_diag};
     int rc = pfz_native_files_collect(&run->graph, &ncfg, &run->native, err);
-    if (rc == PF_OK && run->hooks->collected != NULL)
+    if (rc == PF_OK && run->hooks->collected != NULL) {
         run->hooks->collected(run->hooks->ctx, &run->native);
+    }
     return rc;
 }
 
@@ -315,8 +339,9 @@ static int collect(freeze_run *run, pf_error *err)
 static void python_magic(uint8_t magic[4])
 {
     unsigned long v = (unsigned long)PyImport_GetMagicNumber();
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         magic[i] = (uint8_t)(v >> (8 * i));
+    }
 }
 
 /* publish: injects payload into a copy of stub and puts it at output. */
@@ -324,8 +349,9 @@ static int publish(const char *stub, const pfz_buffer *payload, const char *outp
 {
     pfz_output out;
     int rc = pfz_output_begin(&out, output, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
     rc = pfz_inject(stub, payload->data, payload->size, out.fd, output, err);
     if (rc != PF_OK) {
         pfz_output_abort(&out);
@@ -343,17 +369,20 @@ static int pack_and_publish(freeze_run *run, pf_error *err)
     pfz_frame_store frames = pfz_cache_frame_store(run->cache);
     int rc = pfz_payload_from_graph_cached(&run->graph, &run->native, magic, run->mtime,
                                            run->cache ? &frames : NULL, &run->payload, err);
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = publish(run->stub, &run->payload, run->opts->output, err);
-    if (rc != PF_OK || run->hooks->written == NULL)
+    }
+    if (rc != PF_OK || run->hooks->written == NULL) {
         return rc;
+    }
     pfz_freeze_summary summary = {.output = run->opts->output,
                                   .stub = run->stub,
                                   .payload_size = run->payload.size,
                                   .cache_used = run->cache != NULL,
                                   .from_pycache = run->graph.from_pycache};
-    if (run->cache != NULL)
+    if (run->cache != NULL) {
         summary.cache = pfz_cache_stats_get(run->cache);
+    }
     run->hooks->written(run->hooks->ctx, &summary);
     return PF_OK;
 }

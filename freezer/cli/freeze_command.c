@@ -24,30 +24,34 @@ static void on_resolved(void *ctx, const pfz_report *report, const pfz_graph *g)
 {
     command_ctx *c = ctx;
     pfz_print_notes(report, &c->printed, c->opts->verbose, c->diag, c->listing);
-    if (c->opts->verbose)
+    if (c->opts->verbose) {
         pfz_print_graph(g, c->opts->script, c->listing);
+    }
 }
 
 /* on_collected: with -v, the bundled shared libraries. */
 static void on_collected(void *ctx, const pfz_native_files *native)
 {
     command_ctx *c = ctx;
-    if (c->opts->verbose && native->count > 0)
+    if (c->opts->verbose && native->count > 0) {
         pfz_native_print(&native->deps, c->listing);
+    }
 }
 
 /* on_written: with -v, what was written and what the caches saved. */
 static void on_written(void *ctx, const pfz_freeze_summary *s)
 {
     command_ctx *c = ctx;
-    if (!c->opts->verbose)
+    if (!c->opts->verbose) {
         return;
+    }
     fprintf(c->listing, "wrote %s: payload %zu bytes, stub %s\n", s->output, s->payload_size,
             s->stub);
-    if (s->cache_used)
+    if (s->cache_used) {
         fprintf(c->listing, "cache: %zu of %zu modules and %zu of %zu frames reused\n",
                 s->cache.pyc_hits, s->cache.pyc_hits + s->cache.pyc_misses, s->cache.frame_hits,
                 s->cache.frame_hits + s->cache.frame_misses);
+    }
     fprintf(c->listing, "bytecode of %zu installed modules read from their __pycache__\n",
             s->from_pycache);
 }
@@ -56,8 +60,9 @@ int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_er
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n >= 0)
+    if (n >= 0) {
         self[n] = '\0';
+    }
     pfz_environment env = {.self_exe = n >= 0 ? self : NULL,
                            .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
                            .virtual_env = getenv("VIRTUAL_ENV"),

@@ -46,10 +46,11 @@ static void put_name(FILE *out, const char *name, uint32_t size)
 {
     for (uint32_t i = 0; i < size; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
             fputc(c, out);
-        else
+        } else {
             fprintf(out, "\\x%02x", c);
+        }
     }
 }
 
@@ -59,8 +60,9 @@ static void put_name(FILE *out, const char *name, uint32_t size)
 static uint64_t compressed_share(const pf_seek_table *table, const pf_entry *file)
 {
     const pf_frame *f = &table->frames[file->frame];
-    if (f->decompressed_size == 0)
+    if (f->decompressed_size == 0) {
         return 0;
+    }
     return (uint64_t)file->size * f->compressed_size / f->decompressed_size;
 }
 
@@ -108,20 +110,23 @@ static void print_table(const pf_payload *payload, uint64_t payload_size, size_t
                 has_file = 1;
             }
         }
-        if (has_file)
+        if (has_file) {
             fprintf(out, "%-10s %12llu %12llu  ", kind_name(e.kind),
                     (unsigned long long)compressed_share(table, &file),
                     (unsigned long long)file.size);
-        else
+        } else {
             fprintf(out, "%-10s %12s %12s  ", kind_name(e.kind), "-", "-");
+        }
         put_name(out, e.name, e.name_size);
-        if (n == index->main_entry)
+        if (n == index->main_entry) {
             fputs("  (main)", out);
+        }
         fputc('\n', out);
     }
     uint64_t uncompressed = 0;
-    for (uint32_t i = 0; i < table->frame_count; i++)
+    for (uint32_t i = 0; i < table->frame_count; i++) {
         uncompressed += table->frames[i].decompressed_size;
+    }
     fprintf(out,
             "total: %u entries (%u modules, %u files of %llu bytes), %u frames, "
             "payload %llu bytes, uncompressed %llu bytes, stub %llu bytes\n",
@@ -136,34 +141,39 @@ int pfz_inspect_image(const uint8_t *file, size_t fileSize, const char *name, FI
     uint64_t offset, size;
     pf_error why;
     int rc = pf_elf_find_section(file, fileSize, PF_SECTION_NAME, &offset, &size, &why);
-    if (rc == PF_ERR_NOT_FOUND)
+    if (rc == PF_ERR_NOT_FOUND) {
         return pf_error_set(err, PF_ERR_NOT_FOUND,
                             "'%s' is not a frozen program (it has no %s section)", name,
                             PF_SECTION_NAME);
-    if (rc != PF_OK)
+    }
+    if (rc != PF_OK) {
         return pf_error_set(err, (pf_status)rc, "'%s' is not a frozen program: %s", name,
                             why.message);
+    }
     pf_payload *payload = NULL;
     /* pf_elf_find_section checked offset + size <= fileSize. */
     rc = pf_payload_open(&payload, file + offset, (size_t)size, &why);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return pf_error_set(err, (pf_status)rc,
                             "'%s' has a damaged or foreign payload: %s; rebuild it with this "
                             "pyfreeze",
                             name, why.message);
+    }
     /* pf_elf_find_section checked the 64-byte ELF header is there. */
     print_table(payload, size, fileSize, elf_type_text(file), name, out);
     pf_payload_close(payload);
-    if (fflush(out) != 0 || ferror(out))
+    if (fflush(out) != 0 || ferror(out)) {
         return pf_error_set(err, PF_ERR_IO, "cannot write the listing: %s", strerror(errno));
+    }
     return PF_OK;
 }
 
 int pfz_inspect_file(const char *path, FILE *out, pf_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
         return pf_error_set(err, PF_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int saved = errno;
@@ -182,8 +192,9 @@ int pfz_inspect_file(const char *path, FILE *out, pf_error *err)
     void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     int saved = errno;
     close(fd);
-    if (map == MAP_FAILED)
+    if (map == MAP_FAILED) {
         return pf_error_set(err, PF_ERR_IO, "cannot map '%s': %s", path, strerror(saved));
+    }
     int rc = pfz_inspect_image(map, (size_t)st.st_size, path, out, err);
     munmap(map, (size_t)st.st_size);
     return rc;

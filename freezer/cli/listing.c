@@ -27,13 +27,15 @@ static void shown_path(const pfz_module *m, char *dst, size_t dstCapacity)
         snprintf(dst, dstCapacity, "?");
         return;
     }
-    if (m->member_path != NULL && strncmp(p, PF_LIB_DIR, PF_LIB_DIR_SIZE) == 0)
+    if (m->member_path != NULL && strncmp(p, PF_LIB_DIR, PF_LIB_DIR_SIZE) == 0) {
         p += PF_LIB_DIR_SIZE;
+    }
     size_t n = strlen(p);
-    if (n >= 4 && strcmp(p + n - 4, ".pyc") == 0)
+    if (n >= 4 && strcmp(p + n - 4, ".pyc") == 0) {
         snprintf(dst, dstCapacity, "%.*s.py", (int)(n - 4), p);
-    else
+    } else {
         snprintf(dst, dstCapacity, "%s", p);
+    }
 }
 
 /* shown_name: "__main__" of a script is shown as the script's stem ("app"). */
@@ -43,8 +45,9 @@ static void shown_name(const pfz_module *m, const char *script, char *dst, size_
         const char *base = strrchr(script, '/');
         base = base != NULL ? base + 1 : script;
         size_t n = strlen(base);
-        if (n > 3 && strcmp(base + n - 3, ".py") == 0)
+        if (n > 3 && strcmp(base + n - 3, ".py") == 0) {
             n -= 3;
+        }
         snprintf(dst, dstCapacity, "%.*s", (int)n, base);
     } else {
         snprintf(dst, dstCapacity, "%s", m->name);
@@ -57,8 +60,9 @@ void pfz_print_graph(const pfz_graph *g, const char *script, FILE *out)
     for (size_t i = 0; i < g->count; i++) {
         const pfz_module *m = &g->modules[i];
         if (!(m->kind == PFZ_MODULE_EXTENSION && m->origin != NULL) &&
-            pfz_layout_pack_kind(g, i, NULL) == 0)
+            pfz_layout_pack_kind(g, i, NULL) == 0) {
             continue;
+        }
         shown_name(m, script, name, sizeof name);
         if (m->importer == PFZ_NO_IMPORTER || m->importer >= g->count) {
             fprintf(out, "%-30s (%s)\n", name, i == g->main ? "entry point" : "root");
@@ -74,9 +78,11 @@ void pfz_print_graph(const pfz_graph *g, const char *script, FILE *out)
 /* contains_index: 1 when v is in arr[0..count). */
 static int contains_index(const size_t *arr, size_t count, size_t v)
 {
-    for (size_t i = 0; i < count; i++)
-        if (arr[i] == v)
+    for (size_t i = 0; i < count; i++) {
+        if (arr[i] == v) {
             return 1;
+        }
+    }
     return 0;
 }
 
@@ -89,25 +95,28 @@ void pfz_native_print(const pfz_native_result *r, FILE *out)
         fprintf(out, PF_LIBS_DIR "%-28s (%.1f KiB, %s) <-", lib->soname, (double)lib->size / 1024.0,
                 lib->path);
         const char *sep = " ";
-        for (size_t o = 0; o < r->object_count; o++)
+        for (size_t o = 0; o < r->object_count; o++) {
             if (contains_index(r->objects[o].needs, r->objects[o].need_count, i)) {
                 fprintf(out, "%s%s", sep, base_name(r->objects[o].path));
                 sep = ", ";
             }
-        for (size_t k = 0; k < r->lib_count; k++)
+        }
+        for (size_t k = 0; k < r->lib_count; k++) {
             if (contains_index(r->libs[k].needs, r->libs[k].need_count, i)) {
                 fprintf(out, "%s%s", sep, r->libs[k].soname);
                 sep = ", ";
             }
+        }
         fputc('\n', out);
     }
     fprintf(out, "%zu shared %s bundled, %.1f KiB\n", r->lib_count,
             r->lib_count == 1 ? "library" : "libraries", (double)total / 1024.0);
     if (r->skipped_count > 0) {
         fputs("left to the target:", out);
-        for (size_t i = 0; i < r->skipped_count; i++)
+        for (size_t i = 0; i < r->skipped_count; i++) {
             fprintf(out, "%s %s (%s)", i > 0 ? "," : "", r->skipped[i].soname,
                     pfz_lib_policy_reason(r->skipped[i].decision));
+        }
         fputc('\n', out);
     }
 }

@@ -16,18 +16,20 @@ int main(int argc, char **argv)
     int rc = pfz_options_parse(&opts, argc, argv, &err);
     int status = rc == PF_ERR_USAGE ? PFZ_EXIT_USAGE : 1;
     if (rc == PF_OK) {
-        if (opts.command == PFZ_COMMAND_HELP)
+        if (opts.command == PFZ_COMMAND_HELP) {
             pfz_options_help(stdout);
-        else if (opts.command == PFZ_COMMAND_VERSION)
+        } else if (opts.command == PFZ_COMMAND_VERSION) {
             pfz_options_version(stdout);
-        else if (opts.command == PFZ_COMMAND_INSPECT)
+        } else if (opts.command == PFZ_COMMAND_INSPECT) {
             rc = pfz_inspect_file(opts.output, stdout, &err);
-        else
+        } else {
             rc = pfz_command_freeze(&opts, stdout, stderr, &err);
+        }
         status = 1;
     }
     pfz_options_free(&opts);
-    if (rc != PF_OK && err.message[0] != '\0')
+    if (rc != PF_OK && err.message[0] != '\0') {
         fprintf(stderr, "pyfreeze: error: %s\n", err.message);
+    }
     return rc == PF_OK ? 0 : status;
 }

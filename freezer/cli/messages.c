@@ -15,8 +15,9 @@ static const char *or_empty(const char *s)
 
 void pfz_print_note(const pfz_note *n, int verbose, FILE *diag, FILE *listing)
 {
-    if (n->verbose_only && !verbose)
+    if (n->verbose_only && !verbose) {
         return;
+    }
     const char *reason = or_empty(n->reason);
     switch (n->kind) {
     case PFZ_NOTE_MODULE_NOT_FOUND:
@@ -67,17 +68,20 @@ void pfz_print_note(const pfz_note *n, int verbose, FILE *diag, FILE *listing)
 
 void pfz_print_notes(const pfz_report *r, size_t *printed, int verbose, FILE *diag, FILE *listing)
 {
-    for (size_t i = *printed; i < r->note_count; i++)
+    for (size_t i = *printed; i < r->note_count; i++) {
         pfz_print_note(&r->notes[i], verbose, diag, listing);
+    }
     *printed = r->note_count;
 }
 
 void pfz_print_python_error(const pfz_python_error *e, FILE *diag)
 {
-    if (e->text == NULL)
+    if (e->text == NULL) {
         return;
-    if (!e->is_syntax_error)
+    }
+    if (!e->is_syntax_error) {
         fprintf(diag, "pyfreeze: error: cannot compile %s:\n", e->file);
+    }
     fwrite(e->text, 1, e->text_size, diag);
     fflush(diag);
 }

@@ -148,17 +148,20 @@ static int is_module_name(const char *s)
     for (const unsigned char *p = (const unsigned char *)s;; p++) {
         unsigned char c = *p;
         if (c == '\0' || c == '.') {
-            if (at_part_start)
+            if (at_part_start) {
                 return 0; /* empty name or empty part */
-            if (c == '\0')
+            }
+            if (c == '\0') {
                 return 1;
+            }
             at_part_start = 1;
             continue;
         }
         int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
         int digit = c >= '0' && c <= '9';
-        if (!letter && !(digit && !at_part_start))
+        if (!letter && !(digit && !at_part_start)) {
             return 0;
+        }
         at_part_start = 0;
     }
 }
@@ -170,8 +173,9 @@ static const option_spec *find_option(const char *arg, size_t name_len, int is_l
     for (size_t i = 0; i < OPTION_COUNT; i++) {
         const option_spec *o = &option_table[i];
         if (is_long) {
-            if (strlen(o->long_name) == name_len && strncmp(o->long_name, arg, name_len) == 0)
+            if (strlen(o->long_name) == name_len && strncmp(o->long_name, arg, name_len) == 0) {
                 return o;
+            }
         } else if (o->short_name != '\0' && o->short_name == arg[0]) {
             return o;
         }
@@ -183,10 +187,12 @@ static const option_spec *find_option(const char *arg, size_t name_len, int is_l
  * value is empty. Returns PF_OK or PF_ERR_USAGE naming the option. */
 static int set_once(const char **slot, const char *value, const char *shown, pf_error *err)
 {
-    if (value[0] == '\0')
+    if (value[0] == '\0') {
         return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
-    if (*slot != NULL)
+    }
+    if (*slot != NULL) {
         return pf_error_set(err, PF_ERR_USAGE, "option %s given more than once", shown);
+    }
     *slot = value;
     return PF_OK;
 }
@@ -229,17 +235,20 @@ static void apply_flag(pfz_options *opts, option_id id)
 static int add_library(pfz_options *opts, option_id id, const char *value, const char *shown,
                        pf_error *err)
 {
-    if (value[0] == '\0')
+    if (value[0] == '\0') {
         return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
-    if (strchr(value, '/') != NULL)
+    }
+    if (strchr(value, '/') != NULL) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "option %s '%s': give a library's SONAME (e.g. libfoo.so.1), not "
                             "a path",
                             shown, value);
-    if (id == OPT_EXCLUDE_LIBRARY)
+    }
+    if (id == OPT_EXCLUDE_LIBRARY) {
         opts->exclude_libraries[opts->exclude_library_count++] = value;
-    else
+    } else {
         opts->include_libraries[opts->include_library_count++] = value;
+    }
     return PF_OK;
 }
 
@@ -248,15 +257,17 @@ static int add_library(pfz_options *opts, option_id id, const char *value, const
 static int add_module_option(pfz_options *opts, option_id id, const char *value, const char *shown,
                              pf_error *err)
 {
-    if (!is_module_name(value))
+    if (!is_module_name(value)) {
         return pf_error_set(err, PF_ERR_USAGE, "option %s: '%s' is not a module name", shown,
                             value);
-    if (id == OPT_HIDDEN_IMPORT)
+    }
+    if (id == OPT_HIDDEN_IMPORT) {
         opts->hidden_imports[opts->hidden_import_count++] = value;
-    else if (id == OPT_COLLECT)
+    } else if (id == OPT_COLLECT) {
         opts->collects[opts->collect_count++] = value;
-    else
+    } else {
         opts->exclude_modules[opts->exclude_module_count++] = value;
+    }
     return PF_OK;
 }
 
@@ -264,16 +275,18 @@ static int add_module_option(pfz_options *opts, option_id id, const char *value,
 static int add_data(pfz_options *opts, const char *value, const char *shown, pf_error *err)
 {
     const char *colon = strrchr(value, ':');
-    if (colon == NULL || colon == value || colon[1] == '\0')
+    if (colon == NULL || colon == value || colon[1] == '\0') {
         return pf_error_set(err, PF_ERR_USAGE,
                             "option %s '%s': give SRC:DEST, e.g. assets:mypkg/assets or "
                             "config.json:.",
                             shown, value);
-    if (colon[1] == '/')
+    }
+    if (colon[1] == '/') {
         return pf_error_set(err, PF_ERR_USAGE,
                             "option %s '%s': DEST is a directory inside the program, "
                             "relative (e.g. mypkg/data or .)",
                             shown, value);
+    }
     opts->add_data[opts->add_data_count++] = value;
     return PF_OK;
 }
@@ -282,13 +295,15 @@ static int add_data(pfz_options *opts, const char *value, const char *shown, pf_
  * -OO is -O2: the level is always given. */
 static int set_optimize(pfz_options *opts, const char *value, const char *shown, pf_error *err)
 {
-    if (opts->optimize_given)
+    if (opts->optimize_given) {
         return pf_error_set(err, PF_ERR_USAGE, "option %s given more than once", shown);
-    if (value[0] < '0' || value[0] > '2' || value[1] != '\0')
+    }
+    if (value[0] < '0' || value[0] > '2' || value[1] != '\0') {
         return pf_error_set(err, PF_ERR_USAGE,
                             "option %s '%s': the level is 0, 1 (as python -O: no asserts) or "
                             "2 (as python -OO: no asserts, no docstrings)",
                             shown, value);
+    }
     opts->optimize = value[0] - '0';
     opts->optimize_given = 1;
     return PF_OK;
@@ -308,16 +323,19 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         return set_once(&opts->output, value, shown, err);
     case OPT_MODULE: {
         int rc = set_once(&opts->module, value, shown, err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             return rc;
-        if (!is_module_name(value))
+        }
+        if (!is_module_name(value)) {
             return pf_error_set(err, PF_ERR_USAGE, "option %s: '%s' is not a module name", shown,
                                 value);
+        }
         return PF_OK;
     }
     case OPT_PATH:
-        if (value[0] == '\0')
+        if (value[0] == '\0') {
             return pf_error_set(err, PF_ERR_USAGE, "option %s needs a non-empty value", shown);
+        }
         opts->paths[opts->path_count++] = value; /* room for argc entries was reserved */
         return PF_OK;
     case OPT_STUB:
@@ -348,18 +366,22 @@ static int parse_inspect(pfz_options *opts, int argc, char **argv, pf_error *err
 {
     opts->command = PFZ_COMMAND_INSPECT;
     int i = 2;
-    if (i < argc && strcmp(argv[i], "--") == 0)
+    if (i < argc && strcmp(argv[i], "--") == 0) {
         i++;
-    else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0')
+    } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
         return pf_error_set(err, PF_ERR_USAGE, "inspect takes no option '%s'", argv[i]);
-    if (i >= argc)
+    }
+    if (i >= argc) {
         return pf_error_set(err, PF_ERR_USAGE, "inspect needs a FILE: pyfreeze inspect FILE");
-    if (argv[i][0] == '\0')
+    }
+    if (argv[i][0] == '\0') {
         return pf_error_set(err, PF_ERR_USAGE, "inspect needs a non-empty FILE");
+    }
     opts->output = argv[i];
-    if (i + 1 < argc)
+    if (i + 1 < argc) {
         return pf_error_set(err, PF_ERR_USAGE, "unexpected argument '%s' after inspect FILE",
                             argv[i + 1]);
+    }
     return PF_OK;
 }
 
@@ -368,43 +390,53 @@ static int parse_inspect(pfz_options *opts, int argc, char **argv, pf_error *err
  * each other. */
 static int check_combination(const pfz_options *opts, pf_error *err)
 {
-    if (opts->command == PFZ_COMMAND_HELP || opts->command == PFZ_COMMAND_VERSION)
+    if (opts->command == PFZ_COMMAND_HELP || opts->command == PFZ_COMMAND_VERSION) {
         return PF_OK;
-    if (opts->python && (opts->script != NULL || opts->module != NULL))
+    }
+    if (opts->python && (opts->script != NULL || opts->module != NULL)) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "--python builds a standalone Python: give no SCRIPT ('%s') or -m",
                             opts->script != NULL ? opts->script : opts->module);
-    if (opts->python && opts->allow_interactive)
+    }
+    if (opts->python && opts->allow_interactive) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "--allow-interactive is for programs: a --python build takes -i "
                             "as python3.11 does");
-    if (opts->script != NULL && opts->module != NULL)
+    }
+    if (opts->script != NULL && opts->module != NULL) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "give either SCRIPT ('%s') or -m MODULE ('%s'), not both", opts->script,
                             opts->module);
-    if (opts->script == NULL && opts->module == NULL && !opts->python)
+    }
+    if (opts->script == NULL && opts->module == NULL && !opts->python) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "nothing to freeze: give SCRIPT.py or -m MODULE (see --help)");
-    if (opts->output == NULL)
+    }
+    if (opts->output == NULL) {
         return pf_error_set(err, PF_ERR_USAGE, "missing -o OUT: where to write the executable");
-    if (opts->pie && opts->stub != NULL)
+    }
+    if (opts->pie && opts->stub != NULL) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "give --stub PATH or --pie, not both: --stub uses the stub at PATH "
                             "('%s') as it is, --pie picks the installed position-independent one",
                             opts->stub);
-    if (opts->no_cache && opts->cache_dir != NULL)
+    }
+    if (opts->no_cache && opts->cache_dir != NULL) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "give --cache-dir DIR or --no-cache, not both ('%s')", opts->cache_dir);
+    }
     return PF_OK;
 }
 
 int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
 {
     memset(opts, 0, sizeof *opts);
-    if (argc < 1 || argv == NULL)
+    if (argc < 1 || argv == NULL) {
         return pf_error_set(err, PF_ERR_USAGE, "no arguments");
-    if (argc >= 2 && strcmp(argv[1], "inspect") == 0)
+    }
+    if (argc >= 2 && strcmp(argv[1], "inspect") == 0) {
         return parse_inspect(opts, argc, argv, err);
+    }
 
     /* -p and the library options can occur at most argc times each: reserve
      * that, so parsing never grows. */
@@ -417,18 +449,21 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
     opts->add_data = calloc((size_t)argc, sizeof *opts->add_data);
     if (opts->paths == NULL || opts->exclude_libraries == NULL || opts->include_libraries == NULL ||
         opts->hidden_imports == NULL || opts->collects == NULL || opts->exclude_modules == NULL ||
-        opts->add_data == NULL)
+        opts->add_data == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory parsing arguments");
+    }
 
     int only_positional = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (only_positional || arg[0] != '-' || arg[1] == '\0') {
-            if (opts->script != NULL)
+            if (opts->script != NULL) {
                 return pf_error_set(err, PF_ERR_USAGE,
                                     "unexpected argument '%s': only one SCRIPT can be frozen", arg);
-            if (arg[0] == '\0')
+            }
+            if (arg[0] == '\0') {
                 return pf_error_set(err, PF_ERR_USAGE, "SCRIPT is an empty string");
+            }
             opts->script = arg;
             continue;
         }
@@ -442,9 +477,10 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
         size_t name_len = eq != NULL ? (size_t)(eq - name) : strlen(name);
         const option_spec *o = find_option(name, name_len, is_long);
         if (o == NULL || (!is_long && name[1] != '\0' && !o->takes_value)) {
-            if (eq != NULL)
+            if (eq != NULL) {
                 return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'", (int)(eq - arg),
                                     arg);
+            }
             return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", arg);
         }
         /* shown: "-o" or "--output", what the user typed minus any value */
@@ -452,20 +488,22 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
         snprintf(shown, sizeof shown, "%.*s", is_long ? (int)(name_len + 2) : 2, arg);
         const char *value = NULL;
         if (o->takes_value) {
-            if (eq != NULL)
+            if (eq != NULL) {
                 value = eq + 1;
-            else if (!is_long && name[1] != '\0')
+            } else if (!is_long && name[1] != '\0') {
                 value = name + 1; /* -oOUT */
-            else if (i + 1 < argc)
+            } else if (i + 1 < argc) {
                 value = argv[++i];
-            else
+            } else {
                 return pf_error_set(err, PF_ERR_USAGE, "option %s needs a value", shown);
+            }
         } else if (eq != NULL) {
             return pf_error_set(err, PF_ERR_USAGE, "option %s takes no value", shown);
         }
         int rc = apply_option(opts, o, value, shown, err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             return rc;
+        }
     }
 
     return check_combination(opts, err);
@@ -473,8 +511,9 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
 
 void pfz_options_free(pfz_options *opts)
 {
-    if (opts == NULL)
+    if (opts == NULL) {
         return;
+    }
     free(opts->paths);
     free(opts->exclude_libraries);
     free(opts->include_libraries);

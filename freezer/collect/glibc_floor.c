@@ -17,12 +17,15 @@
 
 int pfz_glibc_version_cmp(pfz_glibc_version a, pfz_glibc_version b)
 {
-    if (a.major != b.major)
+    if (a.major != b.major) {
         return a.major < b.major ? -1 : 1;
-    if (a.minor != b.minor)
+    }
+    if (a.minor != b.minor) {
         return a.minor < b.minor ? -1 : 1;
-    if (a.patch != b.patch)
+    }
+    if (a.patch != b.patch) {
         return a.patch < b.patch ? -1 : 1;
+    }
     return 0;
 }
 
@@ -43,26 +46,29 @@ static int parse_part(const char **p, unsigned *out)
 int pfz_glibc_version_parse(const char *text, pfz_glibc_version *out, pf_error *err)
 {
     const char *p = text;
-    if (strncmp(p, GLIBC_PREFIX, sizeof GLIBC_PREFIX - 1) == 0)
+    if (strncmp(p, GLIBC_PREFIX, sizeof GLIBC_PREFIX - 1) == 0) {
         p += sizeof GLIBC_PREFIX - 1;
+    }
     pfz_glibc_version v = {0, 0, 0};
     int ok = parse_part(&p, &v.major) && *p++ == '.' && parse_part(&p, &v.minor);
     if (ok && *p == '.') {
         p++;
         ok = parse_part(&p, &v.patch);
     }
-    if (!ok || *p != '\0')
+    if (!ok || *p != '\0') {
         return pf_error_set(err, PF_ERR_USAGE, "'%s' is not a glibc version such as 2.31", text);
+    }
     *out = v;
     return PF_OK;
 }
 
 char *pfz_glibc_version_format(pfz_glibc_version v, char *dst, size_t dstCapacity)
 {
-    if (v.patch != 0)
+    if (v.patch != 0) {
         snprintf(dst, dstCapacity, "%u.%u.%u", v.major, v.minor, v.patch);
-    else
+    } else {
         snprintf(dst, dstCapacity, "%u.%u", v.major, v.minor);
+    }
     return dst;
 }
 
@@ -78,8 +84,9 @@ static void find_sections(Elf *elf, version_sections *s)
     memset(s, 0, sizeof *s);
     for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;
-        if (gelf_getshdr(scn, &sh) == NULL)
+        if (gelf_getshdr(scn, &sh) == NULL) {
             continue;
+        }
         if (sh.sh_type == SHT_GNU_verneed) {
             s->verneed = scn;
             s->verneed_strings = sh.sh_link;
@@ -99,21 +106,25 @@ static int highest_need(Elf *elf, const version_sections *s, pfz_glibc_version *
                         unsigned *index, pf_error *err)
 {
     Elf_Data *data = elf_getdata(s->verneed, NULL);
-    if (data == NULL)
+    if (data == NULL) {
         return pf_error_set(err, PF_ERR_CORRUPT, "unreadable .gnu.version_r section");
+    }
     size_t off = 0;
     for (size_t i = 0; i < s->verneed_count; i++) {
         GElf_Verneed vn;
-        if (gelf_getverneed(data, (int)off, &vn) == NULL)
+        if (gelf_getverneed(data, (int)off, &vn) == NULL) {
             return pf_error_set(err, PF_ERR_CORRUPT, "a version need is out of its section");
+        }
         size_t aux = off + vn.vn_aux;
         for (unsigned j = 0; j < vn.vn_cnt; j++) {
             GElf_Vernaux vna;
-            if (aux > INT32_MAX || gelf_getvernaux(data, (int)aux, &vna) == NULL)
+            if (aux > INT32_MAX || gelf_getvernaux(data, (int)aux, &vna) == NULL) {
                 return pf_error_set(err, PF_ERR_CORRUPT, "a version name is out of its section");
+            }
             const char *name = elf_strptr(elf, s->verneed_strings, vna.vna_name);
-            if (name == NULL)
+            if (name == NULL) {
                 return pf_error_set(err, PF_ERR_CORRUPT, "a version name is out of its table");
+            }
             pfz_glibc_version v;
             if (strncmp(name, GLIBC_PREFIX, sizeof GLIBC_PREFIX - 1) == 0 &&
                 pfz_glibc_version_parse(name, &v, NULL) == PF_OK &&
@@ -121,15 +132,18 @@ static int highest_need(Elf *elf, const version_sections *s, pfz_glibc_version *
                 *best = v;
                 *index = vna.vna_other & VERSYM_INDEX_MASK;
             }
-            if (vna.vna_next == 0)
+            if (vna.vna_next == 0) {
                 break;
+            }
             aux += vna.vna_next;
         }
-        if (vn.vn_next == 0)
+        if (vn.vn_next == 0) {
             break;
+        }
         off += vn.vn_next;
-        if (off > INT32_MAX)
+        if (off > INT32_MAX) {
             return pf_error_set(err, PF_ERR_CORRUPT, "a version need is out of its section");
+        }
     }
     return PF_OK;
 }
@@ -139,19 +153,23 @@ static int highest_need(Elf *elf, const version_sections *s, pfz_glibc_version *
 static void symbol_needing(Elf *elf, const version_sections *s, unsigned index, pfz_glibc_need *out)
 {
     out->symbol[0] = '\0';
-    if (s->versym == NULL || s->dynsym == NULL)
+    if (s->versym == NULL || s->dynsym == NULL) {
         return;
+    }
     Elf_Data *vs = elf_getdata(s->versym, NULL);
     Elf_Data *ds = elf_getdata(s->dynsym, NULL);
-    if (vs == NULL || ds == NULL)
+    if (vs == NULL || ds == NULL) {
         return;
+    }
     for (int i = 0;; i++) {
         GElf_Versym ver;
         GElf_Sym sym;
-        if (gelf_getversym(vs, i, &ver) == NULL || gelf_getsym(ds, i, &sym) == NULL)
+        if (gelf_getversym(vs, i, &ver) == NULL || gelf_getsym(ds, i, &sym) == NULL) {
             return;
-        if ((ver & VERSYM_INDEX_MASK) != index)
+        }
+        if ((ver & VERSYM_INDEX_MASK) != index) {
             continue;
+        }
         const char *name = elf_strptr(elf, s->dynsym_strings, sym.st_name);
         if (name != NULL && name[0] != '\0') {
             snprintf(out->symbol, sizeof out->symbol, "%s", name);
@@ -163,12 +181,14 @@ static void symbol_needing(Elf *elf, const version_sections *s, unsigned index, 
 int pfz_glibc_need_of_image(const uint8_t *image, size_t size, pfz_glibc_need *out, pf_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (elf_version(EV_CURRENT) == EV_NONE)
+    if (elf_version(EV_CURRENT) == EV_NONE) {
         return pf_error_set(err, PF_ERR_CORRUPT, "libelf is out of date: %s", elf_errmsg(-1));
+    }
     /* ELF_C_READ never writes to the image. */
     Elf *elf = elf_memory((char *)(uintptr_t)image, size);
-    if (elf == NULL)
+    if (elf == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "libelf: %s", elf_errmsg(-1));
+    }
     int status = PF_OK;
     if (elf_kind(elf) != ELF_K_ELF) {
         status = pf_error_set(err, PF_ERR_CORRUPT, "not an ELF object");
@@ -178,10 +198,12 @@ int pfz_glibc_need_of_image(const uint8_t *image, size_t size, pfz_glibc_need *o
         version_sections s;
         find_sections(elf, &s);
         unsigned index = 0;
-        if (s.verneed != NULL)
+        if (s.verneed != NULL) {
             status = highest_need(elf, &s, &out->version, &index, err);
-        if (status == PF_OK && index != 0)
+        }
+        if (status == PF_OK && index != 0) {
             symbol_needing(elf, &s, index, out);
+        }
     }
     elf_end(elf);
     return status;
@@ -191,8 +213,9 @@ int pfz_glibc_need_of_file(const char *path, pfz_glibc_need *out, pf_error *err)
 {
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
         return pf_error_set(err, PF_ERR_IO, "cannot open: %s", strerror(errno));
+    }
     struct stat st;
     uint8_t *image = NULL;
     size_t got = 0;
@@ -204,8 +227,9 @@ int pfz_glibc_need_of_file(const char *path, pfz_glibc_need *out, pf_error *err)
     } else {
         while (got < (size_t)st.st_size) {
             ssize_t n = read(fd, image + got, (size_t)st.st_size - got);
-            if (n < 0 && errno == EINTR)
+            if (n < 0 && errno == EINTR) {
                 continue;
+            }
             if (n <= 0) {
                 status = pf_error_set(err, PF_ERR_IO, "cannot read: %s",
                                       n == 0 ? "file shrank" : strerror(errno));
@@ -215,8 +239,9 @@ int pfz_glibc_need_of_file(const char *path, pfz_glibc_need *out, pf_error *err)
         }
     }
     close(fd);
-    if (status == PF_OK)
+    if (status == PF_OK) {
         status = pfz_glibc_need_of_image(image, got, out, err);
+    }
     free(image);
     return status;
 }

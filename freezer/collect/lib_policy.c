@@ -38,22 +38,28 @@ static const char *const manylinux_list[] = {
 /* matches_any: 1 when name matches one of the count fnmatch patterns. */
 static int matches_any(const char *const *patterns, size_t count, const char *name)
 {
-    for (size_t i = 0; i < count; i++)
-        if (patterns[i] != NULL && fnmatch(patterns[i], name, 0) == 0)
+    for (size_t i = 0; i < count; i++) {
+        if (patterns[i] != NULL && fnmatch(patterns[i], name, 0) == 0) {
             return 1;
+        }
+    }
     return 0;
 }
 
 pfz_lib_decision pfz_lib_policy_decide(const pfz_lib_policy *policy, const char *soname)
 {
-    if (matches_any(glibc_list, COUNT(glibc_list), soname))
+    if (matches_any(glibc_list, COUNT(glibc_list), soname)) {
         return PFZ_LIB_GLIBC;
-    if (policy != NULL && matches_any(policy->includes, policy->include_count, soname))
+    }
+    if (policy != NULL && matches_any(policy->includes, policy->include_count, soname)) {
         return PFZ_LIB_BUNDLE;
-    if (policy != NULL && matches_any(policy->excludes, policy->exclude_count, soname))
+    }
+    if (policy != NULL && matches_any(policy->excludes, policy->exclude_count, soname)) {
         return PFZ_LIB_EXCLUDED;
-    if (matches_any(manylinux_list, COUNT(manylinux_list), soname))
+    }
+    if (matches_any(manylinux_list, COUNT(manylinux_list), soname)) {
         return PFZ_LIB_MANYLINUX;
+    }
     return PFZ_LIB_BUNDLE;
 }
 
@@ -61,34 +67,40 @@ pfz_lib_decision pfz_lib_policy_decide(const pfz_lib_policy *policy, const char 
 static int check_names(const char *const *names, size_t count, const char *option, pf_error *err)
 {
     for (size_t i = 0; i < count; i++) {
-        if (names[i] == NULL || names[i][0] == '\0')
+        if (names[i] == NULL || names[i][0] == '\0') {
             return pf_error_set(err, PF_ERR_USAGE, "%s needs a non-empty library name", option);
-        if (strchr(names[i], '/') != NULL)
+        }
+        if (strchr(names[i], '/') != NULL) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "%s '%s': give a library's SONAME (e.g. libfoo.so.1), not a path",
                                 option, names[i]);
+        }
     }
     return PF_OK;
 }
 
 int pfz_lib_policy_check(const pfz_lib_policy *policy, pf_error *err)
 {
-    if (policy == NULL)
+    if (policy == NULL) {
         return PF_OK;
+    }
     int rc = check_names(policy->excludes, policy->exclude_count, "--exclude-library", err);
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = check_names(policy->includes, policy->include_count, "--include-library", err);
-    if (rc != PF_OK)
+    }
+    if (rc != PF_OK) {
         return rc;
+    }
     for (size_t i = 0; i < policy->include_count; i++) {
         const char *name = policy->includes[i];
         /* a literal name (no glob characters) that the glibc tier holds */
-        if (strpbrk(name, "*?[") == NULL && matches_any(glibc_list, COUNT(glibc_list), name))
+        if (strpbrk(name, "*?[") == NULL && matches_any(glibc_list, COUNT(glibc_list), name)) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "--include-library '%s': it is part of glibc (or the stub's "
                                 "libpython) and must come from the target machine; it cannot be "
                                 "bundled",
                                 name);
+        }
     }
     return PF_OK;
 }

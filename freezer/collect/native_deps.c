@@ -65,24 +65,29 @@ static const char *base_name(const char *path)
  * (no symlinks resolved: ld.so's l_origin keeps them). Malloc'd or NULL. */
 static char *absolute_path(const char *path)
 {
-    if (path[0] == '/')
+    if (path[0] == '/') {
         return strdup(path);
+    }
     char cwd[PATH_MAX];
     char *abs = NULL;
-    if (getcwd(cwd, sizeof cwd) == NULL || asprintf(&abs, "%s/%s", cwd, path) < 0)
+    if (getcwd(cwd, sizeof cwd) == NULL || asprintf(&abs, "%s/%s", cwd, path) < 0) {
         return NULL;
+    }
     return abs;
 }
 
 /* push_index: appends v to (*arr)[0..*count) unless present. */
 static int push_index(size_t **arr, size_t *count, size_t v, pf_error *err)
 {
-    for (size_t i = 0; i < *count; i++)
-        if ((*arr)[i] == v)
+    for (size_t i = 0; i < *count; i++) {
+        if ((*arr)[i] == v) {
             return PF_OK;
+        }
+    }
     size_t *grown = realloc(*arr, (*count + 1) * sizeof *grown);
-    if (grown == NULL)
+    if (grown == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     grown[(*count)++] = v;
     *arr = grown;
     return PF_OK;
@@ -104,16 +109,20 @@ static void node_free(node *n)
 static int note_skipped(resolver *r, const char *name, pfz_lib_decision d, pf_error *err)
 {
     pfz_native_result *out = r->out;
-    for (size_t i = 0; i < out->skipped_count; i++)
-        if (strcmp(out->skipped[i].soname, name) == 0)
+    for (size_t i = 0; i < out->skipped_count; i++) {
+        if (strcmp(out->skipped[i].soname, name) == 0) {
             return PF_OK;
+        }
+    }
     pfz_native_skipped *grown = realloc(out->skipped, (out->skipped_count + 1) * sizeof *grown);
-    if (grown == NULL)
+    if (grown == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     out->skipped = grown;
     char *copy = strdup(name);
-    if (copy == NULL)
+    if (copy == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     out->skipped[out->skipped_count++] = (pfz_native_skipped){copy, d};
     return PF_OK;
 }
@@ -127,19 +136,21 @@ static int note_skipped(resolver *r, const char *name, pfz_lib_decision d, pf_er
 static int open_object(const char *path, pfz_elf_dynamic *dyn, uint64_t *size, pf_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
         return pf_error_set(
             err,
             errno == ENOENT || errno == ENOTDIR || errno == EACCES ? PF_ERR_NOT_FOUND : PF_ERR_IO,
             "%s", strerror(errno));
+    }
     struct stat st;
     int rc;
-    if (fstat(fd, &st) != 0)
+    if (fstat(fd, &st) != 0) {
         rc = pf_error_set(err, PF_ERR_IO, "%s", strerror(errno));
-    else if (!S_ISREG(st.st_mode))
+    } else if (!S_ISREG(st.st_mode)) {
         rc = pf_error_set(err, PF_ERR_NOT_FOUND, "not a regular file");
-    else
+    } else {
         rc = pfz_elf_dynamic_read(fd, dyn, err);
+    }
     *size = rc == PF_OK ? (uint64_t)st.st_size : 0;
     close(fd);
     return rc;
@@ -148,18 +159,23 @@ static int open_object(const char *path, pfz_elf_dynamic *dyn, uint64_t *size, p
 /* find_by_name: the node already found under name or with SONAME name. */
 static size_t find_by_name(const resolver *r, const char *name)
 {
-    for (size_t i = 0; i < r->count; i++)
-        if (strcmp(r->nodes[i].soname, name) == 0 || pfz_strlist_contains(&r->nodes[i].names, name))
+    for (size_t i = 0; i < r->count; i++) {
+        if (strcmp(r->nodes[i].soname, name) == 0 ||
+            pfz_strlist_contains(&r->nodes[i].names, name)) {
             return i;
+        }
+    }
     return NO_NODE;
 }
 
 /* find_by_file: the node whose real file is real_path. */
 static size_t find_by_file(const resolver *r, const char *real_path)
 {
-    for (size_t i = 0; i < r->count; i++)
-        if (strcmp(r->nodes[i].real_path, real_path) == 0)
+    for (size_t i = 0; i < r->count; i++) {
+        if (strcmp(r->nodes[i].real_path, real_path) == 0) {
             return i;
+        }
+    }
     return NO_NODE;
 }
 
@@ -203,19 +219,22 @@ static int add_node(resolver *r, const char *found_path, pfz_elf_dynamic *dyn, u
     n->found_path = strdup(found_path);
     n->soname = strdup(n->dyn.soname != NULL ? n->dyn.soname : base_name(found_path));
     r->count++; /* owned from here: freed with the resolver on any error */
-    if (n->found_path == NULL || n->soname == NULL)
+    if (n->found_path == NULL || n->soname == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     /* $ORIGIN: the directory of the path as opened */
     const char *slash = strrchr(n->found_path, '/');
     char *origin =
         strndup(n->found_path, slash == n->found_path ? 1 : (size_t)(slash - n->found_path));
-    if (origin == NULL)
+    if (origin == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     int rc = PF_OK;
-    if (n->dyn.runpath != NULL)
+    if (n->dyn.runpath != NULL) {
         rc = pfz_ld_split_path_list(n->dyn.runpath, origin, &n->runpath, err);
-    else if (n->dyn.rpath != NULL)
+    } else if (n->dyn.rpath != NULL) {
         rc = pfz_ld_split_path_list(n->dyn.rpath, origin, &n->rpath, err);
+    }
     free(origin);
     *index = r->count - 1;
     return rc;
@@ -230,8 +249,9 @@ static int try_dirs(const char *const *dirs, size_t count, const char *name, con
 {
     for (size_t i = 0; i < count && *found == NULL; i++) {
         char *candidate = NULL;
-        if (asprintf(&candidate, "%s/%s", dirs[i], name) < 0)
+        if (asprintf(&candidate, "%s/%s", dirs[i], name) < 0) {
             return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
         pf_error why;
         int rc = open_object(candidate, dyn, size, &why);
         if (rc == PF_OK) {
@@ -256,20 +276,26 @@ static int search(resolver *r, size_t x, const char *name, char **found, pfz_elf
     *found = NULL;
     const node *needer = &r->nodes[x];
     int rc = PF_OK;
-    if (needer->dyn.runpath == NULL)
-        for (size_t l = x; l != NO_NODE && rc == PF_OK && *found == NULL; l = r->nodes[l].loader)
+    if (needer->dyn.runpath == NULL) {
+        for (size_t l = x; l != NO_NODE && rc == PF_OK && *found == NULL; l = r->nodes[l].loader) {
             rc = try_dirs((const char *const *)r->nodes[l].rpath.items, r->nodes[l].rpath.count,
                           name, needer, found, dyn, size, err);
-    if (rc == PF_OK && *found == NULL)
+        }
+    }
+    if (rc == PF_OK && *found == NULL) {
         rc = try_dirs((const char *const *)needer->runpath.items, needer->runpath.count, name,
                       needer, found, dyn, size, err);
-    if (needer->dyn.nodeflib)
+    }
+    if (needer->dyn.nodeflib) {
         return rc;
-    if (rc == PF_OK && *found == NULL)
+    }
+    if (rc == PF_OK && *found == NULL) {
         rc = try_dirs((const char *const *)r->conf_dirs.items, r->conf_dirs.count, name, needer,
                       found, dyn, size, err);
-    if (rc == PF_OK && *found == NULL)
+    }
+    if (rc == PF_OK && *found == NULL) {
         rc = try_dirs(r->defaults, r->default_count, name, needer, found, dyn, size, err);
+    }
     return rc;
 }
 
@@ -279,49 +305,57 @@ static int resolve_needed(resolver *r, size_t x, const char *name, pf_error *err
 {
     const pfz_lib_policy *policy = r->cfg->policy;
     pfz_lib_decision d = pfz_lib_policy_decide(policy, name);
-    if (d != PFZ_LIB_BUNDLE)
+    if (d != PFZ_LIB_BUNDLE) {
         return note_skipped(r, name, d, err);
+    }
     size_t target = find_by_name(r, name);
     if (target == NO_NODE) {
-        if (strchr(name, '/') != NULL)
+        if (strchr(name, '/') != NULL) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "%s needs the library '%s' by its path, which a frozen program "
                                 "cannot carry: relink it against the library's SONAME, or "
                                 "--exclude-library '%s'",
                                 r->nodes[x].real_path, name, name);
+        }
         char *found = NULL;
         pfz_elf_dynamic dyn;
         memset(&dyn, 0, sizeof dyn);
         uint64_t size = 0;
         int rc = search(r, x, name, &found, &dyn, &size, err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             return rc;
-        if (found == NULL)
+        }
+        if (found == NULL) {
             return pf_error_set(err, PF_ERR_NOT_FOUND,
                                 "%s needs %s, which is not installed on this machine: install it "
                                 "or --exclude-library %s",
                                 r->nodes[x].real_path, name, name);
+        }
         rc = add_node(r, found, &dyn, size, x, &target, err);
         free(found);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             return rc;
+        }
         if (!pfz_strlist_contains(&r->nodes[target].names, name)) {
             rc = pfz_strlist_push(&r->nodes[target].names, name, strlen(name), err);
-            if (rc != PF_OK)
+            if (rc != PF_OK) {
                 return rc;
+            }
         }
     }
     node *t = &r->nodes[target];
     if (strcmp(t->soname, name) != 0) {
         /* found under another name: the SONAME decides what it is packed as */
         pfz_lib_decision ds = pfz_lib_policy_decide(policy, t->soname);
-        if (ds != PFZ_LIB_BUNDLE)
+        if (ds != PFZ_LIB_BUNDLE) {
             return note_skipped(r, t->soname, ds, err);
-        if (r->cfg->diag != NULL)
+        }
+        if (r->cfg->diag != NULL) {
             fprintf(r->cfg->diag,
                     "pyfreeze: warning: %s needs '%s', found as %s whose SONAME is '%s': it is "
                     "bundled as libs/%s, and a loader matches DT_NEEDED names to SONAMEs\n",
                     base_name(r->nodes[x].real_path), name, t->real_path, t->soname, t->soname);
+        }
     }
     t->needed = 1;
     return push_index(&r->nodes[x].edges, &r->nodes[x].edge_count, target, err);
@@ -331,8 +365,9 @@ static int resolve_needed(resolver *r, size_t x, const char *name, pf_error *err
 static int load_input(resolver *r, const char *path, size_t *index, pf_error *err)
 {
     char *abs = absolute_path(path);
-    if (abs == NULL)
+    if (abs == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     pfz_elf_dynamic dyn;
     uint64_t size = 0;
     pf_error why;
@@ -358,38 +393,44 @@ static int place(resolver *r, size_t i, pf_error *err)
     for (size_t e = 0; e < n->edge_count; e++) {
         node *t = &r->nodes[n->edges[e]];
         if (t->state == VISITING) {
-            if (r->cfg->diag != NULL)
+            if (r->cfg->diag != NULL) {
                 fprintf(r->cfg->diag,
                         "pyfreeze: warning: %s and %s need each other (a dependency cycle): "
                         "%s is loaded first, and its need for %s may then be met from the "
                         "target's disk\n",
                         t->soname, n->soname, n->soname, t->soname);
+            }
             continue;
         }
         if (t->state == UNSEEN) {
             int rc = place(r, n->edges[e], err);
-            if (rc != PF_OK)
+            if (rc != PF_OK) {
                 return rc;
+            }
         }
     }
     n->state = DONE;
-    if (!n->needed)
+    if (!n->needed) {
         return PF_OK;
+    }
     pfz_native_result *out = r->out;
-    for (size_t k = 0; k < out->lib_count; k++)
-        if (strcmp(out->libs[k].soname, n->soname) == 0)
+    for (size_t k = 0; k < out->lib_count; k++) {
+        if (strcmp(out->libs[k].soname, n->soname) == 0) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "two different libraries are both named %s: %s and %s; only one "
                                 "can be bundled (--exclude-library %s leaves it to the target)",
                                 n->soname, out->libs[k].path, n->real_path, n->soname);
+        }
+    }
     pfz_native_lib *lib = &out->libs[out->lib_count];
     memset(lib, 0, sizeof *lib);
     lib->soname = strdup(n->soname);
     lib->path = strdup(n->real_path);
     lib->size = n->size;
     n->lib_index = out->lib_count++;
-    if (lib->soname == NULL || lib->path == NULL)
+    if (lib->soname == NULL || lib->path == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     return PF_OK;
 }
 
@@ -399,13 +440,16 @@ static int edges_to_libs(const resolver *r, const node *n, size_t **dst, size_t 
 {
     *dst = NULL;
     *count = 0;
-    if (n->edge_count == 0)
+    if (n->edge_count == 0) {
         return PF_OK;
+    }
     *dst = calloc(n->edge_count, sizeof **dst);
-    if (*dst == NULL)
+    if (*dst == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-    for (size_t e = 0; e < n->edge_count; e++)
+    }
+    for (size_t e = 0; e < n->edge_count; e++) {
         (*dst)[(*count)++] = r->nodes[n->edges[e]].lib_index;
+    }
     return PF_OK;
 }
 
@@ -420,79 +464,96 @@ int pfz_native_resolve(const char *const *objects, size_t count, const pfz_nativ
     r.out = out;
     r.defaults = r.cfg->default_dirs;
     r.default_count = r.cfg->default_dir_count;
-    if (r.defaults == NULL)
+    if (r.defaults == NULL) {
         r.defaults = pfz_ld_default_dirs(&r.default_count);
+    }
     size_t *roots = count > 0 ? calloc(count, sizeof *roots) : NULL;
     int rc = pfz_lib_policy_check(r.cfg->policy, err);
-    if (rc == PF_OK && count > 0 && roots == NULL)
+    if (rc == PF_OK && count > 0 && roots == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-    if (rc == PF_OK)
+    }
+    if (rc == PF_OK) {
         rc = pfz_ld_conf_dirs(r.cfg->ld_so_conf != NULL ? r.cfg->ld_so_conf : PFZ_LD_SO_CONF,
                               &r.conf_dirs, err);
+    }
 
     /* pass 1: inputs in order, each followed by what it loads, breadth first */
     size_t next = 0;
     for (size_t i = 0; rc == PF_OK && i < count; i++) {
         rc = load_input(&r, objects[i], &roots[i], err);
-        for (; rc == PF_OK && next < r.count; next++)
-            for (size_t k = 0; rc == PF_OK && k < r.nodes[next].dyn.needed.count; k++)
+        for (; rc == PF_OK && next < r.count; next++) {
+            for (size_t k = 0; rc == PF_OK && k < r.nodes[next].dyn.needed.count; k++) {
                 rc = resolve_needed(&r, next, r.nodes[next].dyn.needed.items[k], err);
+            }
+        }
     }
 
     /* pass 2: order the needed nodes, then give each input and library its needs */
     if (rc == PF_OK && r.count > 0) {
         out->libs = calloc(r.count, sizeof *out->libs);
         out->objects = count > 0 ? calloc(count, sizeof *out->objects) : NULL;
-        if (out->libs == NULL || (count > 0 && out->objects == NULL))
+        if (out->libs == NULL || (count > 0 && out->objects == NULL)) {
             rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
     }
-    for (size_t i = 0; rc == PF_OK && i < count; i++)
-        if (r.nodes[roots[i]].state == UNSEEN)
+    for (size_t i = 0; rc == PF_OK && i < count; i++) {
+        if (r.nodes[roots[i]].state == UNSEEN) {
             rc = place(&r, roots[i], err);
+        }
+    }
     for (size_t i = 0; rc == PF_OK && i < count; i++) {
         out->objects[i].path = objects[i];
         out->object_count = i + 1;
         rc = edges_to_libs(&r, &r.nodes[roots[i]], &out->objects[i].needs,
                            &out->objects[i].need_count, err);
     }
-    for (size_t i = 0; rc == PF_OK && i < r.count; i++)
-        if (r.nodes[i].needed)
+    for (size_t i = 0; rc == PF_OK && i < r.count; i++) {
+        if (r.nodes[i].needed) {
             rc = edges_to_libs(&r, &r.nodes[i], &out->libs[r.nodes[i].lib_index].needs,
                                &out->libs[r.nodes[i].lib_index].need_count, err);
+        }
+    }
 
-    for (size_t i = 0; i < r.count; i++)
+    for (size_t i = 0; i < r.count; i++) {
         node_free(&r.nodes[i]);
+    }
     free(r.nodes);
     free(roots);
     pfz_strlist_free(&r.conf_dirs);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         pfz_native_result_free(out);
+    }
     return rc;
 }
 
 void pfz_native_result_free(pfz_native_result *r)
 {
-    if (r == NULL)
+    if (r == NULL) {
         return;
+    }
     for (size_t i = 0; i < r->lib_count; i++) {
         free(r->libs[i].soname);
         free(r->libs[i].path);
         free(r->libs[i].needs);
     }
     free(r->libs);
-    for (size_t i = 0; i < r->object_count; i++)
+    for (size_t i = 0; i < r->object_count; i++) {
         free(r->objects[i].needs);
+    }
     free(r->objects);
-    for (size_t i = 0; i < r->skipped_count; i++)
+    for (size_t i = 0; i < r->skipped_count; i++) {
         free(r->skipped[i].soname);
+    }
     free(r->skipped);
     memset(r, 0, sizeof *r);
 }
 
 size_t pfz_native_find_lib(const pfz_native_result *r, const char *soname)
 {
-    for (size_t i = 0; i < r->lib_count; i++)
-        if (strcmp(r->libs[i].soname, soname) == 0)
+    for (size_t i = 0; i < r->lib_count; i++) {
+        if (strcmp(r->libs[i].soname, soname) == 0) {
             return i;
+        }
+    }
     return SIZE_MAX;
 }

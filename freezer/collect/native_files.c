@@ -20,9 +20,10 @@ int pfz_extension_member_path(const char *name, const char *origin, char **path,
     *path = NULL;
     const char *slash = strrchr(origin, '/');
     const char *file = slash != NULL ? slash + 1 : origin;
-    if (name[0] == '\0' || file[0] == '\0')
+    if (name[0] == '\0' || file[0] == '\0') {
         return pf_error_set(err, PF_ERR_USAGE, "extension module '%s' has no file name ('%s')",
                             name, origin);
+    }
     /* the package: every dotted part but the last, or all of them for an
      * __init__ extension */
     const char *last_dot = strrchr(name, '.');
@@ -31,14 +32,17 @@ int pfz_extension_member_path(const char *name, const char *origin, char **path,
                                                         : 0;
     size_t size = PF_LIB_DIR_SIZE + pkg_len + 1 + strlen(file) + 1;
     char *p = malloc(size);
-    if (p == NULL)
+    if (p == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     memcpy(p, PF_LIB_DIR, PF_LIB_DIR_SIZE);
     size_t n = PF_LIB_DIR_SIZE;
-    for (size_t i = 0; i < pkg_len; i++)
+    for (size_t i = 0; i < pkg_len; i++) {
         p[n++] = name[i] == '.' ? '/' : name[i];
-    if (pkg_len > 0)
+    }
+    if (pkg_len > 0) {
         p[n++] = '/';
+    }
     strcpy(p + n, file);
     *path = p;
     return PF_OK;
@@ -50,8 +54,9 @@ static int read_file(const char *path, uint8_t **data, size_t *size, pf_error *e
     *data = NULL;
     *size = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
         return pf_error_set(err, PF_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+    }
     struct stat st;
     int rc = PF_OK;
     if (fstat(fd, &st) != 0) {
@@ -66,17 +71,20 @@ static int read_file(const char *path, uint8_t **data, size_t *size, pf_error *e
         size_t want = (size_t)st.st_size;
         uint8_t *buf = malloc(want > 0 ? want : 1);
         size_t got = 0;
-        if (buf == NULL)
+        if (buf == NULL) {
             rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
         while (rc == PF_OK && got < want) {
             ssize_t n = read(fd, buf + got, want - got);
-            if (n < 0 && errno == EINTR)
+            if (n < 0 && errno == EINTR) {
                 continue;
-            if (n <= 0)
+            }
+            if (n <= 0) {
                 rc = pf_error_set(err, PF_ERR_IO, "cannot read '%s': %s", path,
                                   n < 0 ? strerror(errno) : "it shrank while being read");
-            else
+            } else {
                 got += (size_t)n;
+            }
         }
         if (rc == PF_OK) {
             *data = buf;
@@ -107,11 +115,14 @@ int pfz_native_files_collect(const pfz_graph *g, const pfz_native_config *cfg,
 {
     memset(out, 0, sizeof *out);
     size_t ext_count = 0;
-    for (size_t i = 0; i < g->count; i++)
-        if (g->modules[i].kind == PFZ_MODULE_EXTENSION && g->modules[i].origin != NULL)
+    for (size_t i = 0; i < g->count; i++) {
+        if (g->modules[i].kind == PFZ_MODULE_EXTENSION && g->modules[i].origin != NULL) {
             ext_count++;
-    if (ext_count == 0)
+        }
+    }
+    if (ext_count == 0) {
         return PF_OK;
+    }
     const char **paths = calloc(ext_count, sizeof *paths);
     size_t *modules = calloc(ext_count, sizeof *modules);
     int rc = PF_OK;
@@ -119,14 +130,16 @@ int pfz_native_files_collect(const pfz_graph *g, const pfz_native_config *cfg,
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0, k = 0; i < g->count; i++)
+    for (size_t i = 0, k = 0; i < g->count; i++) {
         if (g->modules[i].kind == PFZ_MODULE_EXTENSION && g->modules[i].origin != NULL) {
             paths[k] = g->modules[i].origin;
             modules[k++] = i;
         }
+    }
     rc = pfz_native_resolve(paths, ext_count, cfg, &out->deps, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         goto done;
+    }
     out->files = calloc(ext_count + out->deps.lib_count, sizeof *out->files);
     if (out->files == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
@@ -139,38 +152,45 @@ int pfz_native_files_collect(const pfz_graph *g, const pfz_native_config *cfg,
                                            ? PF_OK
                                            : pf_error_set(err, PF_ERR_NOMEM, "out of memory"))
                                     : pfz_extension_member_path(m->name, m->origin, &member, err);
-        if (rc == PF_OK)
+        if (rc == PF_OK) {
             rc = add_file(out, member, PF_KIND_NATIVE, m->origin, modules[k], err);
+        }
     }
     for (size_t i = 0; rc == PF_OK && i < out->deps.lib_count; i++) {
         char *member = NULL;
-        if (asprintf(&member, PF_LIBS_DIR "%s", out->deps.libs[i].soname) < 0)
+        if (asprintf(&member, PF_LIBS_DIR "%s", out->deps.libs[i].soname) < 0) {
             rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-        else
+        } else {
             rc = add_file(out, member, PF_KIND_LIBRARY, out->deps.libs[i].path, SIZE_MAX, err);
+        }
     }
 done:
     free(paths);
     free(modules);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         pfz_native_files_free(out);
+    }
     return rc;
 }
 
 size_t pfz_native_files_for_module(const pfz_native_files *set, size_t module)
 {
-    if (set == NULL)
+    if (set == NULL) {
         return SIZE_MAX;
-    for (size_t i = 0; i < set->count; i++)
-        if (set->files[i].kind == PF_KIND_NATIVE && set->files[i].module == module)
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        if (set->files[i].kind == PF_KIND_NATIVE && set->files[i].module == module) {
             return i;
+        }
+    }
     return SIZE_MAX;
 }
 
 void pfz_native_files_free(pfz_native_files *set)
 {
-    if (set == NULL)
+    if (set == NULL) {
         return;
+    }
     for (size_t i = 0; i < set->count; i++) {
         free(set->files[i].path);
         free(set->files[i].data);

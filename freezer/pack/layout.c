@@ -15,11 +15,14 @@
 static int is_startup_module(const pfz_graph *g, size_t i)
 {
     static const char *const startup[] = PF_PY_STARTUP_MODULES;
-    if (i == g->main)
+    if (i == g->main) {
         return 1;
-    for (size_t k = 0; k < sizeof startup / sizeof *startup; k++)
-        if (strcmp(g->modules[i].name, startup[k]) == 0)
+    }
+    for (size_t k = 0; k < sizeof startup / sizeof *startup; k++) {
+        if (strcmp(g->modules[i].name, startup[k]) == 0) {
             return 1;
+        }
+    }
     return 0;
 }
 
@@ -28,17 +31,20 @@ static int is_startup_module(const pfz_graph *g, size_t i)
  * for a -m entry or a name that does not fit. */
 static int script_module_name(const pfz_graph *g, char *dst, size_t dstCapacity)
 {
-    if (g->main >= g->count || (g->main_flags & PF_INDEX_FLAG_MAIN_IS_MODULE) != 0)
+    if (g->main >= g->count || (g->main_flags & PF_INDEX_FLAG_MAIN_IS_MODULE) != 0) {
         return 0;
+    }
     const pfz_module *m = &g->modules[g->main];
     if (strcmp(m->name, "__main__") != 0 || m->member_path == NULL ||
-        strncmp(m->member_path, PF_LIB_DIR, PF_LIB_DIR_SIZE) != 0)
+        strncmp(m->member_path, PF_LIB_DIR, PF_LIB_DIR_SIZE) != 0) {
         return 0;
+    }
     const char *stem = m->member_path + PF_LIB_DIR_SIZE;
     size_t n = strlen(stem);
     if (n <= 4 || strcmp(stem + n - 4, ".pyc") != 0 || memchr(stem, '/', n) != NULL ||
-        n - 4 >= dstCapacity)
+        n - 4 >= dstCapacity) {
         return 0;
+    }
     memcpy(dst, stem, n - 4);
     dst[n - 4] = '\0';
     return 1;
@@ -47,9 +53,11 @@ static int script_module_name(const pfz_graph *g, char *dst, size_t dstCapacity)
 /* graph_has_module: whether the graph already holds a module of that name. */
 static int graph_has_module(const pfz_graph *g, const char *name)
 {
-    for (size_t i = 0; i < g->count; i++)
-        if (strcmp(g->modules[i].name, name) == 0)
+    for (size_t i = 0; i < g->count; i++) {
+        if (strcmp(g->modules[i].name, name) == 0) {
             return 1;
+        }
+    }
     return 0;
 }
 
@@ -66,14 +74,17 @@ static int add_sources(const pfz_graph *g, pfz_pack_file *files, size_t *file_co
         const pfz_module *m = &g->modules[i];
         size_t n = m->member_path != NULL ? strlen(m->member_path) : 0;
         if (m->source == NULL || n < 5 || strcmp(m->member_path + n - 4, ".pyc") != 0 ||
-            (m->kind != PFZ_MODULE_SOURCE && m->kind != PFZ_MODULE_PACKAGE))
+            (m->kind != PFZ_MODULE_SOURCE && m->kind != PFZ_MODULE_PACKAGE)) {
             continue;
+        }
         char *path = strndup(m->member_path, n - 1);
-        if (path == NULL)
+        if (path == NULL) {
             return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
         int seen = 0;
-        for (size_t f = first; f < *file_count && !seen; f++)
+        for (size_t f = first; f < *file_count && !seen; f++) {
             seen = strcmp(files[f].path, path) == 0;
+        }
         if (seen) {
             free(path);
             continue;
@@ -128,11 +139,12 @@ static int place_module(const pfz_graph *g, size_t i, uint32_t kind, const pfz_n
                strcmp(m->member_path, l->files[l->main_file].path) == 0) {
         file = l->main_file; /* the script imported under its own name */
     } else if (kind != PF_KIND_NAMESPACE) {
-        if (m->pyc_size < PF_PYC_HEADER_SIZE || memcmp(m->pyc, magic, 4) != 0)
+        if (m->pyc_size < PF_PYC_HEADER_SIZE || memcmp(m->pyc, magic, 4) != 0) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "internal error: bytecode of '%s' lacks the .pyc magic of "
                                 "this python",
                                 m->name);
+        }
         file = l->file_count++;
         l->files[file] =
             (pfz_pack_file){m->member_path, PF_KIND_BYTECODE, m->pyc, m->pyc_size, 0644};
@@ -156,19 +168,23 @@ static int place_modules(const pfz_graph *g, const pfz_native_files *native, con
 {
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < g->count; i++) {
-            if (pass == 1 && i == g->walk_count)
+            if (pass == 1 && i == g->walk_count) {
                 l->walk_files = l->file_count;
-            if (is_startup_module(g, i) != (pass == 0))
+            }
+            if (is_startup_module(g, i) != (pass == 0)) {
                 continue;
+            }
             uint32_t kind = pfz_layout_pack_kind(g, i, native);
             int rc = kind != 0 ? place_module(g, i, kind, native, magic, l, err) : PF_OK;
-            if (rc != PF_OK)
+            if (rc != PF_OK) {
                 return rc;
+            }
         }
-        if (pass == 0)
+        if (pass == 0) {
             l->startup_files = l->file_count;
-        else if (l->walk_files == 0)
+        } else if (l->walk_files == 0) {
             l->walk_files = l->file_count;
+        }
     }
     return PF_OK;
 }
@@ -177,15 +193,18 @@ static int place_modules(const pfz_graph *g, const pfz_native_files *native, con
  * --add-data files, then the bundled libraries last, in dependency order. */
 static void place_data_and_libraries(const pfz_graph *g, const pfz_native_files *native, layout *l)
 {
-    for (size_t i = 0; i < g->data_count; i++)
+    for (size_t i = 0; i < g->data_count; i++) {
         l->files[l->file_count++] = (pfz_pack_file){g->data[i].member_path, PF_KIND_DATA,
                                                     g->data[i].data, g->data[i].size, 0644};
+    }
     size_t native_count = native != NULL ? native->count : 0;
-    for (size_t i = 0; i < native_count; i++)
-        if (native->files[i].kind == PF_KIND_LIBRARY)
+    for (size_t i = 0; i < native_count; i++) {
+        if (native->files[i].kind == PF_KIND_LIBRARY) {
             l->files[l->file_count++] =
                 (pfz_pack_file){native->files[i].path, PF_KIND_LIBRARY, native->files[i].data,
                                 native->files[i].size, PFZ_NATIVE_FILE_MODE};
+        }
+    }
 }
 
 /* pack_layout: pfz_pack over the members of l. */
@@ -217,11 +236,12 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
 {
     int has_main = g->count > 0 && g->main < g->count;
     uint32_t main_kind = has_main ? pfz_layout_pack_kind(g, g->main, native) : 0;
-    if (main_kind == 0 || main_kind == PF_KIND_NAMESPACE || main_kind == PF_KIND_EXTENSION)
+    if (main_kind == 0 || main_kind == PF_KIND_NAMESPACE || main_kind == PF_KIND_EXTENSION) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "the main module '%s' has no Python code to freeze (it is built "
                             "in, an extension or a namespace package)",
                             has_main ? g->modules[g->main].name : "?");
+    }
     size_t native_count = native != NULL ? native->count : 0;
     /* room for each module's .pyc or .so, its .py (--include-source), the
      * data files (module_graph.h: pfz_data_file) and the libraries */
@@ -230,27 +250,32 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
                 .main_file = SIZE_MAX};
     char **source_paths = calloc(g->count + 1, sizeof *source_paths);
     int rc = PF_OK;
-    if (l.files == NULL || l.modules == NULL || source_paths == NULL)
+    if (l.files == NULL || l.modules == NULL || source_paths == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-    if (rc == PF_OK)
+    }
+    if (rc == PF_OK) {
         rc = place_modules(g, native, magic, &l, err);
+    }
     /* A script is also importable under its own name ("app" for app.py), as
      * `python3 -m app` would import it: multiprocessing's spawned children
      * import the main module by that name (runtime/boot/boot.c: run_script). */
     char script_name[PF_MAX_NAME_SIZE + 1];
     if (rc == PF_OK && script_module_name(g, script_name, sizeof script_name) &&
-        !graph_has_module(g, script_name))
+        !graph_has_module(g, script_name)) {
         l.modules[l.module_count++] = (pfz_pack_module){script_name, PF_KIND_MODULE, l.main_file};
+    }
     /* the sources (--include-source) after all code: read only for
      * tracebacks and inspect, so they never share a frame with start-up */
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = add_sources(g, l.files, &l.file_count, source_paths, err);
+    }
     if (rc == PF_OK) {
         place_data_and_libraries(g, native, &l);
         rc = pack_layout(g, &l, magic, mtime, frames, out, err);
     }
-    for (size_t i = 0; source_paths != NULL && i < g->count; i++)
+    for (size_t i = 0; source_paths != NULL && i < g->count; i++) {
         free(source_paths[i]);
+    }
     free(source_paths);
     free(l.files);
     free(l.modules);

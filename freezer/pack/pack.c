@@ -71,8 +71,9 @@ static int write_member(struct archive *a, struct archive_entry *e, const pfz_bu
     archive_entry_set_uid(e, 0);
     archive_entry_set_gid(e, 0);
     archive_entry_set_mtime(e, (time_t)mtime, 0);
-    if (archive_write_header(a, e) != ARCHIVE_OK)
+    if (archive_write_header(a, e) != ARCHIVE_OK) {
         return archive_fail(a, path, err);
+    }
     *data_offset = tar->size;
 
     static const uint8_t zeros[4096];
@@ -80,15 +81,18 @@ static int write_member(struct archive *a, struct archive_entry *e, const pfz_bu
     while (done < size) {
         const uint8_t *chunk = data != NULL ? data + done : zeros;
         size_t want = size - done;
-        if (data == NULL && want > sizeof zeros)
+        if (data == NULL && want > sizeof zeros) {
             want = sizeof zeros;
+        }
         la_ssize_t n = archive_write_data(a, chunk, want);
-        if (n <= 0)
+        if (n <= 0) {
             return archive_fail(a, path, err);
+        }
         done += (size_t)n;
     }
-    if (archive_write_finish_entry(a) != ARCHIVE_OK)
+    if (archive_write_finish_entry(a) != ARCHIVE_OK) {
         return archive_fail(a, path, err);
+    }
     return PF_OK;
 }
 
@@ -96,38 +100,47 @@ static int write_member(struct archive *a, struct archive_entry *e, const pfz_bu
  * work is done. Duplicate names are caught by the index writer. */
 static int check_input(const pfz_pack_input *in, pf_error *err)
 {
-    if (in->file_count > PF_MAX_ENTRIES || in->module_count > PF_MAX_ENTRIES - in->file_count)
+    if (in->file_count > PF_MAX_ENTRIES || in->module_count > PF_MAX_ENTRIES - in->file_count) {
         return pf_error_set(err, PF_ERR_USAGE, "too many entries (%zu files, %zu modules)",
                             in->file_count, in->module_count);
-    if (in->module_count == 0 || in->main_module >= in->module_count)
+    }
+    if (in->module_count == 0 || in->main_module >= in->module_count) {
         return pf_error_set(err, PF_ERR_USAGE, "no main module to pack");
+    }
     if (in->frame_target == 0 || in->frame_target > PF_PACK_MAX_FRAME_TARGET ||
-        in->late_frame_target > PF_PACK_MAX_FRAME_TARGET)
+        in->late_frame_target > PF_PACK_MAX_FRAME_TARGET) {
         return pf_error_set(err, PF_ERR_USAGE, "frame target %zu or %zu bytes is out of range",
                             in->frame_target, in->late_frame_target);
+    }
     if (in->walk_files != 0 &&
-        (in->walk_files < in->startup_files || in->walk_files > in->file_count))
+        (in->walk_files < in->startup_files || in->walk_files > in->file_count)) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "walk_files %zu is not between startup_files %zu and the %zu files",
                             in->walk_files, in->startup_files, in->file_count);
-    if (in->mtime < 0 || in->mtime > PF_PACK_MAX_MTIME)
+    }
+    if (in->mtime < 0 || in->mtime > PF_PACK_MAX_MTIME) {
         return pf_error_set(err, PF_ERR_USAGE, "time %lld is out of tar's range",
                             (long long)in->mtime);
+    }
     for (size_t i = 0; i < in->file_count; i++) {
         const pfz_pack_file *f = &in->files[i];
-        if (f->path == NULL || (f->data == NULL && f->size != 0))
+        if (f->path == NULL || (f->data == NULL && f->size != 0)) {
             return pf_error_set(err, PF_ERR_USAGE, "file %zu has no path or data", i);
-        if (f->size > PF_PACK_MAX_FILE_SIZE)
+        }
+        if (f->size > PF_PACK_MAX_FILE_SIZE) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "'%s' is too large to pack (%zu bytes; the limit is %u)", f->path,
                                 f->size, PF_PACK_MAX_FILE_SIZE);
+        }
     }
     for (size_t i = 0; i < in->module_count; i++) {
         const pfz_pack_module *m = &in->modules[i];
-        if (m->name == NULL)
+        if (m->name == NULL) {
             return pf_error_set(err, PF_ERR_USAGE, "module %zu has no name", i);
-        if (m->kind == PF_KIND_NAMESPACE ? m->file != SIZE_MAX : m->file >= in->file_count)
+        }
+        if (m->kind == PF_KIND_NAMESPACE ? m->file != SIZE_MAX : m->file >= in->file_count) {
             return pf_error_set(err, PF_ERR_USAGE, "module '%s' points at a missing file", m->name);
+        }
     }
     return PF_OK;
 }
@@ -140,8 +153,9 @@ static int build_index(pfz_index_writer *w, const pfz_pack_input *in, pf_error *
     for (size_t i = 0; i < in->file_count; i++) {
         uint32_t number;
         rc = pfz_index_add_file(w, in->files[i].path, in->files[i].kind, &number, err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             return rc;
+        }
     }
     uint32_t main_number = PF_NONE;
     for (size_t i = 0; i < in->module_count; i++) {
@@ -149,14 +163,17 @@ static int build_index(pfz_index_writer *w, const pfz_pack_input *in, pf_error *
         uint32_t member = m->file == SIZE_MAX ? PF_NONE : (uint32_t)m->file;
         uint32_t number;
         rc = pfz_index_add_module(w, m->name, m->kind, member, &number, err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             return rc;
-        if (i == in->main_module)
+        }
+        if (i == in->main_module) {
             main_number = number;
+        }
     }
     rc = pfz_index_set_main(w, main_number, in->flags, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
     pfz_index_set_python_magic(w, in->python_magic);
     return PF_OK;
 }
@@ -173,8 +190,9 @@ static int bounds_push(frame_bounds *b, size_t offset, pf_error *err)
     if (b->count == b->capacity) {
         size_t cap = b->capacity != 0 ? b->capacity * 2 : 16;
         size_t *at = realloc(b->at, cap * sizeof *at);
-        if (at == NULL)
+        if (at == NULL) {
             return pf_error_set(err, PF_ERR_NOMEM, "out of memory laying out frames");
+        }
         b->at = at;
         b->capacity = cap;
     }
@@ -205,12 +223,14 @@ static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index
     }
 
     rc = bounds_push(bounds, 0, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         goto done;
+    }
     rc = write_member(a, e, tar, PF_INDEX_MEMBER_NAME, NULL, index_size, 0644, in->mtime,
                       index_offset, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         goto done;
+    }
 
     size_t frame_start = 0;
     for (size_t i = 0; i < in->file_count; i++) {
@@ -225,28 +245,33 @@ static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index
             tar->size - frame_start >= target) {
             frame_start = tar->size;
             rc = bounds_push(bounds, frame_start, err);
-            if (rc != PF_OK)
+            if (rc != PF_OK) {
                 goto done;
+            }
         }
-        if (walk_end)
+        if (walk_end) {
             pfz_index_set_walk_end(w, (uint32_t)(bounds->count - 1));
+        }
         size_t data_offset;
         rc = write_member(a, e, tar, f->path, f->data, f->size, f->mode, in->mtime, &data_offset,
                           err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             goto done;
+        }
         /* Bounded by check_input: the frame holds < PF_MAX_FRAME_SIZE bytes. */
         rc = pfz_index_set_location(w, (uint32_t)i, (uint32_t)(bounds->count - 1),
                                     (uint32_t)(data_offset - frame_start), (uint32_t)f->size, err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             goto done;
+        }
     }
     /* With no files the end-of-archive blocks get a frame of their own, so
      * frame 0 still holds exactly the index member. */
     if (in->file_count == 0) {
         rc = bounds_push(bounds, tar->size, err);
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             goto done;
+        }
     }
     if (archive_write_close(a) != ARCHIVE_OK) {
         rc = archive_fail(a, "the end of the tar stream", err);
@@ -262,8 +287,9 @@ done:
 int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
 {
     int rc = check_input(in, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
 
     pfz_index_writer *w = pfz_index_writer_new();
     pfz_buffer tar = {0};
@@ -273,14 +299,16 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
         goto done;
     }
     rc = build_index(w, in, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         goto done;
+    }
 
     size_t index_size = pfz_index_writer_size(w);
     size_t index_offset = 0;
     rc = write_tar(in, w, index_size, &tar, &bounds, &index_offset, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         goto done;
+    }
     if (bounds.count - 1 > PF_MAX_FRAMES) {
         rc = pf_error_set(err, PF_ERR_USAGE, "too many frames (%zu)", bounds.count - 1);
         goto done;
@@ -288,8 +316,9 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
     uint32_t frame_count = (uint32_t)(bounds.count - 1);
     /* The index sits inside the tar written above: offset + size <= tar.size. */
     rc = pfz_index_serialize(w, frame_count, tar.data + index_offset, index_size, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         goto done;
+    }
     rc = pfz_frames_compress_cached(tar.data, tar.size, bounds.at, frame_count, in->level,
                                     in->frame_store, out, err);
 done:

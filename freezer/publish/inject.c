@@ -46,14 +46,17 @@ static int write_pieces(int fd, const uint8_t *src, size_t srcSize, off_t offset
     while (srcSize > 0) {
         size_t piece = srcSize < pieceSize ? srcSize : pieceSize;
         ssize_t n = offset < 0 ? write(fd, src, piece) : pwrite(fd, src, piece, offset);
-        if (n < 0 && errno == EINTR)
+        if (n < 0 && errno == EINTR) {
             continue;
-        if (n <= 0)
+        }
+        if (n <= 0) {
             return -1;
+        }
         src += n;
         srcSize -= (size_t)n;
-        if (offset >= 0)
+        if (offset >= 0) {
             offset += n;
+        }
     }
     return 0;
 }
@@ -62,9 +65,10 @@ static int write_pieces(int fd, const uint8_t *src, size_t srcSize, off_t offset
 static int copy_stub(const char *stub_path, int fd, const char *out_name, pf_error *err)
 {
     int in = open(stub_path, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
+    if (in < 0) {
         return pf_error_set(err, PF_ERR_IO, "cannot read stub '%s': %s", stub_path,
                             strerror(errno));
+    }
     int rc = PF_OK;
     uint8_t *buf = NULL;
     struct stat st;
@@ -87,15 +91,17 @@ static int copy_stub(const char *stub_path, int fd, const char *out_name, pf_err
     }
     for (;;) {
         ssize_t n = read(in, buf, COPY_CHUNK_SIZE);
-        if (n < 0 && errno == EINTR)
+        if (n < 0 && errno == EINTR) {
             continue;
+        }
         if (n < 0) {
             rc = pf_error_set(err, PF_ERR_IO, "cannot read stub '%s': %s", stub_path,
                               strerror(errno));
             goto done;
         }
-        if (n == 0)
+        if (n == 0) {
             break;
+        }
         if (write_pieces(fd, buf, (size_t)n, -1, WRITE_PIECE_SIZE) != 0) {
             rc = pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno));
             goto done;
@@ -139,39 +145,50 @@ static int layout_end(Elf *elf, const GElf_Ehdr *ehdr, size_t shstrndx, const ch
 {
     uint64_t e = ehdr->e_ehsize;
     size_t phnum;
-    if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0)
+    if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0) {
         return not_a_stub(stub_path, "no program headers", err);
+    }
     uint64_t ph_end;
-    if (!add_u64(ehdr->e_phoff, (uint64_t)phnum * ehdr->e_phentsize, &ph_end))
+    if (!add_u64(ehdr->e_phoff, (uint64_t)phnum * ehdr->e_phentsize, &ph_end)) {
         return not_a_stub(stub_path, "program header table out of range", err);
-    if (ph_end > e)
+    }
+    if (ph_end > e) {
         e = ph_end;
+    }
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         uint64_t seg_end;
-        if (gelf_getphdr(elf, (int)i, &ph) == NULL || !add_u64(ph.p_offset, ph.p_filesz, &seg_end))
+        if (gelf_getphdr(elf, (int)i, &ph) == NULL ||
+            !add_u64(ph.p_offset, ph.p_filesz, &seg_end)) {
             return not_a_stub(stub_path, "bad program header", err);
-        if (seg_end > e)
+        }
+        if (seg_end > e) {
             e = seg_end;
+        }
     }
     Elf_Scn *scn = NULL;
     while ((scn = elf_nextscn(elf, scn)) != NULL) {
         GElf_Shdr sh;
-        if (gelf_getshdr(scn, &sh) == NULL)
+        if (gelf_getshdr(scn, &sh) == NULL) {
             return not_a_stub(stub_path, "bad section header", err);
+        }
         const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
-        if (name == NULL)
+        if (name == NULL) {
             return not_a_stub(stub_path, "bad section name", err);
-        if (strcmp(name, PF_SECTION_NAME) == 0)
+        }
+        if (strcmp(name, PF_SECTION_NAME) == 0) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "stub '%s' already has a %s section: it is a frozen program, "
                                 "not a stub; pass the pyfreeze-stub executable with --stub",
                                 stub_path, PF_SECTION_NAME);
+        }
         uint64_t scn_end;
-        if (!add_u64(sh.sh_offset, sh.sh_type == SHT_NOBITS ? 0 : sh.sh_size, &scn_end))
+        if (!add_u64(sh.sh_offset, sh.sh_type == SHT_NOBITS ? 0 : sh.sh_size, &scn_end)) {
             return not_a_stub(stub_path, "section out of range", err);
-        if (scn_end > e)
+        }
+        if (scn_end > e) {
             e = scn_end;
+        }
     }
     *end = e;
     return PF_OK;
@@ -186,8 +203,9 @@ static int in_load_segment(Elf *elf, uint64_t offset, uint64_t size)
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         if (gelf_getphdr(elf, (int)i, &ph) != NULL && ph.p_type == PT_LOAD &&
-            offset < ph.p_offset + ph.p_filesz && ph.p_offset < offset + size)
+            offset < ph.p_offset + ph.p_filesz && ph.p_offset < offset + size) {
             return 1;
+        }
     }
     return 0;
 }
@@ -202,8 +220,9 @@ static int write_headers(Elf *elf, void *headers, size_t size, Elf_Type type, in
     Elf_Data mem = {.d_buf = headers, .d_type = type, .d_size = size, .d_version = EV_CURRENT};
     Elf_Data file = mem;
     errno = 0;
-    if (gelf_xlatetof(elf, &file, &mem, ELFDATA2LSB) == NULL)
+    if (gelf_xlatetof(elf, &file, &mem, ELFDATA2LSB) == NULL) {
         return -1;
+    }
     return write_pieces(fd, file.d_buf, file.d_size, offset, PAYLOAD_PIECE_SIZE);
 }
 
@@ -222,18 +241,23 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
 {
     Elf_Scn *strscn = elf_getscn(elf, shstrndx);
     GElf_Shdr strsh;
-    if (strscn == NULL || gelf_getshdr(strscn, &strsh) == NULL || strsh.sh_type != SHT_STRTAB)
+    if (strscn == NULL || gelf_getshdr(strscn, &strsh) == NULL || strsh.sh_type != SHT_STRTAB) {
         return not_a_stub(stub_path, "no section name table", err);
-    if (in_load_segment(elf, strsh.sh_offset, strsh.sh_size))
+    }
+    if (in_load_segment(elf, strsh.sh_offset, strsh.sh_size)) {
         return not_a_stub(stub_path, "section name table is loaded", err);
+    }
     Elf_Data *names = elf_rawdata(strscn, NULL);
-    if (names == NULL || names->d_size != strsh.sh_size)
+    if (names == NULL || names->d_size != strsh.sh_size) {
         return elf_fail("reading section names of", out_name, err);
+    }
     size_t oldCount;
-    if (elf_getshdrnum(elf, &oldCount) != 0 || oldCount == 0)
+    if (elf_getshdrnum(elf, &oldCount) != 0 || oldCount == 0) {
         return not_a_stub(stub_path, "no section headers", err);
-    if (strsh.sh_size > UINT32_MAX)
+    }
+    if (strsh.sh_size > UINT32_MAX) {
         return not_a_stub(stub_path, "section name table too big", err);
+    }
 
     static const char name[] = PF_SECTION_NAME; /* with its NUL: a string table entry */
     size_t count = oldCount + 1;
@@ -288,10 +312,11 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
     }
     Elf64_Ehdr eh = *ehdr;
     if (write_headers(elf, shdrs, count * sizeof *shdrs, ELF_T_SHDR, fd, (off_t)shoff) != 0 ||
-        write_headers(elf, &eh, sizeof eh, ELF_T_EHDR, fd, 0) != 0)
+        write_headers(elf, &eh, sizeof eh, ELF_T_EHDR, fd, 0) != 0) {
         rc = errno != 0
                  ? pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s", out_name, strerror(errno))
                  : elf_fail("writing the headers of", out_name, err);
+    }
 done:
     free(table);
     free(shdrs);
@@ -301,17 +326,21 @@ done:
 int pfz_inject(const char *stub_path, const uint8_t *payload, size_t payloadSize, int fd,
                const char *out_name, pf_error *err)
 {
-    if (payloadSize == 0 || payloadSize > (uint64_t)INT64_MAX)
+    if (payloadSize == 0 || payloadSize > (uint64_t)INT64_MAX) {
         return pf_error_set(err, PF_ERR_USAGE, "payload size %zu is out of range", payloadSize);
+    }
     int rc = copy_stub(stub_path, fd, out_name, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
-    if (elf_version(EV_CURRENT) == EV_NONE)
+    }
+    if (elf_version(EV_CURRENT) == EV_NONE) {
         return pf_error_set(err, PF_ERR_IO, "libelf is out of date: %s", elf_errmsg(-1));
+    }
 
     Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-    if (elf == NULL)
+    if (elf == NULL) {
         return elf_fail("opening", out_name, err);
+    }
     GElf_Ehdr ehdr;
     size_t shstrndx;
     uint64_t end = 0;
@@ -326,9 +355,10 @@ int pfz_inject(const char *stub_path, const uint8_t *payload, size_t payloadSize
         rc = not_a_stub(stub_path, "no section headers", err);
     } else {
         rc = layout_end(elf, &ehdr, shstrndx, stub_path, &end, err);
-        if (rc == PF_OK)
+        if (rc == PF_OK) {
             rc = add_section(elf, &ehdr, shstrndx, end, payload, payloadSize, fd, stub_path,
                              out_name, err);
+        }
     }
     elf_end(elf);
     return rc;

@@ -33,8 +33,9 @@
 static char *parent_dir(const char *path)
 {
     char *copy = strdup(path);
-    if (copy == NULL)
+    if (copy == NULL) {
         return NULL;
+    }
     char *dir = strdup(dirname(copy));
     free(copy);
     return dir;
@@ -45,18 +46,21 @@ static char *parent_dir(const char *path)
 static int check_dir(const char *dir, const char *path, pf_error *err)
 {
     struct stat st;
-    if (stat(dir, &st) != 0)
+    if (stat(dir, &st) != 0) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "cannot write '%s': directory '%s' %s; create it first", path, dir,
                             errno == ENOENT ? "does not exist" : strerror(errno));
-    if (!S_ISDIR(st.st_mode))
+    }
+    if (!S_ISDIR(st.st_mode)) {
         return pf_error_set(err, PF_ERR_USAGE, "cannot write '%s': '%s' is not a directory", path,
                             dir);
-    if (access(dir, W_OK | X_OK) != 0)
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "cannot write '%s': directory '%s' is not writable (%s); choose "
                             "another -o",
                             path, dir, strerror(errno));
+    }
     return PF_OK;
 }
 
@@ -64,29 +68,35 @@ int pfz_output_check(const char *path, const char *const *inputs, size_t input_c
 {
     struct stat out_st;
     int out_exists = stat(path, &out_st) == 0;
-    if (out_exists && S_ISDIR(out_st.st_mode))
+    if (out_exists && S_ISDIR(out_st.st_mode)) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "output '%s' is a directory: give -o the executable's file name", path);
-    if (out_exists && !S_ISREG(out_st.st_mode))
+    }
+    if (out_exists && !S_ISREG(out_st.st_mode)) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "output '%s' exists and is not a regular file: choose another -o",
                             path);
+    }
     char *dir = parent_dir(path);
-    if (dir == NULL)
+    if (dir == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
     int rc = check_dir(dir, path, err);
     free(dir);
-    if (rc != PF_OK || !out_exists)
+    if (rc != PF_OK || !out_exists) {
         return rc;
+    }
     for (size_t i = 0; i < input_count; i++) {
         struct stat in_st;
-        if (inputs[i] == NULL || stat(inputs[i], &in_st) != 0)
+        if (inputs[i] == NULL || stat(inputs[i], &in_st) != 0) {
             continue;
-        if (in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino)
+        }
+        if (in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
             return pf_error_set(err, PF_ERR_USAGE,
                                 "output '%s' is the same file as input '%s': it would be "
                                 "overwritten; choose another -o",
                                 path, inputs[i]);
+        }
     }
     return PF_OK;
 }
@@ -99,18 +109,21 @@ static void random_chars(char *dst, size_t n)
     static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     static unsigned counter;
     unsigned char bytes[16];
-    if (n > sizeof bytes)
+    if (n > sizeof bytes) {
         n = sizeof bytes;
+    }
     if (getrandom(bytes, n, GRND_NONBLOCK) != (ssize_t)n) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         unsigned long long x = (unsigned long long)ts.tv_nsec ^
                                ((unsigned long long)getpid() << 32) ^ (++counter * 0x9e3779b9u);
-        for (size_t i = 0; i < n; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
+        for (size_t i = 0; i < n; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL) {
             bytes[i] = (unsigned char)(x >> 56);
+        }
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         dst[i] = alphabet[bytes[i] % (sizeof alphabet - 1)];
+    }
 }
 
 /* make_temp_name: writes into dst (dstCapacity bytes, at least NAME_MAX + 1)
@@ -119,19 +132,22 @@ static void make_temp_name(char *dst, size_t dstCapacity, const char *path)
 {
     /* OUT's last component, trailing slashes ignored as basename(3) does */
     size_t end = strlen(path);
-    while (end > 1 && path[end - 1] == '/')
+    while (end > 1 && path[end - 1] == '/') {
         end--;
+    }
     size_t start = end;
-    while (start > 0 && path[start - 1] != '/')
+    while (start > 0 && path[start - 1] != '/') {
         start--;
+    }
     size_t len = end - start;
     const char *base = path + start;
     if (len == 0 || (len == 1 && base[0] == '/')) {
         base = "pyfreeze";
         len = strlen(base);
     }
-    if (len > TEMP_BASE_MAX)
+    if (len > TEMP_BASE_MAX) {
         len = TEMP_BASE_MAX;
+    }
     char rnd[TEMP_RANDOM_LEN + 1];
     random_chars(rnd, TEMP_RANDOM_LEN);
     rnd[TEMP_RANDOM_LEN] = '\0';
@@ -143,24 +159,29 @@ static void make_temp_name(char *dst, size_t dstCapacity, const char *path)
 static pid_t temp_name_pid(const char *name)
 {
     size_t len = strlen(name), tag = strlen(TEMP_TAG);
-    if (name[0] != '.' || len < TEMP_RANDOM_LEN + 1)
+    if (name[0] != '.' || len < TEMP_RANDOM_LEN + 1) {
         return 0;
+    }
     const char *rnd = name + len - TEMP_RANDOM_LEN;
     for (size_t i = 0; i < TEMP_RANDOM_LEN; i++) {
         char c = rnd[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
             return 0;
+        }
     }
     const char *dash = rnd - 1, *digits = dash;
-    if (*dash != '-')
+    if (*dash != '-') {
         return 0;
-    while (digits > name && digits[-1] >= '0' && digits[-1] <= '9')
+    }
+    while (digits > name && digits[-1] >= '0' && digits[-1] <= '9') {
         digits--;
+    }
     size_t ndigits = (size_t)(dash - digits);
     /* ".B" at least before the tag, one to ten digits, no leading zero */
     if (ndigits == 0 || ndigits > 10 || digits[0] == '0' || (size_t)(digits - name) < tag + 2 ||
-        memcmp(digits - tag, TEMP_TAG, tag) != 0)
+        memcmp(digits - tag, TEMP_TAG, tag) != 0) {
         return 0;
+    }
     long long pid = strtoll(digits, NULL, 10);
     return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
 }
@@ -181,22 +202,26 @@ static void remove_if_stale(int dir_fd, const char *name)
 {
     pid_t pid = temp_name_pid(name);
     struct stat st, now;
-    if (pid <= 0 || !process_gone(pid) || fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    if (pid <= 0 || !process_gone(pid) || fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         return;
+    }
     if (S_ISLNK(st.st_mode)) {
         (void)unlinkat(dir_fd, name, 0);
         return;
     }
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st.st_mode)) {
         return;
+    }
     int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
         return; /* unreadable (another user's): cannot tell, so kept */
+    }
     /* Only EWOULDBLOCK says "held": where locks are unsupported (some NFS
      * setups) the dead PID decides alone. */
     if (fstat(fd, &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino &&
-        !(flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK))
+        !(flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)) {
         (void)unlinkat(dir_fd, name, 0);
+    }
     close(fd);
 }
 
@@ -207,14 +232,16 @@ static void remove_stale_temporaries(int dir_fd)
     int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (d == NULL) {
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
+        }
         return;
     }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' && strstr(e->d_name, TEMP_TAG) != NULL)
+        if (e->d_name[0] == '.' && strstr(e->d_name, TEMP_TAG) != NULL) {
             remove_if_stale(dir_fd, e->d_name);
+        }
     }
     closedir(d);
 }
@@ -226,8 +253,9 @@ static void remove_stale_temporaries(int dir_fd)
 static int open_anonymous(int dir_fd)
 {
     int fd = openat(dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0)
+    if (fd < 0) {
         return -1;
+    }
     char proc[64];
     struct stat via_proc, mine;
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
@@ -249,10 +277,12 @@ static int open_named(pfz_output *out)
         make_temp_name(name, sizeof name, out->path);
         int fd =
             openat(out->dir_fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 && errno == EEXIST)
+        if (fd < 0 && errno == EEXIST) {
             continue;
-        if (fd < 0)
+        }
+        if (fd < 0) {
             return -1;
+        }
         out->temp_name = strdup(name);
         if (out->temp_name == NULL) {
             (void)unlinkat(out->dir_fd, name, 0);
@@ -272,8 +302,9 @@ static int open_named(pfz_output *out)
 static int open_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 && errno == EACCES)
+    if (fd < 0 && errno == EACCES) {
         fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
     return fd;
 }
 
@@ -281,8 +312,9 @@ static int open_dir(const char *dir)
  * without touching it. */
 static void release(pfz_output *out)
 {
-    if (out->dir_fd >= 0)
+    if (out->dir_fd >= 0) {
         close(out->dir_fd);
+    }
     free(out->path);
     free(out->temp_name);
     out->path = NULL;
@@ -294,12 +326,15 @@ static void release(pfz_output *out)
 
 void pfz_output_abort(pfz_output *out)
 {
-    if (out == NULL || out->path == NULL)
+    if (out == NULL || out->path == NULL) {
         return;
-    if (out->fd >= 0)
+    }
+    if (out->fd >= 0) {
         close(out->fd); /* an anonymous file is gone with it */
-    if (out->temp_name != NULL)
+    }
+    if (out->temp_name != NULL) {
         (void)unlinkat(out->dir_fd, out->temp_name, 0);
+    }
     release(out);
 }
 
@@ -316,9 +351,10 @@ int pfz_output_begin(pfz_output *out, const char *path, pf_error *err)
     int rc = check_dir(dir, path, err);
     if (rc == PF_OK) {
         out->dir_fd = open_dir(dir);
-        if (out->dir_fd < 0)
+        if (out->dir_fd < 0) {
             rc = pf_error_set(err, PF_ERR_IO, "cannot write '%s': cannot open directory '%s': %s",
                               path, dir, strerror(errno));
+        }
     }
     free(dir);
     if (rc != PF_OK) {
@@ -328,8 +364,9 @@ int pfz_output_begin(pfz_output *out, const char *path, pf_error *err)
     remove_stale_temporaries(out->dir_fd);
     out->fd = open_anonymous(out->dir_fd);
     out->anonymous = out->fd >= 0;
-    if (out->fd < 0)
+    if (out->fd < 0) {
         out->fd = open_named(out);
+    }
     if (out->fd < 0) {
         rc = pf_error_set(err, PF_ERR_IO, "cannot create a temporary file beside '%s': %s", path,
                           strerror(errno));
@@ -362,10 +399,12 @@ static int same_as_published(const pfz_output *out)
     void *b = mmap(NULL, size, PROT_READ, MAP_PRIVATE, out->fd, 0);
     close(fd);
     int same = a != MAP_FAILED && b != MAP_FAILED && memcmp(a, b, size) == 0;
-    if (a != MAP_FAILED)
+    if (a != MAP_FAILED) {
         munmap(a, size);
-    if (b != MAP_FAILED)
+    }
+    if (b != MAP_FAILED) {
         munmap(b, size);
+    }
     return same;
 }
 
@@ -382,8 +421,9 @@ static int give_name(pfz_output *out)
         make_temp_name(name, sizeof name, out->path);
         if (linkat(AT_FDCWD, proc, out->dir_fd, name, AT_SYMLINK_FOLLOW) != 0 &&
             linkat(out->fd, "", out->dir_fd, name, AT_EMPTY_PATH) != 0) {
-            if (errno == EEXIST)
+            if (errno == EEXIST) {
                 continue;
+            }
             return -1;
         }
         out->temp_name = strdup(name);
@@ -413,22 +453,25 @@ int pfz_output_commit(pfz_output *out, pf_error *err)
      * empty on some filesystems. The final mode is set before the file has
      * a name, so it never shows under one half-made. close is checked too:
      * NFS and full disks may report a write error only there. */
-    if (fsync(out->fd) != 0)
+    if (fsync(out->fd) != 0) {
         step = "fsync";
-    else if (fchmod(out->fd, 0755) != 0)
+    } else if (fchmod(out->fd, 0755) != 0) {
         step = "chmod";
-    else if (out->anonymous && give_name(out) != 0)
+    } else if (out->anonymous && give_name(out) != 0) {
         step = "link";
+    }
     if (step == NULL) {
         int fd = out->fd;
         out->fd = -1;
-        if (close(fd) != 0)
+        if (close(fd) != 0) {
             step = "close";
+        }
     }
     /* From here to the rename a kill leaves the named file: the next
      * publication into this directory removes it (remove_stale_temporaries). */
-    if (step == NULL && renameat(out->dir_fd, out->temp_name, AT_FDCWD, out->path) != 0)
+    if (step == NULL && renameat(out->dir_fd, out->temp_name, AT_FDCWD, out->path) != 0) {
         step = "rename";
+    }
     if (step != NULL) {
         int saved = errno;
         pf_error_set(err, PF_ERR_IO, "cannot write '%s': %s failed: %s", out->path, step,

@@ -243,8 +243,9 @@ static void release_pages(const uint8_t *data, size_t size)
 {
     long page = sysconf(_SC_PAGESIZE); /* called from the prefetch thread too: no cache */
     uintptr_t start = (uintptr_t)data & ~(FAULT_AROUND_BYTES - 1);
-    if (start < (uintptr_t)image_start)
+    if (start < (uintptr_t)image_start) {
         start = (uintptr_t)image_start;
+    }
     uintptr_t end = ((uintptr_t)data + size + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
     (void)madvise((void *)start, end - start, MADV_DONTNEED);
 }

@@ -18,8 +18,9 @@ static inline uint8_t *tu_read_file(const char *path, size_t *size)
 {
     *size = 0;
     FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    if (f == NULL) {
         return NULL;
+    }
     uint8_t *buf = NULL;
     size_t cap = 0, n = 0;
     for (;;) {
@@ -35,8 +36,9 @@ static inline uint8_t *tu_read_file(const char *path, size_t *size)
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
-        if (got == 0)
+        if (got == 0) {
             break;
+        }
     }
     fclose(f);
     *size = n;
@@ -47,8 +49,9 @@ static inline uint8_t *tu_read_file(const char *path, size_t *size)
 static inline int tu_write_file(const char *path, const void *data, size_t size, mode_t mode)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    if (fd < 0)
+    if (fd < 0) {
         return -1;
+    }
     ssize_t n = write(fd, data, size);
     close(fd);
     return n == (ssize_t)size ? 0 : -1;
@@ -58,13 +61,16 @@ static inline int tu_write_file(const char *path, const void *data, size_t size,
 static inline int tu_count_entries(const char *dir)
 {
     DIR *d = opendir(dir);
-    if (d == NULL)
+    if (d == NULL) {
         return -1;
+    }
     int n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
             n++;
+        }
+    }
     closedir(d);
     return n;
 }
@@ -74,8 +80,9 @@ static inline int tu_count_entries(const char *dir)
 static inline int tu_run(const char *path, char *out, size_t outCapacity)
 {
     int pipefd[2];
-    if (pipe(pipefd) != 0)
+    if (pipe(pipefd) != 0) {
         return -1;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         dup2(pipefd[1], 1);
@@ -87,13 +94,15 @@ static inline int tu_run(const char *path, char *out, size_t outCapacity)
     close(pipefd[1]);
     size_t n = 0;
     ssize_t got;
-    while (n + 1 < outCapacity && (got = read(pipefd[0], out + n, outCapacity - 1 - n)) > 0)
+    while (n + 1 < outCapacity && (got = read(pipefd[0], out + n, outCapacity - 1 - n)) > 0) {
         n += (size_t)got;
+    }
     out[n] = '\0';
     close(pipefd[0]);
     int status;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
         return -1;
+    }
     return WEXITSTATUS(status);
 }
 
@@ -101,16 +110,19 @@ static inline int tu_run(const char *path, char *out, size_t outCapacity)
 static inline void tu_rm_rf(const char *dir)
 {
     DIR *d = opendir(dir);
-    if (d == NULL)
+    if (d == NULL) {
         return;
+    }
     struct dirent *e;
     char path[4096];
     while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
             continue;
+        }
         int n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (n < 0 || (size_t)n >= sizeof path)
+        if (n < 0 || (size_t)n >= sizeof path) {
             continue;
+        }
         struct stat st;
         if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
             chmod(path, 0700);

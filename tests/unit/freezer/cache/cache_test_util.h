@@ -63,11 +63,13 @@ static inline size_t count_files(const char *dir, size_t *temps)
     *temps = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0))
+        if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0)) {
             continue;
+        }
         n++;
-        if (strncmp(e->d_name, ".tmp-", 5) == 0)
+        if (strncmp(e->d_name, ".tmp-", 5) == 0) {
             (*temps)++;
+        }
     }
     closedir(d);
     return n;
@@ -81,8 +83,9 @@ static inline void only_file(const char *dir, char *out, size_t outCapacity)
     int found = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.') {
             continue;
+        }
         found++;
         snprintf(out, outCapacity, "%s/%s", dir, e->d_name);
     }
@@ -106,8 +109,9 @@ static inline int setup(void **state)
 {
     (void)state;
     memcpy(root, "/tmp/pf-test-cache-XXXXXX", sizeof root);
-    if (mkdtemp(root) == NULL)
+    if (mkdtemp(root) == NULL) {
         return -1;
+    }
     snprintf(cache_dir, sizeof cache_dir, "%s/cache", root);
     return 0;
 }

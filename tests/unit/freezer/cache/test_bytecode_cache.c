@@ -191,8 +191,9 @@ static void write_program(void)
 static int py_setup(void **state)
 {
     (void)state;
-    if (setup(state) != 0)
+    if (setup(state) != 0) {
         return -1;
+    }
     pf_error err;
     return pfz_python_start(&err) == PF_OK ? 0 : -1;
 }
@@ -213,9 +214,11 @@ static void build(pfz_graph *g, pfz_cache *c, int optimize)
 
 static const pfz_module *module_named(const pfz_graph *g, const char *name)
 {
-    for (size_t i = 0; i < g->count; i++)
-        if (strcmp(g->modules[i].name, name) == 0)
+    for (size_t i = 0; i < g->count; i++) {
+        if (strcmp(g->modules[i].name, name) == 0) {
             return &g->modules[i];
+        }
+    }
     fail_msg("module %s not in the graph", name);
     return NULL;
 }
@@ -227,8 +230,9 @@ static void same_bytecode(const pfz_graph *a, const pfz_graph *b)
     for (size_t i = 0; i < a->count; i++) {
         assert_string_equal(a->modules[i].name, b->modules[i].name);
         assert_int_equal(a->modules[i].pyc_size, b->modules[i].pyc_size);
-        if (a->modules[i].pyc_size > 0)
+        if (a->modules[i].pyc_size > 0) {
             assert_memory_equal(a->modules[i].pyc, b->modules[i].pyc, a->modules[i].pyc_size);
+        }
     }
 }
 
@@ -237,8 +241,9 @@ static void same_bytecode(const pfz_graph *a, const pfz_graph *b)
 static size_t compiled_count(const pfz_graph *g)
 {
     size_t n = 0;
-    for (size_t i = 0; i < g->count; i++)
+    for (size_t i = 0; i < g->count; i++) {
         n += g->modules[i].pyc != NULL;
+    }
     return n - g->from_pycache;
 }
 
@@ -246,8 +251,9 @@ static void payload_of(const pfz_graph *g, pfz_cache *c, pfz_buffer *out)
 {
     uint8_t magic[4];
     unsigned long v = (unsigned long)PyImport_GetMagicNumber();
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         magic[i] = (uint8_t)(v >> (8 * i));
+    }
     pfz_frame_store store = pfz_cache_frame_store(c);
     pf_error err;
     memset(out, 0, sizeof *out);

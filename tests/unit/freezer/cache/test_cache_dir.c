@@ -132,8 +132,9 @@ static void test_atomic_writes_leave_no_temp_files(void **state)
     DIR *d = opendir(dir);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.') {
             continue;
+        }
         snprintf(entry, sizeof entry, "%s/%s", dir, e->d_name);
         assert_int_equal(stat(entry, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
@@ -199,10 +200,11 @@ static void test_default_dir(void **state)
     assert_int_equal(pfz_cache_default_dir(dir, 5, NULL, "/home/u", &err), PF_ERR_USAGE);
     /* neither: the passwd entry's home, when the user has one */
     int rc = pfz_cache_default_dir(dir, sizeof dir, NULL, "relative", &err);
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         assert_non_null(strstr(dir, "/.cache/pyfreeze"));
-    else
+    } else {
         assert_int_equal(rc, PF_ERR_NOT_FOUND);
+    }
     /* open with no directory given uses the default */
     char xdg[640];
     snprintf(xdg, sizeof xdg, "%s/xdg", root);

@@ -62,9 +62,10 @@ static void test_damage(void **state)
     uint8_t *good = encoded(&size);
     const uint8_t *body = NULL;
     size_t body_size = 0;
-    for (size_t cut = 0; cut < size; cut++)
+    for (size_t cut = 0; cut < size; cut++) {
         assert_int_equal(pfz_cache_entry_check(good, cut, &HEADER, &body, &body_size),
                          PFZ_CACHE_ENTRY_DAMAGED);
+    }
     uint8_t *bad = malloc(size + 1);
     assert_non_null(bad);
     memcpy(bad, good, size);
@@ -92,24 +93,27 @@ static void test_stale(void **state)
     const uint8_t *body = NULL;
     size_t body_size = 0;
     pfz_cache_entry_header want[6];
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 6; i++) {
         want[i] = HEADER;
+    }
     want[0].kind = PFZ_CACHE_ENTRY_FRAME;
     want[1].size++;
     want[2].p1++;
     want[3].p2++;
     want[4].p3++;
     want[5].key_size--;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 6; i++) {
         assert_int_equal(pfz_cache_entry_check(e, size, &want[i], &body, &body_size),
                          PFZ_CACHE_ENTRY_STALE);
+    }
     assert_null(body);
 
     /* another format version, with its header crc made right */
     e[8] ^= 0x40;
     uLong crc = crc32_z(crc32_z(0L, Z_NULL, 0), e, 52);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         e[52 + i] = (uint8_t)(crc >> (8 * i));
+    }
     assert_int_equal(pfz_cache_entry_check(e, size, &HEADER, &body, &body_size),
                      PFZ_CACHE_ENTRY_STALE);
     free(e);

@@ -10,8 +10,9 @@
 
 static void make_stream(uint8_t *src, size_t size, unsigned seed)
 {
-    for (size_t i = 0; i < size; i++)
+    for (size_t i = 0; i < size; i++) {
         src[i] = (uint8_t)("pyfreeze frames "[i % 16] + (i / 97 + seed) % 5);
+    }
 }
 
 static void test_frames_reused_and_identical(void **state)
@@ -98,8 +99,9 @@ static void test_frame_entry_verified(void **state)
     char entry_b[1000] = "";
     while ((e = readdir(d)) != NULL) {
         snprintf(entry_b, sizeof entry_b, "%s/%s", dir, e->d_name);
-        if (e->d_name[0] != '.' && strcmp(entry_b, entry_a) != 0)
+        if (e->d_name[0] != '.' && strcmp(entry_b, entry_a) != 0) {
             break;
+        }
     }
     closedir(d);
     write_file(entry_b, good, size);

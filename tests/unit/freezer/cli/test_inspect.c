@@ -41,8 +41,9 @@ static void build_payload(pfz_buffer *out)
                          .level = 3,
                          .frame_target = 1024};
     pf_error err;
-    if (pfz_pack(&in, out, &err) != PF_OK)
+    if (pfz_pack(&in, out, &err) != PF_OK) {
         fail_msg("pack: %s", err.message);
+    }
 }
 
 /* A frozen program: tiny_elf with build_payload's payload, at path. */
@@ -61,8 +62,9 @@ static void frozen_make(frozen *f)
     int fd = open(f->path, O_RDWR | O_CREAT | O_TRUNC, 0755);
     assert_true(fd >= 0);
     pf_error err;
-    if (pfz_inject(TINY_ELF_PATH, payload.data, payload.size, fd, f->path, &err) != PF_OK)
+    if (pfz_inject(TINY_ELF_PATH, payload.data, payload.size, fd, f->path, &err) != PF_OK) {
         fail_msg("inject: %s", err.message);
+    }
     assert_int_equal(close(fd), 0);
     f->payload_size = payload.size;
     pfz_buffer_free(&payload);
@@ -86,8 +88,9 @@ static int inspect(const uint8_t *file, size_t size, char **text, pf_error *err)
 /* expect_in: needle is in text. */
 static void expect_in(const char *text, const char *needle)
 {
-    if (strstr(text, needle) == NULL)
+    if (strstr(text, needle) == NULL) {
         fail_msg("no '%s' in:\n%s", needle, text);
+    }
 }
 
 static void test_table_and_totals(void **state)
@@ -97,8 +100,9 @@ static void test_table_and_totals(void **state)
     frozen_make(&f);
     char *text = NULL;
     pf_error err;
-    if (inspect(f.file, f.size, &text, &err) != PF_OK)
+    if (inspect(f.file, f.size, &text, &err) != PF_OK) {
         fail_msg("inspect: %s", err.message);
+    }
     expect_in(text, "module             ");
     expect_in(text, "2000  __main__  (main)\n");
     expect_in(text, "300  pkg\n");
@@ -134,10 +138,12 @@ static void test_executable_kind(void **state)
         f.file[16] = kinds[i].e_type;
         char *text = NULL;
         pf_error err;
-        if (inspect(f.file, f.size, &text, &err) != PF_OK)
+        if (inspect(f.file, f.size, &text, &err) != PF_OK) {
             fail_msg("inspect: %s", err.message);
-        if (strncmp(text, kinds[i].first_line, strlen(kinds[i].first_line)) != 0)
+        }
+        if (strncmp(text, kinds[i].first_line, strlen(kinds[i].first_line)) != 0) {
             fail_msg("inspect's first line is not '%s':\n%s", kinds[i].first_line, text);
+        }
         free(text);
     }
     free(f.file);
@@ -175,10 +181,12 @@ static void test_damaged_payload(void **state)
         free(text);
         /* frames other than 0 are not read by inspect: damage there is found
          * at run time; damage in frame 0 or the seek table must be refused */
-        if (rc != PF_OK)
+        if (rc != PF_OK) {
             expect_in(err.message, "'app'");
-        if (i < 8 || i >= psize - PF_SEEK_FOOTER_SIZE)
+        }
+        if (i < 8 || i >= psize - PF_SEEK_FOOTER_SIZE) {
             assert_int_not_equal(rc, PF_OK);
+        }
     }
     for (uint64_t cut = 0; cut < f.size; cut += (cut < 64 ? 1 : 997)) {
         int rc = inspect(f.file, (size_t)cut, &text, &err);

@@ -20,8 +20,9 @@
 static void expect_usage(int rc, pfz_options *opts, const pf_error *err, const char *needle)
 {
     assert_int_equal(rc, PF_ERR_USAGE);
-    if (strstr(err->message, needle) == NULL)
+    if (strstr(err->message, needle) == NULL) {
         fail_msg("message '%s' does not name '%s'", err->message, needle);
+    }
     assert_null(strchr(err->message, '\n'));
     pfz_options_free(opts);
 }

@@ -45,8 +45,9 @@ static void build(const char *out, const char *code, const char *flags)
     assert_int_equal(tu_write_file(src, code, strlen(code), 0644), 0);
     snprintf(cmd, sizeof cmd, "%s -o '%s/%s' '%s' -Wl,--no-as-needed %s", NATIVE_TEST_CC, tmpdir,
              out, src, flags);
-    if (system(cmd) != 0)
+    if (system(cmd) != 0) {
         fail_msg("could not build a fixture: %s", cmd);
+    }
 }
 
 /* read_at: pfz_elf_dynamic_read on the file tmpdir/rel. */
@@ -67,8 +68,9 @@ static void test_soname_needed_rpath(void **state)
           "-Wl,-rpath,'/x:$ORIGIN/y' -lm");
     pfz_elf_dynamic d;
     pf_error err;
-    if (read_at("libe.so.7", &d, &err) != PF_OK)
+    if (read_at("libe.so.7", &d, &err) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_string_equal(d.soname, "libe.so.7");
     assert_string_equal(d.rpath, "/x:$ORIGIN/y"); /* tokens as written */
     assert_null(d.runpath);
@@ -88,8 +90,9 @@ static void test_runpath_and_nodeflib(void **state)
           "-shared -fPIC -Wl,--enable-new-dtags -Wl,-rpath,/r1:/r2 -Wl,-z,nodefaultlib");
     pfz_elf_dynamic d;
     pf_error err;
-    if (read_at("libr.so", &d, &err) != PF_OK)
+    if (read_at("libr.so", &d, &err) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_null(d.soname); /* none given */
     assert_null(d.rpath);
     assert_string_equal(d.runpath, "/r1:/r2");
@@ -130,8 +133,9 @@ static void test_other_class_or_machine(void **state)
         pfz_elf_dynamic d;
         pf_error err;
         int rc = read_at("other.so", &d, &err);
-        if (rc != PF_ERR_VERSION || strstr(err.message, cases[i].says) == NULL)
+        if (rc != PF_ERR_VERSION || strstr(err.message, cases[i].says) == NULL) {
             fail_msg("case %zu: status %d, '%s'", i, rc, err.message);
+        }
         assert_null(d.soname);
     }
 }
@@ -158,10 +162,11 @@ static void test_not_a_shared_object(void **state)
     for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
         assert_int_equal(tu_write_file(tmp("cut.so"), bytes, cuts[i], 0644), 0);
         int rc = read_at("cut.so", &d, &err);
-        if (rc == PF_OK)
+        if (rc == PF_OK) {
             pfz_elf_dynamic_free(&d); /* a cut past the dynamic data may still read */
-        else
+        } else {
             assert_int_equal(rc, PF_ERR_CORRUPT);
+        }
     }
     free(bytes);
 }

@@ -37,31 +37,36 @@ static pfz_glibc_version objdump_floor(const char *path, const char *sym, int *s
     int nlines = 0;
     while (fgets(line, sizeof line, p) != NULL) {
         char *g = strstr(line, "GLIBC_");
-        if (g == NULL)
+        if (g == NULL) {
             continue;
+        }
         char ver[64];
         size_t n = strcspn(g, ") \t\n");
-        if (n >= sizeof ver)
+        if (n >= sizeof ver) {
             continue;
+        }
         memcpy(ver, g, n);
         ver[n] = '\0';
         pfz_glibc_version v;
-        if (pfz_glibc_version_parse(ver, &v, NULL) != PF_OK)
+        if (pfz_glibc_version_parse(ver, &v, NULL) != PF_OK) {
             continue; /* GLIBC_PRIVATE */
+        }
         if (pfz_glibc_version_cmp(v, best) > 0) {
             best = v;
             nlines = 0;
         }
-        if (pfz_glibc_version_cmp(v, best) == 0 && nlines < 64)
+        if (pfz_glibc_version_cmp(v, best) == 0 && nlines < 64) {
             snprintf(lines[nlines++], sizeof lines[0], "%s", line);
+        }
     }
     assert_int_equal(pclose(p), 0);
     for (int i = 0; i < nlines; i++) {
         size_t len = strcspn(lines[i], "\n");
         lines[i][len] = '\0';
         const char *last = strrchr(lines[i], ' ');
-        if (last != NULL && strcmp(last + 1, sym) == 0)
+        if (last != NULL && strcmp(last + 1, sym) == 0) {
             *sym_seen = 1;
+        }
     }
     return best;
 }
@@ -163,8 +168,9 @@ static void test_damaged_images(void **state)
     srand(7);
     for (int round = 0; round < 300; round++) {
         memcpy(copy, good, size);
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < 8; k++) {
             copy[(size_t)rand() % size] ^= (uint8_t)(1u << (rand() % 8));
+        }
         st = pfz_glibc_need_of_image(copy, size, &need, NULL);
         assert_true(st == PF_OK || st == PF_ERR_CORRUPT || st == PF_ERR_VERSION);
     }

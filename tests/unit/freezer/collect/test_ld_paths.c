@@ -104,8 +104,9 @@ static void test_conf_dirs(void **state)
     const char *want[] = {"/first/dir", "/from/a",      "/from/b",   "/usr/lib/x86_64-linux-gnu",
                           "/typed/dir", "/slashed/dir", "/from/loop"};
     assert_int_equal(dirs.count, sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < dirs.count; i++)
+    for (size_t i = 0; i < dirs.count; i++) {
         assert_string_equal(dirs.items[i], want[i]);
+    }
     pfz_strlist_free(&dirs);
 
     /* no configuration file: no directories, no error */

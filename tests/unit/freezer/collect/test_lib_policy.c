@@ -26,19 +26,22 @@ static void test_decide_builtin_lists(void **state)
                            "libanl.so.1",       "ld-linux-x86-64.so.2",
                            "libmvec.so.1",      "libBrokenLocale.so.1",
                            "libnss_files.so.2", "libpython3.11.so.1.0"};
-    for (size_t i = 0; i < sizeof glibc / sizeof glibc[0]; i++)
+    for (size_t i = 0; i < sizeof glibc / sizeof glibc[0]; i++) {
         assert_int_equal(pfz_lib_policy_decide(NULL, glibc[i]), PFZ_LIB_GLIBC);
+    }
     /* the rest of the manylinux policy */
     const char *manylinux[] = {"libgcc_s.so.1",    "libstdc++.so.6", "libz.so.1",
                                "libexpat.so.1",    "libGL.so.1",     "libX11.so.6",
                                "libglib-2.0.so.0", "libatomic.so.1"};
-    for (size_t i = 0; i < sizeof manylinux / sizeof manylinux[0]; i++)
+    for (size_t i = 0; i < sizeof manylinux / sizeof manylinux[0]; i++) {
         assert_int_equal(pfz_lib_policy_decide(NULL, manylinux[i]), PFZ_LIB_MANYLINUX);
+    }
     /* everything else is bundled, libcrypt.so.1 included (it left the policy) */
     const char *bundled[] = {"libssl.so.3",      "libcrypto.so.3", "libffi.so.8", "libcrypt.so.1",
                              "libgfortran.so.5", "libc.so.7",      "libz.so.2",   "libmylib.so"};
-    for (size_t i = 0; i < sizeof bundled / sizeof bundled[0]; i++)
+    for (size_t i = 0; i < sizeof bundled / sizeof bundled[0]; i++) {
         assert_int_equal(pfz_lib_policy_decide(NULL, bundled[i]), PFZ_LIB_BUNDLE);
+    }
     assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_GLIBC), "part of glibc");
     assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_MANYLINUX), "in the manylinux policy");
     assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_EXCLUDED), "--exclude-library");
@@ -111,13 +114,15 @@ static void test_documented(void **state)
     size_t counts[2];
     lists[0] = pfz_lib_policy_glibc(&counts[0]);
     lists[1] = pfz_lib_policy_manylinux(&counts[1]);
-    for (int l = 0; l < 2; l++)
+    for (int l = 0; l < 2; l++) {
         for (n = 0; n < counts[l]; n++) {
             char quoted[128];
             snprintf(quoted, sizeof quoted, "`%s`", lists[l][n]);
-            if (strstr(text, quoted) == NULL)
+            if (strstr(text, quoted) == NULL) {
                 fail_msg("%s does not list %s", NATIVE_DOC_PATH, quoted);
+            }
         }
+    }
     free(text);
 }
 

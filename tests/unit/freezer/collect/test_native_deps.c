@@ -59,8 +59,9 @@ static void build_so(const char *out, const char *code, const char *extra)
     assert_int_equal(tu_write_file(src, code, strlen(code), 0644), 0);
     snprintf(cmd, sizeof cmd, "D='%s'; %s -shared -fPIC -o \"$D/%s\" '%s' -Wl,--no-as-needed %s",
              tmpdir, NATIVE_TEST_CC, out, src, extra);
-    if (system(cmd) != 0)
+    if (system(cmd) != 0) {
         fail_msg("could not build a fixture: %s", cmd);
+    }
 }
 
 /* resolve_one: pfz_native_resolve on one object with cfg; diag text (if
@@ -76,10 +77,11 @@ static int resolve_one(const char *object, const pfz_native_config *cfg_in, pfz_
     cfg.diag = diag;
     int rc = pfz_native_resolve(&object, 1, &cfg, out, err);
     fclose(diag);
-    if (diag_text != NULL)
+    if (diag_text != NULL) {
         *diag_text = text;
-    else
+    } else {
         free(text);
+    }
     return rc;
 }
 
@@ -88,33 +90,39 @@ static int resolve_one(const char *object, const pfz_native_config *cfg_in, pfz_
 static void assert_dependency_order(const pfz_native_result *r, int allow_cycle)
 {
     size_t violations = 0;
-    for (size_t i = 0; i < r->lib_count; i++)
+    for (size_t i = 0; i < r->lib_count; i++) {
         for (size_t k = 0; k < r->libs[i].need_count; k++) {
             assert_true(r->libs[i].needs[k] < r->lib_count);
-            if (r->libs[i].needs[k] >= i)
+            if (r->libs[i].needs[k] >= i) {
                 violations++;
+            }
         }
-    if (allow_cycle)
+    }
+    if (allow_cycle) {
         assert_true(violations <= 1);
-    else
+    } else {
         assert_int_equal(violations, 0);
+    }
 }
 
 /* lib_index: the index of soname in r, failing the test if absent. */
 static size_t lib_index(const pfz_native_result *r, const char *soname)
 {
     size_t i = pfz_native_find_lib(r, soname);
-    if (i == SIZE_MAX)
+    if (i == SIZE_MAX) {
         fail_msg("%s is not bundled", soname);
+    }
     return i;
 }
 
 /* skipped_as: the decision recorded for a skipped name, -1 when absent. */
 static int skipped_as(const pfz_native_result *r, const char *soname)
 {
-    for (size_t i = 0; i < r->skipped_count; i++)
-        if (strcmp(r->skipped[i].soname, soname) == 0)
+    for (size_t i = 0; i < r->skipped_count; i++) {
+        if (strcmp(r->skipped[i].soname, soname) == 0) {
             return (int)r->skipped[i].decision;
+        }
+    }
     return -1;
 }
 
@@ -125,8 +133,9 @@ static void test_ssl(void **state)
     (void)state;
     pfz_native_result r;
     pf_error err;
-    if (resolve_one(SSL_SO, NULL, &r, &err, NULL) != PF_OK)
+    if (resolve_one(SSL_SO, NULL, &r, &err, NULL) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     size_t ssl = lib_index(&r, "libssl.so.3"), crypto = lib_index(&r, "libcrypto.so.3");
     assert_int_equal(r.lib_count, 2);
     assert_true(crypto < ssl); /* libssl needs libcrypto: libcrypto first */
@@ -248,8 +257,9 @@ static void test_origin_and_runpath(void **state)
              "-Wl,-rpath,'$ORIGIN/mid'");
     pfz_native_result r;
     pf_error err;
-    if (resolve_one(tmp("o/ext.so"), NULL, &r, &err, NULL) != PF_OK)
+    if (resolve_one(tmp("o/ext.so"), NULL, &r, &err, NULL) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_int_equal(r.lib_count, 2);
     assert_string_equal(r.libs[0].soname, "libleaf.so.1");
     assert_string_equal(r.libs[1].soname, "libmid.so.1");
@@ -294,8 +304,9 @@ static void test_rpath_inherited_runpath_not(void **state)
 
     pfz_native_result r;
     pf_error err;
-    if (resolve_one(tmp("r/ext_rpath.so"), NULL, &r, &err, NULL) != PF_OK)
+    if (resolve_one(tmp("r/ext_rpath.so"), NULL, &r, &err, NULL) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_int_equal(r.lib_count, 2);
     assert_string_equal(r.libs[0].soname, "liby.so.1");
     assert_string_equal(r.libs[1].soname, "libx.so.1");
@@ -352,8 +363,9 @@ static void test_conf_dirs_wrong_class_and_nodeflib(void **state)
     pfz_native_config cfg = {.ld_so_conf = conf_path};
     pfz_native_result r;
     pf_error err;
-    if (resolve_one(tmp("c/ext.so"), &cfg, &r, &err, NULL) != PF_OK)
+    if (resolve_one(tmp("c/ext.so"), &cfg, &r, &err, NULL) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_int_equal(r.lib_count, 1);
     char *real = realpath(tmp("c/d2/libw.so.1"), NULL);
     assert_string_equal(r.libs[0].path, real);
@@ -371,8 +383,9 @@ static void test_conf_dirs_wrong_class_and_nodeflib(void **state)
     /* a candidate that is not ELF stops the search, as it stops ld.so */
     assert_int_equal(tu_write_file(tmp("c/d1/libw.so.1"), "INPUT(-lw)\n", 11, 0644), 0);
     int rc = resolve_one(tmp("c/ext.so"), &cfg, &r, &err, NULL);
-    if (rc != PF_ERR_CORRUPT)
+    if (rc != PF_ERR_CORRUPT) {
         fail_msg("%d %s", rc, err.message);
+    }
     assert_non_null(strstr(err.message, "c/d1/libw.so.1"));
     assert_non_null(strstr(err.message, "not an ELF file"));
     /* a directory of that name is passed over */
@@ -394,8 +407,9 @@ static void test_symlinks_and_no_soname(void **state)
              "-L\"$D/s\" -l:libq.so.1 -l:libnos.so -Wl,-rpath,'$ORIGIN'");
     pfz_native_result r;
     pf_error err;
-    if (resolve_one(tmp("s/ext.so"), NULL, &r, &err, NULL) != PF_OK)
+    if (resolve_one(tmp("s/ext.so"), NULL, &r, &err, NULL) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_int_equal(r.lib_count, 2);
     size_t q = lib_index(&r, "libq.so.1"), nos = lib_index(&r, "libnos.so");
     char *real = realpath(tmp("s/libq.so.1.2.3"), NULL);
@@ -449,8 +463,9 @@ static void test_cycle(void **state)
     pfz_native_result r;
     pf_error err;
     char *diag = NULL;
-    if (resolve_one(tmp("y/ext.so"), NULL, &r, &err, &diag) != PF_OK)
+    if (resolve_one(tmp("y/ext.so"), NULL, &r, &err, &diag) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     /* both bundled once; the loop is reported and broken where it closes */
     assert_int_equal(r.lib_count, 2);
     assert_string_equal(r.libs[0].soname, "libcb.so.1");
@@ -481,8 +496,9 @@ static void test_diamond_order(void **state)
     pfz_native_result r;
     pf_error err;
     char *diag = NULL;
-    if (resolve_one(tmp("d/ext.so"), NULL, &r, &err, &diag) != PF_OK)
+    if (resolve_one(tmp("d/ext.so"), NULL, &r, &err, &diag) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_string_equal(diag, ""); /* no warnings */
     free(diag);
     assert_int_equal(r.lib_count, 4);
@@ -552,8 +568,9 @@ static int collect_so(const char *path, const struct stat *st, int type, struct 
     (void)st;
     (void)ftw;
     size_t n = strlen(path);
-    if (type == FTW_F && n > 3 && strcmp(path + n - 3, ".so") == 0 && numpy_count < 256)
+    if (type == FTW_F && n > 3 && strcmp(path + n - 3, ".so") == 0 && numpy_count < 256) {
         numpy_paths[numpy_count++] = strdup(path);
+    }
     return 0;
 }
 
@@ -576,8 +593,9 @@ static void test_numpy(void **state)
     pfz_native_result r;
     pf_error err;
     int rc = pfz_native_resolve((const char *const *)numpy_paths, numpy_count, NULL, &r, &err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         fail_msg("%s", err.message);
+    }
     assert_dependency_order(&r, 0);
     lib_index(&r, "libblas.so.3");
     lib_index(&r, "liblapack.so.3");
@@ -590,8 +608,9 @@ static void test_numpy(void **state)
                   numpy_count, r.lib_count, (unsigned long long)total);
     pfz_native_print(&r, stdout);
     pfz_native_result_free(&r);
-    for (size_t i = 0; i < numpy_count; i++)
+    for (size_t i = 0; i < numpy_count; i++) {
         free(numpy_paths[i]);
+    }
     numpy_count = 0;
 }
 

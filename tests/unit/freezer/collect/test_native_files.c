@@ -95,8 +95,9 @@ static void assert_member(pf_payload *p, const char *path, uint32_t kind, const 
 {
     pf_entry e;
     pf_error err;
-    if (!pf_index_find(pf_payload_index(p), path, strlen(path), &e))
+    if (!pf_index_find(pf_payload_index(p), path, strlen(path), &e)) {
         fail_msg("no member %s", path);
+    }
     assert_int_equal(e.kind, kind);
     const uint8_t *data;
     size_t size, disk_size;
@@ -140,8 +141,9 @@ static int check_tar_modes(const pfz_buffer *payload)
         const char *name = archive_entry_pathname(entry);
         size_t n = strlen(name);
         int native = strncmp(name, "libs/", 5) == 0 || (n > 3 && strcmp(name + n - 3, ".so") == 0);
-        if ((int)archive_entry_perm(entry) != (native ? 0755 : 0644))
+        if ((int)archive_entry_perm(entry) != (native ? 0755 : 0644)) {
             fail_msg("%s has mode %o", name, (unsigned)archive_entry_perm(entry));
+        }
         members++;
     }
     archive_read_free(a);
@@ -156,8 +158,9 @@ static void test_payload_with_native_code(void **state)
     fixture_init(&f);
     pfz_native_files native;
     pf_error err;
-    if (pfz_native_files_collect(&f.g, NULL, &native, &err) != PF_OK)
+    if (pfz_native_files_collect(&f.g, NULL, &native, &err) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     /* three extension modules in graph order, then libcrypto before libssl
      * and libbz2 */
     assert_int_equal(native.count, 6);
@@ -172,16 +175,19 @@ static void test_payload_with_native_code(void **state)
     for (size_t i = 3; i < native.count; i++) {
         assert_int_equal(native.files[i].kind, PF_KIND_LIBRARY);
         assert_int_equal(native.files[i].module, SIZE_MAX);
-        if (strcmp(native.files[i].path, "libs/libcrypto.so.3") == 0)
+        if (strcmp(native.files[i].path, "libs/libcrypto.so.3") == 0) {
             crypto = i;
-        if (strcmp(native.files[i].path, "libs/libssl.so.3") == 0)
+        }
+        if (strcmp(native.files[i].path, "libs/libssl.so.3") == 0) {
             ssl = i;
+        }
     }
     assert_true(crypto < ssl && ssl < native.count);
 
     pfz_buffer payload = {0};
-    if (pfz_payload_from_graph_native(&f.g, &native, magic, 0, &payload, &err) != PF_OK)
+    if (pfz_payload_from_graph_native(&f.g, &native, magic, 0, &payload, &err) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     pf_payload *p = NULL;
     assert_int_equal(pf_payload_open(&p, payload.data, payload.size, &err), PF_OK);
     const pf_index *index = pf_payload_index(p);

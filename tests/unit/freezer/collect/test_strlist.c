@@ -13,8 +13,9 @@ static void test_push_contains_free(void **state)
     pfz_strlist list = {0};
     pf_error err;
     assert_int_equal(pfz_strlist_push(&list, "abcdef", 3, &err), PF_OK);
-    for (int i = 0; i < 100; i++) /* grows */
+    for (int i = 0; i < 100; i++) { /* grows */
         assert_int_equal(pfz_strlist_push(&list, "/x", 2, &err), PF_OK);
+    }
     assert_int_equal(list.count, 101);
     assert_string_equal(list.items[0], "abc"); /* only len bytes, NUL added */
     assert_true(pfz_strlist_contains(&list, "abc"));

@@ -20,8 +20,9 @@ static void test_payload_from_graph(void **state)
     fixture_init(&f);
     pfz_buffer out = {0};
     pf_error err;
-    if (pfz_payload_from_graph(&f.g, magic, 0, &out, &err) != PF_OK)
+    if (pfz_payload_from_graph(&f.g, magic, 0, &out, &err) != PF_OK) {
         fail_msg("%s", err.message);
+    }
     pf_payload *p = NULL;
     assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
     const pf_index *index = pf_payload_index(p);

@@ -42,8 +42,9 @@ static void sample_init(sample *s)
             /* half the files repetitive, half random-looking */
             s->data[i][j] = (i % 2) ? (uint8_t)(seed >> 16) : (uint8_t)("pyfreeze"[j % 8]);
         }
-        if (i == 0)
+        if (i == 0) {
             memcpy(s->data[0], "\xa7\x0d\x0d\x0a", 4);
+        }
         snprintf(s->names[i], sizeof s->names[i], "pkg.mod%zu", i);
         snprintf(s->paths[i], sizeof s->paths[i], "lib/pkg/mod%zu.pyc", i);
         s->files[i] = (pfz_pack_file){s->paths[i], PF_KIND_BYTECODE, s->data[i], sizes[i], 0644};
@@ -69,16 +70,18 @@ static void sample_init(sample *s)
 
 static void sample_free(sample *s)
 {
-    for (size_t i = 0; i < FILE_COUNT; i++)
+    for (size_t i = 0; i < FILE_COUNT; i++) {
         free(s->data[i]);
+    }
 }
 
 /* find: the entry called name; fails the test when absent. */
 static pf_entry find(const pf_index *index, const char *name)
 {
     pf_entry e;
-    if (!pf_index_find(index, name, strlen(name), &e))
+    if (!pf_index_find(index, name, strlen(name), &e)) {
         fail_msg("entry '%s' not found", name);
+    }
     return e;
 }
 
@@ -92,8 +95,9 @@ static void test_round_trip(void **state)
     assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
 
     pf_payload *p = NULL;
-    if (pf_payload_open(&p, out.data, out.size, &err) != PF_OK)
+    if (pf_payload_open(&p, out.data, out.size, &err) != PF_OK) {
         fail_msg("pf_payload_open: %s", err.message);
+    }
     const pf_index *index = pf_payload_index(p);
     const pf_seek_table *table = pf_payload_seek_table(p);
     assert_int_equal(index->entry_count, 2 * FILE_COUNT + 1);
@@ -122,11 +126,13 @@ static void test_round_trip(void **state)
         last_frame = f.frame;
         const uint8_t *data;
         size_t size;
-        if (pf_payload_read(p, &f, &data, &size, &err) != PF_OK)
+        if (pf_payload_read(p, &f, &data, &size, &err) != PF_OK) {
             fail_msg("read %s: %s", s.paths[i], err.message);
+        }
         assert_int_equal(size, sizes[i]);
-        if (size > 0)
+        if (size > 0) {
             assert_memory_equal(data, s.data[i], size);
+        }
     }
     pf_entry ns = find(index, "nspkg");
     assert_int_equal(ns.kind, PF_KIND_NAMESPACE);
@@ -170,9 +176,10 @@ static void test_startup_and_walk_boundaries(void **state)
         assert_int_equal(index->walk_end, cases[c].walk_end);
         for (size_t i = 0; i < FILE_COUNT; i++) {
             pf_entry f = find(index, s.paths[i]);
-            if (f.frame != cases[c].frame[i])
+            if (f.frame != cases[c].frame[i]) {
                 fail_msg("case %zu: file %zu in frame %u, not %u", c, i, f.frame,
                          cases[c].frame[i]);
+            }
         }
         pf_payload_close(p);
         pfz_buffer_free(&out);

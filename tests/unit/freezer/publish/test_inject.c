@@ -50,8 +50,9 @@ static void test_inject_runs_and_keeps_layout(void **state)
     uint8_t *payload = sample_payload(psize);
     char path[512];
     pf_error err;
-    if (inject_to(TINY_ELF_PATH, payload, psize, "out", path, sizeof path, &err) != PF_OK)
+    if (inject_to(TINY_ELF_PATH, payload, psize, "out", path, sizeof path, &err) != PF_OK) {
         fail_msg("inject: %s", err.message);
+    }
 
     size_t osize, nsize;
     uint8_t *orig = tu_read_file(TINY_ELF_PATH, &osize);
@@ -61,8 +62,9 @@ static void test_inject_runs_and_keeps_layout(void **state)
 
     /* the stub's own finder sees the payload, byte for byte */
     uint64_t off, size;
-    if (pf_elf_find_section(out, nsize, PF_SECTION_NAME, &off, &size, &err) != PF_OK)
+    if (pf_elf_find_section(out, nsize, PF_SECTION_NAME, &off, &size, &err) != PF_OK) {
         fail_msg("find: %s", err.message);
+    }
     assert_int_equal(size, psize);
     assert_memory_equal(out + off, payload, psize);
     assert_int_equal(pf_elf_find_section(orig, osize, PF_SECTION_NAME, &off, &size, &err),
@@ -81,9 +83,11 @@ static void test_inject_runs_and_keeps_layout(void **state)
     uint64_t strtab_off = osh[oe->e_shstrndx].sh_offset;
     assert_true(strtab_off <= osize);
     assert_true(nsh[ne->e_shstrndx].sh_offset >= strtab_off + osh[oe->e_shstrndx].sh_size);
-    for (int i = 0; i < oe->e_shnum; i++)
-        if (i != oe->e_shstrndx)
+    for (int i = 0; i < oe->e_shnum; i++) {
+        if (i != oe->e_shstrndx) {
             assert_memory_equal(&nsh[i], &osh[i], sizeof nsh[i]);
+        }
+    }
     Elf64_Ehdr fixed = *ne;
     fixed.e_shoff = oe->e_shoff;
     fixed.e_shnum = oe->e_shnum;
@@ -91,9 +95,11 @@ static void test_inject_runs_and_keeps_layout(void **state)
     assert_memory_equal(out + sizeof fixed, orig + sizeof fixed, strtab_off - sizeof fixed);
     /* every PT_LOAD segment lies in that unchanged prefix */
     const Elf64_Phdr *ph = (const Elf64_Phdr *)(orig + oe->e_phoff);
-    for (int i = 0; i < oe->e_phnum; i++)
-        if (ph[i].p_type == PT_LOAD)
+    for (int i = 0; i < oe->e_phnum; i++) {
+        if (ph[i].p_type == PT_LOAD) {
             assert_true(ph[i].p_offset + ph[i].p_filesz <= strtab_off);
+        }
+    }
     /* the new section is not loaded */
     const Elf64_Shdr *pf = &nsh[ne->e_shnum - 1];
     assert_int_equal(pf->sh_type, SHT_PROGBITS);
@@ -146,8 +152,9 @@ static void test_moved_program_headers(void **state)
     size_t psize = 7001;
     uint8_t *payload = sample_payload(psize);
     pf_error err;
-    if (inject_to(stub, payload, psize, "out-moved", path, sizeof path, &err) != PF_OK)
+    if (inject_to(stub, payload, psize, "out-moved", path, sizeof path, &err) != PF_OK) {
         fail_msg("inject: %s", err.message);
+    }
     size_t nsize;
     uint8_t *out = tu_read_file(path, &nsize);
     assert_non_null(out);
@@ -159,8 +166,9 @@ static void test_moved_program_headers(void **state)
     assert_memory_equal(&fixed, moved, sizeof fixed);
     assert_memory_equal(out + sizeof fixed, moved + sizeof fixed, msize - sizeof fixed);
     uint64_t off, size;
-    if (pf_elf_find_section(out, nsize, PF_SECTION_NAME, &off, &size, &err) != PF_OK)
+    if (pf_elf_find_section(out, nsize, PF_SECTION_NAME, &off, &size, &err) != PF_OK) {
         fail_msg("find: %s", err.message);
+    }
     assert_int_equal(size, psize);
     assert_memory_equal(out + off, payload, psize);
     free(out);
@@ -172,8 +180,9 @@ static void test_moved_program_headers(void **state)
 static void test_strip_keeps_section(void **state)
 {
     (void)state;
-    if (access("/usr/bin/strip", X_OK) != 0)
+    if (access("/usr/bin/strip", X_OK) != 0) {
         skip();
+    }
     size_t psize = 5000;
     uint8_t *payload = sample_payload(psize);
     char path[512], cmd[1200];
@@ -243,8 +252,9 @@ static void test_bad_stubs(void **state)
         assert_int_equal(tu_write_file(bad, elf, size, 0755), 0);
         elf[mutations[i].offset] = saved;
         int rc = inject_to(bad, payload, sizeof payload, "o2", path, sizeof path, &err);
-        if (rc != PF_ERR_USAGE)
+        if (rc != PF_ERR_USAGE) {
             fail_msg("mutation %zu: status %d, %s", i, rc, err.message);
+        }
         assert_non_null(strstr(err.message, "not an ELF64 x86-64 executable"));
     }
     free(elf);

@@ -35,8 +35,9 @@ static int publish(const char *path, const char *data, pf_error *err)
 {
     pfz_output out;
     int rc = pfz_output_begin(&out, path, err);
-    if (rc != PF_OK)
+    if (rc != PF_OK) {
         return rc;
+    }
     assert_int_equal(write(out.fd, data, strlen(data)), (ssize_t)strlen(data));
     return pfz_output_commit(&out, err);
 }
@@ -117,8 +118,9 @@ static void test_unchanged_output_kept(void **state)
 static int tmpfile_supported(const char *dir)
 {
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0)
+    if (fd < 0) {
         return 0;
+    }
     close(fd);
     return 1;
 }
@@ -204,8 +206,9 @@ static void test_unwritable_directory(void **state)
         assert_int_equal(pfz_output_begin(&out, path, &err), PF_ERR_USAGE);
     }
     int rc = pfz_output_check("/proc/pf-test-app", NULL, 0, &err);
-    if (rc == PF_OK)
+    if (rc == PF_OK) {
         rc = pfz_output_begin(&out, "/proc/pf-test-app", &err);
+    }
     assert_int_not_equal(rc, PF_OK);
     assert_non_null(strstr(err.message, "/proc/pf-test-app"));
     rmdir(dir);
@@ -303,8 +306,9 @@ static pid_t dead_pid(void)
 {
     pid_t pid = fork();
     assert_true(pid >= 0);
-    if (pid == 0)
+    if (pid == 0) {
         _exit(0);
+    }
     assert_int_equal(waitpid(pid, NULL, 0), pid);
     return pid;
 }
@@ -325,26 +329,31 @@ static int child_publish(int (*prepare)(void), const char *dir, const char *path
     assert_true(pid >= 0);
     if (pid == 0) {
         int rc = prepare != NULL ? prepare() : 0;
-        if (rc != 0)
+        if (rc != 0) {
             _exit(rc == CHILD_SKIP ? CHILD_SKIP : 1);
+        }
         pfz_output out;
         pf_error err;
         if (pfz_output_begin(&out, path, &err) != PF_OK) {
             fprintf(stderr, "child: %s\n", err.message);
             _exit(2);
         }
-        if (write(out.fd, "new", 3) != 3)
+        if (write(out.fd, "new", 3) != 3) {
             _exit(3);
-        if (tu_count_entries(dir) != expected_entries)
+        }
+        if (tu_count_entries(dir) != expected_entries) {
             _exit(4);
-        if (kill_it)
+        }
+        if (kill_it) {
             raise(SIGKILL);
+        }
         _exit(pfz_output_commit(&out, &err) == PF_OK ? CHILD_OK : 5);
     }
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (WIFSIGNALED(status))
+    if (WIFSIGNALED(status)) {
         return 128 + WTERMSIG(status);
+    }
     return WEXITSTATUS(status);
 }
 
@@ -369,8 +378,9 @@ static void test_killed_while_writing_anonymous(void **state)
     (void)state;
     char dir[512], path[600];
     fresh_dir("anon", dir, sizeof dir, path, sizeof path);
-    if (!tmpfile_supported(dir))
+    if (!tmpfile_supported(dir)) {
         skip();
+    }
     assert_int_equal(tu_write_file(path, "old", 3, 0755), 0);
     assert_int_equal(child_publish(NULL, dir, path, 1, 1), CHILD_KILLED);
     expect_only_out(dir, path, "old");
@@ -416,8 +426,9 @@ static int no_tmpfile(void)
     };
     struct sock_fprog program = {.len = sizeof filter / sizeof *filter, .filter = filter};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {
         return CHILD_SKIP;
+    }
     int fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
     return fd < 0 && errno == EOPNOTSUPP ? 0 : 1;
 }
@@ -427,8 +438,9 @@ static int no_tmpfile(void)
 static int no_proc(void)
 {
     if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount("none", "/proc", "tmpfs", 0, NULL) != 0)
+        mount("none", "/proc", "tmpfs", 0, NULL) != 0) {
         return CHILD_SKIP;
+    }
     return access("/proc/self", F_OK) == 0;
 }
 
@@ -443,8 +455,9 @@ static void fallback_case(const char *name, int (*prepare)(void))
     fresh_dir(name, dir, sizeof dir, path, sizeof path);
     assert_int_equal(tu_write_file(path, "old", 3, 0755), 0);
     int rc = child_publish(prepare, dir, path, 2, 0);
-    if (rc == CHILD_SKIP)
+    if (rc == CHILD_SKIP) {
         skip();
+    }
     assert_int_equal(rc, CHILD_OK);
     expect_only_out(dir, path, "new");
     struct stat st;
@@ -487,12 +500,13 @@ static void make_entry(const char *dir, const char *name, char kind, const char 
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (kind == 'f')
+    if (kind == 'f') {
         assert_int_equal(tu_write_file(path, "stale", 5, 0600), 0);
-    else if (kind == 'd')
+    } else if (kind == 'd') {
         assert_int_equal(mkdir(path, 0700), 0);
-    else
+    } else {
         assert_int_equal(symlink(target, path), 0);
+    }
 }
 
 /* entry_exists: whether dir/name exists, not following a symlink. */

@@ -56,11 +56,11 @@ static const char *const existing_scripts[] = {"child.py", "/tmp/work/job.py", N
 /* ---- the table ---- */
 
 #define MAX_ARGS 8
-#define SELF 1  /* started by this same executable */
-#define OTHER 0 /* started by anything else (a shell) */
+#define SELF 1                      /* started by this same executable */
+#define OTHER 0                     /* started by anything else (a shell) */
 #define REPLACED PF_PARENT_REPLACED /* by the file this one replaced at its path */
-#define ASKS 1  /* the parent question is asked */
-#define QUIET 0 /* no question to the system */
+#define ASKS 1                      /* the parent question is asked */
+#define QUIET 0                     /* no question to the system */
 
 struct row {
     const char *what;
