@@ -326,10 +326,10 @@ static int collect(freeze_run *run, pf_error *err)
     const pfz_options *opts = run->opts;
     pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
                              opts->include_libraries, opts->include_library_count};
-    pfz_native_config ncfg = {.policy = &policy, .diag = run->hooks->collect_diag};
+    pfz_native_config ncfg = {.policy = &policy, .report = run->report};
     int rc = pfz_native_files_collect(&run->graph, &ncfg, &run->native, err);
     if (rc == PF_OK && run->hooks->collected != NULL) {
-        run->hooks->collected(run->hooks->ctx, &run->native);
+        run->hooks->collected(run->hooks->ctx, run->report, &run->native);
     }
     return rc;
 }

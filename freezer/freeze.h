@@ -58,12 +58,11 @@ typedef struct pfz_freeze_hooks {
     void *ctx; /* passed back to each hook */
     /* the graph is resolved and compiled; report holds every record so far */
     void (*resolved)(void *ctx, const pfz_report *report, const pfz_graph *g);
-    /* extension modules and their shared libraries are collected */
-    void (*collected)(void *ctx, const pfz_native_files *native);
+    /* extension modules and their shared libraries are collected; report
+     * holds every record so far */
+    void (*collected)(void *ctx, const pfz_report *report, const pfz_native_files *native);
     /* the output is published */
     void (*written)(void *ctx, const pfz_freeze_summary *summary);
-    /* where collect/ prints its warnings until it returns them as data */
-    FILE *collect_diag;
 } pfz_freeze_hooks;
 
 /* pfz_freeze: runs the whole pipeline for opts (command PFZ_COMMAND_FREEZE)

@@ -29,10 +29,12 @@ static void on_resolved(void *ctx, const pfz_report *report, const pfz_graph *g)
     }
 }
 
-/* on_collected: with -v, the bundled shared libraries. */
-static void on_collected(void *ctx, const pfz_native_files *native)
+/* on_collected: the records so far, then with -v the bundled shared
+ * libraries. */
+static void on_collected(void *ctx, const pfz_report *report, const pfz_native_files *native)
 {
     command_ctx *c = ctx;
+    pfz_print_notes(report, &c->printed, c->opts->verbose, c->diag, c->listing);
     if (c->opts->verbose && native->count > 0) {
         pfz_native_print(&native->deps, c->listing);
     }
@@ -69,11 +71,8 @@ int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_er
                            .xdg_cache_home = getenv("XDG_CACHE_HOME"),
                            .home = getenv("HOME")};
     command_ctx ctx = {.opts = opts, .listing = listing, .diag = diag};
-    pfz_freeze_hooks hooks = {.ctx = &ctx,
-                              .resolved = on_resolved,
-                              .collected = on_collected,
-                              .written = on_written,
-                              .collect_diag = diag};
+    pfz_freeze_hooks hooks = {
+        .ctx = &ctx, .resolved = on_resolved, .collected = on_collected, .written = on_written};
     pfz_report report = {0};
     int rc = pfz_freeze(opts, &env, &hooks, &report, err);
     /* what a failed step recorded before it failed, then its error */

@@ -63,6 +63,19 @@ void pfz_print_note(const pfz_note *n, int verbose, FILE *diag, FILE *listing)
                 "to %llu); using 0\n",
                 or_empty(n->names), n->count[0]);
         break;
+    case PFZ_NOTE_LIBRARY_SONAME_DIFFERS:
+        fprintf(diag,
+                "pyfreeze: warning: %s needs '%s', found as %s whose SONAME is '%s': it is "
+                "bundled as libs/%s, and a loader matches DT_NEEDED names to SONAMEs\n",
+                or_empty(n->importer), or_empty(n->names), or_empty(n->file), or_empty(n->library),
+                or_empty(n->library));
+        break;
+    case PFZ_NOTE_LIBRARY_CYCLE:
+        fprintf(diag,
+                "pyfreeze: warning: %s and %s need each other (a dependency cycle): %s is loaded "
+                "first, and its need for %s may then be met from the target's disk\n",
+                or_empty(n->names), or_empty(n->library), or_empty(n->library), or_empty(n->names));
+        break;
     }
 }
 

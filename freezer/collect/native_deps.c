@@ -350,11 +350,16 @@ static int resolve_needed(resolver *r, size_t x, const char *name, pf_error *err
         if (ds != PFZ_LIB_BUNDLE) {
             return note_skipped(r, t->soname, ds, err);
         }
-        if (r->cfg->diag != NULL) {
-            fprintf(r->cfg->diag,
-                    "pyfreeze: warning: %s needs '%s', found as %s whose SONAME is '%s': it is "
-                    "bundled as libs/%s, and a loader matches DT_NEEDED names to SONAMEs\n",
-                    base_name(r->nodes[x].real_path), name, t->real_path, t->soname, t->soname);
+        if (r->cfg->report != NULL) {
+            pfz_note n = {.kind = PFZ_NOTE_LIBRARY_SONAME_DIFFERS,
+                          .importer = (char *)base_name(r->nodes[x].real_path),
+                          .names = (char *)name,
+                          .file = t->real_path,
+                          .library = t->soname};
+            int rc = pfz_report_add(r->cfg->report, &n, err);
+            if (rc != PF_OK) {
+                return rc;
+            }
         }
     }
     t->needed = 1;
@@ -393,12 +398,13 @@ static int place(resolver *r, size_t i, pf_error *err)
     for (size_t e = 0; e < n->edge_count; e++) {
         node *t = &r->nodes[n->edges[e]];
         if (t->state == VISITING) {
-            if (r->cfg->diag != NULL) {
-                fprintf(r->cfg->diag,
-                        "pyfreeze: warning: %s and %s need each other (a dependency cycle): "
-                        "%s is loaded first, and its need for %s may then be met from the "
-                        "target's disk\n",
-                        t->soname, n->soname, n->soname, t->soname);
+            if (r->cfg->report != NULL) {
+                pfz_note note = {
+                    .kind = PFZ_NOTE_LIBRARY_CYCLE, .library = n->soname, .names = t->soname};
+                int rc = pfz_report_add(r->cfg->report, &note, err);
+                if (rc != PF_OK) {
+                    return rc;
+                }
             }
             continue;
         }

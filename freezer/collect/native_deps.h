@@ -37,13 +37,15 @@
 
 #include "lib_policy.h"
 #include "pf_error.h"
+#include "report.h"
 
 typedef struct pfz_native_config {
     const char *ld_so_conf;          /* NULL: PFZ_LD_SO_CONF ("/etc/ld.so.conf") */
     const char *const *default_dirs; /* NULL: pfz_ld_default_dirs() */
     size_t default_dir_count;
     const pfz_lib_policy *policy; /* NULL: the built-in lists only */
-    FILE *diag;                   /* warnings (cycles, SONAME mismatches); may be NULL */
+    pfz_report *report;           /* warnings (cycles, SONAME mismatches) are added here as
+                                     records (report.h); may be NULL */
 } pfz_native_config;
 
 typedef struct pfz_native_lib {

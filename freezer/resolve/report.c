@@ -27,6 +27,7 @@ static void note_free(pfz_note *n)
     free(n->names);
     free(n->distribution);
     free(n->version);
+    free(n->library);
 }
 
 int pfz_report_add(pfz_report *r, const pfz_note *note, pf_error *err)
@@ -49,6 +50,7 @@ int pfz_report_add(pfz_report *r, const pfz_note *note, pf_error *err)
     copy.names = dup_or_null(note->names, &failed);
     copy.distribution = dup_or_null(note->distribution, &failed);
     copy.version = dup_or_null(note->version, &failed);
+    copy.library = dup_or_null(note->library, &failed);
     if (failed) {
         note_free(&copy);
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory while resolving imports");

@@ -40,6 +40,14 @@ typedef enum pfz_note_kind {
     /* SOURCE_DATE_EPOCH is not a number of seconds in the tar range, 0 is
      * used: names (the value as given), count[0] (the largest accepted) */
     PFZ_NOTE_BAD_SOURCE_DATE_EPOCH,
+    /* a shared library found under a name that is not its SONAME, so it is
+     * bundled as libs/<SONAME>: importer (the file name of the object that
+     * needs it), names (the DT_NEEDED name), file (the path it was found
+     * at), library (its SONAME) */
+    PFZ_NOTE_LIBRARY_SONAME_DIFFERS,
+    /* two bundled libraries need each other: library (the one loaded
+     * first), names (the other) */
+    PFZ_NOTE_LIBRARY_CYCLE,
 } pfz_note_kind;
 
 /* One warning or note. Every string is owned by the record (malloc'd) or
@@ -58,6 +66,7 @@ typedef struct pfz_note {
     char *names;                 /* kind-specific text (see pfz_note_kind) */
     char *distribution;          /* distribution name */
     char *version;               /* distribution version */
+    char *library;               /* a shared library's SONAME */
     unsigned long long count[2]; /* kind-specific counts (see pfz_note_kind) */
 } pfz_note;
 

@@ -21,6 +21,7 @@
 
 #include "freezer/test_util.h"
 #include "listing.h"
+#include "messages.h"
 #include "native_deps.h"
 
 #define LIB_DYNLOAD "/usr/lib/python3.11/lib-dynload/"
@@ -64,8 +65,9 @@ static void build_so(const char *out, const char *code, const char *extra)
     }
 }
 
-/* resolve_one: pfz_native_resolve on one object with cfg; diag text (if
- * diag_text is not NULL) is returned malloc'd. */
+/* resolve_one: pfz_native_resolve on one object with cfg; the warnings it
+ * records, as the command prints them (if diag_text is not NULL), are
+ * returned malloc'd. */
 static int resolve_one(const char *object, const pfz_native_config *cfg_in, pfz_native_result *out,
                        pf_error *err, char **diag_text)
 {
@@ -74,8 +76,12 @@ static int resolve_one(const char *object, const pfz_native_config *cfg_in, pfz_
     char *text = NULL;
     FILE *diag = open_memstream(&text, &diag_size);
     assert_non_null(diag);
-    cfg.diag = diag;
+    pfz_report report = {0};
+    cfg.report = &report;
     int rc = pfz_native_resolve(&object, 1, &cfg, out, err);
+    size_t printed = 0;
+    pfz_print_notes(&report, &printed, 0, diag, diag);
+    pfz_report_free(&report);
     fclose(diag);
     if (diag_text != NULL) {
         *diag_text = text;
