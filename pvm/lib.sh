@@ -82,13 +82,17 @@ pvm_archive_uri() {
 }
 
 # pvm_in_root COMMAND...: run COMMAND inside the Debian 11 root with /proc
-# mounted; /proc is unmounted afterwards, whatever happens.
+# mounted; a /proc this call mounted is unmounted afterwards, whatever
+# happens (one the caller mounted stays).
 pvm_in_root() {
-    local root=$PVM_BUILD/root
-    mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+    local root=$PVM_BUILD/root mounted=no
+    if ! mountpoint -q "$root/proc"; then
+        mount -t proc proc "$root/proc"
+        mounted=yes
+    fi
     # The subshell's trap unmounts on success, failure and interruption.
     (
-        trap 'umount "$root/proc" 2>/dev/null || umount -l "$root/proc"' EXIT
+        trap '[ $mounted = no ] || umount "$root/proc" 2>/dev/null || umount -l "$root/proc"' EXIT
         trap 'exit 130' INT TERM
         chroot "$root" /usr/bin/env -i \
             PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
