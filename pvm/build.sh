@@ -18,6 +18,11 @@ SOURCES="python3.11 openssl sqlite3 expat xz-utils bzip2 zlib libffi util-linux 
 root_key=$(pvm_key "$here/make-root.sh")
 pvm_step root "$root_key" "$here/make-root.sh" "$PVM_BUILD"
 
+# The root as the host compiler's --sysroot, for the stub's link (no
+# library build depends on it).
+sysroot_key=$(pvm_key "$here/make-sysroot.sh" "$root_key")
+pvm_step sysroot "$sysroot_key" "$here/make-sysroot.sh" "$PVM_BUILD"
+
 # 2. The source packages (downloaded once; the key holds the archive URIs).
 fetch_key=$(pvm_key "$here/fetch-sources.sh" "$SOURCES" \
     "$(pvm_archive_uri bookworm || true)" "$(pvm_archive_uri bookworm-security || true)")
@@ -39,24 +44,36 @@ unpack_and_build() {
     }
 }
 
-# library NAME PACKAGE "SCRIPT [ARGUMENT]" [DEPENDENCY...]: step NAME builds
-# PACKAGE with SCRIPT after the named steps; its key is set in key_NAME.
+# library NAME PACKAGE "SCRIPT [ARGUMENT]" [DEPENDENCY...]: declares step
+# NAME, which builds PACKAGE with SCRIPT after the named steps; its key
+# covers the script, the source package, the root and those steps' keys.
+declare -A step_key step_package step_command
 library() {
     local name=$1 package=$2 command=$3
     shift 3
     local deps="" dep
     for dep in "$@"; do
-        deps="$deps $(eval echo "\$key_$dep")"
+        deps="$deps ${step_key[$dep]}"
     done
-    local script=${command%% *} key
-    key=$(pvm_key "$here/$script" "$command" "$PVM_BUILD/downloads/$package"/*.dsc "$root_key" "$deps")
-    eval "key_$name=$key"
-    # shellcheck disable=SC2086
-    pvm_step "$name" "$key" unpack_and_build "$name" "$package" $command
+    step_key[$name]=$(pvm_key "$here/${command%% *}" "$command" \
+        "$PVM_BUILD/downloads/$package"/*.dsc "$root_key" "$deps")
+    step_package[$name]=$package
+    step_command[$name]=$command
+}
+
+# run NAME...: runs the named steps in order (each only if out of date).
+run() {
+    local name
+    for name in "$@"; do
+        # shellcheck disable=SC2086
+        pvm_step "$name" "${step_key[$name]}" \
+            unpack_and_build "$name" "${step_package[$name]}" ${step_command[$name]}
+    done
 }
 mkdir -p "$PVM_BUILD/logs"
 
-# 3. The libraries, each into the root's prefix /opt/pvm.
+# 3. The libraries, each into the root's prefix /opt/pvm, then CPython
+# against all of them.
 library zlib zlib build-zlib.sh
 library bzip2 bzip2 build-bzip2.sh
 library xz xz-utils build-xz.sh
@@ -69,14 +86,27 @@ library libedit libedit build-libedit.sh ncurses
 library gdbm gdbm build-gdbm.sh
 library zstd libzstd build-zstd.sh
 library openssl openssl build-openssl.sh
-
-# 4. CPython, against all of them.
 libraries="zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit gdbm zstd openssl"
 # shellcheck disable=SC2086
 library cpython python3.11 "build-cpython.sh static" $libraries
 # shellcheck disable=SC2086
-library cpython-pic python3.11 "build-cpython.sh pic" $libraries cpython
+library cpython_pic python3.11 "build-cpython.sh pic" $libraries cpython
 
-# 5. What went in (for the SBOM), and the checks of what came out.
+# Two lanes at once: most library builds spend their time in configure
+# scripts, one process at a time, so OpenSSL's compilation runs beside
+# them. /proc stays mounted in the root for both, and is unmounted at exit.
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+trap 'umount "$root/proc" 2>/dev/null || umount -l "$root/proc"' EXIT
+run openssl &
+openssl_lane=$!
+run zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit gdbm zstd &
+other_lane=$!
+failed=0
+wait "$openssl_lane" || failed=1
+wait "$other_lane" || failed=1
+[ "$failed" = 0 ] || pvm_die "a library build failed (see above)"
+run cpython cpython_pic
+
+# 4. What went in (for the SBOM), and the checks of what came out.
 "$here/record-versions.sh" "$PVM_BUILD" $SOURCES
 "$here/check-prefix.sh" "$PVM_BUILD"

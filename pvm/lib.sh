@@ -97,7 +97,7 @@ pvm_in_root() {
         chroot "$root" /usr/bin/env -i \
             PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
             HOME=/root LANG=C.UTF-8 SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-0}" \
-            PVM_PREFIX=/opt/pvm PVM_JOBS="$PVM_JOBS" \
+            PVM_PREFIX=/opt/pvm PVM_JOBS="${PVM_JOBS:-2}" \
             nice -n 10 "$@"
     )
 }
