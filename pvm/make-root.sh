@@ -17,9 +17,12 @@ archive=$(pvm_archive_uri bookworm) || archive=$(pvm_archive_uri bullseye) ||
     pvm_die "no Debian archive in the host's apt sources (/etc/apt/sources.list.d/*.sources, /etc/apt/sources.list): add one that serves bullseye"
 
 root=$PVM_BUILD/root
-if mountpoint -q "$root/proc"; then
-    umount "$root/proc"
-fi
+# Nothing may stay mounted in an old root before it is removed (a build or
+# a debootstrap that was killed leaves /proc or /sys mounted there).
+awk -v root="$root" '{ if (index($2, root "/") == 1 || index($2, root ".tmp/") == 1) print $2 }' \
+        /proc/mounts | sort -r | while read -r mount; do
+    umount "$mount" || umount -l "$mount"
+done
 rm -rf "$root" "$root.tmp"
 mkdir -p "$PVM_BUILD"
 pvm_say "debootstrap bullseye from the host's archive ($archive), see $PVM_BUILD/debootstrap.log"
