@@ -1,0 +1,112 @@
+#!/bin/bash
+# Builds the PVM, pyfreeze's own CPython 3.11 for glibc 2.31, step by step;
+# each step is cached by a stamp keyed on its inputs and re-runs only when
+# they change. Usage: build.sh BUILD-DIR  (the prefix is BUILD-DIR/root/opt/pvm)
+set -euo pipefail
+PVM_BUILD=$(realpath -m "$1")
+PVM_JOBS=${PVM_JOBS:-2}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+mkdir -p "$PVM_BUILD/stamps"
+root=$PVM_BUILD/root
+
+# The source packages, all from bookworm (libmpdec is CPython's own copy:
+# bookworm has no mpdecimal source package).
+SOURCES="python3.11 openssl sqlite3 expat xz-utils bzip2 zlib libffi util-linux ncurses gdbm libzstd libedit"
+
+# 1. The Debian 11 root.
+root_key=$(pvm_key "$here/make-root.sh")
+pvm_step root "$root_key" "$here/make-root.sh" "$PVM_BUILD"
+
+# The root as the host compiler's --sysroot, for the stub's link (no
+# library build depends on it).
+sysroot_key=$(pvm_key "$here/make-sysroot.sh" "$root_key")
+pvm_step sysroot "$sysroot_key" "$here/make-sysroot.sh" "$PVM_BUILD"
+
+# 2. The source packages (downloaded once; the key holds the archive URIs).
+fetch_key=$(pvm_key "$here/fetch-sources.sh" "$SOURCES" \
+    "$(pvm_archive_uri bookworm || true)" "$(pvm_archive_uri bookworm-security || true)")
+# shellcheck disable=SC2086
+pvm_step sources "$fetch_key" "$here/fetch-sources.sh" "$PVM_BUILD" $SOURCES
+
+# unpack_and_build NAME PACKAGE SCRIPT [ARGUMENT]: unpack the source package
+# (Debian's patches applied) into the root and run SCRIPT on it there.
+unpack_and_build() {
+    local name=$1 package=$2 script=$3
+    shift 3
+    rm -rf "$root/pvm/src/$package"
+    mkdir -p "$root/pvm/src" "$root/pvm/scripts"
+    dpkg-source --no-check -x "$PVM_BUILD/downloads/$package"/*.dsc "$root/pvm/src/$package" > /dev/null
+    install -m 755 "$here/$script" "$root/pvm/scripts/$script"
+    pvm_in_root "/pvm/scripts/$script" "/pvm/src/$package" "$@" > "$PVM_BUILD/logs/$name.log" 2>&1 || {
+        tail -n 20 "$PVM_BUILD/logs/$name.log" >&2
+        pvm_die "$script failed, see $PVM_BUILD/logs/$name.log"
+    }
+}
+
+# library NAME PACKAGE "SCRIPT [ARGUMENT]" [DEPENDENCY...]: declares step
+# NAME, which builds PACKAGE with SCRIPT after the named steps; its key
+# covers the script, the source package, the root and those steps' keys.
+declare -A step_key step_package step_command
+library() {
+    local name=$1 package=$2 command=$3
+    shift 3
+    local deps="" dep
+    for dep in "$@"; do
+        deps="$deps ${step_key[$dep]}"
+    done
+    step_key[$name]=$(pvm_key "$here/${command%% *}" "$command" \
+        "$PVM_BUILD/downloads/$package"/*.dsc "$root_key" "$deps")
+    step_package[$name]=$package
+    step_command[$name]=$command
+}
+
+# run NAME...: runs the named steps in order (each only if out of date).
+run() {
+    local name
+    for name in "$@"; do
+        # shellcheck disable=SC2086
+        pvm_step "$name" "${step_key[$name]}" \
+            unpack_and_build "$name" "${step_package[$name]}" ${step_command[$name]}
+    done
+}
+mkdir -p "$PVM_BUILD/logs"
+
+# 3. The libraries, each into the root's prefix /opt/pvm, then CPython
+# against all of them.
+library zlib zlib build-zlib.sh
+library bzip2 bzip2 build-bzip2.sh
+library xz xz-utils build-xz.sh
+library libffi libffi build-libffi.sh
+library expat expat build-expat.sh
+library sqlite sqlite3 build-sqlite.sh
+library libuuid util-linux build-libuuid.sh
+library ncurses ncurses build-ncurses.sh
+library libedit libedit build-libedit.sh ncurses
+library gdbm gdbm build-gdbm.sh
+library zstd libzstd build-zstd.sh
+library openssl openssl build-openssl.sh
+libraries="zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit gdbm zstd openssl"
+# shellcheck disable=SC2086
+library cpython python3.11 "build-cpython.sh static" $libraries
+# shellcheck disable=SC2086
+library cpython_pic python3.11 "build-cpython.sh pic" $libraries cpython
+
+# Two lanes at once: most library builds spend their time in configure
+# scripts, one process at a time, so OpenSSL's compilation runs beside
+# them. /proc stays mounted in the root for both, and is unmounted at exit.
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+trap 'umount "$root/proc" 2>/dev/null || umount -l "$root/proc"' EXIT
+run openssl &
+openssl_lane=$!
+run zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit gdbm zstd &
+other_lane=$!
+failed=0
+wait "$openssl_lane" || failed=1
+wait "$other_lane" || failed=1
+[ "$failed" = 0 ] || pvm_die "a library build failed (see above)"
+run cpython cpython_pic
+
+# 4. What went in (for the SBOM), and the checks of what came out.
+"$here/record-versions.sh" "$PVM_BUILD" $SOURCES
+"$here/check-prefix.sh" "$PVM_BUILD"
