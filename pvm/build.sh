@@ -25,7 +25,7 @@ pvm_step sysroot "$sysroot_key" "$here/make-sysroot.sh" "$PVM_BUILD"
 
 # 2. The source packages (downloaded once; the key holds the archive URIs).
 fetch_key=$(pvm_key "$here/fetch-sources.sh" "$SOURCES" \
-    "$(pvm_archive_uri bookworm || true)" "$(pvm_archive_uri bookworm-security || true)")
+    "$(debian_archive_uri bookworm || true)" "$(debian_archive_uri bookworm-security || true)")
 # shellcheck disable=SC2086
 pvm_step sources "$fetch_key" "$here/fetch-sources.sh" "$PVM_BUILD" $SOURCES
 

@@ -8,9 +8,9 @@ shift
 . "$(dirname "$0")/lib.sh"
 
 command -v dpkg-source >/dev/null || pvm_die "dpkg-source not found: apt-get install dpkg-dev"
-main=$(pvm_archive_uri bookworm) ||
+main=$(debian_archive_uri bookworm) ||
     pvm_die "no bookworm archive in the host's apt sources (/etc/apt/sources.list.d/*.sources, /etc/apt/sources.list)"
-security=$(pvm_archive_uri bookworm-security) ||
+security=$(debian_archive_uri bookworm-security) ||
     pvm_die "no bookworm-security archive in the host's apt sources: add the Debian security archive"
 
 apt=$PVM_BUILD/apt

@@ -46,40 +46,10 @@ pvm_step() {
     pvm_say "$name: done in ${took}s"
 }
 
-# pvm_archive_uri SUITE: the first URI that the host's apt sources give for
-# SUITE (deb822 files in sources.list.d, then one-line sources.list files).
-# The archive is read here at run time, never written into the repository.
-pvm_archive_uri() {
-    local suite=$1 file uri
-    for file in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$file" ] || continue
-        # deb822: stanzas separated by blank lines, with URIs: and Suites:.
-        uri=$(awk -v suite="$suite" '
-            function flush() {
-                if (uris != "" && (" " suites " ") ~ (" " suite " ")) { split(uris, u, " "); print u[1]; found = 1; exit }
-                uris = ""; suites = ""
-            }
-            /^[ \t]*$/ { flush(); next }
-            /^URIs:/   { sub(/^URIs:[ \t]*/, ""); uris = $0 }
-            /^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
-            END { if (!found) flush() }' "$file")
-        if [ -n "$uri" ]; then
-            echo "$uri"
-            return 0
-        fi
-    done
-    for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$file" ] || continue
-        uri=$(awk -v suite="$suite" '
-            $1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-                          if ($(i + 1) == suite) { print $i; exit } }' "$file")
-        if [ -n "$uri" ]; then
-            echo "$uri"
-            return 0
-        fi
-    done
-    return 1
-}
+# debian_archive_uri SUITE: the archive URI the host's apt sources give for
+# SUITE, read at run time (cmake/debian_archive.sh, shared with the tests'
+# Debian roots); the repository names no archive host.
+. "$(dirname "${BASH_SOURCE[0]}")/../cmake/debian_archive.sh"
 
 # pvm_in_root COMMAND...: run COMMAND inside the Debian 11 root with /proc
 # mounted; a /proc this call mounted is unmounted afterwards, whatever

@@ -15,12 +15,13 @@ sysroot=$PVM_BUILD/root
 prefix=$sysroot/opt/pvm
 
 mkdir -p "$out/obj-$kind"
-cmake -DIN="$src/runtime/support.py" -DOUT="$out/support_source.c" -DNAME=pf_support_source \
-    -P "$src/runtime/embed_source.cmake"
+cmake -DIN="$src/runtime/import/support.py" -DOUT="$out/support_source.c" \
+    -DNAME=pf_support_source -P "$src/cmake/embed_source.cmake"
 
 cflags=(--sysroot="$sysroot" -std=c11 -D_GNU_SOURCE -DNDEBUG -O2 -g -Wall -Wextra -Werror
         -ffunction-sections -fdata-sections
-        -I"$src/runtime" -I"$prefix/include/python3.11" -I"$prefix/include")
+        -I"$src/runtime/boot" -I"$src/runtime/import" -I"$src/payload" -I"$src/common"
+        -I"$prefix/include/python3.11" -I"$prefix/include")
 # The host gcc's driver finds crt1.o, crti.o and libc.so relative to its own
 # install, not in the --sysroot: -B and -L send it to the root's
 # (make-sysroot.sh made the root's library links relative for ld).
@@ -37,7 +38,13 @@ case $kind in
 esac
 
 objects=()
-for file in "$src"/runtime/*.c "$out/support_source.c" "$src/stub/main.c"; do
+# The stub's code: the runtime, the payload reader (not its writers) and
+# the shared pieces, as stub/CMakeLists.txt links them.
+sources=("$src"/runtime/boot/*.c "$src"/runtime/import/*.c "$src"/common/*.c)
+for file in "$src"/payload/*.c; do
+    [[ $file == *_writer.c ]] || sources+=("$file")
+done
+for file in "${sources[@]}" "$out/support_source.c" "$src/stub/main.c"; do
     object=$out/obj-$kind/$(basename "$file" .c).o
     gcc "${cflags[@]}" -c "$file" -o "$object"
     objects+=("$object")

@@ -13,7 +13,7 @@ TOOLS=gcc,libc6-dev,make,perl,pkg-config,patchelf,file,tcl,autoconf,automake,lib
     pvm_die "making the Debian 11 root needs root privileges (debootstrap, chroot): run the build as root"
 command -v debootstrap >/dev/null ||
     pvm_die "debootstrap not found: apt-get install debootstrap"
-archive=$(pvm_archive_uri bookworm) || archive=$(pvm_archive_uri bullseye) ||
+archive=$(debian_archive_uri bookworm) || archive=$(debian_archive_uri bullseye) ||
     pvm_die "no Debian archive in the host's apt sources (/etc/apt/sources.list.d/*.sources, /etc/apt/sources.list): add one that serves bullseye"
 
 root=$PVM_BUILD/root
