@@ -7,9 +7,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define GLIBC_PREFIX "GLIBC_"
@@ -178,16 +176,13 @@ static void symbol_needing(Elf *elf, const version_sections *s, unsigned index, 
     }
 }
 
-int pfz_glibc_need_of_image(const uint8_t *image, size_t size, pfz_glibc_need *out, pf_error *err)
+/* need_of_elf: the glibc need of the object libelf opened as elf;
+ * elf_end'ed here. elf NULL (libelf could not open it) is reported as
+ * null_status. */
+static int need_of_elf(Elf *elf, int null_status, pfz_glibc_need *out, pf_error *err)
 {
-    memset(out, 0, sizeof *out);
-    if (elf_version(EV_CURRENT) == EV_NONE) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "libelf is out of date: %s", elf_errmsg(-1));
-    }
-    /* ELF_C_READ never writes to the image. */
-    Elf *elf = elf_memory((char *)(uintptr_t)image, size);
     if (elf == NULL) {
-        return pf_error_set(err, PF_ERR_NOMEM, "libelf: %s", elf_errmsg(-1));
+        return pf_error_set(err, null_status, "libelf: %s", elf_errmsg(-1));
     }
     int status = PF_OK;
     if (elf_kind(elf) != ELF_K_ELF) {
@@ -209,39 +204,28 @@ int pfz_glibc_need_of_image(const uint8_t *image, size_t size, pfz_glibc_need *o
     return status;
 }
 
+int pfz_glibc_need_of_image(const uint8_t *image, size_t size, pfz_glibc_need *out, pf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "libelf is out of date: %s", elf_errmsg(-1));
+    }
+    /* ELF_C_READ never writes to the image. */
+    return need_of_elf(elf_memory((char *)(uintptr_t)image, size), PF_ERR_NOMEM, out, err);
+}
+
 int pfz_glibc_need_of_file(const char *path, pfz_glibc_need *out, pf_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "libelf is out of date: %s", elf_errmsg(-1));
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return pf_error_set(err, PF_ERR_IO, "cannot open: %s", strerror(errno));
     }
-    struct stat st;
-    uint8_t *image = NULL;
-    size_t got = 0;
-    int status = PF_OK;
-    if (fstat(fd, &st) != 0) {
-        status = pf_error_set(err, PF_ERR_IO, "cannot stat: %s", strerror(errno));
-    } else if ((image = malloc(st.st_size > 0 ? (size_t)st.st_size : 1)) == NULL) {
-        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-    } else {
-        while (got < (size_t)st.st_size) {
-            ssize_t n = read(fd, image + got, (size_t)st.st_size - got);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                status = pf_error_set(err, PF_ERR_IO, "cannot read: %s",
-                                      n == 0 ? "file shrank" : strerror(errno));
-                break;
-            }
-            got += (size_t)n;
-        }
-    }
+    /* libelf reads what it needs from fd itself (elf_begin, ELF_C_READ). */
+    int status = need_of_elf(elf_begin(fd, ELF_C_READ, NULL), PF_ERR_IO, out, err);
     close(fd);
-    if (status == PF_OK) {
-        status = pfz_glibc_need_of_image(image, got, out, err);
-    }
-    free(image);
     return status;
 }

@@ -51,9 +51,10 @@ char *pfz_glibc_version_format(pfz_glibc_version v, char *dst, size_t dstCapacit
  * its section), PF_ERR_VERSION (not ELFCLASS64), PF_ERR_NOMEM. */
 int pfz_glibc_need_of_image(const uint8_t *image, size_t size, pfz_glibc_need *out, pf_error *err);
 
-/* pfz_glibc_need_of_file: pfz_glibc_need_of_image for the file at path.
- * Errors: those of pfz_glibc_need_of_image, and PF_ERR_IO when path cannot
- * be opened or read (errno text in the message). */
+/* pfz_glibc_need_of_file: pfz_glibc_need_of_image for the file at path,
+ * which libelf reads itself (elf_begin). Errors: those of
+ * pfz_glibc_need_of_image, and PF_ERR_IO when path cannot be opened (errno
+ * text in the message) or read. */
 int pfz_glibc_need_of_file(const char *path, pfz_glibc_need *out, pf_error *err);
 
 #endif
