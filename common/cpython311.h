@@ -157,6 +157,21 @@
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_NONE 174
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_FALSE 175
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_TRUE 176
+/* The calls the dynamic-import scan reads (resolve/dynamic_imports.c):
+ * `f("name", ...)` compiles to a load of f (LOAD_NAME, LOAD_GLOBAL whose
+ * arg>>1 indexes co_names, or LOAD_ATTR / LOAD_METHOD after its object),
+ * the arguments, KW_NAMES for keywords, then PRECALL and CALL. */
+#define PF_PY_OP_PUSH_NULL 2
+#define PF_PY_OP_BUILD_TUPLE 102
+#define PF_PY_OP_BUILD_LIST 103
+#define PF_PY_OP_LOAD_GLOBAL 116 /* arg>>1 indexes co_names; bit 0 pushes NULL first */
+#define PF_PY_OP_LOAD_FAST 124
+#define PF_PY_OP_LOAD_DEREF 137
+#define PF_PY_OP_LOAD_METHOD 160
+#define PF_PY_OP_LIST_EXTEND 162
+#define PF_PY_OP_PRECALL 166
+#define PF_PY_OP_CALL 171
+#define PF_PY_OP_KW_NAMES 172
 
 /* Built against CPython's own header (included before this one), the
  * numbers must agree: a different Python fails here, not at run time. */
@@ -196,6 +211,17 @@ _Static_assert(PF_PY_OP_POP_JUMP_BACKWARD_IF_FALSE == POP_JUMP_BACKWARD_IF_FALSE
                "opcode POP_JUMP_BACKWARD_IF_FALSE");
 _Static_assert(PF_PY_OP_POP_JUMP_BACKWARD_IF_TRUE == POP_JUMP_BACKWARD_IF_TRUE,
                "opcode POP_JUMP_BACKWARD_IF_TRUE");
+_Static_assert(PF_PY_OP_PUSH_NULL == PUSH_NULL, "opcode PUSH_NULL");
+_Static_assert(PF_PY_OP_BUILD_TUPLE == BUILD_TUPLE, "opcode BUILD_TUPLE");
+_Static_assert(PF_PY_OP_BUILD_LIST == BUILD_LIST, "opcode BUILD_LIST");
+_Static_assert(PF_PY_OP_LOAD_GLOBAL == LOAD_GLOBAL, "opcode LOAD_GLOBAL");
+_Static_assert(PF_PY_OP_LOAD_FAST == LOAD_FAST, "opcode LOAD_FAST");
+_Static_assert(PF_PY_OP_LOAD_DEREF == LOAD_DEREF, "opcode LOAD_DEREF");
+_Static_assert(PF_PY_OP_LOAD_METHOD == LOAD_METHOD, "opcode LOAD_METHOD");
+_Static_assert(PF_PY_OP_LIST_EXTEND == LIST_EXTEND, "opcode LIST_EXTEND");
+_Static_assert(PF_PY_OP_PRECALL == PRECALL, "opcode PRECALL");
+_Static_assert(PF_PY_OP_CALL == CALL, "opcode CALL");
+_Static_assert(PF_PY_OP_KW_NAMES == KW_NAMES, "opcode KW_NAMES");
 #endif
 
 /* ---- modules libpython carries frozen (Python/frozen.c) ---- */

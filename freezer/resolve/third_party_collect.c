@@ -272,7 +272,7 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
         const pfz_module *m = &g->modules[i];
         if (m->is_stdlib || r->state[i].collected || strchr(m->name, '.') != NULL ||
-            pfz_mg_is_build_tool(m->name) || strcmp(m->name, "__main__") == 0 ||
+            pfz_mg_is_build_tool(r, m->name) || strcmp(m->name, "__main__") == 0 ||
             m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
             continue;
         }
