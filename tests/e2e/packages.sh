@@ -1,0 +1,135 @@
+#!/bin/bash
+# e2e/packages/CASE: real Debian packages whose imports or data only the
+# package rules and the analyses of docs/third-party.md find, frozen with no
+# options and run with Python hidden, compared with python3.11 -I (lib.sh).
+#
+#   requests    requests.get from a local http.server on loopback: urllib3's
+#               `from six.moves import queue` (six's lazy names)
+#   fernet      cryptography's Fernet round trip: the cffi-built _openssl
+#               imports _cffi_backend from C
+#   markdown    markdown with extensions by name (entry points) and its
+#               importlib.util.find_spec('html.parser')
+#   matplotlib  the Agg backend writing a PNG, with Debian's
+#               /usr/share/matplotlib (mpl-data) hidden too: the rules file
+#               packs it where matplotlib looks
+#   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
+#               by constant names
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh}
+
+# needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
+needs() {
+    "$PF_PYTHON" -I -c "import $1" 2>/dev/null ||
+        skip_test "$2 is not installed (apt-get install $2)"
+}
+
+case $case_name in
+requests)
+    needs requests python3-requests
+    WWW=$T/www
+    mkdir -p "$WWW"
+    printf 'hello over http\n' >"$WWW/hello.txt"
+    PORT=$("$PF_PYTHON" -I -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    (cd "$WWW" && exec "$PF_PYTHON" -I -m http.server --bind 127.0.0.1 "$PORT" >"$T/http.log" 2>&1) &
+    SERVER=$!
+    trap 'kill $SERVER 2>/dev/null' EXIT
+    for _ in $(seq 50); do
+        "$PF_PYTHON" -I -c "import socket; socket.create_connection(('127.0.0.1', $PORT)).close()" 2>/dev/null && break
+        sleep 0.1
+    done
+    program get_page <<'PY' || finish
+import sys
+import requests
+r = requests.get(f"http://127.0.0.1:{sys.argv[1]}/hello.txt", timeout=20)
+print(r.status_code, r.headers["Content-Type"], repr(r.text))
+import urllib3.connectionpool, queue
+print(urllib3.connectionpool.queue is queue)
+try:
+    requests.get(f"http://127.0.0.1:{sys.argv[1]}/missing", timeout=20).raise_for_status()
+except requests.HTTPError as e:
+    print("HTTPError", e.response.status_code)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "six.moves.queue's target is packed" "$T/inspect.txt" ' lib/queue\.pyc$'
+    expect_no_grep "no warning about six.moves" "$EXE.log" "'six' is not a package"
+    compare requests /dev/null "$PORT"
+    ;;
+
+fernet)
+    needs cryptography.fernet python3-cryptography
+    program roundtrip <<'PY' || finish
+from cryptography.fernet import Fernet, InvalidToken
+key = b"QkBWDU2W9cB2DvoVV4iV3pgfZTxRm7vJ3pG_9bZIqSM="
+f = Fernet(key)
+token = f.encrypt(b"frozen secret")
+print(len(token), f.decrypt(token))
+try:
+    Fernet(Fernet.generate_key()).decrypt(token)
+except InvalidToken:
+    print("other key: InvalidToken")
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "_cffi_backend (imported from C) is packed" "$T/inspect.txt" 'lib/_cffi_backend\.'
+    compare fernet /dev/null
+    ;;
+
+markdown)
+    needs markdown python3-markdown
+    program render <<'PY' || finish
+import markdown
+text = "# Title\n\nSome *text* & <b>html</b>.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n"
+print(markdown.markdown(text, extensions=["tables", "fenced_code", "toc"]))
+import markdown.htmlparser
+print(markdown.htmlparser.htmlparser.__name__)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "find_spec('html.parser')'s module is packed" "$T/inspect.txt" ' lib/html/parser\.pyc$'
+    compare markdown /dev/null
+    ;;
+
+matplotlib)
+    needs matplotlib python3-matplotlib
+    program plot <<'PY' || finish
+import hashlib, io, os, struct, tempfile
+os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp()  # a font cache of its own
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+print(os.path.basename(matplotlib.get_data_path()), matplotlib.rcParams["font.family"])
+fig, ax = plt.subplots(figsize=(4, 3), dpi=50)
+ax.plot([0, 1, 2], [2, 0, 1])
+ax.set_title("pyfreeze")
+buf = io.BytesIO()
+fig.savefig(buf, format="png")
+png = buf.getvalue()
+print(png[:8] == b"\x89PNG\r\n\x1a\n", struct.unpack(">II", png[16:24]), hashlib.sha256(png).hexdigest())
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "mpl-data is packed beside matplotlib" "$T/inspect.txt" ' lib/matplotlib/mpl-data/matplotlibrc$'
+    RUN_ENV=(PF_SANDBOX_HIDE=/usr/share/matplotlib)
+    compare matplotlib /dev/null
+    ;;
+
+fresh)
+    program fresh <<'PY' || finish
+from test.support.import_helper import import_fresh_module
+import sys
+py_uuid = import_fresh_module("uuid", blocked=["_uuid"])
+c_uuid = import_fresh_module("uuid", fresh=["_uuid"])
+print(py_uuid.UUID(int=5), py_uuid._uuid, c_uuid._uuid is not None)
+json = import_fresh_module("json")
+print(json.dumps({"a": 1}))
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "import_fresh_module's module is packed" "$T/inspect.txt" ' lib/uuid\.pyc$'
+    compare fresh /dev/null
+    ;;
+
+*)
+    fail "unknown case $case_name"
+    ;;
+esac
+finish
