@@ -209,24 +209,20 @@ static int call_at(const scan *s, size_t i, pf_error *err)
     if (first == NULL || !PyUnicode_CheckExact(first) || PyUnicode_GET_LENGTH(first) == 0) {
         return PF_OK;
     }
-    /* the constant is the whole argument: what follows it is the call, a
-     * keyword list or another plain argument, not `.format(...)` or `+` */
-    switch (s->insns[i + 2].op) {
-    case PF_PY_OP_PRECALL:
-    case PF_PY_OP_KW_NAMES:
-    case PF_PY_OP_LOAD_CONST:
-    case PF_PY_OP_LOAD_NAME:
-    case PF_PY_OP_LOAD_GLOBAL:
-    case PF_PY_OP_LOAD_FAST:
-    case PF_PY_OP_LOAD_DEREF:
-    case PF_PY_OP_BUILD_LIST:
-        break;
-    default:
-        return PF_OK;
-    }
+    /* Up to the PRECALL, only plain arguments (loads of constants and
+     * names, constant lists, keyword names): then the constant is the whole
+     * first argument, not `"p.{}".format(x)` or `"p." + x`. */
     size_t end = i + 2;
-    while (end < s->count && end < i + 2 + ARG_WINDOW && s->insns[end].op != PF_PY_OP_PRECALL) {
-        end++;
+    for (; end < s->count && end < i + 2 + ARG_WINDOW; end++) {
+        int op = s->insns[end].op;
+        if (op == PF_PY_OP_PRECALL) {
+            break;
+        }
+        if (op != PF_PY_OP_LOAD_CONST && op != PF_PY_OP_LOAD_NAME && op != PF_PY_OP_LOAD_GLOBAL &&
+            op != PF_PY_OP_LOAD_FAST && op != PF_PY_OP_LOAD_DEREF && op != PF_PY_OP_BUILD_LIST &&
+            op != PF_PY_OP_BUILD_TUPLE && op != PF_PY_OP_LIST_EXTEND && op != PF_PY_OP_KW_NAMES) {
+            return PF_OK;
+        }
     }
     if (end >= s->count || s->insns[end].op != PF_PY_OP_PRECALL) {
         return PF_OK; /* not a call we can read */
