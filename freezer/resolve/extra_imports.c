@@ -121,7 +121,10 @@ static PyObject *sibling_source(const resolver *r, size_t idx)
     if (stem_end == NULL) {
         return NULL;
     }
-    PyObject *path = PyUnicode_FromFormat("%.*s.py", (int)(stem_end - origin), origin);
+    /* PyUnicode_FromFormat has no "%.*s" before 3.12 */
+    PyObject *stem = PyUnicode_DecodeFSDefaultAndSize(origin, stem_end - origin);
+    PyObject *path = stem != NULL ? PyUnicode_FromFormat("%U.py", stem) : NULL;
+    Py_XDECREF(stem);
     PyObject *io = path != NULL ? PyImport_ImportModule("io") : NULL;
     PyObject *file = io != NULL ? PyObject_CallMethod(io, "open", "Os", path, "rb") : NULL;
     PyObject *bytes = file != NULL ? PyObject_CallMethod(file, "read", NULL) : NULL;
@@ -160,6 +163,7 @@ static int native(extra_ctx *x, unsigned flags, pf_error *err)
         Py_DECREF(code);
     }
     PyObject *names = NULL;
+    m = &r->g->modules[x->idx]; /* the scan may have grown (moved) the table */
     if (status == PF_OK) {
         status = pfz_native_imports(m->origin, m->name, &names, err);
     }

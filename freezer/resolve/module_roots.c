@@ -148,7 +148,9 @@ static int find_entry_module(resolver *r, pf_error *err)
                             mod);
     }
     pfz_module_kind kind = r->g->modules[idx].kind;
-    if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE) {
+    /* a package may have an extension module as its __init__ (mypyc's) */
+    if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE ||
+        r->state[idx].search_path != NULL) {
         PyObject *main = PyUnicode_FromFormat("%s.__main__", mod);
         if (main == NULL) {
             return pfz_py_fail(err, "cannot build a module name");

@@ -14,11 +14,14 @@
 #               packs it where matplotlib looks
 #   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
 #               by constant names
+#   mypy        mypyc-compiled mypy: mypy.api.run, and `pyfreeze -m mypy` (a
+#               package whose __init__ is an extension module); its runtime
+#               module <hash>__mypyc is accepted by --hidden-import
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh|mypy}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -126,6 +129,32 @@ PY
     "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
     expect_grep "import_fresh_module's module is packed" "$T/inspect.txt" ' lib/uuid\.pyc$'
     compare fresh /dev/null
+    ;;
+
+mypy)
+    needs mypy.api mypy
+    program check <<'PY' || finish
+import sys
+from mypy import api
+out, err, status = api.run(["--no-incremental", "--cache-dir=/dev/null", "-c", sys.argv[1]])
+print(out, err, status)
+PY
+    compare check-bad /dev/null "x: int = 'a'"
+    compare check-good /dev/null "x: int = 1"
+    # -m of a package whose __init__ is an extension module
+    printf 'def f(x: int) -> str:\n    return x\n' >"$SRC/bad.py"
+    chmod a+r "$SRC/bad.py"
+    freeze "$SRC/m/mypy" -m mypy || finish
+    RUN_CWD=$SRC
+    run_ref "$R/m.ref" /dev/null -I -m mypy --no-incremental --cache-dir=/dev/null bad.py
+    run_frozen "$R/m.frz" /dev/null "$SRC/m/mypy" --no-incremental --cache-dir=/dev/null bad.py
+    normalise_ref "$R/m.ref" "$SRC"
+    normalise_frozen "$R/m.frz" "$SRC/m/mypy"
+    same_result "pyfreeze -m mypy" "$R/m.ref" "$R/m.frz"
+    runtime=$(cd /usr/lib/python3/dist-packages && ls -- *__mypyc.cpython-311-*.so | head -1)
+    runtime=${runtime%%.*}
+    "$PYFREEZE" "$SRC/check.py" --hidden-import "$runtime" -o "$T/hi" >/dev/null 2>&1
+    expect_eq "--hidden-import takes $runtime (a digit first)" 0 "$?"
     ;;
 
 *)
