@@ -14,6 +14,8 @@
 #               packs it where matplotlib looks
 #   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
 #               by constant names
+#   initname    `import pkg.__init__` by name (astroid does): a module of
+#               its own, as in CPython, sharing the package's file
 #   mypy        mypyc-compiled mypy: mypy.api.run, and `pyfreeze -m mypy` (a
 #               package whose __init__ is an extension module); its runtime
 #               module <hash>__mypyc is accepted by --hidden-import
@@ -21,7 +23,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh|mypy}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh|initname|mypy}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -129,6 +131,21 @@ PY
     "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
     expect_grep "import_fresh_module's module is packed" "$T/inspect.txt" ' lib/uuid\.pyc$'
     compare fresh /dev/null
+    ;;
+
+initname)
+    mkdir -p "$T/initname/pk/sub"
+    printf 'X = 1\n' >"$T/initname/pk/__init__.py"
+    printf 'Y = 2\n' >"$T/initname/pk/sub/__init__.py"
+    program initname <<'PY' || finish
+import importlib, sys
+import pk.sub.__init__
+m = importlib.import_module("pk.__init__")
+print(m.__name__, m.X, m.__name__ in sys.modules, sys.modules["pk.sub.__init__"].Y)
+print(m is sys.modules["pk"], hasattr(m, "__path__"), m.__file__.endswith("pk/__init__.py"))
+PY
+    REF_FLAGS=(-B -E -s)   # the script imports its neighbour package
+    compare initname /dev/null
     ;;
 
 mypy)
