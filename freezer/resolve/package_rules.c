@@ -45,12 +45,17 @@ static int rules_fail(PyObject *ns, pf_error *err, const char *what)
 PyObject *pfz_rules_load(const char *text, const char *origin, pf_error *err)
 {
     PyObject *ns = PyDict_New();
-    if (ns == NULL || PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins()) < 0 ||
-        PyDict_SetItemString(ns, "__name__", PyUnicode_FromString("_pyfreeze_rules")) < 0) {
+    PyObject *name = PyUnicode_FromString("_pyfreeze_rules");
+    if (ns == NULL || name == NULL ||
+        PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins()) < 0 ||
+        PyDict_SetItemString(ns, "__name__", name) < 0) {
         Py_XDECREF(ns);
+        Py_XDECREF(name);
+        PyErr_Clear();
         pf_error_set(err, PF_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    Py_DECREF(name);
     PyObject *code =
         Py_CompileString(pfz_package_rules_py, "<pyfreeze package_rules.py>", Py_file_input);
     PyObject *done = code != NULL ? PyEval_EvalCode(code, ns, ns) : NULL;
