@@ -158,7 +158,7 @@ int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject
     return PF_OK;
 }
 
-int pfz_mg_lazy_targets(const resolver *r, PyObject *name, PyObject **targets, pf_error *err)
+int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_error *err)
 {
     *targets = NULL;
     const char *utf8;
@@ -192,6 +192,7 @@ int pfz_mg_lazy_targets(const resolver *r, PyObject *name, PyObject **targets, p
             return PF_OK;
         }
         *targets = res;
+        r->lazy_seen = 1;
         return PF_OK;
     }
     return status;
