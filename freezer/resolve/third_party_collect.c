@@ -264,10 +264,12 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, int 
 }
 
 /* collect_plugins: when the rules name plugin groups for module idx
- * (markdown.extensions for markdown), the modules the packed
- * distributions (`seen`, their metadata paths) declare in those groups,
- * added as imported by it. */
-static int collect_plugins(resolver *r, size_t idx, PyObject *seen, pf_error *err)
+ * (flake8.extension for flake8), the modules the distributions on the
+ * search path declare in those groups, added as imported by it: the
+ * program loads what python3.11 would find installed (flake8's mccabe
+ * checker is a distribution of its own). Their distributions are then
+ * packed as any imported one. */
+static int collect_plugins(resolver *r, size_t idx, pf_error *err)
 {
     PyObject *groups;
     int status = pfz_mg_rule_call(r, "plugin_groups", idx, &groups, err);
@@ -275,7 +277,7 @@ static int collect_plugins(resolver *r, size_t idx, PyObject *seen, pf_error *er
         Py_XDECREF(groups);
         return status;
     }
-    PyObject *names = tp_call(r, "entry_point_modules", "(OO)", seen, groups);
+    PyObject *names = tp_call(r, "entry_point_modules", "(OO)", r->top_path, groups);
     Py_DECREF(groups);
     if (names == NULL) {
         return pfz_py_fail(err, "cannot read entry points");
@@ -344,7 +346,7 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
             status = collect_distribution(r, done, 0, whole, seen, err);
         }
         for (; status == PF_OK && plugins_done < g->count; plugins_done++) {
-            status = collect_plugins(r, plugins_done, seen, err);
+            status = collect_plugins(r, plugins_done, err);
         }
     }
     Py_DECREF(seen);

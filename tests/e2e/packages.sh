@@ -14,6 +14,9 @@
 #               packs it where matplotlib looks
 #   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
 #               by constant names
+#   flake8      flake8 on a file: its checkers come from entry points of its
+#               own distribution and of mccabe's (flake8.extension), and it
+#               reads pyflakes' metadata
 #   initname    `import pkg.__init__` by name (astroid does): a module of
 #               its own, as in CPython, sharing the package's file
 #   mypy        mypyc-compiled mypy: mypy.api.run, and `pyfreeze -m mypy` (a
@@ -23,7 +26,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh|initname|mypy}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh|flake8|initname|mypy}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -131,6 +134,24 @@ PY
     "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
     expect_grep "import_fresh_module's module is packed" "$T/inspect.txt" ' lib/uuid\.pyc$'
     compare fresh /dev/null
+    ;;
+
+flake8)
+    needs flake8 flake8
+    program lint <<'PY' || finish
+import sys
+from flake8.main import cli
+try:
+    cli.main(sys.argv[1:])
+except SystemExit as e:
+    print("exit", e.code)
+PY
+    printf 'import os\ndef f(x):\n    if x:\n        if x>1:\n            return 1\n    return 2\n' >"$SRC/bad.py"
+    chmod a+r "$SRC/bad.py"
+    RUN_CWD=$SRC
+    compare flake8-version /dev/null --version
+    compare flake8-check /dev/null --max-complexity 1 bad.py
+    expect_grep "mccabe's checker ran (an entry point of another distribution)" "$R/flake8-check.frz.out" 'C901'
     ;;
 
 initname)
