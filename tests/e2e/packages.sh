@@ -12,6 +12,8 @@
 #   matplotlib  the Agg backend writing a PNG, with Debian's
 #               /usr/share/matplotlib (mpl-data) hidden too: the rules file
 #               packs it where matplotlib looks
+#   babel       Debian's babel, whose locale-data is a symbolic link to
+#               /usr/share/python-babel-localedata, hidden too
 #   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
 #               by constant names
 #   flake8      flake8 on a file: its checkers come from entry points of its
@@ -26,7 +28,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|fresh|flake8|initname|mypy}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -119,6 +121,18 @@ PY
     expect_grep "mpl-data is packed beside matplotlib" "$T/inspect.txt" ' lib/matplotlib/mpl-data/matplotlibrc$'
     RUN_ENV=(PF_SANDBOX_HIDE=/usr/share/matplotlib)
     compare matplotlib /dev/null
+    ;;
+
+babel)
+    needs babel python3-babel
+    program dates <<'PY' || finish
+import datetime
+from babel import Locale
+from babel.dates import format_date
+print(Locale("fr").display_name, format_date(datetime.date(2026, 12, 7), locale="de_DE"))
+PY
+    RUN_ENV=(PF_SANDBOX_HIDE=/usr/share/python-babel-localedata)
+    compare babel /dev/null
     ;;
 
 fresh)
