@@ -287,8 +287,7 @@ int pfz_mg_extra_imports(resolver *r, size_t idx, PyObject *code, unsigned flags
     if (status == PF_OK && code != NULL) {
         status = pfz_scan_dynamic_imports(code, on_dynamic, &x, err);
     }
-    /* a statement importing a lazy name made the walk meet it first */
-    if (status == PF_OK && code != NULL && r->lazy_seen) {
+    if (status == PF_OK && code != NULL) {
         status = pfz_scan_imports(code, flags, on_statement, &x, err);
     }
     const pfz_module *m = &r->g->modules[idx];

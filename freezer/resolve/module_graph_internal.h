@@ -95,8 +95,6 @@ typedef struct resolver {
     PyObject *dev_tools;         /* frozenset: the rules' tools.development */
     PyObject *build_tools;       /* frozenset: the rules' tools.build */
     PyObject *left_out;          /* frozenset: the rules' standalone.left_out */
-    int lazy_seen;               /* a six-style lazy name was met: statements are read
-                                    for them too (extra_imports.c) */
     pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */
 } resolver;
 
@@ -237,8 +235,7 @@ int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject
 /* pfz_mg_lazy_targets: when name (a str) is a six-style lazy name below a
  * plain module in the graph whose source defines such names (six.moves,
  * six.moves.queue, ...), *targets is a new list of the real modules it
- * stands for (empty for a container such as six.moves), and r->lazy_seen
- * is set; else NULL.
+ * stands for (empty for a container such as six.moves); else NULL.
  * Returns PF_OK or PF_ERR_PYTHON. */
 int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_error *err);
 

@@ -192,7 +192,6 @@ int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_erro
             return PF_OK;
         }
         *targets = res;
-        r->lazy_seen = 1;
         return PF_OK;
     }
     return status;
