@@ -158,6 +158,28 @@ int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject
     return PF_OK;
 }
 
+/* unseen_top_origin: for a top-level name not in the graph yet (an import
+ * in a function, replayed later), the file PathFinder finds for it when it
+ * is a plain .py module, as a new str; NULL (no error) otherwise. */
+static PyObject *unseen_top_origin(const resolver *r, PyObject *top)
+{
+    PyObject *spec = PyObject_CallFunctionObjArgs(r->find_spec, top, r->top_path, NULL);
+    PyObject *origin = NULL;
+    if (spec != NULL && spec != Py_None) {
+        PyObject *locations = PyObject_GetAttrString(spec, "submodule_search_locations");
+        if (locations == Py_None) {
+            origin = PyObject_GetAttrString(spec, "origin");
+        }
+        Py_XDECREF(locations);
+    }
+    Py_XDECREF(spec);
+    if (origin != NULL && !PyUnicode_Check(origin)) {
+        Py_CLEAR(origin);
+    }
+    PyErr_Clear();
+    return origin;
+}
+
 int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_error *err)
 {
     *targets = NULL;
@@ -168,22 +190,31 @@ int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_erro
     for (const char *dot = utf8; status == PF_OK && (dot = strchr(dot, '.')) != NULL; dot++) {
         PyObject *prefix = PyUnicode_FromStringAndSize(utf8, dot - utf8);
         PyObject *known = prefix != NULL ? PyDict_GetItemWithError(r->index, prefix) : NULL;
+        PyObject *origin = NULL;
+        if (prefix != NULL && known == NULL && !PyErr_Occurred() && strchr(utf8, '.') == dot) {
+            origin = unseen_top_origin(r, prefix);
+        }
         Py_XDECREF(prefix);
         if (PyErr_Occurred()) {
+            Py_XDECREF(origin);
             return pfz_py_fail(err, "cannot look up a module name");
         }
-        if (known == NULL) {
-            return PF_OK; /* not in the graph (yet): nothing known below it */
+        if (known != NULL) {
+            size_t idx = PyLong_AsSize_t(known);
+            const pfz_module *m = &r->g->modules[idx];
+            if (r->state[idx].search_path != NULL) {
+                continue;
+            }
+            if (m->kind == PFZ_MODULE_SOURCE && m->origin != NULL) {
+                origin = PyUnicode_DecodeFSDefault(m->origin);
+            }
         }
-        size_t idx = PyLong_AsSize_t(known);
-        const pfz_module *m = &r->g->modules[idx];
-        if (r->state[idx].search_path != NULL) {
-            continue;
+        if (origin == NULL) {
+            PyErr_Clear();
+            return PF_OK; /* not a plain module with a file: nothing lazy below it */
         }
-        if (m->kind != PFZ_MODULE_SOURCE || m->origin == NULL) {
-            return PF_OK;
-        }
-        PyObject *res = PyObject_CallMethod(r->rules, "lazy_targets", "ss", m->origin, dot + 1);
+        PyObject *res = PyObject_CallMethod(r->rules, "lazy_targets", "Os", origin, dot + 1);
+        Py_DECREF(origin);
         if (res == NULL) {
             return pfz_py_fail(err, "cannot read a lazy-module table");
         }

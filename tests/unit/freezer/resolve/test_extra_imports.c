@@ -20,7 +20,8 @@
 static const struct {
     const char *rel, *text;
 } TREE[] = {
-    {"app.py", "from six.moves import queue\n"
+    {"app.py", "import early\n"
+               "from six.moves import queue\n"
                "import six.moves.copyreg\n"
                "import hooked\n"
                "import importlib.util\n"
@@ -28,12 +29,17 @@ static const struct {
                "def later():\n"
                "    return __import__('colorsys')\n"
                "importlib.import_module('no_such_module_anywhere')\n"},
+    /* visited before anything imports six: a function's lazy names */
+    {"site/early.py", "def f():\n"
+                      "    from six.moves import tkinter_ttk\n"
+                      "    from six.moves import sched_mod\n"},
     {"site/six.py", "class _SixMetaPathImporter:\n    pass\n"
                     "class MovedModule:\n    def __init__(self, name, old, new=None): pass\n"
                     "_moved_attributes = [\n"
                     "    MovedModule('queue', 'Queue'),\n"
                     "    MovedModule('copyreg', 'copy_reg'),\n"
                     "    MovedModule('tkinter', 'Tkinter'),\n"
+                    "    MovedModule('sched_mod', 'sched_old', 'sched'),\n"
                     "]\n"
                     "__path__ = []\n"},
     {"site/hooked/__init__.py", "import importlib\n"
@@ -86,6 +92,8 @@ static void test_extra_imports(void **state)
     /* six's lazy names: the real modules, no warning, nothing else of the table */
     assert_true(has_module(&g, "queue"));
     assert_true(has_module(&g, "copyreg"));
+    assert_true(has_module(&g, "sched"));     /* in a function, before six was met */
+    assert_null(strstr(diag, "tkinter_ttk")); /* not in the table: left to run time */
     assert_false(has_module(&g, "tkinter"));
     assert_false(has_module(&g, "six.moves"));
     assert_null(strstr(diag, "six"));
