@@ -51,13 +51,19 @@ int pfz_glibc_floor_of_program(const char *stub, const pfz_native_files *native,
     return PF_OK;
 }
 
-/* remedy: what the user can do about the file that raises the floor. */
-static const char *remedy(uint32_t kind)
+/* remedy: what the user can do about the file that raises the floor, of
+ * kind kind, into dst (dstCapacity bytes); a library's member path is
+ * libs/<SONAME> (native_files.h), the name --exclude-library takes. */
+static const char *remedy(uint32_t kind, const char *file, char *dst, size_t dstCapacity)
 {
     switch (kind) {
     case PF_KIND_LIBRARY:
-        return "leave the library to the target with --exclude-library SONAME, install a build "
-               "of it made for an older glibc, or raise --max-glibc";
+        snprintf(dst, dstCapacity,
+                 "leave the library to the target with --exclude-library %s, install a build "
+                 "of it made for an older glibc, or raise --max-glibc",
+                 strncmp(file, PF_LIBS_DIR, PF_LIBS_DIR_SIZE) == 0 ? file + PF_LIBS_DIR_SIZE
+                                                                   : "SONAME");
+        return dst;
     case PF_KIND_NATIVE:
         return "install a build of that package made for an older glibc (e.g. a manylinux "
                "wheel), leave the module out with --exclude-module, or raise --max-glibc";
@@ -87,15 +93,17 @@ int pfz_glibc_floor_check(const pfz_glibc_floor *floor, const pfz_glibc_version 
         snprintf(others, sizeof others, "; %zu more file%s need more too", floor->over_limit - 1,
                  floor->over_limit > 2 ? "s" : "");
     }
+    char room[256];
+    const char *what = remedy(floor->kind, floor->file, room, sizeof room);
     if (floor->kind == 0) {
         return pf_error_set(err, PF_ERR_VERSION,
                             "the stub '%s' needs glibc %s (%s), newer than --max-glibc %s%s: "
                             "nothing written; %s",
-                            floor->file, need, symbol, option, others, remedy(floor->kind));
+                            floor->file, need, symbol, option, others, what);
     }
     return pf_error_set(err, PF_ERR_VERSION,
                         "%s (from '%s') needs glibc %s (%s), newer than --max-glibc %s%s: "
                         "nothing written; %s",
                         floor->file, floor->source != NULL ? floor->source : "?", need, symbol,
-                        option, others, remedy(floor->kind));
+                        option, others, what);
 }
