@@ -49,6 +49,13 @@ void pfz_index_set_walk_end(pfz_index_writer *w, uint32_t frame);
 /* pfz_index_set_python_magic: the 4-byte .pyc magic of the compiling CPython. */
 void pfz_index_set_python_magic(pfz_index_writer *w, const uint8_t magic[4]);
 
+/* pfz_index_set_glibc_floor: the header's glibc floor (payload.h:
+ * glibc_floor), e.g. 2, 31, 0 for glibc 2.31; unset, it is 0.0.0 (needs no
+ * versioned glibc symbol). Errors: PF_ERR_USAGE (a part over
+ * PF_INDEX_MAX_GLIBC_PART; nothing is changed). */
+int pfz_index_set_glibc_floor(pfz_index_writer *w, uint32_t major, uint32_t minor, uint32_t patch,
+                              pf_error *err);
+
 /* pfz_index_writer_size: bytes pfz_index_serialize will produce; fixed once
  * all entries are added (locations do not change it). */
 size_t pfz_index_writer_size(const pfz_index_writer *w);

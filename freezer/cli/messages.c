@@ -87,6 +87,21 @@ void pfz_print_notes(const pfz_report *r, size_t *printed, int verbose, FILE *di
     *printed = r->note_count;
 }
 
+void pfz_print_glibc_floor(const pfz_glibc_floor *floor, FILE *out)
+{
+    if (floor->file == NULL) {
+        fputs("needs no versioned glibc symbol", out);
+        return;
+    }
+    char version[32];
+    pfz_glibc_version_format(floor->need.version, version, sizeof version);
+    fprintf(out, "needs glibc >= %s (", version);
+    if (floor->need.symbol[0] != '\0') {
+        fprintf(out, "%s@", floor->need.symbol);
+    }
+    fprintf(out, "GLIBC_%s in %s)", version, floor->file);
+}
+
 void pfz_print_python_error(const pfz_python_error *e, FILE *diag)
 {
     if (e->text == NULL) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glibc_floor.h"
+
 /* The options, with the value each takes. A table rather than hand-counted
  * string comparisons, so a new option is one line. */
 typedef enum option_id {
@@ -28,6 +30,7 @@ typedef enum option_id {
     OPT_EXCLUDE_MODULE,
     OPT_ADD_DATA,
     OPT_VENV,
+    OPT_MAX_GLIBC,
     OPT_HELP,
     OPT_VERSION,
 } option_id;
@@ -61,6 +64,7 @@ static const option_spec option_table[] = {
     {OPT_EXCLUDE_MODULE, '\0', "exclude-module", 1},
     {OPT_ADD_DATA, '\0', "add-data", 1},
     {OPT_VENV, '\0', "venv", 1},
+    {OPT_MAX_GLIBC, '\0', "max-glibc", 1},
 };
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
@@ -125,6 +129,9 @@ void pfz_options_help(FILE *out)
           "                     importlib.resources) (repeatable)\n"
           "      --venv DIR     search the virtual environment DIR for packages\n"
           "                     (default: $VIRTUAL_ENV when set)\n"
+          "      --max-glibc VERSION\n"
+          "                     fail, writing nothing, if the program needs a glibc\n"
+          "                     newer than VERSION (e.g. 2.31: Debian 11, Ubuntu 20.04)\n"
           "  -h, --help         show this help and exit\n"
           "      --version      show the version and exit\n"
           "\n"
@@ -309,6 +316,20 @@ static int set_optimize(pfz_options *opts, const char *value, const char *shown,
     return PF_OK;
 }
 
+/* set_max_glibc: --max-glibc VERSION, given once, a glibc version. */
+static int set_max_glibc(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    pfz_glibc_version v;
+    int rc = set_once(&opts->max_glibc, value, shown, err);
+    if (rc == PF_OK && pfz_glibc_version_parse(value, &v, NULL) != PF_OK) {
+        rc = pf_error_set(err, PF_ERR_USAGE,
+                          "option %s '%s': give a glibc version such as 2.31 (Debian 11, Ubuntu "
+                          "20.04) or 2.34 (RHEL 9)",
+                          shown, value);
+    }
+    return rc;
+}
+
 /* apply_option: records option o with value (NULL for flags). shown is the
  * spelling the user typed, for messages. */
 static int apply_option(pfz_options *opts, const option_spec *o, const char *value,
@@ -351,6 +372,8 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         return add_data(opts, value, shown, err);
     case OPT_VENV:
         return set_once(&opts->venv, value, shown, err);
+    case OPT_MAX_GLIBC:
+        return set_max_glibc(opts, value, shown, err);
     case OPT_OPTIMIZE:
         return set_optimize(opts, value, shown, err);
     case OPT_CACHE_DIR:

@@ -208,8 +208,9 @@ static void place_data_and_libraries(const pfz_graph *g, const pfz_native_files 
 }
 
 /* pack_layout: pfz_pack over the members of l. */
-static int pack_layout(const pfz_graph *g, const layout *l, const uint8_t magic[4], int64_t mtime,
-                       const pfz_frame_store *frames, pfz_buffer *out, pf_error *err)
+static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const layout *l,
+                       const uint8_t magic[4], int64_t mtime, const pfz_frame_store *frames,
+                       pfz_buffer *out, pf_error *err)
 {
     pfz_pack_input in = {
         .files = l->files,
@@ -227,6 +228,11 @@ static int pack_layout(const pfz_graph *g, const layout *l, const uint8_t magic[
         .frame_store = frames,
     };
     memcpy(in.python_magic, magic, 4);
+    if (native != NULL) {
+        in.glibc_floor[0] = native->glibc_floor.major;
+        in.glibc_floor[1] = native->glibc_floor.minor;
+        in.glibc_floor[2] = native->glibc_floor.patch;
+    }
     return pfz_pack(&in, out, err);
 }
 
@@ -271,7 +277,7 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
     }
     if (rc == PF_OK) {
         place_data_and_libraries(g, native, &l);
-        rc = pack_layout(g, &l, magic, mtime, frames, out, err);
+        rc = pack_layout(g, native, &l, magic, mtime, frames, out, err);
     }
     for (size_t i = 0; source_paths != NULL && i < g->count; i++) {
         free(source_paths[i]);

@@ -175,7 +175,8 @@ static int build_index(pfz_index_writer *w, const pfz_pack_input *in, pf_error *
         return rc;
     }
     pfz_index_set_python_magic(w, in->python_magic);
-    return PF_OK;
+    return pfz_index_set_glibc_floor(w, in->glibc_floor[0], in->glibc_floor[1], in->glibc_floor[2],
+                                     err);
 }
 
 /* frame_bounds: a growable array of frame start offsets. */

@@ -33,6 +33,8 @@ typedef struct pfz_pack_input {
     size_t main_module; /* index into modules */
     uint32_t flags;     /* PF_INDEX_FLAG_* */
     uint8_t python_magic[4];
+    uint32_t glibc_floor[3];            /* the glibc the program needs: major, minor, patch
+                                           (payload.h: glibc_floor); all 0: none */
     int level;                          /* zstd compression level */
     size_t frame_target;                /* bytes of tar stream per frame before cutting */
     size_t startup_files;               /* when > 0: files[0 .. startup_files) (what every run
