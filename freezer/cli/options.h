@@ -62,6 +62,7 @@ typedef struct pfz_options {
     int optimize;          /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
     int optimize_given;    /* -O/--optimize was given (it may be given once) */
     int include_source;    /* --include-source: pack each module's .py beside its .pyc */
+    int follow_all_imports; /* --follow-all-imports: leave no import statement out */
     int allow_interactive; /* --allow-interactive: `./app -i ...` enters the REPL after main */
     int python;            /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
 } pfz_options;
