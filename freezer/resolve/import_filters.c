@@ -22,6 +22,7 @@
 static const char *const DEV_TOOLS[] = {
     "doctest",   "pdb",     "pydoc",   "pydoc_data", "unittest",   "test",      "lib2to3",
     "distutils", "tkinter", "idlelib", "turtle",     "turtledemo", "ensurepip", "venv",
+    "tracemalloc",
 };
 
 /* Build, packaging and test tools that third-party packages import from

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpython311.h"
+
 /* Distribution keys besides a distribution's own name. */
 #define DIST_STDLIB ":stdlib"   /* the standard library, builtin and frozen modules */
 #define DIST_PROGRAM ":program" /* no distribution: the script, -p and script-dir modules */
@@ -182,6 +184,19 @@ static int try_body_packed(resolver *r, size_t importer, const pfz_import *imp, 
     return n > 0;
 }
 
+/* is_file_loader_module: 1 for the import system's path-based finders and
+ * loaders (the frozen _frozen_importlib_external, also importable as
+ * importlib._bootstrap_external). Their methods import importlib.readers
+ * (FileLoader.get_resource_reader) and importlib.metadata
+ * (PathFinder.find_distributions) for modules found in sys.path
+ * directories; a frozen program's modules come from its own importer, and
+ * importlib.metadata's callers have imported it already. */
+static int is_file_loader_module(const char *name)
+{
+    static const char *const aliases[] = PF_PY_FROZEN_ALIASES;
+    return strcmp(name, PF_PY_BOOTSTRAP_EXTERNAL) == 0 || strcmp(name, aliases[1]) == 0;
+}
+
 int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
                          int *status, pf_error *err)
 {
@@ -209,6 +224,10 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
     char top[256];
     int top_packed = top_of(full, top, sizeof top) && PyDict_GetItemString(r->index, top) != NULL;
     int user = importer == r->g->main && r->opts->script != NULL;
+    if (why == NULL && imp->in_function && is_file_loader_module(m->name)) {
+        why = "in the import system's loaders for files on disk, which a frozen program's "
+              "packed modules do not use";
+    }
     if (why == NULL && optional && !top_packed && !user) {
         PyObject *from = m->is_stdlib ? NULL : dist_of(r, m->name, err);
         PyObject *to = from != NULL || m->is_stdlib ? dist_of(r, full, err) : NULL;
