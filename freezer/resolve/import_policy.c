@@ -85,7 +85,7 @@ static PyObject *find_dist(resolver *r, PyObject *top)
     if (d == NULL) {
         PyErr_Clear();
         key = PyUnicode_FromString(DIST_PROGRAM);
-    } else if (pfz_mg_is_stdlib_path(r, d)) {
+    } else if (pfz_mg_is_stdlib_path(r, d) || (strcmp(d, r->stdlib_dir) == 0)) {
         key = PyUnicode_FromString(DIST_STDLIB);
     } else {
         PyObject *owner = PyDict_GetItemString(r->tp, "owner"); /* borrowed */
@@ -221,12 +221,32 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
     int optional = imp->in_function || imp->guard == PFZ_GUARD_HANDLER ||
                    (imp->guard == PFZ_GUARD_FALLBACK && imp->in_function) ||
                    (imp->in_try && m->is_stdlib);
+    /* a module only the whole-distribution rule packed may never run: none
+     * of its imports leaves its distribution unless something else that
+     * runs needs the target too */
+    int collected = r->state[importer].collected && !m->is_stdlib;
     char top[256];
     int top_packed = top_of(full, top, sizeof top) && PyDict_GetItemString(r->index, top) != NULL;
     int user = importer == r->g->main && r->opts->script != NULL;
     if (why == NULL && imp->in_function && is_file_loader_module(m->name)) {
         why = "in the import system's loaders for files on disk, which a frozen program's "
               "packed modules do not use";
+    }
+    if (why == NULL && collected && !top_packed) {
+        PyObject *from = dist_of(r, m->name, err);
+        PyObject *to = from != NULL ? dist_of(r, full, err) : NULL;
+        if (to == NULL) {
+            *status = PF_ERR_PYTHON;
+            return 1;
+        }
+        if (!is_key(to, DIST_MISSING) && !is_key(to, DIST_PROGRAM) &&
+            PyUnicode_Compare(from, to) != 0) {
+            snprintf(reason, sizeof reason,
+                     "%s was packed only as part of distribution %s, and nothing that runs "
+                     "imports %s",
+                     m->name, PyUnicode_AsUTF8(from), is_key(to, DIST_STDLIB) ? "this module" : PyUnicode_AsUTF8(to));
+            why = reason;
+        }
     }
     if (why == NULL && optional && !top_packed && !user) {
         PyObject *from = m->is_stdlib ? NULL : dist_of(r, m->name, err);
