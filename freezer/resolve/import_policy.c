@@ -144,7 +144,8 @@ static int is_key(PyObject *key, const char *text)
 }
 
 /* try_body_packed: 1 when every import of a fallback's try body names a
- * module the walk has packed, so the fallback never runs: into first the
+ * module the walk has packed and can read (not an extension module), so the
+ * fallback never runs: into first the
  * first one's name. Relative names are resolved against module importer's
  * package as _bootstrap._resolve_name does. */
 static int try_body_packed(resolver *r, size_t importer, const pfz_import *imp, char *first,
@@ -173,7 +174,14 @@ static int try_body_packed(resolver *r, size_t importer, const pfz_import *imp, 
                  : base == 0 ? -1
                              : snprintf(full, sizeof full, "%.*s%s%s", (int)base, self,
                                         name[0] != '\0' ? "." : "", name);
-        if (len < 0 || (size_t)len >= sizeof full || PyDict_GetItemString(r->index, full) == NULL) {
+        PyObject *number = len < 0 || (size_t)len >= sizeof full
+                               ? NULL
+                               : PyDict_GetItemString(r->index, full); /* borrowed */
+        /* an extension module imports from C what no bytecode shows
+         * (_decimal imports numbers, which only its fallback _pydecimal
+         * names): its fallback is followed */
+        if (number == NULL ||
+            r->g->modules[PyLong_AsSize_t(number)].kind == PFZ_MODULE_EXTENSION) {
             PyErr_Clear();
             return 0;
         }
