@@ -3,9 +3,10 @@
 # "Which imports are followed"; freezer/resolve/import_policy.c), frozen and
 # run with Python hidden, compared with python3.11 (lib.sh).
 #
-#   hello      examples/hello packs no hashlib, _hashlib or libcrypto:
-#              random's `from hashlib import sha512` is the fallback of
-#              `from _sha512 import sha512`, which is packed
+#   hello      examples/hello packs no hashlib, _hashlib or libcrypto, nor
+#              does a program using random: random's `from hashlib import
+#              sha512` is the fallback of `from _sha512 import sha512`,
+#              which is packed
 #   crossdist  a distribution's function-level import of another
 #              distribution is left out (noted with -v) while the program
 #              still works; the program's own function-level import of a
@@ -30,15 +31,24 @@ payload_of() {
 case $case_name in
 hello)
     SRC=$EXAMPLES/hello EXE=$FROZEN/hello.py
-    freeze "$EXE" -v "$SRC/hello.py" || finish
+    freeze "$EXE" "$SRC/hello.py" || finish
     "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
-    expect_grep "hello world packs random" "$T/inspect.txt" ' lib/random\.pyc$'
     expect_no_grep "hello world packs no libcrypto" "$T/inspect.txt" 'libcrypto'
     expect_no_grep "hello world packs no hashlib" "$T/inspect.txt" ' lib/hashlib\.pyc$'
     expect_no_grep "hello world packs no _hashlib" "$T/inspect.txt" '_hashlib'
-    expect_grep "-v says why hashlib is left out" "$EXE.log" \
-        "not following random's import of hashlib at line [0-9]* (the fallback of an import of _sha512, which is packed)"
     compare hello /dev/null
+    # random itself: `from hashlib import sha512` is its fallback
+    program randomness -v <<'EOF' || finish
+import random
+print(random.Random(1).random(), random.Random("seed").randrange(100))
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-random.txt"
+    expect_grep "random is packed" "$T/inspect-random.txt" ' lib/random\.pyc$'
+    expect_no_grep "random pulls no libcrypto" "$T/inspect-random.txt" 'libcrypto'
+    expect_no_grep "random pulls no hashlib" "$T/inspect-random.txt" 'hashlib'
+    expect_grep "-v says why hashlib is left out" "$EXE.log" \
+        "not following random's import of hashlib at line [0-9]* \(the fallback of an import of _sha512, which is packed\)"
+    compare randomness /dev/null
     ;;
 
 crossdist)
@@ -80,7 +90,7 @@ EOF
         ' lib/gamma/__init__\.pyc$'
     expect_no_grep "alpha's function-level import of beta is left out" "$T/inspect.txt" 'lib/beta/'
     expect_grep "-v says why beta is left out" "$EXE.log" \
-        "not following alpha's import of beta at line 6 (in a function, into distribution beta"
+        "not following alpha's import of beta at line 6 \(in a function, into distribution beta"
     RUN_CWD=/
     REF_FLAGS=(-B -E -s)
     compare crossdist /dev/null
