@@ -119,7 +119,7 @@ for entry in $DIST/numpy $DIST/numpy-*.egg-info $DIST/numpy-*.dist-info; do
     if [ -d "\$entry" ]; then mkdir "$ONLY/\${entry##*/}"; else : >"$ONLY/\${entry##*/}"; fi
     mount --bind "\$entry" "$ONLY/\${entry##*/}"
 done
-mount --bind "$ONLY" "$DIST"
+mount --rbind "$ONLY" "$DIST"
 ls "$DIST" >"$T/only-listing.txt"
 "$PYFREEZE" "$SRC/stats.py" -o "$FROZEN/alone" >"$FROZEN/alone.log" 2>&1
 EOF
