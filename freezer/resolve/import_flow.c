@@ -27,8 +27,8 @@ typedef struct handler {
     size_t target;     /* unit of its first instruction (PUSH_EXC_INFO) */
     size_t span_start; /* the units the entries naming it cover: [span_start, span_end) */
     size_t span_end;
-    int walked;        /* its region exists */
-    int catches;       /* an `except` clause catches a failed import (import_flow.h) */
+    int walked;  /* its region exists */
+    int catches; /* an `except` clause catches a failed import (import_flow.h) */
 } handler;
 
 /* A POP_JUMP_FORWARD_IF_* whose outcome on Linux is known. */
@@ -42,9 +42,9 @@ typedef struct known_jump {
 struct pfz_flow {
     const unsigned char *insns;
     size_t units;
-    uint32_t *args;   /* each unit's full argument (EXTENDED_ARG applied) */
-    size_t *regionof; /* each unit's region, 0 when unreached */
-    signed char *jump; /* per unit: 1 always jumps, -1 never jumps, 0 as coded */
+    uint32_t *args;          /* each unit's full argument (EXTENDED_ARG applied) */
+    size_t *regionof;        /* each unit's region, 0 when unreached */
+    signed char *jump;       /* per unit: 1 always jumps, -1 never jumps, 0 as coded */
     unsigned char *catch_at; /* per unit: 1 at an `except` clause that catches a failed
                                 import (its CHECK_EXC_MATCH, or a bare one's POP_TOP) */
     region *regions;
@@ -101,8 +101,7 @@ static PyObject *name_of(PyCodeObject *code, int op, uint32_t arg)
 {
     if (op == PF_PY_OP_LOAD_GLOBAL) {
         arg >>= 1;
-    } else if (op != PF_PY_OP_LOAD_NAME && op != PF_PY_OP_LOAD_ATTR &&
-               op != PF_PY_OP_LOAD_METHOD) {
+    } else if (op != PF_PY_OP_LOAD_NAME && op != PF_PY_OP_LOAD_ATTR && op != PF_PY_OP_LOAD_METHOD) {
         return NULL;
     }
     return arg < (uint64_t)PyTuple_GET_SIZE(code->co_names) ? PyTuple_GET_ITEM(code->co_names, arg)
@@ -353,10 +352,9 @@ static int decode(pfz_flow *f, PyCodeObject *code, pf_error *err)
         }
         if (op == PF_PY_OP_CHECK_EXC_MATCH) {
             /* the names loaded for this clause: `except (A, b.C):` */
-            for (int k = seen - 1; k >= 0 && (ops[k] == PF_PY_OP_LOAD_NAME ||
-                                             ops[k] == PF_PY_OP_LOAD_GLOBAL ||
-                                             ops[k] == PF_PY_OP_LOAD_ATTR ||
-                                             ops[k] == PF_PY_OP_BUILD_TUPLE);
+            for (int k = seen - 1;
+                 k >= 0 && (ops[k] == PF_PY_OP_LOAD_NAME || ops[k] == PF_PY_OP_LOAD_GLOBAL ||
+                            ops[k] == PF_PY_OP_LOAD_ATTR || ops[k] == PF_PY_OP_BUILD_TUPLE);
                  k--) {
                 f->catch_at[u] |= (unsigned char)catches_import(name_of(code, ops[k], wargs[k]));
             }
@@ -417,8 +415,8 @@ static int walk_regions(pfz_flow *f, size_t *stack, pf_error *err)
                 continue;
             }
             status = add_region(f, j->kind, f->regionof[j->unit], 0, &id, err);
-            size_t other = j->always ? j->unit + 1
-                                     : jump_target(op_at(f, j->unit), f->args[j->unit], j->unit);
+            size_t other =
+                j->always ? j->unit + 1 : jump_target(op_at(f, j->unit), f->args[j->unit], j->unit);
             walk(f, other, id, stack);
             j->walked = progress = 1;
         }

@@ -170,18 +170,17 @@ static int try_body_packed(resolver *r, size_t importer, const pfz_import *imp, 
             base = dot != NULL ? (size_t)(dot - self) : 0;
         }
         char full[512];
-        int len = level == 0 ? snprintf(full, sizeof full, "%s", name)
-                 : base == 0 ? -1
-                             : snprintf(full, sizeof full, "%.*s%s%s", (int)base, self,
-                                        name[0] != '\0' ? "." : "", name);
+        int len = level == 0  ? snprintf(full, sizeof full, "%s", name)
+                  : base == 0 ? -1
+                              : snprintf(full, sizeof full, "%.*s%s%s", (int)base, self,
+                                         name[0] != '\0' ? "." : "", name);
         PyObject *number = len < 0 || (size_t)len >= sizeof full
                                ? NULL
                                : PyDict_GetItemString(r->index, full); /* borrowed */
         /* an extension module imports from C what no bytecode shows
          * (_decimal imports numbers, which only its fallback _pydecimal
          * names): its fallback is followed */
-        if (number == NULL ||
-            r->g->modules[PyLong_AsSize_t(number)].kind == PFZ_MODULE_EXTENSION) {
+        if (number == NULL || r->g->modules[PyLong_AsSize_t(number)].kind == PFZ_MODULE_EXTENSION) {
             PyErr_Clear();
             return 0;
         }
@@ -252,7 +251,8 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
             snprintf(reason, sizeof reason,
                      "%s was packed only as part of distribution %s, and nothing that runs "
                      "imports %s",
-                     m->name, PyUnicode_AsUTF8(from), is_key(to, DIST_STDLIB) ? "this module" : PyUnicode_AsUTF8(to));
+                     m->name, PyUnicode_AsUTF8(from),
+                     is_key(to, DIST_STDLIB) ? "this module" : PyUnicode_AsUTF8(to));
             why = reason;
         }
     }
@@ -263,8 +263,8 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
             *status = PF_ERR_PYTHON;
             return 1;
         }
-        int third_party = !is_key(to, DIST_STDLIB) && !is_key(to, DIST_PROGRAM) &&
-                          !is_key(to, DIST_MISSING);
+        int third_party =
+            !is_key(to, DIST_STDLIB) && !is_key(to, DIST_PROGRAM) && !is_key(to, DIST_MISSING);
         user = from != NULL && is_key(from, DIST_PROGRAM);
         if (third_party && !user && (from == NULL || PyUnicode_Compare(from, to) != 0)) {
             snprintf(reason, sizeof reason,
@@ -276,7 +276,6 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
     if (why == NULL) {
         return 0;
     }
-    *status =
-        pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, full, importer, imp->line, why, err);
+    *status = pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, full, importer, imp->line, why, err);
     return 1;
 }

@@ -250,6 +250,46 @@ static int skip_main_only(PyCodeObject *code, PyObject *defs, PyObject *used, si
     return PF_OK;
 }
 
+/* note_module_name: for skip_main_only, records a module body's LOAD_NAME
+ * in used and a plain `def` (LOAD_CONST code, MAKE_FUNCTION, STORE_NAME;
+ * window[2..3] the two instructions before) in defs. Returns 0, or -1 with
+ * an exception. */
+static int note_module_name(PyCodeObject *code, int op, uint32_t arg, const scan_insn *window,
+                            PyObject *defs, PyObject *used)
+{
+    if (arg >= (uint64_t)PyTuple_GET_SIZE(code->co_names)) {
+        return 0;
+    }
+    PyObject *n = PyTuple_GET_ITEM(code->co_names, arg);
+    if (op == PF_PY_OP_LOAD_NAME) {
+        return PySet_Add(used, n);
+    }
+    if (op != PF_PY_OP_STORE_NAME || window[3].op != PF_PY_OP_MAKE_FUNCTION ||
+        window[2].op != PF_PY_OP_LOAD_CONST ||
+        window[2].arg >= (uint64_t)PyTuple_GET_SIZE(code->co_consts) ||
+        !PyCode_Check(PyTuple_GET_ITEM(code->co_consts, window[2].arg))) {
+        return 0;
+    }
+    PyObject *i = PyLong_FromUnsignedLong(window[2].arg);
+    int rc = i != NULL ? PyDict_SetItem(defs, n, i) : -1;
+    Py_XDECREF(i);
+    return rc;
+}
+
+/* note_made: a code object is loaded (to make a function or class) at
+ * byte offset: *made keeps the least guarded place it is made at, or -2
+ * once it is made in the skipped main-guard block (in_guard). */
+static void note_made(const pfz_flow *flow, pfz_import_guard outer, size_t offset, int in_guard,
+                      signed char *made)
+{
+    pfz_flow_place place;
+    pfz_flow_place_of(flow, offset / 2, &place);
+    int g = in_guard ? -2 : (int)combine(outer, place.guard);
+    if (g == -2 || *made == -1 || (*made >= 0 && g < *made)) {
+        *made = (signed char)g;
+    }
+}
+
 /* scan_code: the scan of one code object and, recursively, of the code
  * objects in its co_consts; depth counts the nesting, in_function is set
  * below a function's code, outer is the guard the code was made under. */
@@ -311,31 +351,13 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, pfz_import_
         }
         if (op == PF_PY_OP_LOAD_CONST && arg < (uint64_t)nconsts &&
             PyCode_Check(PyTuple_GET_ITEM(code->co_consts, arg))) {
-            pfz_flow_place place;
-            pfz_flow_place_of(flow, offset / 2, &place);
-            int g = offset < skip_end ? -2 : (int)combine(outer, place.guard);
-            if (g == -2 || made[arg] == -1 || (made[arg] >= 0 && g < made[arg])) {
-                made[arg] = (signed char)g;
-            }
+            note_made(flow, outer, offset, offset < skip_end, &made[arg]);
         } else if (op == PF_PY_OP_IMPORT_NAME && offset >= skip_end) {
             status = report_placed(code, insns, flow, in_function, outer, offset, arg, &window[2],
                                    &window[3], fn, ctx, err);
-        } else if (guard && offset >= skip_end && arg < (uint64_t)PyTuple_GET_SIZE(code->co_names) &&
-                   (op == PF_PY_OP_LOAD_NAME || op == PF_PY_OP_STORE_NAME)) {
-            PyObject *n = PyTuple_GET_ITEM(code->co_names, arg);
-            int rc = 0;
-            if (op == PF_PY_OP_LOAD_NAME) {
-                rc = PySet_Add(used, n);
-            } else if (window[3].op == PF_PY_OP_MAKE_FUNCTION &&
-                       window[2].op == PF_PY_OP_LOAD_CONST && window[2].arg < (uint64_t)nconsts &&
-                       PyCode_Check(PyTuple_GET_ITEM(code->co_consts, window[2].arg))) {
-                PyObject *i = PyLong_FromUnsignedLong(window[2].arg);
-                rc = i != NULL ? PyDict_SetItem(defs, n, i) : -1;
-                Py_XDECREF(i);
-            }
-            if (rc < 0) {
-                status = scan_python_error(err);
-            }
+        } else if (guard && offset >= skip_end &&
+                   note_module_name(code, op, arg, window, defs, used) < 0) {
+            status = scan_python_error(err);
         }
         memmove(window, window + 1, 3 * sizeof window[0]);
         window[3] = (scan_insn){op, arg};

@@ -41,16 +41,16 @@ typedef enum pfz_import_guard {
 /* One IMPORT_NAME instruction. Every pointer is borrowed from the code
  * object (or the scan) and valid only during the callback. */
 typedef struct pfz_import {
-    PyObject *name;     /* str: the dotted name as written, "" for `from . import x` */
-    int level;          /* 0 for an absolute import, n for n leading dots (PEP 328) */
-    PyObject *fromlist; /* tuple of str (`from m import a, b`; ('*',) for `import *`),
-                           or NULL for a plain `import m` */
-    int line;           /* source line of the instruction, 0 if the code has no line table */
-    int in_function;    /* 1: runs only when a function (or lambda, comprehension) is
-                           called, being in its code or in code nested in it; 0: runs as
-                           the module runs (module level, class bodies) */
-    int on_exception;   /* 1: off the normal path on Linux (guard is not
-                           PFZ_GUARD_NONE); 0: otherwise */
+    PyObject *name;         /* str: the dotted name as written, "" for `from . import x` */
+    int level;              /* 0 for an absolute import, n for n leading dots (PEP 328) */
+    PyObject *fromlist;     /* tuple of str (`from m import a, b`; ('*',) for `import *`),
+                               or NULL for a plain `import m` */
+    int line;               /* source line of the instruction, 0 if the code has no line table */
+    int in_function;        /* 1: runs only when a function (or lambda, comprehension) is
+                               called, being in its code or in code nested in it; 0: runs as
+                               the module runs (module level, class bodies) */
+    int on_exception;       /* 1: off the normal path on Linux (guard is not
+                               PFZ_GUARD_NONE); 0: otherwise */
     pfz_import_guard guard; /* where it sits; a code object defined under a guard passes
                                it on to its imports (a fallback's as PFZ_GUARD_HANDLER) */
     PyObject *try_imports;  /* PFZ_GUARD_FALLBACK: tuple of (name, level) for each import

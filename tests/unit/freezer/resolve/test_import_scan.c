@@ -296,8 +296,8 @@ static void test_scan_exception_and_windows_paths(void **state)
     seen s = {0};
     scan_source(src, &s);
     static const char *const want[] = {
-        "a|0|-|1",    "b|0|-|3",    "c|0|-|5|e",  "d|0|-|7|e",  "e|0|-|9",  "f|0|-|11",
-        "f|0|-|11|e", "g|0|-|13",   "h|0|-|15|e", "i|0|-|17|e", "j|0|-|19", "k|0|-|21",
+        "a|0|-|1",    "b|0|-|3",      "c|0|-|5|e",  "d|0|-|7|e",  "e|0|-|9",  "f|0|-|11",
+        "f|0|-|11|e", "g|0|-|13",     "h|0|-|15|e", "i|0|-|17|e", "j|0|-|19", "k|0|-|21",
         "l|0|-|23",   "m|0|-|28|f|e", "o|0|-|30|e", "n|0|-|31",
     };
     for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
@@ -327,7 +327,7 @@ static int collect_guard(void *ctx, const pfz_import *imp, pf_error *err)
     assert_int_equal(imp->on_exception, imp->guard != PFZ_GUARD_NONE);
     assert_true(imp->guard == PFZ_GUARD_FALLBACK || imp->try_imports == NULL);
     snprintf(s->text[s->count++], sizeof s->text[0], "%s|%c|%d|%s", PyUnicode_AsUTF8(imp->name),
-             "NHFTO"[imp->guard], imp->in_try, tries);
+             "NHFTO"[imp->guard], imp -> in_try, tries);
     return PF_OK;
 }
 
@@ -387,15 +387,21 @@ static void test_scan_guards(void **state)
     assert_int_equal(pfz_scan_imports(code, 0, collect_guard, &s, &err), PF_OK);
     Py_DECREF(code);
     static const char *const want[] = {
-        "_sha512|N|1|", "hashlib|F|0|_sha512:0", "a|N|0|", "b|H|0|", "tc|T|0|", "tc2|T|0|",
-        "ntc|N|0|",     "tc3|T|0|",              "w|O|0|", "l|N|0|", "w2|O|0|", "p|N|0|",
-        "nt2|O|0|",     "maybe|N|0|",            "q|N|1|", "tc4|T|0|",
-        "d|O|0|",       "x|N|1|",                "|F|1|x:0", "z|F|0|:1", "r|H|0|",
+        "_sha512|N|1|", "hashlib|F|0|_sha512:0",
+        "a|N|0|",       "b|H|0|",
+        "tc|T|0|",      "tc2|T|0|",
+        "ntc|N|0|",     "tc3|T|0|",
+        "w|O|0|",       "l|N|0|",
+        "w2|O|0|",      "p|N|0|",
+        "nt2|O|0|",     "maybe|N|0|",
+        "q|N|1|",       "tc4|T|0|",
+        "d|O|0|",       "x|N|1|",
+        "|F|1|x:0",     "z|F|0|:1",
+        "r|H|0|",
     };
     for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
         if (!seen_has(&s, want[k])) {
-            fail_msg("no import '%s' among the %d found (first: %s)", want[k], s.count,
-                     s.text[0]);
+            fail_msg("no import '%s' among the %d found (first: %s)", want[k], s.count, s.text[0]);
         }
     }
     assert_int_equal(s.count, (int)(sizeof want / sizeof *want));

@@ -39,10 +39,12 @@ static const struct {
     {"site/localpkg/res/icon.txt", "icon\n"},
     {"extra/notes/a.txt", "a\n"},
     {"site/otherdist/__init__.py", ""},
-    {"site/otherdist-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: otherdist\nVersion: 1.0\n"},
+    {"site/otherdist-1.0.dist-info/METADATA",
+     "Metadata-Version: 2.1\nName: otherdist\nVersion: 1.0\n"},
     {"site/otherdist-1.0.dist-info/top_level.txt", "otherdist\n"},
     {"site/thirddist/__init__.py", ""},
-    {"site/thirddist-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: thirddist\nVersion: 1.0\n"},
+    {"site/thirddist-1.0.dist-info/METADATA",
+     "Metadata-Version: 2.1\nName: thirddist\nVersion: 1.0\n"},
     {"site/thirddist-1.0.dist-info/top_level.txt", "thirddist\n"},
 };
 
