@@ -96,6 +96,11 @@ typedef int (*pfz_import_fn)(void *ctx, const pfz_import *imp, pf_error *err);
  * demo tools: doctest, pdb) are not reported, nor those of functions and
  * classes defined in it. Only that exact form is recognised: LOAD_NAME
  * __name__, LOAD_CONST '__main__', COMPARE_OP ==, POP_JUMP_FORWARD_IF_FALSE.
+ * Nor are those of a module-level function only that block can call: one
+ * named `main` or with a private name (`_test`), defined by a plain `def`,
+ * that the rest of the module body never loads by name and no other code
+ * object of the module names in its co_names, except functions so skipped
+ * (random._test calls _test_generator, which imports statistics).
  *
  * Returns PF_OK; PF_ERR_USAGE (code is not a code object); PF_ERR_CORRUPT (an
  * argument indexes past co_names, or nesting exceeds PFZ_SCAN_MAX_DEPTH);
