@@ -206,7 +206,8 @@ static int mentions(PyCodeObject *code, PyObject *name, int depth)
  * block never names (used: the names it loads) and no other code of the
  * module mentions, except functions so marked (random._test_generator is
  * called by _test only). Their imports never run in an imported module. */
-static int skip_main_only(PyCodeObject *code, PyObject *defs, PyObject *used, signed char *made)
+static int skip_main_only(PyCodeObject *code, PyObject *defs, PyObject *used, int named,
+                          signed char *made)
 {
     Py_ssize_t nconsts = PyTuple_GET_SIZE(code->co_consts);
     unsigned char *cand = calloc((size_t)nconsts + 1, 1);
@@ -219,8 +220,8 @@ static int skip_main_only(PyCodeObject *code, PyObject *defs, PyObject *used, si
         const char *n = PyUnicode_AsUTF8(name);
         int private = n != NULL && n[0] == '_' && !(n[1] == '_' && strstr(n + 2, "__") != NULL);
         Py_ssize_t i = PyLong_AsSsize_t(index);
-        if (n != NULL && (private || strcmp(n, "main") == 0) && PySet_Contains(used, name) == 0 &&
-            i >= 0 && i < nconsts && made[i] != -2) {
+        if (n != NULL && (private || (named && strcmp(n, "main") == 0)) &&
+            PySet_Contains(used, name) == 0 && i >= 0 && i < nconsts && made[i] != -2) {
             cand[i] = 1;
         }
         PyErr_Clear();
@@ -371,7 +372,7 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, pfz_import_
     Py_DECREF(bytes);
     pfz_flow_free(flow);
     if (status == PF_OK && guard && skip_end > 0 &&
-        skip_main_only(code, defs, used, made) != PF_OK) {
+        skip_main_only(code, defs, used, (flags & PFZ_SCAN_SKIP_MAIN_NAMED) != 0, made) != PF_OK) {
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory reading bytecode");
     }
     Py_XDECREF(defs);

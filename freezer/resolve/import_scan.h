@@ -68,6 +68,9 @@ typedef int (*pfz_import_fn)(void *ctx, const pfz_import *imp, pf_error *err);
 
 /* Flags of pfz_scan_imports. */
 #define PFZ_SCAN_SKIP_MAIN_GUARD 0x1u /* ignore the module-level `if __name__ == "__main__":` */
+#define PFZ_SCAN_SKIP_MAIN_NAMED                                                                   \
+    0x2u /* with it, a function named `main` only that block                                       \
+            calls is skipped too (see below) */
 
 /* pfz_scan_imports: calls fn for every IMPORT_NAME in code and, after those,
  * in each code object found in its co_consts (recursively, in co_consts
@@ -97,7 +100,10 @@ typedef int (*pfz_import_fn)(void *ctx, const pfz_import *imp, pf_error *err);
  * classes defined in it. Only that exact form is recognised: LOAD_NAME
  * __name__, LOAD_CONST '__main__', COMPARE_OP ==, POP_JUMP_FORWARD_IF_FALSE.
  * Nor are those of a module-level function only that block can call: one
- * named `main` or with a private name (`_test`), defined by a plain `def`,
+ * with a private name (`_test`), or named `main` with
+ * PFZ_SCAN_SKIP_MAIN_NAMED (for the stdlib, whose `main` functions serve
+ * `python3 -m MODULE`; elsewhere another module may import a `main`, e.g.
+ * a package's __main__.py), defined by a plain `def`,
  * that the rest of the module body never loads by name and no other code
  * object of the module names in its co_names, except functions so skipped
  * (random._test calls _test_generator, which imports statistics).

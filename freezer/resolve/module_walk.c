@@ -303,6 +303,9 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
         scan_ctx sc = {r, idx};
         /* Only the entry runs as "__main__"; everything else is imported. */
         unsigned flags = idx == r->g->main && r->entry_known ? 0 : PFZ_SCAN_SKIP_MAIN_GUARD;
+        if (r->g->modules[idx].is_stdlib) {
+            flags |= PFZ_SCAN_SKIP_MAIN_NAMED; /* its `main`s serve python3 -m */
+        }
         status = pfz_scan_imports(code, flags, on_import, &sc, err);
     }
     Py_XDECREF(code);

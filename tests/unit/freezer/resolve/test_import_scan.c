@@ -432,9 +432,17 @@ static void test_scan_main_only_functions(void **state)
     seen all = {0}, skip = {0};
     PyObject *code = rt_compile(src, "t.py");
     pf_error err = {0};
+    seen private = {0};
     assert_int_equal(pfz_scan_imports(code, 0, collect, &all, &err), PF_OK);
-    assert_int_equal(pfz_scan_imports(code, PFZ_SCAN_SKIP_MAIN_GUARD, collect, &skip, &err), PF_OK);
+    assert_int_equal(pfz_scan_imports(code, PFZ_SCAN_SKIP_MAIN_GUARD | PFZ_SCAN_SKIP_MAIN_NAMED,
+                                      collect, &skip, &err),
+                     PF_OK);
+    /* without PFZ_SCAN_SKIP_MAIN_NAMED, main is kept (so is _inner, which
+     * main calls) */
+    assert_int_equal(pfz_scan_imports(code, PFZ_SCAN_SKIP_MAIN_GUARD, collect, &private, &err),
+                     PF_OK);
     Py_DECREF(code);
+    assert_int_equal(private.count, 6);
     assert_int_equal(all.count, 6);
     assert_int_equal(skip.count, 4);
     assert_true(seen_has(&skip, "a|0|-|1"));
