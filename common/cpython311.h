@@ -157,6 +157,18 @@
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_NONE 174
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_FALSE 175
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_TRUE 176
+/* the import guards (resolve/import_flow.c) read these too */
+#define PF_PY_OP_POP_TOP 1
+#define PF_PY_OP_PUSH_EXC_INFO 35   /* first instruction of an exception handler */
+#define PF_PY_OP_CHECK_EXC_MATCH 36 /* an `except X:` clause's test */
+#define PF_PY_OP_BUILD_TUPLE 102
+#define PF_PY_OP_LOAD_GLOBAL 116 /* names co_names[arg >> 1] */
+#define PF_PY_OP_CONTAINS_OP 118 /* arg 1: `not in` */
+#define PF_PY_OP_LOAD_METHOD 160
+#define PF_PY_OP_PRECALL 166
+#define PF_PY_OP_CALL 171
+#define PF_PY_OP_STORE_NAME 90     /* `def f` at module level: LOAD_CONST code, */
+#define PF_PY_OP_MAKE_FUNCTION 132 /* MAKE_FUNCTION, STORE_NAME f */
 
 /* Built against CPython's own header (included before this one), the
  * numbers must agree: a different Python fails here, not at run time. */
@@ -196,6 +208,17 @@ _Static_assert(PF_PY_OP_POP_JUMP_BACKWARD_IF_FALSE == POP_JUMP_BACKWARD_IF_FALSE
                "opcode POP_JUMP_BACKWARD_IF_FALSE");
 _Static_assert(PF_PY_OP_POP_JUMP_BACKWARD_IF_TRUE == POP_JUMP_BACKWARD_IF_TRUE,
                "opcode POP_JUMP_BACKWARD_IF_TRUE");
+_Static_assert(PF_PY_OP_POP_TOP == POP_TOP, "opcode POP_TOP");
+_Static_assert(PF_PY_OP_PUSH_EXC_INFO == PUSH_EXC_INFO, "opcode PUSH_EXC_INFO");
+_Static_assert(PF_PY_OP_CHECK_EXC_MATCH == CHECK_EXC_MATCH, "opcode CHECK_EXC_MATCH");
+_Static_assert(PF_PY_OP_BUILD_TUPLE == BUILD_TUPLE, "opcode BUILD_TUPLE");
+_Static_assert(PF_PY_OP_LOAD_GLOBAL == LOAD_GLOBAL, "opcode LOAD_GLOBAL");
+_Static_assert(PF_PY_OP_CONTAINS_OP == CONTAINS_OP, "opcode CONTAINS_OP");
+_Static_assert(PF_PY_OP_LOAD_METHOD == LOAD_METHOD, "opcode LOAD_METHOD");
+_Static_assert(PF_PY_OP_PRECALL == PRECALL, "opcode PRECALL");
+_Static_assert(PF_PY_OP_CALL == CALL, "opcode CALL");
+_Static_assert(PF_PY_OP_STORE_NAME == STORE_NAME, "opcode STORE_NAME");
+_Static_assert(PF_PY_OP_MAKE_FUNCTION == MAKE_FUNCTION, "opcode MAKE_FUNCTION");
 #endif
 
 /* ---- modules libpython carries frozen (Python/frozen.c) ---- */

@@ -294,6 +294,7 @@ static int resolve(freeze_run *run, pf_error *err)
         .module = opts->python ? "code" : opts->module,
         .include_source = opts->include_source,
         .whole_stdlib = opts->python,
+        .follow_all_imports = opts->follow_all_imports,
         .extra_roots = opts->allow_interactive ? interactive_roots : NULL,
         .extra_root_count = opts->allow_interactive ? 2 : 0,
         .paths = opts->paths,

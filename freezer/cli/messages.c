@@ -47,6 +47,12 @@ void pfz_print_note(const pfz_note *n, int verbose, FILE *diag, FILE *listing)
                 "the program needs it\n",
                 or_empty(n->importer), or_empty(n->module), n->line, or_empty(n->importer));
         break;
+    case PFZ_NOTE_IMPORT_LEFT_OUT:
+        fprintf(diag,
+                "pyfreeze: note: not following %s's import of %s at line %d (%s); name it with "
+                "--hidden-import if the program needs it, or use --follow-all-imports\n",
+                or_empty(n->importer), or_empty(n->module), n->line, reason);
+        break;
     case PFZ_NOTE_DISTRIBUTION_PACKED:
         fprintf(listing,
                 "distribution %s %s (%s): %s packed whole: %llu more modules; %llu metadata "

@@ -25,6 +25,7 @@ typedef enum option_id {
     OPT_INCLUDE_SOURCE,
     OPT_ALLOW_INTERACTIVE,
     OPT_PYTHON,
+    OPT_FOLLOW_ALL_IMPORTS,
     OPT_HIDDEN_IMPORT,
     OPT_COLLECT,
     OPT_EXCLUDE_MODULE,
@@ -59,6 +60,7 @@ static const option_spec option_table[] = {
     {OPT_INCLUDE_SOURCE, '\0', "include-source", 0},
     {OPT_ALLOW_INTERACTIVE, '\0', "allow-interactive", 0},
     {OPT_PYTHON, '\0', "python", 0},
+    {OPT_FOLLOW_ALL_IMPORTS, '\0', "follow-all-imports", 0},
     {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1},
     {OPT_COLLECT, '\0', "collect", 1},
     {OPT_EXCLUDE_MODULE, '\0', "exclude-module", 1},
@@ -127,6 +129,11 @@ void pfz_options_help(FILE *out)
           "                     pack file or directory SRC into directory DEST of the\n"
           "                     program (seen at EXE/DEST/..., read with open() or\n"
           "                     importlib.resources) (repeatable)\n"
+          "      --follow-all-imports\n"
+          "                     follow every import statement: also those under\n"
+          "                     `if TYPE_CHECKING:` or a test for another OS, fallbacks\n"
+          "                     of packed modules, and another distribution's imports in\n"
+          "                     functions (bigger; -v lists what is left out otherwise)\n"
           "      --venv DIR     search the virtual environment DIR for packages\n"
           "                     (default: $VIRTUAL_ENV when set)\n"
           "      --max-glibc VERSION\n"
@@ -225,6 +232,9 @@ static void apply_flag(pfz_options *opts, option_id id)
         break;
     case OPT_PYTHON:
         opts->python = 1;
+        break;
+    case OPT_FOLLOW_ALL_IMPORTS:
+        opts->follow_all_imports = 1;
         break;
     case OPT_HELP:
         opts->command = PFZ_COMMAND_HELP;

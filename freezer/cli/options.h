@@ -56,17 +56,18 @@ typedef struct pfz_options {
     size_t exclude_module_count;
     const char **add_data; /* --add-data SRC:DEST, as given */
     size_t add_data_count;
-    const char *venv;      /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
-    int verbose;           /* -v/--verbose given */
-    const char *cache_dir; /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
-    int no_cache;          /* --no-cache given: neither read nor write the cache */
-    int optimize;          /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
-    int optimize_given;    /* -O/--optimize was given (it may be given once) */
-    int include_source;    /* --include-source: pack each module's .py beside its .pyc */
-    int allow_interactive; /* --allow-interactive: `./app -i ...` enters the REPL after main */
-    int python;            /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
-    const char *max_glibc; /* --max-glibc VERSION ("2.31"; checked by pfz_glibc_version_parse),
-                              or NULL: no limit on the glibc the program needs */
+    const char *venv;       /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
+    int verbose;            /* -v/--verbose given */
+    const char *cache_dir;  /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
+    int no_cache;           /* --no-cache given: neither read nor write the cache */
+    int optimize;           /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
+    int optimize_given;     /* -O/--optimize was given (it may be given once) */
+    int include_source;     /* --include-source: pack each module's .py beside its .pyc */
+    int follow_all_imports; /* --follow-all-imports: leave no import statement out */
+    int allow_interactive;  /* --allow-interactive: `./app -i ...` enters the REPL after main */
+    int python;             /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
+    const char *max_glibc;  /* --max-glibc VERSION ("2.31"; checked by pfz_glibc_version_parse),
+                               or NULL: no limit on the glibc the program needs */
 } pfz_options;
 
 /* pfz_options_parse: parses argv[1..argc) into *opts (argv must outlive

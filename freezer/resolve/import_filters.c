@@ -20,8 +20,8 @@
  * module-level imports anywhere, still are. (PyInstaller's hooks exclude the
  * same edges one by one.) */
 static const char *const DEV_TOOLS[] = {
-    "doctest",   "pdb",     "pydoc",   "pydoc_data", "unittest",   "test",      "lib2to3",
-    "distutils", "tkinter", "idlelib", "turtle",     "turtledemo", "ensurepip", "venv",
+    "doctest", "pdb",     "pydoc",  "pydoc_data", "unittest",  "test", "lib2to3",     "distutils",
+    "tkinter", "idlelib", "turtle", "turtledemo", "ensurepip", "venv", "tracemalloc",
 };
 
 /* Build, packaging and test tools that third-party packages import from

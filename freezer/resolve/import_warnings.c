@@ -108,7 +108,7 @@ int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, si
 }
 
 int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
-                        int line, pf_error *err)
+                        int line, const char *reason, pf_error *err)
 {
     pfz_note n = {
         .kind = kind,
@@ -116,6 +116,7 @@ int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_
         .module = (char *)name,
         .importer = r->g->modules[importer].name,
         .line = line,
+        .reason = (char *)reason,
     };
     return add_note(r, &n, err);
 }

@@ -109,6 +109,7 @@ static void resolver_free(resolver *r)
 {
     Py_XDECREF(r->deferred);
     Py_XDECREF(r->tp);
+    Py_XDECREF(r->dists);
     if (r->state != NULL) {
         for (size_t i = 0; i < r->g->count; i++) {
             Py_XDECREF(r->state[i].search_path);

@@ -81,6 +81,8 @@ typedef struct pfz_resolve_options {
     pfz_cache *cache;               /* compiled modules to reuse and keep, or NULL */
     int include_source;             /* 1: keep each compiled module's source (pfz_module.source) */
     int whole_stdlib;               /* 1: every stdlib module is a root (a standalone Python) */
+    int follow_all_imports;         /* 1: follow every import statement, guarded or not
+                                       (import_policy.c leaves none out) */
     const char *const *extra_roots; /* more root module names, each followed like an import */
     size_t extra_root_count;
     /* third-party packages (docs/third-party.md) */
