@@ -21,7 +21,7 @@ typedef struct pfz_pack_file {
 
 typedef struct pfz_pack_module {
     const char *name; /* dotted module name */
-    uint32_t kind;    /* PF_KIND_MODULE .. PF_KIND_EXTENSION */
+    uint32_t kind;    /* PF_KIND_MODULE .. PF_KIND_EXTENSION (left_out: PF_KIND_IS_LEFT_OUT) */
     size_t file;      /* index into files, or SIZE_MAX for a namespace package */
 } pfz_pack_module;
 
@@ -48,6 +48,10 @@ typedef struct pfz_pack_input {
                                            walk_end is the frame count. */
     size_t late_frame_target;           /* bytes of tar stream per frame from walk_files
                                            on; 0: frame_target */
+    const pfz_pack_module *left_out;    /* names the freezer knew of and did not pack, kind
+                                           PF_KIND_NOT_FOLLOWED or PF_KIND_EXCLUDED (file
+                                           unused), none a module's name; or NULL */
+    size_t left_out_count;
     int64_t mtime;                      /* seconds since the epoch for every tar header */
     const pfz_frame_store *frame_store; /* compressed frames to reuse, or NULL */
 } pfz_pack_input;

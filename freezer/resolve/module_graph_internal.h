@@ -152,7 +152,10 @@ int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, si
 /* pfz_mg_note_skipped: records (verbose_only) that module importer's import
  * of `name` at line is not followed, being a development tool (kind
  * PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED) or a build tool
- * (PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED). Returns PF_OK or PF_ERR_NOMEM. */
+ * (PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED), and adds name to the graph's
+ * left-out names (pfz_graph_add_left_out), which the payload records: every
+ * edge the walk leaves out goes through here. Returns PF_OK or
+ * PF_ERR_NOMEM. */
 int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
                         int line, pf_error *err);
 
