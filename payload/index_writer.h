@@ -37,8 +37,8 @@ int pfz_index_add_module(pfz_index_writer *w, const char *name, uint32_t kind, u
  * freezer knew of and did not pack, kind PF_KIND_NOT_FOLLOWED or
  * PF_KIND_EXCLUDED (payload.h). It must not be the name of a module entry:
  * names are unique. Errors as pfz_index_add_file. */
-int pfz_index_add_left_out(pfz_index_writer *w, const char *name, uint32_t kind,
-                           uint32_t *number, pf_error *err);
+int pfz_index_add_left_out(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t *number,
+                           pf_error *err);
 
 /* pfz_index_set_location: sets where file entry number's data lies: frame
  * number, offset from the frame's decompressed start, size (bytes). */

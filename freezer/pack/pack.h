@@ -48,12 +48,13 @@ typedef struct pfz_pack_input {
                                            walk_end is the frame count. */
     size_t late_frame_target;           /* bytes of tar stream per frame from walk_files
                                            on; 0: frame_target */
-    const pfz_pack_module *left_out;    /* names the freezer knew of and did not pack, kind
-                                           PF_KIND_NOT_FOLLOWED or PF_KIND_EXCLUDED (file
-                                           unused), none a module's name; or NULL */
-    size_t left_out_count;
     int64_t mtime;                      /* seconds since the epoch for every tar header */
     const pfz_frame_store *frame_store; /* compressed frames to reuse, or NULL */
+
+    /* names the freezer knew of and did not pack, kind PF_KIND_NOT_FOLLOWED or
+     * PF_KIND_EXCLUDED (file unused), none a module's name; or NULL */
+    const pfz_pack_module *left_out;
+    size_t left_out_count;
 } pfz_pack_input;
 
 /* pfz_pack: appends the payload for in to out. The same input always gives
