@@ -195,6 +195,16 @@ int pfz_index_add_module(pfz_index_writer *w, const char *name, uint32_t kind, u
     return add_entry(w, name, 0, kind, member, number, err);
 }
 
+int pfz_index_add_left_out(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t *number,
+                           pf_error *err)
+{
+    if (!PF_KIND_IS_LEFT_OUT(kind)) {
+        return pf_error_set(err, PF_ERR_USAGE, "index name %s: kind %u is not a left-out kind",
+                            name, kind);
+    }
+    return add_entry(w, name, 0, kind, PF_NONE, number, err);
+}
+
 int pfz_index_set_location(pfz_index_writer *w, uint32_t number, uint32_t frame, uint32_t offset,
                            uint32_t size, pf_error *err)
 {

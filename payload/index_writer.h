@@ -33,6 +33,13 @@ int pfz_index_add_file(pfz_index_writer *w, const char *path, uint32_t kind, uin
 int pfz_index_add_module(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t member,
                          uint32_t *number, pf_error *err);
 
+/* pfz_index_add_left_out: adds the name (dotted, no '/') of a module the
+ * freezer knew of and did not pack, kind PF_KIND_NOT_FOLLOWED or
+ * PF_KIND_EXCLUDED (payload.h). It must not be the name of a module entry:
+ * names are unique. Errors as pfz_index_add_file. */
+int pfz_index_add_left_out(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t *number,
+                           pf_error *err);
+
 /* pfz_index_set_location: sets where file entry number's data lies: frame
  * number, offset from the frame's decompressed start, size (bytes). */
 int pfz_index_set_location(pfz_index_writer *w, uint32_t number, uint32_t frame, uint32_t offset,

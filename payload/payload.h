@@ -182,7 +182,15 @@
 #define PF_KIND_LIBRARY 19u  /* shared library */
 #define PF_KIND_DATA 20u     /* any other file */
 
+/* entry kinds: modules left out (named by dotted name; member and frame
+ * PF_NONE, offset and size 0): names the freezer knew of and did not pack,
+ * no module among them. The runtime names them in the ModuleNotFoundError
+ * of an import that nothing else found, with the option that packs them. */
+#define PF_KIND_NOT_FOLLOWED 5u /* an import the resolver did not follow (--hidden-import) */
+#define PF_KIND_EXCLUDED 6u     /* an --exclude-module name */
+
 #define PF_KIND_IS_MODULE(k) ((k) >= 1u && (k) <= 4u)
+#define PF_KIND_IS_LEFT_OUT(k) ((k) == PF_KIND_NOT_FOLLOWED || (k) == PF_KIND_EXCLUDED)
 #define PF_KIND_IS_FILE(k) ((k) >= 16u && (k) <= 20u)
 
 /* .pyc header (PEP 552): magic[4], u32 flags, then 8 bytes. pyfreeze writes

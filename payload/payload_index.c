@@ -117,6 +117,13 @@ static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *t
                                 "the frames",
                                 n, frame, offset, size);
         }
+    } else if (PF_KIND_IS_LEFT_OUT(kind)) {
+        if (hasSlash || member != PF_NONE || frame != PF_NONE || offset != 0 || size != 0) {
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "index entry %u: left-out module name with a '/', a member or a "
+                                "location",
+                                n);
+        }
     } else {
         return pf_error_set(err, PF_ERR_CORRUPT, "index entry %u: unknown kind %u", n, kind);
     }

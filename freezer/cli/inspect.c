@@ -41,6 +41,10 @@ static const char *kind_name(uint32_t kind)
         return "library";
     case PF_KIND_DATA:
         return "data";
+    case PF_KIND_NOT_FOLLOWED:
+        return "left-out";
+    case PF_KIND_EXCLUDED:
+        return "excluded";
     }
     return "unknown";
 }
@@ -126,7 +130,7 @@ static void print_table(const pf_payload *payload, uint64_t payload_size, size_t
             files++;
             file_bytes += e.size;
         } else {
-            modules++;
+            modules += PF_KIND_IS_MODULE(e.kind);
             if (e.member != PF_NONE) {
                 pf_index_entry(index, e.member, &file); /* checked by pf_index_open */
                 has_file = 1;

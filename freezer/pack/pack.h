@@ -21,7 +21,7 @@ typedef struct pfz_pack_file {
 
 typedef struct pfz_pack_module {
     const char *name; /* dotted module name */
-    uint32_t kind;    /* PF_KIND_MODULE .. PF_KIND_EXTENSION */
+    uint32_t kind;    /* PF_KIND_MODULE .. PF_KIND_EXTENSION (left_out: PF_KIND_IS_LEFT_OUT) */
     size_t file;      /* index into files, or SIZE_MAX for a namespace package */
 } pfz_pack_module;
 
@@ -52,6 +52,11 @@ typedef struct pfz_pack_input {
                                            on; 0: frame_target */
     int64_t mtime;                      /* seconds since the epoch for every tar header */
     const pfz_frame_store *frame_store; /* compressed frames to reuse, or NULL */
+
+    /* names the freezer knew of and did not pack, kind PF_KIND_NOT_FOLLOWED or
+     * PF_KIND_EXCLUDED (file unused), none a module's name; or NULL */
+    const pfz_pack_module *left_out;
+    size_t left_out_count;
 } pfz_pack_input;
 
 /* pfz_pack: appends the payload for in to out. The same input always gives

@@ -52,6 +52,17 @@ typedef struct pfz_data_file {
     size_t size;       /* bytes */
 } pfz_data_file;
 
+/* A module name the freezer knew of and did not pack: the runtime's
+ * ModuleNotFoundError for it names the option that packs it. */
+typedef struct pfz_left_out {
+    char *name;   /* dotted module name */
+    int excluded; /* 1: an --exclude-module name; 0: an import edge not followed */
+} pfz_left_out;
+
+/* Longest name kept in pfz_graph.left_out: the index's limit (payload.h
+ * PF_MAX_NAME_SIZE). */
+#define PF_MAX_LEFT_OUT_NAME 4096u
+
 typedef struct pfz_graph {
     pfz_module *modules; /* in discovery order (depth-first from the roots) */
     size_t count;
@@ -69,6 +80,12 @@ typedef struct pfz_graph {
     pfz_data_file *data; /* data files, in the order found */
     size_t data_count;
     size_t data_capacity;
+    pfz_left_out *left_out; /* sorted by name (strcmp), each once: --exclude-module names and
+                               every import edge not followed (with its parent packages);
+                               names of modules in the graph may be among them (the packer
+                               drops those) */
+    size_t left_out_count;
+    size_t left_out_capacity;
 } pfz_graph;
 
 typedef struct pfz_resolve_options {
@@ -141,6 +158,17 @@ typedef struct pfz_resolve_options {
  * records in opts->report stay there whatever the outcome (the caller
  * frees them with pfz_report_free). */
 int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err);
+
+/* pfz_graph_add_left_out (left_out.c): adds name (dotted) to g->left_out
+ * with its parent packages ("a", "a.b" for "a.b.c": an import of it fails
+ * at the first of them not packed), keeping it sorted and each name once;
+ * excluded (1 for an --exclude-module name) is kept for name itself when
+ * any addition says so. An empty name or one over PF_MAX_LEFT_OUT_NAME bytes
+ * is ignored. Returns PF_OK or PF_ERR_NOMEM. */
+int pfz_graph_add_left_out(pfz_graph *g, const char *name, int excluded, pf_error *err);
+
+/* pfz_graph_free_left_out (left_out.c): frees g->left_out and empties it. */
+void pfz_graph_free_left_out(pfz_graph *g);
 
 /* pfz_graph_free: frees everything g owns and zeroes it; accepts NULL. */
 void pfz_graph_free(pfz_graph *g);

@@ -159,7 +159,9 @@ int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, si
  * PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED), a build tool
  * (PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED), or left out by import_policy.c
  * (PFZ_NOTE_IMPORT_LEFT_OUT) for `reason` (copied; NULL for the other
- * kinds). Every left-out name goes through here. Returns PF_OK or
+ * kinds), and adds name to the graph's left-out names
+ * (pfz_graph_add_left_out), which the payload records: every edge the walk
+ * leaves out goes through here. Returns PF_OK or
  * PF_ERR_NOMEM. */
 int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
                         int line, const char *reason, pf_error *err);

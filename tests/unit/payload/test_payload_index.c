@@ -385,6 +385,56 @@ static void test_each_slot_error(void **state)
     free(b.data);
 }
 
+/* test_left_out: the names of modules the freezer left out (payload.h:
+ * PF_KIND_NOT_FOLLOWED, PF_KIND_EXCLUDED): the writer's usage errors, each
+ * found with its kind and none as a module, and the reader's checks of
+ * their fields. */
+static void test_left_out(void **state)
+{
+    (void)state;
+    pfz_index_writer *w = pfz_index_writer_new();
+    pf_error err;
+    uint32_t file, module, n;
+    assert_int_equal(pfz_index_add_file(w, "lib/app.pyc", PF_KIND_BYTECODE, &file, &err), PF_OK);
+    assert_int_equal(pfz_index_set_location(w, file, 0, 0, 10, &err), PF_OK);
+    assert_int_equal(pfz_index_add_module(w, "app", PF_KIND_MODULE, file, &module, &err), PF_OK);
+    assert_int_equal(pfz_index_add_left_out(w, "pandas", PF_KIND_MODULE, &n, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "not a left-out kind"));
+    assert_int_equal(pfz_index_add_left_out(w, "a/b", PF_KIND_NOT_FOLLOWED, &n, &err),
+                     PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_left_out(w, "app", PF_KIND_NOT_FOLLOWED, &n, &err),
+                     PF_ERR_USAGE); /* a module's name */
+    assert_int_equal(pfz_index_add_left_out(w, "pandas", PF_KIND_NOT_FOLLOWED, &n, &err), PF_OK);
+    assert_int_equal(pfz_index_add_left_out(w, "json", PF_KIND_EXCLUDED, &n, &err), PF_OK);
+    assert_int_equal(pfz_index_add_left_out(w, "json", PF_KIND_NOT_FOLLOWED, &n, &err),
+                     PF_ERR_USAGE); /* twice */
+    assert_int_equal(pfz_index_set_main(w, module, 0, &err), PF_OK);
+    built b = {.size = pfz_index_writer_size(w)};
+    b.data = malloc(b.size);
+    assert_int_equal(pfz_index_serialize(w, FRAMES, b.data, b.size, &err), PF_OK);
+    pfz_index_writer_free(w);
+
+    pf_index index;
+    pf_entry e;
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+    assert_int_equal(index.entry_count, 4);
+    assert_true(pf_index_find(&index, "pandas", 6, &e));
+    assert_int_equal(e.kind, PF_KIND_NOT_FOLLOWED);
+    assert_false(PF_KIND_IS_MODULE(e.kind) || PF_KIND_IS_FILE(e.kind));
+    assert_int_equal(e.member, PF_NONE);
+    assert_true(pf_index_find(&index, "json", 4, &e));
+    assert_int_equal(e.kind, PF_KIND_EXCLUDED);
+    assert_false(pf_index_find(&index, "numpy", 5, &e));
+
+    size_t eLeft = PF_INDEX_HEADER_SIZE + 2 * PF_INDEX_ENTRY_SIZE; /* pandas */
+    expect_with(&b, eLeft + 12, 0, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 16, 0, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 20, 1, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 24, 1, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 8, 7, PF_ERR_CORRUPT, "unknown kind");
+    free(b.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_glibc_floor_and_versions),
         cmocka_unit_test(test_each_entry_error),
         cmocka_unit_test(test_each_slot_error),
+        cmocka_unit_test(test_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
