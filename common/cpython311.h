@@ -157,20 +157,27 @@
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_NONE 174
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_FALSE 175
 #define PF_PY_OP_POP_JUMP_BACKWARD_IF_TRUE 176
+/* the import guards (resolve/import_flow.c) read these too */
+#define PF_PY_OP_POP_TOP 1
+#define PF_PY_OP_PUSH_EXC_INFO 35   /* first instruction of an exception handler */
+#define PF_PY_OP_CHECK_EXC_MATCH 36 /* an `except X:` clause's test */
+#define PF_PY_OP_BUILD_TUPLE 102
+#define PF_PY_OP_LOAD_GLOBAL 116 /* names co_names[arg >> 1] */
+#define PF_PY_OP_CONTAINS_OP 118 /* arg 1: `not in` */
+#define PF_PY_OP_LOAD_METHOD 160
+#define PF_PY_OP_PRECALL 166
+#define PF_PY_OP_CALL 171
+#define PF_PY_OP_STORE_NAME 90     /* `def f` at module level: LOAD_CONST code, */
+#define PF_PY_OP_MAKE_FUNCTION 132 /* MAKE_FUNCTION, STORE_NAME f */
 /* The calls the dynamic-import scan reads (resolve/dynamic_imports.c):
  * `f("name", ...)` compiles to a load of f (LOAD_NAME, LOAD_GLOBAL whose
  * arg>>1 indexes co_names, or LOAD_ATTR / LOAD_METHOD after its object),
  * the arguments, KW_NAMES for keywords, then PRECALL and CALL. */
 #define PF_PY_OP_PUSH_NULL 2
-#define PF_PY_OP_BUILD_TUPLE 102
 #define PF_PY_OP_BUILD_LIST 103
-#define PF_PY_OP_LOAD_GLOBAL 116 /* arg>>1 indexes co_names; bit 0 pushes NULL first */
 #define PF_PY_OP_LOAD_FAST 124
 #define PF_PY_OP_LOAD_DEREF 137
-#define PF_PY_OP_LOAD_METHOD 160
 #define PF_PY_OP_LIST_EXTEND 162
-#define PF_PY_OP_PRECALL 166
-#define PF_PY_OP_CALL 171
 #define PF_PY_OP_KW_NAMES 172
 
 /* Built against CPython's own header (included before this one), the
@@ -211,16 +218,22 @@ _Static_assert(PF_PY_OP_POP_JUMP_BACKWARD_IF_FALSE == POP_JUMP_BACKWARD_IF_FALSE
                "opcode POP_JUMP_BACKWARD_IF_FALSE");
 _Static_assert(PF_PY_OP_POP_JUMP_BACKWARD_IF_TRUE == POP_JUMP_BACKWARD_IF_TRUE,
                "opcode POP_JUMP_BACKWARD_IF_TRUE");
-_Static_assert(PF_PY_OP_PUSH_NULL == PUSH_NULL, "opcode PUSH_NULL");
+_Static_assert(PF_PY_OP_POP_TOP == POP_TOP, "opcode POP_TOP");
+_Static_assert(PF_PY_OP_PUSH_EXC_INFO == PUSH_EXC_INFO, "opcode PUSH_EXC_INFO");
+_Static_assert(PF_PY_OP_CHECK_EXC_MATCH == CHECK_EXC_MATCH, "opcode CHECK_EXC_MATCH");
 _Static_assert(PF_PY_OP_BUILD_TUPLE == BUILD_TUPLE, "opcode BUILD_TUPLE");
-_Static_assert(PF_PY_OP_BUILD_LIST == BUILD_LIST, "opcode BUILD_LIST");
 _Static_assert(PF_PY_OP_LOAD_GLOBAL == LOAD_GLOBAL, "opcode LOAD_GLOBAL");
-_Static_assert(PF_PY_OP_LOAD_FAST == LOAD_FAST, "opcode LOAD_FAST");
-_Static_assert(PF_PY_OP_LOAD_DEREF == LOAD_DEREF, "opcode LOAD_DEREF");
+_Static_assert(PF_PY_OP_CONTAINS_OP == CONTAINS_OP, "opcode CONTAINS_OP");
 _Static_assert(PF_PY_OP_LOAD_METHOD == LOAD_METHOD, "opcode LOAD_METHOD");
-_Static_assert(PF_PY_OP_LIST_EXTEND == LIST_EXTEND, "opcode LIST_EXTEND");
 _Static_assert(PF_PY_OP_PRECALL == PRECALL, "opcode PRECALL");
 _Static_assert(PF_PY_OP_CALL == CALL, "opcode CALL");
+_Static_assert(PF_PY_OP_STORE_NAME == STORE_NAME, "opcode STORE_NAME");
+_Static_assert(PF_PY_OP_MAKE_FUNCTION == MAKE_FUNCTION, "opcode MAKE_FUNCTION");
+_Static_assert(PF_PY_OP_PUSH_NULL == PUSH_NULL, "opcode PUSH_NULL");
+_Static_assert(PF_PY_OP_BUILD_LIST == BUILD_LIST, "opcode BUILD_LIST");
+_Static_assert(PF_PY_OP_LOAD_FAST == LOAD_FAST, "opcode LOAD_FAST");
+_Static_assert(PF_PY_OP_LOAD_DEREF == LOAD_DEREF, "opcode LOAD_DEREF");
+_Static_assert(PF_PY_OP_LIST_EXTEND == LIST_EXTEND, "opcode LIST_EXTEND");
 _Static_assert(PF_PY_OP_KW_NAMES == KW_NAMES, "opcode KW_NAMES");
 #endif
 

@@ -1,6 +1,6 @@
 /* freeze.c - the freezer pipeline; see freeze.h. pfz_freeze reads top to
- * bottom: check inputs, locate stub, check output, resolve, collect, pack,
- * inject, publish. Each helper below it does one step and returns one
+ * bottom: check inputs, locate stub, check output, resolve, collect, check
+ * the glibc floor, pack, inject, publish. Each helper below it does one step and returns one
  * error; nothing here prints or reads the environment (the command passes
  * the environment's values in and prints the report). */
 #include <Python.h> /* first, as CPython requires: PyImport_GetMagicNumber */
@@ -35,12 +35,14 @@ typedef struct freeze_run {
     pfz_cache *cache;        /* the build cache, or NULL */
     pfz_graph graph;         /* the resolved program */
     pfz_native_files native; /* its extension modules and shared libraries */
+    pfz_glibc_floor floor;   /* the glibc it needs (borrows names from stub and native) */
     pfz_buffer payload;      /* the packed payload */
 } freeze_run;
 
 static int check_inputs(freeze_run *run, pf_error *err);
 static int resolve(freeze_run *run, pf_error *err);
 static int collect(freeze_run *run, pf_error *err);
+static int check_glibc(freeze_run *run, pf_error *err);
 static int pack_and_publish(freeze_run *run, pf_error *err);
 
 int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_freeze_hooks *hooks,
@@ -63,7 +65,11 @@ int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_fr
     if (rc == PF_OK) {
         rc = collect(&run, err);
     }
-    /* 4. pack, inject, publish */
+    /* 4. the glibc it needs, within --max-glibc */
+    if (rc == PF_OK) {
+        rc = check_glibc(&run, err);
+    }
+    /* 5. pack, inject, publish */
     if (rc == PF_OK) {
         rc = pack_and_publish(&run, err);
     }
@@ -288,6 +294,7 @@ static int resolve(freeze_run *run, pf_error *err)
         .module = opts->python ? "code" : opts->module,
         .include_source = opts->include_source,
         .whole_stdlib = opts->python,
+        .follow_all_imports = opts->follow_all_imports,
         .extra_roots = opts->allow_interactive ? interactive_roots : NULL,
         .extra_root_count = opts->allow_interactive ? 2 : 0,
         .paths = opts->paths,
@@ -331,6 +338,28 @@ static int collect(freeze_run *run, pf_error *err)
     if (rc == PF_OK && run->hooks->collected != NULL) {
         run->hooks->collected(run->hooks->ctx, run->report, &run->native);
     }
+    return rc;
+}
+
+/* check_glibc: the glibc the program needs over the stub and the
+ * collected native files (program_floor.h), kept for the index, refused
+ * when over --max-glibc (options.c has checked the text). */
+static int check_glibc(freeze_run *run, pf_error *err)
+{
+    pfz_glibc_version limit;
+    const char *max = run->opts->max_glibc;
+    if (max != NULL) {
+        int rc = pfz_glibc_version_parse(max, &limit, err);
+        if (rc != PF_OK) {
+            return rc;
+        }
+    }
+    int rc = pfz_glibc_floor_of_program(run->stub, &run->native, max != NULL ? &limit : NULL,
+                                        &run->floor, err);
+    if (rc == PF_OK) {
+        rc = pfz_glibc_floor_check(&run->floor, max != NULL ? &limit : NULL, max, err);
+    }
+    run->native.glibc_floor = run->floor.need.version;
     return rc;
 }
 
@@ -379,7 +408,8 @@ static int pack_and_publish(freeze_run *run, pf_error *err)
                                   .stub = run->stub,
                                   .payload_size = run->payload.size,
                                   .cache_used = run->cache != NULL,
-                                  .from_pycache = run->graph.from_pycache};
+                                  .from_pycache = run->graph.from_pycache,
+                                  .glibc_floor = &run->floor};
     if (run->cache != NULL) {
         summary.cache = pfz_cache_stats_get(run->cache);
     }

@@ -1,6 +1,7 @@
 /* freeze.h - the freezer pipeline driver: checks the inputs, locates the
  * stub, resolves and compiles the program (module_graph.h), collects the
- * native code it needs (native_files.h), lays out and packs the payload
+ * native code it needs (native_files.h), finds the glibc it needs and
+ * holds it to --max-glibc (program_floor.h), lays out and packs the payload
  * (layout.h), injects it into a copy of the stub (inject.h) and publishes
  * the result atomically (output.h). It reads top to bottom in pfz_freeze.
  *
@@ -20,6 +21,7 @@
 #include "native_files.h"
 #include "options.h"
 #include "pf_error.h"
+#include "program_floor.h"
 #include "report.h"
 
 /* The stubs' file names, beside pyfreeze or in the install directory: the
@@ -43,12 +45,14 @@ typedef struct pfz_environment {
 
 /* What a successful freeze wrote, for the -v summary. */
 typedef struct pfz_freeze_summary {
-    const char *output;    /* the executable written */
-    const char *stub;      /* the stub it was made from */
-    size_t payload_size;   /* bytes of the .pyfreeze section */
-    int cache_used;        /* 1: the build cache was open; cache holds its counters */
-    pfz_cache_stats cache; /* modules and frames reused (bytecode_cache.h) */
-    size_t from_pycache;   /* modules whose bytecode came from CPython's __pycache__ */
+    const char *output;                 /* the executable written */
+    const char *stub;                   /* the stub it was made from */
+    size_t payload_size;                /* bytes of the .pyfreeze section */
+    int cache_used;                     /* 1: the build cache was open; cache holds its counters */
+    pfz_cache_stats cache;              /* modules and frames reused (bytecode_cache.h) */
+    size_t from_pycache;                /* modules whose bytecode came from CPython's __pycache__ */
+    const pfz_glibc_floor *glibc_floor; /* the glibc the program needs and which file and
+                                           symbol set it (program_floor.h) */
 } pfz_freeze_summary;
 
 /* Points of the pipeline where the command may show what it has so far;
@@ -73,7 +77,9 @@ typedef struct pfz_freeze_hooks {
  * points are reached. Returns PF_OK, or an error with err's message naming the file and what to do:
  * PF_ERR_NOT_FOUND (script, module or stub missing; a shared library an extension module needs is
  * not installed), PF_ERR_USAGE (bad -p directory, bad output path, stub not a stub, a bad
- * --include-library or --exclude-library name), PF_ERR_CORRUPT /
+ * --include-library or --exclude-library name), PF_ERR_VERSION (the program
+ * needs a glibc newer than --max-glibc: the message names the file and
+ * symbol, program_floor.h), PF_ERR_CORRUPT /
  * PF_ERR_VERSION (an extension module or library that is not an x86-64 ELF
  * shared object), PF_ERR_IO, PF_ERR_NOMEM, and PF_ERR_PYTHON (the embedded
  * interpreter raised; for a syntax or compile error in the program's code

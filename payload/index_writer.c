@@ -37,7 +37,8 @@ struct pfz_index_writer {
     uint32_t walk_end;     /* 0 until pfz_index_set_walk_end: the frame count */
     uint32_t flags;
     uint8_t python_magic[4];
-    uint32_t *lookup; /* duplicate check: entry number + 1 per slot, 0 = empty */
+    uint32_t glibc_floor[3]; /* major, minor, patch */
+    uint32_t *lookup;        /* duplicate check: entry number + 1 per slot, 0 = empty */
     uint32_t lookup_slots;
 };
 
@@ -194,6 +195,16 @@ int pfz_index_add_module(pfz_index_writer *w, const char *name, uint32_t kind, u
     return add_entry(w, name, 0, kind, member, number, err);
 }
 
+int pfz_index_add_left_out(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t *number,
+                           pf_error *err)
+{
+    if (!PF_KIND_IS_LEFT_OUT(kind)) {
+        return pf_error_set(err, PF_ERR_USAGE, "index name %s: kind %u is not a left-out kind",
+                            name, kind);
+    }
+    return add_entry(w, name, 0, kind, PF_NONE, number, err);
+}
+
 int pfz_index_set_location(pfz_index_writer *w, uint32_t number, uint32_t frame, uint32_t offset,
                            uint32_t size, pf_error *err)
 {
@@ -231,6 +242,20 @@ void pfz_index_set_walk_end(pfz_index_writer *w, uint32_t frame)
 void pfz_index_set_python_magic(pfz_index_writer *w, const uint8_t magic[4])
 {
     memcpy(w->python_magic, magic, 4);
+}
+
+int pfz_index_set_glibc_floor(pfz_index_writer *w, uint32_t major, uint32_t minor, uint32_t patch,
+                              pf_error *err)
+{
+    if (major > PF_INDEX_MAX_GLIBC_PART || minor > PF_INDEX_MAX_GLIBC_PART ||
+        patch > PF_INDEX_MAX_GLIBC_PART) {
+        return pf_error_set(err, PF_ERR_USAGE, "glibc floor %u.%u.%u: each part is 0..%u", major,
+                            minor, patch, PF_INDEX_MAX_GLIBC_PART);
+    }
+    w->glibc_floor[0] = major;
+    w->glibc_floor[1] = minor;
+    w->glibc_floor[2] = patch;
+    return PF_OK;
 }
 
 size_t pfz_index_writer_size(const pfz_index_writer *w)
@@ -275,6 +300,9 @@ int pfz_index_serialize(const pfz_index_writer *w, uint32_t frame_count, uint8_t
     pf_le32_store(dst + 40, w->main_entry);
     pf_le32_store(dst + 48,
                   w->walk_end != 0 && w->walk_end < frame_count ? w->walk_end : frame_count);
+    for (unsigned i = 0; i < 3; i++) {
+        pf_le32_store(dst + PF_INDEX_GLIBC_FLOOR_OFFSET + 4u * i, w->glibc_floor[i]);
+    }
 
     uint8_t *entries = dst + PF_INDEX_HEADER_SIZE;
     uint8_t *slotTable = entries + (size_t)w->count * PF_INDEX_ENTRY_SIZE;

@@ -33,6 +33,13 @@ int pfz_index_add_file(pfz_index_writer *w, const char *path, uint32_t kind, uin
 int pfz_index_add_module(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t member,
                          uint32_t *number, pf_error *err);
 
+/* pfz_index_add_left_out: adds the name (dotted, no '/') of a module the
+ * freezer knew of and did not pack, kind PF_KIND_NOT_FOLLOWED or
+ * PF_KIND_EXCLUDED (payload.h). It must not be the name of a module entry:
+ * names are unique. Errors as pfz_index_add_file. */
+int pfz_index_add_left_out(pfz_index_writer *w, const char *name, uint32_t kind, uint32_t *number,
+                           pf_error *err);
+
 /* pfz_index_set_location: sets where file entry number's data lies: frame
  * number, offset from the frame's decompressed start, size (bytes). */
 int pfz_index_set_location(pfz_index_writer *w, uint32_t number, uint32_t frame, uint32_t offset,
@@ -48,6 +55,13 @@ void pfz_index_set_walk_end(pfz_index_writer *w, uint32_t frame);
 
 /* pfz_index_set_python_magic: the 4-byte .pyc magic of the compiling CPython. */
 void pfz_index_set_python_magic(pfz_index_writer *w, const uint8_t magic[4]);
+
+/* pfz_index_set_glibc_floor: the header's glibc floor (payload.h:
+ * glibc_floor), e.g. 2, 31, 0 for glibc 2.31; unset, it is 0.0.0 (needs no
+ * versioned glibc symbol). Errors: PF_ERR_USAGE (a part over
+ * PF_INDEX_MAX_GLIBC_PART; nothing is changed). */
+int pfz_index_set_glibc_floor(pfz_index_writer *w, uint32_t major, uint32_t minor, uint32_t patch,
+                              pf_error *err);
 
 /* pfz_index_writer_size: bytes pfz_index_serialize will produce; fixed once
  * all entries are added (locations do not change it). */

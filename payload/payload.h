@@ -57,15 +57,15 @@
 
 /* ---- the index (data of tar member PF_INDEX_MEMBER_NAME) ----
  *
- *   header    PF_INDEX_HEADER_SIZE bytes (layout below)
+ *   header    header_size bytes (layout below)
  *   entries   entry_count records of PF_INDEX_ENTRY_SIZE bytes
  *   slots     hash_slot_count u32: 0 = empty, else entry number + 1
  *   strings   string_table_size bytes: names, not NUL-terminated
  *
  * Header (byte offset: field):
  *    0: magic[8] = PF_INDEX_MAGIC ("PYFZIDX" and a NUL)
- *    8: u32 format_version = PF_INDEX_VERSION
- *   12: u32 header_size = PF_INDEX_HEADER_SIZE
+ *    8: u32 format_version = PF_INDEX_VERSION (3; 2 is still read, below)
+ *   12: u32 header_size = PF_INDEX_HEADER_SIZE (may grow: below)
  *   16: u8  python_magic[4]: the .pyc magic number of the CPython that
  *       compiled the bytecode (importlib.util.MAGIC_NUMBER)
  *   20: u32 flags: PF_INDEX_FLAG_*
@@ -85,6 +85,23 @@
  *       roots, collected third-party modules, sources, data and libraries.
  *       The prefetch thread walks no further (payload_prefetch.h). A payload
  *       reads the same whatever its value; it only steers decompression.
+ *   52: u32 glibc_floor_major, 56: u32 glibc_floor_minor, 60: u32
+ *       glibc_floor_patch: the oldest glibc the frozen program runs on (2.31
+ *       as 2, 31, 0): the highest GLIBC_x.y[.z] symbol version the stub and
+ *       every packed extension module and library need (their
+ *       SHT_GNU_verneed sections, as `objdump -T` shows them); all zero when
+ *       none needs a versioned glibc symbol. Each part is 0..9999. The
+ *       runtime does not use it; `pyfreeze inspect` shows it. Version 3 on.
+ *
+ * Versions and growth: format_version 2 had the 52-byte header without the
+ * glibc floor; readers still accept it (header_size exactly 52, the floor
+ * unknown). From version 3 the header may grow: header_size is at least
+ * PF_INDEX_HEADER_SIZE, a multiple of 4 and at most PF_MAX_INDEX_HEADER_SIZE,
+ * the entries start at header_size, and a reader ignores header bytes past
+ * the fields it knows (the checksum covers them). So a later optional field
+ * is appended to the header without a new version, and older readers of
+ * version 3 read such an index as before; a field a reader knows but an
+ * index's header_size does not reach is absent.
  *
  * Entry (byte offset: field):
  *    0: u32 name_offset: into the string table
@@ -122,8 +139,13 @@
 #define PF_LIBS_DIR_SIZE (sizeof PF_LIBS_DIR - 1)
 #define PF_INDEX_MAGIC "PYFZIDX"
 #define PF_INDEX_MAGIC_SIZE 8u
-#define PF_INDEX_VERSION 2u
-#define PF_INDEX_HEADER_SIZE 52u
+#define PF_INDEX_VERSION 3u
+#define PF_INDEX_HEADER_SIZE 64u /* version 3: what this pyfreeze writes and knows */
+#define PF_INDEX_V2_VERSION 2u
+#define PF_INDEX_V2_HEADER_SIZE 52u /* version 2: no glibc floor */
+#define PF_MAX_INDEX_HEADER_SIZE 4096u
+#define PF_INDEX_GLIBC_FLOOR_OFFSET 52u
+#define PF_INDEX_MAX_GLIBC_PART 9999u
 #define PF_INDEX_ENTRY_SIZE 32u
 #define PF_INDEX_CHECKSUM_OFFSET 44u
 #define PF_NONE 0xFFFFFFFFu
@@ -160,7 +182,15 @@
 #define PF_KIND_LIBRARY 19u  /* shared library */
 #define PF_KIND_DATA 20u     /* any other file */
 
+/* entry kinds: modules left out (named by dotted name; member and frame
+ * PF_NONE, offset and size 0): names the freezer knew of and did not pack,
+ * no module among them. The runtime names them in the ModuleNotFoundError
+ * of an import that nothing else found, with the option that packs them. */
+#define PF_KIND_NOT_FOLLOWED 5u /* an import the resolver did not follow (--hidden-import) */
+#define PF_KIND_EXCLUDED 6u     /* an --exclude-module name */
+
 #define PF_KIND_IS_MODULE(k) ((k) >= 1u && (k) <= 4u)
+#define PF_KIND_IS_LEFT_OUT(k) ((k) == PF_KIND_NOT_FOLLOWED || (k) == PF_KIND_EXCLUDED)
 #define PF_KIND_IS_FILE(k) ((k) >= 16u && (k) <= 20u)
 
 /* .pyc header (PEP 552): magic[4], u32 flags, then 8 bytes. pyfreeze writes

@@ -117,6 +117,13 @@ static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *t
                                 "the frames",
                                 n, frame, offset, size);
         }
+    } else if (PF_KIND_IS_LEFT_OUT(kind)) {
+        if (hasSlash || member != PF_NONE || frame != PF_NONE || offset != 0 || size != 0) {
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "index entry %u: left-out module name with a '/', a member or a "
+                                "location",
+                                n);
+        }
     } else {
         return pf_error_set(err, PF_ERR_CORRUPT, "index entry %u: unknown kind %u", n, kind);
     }
@@ -198,7 +205,8 @@ typedef struct index_header {
         main_entry, walk_end;
 } index_header;
 
-/* read_header: the header of data (at least PF_INDEX_HEADER_SIZE bytes). */
+/* read_header: the fields every version has, from data (at least
+ * PF_INDEX_V2_HEADER_SIZE bytes). */
 static void read_header(const uint8_t *data, index_header *h)
 {
     h->version = pf_le32_load(data + 8);
@@ -220,15 +228,21 @@ static int check_identity(const uint8_t *data, const index_header *h, pf_error *
         return pf_error_set(err, PF_ERR_CORRUPT, "index magic is wrong (expected \"%s\")",
                             PF_INDEX_MAGIC);
     }
-    if (h->version != PF_INDEX_VERSION) {
+    if (h->version != PF_INDEX_VERSION && h->version != PF_INDEX_V2_VERSION) {
         return pf_error_set(err, PF_ERR_VERSION,
-                            "index format version %u; this pyfreeze reads version %u: freeze the "
-                            "program again with this pyfreeze",
-                            h->version, PF_INDEX_VERSION);
+                            "index format version %u; this pyfreeze reads versions %u and %u: "
+                            "freeze the program again with this pyfreeze",
+                            h->version, PF_INDEX_V2_VERSION, PF_INDEX_VERSION);
     }
-    if (h->header_size != PF_INDEX_HEADER_SIZE) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "index header size is %u, expected %u",
-                            h->header_size, PF_INDEX_HEADER_SIZE);
+    /* Version 3 headers may grow (payload.h "Versions and growth"). */
+    int ok = h->version == PF_INDEX_V2_VERSION
+                 ? h->header_size == PF_INDEX_V2_HEADER_SIZE
+                 : h->header_size >= PF_INDEX_HEADER_SIZE &&
+                       h->header_size <= PF_MAX_INDEX_HEADER_SIZE && h->header_size % 4u == 0;
+    if (!ok) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "index header size is %u, not what format version %u allows",
+                            h->header_size, h->version);
     }
     return PF_OK;
 }
@@ -249,8 +263,7 @@ static int check_sizes(const index_header *h, size_t dataSize, pf_error *err)
                             h->slot_count, h->entry_count);
     }
     /* Each term is below 2^32 * 32, so the sum cannot overflow 64 bits. */
-    uint64_t wantSize = (uint64_t)PF_INDEX_HEADER_SIZE +
-                        (uint64_t)h->entry_count * PF_INDEX_ENTRY_SIZE +
+    uint64_t wantSize = (uint64_t)h->header_size + (uint64_t)h->entry_count * PF_INDEX_ENTRY_SIZE +
                         (uint64_t)h->slot_count * 4u + h->strings_size;
     if (wantSize > PF_MAX_INDEX_SIZE) {
         return pf_error_set(err, PF_ERR_CORRUPT, "index would be %llu bytes, over the %u limit",
@@ -304,6 +317,25 @@ static int check_contents(const uint8_t *data, size_t dataSize, const index_head
     return PF_OK;
 }
 
+/* read_glibc_floor: the glibc floor of a version 3 header (data holds its
+ * header_size bytes) into index. Returns PF_OK or PF_ERR_CORRUPT (a part
+ * over PF_INDEX_MAX_GLIBC_PART). */
+static int read_glibc_floor(pf_index *index, const uint8_t *data, pf_error *err)
+{
+    if (index->format_version == PF_INDEX_V2_VERSION) {
+        return PF_OK; /* not recorded */
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        index->glibc_floor[i] = pf_le32_load(data + PF_INDEX_GLIBC_FLOOR_OFFSET + 4u * i);
+        if (index->glibc_floor[i] > PF_INDEX_MAX_GLIBC_PART) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "index glibc floor part %u is %u, over %u", i,
+                                index->glibc_floor[i], PF_INDEX_MAX_GLIBC_PART);
+        }
+    }
+    index->has_glibc_floor = 1;
+    return PF_OK;
+}
+
 /* check_tables: every entry, the main entry, and the hash slots of an
  * index whose header passed. Returns PF_OK, PF_ERR_CORRUPT or
  * PF_ERR_NOMEM. */
@@ -329,10 +361,10 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
 {
     index_header h;
     memset(index, 0, sizeof *index);
-    if (dataSize < PF_INDEX_HEADER_SIZE) {
+    if (dataSize < PF_INDEX_V2_HEADER_SIZE) {
         return pf_error_set(err, PF_ERR_TRUNCATED,
                             "index truncated: header needs %u bytes, %zu present",
-                            PF_INDEX_HEADER_SIZE, dataSize);
+                            PF_INDEX_V2_HEADER_SIZE, dataSize);
     }
     read_header(data, &h);
     int status = check_identity(data, &h, err);
@@ -356,12 +388,16 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
     index->hash_slot_count = h.slot_count;
     index->main_entry = h.main_entry;
     index->walk_end = h.walk_end;
-    index->entries = data + PF_INDEX_HEADER_SIZE;
+    index->format_version = h.version;
+    index->entries = data + h.header_size;
     index->slots = index->entries + (size_t)h.entry_count * PF_INDEX_ENTRY_SIZE;
     index->strings = index->slots + (size_t)h.slot_count * 4u;
     index->string_table_size = h.strings_size;
 
-    status = check_tables(index, table, err);
+    status = read_glibc_floor(index, data, err);
+    if (status == PF_OK) {
+        status = check_tables(index, table, err);
+    }
     if (status != PF_OK) {
         memset(index, 0, sizeof *index);
     }

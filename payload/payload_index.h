@@ -28,7 +28,13 @@ typedef struct pf_index {
     uint32_t entry_count;
     uint32_t hash_slot_count;
     uint32_t main_entry;
-    uint32_t walk_end; /* frame number (payload.h: walk_end) */
+    uint32_t walk_end;       /* frame number (payload.h: walk_end) */
+    uint32_t format_version; /* PF_INDEX_V2_VERSION or PF_INDEX_VERSION */
+    /* the glibc the program needs (payload.h: glibc_floor): major, minor,
+     * patch, each 0..PF_INDEX_MAX_GLIBC_PART; all zero when
+     * has_glibc_floor is 0 (a version 2 index does not record it) */
+    int has_glibc_floor;
+    uint32_t glibc_floor[3];
     uint8_t python_magic[4];
     const uint8_t *entries; /* base + header */
     const uint8_t *slots;
@@ -40,7 +46,11 @@ typedef struct pf_index {
 uint32_t pf_index_hash(const char *name, size_t nameSize);
 
 /* pf_index_open: validates data[0..dataSize) as an index and fills *index
- * (which borrows data). Checks magic, version, header size, checksum, flags,
+ * (which borrows data). Checks magic, version (PF_INDEX_VERSION, or
+ * PF_INDEX_V2_VERSION: payload.h "Versions and growth"), header size
+ * (exactly PF_INDEX_V2_HEADER_SIZE for version 2; from PF_INDEX_HEADER_SIZE
+ * to PF_MAX_INDEX_HEADER_SIZE, a multiple of 4, for version 3; bytes past
+ * the known fields are ignored), checksum, flags, the glibc floor's parts,
  * counts against PF_MAX_*, walk_end in 1..frame_count, table sizes against dataSize without
  * overflow, every entry (name inside the string table, kind known, module entries' member a file
  * entry, file entries' frame < table->frame_count and offset + size <= that frame's

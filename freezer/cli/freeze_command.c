@@ -47,8 +47,10 @@ static void on_written(void *ctx, const pfz_freeze_summary *s)
     if (!c->opts->verbose) {
         return;
     }
-    fprintf(c->listing, "wrote %s: payload %zu bytes, stub %s\n", s->output, s->payload_size,
+    fprintf(c->listing, "wrote %s: payload %zu bytes, stub %s, ", s->output, s->payload_size,
             s->stub);
+    pfz_print_glibc_floor(s->glibc_floor, c->listing);
+    fputc('\n', c->listing);
     if (s->cache_used) {
         fprintf(c->listing, "cache: %zu of %zu modules and %zu of %zu frames reused\n",
                 s->cache.pyc_hits, s->cache.pyc_hits + s->cache.pyc_misses, s->cache.frame_hits,

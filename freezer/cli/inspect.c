@@ -7,14 +7,18 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "elf_section.h"
+#include "frame_decoder.h"
 #include "payload.h"
 #include "payload_reader.h"
+
+#include <zstd.h> /* ZSTD_freeDCtx for pf_decoder_new's decoder */
 
 static const char *kind_name(uint32_t kind)
 {
@@ -37,6 +41,10 @@ static const char *kind_name(uint32_t kind)
         return "library";
     case PF_KIND_DATA:
         return "data";
+    case PF_KIND_NOT_FOLLOWED:
+        return "left-out";
+    case PF_KIND_EXCLUDED:
+        return "excluded";
     }
     return "unknown";
 }
@@ -81,6 +89,23 @@ static const char *elf_type_text(const uint8_t *file)
     return "neither ET_EXEC nor ET_DYN";
 }
 
+/* print_glibc_floor: the line saying which glibc the program needs, as
+ * the freezer recorded it in the index (payload.h: glibc_floor). */
+static void print_glibc_floor(const pf_index *index, FILE *out)
+{
+    const uint32_t *v = index->glibc_floor;
+    if (!index->has_glibc_floor) {
+        fprintf(out, "glibc: not recorded (index format version %u, made by an older pyfreeze)\n",
+                index->format_version);
+    } else if (v[0] == 0 && v[1] == 0 && v[2] == 0) {
+        fputs("glibc: needs no versioned glibc symbol\n", out);
+    } else if (v[2] != 0) {
+        fprintf(out, "glibc: needs glibc >= %u.%u.%u\n", v[0], v[1], v[2]);
+    } else {
+        fprintf(out, "glibc: needs glibc >= %u.%u\n", v[0], v[1]);
+    }
+}
+
 /* print_table: rows and totals for an opened payload. */
 static void print_table(const pf_payload *payload, uint64_t payload_size, size_t file_size,
                         const char *elf_type, const char *name, FILE *out)
@@ -88,6 +113,7 @@ static void print_table(const pf_payload *payload, uint64_t payload_size, size_t
     const pf_index *index = pf_payload_index(payload);
     const pf_seek_table *table = pf_payload_seek_table(payload);
     fprintf(out, "%s: frozen program, %s\n", name, elf_type);
+    print_glibc_floor(index, out);
     fprintf(out, "(compressed = a file's share of its zstd frame, in proportion to its "
                  "uncompressed size; module rows show their file's sizes)\n");
     fprintf(out, "%-10s %12s %12s  %s\n", "KIND", "COMPRESSED", "UNCOMPRESSED", "NAME");
@@ -104,7 +130,7 @@ static void print_table(const pf_payload *payload, uint64_t payload_size, size_t
             files++;
             file_bytes += e.size;
         } else {
-            modules++;
+            modules += PF_KIND_IS_MODULE(e.kind);
             if (e.member != PF_NONE) {
                 pf_index_entry(index, e.member, &file); /* checked by pf_index_open */
                 has_file = 1;
@@ -135,6 +161,99 @@ static void print_table(const pf_payload *payload, uint64_t payload_size, size_t
             (unsigned long long)(file_size - payload_size));
 }
 
+/* frame_contents: what frame i holds, for a damage report, into dst
+ * (dstCapacity bytes): "the index" for frame 0, else its first file entry
+ * (control bytes escaped) and how many more there are. */
+static void frame_contents(const pf_index *index, uint32_t i, char *dst, size_t dstCapacity)
+{
+    if (i == 0) {
+        snprintf(dst, dstCapacity, "the index %s", PF_INDEX_MEMBER_NAME);
+        return;
+    }
+    uint32_t count = 0;
+    pf_entry first = {0};
+    for (uint32_t n = 0; n < index->entry_count; n++) {
+        pf_entry e;
+        pf_index_entry(index, n, &e);
+        if (PF_KIND_IS_FILE(e.kind) && e.frame == i && count++ == 0) {
+            first = e;
+        }
+    }
+    if (count == 0) {
+        snprintf(dst, dstCapacity, "no member: the end of the tar stream");
+        return;
+    }
+    size_t at = 0;
+    for (uint32_t k = 0; k < first.name_size && at + 5 < dstCapacity / 2; k++) {
+        unsigned char c = (unsigned char)first.name[k];
+        at += (size_t)snprintf(dst + at, dstCapacity - at, c >= 0x20 && c < 0x7f ? "%c" : "\\x%02x",
+                               c);
+    }
+    if (count > 1) {
+        snprintf(dst + at, dstCapacity - at, " and %u more member%s", count - 1,
+                 count > 2 ? "s" : "");
+    }
+}
+
+/* check_frames: decompresses every frame of the payload src[0..srcSize)
+ * (opened as payload), which checks its zstd header against the seek
+ * table, its size and its content checksum (frame_decoder.h), so that
+ * damage anywhere is found, not only in the frames a run reads. Returns
+ * PF_OK; PF_ERR_CORRUPT with err naming the file, the first damaged frame,
+ * what it holds and how many frames are damaged; PF_ERR_NOMEM. */
+static int check_frames(const pf_payload *payload, const uint8_t *src, size_t srcSize,
+                        const char *name, pf_error *err)
+{
+    pf_frames frames;
+    pf_error why = {0}, first = {0};
+    int rc = pf_frames_open(&frames, src, srcSize, &why);
+    ZSTD_DCtx *dctx = NULL;
+    if (rc == PF_OK) {
+        rc = pf_decoder_new(&dctx, &why);
+    }
+    uint8_t *buffer = NULL;
+    size_t capacity = 0;
+    uint32_t damaged = 0, first_frame = 0;
+    for (uint32_t i = 0; rc == PF_OK && i < frames.table.frame_count; i++) {
+        size_t need = frames.table.frames[i].decompressed_size;
+        if (need > capacity || buffer == NULL) {
+            free(buffer);
+            capacity = need > 0 ? need : 1;
+            buffer = malloc(capacity);
+            if (buffer == NULL) {
+                rc = pf_error_set(&why, PF_ERR_NOMEM, "out of memory checking frame %u", i);
+                break;
+            }
+        }
+        int frc = pf_frame_check(&frames, i, &why);
+        if (frc == PF_OK) {
+            frc = pf_frame_decompress(&frames, dctx, i, buffer, &why);
+        }
+        if (frc == PF_ERR_NOMEM) {
+            rc = frc;
+        } else if (frc != PF_OK && damaged++ == 0) {
+            first = why;
+            first_frame = i;
+        }
+    }
+    uint32_t count = frames.table.frame_count;
+    free(buffer);
+    ZSTD_freeDCtx(dctx);
+    pf_frames_close(&frames);
+    if (rc != PF_OK) {
+        return pf_error_set(err, (pf_status)rc, "cannot check '%s': %s", name, why.message);
+    }
+    if (damaged == 0) {
+        return PF_OK;
+    }
+    char what[256];
+    frame_contents(pf_payload_index(payload), first_frame, what, sizeof what);
+    return pf_error_set(err, PF_ERR_CORRUPT,
+                        "'%s' is damaged: frame %u of %u (holding %s): %s; %u of %u frames are "
+                        "damaged; rebuild it with pyfreeze",
+                        name, first_frame, count, what, first.message, damaged, count);
+}
+
 int pfz_inspect_image(const uint8_t *file, size_t fileSize, const char *name, FILE *out,
                       pf_error *err)
 {
@@ -161,11 +280,13 @@ int pfz_inspect_image(const uint8_t *file, size_t fileSize, const char *name, FI
     }
     /* pf_elf_find_section checked the 64-byte ELF header is there. */
     print_table(payload, size, fileSize, elf_type_text(file), name, out);
+    /* After the listing, so that what is still readable is shown too. */
+    rc = check_frames(payload, file + offset, (size_t)size, name, err);
     pf_payload_close(payload);
     if (fflush(out) != 0 || ferror(out)) {
         return pf_error_set(err, PF_ERR_IO, "cannot write the listing: %s", strerror(errno));
     }
-    return PF_OK;
+    return rc;
 }
 
 int pfz_inspect_file(const char *path, FILE *out, pf_error *err)

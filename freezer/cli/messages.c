@@ -54,6 +54,12 @@ void pfz_print_note(const pfz_note *n, int verbose, FILE *diag, FILE *listing)
                 "program needs it\n",
                 or_empty(n->importer), or_empty(n->module), n->line);
         break;
+    case PFZ_NOTE_IMPORT_LEFT_OUT:
+        fprintf(diag,
+                "pyfreeze: note: not following %s's import of %s at line %d (%s); name it with "
+                "--hidden-import if the program needs it, or use --follow-all-imports\n",
+                or_empty(n->importer), or_empty(n->module), n->line, reason);
+        break;
     case PFZ_NOTE_DISTRIBUTION_PACKED:
         fprintf(listing,
                 "distribution %s %s (%s): %s packed whole: %llu more modules; %llu metadata "
@@ -92,6 +98,21 @@ void pfz_print_notes(const pfz_report *r, size_t *printed, int verbose, FILE *di
         pfz_print_note(&r->notes[i], verbose, diag, listing);
     }
     *printed = r->note_count;
+}
+
+void pfz_print_glibc_floor(const pfz_glibc_floor *floor, FILE *out)
+{
+    if (floor->file == NULL) {
+        fputs("needs no versioned glibc symbol", out);
+        return;
+    }
+    char version[32];
+    pfz_glibc_version_format(floor->need.version, version, sizeof version);
+    fprintf(out, "needs glibc >= %s (", version);
+    if (floor->need.symbol[0] != '\0') {
+        fprintf(out, "%s@", floor->need.symbol);
+    }
+    fprintf(out, "GLIBC_%s in %s)", version, floor->file);
 }
 
 void pfz_print_python_error(const pfz_python_error *e, FILE *diag)

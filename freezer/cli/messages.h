@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "program_floor.h"
 #include "report.h"
 
 /* pfz_print_note: prints one record: a warning or note on diag, a listing
@@ -19,6 +20,12 @@ void pfz_print_note(const pfz_note *n, int verbose, FILE *diag, FILE *listing);
  * sets *printed to their count, so records are printed once as a freeze
  * goes on. */
 void pfz_print_notes(const pfz_report *r, size_t *printed, int verbose, FILE *diag, FILE *listing);
+
+/* pfz_print_glibc_floor: writes to out what the freeze summary says of
+ * the glibc the program needs (program_floor.h), without a newline:
+ * "needs glibc >= 2.36 (arc4random_buf@GLIBC_2.36 in FILE)", or "needs no
+ * versioned glibc symbol" when nothing does. */
+void pfz_print_glibc_floor(const pfz_glibc_floor *floor, FILE *out);
 
 /* pfz_print_python_error: prints e (a compile error) on diag as python3
  * would: for an error that is not a SyntaxError a line naming the file

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glibc_floor.h"
+
 /* The options, with the value each takes. A table rather than hand-counted
  * string comparisons, so a new option is one line. */
 typedef enum option_id {
@@ -23,11 +25,13 @@ typedef enum option_id {
     OPT_INCLUDE_SOURCE,
     OPT_ALLOW_INTERACTIVE,
     OPT_PYTHON,
+    OPT_FOLLOW_ALL_IMPORTS,
     OPT_HIDDEN_IMPORT,
     OPT_COLLECT,
     OPT_EXCLUDE_MODULE,
     OPT_ADD_DATA,
     OPT_VENV,
+    OPT_MAX_GLIBC,
     OPT_HELP,
     OPT_VERSION,
 } option_id;
@@ -56,11 +60,13 @@ static const option_spec option_table[] = {
     {OPT_INCLUDE_SOURCE, '\0', "include-source", 0},
     {OPT_ALLOW_INTERACTIVE, '\0', "allow-interactive", 0},
     {OPT_PYTHON, '\0', "python", 0},
+    {OPT_FOLLOW_ALL_IMPORTS, '\0', "follow-all-imports", 0},
     {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1},
     {OPT_COLLECT, '\0', "collect", 1},
     {OPT_EXCLUDE_MODULE, '\0', "exclude-module", 1},
     {OPT_ADD_DATA, '\0', "add-data", 1},
     {OPT_VENV, '\0', "venv", 1},
+    {OPT_MAX_GLIBC, '\0', "max-glibc", 1},
 };
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
@@ -123,8 +129,16 @@ void pfz_options_help(FILE *out)
           "                     pack file or directory SRC into directory DEST of the\n"
           "                     program (seen at EXE/DEST/..., read with open() or\n"
           "                     importlib.resources) (repeatable)\n"
+          "      --follow-all-imports\n"
+          "                     follow every import statement: also those under\n"
+          "                     `if TYPE_CHECKING:` or a test for another OS, fallbacks\n"
+          "                     of packed modules, and another distribution's imports in\n"
+          "                     functions (bigger; -v lists what is left out otherwise)\n"
           "      --venv DIR     search the virtual environment DIR for packages\n"
           "                     (default: $VIRTUAL_ENV when set)\n"
+          "      --max-glibc VERSION\n"
+          "                     fail, writing nothing, if the program needs a glibc\n"
+          "                     newer than VERSION (e.g. 2.31: Debian 11, Ubuntu 20.04)\n"
           "  -h, --help         show this help and exit\n"
           "      --version      show the version and exit\n"
           "\n"
@@ -221,6 +235,9 @@ static void apply_flag(pfz_options *opts, option_id id)
     case OPT_PYTHON:
         opts->python = 1;
         break;
+    case OPT_FOLLOW_ALL_IMPORTS:
+        opts->follow_all_imports = 1;
+        break;
     case OPT_HELP:
         opts->command = PFZ_COMMAND_HELP;
         break;
@@ -311,6 +328,20 @@ static int set_optimize(pfz_options *opts, const char *value, const char *shown,
     return PF_OK;
 }
 
+/* set_max_glibc: --max-glibc VERSION, given once, a glibc version. */
+static int set_max_glibc(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    pfz_glibc_version v;
+    int rc = set_once(&opts->max_glibc, value, shown, err);
+    if (rc == PF_OK && pfz_glibc_version_parse(value, &v, NULL) != PF_OK) {
+        rc = pf_error_set(err, PF_ERR_USAGE,
+                          "option %s '%s': give a glibc version such as 2.31 (Debian 11, Ubuntu "
+                          "20.04) or 2.34 (RHEL 9)",
+                          shown, value);
+    }
+    return rc;
+}
+
 /* apply_option: records option o with value (NULL for flags). shown is the
  * spelling the user typed, for messages. */
 static int apply_option(pfz_options *opts, const option_spec *o, const char *value,
@@ -353,6 +384,8 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         return add_data(opts, value, shown, err);
     case OPT_VENV:
         return set_once(&opts->venv, value, shown, err);
+    case OPT_MAX_GLIBC:
+        return set_max_glibc(opts, value, shown, err);
     case OPT_OPTIMIZE:
         return set_optimize(opts, value, shown, err);
     case OPT_CACHE_DIR:

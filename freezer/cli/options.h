@@ -9,6 +9,7 @@
  *   --include-source, --allow-interactive
  *   PACKAGE OPTIONS: --hidden-import MODULE, --collect PACKAGE,
  *   --exclude-module MODULE, --add-data SRC:DEST (each repeatable), --venv DIR
+ *   PORTABILITY: --max-glibc VERSION (program_floor.h)
  *   pyfreeze --python -o OUT [BUILD OPTIONS]   (a standalone Python 3.11)
  *   pyfreeze inspect FILE
  *   pyfreeze -h | --help | --version
@@ -55,15 +56,18 @@ typedef struct pfz_options {
     size_t exclude_module_count;
     const char **add_data; /* --add-data SRC:DEST, as given */
     size_t add_data_count;
-    const char *venv;      /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
-    int verbose;           /* -v/--verbose given */
-    const char *cache_dir; /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
-    int no_cache;          /* --no-cache given: neither read nor write the cache */
-    int optimize;          /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
-    int optimize_given;    /* -O/--optimize was given (it may be given once) */
-    int include_source;    /* --include-source: pack each module's .py beside its .pyc */
-    int allow_interactive; /* --allow-interactive: `./app -i ...` enters the REPL after main */
-    int python;            /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
+    const char *venv;       /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
+    int verbose;            /* -v/--verbose given */
+    const char *cache_dir;  /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
+    int no_cache;           /* --no-cache given: neither read nor write the cache */
+    int optimize;           /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
+    int optimize_given;     /* -O/--optimize was given (it may be given once) */
+    int include_source;     /* --include-source: pack each module's .py beside its .pyc */
+    int follow_all_imports; /* --follow-all-imports: leave no import statement out */
+    int allow_interactive;  /* --allow-interactive: `./app -i ...` enters the REPL after main */
+    int python;             /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
+    const char *max_glibc;  /* --max-glibc VERSION ("2.31"; checked by pfz_glibc_version_parse),
+                               or NULL: no limit on the glibc the program needs */
 } pfz_options;
 
 /* pfz_options_parse: parses argv[1..argc) into *opts (argv must outlive
@@ -78,7 +82,7 @@ typedef struct pfz_options {
  * installed position-independent one),
  * a --hidden-import/--collect/--exclude-module value not a dotted module
  * name, an --add-data value without SRC:DEST or with an absolute DEST,
- * --venv given twice,
+ * --venv given twice, a --max-glibc value not a glibc version such as 2.31,
  * extra arguments); PF_ERR_NOMEM. The library names are checked by
  * pfz_freeze (pfz_lib_policy_check), not here. Callers print the message
  * after "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with

@@ -106,6 +106,7 @@ static int add_file(pfz_native_files *set, char *path, uint32_t kind, const char
     f->path = path;
     f->kind = kind;
     f->module = module;
+    f->source = source;
     set->count++;
     return read_file(source, &f->data, &f->size, err);
 }

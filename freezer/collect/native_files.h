@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "glibc_floor.h"
 #include "module_graph.h"
 #include "native_deps.h"
 #include "pf_error.h"
@@ -21,11 +22,13 @@
 #define PFZ_NATIVE_FILE_MODE 0755u
 
 typedef struct pfz_native_file {
-    char *path;    /* tar path */
-    uint32_t kind; /* PF_KIND_NATIVE or PF_KIND_LIBRARY */
-    uint8_t *data; /* the file's bytes (owned) */
-    size_t size;   /* bytes */
-    size_t module; /* graph index of the extension module; SIZE_MAX for a library */
+    char *path;         /* tar path */
+    uint32_t kind;      /* PF_KIND_NATIVE or PF_KIND_LIBRARY */
+    uint8_t *data;      /* the file's bytes (owned) */
+    size_t size;        /* bytes */
+    size_t module;      /* graph index of the extension module; SIZE_MAX for a library */
+    const char *source; /* the file read, for messages (borrowed from the graph's origin or
+                           deps' path, which live as long as this set's owner keeps them) */
 } pfz_native_file;
 
 typedef struct pfz_native_files {
@@ -33,6 +36,9 @@ typedef struct pfz_native_files {
         *files; /* extension modules in graph order, then libraries in dependency order */
     size_t count;
     pfz_native_result deps; /* the resolution, for the -v listing */
+    /* the glibc the whole program needs, set by the freezer's driver
+     * (program_floor.h) and written into the payload index; zero until then */
+    pfz_glibc_version glibc_floor;
 } pfz_native_files;
 
 /* pfz_extension_member_path: the tar path of extension module name (dotted)

@@ -115,10 +115,12 @@ typedef struct layout {
     size_t file_count;
     pfz_pack_module *modules; /* room for modules + 1 (the script's own name) */
     size_t module_count;
-    size_t main_module;   /* index in modules of the main module */
-    size_t main_file;     /* index in files of its bytecode, SIZE_MAX until placed */
-    size_t startup_files; /* files[0 .. startup_files): what every start imports */
-    size_t walk_files;    /* files[0 .. walk_files): what the start-up walk reads */
+    size_t main_module;        /* index in modules of the main module */
+    size_t main_file;          /* index in files of its bytecode, SIZE_MAX until placed */
+    size_t startup_files;      /* files[0 .. startup_files): what every start imports */
+    size_t walk_files;         /* files[0 .. walk_files): what the start-up walk reads */
+    pfz_pack_module *left_out; /* room for g->left_out_count */
+    size_t left_out_count;
 } layout;
 
 /* shared_init_file: for a package or a module named "pkg.__init__" (an
@@ -228,9 +230,28 @@ static void place_data_and_libraries(const pfz_graph *g, const pfz_native_files 
     }
 }
 
+/* place_left_out: g's left-out names (module_graph.h) into l, but for
+ * those l holds as modules (reached through another import; the script's
+ * own name): the index's names are unique, and a packed module is found. */
+static void place_left_out(const pfz_graph *g, layout *l)
+{
+    for (size_t i = 0; i < g->left_out_count; i++) {
+        const pfz_left_out *n = &g->left_out[i];
+        int packed = 0;
+        for (size_t k = 0; k < l->module_count && !packed; k++) {
+            packed = strcmp(l->modules[k].name, n->name) == 0;
+        }
+        if (!packed && !graph_has_module(g, n->name)) {
+            l->left_out[l->left_out_count++] = (pfz_pack_module){
+                n->name, n->excluded ? PF_KIND_EXCLUDED : PF_KIND_NOT_FOLLOWED, SIZE_MAX};
+        }
+    }
+}
+
 /* pack_layout: pfz_pack over the members of l. */
-static int pack_layout(const pfz_graph *g, const layout *l, const uint8_t magic[4], int64_t mtime,
-                       const pfz_frame_store *frames, pfz_buffer *out, pf_error *err)
+static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const layout *l,
+                       const uint8_t magic[4], int64_t mtime, const pfz_frame_store *frames,
+                       pfz_buffer *out, pf_error *err)
 {
     pfz_pack_input in = {
         .files = l->files,
@@ -242,12 +263,19 @@ static int pack_layout(const pfz_graph *g, const layout *l, const uint8_t magic[
         .level = PFZ_FREEZE_ZSTD_LEVEL,
         .frame_target = PFZ_FREEZE_FRAME_TARGET,
         .late_frame_target = PFZ_FREEZE_LATE_FRAME_TARGET,
+        .left_out = l->left_out,
+        .left_out_count = l->left_out_count,
         .startup_files = l->startup_files,
         .walk_files = l->walk_files,
         .mtime = mtime,
         .frame_store = frames,
     };
     memcpy(in.python_magic, magic, 4);
+    if (native != NULL) {
+        in.glibc_floor[0] = native->glibc_floor.major;
+        in.glibc_floor[1] = native->glibc_floor.minor;
+        in.glibc_floor[2] = native->glibc_floor.patch;
+    }
     return pfz_pack(&in, out, err);
 }
 
@@ -268,10 +296,11 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
      * data files (module_graph.h: pfz_data_file) and the libraries */
     layout l = {.files = calloc(2 * g->count + g->data_count + native_count, sizeof *l.files),
                 .modules = calloc(g->count + 1, sizeof *l.modules),
+                .left_out = calloc(g->left_out_count + 1, sizeof *l.left_out),
                 .main_file = SIZE_MAX};
     char **source_paths = calloc(g->count + 1, sizeof *source_paths);
     int rc = PF_OK;
-    if (l.files == NULL || l.modules == NULL || source_paths == NULL) {
+    if (l.files == NULL || l.modules == NULL || l.left_out == NULL || source_paths == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }
     if (rc == PF_OK) {
@@ -285,6 +314,9 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
         !graph_has_module(g, script_name)) {
         l.modules[l.module_count++] = (pfz_pack_module){script_name, PF_KIND_MODULE, l.main_file};
     }
+    if (rc == PF_OK) {
+        place_left_out(g, &l);
+    }
     /* the sources (--include-source) after all code: read only for
      * tracebacks and inspect, so they never share a frame with start-up */
     if (rc == PF_OK) {
@@ -292,7 +324,7 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
     }
     if (rc == PF_OK) {
         place_data_and_libraries(g, native, &l);
-        rc = pack_layout(g, &l, magic, mtime, frames, out, err);
+        rc = pack_layout(g, native, &l, magic, mtime, frames, out, err);
     }
     for (size_t i = 0; source_paths != NULL && i < g->count; i++) {
         free(source_paths[i]);
@@ -300,5 +332,6 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
     free(source_paths);
     free(l.files);
     free(l.modules);
+    free(l.left_out);
     return rc;
 }

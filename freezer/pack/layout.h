@@ -48,7 +48,8 @@ uint32_t pfz_layout_pack_kind(const pfz_graph *g, size_t i, const pfz_native_fil
  * out, then g's data files (PF_KIND_DATA at their member paths, mode 0644:
  * package data, distribution metadata, --add-data; docs/third-party.md),
  * then native's libraries (PF_KIND_LIBRARY at libs/<SONAME>, mode 0755)
- * in dependency order; compressed frames come from frames (NULL: none)
+ * in dependency order; the index records native's glibc_floor (0.0.0
+ * when native is NULL); compressed frames come from frames (NULL: none)
  * when it holds them (bytecode_cache.h), the payload byte-identical either
  * way. native may be NULL: extension modules are then not packed. Builtin
  * and frozen modules are never packed. magic is the 4-byte .pyc magic every

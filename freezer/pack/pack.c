@@ -170,12 +170,20 @@ static int build_index(pfz_index_writer *w, const pfz_pack_input *in, pf_error *
             main_number = number;
         }
     }
+    for (size_t i = 0; i < in->left_out_count; i++) {
+        uint32_t number;
+        rc = pfz_index_add_left_out(w, in->left_out[i].name, in->left_out[i].kind, &number, err);
+        if (rc != PF_OK) {
+            return rc;
+        }
+    }
     rc = pfz_index_set_main(w, main_number, in->flags, err);
     if (rc != PF_OK) {
         return rc;
     }
     pfz_index_set_python_magic(w, in->python_magic);
-    return PF_OK;
+    return pfz_index_set_glibc_floor(w, in->glibc_floor[0], in->glibc_floor[1], in->glibc_floor[2],
+                                     err);
 }
 
 /* frame_bounds: a growable array of frame start offsets. */

@@ -21,7 +21,7 @@ typedef struct pfz_pack_file {
 
 typedef struct pfz_pack_module {
     const char *name; /* dotted module name */
-    uint32_t kind;    /* PF_KIND_MODULE .. PF_KIND_EXTENSION */
+    uint32_t kind;    /* PF_KIND_MODULE .. PF_KIND_EXTENSION (left_out: PF_KIND_IS_LEFT_OUT) */
     size_t file;      /* index into files, or SIZE_MAX for a namespace package */
 } pfz_pack_module;
 
@@ -33,6 +33,8 @@ typedef struct pfz_pack_input {
     size_t main_module; /* index into modules */
     uint32_t flags;     /* PF_INDEX_FLAG_* */
     uint8_t python_magic[4];
+    uint32_t glibc_floor[3];            /* the glibc the program needs: major, minor, patch
+                                           (payload.h: glibc_floor); all 0: none */
     int level;                          /* zstd compression level */
     size_t frame_target;                /* bytes of tar stream per frame before cutting */
     size_t startup_files;               /* when > 0: files[0 .. startup_files) (what every run
@@ -50,6 +52,11 @@ typedef struct pfz_pack_input {
                                            on; 0: frame_target */
     int64_t mtime;                      /* seconds since the epoch for every tar header */
     const pfz_frame_store *frame_store; /* compressed frames to reuse, or NULL */
+
+    /* names the freezer knew of and did not pack, kind PF_KIND_NOT_FOLLOWED or
+     * PF_KIND_EXCLUDED (file unused), none a module's name; or NULL */
+    const pfz_pack_module *left_out;
+    size_t left_out_count;
 } pfz_pack_input;
 
 /* pfz_pack: appends the payload for in to out. The same input always gives

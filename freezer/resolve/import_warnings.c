@@ -1,8 +1,9 @@
 /* import_warnings.c - the records (report.h) for imports the walk cannot
  * resolve or chooses not to follow, naming the importer's file and line as
  * a user reads them. The resolver never prints: the command prints these
- * records, and shows those marked verbose_only only with -v. Contracts in
- * module_graph_internal.h. */
+ * records, and shows those marked verbose_only only with -v. An edge not
+ * followed is also named in the graph's left-out list (left_out.c). Contracts
+ * in module_graph_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -108,14 +109,20 @@ int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, si
 }
 
 int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
-                        int line, pf_error *err)
+                        int line, const char *reason, pf_error *err)
 {
+    /* every edge left out, whatever the reason: the payload names it */
+    int status = pfz_graph_add_left_out(r->g, name, 0, err);
+    if (status != PF_OK) {
+        return status;
+    }
     pfz_note n = {
         .kind = kind,
         .verbose_only = 1,
         .module = (char *)name,
         .importer = r->g->modules[importer].name,
         .line = line,
+        .reason = (char *)reason,
     };
     return add_note(r, &n, err);
 }

@@ -114,6 +114,7 @@ static void resolver_free(resolver *r)
     Py_XDECREF(r->deferred);
     Py_XDECREF(r->tp);
     pfz_mg_rules_free(r);
+    Py_XDECREF(r->dists);
     if (r->state != NULL) {
         for (size_t i = 0; i < r->g->count; i++) {
             Py_XDECREF(r->state[i].search_path);
@@ -144,6 +145,9 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     }
     resolver r;
     int status = resolver_init(&r, g, opts, err);
+    for (size_t i = 0; status == PF_OK && i < opts->exclude_count; i++) {
+        status = pfz_graph_add_left_out(g, opts->excludes[i], 1, err);
+    }
     /* The entry first: its warnings come first and `import __main__` finds it. */
     if (status == PF_OK) {
         status =
@@ -207,5 +211,6 @@ void pfz_graph_free(pfz_graph *g)
         free(g->data[i].data);
     }
     free(g->data);
+    pfz_graph_free_left_out(g);
     memset(g, 0, sizeof *g);
 }

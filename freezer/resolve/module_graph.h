@@ -52,6 +52,17 @@ typedef struct pfz_data_file {
     size_t size;       /* bytes */
 } pfz_data_file;
 
+/* A module name the freezer knew of and did not pack: the runtime's
+ * ModuleNotFoundError for it names the option that packs it. */
+typedef struct pfz_left_out {
+    char *name;   /* dotted module name */
+    int excluded; /* 1: an --exclude-module name; 0: an import edge not followed */
+} pfz_left_out;
+
+/* Longest name kept in pfz_graph.left_out: the index's limit (payload.h
+ * PF_MAX_NAME_SIZE). */
+#define PF_MAX_LEFT_OUT_NAME 4096u
+
 typedef struct pfz_graph {
     pfz_module *modules; /* in discovery order (depth-first from the roots) */
     size_t count;
@@ -69,6 +80,12 @@ typedef struct pfz_graph {
     pfz_data_file *data; /* data files, in the order found */
     size_t data_count;
     size_t data_capacity;
+    pfz_left_out *left_out; /* sorted by name (strcmp), each once: --exclude-module names and
+                               every import edge not followed (with its parent packages);
+                               names of modules in the graph may be among them (the packer
+                               drops those) */
+    size_t left_out_count;
+    size_t left_out_capacity;
 } pfz_graph;
 
 typedef struct pfz_resolve_options {
@@ -81,6 +98,8 @@ typedef struct pfz_resolve_options {
     pfz_cache *cache;               /* compiled modules to reuse and keep, or NULL */
     int include_source;             /* 1: keep each compiled module's source (pfz_module.source) */
     int whole_stdlib;               /* 1: every stdlib module is a root (a standalone Python) */
+    int follow_all_imports;         /* 1: follow every import statement, guarded or not
+                                       (import_policy.c leaves none out) */
     const char *const *extra_roots; /* more root module names, each followed like an import */
     size_t extra_root_count;
     /* third-party packages (docs/third-party.md) */
@@ -103,11 +122,11 @@ typedef struct pfz_resolve_options {
  * imports it by name at run time), for -m, `runpy`'s imports, each of
  * opts->extra_roots (missing ones are warnings) and, with whole_stdlib,
  * every module of the host's stdlib directory and lib-dynload except those
- * listed in module_roots.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
- * need files beside their modules); whole_stdlib also searches neither -p
- * directories nor the current directory, only the host's sys.path.
- * Third-party packages (docs/third-party.md): a top-level package or
- * module the program imports that an installed distribution owns (its
+ * the package rules leave out (freezer/rules/packages.toml, standalone.left_out:
+ * tests, IDLE, Tk, and tools that need files beside their modules); whole_stdlib also searches
+ * neither -p directories nor the current directory, only the host's sys.path. Third-party packages
+ * (docs/third-party.md): a top-level package or module the program imports that an installed
+ * distribution owns (its
  * *.dist-info / *.egg-info beside it) is packed whole (every submodule but
  * tests, compiled and followed with its warnings verbose_only) with its
  * metadata files; every non-stdlib package in the graph has its data files
@@ -139,6 +158,17 @@ typedef struct pfz_resolve_options {
  * records in opts->report stay there whatever the outcome (the caller
  * frees them with pfz_report_free). */
 int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err);
+
+/* pfz_graph_add_left_out (left_out.c): adds name (dotted) to g->left_out
+ * with its parent packages ("a", "a.b" for "a.b.c": an import of it fails
+ * at the first of them not packed), keeping it sorted and each name once;
+ * excluded (1 for an --exclude-module name) is kept for name itself when
+ * any addition says so. An empty name or one over PF_MAX_LEFT_OUT_NAME bytes
+ * is ignored. Returns PF_OK or PF_ERR_NOMEM. */
+int pfz_graph_add_left_out(pfz_graph *g, const char *name, int excluded, pf_error *err);
+
+/* pfz_graph_free_left_out (left_out.c): frees g->left_out and empties it. */
+void pfz_graph_free_left_out(pfz_graph *g);
 
 /* pfz_graph_free: frees everything g owns and zeroes it; accepts NULL. */
 void pfz_graph_free(pfz_graph *g);

@@ -17,6 +17,8 @@
  *   module_walk.c          the walk: a module ensured with its parents,
  *                          visited (compiled, imports scanned), one import
  *                          statement followed, deferred imports replayed
+ *   import_policy.c        which import edges the walk does not follow, from
+ *                          where they sit and which distribution they enter
  *   extra_imports.c        the imports a module's statements do not show:
  *                          the rules' hidden imports, constant dynamic imports
  *                          (dynamic_imports.h), six-style lazy names, imports
@@ -86,11 +88,14 @@ typedef struct resolver {
     int entry_known;             /* g->main is set */
     int collecting;              /* set: modules added now come from a collection rule */
     PyObject *deferred;          /* list of (importer, name, level, fromlist, line,
-                                    in_function): imports inside functions or exception
-                                    handlers, followed after everything that runs at import
-                                    time (see on_import in module_graph.c) */
+                                    in_function, guard, try_imports, in_try): imports inside
+                                    functions or off the normal path, followed after
+                                    everything that runs at import time (see on_import in
+                                    module_walk.c) */
     int replaying;               /* set: the next on_import call replays a deferred one */
     PyObject *tp;                /* third_party.h helpers (dict) */
+    PyObject *dists;             /* dict: top-level name -> distribution key, or NULL
+                                    (import_policy.c) */
     PyObject *rules;             /* package_rules.h Rules object */
     PyObject *dev_tools;         /* frozenset: the rules' tools.development */
     PyObject *build_tools;       /* frozenset: the rules' tools.build */
@@ -163,10 +168,15 @@ int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, si
 
 /* pfz_mg_note_skipped: records (verbose_only) that module importer's import
  * of `name` at line is not followed, being a development tool (kind
- * PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED) or a build tool
- * (PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED). Returns PF_OK or PF_ERR_NOMEM. */
+ * PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED), a build tool
+ * (PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED), or left out by import_policy.c
+ * (PFZ_NOTE_IMPORT_LEFT_OUT) for `reason` (copied; NULL for the other
+ * kinds), and adds name to the graph's left-out names
+ * (pfz_graph_add_left_out), which the payload records: every edge the walk
+ * leaves out goes through here. Returns PF_OK or
+ * PF_ERR_NOMEM. */
 int pfz_mg_note_skipped(resolver *r, pfz_note_kind kind, const char *name, size_t importer,
-                        int line, pf_error *err);
+                        int line, const char *reason, pf_error *err);
 
 /* ---- module_find.c ---- */
 
@@ -184,6 +194,22 @@ int pfz_mg_look_up_seen(resolver *r, PyObject *name, size_t importer, int line, 
  * set, warned about. Returns PF_OK or an error. */
 int pfz_mg_find_module(resolver *r, PyObject *name, PyObject *path, size_t importer, int line,
                        int warn, size_t *idx, pf_error *err);
+
+/* ---- import_policy.c ---- */
+
+/* pfz_mg_edge_left_out: 1 (after recording why with pfz_mg_note_skipped)
+ * when the walk leaves out imp, module importer's import of the absolute
+ * name full; else 0. Left out, unless opts->follow_all_imports: an import
+ * under `if TYPE_CHECKING:` or a test for another OS; a fallback (an
+ * `except ImportError:` import) whose try body's imports are all packed;
+ * and an optional import (in a function, an exception handler, a fallback,
+ * or a stdlib try body that handles its failure) of a third-party
+ * distribution other than the importer's, unless the importer is the
+ * program's own (the script, or a module of no distribution) or that
+ * top-level package is already packed. *status is PF_OK, or an error
+ * (PF_ERR_PYTHON, PF_ERR_NOMEM; then 1 is returned). */
+int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
+                         int *status, pf_error *err);
 
 /* ---- import_filters.c ---- */
 

@@ -9,10 +9,10 @@
  * before the importer's next import. The packer groups frames in this order,
  * so the modules a program imports together are decompressed together.
  *
- * Every import statement is followed, in functions and try blocks too, with
- * two exceptions that keep out code no program runs: the module-level
- * `if __name__ == "__main__":` block of every module but the entry, and the
- * edges import_filters.c names. */
+ * Module-level import statements are followed; those in functions, handlers
+ * and guarded blocks as import_policy.c decides (docs/third-party.md). Left
+ * out besides: the module-level `if __name__ == "__main__":` block of every
+ * module but the entry, and the edges import_filters.c names. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -100,9 +100,10 @@ static const char *package_of(const resolver *r, size_t idx, size_t *len)
  * followed after everything that runs at import time. */
 static int defer(scan_ctx *sc, const pfz_import *imp, pf_error *err)
 {
-    PyObject *item =
-        Py_BuildValue("(nOiOii)", (Py_ssize_t)sc->importer, imp->name, imp->level,
-                      imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line, imp->in_function);
+    PyObject *item = Py_BuildValue(
+        "(nOiOiiiOi)", (Py_ssize_t)sc->importer, imp->name, imp->level,
+        imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line, imp->in_function,
+        (int)imp->guard, imp->try_imports != NULL ? imp->try_imports : Py_None, imp->in_try);
     int rc = item != NULL ? PyList_Append(sc->r->deferred, item) : -1;
     Py_XDECREF(item);
     return rc < 0 ? pfz_py_fail(err, "cannot queue an import") : PF_OK;
@@ -173,7 +174,7 @@ static int not_followed(resolver *r, size_t importer, const pfz_import *imp, con
     } else {
         return 0;
     }
-    *status = pfz_mg_note_skipped(r, kind, full, importer, imp->line, err);
+    *status = pfz_mg_note_skipped(r, kind, full, importer, imp->line, NULL, err);
     return 1;
 }
 
@@ -231,7 +232,8 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     }
     const char *utf8;
     status = pfz_mg_utf8(full, &utf8, "cannot read an import's name", err);
-    if (status == PF_OK && !not_followed(r, sc->importer, imp, utf8, &status, err)) {
+    if (status == PF_OK && !not_followed(r, sc->importer, imp, utf8, &status, err) &&
+        !pfz_mg_edge_left_out(r, sc->importer, imp, utf8, &status, err)) {
         size_t idx;
         status = pfz_mg_ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
         if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
@@ -302,6 +304,9 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
     scan_ctx sc = {r, idx};
     /* Only the entry runs as "__main__"; everything else is imported. */
     unsigned flags = idx == r->g->main && r->entry_known ? 0 : PFZ_SCAN_SKIP_MAIN_GUARD;
+    if (r->g->modules[idx].is_stdlib) {
+        flags |= PFZ_SCAN_SKIP_MAIN_NAMED; /* its `main`s serve python3 -m */
+    }
     if (status == PF_OK && code != NULL) {
         status = pfz_scan_imports(code, flags, on_import, &sc, err);
     }
@@ -324,7 +329,11 @@ int pfz_mg_follow_deferred(resolver *r, pf_error *err)
             .fromlist = fromlist == Py_None ? NULL : fromlist,
             .line = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 4)),
             .in_function = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 5)),
+            .guard = (pfz_import_guard)PyLong_AsLong(PyTuple_GET_ITEM(item, 6)),
+            .try_imports = PyTuple_GET_ITEM(item, 7) == Py_None ? NULL : PyTuple_GET_ITEM(item, 7),
+            .in_try = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 8)),
         };
+        imp.on_exception = imp.guard != PFZ_GUARD_NONE;
         scan_ctx sc = {r, (size_t)PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0))};
         r->replaying = 1;
         status = on_import(&sc, &imp, err);

@@ -30,6 +30,10 @@ typedef enum pfz_note_kind {
     /* a collected module's import of a build or test tool, not followed
      * (verbose_only): module, importer, line */
     PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED,
+    /* an import the walk leaves out (verbose_only; import_policy.c): module,
+     * importer, line, reason (why: under TYPE_CHECKING, another OS, a
+     * fallback of a packed module, into another distribution) */
+    PFZ_NOTE_IMPORT_LEFT_OUT,
     /* an installed distribution packed whole (verbose_only): distribution,
      * version, file (its metadata directory's name), module (its top-level
      * module), count[0] modules added, count[1] metadata files */

@@ -115,10 +115,14 @@ static int preinitialize(const struct boot *b, int argc, char **argv)
  * PyConfig_InitPythonConfig: as `python3 -I` is configured (isolated: no
  * PYTHON* variables, no user site, no current directory or script directory
  * on sys.path), with these differences, each for a reason:
- *  - sys.path is empty (but for a script child's directory, see below) and
- *    `site` is not imported: every module comes from the payload, and
- *    nothing beside the executable (.pth files, a pyvenv.cfg,
- *    sitecustomize) can run code in it;
+ *  - sys.path is [executable] (after a script child's directory, see
+ *    below): the path entry the payload's modules are seen under, as
+ *    zipimport shows an archive's (`python3 app.pyz` has 'app.pyz'), in
+ *    the place of python3's stdlib and site directories; the importer's
+ *    path hook serves it (docs/third-party.md, "At run time"). `site` is
+ *    not imported: every module comes from the payload, and nothing
+ *    beside the executable (.pth files, a pyvenv.cfg, sitecustomize) can
+ *    run code in it;
  *  - home, prefix and executable are set explicitly (set_names_and_argv),
  *    which also stops getpath from honouring an `<exe>._pth` or
  *    `pyvenv.cfg` file;
@@ -161,7 +165,7 @@ static void configure_program(PyConfig *config, const struct boot *b)
     config->install_signal_handlers = 1;
     config->pathconfig_warnings = 0;
     PF_PY_CONFIG_USE_FROZEN_MODULES(config);
-    config->module_search_paths_set = 1; /* and empty: see above */
+    config->module_search_paths_set = 1; /* [executable]: set_names_and_argv */
     PF_PY_CONFIG_STOP_AFTER_CORE(config);
     /* The payload's level; a child's own -O/-OO count on top of it (as
      * Modules/main.c counts them), never below it. */
@@ -181,7 +185,8 @@ static void configure_program(PyConfig *config, const struct boot *b)
  * sys.executable (the real path), home and the prefixes (the executable's
  * directory), a spawned child's command, and sys.argv (a standalone
  * Python's whole command line, which configure_python then parses; a
- * program's arguments, argv[0] replaced, which changes argv). Returns
+ * program's arguments, argv[0] replaced, which changes argv) and sys.path
+ * ([executable], configure_program). Returns
  * CPython's status. */
 static PyStatus set_names_and_argv(PyConfig *config, struct boot *b, int argc, char **argv)
 {
@@ -212,6 +217,13 @@ static PyStatus set_names_and_argv(PyConfig *config, struct boot *b, int argc, c
         /* argv[0] is replaced by the real path, as sys.executable; the -i
          * that asked for the interactive session is not the program's */
         argv[0] = b->executable;
+        wchar_t *entry = Py_DecodeLocale(b->executable, NULL);
+        status = entry != NULL ? PyWideStringList_Append(&config->module_search_paths, entry)
+                               : PyStatus_NoMemory();
+        PyMem_RawFree(entry);
+        if (PyStatus_Exception(status)) {
+            return status;
+        }
         if (b->mode.inspect) {
             argv[1] = argv[0];
         }

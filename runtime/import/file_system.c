@@ -102,10 +102,11 @@ static PyMethodDef payload_open_def = {
 
 /* payload_os_call: os.stat, os.lstat, os.listdir and os.scandir, replaced (installed by
  * install_os_hooks). Its self is a module object holding "importer",
- * "original" (the function replaced) and "support" (the name of the
- * support.py function); a module, so that inspect drops the bound argument
- * and pickle finds the function by name, as for posix's own. A call whose path (first argument or
- * `path=`; a str or an os.PathLike giving one) lies under the executable
+ * "original" (the function replaced), "support" (the name of the
+ * support.py function) and, for listdir and scandir, "lists" (they list
+ * "<executable>" itself as the payload's top directory); a module, so that inspect drops the bound
+ * argument and pickle finds the function by name, as for posix's own. A call whose path (first
+ * argument or `path=`; a str or an os.PathLike giving one) lies under the executable
  * ("<executable>/X", which cannot exist on disk) and that gives no dir_fd
  * is answered from the payload by support.py (os_stat, os_listdir,
  * os_scandir), so os.path.exists/isfile/isdir/getsize, pathlib's
@@ -133,8 +134,15 @@ static PyObject *payload_os_call(PyObject *spec, PyObject *args, PyObject *kwarg
                            ? PyUnicode_AsUTF8AndSize(fspath, &pathSize)
                            : NULL;
     const char *root = text != NULL ? PyUnicode_AsUTF8AndSize(self->root, &rootSize) : NULL;
-    if (text == NULL || root == NULL || pathSize <= rootSize ||
-        memcmp(text, root, (size_t)rootSize) != 0) {
+    /* "<executable>/..." and "<executable>/" itself (the payload's top
+     * directory); "<executable>" only for a listing (sys.path's entry, listed
+     * by importlib.metadata and pkg_resources as a directory of
+     * distributions, as zipimport's archive is): stat() of it is the file */
+    int under = root != NULL && pathSize >= rootSize && memcmp(text, root, (size_t)rootSize) == 0;
+    int whole = root != NULL && pathSize == rootSize - 1 &&
+                memcmp(text, root, (size_t)rootSize - 1) == 0 &&
+                PyDict_GetItemString(holder, "lists") != NULL;
+    if (!under && !whole) {
         Py_XDECREF(fspath);
         PyErr_Clear(); /* the original reports a bad argument as python3 does */
         return PyObject_Call(original, args, kwargs);
@@ -172,6 +180,7 @@ static PyMethodDef payload_os_defs[] = {
  * Failures leave the originals in place. */
 static void install_os_hooks(pf_importer *self)
 {
+    /* in payload_os_defs' order: the last two list (holder's "lists") */
     static const char *const support_fn[] = {"os_stat", "os_stat", "os_listdir", "os_scandir"};
     PyObject *modules[2] = {NULL, NULL};
     PyObject *name = PyUnicode_FromString("posix");
@@ -198,7 +207,8 @@ static void install_os_hooks(pf_importer *self)
             holder != NULL && support_name != NULL && module_name != NULL &&
                     PyDict_SetItemString(holder, "importer", (PyObject *)self) == 0 &&
                     PyDict_SetItemString(holder, "original", original) == 0 &&
-                    PyDict_SetItemString(holder, "support", support_name) == 0
+                    PyDict_SetItemString(holder, "support", support_name) == 0 &&
+                    (i < 2 || PyDict_SetItemString(holder, "lists", Py_True) == 0)
                 ? PyCFunction_NewEx(&payload_os_defs[i], spec, module_name)
                 : NULL;
         Py_XDECREF(support_name);
@@ -250,10 +260,19 @@ void pf_importer_install_hooks(PyObject *importer)
             Py_XDECREF(io_open);
         }
     }
-    if (hook != NULL) {
-        (void)PyList_Insert(hooks, 0, hook);
+    if (hook != NULL && PyList_Insert(hooks, 0, hook) == 0) {
+        /* a miss before now may have cached "no finder" for sys.path's
+         * "<executable>" (CPython's own hooks refuse it): ask again */
+        PyObject *cache = PySys_GetObject("path_importer_cache"); /* borrowed */
+        PyObject *exe = PyUnicode_Substring(self->root, 0, PyUnicode_GET_LENGTH(self->root) - 1);
+        if (cache != NULL && PyDict_Check(cache) && exe != NULL &&
+            PyDict_GetItemWithError(cache, exe) != NULL) {
+            (void)PyDict_DelItem(cache, exe);
+        }
+        Py_XDECREF(exe);
     }
     install_os_hooks(self);
+    pf_importer_install_left_out(self);
     Py_XDECREF(replacement);
     Py_XDECREF(hook);
     PyErr_Clear();

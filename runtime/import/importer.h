@@ -57,8 +57,10 @@ void pf_importer_serve_subinterpreters(int (*finish)(void));
 /* pf_importer_install_hooks: called with an interpreter's importer once
  * that interpreter's initialisation has set builtins.open: replaces it and
  * io.open with a function that reads paths under the executable from the
- * payload (docs/third-party.md), and puts the importer's path hook first on
- * sys.path_hooks (pkgutil lists the payload's modules through it). Before
+ * payload (docs/third-party.md), puts the importer's path hook first on
+ * sys.path_hooks (it serves sys.path's "<executable>" entry and pkgutil
+ * lists the payload's modules through it), and makes the ModuleNotFoundError
+ * of a module the freezer left out name the option that packs it. Before
  * the program's code runs; failures leave Python's behaviour unchanged and
  * are cleared. */
 void pf_importer_install_hooks(PyObject *importer);

@@ -8,9 +8,11 @@
  *   members.c          the payload's members as the importer shows them
  *                      (module entries, paths under the executable, bytes,
  *                      code objects)
- *   support_module.c   support.py (the Python half: resources, metadata,
+ *   support_module.c   support.py (the Python half: resources,
  *                      path entry finder), compiled on first use, and the
  *                      methods that answer those protocols
+ *   left_out.c         the ModuleNotFoundError of a module the freezer left
+ *                      out names the option that packs it
  *   file_system.c      open() and os.stat/lstat/listdir/scandir over paths
  *                      under the executable; installs the path hook
  *   subinterpreters.c  an importer for each sub-interpreter, through a
@@ -44,6 +46,7 @@ typedef struct pf_importer {
     int ready;                         /* sub-interpreters: finish_ready_subinterpreter ran */
     PyObject *original_open;           /* builtins.open before payload_open replaced it */
     PyObject *support_module;          /* _pyfreeze_support once compiled */
+    PyObject *root_finder_type;        /* the "<executable>" path entry finder's class */
     /* from importlib and builtins, fetched on first use (they exist as soon
      * as CPython's core initialisation has run) */
     PyObject *module_spec_type;         /* importlib.machinery.ModuleSpec */
@@ -142,14 +145,26 @@ PyObject *pf_importer_support(pf_importer *self);
 
 /* The importer's methods that support.py answers or uses; each a
  * PyCFunction of the method table (importer.c), documented at its
- * definition: get_resource_reader, find_distributions, _path_hook,
+ * definition: get_resource_reader, _path_hook, iter_modules,
  * _member_size, _members, _submodules. */
 PyObject *pf_importer_get_resource_reader(pf_importer *self, PyObject *fullname);
-PyObject *pf_importer_find_distributions(pf_importer *self, PyObject *args, PyObject *kwargs);
 PyObject *pf_importer_path_hook(pf_importer *self, PyObject *path);
+PyObject *pf_importer_iter_modules(pf_importer *self, PyObject *args, PyObject *kwargs);
 PyObject *pf_importer_member_size(pf_importer *self, PyObject *rel);
 PyObject *pf_importer_members(pf_importer *self, PyObject *unused);
 PyObject *pf_importer_submodules(pf_importer *self, PyObject *package);
+
+/* ---- left_out.c ---- */
+
+/* pf_importer_install_left_out: wraps the current interpreter's
+ * importlib._bootstrap._find_and_load so that python3's ModuleNotFoundError
+ * ("No module named 'X'") for a name the payload index records as left out
+ * (payload.h: PF_KIND_NOT_FOLLOWED, PF_KIND_EXCLUDED) says it was not
+ * packed and which option packs it (--hidden-import X; for an
+ * --exclude-module name, that option); its type, .name and traceback stay.
+ * Once per interpreter, from pf_importer_install_hooks. Never fails: a
+ * failure leaves python3's messages and is cleared. */
+void pf_importer_install_left_out(pf_importer *self);
 
 /* ---- file_system.c: pf_importer_install_hooks (importer.h) ---- */
 

@@ -46,6 +46,7 @@ static int importer_traverse(pf_importer *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->original_open);
     Py_VISIT(self->support_module);
+    Py_VISIT(self->root_finder_type);
     Py_VISIT(self->module_spec_type);
     Py_VISIT(self->call_with_frames_removed);
     Py_VISIT(self->builtin_exec);
@@ -60,6 +61,7 @@ static int importer_clear(pf_importer *self)
 {
     Py_CLEAR(self->original_open);
     Py_CLEAR(self->support_module);
+    Py_CLEAR(self->root_finder_type);
     Py_CLEAR(self->module_spec_type);
     Py_CLEAR(self->call_with_frames_removed);
     Py_CLEAR(self->builtin_exec);

@@ -12,9 +12,10 @@ one of them (docs/third-party.md):
 - importlib.resources.as_file: a payload file becomes /proc/self/fd/N of a
   memfd holding its bytes (nothing is written to disk), else CPython's
   temporary file.
-- importlib.metadata (docs "Extending the search algorithm"): the finder's
-  find_distributions(context) yields a Distribution per packed *.dist-info /
-  *.egg-info directory (PEP 376 / PEP 566 files read from the payload).
+- importlib.metadata needs nothing here: sys.path's "<executable>" entry
+  lists as a directory (os_listdir), so CPython's own MetadataPathFinder
+  finds the packed *.dist-info / *.egg-info directories there, as
+  pkg_resources' working set does.
 - pkgutil.iter_modules / walk_packages (PEP 302 path entry finders): a
   sys.path_hooks entry for paths under the executable lists the payload's
   modules.
@@ -206,43 +207,6 @@ def resource_reader(fullname):
     return PayloadResources()
 
 
-def distributions(context):
-    """find_distributions(context): a Distribution per packed metadata
-    directory whose name matches context.name (all when None), in name
-    order, as MetadataPathFinder yields them for one sys.path entry."""
-    import importlib.metadata as md
-
-    class PayloadDistribution(md.Distribution):
-        def __init__(self, rel):
-            self._rel = rel
-
-        def read_text(self, filename):
-            try:
-                return _importer.get_data(_importer._root + self._rel + "/" + filename).decode(
-                    "utf-8")
-            except OSError:
-                return None
-
-        read_text.__doc__ = md.Distribution.read_text.__doc__
-
-        def locate_file(self, path):
-            return _path(str(path))
-
-        @property
-        def _normalized_name(self):
-            stem = self._rel.rsplit(".", 1)[0]
-            return md.Prepared.normalize(stem.split("-", 1)[0])
-
-    name = getattr(context, "name", None)
-    wanted = md.Prepared.normalize(name) if name else None
-    for entry, is_dir in sorted(_build_tree()[""].items()):
-        if not is_dir or not entry.endswith((".dist-info", ".egg-info")):
-            continue
-        dist = PayloadDistribution(entry)
-        if wanted is None or dist._normalized_name == wanted:
-            yield dist
-
-
 class PathEntry:
     """A PEP 302 path entry finder for a package directory under the
     executable: pkgutil.iter_modules() lists the payload's modules there;
@@ -294,15 +258,16 @@ def _not_found(path):
 
 
 def os_stat(original, path, **kwargs):
-    """os.stat / os.lstat of a path under the executable: a packed file is
+    """os.stat / os.lstat of a path under the executable ("<executable>/"
+    is the payload's top directory; "<executable>" stays the file): a packed file is
     a read-only regular file of its packed size (a module's bytecode for its
     .py path), a directory of packed files a read-only directory, both with
     the executable's owner, device and times (as first read); nothing else
     exists there. A
     path that leaves the executable with '..' goes to original."""
     rel = _relative(path)
-    if rel is None or rel == "":
-        return original(path, **kwargs)
+    if rel is None or str(path) == _importer._root[:-1]:
+        return original(path, **kwargs)  # the executable is the file it is
     is_dir = _kind(rel)
     if is_dir is None:
         raise _not_found(path)
@@ -326,12 +291,13 @@ def os_stat(original, path, **kwargs):
 
 
 def os_listdir(original, path):
-    """os.listdir of a directory under the executable: the names packed in
+    """os.listdir of a directory under the executable, or of the executable
+    itself (sys.path's entry, listed as zipimport's archive is): the names packed in
     it (a module's as its .py name), sorted; NotADirectoryError for a packed
     file, FileNotFoundError for nothing. '..' out of the executable goes to
     original."""
     rel = _relative(path)
-    if rel is None or rel == "":
+    if rel is None:
         return original(path)
     is_dir = _kind(rel)
     if is_dir is None:
@@ -403,7 +369,7 @@ def os_scandir(original, path=None):
     os_listdir gives, its path joined as os.scandir joins it. '..' out of
     the executable goes to original."""
     rel = _relative(path)
-    if rel is None or rel == "":
+    if rel is None:
         return original(path)
     import os
 

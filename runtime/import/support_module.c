@@ -1,11 +1,9 @@
 /* support_module.c - the importer's Python half, runtime/import/support.py,
  * embedded as source and compiled into module _pyfreeze_support only when
  * a program first uses one of the richer protocols it answers:
- * importlib.resources' get_resource_reader, importlib.metadata's
- * find_distributions and a sys.path_hooks entry for pkgutil.iter_modules
- * (the path hook). This file has those methods, and the index listings
- * support.py reads (_members, _submodules, _member_size); see
- * importer_internal.h. */
+ * importlib.resources' get_resource_reader and a sys.path_hooks entry
+ * for pkgutil.iter_modules of a package (the path hook). This file has those methods, and the index
+ * listings support.py reads (_members, _submodules, _member_size); see importer_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -13,6 +11,8 @@
 
 #include <string.h>
 
+#include "cpython311.h"
+#include "importer.h"
 #include "payload.h"
 
 /* runtime/import/support.py, embedded by cmake/embed_source.cmake */
@@ -75,24 +75,59 @@ PyObject *pf_importer_get_resource_reader(pf_importer *self, PyObject *fullname)
     return call_support(self, "resource_reader", fullname);
 }
 
-/* find_distributions(context=None): the importlib.metadata.Distribution of
- * each *.dist-info / *.egg-info directory packed at the payload's top
- * (support.py distributions; importlib.metadata docs, "Extending the
- * search algorithm"; PEP 566 / PEP 376 files). An iterator. */
-PyObject *pf_importer_find_distributions(pf_importer *self, PyObject *args, PyObject *kwargs)
+/* root_finder: the path entry finder of sys.path's "<executable>" entry
+ * (boot_config.c): an instance of a subclass of importlib.machinery.FileFinder
+ * made here (no support.py: a program whose import misses the payload asks
+ * this finder, and compiling support.py would cost milliseconds), whose
+ * find_spec, invalidate_caches and iter_modules are the importer's own C
+ * methods. A FileFinder, because that is the path entry finder type tools
+ * dispatch on for a directory of modules: pkg_resources' finder and
+ * namespace-handler registries (register_finder), pkgutil's
+ * iter_importer_modules. Its .path is "<executable>/", the directory
+ * file_system.c serves (os.stat, os.listdir), so pkgutil lists it; FileFinder's
+ * __init__ is not run (its caches would read the real file system). A new
+ * reference, or NULL with an exception. */
+static PyObject *root_finder(pf_importer *self)
 {
-    static char *keywords[] = {"context", NULL};
-    PyObject *context = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:find_distributions", keywords, &context)) {
-        return NULL;
+    if (self->root_finder_type == NULL) {
+        PyObject *external = PyImport_ImportModule(PF_PY_BOOTSTRAP_EXTERNAL);
+        PyObject *base = external ? PyObject_GetAttrString(external, "FileFinder") : NULL;
+        PyObject *dict = base ? PyDict_New() : NULL;
+        static const char *const methods[] = {"find_spec", "invalidate_caches", "iter_modules"};
+        int ok = dict != NULL &&
+                 PyDict_SetItemString(dict, "__module__",
+                                      PyUnicode_FromString(PF_IMPORTER_MODULE_NAME)) == 0;
+        for (size_t i = 0; ok && i < sizeof methods / sizeof *methods; i++) {
+            /* bound methods are no descriptors: finder.find_spec(name, target)
+             * calls the importer's find_spec(name, target) */
+            PyObject *m = PyObject_GetAttrString((PyObject *)self, methods[i]);
+            ok = m != NULL && PyDict_SetItemString(dict, methods[i], m) == 0;
+            Py_XDECREF(m);
+        }
+        if (ok) {
+            self->root_finder_type = PyObject_CallFunction((PyObject *)&PyType_Type, "s(O)O",
+                                                           "PayloadPathFinder", base, dict);
+        }
+        Py_XDECREF(dict);
+        Py_XDECREF(base);
+        Py_XDECREF(external);
+        if (self->root_finder_type == NULL) {
+            return NULL;
+        }
     }
-    return call_support(self, "distributions", context);
+    PyObject *finder =
+        PyObject_CallMethod((PyObject *)&PyBaseObject_Type, "__new__", "O", self->root_finder_type);
+    if (finder != NULL && PyObject_SetAttrString(finder, "path", self->root) < 0) {
+        Py_CLEAR(finder);
+    }
+    return finder;
 }
 
-/* _path_hook(path): the sys.path_hooks entry (PEP 302): a path entry finder
- * (support.py PathEntry) for a directory under the executable, so that
- * pkgutil.iter_modules() lists payload modules; ImportError for any other
- * path, so the next hook is asked. */
+/* _path_hook(path): the sys.path_hooks entry (PEP 302): for the executable's
+ * own path, sys.path's entry, root_finder's path entry finder; for a
+ * directory under it, support.py's PathEntry, so that
+ * pkgutil.iter_modules(pkg.__path__) lists payload modules; ImportError for
+ * any other path, so the next hook is asked. */
 PyObject *pf_importer_path_hook(pf_importer *self, PyObject *path)
 {
     Py_ssize_t pathSize, rootSize;
@@ -105,7 +140,45 @@ PyObject *pf_importer_path_hook(pf_importer *self, PyObject *path)
         PyErr_SetString(PyExc_ImportError, "not a path of this frozen program");
         return NULL;
     }
+    if (pathSize == rootSize - 1) {
+        return root_finder(self);
+    }
     return call_support(self, "path_hook", path);
+}
+
+/* iter_modules(prefix=''): (prefix + name, is_package) for every top-level
+ * module of the payload, in index order: what pkgutil.iter_modules() (no
+ * path: sys.meta_path's finders and sys.path's) and the "<executable>"
+ * entry's finder list (pkgutil's iter_importer_modules protocol). */
+PyObject *pf_importer_iter_modules(pf_importer *self, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"prefix", NULL};
+    PyObject *prefix = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|U:iter_modules", keywords, &prefix)) {
+        return NULL;
+    }
+    PyObject *empty = PyUnicode_FromString("");
+    PyObject *names = empty != NULL ? pf_importer_submodules(self, empty) : NULL;
+    Py_XDECREF(empty);
+    PyObject *list = names != NULL ? PyList_New(0) : NULL;
+    for (Py_ssize_t i = 0; list != NULL && i < PyList_GET_SIZE(names); i++) {
+        PyObject *name = PyList_GET_ITEM(names, i);
+        pf_entry module;
+        if (!PyUnicode_IsIdentifier(name) || pf_importer_find_module(self, name, &module) <= 0) {
+            PyErr_Clear();
+            continue;
+        }
+        int is_package = module.kind == PF_KIND_PACKAGE || module.kind == PF_KIND_NAMESPACE;
+        PyObject *shown = prefix != NULL ? PyUnicode_Concat(prefix, name) : Py_NewRef(name);
+        PyObject *item =
+            shown != NULL ? Py_BuildValue("(NO)", shown, is_package ? Py_True : Py_False) : NULL;
+        if (item == NULL || PyList_Append(list, item) < 0) {
+            Py_CLEAR(list);
+        }
+        Py_XDECREF(item);
+    }
+    Py_XDECREF(names);
+    return list;
 }
 
 /* _member_size(rel): the size in bytes of the file member at rel (a path

@@ -15,11 +15,21 @@
 #   venv       a package only in a virtual environment (--venv and
 #              VIRTUAL_ENV), compared with the venv's python
 #   options    --hidden-import, --exclude-module, --collect and their errors
+#   syspath    sys.path's "<executable>" entry: sys.path[0] exists (as the
+#              script's directory does for python3.11 -E -s),
+#              pkgutil.iter_modules() lists the program's module,
+#              importlib.metadata sees a packed distribution (Debian's
+#              python3-six) exactly once, pkg_resources' working set finds
+#              it, a directory the program puts on sys.path imports its
+#              files, a missing module fails as python3's does
+#   left-out   a module the freezer left out (--exclude-module; an import
+#              the resolver did not follow) fails naming the option that
+#              packs it; the index records those names (inspect)
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: thirdparty.sh resources|pygments|venv|options}
+case_name=${1:?usage: thirdparty.sh resources|pygments|venv|options|syspath|left-out}
 FROZEN=$T/frozen
 
 case $case_name in
@@ -89,6 +99,75 @@ PY
     VIRTUAL_ENV=$V freeze "$FROZEN/env/app.py" "$T/app/app.py" || finish
     EXE=$FROZEN/env/app.py
     compare venv-env /dev/null
+    ;;
+
+syspath)
+    "$PF_PYTHON" -I -c 'import six, pkg_resources' 2>/dev/null ||
+        skip_test "python3-six or python3-pkg-resources is not installed"
+    # pkg_resources imports its vendored packages by computed names
+    # (pkg_resources.extern): --collect packs them
+    program syspath --collect pkg_resources <<'EOF' || finish
+import importlib.metadata as md, os, pkgutil, sys, tempfile
+import six
+print("sys.path[0]", type(sys.path[0]).__name__, os.path.isabs(sys.path[0]),
+      os.path.exists(sys.path[0]))
+print("own module listed", "syspath" in {m.name for m in pkgutil.iter_modules()})
+print("six distributions", sum(d.metadata["Name"] == "six" for d in md.distributions()))
+print("six version", md.version("six") == six.__version__)
+print("setuptools entry points",
+      len([ep for ep in md.entry_points(group="distutils.commands")
+           if ep.dist.name == "setuptools"]))
+import pkg_resources
+print("working set", pkg_resources.get_distribution("six").version == six.__version__,
+      [d.project_name for d in pkg_resources.require("six")],
+      sum(d.project_name == "six" for d in pkg_resources.working_set))
+with tempfile.TemporaryDirectory() as d:
+    with open(os.path.join(d, "beside_mod.py"), "w") as f:
+        f.write("VALUE = 42\n")
+    sys.path.insert(0, d)
+    import beside_mod
+    print("inserted directory", beside_mod.VALUE,
+          beside_mod.__file__ == os.path.join(d, "beside_mod.py"))
+try:
+    import no_such_module_pf14
+except ModuleNotFoundError as e:
+    print(type(e).__name__, e.name, e)
+EOF
+    RUN_CWD=/
+    # python3.11 -I puts no script directory on sys.path (-I implies -P):
+    # its sys.path[0] is the stdlib's zip, which does not exist
+    REF_FLAGS=(-B -E -s)
+    compare syspath /dev/null
+    expect_grep "the program ran to its end" "$R/syspath.frz.out" \
+        "^ModuleNotFoundError no_such_module_pf14 No module named 'no_such_module_pf14'$"
+    expect_grep "six is seen once" "$R/syspath.frz.out" '^six distributions 1$'
+    expect_grep "pkg_resources finds six" "$R/syspath.frz.out" "^working set True \['six'\] 1$"
+    ;;
+
+left-out)
+    # doctest: a stdlib function's import of a development tool, which the
+    # resolver does not follow (import_filters.c); json: --exclude-module
+    program leftout --exclude-module json <<'EOF' || finish
+import importlib.util, pdb
+for name in ("doctest", "json", "no_such_module_pf14"):
+    print(name, "find_spec", importlib.util.find_spec(name))
+    try:
+        __import__(name)
+    except ModuleNotFoundError as e:
+        print(type(e).__name__, repr(e.name), e)
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "the index names the edge left out" "$T/inspect.txt" '^left-out .* doctest$'
+    expect_grep "the index names the excluded module" "$T/inspect.txt" '^excluded .* json$'
+    run_frozen "$T/run" /dev/null "$EXE"
+    expect_eq "the program runs to its end" 0 "$(status_of "$T/run")"
+    expect_grep "find_spec still gives None for a left-out module" "$T/run.out" '^doctest find_spec None$'
+    expect_grep "a left-out import names --hidden-import" "$T/run.out" \
+        "^ModuleNotFoundError 'doctest' No module named 'doctest' \(not packed into this frozen program: pyfreeze did not follow the import of it; freeze with --hidden-import doctest to pack it\)$"
+    expect_grep "an excluded module names --exclude-module" "$T/run.out" \
+        "^ModuleNotFoundError 'json' No module named 'json' \(not packed into this frozen program: it was left out with --exclude-module json; freeze without that option to pack it\)$"
+    expect_grep "a module that exists nowhere fails as in python3" "$T/run.out" \
+        "^ModuleNotFoundError 'no_such_module_pf14' No module named 'no_such_module_pf14'$"
     ;;
 
 options)

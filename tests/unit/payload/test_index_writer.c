@@ -46,6 +46,8 @@ static void test_writer_usage(void **state)
     assert_int_equal(pfz_index_set_location(w, m, 0, 0, 1, &err), PF_ERR_USAGE);
     assert_int_equal(pfz_index_set_main(w, f, 0, &err), PF_ERR_USAGE);
     assert_int_equal(pfz_index_set_main(w, m, 0x80, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_index_set_glibc_floor(w, 2, PF_INDEX_MAX_GLIBC_PART + 1, 0, &err),
+                     PF_ERR_USAGE);
 
     size_t size = pfz_index_writer_size(w);
     assert_true(size <= sizeof room);
@@ -101,6 +103,7 @@ static void test_layout(void **state)
     assert_int_equal(pfz_index_set_main(w, m, flags, &err), PF_OK);
     pfz_index_set_python_magic(w, (const uint8_t *)"\xa7\x0d\x0d\x0a");
     pfz_index_set_walk_end(w, 2);
+    assert_int_equal(pfz_index_set_glibc_floor(w, 2, 31, 7, &err), PF_OK);
 
     /* 3 entries: 8 slots (a power of two, at least twice the entries);
      * strings "lib/a.pyc" "a" "ns" = 12 bytes. */
@@ -121,6 +124,9 @@ static void test_layout(void **state)
     assert_int_equal(pf_le32_load(d + 36), 12); /* string bytes */
     assert_int_equal(pf_le32_load(d + 40), m);  /* main entry */
     assert_int_equal(pf_le32_load(d + 48), 2);  /* walk_end */
+    assert_int_equal(pf_le32_load(d + 52), 2);  /* glibc floor: 2.31.7 */
+    assert_int_equal(pf_le32_load(d + 56), 31);
+    assert_int_equal(pf_le32_load(d + 60), 7);
 
     const uint8_t *entries = d + PF_INDEX_HEADER_SIZE;
     const uint8_t *slots = entries + 3 * PF_INDEX_ENTRY_SIZE;

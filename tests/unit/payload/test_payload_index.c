@@ -193,7 +193,14 @@ static void test_each_header_error(void **state)
     expect_with(&b, 0, 0x5A465951, PF_ERR_CORRUPT, "magic"); /* "QYFZ" */
     expect_with(&b, 8, PF_INDEX_VERSION + 1, PF_ERR_VERSION, "freeze the program again");
     expect_with(&b, 8, 1, PF_ERR_VERSION, "version 1");
-    expect_with(&b, 12, PF_INDEX_HEADER_SIZE + 4, PF_ERR_CORRUPT, "header size");
+    expect_with(&b, 12, PF_INDEX_HEADER_SIZE - 4, PF_ERR_CORRUPT, "header size");
+    expect_with(&b, 12, PF_INDEX_HEADER_SIZE + 2, PF_ERR_CORRUPT, "header size");
+    expect_with(&b, 12, PF_MAX_INDEX_HEADER_SIZE + 4, PF_ERR_CORRUPT, "header size");
+    /* a longer header than the bytes hold: its tables are cut short */
+    expect_with(&b, 12, PF_INDEX_HEADER_SIZE + 4, PF_ERR_TRUNCATED, "index truncated");
+    expect_with(&b, 8, PF_INDEX_V2_VERSION, PF_ERR_CORRUPT, "header size"); /* 64 bytes */
+    expect_with(&b, 52, PF_INDEX_MAX_GLIBC_PART + 1, PF_ERR_CORRUPT, "glibc floor part 0");
+    expect_with(&b, 60, 0xFFFFFFFFu, PF_ERR_CORRUPT, "glibc floor part 2");
     expect_with(&b, 20, 0x40, PF_ERR_VERSION, "unknown flags");
     expect_with(&b, 24, FRAMES + 1, PF_ERR_CORRUPT, "the seek table has 4");
     expect_with(&b, 28, 0, PF_ERR_CORRUPT, "entry count 0");
@@ -219,6 +226,81 @@ static void test_each_header_error(void **state)
     memcpy(longer, b.data, b.size);
     assert_int_equal(pf_index_open(&index, longer, b.size + 1, &table, &err), PF_ERR_CORRUPT);
     free(longer);
+    free(b.data);
+}
+
+/* reheader: a copy of b (version 3, PF_INDEX_HEADER_SIZE bytes of header)
+ * with the header cut to keep bytes (as version 2 wrote it when keep is
+ * PF_INDEX_V2_HEADER_SIZE) or grown by extra bytes of
+ * value 0xA5 (a later version's fields), version and header_size set,
+ * CRC fixed. *size is the new size. */
+static uint8_t *reheader(const built *b, uint32_t version, size_t keep, size_t extra, size_t *size)
+{
+    *size = b->size - PF_INDEX_HEADER_SIZE + keep + extra;
+    uint8_t *d = malloc(*size);
+    assert_non_null(d);
+    memcpy(d, b->data, keep);
+    memset(d + keep, 0xA5, extra);
+    memcpy(d + keep + extra, b->data + PF_INDEX_HEADER_SIZE, b->size - PF_INDEX_HEADER_SIZE);
+    pf_le32_store(d + 8, version);
+    pf_le32_store(d + 12, (uint32_t)(keep + extra));
+    fix_crc(d, *size);
+    return d;
+}
+
+/* every_name_found: each name of b is found in index, in its place. */
+static void every_name_found(const built *b, const pf_index *index)
+{
+    for (uint32_t i = 0; i < b->count; i++) {
+        pf_entry e;
+        assert_int_equal(pf_index_find(index, b->names[i], strlen(b->names[i]), &e), 1);
+        assert_int_equal(e.number, i);
+    }
+}
+
+/* The glibc floor (payload.h: glibc_floor): written and read back; a
+ * version 2 index (no floor) still opens, without one; a version 3 header
+ * grown by fields this reader does not know opens, the fields ignored. */
+static void test_glibc_floor_and_versions(void **state)
+{
+    (void)state;
+    built b;
+    pf_index index;
+    pf_error err = {0};
+    build(&b);
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+    assert_int_equal(index.format_version, PF_INDEX_VERSION);
+    assert_int_equal(index.has_glibc_floor, 1);
+    assert_int_equal(index.glibc_floor[0], 0); /* not set: needs none */
+    for (uint32_t i = 0; i < 3; i++) {
+        pf_le32_store(b.data + PF_INDEX_GLIBC_FLOOR_OFFSET + 4 * i, (uint32_t[]){2, 2, 5}[i]);
+    }
+    fix_crc(b.data, b.size);
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+    assert_int_equal(index.glibc_floor[0], 2);
+    assert_int_equal(index.glibc_floor[1], 2);
+    assert_int_equal(index.glibc_floor[2], 5);
+
+    size_t size;
+    uint8_t *v2 = reheader(&b, PF_INDEX_V2_VERSION, PF_INDEX_V2_HEADER_SIZE, 0, &size);
+    assert_int_equal(pf_index_open(&index, v2, size, &table, &err), PF_OK);
+    assert_int_equal(index.format_version, PF_INDEX_V2_VERSION);
+    assert_int_equal(index.has_glibc_floor, 0);
+    assert_int_equal(index.glibc_floor[0], 0);
+    assert_int_equal(index.glibc_floor[1], 0);
+    every_name_found(&b, &index);
+    free(v2);
+    /* version 3 cannot have version 2's short header */
+    uint8_t *short3 = reheader(&b, PF_INDEX_VERSION, PF_INDEX_V2_HEADER_SIZE, 0, &size);
+    assert_int_equal(pf_index_open(&index, short3, size, &table, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "header size"));
+    free(short3);
+
+    uint8_t *grown = reheader(&b, PF_INDEX_VERSION, PF_INDEX_HEADER_SIZE, 12, &size);
+    assert_int_equal(pf_index_open(&index, grown, size, &table, &err), PF_OK);
+    assert_int_equal(index.glibc_floor[2], 5);
+    every_name_found(&b, &index);
+    free(grown);
     free(b.data);
 }
 
@@ -303,12 +385,67 @@ static void test_each_slot_error(void **state)
     free(b.data);
 }
 
+/* test_left_out: the names of modules the freezer left out (payload.h:
+ * PF_KIND_NOT_FOLLOWED, PF_KIND_EXCLUDED): the writer's usage errors, each
+ * found with its kind and none as a module, and the reader's checks of
+ * their fields. */
+static void test_left_out(void **state)
+{
+    (void)state;
+    pfz_index_writer *w = pfz_index_writer_new();
+    pf_error err;
+    uint32_t file, module, n;
+    assert_int_equal(pfz_index_add_file(w, "lib/app.pyc", PF_KIND_BYTECODE, &file, &err), PF_OK);
+    assert_int_equal(pfz_index_set_location(w, file, 0, 0, 10, &err), PF_OK);
+    assert_int_equal(pfz_index_add_module(w, "app", PF_KIND_MODULE, file, &module, &err), PF_OK);
+    assert_int_equal(pfz_index_add_left_out(w, "pandas", PF_KIND_MODULE, &n, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "not a left-out kind"));
+    assert_int_equal(pfz_index_add_left_out(w, "a/b", PF_KIND_NOT_FOLLOWED, &n, &err),
+                     PF_ERR_USAGE);
+    assert_int_equal(pfz_index_add_left_out(w, "app", PF_KIND_NOT_FOLLOWED, &n, &err),
+                     PF_ERR_USAGE); /* a module's name */
+    assert_int_equal(pfz_index_add_left_out(w, "pandas", PF_KIND_NOT_FOLLOWED, &n, &err), PF_OK);
+    assert_int_equal(pfz_index_add_left_out(w, "json", PF_KIND_EXCLUDED, &n, &err), PF_OK);
+    assert_int_equal(pfz_index_add_left_out(w, "json", PF_KIND_NOT_FOLLOWED, &n, &err),
+                     PF_ERR_USAGE); /* twice */
+    assert_int_equal(pfz_index_set_main(w, module, 0, &err), PF_OK);
+    built b = {.size = pfz_index_writer_size(w)};
+    b.data = malloc(b.size);
+    assert_int_equal(pfz_index_serialize(w, FRAMES, b.data, b.size, &err), PF_OK);
+    pfz_index_writer_free(w);
+
+    pf_index index;
+    pf_entry e;
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+    assert_int_equal(index.entry_count, 4);
+    assert_true(pf_index_find(&index, "pandas", 6, &e));
+    assert_int_equal(e.kind, PF_KIND_NOT_FOLLOWED);
+    assert_false(PF_KIND_IS_MODULE(e.kind) || PF_KIND_IS_FILE(e.kind));
+    assert_int_equal(e.member, PF_NONE);
+    assert_true(pf_index_find(&index, "json", 4, &e));
+    assert_int_equal(e.kind, PF_KIND_EXCLUDED);
+    assert_false(pf_index_find(&index, "numpy", 5, &e));
+
+    size_t eLeft = PF_INDEX_HEADER_SIZE + 2 * PF_INDEX_ENTRY_SIZE; /* pandas */
+    expect_with(&b, eLeft + 12, 0, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 16, 0, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 20, 1, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 24, 1, PF_ERR_CORRUPT, "left-out module name");
+    expect_with(&b, eLeft + 8, 7, PF_ERR_CORRUPT, "unknown kind");
+    free(b.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash_vectors),     cmocka_unit_test(test_find_every_name),
-        cmocka_unit_test(test_walk_end),         cmocka_unit_test(test_each_header_error),
-        cmocka_unit_test(test_each_entry_error), cmocka_unit_test(test_each_slot_error),
+        cmocka_unit_test(test_hash_vectors),
+        cmocka_unit_test(test_find_every_name),
+        cmocka_unit_test(test_walk_end),
+        cmocka_unit_test(test_each_header_error),
+        cmocka_unit_test(test_glibc_floor_and_versions),
+        cmocka_unit_test(test_each_entry_error),
+        cmocka_unit_test(test_each_slot_error),
+        cmocka_unit_test(test_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <elf.h>
+#include <zstd.h>
 
 #include "elf_section.h"
 #include "inject.h"
@@ -39,7 +40,8 @@ static void build_payload(pfz_buffer *out)
                          .modules = modules,
                          .module_count = 3,
                          .level = 3,
-                         .frame_target = 1024};
+                         .frame_target = 1024,
+                         .glibc_floor = {2, 31, 0}};
     pf_error err;
     if (pfz_pack(&in, out, &err) != PF_OK) {
         fail_msg("pack: %s", err.message);
@@ -103,6 +105,7 @@ static void test_table_and_totals(void **state)
     if (inspect(f.file, f.size, &text, &err) != PF_OK) {
         fail_msg("inspect: %s", err.message);
     }
+    expect_in(text, "\nglibc: needs glibc >= 2.31\n");
     expect_in(text, "module             ");
     expect_in(text, "2000  __main__  (main)\n");
     expect_in(text, "300  pkg\n");
@@ -163,6 +166,22 @@ static void test_plain_executable(void **state)
     free(tiny);
 }
 
+/* tar_of: the payload's frames decompressed by zstd itself (content
+ * checksums verified), malloc'd; NULL when they do not decompress. */
+static uint8_t *tar_of(const uint8_t *payload, size_t size, size_t *out_size)
+{
+    size_t capacity = 1u << 20;
+    uint8_t *out = malloc(capacity);
+    assert_non_null(out);
+    size_t n = ZSTD_decompress(out, capacity, payload, size);
+    if (ZSTD_isError(n)) {
+        free(out);
+        return NULL;
+    }
+    *out_size = n;
+    return out;
+}
+
 /* Damaged payloads: every error is a message, never a crash (ASan). */
 static void test_damaged_payload(void **state)
 {
@@ -174,25 +193,68 @@ static void test_damaged_payload(void **state)
     assert_int_equal(pf_elf_find_section(f.file, f.size, PF_SECTION_NAME, &off, &psize, &err),
                      PF_OK);
     char *text = NULL;
+    size_t want_size;
+    uint8_t *want = tar_of(f.file + off, psize, &want_size);
+    assert_non_null(want);
     for (uint64_t i = 0; i < psize; i += 7) {
         f.file[off + i] ^= 0x40;
         int rc = inspect(f.file, f.size, &text, &err);
+        size_t got_size = 0;
+        uint8_t *got = rc == PF_OK ? tar_of(f.file + off, psize, &got_size) : NULL;
         f.file[off + i] ^= 0x40;
         free(text);
-        /* frames other than 0 are not read by inspect: damage there is found
-         * at run time; damage in frame 0 or the seek table must be refused */
+        /* every frame is checked: damage anywhere is refused, unless the
+         * flipped bit is one zstd's decoder does not use (the frames still
+         * give the same bytes, checksum and all) */
+        if (rc == PF_OK &&
+            (got == NULL || got_size != want_size || memcmp(got, want, want_size) != 0)) {
+            fail_msg("a flipped byte at payload offset %llu went unnoticed", (unsigned long long)i);
+        }
+        free(got);
         if (rc != PF_OK) {
             expect_in(err.message, "'app'");
         }
-        if (i < 8 || i >= psize - PF_SEEK_FOOTER_SIZE) {
-            assert_int_not_equal(rc, PF_OK);
-        }
     }
+    free(want);
     for (uint64_t cut = 0; cut < f.size; cut += (cut < 64 ? 1 : 997)) {
         int rc = inspect(f.file, (size_t)cut, &text, &err);
         free(text);
         assert_int_not_equal(rc, PF_OK);
     }
+    free(f.file);
+}
+
+/* Damage in a frame a run may never read (not frame 0): the listing is
+ * still printed, then an error names the frame and what it holds. */
+static void test_damaged_frame(void **state)
+{
+    (void)state;
+    frozen f;
+    frozen_make(&f);
+    uint64_t off, psize;
+    pf_error err;
+    assert_int_equal(pf_elf_find_section(f.file, f.size, PF_SECTION_NAME, &off, &psize, &err),
+                     PF_OK);
+    /* frames: 0 the index, 1 lib/app.pyc (2000 bytes over the 1024-byte
+     * target), 2 lib/pkg/__init__.pyc and the tar end */
+    const uint8_t *p = f.file + off;
+    size_t frame0 = 0;
+    /* find frame 1's start: the second zstd magic (28 b5 2f fd) */
+    for (size_t i = 4; i + 4 <= psize; i++) {
+        if (p[i] == 0x28 && p[i + 1] == 0xb5 && p[i + 2] == 0x2f && p[i + 3] == 0xfd) {
+            frame0 = i;
+            break;
+        }
+    }
+    assert_true(frame0 > 0);
+    f.file[off + frame0 + 20] ^= 0x01;
+    char *text = NULL;
+    assert_int_equal(inspect(f.file, f.size, &text, &err), PF_ERR_CORRUPT);
+    expect_in(text, "2000  lib/app.pyc\n"); /* the listing came first */
+    expect_in(err.message, "'app' is damaged: frame 1 of 3 (holding lib/app.pyc)");
+    expect_in(err.message, "1 of 3 frames are damaged");
+    expect_in(err.message, "rebuild it");
+    free(text);
     free(f.file);
 }
 
@@ -228,7 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_and_totals), cmocka_unit_test(test_executable_kind),
         cmocka_unit_test(test_plain_executable), cmocka_unit_test(test_damaged_payload),
-        cmocka_unit_test(test_inspect_file),
+        cmocka_unit_test(test_inspect_file),     cmocka_unit_test(test_damaged_frame),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -144,6 +144,36 @@ static void test_print_notes_once(void **state)
     pfz_report_free(&r);
 }
 
+/* floor_text: what pfz_print_glibc_floor writes for f (malloc'd). */
+static char *floor_text(const pfz_glibc_floor *f)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    pfz_print_glibc_floor(f, out);
+    fclose(out);
+    return text;
+}
+
+/* The glibc floor in the -v summary line: version, symbol, file. */
+static void test_glibc_floor(void **state)
+{
+    (void)state;
+    pfz_glibc_floor f = {.need = {{2, 36, 0}, "arc4random_buf"}, .file = "/x/pyfreeze-stub"};
+    char *text = floor_text(&f);
+    assert_string_equal(text,
+                        "needs glibc >= 2.36 (arc4random_buf@GLIBC_2.36 in /x/pyfreeze-stub)");
+    free(text);
+    pfz_glibc_floor g = {.need = {{2, 2, 5}, ""}, .file = "libs/libm.so.6", .kind = 19};
+    text = floor_text(&g);
+    assert_string_equal(text, "needs glibc >= 2.2.5 (GLIBC_2.2.5 in libs/libm.so.6)");
+    free(text);
+    pfz_glibc_floor none = {0};
+    text = floor_text(&none);
+    assert_string_equal(text, "needs no versioned glibc symbol");
+    free(text);
+}
+
 static void test_python_error(void **state)
 {
     (void)state;
@@ -175,7 +205,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_warnings), cmocka_unit_test(test_verbose_notes),
         cmocka_unit_test(test_driver_warnings), cmocka_unit_test(test_print_notes_once),
-        cmocka_unit_test(test_python_error),
+        cmocka_unit_test(test_python_error),    cmocka_unit_test(test_glibc_floor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,35 @@ static void test_errors(void **state)
 }
 
 /* --include-source, --allow-interactive and --python (issue 4). */
+/* --max-glibc VERSION: a glibc version, once; a bad one names the option. */
+static void test_max_glibc(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "a"), PF_OK);
+    assert_null(o.max_glibc);
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "a", "--max-glibc", "2.31"), PF_OK);
+    assert_string_equal(o.max_glibc, "2.31");
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "app.py", "--max-glibc=2.2.5", "-o", "a"), PF_OK);
+    assert_string_equal(o.max_glibc, "2.2.5");
+    pfz_options_free(&o);
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--max-glibc", "2.x"), &o, &err,
+                 "option --max-glibc '2.x': give a glibc version such as 2.31");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--max-glibc", "2"), &o, &err,
+                 "--max-glibc '2'");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--max-glibc=2.31 "), &o, &err,
+                 "--max-glibc '2.31 '");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--max-glibc="), &o, &err,
+                 "--max-glibc needs a non-empty");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--max-glibc"), &o, &err,
+                 "--max-glibc needs a value");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--max-glibc", "2.31", "--max-glibc=2.34"),
+                 &o, &err, "--max-glibc given more than once");
+}
+
 static void test_pymode_options(void **state)
 {
     (void)state;
@@ -253,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_module_form_and_all_options),
         cmocka_unit_test(test_help_version_inspect),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_max_glibc),
         cmocka_unit_test(test_pymode_options),
         cmocka_unit_test(test_pie),
         cmocka_unit_test(test_no_arguments),

@@ -65,6 +65,41 @@ static void test_payload_from_graph(void **state)
     pfz_buffer_free(&out);
 }
 
+/* The graph's left-out names reach the index with their kinds, but for
+ * those that are modules (packed, builtin, frozen, the script's own name). */
+static void test_left_out_names(void **state)
+{
+    (void)state;
+    graph_fixture f;
+    fixture_init(&f);
+    pfz_left_out left_out[] = {{"app", 0}, {"doctest", 0}, {"json", 1},
+                               {"os", 0},  {"pkg", 0},     {"sys", 1}};
+    f.g.left_out = left_out;
+    f.g.left_out_count = sizeof left_out / sizeof *left_out;
+    pfz_buffer out = {0};
+    pf_error err;
+    if (pfz_payload_from_graph(&f.g, magic, 0, &out, &err) != PF_OK) {
+        fail_msg("%s", err.message);
+    }
+    pf_payload *p = NULL;
+    assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
+    const pf_index *index = pf_payload_index(p);
+    assert_int_equal(index->entry_count, 6 + 2);
+    pf_entry e;
+    assert_true(pf_index_find(index, "doctest", 7, &e));
+    assert_int_equal(e.kind, PF_KIND_NOT_FOLLOWED);
+    assert_true(pf_index_find(index, "json", 4, &e));
+    assert_int_equal(e.kind, PF_KIND_EXCLUDED);
+    assert_true(pf_index_find(index, "app", 3, &e));
+    assert_int_equal(e.kind, PF_KIND_MODULE);
+    assert_true(pf_index_find(index, "pkg", 3, &e));
+    assert_int_equal(e.kind, PF_KIND_PACKAGE);
+    assert_false(pf_index_find(index, "sys", 3, &e));
+    assert_false(pf_index_find(index, "os", 2, &e));
+    pf_payload_close(p);
+    pfz_buffer_free(&out);
+}
+
 static void test_payload_from_graph_errors(void **state)
 {
     (void)state;
@@ -91,6 +126,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_payload_from_graph),
+        cmocka_unit_test(test_left_out_names),
         cmocka_unit_test(test_payload_from_graph_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

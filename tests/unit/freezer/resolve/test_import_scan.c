@@ -257,8 +257,8 @@ static int seen_has(const seen *s, const char *text)
 
 /* on_exception: imports only an exception handler or a Windows block
  * reaches are flagged; the normal path (try bodies, else, the normal copy
- * of a finally body, with bodies, loops, other platform tests) is not, nor
- * is anything in a function (its flow is not followed). */
+ * of a finally body, with bodies, loops, other platform tests) is not. A
+ * function's flow is read the same way. */
 static void test_scan_exception_and_windows_paths(void **state)
 {
     (void)state;
@@ -296,9 +296,9 @@ static void test_scan_exception_and_windows_paths(void **state)
     seen s = {0};
     scan_source(src, &s);
     static const char *const want[] = {
-        "a|0|-|1",    "b|0|-|3",    "c|0|-|5|e",  "d|0|-|7|e",  "e|0|-|9",  "f|0|-|11",
-        "f|0|-|11|e", "g|0|-|13",   "h|0|-|15|e", "i|0|-|17|e", "j|0|-|19", "k|0|-|21",
-        "l|0|-|23",   "m|0|-|28|f", "o|0|-|30|e", "n|0|-|31",
+        "a|0|-|1",    "b|0|-|3",      "c|0|-|5|e",  "d|0|-|7|e",  "e|0|-|9",  "f|0|-|11",
+        "f|0|-|11|e", "g|0|-|13",     "h|0|-|15|e", "i|0|-|17|e", "j|0|-|19", "k|0|-|21",
+        "l|0|-|23",   "m|0|-|28|f|e", "o|0|-|30|e", "n|0|-|31",
     };
     for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
         if (!seen_has(&s, want[k])) {
@@ -307,6 +307,148 @@ static void test_scan_exception_and_windows_paths(void **state)
     }
     /* f twice: the finally body's normal and exception copies */
     assert_int_equal(s.count, (int)(sizeof want / sizeof *want));
+}
+
+/* collect_guard: records "name|guard|in_try|try imports" per import, the
+ * guard as N(one), H(andler), F(allback), T(YPE_CHECKING), O(ther OS). */
+static int collect_guard(void *ctx, const pfz_import *imp, pf_error *err)
+{
+    (void)err;
+    seen *s = ctx;
+    char tries[100] = "";
+    for (Py_ssize_t i = 0; imp->try_imports != NULL && i < PyTuple_GET_SIZE(imp->try_imports);
+         i++) {
+        PyObject *t = PyTuple_GET_ITEM(imp->try_imports, i);
+        size_t used = strlen(tries);
+        snprintf(tries + used, sizeof tries - used, "%s%s:%ld", i > 0 ? "," : "",
+                 PyUnicode_AsUTF8(PyTuple_GET_ITEM(t, 0)), PyLong_AsLong(PyTuple_GET_ITEM(t, 1)));
+    }
+    assert_true(s->count < 64);
+    assert_int_equal(imp->on_exception, imp->guard != PFZ_GUARD_NONE);
+    assert_true(imp->guard == PFZ_GUARD_FALLBACK || imp->try_imports == NULL);
+    snprintf(s->text[s->count++], sizeof s->text[0], "%s|%c|%d|%s", PyUnicode_AsUTF8(imp->name),
+             "NHFTO"[imp->guard], imp -> in_try, tries);
+    return PF_OK;
+}
+
+/* guard: each kind of place an import can sit in, at module level and in
+ * functions, nested handlers included. */
+static void test_scan_guards(void **state)
+{
+    (void)state;
+    static const char src[] = "try:\n"
+                              "    from _sha512 import sha512\n"
+                              "except ImportError:\n"
+                              "    from hashlib import sha512\n"
+                              "try:\n"
+                              "    import a\n"
+                              "except KeyError:\n"
+                              "    import b\n"
+                              "if TYPE_CHECKING:\n"
+                              "    import tc\n"
+                              "if typing.TYPE_CHECKING:\n"
+                              "    import tc2\n"
+                              "if not TYPE_CHECKING:\n"
+                              "    import ntc\n"
+                              "else:\n"
+                              "    import tc3\n"
+                              "if sys.platform.startswith('win'):\n"
+                              "    import w\n"
+                              "else:\n"
+                              "    import l\n"
+                              "if sys.platform in ('win32', 'cygwin'):\n"
+                              "    import w2\n"
+                              "if os.name != 'nt':\n"
+                              "    import p\n"
+                              "else:\n"
+                              "    import nt2\n"
+                              "if sys.platform == 'win32' or x:\n"
+                              "    import maybe\n"
+                              "def f():\n"
+                              "    if sys.platform == 'darwin':\n"
+                              "        import d\n"
+                              "    try:\n"
+                              "        import x\n"
+                              "    except (ImportError, AttributeError):\n"
+                              "        try:\n"
+                              "            from . import y\n"
+                              "        except:\n"
+                              "            import z\n"
+                              "try:\n"
+                              "    import q\n"
+                              "except Exception:\n"
+                              "    def g():\n"
+                              "        import r\n"
+                              "    if TYPE_CHECKING:\n"
+                              "        import tc4\n";
+    seen s = {0};
+    PyObject *code = rt_compile(src, "t.py");
+    pf_error err = {0};
+    assert_int_equal(pfz_scan_imports(code, 0, collect_guard, &s, &err), PF_OK);
+    Py_DECREF(code);
+    static const char *const want[] = {
+        "_sha512|N|1|", "hashlib|F|0|_sha512:0",
+        "a|N|0|",       "b|H|0|",
+        "tc|T|0|",      "tc2|T|0|",
+        "ntc|N|0|",     "tc3|T|0|",
+        "w|O|0|",       "l|N|0|",
+        "w2|O|0|",      "p|N|0|",
+        "nt2|O|0|",     "maybe|N|0|",
+        "q|N|1|",       "tc4|T|0|",
+        "d|O|0|",       "x|N|1|",
+        "|F|1|x:0",     "z|F|0|:1",
+        "r|H|0|",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        if (!seen_has(&s, want[k])) {
+            fail_msg("no import '%s' among the %d found (first: %s)", want[k], s.count, s.text[0]);
+        }
+    }
+    assert_int_equal(s.count, (int)(sizeof want / sizeof *want));
+}
+
+/* main_only: a module imported by name skips the functions only its
+ * `if __name__ == "__main__":` block calls (main, private helpers, and
+ * helpers only those call); a function anything else names is kept. */
+static void test_scan_main_only_functions(void **state)
+{
+    (void)state;
+    static const char src[] = "import a\n"
+                              "def main():\n"
+                              "    _inner()\n"
+                              "    import b\n"
+                              "def _inner():\n"
+                              "    import c\n"
+                              "def _used():\n"
+                              "    import d\n"
+                              "def api():\n"
+                              "    _used()\n"
+                              "    import e\n"
+                              "def _kept():\n"
+                              "    import f\n"
+                              "hook = _kept\n"
+                              "if __name__ == '__main__':\n"
+                              "    main()\n";
+    seen all = {0}, skip = {0};
+    PyObject *code = rt_compile(src, "t.py");
+    pf_error err = {0};
+    seen private = {0};
+    assert_int_equal(pfz_scan_imports(code, 0, collect, &all, &err), PF_OK);
+    assert_int_equal(pfz_scan_imports(code, PFZ_SCAN_SKIP_MAIN_GUARD | PFZ_SCAN_SKIP_MAIN_NAMED,
+                                      collect, &skip, &err),
+                     PF_OK);
+    /* without PFZ_SCAN_SKIP_MAIN_NAMED, main is kept (so is _inner, which
+     * main calls) */
+    assert_int_equal(pfz_scan_imports(code, PFZ_SCAN_SKIP_MAIN_GUARD, collect, &private, &err),
+                     PF_OK);
+    Py_DECREF(code);
+    assert_int_equal(private.count, 6);
+    assert_int_equal(all.count, 6);
+    assert_int_equal(skip.count, 4);
+    assert_true(seen_has(&skip, "a|0|-|1"));
+    assert_true(seen_has(&skip, "d|0|-|8|f"));
+    assert_true(seen_has(&skip, "e|0|-|11|f"));
+    assert_true(seen_has(&skip, "f|0|-|13|f"));
 }
 
 static void test_scan_callback_error_stops(void **state)
@@ -384,6 +526,8 @@ int main(void)
         cmocka_unit_test(test_scan_frozen_module),
         cmocka_unit_test(test_scan_main_guard),
         cmocka_unit_test(test_scan_exception_and_windows_paths),
+        cmocka_unit_test(test_scan_guards),
+        cmocka_unit_test(test_scan_main_only_functions),
         cmocka_unit_test(test_scan_callback_error_stops),
         cmocka_unit_test(test_scan_rejects_non_code),
         cmocka_unit_test(test_scan_rejects_bad_name_index),

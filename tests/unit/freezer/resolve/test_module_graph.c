@@ -512,6 +512,7 @@ static void test_graph_walk_order(void **state)
     (void)state;
     fixture f;
     fixture_begin(&f);
+    f.opts.follow_all_imports = 1; /* the order of everything, left-out edges too */
     rt_write(f.dir, "app.py",
              "import first_mod\n"
              "try:\n"
@@ -558,6 +559,64 @@ static void test_graph_walk_order(void **state)
     fixture_end(&f);
 }
 
+/* import_policy.c: a fallback whose try body is packed, TYPE_CHECKING and
+ * other-OS blocks are left out (each with a -v note); a fallback whose try
+ * body cannot be found is followed; hello world's random does not pull
+ * hashlib (random.py: `from _sha512 import sha512` or hashlib's). */
+static void test_graph_guarded_edges_left_out(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_begin(&f);
+    rt_write(f.dir, "app.py",
+             "import random\n"
+             "try:\n"
+             "    import fast_mod\n"
+             "except ImportError:\n"
+             "    import slow_fallback\n"
+             "try:\n"
+             "    import no_such_mod_q\n"
+             "except ImportError:\n"
+             "    import real_fallback\n"
+             "from typing import TYPE_CHECKING\n"
+             "if TYPE_CHECKING:\n"
+             "    import typing_only\n"
+             "import sys\n"
+             "if sys.platform.startswith('win'):\n"
+             "    import win_only\n",
+             (size_t)-1);
+    static const char *const files[] = {"fast_mod.py", "slow_fallback.py", "real_fallback.py",
+                                        "typing_only.py", "win_only.py"};
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        rt_write(f.dir, files[k], "X = 1\n", (size_t)-1);
+    }
+    pf_error err = {0};
+    assert_int_equal(pfz_graph_build(&f.g, &f.opts, &err), PF_OK);
+    fixture_render(&f, 1);
+    assert_true(find(&f.g, "fast_mod") > 0);
+    assert_true(find(&f.g, "real_fallback") > 0);
+    assert_int_equal(find(&f.g, "slow_fallback"), -1);
+    assert_int_equal(find(&f.g, "typing_only"), -1);
+    assert_int_equal(find(&f.g, "win_only"), -1);
+    assert_true(find(&f.g, "random") > 0);
+    assert_int_equal(find(&f.g, "hashlib"), -1);
+    assert_int_equal(find(&f.g, "_hashlib"), -1);
+    static const char *const notes[] = {
+        "not following __main__'s import of slow_fallback at line 5 (the fallback of an "
+        "import of fast_mod, which is packed)",
+        "not following __main__'s import of typing_only at line 12 (under `if TYPE_CHECKING:`",
+        "not following __main__'s import of win_only at line 15 (under a test for another "
+        "operating system)",
+        "not following random's import of hashlib",
+    };
+    for (size_t k = 0; k < sizeof notes / sizeof *notes; k++) {
+        if (strstr(f.diag, notes[k]) == NULL) {
+            fail_msg("no note '%s' in:\n%s", notes[k], f.diag);
+        }
+    }
+    fixture_end(&f);
+}
+
 /* The script's directory shadows the stdlib, as sys.path[0] does, but not
  * builtin or frozen modules, which come first on sys.meta_path. */
 static void test_graph_script_dir_first(void **state)
@@ -580,8 +639,8 @@ static void test_graph_script_dir_first(void **state)
 }
 
 /* The entry's __main__ guard runs, an imported module's never does; a
- * stdlib module's function-level import of a development tool (pickle._test
- * imports doctest) is not followed, the program's own import of it is. */
+ * function only that block calls (pickle._test imports doctest) is not
+ * followed, the program's own import of doctest is. */
 static void test_graph_main_guard_and_dev_tools(void **state)
 {
     (void)state;
@@ -601,7 +660,12 @@ static void test_graph_main_guard_and_dev_tools(void **state)
     assert_int_equal(find(&f.g, "never_needed"), -1);
     assert_true(find(&f.g, "pickle") > 0);
     assert_int_equal(find(&f.g, "doctest"), -1);
-    assert_non_null(strstr(f.diag, "pyfreeze: note: not following pickle's import of doctest"));
+    /* the edge left out is in the graph's left-out names, for the index */
+    int listed = 0;
+    for (size_t i = 0; i < f.g.left_out_count; i++) {
+        listed |= strcmp(f.g.left_out[i].name, "doctest") == 0 && !f.g.left_out[i].excluded;
+    }
+    assert_true(listed);
     pfz_graph_free(&f.g);
 
     rt_write(f.dir, "app.py", "import doctest\n", (size_t)-1);
@@ -679,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_graph_verbose_lists_stdlib_misses),
         cmocka_unit_test(test_graph_warning_records),
         cmocka_unit_test(test_graph_walk_order),
+        cmocka_unit_test(test_graph_guarded_edges_left_out),
         cmocka_unit_test(test_graph_pyc_layout_and_determinism),
         cmocka_unit_test(test_graph_determinism),
         cmocka_unit_test(test_graph_syntax_error_in_script),

@@ -20,9 +20,9 @@
 static const struct {
     const char *rel, *text;
 } TREE[] = {
-    {"app.py", "import plugpkg\nimport localpkg\n"},
+    {"app.py", "import plugpkg\nimport localpkg\ndef later():\n    import thirddist\n"},
     {"site/plugpkg/__init__.py", "from . import core\n"},
-    {"site/plugpkg/core.py", "X = 1\n"},
+    {"site/plugpkg/core.py", "X = 1\ndef f():\n    import otherdist\n    import json\n"},
     {"site/plugpkg/plugins/__init__.py", ""},
     {"site/plugpkg/plugins/alpha.py", "import csv\n"},       /* never imported by name */
     {"site/plugpkg/plugins/beta.py", "import setuptools\n"}, /* a build tool */
@@ -38,6 +38,14 @@ static const struct {
     {"site/localpkg/unused.py", ""},
     {"site/localpkg/res/icon.txt", "icon\n"},
     {"extra/notes/a.txt", "a\n"},
+    {"site/otherdist/__init__.py", ""},
+    {"site/otherdist-1.0.dist-info/METADATA",
+     "Metadata-Version: 2.1\nName: otherdist\nVersion: 1.0\n"},
+    {"site/otherdist-1.0.dist-info/top_level.txt", "otherdist\n"},
+    {"site/thirddist/__init__.py", ""},
+    {"site/thirddist-1.0.dist-info/METADATA",
+     "Metadata-Version: 2.1\nName: thirddist\nVersion: 1.0\n"},
+    {"site/thirddist-1.0.dist-info/top_level.txt", "thirddist\n"},
 };
 
 typedef struct fixture {
@@ -116,9 +124,30 @@ static void test_distribution_packed_whole(void **state)
     assert_true(has_module(&f.g, "plugpkg.plugins.beta"));
     assert_false(has_module(&f.g, "plugpkg.tests"));
     assert_false(has_module(&f.g, "plugpkg.tests.test_core"));
-    /* their stdlib imports are followed; build tools from collected modules are not */
-    assert_true(has_module(&f.g, "csv"));
+    /* a module only the rule packed pulls in nothing outside its
+     * distribution (alpha's csv); build tools from collected modules are
+     * not followed */
+    assert_false(has_module(&f.g, "csv"));
     assert_false(has_module(&f.g, "setuptools"));
+    /* a function of a module the program runs: the stdlib is followed,
+     * another distribution is not; the program's own function-level
+     * import of a distribution is */
+    assert_true(has_module(&f.g, "json"));
+    assert_false(has_module(&f.g, "otherdist"));
+    assert_true(has_module(&f.g, "thirddist"));
+    int noted = 0;
+    for (size_t i = 0; i < f.report.note_count; i++) {
+        const pfz_note *n = &f.report.notes[i];
+        if (n->kind == PFZ_NOTE_IMPORT_LEFT_OUT && n->verbose_only &&
+            strcmp(n->module, "otherdist") == 0 && strcmp(n->importer, "plugpkg.core") == 0 &&
+            n->line == 3 && strstr(n->reason, "distribution otherdist") != NULL) {
+            noted++;
+        }
+        if (n->kind == PFZ_NOTE_IMPORT_LEFT_OUT && strcmp(n->module, "csv") == 0) {
+            noted += 10;
+        }
+    }
+    assert_int_equal(noted, 11);
     /* metadata and data, at the installed tree's paths */
     const pfz_data_file *meta = data_file(&f.g, "lib/plugpkg-2.0.dist-info/METADATA");
     assert_non_null(meta);
@@ -138,7 +167,8 @@ static void test_distribution_packed_whole(void **state)
     /* the -v record of the distribution packed whole */
     const pfz_note *dist = NULL;
     for (size_t i = 0; i < f.report.note_count; i++) {
-        if (f.report.notes[i].kind == PFZ_NOTE_DISTRIBUTION_PACKED) {
+        if (f.report.notes[i].kind == PFZ_NOTE_DISTRIBUTION_PACKED &&
+            strcmp(f.report.notes[i].distribution, "thirddist") != 0) {
             dist = &f.report.notes[i];
         }
     }
@@ -149,6 +179,22 @@ static void test_distribution_packed_whole(void **state)
     assert_string_equal(dist->file, "plugpkg-2.0.dist-info");
     assert_string_equal(dist->module, "plugpkg");
     assert_true(dist->count[0] > 0);
+    end(&f);
+}
+
+/* --follow-all-imports: nothing is left out */
+static void test_follow_all_imports(void **state)
+{
+    (void)state;
+    fixture f;
+    begin(&f);
+    f.opts.follow_all_imports = 1;
+    build(&f);
+    assert_true(has_module(&f.g, "otherdist"));
+    assert_true(has_module(&f.g, "csv"));
+    for (size_t i = 0; i < f.report.note_count; i++) {
+        assert_int_not_equal(f.report.notes[i].kind, PFZ_NOTE_IMPORT_LEFT_OUT);
+    }
     end(&f);
 }
 
@@ -217,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_distribution_packed_whole),
+        cmocka_unit_test(test_follow_all_imports),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_errors),
     };

@@ -1,7 +1,7 @@
-/* test_support.c - the runtime's resource reader, metadata finder and path
- * entry finder (runtime/import/support.py) over a fake importer that serves
+/* test_support.c - the runtime's resource reader, the listing of its
+ * paths and the path entry finder (runtime/import/support.py) over a fake importer that serves
  * an in-memory tree the way runtime/import/ serves the payload (_root,
- * _members, get_data, _submodules, find_spec, is_package). The
+ * _members, get_data, _member_size, _submodules, find_spec, is_package). The
  * checks are Python assertions run in the embedded interpreter; each test
  * fails with the Python traceback printed. */
 #include "resolve_test_util.h"
@@ -38,6 +38,8 @@ static const char FAKE[] =
     "        if rel in self.files:\n"
     "            return self.files[rel]\n"
     "        raise FileNotFoundError(2, 'No such file or directory', path)\n"
+    "    def _member_size(self, rel):\n"
+    "        return len(self.files[rel]) if rel in self.files else None\n"
     "    def _submodules(self, package):\n"
     "        return {'pkg': ['sub'], 'pkg.sub': ['m'], '': ['pkg']}.get(package, [])\n"
     "    def find_spec(self, name, path=None, target=None):\n"
@@ -121,36 +123,31 @@ static void test_traversable(void **state)
         0);
 }
 
-static void test_distributions(void **state)
+/* The executable's listing (sys.path's entry: importlib.metadata's
+ * MetadataPathFinder and pkg_resources list it) and "<executable>/" as the
+ * payload's top directory; the executable itself stays what the original
+ * os function says. */
+static void test_listing(void **state)
 {
     (void)state;
     assert_int_equal(
-        run("import importlib.metadata as md, sys\n"
-            "names = [d.metadata['Name'] for d in support.distributions(None)]\n"
-            "assert names == ['Other-Thing', 'demo'], names\n"
-            "ctx = md.DistributionFinder.Context(name='demo')\n"
-            "(d,) = support.distributions(ctx)\n"
-            "assert d.version == '1.0'\n"
-            "assert [(e.name, e.value, e.group) for e in d.entry_points] == "
-            "[('x', 'pkg.sub.m:f', 'demo.plugins')]\n"
-            "assert d.read_text('RECORD') is None\n"
-            "(o,) = support.distributions(md.DistributionFinder.Context(name='other-thing'))\n"
-            "assert o.version == '3'\n"
-            "class Finder:\n"
-            "    @staticmethod\n"
-            "    def find_spec(*a): return None\n"
-            "    find_distributions = staticmethod(support.distributions)\n"
-            "saved = sys.meta_path[:], sys.path[:]\n"
-            "sys.meta_path[:] = [Finder]; sys.path[:] = []\n"
-            "try:\n"
-            "    assert md.version('demo') == '1.0'\n"
-            "    assert md.version('Other_Thing') == '3'\n"
-            "    assert [e.name for e in md.entry_points(group='demo.plugins')] == ['x']\n"
-            "    try: md.version('absent')\n"
-            "    except md.PackageNotFoundError: pass\n"
-            "    else: raise AssertionError('absent found')\n"
-            "finally:\n"
-            "    sys.meta_path[:], sys.path[:] = saved\n"),
+        run("import os, stat\n"
+            "def original(path, **kw): return ('original', path)\n"
+            "top = ['Other_Thing-3.egg-info', 'demo-1.0.dist-info', 'pkg']\n"
+            "assert support.os_listdir(original, '/opt/app/app') == top\n"
+            "assert support.os_listdir(original, '/opt/app/app/') == top\n"
+            "assert [e.name for e in support.os_scandir(original, '/opt/app/app')] == top\n"
+            "assert [e.is_dir() for e in support.os_scandir(original, '/opt/app/app')] == "
+            "[True] * 3\n"
+            "assert support.os_listdir(original, '/opt/app/app/demo-1.0.dist-info') == "
+            "['METADATA', 'entry_points.txt']\n"
+            "assert support.os_stat(original, '/opt/app/app') == ('original', '/opt/app/app')\n"
+            "support._exe_stat = os.stat('/')\n"
+            "for p in ('/opt/app/app/', '/opt/app/app/demo-1.0.dist-info'):\n"
+            "    assert stat.S_ISDIR(support.os_stat(original, p).st_mode), p\n"
+            "assert stat.S_ISREG(support.os_stat(original, "
+            "'/opt/app/app/demo-1.0.dist-info/METADATA').st_mode)\n"
+            "assert support.os_listdir(original, '/elsewhere') == ('original', '/elsewhere')\n"),
         0);
 }
 
@@ -173,7 +170,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_traversable),
-        cmocka_unit_test(test_distributions),
+        cmocka_unit_test(test_listing),
         cmocka_unit_test(test_path_entry),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);

@@ -1,0 +1,281 @@
+/* import_policy.c - which import edges the walk follows, from where each
+ * import sits (import_scan.h: pfz_import_guard) and which distribution the
+ * importer and the imported module belong to (docs/third-party.md, "Which
+ * imports are followed"). Contracts in module_graph_internal.h. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "module_graph_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cpython311.h"
+
+/* Distribution keys besides a distribution's own name. */
+#define DIST_STDLIB ":stdlib"   /* the standard library, builtin and frozen modules */
+#define DIST_PROGRAM ":program" /* no distribution: the script, -p and script-dir modules */
+#define DIST_MISSING ":missing" /* cannot be found: the walk warns as for any import */
+
+/* top_of: into dst, the first part of the dotted name. 0 when too long. */
+static int top_of(const char *name, char *dst, size_t dstCapacity)
+{
+    size_t n = strcspn(name, ".");
+    if (n >= dstCapacity) {
+        return 0;
+    }
+    memcpy(dst, name, n);
+    dst[n] = '\0';
+    return 1;
+}
+
+/* dir_of_spec: the directory a top-level module was found in (a sys.path
+ * entry), from its spec: the parent of a package's directory, else its
+ * file's directory. A new reference, Py_None when it has neither. */
+static PyObject *dir_of_spec(PyObject *spec)
+{
+    PyObject *os_path = PyImport_ImportModule("os.path");
+    PyObject *locs = PyObject_GetAttrString(spec, "submodule_search_locations");
+    PyObject *origin = PyObject_GetAttrString(spec, "origin");
+    PyObject *dir = NULL;
+    if (os_path != NULL && locs != NULL && origin != NULL) {
+        PyObject *first = NULL;
+        if (locs != Py_None && PySequence_Check(locs) && PySequence_Size(locs) > 0) {
+            first = PySequence_GetItem(locs, 0);
+        } else if (PyUnicode_Check(origin)) {
+            first = PyObject_CallMethod(os_path, "dirname", "O", origin);
+        }
+        if (first != NULL && locs != Py_None && PyUnicode_Check(first)) {
+            Py_SETREF(first, PyObject_CallMethod(os_path, "dirname", "O", first));
+        }
+        dir = first != NULL ? first : Py_NewRef(Py_None);
+    }
+    PyErr_Clear();
+    Py_XDECREF(os_path);
+    Py_XDECREF(locs);
+    Py_XDECREF(origin);
+    return dir != NULL ? dir : Py_NewRef(Py_None);
+}
+
+/* find_dist: the distribution key of top-level name `top` (not cached):
+ * found as the walk would (PathFinder on r->top_path), then asked of
+ * third_party.h's owner(). A new reference, or NULL with an exception. */
+static PyObject *find_dist(resolver *r, PyObject *top)
+{
+    if (PySet_Contains(r->builtins, top) == 1) {
+        return PyUnicode_FromString(DIST_STDLIB);
+    }
+    PyObject *frozen = PyObject_CallOneArg(r->is_frozen, top);
+    int is_frozen = frozen != NULL && PyObject_IsTrue(frozen) == 1;
+    Py_XDECREF(frozen);
+    PyErr_Clear();
+    if (is_frozen) {
+        return PyUnicode_FromString(DIST_STDLIB);
+    }
+    PyObject *spec = PyObject_CallFunctionObjArgs(r->find_spec, top, r->top_path, NULL);
+    if (spec == NULL || spec == Py_None) {
+        PyErr_Clear(); /* e.g. a bad .pth: the walk reports it when it gets there */
+        Py_XDECREF(spec);
+        return PyUnicode_FromString(DIST_MISSING);
+    }
+    PyObject *dir = dir_of_spec(spec);
+    Py_DECREF(spec);
+    const char *d = PyUnicode_Check(dir) ? PyUnicode_AsUTF8(dir) : NULL;
+    PyObject *key = NULL;
+    if (d == NULL) {
+        PyErr_Clear();
+        key = PyUnicode_FromString(DIST_PROGRAM);
+    } else if (pfz_mg_is_stdlib_path(r, d) || (strcmp(d, r->stdlib_dir) == 0)) {
+        key = PyUnicode_FromString(DIST_STDLIB);
+    } else {
+        PyObject *owner = PyDict_GetItemString(r->tp, "owner"); /* borrowed */
+        PyObject *found = owner != NULL ? PyObject_CallFunction(owner, "OO", dir, top) : NULL;
+        if (found != NULL && PyTuple_Check(found) && PyTuple_GET_SIZE(found) > 0) {
+            key = Py_NewRef(PyTuple_GET_ITEM(found, 0));
+        } else {
+            PyErr_Clear(); /* unreadable metadata: as if it had none */
+            key = PyUnicode_FromString(DIST_PROGRAM);
+        }
+        Py_XDECREF(found);
+    }
+    Py_DECREF(dir);
+    return key;
+}
+
+/* dist_of: the distribution key (borrowed from r->dists) of the top-level
+ * package of the dotted name; a module's own kind decides first when it is
+ * in the graph. NULL (with err set) on failure. */
+static PyObject *dist_of(resolver *r, const char *name, pf_error *err)
+{
+    char top[256];
+    if (!top_of(name, top, sizeof top)) {
+        top[0] = '\0';
+    }
+    if (r->dists == NULL && (r->dists = PyDict_New()) == NULL) {
+        pfz_py_fail(err, "out of memory");
+        return NULL;
+    }
+    PyObject *key = PyDict_GetItemString(r->dists, top); /* borrowed */
+    if (key != NULL) {
+        return key;
+    }
+    PyObject *top_name = PyUnicode_FromString(top);
+    PyObject *number = top_name != NULL ? PyDict_GetItem(r->index, top_name) : NULL;
+    PyObject *made = NULL;
+    if (number != NULL && r->g->modules[PyLong_AsSize_t(number)].is_stdlib) {
+        made = PyUnicode_FromString(DIST_STDLIB);
+    } else if (top_name != NULL) {
+        made = find_dist(r, top_name);
+    }
+    Py_XDECREF(top_name);
+    if (made == NULL || PyDict_SetItemString(r->dists, top, made) < 0) {
+        Py_XDECREF(made);
+        pfz_py_fail(err, "cannot tell which distribution a module belongs to");
+        return NULL;
+    }
+    Py_DECREF(made);
+    return PyDict_GetItemString(r->dists, top);
+}
+
+/* is_key: 1 when the distribution key is the text. */
+static int is_key(PyObject *key, const char *text)
+{
+    return PyUnicode_CompareWithASCIIString(key, text) == 0;
+}
+
+/* try_body_packed: 1 when every import of a fallback's try body names a
+ * module the walk has packed and can read (not an extension module), so the
+ * fallback never runs: into first the
+ * first one's name. Relative names are resolved against module importer's
+ * package as _bootstrap._resolve_name does. */
+static int try_body_packed(resolver *r, size_t importer, const pfz_import *imp, char *first,
+                           size_t firstCapacity)
+{
+    Py_ssize_t n = imp->try_imports != NULL ? PyTuple_GET_SIZE(imp->try_imports) : 0;
+    const char *self = r->g->modules[importer].name;
+    size_t plen = r->state[importer].search_path != NULL ? strlen(self) : 0;
+    if (plen == 0 && strrchr(self, '.') != NULL) {
+        plen = (size_t)(strrchr(self, '.') - self);
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *name = NULL;
+        long level = 0;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(imp->try_imports, i), "sl", &name, &level)) {
+            PyErr_Clear();
+            return 0;
+        }
+        size_t base = plen;
+        for (long up = 1; up < level && base > 0; up++) {
+            const char *dot = memrchr(self, '.', base);
+            base = dot != NULL ? (size_t)(dot - self) : 0;
+        }
+        char full[512];
+        int len = level == 0  ? snprintf(full, sizeof full, "%s", name)
+                  : base == 0 ? -1
+                              : snprintf(full, sizeof full, "%.*s%s%s", (int)base, self,
+                                         name[0] != '\0' ? "." : "", name);
+        PyObject *number = len < 0 || (size_t)len >= sizeof full
+                               ? NULL
+                               : PyDict_GetItemString(r->index, full); /* borrowed */
+        /* an extension module imports from C what no bytecode shows
+         * (_decimal imports numbers, which only its fallback _pydecimal
+         * names): its fallback is followed */
+        if (number == NULL || r->g->modules[PyLong_AsSize_t(number)].kind == PFZ_MODULE_EXTENSION) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (i == 0) {
+            snprintf(first, firstCapacity, "%s", full);
+        }
+    }
+    return n > 0;
+}
+
+/* is_file_loader_module: 1 for the import system's path-based finders and
+ * loaders (the frozen _frozen_importlib_external, also importable as
+ * importlib._bootstrap_external). Their methods import importlib.readers
+ * (FileLoader.get_resource_reader) and importlib.metadata
+ * (PathFinder.find_distributions) for modules found in sys.path
+ * directories; a frozen program's modules come from its own importer, and
+ * importlib.metadata's callers have imported it already. */
+static int is_file_loader_module(const char *name)
+{
+    static const char *const aliases[] = PF_PY_FROZEN_ALIASES;
+    return strcmp(name, PF_PY_BOOTSTRAP_EXTERNAL) == 0 || strcmp(name, aliases[1]) == 0;
+}
+
+int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
+                         int *status, pf_error *err)
+{
+    *status = PF_OK;
+    if (r->opts->follow_all_imports) {
+        return 0;
+    }
+    char reason[600], first[512];
+    const char *why = NULL;
+    if (imp->guard == PFZ_GUARD_TYPE_CHECKING) {
+        why = "under `if TYPE_CHECKING:`, which never runs";
+    } else if (imp->guard == PFZ_GUARD_OTHER_OS) {
+        why = "under a test for another operating system";
+    } else if (imp->guard == PFZ_GUARD_FALLBACK &&
+               try_body_packed(r, importer, imp, first, sizeof first)) {
+        snprintf(reason, sizeof reason, "the fallback of an import of %s, which is packed", first);
+        why = reason;
+    }
+    const pfz_module *m = &r->g->modules[importer];
+    /* an edge that runs only sometimes: in a function, an exception
+     * handler, a fallback, or a stdlib try body that handles its failure */
+    int optional = imp->in_function || imp->guard == PFZ_GUARD_HANDLER ||
+                   (imp->guard == PFZ_GUARD_FALLBACK && imp->in_function) ||
+                   (imp->in_try && m->is_stdlib);
+    /* a module only the whole-distribution rule packed may never run: none
+     * of its imports leaves its distribution unless something else that
+     * runs needs the target too */
+    int collected = r->state[importer].collected && !m->is_stdlib;
+    char top[256];
+    int top_packed = top_of(full, top, sizeof top) && PyDict_GetItemString(r->index, top) != NULL;
+    int user = importer == r->g->main && r->opts->script != NULL;
+    if (why == NULL && imp->in_function && is_file_loader_module(m->name)) {
+        why = "in the import system's loaders for files on disk, which a frozen program's "
+              "packed modules do not use";
+    }
+    if (why == NULL && collected && !top_packed) {
+        PyObject *from = dist_of(r, m->name, err);
+        PyObject *to = from != NULL ? dist_of(r, full, err) : NULL;
+        if (to == NULL) {
+            *status = PF_ERR_PYTHON;
+            return 1;
+        }
+        if (!is_key(to, DIST_MISSING) && !is_key(to, DIST_PROGRAM) &&
+            PyUnicode_Compare(from, to) != 0) {
+            snprintf(reason, sizeof reason,
+                     "%s was packed only as part of distribution %s, and nothing that runs "
+                     "imports %s",
+                     m->name, PyUnicode_AsUTF8(from),
+                     is_key(to, DIST_STDLIB) ? "this module" : PyUnicode_AsUTF8(to));
+            why = reason;
+        }
+    }
+    if (why == NULL && optional && !top_packed && !user) {
+        PyObject *from = m->is_stdlib ? NULL : dist_of(r, m->name, err);
+        PyObject *to = from != NULL || m->is_stdlib ? dist_of(r, full, err) : NULL;
+        if (to == NULL || (from == NULL && !m->is_stdlib)) {
+            *status = PF_ERR_PYTHON;
+            return 1;
+        }
+        int third_party =
+            !is_key(to, DIST_STDLIB) && !is_key(to, DIST_PROGRAM) && !is_key(to, DIST_MISSING);
+        user = from != NULL && is_key(from, DIST_PROGRAM);
+        if (third_party && !user && (from == NULL || PyUnicode_Compare(from, to) != 0)) {
+            snprintf(reason, sizeof reason,
+                     "%s, into distribution %s, which nothing else here imports",
+                     imp->in_function ? "in a function" : "optional", PyUnicode_AsUTF8(to));
+            why = reason;
+        }
+    }
+    if (why == NULL) {
+        return 0;
+    }
+    *status = pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, full, importer, imp->line, why, err);
+    return 1;
+}

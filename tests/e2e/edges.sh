@@ -1,0 +1,149 @@
+#!/bin/bash
+# e2e/edges/CASE: which import edges a freeze follows (docs/third-party.md,
+# "Which imports are followed"; freezer/resolve/import_policy.c), frozen and
+# run with Python hidden, compared with python3.11 (lib.sh).
+#
+#   hello      examples/hello packs no hashlib, _hashlib or libcrypto, nor
+#              does a program using random: random's `from hashlib import
+#              sha512` is the fallback of `from _sha512 import sha512`,
+#              which is packed
+#   crossdist  a distribution's function-level import of another
+#              distribution is left out (noted with -v) while the program
+#              still works; the program's own function-level import of a
+#              distribution is followed; --follow-all-imports packs both
+#   numpy      examples/numpy-app frozen twice, once with only numpy's
+#              distribution visible in /usr/lib/python3/dist-packages (a
+#              bind mount in `unshare -m`): the payloads are within 5%, so
+#              what else the build machine has installed does not change
+#              what is packed
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+
+case_name=${1:?usage: edges.sh hello|crossdist|numpy}
+FROZEN=$T/frozen
+
+# payload_of EXE: the payload size `pyfreeze inspect` reports, in bytes.
+payload_of() {
+    "$PYFREEZE" inspect "$1" | sed -n 's/.*, payload \([0-9]*\) bytes.*/\1/p'
+}
+
+case $case_name in
+hello)
+    SRC=$EXAMPLES/hello EXE=$FROZEN/hello.py
+    freeze "$EXE" "$SRC/hello.py" || finish
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_no_grep "hello world packs no libcrypto" "$T/inspect.txt" 'libcrypto'
+    expect_no_grep "hello world packs no hashlib" "$T/inspect.txt" ' lib/hashlib\.pyc$'
+    expect_no_grep "hello world packs no _hashlib" "$T/inspect.txt" '_hashlib'
+    compare hello /dev/null
+    # random itself: `from hashlib import sha512` is its fallback
+    program randomness -v <<'EOF' || finish
+import random
+print(random.Random(1).random(), random.Random("seed").randrange(100))
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-random.txt"
+    expect_grep "random is packed" "$T/inspect-random.txt" ' lib/random\.pyc$'
+    expect_no_grep "random pulls no libcrypto" "$T/inspect-random.txt" 'libcrypto'
+    expect_no_grep "random pulls no hashlib" "$T/inspect-random.txt" 'hashlib'
+    expect_grep "-v says why hashlib is left out" "$EXE.log" \
+        "not following random's import of hashlib at line [0-9]* \(the fallback of an import of _sha512, which is packed\)"
+    compare randomness /dev/null
+    ;;
+
+crossdist)
+    SRC=$T/crossdist EXE=$SRC/frozen/app.py
+    mkdir -p "$SRC"
+    for d in alpha beta gamma; do
+        mkdir -p "$SRC/$d" "$SRC/$d-1.0.dist-info"
+        printf 'Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n' "$d" >"$SRC/$d-1.0.dist-info/METADATA"
+        echo "$d" >"$SRC/$d-1.0.dist-info/top_level.txt"
+    done
+    cat >"$SRC/alpha/__init__.py" <<'EOF'
+def greet():
+    return "hello from alpha"
+
+
+def plot():
+    import beta  # only when plotting: beta is another distribution
+    return beta.draw()
+EOF
+    echo 'def draw(): return "drawn by beta"' >"$SRC/beta/__init__.py"
+    echo 'NAME = "gamma"' >"$SRC/gamma/__init__.py"
+    cat >"$SRC/app.py" <<'EOF'
+import alpha
+
+
+def later():
+    import gamma  # the program's own function-level import: followed
+    return gamma.NAME
+
+
+print(alpha.greet())
+print(later())
+EOF
+    chmod -R a+rX "$SRC"
+    freeze "$EXE" -v "$SRC/app.py" || finish
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "alpha is packed" "$T/inspect.txt" ' lib/alpha/__init__\.pyc$'
+    expect_grep "the program's function-level import of gamma is followed" "$T/inspect.txt" \
+        ' lib/gamma/__init__\.pyc$'
+    expect_no_grep "alpha's function-level import of beta is left out" "$T/inspect.txt" 'lib/beta/'
+    expect_grep "-v says why beta is left out" "$EXE.log" \
+        "not following alpha's import of beta at line 6 \(in a function, into distribution beta"
+    RUN_CWD=/
+    REF_FLAGS=(-B -E -s)
+    compare crossdist /dev/null
+    expect_grep "the frozen program works" "$R/crossdist.frz.out" '^hello from alpha$'
+    freeze "$FROZEN/all" --follow-all-imports "$SRC/app.py" || finish
+    "$PYFREEZE" inspect "$FROZEN/all" >"$T/inspect-all.txt"
+    expect_grep "--follow-all-imports packs beta" "$T/inspect-all.txt" ' lib/beta/__init__\.pyc$'
+    ;;
+
+numpy)
+    if ! "$PF_PYTHON" -I -c 'import numpy' 2>/dev/null; then
+        skip_test "python3-numpy is not installed (apt-get install python3-numpy)"
+    fi
+    DIST=/usr/lib/python3/dist-packages
+    [[ -d $DIST/numpy ]] || skip_test "numpy is not in $DIST"
+    SRC=$EXAMPLES/numpy-app EXE=$FROZEN/stats.py
+    freeze "$EXE" "$SRC/stats.py" || finish
+    compare numpy /dev/null
+    # the same freeze where dist-packages holds numpy's distribution only
+    ONLY=$T/numpy-only
+    mkdir -p "$ONLY"
+    cat >"$T/only.sh" <<EOF
+set -e
+for entry in $DIST/numpy $DIST/numpy-*.egg-info $DIST/numpy-*.dist-info; do
+    [ -e "\$entry" ] || continue
+    if [ -d "\$entry" ]; then mkdir "$ONLY/\${entry##*/}"; else : >"$ONLY/\${entry##*/}"; fi
+    mount --bind "\$entry" "$ONLY/\${entry##*/}"
+done
+mount --rbind "$ONLY" "$DIST"
+ls "$DIST" >"$T/only-listing.txt"
+"$PYFREEZE" "$SRC/stats.py" -o "$FROZEN/alone" >"$FROZEN/alone.log" 2>&1
+EOF
+    if ! unshare -m /bin/sh "$T/only.sh"; then
+        fail "the freeze with only numpy visible failed:"
+        sed 's/^/    /' "$FROZEN/alone.log" >&2
+        finish
+    fi
+    expect_no_grep "only numpy's distribution was visible" "$T/only-listing.txt" '^scipy$\|^pandas$\|^pytest$'
+    full=$(payload_of "$EXE") alone=$(payload_of "$FROZEN/alone")
+    echo "payload: $full bytes with every package installed, $alone with numpy alone"
+    if [[ -n $full && -n $alone ]] && (( full * 100 <= alone * 105 && alone * 100 <= full * 105 )); then
+        pass "the payloads are within 5% of each other"
+    else
+        fail "the payloads differ by more than 5%: $full and $alone bytes"
+    fi
+    EXE=$FROZEN/alone
+    cp "$EXE" "$FROZEN/stats.py"
+    EXE=$FROZEN/stats.py
+    compare numpy-alone /dev/null
+    ;;
+
+*)
+    fail "unknown case '$case_name'"
+    ;;
+esac
+finish
