@@ -336,6 +336,12 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
      * (importlib.metadata finds it: flake8 asks for pyflakes'). */
     size_t done = 0, plugins_done = 0;
     while (status == PF_OK && done < g->count) {
+        /* plugins first: a plugin module runs, so it is visited as imported,
+         * not as one the whole-distribution rule packed (whose imports into
+         * other distributions are left out) */
+        for (; status == PF_OK && plugins_done < g->count; plugins_done++) {
+            status = collect_plugins(r, plugins_done, err);
+        }
         for (; status == PF_OK && done < g->count; done++) {
             const pfz_module *m = &g->modules[done];
             if (m->is_stdlib || strchr(m->name, '.') != NULL || strcmp(m->name, "__main__") == 0 ||
@@ -344,9 +350,6 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
             }
             int whole = !r->state[done].collected && !pfz_mg_is_build_tool(r, m->name);
             status = collect_distribution(r, done, 0, whole, seen, err);
-        }
-        for (; status == PF_OK && plugins_done < g->count; plugins_done++) {
-            status = collect_plugins(r, plugins_done, err);
         }
     }
     Py_DECREF(seen);
