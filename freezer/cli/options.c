@@ -15,6 +15,8 @@ typedef enum option_id {
     OPT_MODULE,
     OPT_PATH,
     OPT_VERBOSE,
+    OPT_QUIET,
+    OPT_STRICT,
     OPT_STUB,
     OPT_PIE,
     OPT_EXCLUDE_LIBRARY,
@@ -48,6 +50,8 @@ static const option_spec option_table[] = {
     {OPT_MODULE, 'm', "module", 1},
     {OPT_PATH, 'p', "path", 1},
     {OPT_VERBOSE, 'v', "verbose", 0},
+    {OPT_QUIET, 'q', "quiet", 0},
+    {OPT_STRICT, '\0', "strict", 0},
     {OPT_STUB, '\0', "stub", 1},
     {OPT_PIE, '\0', "pie", 0},
     {OPT_HELP, 'h', "help", 0},
@@ -85,7 +89,12 @@ void pfz_options_help(FILE *out)
           "  -m, --module NAME  freeze module or package NAME (run as python3 -m NAME)\n"
           "  -p, --path DIR     search DIR for imports before the standard library\n"
           "                     (repeatable; default: the script's directory)\n"
-          "  -v, --verbose      list each included module and the import that pulled it in\n"
+          "  -v, --verbose      list each included module and the import that pulled it in,\n"
+          "                     and every import that cannot be found or is left out\n"
+          "  -q, --quiet        print only errors\n"
+          "      --strict       an import in the program's own code that cannot be found\n"
+          "                     (outside a try that handles it) is an error: nothing\n"
+          "                     is written\n"
           "      --stub PATH    use the stub executable at PATH\n"
           "      --pie          use the position-independent stub: the program's own\n"
           "                     code is address-randomized too, start-up about 4-5%\n"
@@ -220,6 +229,12 @@ static void apply_flag(pfz_options *opts, option_id id)
         break;
     case OPT_VERBOSE:
         opts->verbose = 1;
+        break;
+    case OPT_QUIET:
+        opts->quiet = 1;
+        break;
+    case OPT_STRICT:
+        opts->strict = 1;
         break;
     case OPT_NO_CACHE:
         opts->no_cache = 1;

@@ -58,6 +58,9 @@ typedef struct pfz_options {
     size_t add_data_count;
     const char *venv;       /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
     int verbose;            /* -v/--verbose given */
+    int quiet;              /* -q/--quiet: print only errors */
+    int strict;             /* --strict: an unresolved import in the program's own code
+                               (not guarded by a try) fails the freeze */
     const char *cache_dir;  /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
     int no_cache;           /* --no-cache given: neither read nor write the cache */
     int optimize;           /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */
