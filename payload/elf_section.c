@@ -32,8 +32,9 @@ static int range_check(uint64_t offset, uint64_t length, size_t fileSize, const 
     }
     if (offset + length > (uint64_t)fileSize) {
         return pf_error_set(err, PF_ERR_TRUNCATED,
-                            "ELF file truncated: %s ends at byte %llu, file has %zu bytes", what,
-                            (unsigned long long)(offset + length), fileSize);
+                            "ELF %s ends at byte %llu, past the file's %zu bytes: the file is "
+                            "truncated or the %s's place damaged",
+                            what, (unsigned long long)(offset + length), fileSize, what);
     }
     return PF_OK;
 }

@@ -51,8 +51,6 @@ const char *pf_verify_part_name(pf_verify_part part)
         return "ELF section header table";
     case PF_VERIFY_SECTION_NAMES:
         return "ELF section name table";
-    case PF_VERIFY_SECTIONS:
-        return "ELF sections";
     case PF_VERIFY_SEGMENTS:
         return "ELF program headers";
     case PF_VERIFY_SEEK_TABLE:
@@ -450,11 +448,10 @@ static pf_verify_part elf_part(pf_elf_part part)
     case PF_ELF_PART_PROGRAM_HEADERS:
         return PF_VERIFY_SEGMENTS;
     case PF_ELF_PART_SECTION_HEADERS:
+    case PF_ELF_PART_SECTIONS:
         return PF_VERIFY_SECTION_HEADERS;
     case PF_ELF_PART_SECTION_NAMES:
         return PF_VERIFY_SECTION_NAMES;
-    case PF_ELF_PART_SECTIONS:
-        return PF_VERIFY_SECTIONS;
     default:
         return PF_VERIFY_ELF_HEADER;
     }
@@ -481,8 +478,7 @@ int pf_verify_image(const uint8_t *file, size_t fileSize, unsigned flags, pf_ver
     if (status == PF_ERR_NOT_FOUND) {
         if (!has_payload_marks(file, fileSize)) {
             return not_program(result, "an ELF file without a " PF_SECTION_NAME
-                                       " section: not a frozen program (the pyfreeze stub "
-                                       "itself, or another program)");
+                                       " section (the pyfreeze stub itself, or another program)");
         }
         pf_error_set(&result->error, PF_ERR_CORRUPT,
                      "no section is named " PF_SECTION_NAME ", but the file holds a payload: "
@@ -490,7 +486,7 @@ int pf_verify_image(const uint8_t *file, size_t fileSize, unsigned flags, pf_ver
         return damage(result, PF_VERIFY_SECTION_NAMES, PF_NONE);
     }
     if (status != PF_OK) {
-        return damage(result, PF_VERIFY_SECTIONS, PF_NONE);
+        return damage(result, PF_VERIFY_SECTION_HEADERS, PF_NONE);
     }
     /* pf_elf_find_section checked offset + size <= fileSize */
     return pf_verify_payload(file + offset, (size_t)size, flags, result);

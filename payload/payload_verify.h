@@ -24,18 +24,18 @@ typedef enum pf_verify_part {
                                       payload, or an ELF file without one (the stub itself,
                                       any other program) */
     PF_VERIFY_ELF_HEADER = 2,      /* the ELF header */
-    PF_VERIFY_SECTION_HEADERS = 3, /* the ELF section header table */
+    PF_VERIFY_SECTION_HEADERS = 3, /* the ELF section header table, or a section it places
+                                      outside the file (or two called .pyfreeze) */
     PF_VERIFY_SECTION_NAMES = 4,   /* the ELF section name table */
-    PF_VERIFY_SECTIONS = 5,        /* an ELF section's place, or the .pyfreeze section's */
-    PF_VERIFY_SEGMENTS = 6,        /* the ELF program header table or a segment's place */
-    PF_VERIFY_SEEK_TABLE = 7,      /* the payload's seek table */
-    PF_VERIFY_FRAME = 8,           /* a frame: its zstd header, compressed bytes, checksum */
-    PF_VERIFY_INDEX_HEADER = 9,    /* the tar header(s) of the index member in frame 0 */
-    PF_VERIFY_INDEX = 10,          /* the index */
-    PF_VERIFY_MEMBER_HEADER = 11,  /* a member's tar header(s) */
-    PF_VERIFY_MEMBER = 12,         /* a member's place: the index and the tar disagree, or a
+    PF_VERIFY_SEGMENTS = 5,        /* the ELF program header table or a segment's place */
+    PF_VERIFY_SEEK_TABLE = 6,      /* the payload's seek table */
+    PF_VERIFY_FRAME = 7,           /* a frame: its zstd header, compressed bytes, checksum */
+    PF_VERIFY_INDEX_HEADER = 8,    /* the tar header(s) of the index member in frame 0 */
+    PF_VERIFY_INDEX = 9,           /* the index */
+    PF_VERIFY_MEMBER_HEADER = 10,  /* a member's tar header(s) */
+    PF_VERIFY_MEMBER = 11,         /* a member's place: the index and the tar disagree, or a
                                       member is missing, extra, or not what its kind says */
-    PF_VERIFY_ARCHIVE_END = 13,    /* the tar's end-of-archive blocks */
+    PF_VERIFY_ARCHIVE_END = 12,    /* the tar's end-of-archive blocks */
 } pf_verify_part;
 
 /* What to check (pf_verify_image's flags). */

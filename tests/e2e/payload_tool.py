@@ -10,6 +10,15 @@
     payload_tool.py members EXE      -> "N PATH" for each tar member in frame N
                                         (frames decompressed with the zstd tool)
     payload_tool.py flip FILE OFFSET -> inverts the byte at OFFSET in place
+    payload_tool.py shdr EXE         -> file offset of the .pyfreeze section's
+                                        entry in the section header table
+    payload_tool.py retar EXE N OFFSET OUT
+                                     -> writes to OUT the payload with byte
+                                        OFFSET of frame N's decompressed bytes
+                                        inverted, every frame recompressed by
+                                        the zstd tool (valid checksums) and a
+                                        new seek table: damage inside the tar
+                                        that only its own checks can find
 
 The section is found through readelf -S (as a user would) and the frames
 through the zstd seekable-format seek table at the payload's end (runtime/
@@ -110,6 +119,45 @@ def flip(path, offset):
         f.write(bytes([byte[0] ^ 0xFF]))
 
 
+def shdr(exe):
+    header = subprocess.run(["readelf", "-h", "-W", exe], check=True,
+                            capture_output=True, text=True).stdout
+    shoff = int(re.search(r"Start of section headers:\s+(\d+)", header)[1])
+    text = subprocess.run(["readelf", "-S", "-W", exe], check=True,
+                          capture_output=True, text=True).stdout
+    m = re.search(r"\[\s*(\d+)\]\s+\.pyfreeze\s", text)
+    if not m:
+        sys.exit(f"payload_tool.py: {exe}: no .pyfreeze section")
+    print(shoff + 64 * int(m[1]))
+
+
+def retar(exe, n, offset, out):
+    import os
+    import tempfile
+    with open(exe, "rb") as f:
+        data = f.read()
+    parts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, start, size in frame_list(exe):
+            raw = bytearray(subprocess.run(["zstd", "-dcq"], input=data[start:start + size],
+                                           check=True, capture_output=True).stdout)
+            if i == n:
+                raw[offset] ^= 0xFF
+            plain = os.path.join(tmp, f"{i}")
+            with open(plain, "wb") as f:
+                f.write(raw)
+            # from a file, zstd writes the content size; --check the checksum
+            subprocess.run(["zstd", "-q", "-3", "--check", "-f", plain, "-o", plain + ".zst"],
+                           check=True)
+            with open(plain + ".zst", "rb") as f:
+                parts.append((f.read(), len(raw)))
+    table = b"".join(struct.pack("<II", len(c), d) for c, d in parts)
+    table += struct.pack("<IBI", len(parts), 0, SEEK_MAGIC)
+    with open(out, "wb") as f:
+        f.write(b"".join(c for c, _ in parts))
+        f.write(struct.pack("<II", SEEK_SKIPPABLE_MAGIC, len(table)) + table)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "section":
@@ -122,5 +170,9 @@ if __name__ == "__main__":
         loadend(sys.argv[2])
     elif cmd == "flip":
         flip(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "shdr":
+        shdr(sys.argv[2])
+    elif cmd == "retar":
+        retar(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     else:
         sys.exit(__doc__)
