@@ -302,7 +302,9 @@ static uint8_t *wrap(const pfz_buffer *payload, size_t *size)
     };
     memcpy(im, &eh, sizeof eh);
     memcpy(im + STRTAB_OFF, names, sizeof names);
-    memcpy(im + DATA_OFF, payload->data, payload->size);
+    if (payload->size > 0) { /* an empty buffer's data is NULL */
+        memcpy(im + DATA_OFF, payload->data, payload->size);
+    }
     memcpy(im + shoff, sh, sizeof sh);
     return im;
 }
