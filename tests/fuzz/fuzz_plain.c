@@ -9,10 +9,10 @@
  * (pf_payload_read), which must agree; and a payload verification passes
  * must read without error.
  *
- * Input: byte 0 = frames - 1 (mod 16), then for each frame but the last
- * its size in bytes (u32 little-endian), then the tar bytes; the last
- * frame takes what is left. Seeds: the sample payloads' tar streams
- * (make_seed). */
+ * Input: byte 0 = frames - 1 in bits 3..0 and how to read in bits 7..4
+ * (READ_* below), then for each frame but the last its size in bytes (u32
+ * little-endian), then the tar bytes; the last frame takes what is left.
+ * Seeds: the sample payloads' tar streams (make_seed). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,11 +26,35 @@
 #include "pf_le.h"
 
 #define MAX_FRAMES 16u
+/* How the reads go (byte 0, bits 7..4). */
+#define READ_RELEASE 0x10u  /* a release function, sweeping at every read */
+#define READ_PIN 0x20u      /* odd entries read while pinned */
+#define READ_STOP 0x40u     /* every third member streamed to a sink that stops */
+#define READ_PREFETCH 0x80u /* the prefetch thread on, from frame 1 */
 
 typedef struct collected {
     uint8_t *data;
     size_t size;
 } collected;
+
+/* stop: a sink refusing the bytes. */
+static int stop(void *context, const uint8_t *data, size_t size)
+{
+    (void)context;
+    (void)data;
+    (void)size;
+    return -1;
+}
+
+/* release: a release function touching the first and last byte given. */
+static void release(const uint8_t *data, size_t size)
+{
+    volatile uint8_t sink = 0;
+    if (size > 0) {
+        sink ^= data[0] ^ data[size - 1];
+    }
+    (void)sink;
+}
 
 static int collect(void *context, const uint8_t *data, size_t size)
 {
@@ -103,30 +127,64 @@ static int build(const uint8_t *data, size_t size, uint8_t **out, size_t *outSiz
     return 0;
 }
 
-/* read_all: every file member, streamed then whole; the two must agree.
- * Returns 1 if every read succeeded. */
-static int read_all(pf_payload *p)
+/* read_one: file entry e streamed then whole; the two must agree. Returns
+ * 1 if both reads succeeded. */
+static int read_one(pf_payload *p, const pf_entry *e, unsigned how)
+{
+    collected c = {NULL, 0};
+    const uint8_t *bytes;
+    size_t byteCount;
+    if ((how & READ_STOP) && e->number % 3 == 0) {
+        int status = pf_payload_copy(p, e, stop, NULL, NULL);
+        if (status == PF_OK && e->size > 0) {
+            __builtin_trap(); /* a sink that refuses bytes must fail the copy */
+        }
+    }
+    if ((how & READ_PIN) && e->number % 2 == 1) {
+        pf_payload_pin(p);
+    }
+    int copied = pf_payload_copy(p, e, collect, &c, NULL) == PF_OK;
+    int read = pf_payload_read(p, e, &bytes, &byteCount, NULL) == PF_OK;
+    if (copied && read &&
+        (c.size != byteCount || (byteCount > 0 && memcmp(c.data, bytes, byteCount) != 0))) {
+        __builtin_trap(); /* streamed and whole reads differ */
+    }
+    if ((how & READ_PIN) && e->number % 2 == 1) {
+        pf_payload_unpin(p);
+    }
+    free(c.data);
+    return copied && read;
+}
+
+/* read_all: every file member (read_one), and the reader's refusals of
+ * entries that are not file entries. Returns 1 if every read succeeded. */
+static int read_all(pf_payload *p, unsigned how)
 {
     const pf_index *index = pf_payload_index(p);
+    const uint8_t *bytes;
+    size_t byteCount;
+    pf_entry none = {.number = index->entry_count};
+    if (pf_payload_read(p, &none, &bytes, &byteCount, NULL) != PF_ERR_USAGE) {
+        __builtin_trap();
+    }
+    if (how & READ_RELEASE) {
+        pf_payload_set_release(p, release, 0);
+    }
+    if (how & READ_PREFETCH) {
+        pf_prefetch_options options = {.first_frame = 1};
+        (void)pf_payload_prefetch_start(p, &options, NULL);
+    }
     int all = 1;
     for (uint32_t n = 0; n < index->entry_count; n++) {
         pf_entry e;
-        collected c = {NULL, 0};
-        const uint8_t *bytes;
-        size_t byteCount;
         pf_index_entry(index, n, &e);
-        if (!PF_KIND_IS_FILE(e.kind)) {
-            continue;
+        if (PF_KIND_IS_FILE(e.kind)) {
+            all = read_one(p, &e, how) && all;
+        } else if (pf_payload_read(p, &e, &bytes, &byteCount, NULL) != PF_ERR_USAGE) {
+            __builtin_trap();
         }
-        int copied = pf_payload_copy(p, &e, collect, &c, NULL) == PF_OK;
-        int read = pf_payload_read(p, &e, &bytes, &byteCount, NULL) == PF_OK;
-        if (copied && read &&
-            (c.size != byteCount || (byteCount > 0 && memcmp(c.data, bytes, byteCount) != 0))) {
-            __builtin_trap(); /* streamed and whole reads differ */
-        }
-        all = all && copied && read;
-        free(c.data);
     }
+    pf_payload_prefetch_stop(p);
     return all;
 }
 
@@ -142,11 +200,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)pf_verify_payload(payload, payloadSize, PF_VERIFY_QUICK, &result);
     pf_payload *p = NULL;
     int opened = pf_payload_open(&p, payload, payloadSize, NULL) == PF_OK;
-    if (intact && (!opened || !read_all(p))) {
+    if (intact && (!opened || !read_all(p, data[0]))) {
         __builtin_trap(); /* verification passed a payload the reader cannot read */
     }
     if (opened && !intact) {
-        (void)read_all(p);
+        (void)read_all(p, data[0]);
     }
     pf_payload_close(p);
     free(payload);

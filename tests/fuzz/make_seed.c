@@ -87,6 +87,10 @@ static int plain_seeds(const char *dir, const char *sample, const tb_tar *t)
     }
     memcpy(plain + headerSize, t->tar.data, t->tar.size);
     int rc = put(dir, "fuzz_plain", sample, plain, headerSize + t->tar.size);
+    /* the same read every way (fuzz_plain.c: READ_*) */
+    plain[0] |= 0xF0;
+    snprintf(name, sizeof name, "%s-all-ways", sample);
+    rc = rc != 0 ? rc : put(dir, "fuzz_plain", name, plain, headerSize + t->tar.size);
     free(plain);
     for (uint32_t i = 0; rc == 0 && i < t->frame_count; i++) {
         snprintf(name, sizeof name, "%s-frame%u", sample, i);
