@@ -30,5 +30,5 @@ for t in "${targets[@]}"; do
     objects+=(-object "$build/bin/$t")
 done
 "$cov" report "${objects[@]:1}" -instr-profile="$build/profiles/all.profdata" \
-    "$src"/payload/{payload_reader,elf_section,elf_needed,tar_index,payload_index,payload_verify,frame_decoder,frame_cache,seek_table}.c \
+    "$src"/payload/{payload_reader,elf_section,elf_needed,tar_index,payload_index,payload_verify,frame_decoder,frame_cache,seek_table,payload_prefetch,prefetch_thread,prefetch_job}.c \
     "$src/runtime/boot/boot_mode.c"

@@ -113,6 +113,10 @@ static const tb_file small_files[] = {
     {"lib/pkg/mod.pyc", PF_KIND_BYTECODE, small_text, 20},
     {"lib/pkg/data.txt", PF_KIND_DATA, small_text, 0},
     {"lib/_ext.cpython-311-x86_64-linux-gnu.so", PF_KIND_NATIVE, small_text, 8},
+    /* names ustar cannot hold: libarchive gives them a pax "path" record */
+    {"lib/pkg/a-file-name-longer-than-the-100-bytes-of-a-ustar-name-field-which-libarchive-"
+     "puts-in-a-pax-header.txt",
+     PF_KIND_DATA, small_text, 5},
 };
 static const tb_module small_modules[] = {
     {"app", PF_KIND_MODULE, 0},     {"pkg", PF_KIND_PACKAGE, 1},   {"pkg.mod", PF_KIND_MODULE, 2},
