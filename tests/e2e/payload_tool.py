@@ -12,10 +12,13 @@
     payload_tool.py flip FILE OFFSET -> inverts the byte at OFFSET in place
     payload_tool.py shdr EXE         -> file offset of the .pyfreeze section's
                                         entry in the section header table
-    payload_tool.py retar EXE N OFFSET OUT
+    payload_tool.py retar EXE N OFFSET OUT [bump]
                                      -> writes to OUT the payload with byte
                                         OFFSET of frame N's decompressed bytes
-                                        inverted, every frame recompressed by
+                                        inverted (with bump: an octal digit
+                                        there made the next one, and the
+                                        checksum of the tar header holding it
+                                        made right again), every frame recompressed by
                                         the zstd tool (valid checksums) and a
                                         new seek table: damage inside the tar
                                         that only its own checks can find
@@ -131,7 +134,18 @@ def shdr(exe):
     print(shoff + 64 * int(m[1]))
 
 
-def retar(exe, n, offset, out):
+def bump_octal(raw, offset):
+    """Makes the octal digit at raw[offset] the next one (7 -> 0) and sets
+    the ustar checksum of the 512-byte header holding it (POSIX ustar: the
+    sum of the bytes, the checksum field counted as spaces)."""
+    raw[offset] = ord("0") + (raw[offset] - ord("0") + 1) % 8
+    start = offset // 512 * 512
+    header = raw[start:start + 512]
+    header[148:156] = b" " * 8
+    raw[start + 148:start + 156] = b"%06o\0 " % sum(header)
+
+
+def retar(exe, n, offset, out, mode=None):
     import os
     import tempfile
     with open(exe, "rb") as f:
@@ -141,7 +155,9 @@ def retar(exe, n, offset, out):
         for i, start, size in frame_list(exe):
             raw = bytearray(subprocess.run(["zstd", "-dcq"], input=data[start:start + size],
                                            check=True, capture_output=True).stdout)
-            if i == n:
+            if i == n and mode == "bump":
+                bump_octal(raw, offset)
+            elif i == n:
                 raw[offset] ^= 0xFF
             plain = os.path.join(tmp, f"{i}")
             with open(plain, "wb") as f:
@@ -173,6 +189,6 @@ if __name__ == "__main__":
     elif cmd == "shdr":
         shdr(sys.argv[2])
     elif cmd == "retar":
-        retar(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+        retar(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], *sys.argv[6:7])
     else:
         sys.exit(__doc__)

@@ -99,10 +99,17 @@ damaged "the last frame: content checksum" $((LAST_OFF + LAST_SIZE - 1)) "compre
 
 # -- Inside the tar: frames recompressed with valid checksums, so only the
 # tar's and the index's own checks can see it. ---------------------------------
+# retarred NAME FRAME OFFSET [bump] TEXT...: verify_bad on a copy whose
+# decompressed frame FRAME has the byte at OFFSET changed (payload_tool.py
+# retar: inverted; bump: the next octal digit, the header's checksum right).
 retarred() {
-    local name=$1 frame=$2 offset=$3 copy=$T/d/retar-$2-$3
+    local name=$1 frame=$2 offset=$3 mode='' copy=$T/d/retar-$2-$3
     shift 3
-    tool retar "$EXE" "$frame" "$offset" "$copy.payload" &&
+    if [[ ${1:-} == bump ]]; then
+        mode=bump
+        shift
+    fi
+    tool retar "$EXE" "$frame" "$offset" "$copy.payload" $mode &&
         objcopy --update-section .pyfreeze="$copy.payload" "$EXE" "$copy" ||
         { fail "$name: cannot make the damaged copy"; return; }
     verify_bad "$name" "$copy" "is damaged:" "$@"
@@ -112,7 +119,11 @@ retarred "the index member's tar header" 0 0 "index member's tar header" "member
 retarred "the index: an entry" 0 $((512 + 100)) "index, frame 0" "member pyfreeze.idx"
 retarred "frame 2: a member's tar header" 2 0 "member's tar header, frame 2" \
     "member $(first_of 2)"
-retarred "frame 2: a member's size field (its checksum then wrong)" 2 $((124 + 6)) "frame 2" "member $(first_of 2)"
+retarred "frame 2: a member's size field (its checksum then wrong)" 2 $((124 + 6)) "frame 2" \
+    "member $(first_of 2)"
+# the last digit of the size, with a right checksum: the tar and the index disagree
+retarred "frame 2: a member's size, the header otherwise right" 2 $((124 + 10)) bump \
+    "member, frame 2, member $(first_of 2):" "the index places it"
 retarred "the last frame: its end-of-archive blocks" "$LAST" -1 \
     "end of the tar archive, frame $LAST"
 
