@@ -33,8 +33,8 @@ typedef enum pf_verify_part {
     PF_VERIFY_INDEX_HEADER = 8,    /* the tar header(s) of the index member in frame 0 */
     PF_VERIFY_INDEX = 9,           /* the index */
     PF_VERIFY_MEMBER_HEADER = 10,  /* a member's tar header(s) */
-    PF_VERIFY_MEMBER = 11,         /* a member's place: the index and the tar disagree, or a
-                                      member is missing, extra, or not what its kind says */
+    PF_VERIFY_MEMBER = 11,         /* a member's place: the index and the tar disagree on its
+                                      frame, offset or size, or it is missing or there twice */
     PF_VERIFY_ARCHIVE_END = 12,    /* the tar's end-of-archive blocks */
 } pf_verify_part;
 
