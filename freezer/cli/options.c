@@ -80,6 +80,7 @@ void pfz_options_help(FILE *out)
           "       pyfreeze -m MODULE -o OUT [options]\n"
           "       pyfreeze --python -o OUT [options]\n"
           "       pyfreeze inspect FILE\n"
+          "       pyfreeze verify FILE\n"
           "\n"
           "Packs a Python 3.11 program and every module it imports into one\n"
           "executable that runs where no Python is installed.\n"
@@ -152,7 +153,10 @@ void pfz_options_help(FILE *out)
           "      --version      show the version and exit\n"
           "\n"
           "commands:\n"
-          "  inspect FILE       list what a frozen program contains and how big it is\n",
+          "  inspect FILE       list what a frozen program contains and how big it is\n"
+          "  verify FILE        check a whole frozen program (every frame's checksum,\n"
+          "                     the index, every member's place): exit 0 only when it\n"
+          "                     is intact, else name the first damaged part\n",
           out);
 }
 
@@ -409,26 +413,29 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
     return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", shown);
 }
 
-/* parse_inspect: "inspect FILE" with nothing else. */
-static int parse_inspect(pfz_options *opts, int argc, char **argv, pf_error *err)
+/* parse_file_command: "inspect FILE" or "verify FILE" (argv[1], the
+ * command `command`) with nothing else. */
+static int parse_file_command(pfz_options *opts, pfz_command command, int argc, char **argv,
+                              pf_error *err)
 {
-    opts->command = PFZ_COMMAND_INSPECT;
+    const char *word = argv[1];
+    opts->command = command;
     int i = 2;
     if (i < argc && strcmp(argv[i], "--") == 0) {
         i++;
     } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
-        return pf_error_set(err, PF_ERR_USAGE, "inspect takes no option '%s'", argv[i]);
+        return pf_error_set(err, PF_ERR_USAGE, "%s takes no option '%s'", word, argv[i]);
     }
     if (i >= argc) {
-        return pf_error_set(err, PF_ERR_USAGE, "inspect needs a FILE: pyfreeze inspect FILE");
+        return pf_error_set(err, PF_ERR_USAGE, "%s needs a FILE: pyfreeze %s FILE", word, word);
     }
     if (argv[i][0] == '\0') {
-        return pf_error_set(err, PF_ERR_USAGE, "inspect needs a non-empty FILE");
+        return pf_error_set(err, PF_ERR_USAGE, "%s needs a non-empty FILE", word);
     }
     opts->output = argv[i];
     if (i + 1 < argc) {
-        return pf_error_set(err, PF_ERR_USAGE, "unexpected argument '%s' after inspect FILE",
-                            argv[i + 1]);
+        return pf_error_set(err, PF_ERR_USAGE, "unexpected argument '%s' after %s FILE",
+                            argv[i + 1], word);
     }
     return PF_OK;
 }
@@ -483,7 +490,10 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
         return pf_error_set(err, PF_ERR_USAGE, "no arguments");
     }
     if (argc >= 2 && strcmp(argv[1], "inspect") == 0) {
-        return parse_inspect(opts, argc, argv, err);
+        return parse_file_command(opts, PFZ_COMMAND_INSPECT, argc, argv, err);
+    }
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
+        return parse_file_command(opts, PFZ_COMMAND_VERIFY, argc, argv, err);
     }
 
     /* -p and the library options can occur at most argc times each: reserve

@@ -12,6 +12,7 @@
  *   PORTABILITY: --max-glibc VERSION (program_floor.h)
  *   pyfreeze --python -o OUT [BUILD OPTIONS]   (a standalone Python 3.11)
  *   pyfreeze inspect FILE
+ *   pyfreeze verify FILE
  *   pyfreeze -h | --help | --version
  *
  * Long options also take their value as --opt=VALUE; "--" ends options.
@@ -32,13 +33,14 @@ typedef enum pfz_command {
     PFZ_COMMAND_INSPECT,
     PFZ_COMMAND_HELP,
     PFZ_COMMAND_VERSION,
+    PFZ_COMMAND_VERIFY,
 } pfz_command;
 
 typedef struct pfz_options {
     pfz_command command;
     const char *script; /* entry script (borrowed from argv), or NULL with -m */
     const char *module; /* -m MODULE, or NULL */
-    const char *output; /* -o OUT; for inspect, the FILE to inspect */
+    const char *output; /* -o OUT; for inspect and verify, the FILE to read */
     const char *stub;   /* --stub PATH, or NULL to locate the installed stub */
     int pie;            /* --pie: locate the position-independent stub (PFZ_STUB_PIE_NAME) */
     const char **paths; /* -p/--path directories in order (array owned, strings borrowed) */
