@@ -323,6 +323,14 @@ static int resolve(freeze_run *run, pf_error *err)
     if (run->hooks->resolved != NULL) {
         run->hooks->resolved(run->hooks->ctx, run->report, &run->graph);
     }
+    if (opts->strict && run->graph.unresolved_own > 0) {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "--strict: %zu import%s in the program's own code cannot be found "
+                            "(warned about above): nothing written; install what %s, add its "
+                            "directory with -p, or guard the import with try/except ImportError",
+                            run->graph.unresolved_own, run->graph.unresolved_own == 1 ? "" : "s",
+                            run->graph.unresolved_own == 1 ? "it names" : "they name");
+    }
     return PF_OK;
 }
 
@@ -410,6 +418,17 @@ static int pack_and_publish(freeze_run *run, pf_error *err)
                                   .cache_used = run->cache != NULL,
                                   .from_pycache = run->graph.from_pycache,
                                   .glibc_floor = &run->floor};
+    for (size_t i = 0; i < run->graph.count; i++) {
+        pfz_module_kind kind = run->graph.modules[i].kind;
+        summary.module_count += kind != PFZ_MODULE_BUILTIN && kind != PFZ_MODULE_FROZEN;
+    }
+    for (size_t i = 0; i < run->native.count; i++) {
+        summary.library_count += run->native.files[i].kind == PF_KIND_LIBRARY;
+    }
+    struct stat st;
+    if (stat(run->opts->output, &st) == 0) {
+        summary.output_size = (unsigned long long)st.st_size;
+    }
     if (run->cache != NULL) {
         summary.cache = pfz_cache_stats_get(run->cache);
     }

@@ -48,6 +48,10 @@ typedef struct pfz_freeze_summary {
     const char *output;                 /* the executable written */
     const char *stub;                   /* the stub it was made from */
     size_t payload_size;                /* bytes of the .pyfreeze section */
+    unsigned long long output_size;     /* bytes of the executable written */
+    size_t module_count;                /* modules packed (source, package, namespace and
+                                           extension modules; not builtin or frozen ones) */
+    size_t library_count;               /* shared libraries bundled */
     int cache_used;                     /* 1: the build cache was open; cache holds its counters */
     pfz_cache_stats cache;              /* modules and frames reused (bytecode_cache.h) */
     size_t from_pycache;                /* modules whose bytecode came from CPython's __pycache__ */
@@ -76,7 +80,8 @@ typedef struct pfz_freeze_hooks {
  * frees it with pfz_report_free, whatever the outcome); hooks (may be NULL) are called as their
  * points are reached. Returns PF_OK, or an error with err's message naming the file and what to do:
  * PF_ERR_NOT_FOUND (script, module or stub missing; a shared library an extension module needs is
- * not installed), PF_ERR_USAGE (bad -p directory, bad output path, stub not a stub, a bad
+ * not installed), PF_ERR_USAGE (bad -p directory, bad output path, stub not a stub, --strict with
+ * an unresolved import in the program's own code, a bad
  * --include-library or --exclude-library name), PF_ERR_VERSION (the program
  * needs a glibc newer than --max-glibc: the message names the file and
  * symbol, program_floor.h), PF_ERR_CORRUPT /

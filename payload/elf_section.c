@@ -8,6 +8,7 @@
 #include "elf_section.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <string.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -31,8 +32,9 @@ static int range_check(uint64_t offset, uint64_t length, size_t fileSize, const 
     }
     if (offset + length > (uint64_t)fileSize) {
         return pf_error_set(err, PF_ERR_TRUNCATED,
-                            "ELF file truncated: %s ends at byte %llu, file has %zu bytes", what,
-                            (unsigned long long)(offset + length), fileSize);
+                            "ELF %s ends at byte %llu, past the file's %zu bytes: the file is "
+                            "truncated or the %s's place damaged",
+                            what, (unsigned long long)(offset + length), fileSize, what);
     }
     return PF_OK;
 }
@@ -86,9 +88,11 @@ static int read_header(const uint8_t *file, size_t fileSize, const char *name, E
  * checked to lie in the file) and the section name table's header
  * (*strtab, a STRTAB whose bytes lie in the file), with the gABI's escapes
  * through section 0. Returns PF_OK, PF_ERR_CORRUPT, PF_ERR_TRUNCATED, or
- * PF_ERR_NOT_FOUND (no section names: no section `name`). */
+ * PF_ERR_NOT_FOUND (no section names: no section `name`); *part says which
+ * of the two tables an error is in. */
 static int read_name_table(const uint8_t *file, size_t fileSize, const Elf64_Ehdr *eh,
-                           const char *name, uint64_t *shnum, Elf64_Shdr *strtab, pf_error *err)
+                           const char *name, uint64_t *shnum, Elf64_Shdr *strtab, pf_elf_part *part,
+                           pf_error *err)
 {
     Elf64_Shdr sh0;
     /* Section 0 first: it may hold the real count and name table index. */
@@ -119,6 +123,7 @@ static int read_name_table(const uint8_t *file, size_t fileSize, const Elf64_Ehd
                             (unsigned long long)shstrndx, (unsigned long long)*shnum);
     }
     section_header(file, eh->e_shoff, shstrndx, strtab);
+    *part = PF_ELF_PART_SECTION_NAMES;
     if (strtab->sh_type != SHT_STRTAB) {
         return pf_error_set(err, PF_ERR_CORRUPT, "ELF section name table has type %u, not STRTAB",
                             strtab->sh_type);
@@ -134,12 +139,13 @@ int pf_elf_find_section(const uint8_t *file, size_t fileSize, const char *name, 
     uint64_t shnum = 0;
     uint64_t foundOffset = 0, foundSize = 0;
     unsigned matches = 0;
+    pf_elf_part part;
 
     int status = read_header(file, fileSize, name, &eh, err);
     if (status != PF_OK) {
         return status;
     }
-    status = read_name_table(file, fileSize, &eh, name, &shnum, &strtab, err);
+    status = read_name_table(file, fileSize, &eh, name, &shnum, &strtab, &part, err);
     if (status != PF_OK) {
         return status;
     }
@@ -177,4 +183,103 @@ int pf_elf_find_section(const uint8_t *file, size_t fileSize, const char *name, 
     *offset = foundOffset;
     *size = foundSize;
     return PF_OK;
+}
+
+/* check_segments: the program header table of eh and each segment's file
+ * bytes against fileSize. Returns PF_OK, PF_ERR_CORRUPT or
+ * PF_ERR_TRUNCATED. */
+static int check_segments(const uint8_t *file, size_t fileSize, const Elf64_Ehdr *eh, pf_error *err)
+{
+    if (eh->e_phnum == 0) {
+        return PF_OK;
+    }
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == PN_XNUM) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "ELF program header size is %u (expected %zu) or its count %u is "
+                            "the PN_XNUM escape",
+                            eh->e_phentsize, sizeof(Elf64_Phdr), eh->e_phnum);
+    }
+    int status = range_check(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr), fileSize,
+                             "program header table", err);
+    for (unsigned i = 0; i < eh->e_phnum && status == PF_OK; i++) {
+        Elf64_Phdr ph;
+        char what[48];
+        memcpy(&ph, file + eh->e_phoff + (uint64_t)i * sizeof ph, sizeof ph);
+        snprintf(what, sizeof what, "segment %u", i);
+        status = range_check(ph.p_offset, ph.p_filesz, fileSize, what, err);
+    }
+    return status;
+}
+
+/* check_sections: every section's name inside the name table strtab and
+ * its bytes inside the file. Returns PF_OK, PF_ERR_CORRUPT or
+ * PF_ERR_TRUNCATED; *part says which table is wrong. */
+static int check_sections(const uint8_t *file, size_t fileSize, const Elf64_Ehdr *eh,
+                          uint64_t shnum, const Elf64_Shdr *strtab, pf_elf_part *part,
+                          pf_error *err)
+{
+    const char *names = (const char *)file + strtab->sh_offset;
+    for (uint64_t i = 0; i < shnum; i++) {
+        Elf64_Shdr sh;
+        char what[48];
+        section_header(file, eh->e_shoff, i, &sh);
+        if (sh.sh_name >= strtab->sh_size ||
+            memchr(names + sh.sh_name, '\0', strtab->sh_size - sh.sh_name) == NULL) {
+            *part = PF_ELF_PART_SECTION_NAMES;
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "ELF section %llu has a name outside the name table",
+                                (unsigned long long)i);
+        }
+        if (sh.sh_type == SHT_NOBITS) {
+            continue;
+        }
+        snprintf(what, sizeof what, "section %llu", (unsigned long long)i);
+        int status = range_check(sh.sh_offset, sh.sh_size, fileSize, what, err);
+        if (status != PF_OK) {
+            *part = PF_ELF_PART_SECTIONS;
+            return status;
+        }
+    }
+    return PF_OK;
+}
+
+int pf_elf_check_layout(const uint8_t *file, size_t fileSize, pf_elf_part *part, pf_error *err)
+{
+    Elf64_Ehdr eh;
+    Elf64_Shdr strtab = {0};
+    uint64_t shnum = 0;
+    pf_elf_part ignored;
+    part = part != NULL ? part : &ignored;
+
+    *part = PF_ELF_PART_HEADER;
+    int status = read_header(file, fileSize, "", &eh, err);
+    if (status == PF_ERR_NOT_FOUND) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "ELF file has no section header table");
+    }
+    if (status == PF_OK && eh.e_ehsize != sizeof eh) {
+        status = pf_error_set(err, PF_ERR_CORRUPT, "ELF header size is %u, expected %zu",
+                              eh.e_ehsize, sizeof eh);
+    }
+    if (status != PF_OK) {
+        return status;
+    }
+    *part = PF_ELF_PART_SECTION_HEADERS;
+    status = read_name_table(file, fileSize, &eh, "", &shnum, &strtab, part, err);
+    if (status == PF_ERR_NOT_FOUND) {
+        *part = PF_ELF_PART_SECTION_NAMES;
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "ELF file has no section name table");
+    }
+    if (status != PF_OK) {
+        return status;
+    }
+    status = check_sections(file, fileSize, &eh, shnum, &strtab, part, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    *part = PF_ELF_PART_PROGRAM_HEADERS;
+    status = check_segments(file, fileSize, &eh, err);
+    if (status == PF_OK) {
+        *part = PF_ELF_PART_NONE;
+    }
+    return status;
 }

@@ -1,9 +1,11 @@
-/* tar_index.c - finding the index member's data in frame 0: a pax 'x'
- * header at most, then one ustar header, each checked before it is
- * trusted; contract in tar_index.h. The rest of the tar is never parsed:
- * the index says where every member's data lies. */
+/* tar_index.c - parsing the payload's tar headers, each checked before it
+ * is trusted; contract in tar_index.h. The runtime parses only the index
+ * member's (a pax 'x' header at most, then one ustar header): the index
+ * says where every member's data lies. pf_tar_read_member reads any member
+ * for whole-file verification (payload_verify.c). */
 #include "tar_index.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "payload.h"
@@ -86,9 +88,10 @@ static int tar_header_check(const uint8_t *h, const char *which, pf_error *err)
 /* pax_scan: reads the pax extended header records rec[0..size) ("<len>
  * <key>=<value>\n", len counting the whole record; POSIX pax "pax Extended
  * Header"). Sets *path and *pathSize when a "path" record is present and
- * *dataSize when a "size" record is. Returns PF_OK or PF_ERR_CORRUPT. */
-static int pax_scan(const uint8_t *rec, size_t size, const uint8_t **path, size_t *pathSize,
-                    uint64_t *dataSize, pf_error *err)
+ * *dataSize when a "size" record is; which names the member in messages
+ * ("index member"). Returns PF_OK or PF_ERR_CORRUPT. */
+static int pax_scan(const uint8_t *rec, size_t size, const char *which, const uint8_t **path,
+                    size_t *pathSize, uint64_t *dataSize, pf_error *err)
 {
     size_t pos = 0;
     while (pos < size) {
@@ -100,16 +103,14 @@ static int pax_scan(const uint8_t *rec, size_t size, const uint8_t **path, size_
         if (i == pos || i >= size || rec[i] != ' ' || len > size - pos || len < i - pos + 4u ||
             rec[pos + len - 1u] != '\n') {
             return pf_error_set(err, PF_ERR_CORRUPT,
-                                "index member's pax header has a malformed record at byte %zu",
-                                pos);
+                                "%s's pax header has a malformed record at byte %zu", which, pos);
         }
         const uint8_t *key = rec + i + 1u;
         const uint8_t *end = rec + pos + len - 1u; /* the '\n' */
         const uint8_t *eq = memchr(key, '=', (size_t)(end - key));
         if (eq == NULL) {
             return pf_error_set(err, PF_ERR_CORRUPT,
-                                "index member's pax header has a record without '=' at byte %zu",
-                                pos);
+                                "%s's pax header has a record without '=' at byte %zu", which, pos);
         }
         const uint8_t *value = eq + 1;
         size_t keySize = (size_t)(eq - key), valueSize = (size_t)(end - value);
@@ -119,12 +120,11 @@ static int pax_scan(const uint8_t *rec, size_t size, const uint8_t **path, size_
         } else if (keySize == 4 && memcmp(key, "size", 4) == 0) {
             uint64_t v = 0;
             if (valueSize == 0 || valueSize > 19) {
-                return pf_error_set(err, PF_ERR_CORRUPT, "index member's pax size is malformed");
+                return pf_error_set(err, PF_ERR_CORRUPT, "%s's pax size is malformed", which);
             }
             for (size_t k = 0; k < valueSize; k++) {
                 if (value[k] < '0' || value[k] > '9') {
-                    return pf_error_set(err, PF_ERR_CORRUPT,
-                                        "index member's pax size is malformed");
+                    return pf_error_set(err, PF_ERR_CORRUPT, "%s's pax size is malformed", which);
                 }
                 v = v * 10u + (uint64_t)(value[k] - '0');
             }
@@ -165,7 +165,8 @@ int pf_tar_find_index(const uint8_t *frame, size_t frameSize, size_t *dataOffset
             return pf_error_set(err, PF_ERR_TRUNCATED,
                                 "frame 0 ends inside the index member's headers");
         }
-        status = pax_scan(frame + TAR_BLOCK, (size_t)v, &path, &pathSize, &paxSize, err);
+        status =
+            pax_scan(frame + TAR_BLOCK, (size_t)v, "index member", &path, &pathSize, &paxSize, err);
         if (status != PF_OK) {
             return status;
         }
@@ -216,5 +217,127 @@ int pf_tar_find_index(const uint8_t *frame, size_t frameSize, size_t *dataOffset
     }
     *dataOffset = start;
     *dataSize = (size_t)v;
+    return PF_OK;
+}
+
+/* zero_block: whether the 512 bytes at b are all zero (an end-of-archive
+ * block: POSIX ustar, "two consecutive 512-byte blocks of zeros"). */
+static int zero_block(const uint8_t *b)
+{
+    for (unsigned i = 0; i < TAR_BLOCK; i++) {
+        if (b[i] != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ustar_name: the member name of ustar header h, "prefix/name" when the
+ * prefix field is used (POSIX ustar), into m. */
+static void ustar_name(const uint8_t *h, pf_tar_member *m)
+{
+    size_t nameSize = strnlen((const char *)h + TAR_NAME, TAR_NAME_SIZE);
+    size_t prefixSize = strnlen((const char *)h + TAR_PREFIX, TAR_PREFIX_SIZE);
+    size_t n = 0;
+    if (prefixSize > 0) {
+        memcpy(m->name, h + TAR_PREFIX, prefixSize);
+        n = prefixSize;
+        m->name[n++] = '/';
+    }
+    memcpy(m->name + n, h + TAR_NAME, nameSize);
+    m->name_size = n + nameSize;
+    m->name[m->name_size] = '\0';
+}
+
+/* read_pax: the pax 'x' header at buf[pos..] (its 512-byte block known to
+ * be there): checks it, scans its records into *path and *paxSize and sets
+ * *next to the block after its records. which names it in messages.
+ * Returns PF_OK, PF_ERR_TRUNCATED or PF_ERR_CORRUPT. */
+static int read_pax(const uint8_t *buf, size_t bufSize, size_t pos, const char *which,
+                    const uint8_t **path, size_t *pathSize, uint64_t *paxSize, size_t *next,
+                    pf_error *err)
+{
+    uint64_t v;
+    int status = tar_header_check(buf + pos, which, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    if (!tar_octal(buf + pos + TAR_SIZE, TAR_SIZE_SIZE, &v) || v > TAR_MAX_PAX_SIZE) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "%s's pax header size is malformed or over %u bytes", which,
+                            TAR_MAX_PAX_SIZE);
+    }
+    size_t padded = ((size_t)v + TAR_BLOCK - 1u) / TAR_BLOCK * TAR_BLOCK;
+    if (bufSize - pos - TAR_BLOCK < padded + TAR_BLOCK) {
+        return pf_error_set(err, PF_ERR_TRUNCATED, "the data ends inside %s's headers", which);
+    }
+    status = pax_scan(buf + pos + TAR_BLOCK, (size_t)v, which, path, pathSize, paxSize, err);
+    *next = pos + TAR_BLOCK + padded;
+    return status;
+}
+
+int pf_tar_read_member(const uint8_t *buf, size_t bufSize, size_t pos, pf_tar_member *m,
+                       pf_error *err)
+{
+    const uint8_t *path = NULL;
+    size_t pathSize = 0;
+    uint64_t paxSize = UINT64_MAX, v; /* UINT64_MAX: no pax "size" record */
+    char which[64];
+    int status;
+
+    memset(m, 0, sizeof *m);
+    m->header_offset = pos;
+    if (pos > bufSize || pos % TAR_BLOCK != 0) {
+        return pf_error_set(err, PF_ERR_USAGE, "tar position %zu is not a block inside the data",
+                            pos);
+    }
+    if (bufSize - pos < TAR_BLOCK) {
+        return pf_error_set(err, PF_ERR_TRUNCATED,
+                            "the data ends %zu bytes into the tar header at byte %zu",
+                            bufSize - pos, pos);
+    }
+    if (zero_block(buf + pos)) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "end-of-archive block at byte %zu", pos);
+    }
+    snprintf(which, sizeof which, "the tar member at byte %zu", pos);
+    if (buf[pos + TAR_TYPEFLAG] == 'x') {
+        status = read_pax(buf, bufSize, pos, which, &path, &pathSize, &paxSize, &pos, err);
+        if (status != PF_OK) {
+            return status;
+        }
+    }
+    const uint8_t *h = buf + pos;
+    status = tar_header_check(h, which, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    m->typeflag = (char)h[TAR_TYPEFLAG];
+    if (path != NULL) {
+        if (pathSize > PF_TAR_NAME_MAX) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "%s has a pax path of %zu bytes, over %u",
+                                which, pathSize, PF_TAR_NAME_MAX);
+        }
+        memcpy(m->name, path, pathSize);
+        m->name[pathSize] = '\0';
+        m->name_size = pathSize;
+    } else {
+        ustar_name(h, m);
+    }
+    if (!tar_octal(h + TAR_SIZE, TAR_SIZE_SIZE, &v)) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "%s has a malformed size field", which);
+    }
+    m->size = paxSize != UINT64_MAX ? paxSize : v;
+    m->data_offset = pos + TAR_BLOCK;
+    if (m->size > bufSize - m->data_offset) {
+        return pf_error_set(err, PF_ERR_TRUNCATED, "%s needs %llu bytes of data, %zu are left",
+                            which, (unsigned long long)m->size, bufSize - m->data_offset);
+    }
+    /* size <= bufSize: the padded size cannot overflow. */
+    size_t padded = ((size_t)m->size + TAR_BLOCK - 1u) / TAR_BLOCK * TAR_BLOCK;
+    if (padded > bufSize - m->data_offset) {
+        return pf_error_set(err, PF_ERR_TRUNCATED, "%s's data is not padded to a whole block",
+                            which);
+    }
+    m->next_offset = m->data_offset + padded;
     return PF_OK;
 }

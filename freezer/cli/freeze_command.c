@@ -19,11 +19,20 @@ typedef struct command_ctx {
     size_t printed; /* records of the report printed so far */
 } command_ctx;
 
-/* on_resolved: the records so far, then with -v the module listing. */
+/* show_of: what the options ask to be shown (messages.h PFZ_SHOW_*). */
+static int show_of(const pfz_options *opts)
+{
+    return (opts->verbose ? PFZ_SHOW_VERBOSE : 0) | (opts->quiet ? PFZ_SHOW_QUIET : 0) |
+           (opts->strict ? PFZ_SHOW_STRICT : 0);
+}
+
+/* on_resolved: the records so far and the summary of those not shown,
+ * then with -v the module listing. */
 static void on_resolved(void *ctx, const pfz_report *report, const pfz_graph *g)
 {
     command_ctx *c = ctx;
-    pfz_print_notes(report, &c->printed, c->opts->verbose, c->diag, c->listing);
+    pfz_print_notes(report, &c->printed, show_of(c->opts), c->diag, c->listing);
+    pfz_print_summary(report, show_of(c->opts), c->diag);
     if (c->opts->verbose) {
         pfz_print_graph(g, c->opts->script, c->listing);
     }
@@ -34,16 +43,24 @@ static void on_resolved(void *ctx, const pfz_report *report, const pfz_graph *g)
 static void on_collected(void *ctx, const pfz_report *report, const pfz_native_files *native)
 {
     command_ctx *c = ctx;
-    pfz_print_notes(report, &c->printed, c->opts->verbose, c->diag, c->listing);
+    pfz_print_notes(report, &c->printed, show_of(c->opts), c->diag, c->listing);
     if (c->opts->verbose && native->count > 0) {
         pfz_native_print(&native->deps, c->listing);
     }
 }
 
-/* on_written: with -v, what was written and what the caches saved. */
+/* on_written: the one line of a freeze that worked (not with -q); with
+ * -v, what was written and what the caches saved. */
 static void on_written(void *ctx, const pfz_freeze_summary *s)
 {
     command_ctx *c = ctx;
+    if (!c->opts->quiet) {
+        fprintf(c->diag, "pyfreeze: wrote %s: %.1f MB, %zu modules, %zu shared librar%s; ",
+                s->output, (double)s->output_size / 1e6, s->module_count, s->library_count,
+                s->library_count == 1 ? "y" : "ies");
+        pfz_print_glibc_floor_short(s->glibc_floor, c->diag);
+        fputc('\n', c->diag);
+    }
     if (!c->opts->verbose) {
         return;
     }
@@ -78,7 +95,7 @@ int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_er
     pfz_report report = {0};
     int rc = pfz_freeze(opts, &env, &hooks, &report, err);
     /* what a failed step recorded before it failed, then its error */
-    pfz_print_notes(&report, &ctx.printed, opts->verbose, diag, listing);
+    pfz_print_notes(&report, &ctx.printed, show_of(opts), diag, listing);
     if (rc == PF_ERR_PYTHON && report.python_error.text != NULL) {
         pfz_print_python_error(&report.python_error, diag);
         pf_error_clear(err); /* python3's own words said it all */

@@ -7,6 +7,7 @@
 #include "freeze_command.h"
 #include "inspect.h"
 #include "options.h"
+#include "verify_command.h"
 
 int main(int argc, char **argv)
 {
@@ -22,6 +23,8 @@ int main(int argc, char **argv)
             pfz_options_version(stdout);
         } else if (opts.command == PFZ_COMMAND_INSPECT) {
             rc = pfz_inspect_file(opts.output, stdout, &err);
+        } else if (opts.command == PFZ_COMMAND_VERIFY) {
+            rc = pfz_verify_file(opts.output, stdout, &err);
         } else {
             rc = pfz_command_freeze(&opts, stdout, stderr, &err);
         }

@@ -15,6 +15,8 @@ typedef enum option_id {
     OPT_MODULE,
     OPT_PATH,
     OPT_VERBOSE,
+    OPT_QUIET,
+    OPT_STRICT,
     OPT_STUB,
     OPT_PIE,
     OPT_EXCLUDE_LIBRARY,
@@ -48,6 +50,8 @@ static const option_spec option_table[] = {
     {OPT_MODULE, 'm', "module", 1},
     {OPT_PATH, 'p', "path", 1},
     {OPT_VERBOSE, 'v', "verbose", 0},
+    {OPT_QUIET, 'q', "quiet", 0},
+    {OPT_STRICT, '\0', "strict", 0},
     {OPT_STUB, '\0', "stub", 1},
     {OPT_PIE, '\0', "pie", 0},
     {OPT_HELP, 'h', "help", 0},
@@ -76,6 +80,7 @@ void pfz_options_help(FILE *out)
           "       pyfreeze -m MODULE -o OUT [options]\n"
           "       pyfreeze --python -o OUT [options]\n"
           "       pyfreeze inspect FILE\n"
+          "       pyfreeze verify FILE\n"
           "\n"
           "Packs a Python 3.11 program and every module it imports into one\n"
           "executable that runs where no Python is installed.\n"
@@ -85,7 +90,12 @@ void pfz_options_help(FILE *out)
           "  -m, --module NAME  freeze module or package NAME (run as python3 -m NAME)\n"
           "  -p, --path DIR     search DIR for imports before the standard library\n"
           "                     (repeatable; default: the script's directory)\n"
-          "  -v, --verbose      list each included module and the import that pulled it in\n"
+          "  -v, --verbose      list each included module and the import that pulled it in,\n"
+          "                     and every import that cannot be found or is left out\n"
+          "  -q, --quiet        print only errors\n"
+          "      --strict       an import in the program's own code that cannot be found\n"
+          "                     (outside a try that handles it) is an error: nothing\n"
+          "                     is written\n"
           "      --stub PATH    use the stub executable at PATH\n"
           "      --pie          use the position-independent stub: the program's own\n"
           "                     code is address-randomized too, start-up about 4-5%\n"
@@ -143,7 +153,10 @@ void pfz_options_help(FILE *out)
           "      --version      show the version and exit\n"
           "\n"
           "commands:\n"
-          "  inspect FILE       list what a frozen program contains and how big it is\n",
+          "  inspect FILE       list what a frozen program contains and how big it is\n"
+          "  verify FILE        check a whole frozen program (every frame's checksum,\n"
+          "                     the index, every member's place): exit 0 only when it\n"
+          "                     is intact, else name the first damaged part\n",
           out);
 }
 
@@ -222,6 +235,12 @@ static void apply_flag(pfz_options *opts, option_id id)
         break;
     case OPT_VERBOSE:
         opts->verbose = 1;
+        break;
+    case OPT_QUIET:
+        opts->quiet = 1;
+        break;
+    case OPT_STRICT:
+        opts->strict = 1;
         break;
     case OPT_NO_CACHE:
         opts->no_cache = 1;
@@ -396,26 +415,29 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
     return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", shown);
 }
 
-/* parse_inspect: "inspect FILE" with nothing else. */
-static int parse_inspect(pfz_options *opts, int argc, char **argv, pf_error *err)
+/* parse_file_command: "inspect FILE" or "verify FILE" (argv[1], the
+ * command `command`) with nothing else. */
+static int parse_file_command(pfz_options *opts, pfz_command command, int argc, char **argv,
+                              pf_error *err)
 {
-    opts->command = PFZ_COMMAND_INSPECT;
+    const char *word = argv[1];
+    opts->command = command;
     int i = 2;
     if (i < argc && strcmp(argv[i], "--") == 0) {
         i++;
     } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
-        return pf_error_set(err, PF_ERR_USAGE, "inspect takes no option '%s'", argv[i]);
+        return pf_error_set(err, PF_ERR_USAGE, "%s takes no option '%s'", word, argv[i]);
     }
     if (i >= argc) {
-        return pf_error_set(err, PF_ERR_USAGE, "inspect needs a FILE: pyfreeze inspect FILE");
+        return pf_error_set(err, PF_ERR_USAGE, "%s needs a FILE: pyfreeze %s FILE", word, word);
     }
     if (argv[i][0] == '\0') {
-        return pf_error_set(err, PF_ERR_USAGE, "inspect needs a non-empty FILE");
+        return pf_error_set(err, PF_ERR_USAGE, "%s needs a non-empty FILE", word);
     }
     opts->output = argv[i];
     if (i + 1 < argc) {
-        return pf_error_set(err, PF_ERR_USAGE, "unexpected argument '%s' after inspect FILE",
-                            argv[i + 1]);
+        return pf_error_set(err, PF_ERR_USAGE, "unexpected argument '%s' after %s FILE",
+                            argv[i + 1], word);
     }
     return PF_OK;
 }
@@ -470,7 +492,10 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
         return pf_error_set(err, PF_ERR_USAGE, "no arguments");
     }
     if (argc >= 2 && strcmp(argv[1], "inspect") == 0) {
-        return parse_inspect(opts, argc, argv, err);
+        return parse_file_command(opts, PFZ_COMMAND_INSPECT, argc, argv, err);
+    }
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
+        return parse_file_command(opts, PFZ_COMMAND_VERIFY, argc, argv, err);
     }
 
     /* -p and the library options can occur at most argc times each: reserve

@@ -12,6 +12,7 @@
  *   PORTABILITY: --max-glibc VERSION (program_floor.h)
  *   pyfreeze --python -o OUT [BUILD OPTIONS]   (a standalone Python 3.11)
  *   pyfreeze inspect FILE
+ *   pyfreeze verify FILE
  *   pyfreeze -h | --help | --version
  *
  * Long options also take their value as --opt=VALUE; "--" ends options.
@@ -32,13 +33,14 @@ typedef enum pfz_command {
     PFZ_COMMAND_INSPECT,
     PFZ_COMMAND_HELP,
     PFZ_COMMAND_VERSION,
+    PFZ_COMMAND_VERIFY,
 } pfz_command;
 
 typedef struct pfz_options {
     pfz_command command;
     const char *script; /* entry script (borrowed from argv), or NULL with -m */
     const char *module; /* -m MODULE, or NULL */
-    const char *output; /* -o OUT; for inspect, the FILE to inspect */
+    const char *output; /* -o OUT; for inspect and verify, the FILE to read */
     const char *stub;   /* --stub PATH, or NULL to locate the installed stub */
     int pie;            /* --pie: locate the position-independent stub (PFZ_STUB_PIE_NAME) */
     const char **paths; /* -p/--path directories in order (array owned, strings borrowed) */
@@ -58,6 +60,9 @@ typedef struct pfz_options {
     size_t add_data_count;
     const char *venv;       /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
     int verbose;            /* -v/--verbose given */
+    int quiet;              /* -q/--quiet: print only errors */
+    int strict;             /* --strict: an unresolved import in the program's own code
+                               (not guarded by a try) fails the freeze */
     const char *cache_dir;  /* --cache-dir DIR, or NULL for the default (bytecode_cache.h) */
     int no_cache;           /* --no-cache given: neither read nor write the cache */
     int optimize;           /* -O/--optimize LEVEL: 0 (default), 1 or 2, as python -O/-OO */

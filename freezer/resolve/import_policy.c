@@ -8,6 +8,7 @@
 #include "module_graph_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpython311.h"
@@ -213,6 +214,7 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
     }
     char reason[600], first[512];
     const char *why = NULL;
+    const char *into = NULL; /* the other distribution an optional edge leads into */
     if (imp->guard == PFZ_GUARD_TYPE_CHECKING) {
         why = "under `if TYPE_CHECKING:`, which never runs";
     } else if (imp->guard == PFZ_GUARD_OTHER_OS) {
@@ -254,6 +256,7 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
                      m->name, PyUnicode_AsUTF8(from),
                      is_key(to, DIST_STDLIB) ? "this module" : PyUnicode_AsUTF8(to));
             why = reason;
+            into = is_key(to, DIST_STDLIB) ? NULL : PyUnicode_AsUTF8(to);
         }
     }
     if (why == NULL && optional && !top_packed && !user) {
@@ -271,11 +274,54 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
                      "%s, into distribution %s, which nothing else here imports",
                      imp->in_function ? "in a function" : "optional", PyUnicode_AsUTF8(to));
             why = reason;
+            into = PyUnicode_AsUTF8(to);
         }
     }
     if (why == NULL) {
         return 0;
     }
     *status = pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, full, importer, imp->line, why, err);
+    pfz_report *report = r->opts->report;
+    if (*status == PF_OK && into != NULL && report != NULL && report->note_count > 0) {
+        /* the summary counts what was left out of other distributions */
+        pfz_note *n = &report->notes[report->note_count - 1];
+        n->distribution = strdup(into);
+        *status = n->distribution != NULL ? PF_OK : pfz_mg_nomem(err);
+    }
     return 1;
+}
+
+int pfz_mg_classify_warnings(resolver *r, size_t first, pf_error *err)
+{
+    pfz_report *report = r->opts->report;
+    const char *main_name = r->entry_known ? r->g->modules[r->g->main].name : NULL;
+    for (size_t i = first; report != NULL && i < report->note_count; i++) {
+        pfz_note *n = &report->notes[i];
+        if ((n->kind != PFZ_NOTE_MODULE_NOT_FOUND && n->kind != PFZ_NOTE_BAD_RELATIVE_IMPORT) ||
+            n->importer == NULL) {
+            continue;
+        }
+        PyObject *key = NULL;
+        if (main_name == NULL || strcmp(n->importer, main_name) != 0) {
+            key = dist_of(r, n->importer, err);
+            if (key == NULL) {
+                return PF_ERR_PYTHON;
+            }
+        }
+        n->own_code = key == NULL || is_key(key, DIST_PROGRAM) || is_key(key, DIST_MISSING);
+        n->in_stdlib = key != NULL && is_key(key, DIST_STDLIB);
+        if (!n->own_code && !n->in_stdlib) {
+            free(n->distribution);
+            n->distribution = strdup(PyUnicode_AsUTF8(key));
+            if (n->distribution == NULL) {
+                return pfz_mg_nomem(err);
+            }
+        }
+        /* what the user must see: their own code's imports that run as it
+         * loads (a try around one is shown too: the user may not know the
+         * module is missing); the rest may never run and is summed up */
+        n->verbose_only = !(n->own_code && !n->in_function);
+        r->g->unresolved_own += (size_t)(n->own_code && !n->guarded);
+    }
+    return PF_OK;
 }

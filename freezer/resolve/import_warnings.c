@@ -60,6 +60,8 @@ int pfz_mg_warn_missing(resolver *r, const char *name, const char *why, size_t i
         .file = (char *)importer_file(r, importer, frozen, sizeof frozen),
         .line = line,
         .reason = (char *)why,
+        .in_function = r->following != NULL && r->following->in_function,
+        .guarded = r->following != NULL && (r->following->in_try || r->following->on_exception),
     };
     return add_note(r, &n, err);
 }
@@ -104,6 +106,8 @@ int pfz_mg_warn_relative(resolver *r, const pfz_import *imp, const char *why, si
         .file = (char *)importer_file(r, importer, frozen, sizeof frozen),
         .line = imp->line,
         .reason = (char *)why,
+        .in_function = imp->in_function,
+        .guarded = imp->in_try || imp->on_exception,
     };
     return add_note(r, &n, err);
 }

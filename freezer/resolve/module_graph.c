@@ -144,6 +144,7 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
                             "optimize level of 0, 1 or 2");
     }
     resolver r;
+    size_t first_note = opts->report != NULL ? opts->report->note_count : 0;
     int status = resolver_init(&r, g, opts, err);
     for (size_t i = 0; status == PF_OK && i < opts->exclude_count; i++) {
         status = pfz_graph_add_left_out(g, opts->excludes[i], 1, err);
@@ -181,6 +182,9 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     /* Chains deeper than PFZ_MAX_VISIT_DEPTH were left for this sweep. */
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
         status = pfz_mg_visit(&r, i, err);
+    }
+    if (status == PF_OK) {
+        status = pfz_mg_classify_warnings(&r, first_note, err);
     }
     if (status == PF_OK) {
         status = pfz_mg_check_script_name(&r, err);

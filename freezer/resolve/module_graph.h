@@ -67,17 +67,19 @@ typedef struct pfz_graph {
     pfz_module *modules; /* in discovery order (depth-first from the roots) */
     size_t count;
     size_t capacity;
-    size_t main;         /* index of the main module */
-    size_t walk_count;   /* modules[0 .. walk_count) were found from the entry (and runpy
-                            for -m) through module-level imports on the normal path,
-                            those that run as modules load; later ones only from
-                            functions, exception handlers, Windows-only blocks,
-                            importlib's aliases, the other roots (codecs, --hidden-import,
-                            third-party collection) or past the depth limit's sweep */
-    uint32_t main_flags; /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
-    size_t unresolved;   /* imports that could not be resolved (warning records) */
-    size_t from_pycache; /* modules whose bytecode came from CPython's __pycache__ */
-    pfz_data_file *data; /* data files, in the order found */
+    size_t main;           /* index of the main module */
+    size_t walk_count;     /* modules[0 .. walk_count) were found from the entry (and runpy
+                              for -m) through module-level imports on the normal path,
+                              those that run as modules load; later ones only from
+                              functions, exception handlers, Windows-only blocks,
+                              importlib's aliases, the other roots (codecs, --hidden-import,
+                              third-party collection) or past the depth limit's sweep */
+    uint32_t main_flags;   /* PF_INDEX_FLAG_MAIN_IS_MODULE for -m */
+    size_t unresolved;     /* imports that could not be resolved (warning records) */
+    size_t unresolved_own; /* of them, in the program's own code and not guarded by a
+                              try that handles their failure (what --strict refuses) */
+    size_t from_pycache;   /* modules whose bytecode came from CPython's __pycache__ */
+    pfz_data_file *data;   /* data files, in the order found */
     size_t data_count;
     size_t data_capacity;
     pfz_left_out *left_out; /* sorted by name (strcmp), each once: --exclude-module names and

@@ -93,6 +93,8 @@ typedef struct resolver {
                                     everything that runs at import time (see on_import in
                                     module_walk.c) */
     int replaying;               /* set: the next on_import call replays a deferred one */
+    const pfz_import *following; /* the import statement being followed, or NULL (a root):
+                                    its warnings say where it sits (import_warnings.c) */
     PyObject *tp;                /* third_party.h helpers (dict) */
     PyObject *dists;             /* dict: top-level name -> distribution key, or NULL
                                     (import_policy.c) */
@@ -210,6 +212,16 @@ int pfz_mg_find_module(resolver *r, PyObject *name, PyObject *path, size_t impor
  * (PF_ERR_PYTHON, PF_ERR_NOMEM; then 1 is returned). */
 int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
                          int *status, pf_error *err);
+
+/* pfz_mg_classify_warnings: completes the unresolved-import records
+ * (PFZ_NOTE_MODULE_NOT_FOUND, PFZ_NOTE_BAD_RELATIVE_IMPORT) from
+ * opts->report's record `first` on, once the walk is over: whether the
+ * importer is the program's own code, the stdlib or which distribution;
+ * only an own module's import that runs as it loads (not in a function)
+ * is shown without -v, the rest is summed up by the command. Counts
+ * g->unresolved_own (own code, not guarded: --strict). Returns PF_OK, or
+ * PF_ERR_PYTHON / PF_ERR_NOMEM from telling distributions apart. */
+int pfz_mg_classify_warnings(resolver *r, size_t first, pf_error *err);
 
 /* ---- import_filters.c ---- */
 

@@ -235,7 +235,10 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     if (status == PF_OK && !not_followed(r, sc->importer, imp, utf8, &status, err) &&
         !pfz_mg_edge_left_out(r, sc->importer, imp, utf8, &status, err)) {
         size_t idx;
+        const pfz_import *outer = r->following; /* the visit below follows its own */
+        r->following = imp;
         status = pfz_mg_ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
+        r->following = outer;
         if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
             r->state[idx].search_path != NULL) {
             status = follow_fromlist(r, sc->importer, imp, full, err);

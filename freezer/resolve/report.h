@@ -76,6 +76,15 @@ typedef struct pfz_note {
     char *version;               /* distribution version */
     char *library;               /* a shared library's SONAME */
     unsigned long long count[2]; /* kind-specific counts (see pfz_note_kind) */
+    /* for PFZ_NOTE_MODULE_NOT_FOUND and PFZ_NOTE_BAD_RELATIVE_IMPORT: */
+    int own_code;    /* 1: the importer is the program's own code (the script, or a
+                        module of no installed distribution and not the stdlib) */
+    int in_function; /* 1: the import runs only when a function is called */
+    int guarded;     /* 1: its failure is handled (a try body whose handler catches
+                        it, or code in an exception handler) */
+    int in_stdlib;   /* 1: the importer is in the standard library; else distribution
+                        names the importer's installed distribution (NULL for the
+                        program's own code) */
 } pfz_note;
 
 typedef struct pfz_report {

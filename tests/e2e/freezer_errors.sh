@@ -160,4 +160,50 @@ if [[ -x optional ]] && unshare -m true 2>/dev/null; then
         "$(cat "$T/optional-run.out")"
 fi
 
+# -- What a freeze prints: the program's own misses first, then at most two summary lines
+#    (counts per distribution), then one line on success; -q only errors; --strict refuses.
+mkdir -p ownpkg
+cat >ownpkg/__init__.py <<'EOF'
+def later():
+    import no_such_in_function_pyfreeze_e2e
+EOF
+cat >msgs.py <<'EOF'
+import json
+import ownpkg
+import no_such_at_top_pyfreeze_e2e
+print(json.dumps([1]))
+EOF
+run_freezer msgs msgs.py -o msgs
+expect_eq "messages: the freeze succeeds" 0 "$(status_of "$T/msgs")"
+expect_eq "messages: the first line is the own module-level miss" \
+    "pyfreeze: warning: msgs.py:3: cannot find module 'no_such_at_top_pyfreeze_e2e' (imported by __main__); the frozen program will raise ImportError there if it runs this import" \
+    "$(head -n 1 "$T/msgs.err")"
+expect_grep "messages: a miss inside a function is summed up, not listed" "$T/msgs.err" \
+    "^pyfreeze: 1 more import cannot be found, in code that may never run: 1 in the program's own functions or try blocks \(pyfreeze -v lists them\)$"
+expect_grep "messages: the last line says what was written" "$T/msgs.err" \
+    "^pyfreeze: wrote msgs: [0-9.]+ MB, [0-9]+ modules, [0-9]+ shared librar(y|ies); needs glibc >= [0-9.]+$"
+expect_eq "messages: three lines in all" 3 "$(wc -l <"$T/msgs.err")"
+if grep -q "standard library\|TYPE_CHECKING" "$T/msgs.err"; then
+    fail "messages: the stdlib's own misses and guarded edges are -v's only: $(cat "$T/msgs.err")"
+else
+    pass "messages: nothing about the stdlib's own misses without -v"
+fi
+run_freezer msgs-v -v msgs.py -o msgs-v
+expect_grep "messages: -v lists the miss inside a function" "$T/msgs-v.err" \
+    "ownpkg/__init__.py:2: cannot find module 'no_such_in_function_pyfreeze_e2e'"
+run_freezer msgs-q -q msgs.py -o msgs-q
+expect_eq "messages: -q succeeds" 0 "$(status_of "$T/msgs-q")"
+expect_eq "messages: -q prints nothing when nothing failed" "" "$(cat "$T/msgs-q.err" "$T/msgs-q.out")"
+rm -f msgs-strict
+run_freezer msgs-strict --strict msgs.py -o msgs-strict
+expect_eq "--strict: an own unresolved import fails the freeze" 1 "$(status_of "$T/msgs-strict")"
+expect_grep "--strict: the error says why and what to do" "$T/msgs-strict.err" \
+    "--strict: 2 imports in the program's own code cannot be found .*nothing written"
+expect_grep "--strict: the miss inside a function is listed too" "$T/msgs-strict.err" \
+    "no_such_in_function_pyfreeze_e2e"
+[[ ! -e msgs-strict ]] && pass "--strict: nothing written" || fail "--strict wrote msgs-strict"
+run_freezer optional-strict --strict optional.py -o optional-strict
+expect_eq "--strict: an import guarded by try/except ImportError is allowed" 0 \
+    "$(status_of "$T/optional-strict")"
+
 finish

@@ -10,6 +10,18 @@
     payload_tool.py members EXE      -> "N PATH" for each tar member in frame N
                                         (frames decompressed with the zstd tool)
     payload_tool.py flip FILE OFFSET -> inverts the byte at OFFSET in place
+    payload_tool.py shdr EXE         -> file offset of the .pyfreeze section's
+                                        entry in the section header table
+    payload_tool.py retar EXE N OFFSET OUT [bump]
+                                     -> writes to OUT the payload with byte
+                                        OFFSET of frame N's decompressed bytes
+                                        inverted (with bump: an octal digit
+                                        there made the next one, and the
+                                        checksum of the tar header holding it
+                                        made right again), every frame recompressed by
+                                        the zstd tool (valid checksums) and a
+                                        new seek table: damage inside the tar
+                                        that only its own checks can find
 
 The section is found through readelf -S (as a user would) and the frames
 through the zstd seekable-format seek table at the payload's end (runtime/
@@ -110,6 +122,58 @@ def flip(path, offset):
         f.write(bytes([byte[0] ^ 0xFF]))
 
 
+def shdr(exe):
+    header = subprocess.run(["readelf", "-h", "-W", exe], check=True,
+                            capture_output=True, text=True).stdout
+    shoff = int(re.search(r"Start of section headers:\s+(\d+)", header)[1])
+    text = subprocess.run(["readelf", "-S", "-W", exe], check=True,
+                          capture_output=True, text=True).stdout
+    m = re.search(r"\[\s*(\d+)\]\s+\.pyfreeze\s", text)
+    if not m:
+        sys.exit(f"payload_tool.py: {exe}: no .pyfreeze section")
+    print(shoff + 64 * int(m[1]))
+
+
+def bump_octal(raw, offset):
+    """Makes the octal digit at raw[offset] the next one (7 -> 0) and sets
+    the ustar checksum of the 512-byte header holding it (POSIX ustar: the
+    sum of the bytes, the checksum field counted as spaces)."""
+    raw[offset] = ord("0") + (raw[offset] - ord("0") + 1) % 8
+    start = offset // 512 * 512
+    header = raw[start:start + 512]
+    header[148:156] = b" " * 8
+    raw[start + 148:start + 156] = b"%06o\0 " % sum(header)
+
+
+def retar(exe, n, offset, out, mode=None):
+    import os
+    import tempfile
+    with open(exe, "rb") as f:
+        data = f.read()
+    parts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, start, size in frame_list(exe):
+            raw = bytearray(subprocess.run(["zstd", "-dcq"], input=data[start:start + size],
+                                           check=True, capture_output=True).stdout)
+            if i == n and mode == "bump":
+                bump_octal(raw, offset)
+            elif i == n:
+                raw[offset] ^= 0xFF
+            plain = os.path.join(tmp, f"{i}")
+            with open(plain, "wb") as f:
+                f.write(raw)
+            # from a file, zstd writes the content size; --check the checksum
+            subprocess.run(["zstd", "-q", "-3", "--check", "-f", plain, "-o", plain + ".zst"],
+                           check=True)
+            with open(plain + ".zst", "rb") as f:
+                parts.append((f.read(), len(raw)))
+    table = b"".join(struct.pack("<II", len(c), d) for c, d in parts)
+    table += struct.pack("<IBI", len(parts), 0, SEEK_MAGIC)
+    with open(out, "wb") as f:
+        f.write(b"".join(c for c, _ in parts))
+        f.write(struct.pack("<II", SEEK_SKIPPABLE_MAGIC, len(table)) + table)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "section":
@@ -122,5 +186,9 @@ if __name__ == "__main__":
         loadend(sys.argv[2])
     elif cmd == "flip":
         flip(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "shdr":
+        shdr(sys.argv[2])
+    elif cmd == "retar":
+        retar(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], *sys.argv[6:7])
     else:
         sys.exit(__doc__)

@@ -213,12 +213,89 @@ static void test_each_field(void **state)
     EXPECT(im.sh[2].sh_type = SHT_NOBITS, PF_ERR_CORRUPT, "no bytes in the file");
 }
 
+/* layout: pf_elf_check_layout on im laid out as find does. */
+static int layout(image *im, size_t size, pf_elf_part *part, pf_error *err)
+{
+    memcpy(im->bytes, &im->eh, sizeof im->eh);
+    memcpy(im->bytes + STRTAB_OFF, names, sizeof names);
+    memcpy(im->bytes + SHDR_OFF, im->sh, sizeof im->sh);
+    uint8_t *c = malloc(size ? size : 1);
+    memcpy(c, im->bytes, size);
+    pf_error_clear(err);
+    int status = pf_elf_check_layout(c, size, part, err);
+    free(c);
+    return status;
+}
+
+#define EXPECT_PART(change, status, want)                                                          \
+    do {                                                                                           \
+        make(&im);                                                                                 \
+        change;                                                                                    \
+        assert_int_equal(layout(&im, IMAGE_SIZE, &part, &err), status);                            \
+        if (part != want) {                                                                        \
+            fail_msg("%s: part %d, expected %d (%s)", #change, part, want, err.message);           \
+        }                                                                                          \
+    } while (0)
+
+static void test_layout(void **state)
+{
+    (void)state;
+    image im;
+    pf_elf_part part;
+    pf_error err;
+    size_t size;
+    uint8_t *own = read_file("/proc/self/exe", &size);
+    assert_int_equal(pf_elf_check_layout(own, size, &part, &err), PF_OK);
+    assert_int_equal(part, PF_ELF_PART_NONE);
+    assert_int_equal(pf_elf_check_layout(own, size - 1, &part, &err), PF_ERR_TRUNCATED);
+    /* a program header table: this executable's own, moved past the end */
+    Elf64_Ehdr *eh = (Elf64_Ehdr *)own;
+    eh->e_phoff = size;
+    assert_int_equal(pf_elf_check_layout(own, size, &part, &err), PF_ERR_TRUNCATED);
+    assert_int_equal(part, PF_ELF_PART_PROGRAM_HEADERS);
+    free(own);
+
+    EXPECT_PART((void)0, PF_OK, PF_ELF_PART_NONE);
+    EXPECT_PART(im.eh.e_ident[EI_CLASS] = ELFCLASS32, PF_ERR_CORRUPT, PF_ELF_PART_HEADER);
+    EXPECT_PART(im.eh.e_ehsize = 52, PF_ERR_CORRUPT, PF_ELF_PART_HEADER);
+    EXPECT_PART(im.eh.e_shoff = 0, PF_ERR_NOT_FOUND, PF_ELF_PART_HEADER);
+    EXPECT_PART(im.eh.e_shoff = IMAGE_SIZE, PF_ERR_TRUNCATED, PF_ELF_PART_SECTION_HEADERS);
+    EXPECT_PART(im.eh.e_shnum = 5, PF_ERR_TRUNCATED, PF_ELF_PART_SECTION_HEADERS);
+    EXPECT_PART(im.eh.e_shstrndx = 0, PF_ERR_NOT_FOUND, PF_ELF_PART_SECTION_NAMES);
+    EXPECT_PART(im.sh[1].sh_offset = IMAGE_SIZE, PF_ERR_TRUNCATED, PF_ELF_PART_SECTION_NAMES);
+    EXPECT_PART(im.sh[1].sh_type = SHT_PROGBITS, PF_ERR_CORRUPT, PF_ELF_PART_SECTION_NAMES);
+    EXPECT_PART(im.sh[2].sh_name = 1000, PF_ERR_CORRUPT, PF_ELF_PART_SECTION_NAMES);
+    EXPECT_PART(im.sh[2].sh_size = IMAGE_SIZE, PF_ERR_TRUNCATED, PF_ELF_PART_SECTIONS);
+    EXPECT_PART(im.sh[2].sh_offset = UINT64_MAX, PF_ERR_CORRUPT, PF_ELF_PART_SECTIONS);
+    EXPECT_PART(im.sh[3].sh_size = UINT64_MAX, PF_OK, PF_ELF_PART_NONE); /* NOBITS */
+    EXPECT_PART((im.eh.e_phnum = 1, im.eh.e_phentsize = 56, im.eh.e_phoff = IMAGE_SIZE),
+                PF_ERR_TRUNCATED, PF_ELF_PART_PROGRAM_HEADERS);
+    EXPECT_PART((im.eh.e_phnum = 1, im.eh.e_phentsize = 32), PF_ERR_CORRUPT,
+                PF_ELF_PART_PROGRAM_HEADERS);
+    /* a segment past the end: the program header at DATA_OFF */
+    make(&im);
+    im.eh.e_phnum = 1;
+    im.eh.e_phentsize = sizeof(Elf64_Phdr);
+    im.eh.e_phoff = SHDR_OFF - sizeof(Elf64_Phdr);
+    Elf64_Phdr ph = {.p_type = PT_LOAD, .p_offset = 0, .p_filesz = IMAGE_SIZE + 1};
+    memcpy(im.bytes + SHDR_OFF - sizeof ph, &ph, sizeof ph);
+    assert_int_equal(layout(&im, IMAGE_SIZE, &part, &err), PF_ERR_TRUNCATED);
+    assert_int_equal(part, PF_ELF_PART_PROGRAM_HEADERS);
+    assert_non_null(strstr(err.message, "segment 0"));
+    /* every truncation fails */
+    make(&im);
+    for (size_t n = 0; n < IMAGE_SIZE; n++) {
+        assert_int_not_equal(layout(&im, n, &part, &err), PF_OK);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_own_executable_matches_libelf),
         cmocka_unit_test(test_small_image),
         cmocka_unit_test(test_each_field),
+        cmocka_unit_test(test_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

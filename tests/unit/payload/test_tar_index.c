@@ -2,8 +2,10 @@
  * built here by hand: a plain ustar header and one behind a pax 'x' header
  * give the index's place; each check fails on its own with its status and
  * message; every truncation is an error and no read leaves the frame (it
- * is copied at its exact size: ASan sees any). libarchive's real output is
- * read in test_payload_reader.c. */
+ * is copied at its exact size: ASan sees any). pf_tar_read_member walks
+ * members (prefix names, pax paths and sizes, the end-of-archive block)
+ * and refuses truncations. libarchive's real output is read in
+ * test_payload_reader.c and test_payload_verify.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -264,12 +266,78 @@ static void test_every_truncation(void **state)
     }
 }
 
+/* read_member: pf_tar_read_member on an exact-size copy of f->data[0..size). */
+static int read_member(const frame *f, size_t size, size_t pos, pf_tar_member *m, pf_error *err)
+{
+    uint8_t *copy = malloc(size ? size : 1);
+    assert_non_null(copy);
+    memcpy(copy, f->data, size);
+    pf_error_clear(err);
+    int status = pf_tar_read_member(copy, size, pos, m, err);
+    free(copy);
+    return status;
+}
+
+static void test_read_member(void **state)
+{
+    (void)state;
+    frame f;
+    pf_tar_member m;
+    pf_error err;
+    /* a member with a prefix, a pax one, then the end-of-archive block */
+    memset(f.data, 0, sizeof f.data);
+    header(f.data, "mod.pyc", 600, '0');
+    memcpy(f.data + 345, "lib/pkg", 7);
+    set_checksum(f.data);
+    static const char records[] = "29 path=lib/a-long-name.so.1\n12 size=100\n";
+    header(f.data + 3 * BLOCK, "PaxHeader/x", sizeof records - 1, 'x');
+    memcpy(f.data + 4 * BLOCK, records, sizeof records - 1);
+    header(f.data + 5 * BLOCK, "lib/a-long-na", 7, '0');
+    f.size = 8 * BLOCK;
+
+    assert_int_equal(read_member(&f, f.size, 0, &m, &err), PF_OK);
+    assert_string_equal(m.name, "lib/pkg/mod.pyc");
+    assert_int_equal(m.name_size, 15);
+    assert_int_equal(m.header_offset, 0);
+    assert_int_equal(m.data_offset, BLOCK);
+    assert_int_equal(m.size, 600);
+    assert_int_equal(m.next_offset, 3 * BLOCK);
+    assert_int_equal(m.typeflag, '0');
+    assert_int_equal(read_member(&f, f.size, 3 * BLOCK, &m, &err), PF_OK);
+    assert_string_equal(m.name, "lib/a-long-name.so.1");
+    assert_int_equal(m.header_offset, 3 * BLOCK);
+    assert_int_equal(m.data_offset, 6 * BLOCK);
+    assert_int_equal(m.size, 100); /* the pax size, not the ustar field */
+    assert_int_equal(m.next_offset, 7 * BLOCK);
+    assert_int_equal(read_member(&f, f.size, 7 * BLOCK, &m, &err), PF_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "end-of-archive"));
+    assert_int_equal(read_member(&f, f.size, 100, &m, &err), PF_ERR_USAGE);
+    assert_int_equal(read_member(&f, f.size, f.size + BLOCK, &m, &err), PF_ERR_USAGE);
+
+    /* every cut inside a member's headers or padded data */
+    for (size_t size = 0; size < 3 * BLOCK; size++) {
+        assert_int_equal(read_member(&f, size, 0, &m, &err), PF_ERR_TRUNCATED);
+    }
+    for (size_t size = 3 * BLOCK; size < 7 * BLOCK; size++) {
+        assert_int_equal(read_member(&f, size, 3 * BLOCK, &m, &err), PF_ERR_TRUNCATED);
+    }
+    /* a damaged header and a malformed pax record are named by place */
+    f.data[5 * BLOCK] ^= 1;
+    assert_int_equal(read_member(&f, f.size, 3 * BLOCK, &m, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "the tar member at byte 1536 checksum"));
+    f.data[5 * BLOCK] ^= 1;
+    f.data[4 * BLOCK] = 'x';
+    assert_int_equal(read_member(&f, f.size, 3 * BLOCK, &m, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "malformed record"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_header),  cmocka_unit_test(test_pax_header),
         cmocka_unit_test(test_header_errors), cmocka_unit_test(test_data_bounds),
         cmocka_unit_test(test_pax_errors),    cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_read_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

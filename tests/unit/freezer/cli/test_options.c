@@ -98,6 +98,10 @@ static void test_help_version_inspect(void **state)
     assert_int_equal(PARSE(&o, &err, "inspect", "--", "-app"), PF_OK);
     assert_string_equal(o.output, "-app");
     pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "verify", "app"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_VERIFY);
+    assert_string_equal(o.output, "app");
+    pfz_options_free(&o);
 }
 
 static void test_errors(void **state)
@@ -135,6 +139,9 @@ static void test_errors(void **state)
     expect_usage(PARSE(&o, &err, "inspect", ""), &o, &err, "non-empty FILE");
     expect_usage(PARSE(&o, &err, "inspect", "-v", "x"), &o, &err, "'-v'");
     expect_usage(PARSE(&o, &err, "inspect", "a", "b"), &o, &err, "'b'");
+    expect_usage(PARSE(&o, &err, "verify"), &o, &err, "verify needs a FILE");
+    expect_usage(PARSE(&o, &err, "verify", "-v", "x"), &o, &err, "verify takes no option '-v'");
+    expect_usage(PARSE(&o, &err, "verify", "a", "b"), &o, &err, "after verify FILE");
 }
 
 /* --include-source, --allow-interactive and --python (issue 4). */

@@ -660,12 +660,8 @@ static void test_graph_main_guard_and_dev_tools(void **state)
     assert_int_equal(find(&f.g, "never_needed"), -1);
     assert_true(find(&f.g, "pickle") > 0);
     assert_int_equal(find(&f.g, "doctest"), -1);
-    /* the edge left out is in the graph's left-out names, for the index */
-    int listed = 0;
-    for (size_t i = 0; i < f.g.left_out_count; i++) {
-        listed |= strcmp(f.g.left_out[i].name, "doctest") == 0 && !f.g.left_out[i].excluded;
-    }
-    assert_true(listed);
+    /* pickle's _test, which imports doctest, is called only by its main
+     * guard: skipped whole, so doctest is not even a left-out name */
     pfz_graph_free(&f.g);
 
     rt_write(f.dir, "app.py", "import doctest\n", (size_t)-1);
