@@ -169,6 +169,16 @@
 #define PF_PY_OP_CALL 171
 #define PF_PY_OP_STORE_NAME 90     /* `def f` at module level: LOAD_CONST code, */
 #define PF_PY_OP_MAKE_FUNCTION 132 /* MAKE_FUNCTION, STORE_NAME f */
+/* The calls the dynamic-import scan reads (resolve/dynamic_imports.c):
+ * `f("name", ...)` compiles to a load of f (LOAD_NAME, LOAD_GLOBAL whose
+ * arg>>1 indexes co_names, or LOAD_ATTR / LOAD_METHOD after its object),
+ * the arguments, KW_NAMES for keywords, then PRECALL and CALL. */
+#define PF_PY_OP_PUSH_NULL 2
+#define PF_PY_OP_BUILD_LIST 103
+#define PF_PY_OP_LOAD_FAST 124
+#define PF_PY_OP_LOAD_DEREF 137
+#define PF_PY_OP_LIST_EXTEND 162
+#define PF_PY_OP_KW_NAMES 172
 
 /* Built against CPython's own header (included before this one), the
  * numbers must agree: a different Python fails here, not at run time. */
@@ -219,6 +229,12 @@ _Static_assert(PF_PY_OP_PRECALL == PRECALL, "opcode PRECALL");
 _Static_assert(PF_PY_OP_CALL == CALL, "opcode CALL");
 _Static_assert(PF_PY_OP_STORE_NAME == STORE_NAME, "opcode STORE_NAME");
 _Static_assert(PF_PY_OP_MAKE_FUNCTION == MAKE_FUNCTION, "opcode MAKE_FUNCTION");
+_Static_assert(PF_PY_OP_PUSH_NULL == PUSH_NULL, "opcode PUSH_NULL");
+_Static_assert(PF_PY_OP_BUILD_LIST == BUILD_LIST, "opcode BUILD_LIST");
+_Static_assert(PF_PY_OP_LOAD_FAST == LOAD_FAST, "opcode LOAD_FAST");
+_Static_assert(PF_PY_OP_LOAD_DEREF == LOAD_DEREF, "opcode LOAD_DEREF");
+_Static_assert(PF_PY_OP_LIST_EXTEND == LIST_EXTEND, "opcode LIST_EXTEND");
+_Static_assert(PF_PY_OP_KW_NAMES == KW_NAMES, "opcode KW_NAMES");
 #endif
 
 /* ---- modules libpython carries frozen (Python/frozen.c) ---- */

@@ -64,6 +64,13 @@ void pfz_print_note(const pfz_note *n, int show, FILE *diag, FILE *listing)
                 "the program needs it\n",
                 or_empty(n->importer), or_empty(n->module), n->line, or_empty(n->importer));
         break;
+    case PFZ_NOTE_RULE_NOT_FOLLOWED:
+        fprintf(diag,
+                "pyfreeze: note: not following %s's import of %s at line %d (left out by the "
+                "package rules or the package's hook); name it with --hidden-import if the "
+                "program needs it\n",
+                or_empty(n->importer), or_empty(n->module), n->line);
+        break;
     case PFZ_NOTE_IMPORT_LEFT_OUT:
         fprintf(diag,
                 "pyfreeze: note: not following %s's import of %s at line %d (%s); name it with "

@@ -165,10 +165,12 @@ void pfz_options_version(FILE *out)
     fprintf(out, "pyfreeze %s (CPython 3.11)\n", PYFREEZE_VERSION);
 }
 
-/* is_module_name: 1 when s is a dotted Python module name ("a.b_c.d"):
- * non-empty parts of identifier characters not starting with a digit. Bytes
- * >= 0x80 are accepted as identifier characters (PEP 3131 names in UTF-8);
- * CPython's import checks them fully. */
+/* is_module_name: 1 when s is a dotted name CPython can import ("a.b_c.d"):
+ * non-empty parts of letters, digits and '_'. A digit may come first: the
+ * import system takes any name a file has (importlib.import_module, and
+ * mypyc's runtime modules are named <hex hash>__mypyc), though no import
+ * statement can spell it. Bytes >= 0x80 are accepted as identifier
+ * characters (PEP 3131 names in UTF-8); CPython's import checks them fully. */
 static int is_module_name(const char *s)
 {
     int at_part_start = 1;
@@ -186,7 +188,7 @@ static int is_module_name(const char *s)
         }
         int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
         int digit = c >= '0' && c <= '9';
-        if (!letter && !(digit && !at_part_start)) {
+        if (!letter && !digit) {
             return 0;
         }
         at_part_start = 0;

@@ -123,6 +123,25 @@ typedef struct layout {
     size_t left_out_count;
 } layout;
 
+/* shared_init_file: for a package or a module named "pkg.__init__" (an
+ * import of `pkg.__init__` by name makes a second module from the same
+ * file, as in CPython), the file already placed at its member path, else
+ * SIZE_MAX. Only those kinds are looked up: their paths are the only ones
+ * two modules can share. */
+static size_t shared_init_file(const pfz_module *m, uint32_t kind, const layout *l)
+{
+    size_t n = strlen(m->name);
+    if (kind != PF_KIND_PACKAGE && (n < 9 || strcmp(m->name + n - 9, ".__init__") != 0)) {
+        return SIZE_MAX;
+    }
+    for (size_t f = 0; f < l->file_count; f++) {
+        if (strcmp(l->files[f].path, m->member_path) == 0) {
+            return f;
+        }
+    }
+    return SIZE_MAX;
+}
+
 /* place_module: module i (payload kind `kind`) into l: its member file
  * (none for a namespace package; the script's for the script imported
  * under its own name) and its index entry. Errors: PF_ERR_USAGE (bytecode
@@ -140,6 +159,8 @@ static int place_module(const pfz_graph *g, size_t i, uint32_t kind, const pfz_n
     } else if (kind != PF_KIND_NAMESPACE && l->main_file != SIZE_MAX &&
                strcmp(m->member_path, l->files[l->main_file].path) == 0) {
         file = l->main_file; /* the script imported under its own name */
+    } else if (kind != PF_KIND_NAMESPACE && (file = shared_init_file(m, kind, l)) != SIZE_MAX) {
+        /* pkg and pkg.__init__ share pkg/__init__.pyc */
     } else if (kind != PF_KIND_NAMESPACE) {
         if (m->pyc_size < PF_PYC_HEADER_SIZE || memcmp(m->pyc, magic, 4) != 0) {
             return pf_error_set(err, PF_ERR_USAGE,

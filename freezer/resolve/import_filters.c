@@ -2,7 +2,7 @@
  * follows late: a stdlib function's import of a development tool, a
  * collected package's import of a build or test tool, and importlib's
  * imports of its own bootstrap modules, which the interpreter replaces by
- * frozen ones. The lists are data; contracts in module_graph_internal.h. */
+ * frozen ones. Contracts in module_graph_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -12,27 +12,8 @@
 
 #include "cpython311.h"
 
-/* Standard library packages that serve developing and testing programs, not
- * running them. The stdlib reaches them only from helper functions (e.g.
- * pickle._test imports doctest, which pulls in pdb, pydoc, unittest and
- * asyncio: half the stdlib), so an import of one of these inside a function
- * of a stdlib module is not followed. Imports from the program itself, and
- * module-level imports anywhere, still are. (PyInstaller's hooks exclude the
- * same edges one by one.) */
-static const char *const DEV_TOOLS[] = {
-    "doctest", "pdb",     "pydoc",  "pydoc_data", "unittest",  "test", "lib2to3",     "distutils",
-    "tkinter", "idlelib", "turtle", "turtledemo", "ensurepip", "venv", "tracemalloc",
-};
-
-/* Build, packaging and test tools that third-party packages import from
- * modules a program rarely runs (numpy.distutils imports setuptools,
- * pytest plugins import pytest). An import of one of these by a module that
- * a collection rule added (mod_state.collected, docs/third-party.md) is not
- * followed; the program's own imports of them still are. */
-static const char *const BUILD_TOOLS[] = {
-    "setuptools", "pkg_resources", "pip",     "wheel",  "pytest",   "_pytest",    "nose",
-    "distutils",  "Cython",        "IPython", "sphinx", "docutils", "hypothesis",
-};
+/* The lists are the rules file's (freezer/rules/packages.toml, [tools]),
+ * read by package_rules.c; the reasons are written there. */
 
 int pfz_mg_same_top_package(const char *a, const char *b)
 {
@@ -40,29 +21,17 @@ int pfz_mg_same_top_package(const char *a, const char *b)
     return strcspn(b, ".") == top && strncmp(a, b, top) == 0;
 }
 
-/* top_package_in: 1 when the dotted name's first part is one of
- * list[0..count). */
-static int top_package_in(const char *name, const char *const *list, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        if (pfz_mg_same_top_package(name, list[i])) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* A tool's own modules import each other (unittest.case imports
  * unittest._log in a function), and a program that imports the tool needs
  * them: the walk follows those (pfz_mg_same_top_package). */
-int pfz_mg_is_dev_tool(const char *name)
+int pfz_mg_is_dev_tool(const resolver *r, const char *name)
 {
-    return top_package_in(name, DEV_TOOLS, sizeof DEV_TOOLS / sizeof DEV_TOOLS[0]);
+    return pfz_mg_top_in(r->dev_tools, name, strcspn(name, "."));
 }
 
-int pfz_mg_is_build_tool(const char *name)
+int pfz_mg_is_build_tool(const resolver *r, const char *name)
 {
-    return top_package_in(name, BUILD_TOOLS, sizeof BUILD_TOOLS / sizeof BUILD_TOOLS[0]);
+    return pfz_mg_top_in(r->build_tools, name, strcspn(name, "."));
 }
 
 /* importlib's __init__ puts the interpreter's frozen _frozen_importlib and

@@ -215,6 +215,15 @@ int pfz_mg_find_module(resolver *r, PyObject *name, PyObject *path, size_t impor
     }
     char why[PF_ERROR_MESSAGE_SIZE];
     if (path == NULL) {
+        /* six.moves and its kin: made at run time by the module's own
+         * finder, not a file; their real modules are followed by
+         * extra_imports.c. Not missing: nothing to warn about or record. */
+        PyObject *targets;
+        status = pfz_mg_lazy_targets(r, name, &targets, err);
+        if (status != PF_OK || targets != NULL) {
+            Py_XDECREF(targets);
+            return status;
+        }
         snprintf(why, sizeof why, "'%.*s' is not a package", (int)(dot - utf8), utf8);
         return missing(r, name, why, warn, importer, line, err);
     }

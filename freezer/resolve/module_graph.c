@@ -100,6 +100,10 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     if (r->tp == NULL) {
         return PF_ERR_PYTHON;
     }
+    int status = pfz_mg_rules_init(r, err);
+    if (status != PF_OK) {
+        return status;
+    }
     return pfz_mg_top_search_path(r, err);
 }
 
@@ -109,6 +113,7 @@ static void resolver_free(resolver *r)
 {
     Py_XDECREF(r->deferred);
     Py_XDECREF(r->tp);
+    pfz_mg_rules_free(r);
     Py_XDECREF(r->dists);
     if (r->state != NULL) {
         for (size_t i = 0; i < r->g->count; i++) {

@@ -124,11 +124,11 @@ typedef struct pfz_resolve_options {
  * imports it by name at run time), for -m, `runpy`'s imports, each of
  * opts->extra_roots (missing ones are warnings) and, with whole_stdlib,
  * every module of the host's stdlib directory and lib-dynload except those
- * listed in module_roots.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
- * need files beside their modules); whole_stdlib also searches neither -p
- * directories nor the current directory, only the host's sys.path.
- * Third-party packages (docs/third-party.md): a top-level package or
- * module the program imports that an installed distribution owns (its
+ * the package rules leave out (freezer/rules/packages.toml, standalone.left_out:
+ * tests, IDLE, Tk, and tools that need files beside their modules); whole_stdlib also searches
+ * neither -p directories nor the current directory, only the host's sys.path. Third-party packages
+ * (docs/third-party.md): a top-level package or module the program imports that an installed
+ * distribution owns (its
  * *.dist-info / *.egg-info beside it) is packed whole (every submodule but
  * tests, compiled and followed with its warnings verbose_only) with its
  * metadata files; every non-stdlib package in the graph has its data files

@@ -19,8 +19,16 @@
  *                          statement followed, deferred imports replayed
  *   import_policy.c        which import edges the walk does not follow, from
  *                          where they sit and which distribution they enter
+ *   extra_imports.c        the imports a module's statements do not show:
+ *                          the rules' hidden imports, constant dynamic imports
+ *                          (dynamic_imports.h), six-style lazy names, imports
+ *                          from C (native_imports.h)
  *   import_filters.c       which import edges the walk does not follow
- *                          (development and build tools, importlib's aliases)
+ *                          (development and build tools, the rules' excluded
+ *                          imports, importlib's aliases)
+ *   package_rules.c        the package rules (package_rules.h): tool lists,
+ *                          hidden and excluded imports, data, plugin groups,
+ *                          lazy names
  *   module_find.c          finding one module by name as importlib would
  *   import_warnings.c      the warning records for imports that cannot be
  *                          resolved (report.h)
@@ -90,6 +98,10 @@ typedef struct resolver {
     PyObject *tp;                /* third_party.h helpers (dict) */
     PyObject *dists;             /* dict: top-level name -> distribution key, or NULL
                                     (import_policy.c) */
+    PyObject *rules;             /* package_rules.h Rules object */
+    PyObject *dev_tools;         /* frozenset: the rules' tools.development */
+    PyObject *build_tools;       /* frozenset: the rules' tools.build */
+    PyObject *left_out;          /* frozenset: the rules' standalone.left_out */
     pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */
 } resolver;
 
@@ -213,15 +225,15 @@ int pfz_mg_classify_warnings(resolver *r, size_t first, pf_error *err);
 
 /* ---- import_filters.c ---- */
 
-/* pfz_mg_is_dev_tool: 1 when the dotted name is in one of DEV_TOOLS
- * (import_filters.c: development tools a stdlib function may import),
- * else 0. */
-int pfz_mg_is_dev_tool(const char *name);
+/* pfz_mg_is_dev_tool: 1 when the dotted name is in one of the rules'
+ * tools.development packages (development tools a stdlib function may
+ * import), else 0. */
+int pfz_mg_is_dev_tool(const resolver *r, const char *name);
 
-/* pfz_mg_is_build_tool: 1 when the dotted name is in one of BUILD_TOOLS
- * (import_filters.c: build, packaging and test tools whose imports by
+/* pfz_mg_is_build_tool: 1 when the dotted name is in one of the rules'
+ * tools.build packages (build, packaging and test tools whose imports by
  * collected modules are not followed), else 0. */
-int pfz_mg_is_build_tool(const char *name);
+int pfz_mg_is_build_tool(const resolver *r, const char *name);
 
 /* pfz_mg_same_top_package: 1 when two dotted names share their first part
  * ("unittest.case", "unittest._log"), else 0. */
@@ -232,6 +244,54 @@ int pfz_mg_same_top_package(const char *a, const char *b);
  * replaces by the interpreter's frozen modules (see import_filters.c),
  * else 0. */
 int pfz_mg_is_installed_alias(const pfz_import *imp, const char *importer);
+
+/* ---- package_rules.c ---- */
+
+/* pfz_mg_rules_init: loads the built-in rules file into r->rules and its
+ * tool lists. Returns PF_OK, PF_ERR_USAGE (the rules file is invalid: a
+ * build defect), PF_ERR_PYTHON, PF_ERR_NOMEM. pfz_mg_rules_free releases
+ * them (also after a partial init). */
+int pfz_mg_rules_init(resolver *r, pf_error *err);
+void pfz_mg_rules_free(resolver *r);
+
+/* pfz_mg_top_in: 1 when the first len bytes of name (its top-level part)
+ * are in set (a frozenset of str; NULL: empty), else 0. */
+int pfz_mg_top_in(PyObject *set, const char *name, size_t len);
+
+/* pfz_mg_rule_excludes: 1 when the rules or the package's hooks leave out
+ * module importer's import of `name` (excluded_imports of the importer or
+ * a package above it), else 0 (also when the question fails). */
+int pfz_mg_rule_excludes(const resolver *r, size_t importer, const char *name);
+
+/* pfz_mg_rule_call: *list (a new list) is the rules' answer for module idx
+ * to method "hidden_imports" (names), "data" ((absolute, relative to the
+ * package directory) pairs) or "plugin_groups" (group names). Returns
+ * PF_OK or PF_ERR_PYTHON. */
+int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject **list,
+                     pf_error *err);
+
+/* pfz_mg_lazy_targets: when name (a str) is a six-style lazy name below a
+ * plain module in the graph whose source defines such names (six.moves,
+ * six.moves.queue, ...), *targets is a new list of the real modules it
+ * stands for (empty for a container such as six.moves); else NULL.
+ * Returns PF_OK or PF_ERR_PYTHON. */
+int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_error *err);
+
+/* ---- extra_imports.c ---- */
+
+/* pfz_mg_extra_imports: calls fn(ctx, ...) with a pfz_import (level 0, no
+ * fromlist) for each import of module idx that its statements do not
+ * show: the rules' hidden imports; with code (the module's code object,
+ * NULL for an extension module) the constant dynamic imports whose
+ * top-level module can be found and the real modules behind six-style lazy
+ * names its statements import (flags as pfz_scan_imports's); for an
+ * extension module the names its read-only data holds that resolve to a
+ * module (cffi's _cffi_backend, mypyc's runtime, dotted imports of Cython
+ * modules), and the imports of a Python source of the same name beside it
+ * (mypyc compiles a .py and ships it). Returns PF_OK or an error of fn's,
+ * of the scanners', PF_ERR_PYTHON, PF_ERR_NOMEM. */
+int pfz_mg_extra_imports(resolver *r, size_t idx, PyObject *code, unsigned flags, pfz_import_fn fn,
+                         void *ctx, pf_error *err);
 
 /* ---- module_walk.c ---- */
 
@@ -307,8 +367,8 @@ int pfz_mg_add_computed_imports(resolver *r, pf_error *err);
 
 /* pfz_mg_add_stdlib: every module of the host's stdlib directory and of its
  * lib-dynload directory as a root, in name order (reproducible), with its
- * imports, except those module_roots.c leaves out (STDLIB_LEFT_OUT and test
- * packages). Names that cannot be found (a platform's module whose import
+ * imports, except those the rules leave out (standalone.left_out) and test
+ * packages. Names that cannot be found (a platform's module whose import
  * fails here) are warnings, as for any import. PF_ERR_IO when a directory
  * cannot be listed. */
 int pfz_mg_add_stdlib(resolver *r, pf_error *err);

@@ -148,7 +148,9 @@ static int find_entry_module(resolver *r, pf_error *err)
                             mod);
     }
     pfz_module_kind kind = r->g->modules[idx].kind;
-    if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE) {
+    /* a package may have an extension module as its __init__ (mypyc's) */
+    if (kind == PFZ_MODULE_PACKAGE || kind == PFZ_MODULE_NAMESPACE ||
+        r->state[idx].search_path != NULL) {
         PyObject *main = PyUnicode_FromFormat("%s.__main__", mod);
         if (main == NULL) {
             return pfz_py_fail(err, "cannot build a module name");
@@ -295,48 +297,10 @@ int pfz_mg_add_computed_imports(resolver *r, pf_error *err)
 
 /* ---- the whole standard library (a standalone Python) ---- */
 
-/* What a standalone Python leaves out of the stdlib, by top-level name, and
- * why: the regression tests (test, and the tests/test/idle_test packages
- * inside others, see is_test_dir); IDLE, Tk and turtle (no Tcl/Tk is
- * bundled, and they are large); tools that read files beside their modules
- * at run time, which are not packed (lib2to3's grammar files, ensurepip's
- * wheels, venv's activation scripts); Debian's sitecustomize (a link into
- * /etc of the build machine); and the test-only extension modules. */
-static const char *const STDLIB_LEFT_OUT[] = {
-    "test",
-    "idlelib",
-    "tkinter",
-    "_tkinter",
-    "turtle",
-    "turtledemo",
-    "lib2to3",
-    "ensurepip",
-    "venv",
-    "sitecustomize",
-    "usercustomize",
-    "_ctypes_test",
-    "_testbuffer",
-    "_testcapi",
-    "_testclinic",
-    "_testimportmultiple",
-    "_testinternalcapi",
-    "_testmultiphase",
-    "_xxtestfuzz",
-    "xxlimited",
-    "xxlimited_35",
-    "_xxsubinterpreters",
-};
-
-/* is_left_out: 1 when the top-level name (len bytes) is in STDLIB_LEFT_OUT. */
-static int is_left_out(const char *name, size_t len)
-{
-    for (size_t i = 0; i < sizeof STDLIB_LEFT_OUT / sizeof STDLIB_LEFT_OUT[0]; i++) {
-        if (strlen(STDLIB_LEFT_OUT[i]) == len && strncmp(name, STDLIB_LEFT_OUT[i], len) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
+/* What a standalone Python leaves out of the stdlib, by top-level name, is
+ * the rules file's standalone.left_out (freezer/rules/packages.toml, with
+ * the reasons: tests, IDLE and Tk, tools that read files beside their
+ * modules, test-only extension modules), in r->left_out. */
 
 /* is_test_dir: a package's test suite (ctypes/test, unittest/test,
  * distutils/tests, ...): never imported by the package itself. */
@@ -400,7 +364,8 @@ static int name_list_add(name_list *l, const char *prefix, const char *part, siz
  * packages (directories with __init__.py), recursively; at the top level
  * also extension modules (lib-dynload's NAME.cpython-...so). Left-out and
  * test packages are skipped. */
-static int list_package_tree(const char *dir, const char *prefix, name_list *l, pf_error *err)
+static int list_package_tree(const resolver *r, const char *dir, const char *prefix, name_list *l,
+                             pf_error *err)
 {
     DIR *d = opendir(dir);
     if (d == NULL) {
@@ -413,7 +378,7 @@ static int list_package_tree(const char *dir, const char *prefix, name_list *l, 
         size_t len = strlen(n);
         size_t stem = strcspn(n, ".");
         int top = prefix[0] == '\0';
-        if (!is_identifier(n, stem) || (top && is_left_out(n, stem))) {
+        if (!is_identifier(n, stem) || (top && pfz_mg_top_in(r->left_out, n, stem))) {
             continue;
         }
         char *path = pfz_mg_str_concat3(dir, "/", n);
@@ -430,7 +395,7 @@ static int list_package_tree(const char *dir, const char *prefix, name_list *l, 
             } else if (access(init, F_OK) == 0) {
                 status = name_list_add(l, prefix, n, len, err);
                 if (status == PF_OK) {
-                    status = list_package_tree(path, sub, l, err);
+                    status = list_package_tree(r, path, sub, l, err);
                 }
             }
             free(init);
@@ -450,13 +415,13 @@ static int list_package_tree(const char *dir, const char *prefix, name_list *l, 
 int pfz_mg_add_stdlib(resolver *r, pf_error *err)
 {
     name_list l = {0};
-    int status = list_package_tree(r->stdlib_dir, "", &l, err);
+    int status = list_package_tree(r, r->stdlib_dir, "", &l, err);
     char *dynload = status == PF_OK ? pfz_mg_str_concat3(r->stdlib_dir, "/", "lib-dynload") : NULL;
     if (status == PF_OK && dynload == NULL) {
         status = pfz_mg_nomem(err);
     }
     if (status == PF_OK) {
-        status = list_package_tree(dynload, "", &l, err);
+        status = list_package_tree(r, dynload, "", &l, err);
     }
     free(dynload);
     if (l.names != NULL) {

@@ -164,11 +164,13 @@ static int not_followed(resolver *r, size_t importer, const pfz_import *imp, con
 {
     const pfz_module *m = &r->g->modules[importer];
     pfz_note_kind kind = 0;
-    if (imp->in_function && m->is_stdlib && importer != r->g->main && pfz_mg_is_dev_tool(full) &&
+    if (imp->in_function && m->is_stdlib && importer != r->g->main && pfz_mg_is_dev_tool(r, full) &&
         !pfz_mg_same_top_package(m->name, full)) {
         kind = PFZ_NOTE_DEV_TOOL_NOT_FOLLOWED;
-    } else if (r->state[importer].collected && pfz_mg_is_build_tool(full)) {
+    } else if (r->state[importer].collected && pfz_mg_is_build_tool(r, full)) {
         kind = PFZ_NOTE_BUILD_TOOL_NOT_FOLLOWED;
+    } else if (pfz_mg_rule_excludes(r, importer, full)) {
+        kind = PFZ_NOTE_RULE_NOT_FOLLOWED;
     } else {
         return 0;
     }
@@ -300,16 +302,19 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
         break;
     }
     default:
-        return PF_OK; /* builtin, extension, namespace: no code to read */
+        break; /* builtin, extension, namespace: no code to read */
     }
-    if (status == PF_OK) {
-        scan_ctx sc = {r, idx};
-        /* Only the entry runs as "__main__"; everything else is imported. */
-        unsigned flags = idx == r->g->main && r->entry_known ? 0 : PFZ_SCAN_SKIP_MAIN_GUARD;
-        if (r->g->modules[idx].is_stdlib) {
-            flags |= PFZ_SCAN_SKIP_MAIN_NAMED; /* its `main`s serve python3 -m */
-        }
+    scan_ctx sc = {r, idx};
+    /* Only the entry runs as "__main__"; everything else is imported. */
+    unsigned flags = idx == r->g->main && r->entry_known ? 0 : PFZ_SCAN_SKIP_MAIN_GUARD;
+    if (r->g->modules[idx].is_stdlib) {
+        flags |= PFZ_SCAN_SKIP_MAIN_NAMED; /* its `main`s serve python3 -m */
+    }
+    if (status == PF_OK && code != NULL) {
         status = pfz_scan_imports(code, flags, on_import, &sc, err);
+    }
+    if (status == PF_OK) { /* imports no statement shows (extra_imports.c) */
+        status = pfz_mg_extra_imports(r, idx, code, flags, on_import, &sc, err);
     }
     Py_XDECREF(code);
     return status;

@@ -52,6 +52,10 @@ typedef enum pfz_note_kind {
     /* two bundled libraries need each other: library (the one loaded
      * first), names (the other) */
     PFZ_NOTE_LIBRARY_CYCLE,
+    /* an import the package rules or the package's own PyInstaller hook
+     * leave out (excluded_imports), not followed (verbose_only): module,
+     * importer, line */
+    PFZ_NOTE_RULE_NOT_FOLLOWED,
 } pfz_note_kind;
 
 /* One warning or note. Every string is owned by the record (malloc'd) or

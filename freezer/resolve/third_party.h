@@ -34,6 +34,11 @@
  *       modules or bytecode, and every file of its subdirectories that are
  *       not packages, recursively; relative paths are from top_directory
  *       (the directory holding the top-level package).
+ *   entry_point_modules(dirs, groups) -> [module names]
+ *       the modules of the entry points in `groups` that the distributions
+ *       installed in the search directories `dirs` declare, the first of
+ *       each name only, as importlib.metadata.entry_points() sees them
+ *       (EntryPoint.module).
  *   add_data(src, dest) -> [(absolute, relative)]
  *       the files of --add-data SRC:DEST (a file goes into directory DEST,
  *       a directory's contents into DEST, recursively).

@@ -111,6 +111,35 @@ static int add_file_list(resolver *r, PyObject *list, pf_error *err)
     return status;
 }
 
+/* add_rule_data: the rules' data directories of package idx, packed at
+ * lib/<package path>/<to>. */
+static int add_rule_data(resolver *r, size_t idx, pf_error *err)
+{
+    PyObject *list;
+    int status = pfz_mg_rule_call(r, "data", idx, &list, err);
+    char *prefix = status == PF_OK ? strdup(r->g->modules[idx].name) : NULL;
+    if (status == PF_OK && prefix == NULL) {
+        Py_DECREF(list);
+        return pfz_mg_nomem(err);
+    }
+    for (char *p = prefix; p != NULL && *p; p++) {
+        *p = *p == '.' ? '/' : *p;
+    }
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(list); i++) {
+        const char *abs = NULL, *rel = NULL;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &abs, &rel)) {
+            status = pfz_py_fail(err, "cannot read a data file's name");
+            break;
+        }
+        char *member = pfz_mg_str_concat3(prefix, "/", rel);
+        status = member != NULL ? add_data_file(r, abs, member, err) : pfz_mg_nomem(err);
+        free(member);
+    }
+    free(prefix);
+    Py_XDECREF(list);
+    return status;
+}
+
 /* first_dir_of: module idx's first search location (a package's
  * directory) as UTF-8, borrowed; NULL when it has none. */
 static const char *first_dir_of(const resolver *r, size_t idx)
@@ -164,7 +193,13 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
     int status = PF_OK;
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(names); i++) {
         size_t sub;
-        status = pfz_mg_ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 0, &sub, err);
+        const char *name = PyUnicode_AsUTF8(PyList_GET_ITEM(names, i));
+        if (name == NULL) {
+            status = pfz_py_fail(err, "cannot read a module name");
+        } else if (include_tests || !pfz_mg_rule_excludes(r, idx, name)) {
+            /* what the package's rules or hook leave out is not packed whole */
+            status = pfz_mg_ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 0, &sub, err);
+        }
     }
     r->collecting = saved;
     Py_DECREF(names);
@@ -173,11 +208,12 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
 }
 
 /* collect_distribution: when an installed distribution owns top-level
- * module idx, packs the module whole (include_tests for --collect) and
- * the distribution's metadata files, and records that in opts->report
- * (PFZ_NOTE_DISTRIBUTION_PACKED). `seen` (a set) holds metadata paths already packed. */
-static int collect_distribution(resolver *r, size_t idx, int include_tests, PyObject *seen,
-                                pf_error *err)
+ * module idx, packs the distribution's metadata files and, when whole is
+ * set, the module whole (include_tests for --collect), recorded in
+ * opts->report (PFZ_NOTE_DISTRIBUTION_PACKED). `seen` (a set) holds
+ * metadata paths already packed. */
+static int collect_distribution(resolver *r, size_t idx, int include_tests, int whole,
+                                PyObject *seen, pf_error *err)
 {
     char dir[PATH_MAX];
     if (!top_dir_of(r, idx, dir, sizeof dir)) {
@@ -198,7 +234,7 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
         return collect_whole(r, idx, include_tests, &added, err);
     }
     size_t added = 0;
-    int status = collect_whole(r, idx, include_tests, &added, err);
+    int status = whole ? collect_whole(r, idx, include_tests, &added, err) : PF_OK;
     PyObject *key = PyUnicode_FromString(meta);
     int known = key != NULL ? PySet_Contains(seen, key) : -1;
     if (status == PF_OK && known == 0) {
@@ -208,7 +244,7 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
         } else {
             status = add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
         }
-        if (status == PF_OK && r->opts->report != NULL) {
+        if (status == PF_OK && whole && r->opts->report != NULL) {
             const char *base = strrchr(meta, '/');
             pfz_note n = {.kind = PFZ_NOTE_DISTRIBUTION_PACKED,
                           .verbose_only = 1,
@@ -224,6 +260,33 @@ static int collect_distribution(resolver *r, size_t idx, int include_tests, PyOb
     }
     Py_XDECREF(key);
     Py_DECREF(owner);
+    return status;
+}
+
+/* collect_plugins: when the rules name plugin groups for module idx
+ * (flake8.extension for flake8), the modules the distributions on the
+ * search path declare in those groups, added as imported by it: the
+ * program loads what python3.11 would find installed (flake8's mccabe
+ * checker is a distribution of its own). Their distributions are then
+ * packed as any imported one. */
+static int collect_plugins(resolver *r, size_t idx, pf_error *err)
+{
+    PyObject *groups;
+    int status = pfz_mg_rule_call(r, "plugin_groups", idx, &groups, err);
+    if (status != PF_OK || PyList_GET_SIZE(groups) == 0) {
+        Py_XDECREF(groups);
+        return status;
+    }
+    PyObject *names = tp_call(r, "entry_point_modules", "(OO)", r->top_path, groups);
+    Py_DECREF(groups);
+    if (names == NULL) {
+        return pfz_py_fail(err, "cannot read entry points");
+    }
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(names); i++) {
+        size_t sub;
+        status = pfz_mg_ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 1, &sub, err);
+    }
+    Py_DECREF(names);
     return status;
 }
 
@@ -264,29 +327,41 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
         size_t idx;
         status = add_named_root(r, "--collect", o->collects[i], &idx, err);
         if (status == PF_OK) {
-            status = collect_distribution(r, idx, 1, seen, err);
+            status = collect_distribution(r, idx, 1, 1, seen, err);
         }
     }
-    /* g->count grows as distributions are packed: those they import are
-     * looked at too. */
-    for (size_t i = 0; status == PF_OK && i < g->count; i++) {
-        const pfz_module *m = &g->modules[i];
-        if (m->is_stdlib || r->state[i].collected || strchr(m->name, '.') != NULL ||
-            pfz_mg_is_build_tool(m->name) || strcmp(m->name, "__main__") == 0 ||
-            m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
-            continue;
+    /* g->count grows as distributions and plugins are packed: those they
+     * import are looked at too. A distribution reached only from one packed
+     * whole, or a build tool, has its metadata packed, not its every module
+     * (importlib.metadata finds it: flake8 asks for pyflakes'). */
+    size_t done = 0, plugins_done = 0;
+    while (status == PF_OK && done < g->count) {
+        /* plugins first: a plugin module runs, so it is visited as imported,
+         * not as one the whole-distribution rule packed (whose imports into
+         * other distributions are left out) */
+        for (; status == PF_OK && plugins_done < g->count; plugins_done++) {
+            status = collect_plugins(r, plugins_done, err);
         }
-        status = collect_distribution(r, i, 0, seen, err);
+        for (; status == PF_OK && done < g->count; done++) {
+            const pfz_module *m = &g->modules[done];
+            if (m->is_stdlib || strchr(m->name, '.') != NULL || strcmp(m->name, "__main__") == 0 ||
+                m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
+                continue;
+            }
+            int whole = !r->state[done].collected && !pfz_mg_is_build_tool(r, m->name);
+            status = collect_distribution(r, done, 0, whole, seen, err);
+        }
     }
     Py_DECREF(seen);
-    /* every non-stdlib package's data files */
+    /* every package's data files, the stdlib's too, and the data
+     * directories the rules give it (found where the package looks) */
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
         const pfz_module *m = &g->modules[i];
         PyObject *sp = r->state[i].search_path;
-        if (m->is_stdlib || sp == NULL ||
-            (m->kind != PFZ_MODULE_PACKAGE && m->kind != PFZ_MODULE_NAMESPACE)) {
+        if (sp == NULL || m->kind == PFZ_MODULE_BUILTIN || m->kind == PFZ_MODULE_FROZEN) {
             continue;
         }
+        status = add_rule_data(r, i, err);
         size_t depth = 1;
         for (const char *p = m->name; *p; p++) {
             depth += *p == '.';

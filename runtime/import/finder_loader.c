@@ -45,7 +45,7 @@ PyObject *pf_importer_find_spec(pf_importer *self, PyObject *args, PyObject *kwa
     if (pf_importer_fetch_attr(&self->module_spec_type, PF_PY_BOOTSTRAP, "ModuleSpec") < 0) {
         return NULL;
     }
-    int is_package = module.kind == PF_KIND_PACKAGE || module.kind == PF_KIND_NAMESPACE;
+    int is_package = pf_importer_entry_is_package(self, &module);
     PyObject *loader = module.kind == PF_KIND_NAMESPACE ? Py_None : (PyObject *)self;
     PyObject *origin = pf_importer_module_origin(self, &module);
     if (origin == NULL) {
@@ -254,7 +254,7 @@ PyObject *pf_importer_is_package(pf_importer *self, PyObject *fullname)
     if (pf_importer_require_module(self, fullname, &module) < 0) {
         return NULL;
     }
-    return PyBool_FromLong(module.kind == PF_KIND_PACKAGE || module.kind == PF_KIND_NAMESPACE);
+    return PyBool_FromLong(pf_importer_entry_is_package(self, &module));
 }
 
 /* get_filename(fullname): the module's __file__. */

@@ -95,6 +95,12 @@ int pf_importer_find_module(pf_importer *self, PyObject *name, pf_entry *entry);
  * loader raises). Returns 1 or -1. */
 int pf_importer_require_module(pf_importer *self, PyObject *name, pf_entry *entry);
 
+/* pf_importer_entry_is_package: 1 when module entry `module` is a package: a
+ * regular or namespace package, or an extension module whose file is
+ * NAME/__init__.<suffix> (mypyc compiles a package's __init__), as
+ * importlib's FileFinder makes it one; else 0. */
+int pf_importer_entry_is_package(pf_importer *self, const pf_entry *module);
+
 /* pf_importer_member_of: the file entry holding module entry `module`'s
  * data into *file. Returns 1, or 0 for a namespace package (no file). */
 int pf_importer_member_of(pf_importer *self, const pf_entry *module, pf_entry *file);

@@ -81,6 +81,21 @@ PyObject *pf_importer_member_path(pf_importer *self, const pf_entry *file)
     return path;
 }
 
+int pf_importer_entry_is_package(pf_importer *self, const pf_entry *module)
+{
+    pf_entry file;
+    if (module->kind == PF_KIND_PACKAGE || module->kind == PF_KIND_NAMESPACE) {
+        return 1;
+    }
+    if (module->kind != PF_KIND_EXTENSION || !pf_importer_member_of(self, module, &file)) {
+        return 0;
+    }
+    const char *slash = memrchr(file.name, '/', file.name_size);
+    const char *base = slash != NULL ? slash + 1 : file.name;
+    size_t left = file.name_size - (size_t)(base - file.name);
+    return left > 9 && memcmp(base, "__init__.", 9) == 0;
+}
+
 /* pf_importer_package_dir: "<executable>/a/b" for package a.b: its __path__ entry. */
 PyObject *pf_importer_package_dir(pf_importer *self, PyObject *fullname)
 {

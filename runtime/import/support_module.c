@@ -69,7 +69,7 @@ PyObject *pf_importer_get_resource_reader(pf_importer *self, PyObject *fullname)
     if (pf_importer_require_module(self, fullname, &module) < 0) {
         return NULL;
     }
-    if (module.kind != PF_KIND_PACKAGE && module.kind != PF_KIND_NAMESPACE) {
+    if (!pf_importer_entry_is_package(self, &module)) {
         Py_RETURN_NONE;
     }
     return call_support(self, "resource_reader", fullname);

@@ -5,7 +5,7 @@
 #     unshare -m /bin/bash tests/e2e/sandbox.sh ./app arg...
 # Inside it, an empty read-only tmpfs covers every Python library directory
 # (/usr/lib/python3.11, /usr/lib/python3, /usr/local/lib/python3*, a pyenv
-# tree) and /dev/null is bind-mounted over every python3* executable and
+# tree, and the directories PF_SANDBOX_HIDE names) and /dev/null is bind-mounted over every python3* executable and
 # libpython3.11.so*. Then PROGRAM replaces this shell (exec), so its pid,
 # stdin, stdout, stderr and exit status are those of the caller's process.
 # Exits 97 without running PROGRAM if Python is still visible.
@@ -16,7 +16,11 @@ hide_dir() {
     mount -t tmpfs -o ro,mode=0755,size=4k pf-no-python "$1"
 }
 
-for dir in /usr/lib/python3.11 /usr/lib/python3 /usr/local/lib/python3* /root/.pyenv; do
+# PF_SANDBOX_HIDE: more directories to cover, space-separated (data a
+# package keeps outside Python's directories: /usr/share/matplotlib).
+# shellcheck disable=SC2086
+for dir in /usr/lib/python3.11 /usr/lib/python3 /usr/local/lib/python3* /root/.pyenv \
+           ${PF_SANDBOX_HIDE:-}; do
     if [[ -d $dir ]]; then
         hide_dir "$dir"
     fi

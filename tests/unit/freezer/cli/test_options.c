@@ -64,6 +64,12 @@ static void test_module_form_and_all_options(void **state)
     pfz_options_free(&o);
     assert_null(o.paths);
 
+    /* a name with a digit first imports (mypyc's runtime <hash>__mypyc) */
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "x", "--hidden-import", "0a1b__mypyc"), PF_OK);
+    assert_int_equal(o.hidden_import_count, 1);
+    assert_string_equal(o.hidden_imports[0], "0a1b__mypyc");
+    pfz_options_free(&o);
+
     assert_int_equal(PARSE(&o, &err, "-oout", "--verbose", "--", "-dash.py"), PF_OK);
     assert_string_equal(o.script, "-dash.py");
     assert_string_equal(o.output, "out");
@@ -120,7 +126,7 @@ static void test_errors(void **state)
                  "--verbose takes no value");
     expect_usage(PARSE(&o, &err, "-m", "a-b", "-o", "a"), &o, &err, "'a-b' is not a module");
     expect_usage(PARSE(&o, &err, "-m", "a..b", "-o", "a"), &o, &err, "'a..b'");
-    expect_usage(PARSE(&o, &err, "-m", "1a", "-o", "a"), &o, &err, "'1a'");
+    expect_usage(PARSE(&o, &err, "-m", "1 a", "-o", "a"), &o, &err, "'1 a'");
     expect_usage(PARSE(&o, &err, "-m", "a.", "-o", "a"), &o, &err, "'a.'");
     expect_usage(PARSE(&o, &err, "-m", "a", "-m", "b", "-o", "x"), &o, &err, "-m given more");
     expect_usage(PARSE(&o, &err, "app.py", "-m", "a", "-o", "x"), &o, &err, "not both");

@@ -3,24 +3,33 @@
 #include "resolve_test_util.h"
 
 #include <stdarg.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include "module_graph_internal.h"
 
+/* The tool lists come from the built-in rules file (package_rules.c). */
 static void test_tools(void **state)
 {
     (void)state;
-    assert_true(pfz_mg_is_dev_tool("doctest"));
-    assert_true(pfz_mg_is_dev_tool("unittest.mock"));
-    assert_false(pfz_mg_is_dev_tool("unittestx"));
-    assert_false(pfz_mg_is_dev_tool("json"));
-    assert_true(pfz_mg_is_build_tool("setuptools.command"));
-    assert_true(pfz_mg_is_build_tool("_pytest"));
-    assert_false(pfz_mg_is_build_tool("pytestish"));
+    resolver r;
+    memset(&r, 0, sizeof r);
+    pf_error err = {0};
+    assert_int_equal(pfz_mg_rules_init(&r, &err), PF_OK);
+    assert_true(pfz_mg_is_dev_tool(&r, "doctest"));
+    assert_true(pfz_mg_is_dev_tool(&r, "unittest.mock"));
+    assert_false(pfz_mg_is_dev_tool(&r, "unittestx"));
+    assert_false(pfz_mg_is_dev_tool(&r, "json"));
+    assert_true(pfz_mg_is_build_tool(&r, "setuptools.command"));
+    assert_true(pfz_mg_is_build_tool(&r, "_pytest"));
+    assert_false(pfz_mg_is_build_tool(&r, "pytestish"));
+    assert_true(pfz_mg_top_in(r.left_out, "test", 4));
+    assert_false(pfz_mg_top_in(r.left_out, "json", 4));
     assert_true(pfz_mg_same_top_package("unittest.case", "unittest._log"));
     assert_true(pfz_mg_same_top_package("a", "a.b"));
     assert_false(pfz_mg_same_top_package("ab.c", "a.c"));
+    pfz_mg_rules_free(&r);
 }
 
 /* alias: whether `from <level dots><name> import <from>` (from NULL: a

@@ -1,0 +1,278 @@
+"""package_rules.py - what the freezer knows about particular packages, as
+data: the rules file (freezer/rules/packages.toml, read with tomllib),
+packages' own PyInstaller hooks (their literal `hiddenimports` and
+`excludedimports`, read with ast and never executed) and six-style
+lazy-module tables (six.py's MovedModule / MovedAttribute lists, read with
+ast). It runs in the freezer's embedded python3.11 (package_rules.c
+compiles it) and imports none of the packages it reads about.
+docs/third-party.md ("The rules file") gives the format and the rules."""
+
+import ast
+import os
+import re
+import tomllib
+
+FORMAT = 1
+_ENTRY_KEYS = {
+    "why": str,
+    "hidden_imports": list,
+    "excluded_imports": list,
+    "data": list,
+    "plugin_groups": list,
+}
+# Where packages keep the hooks their pyinstaller40 entry point names:
+# directories directly in the top-level package whose name says so
+# (numpy/_pyinstaller, pkg/__pyinstaller, pkg/_pyinstaller_hooks).
+_HOOK_DIR = re.compile(r"_*pyinstaller\w*")
+_HOOK_LISTS = {"hiddenimports": "hidden_imports", "excludedimports": "excluded_imports"}
+_SIX_LIST = re.compile(r"_(?:urllib_(\w+)_)?moved_attributes")
+
+
+class RulesError(ValueError):
+    """A rules file that breaks the format; the text names the file and key."""
+
+
+def is_module_name(name):
+    """Whether name is a dotted module name that CPython can import: parts
+    of letters, digits and underscores, digits first included (mypyc's
+    runtime modules are named <hex hash>__mypyc)."""
+    return (
+        isinstance(name, str)
+        and name != ""
+        and all(p != "" and ("_" + p).isidentifier() for p in name.split("."))
+    )
+
+
+def _within(name, prefixes):
+    """Whether name is one of prefixes or a submodule of one."""
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def _names(value, where):
+    if not isinstance(value, list) or not all(is_module_name(v) for v in value):
+        raise RulesError(f"{where}: give a list of module names, e.g. [\"pkg.sub\"]")
+    return list(value)
+
+
+class Rules:
+    """The rules of one rules file plus the hooks found beside packages."""
+
+    def __init__(self, text, origin):
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise RulesError(f"{origin}: not valid TOML: {e}") from None
+        if doc.get("format") != FORMAT:
+            raise RulesError(f"{origin}: format: must be {FORMAT}")
+        unknown = set(doc) - {"format", "tools", "standalone", "modules"}
+        if unknown:
+            raise RulesError(f"{origin}: unknown key {sorted(unknown)[0]!r}")
+        tools = doc.get("tools", {})
+        self.development = frozenset(_names(tools.get("development", []), f"{origin}: tools.development"))
+        self.build = frozenset(_names(tools.get("build", []), f"{origin}: tools.build"))
+        standalone = doc.get("standalone", {})
+        self.left_out = frozenset(_names(standalone.get("left_out", []), f"{origin}: standalone.left_out"))
+        self.modules = {}
+        for name, entry in doc.get("modules", {}).items():
+            where = f"{origin}: modules.{name}"
+            if not is_module_name(name) or not isinstance(entry, dict):
+                raise RulesError(f"{where}: a table named by a module name")
+            for key, value in entry.items():
+                if key not in _ENTRY_KEYS or not isinstance(value, _ENTRY_KEYS[key]):
+                    raise RulesError(f"{where}.{key}: unknown key or wrong type")
+            for key in ("hidden_imports", "excluded_imports"):
+                _names(entry.get(key, []), f"{where}.{key}")
+            for group in entry.get("plugin_groups", []):
+                if not isinstance(group, str) or not group:
+                    raise RulesError(f"{where}.plugin_groups: give a list of group names")
+            for d in entry.get("data", []):
+                to = d.get("to") if isinstance(d, dict) else None
+                if (not isinstance(d, dict) or set(d) != {"from", "to"}
+                        or not isinstance(d["from"], str) or not isinstance(to, str)
+                        or os.path.isabs(to) or ".." in to.split("/")):
+                    raise RulesError(f"{where}.data: give {{ from = PATH, to = RELATIVE PATH "
+                                     f"inside the package }} tables")
+            self.modules[name] = entry
+        self._hooks = {}  # top-level package directory -> {module: entry}
+        self._lazy = {}  # module file -> lazy-module table or None
+
+    # ---- PyInstaller hooks ----
+
+    def hooks(self, top_dir):
+        """{module: {"hidden_imports": [...], "excluded_imports": [...]}} from
+        the hook-<module>.py files a package keeps in top_dir's pyinstaller
+        directories: only module-level `hiddenimports = [...]` /
+        `excludedimports = [...]` (and `+=`) whose value ast.literal_eval
+        reads; anything computed is ignored, nothing is executed."""
+        if top_dir in self._hooks:
+            return self._hooks[top_dir]
+        found = {}
+        try:
+            subdirs = sorted(e.path for e in os.scandir(top_dir)
+                             if e.is_dir() and _HOOK_DIR.fullmatch(e.name))
+        except OSError:
+            subdirs = []
+        for d in subdirs:
+            try:
+                files = sorted(n for n in os.listdir(d)
+                               if n.startswith("hook-") and n.endswith(".py"))
+            except OSError:
+                continue
+            for n in files:
+                module = n[len("hook-"):-len(".py")]
+                if is_module_name(module):
+                    entry = read_hook(os.path.join(d, n))
+                    if entry:
+                        found.setdefault(module, {}).update(entry)
+        self._hooks[top_dir] = found
+        return found
+
+    def _entries(self, module, top_dir):
+        """The rules-file and hook entries for module (either may be absent)."""
+        out = []
+        if module in self.modules:
+            out.append(self.modules[module])
+        if top_dir:
+            hook = self.hooks(top_dir).get(module)
+            if hook:
+                out.append(hook)
+        return out
+
+    # ---- the questions the resolver asks ----
+
+    def hidden_imports(self, module, top_dir):
+        """The modules the rules and hooks say module imports unseen."""
+        names = []
+        for e in self._entries(module, top_dir):
+            names += [n for n in e.get("hidden_imports", ()) if n not in names]
+        return names
+
+    def excludes(self, importer, name, top_dir):
+        """Whether the import of name by importer is left out: an entry for
+        importer or a package above it excludes name or a package above it."""
+        parts = importer.split(".")
+        for i in range(len(parts), 0, -1):
+            for e in self._entries(".".join(parts[:i]), top_dir):
+                if _within(name, e.get("excluded_imports", ())):
+                    return True
+        return False
+
+    def data(self, module, package_dir):
+        """[(absolute file, path relative to the package's directory)] of
+        the data directories the rules give module, in name order."""
+        out = []
+        for d in self.modules.get(module, {}).get("data", ()):
+            src = os.path.join(package_dir, d["from"])
+            if os.path.isfile(src):
+                out.append((src, os.path.normpath(d["to"])))
+                continue
+            for dirpath, dirnames, filenames in os.walk(src, followlinks=True):
+                dirnames[:] = sorted(n for n in dirnames if n != "__pycache__")
+                for n in sorted(filenames):
+                    p = os.path.join(dirpath, n)
+                    out.append((p, os.path.normpath(os.path.join(d["to"], os.path.relpath(p, src)))))
+        return out
+
+    def plugin_groups(self, module):
+        return list(self.modules.get(module, {}).get("plugin_groups", ()))
+
+    # ---- six-style lazy modules ----
+
+    def lazy_targets(self, origin, rest):
+        """For a module whose source at origin is six (or a vendored copy)
+        and a name `rest` below it ("moves", "moves.queue",
+        "moves.urllib.parse"): the list of real modules that name stands
+        for ([] for the container "moves" itself); None when origin is no
+        such module or rest is not one of its lazy names."""
+        if origin not in self._lazy:
+            self._lazy[origin] = six_table(origin)
+        table = self._lazy[origin]
+        return None if table is None else table.get(rest)
+
+
+def read_hook(path):
+    """The literal hiddenimports / excludedimports of one hook file, as
+    {"hidden_imports": [...], "excluded_imports": [...]} (keys present only
+    when found); {} when the file cannot be read or parsed."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    entry = {}
+    for node in tree.body:  # module level only: a conditional one is not sure
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, augment = node.targets[0], False
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+            target, augment = node.target, True
+        else:
+            continue
+        if not isinstance(target, ast.Name) or target.id not in _HOOK_LISTS:
+            continue
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            continue
+        if not isinstance(value, (list, tuple, set)) or not all(is_module_name(v) for v in value):
+            continue
+        key = _HOOK_LISTS[target.id]
+        items = sorted(value) if isinstance(value, set) else list(value)
+        entry[key] = (entry.get(key, []) if augment else []) + items
+    return entry
+
+
+def _literal(node):
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def six_table(origin):
+    """six's lazy names read from its source: {"moves": [], "moves.queue":
+    ["queue"], "moves.urllib": [...], "moves.urllib.parse": ["urllib.parse"],
+    ...}. On Python 3 MovedModule(name, old, new=None) stands for module
+    `new or name`, MovedAttribute(name, old_mod, new_mod, ...) for an
+    attribute of module `new_mod or name` (six.py). None when the file is not
+    a six: no `_moved_attributes` list of those calls."""
+    try:
+        with open(origin, "rb") as f:
+            source = f.read()
+    except (OSError, TypeError):
+        return None
+    if b"MovedModule" not in source or b"_SixMetaPathImporter" not in source:
+        return None
+    try:
+        tree = ast.parse(source, origin)
+    except (SyntaxError, ValueError):
+        return None
+    table = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, (ast.List, ast.Tuple))):
+            continue
+        m = _SIX_LIST.fullmatch(node.targets[0].id)
+        if m is None:
+            continue
+        prefix = "moves" if m.group(1) is None else "moves.urllib." + m.group(1)
+        targets = table.setdefault(prefix, [])
+        for call in node.value.elts:
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                    and call.func.id in ("MovedModule", "MovedAttribute") and call.args):
+                continue
+            args = [_literal(a) for a in call.args[:3]]
+            name = args[0]
+            target = args[2] if len(args) > 2 and args[2] else name
+            if not isinstance(name, str) or not is_module_name(target):
+                continue
+            table[prefix + "." + name] = [target]
+            if prefix != "moves" and target not in targets:
+                targets.append(target)
+    if "moves" not in table:
+        return None
+    urllib = table.setdefault("moves.urllib", [])
+    for key in sorted(table):
+        if key.startswith("moves.urllib.") and key.count(".") == 2:
+            urllib += [t for t in table[key] if t not in urllib]
+    return table

@@ -1,0 +1,216 @@
+#!/bin/bash
+# e2e/packages/CASE: real Debian packages whose imports or data only the
+# package rules and the analyses of docs/third-party.md find, frozen with no
+# options and run with Python hidden, compared with python3.11 -I (lib.sh).
+#
+#   requests    requests.get from a local http.server on loopback: urllib3's
+#               `from six.moves import queue` (six's lazy names)
+#   fernet      cryptography's Fernet round trip: the cffi-built _openssl
+#               imports _cffi_backend from C
+#   markdown    markdown with extensions by name (entry points) and its
+#               importlib.util.find_spec('html.parser')
+#   matplotlib  the Agg backend writing a PNG, with Debian's
+#               /usr/share/matplotlib (mpl-data) hidden too: the rules file
+#               packs it where matplotlib looks
+#   babel       Debian's babel, whose locale-data is a symbolic link to
+#               /usr/share/python-babel-localedata, hidden too
+#   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
+#               by constant names
+#   flake8      flake8 on a file: its checkers come from entry points of its
+#               own distribution and of mccabe's (flake8.extension), and it
+#               reads pyflakes' metadata
+#   initname    `import pkg.__init__` by name (astroid does): a module of
+#               its own, as in CPython, sharing the package's file
+#   mypy        mypyc-compiled mypy: mypy.api.run, and `pyfreeze -m mypy` (a
+#               package whose __init__ is an extension module); its runtime
+#               module <hash>__mypyc is accepted by --hidden-import
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy}
+
+# needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
+needs() {
+    "$PF_PYTHON" -I -c "import $1" 2>/dev/null ||
+        skip_test "$2 is not installed (apt-get install $2)"
+}
+
+case $case_name in
+requests)
+    needs requests python3-requests
+    WWW=$T/www
+    mkdir -p "$WWW"
+    printf 'hello over http\n' >"$WWW/hello.txt"
+    PORT=$("$PF_PYTHON" -I -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    (cd "$WWW" && exec "$PF_PYTHON" -I -m http.server --bind 127.0.0.1 "$PORT" >"$T/http.log" 2>&1) &
+    SERVER=$!
+    trap 'kill $SERVER 2>/dev/null' EXIT
+    for _ in $(seq 50); do
+        "$PF_PYTHON" -I -c "import socket; socket.create_connection(('127.0.0.1', $PORT)).close()" 2>/dev/null && break
+        sleep 0.1
+    done
+    program get_page <<'PY' || finish
+import sys
+import requests
+r = requests.get(f"http://127.0.0.1:{sys.argv[1]}/hello.txt", timeout=20)
+print(r.status_code, r.headers["Content-Type"], repr(r.text))
+import urllib3.connectionpool, queue
+print(urllib3.connectionpool.queue is queue)
+try:
+    requests.get(f"http://127.0.0.1:{sys.argv[1]}/missing", timeout=20).raise_for_status()
+except requests.HTTPError as e:
+    print("HTTPError", e.response.status_code)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "six.moves.queue's target is packed" "$T/inspect.txt" ' lib/queue\.pyc$'
+    expect_no_grep "no warning about six.moves" "$EXE.log" "'six' is not a package"
+    compare requests /dev/null "$PORT"
+    ;;
+
+fernet)
+    needs cryptography.fernet python3-cryptography
+    program roundtrip <<'PY' || finish
+from cryptography.fernet import Fernet, InvalidToken
+key = b"QkBWDU2W9cB2DvoVV4iV3pgfZTxRm7vJ3pG_9bZIqSM="
+f = Fernet(key)
+token = f.encrypt(b"frozen secret")
+print(len(token), f.decrypt(token))
+try:
+    Fernet(Fernet.generate_key()).decrypt(token)
+except InvalidToken:
+    print("other key: InvalidToken")
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "_cffi_backend (imported from C) is packed" "$T/inspect.txt" 'lib/_cffi_backend\.'
+    compare fernet /dev/null
+    ;;
+
+markdown)
+    needs markdown python3-markdown
+    program render <<'PY' || finish
+import markdown
+text = "# Title\n\nSome *text* & <b>html</b>.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n"
+print(markdown.markdown(text, extensions=["tables", "fenced_code", "toc"]))
+import markdown.htmlparser
+print(markdown.htmlparser.htmlparser.__name__)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "find_spec('html.parser')'s module is packed" "$T/inspect.txt" ' lib/html/parser\.pyc$'
+    compare markdown /dev/null
+    ;;
+
+matplotlib)
+    needs matplotlib python3-matplotlib
+    program plot <<'PY' || finish
+import hashlib, io, os, struct, tempfile
+os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp()  # a font cache of its own
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+print(os.path.basename(matplotlib.get_data_path()), matplotlib.rcParams["font.family"])
+fig, ax = plt.subplots(figsize=(4, 3), dpi=50)
+ax.plot([0, 1, 2], [2, 0, 1])
+ax.set_title("pyfreeze")
+buf = io.BytesIO()
+fig.savefig(buf, format="png")
+png = buf.getvalue()
+print(png[:8] == b"\x89PNG\r\n\x1a\n", struct.unpack(">II", png[16:24]), hashlib.sha256(png).hexdigest())
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "mpl-data is packed beside matplotlib" "$T/inspect.txt" ' lib/matplotlib/mpl-data/matplotlibrc$'
+    RUN_ENV=(PF_SANDBOX_HIDE=/usr/share/matplotlib)
+    compare matplotlib /dev/null
+    ;;
+
+babel)
+    needs babel python3-babel
+    program dates <<'PY' || finish
+import datetime
+from babel import Locale
+from babel.dates import format_date
+print(Locale("fr").display_name, format_date(datetime.date(2026, 12, 7), locale="de_DE"))
+PY
+    RUN_ENV=(PF_SANDBOX_HIDE=/usr/share/python-babel-localedata)
+    compare babel /dev/null
+    ;;
+
+fresh)
+    program fresh <<'PY' || finish
+from test.support.import_helper import import_fresh_module
+import sys
+py_uuid = import_fresh_module("uuid", blocked=["_uuid"])
+c_uuid = import_fresh_module("uuid", fresh=["_uuid"])
+print(py_uuid.UUID(int=5), py_uuid._uuid, c_uuid._uuid is not None)
+json = import_fresh_module("json")
+print(json.dumps({"a": 1}))
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "import_fresh_module's module is packed" "$T/inspect.txt" ' lib/uuid\.pyc$'
+    compare fresh /dev/null
+    ;;
+
+flake8)
+    needs flake8 flake8
+    program lint <<'PY' || finish
+import sys
+from flake8.main import cli
+try:
+    cli.main(sys.argv[1:])
+except SystemExit as e:
+    print("exit", e.code)
+PY
+    printf 'import os\ndef f(x):\n    if x:\n        if x>1:\n            return 1\n    return 2\n' >"$SRC/bad.py"
+    chmod a+r "$SRC/bad.py"
+    RUN_CWD=$SRC
+    compare flake8-version /dev/null --version
+    compare flake8-check /dev/null --max-complexity 1 bad.py
+    expect_grep "mccabe's checker ran (an entry point of another distribution)" "$R/flake8-check.frz.out" 'C901'
+    ;;
+
+initname)
+    mkdir -p "$T/initname/pk/sub"
+    printf 'X = 1\n' >"$T/initname/pk/__init__.py"
+    printf 'Y = 2\n' >"$T/initname/pk/sub/__init__.py"
+    program initname <<'PY' || finish
+import importlib, sys
+import pk.sub.__init__
+m = importlib.import_module("pk.__init__")
+print(m.__name__, m.X, m.__name__ in sys.modules, sys.modules["pk.sub.__init__"].Y)
+print(m is sys.modules["pk"], hasattr(m, "__path__"), m.__file__.endswith("pk/__init__.py"))
+PY
+    REF_FLAGS=(-B -E -s)   # the script imports its neighbour package
+    compare initname /dev/null
+    ;;
+
+mypy)
+    needs mypy.api mypy
+    program check <<'PY' || finish
+import sys
+from mypy import api
+out, err, status = api.run(["--no-incremental", "--cache-dir=/dev/null", "-c", sys.argv[1]])
+print(out, err, status)
+PY
+    compare check-bad /dev/null "x: int = 'a'"
+    compare check-good /dev/null "x: int = 1"
+    # -m of a package whose __init__ is an extension module
+    printf 'def f(x: int) -> str:\n    return x\n' >"$SRC/bad.py"
+    chmod a+r "$SRC/bad.py"
+    freeze "$SRC/m/mypy" -m mypy || finish
+    RUN_CWD=$SRC
+    run_ref "$R/m.ref" /dev/null -I -m mypy --no-incremental --cache-dir=/dev/null bad.py
+    run_frozen "$R/m.frz" /dev/null "$SRC/m/mypy" --no-incremental --cache-dir=/dev/null bad.py
+    normalise_ref "$R/m.ref" "$SRC"
+    normalise_frozen "$R/m.frz" "$SRC/m/mypy"
+    same_result "pyfreeze -m mypy" "$R/m.ref" "$R/m.frz"
+    runtime=$(cd /usr/lib/python3/dist-packages && ls -- *__mypyc.cpython-311-*.so | head -1)
+    runtime=${runtime%%.*}
+    "$PYFREEZE" "$SRC/check.py" --hidden-import "$runtime" -o "$T/hi" >/dev/null 2>&1
+    expect_eq "--hidden-import takes $runtime (a digit first)" 0 "$?"
+    ;;
+
+*)
+    fail "unknown case $case_name"
+    ;;
+esac
+finish

@@ -1,0 +1,239 @@
+/* test_package_rules.c - the package rules (resolve/package_rules.py via
+ * package_rules.c): the TOML format and its errors, the built-in file,
+ * PyInstaller hooks read as literals only, six's lazy-name table, data
+ * directories. */
+#include "resolve_test_util.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "package_rules.h"
+
+/* call: str(rules.method(*args)) for a Py_BuildValue tuple, malloc'd. */
+static char *call(PyObject *rules, const char *method, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    PyObject *args = Py_VaBuildValue(fmt, ap);
+    va_end(ap);
+    assert_non_null(args);
+    PyObject *fn = PyObject_GetAttrString(rules, method);
+    PyObject *res = fn != NULL ? PyObject_Call(fn, args, NULL) : NULL;
+    if (res == NULL) {
+        PyErr_Print();
+    }
+    assert_non_null(res);
+    PyObject *text = PyObject_Str(res);
+    char *out = strdup(PyUnicode_AsUTF8(text));
+    Py_DECREF(text);
+    Py_DECREF(res);
+    Py_DECREF(fn);
+    Py_DECREF(args);
+    return out;
+}
+
+static void expect_call(PyObject *rules, const char *want, const char *method, const char *fmt,
+                        const char *a, const char *b, const char *c)
+{
+    char *got = call(rules, method, fmt, a, b, c); /* fmt takes what it names */
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static const char GOOD[] =
+    "format = 1\n"
+    "[tools]\ndevelopment = [\"doctest\"]\nbuild = [\"setuptools\"]\n"
+    "[standalone]\nleft_out = [\"test\"]\n"
+    "[modules.alpha]\nwhy = \"a test\"\nhidden_imports = [\"alpha._c\", \"a1b2__mypyc\"]\n"
+    "excluded_imports = [\"beta\"]\nplugin_groups = [\"alpha.plugins\"]\n"
+    "data = [{ from = \"../share/alpha\", to = \"data\" }]\n";
+
+static void test_good_file(void **state)
+{
+    (void)state;
+    pf_error err = {0};
+    PyObject *rules = pfz_rules_load(GOOD, "good.toml", &err);
+    assert_non_null(rules);
+    expect_call(rules, "['alpha._c', 'a1b2__mypyc']", "hidden_imports", "(sz)", "alpha", NULL,
+                NULL);
+    expect_call(rules, "[]", "hidden_imports", "(sz)", "gamma", NULL, NULL);
+    expect_call(rules, "True", "excludes", "(ssz)", "alpha.sub", "beta.x", NULL);
+    expect_call(rules, "False", "excludes", "(ssz)", "alpha", "betax", NULL);
+    expect_call(rules, "False", "excludes", "(ssz)", "gamma", "beta", NULL);
+    expect_call(rules, "['alpha.plugins']", "plugin_groups", "(s)", "alpha", NULL, NULL);
+    PyObject *dev = PyObject_GetAttrString(rules, "development");
+    PyObject *doctest = PyUnicode_FromString("doctest");
+    assert_int_equal(PySet_Contains(dev, doctest), 1);
+    Py_DECREF(doctest);
+    Py_DECREF(dev);
+    Py_DECREF(rules);
+}
+
+static void test_data(void **state)
+{
+    (void)state;
+    char *dir = rt_mkdtemp();
+    rt_write(dir, "share/alpha/a.txt", "a", (size_t)-1);
+    rt_write(dir, "share/alpha/sub/b.txt", "b", (size_t)-1);
+    char pkg[1024];
+    snprintf(pkg, sizeof pkg, "%s/alpha", dir);
+    rt_write(dir, "alpha/__init__.py", "", (size_t)-1);
+    pf_error err = {0};
+    PyObject *rules = pfz_rules_load(GOOD, "good.toml", &err);
+    assert_non_null(rules);
+    char *got = call(rules, "data", "(ss)", "alpha", pkg);
+    char want[16384];
+    snprintf(want, sizeof want,
+             "[('%s/../share/alpha/a.txt', 'data/a.txt'), ('%s/../share/alpha/sub/b.txt', "
+             "'data/sub/b.txt')]",
+             pkg, pkg);
+    assert_string_equal(got, want);
+    free(got);
+    got = call(rules, "data", "(ss)", "gamma", pkg);
+    assert_string_equal(got, "[]");
+    free(got);
+    /* a missing `from` is skipped: another installation keeps it inside */
+    rt_rmtree(dir);
+    got = call(rules, "data", "(ss)", "alpha", "/nonexistent/alpha");
+    assert_string_equal(got, "[]");
+    free(got);
+    Py_DECREF(rules);
+}
+
+/* bad: loading text fails with PF_ERR_USAGE and a message holding each
+ * of the words. */
+static void bad(const char *text, const char *word1, const char *word2)
+{
+    pf_error err = {0};
+    PyObject *rules = pfz_rules_load(text, "bad.toml", &err);
+    assert_null(rules);
+    assert_int_equal(err.status, PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "bad.toml"));
+    if (strstr(err.message, word1) == NULL || strstr(err.message, word2) == NULL) {
+        fail_msg("'%s' lacks '%s' or '%s'", err.message, word1, word2);
+    }
+}
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    bad("format = \n", "not valid TOML", "");
+    bad("format = 2\n", "format", "1");
+    bad("format = 1\nextra = 3\n", "unknown key", "extra");
+    bad("format = 1\n[tools]\nbuild = [\"a b\"]\n", "tools.build", "module names");
+    bad("format = 1\n[modules.alpha]\nhidden_imports = \"x\"\n", "modules.alpha", "hidden_imports");
+    bad("format = 1\n[modules.alpha]\nsurprise = 1\n", "modules.alpha.surprise", "unknown");
+    bad("format = 1\n[modules.alpha]\ndata = [{ from = \"x\", to = \"../y\" }]\n",
+        "modules.alpha.data", "RELATIVE");
+    bad("format = 1\n[modules.alpha]\ndata = [{ from = \"x\" }]\n", "modules.alpha.data", "from");
+    bad("format = 1\n[modules.\"a b\"]\n", "modules.a b", "module name");
+}
+
+/* The file the freezer is built with loads and holds the tool lists. */
+static void test_builtin_file(void **state)
+{
+    (void)state;
+    FILE *f = fopen(PFZ_RULES_TOML, "rb");
+    assert_non_null(f);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    pf_error err = {0};
+    PyObject *rules = pfz_rules_load(text, PFZ_RULES_TOML, &err);
+    if (rules == NULL) {
+        fail_msg("%s", err.message);
+    }
+    expect_call(rules, "True", "excludes", "(ssz)", "numpy.typing.mypy_plugin", "mypy.nodes", NULL);
+    Py_DECREF(rules);
+}
+
+static void test_hooks(void **state)
+{
+    (void)state;
+    char *dir = rt_mkdtemp();
+    rt_write(dir, "top/__init__.py", "", (size_t)-1);
+    rt_write(dir, "top/_pyinstaller/hook-top.py",
+             "from PyInstaller.utils.hooks import collect_submodules\n"
+             "raise SystemExit('a hook is never executed')\n"
+             "hiddenimports = ['top._speedups', 'top.a1']\n"
+             "hiddenimports += ['top.more']\n"
+             "if is_conda:\n    hiddenimports.append('six')\n"
+             "excludedimports = ('pytest', 'top.testing')\n"
+             "datas = collect_submodules('top')\n",
+             (size_t)-1);
+    rt_write(dir, "top/_pyinstaller/hook-top.sub.py",
+             "hiddenimports = collect_submodules('top.sub')\n", (size_t)-1);
+    rt_write(dir, "top/_pyinstaller/hook-broken.py", "hiddenimports = [\n", (size_t)-1);
+    rt_write(dir, "top/hooks/hook-top.other.py", "hiddenimports = ['no']\n", (size_t)-1);
+    char top[4096];
+    snprintf(top, sizeof top, "%s/top", dir);
+    pf_error err = {0};
+    PyObject *rules = pfz_rules_load("format = 1\n", "empty.toml", &err);
+    assert_non_null(rules);
+    expect_call(rules, "['top._speedups', 'top.a1', 'top.more']", "hidden_imports", "(ss)", "top",
+                top, NULL);
+    expect_call(rules, "[]", "hidden_imports", "(ss)", "top.sub", top, NULL);
+    expect_call(rules, "[]", "hidden_imports", "(ss)", "top.other", top, NULL);
+    expect_call(rules, "True", "excludes", "(sss)", "top.core", "top.testing.x", top);
+    expect_call(rules, "True", "excludes", "(sss)", "top", "pytest", top);
+    expect_call(rules, "False", "excludes", "(sss)", "top", "six", top);
+    expect_call(rules, "False", "excludes", "(ssz)", "top", "pytest", NULL);
+    Py_DECREF(rules);
+    rt_rmtree(dir);
+}
+
+static void test_six_table(void **state)
+{
+    (void)state;
+    char *dir = rt_mkdtemp();
+    rt_write(dir, "six.py",
+             "class _SixMetaPathImporter: pass\n"
+             "class MovedModule:\n    def __init__(self, name, old, new=None): pass\n"
+             "class MovedAttribute:\n    def __init__(self, *a): pass\n"
+             "_moved_attributes = [\n"
+             "    MovedAttribute('reduce', '__builtin__', 'functools'),\n"
+             "    MovedModule('queue', 'Queue'),\n"
+             "    MovedModule('http_client', 'httplib', 'http.client'),\n"
+             "    MovedModule('urllib', __name__ + '.moves.urllib', __name__ + '.moves.urllib'),\n"
+             "]\n"
+             "_moved_attributes += [MovedModule('winreg', '_winreg')]\n"
+             "_urllib_parse_moved_attributes = [\n"
+             "    MovedAttribute('urljoin', 'urlparse', 'urllib.parse'),\n"
+             "]\n",
+             (size_t)-1);
+    rt_write(dir, "notsix.py", "MovedModule = 1\n", (size_t)-1);
+    char six[4096], notsix[4096];
+    snprintf(six, sizeof six, "%s/six.py", dir);
+    snprintf(notsix, sizeof notsix, "%s/notsix.py", dir);
+    pf_error err = {0};
+    PyObject *rules = pfz_rules_load("format = 1\n", "empty.toml", &err);
+    assert_non_null(rules);
+    expect_call(rules, "[]", "lazy_targets", "(ss)", six, "moves", NULL);
+    expect_call(rules, "['queue']", "lazy_targets", "(ss)", six, "moves.queue", NULL);
+    expect_call(rules, "['http.client']", "lazy_targets", "(ss)", six, "moves.http_client", NULL);
+    expect_call(rules, "['functools']", "lazy_targets", "(ss)", six, "moves.reduce", NULL);
+    expect_call(rules, "['urllib.parse']", "lazy_targets", "(ss)", six, "moves.urllib.parse", NULL);
+    expect_call(rules, "['urllib', 'urllib.parse']", "lazy_targets", "(ss)", six, "moves.urllib",
+                NULL);
+    expect_call(rules, "None", "lazy_targets", "(ss)", six, "moves.winreg", NULL);
+    expect_call(rules, "None", "lazy_targets", "(ss)", six, "other", NULL);
+    expect_call(rules, "None", "lazy_targets", "(ss)", notsix, "moves", NULL);
+    Py_DECREF(rules);
+    rt_rmtree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_file), cmocka_unit_test(test_data),
+        cmocka_unit_test(test_bad_files), cmocka_unit_test(test_builtin_file),
+        cmocka_unit_test(test_hooks),     cmocka_unit_test(test_six_table),
+    };
+    return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
+}
