@@ -248,15 +248,17 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
             *status = PF_ERR_PYTHON;
             return 1;
         }
-        if (!is_key(to, DIST_MISSING) && !is_key(to, DIST_PROGRAM) &&
+        /* the stdlib is followed: a module packed whole may be imported by
+         * a name no analysis sees (plugins, vendoring importers such as
+         * pkg_resources.extern), and then needs what it imports */
+        if (!is_key(to, DIST_MISSING) && !is_key(to, DIST_PROGRAM) && !is_key(to, DIST_STDLIB) &&
             PyUnicode_Compare(from, to) != 0) {
             snprintf(reason, sizeof reason,
                      "%s was packed only as part of distribution %s, and nothing that runs "
                      "imports %s",
-                     m->name, PyUnicode_AsUTF8(from),
-                     is_key(to, DIST_STDLIB) ? "this module" : PyUnicode_AsUTF8(to));
+                     m->name, PyUnicode_AsUTF8(from), PyUnicode_AsUTF8(to));
             why = reason;
-            into = is_key(to, DIST_STDLIB) ? NULL : PyUnicode_AsUTF8(to);
+            into = PyUnicode_AsUTF8(to);
         }
     }
     if (why == NULL && optional && !top_packed && !user) {

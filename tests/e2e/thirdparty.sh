@@ -145,10 +145,13 @@ EOF
     ;;
 
 left-out)
-    # doctest: a stdlib function's import of a development tool, which the
-    # resolver does not follow (import_filters.c); json: --exclude-module
+    # doctest: an import under `if TYPE_CHECKING:`, which the resolver does
+    # not follow (import_policy.c); json: --exclude-module
     program leftout --exclude-module json <<'EOF' || finish
-import importlib.util, pdb
+import importlib.util
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    import doctest
 for name in ("doctest", "json", "no_such_module_pf14"):
     print(name, "find_spec", importlib.util.find_spec(name))
     try:
