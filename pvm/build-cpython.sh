@@ -18,11 +18,15 @@ case $kind in
     pic)    cflags=-fPIC ;;
     *) echo "build-cpython.sh: static or pic, not '$kind'" >&2; exit 1 ;;
 esac
+# No _gdbm (GNU dbm is GPL-3: nothing GPL is packed by default) and no _dbm
+# (ndbm): dbm falls back to dbm.dumb. py_cv_module_NAME=n/a is configure's
+# switch for leaving a module out (CPython 3.11's configure.ac).
 # The static libsqlite3 needs libm and libdl (glibc 2.31) after it: configure
 # links its checks with LIBSQLITE3_LIBS first, so -lm goes in LIBS too.
 "$src/configure" --prefix="$PVM_PREFIX" --disable-shared --with-ensurepip=no \
     --disable-test-modules --with-openssl="$PVM_PREFIX" --with-system-expat \
-    --with-readline=editline --with-dbmliborder=gdbm --enable-loadable-sqlite-extensions \
+    --with-readline=editline --enable-loadable-sqlite-extensions \
+    py_cv_module__gdbm=n/a py_cv_module__dbm=n/a \
     CFLAGS="$cflags" CPPFLAGS="-I$PVM_PREFIX/include -I$PVM_PREFIX/include/ncursesw" \
     LDFLAGS="-L$PVM_PREFIX/lib" PKG_CONFIG_PATH="$PVM_PREFIX/lib/pkgconfig" \
     LIBSQLITE3_LIBS="-lsqlite3 -lm -ldl" LIBS=-lm > configure.log
@@ -49,6 +53,9 @@ make -j"$PVM_JOBS" 2>&1 | tee make.log
 # that must not exist yet).
 rm -rf "$PVM_PREFIX"/lib/python3.11 "$PVM_PREFIX"/include/python3.11 "$PVM_PREFIX"/bin/*python3* \
     "$PVM_PREFIX"/lib/libpython3.11.a "$PVM_PREFIX"/lib/pkgconfig/python*
+# No compileall at install (three passes over the stdlib, -O and -OO too):
+# the freezer compiles what it packs itself and caches it.
+sed -i 's#-Wi \(-OO* \)\?$(DESTDIR)$(LIBDEST)/compileall\.py#-c pass#' Makefile
 make install > install.log 2>&1 || { tail -n 30 install.log; exit 1; }
 # No debugging information in what the stub links or the freezer packs
 # (CPython compiles with -g): 4 times smaller, as Debian ships them.

@@ -28,7 +28,7 @@ pvm_say "highest glibc symbol version in the prefix: GLIBC_$max"
 [ "$too_new" = 0 ] || pvm_die "files in the prefix need a glibc newer than $floor"
 
 pvm_in_root /opt/pvm/bin/python3.11 -c '
-import ssl, sqlite3, decimal, lzma, bz2, ctypes, curses, uuid, dbm, dbm.gnu
+import ssl, sqlite3, decimal, lzma, bz2, ctypes, curses, uuid, dbm, dbm.dumb
 import readline, zlib, pyexpat, hashlib, _uuid
 import importlib.util, sys
 print(ssl.OPENSSL_VERSION, "| sqlite", sqlite3.sqlite_version, "| expat", pyexpat.EXPAT_VERSION,
