@@ -38,7 +38,7 @@ typedef struct pfz_module {
     size_t pyc_size;    /* bytes */
     size_t importer;    /* index of the module that first imported it, PFZ_NO_IMPORTER for roots */
     int import_line;    /* line of that import statement, 0 for roots */
-    int is_stdlib;      /* 1 when found in the host's stdlib directories */
+    int is_stdlib;      /* 1 when found in the packed stdlib's directories */
     char *source;       /* with include_source: the .py bytes as read, else NULL */
     size_t source_size; /* bytes */
 } pfz_module;
@@ -81,6 +81,9 @@ typedef struct pfz_resolve_options {
     pfz_cache *cache;               /* compiled modules to reuse and keep, or NULL */
     int include_source;             /* 1: keep each compiled module's source (pfz_module.source) */
     int whole_stdlib;               /* 1: every stdlib module is a root (a standalone Python) */
+    const char *stdlib_dir;         /* the standard library searched and packed instead of the
+                                       host's (the PVM's lib/python3.11, lib-dynload inside;
+                                       pvm/README.md), or NULL for the host's own */
     const char *const *extra_roots; /* more root module names, each followed like an import */
     size_t extra_root_count;
     /* third-party packages (docs/third-party.md) */
@@ -102,7 +105,8 @@ typedef struct pfz_resolve_options {
  * package, its __main__), the whole `encodings` package (the codec machinery
  * imports it by name at run time), for -m, `runpy`'s imports, each of
  * opts->extra_roots (missing ones are warnings) and, with whole_stdlib,
- * every module of the host's stdlib directory and lib-dynload except those
+ * every module of the packed stdlib directory (opts->stdlib_dir or the
+ * host's) and its lib-dynload except those
  * listed in module_roots.c (STDLIB_LEFT_OUT: tests, IDLE, Tk, and tools that
  * need files beside their modules); whole_stdlib also searches neither -p
  * directories nor the current directory, only the host's sys.path.
