@@ -19,14 +19,17 @@ case $kind in
     *) echo "build-cpython.sh: static or pic, not '$kind'" >&2; exit 1 ;;
 esac
 # No _gdbm (GNU dbm is GPL-3: nothing GPL is packed by default) and no _dbm
-# (ndbm): dbm falls back to dbm.dumb. py_cv_module_NAME=n/a is configure's
+# (ndbm): dbm falls back to dbm.dumb. No _crypt and no nis either (both
+# deprecated by PEP 594, gone in 3.13): they need libcrypt, libnsl and
+# libtirpc, which the prefix does not build, so a frozen program would carry
+# the build machine's (glibc 2.36). py_cv_module_NAME=n/a is configure's
 # switch for leaving a module out (CPython 3.11's configure.ac).
 # The static libsqlite3 needs libm and libdl (glibc 2.31) after it: configure
 # links its checks with LIBSQLITE3_LIBS first, so -lm goes in LIBS too.
 "$src/configure" --prefix="$PVM_PREFIX" --disable-shared --with-ensurepip=no \
     --disable-test-modules --with-openssl="$PVM_PREFIX" --with-system-expat \
     --with-readline=editline --enable-loadable-sqlite-extensions \
-    py_cv_module__gdbm=n/a py_cv_module__dbm=n/a \
+    py_cv_module__gdbm=n/a py_cv_module__dbm=n/a py_cv_module__crypt=n/a py_cv_module_nis=n/a \
     CFLAGS="$cflags" CPPFLAGS="-I$PVM_PREFIX/include -I$PVM_PREFIX/include/ncursesw" \
     LDFLAGS="-L$PVM_PREFIX/lib" PKG_CONFIG_PATH="$PVM_PREFIX/lib/pkgconfig" \
     LIBSQLITE3_LIBS="-lsqlite3 -lm -ldl" LIBS=-lm > configure.log
