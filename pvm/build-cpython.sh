@@ -24,13 +24,16 @@ esac
 # libtirpc, which the prefix does not build, so a frozen program would carry
 # the build machine's (glibc 2.36). py_cv_module_NAME=n/a is configure's
 # switch for leaving a module out (CPython 3.11's configure.ac).
+# The test modules (_testcapi, _testbuffer, ...) and the test package are
+# built and installed as Debian's python3.11 ships them (libpython3.11-stdlib
+# has _testcapi): programs and CPython's own tests import them.
 # configure runs sem_open and sem_getvalue to see whether POSIX semaphores
 # work, which fails in the root (no /dev/shm there) and would leave
 # _multiprocessing without SemLock: glibc 2.31 has working ones on Linux.
 # The static libsqlite3 needs libm and libdl (glibc 2.31) after it: configure
 # links its checks with LIBSQLITE3_LIBS first, so -lm goes in LIBS too.
 "$src/configure" --prefix="$PVM_PREFIX" --disable-shared --with-ensurepip=no \
-    --disable-test-modules --with-openssl="$PVM_PREFIX" --with-system-expat \
+    --with-openssl="$PVM_PREFIX" --with-system-expat \
     --with-readline=editline --enable-loadable-sqlite-extensions \
     py_cv_module__gdbm=n/a py_cv_module__dbm=n/a py_cv_module__crypt=n/a py_cv_module_nis=n/a \
     ac_cv_posix_semaphores_enabled=yes ac_cv_broken_sem_getvalue=no \
