@@ -33,7 +33,7 @@ import readline, zlib, pyexpat, hashlib, _uuid
 from _multiprocessing import SemLock  # POSIX semaphores (build-cpython.sh)
 import importlib.util, sys
 # left out on purpose (build-cpython.sh): GPL-3 gdbm, and modules that would
-# carry the build machine's libcrypt, libnsl and libtirpc
+# carry libcrypt, libnsl and libtirpc from the build machine
 for name in ("_gdbm", "_dbm", "_crypt", "nis"):
     assert importlib.util.find_spec(name) is None, name + " was built"
 print(ssl.OPENSSL_VERSION, "| sqlite", sqlite3.sqlite_version, "| expat", pyexpat.EXPAT_VERSION,
