@@ -24,7 +24,7 @@
 #   PYFREEZE_PVM_STUB_COMPILE_OPTIONS, PYFREEZE_PVM_STUB_LINK_OPTIONS,
 #   PYFREEZE_PVM_STUB_SYSTEM_LIBRARIES
 #                            how the host's gcc compiles and links the stub
-#                            for glibc 2.31 (pvm/README.md, pvm/link-stub.sh)
+#                            for glibc 2.31 (pvm/README.md, stub/CMakeLists.txt)
 set(PYFREEZE_PVM_BUILD_DIR "${CMAKE_BINARY_DIR}/pvm" CACHE PATH
     "where the PVM's Debian 11 root, downloads and stamps live")
 set(PYFREEZE_PVM_SYSROOT "${PYFREEZE_PVM_BUILD_DIR}/root")

@@ -30,6 +30,7 @@ typedef struct freeze_run {
     const pfz_freeze_hooks *hooks;
     pfz_report *report;
     char *stub;              /* the stub's path, malloc'd */
+    char *stdlib;            /* the PVM's stdlib directory, malloc'd; NULL: the host's */
     int64_t mtime;           /* tar time of every member */
     int python_started;      /* pfz_python_start succeeded */
     pfz_cache *cache;        /* the build cache, or NULL */
@@ -82,6 +83,7 @@ int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_fr
         pfz_python_stop();
     }
     free(run.stub);
+    free(run.stdlib);
     return rc;
 }
 
@@ -145,6 +147,47 @@ int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **pat
     free(beside);
     free(installed);
     return rc;
+}
+
+int pfz_locate_stdlib(const char *self_exe, char **path, pf_error *err)
+{
+    *path = NULL;
+#ifdef PYFREEZE_PVM_STDLIB_BUILD_DIR
+    char *copy = strdup(self_exe);
+    char *installed = NULL;
+    if (copy == NULL ||
+        asprintf(&installed, "%s/%s", dirname(copy), PYFREEZE_PVM_STDLIB_INSTALL_RELDIR) < 0) {
+        free(copy);
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
+    free(copy);
+    const char *places[] = {installed, PYFREEZE_PVM_STDLIB_BUILD_DIR};
+    for (size_t i = 0; i < 2 && *path == NULL; i++) {
+        /* os.py marks a standard library (CPython's getpath.py does the same) */
+        char *landmark = NULL;
+        if (asprintf(&landmark, "%s/os.py", places[i]) < 0) {
+            free(installed);
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
+        if (is_regular_file(landmark)) {
+            *path = realpath(places[i], NULL);
+        }
+        free(landmark);
+    }
+    int rc = *path != NULL ? PF_OK
+                           : pf_error_set(err, PF_ERR_NOT_FOUND,
+                                          "the PVM's standard library is missing: looked for "
+                                          "'%s/os.py' and '%s/os.py'; build the pvm target "
+                                          "(cmake --build BUILD --target pvm) or reinstall "
+                                          "pyfreeze",
+                                          installed, PYFREEZE_PVM_STDLIB_BUILD_DIR);
+    free(installed);
+    return rc;
+#else
+    (void)self_exe;
+    (void)err;
+    return PF_OK; /* a build without the PVM (PYFREEZE_PVM=OFF) packs the host's */
+#endif
 }
 
 int64_t pfz_source_date_epoch(const char *value, int *valid)
@@ -232,6 +275,10 @@ static int check_inputs(freeze_run *run, pf_error *err)
         rc = pfz_locate_stub(opts->stub, opts->pie, self, &run->stub, err);
     }
     if (rc == PF_OK) {
+        const char *self = run->env->self_exe != NULL ? run->env->self_exe : "./pyfreeze";
+        rc = pfz_locate_stdlib(self, &run->stdlib, err);
+    }
+    if (rc == PF_OK) {
         const char *inputs[] = {opts->script, run->stub};
         rc = pfz_output_check(opts->output, inputs, 2, err);
     }
@@ -295,6 +342,7 @@ static int resolve(freeze_run *run, pf_error *err)
         .include_source = opts->include_source,
         .whole_stdlib = opts->python,
         .follow_all_imports = opts->follow_all_imports,
+        .stdlib_dir = run->stdlib,
         .extra_roots = opts->allow_interactive ? interactive_roots : NULL,
         .extra_root_count = opts->allow_interactive ? 2 : 0,
         .paths = opts->paths,

@@ -106,6 +106,18 @@ int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_fr
  * says --stub PATH may be given instead), PF_ERR_NOMEM. */
 int pfz_locate_stub(const char *given, int pie, const char *self_exe, char **path, pf_error *err);
 
+/* pfz_locate_stdlib: the standard library the freezer packs, the PVM's
+ * (pvm/README.md: the stub's own CPython): in a build with the PVM,
+ * PYFREEZE_PVM_STDLIB_INSTALL_RELDIR relative to the directory of self_exe
+ * (an installed pyfreeze: lib/pyfreeze/pvm/lib/python3.11), then the build
+ * tree's PYFREEZE_PVM_STDLIB_BUILD_DIR; a directory counts when it holds
+ * os.py (CPython's getpath.py landmark). On PF_OK *path is that directory,
+ * resolved (realpath), malloc'd (the caller frees it), with lib-dynload
+ * inside; in a build without the PVM (PYFREEZE_PVM=OFF) *path is NULL: the
+ * host's stdlib is packed. Errors: PF_ERR_NOT_FOUND (in neither place: the
+ * message names both and the pvm target), PF_ERR_NOMEM. */
+int pfz_locate_stdlib(const char *self_exe, char **path, pf_error *err);
+
 /* pfz_source_date_epoch: the tar time for every member: value (the
  * SOURCE_DATE_EPOCH variable, reproducible-builds.org spec: decimal seconds
  * since the epoch) when it is a valid number within the ustar range, else 0.

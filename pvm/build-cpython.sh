@@ -18,11 +18,25 @@ case $kind in
     pic)    cflags=-fPIC ;;
     *) echo "build-cpython.sh: static or pic, not '$kind'" >&2; exit 1 ;;
 esac
+# No _gdbm (GNU dbm is GPL-3: nothing GPL is packed by default) and no _dbm
+# (ndbm): dbm falls back to dbm.dumb. No _crypt and no nis either (both
+# deprecated by PEP 594, gone in 3.13): they need libcrypt, libnsl and
+# libtirpc, which the prefix does not build, so a frozen program would carry
+# the build machine's (glibc 2.36). py_cv_module_NAME=n/a is configure's
+# switch for leaving a module out (CPython 3.11's configure.ac).
+# The test modules (_testcapi, _testbuffer, ...) and the test package are
+# built and installed as Debian's python3.11 ships them (libpython3.11-stdlib
+# has _testcapi): programs and CPython's own tests import them.
+# configure runs sem_open and sem_getvalue to see whether POSIX semaphores
+# work, which fails in the root (no /dev/shm there) and would leave
+# _multiprocessing without SemLock: glibc 2.31 has working ones on Linux.
 # The static libsqlite3 needs libm and libdl (glibc 2.31) after it: configure
 # links its checks with LIBSQLITE3_LIBS first, so -lm goes in LIBS too.
 "$src/configure" --prefix="$PVM_PREFIX" --disable-shared --with-ensurepip=no \
-    --disable-test-modules --with-openssl="$PVM_PREFIX" --with-system-expat \
-    --with-readline=editline --with-dbmliborder=gdbm --enable-loadable-sqlite-extensions \
+    --with-openssl="$PVM_PREFIX" --with-system-expat \
+    --with-readline=editline --enable-loadable-sqlite-extensions \
+    py_cv_module__gdbm=n/a py_cv_module__dbm=n/a py_cv_module__crypt=n/a py_cv_module_nis=n/a \
+    ac_cv_posix_semaphores_enabled=yes ac_cv_broken_sem_getvalue=no \
     CFLAGS="$cflags" CPPFLAGS="-I$PVM_PREFIX/include -I$PVM_PREFIX/include/ncursesw" \
     LDFLAGS="-L$PVM_PREFIX/lib" PKG_CONFIG_PATH="$PVM_PREFIX/lib/pkgconfig" \
     LIBSQLITE3_LIBS="-lsqlite3 -lm -ldl" LIBS=-lm > configure.log
@@ -49,6 +63,9 @@ make -j"$PVM_JOBS" 2>&1 | tee make.log
 # that must not exist yet).
 rm -rf "$PVM_PREFIX"/lib/python3.11 "$PVM_PREFIX"/include/python3.11 "$PVM_PREFIX"/bin/*python3* \
     "$PVM_PREFIX"/lib/libpython3.11.a "$PVM_PREFIX"/lib/pkgconfig/python*
+# No compileall at install (three passes over the stdlib, -O and -OO too):
+# the freezer compiles what it packs itself and caches it.
+sed -i 's#-Wi \(-OO* \)\?$(DESTDIR)$(LIBDEST)/compileall\.py#-c pass#' Makefile
 make install > install.log 2>&1 || { tail -n 30 install.log; exit 1; }
 # No debugging information in what the stub links or the freezer packs
 # (CPython compiles with -g): 4 times smaller, as Debian ships them.

@@ -11,8 +11,9 @@ mkdir -p "$PVM_BUILD/stamps"
 root=$PVM_BUILD/root
 
 # The source packages, all from bookworm (libmpdec is CPython's own copy:
-# bookworm has no mpdecimal source package).
-SOURCES="python3.11 openssl sqlite3 expat xz-utils bzip2 zlib libffi util-linux ncurses gdbm libzstd libedit"
+# bookworm has no mpdecimal source package). No gdbm (GPL-3): dbm falls
+# back to dbm.dumb.
+SOURCES="python3.11 openssl sqlite3 expat xz-utils bzip2 zlib libffi util-linux ncurses libzstd libedit"
 
 # 1. The Debian 11 root.
 root_key=$(pvm_key "$here/make-root.sh")
@@ -83,10 +84,9 @@ library sqlite sqlite3 build-sqlite.sh
 library libuuid util-linux build-libuuid.sh
 library ncurses ncurses build-ncurses.sh
 library libedit libedit build-libedit.sh ncurses
-library gdbm gdbm build-gdbm.sh
 library zstd libzstd build-zstd.sh
 library openssl openssl build-openssl.sh
-libraries="zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit gdbm zstd openssl"
+libraries="zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit zstd openssl"
 # shellcheck disable=SC2086
 library cpython python3.11 "build-cpython.sh static" $libraries
 # shellcheck disable=SC2086
@@ -99,7 +99,7 @@ mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
 trap 'umount "$root/proc" 2>/dev/null || umount -l "$root/proc"' EXIT
 run openssl &
 openssl_lane=$!
-run zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit gdbm zstd &
+run zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit zstd &
 other_lane=$!
 failed=0
 wait "$openssl_lane" || failed=1

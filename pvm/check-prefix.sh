@@ -28,9 +28,14 @@ pvm_say "highest glibc symbol version in the prefix: GLIBC_$max"
 [ "$too_new" = 0 ] || pvm_die "files in the prefix need a glibc newer than $floor"
 
 pvm_in_root /opt/pvm/bin/python3.11 -c '
-import ssl, sqlite3, decimal, lzma, bz2, ctypes, curses, uuid, dbm, dbm.gnu
+import ssl, sqlite3, decimal, lzma, bz2, ctypes, curses, uuid, dbm, dbm.dumb
 import readline, zlib, pyexpat, hashlib, _uuid
+from _multiprocessing import SemLock  # POSIX semaphores (build-cpython.sh)
 import importlib.util, sys
+# left out on purpose (build-cpython.sh): GPL-3 gdbm, and modules that would
+# carry libcrypt, libnsl and libtirpc from the build machine
+for name in ("_gdbm", "_dbm", "_crypt", "nis"):
+    assert importlib.util.find_spec(name) is None, name + " was built"
 print(ssl.OPENSSL_VERSION, "| sqlite", sqlite3.sqlite_version, "| expat", pyexpat.EXPAT_VERSION,
       "| zlib", zlib.ZLIB_RUNTIME_VERSION, "|", readline._READLINE_LIBRARY_VERSION,
       "| magic", importlib.util.MAGIC_NUMBER)

@@ -20,7 +20,9 @@
 # Override the build directories with PF_BUILD_DIR, PF_ASAN_BUILD_DIR,
 # PF_TSAN_BUILD_DIR and PF_FUZZ_BUILD_DIR.
 # The e2e root tests' Debian roots (made once by debootstrap) are shared by
-# the builds: PF_ROOTS_DIR, by default BUILD/roots.
+# the builds: PF_ROOTS_DIR, by default BUILD/roots. So is the PVM (pvm/, our
+# CPython for glibc 2.31, built once): PF_PVM_BUILD_DIR, by default BUILD/pvm;
+# the TSan build links no CPython and is configured without it.
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +32,7 @@ tsan_build=${PF_TSAN_BUILD_DIR:-$src/build-tsan}
 fuzz_build=${PF_FUZZ_BUILD_DIR:-$src/build-fuzz}
 status=0
 export PF_ROOTS_DIR=${PF_ROOTS_DIR:-$build/roots}
+pvm_dir=${PF_PVM_BUILD_DIR:-$build/pvm}
 
 # build_and_test DIR TARGET LABEL CMAKE-OPTIONS...: configures DIR, builds
 # TARGET (all: everything) and runs the tests labelled LABEL ('': all).
@@ -48,9 +51,9 @@ build_and_test() {
     fi
 }
 
-build_and_test "$build" all ''
-build_and_test "$asan_build" all '' -DPYFREEZE_SANITIZE=ON
-build_and_test "$tsan_build" pf_prefetch_tests prefetch \
+build_and_test "$build" all '' -DPYFREEZE_PVM_BUILD_DIR="$pvm_dir"
+build_and_test "$asan_build" all '' -DPYFREEZE_SANITIZE=ON -DPYFREEZE_PVM_BUILD_DIR="$pvm_dir"
+build_and_test "$tsan_build" pf_prefetch_tests prefetch -DPYFREEZE_PVM=OFF \
     -DCMAKE_C_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread
 build_and_test "$fuzz_build" fuzz_all fuzz -DCMAKE_C_COMPILER=clang -DPYFREEZE_FUZZ=ON
 

@@ -51,9 +51,14 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     }
     PyObject *stdlib = PySys_GetObject("_stdlib_dir"); /* borrowed; 3.11+ */
     const char *dir = stdlib != NULL && PyUnicode_Check(stdlib) ? PyUnicode_AsUTF8(stdlib) : NULL;
-    snprintf(r->stdlib_dir, sizeof r->stdlib_dir, "%s",
+    snprintf(r->host_stdlib_dir, sizeof r->host_stdlib_dir, "%s",
              dir != NULL ? dir : PYFREEZE_PYTHON_HOME "/lib/python3.11");
     PyErr_Clear();
+    /* The PVM's stdlib replaces the host's in the search path
+     * (module_search_path.c); the interpreter itself keeps running on the
+     * host's: same CPython 3.11.2, so the same bytecode. */
+    snprintf(r->stdlib_dir, sizeof r->stdlib_dir, "%s",
+             opts->stdlib_dir != NULL ? opts->stdlib_dir : r->host_stdlib_dir);
 
     PyObject *names = PySys_GetObject("builtin_module_names"); /* borrowed */
     r->index = PyDict_New();

@@ -38,7 +38,7 @@ typedef struct pfz_module {
     size_t pyc_size;    /* bytes */
     size_t importer;    /* index of the module that first imported it, PFZ_NO_IMPORTER for roots */
     int import_line;    /* line of that import statement, 0 for roots */
-    int is_stdlib;      /* 1 when found in the host's stdlib directories */
+    int is_stdlib;      /* 1 when found in the packed stdlib's directories */
     char *source;       /* with include_source: the .py bytes as read, else NULL */
     size_t source_size; /* bytes */
 } pfz_module;
@@ -102,6 +102,9 @@ typedef struct pfz_resolve_options {
     int whole_stdlib;               /* 1: every stdlib module is a root (a standalone Python) */
     int follow_all_imports;         /* 1: follow every import statement, guarded or not
                                        (import_policy.c leaves none out) */
+    const char *stdlib_dir;         /* the standard library searched and packed instead of the
+                                       host's (the PVM's lib/python3.11, lib-dynload inside;
+                                       pvm/README.md), or NULL for the host's own */
     const char *const *extra_roots; /* more root module names, each followed like an import */
     size_t extra_root_count;
     /* third-party packages (docs/third-party.md) */
@@ -123,12 +126,13 @@ typedef struct pfz_resolve_options {
  * package, its __main__), the whole `encodings` package (the codec machinery
  * imports it by name at run time), for -m, `runpy`'s imports, each of
  * opts->extra_roots (missing ones are warnings) and, with whole_stdlib,
- * every module of the host's stdlib directory and lib-dynload except those
- * the package rules leave out (freezer/rules/packages.toml, standalone.left_out:
- * tests, IDLE, Tk, and tools that need files beside their modules); whole_stdlib also searches
- * neither -p directories nor the current directory, only the host's sys.path. Third-party packages
- * (docs/third-party.md): a top-level package or module the program imports that an installed
- * distribution owns (its
+ * every module of the packed stdlib directory (opts->stdlib_dir or the
+ * host's) and its lib-dynload except those the package rules leave out
+ * (freezer/rules/packages.toml, standalone.left_out: tests, IDLE, Tk, and
+ * tools that need files beside their modules); whole_stdlib also searches
+ * neither -p directories nor the current directory, only the host's sys.path.
+ * Third-party packages (docs/third-party.md): a top-level package or module
+ * the program imports that an installed distribution owns (its
  * *.dist-info / *.egg-info beside it) is packed whole (every submodule but
  * tests, compiled and followed with its warnings verbose_only) with its
  * metadata files; every non-stdlib package in the graph has its data files

@@ -81,7 +81,8 @@ typedef struct resolver {
     PyObject *fix_co_filename;   /* _imp._fix_co_filename */
     char cache_tag[32];          /* sys.implementation.cache_tag, e.g. "cpython-311" */
     long magic;                  /* importlib.util._RAW_MAGIC_NUMBER */
-    char stdlib_dir[PATH_MAX];   /* sys._stdlib_dir, e.g. /usr/lib/python3.11 */
+    char stdlib_dir[PATH_MAX];   /* the stdlib searched and packed: opts->stdlib_dir, or
+                                    sys._stdlib_dir, e.g. /usr/lib/python3.11 */
     char cwd[PATH_MAX];          /* to make paths absolute and shorten them in warnings */
     int depth;                   /* current visit recursion depth */
     int defer_visits;            /* set: pfz_mg_ensure_module only adds, visits come later */
@@ -103,6 +104,10 @@ typedef struct resolver {
     PyObject *build_tools;       /* frozenset: the rules' tools.build */
     PyObject *left_out;          /* frozenset: the rules' standalone.left_out */
     pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */
+
+    /* sys._stdlib_dir: the host's stdlib, which the embedded interpreter
+     * runs on; stdlib_dir is the packed one (the PVM's) */
+    char host_stdlib_dir[PATH_MAX];
 } resolver;
 
 /* ---- resolve_util.c ---- */
@@ -123,7 +128,7 @@ char *pfz_mg_absolute_path(const resolver *r, const char *path);
  * working directory when below it, else unchanged. Borrowed from path. */
 const char *pfz_mg_display_path(const resolver *r, const char *path);
 
-/* pfz_mg_is_stdlib_path: 1 when path lies in the host's standard library
+/* pfz_mg_is_stdlib_path: 1 when path lies in r->stdlib_dir, the packed standard library
  * (not in its site-packages or dist-packages), else 0. */
 int pfz_mg_is_stdlib_path(const resolver *r, const char *path);
 

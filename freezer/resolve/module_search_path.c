@@ -3,8 +3,10 @@
  * or without them (and without --python) the script's directory, for -m the
  * working directory; a virtual environment's site directories; the host
  * python3.11's sys.path, without its site directories when the venv leaves
- * them out (PEP 405). Submodules are searched in their package's __path__
- * instead. Contract: pfz_mg_top_search_path in module_graph_internal.h. */
+ * them out (PEP 405), its stdlib and lib-dynload replaced by the PVM's when
+ * the freezer packs the PVM's (pfz_resolve_options.stdlib_dir). Submodules
+ * are searched in their package's __path__ instead. Contract:
+ * pfz_mg_top_search_path in module_graph_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -40,6 +42,30 @@ static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_erro
     *host_site = include == Py_True;
     Py_DECREF(res);
     return status;
+}
+
+/* stdlib_entry: the search path entry that stands for the host's sys.path
+ * entry dir when the packed stdlib is not the host's (r->stdlib_dir, the
+ * PVM's): the host's stdlib directory and its lib-dynload become the PVM's,
+ * the host's zipped stdlib (python311.zip, absent on Debian) is dropped
+ * (*entry NULL), everything else (dist-packages) stays. Sets *entry to a new
+ * reference; returns PF_OK or PF_ERR_PYTHON (no memory). */
+static int stdlib_entry(const resolver *r, const char *dir, PyObject **entry, pf_error *err)
+{
+    size_t n = strlen(r->host_stdlib_dir);
+    const char *zip = strrchr(dir, '/');
+    *entry = NULL;
+    if (zip != NULL && strcmp(zip, "/python311.zip") == 0) {
+        return PF_OK;
+    }
+    if (strcmp(dir, r->host_stdlib_dir) == 0) {
+        *entry = PyUnicode_DecodeFSDefault(r->stdlib_dir);
+    } else if (strncmp(dir, r->host_stdlib_dir, n) == 0 && strcmp(dir + n, "/lib-dynload") == 0) {
+        *entry = PyUnicode_FromFormat("%s/lib-dynload", r->stdlib_dir);
+    } else {
+        *entry = PyUnicode_DecodeFSDefault(dir);
+    }
+    return *entry != NULL ? PF_OK : pfz_py_fail(err, "cannot build the search path");
 }
 
 int pfz_mg_top_search_path(resolver *r, pf_error *err)
@@ -97,9 +123,19 @@ int pfz_mg_top_search_path(resolver *r, pf_error *err)
                            strstr(dir, "/dist-packages") != NULL)) {
             continue; /* a venv without include-system-site-packages */
         }
-        if (PyList_Append(list, PyList_GET_ITEM(sys_path, i)) < 0) {
+        PyObject *entry = PyList_GET_ITEM(sys_path, i); /* borrowed */
+        PyObject *mapped = NULL;
+        if (dir != NULL && strcmp(r->stdlib_dir, r->host_stdlib_dir) != 0) {
+            status = stdlib_entry(r, dir, &mapped, err);
+            if (status != PF_OK || mapped == NULL) {
+                continue; /* failed, or the host's python311.zip (no PVM counterpart) */
+            }
+            entry = mapped;
+        }
+        if (PyList_Append(list, entry) < 0) {
             status = pfz_py_fail(err, "cannot build the search path");
         }
+        Py_XDECREF(mapped);
     }
     if (status != PF_OK) {
         Py_DECREF(list);

@@ -42,4 +42,36 @@ fi
 PYFREEZE=$P/bin/pyfreeze freeze "$T/out/hello2" --stub "$T/stub-moved" "$EXAMPLES/hello/hello.py" || finish
 run_frozen "$T/run2" /dev/null "$T/out/hello2"
 expect_eq "--stub PATH works" "Hello, world!" "$(cat "$T/run2.out")"
+mv "$T/stub-moved" "$P/lib/pyfreeze/pyfreeze-stub"
+
+# The PVM's stdlib is installed beside the stubs, and the installed freezer
+# packs it even when the build tree's is gone (hidden by an empty tmpfs in
+# a mount namespace); without it, one clear error.
+if [[ -n ${PF_PVM_STDLIB_DIR:-} ]]; then
+    pvm=$P/lib/pyfreeze/pvm/lib
+    for file in python3.11/os.py python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so \
+        libssl.so.3 libcrypto.so.3; do
+        [[ -e $pvm/$file ]] && pass "installed the PVM's $file" || fail "no $pvm/$file"
+    done
+    [[ ! -e $pvm/python3.11/test && ! -e $pvm/python3.11/lib-dynload/_gdbm.cpython-311-x86_64-linux-gnu.so ]] &&
+        pass "no test package, no _gdbm installed" || fail "the installed PVM has test/ or _gdbm"
+    printf 'import ssl, sqlite3\nprint(ssl.OPENSSL_VERSION.split()[0], sqlite3.sqlite_version > "3")\n' \
+        > "$T/natives.py"
+    unshare -m bash -c 'mount -t tmpfs none "$1" && shift && "$@"' _ "$PF_PVM_STDLIB_DIR" \
+        "$P/bin/pyfreeze" --no-cache "$T/natives.py" -o "$T/out/natives" >"$T/nat.log" 2>&1
+    expect_eq "the installed freezer freezes with its own PVM stdlib" "0" "$?"
+    run_frozen "$T/run3" /dev/null "$T/out/natives"
+    expect_eq "... and the program runs" "OpenSSL True:0" "$(cat "$T/run3.out"):$(status_of "$T/run3")"
+    mv "$pvm/python3.11" "$T/stdlib-moved"
+    unshare -m bash -c 'mount -t tmpfs none "$1" && shift && "$@"' _ "$PF_PVM_STDLIB_DIR" \
+        "$P/bin/pyfreeze" "$T/natives.py" -o "$T/out/nostdlib" >"$T/nostdlib.out" 2>"$T/nostdlib.err"
+    rc=$?
+    if ((rc > 0 && rc < 128)) && [[ ! -e $T/out/nostdlib ]] &&
+        grep -q "PVM's standard library is missing" "$T/nostdlib.err"; then
+        pass "a missing PVM stdlib is one error: $(head -n 1 "$T/nostdlib.err")"
+    else
+        fail "missing PVM stdlib: status $rc: $(head -3 "$T/nostdlib.err")"
+    fi
+    mv "$T/stdlib-moved" "$pvm/python3.11"
+fi
 finish

@@ -245,7 +245,11 @@ EOF
             [[ -s $rc ]] && break
             sleep 0.1
         done
-        tmux -S "$sock" capture-pane -p -t "$name" | sed -e 's/[[:space:]]*$//' | sed -e '/^$/d' >"$pane"
+        # The banner's build date and compiler are the PVM's (gcc 10, in a
+        # Debian 11 root; pvm/README.md), not Debian's python3.11's: only
+        # the version must be equal.
+        tmux -S "$sock" capture-pane -p -t "$name" | sed -e 's/[[:space:]]*$//' | sed -e '/^$/d' |
+            sed -E 's/^(Python [0-9.]+) \(.*\) \[.*\] on linux$/\1 (BUILD) [COMPILER] on linux/' >"$pane"
         tmux -S "$sock" kill-session -t "$name" 2>/dev/null
     }
     tmux_session ref-terminal "$PF_PYTHON"

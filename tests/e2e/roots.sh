@@ -42,15 +42,16 @@ require_sandbox
 # The stub the programs are frozen with, and the glibc it needs (the highest
 # GLIBC_ symbol version objdump -T shows). Debian 11's glibc is 2.31: a stub
 # that needs more cannot start there, so the bullseye root's tests are
-# skipped for it, saying so. Today's default stub links Debian bookworm's
-# libpython (glibc 2.36); the portable stub (issue 15, pvm/) needs 2.31 and
-# can be tried with PF_ROOTS_STUB=PATH.
+# skipped for it, saying so. The default stub links the PVM (pvm/README.md)
+# and needs 2.31 at most; only a PYFREEZE_PVM=OFF build's quick stub
+# (Debian bookworm's libpython, glibc 2.36) is skipped there.
+# PF_ROOTS_STUB=PATH tries another stub.
 ROOTS_STUB=${PF_ROOTS_STUB:-$PF_BUILD_DIR/bin/pyfreeze-stub}
 stub_glibc() { objdump -T "$ROOTS_STUB" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1; }
 if [[ $mode == bullseye || ( $mode == root && ${2:-} == bullseye ) ]]; then
     need=$(stub_glibc)
     if [[ -z $need ]] || [[ $(printf '%s\n' 2.31 "$need" | sort -V | tail -n 1) != 2.31 ]]; then
-        skip_test "the stub $ROOTS_STUB needs glibc ${need:-?}, Debian 11 has 2.31: it cannot start there (the portable stub is issue 15's, not yet the default; PF_ROOTS_STUB=PATH tries one)"
+        skip_test "the stub $ROOTS_STUB needs glibc ${need:-?}, Debian 11 has 2.31: it cannot start there (a PYFREEZE_PVM=OFF build's quick stub; the default stub links the PVM; PF_ROOTS_STUB=PATH tries one)"
     fi
 fi
 

@@ -1,5 +1,5 @@
 /* test_freeze.c - the pipeline driver's steps that need no interpreter:
- * locating the stub and reading SOURCE_DATE_EPOCH. (The frame layout is
+ * locating the stub and the PVM's stdlib, and reading SOURCE_DATE_EPOCH. (The frame layout is
  * tested in pack/test_layout.c, the -v listing in cli/test_listing.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,6 +64,47 @@ static void test_locate_stub(void **state)
     assert_int_equal(pfz_locate_stub(NULL, 0, self, &path, &err), PF_OK);
     assert_string_equal(path, installed);
     free(path);
+}
+
+/* The PVM's stdlib: the installed one beside pyfreeze first (resolved),
+ * else the build tree's; neither is one error naming both. A build without
+ * the PVM packs the host's (NULL). */
+static void test_locate_stdlib(void **state)
+{
+    (void)state;
+    char self[512], installed[700], cmd[1600];
+    char *path = NULL;
+    pf_error err;
+    snprintf(self, sizeof self, "%s/bin/pyfreeze", tmpdir);
+#ifdef PYFREEZE_PVM_STDLIB_INSTALL_RELDIR
+    snprintf(installed, sizeof installed, "%s/bin/%s", tmpdir, PYFREEZE_PVM_STDLIB_INSTALL_RELDIR);
+    int rc = pfz_locate_stdlib(self, &path, &err);
+    if (rc == PF_OK) { /* the build tree's PVM is built */
+        char *build = realpath(PYFREEZE_PVM_STDLIB_BUILD_DIR, NULL);
+        assert_non_null(build);
+        assert_string_equal(path, build);
+        free(build);
+        free(path);
+    } else {
+        assert_int_equal(rc, PF_ERR_NOT_FOUND);
+        assert_null(path);
+        assert_non_null(strstr(err.message, installed));
+        assert_non_null(strstr(err.message, PYFREEZE_PVM_STDLIB_BUILD_DIR));
+    }
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && touch '%s/os.py'", installed, installed);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(pfz_locate_stdlib(self, &path, &err), PF_OK);
+    char *want = realpath(installed, NULL);
+    assert_non_null(want);
+    assert_string_equal(path, want);
+    free(want);
+    free(path);
+#else
+    (void)installed;
+    (void)cmd;
+    assert_int_equal(pfz_locate_stdlib(self, &path, &err), PF_OK);
+    assert_null(path);
+#endif
 }
 
 /* pie: the position-independent stub is looked for by its own name in the
@@ -139,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_locate_stub),
         cmocka_unit_test(test_locate_stub_pie),
+        cmocka_unit_test(test_locate_stdlib),
         cmocka_unit_test(test_source_date_epoch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
