@@ -4,10 +4,17 @@
 # libraries are compiled (OpenSSL 3.0 compiles every file once more for the
 # static ones). Certificates and openssl.cnf are read from the target
 # system's /etc/ssl. Runs inside the root. Usage: build-openssl.sh SOURCE-DIR
+#
+# The libraries keep the SONAMEs Debian's libssl3 has, and a frozen program
+# holds one libssl.so.3: third-party extension modules built against
+# Debian's (cryptography's _openssl) load the PVM's. So the PVM's must export
+# everything Debian's does: the ENGINE API (no `no-engine`) and the 64-bit
+# NIST curve methods (enable-ec_nistp_64_gcc_128, as Debian configures).
+# Only Debian's SSL_test_functions (enable-unit-test) is missing.
 set -euo pipefail
 cd "$1"
 ./Configure linux-x86_64 --prefix="$PVM_PREFIX" --libdir=lib --openssldir=/etc/ssl \
-    shared no-tests no-legacy no-module no-engine -O2
+    shared no-tests no-legacy no-module enable-ec_nistp_64_gcc_128 -O2
 make -j"$PVM_JOBS" build_generated
 # (Its .pc files would build the static libraries too; CPython is given
 # --with-openssl=PREFIX instead.)
