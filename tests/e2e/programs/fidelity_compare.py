@@ -46,8 +46,9 @@ def read(path):
 
 
 def defined_in(stdlib, name):
-    """Whether the test id's method is defined in its test module's source
-    under stdlib: True, False, or None when no module file is found."""
+    """Whether the test id's class and method are defined in its test
+    module's source under stdlib: True, False, or None when no module file
+    is found."""
     import os
     parts = name.split(" ")[0].split(".")
     for i in range(len(parts) - 1, 0, -1):
@@ -55,7 +56,13 @@ def defined_in(stdlib, name):
         for path in (base + ".py", os.path.join(base, "__init__.py")):
             if os.path.isfile(path):
                 with open(path, encoding="utf-8", errors="replace") as f:
-                    return re.search(r"\bdef\s+" + re.escape(parts[-1]) + r"\b", f.read()) is not None
+                    text = f.read()
+                # the test's class (when the id has one below the module)
+                # and its method must both be defined there
+                names = [("class", parts[-2])] if len(parts) - i >= 2 else []
+                names.append(("def", parts[-1]))
+                return all(re.search(r"\b" + kw + r"\s+" + re.escape(n) + r"\b", text)
+                           for kw, n in names)
     return None
 
 
