@@ -10,11 +10,14 @@
 # Debian's (cryptography's _openssl) load the PVM's. So the PVM's must export
 # everything Debian's does: the ENGINE API (no `no-engine`) and the 64-bit
 # NIST curve methods (enable-ec_nistp_64_gcc_128, as Debian configures).
-# Only Debian's SSL_test_functions (enable-unit-test) is missing.
+# Only Debian's SSL_test_functions (enable-unit-test) is missing. And the
+# legacy provider, which cryptography loads at start (RC2, Blowfish, ...):
+# with no-module it is built into libcrypto (providers/build.info:
+# STATIC_LEGACY), so no legacy.so has to be found on disk.
 set -euo pipefail
 cd "$1"
 ./Configure linux-x86_64 --prefix="$PVM_PREFIX" --libdir=lib --openssldir=/etc/ssl \
-    shared no-tests no-legacy no-module enable-ec_nistp_64_gcc_128 -O2
+    shared no-tests no-module enable-ec_nistp_64_gcc_128 -O2
 make -j"$PVM_JOBS" build_generated
 # (Its .pc files would build the static libraries too; CPython is given
 # --with-openssl=PREFIX instead.)
