@@ -213,21 +213,6 @@ void pfz_print_summary(const pfz_report *r, int show, FILE *diag)
     }
 }
 
-void pfz_print_glibc_floor(const pfz_glibc_floor *floor, FILE *out)
-{
-    if (floor->file == NULL) {
-        fputs("needs no versioned glibc symbol", out);
-        return;
-    }
-    char version[32];
-    pfz_glibc_version_format(floor->need.version, version, sizeof version);
-    fprintf(out, "needs glibc >= %s (", version);
-    if (floor->need.symbol[0] != '\0') {
-        fprintf(out, "%s@", floor->need.symbol);
-    }
-    fprintf(out, "GLIBC_%s in %s)", version, floor->file);
-}
-
 void pfz_print_glibc_floor_short(const pfz_glibc_floor *floor, FILE *out)
 {
     if (floor->file == NULL) {
@@ -237,6 +222,21 @@ void pfz_print_glibc_floor_short(const pfz_glibc_floor *floor, FILE *out)
     char version[32];
     pfz_glibc_version_format(floor->need.version, version, sizeof version);
     fprintf(out, "needs glibc >= %s", version);
+}
+
+void pfz_print_glibc_floor(const pfz_glibc_floor *floor, FILE *out)
+{
+    pfz_print_glibc_floor_short(floor, out);
+    if (floor->file == NULL) {
+        return;
+    }
+    char version[32];
+    pfz_glibc_version_format(floor->need.version, version, sizeof version);
+    fputs(" (", out);
+    if (floor->need.symbol[0] != '\0') {
+        fprintf(out, "%s@", floor->need.symbol);
+    }
+    fprintf(out, "GLIBC_%s in %s)", version, floor->file);
 }
 
 void pfz_print_python_error(const pfz_python_error *e, FILE *diag)
