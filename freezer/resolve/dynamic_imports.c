@@ -60,22 +60,6 @@ typedef struct scan {
     void *ctx;
 } scan;
 
-static int py_fail(pf_error *err)
-{
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyObject *text = value != NULL ? PyObject_Str(value) : NULL;
-    const char *msg = text != NULL ? PyUnicode_AsUTF8(text) : NULL;
-    pf_error_set(err, PF_ERR_PYTHON, "python error while reading bytecode: %s",
-                 msg != NULL ? msg : "unknown");
-    Py_XDECREF(text);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
-    PyErr_Clear();
-    return PF_ERR_PYTHON;
-}
-
 /* name_of: the co_names entry a name-loading instruction reads, or NULL
  * when it loads no name (or a bad index). Borrowed. */
 static PyObject *name_of(const scan *s, const insn *in)
@@ -164,11 +148,11 @@ static int report_colon(const scan *s, const callee *c, PyObject *arg, int offse
 {
     Py_ssize_t colon = PyUnicode_FindChar(arg, ':', 0, PyUnicode_GET_LENGTH(arg), 1);
     if (colon == -2) {
-        return py_fail(err);
+        return pfz_scan_python_error(err);
     }
     PyObject *name = colon >= 0 ? PyUnicode_Substring(arg, 0, colon) : Py_NewRef(arg);
     if (name == NULL) {
-        return py_fail(err);
+        return pfz_scan_python_error(err);
     }
     int status = report(s, c, name, PFZ_DYN_NO_PACKAGE, NULL, offset, err);
     Py_DECREF(name);
@@ -261,7 +245,7 @@ static int decode(PyCodeObject *code, insn **insns, size_t *count, pf_error *err
 {
     PyObject *bytes = PyCode_GetCode(code);
     if (bytes == NULL) {
-        return py_fail(err);
+        return pfz_scan_python_error(err);
     }
     if (!PyBytes_Check(bytes)) {
         Py_DECREF(bytes);

@@ -16,9 +16,7 @@ typedef struct scan_insn {
     uint32_t arg;
 } scan_insn;
 
-/* scan_python_error: clears the pending Python exception and records its
- * text in err. Returns PF_ERR_PYTHON. */
-static int scan_python_error(pf_error *err)
+int pfz_scan_python_error(pf_error *err)
 {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -175,7 +173,7 @@ static int report_placed(PyCodeObject *code, const unsigned char *insns, const p
     if (guard == PFZ_GUARD_FALLBACK) {
         tries = try_body_imports(code, insns, place.try_start, place.try_end);
         if (tries == NULL) {
-            return scan_python_error(err);
+            return pfz_scan_python_error(err);
         }
     }
     int status = report_import(code, in_function, guard, tries, place.in_try, offset, arg, prev2,
@@ -308,7 +306,7 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, pfz_import_
      * Objects/codeobject.c). */
     PyObject *bytes = PyCode_GetCode(code);
     if (bytes == NULL) {
-        return scan_python_error(err);
+        return pfz_scan_python_error(err);
     }
     if (!PyBytes_Check(bytes)) {
         Py_DECREF(bytes);
@@ -337,7 +335,7 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, pfz_import_
      * outside the main-guard block */
     PyObject *defs = guard ? PyDict_New() : NULL, *used = guard ? PySet_New(NULL) : NULL;
     if (status == PF_OK && guard && (defs == NULL || used == NULL)) {
-        status = scan_python_error(err);
+        status = pfz_scan_python_error(err);
     }
     for (size_t offset = 0; offset < size && status == PF_OK; offset += 2) {
         int op = insns[offset];
@@ -358,7 +356,7 @@ static int scan_code(PyCodeObject *code, int depth, int in_function, pfz_import_
                                    &window[3], fn, ctx, err);
         } else if (guard && offset >= skip_end &&
                    note_module_name(code, op, arg, window, defs, used) < 0) {
-            status = scan_python_error(err);
+            status = pfz_scan_python_error(err);
         }
         memmove(window, window + 1, 3 * sizeof window[0]);
         window[3] = (scan_insn){op, arg};

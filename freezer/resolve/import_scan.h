@@ -114,4 +114,10 @@ typedef int (*pfz_import_fn)(void *ctx, const pfz_import *imp, pf_error *err);
  * cleared and its text put in err); or whatever fn returned. */
 int pfz_scan_imports(PyObject *code, unsigned flags, pfz_import_fn fn, void *ctx, pf_error *err);
 
+/* pfz_scan_python_error: clears the pending Python exception and records
+ * its text in err ("python error while reading bytecode: ..."), for the
+ * readers of bytecode (this file, dynamic_imports.c). Returns
+ * PF_ERR_PYTHON. */
+int pfz_scan_python_error(pf_error *err);
+
 #endif
