@@ -6,6 +6,7 @@
 
 #include "freeze_command.h"
 #include "inspect.h"
+#include "option_docs.h"
 #include "options.h"
 #include "verify_command.h"
 

@@ -47,7 +47,10 @@ typedef enum option_id {
  * The help is one sentence or more, wrapped when printed; end it with
  * "(repeatable)" when the option may be given more than once. The value
  * name also picks the completion: DIR completes directories, a name with
- * FILE, PATH, OUT, SRC or a '.' completes files, others nothing. */
+ * FILE, PATH, OUT, SRC or a '.' completes files, others nothing. A row
+ * may stop after any field (-Wextra would call that a mistake: not here). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const pfz_option_spec option_table[] = {
     {OPT_MODULE, 'm', "module", 1, "NAME", PFZ_SECTION_INPUT,
      "freeze module or package NAME (run as python3 -m NAME)"},
@@ -114,6 +117,7 @@ static const pfz_option_spec option_table[] = {
     {OPT_VERSION, '\0', "version", 0, NULL, PFZ_SECTION_GENERAL,
      "show pyfreeze's version, the CPython version and the glibc its programs need, and exit"},
 };
+#pragma GCC diagnostic pop
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
 static const pfz_command_spec command_table[] = {
@@ -134,92 +138,6 @@ const pfz_option_spec *pfz_option_table(size_t *count)
 {
     *count = OPTION_COUNT;
     return option_table;
-}
-
-void pfz_options_help(FILE *out)
-{
-    fputs("usage: pyfreeze SCRIPT.py -o OUT [options]\n"
-          "       pyfreeze -m MODULE -o OUT [options]\n"
-          "       pyfreeze --python -o OUT [options]\n"
-          "       pyfreeze inspect FILE\n"
-          "       pyfreeze verify FILE\n"
-          "\n"
-          "Packs a Python 3.11 program and every module it imports into one\n"
-          "executable that runs where no Python is installed.\n"
-          "\n"
-          "options:\n"
-          "  -o, --output OUT   write the executable to OUT (replaced atomically)\n"
-          "  -m, --module NAME  freeze module or package NAME (run as python3 -m NAME)\n"
-          "  -p, --path DIR     search DIR for imports before the standard library\n"
-          "                     (repeatable; default: the script's directory)\n"
-          "  -v, --verbose      list each included module and the import that pulled it in,\n"
-          "                     and every import that cannot be found or is left out\n"
-          "  -q, --quiet        print only errors\n"
-          "      --strict       an import in the program's own code that cannot be found\n"
-          "                     (outside a try that handles it) is an error: nothing\n"
-          "                     is written\n"
-          "      --stub PATH    use the stub executable at PATH\n"
-          "      --pie          use the position-independent stub: the program's own\n"
-          "                     code is address-randomized too, start-up about 4-5%\n"
-          "                     slower; recommended for programs that parse untrusted\n"
-          "                     input with native extensions (default: a stub whose\n"
-          "                     code sits at a fixed address, as python3.11's does)\n"
-          "  -O, --optimize LEVEL\n"
-          "                     compile with optimisation LEVEL: 0 (default), 1 (as\n"
-          "                     python -O: asserts removed) or 2 (as python -OO:\n"
-          "                     docstrings removed too)\n"
-          "      --cache-dir DIR\n"
-          "                     keep compiled modules and compressed frames in DIR\n"
-          "                     (default: $XDG_CACHE_HOME/pyfreeze or ~/.cache/pyfreeze)\n"
-          "      --no-cache     neither use nor fill the cache\n"
-          "      --include-source\n"
-          "                     pack each module's source too: tracebacks show the\n"
-          "                     offending lines and inspect.getsource works (bigger)\n"
-          "      --allow-interactive\n"
-          "                     let `OUT -i ARGS...` enter the interactive session\n"
-          "                     after the program's main module, as python3 -i does\n"
-          "      --python       build a standalone Python 3.11 (the whole standard\n"
-          "                     library; OUT takes python3.11's command line)\n"
-          "      --exclude-library NAME\n"
-          "                     never bundle the shared library NAME (a SONAME such as\n"
-          "                     libfoo.so.1, or a glob such as 'libfoo*'): the target\n"
-          "                     machine must have it (repeatable)\n"
-          "      --include-library NAME\n"
-          "                     bundle NAME even though the base-system policy leaves it\n"
-          "                     to the target (e.g. libstdc++.so.6); glibc's own\n"
-          "                     libraries cannot be bundled (repeatable)\n"
-          "      --hidden-import MODULE\n"
-          "                     pack MODULE (and what it imports) though no import\n"
-          "                     statement names it (repeatable)\n"
-          "      --collect PACKAGE\n"
-          "                     pack PACKAGE whole: every submodule (tests too), its\n"
-          "                     data files and its distribution metadata (repeatable)\n"
-          "      --exclude-module MODULE\n"
-          "                     never pack MODULE or its submodules; importing them\n"
-          "                     raises ImportError (repeatable)\n"
-          "      --add-data SRC:DEST\n"
-          "                     pack file or directory SRC into directory DEST of the\n"
-          "                     program (seen at EXE/DEST/..., read with open() or\n"
-          "                     importlib.resources) (repeatable)\n"
-          "      --follow-all-imports\n"
-          "                     follow every import statement: also those under\n"
-          "                     `if TYPE_CHECKING:` or a test for another OS, fallbacks\n"
-          "                     of packed modules, and another distribution's imports in\n"
-          "                     functions (bigger; -v lists what is left out otherwise)\n"
-          "      --venv DIR     search the virtual environment DIR for packages\n"
-          "                     (default: $VIRTUAL_ENV when set)\n"
-          "      --max-glibc VERSION\n"
-          "                     fail, writing nothing, if the program needs a glibc\n"
-          "                     newer than VERSION (e.g. 2.31: Debian 11, Ubuntu 20.04)\n"
-          "  -h, --help         show this help and exit\n"
-          "      --version      show the version and exit\n"
-          "\n"
-          "commands:\n"
-          "  inspect FILE       list what a frozen program contains and how big it is\n"
-          "  verify FILE        check a whole frozen program (every frame's checksum,\n"
-          "                     the index, every member's place): exit 0 only when it\n"
-          "                     is intact, else name the first damaged part\n",
-          out);
 }
 
 void pfz_options_version(FILE *out)
