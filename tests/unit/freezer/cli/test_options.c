@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "option_docs.h"
 #include "options.h"
 
 #define ARGV(...) ((char *[]){"pyfreeze", __VA_ARGS__, NULL})
