@@ -5,8 +5,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "glibc_floor.h"
+#include "suggest.h"
 
 /* The options, with the value each takes. A table rather than hand-counted
  * string comparisons, so a new option is one line. */
@@ -190,6 +192,49 @@ static const pfz_option_spec *find_option(const char *arg, size_t name_len, int 
         }
     }
     return NULL;
+}
+
+/* unknown_option: PF_ERR_USAGE for arg (shown up to shown_len bytes, without
+ * any "=value"), an option the table lacks, with the long option it most
+ * likely meant: "unknown option '--ouput'; did you mean '--output'?". A
+ * long name after one dash ("-verbose") is matched against the long names
+ * too. */
+static int unknown_option(const char *arg, size_t shown_len, pf_error *err)
+{
+    const char *names[OPTION_COUNT];
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        names[i] = option_table[i].long_name;
+    }
+    const char *name = arg + (arg[1] == '-' ? 2 : 1);
+    size_t name_len = shown_len - (size_t)(name - arg);
+    const char *s = name_len >= 2 ? pfz_suggest(name, name_len, names, OPTION_COUNT) : NULL;
+    if (s != NULL) {
+        return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'; did you mean '--%s'?",
+                            (int)shown_len, arg, s);
+    }
+    return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'", (int)shown_len, arg);
+}
+
+/* unknown_command: PF_ERR_USAGE when word (argv[1], not an option) is no
+ * file and looks like a mistyped command ("inspcet"): a name without '.' or
+ * '/' close to a command's; PF_OK otherwise (it is a SCRIPT). */
+static int unknown_command(const char *word, pf_error *err)
+{
+    const char *names[COMMAND_COUNT];
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        names[i] = command_table[i].name;
+    }
+    if (strpbrk(word, "./") != NULL || access(word, F_OK) == 0) {
+        return PF_OK;
+    }
+    const char *s = pfz_suggest(word, strlen(word), names, COMMAND_COUNT);
+    if (s == NULL) {
+        return PF_OK;
+    }
+    return pf_error_set(err, PF_ERR_USAGE,
+                        "unknown command '%s'; did you mean '%s'? (a SCRIPT named '%s' does "
+                        "not exist)",
+                        word, s, word);
 }
 
 /* set_once: stores value in *slot unless the option was given already or the
@@ -477,6 +522,9 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
     if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
         return parse_file_command(opts, PFZ_COMMAND_VERIFY, argc, argv, err);
     }
+    if (argc >= 2 && argv[1][0] != '-' && unknown_command(argv[1], err) != PF_OK) {
+        return PF_ERR_USAGE;
+    }
 
     /* -p and the library options can occur at most argc times each: reserve
      * that, so parsing never grows. */
@@ -517,11 +565,7 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
         size_t name_len = eq != NULL ? (size_t)(eq - name) : strlen(name);
         const pfz_option_spec *o = find_option(name, name_len, is_long);
         if (o == NULL || (!is_long && name[1] != '\0' && !o->takes_value)) {
-            if (eq != NULL) {
-                return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'", (int)(eq - arg),
-                                    arg);
-            }
-            return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", arg);
+            return unknown_option(arg, eq != NULL ? (size_t)(eq - arg) : strlen(arg), err);
         }
         /* shown: "-o" or "--output", what the user typed minus any value */
         char shown[64];
