@@ -142,11 +142,6 @@ const pfz_option_spec *pfz_option_table(size_t *count)
     return option_table;
 }
 
-void pfz_options_version(FILE *out)
-{
-    fprintf(out, "pyfreeze %s (CPython 3.11)\n", PYFREEZE_VERSION);
-}
-
 /* is_module_name: 1 when s is a dotted name CPython can import ("a.b_c.d"):
  * non-empty parts of letters, digits and '_'. A digit may come first: the
  * import system takes any name a file has (importlib.import_module, and

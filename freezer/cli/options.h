@@ -140,7 +140,4 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err);
 /* pfz_options_free: frees what opts owns and zeroes it; accepts NULL. */
 void pfz_options_free(pfz_options *opts);
 
-/* pfz_options_version: writes the --version line to out. */
-void pfz_options_version(FILE *out);
-
 #endif
