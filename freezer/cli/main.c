@@ -2,9 +2,7 @@
  * command over the freezer library. Exit status: 0 success; PFZ_EXIT_USAGE
  * for a command-line mistake; 1 for any other failure (one message on
  * stderr, or none after a Python error told in python3's own format). */
-#include <limits.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "freeze_command.h"
 #include "inspect.h"
@@ -24,12 +22,7 @@ int main(int argc, char **argv)
         if (opts.command == PFZ_COMMAND_HELP) {
             pfz_options_help(stdout);
         } else if (opts.command == PFZ_COMMAND_VERSION) {
-            char self[PATH_MAX];
-            ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-            if (n >= 0) {
-                self[n] = '\0';
-            }
-            pfz_print_version(stdout, n >= 0 ? self : NULL);
+            pfz_print_version(stdout);
         } else if (opts.command == PFZ_COMMAND_INSPECT) {
             rc = pfz_inspect_file(opts.output, stdout, &err);
         } else if (opts.command == PFZ_COMMAND_VERIFY) {

@@ -11,10 +11,10 @@
  *   pyfreeze VERSION
  *   CPython X.Y.Z (linked into the stub: frozen programs run it)
  *   stub PATH: a frozen program needs glibc >= 2.30 (...)
- * locating the installed stub from self_exe as a freeze would
- * (freeze.h pfz_locate_stub; self_exe NULL: "./pyfreeze"), and reading its
+ * locating the installed stub from the running pyfreeze (/proc/self/exe)
+ * as a freeze would (freeze.h pfz_locate_stub), and reading its
  * glibc floor (program_floor.h). When the stub cannot be found or read
  * the last line says why instead: --version itself does not fail. */
-void pfz_print_version(FILE *out, const char *self_exe);
+void pfz_print_version(FILE *out);
 
 #endif
