@@ -22,6 +22,7 @@
 #include "output.h"
 #include "payload.h"
 #include "python_host.h"
+#include "unmatched_libraries.h"
 
 /* What one freeze holds, so that teardown frees only what exists. */
 typedef struct freeze_run {
@@ -383,7 +384,9 @@ static int resolve(freeze_run *run, pf_error *err)
 }
 
 /* collect: the extension modules the graph reaches and the shared
- * libraries they need (native_files.h), then the collected hook. */
+ * libraries they need (native_files.h), a warning for each library option
+ * that matched none of them (unmatched_libraries.h), then the collected
+ * hook. */
 static int collect(freeze_run *run, pf_error *err)
 {
     const pfz_options *opts = run->opts;
@@ -391,6 +394,9 @@ static int collect(freeze_run *run, pf_error *err)
                              opts->include_libraries, opts->include_library_count};
     pfz_native_config ncfg = {.policy = &policy, .report = run->report};
     int rc = pfz_native_files_collect(&run->graph, &ncfg, &run->native, err);
+    if (rc == PF_OK) { /* a library option that matched nothing: a warning */
+        rc = pfz_lib_report_unmatched(&policy, &run->native.deps, run->report, err);
+    }
     if (rc == PF_OK && run->hooks->collected != NULL) {
         run->hooks->collected(run->hooks->ctx, run->report, &run->native);
     }

@@ -6,8 +6,10 @@
 
 #include "freeze_command.h"
 #include "inspect.h"
+#include "option_docs.h"
 #include "options.h"
 #include "verify_command.h"
+#include "version.h"
 
 int main(int argc, char **argv)
 {
@@ -20,7 +22,7 @@ int main(int argc, char **argv)
         if (opts.command == PFZ_COMMAND_HELP) {
             pfz_options_help(stdout);
         } else if (opts.command == PFZ_COMMAND_VERSION) {
-            pfz_options_version(stdout);
+            pfz_print_version(stdout);
         } else if (opts.command == PFZ_COMMAND_INSPECT) {
             rc = pfz_inspect_file(opts.output, stdout, &err);
         } else if (opts.command == PFZ_COMMAND_VERIFY) {

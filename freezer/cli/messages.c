@@ -106,6 +106,10 @@ void pfz_print_note(const pfz_note *n, int show, FILE *diag, FILE *listing)
                 "first, and its need for %s may then be met from the target's disk\n",
                 or_empty(n->names), or_empty(n->library), or_empty(n->library), or_empty(n->names));
         break;
+    case PFZ_NOTE_OPTION_MATCHED_NOTHING:
+        fprintf(diag, "pyfreeze: warning: %s '%s' matched nothing: %s\n", or_empty(n->names),
+                or_empty(n->module), reason);
+        break;
     }
 }
 

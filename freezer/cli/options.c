@@ -5,8 +5,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "glibc_floor.h"
+#include "suggest.h"
 
 /* The options, with the value each takes. A table rather than hand-counted
  * string comparisons, so a new option is one line. */
@@ -38,131 +40,106 @@ typedef enum option_id {
     OPT_VERSION,
 } option_id;
 
-typedef struct option_spec {
-    option_id id;
-    char short_name; /* '\0' when there is none */
-    const char *long_name;
-    int takes_value;
-} option_spec;
-
-static const option_spec option_table[] = {
-    {OPT_OUTPUT, 'o', "output", 1},
-    {OPT_MODULE, 'm', "module", 1},
-    {OPT_PATH, 'p', "path", 1},
-    {OPT_VERBOSE, 'v', "verbose", 0},
-    {OPT_QUIET, 'q', "quiet", 0},
-    {OPT_STRICT, '\0', "strict", 0},
-    {OPT_STUB, '\0', "stub", 1},
-    {OPT_PIE, '\0', "pie", 0},
-    {OPT_HELP, 'h', "help", 0},
-    {OPT_VERSION, '\0', "version", 0},
-    {OPT_EXCLUDE_LIBRARY, '\0', "exclude-library", 1},
-    {OPT_INCLUDE_LIBRARY, '\0', "include-library", 1},
-    {OPT_OPTIMIZE, 'O', "optimize", 1},
-    {OPT_CACHE_DIR, '\0', "cache-dir", 1},
-    {OPT_NO_CACHE, '\0', "no-cache", 0},
-    {OPT_INCLUDE_SOURCE, '\0', "include-source", 0},
-    {OPT_ALLOW_INTERACTIVE, '\0', "allow-interactive", 0},
-    {OPT_PYTHON, '\0', "python", 0},
-    {OPT_FOLLOW_ALL_IMPORTS, '\0', "follow-all-imports", 0},
-    {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1},
-    {OPT_COLLECT, '\0', "collect", 1},
-    {OPT_EXCLUDE_MODULE, '\0', "exclude-module", 1},
-    {OPT_ADD_DATA, '\0', "add-data", 1},
-    {OPT_VENV, '\0', "venv", 1},
-    {OPT_MAX_GLIBC, '\0', "max-glibc", 1},
+/* One row per option: what parses it, and what --help, the man page, the
+ * bash completion and the docs check say of it (option_docs.c). A new
+ * option is an OPT_ id above, a row here and its case in apply_option.
+ * Row: {id, short ('\0' for none), "long-name", takes_value, "VALUE-NAME",
+ * section, "help"}. Fields left out are zero: value_name NULL shows as
+ * VALUE, section 0 is PFZ_SECTION_GENERAL, help NULL fails the docs test.
+ * The help is one sentence or more, wrapped when printed; end it with
+ * "(repeatable)" when the option may be given more than once. The value
+ * name also picks the completion: DIR completes directories, a name with
+ * FILE, PATH, OUT, SRC or a '.' completes files, others nothing. A row
+ * may stop after any field (-Wextra would call that a mistake: not here). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+static const pfz_option_spec option_table[] = {
+    {OPT_MODULE, 'm', "module", 1, "NAME", PFZ_SECTION_INPUT,
+     "freeze module or package NAME (run as python3 -m NAME)"},
+    {OPT_PATH, 'p', "path", 1, "DIR", PFZ_SECTION_INPUT,
+     "search DIR for imports before the standard library (default: the script's "
+     "directory) (repeatable)"},
+    {OPT_VENV, '\0', "venv", 1, "DIR", PFZ_SECTION_INPUT,
+     "search the virtual environment DIR for packages (default: $VIRTUAL_ENV when set)"},
+    {OPT_PYTHON, '\0', "python", 0, NULL, PFZ_SECTION_INPUT,
+     "build a standalone Python 3.11 (the whole standard library; OUT takes python3.11's "
+     "command line)"},
+    {OPT_OUTPUT, 'o', "output", 1, "OUT", PFZ_SECTION_OUTPUT,
+     "write the executable to OUT (replaced atomically)"},
+    {OPT_STUB, '\0', "stub", 1, "PATH", PFZ_SECTION_OUTPUT, "use the stub executable at PATH"},
+    {OPT_PIE, '\0', "pie", 0, NULL, PFZ_SECTION_OUTPUT,
+     "use the position-independent stub: the program's own code is address-randomized too, "
+     "start-up about 4-5% slower; recommended for programs that parse untrusted input with "
+     "native extensions (default: a stub whose code sits at a fixed address, as python3.11's "
+     "does)"},
+    {OPT_MAX_GLIBC, '\0', "max-glibc", 1, "VERSION", PFZ_SECTION_OUTPUT,
+     "fail, writing nothing, if the program needs a glibc newer than VERSION (e.g. 2.31: "
+     "Debian 11, Ubuntu 20.04)"},
+    {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1, "MODULE", PFZ_SECTION_IMPORTS,
+     "pack MODULE (and what it imports) though no import statement names it (repeatable)"},
+    {OPT_COLLECT, '\0', "collect", 1, "PACKAGE", PFZ_SECTION_IMPORTS,
+     "pack PACKAGE whole: every submodule (tests too), its data files and its distribution "
+     "metadata (repeatable)"},
+    {OPT_EXCLUDE_MODULE, '\0', "exclude-module", 1, "MODULE", PFZ_SECTION_IMPORTS,
+     "never pack MODULE or its submodules; importing them raises ImportError (repeatable)"},
+    {OPT_ADD_DATA, '\0', "add-data", 1, "SRC:DEST", PFZ_SECTION_IMPORTS,
+     "pack file or directory SRC into directory DEST of the program (seen at EXE/DEST/..., "
+     "read with open() or importlib.resources) (repeatable)"},
+    {OPT_FOLLOW_ALL_IMPORTS, '\0', "follow-all-imports", 0, NULL, PFZ_SECTION_IMPORTS,
+     "follow every import statement: also those under `if TYPE_CHECKING:` or a test for "
+     "another OS, fallbacks of packed modules, and another distribution's imports in "
+     "functions (bigger; -v lists what is left out otherwise)"},
+    {OPT_STRICT, '\0', "strict", 0, NULL, PFZ_SECTION_IMPORTS,
+     "an import in the program's own code that cannot be found (outside a try that handles "
+     "it) is an error: nothing is written"},
+    {OPT_EXCLUDE_LIBRARY, '\0', "exclude-library", 1, "NAME", PFZ_SECTION_LIBRARIES,
+     "never bundle the shared library NAME (a SONAME such as libfoo.so.1, or a glob such as "
+     "'libfoo*'): the target machine must have it (repeatable)"},
+    {OPT_INCLUDE_LIBRARY, '\0', "include-library", 1, "NAME", PFZ_SECTION_LIBRARIES,
+     "bundle NAME even though the base-system policy leaves it to the target (e.g. "
+     "libstdc++.so.6); glibc's own libraries cannot be bundled (repeatable)"},
+    {OPT_OPTIMIZE, 'O', "optimize", 1, "LEVEL", PFZ_SECTION_BUILD,
+     "compile with optimisation LEVEL: 0 (default), 1 (as python -O: asserts removed) or 2 "
+     "(as python -OO: docstrings removed too)"},
+    {OPT_INCLUDE_SOURCE, '\0', "include-source", 0, NULL, PFZ_SECTION_BUILD,
+     "pack each module's source too: tracebacks show the offending lines and "
+     "inspect.getsource works (bigger)"},
+    {OPT_ALLOW_INTERACTIVE, '\0', "allow-interactive", 0, NULL, PFZ_SECTION_BUILD,
+     "let `OUT -i ARGS...` enter the interactive session after the program's main module, as "
+     "python3 -i does"},
+    {OPT_CACHE_DIR, '\0', "cache-dir", 1, "DIR", PFZ_SECTION_BUILD,
+     "keep compiled modules and compressed frames in DIR (default: $XDG_CACHE_HOME/pyfreeze "
+     "or ~/.cache/pyfreeze)"},
+    {OPT_NO_CACHE, '\0', "no-cache", 0, NULL, PFZ_SECTION_BUILD, "neither use nor fill the cache"},
+    {OPT_VERBOSE, 'v', "verbose", 0, NULL, PFZ_SECTION_MESSAGES,
+     "list each included module and the import that pulled it in, and every import that "
+     "cannot be found or is left out"},
+    {OPT_QUIET, 'q', "quiet", 0, NULL, PFZ_SECTION_MESSAGES, "print only errors"},
+    {OPT_HELP, 'h', "help", 0, NULL, PFZ_SECTION_GENERAL, "show this help and exit"},
+    {OPT_VERSION, '\0', "version", 0, NULL, PFZ_SECTION_GENERAL,
+     "show pyfreeze's version, the CPython version and the glibc its programs need, and exit"},
 };
+#pragma GCC diagnostic pop
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
-void pfz_options_help(FILE *out)
+static const pfz_command_spec command_table[] = {
+    {"inspect", "FILE", "list what a frozen program contains and how big it is"},
+    {"verify", "FILE",
+     "check a whole frozen program (every frame's checksum, the index, every member's place): "
+     "exit 0 only when it is intact, else name the first damaged part"},
+};
+#define COMMAND_COUNT (sizeof command_table / sizeof command_table[0])
+
+const pfz_command_spec *pfz_command_table(size_t *count)
 {
-    fputs("usage: pyfreeze SCRIPT.py -o OUT [options]\n"
-          "       pyfreeze -m MODULE -o OUT [options]\n"
-          "       pyfreeze --python -o OUT [options]\n"
-          "       pyfreeze inspect FILE\n"
-          "       pyfreeze verify FILE\n"
-          "\n"
-          "Packs a Python 3.11 program and every module it imports into one\n"
-          "executable that runs where no Python is installed.\n"
-          "\n"
-          "options:\n"
-          "  -o, --output OUT   write the executable to OUT (replaced atomically)\n"
-          "  -m, --module NAME  freeze module or package NAME (run as python3 -m NAME)\n"
-          "  -p, --path DIR     search DIR for imports before the standard library\n"
-          "                     (repeatable; default: the script's directory)\n"
-          "  -v, --verbose      list each included module and the import that pulled it in,\n"
-          "                     and every import that cannot be found or is left out\n"
-          "  -q, --quiet        print only errors\n"
-          "      --strict       an import in the program's own code that cannot be found\n"
-          "                     (outside a try that handles it) is an error: nothing\n"
-          "                     is written\n"
-          "      --stub PATH    use the stub executable at PATH\n"
-          "      --pie          use the position-independent stub: the program's own\n"
-          "                     code is address-randomized too, start-up about 4-5%\n"
-          "                     slower; recommended for programs that parse untrusted\n"
-          "                     input with native extensions (default: a stub whose\n"
-          "                     code sits at a fixed address, as python3.11's does)\n"
-          "  -O, --optimize LEVEL\n"
-          "                     compile with optimisation LEVEL: 0 (default), 1 (as\n"
-          "                     python -O: asserts removed) or 2 (as python -OO:\n"
-          "                     docstrings removed too)\n"
-          "      --cache-dir DIR\n"
-          "                     keep compiled modules and compressed frames in DIR\n"
-          "                     (default: $XDG_CACHE_HOME/pyfreeze or ~/.cache/pyfreeze)\n"
-          "      --no-cache     neither use nor fill the cache\n"
-          "      --include-source\n"
-          "                     pack each module's source too: tracebacks show the\n"
-          "                     offending lines and inspect.getsource works (bigger)\n"
-          "      --allow-interactive\n"
-          "                     let `OUT -i ARGS...` enter the interactive session\n"
-          "                     after the program's main module, as python3 -i does\n"
-          "      --python       build a standalone Python 3.11 (the whole standard\n"
-          "                     library; OUT takes python3.11's command line)\n"
-          "      --exclude-library NAME\n"
-          "                     never bundle the shared library NAME (a SONAME such as\n"
-          "                     libfoo.so.1, or a glob such as 'libfoo*'): the target\n"
-          "                     machine must have it (repeatable)\n"
-          "      --include-library NAME\n"
-          "                     bundle NAME even though the base-system policy leaves it\n"
-          "                     to the target (e.g. libstdc++.so.6); glibc's own\n"
-          "                     libraries cannot be bundled (repeatable)\n"
-          "      --hidden-import MODULE\n"
-          "                     pack MODULE (and what it imports) though no import\n"
-          "                     statement names it (repeatable)\n"
-          "      --collect PACKAGE\n"
-          "                     pack PACKAGE whole: every submodule (tests too), its\n"
-          "                     data files and its distribution metadata (repeatable)\n"
-          "      --exclude-module MODULE\n"
-          "                     never pack MODULE or its submodules; importing them\n"
-          "                     raises ImportError (repeatable)\n"
-          "      --add-data SRC:DEST\n"
-          "                     pack file or directory SRC into directory DEST of the\n"
-          "                     program (seen at EXE/DEST/..., read with open() or\n"
-          "                     importlib.resources) (repeatable)\n"
-          "      --follow-all-imports\n"
-          "                     follow every import statement: also those under\n"
-          "                     `if TYPE_CHECKING:` or a test for another OS, fallbacks\n"
-          "                     of packed modules, and another distribution's imports in\n"
-          "                     functions (bigger; -v lists what is left out otherwise)\n"
-          "      --venv DIR     search the virtual environment DIR for packages\n"
-          "                     (default: $VIRTUAL_ENV when set)\n"
-          "      --max-glibc VERSION\n"
-          "                     fail, writing nothing, if the program needs a glibc\n"
-          "                     newer than VERSION (e.g. 2.31: Debian 11, Ubuntu 20.04)\n"
-          "  -h, --help         show this help and exit\n"
-          "      --version      show the version and exit\n"
-          "\n"
-          "commands:\n"
-          "  inspect FILE       list what a frozen program contains and how big it is\n"
-          "  verify FILE        check a whole frozen program (every frame's checksum,\n"
-          "                     the index, every member's place): exit 0 only when it\n"
-          "                     is intact, else name the first damaged part\n",
-          out);
+    *count = COMMAND_COUNT;
+    return command_table;
 }
 
-void pfz_options_version(FILE *out)
+const pfz_option_spec *pfz_option_table(size_t *count)
 {
-    fprintf(out, "pyfreeze %s (CPython 3.11)\n", PYFREEZE_VERSION);
+    *count = OPTION_COUNT;
+    return option_table;
 }
 
 /* is_module_name: 1 when s is a dotted name CPython can import ("a.b_c.d"):
@@ -197,10 +174,10 @@ static int is_module_name(const char *s)
 
 /* find_option: the spec for "-x" (short) or "--name" (long, without any
  * "=value"); NULL when unknown. */
-static const option_spec *find_option(const char *arg, size_t name_len, int is_long)
+static const pfz_option_spec *find_option(const char *arg, size_t name_len, int is_long)
 {
     for (size_t i = 0; i < OPTION_COUNT; i++) {
-        const option_spec *o = &option_table[i];
+        const pfz_option_spec *o = &option_table[i];
         if (is_long) {
             if (strlen(o->long_name) == name_len && strncmp(o->long_name, arg, name_len) == 0) {
                 return o;
@@ -210,6 +187,49 @@ static const option_spec *find_option(const char *arg, size_t name_len, int is_l
         }
     }
     return NULL;
+}
+
+/* unknown_option: PF_ERR_USAGE for arg (shown up to shown_len bytes, without
+ * any "=value"), an option the table lacks, with the long option it most
+ * likely meant: "unknown option '--ouput'; did you mean '--output'?". A
+ * long name after one dash ("-verbose") is matched against the long names
+ * too. */
+static int unknown_option(const char *arg, size_t shown_len, pf_error *err)
+{
+    const char *names[OPTION_COUNT];
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        names[i] = option_table[i].long_name;
+    }
+    const char *name = arg + (arg[1] == '-' ? 2 : 1);
+    size_t name_len = shown_len - (size_t)(name - arg);
+    const char *s = name_len >= 2 ? pfz_suggest(name, name_len, names, OPTION_COUNT) : NULL;
+    if (s != NULL) {
+        return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'; did you mean '--%s'?",
+                            (int)shown_len, arg, s);
+    }
+    return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'", (int)shown_len, arg);
+}
+
+/* unknown_command: PF_ERR_USAGE when word (argv[1], not an option) is no
+ * file and looks like a mistyped command ("inspcet"): a name without '.' or
+ * '/' close to a command's; PF_OK otherwise (it is a SCRIPT). */
+static int unknown_command(const char *word, pf_error *err)
+{
+    const char *names[COMMAND_COUNT];
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        names[i] = command_table[i].name;
+    }
+    if (strpbrk(word, "./") != NULL || access(word, F_OK) == 0) {
+        return PF_OK;
+    }
+    const char *s = pfz_suggest(word, strlen(word), names, COMMAND_COUNT);
+    if (s == NULL) {
+        return PF_OK;
+    }
+    return pf_error_set(err, PF_ERR_USAGE,
+                        "unknown command '%s'; did you mean '%s'? (a SCRIPT named '%s' does "
+                        "not exist)",
+                        word, s, word);
 }
 
 /* set_once: stores value in *slot unless the option was given already or the
@@ -363,7 +383,7 @@ static int set_max_glibc(pfz_options *opts, const char *value, const char *shown
 
 /* apply_option: records option o with value (NULL for flags). shown is the
  * spelling the user typed, for messages. */
-static int apply_option(pfz_options *opts, const option_spec *o, const char *value,
+static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char *value,
                         const char *shown, pf_error *err)
 {
     if (!o->takes_value) {
@@ -497,6 +517,9 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
     if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
         return parse_file_command(opts, PFZ_COMMAND_VERIFY, argc, argv, err);
     }
+    if (argc >= 2 && argv[1][0] != '-' && unknown_command(argv[1], err) != PF_OK) {
+        return PF_ERR_USAGE;
+    }
 
     /* -p and the library options can occur at most argc times each: reserve
      * that, so parsing never grows. */
@@ -535,13 +558,9 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
         const char *name = arg + (is_long ? 2 : 1);
         const char *eq = is_long ? strchr(name, '=') : NULL;
         size_t name_len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-        const option_spec *o = find_option(name, name_len, is_long);
+        const pfz_option_spec *o = find_option(name, name_len, is_long);
         if (o == NULL || (!is_long && name[1] != '\0' && !o->takes_value)) {
-            if (eq != NULL) {
-                return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'", (int)(eq - arg),
-                                    arg);
-            }
-            return pf_error_set(err, PF_ERR_USAGE, "unknown option '%s'", arg);
+            return unknown_option(arg, eq != NULL ? (size_t)(eq - arg) : strlen(arg), err);
         }
         /* shown: "-o" or "--output", what the user typed minus any value */
         char shown[64];

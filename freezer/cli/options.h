@@ -75,6 +75,49 @@ typedef struct pfz_options {
                                or NULL: no limit on the glibc the program needs */
 } pfz_options;
 
+/* Where an option is listed in --help and the man page, in this order. */
+typedef enum pfz_option_section {
+    PFZ_SECTION_GENERAL = 0, /* -h, --version; also a row that names no section */
+    PFZ_SECTION_INPUT,       /* what to freeze and where its modules are */
+    PFZ_SECTION_OUTPUT,      /* what is written and for which systems */
+    PFZ_SECTION_IMPORTS,     /* modules and data packed or left out */
+    PFZ_SECTION_LIBRARIES,   /* shared libraries bundled or left out */
+    PFZ_SECTION_BUILD,       /* how modules are compiled and cached */
+    PFZ_SECTION_MESSAGES,    /* what is printed */
+    PFZ_SECTION_COUNT
+} pfz_option_section;
+
+/* One command-line option: the single table the parser, --help, the man
+ * page, the bash completion and the docs test read (options.c). A row
+ * with only {id, short, long, takes_value} is valid: the other fields
+ * default to a value name "VALUE", PFZ_SECTION_GENERAL and no help (which
+ * the docs test reports). */
+typedef struct pfz_option_spec {
+    int id;                     /* options.c's OPT_ constant */
+    char short_name;            /* 'o' for -o, or '\0' when there is none */
+    const char *long_name;      /* "output" for --output */
+    int takes_value;            /* 1: --name VALUE or --name=VALUE; 0: a flag */
+    const char *value_name;     /* "OUT" as shown in help, or NULL */
+    pfz_option_section section; /* where help lists it */
+    const char *help;           /* one paragraph, unwrapped; "(repeatable)" at the end
+                                   when it may be given more than once */
+} pfz_option_spec;
+
+/* pfz_option_table: the options, in the order help lists them within a
+ * section; sets *count to their number. Static storage, never NULL. */
+const pfz_option_spec *pfz_option_table(size_t *count);
+
+/* A command: argv[1] naming something other than a freeze. */
+typedef struct pfz_command_spec {
+    const char *name; /* "inspect" */
+    const char *args; /* "FILE" */
+    const char *help; /* one paragraph, unwrapped */
+} pfz_command_spec;
+
+/* pfz_command_table: the commands (inspect, verify); sets *count. Static
+ * storage. */
+const pfz_command_spec *pfz_command_table(size_t *count);
+
 /* pfz_options_parse: parses argv[1..argc) into *opts (argv must outlive
  * opts). On PF_OK the config is complete and consistent: for FREEZE exactly
  * one of script/module/python is set and output is set; for INSPECT output is the
@@ -96,11 +139,5 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err);
 
 /* pfz_options_free: frees what opts owns and zeroes it; accepts NULL. */
 void pfz_options_free(pfz_options *opts);
-
-/* pfz_options_help: writes the usage text (--help) to out. */
-void pfz_options_help(FILE *out);
-
-/* pfz_options_version: writes the --version line to out. */
-void pfz_options_version(FILE *out);
 
 #endif

@@ -117,6 +117,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
 static void resolver_free(resolver *r)
 {
     Py_XDECREF(r->deferred);
+    free(r->exclude_hit);
     Py_XDECREF(r->tp);
     pfz_mg_rules_free(r);
     Py_XDECREF(r->dists);
@@ -151,6 +152,9 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     resolver r;
     size_t first_note = opts->report != NULL ? opts->report->note_count : 0;
     int status = resolver_init(&r, g, opts, err);
+    if (status == PF_OK) {
+        status = pfz_mg_excludes_init(&r, err);
+    }
     for (size_t i = 0; status == PF_OK && i < opts->exclude_count; i++) {
         status = pfz_graph_add_left_out(g, opts->excludes[i], 1, err);
     }
@@ -193,6 +197,9 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     }
     if (status == PF_OK) {
         status = pfz_mg_check_script_name(&r, err);
+    }
+    if (status == PF_OK) {
+        status = pfz_mg_report_unmatched_excludes(&r, err);
     }
     resolver_free(&r);
     if (status != PF_OK) {

@@ -34,6 +34,8 @@
  *                          resolved (report.h)
  *   module_table.c         the module table: adding a module, the names
  *                          known missing, --exclude-module
+ *   unmatched_excludes.c   the warning for an --exclude-module name that
+ *                          matched nothing
  *   resolve_util.c         small helpers: paths, strings, no-memory errors
  * Compiling is compile/module_compile.h's, which knows nothing of the graph.
  * Functions shared between them are named pfz_mg_*; everything else in those
@@ -96,6 +98,8 @@ typedef struct resolver {
     int replaying;               /* set: the next on_import call replays a deferred one */
     const pfz_import *following; /* the import statement being followed, or NULL (a root):
                                     its warnings say where it sits (import_warnings.c) */
+    uint8_t *exclude_hit;        /* per opts->excludes[i]: 1 once an import reached it
+                                    (pfz_mg_is_excluded), for unmatched_excludes.c */
     PyObject *tp;                /* third_party.h helpers (dict) */
     PyObject *dists;             /* dict: top-level name -> distribution key, or NULL
                                     (import_policy.c) */
@@ -152,8 +156,21 @@ int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
 int pfz_mg_set_missing(resolver *r, PyObject *name, const char *why, pf_error *err);
 
 /* pfz_mg_is_excluded: 1 when name (a str) is an --exclude-module name or
- * inside one, else 0. */
+ * inside one, else 0; marks that name reached (r->exclude_hit). */
 int pfz_mg_is_excluded(const resolver *r, PyObject *name);
+
+/* ---- unmatched_excludes.c ---- */
+
+/* pfz_mg_excludes_init: allocates r->exclude_hit (none without
+ * excludes). Returns PF_OK or PF_ERR_NOMEM. */
+int pfz_mg_excludes_init(resolver *r, pf_error *err);
+
+/* pfz_mg_report_unmatched_excludes: after the walk, a warning record
+ * (PFZ_NOTE_OPTION_MATCHED_NOTHING) for each --exclude-module name no import
+ * reached and no module of that name exists (builtin, frozen, or found by
+ * importlib's PathFinder on r->top_path; nothing is imported). Returns PF_OK
+ * or PF_ERR_NOMEM. */
+int pfz_mg_report_unmatched_excludes(resolver *r, pf_error *err);
 
 /* ---- import_warnings.c ---- */
 

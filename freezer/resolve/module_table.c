@@ -129,6 +129,9 @@ int pfz_mg_is_excluded(const resolver *r, PyObject *name)
     for (size_t i = 0; i < r->opts->exclude_count; i++) {
         size_t n = strlen(r->opts->excludes[i]);
         if (strncmp(utf8, r->opts->excludes[i], n) == 0 && (utf8[n] == '\0' || utf8[n] == '.')) {
+            if (r->exclude_hit != NULL) {
+                r->exclude_hit[i] = 1;
+            }
             return 1;
         }
     }

@@ -56,6 +56,10 @@ typedef enum pfz_note_kind {
      * leave out (excluded_imports), not followed (verbose_only): module,
      * importer, line */
     PFZ_NOTE_RULE_NOT_FOLLOWED,
+    /* an option's value matched nothing, most likely a typo: names (the
+     * option, "--exclude-module"), module (the value as given: a module
+     * name, or a library's SONAME or glob), reason (what matched nothing) */
+    PFZ_NOTE_OPTION_MATCHED_NOTHING,
 } pfz_note_kind;
 
 /* One warning or note. Every string is owned by the record (malloc'd) or

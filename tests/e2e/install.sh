@@ -19,6 +19,12 @@ fi
 
 [[ -x $P/lib/pyfreeze/pyfreeze-stub-pie ]] && pass "installed lib/pyfreeze/pyfreeze-stub-pie" ||
     fail "no $P/lib/pyfreeze/pyfreeze-stub-pie: $(cd "$P" && find . -type f | tr '\n' ' ')"
+# The man page and the bash completion (made from the option table).
+MANPATH=$P/share/man man -w pyfreeze >/dev/null 2>&1 && pass "man finds the installed pyfreeze(1)" ||
+    fail "man -w pyfreeze finds no page under $P/share/man"
+[[ -f $P/share/bash-completion/completions/pyfreeze ]] &&
+    pass "installed share/bash-completion/completions/pyfreeze" ||
+    fail "no $P/share/bash-completion/completions/pyfreeze"
 
 PYFREEZE=$P/bin/pyfreeze freeze "$T/out/hello" "$EXAMPLES/hello/hello.py" || finish
 run_frozen "$T/run" /dev/null "$T/out/hello"

@@ -120,6 +120,13 @@ static void test_driver_warnings(void **state)
           "pyfreeze: warning: ignoring SOURCE_DATE_EPOCH='12a' (not a number of seconds up to "
           "8589934591); using 0\n",
           "");
+    pfz_note unmatched = {.kind = PFZ_NOTE_OPTION_MATCHED_NOTHING,
+                          .names = "--exclude-module",
+                          .module = "nosuchthing",
+                          .reason = "no module"};
+    check(&unmatched, 0,
+          "pyfreeze: warning: --exclude-module 'nosuchthing' matched nothing: no module\n", "");
+    check(&unmatched, PFZ_SHOW_QUIET, "", "");
 }
 
 /* pfz_print_notes prints each record once, in order, as a freeze goes on. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "option_docs.h"
 #include "options.h"
 
 #define ARGV(...) ((char *[]){"pyfreeze", __VA_ARGS__, NULL})
@@ -238,6 +239,31 @@ static void test_pie(void **state)
     free(help);
 }
 
+/* An unknown option or command names the one most likely meant. */
+static void test_did_you_mean(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    expect_usage(PARSE(&o, &err, "app.py", "--ouput", "a"), &o, &err,
+                 "unknown option '--ouput'; did you mean '--output'?");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--hidden-imports=x"), &o, &err,
+                 "unknown option '--hidden-imports'; did you mean '--hidden-import'?");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--exclude-libary", "x"), &o, &err,
+                 "did you mean '--exclude-library'?");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "-verbose"), &o, &err,
+                 "unknown option '-verbose'; did you mean '--verbose'?");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--frobnicate"), &o, &err,
+                 "unknown option '--frobnicate'");
+    assert_null(strstr(err.message, "did you mean"));
+    expect_usage(PARSE(&o, &err, "inspcet", "app"), &o, &err,
+                 "unknown command 'inspcet'; did you mean 'inspect'?");
+    expect_usage(PARSE(&o, &err, "verfiy", "app"), &o, &err, "did you mean 'verify'?");
+    /* a name with a '.' or '/', or that exists, is a SCRIPT */
+    expect_usage(PARSE(&o, &err, "inspcet.py"), &o, &err, "missing -o");
+    expect_usage(PARSE(&o, &err, "./verfiy"), &o, &err, "missing -o");
+}
+
 static void test_no_arguments(void **state)
 {
     (void)state;
@@ -293,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_pymode_options),
         cmocka_unit_test(test_pie),
         cmocka_unit_test(test_no_arguments),
+        cmocka_unit_test(test_did_you_mean),
         cmocka_unit_test(test_optimize_and_cache_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include "listing.h"
 #include "freezer/test_util.h"
 #include "native_files.h"
+#include "option_docs.h"
 #include "payload.h"
 #include "payload_reader.h"
 
