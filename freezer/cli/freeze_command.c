@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "freeze.h"
+#include "hints.h"
 #include "listing.h"
 #include "messages.h"
 #include "project_config.h"
@@ -140,6 +141,12 @@ int pfz_command_freeze(const pfz_options *given, FILE *listing, FILE *diag, pf_e
     if (rc == PF_ERR_PYTHON && report.python_error.text != NULL) {
         pfz_print_python_error(&report.python_error, diag);
         pf_error_clear(err); /* python3's own words said it all */
+    }
+    if (rc == PF_ERR_NOT_FOUND) {
+        pfz_hint_src_layout(opts, err);
+    }
+    if (!opts->quiet || rc != PF_OK) {
+        pfz_hint_venv(opts, env.virtual_env, &report, rc != PF_OK ? err : NULL, diag);
     }
     pfz_report_free(&report);
     free(reference);
