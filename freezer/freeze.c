@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "entry_script.h"
 #include "frame_store.h"
 #include "inject.h"
 #include "lib_policy.h"
@@ -39,6 +40,7 @@ typedef struct freeze_run {
     pfz_native_files native; /* its extension modules and shared libraries */
     pfz_glibc_floor floor;   /* the glibc it needs (borrows names from stub and native) */
     pfz_buffer payload;      /* the packed payload */
+    pfz_entry_script entry;  /* for -m MODULE:FUNCTION, the wrapper script; else zeroed */
 } freeze_run;
 
 static int check_inputs(freeze_run *run, pf_error *err);
@@ -85,6 +87,7 @@ int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_fr
     }
     free(run.stub);
     free(run.stdlib);
+    pfz_entry_script_remove(&run.entry);
     return rc;
 }
 
@@ -283,6 +286,9 @@ static int check_inputs(freeze_run *run, pf_error *err)
         const char *inputs[] = {opts->script, run->stub};
         rc = pfz_output_check(opts->output, inputs, 2, err);
     }
+    if (rc == PF_OK && pfz_entry_script_is_reference(opts->module)) {
+        rc = pfz_entry_script_write(opts->module, run->env->tmpdir, &run->entry, err);
+    }
     if (rc != PF_OK) {
         return rc;
     }
@@ -337,9 +343,13 @@ static int resolve(freeze_run *run, pf_error *err)
         return rc;
     }
     static const char *const interactive_roots[] = {"readline", "rlcompleter"};
+    const char *venv = opts->venv != NULL ? opts->venv : nonempty(run->env->virtual_env);
     pfz_resolve_options ropts = {
-        .script = opts->script,
-        .module = opts->python ? "code" : opts->module,
+        .script = run->entry.path != NULL ? run->entry.path : opts->script,
+        .entry_module = run->entry.module,
+        .module = opts->python              ? "code"
+                  : run->entry.path != NULL ? NULL
+                                            : opts->module,
         .include_source = opts->include_source,
         .whole_stdlib = opts->python,
         .follow_all_imports = opts->follow_all_imports,
@@ -351,7 +361,8 @@ static int resolve(freeze_run *run, pf_error *err)
         .optimize = opts->optimize,
         .report = run->report,
         .cache = run->cache,
-        .venv = opts->venv != NULL ? opts->venv : nonempty(run->env->virtual_env),
+        .venv = venv,
+        .venv_from_environment = venv != NULL && opts->venv == NULL,
         .hidden_imports = opts->hidden_imports,
         .hidden_import_count = opts->hidden_import_count,
         .collects = opts->collects,
@@ -362,6 +373,7 @@ static int resolve(freeze_run *run, pf_error *err)
         .add_data_count = opts->add_data_count,
     };
     rc = pfz_graph_build(&run->graph, &ropts, err);
+    pfz_entry_script_remove(&run->entry); /* compiled: no longer needed on disk */
     if (rc != PF_OK) {
         return rc;
     }

@@ -41,6 +41,8 @@ typedef struct pfz_environment {
      * (cache_dir.h: pfz_cache_default_dir) */
     const char *xdg_cache_home;
     const char *home;
+    const char *tmpdir; /* TMPDIR: where an entry point's wrapper script is written
+                           (entry_script.h); /tmp when unset */
 } pfz_environment;
 
 /* What a successful freeze wrote, for the -v summary. */
@@ -75,7 +77,10 @@ typedef struct pfz_freeze_hooks {
 
 /* pfz_freeze: runs the whole pipeline for opts (command PFZ_COMMAND_FREEZE)
  * with the environment's values env (may be NULL: all unset), and writes
- * opts->output. Warnings and
+ * opts->output. An opts->module "MODULE:FUNCTION" freezes a console-script
+ * wrapper calling it (entry_script.h), MODULE searched as for -m; the
+ * command resolves --entry-point to such a module before calling this
+ * (opts->entry_point is ignored here). Warnings and
  * notes are appended to report (may be NULL: nothing is kept; the caller
  * frees it with pfz_report_free, whatever the outcome); hooks (may be NULL) are called as their
  * points are reached. Returns PF_OK, or an error with err's message naming the file and what to do:

@@ -3,13 +3,18 @@
  * place the freezer reads the environment. */
 #include "freeze_command.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "freeze.h"
+#include "hints.h"
 #include "listing.h"
 #include "messages.h"
+#include "project_config.h"
 
 /* What the hooks need to print as the pipeline goes on. */
 typedef struct command_ctx {
@@ -77,8 +82,44 @@ static void on_written(void *ctx, const pfz_freeze_summary *s)
             s->from_pycache);
 }
 
-int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_error *err)
+/* prepare: what the command settles before the pipeline runs: an
+ * --entry-point looked up (project_config.h) and made the -m
+ * MODULE:FUNCTION of *run (*reference owns it), and the default output's
+ * dist/ directory made. */
+static int prepare(pfz_options *run, char **reference, FILE *listing, pf_error *err)
 {
+    if (run->entry_point != NULL) {
+        char *found_in = NULL;
+        const char *venv = run->venv != NULL ? run->venv : getenv("VIRTUAL_ENV");
+        int rc = pfz_project_entry_point(run->entry_point, "pyproject.toml", run->paths,
+                                         run->path_count, venv, reference, &found_in, err);
+        if (rc != PF_OK) {
+            return rc;
+        }
+        if (run->verbose) {
+            fprintf(listing, "entry point %s: %s (from %s)\n", run->entry_point, *reference,
+                    found_in);
+        }
+        free(found_in);
+        run->module = *reference;
+    }
+    if (run->output_is_default && mkdir("dist", 0777) != 0 && errno != EEXIST) {
+        return pf_error_set(err, PF_ERR_IO, "cannot make the output directory 'dist': %s",
+                            strerror(errno));
+    }
+    return PF_OK;
+}
+
+int pfz_command_freeze(const pfz_options *given, FILE *listing, FILE *diag, pf_error *err)
+{
+    pfz_options run = *given;
+    const pfz_options *opts = &run;
+    char *reference = NULL;
+    int prc = prepare(&run, &reference, listing, err);
+    if (prc != PF_OK) {
+        free(reference);
+        return prc;
+    }
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n >= 0) {
@@ -88,7 +129,8 @@ int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_er
                            .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
                            .virtual_env = getenv("VIRTUAL_ENV"),
                            .xdg_cache_home = getenv("XDG_CACHE_HOME"),
-                           .home = getenv("HOME")};
+                           .home = getenv("HOME"),
+                           .tmpdir = getenv("TMPDIR")};
     command_ctx ctx = {.opts = opts, .listing = listing, .diag = diag};
     pfz_freeze_hooks hooks = {
         .ctx = &ctx, .resolved = on_resolved, .collected = on_collected, .written = on_written};
@@ -100,6 +142,13 @@ int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_er
         pfz_print_python_error(&report.python_error, diag);
         pf_error_clear(err); /* python3's own words said it all */
     }
+    if (rc == PF_ERR_NOT_FOUND) {
+        pfz_hint_src_layout(opts, err);
+    }
+    if (!opts->quiet || rc != PF_OK) {
+        pfz_hint_venv(opts, env.virtual_env, &report, rc != PF_OK ? err : NULL, diag);
+    }
     pfz_report_free(&report);
+    free(reference);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "inspect.h"
 #include "option_docs.h"
 #include "options.h"
+#include "project_config.h"
 #include "verify_command.h"
 #include "version.h"
 
@@ -16,7 +17,10 @@ int main(int argc, char **argv)
     pfz_options opts;
     pf_error err;
     pf_error_clear(&err);
-    int rc = pfz_options_parse(&opts, argc, argv, &err);
+    /* with nothing to freeze named, ./pyproject.toml's [tool.pyfreeze] */
+    pfz_project_config project = {.path = "pyproject.toml"};
+    pfz_options_defaults defaults = {pfz_project_config_defaults, &project};
+    int rc = pfz_options_parse_with_defaults(&opts, argc, argv, &defaults, &err);
     int status = rc == PF_ERR_USAGE ? PFZ_EXIT_USAGE : 1;
     if (rc == PF_OK) {
         if (opts.command == PFZ_COMMAND_HELP) {
@@ -33,6 +37,7 @@ int main(int argc, char **argv)
         status = 1;
     }
     pfz_options_free(&opts);
+    pfz_project_config_free(&project);
     if (rc != PF_OK && err.message[0] != '\0') {
         fprintf(stderr, "pyfreeze: error: %s\n", err.message);
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "default_output.h"
 #include "glibc_floor.h"
 #include "suggest.h"
 
@@ -36,8 +37,10 @@ typedef enum option_id {
     OPT_ADD_DATA,
     OPT_VENV,
     OPT_MAX_GLIBC,
+    OPT_ENTRY_POINT,
     OPT_HELP,
     OPT_VERSION,
+    OPTION_ID_COUNT /* not an option: the number of ids */
 } option_id;
 
 /* One row per option: what parses it, and what --help, the man page, the
@@ -55,7 +58,11 @@ typedef enum option_id {
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const pfz_option_spec option_table[] = {
     {OPT_MODULE, 'm', "module", 1, "NAME", PFZ_SECTION_INPUT,
-     "freeze module or package NAME (run as python3 -m NAME)"},
+     "freeze module or package NAME (run as python3 -m NAME); NAME:FUNCTION runs "
+     "sys.exit(FUNCTION()) as a console script does"},
+    {OPT_ENTRY_POINT, '\0', "entry-point", 1, "NAME", PFZ_SECTION_INPUT,
+     "freeze console script NAME, found in ./pyproject.toml's [project.scripts] or an "
+     "installed distribution's console_scripts entry points"},
     {OPT_PATH, 'p', "path", 1, "DIR", PFZ_SECTION_INPUT,
      "search DIR for imports before the standard library (default: the script's "
      "directory) (repeatable)"},
@@ -65,7 +72,8 @@ static const pfz_option_spec option_table[] = {
      "build a standalone Python 3.11 (the whole standard library; OUT takes python3.11's "
      "command line)"},
     {OPT_OUTPUT, 'o', "output", 1, "OUT", PFZ_SECTION_OUTPUT,
-     "write the executable to OUT (replaced atomically)"},
+     "write the executable to OUT (replaced atomically; default: dist/NAME, NAME the "
+     "script's, module's or entry point's)"},
     {OPT_STUB, '\0', "stub", 1, "PATH", PFZ_SECTION_OUTPUT, "use the stub executable at PATH"},
     {OPT_PIE, '\0', "pie", 0, NULL, PFZ_SECTION_OUTPUT,
      "use the position-independent stub: the program's own code is address-randomized too, "
@@ -170,6 +178,25 @@ static int is_module_name(const char *s)
         }
         at_part_start = 0;
     }
+}
+
+/* is_entry_reference: 1 when s is MODULE or MODULE:ATTR, each a dotted
+ * name: the object reference of the PyPA entry points specification
+ * (packaging.python.org, "Entry points specification"), without extras. */
+static int is_entry_reference(const char *s)
+{
+    const char *colon = strchr(s, ':');
+    if (colon == NULL) {
+        return is_module_name(s);
+    }
+    char module[512];
+    size_t n = (size_t)(colon - s);
+    if (n >= sizeof module) {
+        return 0;
+    }
+    memcpy(module, s, n);
+    module[n] = '\0';
+    return is_module_name(module) && is_module_name(colon + 1);
 }
 
 /* find_option: the spec for "-x" (short) or "--name" (long, without any
@@ -398,11 +425,24 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
         if (rc != PF_OK) {
             return rc;
         }
-        if (!is_module_name(value)) {
-            return pf_error_set(err, PF_ERR_USAGE, "option %s: '%s' is not a module name", shown,
-                                value);
+        if (!is_entry_reference(value)) {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "option %s: '%s' is not a module name (or MODULE:FUNCTION, e.g. "
+                                "mypkg.cli:main)",
+                                shown, value);
         }
         return PF_OK;
+    }
+    case OPT_ENTRY_POINT: {
+        int rc = set_once(&opts->entry_point, value, shown, err);
+        if (rc == PF_OK &&
+            (strchr(value, '/') != NULL || strcmp(value, ".") == 0 || strcmp(value, "..") == 0)) {
+            rc = pf_error_set(err, PF_ERR_USAGE,
+                              "option %s '%s': give a console script's name (e.g. mytool), not "
+                              "a path",
+                              shown, value);
+        }
+        return rc;
     }
     case OPT_PATH:
         if (value[0] == '\0') {
@@ -463,17 +503,19 @@ static int parse_file_command(pfz_options *opts, pfz_command command, int argc, 
 }
 
 /* check_combination: the options given make one consistent command: one
- * of SCRIPT, -m and --python, an output, and no two options that exclude
- * each other. */
-static int check_combination(const pfz_options *opts, pf_error *err)
+ * of SCRIPT, -m, --entry-point and --python, an output (dist/NAME when -o
+ * is not given), and no two options that exclude each other. */
+static int check_combination(pfz_options *opts, pf_error *err)
 {
     if (opts->command == PFZ_COMMAND_HELP || opts->command == PFZ_COMMAND_VERSION) {
         return PF_OK;
     }
-    if (opts->python && (opts->script != NULL || opts->module != NULL)) {
+    const char *entry = opts->script != NULL ? opts->script : opts->module;
+    if (opts->python && (entry != NULL || opts->entry_point != NULL)) {
         return pf_error_set(err, PF_ERR_USAGE,
-                            "--python builds a standalone Python: give no SCRIPT ('%s') or -m",
-                            opts->script != NULL ? opts->script : opts->module);
+                            "--python builds a standalone Python: give no SCRIPT ('%s'), -m or "
+                            "--entry-point",
+                            entry != NULL ? entry : opts->entry_point);
     }
     if (opts->python && opts->allow_interactive) {
         return pf_error_set(err, PF_ERR_USAGE,
@@ -485,12 +527,22 @@ static int check_combination(const pfz_options *opts, pf_error *err)
                             "give either SCRIPT ('%s') or -m MODULE ('%s'), not both", opts->script,
                             opts->module);
     }
-    if (opts->script == NULL && opts->module == NULL && !opts->python) {
+    if (entry != NULL && opts->entry_point != NULL) {
+        return pf_error_set(
+            err, PF_ERR_USAGE, "give either --entry-point NAME ('%s') or %s ('%s'), not both",
+            opts->entry_point, opts->script != NULL ? "SCRIPT" : "-m MODULE", entry);
+    }
+    if (entry == NULL && opts->entry_point == NULL && !opts->python) {
         return pf_error_set(err, PF_ERR_USAGE,
-                            "nothing to freeze: give SCRIPT.py or -m MODULE (see --help)");
+                            "nothing to freeze: give SCRIPT.py, -m MODULE or --entry-point NAME, "
+                            "or run where a pyproject.toml has a [tool.pyfreeze] table (see "
+                            "--help)");
     }
     if (opts->output == NULL) {
-        return pf_error_set(err, PF_ERR_USAGE, "missing -o OUT: where to write the executable");
+        int rc = pfz_default_output(opts, err);
+        if (rc != PF_OK) {
+            return rc;
+        }
     }
     if (opts->pie && opts->stub != NULL) {
         return pf_error_set(err, PF_ERR_USAGE,
@@ -505,39 +557,63 @@ static int check_combination(const pfz_options *opts, pf_error *err)
     return PF_OK;
 }
 
-int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
+/* What one parse keeps besides opts: which options the command line gave
+ * (so the defaults' arguments do not override them), and whether the
+ * arguments being parsed are the defaults'. */
+typedef struct parse_ctx {
+    unsigned char given[OPTION_ID_COUNT];
+    int defaults;
+} parse_ctx;
+
+/* is_repeatable: 1 for an option each occurrence of which adds a value. */
+static int is_repeatable(option_id id)
 {
-    memset(opts, 0, sizeof *opts);
-    if (argc < 1 || argv == NULL) {
-        return pf_error_set(err, PF_ERR_USAGE, "no arguments");
+    switch (id) {
+    case OPT_PATH:
+    case OPT_EXCLUDE_LIBRARY:
+    case OPT_INCLUDE_LIBRARY:
+    case OPT_HIDDEN_IMPORT:
+    case OPT_COLLECT:
+    case OPT_EXCLUDE_MODULE:
+    case OPT_ADD_DATA:
+        return 1;
+    default:
+        return 0;
     }
-    if (argc >= 2 && strcmp(argv[1], "inspect") == 0) {
-        return parse_file_command(opts, PFZ_COMMAND_INSPECT, argc, argv, err);
-    }
-    if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
-        return parse_file_command(opts, PFZ_COMMAND_VERIFY, argc, argv, err);
-    }
-    if (argc >= 2 && argv[1][0] != '-' && unknown_command(argv[1], err) != PF_OK) {
-        return PF_ERR_USAGE;
-    }
+}
 
-    /* -p and the library options can occur at most argc times each: reserve
-     * that, so parsing never grows. */
-    opts->paths = calloc((size_t)argc, sizeof *opts->paths);
-    opts->exclude_libraries = calloc((size_t)argc, sizeof *opts->exclude_libraries);
-    opts->include_libraries = calloc((size_t)argc, sizeof *opts->include_libraries);
-    opts->hidden_imports = calloc((size_t)argc, sizeof *opts->hidden_imports);
-    opts->collects = calloc((size_t)argc, sizeof *opts->collects);
-    opts->exclude_modules = calloc((size_t)argc, sizeof *opts->exclude_modules);
-    opts->add_data = calloc((size_t)argc, sizeof *opts->add_data);
-    if (opts->paths == NULL || opts->exclude_libraries == NULL || opts->include_libraries == NULL ||
-        opts->hidden_imports == NULL || opts->collects == NULL || opts->exclude_modules == NULL ||
-        opts->add_data == NULL) {
-        return pf_error_set(err, PF_ERR_NOMEM, "out of memory parsing arguments");
+int pfz_option_kind(const char *long_name)
+{
+    const pfz_option_spec *o = find_option(long_name, strlen(long_name), 1);
+    if (o == NULL || o->id == OPT_HELP || o->id == OPT_VERSION) {
+        return -1;
     }
+    return !o->takes_value ? 0 : is_repeatable(o->id) ? 2 : 1;
+}
 
+/* reserve_lists: room for n values in every repeatable option's array, so
+ * parsing never grows them (an option occurs at most once per argument). */
+static int reserve_lists(pfz_options *opts, size_t n, pf_error *err)
+{
+    const char ***lists[] = {
+        &opts->paths,    &opts->exclude_libraries, &opts->include_libraries, &opts->hidden_imports,
+        &opts->collects, &opts->exclude_modules,   &opts->add_data};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        const char **grown = realloc(*lists[i], (n > 0 ? n : 1) * sizeof **lists[i]);
+        if (grown == NULL) {
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory parsing arguments");
+        }
+        *lists[i] = grown;
+    }
+    return PF_OK;
+}
+
+/* parse_args: the options and SCRIPT of argv[first..argc) into opts. */
+static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, char **argv,
+                      pf_error *err)
+{
     int only_positional = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
         if (only_positional || arg[0] != '-' || arg[1] == '\0') {
             if (opts->script != NULL) {
@@ -579,13 +655,77 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
         } else if (eq != NULL) {
             return pf_error_set(err, PF_ERR_USAGE, "option %s takes no value", shown);
         }
+        if (ctx->defaults && ctx->given[o->id] && !is_repeatable(o->id)) {
+            continue; /* the command line's value wins */
+        }
+        ctx->given[o->id] = 1;
         int rc = apply_option(opts, o, value, shown, err);
         if (rc != PF_OK) {
             return rc;
         }
     }
+    return PF_OK;
+}
 
-    return check_combination(opts, err);
+/* parse_defaults: the defaults' arguments after the command line's, an
+ * error in them prefixed with where they come from. */
+static int parse_defaults(pfz_options *opts, parse_ctx *ctx, int argc,
+                          const pfz_options_defaults *defaults, pf_error *err)
+{
+    int dargc = 0;
+    char **dargv = NULL;
+    const char *origin = "defaults";
+    int rc = defaults->read(defaults->ctx, &dargc, &dargv, &origin, err);
+    if (rc != PF_OK || dargc == 0) {
+        return rc;
+    }
+    rc = reserve_lists(opts, (size_t)argc + (size_t)dargc, err);
+    if (rc != PF_OK) {
+        return rc;
+    }
+    ctx->defaults = 1;
+    rc = parse_args(opts, ctx, 0, dargc, dargv, err);
+    if (rc == PF_ERR_USAGE) {
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        pf_error_set(err, rc, "%s: %s", origin, message);
+    }
+    return rc;
+}
+
+int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
+{
+    return pfz_options_parse_with_defaults(opts, argc, argv, NULL, err);
+}
+
+int pfz_options_parse_with_defaults(pfz_options *opts, int argc, char **argv,
+                                    const pfz_options_defaults *defaults, pf_error *err)
+{
+    memset(opts, 0, sizeof *opts);
+    if (argc < 1 || argv == NULL) {
+        return pf_error_set(err, PF_ERR_USAGE, "no arguments");
+    }
+    if (argc >= 2 && strcmp(argv[1], "inspect") == 0) {
+        return parse_file_command(opts, PFZ_COMMAND_INSPECT, argc, argv, err);
+    }
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
+        return parse_file_command(opts, PFZ_COMMAND_VERIFY, argc, argv, err);
+    }
+    if (argc >= 2 && argv[1][0] != '-' && unknown_command(argv[1], err) != PF_OK) {
+        return PF_ERR_USAGE;
+    }
+    parse_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    int rc = reserve_lists(opts, (size_t)argc, err);
+    if (rc == PF_OK) {
+        rc = parse_args(opts, &ctx, 1, argc, argv, err);
+    }
+    if (rc == PF_OK && defaults != NULL && opts->command == PFZ_COMMAND_FREEZE &&
+        opts->script == NULL && opts->module == NULL && opts->entry_point == NULL &&
+        !opts->python) {
+        rc = parse_defaults(opts, &ctx, argc, defaults, err);
+    }
+    return rc == PF_OK ? check_combination(opts, err) : rc;
 }
 
 void pfz_options_free(pfz_options *opts)
@@ -600,5 +740,6 @@ void pfz_options_free(pfz_options *opts)
     free(opts->collects);
     free(opts->exclude_modules);
     free(opts->add_data);
+    free(opts->output_default);
     memset(opts, 0, sizeof *opts);
 }

@@ -1,8 +1,12 @@
 /* options.h - the pyfreeze command line, parsed and checked into a config
  * before any stage runs (one message for one mistake, naming the option).
  *
- *   pyfreeze SCRIPT.py -o OUT [-p DIR]... [-v] [--stub PATH | --pie] [LIBRARY OPTIONS]
- *   pyfreeze -m MODULE -o OUT [-p DIR]... [-v] [--stub PATH | --pie] [LIBRARY OPTIONS]
+ *   pyfreeze SCRIPT.py [-o OUT] [-p DIR]... [-v] [--stub PATH | --pie] [LIBRARY OPTIONS]
+ *   pyfreeze -m MODULE[:FUNCTION] [-o OUT] [-p DIR]... [...]
+ *   pyfreeze --entry-point NAME [-o OUT] [-p DIR]... [...]
+ *   pyfreeze [-o OUT] [...]   (the rest from ./pyproject.toml's [tool.pyfreeze],
+ *                              project_config.h)
+ *   -o defaults to dist/NAME (pfz_options_parse says which NAME)
  *   LIBRARY OPTIONS: --exclude-library NAME, --include-library NAME (each
  *   repeatable; NAME a SONAME or an fnmatch glob; lib_policy.h)
  *   BUILD OPTIONS: -O/--optimize 0|1|2, --cache-dir DIR, --no-cache,
@@ -38,12 +42,18 @@ typedef enum pfz_command {
 
 typedef struct pfz_options {
     pfz_command command;
-    const char *script; /* entry script (borrowed from argv), or NULL with -m */
-    const char *module; /* -m MODULE, or NULL */
-    const char *output; /* -o OUT; for inspect and verify, the FILE to read */
-    const char *stub;   /* --stub PATH, or NULL to locate the installed stub */
-    int pie;            /* --pie: locate the position-independent stub (PFZ_STUB_PIE_NAME) */
-    const char **paths; /* -p/--path directories in order (array owned, strings borrowed) */
+    const char *script;      /* entry script (borrowed from argv), or NULL with -m */
+    const char *module;      /* -m MODULE or MODULE:FUNCTION (a console script's object
+                                reference, PyPA entry points spec), or NULL */
+    const char *entry_point; /* --entry-point NAME: a console script the command looks up
+                                (entry_point.h) and turns into module "MODULE:FUNCTION" */
+    const char *output;      /* -o OUT; for inspect and verify, the FILE to read */
+    int output_is_default;   /* 1: -o was not given and output is dist/NAME (the command
+                                creates dist/) */
+    char *output_default;    /* owned storage of that dist/NAME, or NULL */
+    const char *stub;        /* --stub PATH, or NULL to locate the installed stub */
+    int pie;                 /* --pie: locate the position-independent stub (PFZ_STUB_PIE_NAME) */
+    const char **paths;      /* -p/--path directories in order (array owned, strings borrowed) */
     size_t path_count;
     const char **exclude_libraries; /* --exclude-library names (array owned, strings borrowed) */
     size_t exclude_library_count;
@@ -120,10 +130,15 @@ const pfz_command_spec *pfz_command_table(size_t *count);
 
 /* pfz_options_parse: parses argv[1..argc) into *opts (argv must outlive
  * opts). On PF_OK the config is complete and consistent: for FREEZE exactly
- * one of script/module/python is set and output is set; for INSPECT output is the
+ * one of script/module/entry_point/python is set and output is set (-o, else
+ * "dist/NAME" with output_is_default: NAME is the script's file name without
+ * ".py", the module's last component (the one before a final "__main__"),
+ * the entry point's name, or "python3.11" for --python); for INSPECT output is the
  * file. Errors: PF_ERR_USAGE with a message naming the option or argument
- * (unknown option, missing or empty value, an option given twice, script and
- * -m together, nothing to freeze, no -o, -m value not a dotted module name,
+ * (unknown option, missing or empty value, an option given twice, two of
+ * script, -m and --entry-point, nothing to freeze, -m value not a dotted
+ * module name optionally followed by ":" and a dotted attribute name, an
+ * --entry-point name with a '/',
  * an optimize level other than 0, 1 or 2, --cache-dir with --no-cache,
  * --python with SCRIPT or -m, --allow-interactive with --python,
  * --stub with --pie (--stub names the very stub to use; --pie picks the
@@ -136,6 +151,35 @@ const pfz_command_spec *pfz_command_table(size_t *count);
  * after "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with
  * pfz_options_free in every case. */
 int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err);
+
+/* Arguments that stand in for options the command line does not give
+ * (pyproject.toml's [tool.pyfreeze], project_config.h). */
+typedef struct pfz_options_defaults {
+    /* read: called only when the command line names nothing to freeze (no
+     * SCRIPT, -m, --entry-point or --python) and is otherwise valid. Sets
+     * *argc and *argv to arguments parsed as the command line's are (no
+     * program name; they must outlive the options; *argc 0 when there are
+     * none) and *origin to what messages name them by (e.g.
+     * "pyproject.toml [tool.pyfreeze]"). Returns PF_OK or an error in err. */
+    int (*read)(void *ctx, int *argc, char ***argv, const char **origin, pf_error *err);
+    void *ctx;
+} pfz_options_defaults;
+
+/* pfz_options_parse_with_defaults: pfz_options_parse, then, when the
+ * command line names nothing to freeze, defaults->read's arguments parsed
+ * after it: an option the command line gave that takes one value (or is a
+ * flag) keeps the command line's value; repeatable options (-p,
+ * --hidden-import, ...) add the defaults' values after the command line's.
+ * Errors: those of pfz_options_parse (one in the defaults' arguments
+ * prefixed with their origin), and read's. defaults may be NULL. */
+int pfz_options_parse_with_defaults(pfz_options *opts, int argc, char **argv,
+                                    const pfz_options_defaults *defaults, pf_error *err);
+
+/* pfz_option_kind: what --NAME (long_name without the dashes) is: -1 no
+ * option of the command line (nor --help or --version: they are commands),
+ * 0 a flag, 1 an option that takes one value, 2 a repeatable one (each
+ * occurrence adds a value). For checking a configuration file's keys. */
+int pfz_option_kind(const char *long_name);
 
 /* pfz_options_free: frees what opts owns and zeroes it; accepts NULL. */
 void pfz_options_free(pfz_options *opts);

@@ -92,6 +92,10 @@ typedef struct pfz_graph {
 
 typedef struct pfz_resolve_options {
     const char *script;             /* entry script path, or NULL when module is set */
+    const char *entry_module;       /* with script: the module a console-script wrapper script
+                                       imports (entry_script.h); it must be found, and the
+                                       search path defaults to the current directory as for
+                                       -m; NULL otherwise */
     const char *module;             /* entry module for -m, or NULL */
     const char *const *paths;       /* -p/--path directories searched first, in order */
     size_t path_count;              /* when 0, the script's directory (as python3 does) */
@@ -108,6 +112,8 @@ typedef struct pfz_resolve_options {
     const char *const *extra_roots; /* more root module names, each followed like an import */
     size_t extra_root_count;
     /* third-party packages (docs/third-party.md) */
+    int venv_from_environment;         /* 1: venv is $VIRTUAL_ENV, not --venv (its errors
+                                          name the variable the user set) */
     const char *venv;                  /* virtual environment searched before the host's
                                           site directories, or NULL */
     const char *const *hidden_imports; /* --hidden-import: roots that must be found */
@@ -154,7 +160,8 @@ typedef struct pfz_resolve_options {
  * _imp.source_hash of the source as it is now and its marshal data loads as
  * a code object (bytecode_cache.h); otherwise the module is compiled and the
  * result stored. The .pyc bytes are the same either way.
- * Errors: PF_ERR_NOT_FOUND (entry script or module not found),
+ * Errors: PF_ERR_NOT_FOUND (entry script, module or entry_module not
+ * found: for a module the message starts "no module named '"),
  * PF_ERR_IO (a source file cannot be read: the message names it),
  * PF_ERR_PYTHON (the embedded interpreter raised: for a syntax or compile
  * error in the program's code the message names the file and

@@ -22,9 +22,39 @@
 
 /* ---- the entry ---- */
 
+static int ensure_root(resolver *r, const char *module, int warn, size_t *idx, pf_error *err);
+
+/* find_wrapped_module: the module a console-script wrapper runs
+ * (opts->entry_module), found before the wrapper so that a missing one is
+ * this error, as for -m, rather than a warning about the wrapper's import.
+ * Nothing is followed yet: the wrapper's walk reaches it. */
+static int find_wrapped_module(resolver *r, pf_error *err)
+{
+    const char *mod = r->opts->entry_module;
+    size_t idx = PFZ_NO_IMPORTER;
+    r->defer_visits = 1;
+    int status = ensure_root(r, mod, 0, &idx, err);
+    r->defer_visits = 0;
+    if (status == PF_OK && idx == PFZ_NO_IMPORTER) {
+        status = pf_error_set(err, PF_ERR_NOT_FOUND,
+                              "no module named '%s' in the -p directories (or the current "
+                              "directory) and python3.11's sys.path",
+                              mod);
+    }
+    return status;
+}
+
 int pfz_mg_add_script(resolver *r, pf_error *err)
 {
     const char *script = r->opts->script;
+    size_t wrapped = r->g->count; /* the wrapped module and its parents, if any */
+    if (r->opts->entry_module != NULL) {
+        int status = find_wrapped_module(r, err);
+        if (status != PF_OK) {
+            return status;
+        }
+    }
+    size_t wrapped_end = r->g->count;
     struct stat st;
     if (stat(script, &st) < 0) {
         return pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: %s", strerror(errno));
@@ -65,7 +95,13 @@ int pfz_mg_add_script(resolver *r, pf_error *err)
     r->g->modules[idx].is_stdlib = 0;
     r->g->main = idx;
     r->entry_known = 1;
-    return pfz_mg_visit(r, idx, err);
+    status = pfz_mg_visit(r, idx, err);
+    for (size_t i = wrapped; status == PF_OK && i < wrapped_end; i++) {
+        r->depth++;
+        status = pfz_mg_visit(r, i, err); /* a no-op for those the wrapper's walk visited */
+        r->depth--;
+    }
+    return status;
 }
 
 int pfz_mg_check_script_name(resolver *r, pf_error *err)

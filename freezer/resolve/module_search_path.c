@@ -13,6 +13,7 @@
 #include "module_graph_internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,17 @@ static int venv_search_path(resolver *r, PyObject *list, int *host_site, pf_erro
 {
     PyObject *fn = PyDict_GetItemString(r->tp, "venv_paths"); /* borrowed */
     PyObject *res = fn != NULL ? PyObject_CallFunction(fn, "s", r->opts->venv) : NULL;
+    if (res == NULL && r->opts->venv_from_environment) {
+        /* the user never gave --venv: name what they did set */
+        int rc = pfz_py_usage_error(err, "VIRTUAL_ENV (an activated virtual environment): ",
+                                    "not a venv", "cannot read the virtual environment");
+        size_t n = err != NULL ? strlen(err->message) : 0;
+        if (err != NULL) {
+            snprintf(err->message + n, sizeof err->message - n,
+                     "; deactivate it, or pass --venv DIR naming a python3.11 one");
+        }
+        return rc;
+    }
     if (res == NULL) {
         return pfz_py_usage_error(err, "--venv: ", "not a venv",
                                   "cannot read the virtual environment");
@@ -87,7 +99,7 @@ int pfz_mg_top_search_path(resolver *r, pf_error *err)
     }
     if (o->path_count == 0 && !o->whole_stdlib && status == PF_OK) {
         char dir[PATH_MAX];
-        if (o->script != NULL) {
+        if (o->script != NULL && o->entry_module == NULL) {
             if (realpath(o->script, dir) == NULL) {
                 status = pf_error_set(err, PF_ERR_NOT_FOUND, "cannot open the script: %s",
                                       strerror(errno));
