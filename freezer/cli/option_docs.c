@@ -30,10 +30,8 @@ static const pfz_option_section section_order[PFZ_SECTION_COUNT] = {
 };
 
 static const char *const usage_lines[] = {
-    "SCRIPT.py [-o OUT] [options]",
-    "-m MODULE[:FUNCTION] [-o OUT] [options]",
-    "--entry-point NAME [-o OUT] [options]",
-    "[-o OUT] [options]   (the rest: ./pyproject.toml)",
+    "SCRIPT.py [-o OUT] [options]",          "-m MODULE[:FUNCTION] [-o OUT] [options]",
+    "--entry-point NAME [-o OUT] [options]", "[-o OUT] [options]   (the rest: ./pyproject.toml)",
     "--python [-o OUT] [options]",
 };
 #define USAGE_COUNT (sizeof usage_lines / sizeof usage_lines[0])
