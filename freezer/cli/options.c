@@ -36,6 +36,8 @@ typedef enum option_id {
     OPT_ADD_DATA,
     OPT_VENV,
     OPT_MAX_GLIBC,
+    OPT_REPORT,
+    OPT_SBOM,
     OPT_HELP,
     OPT_VERSION,
 } option_id;
@@ -75,6 +77,12 @@ static const pfz_option_spec option_table[] = {
     {OPT_MAX_GLIBC, '\0', "max-glibc", 1, "VERSION", PFZ_SECTION_OUTPUT,
      "fail, writing nothing, if the program needs a glibc newer than VERSION (e.g. 2.31: "
      "Debian 11, Ubuntu 20.04)"},
+    {OPT_REPORT, '\0', "report", 1, "FILE", PFZ_SECTION_OUTPUT,
+     "write the build report: every packed member and why, its sizes, the bundled libraries "
+     "with their Debian package and licence, what was left out, the glibc floor; JSON, or one "
+     "HTML page with a size map when FILE ends in .html (docs/report-format.md)"},
+    {OPT_SBOM, '\0', "sbom", 1, "FILE", PFZ_SECTION_OUTPUT,
+     "write a CycloneDX 1.5 JSON SBOM of the program"},
     {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1, "MODULE", PFZ_SECTION_IMPORTS,
      "pack MODULE (and what it imports) though no import statement names it (repeatable)"},
     {OPT_COLLECT, '\0', "collect", 1, "PACKAGE", PFZ_SECTION_IMPORTS,
@@ -425,6 +433,10 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
         return set_once(&opts->venv, value, shown, err);
     case OPT_MAX_GLIBC:
         return set_max_glibc(opts, value, shown, err);
+    case OPT_REPORT:
+        return set_once(&opts->report, value, shown, err);
+    case OPT_SBOM:
+        return set_once(&opts->sbom, value, shown, err);
     case OPT_OPTIMIZE:
         return set_optimize(opts, value, shown, err);
     case OPT_CACHE_DIR:

@@ -73,6 +73,9 @@ typedef struct pfz_options {
     int python;             /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
     const char *max_glibc;  /* --max-glibc VERSION ("2.31"; checked by pfz_glibc_version_parse),
                                or NULL: no limit on the glibc the program needs */
+    const char *report;     /* --report FILE: the build report, HTML when FILE ends in .html,
+                               else JSON (docs/report-format.md); NULL: none */
+    const char *sbom;       /* --sbom FILE: a CycloneDX 1.5 JSON SBOM; NULL: none */
 } pfz_options;
 
 /* Where an option is listed in --help and the man page, in this order. */
