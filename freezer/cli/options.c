@@ -389,6 +389,22 @@ static int set_max_glibc(pfz_options *opts, const char *value, const char *shown
     return rc;
 }
 
+/* set_report: --report FILE, given once, FILE.json or FILE.html (which
+ * document it is follows the name, docs/report-format.md). */
+static int set_report(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    int rc = set_once(&opts->report, value, shown, err);
+    const char *dot = strrchr(value, '.');
+    if (rc == PF_OK && (dot == NULL || strchr(dot, '/') != NULL ||
+                        (strcmp(dot, ".json") != 0 && strcmp(dot, ".html") != 0))) {
+        rc = pf_error_set(err, PF_ERR_USAGE,
+                          "option %s '%s': give FILE.json (the JSON report) or FILE.html (the "
+                          "page with a size map)",
+                          shown, value);
+    }
+    return rc;
+}
+
 /* apply_option: records option o with value (NULL for flags). shown is the
  * spelling the user typed, for messages. */
 static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char *value,
@@ -434,7 +450,7 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
     case OPT_MAX_GLIBC:
         return set_max_glibc(opts, value, shown, err);
     case OPT_REPORT:
-        return set_once(&opts->report, value, shown, err);
+        return set_report(opts, value, shown, err);
     case OPT_SBOM:
         return set_once(&opts->sbom, value, shown, err);
     case OPT_OPTIMIZE:
@@ -513,6 +529,16 @@ static int check_combination(const pfz_options *opts, pf_error *err)
     if (opts->no_cache && opts->cache_dir != NULL) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "give --cache-dir DIR or --no-cache, not both ('%s')", opts->cache_dir);
+    }
+    /* the output may be unset here once it has a default: compare only a given one */
+    const char *out = opts->output != NULL ? opts->output : "";
+    const char *doc = opts->report != NULL && strcmp(opts->report, out) == 0 ? opts->report
+                      : opts->sbom != NULL && strcmp(opts->sbom, out) == 0   ? opts->sbom
+                                                                             : NULL;
+    if (doc != NULL) {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "'%s' is both the output (-o) and the %s file: give another name", doc,
+                            doc == opts->report ? "--report" : "--sbom");
     }
     return PF_OK;
 }

@@ -134,6 +134,8 @@ const pfz_command_spec *pfz_command_table(size_t *count);
  * a --hidden-import/--collect/--exclude-module value not a dotted module
  * name, an --add-data value without SRC:DEST or with an absolute DEST,
  * --venv given twice, a --max-glibc value not a glibc version such as 2.31,
+ * a --report FILE not ending in .json or .html, --report or --sbom given
+ * twice or naming the output itself,
  * extra arguments); PF_ERR_NOMEM. The library names are checked by
  * pfz_freeze (pfz_lib_policy_check), not here. Callers print the message
  * after "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with
