@@ -38,12 +38,12 @@ typedef struct pfz_module {
     size_t pyc_size;    /* bytes */
     size_t importer;    /* index of the module that first imported it, PFZ_NO_IMPORTER for roots */
     int import_line;    /* line of that import statement, 0 for roots */
-    const char *via;    /* static text: the rule that added it when no import statement did
-                           ("--hidden-import", "rules file hidden import", ...); NULL when
-                           importer's statement at import_line did (the build report) */
     int is_stdlib;      /* 1 when found in the packed stdlib's directories */
     char *source;       /* with include_source: the .py bytes as read, else NULL */
     size_t source_size; /* bytes */
+    const char *via;    /* static text: the rule that added it when no import statement did
+                           ("--hidden-import", "entry point", ...); NULL when importer's
+                           statement at import_line did (the build report) */
 } pfz_module;
 
 /* A data file to pack (PF_KIND_DATA): package data, distribution metadata,
