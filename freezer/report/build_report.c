@@ -296,6 +296,7 @@ static PyObject *facts_dict(const pfz_build_facts *f, pf_error *err)
         put(d, "module", text(f->module), &bad);
         put(d, "stub", text(f->stub), &bad);
         put(d, "pvm_versions", text(f->pvm_versions), &bad);
+        put(d, "system_root", text(f->system_root != NULL ? f->system_root : "/"), &bad);
         put(d, "payload_size", PyLong_FromSize_t(f->payload_size), &bad);
         put(d, "members", Py_NewRef(mlist), &bad);
         put(d, "glibc_floor", floor_dict(f->floor), &bad);

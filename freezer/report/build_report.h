@@ -39,6 +39,8 @@ typedef struct pfz_build_facts {
     const pfz_glibc_floor *floor;
     const pfz_report *notes; /* the freeze's records (left-out edges, distributions); may
                                 be NULL */
+    const char *system_root; /* where dpkg's database and /usr/share/doc are read from:
+                                NULL for "/" (the tests give a made-up root) */
     const uint8_t *payload;  /* the packed payload (payload.h), payload_size bytes */
     size_t payload_size;
 } pfz_build_facts;

@@ -19,9 +19,14 @@ DOC = "/usr/share/doc"
 
 def render(facts, want_json, want_html, want_sbom):
     """(json text, html text, sbom text), each None when not asked for."""
+    global DPKG, DOC
+    DPKG = os.path.join(facts["system_root"], "var/lib/dpkg")
+    DOC = os.path.join(facts["system_root"], "usr/share/doc")
     report = build(facts)
     out_json = json.dumps(report, indent=1, ensure_ascii=True) + "\n" if want_json else None
     out_html = page(report) if want_html else None
+    if out_html is not None:  # a file name that is not UTF-8 stays visible, escaped
+        out_html = out_html.encode("utf-8", "backslashreplace").decode("utf-8")
     out_sbom = json.dumps(sbom(report, facts), indent=1) + "\n" if want_sbom else None
     return out_json, out_html, out_sbom
 
@@ -190,14 +195,14 @@ def dpkg_owner(paths):
             for name in sorted(os.listdir(os.path.join(DPKG, "info"))):
                 if name.endswith(".list"):
                     with open(os.path.join(DPKG, "info", name), "rb") as f:
-                        _dpkg_lists[name[:-5]] = f.read()
+                        _dpkg_lists[name[:-5]] = b"\n" + f.read()
         except OSError:
             pass
     wanted = set()
     for p in paths:
         wanted |= _candidates(p)
     for pkg, listing in _dpkg_lists.items():
-        if any(b"\n" + os.fsencode(c) + b"\n" in b"\n" + listing for c in wanted):
+        if any(b"\n" + os.fsencode(c) + b"\n" in listing for c in wanted):
             name, _, arch = pkg.partition(":")
             info = dpkg_status(name, arch)
             info["licence"] = debian_licence(name)
@@ -205,15 +210,21 @@ def dpkg_owner(paths):
     return None
 
 
+_dpkg_stanzas = None
+
+
 def dpkg_status(name, arch):
+    """Version and source of installed package name (dpkg's status file)."""
+    global _dpkg_stanzas
     info = {"package": name, "architecture": arch or None, "version": None, "source": name,
             "source_version": None}
-    try:
-        with open(os.path.join(DPKG, "status"), encoding="utf-8", errors="replace") as f:
-            stanzas = f.read().split("\n\n")
-    except OSError:
-        return info
-    for s in stanzas:
+    if _dpkg_stanzas is None:
+        try:
+            with open(os.path.join(DPKG, "status"), encoding="utf-8", errors="replace") as f:
+                _dpkg_stanzas = f.read().split("\n\n")
+        except OSError:
+            _dpkg_stanzas = []
+    for s in _dpkg_stanzas:
         fields = {}
         for line in s.splitlines():
             if line and not line[0].isspace() and ":" in line:
@@ -332,7 +343,7 @@ def _purl_source(name, version):
 
 def _pct(s):
     from urllib.parse import quote
-    return quote(s, safe=".-_~+")
+    return quote(s, safe=".-_~")
 
 
 def _licences(names):
@@ -348,7 +359,8 @@ def sbom(report, facts):
                "purl": "pkg:generic/cpython@%s" % py["version"]}
     bundled = {lib["pvm_source"]["package"] for lib in report["libraries"] if lib["pvm_source"]}
     built = [{"type": "library", "bom-ref": "pvm:" + p["name"], "name": p["name"],
-              "version": p["version"], "licenses": _licences([p["licence"]] if p["licence"] else []),
+              "version": p["version"],
+              "licenses": _licences([p["licence"]] if p["licence"] else []),
               "purl": _purl_source(p["name"], p["version"])}
              for p in report["program"]["built_in"]
              if p["name"] != "python3.11" and p["name"] not in bundled]
@@ -376,7 +388,8 @@ def sbom(report, facts):
         lic = d["licence"] or {}
         c = {"type": "library", "bom-ref": "pypi:" + d["name"], "name": d["name"],
              "version": d["version"] or "unknown",
-             "purl": "pkg:pypi/%s@%s" % (d["name"].lower().replace("_", "-"), _pct(d["version"] or ""))}
+             "purl": "pkg:pypi/%s@%s" % (d["name"].lower().replace("_", "-"),
+                                         _pct(d["version"] or ""))}
         if lic.get("expression"):
             c["licenses"] = [{"expression": lic["expression"]}]
         elif lic.get("name"):
@@ -444,7 +457,8 @@ def size_map(report):
     groups = {}
     for m in report["members"]:
         g = m["distribution"] or "the program"
-        top = (m["module"] or m["path"].split("/")[-1 if m["kind"] == "library" else 1]).split(".")[0]
+        name = m["module"] or m["path"].split("/")[-1 if m["kind"] == "library" else 1]
+        top = name.split(".")[0]
         groups.setdefault(g, {}).setdefault(top, 0)
         groups[g][top] += m["compressed"]
     total = max(1, sum(sum(v.values()) for v in groups.values()))
