@@ -364,6 +364,10 @@ def sbom(report, facts):
               "purl": _purl_source(p["name"], p["version"])}
              for p in report["program"]["built_in"]
              if p["name"] != "python3.11" and p["name"] not in bundled]
+    src = py.get("debian_source")
+    if src:  # the PVM is Debian's python3.11 source package, built for glibc 2.31
+        cpython["properties"] = [{"name": "pyfreeze:debian-source",
+                                  "value": _purl_source(src["package"], src["version"])}]
     if built:
         cpython["components"] = built
     components.append(cpython)
