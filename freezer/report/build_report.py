@@ -206,6 +206,8 @@ def dpkg_owner(paths):
             name, _, arch = pkg.partition(":")
             info = dpkg_status(name, arch)
             info["licence"] = debian_licence(name)
+            copyright = os.path.join(DOC, name, "copyright")
+            info["copyright"] = copyright if os.path.isfile(copyright) else None
             return info
     return None
 
