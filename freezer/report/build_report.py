@@ -52,7 +52,8 @@ def build(facts):
     for p in pvm:
         if p["name"] == "python3.11":
             python["debian_source"] = {"package": "python3.11", "version": p["version"]}
-    entry = {"script": facts["script"]} if facts["script"] else {"module": facts["module"]}
+    entry = ({"script": facts["script"]} if facts["script"] else
+             {"module": facts["module"]} if facts["module"] else {"python": True})
     return {
         "schema": facts["schema"],
         "tool": {"name": "pyfreeze", "version": facts["pyfreeze_version"]},
