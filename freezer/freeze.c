@@ -41,6 +41,7 @@ typedef struct freeze_run {
     pfz_glibc_floor floor;   /* the glibc it needs (borrows names from stub and native) */
     pfz_buffer payload;      /* the packed payload */
     pfz_entry_script entry;  /* for -m MODULE:FUNCTION, the wrapper script; else zeroed */
+    pfz_build_report docs;   /* --report / --sbom texts (build_report.h) */
 } freeze_run;
 
 static int check_inputs(freeze_run *run, pf_error *err);
@@ -80,6 +81,7 @@ int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_fr
 
     pfz_cache_close(run.cache);
     pfz_buffer_free(&run.payload);
+    pfz_build_report_free(&run.docs);
     pfz_native_files_free(&run.native);
     pfz_graph_free(&run.graph);
     if (run.python_started) {
@@ -463,8 +465,60 @@ static int publish(const char *stub, const pfz_buffer *payload, const char *outp
     return pfz_output_commit(&out, err);
 }
 
-/* pack_and_publish: the payload (layout.h), injected into a copy of the
- * stub and published at the output, then the written hook. */
+/* pvm_versions: the PVM's pvm-versions.json beside the packed stdlib
+ * (installed: lib/pyfreeze/pvm/, two levels above lib/python3.11), else the
+ * build tree's; NULL without the PVM or when neither exists. Malloc'd. */
+static char *pvm_versions(const char *stdlib)
+{
+    char *path = NULL;
+    if (stdlib != NULL && asprintf(&path, "%s/../../pvm-versions.json", stdlib) >= 0 &&
+        is_regular_file(path)) {
+        return path;
+    }
+    free(path);
+#ifdef PYFREEZE_PVM_VERSIONS_BUILD
+    if (stdlib != NULL && is_regular_file(PYFREEZE_PVM_VERSIONS_BUILD)) {
+        return strdup(PYFREEZE_PVM_VERSIONS_BUILD);
+    }
+#endif
+    return NULL;
+}
+
+/* make_documents: the --report and --sbom texts (build_report.h), made
+ * before anything is published so a failure leaves no output. */
+static int make_documents(freeze_run *run, pf_error *err)
+{
+    const pfz_options *opts = run->opts;
+    unsigned which = 0;
+    if (opts->report != NULL) {
+        size_t n = strlen(opts->report);
+        which |= n >= 5 && strcmp(opts->report + n - 5, ".html") == 0 ? PFZ_REPORT_HTML
+                                                                      : PFZ_REPORT_JSON;
+    }
+    which |= opts->sbom != NULL ? PFZ_REPORT_SBOM : 0;
+    if (which == 0) {
+        return PF_OK;
+    }
+    char *versions = pvm_versions(run->stdlib);
+    pfz_build_facts facts = {.output = opts->output,
+                             .script = opts->script,
+                             .module = opts->module,
+                             .stub = run->stub,
+                             .pvm_versions = versions,
+                             .graph = &run->graph,
+                             .native = &run->native,
+                             .floor = &run->floor,
+                             .notes = run->report,
+                             .payload = run->payload.data,
+                             .payload_size = run->payload.size};
+    int rc = pfz_build_report_make(&facts, which, &run->docs, err);
+    free(versions);
+    return rc;
+}
+
+/* pack_and_publish: the payload (layout.h), the --report and --sbom texts,
+ * the payload injected into a copy of the stub and published at the
+ * output, then the written hook. */
 static int pack_and_publish(freeze_run *run, pf_error *err)
 {
     uint8_t magic[4];
@@ -473,17 +527,22 @@ static int pack_and_publish(freeze_run *run, pf_error *err)
     int rc = pfz_payload_from_graph_cached(&run->graph, &run->native, magic, run->mtime,
                                            run->cache ? &frames : NULL, &run->payload, err);
     if (rc == PF_OK) {
+        rc = make_documents(run, err);
+    }
+    if (rc == PF_OK) {
         rc = publish(run->stub, &run->payload, run->opts->output, err);
     }
     if (rc != PF_OK || run->hooks->written == NULL) {
         return rc;
     }
-    pfz_freeze_summary summary = {.output = run->opts->output,
-                                  .stub = run->stub,
-                                  .payload_size = run->payload.size,
-                                  .cache_used = run->cache != NULL,
-                                  .from_pycache = run->graph.from_pycache,
-                                  .glibc_floor = &run->floor};
+    pfz_freeze_summary summary = {
+        .output = run->opts->output,
+        .stub = run->stub,
+        .payload_size = run->payload.size,
+        .cache_used = run->cache != NULL,
+        .from_pycache = run->graph.from_pycache,
+        .glibc_floor = &run->floor,
+        .documents = run->opts->report != NULL || run->opts->sbom != NULL ? &run->docs : NULL};
     for (size_t i = 0; i < run->graph.count; i++) {
         pfz_module_kind kind = run->graph.modules[i].kind;
         summary.module_count += kind != PFZ_MODULE_BUILTIN && kind != PFZ_MODULE_FROZEN;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "build_report.h"
 #include "bytecode_cache.h"
 #include "layout.h"
 #include "module_graph.h"
@@ -59,6 +60,8 @@ typedef struct pfz_freeze_summary {
     size_t from_pycache;                /* modules whose bytecode came from CPython's __pycache__ */
     const pfz_glibc_floor *glibc_floor; /* the glibc the program needs and which file and
                                            symbol set it (program_floor.h) */
+    const pfz_build_report *documents;  /* --report / --sbom texts for the command to write
+                                           (build_report.h); NULL when neither was given */
 } pfz_freeze_summary;
 
 /* Points of the pipeline where the command may show what it has so far;
@@ -94,8 +97,10 @@ typedef struct pfz_freeze_hooks {
  * shared object), PF_ERR_IO, PF_ERR_NOMEM, and PF_ERR_PYTHON (the embedded
  * interpreter raised; for a syntax or compile error in the program's code
  * report->python_error holds the text python3 would print, see
- * module_graph.h). Nothing is written to opts->output unless the whole
- * pipeline succeeded. */
+ * module_graph.h; build_report.py failing over --report or --sbom). Nothing
+ * is written to opts->output unless the whole pipeline succeeded; the
+ * --report and --sbom texts are made before it is published and handed to
+ * the written hook (pfz_freeze_summary.documents) for the command to write. */
 int pfz_freeze(const pfz_options *opts, const pfz_environment *env, const pfz_freeze_hooks *hooks,
                pfz_report *report, pf_error *err);
 

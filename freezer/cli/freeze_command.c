@@ -22,6 +22,8 @@ typedef struct command_ctx {
     FILE *listing;
     FILE *diag;
     size_t printed; /* records of the report printed so far */
+    int rc;         /* PF_OK, or the error of writing --report / --sbom */
+    pf_error *err;  /* where that error goes */
 } command_ctx;
 
 /* show_of: what the options ask to be shown (messages.h PFZ_SHOW_*). */
@@ -54,11 +56,61 @@ static void on_collected(void *ctx, const pfz_report *report, const pfz_native_f
     }
 }
 
+/* write_text: writes text[0..size) to path whole or not at all: into a
+ * temporary file beside it, then renamed over it. Returns PF_OK or
+ * PF_ERR_IO naming the option, the file and why. */
+static int write_text(const char *option, const char *path, const char *text, size_t size,
+                      pf_error *err)
+{
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp%ld", path, (long)getpid()) < 0) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
+    FILE *f = fopen(tmp, "w");
+    int ok = f != NULL && fwrite(text, 1, size, f) == size;
+    int saved = errno;
+    if (f != NULL && fclose(f) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok && f != NULL) {
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok ? PF_OK
+              : pf_error_set(err, PF_ERR_IO,
+                             "%s '%s': cannot write it: %s (the program itself was written; "
+                             "give a writable path)",
+                             option, path, strerror(saved));
+}
+
+/* write_documents: the --report and --sbom files the freeze made. */
+static int write_documents(const pfz_options *opts, const pfz_build_report *d, pf_error *err)
+{
+    int rc = PF_OK;
+    if (opts->report != NULL) {
+        const char *text = d->html != NULL ? d->html : d->json;
+        size_t size = d->html != NULL ? d->html_size : d->json_size;
+        rc = text != NULL ? write_text("--report", opts->report, text, size, err) : PF_OK;
+    }
+    if (rc == PF_OK && opts->sbom != NULL && d->sbom != NULL) {
+        rc = write_text("--sbom", opts->sbom, d->sbom, d->sbom_size, err);
+    }
+    return rc;
+}
+
 /* on_written: the one line of a freeze that worked (not with -q); with
  * -v, what was written and what the caches saved. */
 static void on_written(void *ctx, const pfz_freeze_summary *s)
 {
     command_ctx *c = ctx;
+    if (s->documents != NULL) {
+        c->rc = write_documents(c->opts, s->documents, c->err);
+    }
     if (!c->opts->quiet) {
         fprintf(c->diag, "pyfreeze: wrote %s: %.1f MB, %zu modules, %zu shared librar%s; ",
                 s->output, (double)s->output_size / 1e6, s->module_count, s->library_count,
@@ -131,7 +183,7 @@ int pfz_command_freeze(const pfz_options *given, FILE *listing, FILE *diag, pf_e
                            .xdg_cache_home = getenv("XDG_CACHE_HOME"),
                            .home = getenv("HOME"),
                            .tmpdir = getenv("TMPDIR")};
-    command_ctx ctx = {.opts = opts, .listing = listing, .diag = diag};
+    command_ctx ctx = {.opts = opts, .listing = listing, .diag = diag, .err = err};
     pfz_freeze_hooks hooks = {
         .ctx = &ctx, .resolved = on_resolved, .collected = on_collected, .written = on_written};
     pfz_report report = {0};
@@ -150,5 +202,5 @@ int pfz_command_freeze(const pfz_options *given, FILE *listing, FILE *diag, pf_e
     }
     pfz_report_free(&report);
     free(reference);
-    return rc;
+    return rc == PF_OK ? ctx.rc : rc;
 }

@@ -38,6 +38,8 @@ typedef enum option_id {
     OPT_VENV,
     OPT_MAX_GLIBC,
     OPT_ENTRY_POINT,
+    OPT_REPORT,
+    OPT_SBOM,
     OPT_HELP,
     OPT_VERSION,
     OPTION_ID_COUNT /* not an option: the number of ids */
@@ -83,6 +85,12 @@ static const pfz_option_spec option_table[] = {
     {OPT_MAX_GLIBC, '\0', "max-glibc", 1, "VERSION", PFZ_SECTION_OUTPUT,
      "fail, writing nothing, if the program needs a glibc newer than VERSION (e.g. 2.31: "
      "Debian 11, Ubuntu 20.04)"},
+    {OPT_REPORT, '\0', "report", 1, "FILE", PFZ_SECTION_OUTPUT,
+     "write the build report: every packed member and why, its sizes, the bundled libraries "
+     "with their Debian package and licence, what was left out, the glibc floor; JSON, or one "
+     "HTML page with a size map when FILE ends in .html (docs/report-format.md)"},
+    {OPT_SBOM, '\0', "sbom", 1, "FILE", PFZ_SECTION_OUTPUT,
+     "write a CycloneDX 1.5 JSON SBOM of the program"},
     {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1, "MODULE", PFZ_SECTION_IMPORTS,
      "pack MODULE (and what it imports) though no import statement names it (repeatable)"},
     {OPT_COLLECT, '\0', "collect", 1, "PACKAGE", PFZ_SECTION_IMPORTS,
@@ -408,6 +416,22 @@ static int set_max_glibc(pfz_options *opts, const char *value, const char *shown
     return rc;
 }
 
+/* set_report: --report FILE, given once, FILE.json or FILE.html (which
+ * document it is follows the name, docs/report-format.md). */
+static int set_report(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    int rc = set_once(&opts->report, value, shown, err);
+    const char *dot = strrchr(value, '.');
+    if (rc == PF_OK && (dot == NULL || strchr(dot, '/') != NULL ||
+                        (strcmp(dot, ".json") != 0 && strcmp(dot, ".html") != 0))) {
+        rc = pf_error_set(err, PF_ERR_USAGE,
+                          "option %s '%s': give FILE.json (the JSON report) or FILE.html (the "
+                          "page with a size map)",
+                          shown, value);
+    }
+    return rc;
+}
+
 /* apply_option: records option o with value (NULL for flags). shown is the
  * spelling the user typed, for messages. */
 static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char *value,
@@ -465,6 +489,10 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
         return set_once(&opts->venv, value, shown, err);
     case OPT_MAX_GLIBC:
         return set_max_glibc(opts, value, shown, err);
+    case OPT_REPORT:
+        return set_report(opts, value, shown, err);
+    case OPT_SBOM:
+        return set_once(&opts->sbom, value, shown, err);
     case OPT_OPTIMIZE:
         return set_optimize(opts, value, shown, err);
     case OPT_CACHE_DIR:
@@ -553,6 +581,16 @@ static int check_combination(pfz_options *opts, pf_error *err)
     if (opts->no_cache && opts->cache_dir != NULL) {
         return pf_error_set(err, PF_ERR_USAGE,
                             "give --cache-dir DIR or --no-cache, not both ('%s')", opts->cache_dir);
+    }
+    /* the output may be unset here once it has a default: compare only a given one */
+    const char *out = opts->output != NULL ? opts->output : "";
+    const char *doc = opts->report != NULL && strcmp(opts->report, out) == 0 ? opts->report
+                      : opts->sbom != NULL && strcmp(opts->sbom, out) == 0   ? opts->sbom
+                                                                             : NULL;
+    if (doc != NULL) {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "'%s' is both the output (-o) and the %s file: give another name", doc,
+                            doc == opts->report ? "--report" : "--sbom");
     }
     return PF_OK;
 }

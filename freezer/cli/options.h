@@ -83,6 +83,9 @@ typedef struct pfz_options {
     int python;             /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
     const char *max_glibc;  /* --max-glibc VERSION ("2.31"; checked by pfz_glibc_version_parse),
                                or NULL: no limit on the glibc the program needs */
+    const char *report;     /* --report FILE: the build report, HTML when FILE ends in .html,
+                               else JSON (docs/report-format.md); NULL: none */
+    const char *sbom;       /* --sbom FILE: a CycloneDX 1.5 JSON SBOM; NULL: none */
 } pfz_options;
 
 /* Where an option is listed in --help and the man page, in this order. */
@@ -146,6 +149,8 @@ const pfz_command_spec *pfz_command_table(size_t *count);
  * a --hidden-import/--collect/--exclude-module value not a dotted module
  * name, an --add-data value without SRC:DEST or with an absolute DEST,
  * --venv given twice, a --max-glibc value not a glibc version such as 2.31,
+ * a --report FILE not ending in .json or .html, --report or --sbom given
+ * twice or naming the output itself,
  * extra arguments); PF_ERR_NOMEM. The library names are checked by
  * pfz_freeze (pfz_lib_policy_check), not here. Callers print the message
  * after "pyfreeze: error: " and exit with PFZ_EXIT_USAGE. Free with

@@ -24,9 +24,15 @@ typedef struct extra_ctx {
     PyCodeObject *code;
 } extra_ctx;
 
-/* emit: name (a str) as a plain absolute import at line. */
+/* What found each kind of import, for the build report (pfz_module.via). */
+static const char via_rules[] = "hidden import (rules file or the package's PyInstaller hook)";
+static const char via_dynamic[] = "import by a constant name (importlib.import_module, __import__)";
+static const char via_lazy[] = "six-style lazy module";
+static const char via_native[] = "import made from C by an extension module";
+
+/* emit: name (a str) as a plain absolute import at line, found by via. */
 static int emit(extra_ctx *x, PyObject *name, int line, int in_function, int on_exception,
-                pf_error *err)
+                const char *via, pf_error *err)
 {
     pfz_import imp = {.name = name,
                       .level = 0,
@@ -34,19 +40,20 @@ static int emit(extra_ctx *x, PyObject *name, int line, int in_function, int on_
                       .line = line,
                       .in_function = in_function,
                       .on_exception = on_exception,
-                      .code = x->code};
+                      .code = x->code,
+                      .via = via};
     return x->fn(x->ctx, &imp, err);
 }
 
 /* emit_list: emit for each str of a list (a new reference, consumed). */
 static int emit_list(extra_ctx *x, PyObject *list, int line, int in_function, int on_exception,
-                     pf_error *err)
+                     const char *via, pf_error *err)
 {
     int status = PF_OK;
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(list); i++) {
         PyObject *item = PyList_GET_ITEM(list, i);
         if (PyUnicode_Check(item)) {
-            status = emit(x, item, line, in_function, on_exception, err);
+            status = emit(x, item, line, in_function, on_exception, via, err);
         }
     }
     Py_DECREF(list);
@@ -170,7 +177,7 @@ static int native(extra_ctx *x, unsigned flags, pf_error *err)
     for (Py_ssize_t i = 0; status == PF_OK && names != NULL && i < PyList_GET_SIZE(names); i++) {
         PyObject *name = PyList_GET_ITEM(names, i);
         if (resolves(r, name)) {
-            status = emit(x, name, 0, 0, 0, err);
+            status = emit(x, name, 0, 0, 0, via_native, err);
         }
     }
     Py_XDECREF(names);
@@ -231,7 +238,7 @@ static int on_dynamic(void *ctx, const pfz_dynamic_import *d, pf_error *err)
     }
     int status = PF_OK;
     if (findable(x->r, full)) {
-        status = emit(x, full, d->line, d->in_function, 0, err);
+        status = emit(x, full, d->line, d->in_function, 0, via_dynamic, err);
     }
     Py_DECREF(full);
     return status;
@@ -246,7 +253,7 @@ static int lazy_for(extra_ctx *x, PyObject *name, const pfz_import *imp, pf_erro
     if (status != PF_OK || targets == NULL) {
         return status;
     }
-    return emit_list(x, targets, imp->line, imp->in_function, imp->on_exception, err);
+    return emit_list(x, targets, imp->line, imp->in_function, imp->on_exception, via_lazy, err);
 }
 
 /* on_statement: for an import statement whose module is a six-style lazy
@@ -282,7 +289,7 @@ int pfz_mg_extra_imports(resolver *r, size_t idx, PyObject *code, unsigned flags
     PyObject *hidden;
     int status = pfz_mg_rule_call(r, "hidden_imports", idx, &hidden, err);
     if (status == PF_OK) {
-        status = emit_list(&x, hidden, 0, 0, 0, err);
+        status = emit_list(&x, hidden, 0, 0, 0, via_rules, err);
     }
     if (status == PF_OK && code != NULL) {
         status = pfz_scan_dynamic_imports(code, on_dynamic, &x, err);

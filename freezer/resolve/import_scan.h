@@ -59,6 +59,8 @@ typedef struct pfz_import {
     int in_try;             /* 1: in the try body of a handler that catches a failed
                                import, so its failure is handled */
     PyCodeObject *code;     /* the code object holding the instruction */
+    const char *via;        /* NULL for a statement; for an import no statement shows
+                               (extra_imports.c) static text naming what found it */
 } pfz_import;
 
 /* pfz_import_fn: called once per import found. Returns PF_OK to go on, or a

@@ -159,29 +159,38 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
         status = pfz_graph_add_left_out(g, opts->excludes[i], 1, err);
     }
     /* The entry first: its warnings come first and `import __main__` finds it. */
+    /* r.via names each root's rule for the build report (pfz_module.via) */
+    r.via = "entry point";
     if (status == PF_OK) {
         status =
             opts->script != NULL ? pfz_mg_add_script(&r, err) : pfz_mg_add_entry_module(&r, err);
     }
+    r.via = "runpy runs a -m entry";
     if (status == PF_OK && opts->module != NULL) {
         status = pfz_mg_add_root(&r, "runpy", err); /* runs the entry module */
     }
     g->walk_count = g->count;
+    r.via = "the codec machinery imports encodings by name";
     if (status == PF_OK) {
         status = pfz_mg_add_encodings(&r, err);
     }
+    r.via = "--allow-interactive";
     for (size_t i = 0; status == PF_OK && i < opts->extra_root_count; i++) {
         status = pfz_mg_add_root(&r, opts->extra_roots[i], err);
     }
+    r.via = "--python: the whole standard library";
     if (status == PF_OK && opts->whole_stdlib) {
         status = pfz_mg_add_stdlib(&r, err);
     }
+    r.via = NULL;
     if (status == PF_OK) {
         status = pfz_mg_follow_deferred(&r, err);
     }
+    r.via = "a name the standard library computes (sysconfig's data module)";
     if (status == PF_OK) {
         status = pfz_mg_add_computed_imports(&r, err);
     }
+    r.via = NULL;
     if (status == PF_OK) {
         status = pfz_mg_add_third_party(&r, err);
     }

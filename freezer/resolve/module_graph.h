@@ -41,6 +41,9 @@ typedef struct pfz_module {
     int is_stdlib;      /* 1 when found in the packed stdlib's directories */
     char *source;       /* with include_source: the .py bytes as read, else NULL */
     size_t source_size; /* bytes */
+    const char *via;    /* static text: the rule that added it when no import statement did
+                           ("--hidden-import", "entry point", ...); NULL when importer's
+                           statement at import_line did (the build report) */
 } pfz_module;
 
 /* A data file to pack (PF_KIND_DATA): package data, distribution metadata,

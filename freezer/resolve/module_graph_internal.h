@@ -90,6 +90,8 @@ typedef struct resolver {
     int defer_visits;            /* set: pfz_mg_ensure_module only adds, visits come later */
     int entry_known;             /* g->main is set */
     int collecting;              /* set: modules added now come from a collection rule */
+    const char *via;             /* static text: the rule adding modules now (pfz_module.via),
+                                    NULL while an import statement is followed */
     PyObject *deferred;          /* list of (importer, name, level, fromlist, line,
                                     in_function, guard, try_imports, in_try): imports inside
                                     functions or off the normal path, followed after

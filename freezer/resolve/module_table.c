@@ -100,6 +100,7 @@ int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
         .member_path = member,
         .importer = importer,
         .import_line = line,
+        .via = r->via,
         .is_stdlib = is_stdlib_module(r, kind, origin, search_path),
     };
     r->state[g->count] =

@@ -236,13 +236,16 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         !pfz_mg_edge_left_out(r, sc->importer, imp, utf8, &status, err)) {
         size_t idx;
         const pfz_import *outer = r->following; /* the visit below follows its own */
+        const char *outer_via = r->via;
         r->following = imp;
+        r->via = imp->via;
         status = pfz_mg_ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
         r->following = outer;
         if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
             r->state[idx].search_path != NULL) {
             status = follow_fromlist(r, sc->importer, imp, full, err);
         }
+        r->via = outer_via;
     }
     Py_DECREF(full);
     return status;

@@ -189,7 +189,10 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
         return pfz_py_fail(err, "cannot list a package's modules");
     }
     int saved = r->collecting;
+    const char *saved_via = r->via;
     r->collecting = 1;
+    r->via =
+        include_tests ? "--collect" : "packed whole with its distribution (docs/third-party.md)";
     int status = PF_OK;
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_Size(names); i++) {
         size_t sub;
@@ -202,6 +205,7 @@ static int collect_whole(resolver *r, size_t idx, int include_tests, size_t *add
         }
     }
     r->collecting = saved;
+    r->via = saved_via;
     Py_DECREF(names);
     *added = r->g->count - before;
     return status;
@@ -282,10 +286,13 @@ static int collect_plugins(resolver *r, size_t idx, pf_error *err)
     if (names == NULL) {
         return pfz_py_fail(err, "cannot read entry points");
     }
+    const char *saved_via = r->via;
+    r->via = "plugin entry point (a rules file plugin group)";
     for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(names); i++) {
         size_t sub;
         status = pfz_mg_ensure_module(r, PyList_GET_ITEM(names, i), idx, 0, 1, &sub, err);
     }
+    r->via = saved_via;
     Py_DECREF(names);
     return status;
 }
@@ -299,7 +306,10 @@ static int add_named_root(resolver *r, const char *option, const char *module, s
         return pfz_py_fail(err, "out of memory");
     }
     int excluded = pfz_mg_is_excluded(r, name);
+    const char *saved_via = r->via;
+    r->via = option;
     int status = pfz_mg_ensure_module(r, name, PFZ_NO_IMPORTER, 0, 0, idx, err);
+    r->via = saved_via;
     Py_DECREF(name);
     if (status == PF_OK && *idx == PFZ_NO_IMPORTER) {
         status = pf_error_set(err, PF_ERR_NOT_FOUND,

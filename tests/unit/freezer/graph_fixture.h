@@ -37,7 +37,8 @@ static inline void fixture_init(graph_fixture *f)
                                  0,
                                  0,
                                  NULL,
-                                 0};
+                                 0,
+                                 NULL};
     f->modules[1] = (pfz_module){"pkg",
                                  PFZ_MODULE_PACKAGE,
                                  "/src/pkg/__init__.py",
@@ -48,11 +49,14 @@ static inline void fixture_init(graph_fixture *f)
                                  3,
                                  0,
                                  NULL,
-                                 0};
+                                 0,
+                                 NULL};
     f->modules[2] =
-        (pfz_module){"pkg.ns", PFZ_MODULE_NAMESPACE, NULL, NULL, NULL, 0, 1, 7, 0, NULL, 0};
-    f->modules[3] = (pfz_module){"sys", PFZ_MODULE_BUILTIN, NULL, NULL, NULL, 0, 0, 1, 1, NULL, 0};
-    f->modules[4] = (pfz_module){"os", PFZ_MODULE_FROZEN, NULL, NULL, NULL, 0, 0, 2, 1, NULL, 0};
+        (pfz_module){"pkg.ns", PFZ_MODULE_NAMESPACE, NULL, NULL, NULL, 0, 1, 7, 0, NULL, 0, NULL};
+    f->modules[3] =
+        (pfz_module){"sys", PFZ_MODULE_BUILTIN, NULL, NULL, NULL, 0, 0, 1, 1, NULL, 0, NULL};
+    f->modules[4] =
+        (pfz_module){"os", PFZ_MODULE_FROZEN, NULL, NULL, NULL, 0, 0, 2, 1, NULL, 0, NULL};
     f->g = (pfz_graph){.modules = f->modules, .count = 5, .capacity = 5};
 }
 

@@ -146,6 +146,34 @@ static void test_errors(void **state)
     expect_usage(PARSE(&o, &err, "verify", "a", "b"), &o, &err, "after verify FILE");
 }
 
+/* --report FILE.json|FILE.html and --sbom FILE: once each, never the
+ * output itself; --report's name says which document it is. */
+static void test_report_sbom(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(
+        PARSE(&o, &err, "app.py", "-o", "a", "--report", "r.json", "--sbom=s.cdx.json"), PF_OK);
+    assert_string_equal(o.report, "r.json");
+    assert_string_equal(o.sbom, "s.cdx.json");
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "app.py", "-o", "a", "--report=d/r.html"), PF_OK);
+    assert_string_equal(o.report, "d/r.html");
+    assert_null(o.sbom);
+    pfz_options_free(&o);
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--report", "r.txt"), &o, &err,
+                 "option --report 'r.txt': give FILE.json (the JSON report) or FILE.html");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--report", "d.json/r"), &o, &err,
+                 "--report 'd.json/r'");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--report", "a.json", "--report", "b.json"),
+                 &o, &err, "--report given more than once");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a.html", "--report", "a.html"), &o, &err,
+                 "'a.html' is both the output (-o) and the --report file");
+    expect_usage(PARSE(&o, &err, "app.py", "-o", "a", "--sbom", "a"), &o, &err,
+                 "'a' is both the output (-o) and the --sbom file");
+}
+
 /* --include-source, --allow-interactive and --python (issue 4). */
 /* --max-glibc VERSION: a glibc version, once; a bad one names the option. */
 static void test_max_glibc(void **state)
@@ -323,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_help_version_inspect),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_max_glibc),
+        cmocka_unit_test(test_report_sbom),
         cmocka_unit_test(test_pymode_options),
         cmocka_unit_test(test_pie),
         cmocka_unit_test(test_no_arguments),
