@@ -20,6 +20,7 @@
  *   data(module, package_dir) -> [(absolute file, path relative to the package)]
  *   plugin_groups(module) -> [groups]
  *   lazy_targets(module_file, rest) -> [modules] or None
+ *   alias_targets(name) -> [module] or None (the rules' submodules_from)
  *   hooks(top_dir) -> {module: {"hidden_imports": [...], "excluded_imports": [...]}}
  * and attributes development, build, left_out (frozensets of names). */
 PyObject *pfz_rules_load(const char *text, const char *origin, pf_error *err);

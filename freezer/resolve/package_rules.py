@@ -19,6 +19,7 @@ _ENTRY_KEYS = {
     "excluded_imports": list,
     "data": list,
     "plugin_groups": list,
+    "submodules_from": str,
 }
 # Where packages keep the hooks their pyinstaller40 entry point names:
 # directories directly in the top-level package whose name says so
@@ -82,6 +83,8 @@ class Rules:
                     raise RulesError(f"{where}.{key}: unknown key or wrong type")
             for key in ("hidden_imports", "excluded_imports"):
                 _names(entry.get(key, []), f"{where}.{key}")
+            if "submodules_from" in entry and not is_module_name(entry["submodules_from"]):
+                raise RulesError(f"{where}.submodules_from: give a module name")
             for group in entry.get("plugin_groups", []):
                 if not isinstance(group, str) or not group:
                     raise RulesError(f"{where}.plugin_groups: give a list of group names")
@@ -172,6 +175,19 @@ class Rules:
                     p = os.path.join(dirpath, n)
                     out.append((p, os.path.normpath(os.path.join(d["to"], os.path.relpath(p, src)))))
         return out
+
+    def alias_targets(self, name):
+        """For a name below a package whose entry gives `submodules_from`
+        (pkg_resources.extern.packaging.version, when pkg_resources.extern
+        takes its submodules from pkg_resources._vendor): the list of the
+        one real module it stands for; None for any other name. The
+        longest such package above name wins."""
+        parts = name.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            source = self.modules.get(".".join(parts[:i]), {}).get("submodules_from")
+            if source is not None:
+                return [".".join([source] + parts[i:])]
+        return None
 
     def plugin_groups(self, module):
         return list(self.modules.get(module, {}).get("plugin_groups", ()))

@@ -51,7 +51,8 @@ static const char GOOD[] =
     "[standalone]\nleft_out = [\"test\"]\n"
     "[modules.alpha]\nwhy = \"a test\"\nhidden_imports = [\"alpha._c\", \"a1b2__mypyc\"]\n"
     "excluded_imports = [\"beta\"]\nplugin_groups = [\"alpha.plugins\"]\n"
-    "data = [{ from = \"../share/alpha\", to = \"data\" }]\n";
+    "data = [{ from = \"../share/alpha\", to = \"data\" }]\n"
+    "[modules.\"alpha.extern\"]\nsubmodules_from = \"alpha._vendor\"\n";
 
 static void test_good_file(void **state)
 {
@@ -66,6 +67,13 @@ static void test_good_file(void **state)
     expect_call(rules, "False", "excludes", "(ssz)", "alpha", "betax", NULL);
     expect_call(rules, "False", "excludes", "(ssz)", "gamma", "beta", NULL);
     expect_call(rules, "['alpha.plugins']", "plugin_groups", "(s)", "alpha", NULL, NULL);
+    /* a vendoring importer's names stand for its source package's */
+    expect_call(rules, "['alpha._vendor.pk.mod']", "alias_targets", "(s)", "alpha.extern.pk.mod",
+                NULL, NULL);
+    expect_call(rules, "['alpha._vendor.pk']", "alias_targets", "(s)", "alpha.extern.pk", NULL,
+                NULL);
+    expect_call(rules, "None", "alias_targets", "(s)", "alpha.extern", NULL, NULL);
+    expect_call(rules, "None", "alias_targets", "(s)", "alpha.externx.pk", NULL, NULL);
     PyObject *dev = PyObject_GetAttrString(rules, "development");
     PyObject *doctest = PyUnicode_FromString("doctest");
     assert_int_equal(PySet_Contains(dev, doctest), 1);
@@ -132,6 +140,8 @@ static void test_bad_files(void **state)
         "modules.alpha.data", "RELATIVE");
     bad("format = 1\n[modules.alpha]\ndata = [{ from = \"x\" }]\n", "modules.alpha.data", "from");
     bad("format = 1\n[modules.\"a b\"]\n", "modules.a b", "module name");
+    bad("format = 1\n[modules.alpha]\nsubmodules_from = \"a-b\"\n", "modules.alpha.submodules_from",
+        "module name");
 }
 
 /* The file the freezer is built with loads and holds the tool lists. */
