@@ -10,8 +10,9 @@
 #   markdown    markdown with extensions by name (entry points) and its
 #               importlib.util.find_spec('html.parser')
 #   matplotlib  the Agg backend writing a PNG, with Debian's
-#               /usr/share/matplotlib (mpl-data) hidden too: the rules file
-#               packs it where matplotlib looks
+#               /usr/share/matplotlib (mpl-data) hidden too: found as data
+#               Debian moved out of the package (no rules entry) and packed
+#               where matplotlib looks first
 #   babel       Debian's babel, whose locale-data is a symbolic link to
 #               /usr/share/python-babel-localedata, hidden too
 #   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
