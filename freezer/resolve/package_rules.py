@@ -290,7 +290,12 @@ class DpkgData:
 
     def beside_data(self, package_dir):
         """[(absolute file, path relative to package_dir)] of the data found
-        for the modules directly in package_dir, in name order."""
+        for the modules directly in package_dir, in name order. Only
+        Debian's packages are looked at: a package in a dist-packages
+        directory (never the stdlib, whose 1,400 modules would cost half a
+        second of reading for nothing)."""
+        if "/dist-packages/" not in package_dir + "/":
+            return []
         try:
             modules = sorted(n for n in os.listdir(package_dir) if n.endswith(".py"))
         except OSError:

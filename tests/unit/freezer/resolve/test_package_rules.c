@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "package_rules.h"
 
@@ -117,7 +119,8 @@ static void test_data(void **state)
  * database: a directory the package's module names by absolute path and by
  * basename, listed for a Debian package of the module's source package, is
  * packed beside the package; /usr/share/doc, another source package's
- * directory and a path without its basename are not. */
+ * directory, a path without its basename and a package outside a
+ * dist-packages directory are not. */
 static void test_dpkg_data(void **state)
 {
     (void)state;
@@ -126,7 +129,7 @@ static void test_dpkg_data(void **state)
     snprintf(share, sizeof share, "%s/usr/share/", dir);
     snprintf(info, sizeof info, "%s/info", dir);
     snprintf(status, sizeof status, "%s/status", dir);
-    snprintf(pkg, sizeof pkg, "%s/site/alpha", dir);
+    snprintf(pkg, sizeof pkg, "%s/dist-packages/alpha", dir);
     rt_write(dir, "usr/share/alpha/data/a.txt", "a", (size_t)-1);
     rt_write(dir, "usr/share/alpha/data/unlisted.txt", "u", (size_t)-1);
     rt_write(dir, "usr/share/doc/alpha/README", "r", (size_t)-1);
@@ -136,8 +139,10 @@ static void test_dpkg_data(void **state)
              "D = '%s/usr/share/alpha/data'\nB = 'data'\nZ = ('%szone', 'zone')\n"
              "DOC = ('%sdoc/alpha', 'alpha')\nBETA = '%sbeta/'\n",
              dir, share, share, share);
-    rt_write(dir, "site/alpha/__init__.py", text, (size_t)-1);
-    snprintf(text, sizeof text, "%s/site/alpha/__init__.py\n", dir);
+    rt_write(dir, "dist-packages/alpha/__init__.py", text, (size_t)-1);
+    /* (the site copy made below is listed too: only its place differs) */
+    snprintf(text, sizeof text, "%s/dist-packages/alpha/__init__.py\n%s/site/alpha/__init__.py\n",
+             dir, dir);
     rt_write(dir, "info/python3-alpha.list", text, (size_t)-1);
     snprintf(text, sizeof text,
              "%s/usr/share/alpha/data\n%s/usr/share/alpha/data/a.txt\n%s/usr/share/doc/alpha\n"
@@ -161,6 +166,18 @@ static void test_dpkg_data(void **state)
     char *got = call(rules, "data", "(ss)", "alpha", pkg);
     snprintf(text, sizeof text, "[('%s/usr/share/alpha/data/a.txt', 'data/a.txt')]", dir);
     assert_string_equal(got, text);
+    free(got);
+    /* only Debian's dist-packages are looked at (not the stdlib's packages) */
+    snprintf(pkg, sizeof pkg, "%s/site/alpha", dir);
+    snprintf(text, sizeof text, "%s/dist-packages/alpha/__init__.py", dir);
+    char copy[1200];
+    snprintf(copy, sizeof copy, "%s/site", dir);
+    assert_int_equal(mkdir(copy, 0755), 0);
+    assert_int_equal(mkdir(pkg, 0755), 0);
+    snprintf(copy, sizeof copy, "%s/__init__.py", pkg);
+    assert_int_equal(link(text, copy), 0);
+    got = call(rules, "data", "(ss)", "alpha", pkg);
+    assert_string_equal(got, "[]");
     free(got);
     Py_DECREF(fake);
     Py_DECREF(old);
