@@ -28,6 +28,7 @@ typedef struct extra_ctx {
 static const char via_rules[] = "hidden import (rules file or the package's PyInstaller hook)";
 static const char via_dynamic[] = "import by a constant name (importlib.import_module, __import__)";
 static const char via_lazy[] = "six-style lazy module";
+static const char via_alias[] = "the rules' submodules_from (a vendored module's alias)";
 static const char via_native[] = "import made from C by an extension module";
 
 /* emit: name (a str) as a plain absolute import at line, found by via. */
@@ -228,7 +229,9 @@ static PyObject *absolute(const extra_ctx *x, const pfz_dynamic_import *d)
 }
 
 /* on_dynamic: one constant name from dynamic_imports.h, followed when its
- * top-level module can be found. */
+ * top-level module can be found, with the real modules behind it when it
+ * is a lazy or vendored name (`__import__('pkg_resources.extern.packaging
+ * .version')`). */
 static int on_dynamic(void *ctx, const pfz_dynamic_import *d, pf_error *err)
 {
     extra_ctx *x = ctx;
@@ -239,6 +242,13 @@ static int on_dynamic(void *ctx, const pfz_dynamic_import *d, pf_error *err)
     int status = PF_OK;
     if (findable(x->r, full)) {
         status = emit(x, full, d->line, d->in_function, 0, via_dynamic, err);
+        PyObject *targets = NULL;
+        if (status == PF_OK) {
+            status = pfz_mg_lazy_targets(x->r, full, &targets, err);
+        }
+        if (status == PF_OK && targets != NULL) {
+            status = emit_list(x, targets, d->line, d->in_function, 0, via_dynamic, err);
+        }
     }
     Py_DECREF(full);
     return status;
@@ -256,6 +266,29 @@ static int lazy_for(extra_ctx *x, PyObject *name, const pfz_import *imp, pf_erro
     return emit_list(x, targets, imp->line, imp->in_function, imp->on_exception, via_lazy, err);
 }
 
+/* alias_statement: when the statement's module is below a package whose
+ * rules give `submodules_from`, the same statement of the module it
+ * stands for (its fromlist may name attributes: the walk treats them as
+ * for any `from m import a`); *done is then 1. */
+static int alias_statement(extra_ctx *x, const pfz_import *imp, int *done, pf_error *err)
+{
+    PyObject *alias = PyObject_CallMethod(x->r->rules, "alias_targets", "O", imp->name);
+    *done = alias != NULL && alias != Py_None;
+    if (alias == NULL) {
+        return pfz_py_fail(err, "cannot read the rules' submodules_from");
+    }
+    int status = PF_OK;
+    if (*done && PyList_Check(alias) && PyList_GET_SIZE(alias) == 1) {
+        pfz_import copy = *imp;
+        copy.name = PyList_GET_ITEM(alias, 0);
+        copy.code = x->code;
+        copy.via = via_alias;
+        status = x->fn(x->ctx, &copy, err);
+    }
+    Py_DECREF(alias);
+    return status;
+}
+
 /* on_statement: for an import statement whose module is a six-style lazy
  * name, the modules it and its fromlist stand for. Relative statements
  * are left to the walk: six is imported absolutely. */
@@ -265,7 +298,12 @@ static int on_statement(void *ctx, const pfz_import *imp, pf_error *err)
     if (imp->level != 0 || PyUnicode_FindChar(imp->name, '.', 0, PY_SSIZE_T_MAX, 1) < 0) {
         return PF_OK; /* a lazy name is below a module: it has a dot */
     }
-    int status = lazy_for(x, imp->name, imp, err);
+    int done;
+    int status = alias_statement(x, imp, &done, err);
+    if (status != PF_OK || done) {
+        return status;
+    }
+    status = lazy_for(x, imp->name, imp, err);
     for (Py_ssize_t i = 0;
          status == PF_OK && imp->fromlist != NULL && i < PyTuple_GET_SIZE(imp->fromlist); i++) {
         PyObject *item = PyTuple_GET_ITEM(imp->fromlist, i);

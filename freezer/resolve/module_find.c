@@ -234,6 +234,14 @@ int pfz_mg_find_module(resolver *r, PyObject *name, PyObject *path, size_t impor
     }
     if (spec == Py_None) {
         Py_DECREF(spec);
+        /* a name a package's own importer serves from another package
+         * (the rules' submodules_from): followed by extra_imports.c */
+        PyObject *targets;
+        status = pfz_mg_lazy_targets(r, name, &targets, err);
+        if (status != PF_OK || targets != NULL) {
+            Py_XDECREF(targets);
+            return status;
+        }
         return missing(r, name, NULL, warn, importer, line, err);
     }
     char *unfreezable = NULL;

@@ -297,7 +297,9 @@ int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject
 /* pfz_mg_lazy_targets: when name (a str) is a six-style lazy name below a
  * plain module in the graph whose source defines such names (six.moves,
  * six.moves.queue, ...), *targets is a new list of the real modules it
- * stands for (empty for a container such as six.moves); else NULL.
+ * stands for (empty for a container such as six.moves), or when name is
+ * below a package whose rules entry gives `submodules_from`
+ * (pkg_resources.extern.X -> [pkg_resources._vendor.X]); else NULL.
  * Returns PF_OK or PF_ERR_PYTHON. */
 int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_error *err);
 

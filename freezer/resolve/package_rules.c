@@ -183,6 +183,17 @@ static PyObject *unseen_top_origin(const resolver *r, PyObject *top)
 int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_error *err)
 {
     *targets = NULL;
+    /* a package whose rules entry names where its submodules come from
+     * (pkg_resources.extern: a vendoring importer) */
+    PyObject *alias = PyObject_CallMethod(r->rules, "alias_targets", "O", name);
+    if (alias == NULL) {
+        return pfz_py_fail(err, "cannot read the rules' submodules_from");
+    }
+    if (alias != Py_None) {
+        *targets = alias;
+        return PF_OK;
+    }
+    Py_DECREF(alias);
     const char *utf8;
     int status = pfz_mg_utf8(name, &utf8, "cannot read a module name", err);
     /* a prefix that is a plain module (no __path__ in the freezer's view)

@@ -17,9 +17,12 @@
  * embedded interpreter (python_host.h). The object's methods:
  *   hidden_imports(module, top_dir) -> [names]
  *   excludes(importer, name, top_dir) -> bool
- *   data(module, package_dir) -> [(absolute file, path relative to the package)]
+ *   data(module, package_dir) -> [(absolute file, path relative to the package)]:
+ *       the rules' data directories, then the data Debian moved out of
+ *       the package (DpkgData: dpkg's lists read once, when needed)
  *   plugin_groups(module) -> [groups]
  *   lazy_targets(module_file, rest) -> [modules] or None
+ *   alias_targets(name) -> [module] or None (the rules' submodules_from)
  *   hooks(top_dir) -> {module: {"hidden_imports": [...], "excluded_imports": [...]}}
  * and attributes development, build, left_out (frozensets of names). */
 PyObject *pfz_rules_load(const char *text, const char *origin, pf_error *err);

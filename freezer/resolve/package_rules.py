@@ -19,6 +19,7 @@ _ENTRY_KEYS = {
     "excluded_imports": list,
     "data": list,
     "plugin_groups": list,
+    "submodules_from": str,
 }
 # Where packages keep the hooks their pyinstaller40 entry point names:
 # directories directly in the top-level package whose name says so
@@ -82,6 +83,8 @@ class Rules:
                     raise RulesError(f"{where}.{key}: unknown key or wrong type")
             for key in ("hidden_imports", "excluded_imports"):
                 _names(entry.get(key, []), f"{where}.{key}")
+            if "submodules_from" in entry and not is_module_name(entry["submodules_from"]):
+                raise RulesError(f"{where}.submodules_from: give a module name")
             for group in entry.get("plugin_groups", []):
                 if not isinstance(group, str) or not group:
                     raise RulesError(f"{where}.plugin_groups: give a list of group names")
@@ -93,6 +96,7 @@ class Rules:
                     raise RulesError(f"{where}.data: give {{ from = PATH, to = RELATIVE PATH "
                                      f"inside the package }} tables")
             self.modules[name] = entry
+        self._dpkg = DpkgData()
         self._hooks = {}  # top-level package directory -> {module: entry}
         self._lazy = {}  # module file -> lazy-module table or None
 
@@ -159,7 +163,8 @@ class Rules:
 
     def data(self, module, package_dir):
         """[(absolute file, path relative to the package's directory)] of
-        the data directories the rules give module, in name order."""
+        the data directories the rules give module, in name order, then of
+        the data Debian moved out of the package (DpkgData)."""
         out = []
         for d in self.modules.get(module, {}).get("data", ()):
             src = os.path.join(package_dir, d["from"])
@@ -171,7 +176,22 @@ class Rules:
                 for n in sorted(filenames):
                     p = os.path.join(dirpath, n)
                     out.append((p, os.path.normpath(os.path.join(d["to"], os.path.relpath(p, src)))))
+        taken = {rel for _, rel in out}
+        out += [(p, rel) for p, rel in self._dpkg.beside_data(package_dir) if rel not in taken]
         return out
+
+    def alias_targets(self, name):
+        """For a name below a package whose entry gives `submodules_from`
+        (pkg_resources.extern.packaging.version, when pkg_resources.extern
+        takes its submodules from pkg_resources._vendor): the list of the
+        one real module it stands for; None for any other name. The
+        longest such package above name wins."""
+        parts = name.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            source = self.modules.get(".".join(parts[:i]), {}).get("submodules_from")
+            if source is not None:
+                return [".".join([source] + parts[i:])]
+        return None
 
     def plugin_groups(self, module):
         return list(self.modules.get(module, {}).get("plugin_groups", ()))
@@ -188,6 +208,111 @@ class Rules:
             self._lazy[origin] = six_table(origin)
         table = self._lazy[origin]
         return None if table is None else table.get(rest)
+
+
+class DpkgData:
+    """Data a Debian package keeps outside the Python package that reads
+    it, found generically (docs/third-party.md, "Data outside the
+    package"). Debian moves an upstream package's data directory out of
+    dist-packages into /usr/share (matplotlib's mpl-data into
+    python-matplotlib-data) and patches the code to look there when the
+    directory beside the package is missing. A directory or file D is
+    packed beside the package, at <package dir>/<basename of D>, when a
+    module directly in the package names D as a string constant, an
+    absolute path under /usr/share/ (never /usr/share/doc, man, info,
+    locale), and also names D's basename (the upstream lookup beside
+    itself, Path(__file__).with_name("mpl-data")); and when dpkg's file
+    lists say that D belongs to a Debian package built from the same source
+    package as the module's file (data of the package, not of the system:
+    /usr/share/zoneinfo, which pytz names, is tzdata's). Only the files
+    that package's list holds under D are packed. The lists are read once,
+    only when some module passes the first tests."""
+
+    ROOT = "/usr/share/"
+    NEVER = ("/usr/share/doc/", "/usr/share/man/", "/usr/share/info/", "/usr/share/locale/")
+    INFO = "/var/lib/dpkg/info"
+    STATUS = "/var/lib/dpkg/status"
+
+    def __init__(self, share=ROOT, info=INFO, status=STATUS):
+        # other places than Debian's, for tests
+        self.share, self.info, self.status = share, info, status
+        self.never = tuple(share + n[len(self.ROOT):] for n in self.NEVER)
+        self._lists = None  # {Debian package: [paths]} of the lists read
+        self._sources = None  # {Debian package: source package}
+
+    def _candidates(self, path):
+        """(D, basename) pairs that the module at path names, by the first
+        tests (no dpkg needed)."""
+        try:
+            with open(path, "rb") as f:
+                source = f.read()
+        except OSError:
+            return []
+        if self.share.encode() not in source:
+            return []
+        try:
+            tree = ast.parse(source, path)
+        except (SyntaxError, ValueError):
+            return []
+        strings = {n.value for n in ast.walk(tree)
+                   if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        out = []
+        for s in sorted(strings):
+            d = s.rstrip("/")
+            base = os.path.basename(d)
+            if (d.startswith(self.share) and os.path.normpath(d) == d and base in strings
+                    and not (d + "/").startswith(self.never) and os.path.exists(d)):
+                out.append((d, base))
+        return out
+
+    def _read_dpkg(self):
+        self._lists, self._sources = {}, {}
+        try:
+            names = sorted(n for n in os.listdir(self.info) if n.endswith(".list"))
+            with open(self.status, encoding="utf-8", errors="replace") as f:
+                status = f.read()
+        except OSError:
+            return
+        for para in status.split("\n\n"):
+            fields = dict(line.split(": ", 1) for line in para.splitlines()
+                          if ": " in line and not line.startswith(" "))
+            if "Package" in fields:
+                self._sources[fields["Package"]] = fields.get("Source", fields["Package"]).split(" ")[0]
+        for n in names:
+            try:
+                with open(os.path.join(self.info, n), encoding="utf-8", errors="replace") as f:
+                    self._lists[n[:-len(".list")].split(":")[0]] = f.read().splitlines()
+            except OSError:
+                continue
+
+    def _owner(self, path):
+        return next((p for p, files in self._lists.items() if path in files), None)
+
+    def beside_data(self, package_dir):
+        """[(absolute file, path relative to package_dir)] of the data found
+        for the modules directly in package_dir, in name order. Only
+        Debian's packages are looked at: a package in a dist-packages
+        directory (never the stdlib, whose 1,400 modules would cost half a
+        second of reading for nothing)."""
+        if "/dist-packages/" not in package_dir + "/":
+            return []
+        try:
+            modules = sorted(n for n in os.listdir(package_dir) if n.endswith(".py"))
+        except OSError:
+            return []
+        out = []
+        for n in modules:
+            module = os.path.join(package_dir, n)
+            for d, base in self._candidates(module):
+                if self._lists is None:
+                    self._read_dpkg()
+                owner, mine = self._owner(d), self._owner(module)
+                if owner is None or mine is None or self._sources.get(owner) != self._sources.get(mine):
+                    continue
+                for f in sorted(self._lists[owner]):
+                    if (f.startswith(d + "/") or f == d) and os.path.isfile(f):
+                        out.append((f, os.path.normpath(os.path.join(base, os.path.relpath(f, d)))))
+        return out
 
 
 def read_hook(path):

@@ -26,20 +26,11 @@ mkdir -p "$T/regrtest_driver"
 # frozen program lacks it, and records that (docs/fidelity.md).
 cp "$STDLIB_DIR/_sysconfigdata__x86_64-linux-gnu.py" "$T/regrtest_driver/_pf_sysconfigdata.py"
 
-# Data files the selected tests open() beside their module (pyfreeze does
-# not pack a package's data files unless told to).
-data=()
-for f in cmath_testcases.txt math_testcases.txt ieee754.txt floating_points.txt \
-         formatfloat_testcases.txt cfgparser.1 cfgparser.2 cfgparser.3 \
-         test_doctest.txt test_doctest2.txt test_doctest3.txt test_doctest4.txt \
-         tokenize_tests.txt tokenize_tests-latin1-coding-cookie-and-utf8-bom-sig.txt \
-         tokenize_tests-no-coding-cookie-and-utf8-bom-sig-only.txt \
-         tokenize_tests-utf8-coding-cookie-and-no-utf8-bom-sig.txt \
-         tokenize_tests-utf8-coding-cookie-and-utf8-bom-sig.txt; do
-    data+=(--add-data "$TESTSUITE/$f:test")
-done
-data+=(--add-data "$TESTSUITE/test_zoneinfo/data/zoneinfo_data.json:test/test_zoneinfo/data")
-copy_program regrtest_driver "${data[@]}" >"$T/freeze.out" || finish
+# No options: the data files the selected tests open() beside their
+# module (cmath_testcases.txt, cfgparser.*, tokenize_tests*.txt,
+# test_zoneinfo/data/zoneinfo_data.json ...) are the test package's data,
+# packed with it (docs/third-party.md, "Package data").
+copy_program regrtest_driver >"$T/freeze.out" || finish
 
 # nobody must be able to write the results and run the program (program
 # made it readable), for up to 300 s.

@@ -10,8 +10,9 @@
 #   markdown    markdown with extensions by name (entry points) and its
 #               importlib.util.find_spec('html.parser')
 #   matplotlib  the Agg backend writing a PNG, with Debian's
-#               /usr/share/matplotlib (mpl-data) hidden too: the rules file
-#               packs it where matplotlib looks
+#               /usr/share/matplotlib (mpl-data) hidden too: found as data
+#               Debian moved out of the package (no rules entry) and packed
+#               where matplotlib looks first
 #   babel       Debian's babel, whose locale-data is a symbolic link to
 #               /usr/share/python-babel-localedata, hidden too
 #   fresh       test.support.import_helper.import_fresh_module('uuid', ...)
@@ -21,6 +22,14 @@
 #               reads pyflakes' metadata
 #   initname    `import pkg.__init__` by name (astroid does): a module of
 #               its own, as in CPython, sharing the package's file
+#   pkgresources  pkg_resources' working set and its vendored packaging,
+#               imported through pkg_resources.extern's importer (the
+#               rules' submodules_from)
+#   pytest      pytest.main on a temporary directory with a passing and a
+#               failing test: its plugins imported by __import__(name) (the
+#               rules' hidden imports), its assertion rewriting (a
+#               sys.meta_path hook over the test files on disk); timings
+#               and the directory's name normalised by the program
 #   mypy        mypyc-compiled mypy: mypy.api.run, and `pyfreeze -m mypy` (a
 #               package whose __init__ is an extension module); its runtime
 #               module <hash>__mypyc is accepted by --hidden-import
@@ -28,7 +37,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -207,6 +216,46 @@ PY
     runtime=${runtime%%.*}
     "$PYFREEZE" "$SRC/check.py" --hidden-import "$runtime" -o "$T/hi" >/dev/null 2>&1
     expect_eq "--hidden-import takes $runtime (a digit first)" 0 "$?"
+    ;;
+
+pkgresources)
+    needs pkg_resources python3-pkg-resources
+    needs six python3-six
+    program versions <<'PY' || finish
+import six
+import pkg_resources
+print(pkg_resources.get_distribution("six").version == six.__version__)
+from pkg_resources.extern.packaging.version import Version
+print(Version("1.2") < Version("1.10"), pkg_resources.parse_version("2.0rc1").is_prerelease)
+print(type(pkg_resources.extern.packaging).__name__, pkg_resources.extern.packaging.__name__)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "the vendored packaging is packed" "$T/inspect.txt" ' lib/pkg_resources/_vendor/packaging/version\.pyc$'
+    expect_no_grep "no diagram (jinja2) of the vendored pyparsing" "$T/inspect.txt" ' lib/jinja2/'
+    compare pkgresources /dev/null
+    ;;
+
+pytest)
+    needs pytest python3-pytest
+    program runtests <<'PY' || finish
+import contextlib, io, os, re, sys, tempfile
+import pytest
+d = tempfile.mkdtemp()
+with open(os.path.join(d, "test_sample.py"), "w") as f:
+    f.write("import pytest\n\ndef inc(x):\n    return x + 1\n\n"
+            "def test_pass():\n    assert inc(3) == 4\n\n"
+            "def test_fail():\n    assert inc(3) == 5\n\n"
+            "@pytest.mark.skip(reason='not today')\ndef test_skip():\n    pass\n")
+os.chdir(d)
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = pytest.main([d])
+text = re.sub(r" in [0-9.]+s", " in <T>s", out.getvalue().replace(d, "<TMP>"))
+print(text, end="")
+print("exit", int(code))
+PY
+    compare pytest /dev/null
+    expect_grep "the failing test's assertion was rewritten" "$R/pytest.frz.out" 'where 4 = inc\(3\)'
     ;;
 
 *)

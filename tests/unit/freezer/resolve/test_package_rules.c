@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "package_rules.h"
 
@@ -51,7 +53,8 @@ static const char GOOD[] =
     "[standalone]\nleft_out = [\"test\"]\n"
     "[modules.alpha]\nwhy = \"a test\"\nhidden_imports = [\"alpha._c\", \"a1b2__mypyc\"]\n"
     "excluded_imports = [\"beta\"]\nplugin_groups = [\"alpha.plugins\"]\n"
-    "data = [{ from = \"../share/alpha\", to = \"data\" }]\n";
+    "data = [{ from = \"../share/alpha\", to = \"data\" }]\n"
+    "[modules.\"alpha.extern\"]\nsubmodules_from = \"alpha._vendor\"\n";
 
 static void test_good_file(void **state)
 {
@@ -66,6 +69,13 @@ static void test_good_file(void **state)
     expect_call(rules, "False", "excludes", "(ssz)", "alpha", "betax", NULL);
     expect_call(rules, "False", "excludes", "(ssz)", "gamma", "beta", NULL);
     expect_call(rules, "['alpha.plugins']", "plugin_groups", "(s)", "alpha", NULL, NULL);
+    /* a vendoring importer's names stand for its source package's */
+    expect_call(rules, "['alpha._vendor.pk.mod']", "alias_targets", "(s)", "alpha.extern.pk.mod",
+                NULL, NULL);
+    expect_call(rules, "['alpha._vendor.pk']", "alias_targets", "(s)", "alpha.extern.pk", NULL,
+                NULL);
+    expect_call(rules, "None", "alias_targets", "(s)", "alpha.extern", NULL, NULL);
+    expect_call(rules, "None", "alias_targets", "(s)", "alpha.externx.pk", NULL, NULL);
     PyObject *dev = PyObject_GetAttrString(rules, "development");
     PyObject *doctest = PyUnicode_FromString("doctest");
     assert_int_equal(PySet_Contains(dev, doctest), 1);
@@ -105,6 +115,76 @@ static void test_data(void **state)
     Py_DECREF(rules);
 }
 
+/* Data outside the package (package_rules.py DpkgData) over a fake dpkg
+ * database: a directory the package's module names by absolute path and by
+ * basename, listed for a Debian package of the module's source package, is
+ * packed beside the package; /usr/share/doc, another source package's
+ * directory, a path without its basename and a package outside a
+ * dist-packages directory are not. */
+static void test_dpkg_data(void **state)
+{
+    (void)state;
+    char *dir = rt_mkdtemp(); /* rt_rmtree frees it */
+    char text[8192], share[1100], info[1100], status[1100], pkg[1100];
+    snprintf(share, sizeof share, "%s/usr/share/", dir);
+    snprintf(info, sizeof info, "%s/info", dir);
+    snprintf(status, sizeof status, "%s/status", dir);
+    snprintf(pkg, sizeof pkg, "%s/dist-packages/alpha", dir);
+    rt_write(dir, "usr/share/alpha/data/a.txt", "a", (size_t)-1);
+    rt_write(dir, "usr/share/alpha/data/unlisted.txt", "u", (size_t)-1);
+    rt_write(dir, "usr/share/doc/alpha/README", "r", (size_t)-1);
+    rt_write(dir, "usr/share/zone/z", "z", (size_t)-1);
+    rt_write(dir, "usr/share/beta/b", "b", (size_t)-1);
+    snprintf(text, sizeof text,
+             "D = '%s/usr/share/alpha/data'\nB = 'data'\nZ = ('%szone', 'zone')\n"
+             "DOC = ('%sdoc/alpha', 'alpha')\nBETA = '%sbeta/'\n",
+             dir, share, share, share);
+    rt_write(dir, "dist-packages/alpha/__init__.py", text, (size_t)-1);
+    /* (the site copy made below is listed too: only its place differs) */
+    snprintf(text, sizeof text, "%s/dist-packages/alpha/__init__.py\n%s/site/alpha/__init__.py\n",
+             dir, dir);
+    rt_write(dir, "info/python3-alpha.list", text, (size_t)-1);
+    snprintf(text, sizeof text,
+             "%s/usr/share/alpha/data\n%s/usr/share/alpha/data/a.txt\n%s/usr/share/doc/alpha\n"
+             "%s/usr/share/doc/alpha/README\n%s/usr/share/beta\n%s/usr/share/beta/b\n",
+             dir, dir, dir, dir, dir, dir);
+    rt_write(dir, "info/alpha-data.list", text, (size_t)-1);
+    snprintf(text, sizeof text, "%s/usr/share/zone\n%s/usr/share/zone/z\n", dir, dir);
+    rt_write(dir, "info/tzish:amd64.list", text, (size_t)-1);
+    rt_write(dir, "status",
+             "Package: python3-alpha\nSource: alpha\n\nPackage: alpha-data\nSource: alpha (1.0-1)\n"
+             "\nPackage: tzish\nArchitecture: amd64\n",
+             (size_t)-1);
+    pf_error err = {0};
+    PyObject *rules = pfz_rules_load(GOOD, "good.toml", &err);
+    assert_non_null(rules);
+    PyObject *old = PyObject_GetAttrString(rules, "_dpkg");
+    assert_non_null(old);
+    PyObject *fake = PyObject_CallFunction((PyObject *)Py_TYPE(old), "sss", share, info, status);
+    assert_non_null(fake);
+    assert_int_equal(PyObject_SetAttrString(rules, "_dpkg", fake), 0);
+    char *got = call(rules, "data", "(ss)", "alpha", pkg);
+    snprintf(text, sizeof text, "[('%s/usr/share/alpha/data/a.txt', 'data/a.txt')]", dir);
+    assert_string_equal(got, text);
+    free(got);
+    /* only Debian's dist-packages are looked at (not the stdlib's packages) */
+    snprintf(pkg, sizeof pkg, "%s/site/alpha", dir);
+    snprintf(text, sizeof text, "%s/dist-packages/alpha/__init__.py", dir);
+    char copy[1200];
+    snprintf(copy, sizeof copy, "%s/site", dir);
+    assert_int_equal(mkdir(copy, 0755), 0);
+    assert_int_equal(mkdir(pkg, 0755), 0);
+    snprintf(copy, sizeof copy, "%s/__init__.py", pkg);
+    assert_int_equal(link(text, copy), 0);
+    got = call(rules, "data", "(ss)", "alpha", pkg);
+    assert_string_equal(got, "[]");
+    free(got);
+    Py_DECREF(fake);
+    Py_DECREF(old);
+    Py_DECREF(rules);
+    rt_rmtree(dir);
+}
+
 /* bad: loading text fails with PF_ERR_USAGE and a message holding each
  * of the words. */
 static void bad(const char *text, const char *word1, const char *word2)
@@ -132,6 +212,8 @@ static void test_bad_files(void **state)
         "modules.alpha.data", "RELATIVE");
     bad("format = 1\n[modules.alpha]\ndata = [{ from = \"x\" }]\n", "modules.alpha.data", "from");
     bad("format = 1\n[modules.\"a b\"]\n", "modules.a b", "module name");
+    bad("format = 1\n[modules.alpha]\nsubmodules_from = \"a-b\"\n", "modules.alpha.submodules_from",
+        "module name");
 }
 
 /* The file the freezer is built with loads and holds the tool lists. */
@@ -234,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_good_file), cmocka_unit_test(test_data),
         cmocka_unit_test(test_bad_files), cmocka_unit_test(test_builtin_file),
         cmocka_unit_test(test_hooks),     cmocka_unit_test(test_six_table),
+        cmocka_unit_test(test_dpkg_data),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
 }

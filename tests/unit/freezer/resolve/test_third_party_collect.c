@@ -46,6 +46,9 @@ static const struct {
     {"site/thirddist-1.0.dist-info/METADATA",
      "Metadata-Version: 2.1\nName: thirddist\nVersion: 1.0\n"},
     {"site/thirddist-1.0.dist-info/top_level.txt", "thirddist\n"},
+    /* a data directory holding a script but no __init__.py (test_zoneinfo/data) */
+    {"site/localpkg/fixtures/data.json", "{}\n"},
+    {"site/localpkg/fixtures/regen.py", ""},
 };
 
 typedef struct fixture {
@@ -162,6 +165,8 @@ static void test_distribution_packed_whole(void **state)
     assert_false(has_module(&f.g, "localpkg.unused"));
     assert_non_null(data_file(&f.g, "lib/localpkg/res/icon.txt"));
     assert_null(data_file(&f.g, "lib/localpkg/unused.py"));
+    assert_non_null(data_file(&f.g, "lib/localpkg/fixtures/data.json"));
+    assert_null(data_file(&f.g, "lib/localpkg/fixtures/regen.py"));
     /* no warning for the unimported plugin's missing imports */
     assert_null(f.diag != NULL ? strstr(f.diag, "pytest") : NULL);
     /* the -v record of the distribution packed whole */
