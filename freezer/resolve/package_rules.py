@@ -64,7 +64,7 @@ class Rules:
             raise RulesError(f"{origin}: not valid TOML: {e}") from None
         if doc.get("format") != FORMAT:
             raise RulesError(f"{origin}: format: must be {FORMAT}")
-        unknown = set(doc) - {"format", "tools", "standalone", "modules"}
+        unknown = set(doc) - {"format", "tools", "standalone", "modules", "codecs"}
         if unknown:
             raise RulesError(f"{origin}: unknown key {sorted(unknown)[0]!r}")
         tools = doc.get("tools", {})
@@ -72,6 +72,7 @@ class Rules:
         self.build = frozenset(_names(tools.get("build", []), f"{origin}: tools.build"))
         standalone = doc.get("standalone", {})
         self.left_out = frozenset(_names(standalone.get("left_out", []), f"{origin}: standalone.left_out"))
+        self._read_codecs(doc.get("codecs", {}), f"{origin}: codecs")
         self.modules = {}
         for name, entry in doc.get("modules", {}).items():
             where = f"{origin}: modules.{name}"
@@ -95,6 +96,27 @@ class Rules:
             self.modules[name] = entry
         self._hooks = {}  # top-level package directory -> {module: entry}
         self._lazy = {}  # module file -> lazy-module table or None
+
+    def _read_codecs(self, codecs, where):
+        """The [codecs] table: codec modules packed only when named."""
+        if (not isinstance(codecs, dict) or set(codecs) - {"why", "on_demand", "names_ignored_in"}
+                or not isinstance(codecs.get("why", ""), str)):
+            raise RulesError(f"{where}: a table of why, on_demand and names_ignored_in")
+        on_demand = _names(codecs.get("on_demand", []), f"{where}.on_demand")
+        if not all(n.count(".") == 1 and n.startswith("encodings.") for n in on_demand):
+            raise RulesError(f"{where}.on_demand: give modules of the encodings package, "
+                             f"e.g. \"encodings.shift_jis\"")
+        self.codecs_on_demand = frozenset(on_demand)
+        self.codec_names_ignored_in = frozenset(
+            _names(codecs.get("names_ignored_in", []), f"{where}.names_ignored_in"))
+
+    def codec_aliases(self):
+        """encodings.aliases.aliases (normalized alias -> codec module name
+        inside encodings), which encodings.search_function consults before
+        taking a normalized name as the module's own: the freezer's
+        python3.11 has the same table as the packed stdlib's."""
+        from encodings import aliases
+        return dict(aliases.aliases)
 
     # ---- PyInstaller hooks ----
 

@@ -11,6 +11,13 @@
 #              distribution is left out (noted with -v) while the program
 #              still works; the program's own function-level import of a
 #              distribution is followed; --follow-all-imports packs both
+#   codecs     the CJK codecs are packed only when the program names one
+#              (freezer/rules/packages.toml [codecs]): hello world packs
+#              none; a program naming shift_jis and an alias of euc_jp works
+#              with no flags; its lookup of a codec by a name given at run
+#              time gets a LookupError naming --hidden-import encodings.X,
+#              an unknown name python3's own message, and with that option
+#              the lookup works as in python3
 #   numpy      examples/numpy-app frozen twice, once with only numpy's
 #              distribution visible in /usr/lib/python3/dist-packages (a
 #              bind mount in `unshare -m`): the payloads are within 5%, so
@@ -20,7 +27,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: edges.sh hello|crossdist|numpy}
+case_name=${1:?usage: edges.sh hello|crossdist|codecs|numpy}
 FROZEN=$T/frozen
 
 # payload_of EXE: the payload size `pyfreeze inspect` reports, in bytes.
@@ -36,6 +43,7 @@ hello)
     expect_no_grep "hello world packs no libcrypto" "$T/inspect.txt" 'libcrypto'
     expect_no_grep "hello world packs no hashlib" "$T/inspect.txt" ' lib/hashlib\.pyc$'
     expect_no_grep "hello world packs no _hashlib" "$T/inspect.txt" '_hashlib'
+    expect_no_grep "hello world packs no CJK codec" "$T/inspect.txt" '(_codecs_|_multibytecodec|lib/encodings/shift_jis)'
     compare hello /dev/null
     # random itself: `from hashlib import sha512` is its fallback
     program randomness -v <<'EOF' || finish
@@ -98,6 +106,34 @@ EOF
     freeze "$FROZEN/all" --follow-all-imports "$SRC/app.py" || finish
     "$PYFREEZE" inspect "$FROZEN/all" >"$T/inspect-all.txt"
     expect_grep "--follow-all-imports packs beta" "$T/inspect-all.txt" ' lib/beta/__init__\.pyc$'
+    ;;
+
+codecs)
+    program cjk -v <<'EOF' || finish
+import codecs
+import sys
+
+print(ascii("\u65e5\u672c".encode("shift_jis")))
+print(ascii(b"\xc6\xfc\xcb\xdc".decode("EUC-JP")))  # an alias's spelling
+for name in sys.argv[1:]:  # names known only at run time
+    try:
+        print(name, codecs.lookup(name).name)
+    except LookupError as e:
+        print("LookupError:", e)
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-cjk.txt"
+    expect_grep "the named codecs are packed" "$T/inspect-cjk.txt" ' lib/encodings/euc_jp\.pyc$'
+    expect_no_grep "a codec no one names is not" "$T/inspect-cjk.txt" ' lib/encodings/big5\.pyc$'
+    expect_grep "-v says why big5 is left out" "$EXE.log" \
+        "not following encodings's import of encodings.big5 at line 0 \(a codec packed only when"
+    compare cjk /dev/null latin-1 no-such-codec x-mac-japanese
+    run_frozen "$R/cjk-big5.frz" /dev/null "$EXE" big5 no-such-codec
+    expect_grep "a left-out codec's lookup names the option" "$R/cjk-big5.frz.out" \
+        '^LookupError: unknown encoding: big5 \(its codec, module encodings\.big5, was not packed into this frozen program: .*freeze with --hidden-import encodings\.big5 to pack it\)$'
+    expect_grep "an unknown codec keeps python3's message" "$R/cjk-big5.frz.out" \
+        '^LookupError: unknown encoding: no-such-codec$'
+    freeze "$EXE" --hidden-import encodings.big5 "$SRC/cjk.py" || finish
+    compare cjk-hidden /dev/null big5 BIG-5 big5-tw
     ;;
 
 numpy)
