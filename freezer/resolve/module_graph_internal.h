@@ -29,6 +29,9 @@
  *   codec_names.c          the codecs packed on demand: the ones a
  *                          module's string constants name, the left-out
  *                          records of the rest
+ *   gated_imports.c        the stdlib features imported on use: which
+ *                          function-level imports wait for a module to
+ *                          name the feature
  *   package_rules.c        the package rules (package_rules.h): tool lists,
  *                          hidden and excluded imports, data, plugin groups,
  *                          lazy names
@@ -111,6 +114,11 @@ typedef struct resolver {
                                     "encodings." */
     PyObject *codec_ignored_in;  /* frozenset: the rules' codecs.names_ignored_in */
     size_t codec_name_max;       /* the longest alias or on-demand name, in bytes */
+    PyObject *gate_tops;         /* frozenset: top-level packages of the rules'
+                                    gated_imports importers (gated_imports.c) */
+    PyObject *gate_names;        /* set: names used by modules that import one of them */
+    PyObject *gated;             /* list: held-back imports, as r->deferred's items plus
+                                    their absolute name */
     pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */
 
     /* sys._stdlib_dir: the host's stdlib, which the embedded interpreter
@@ -312,6 +320,28 @@ int pfz_mg_is_codec_on_demand(const resolver *r, const char *module);
  * PF_ERR_NOMEM. */
 int pfz_mg_note_codecs_left_out(resolver *r, pf_error *err);
 
+/* ---- gated_imports.c ---- */
+
+/* pfz_mg_gate_closed: 1 when imp, a function-level import of the absolute
+ * name full by stdlib module importer, is one of the rules' gated_imports
+ * and no module seen so far opens it (imports the importer's top-level
+ * package and names one of the gate's names, r->gate_names); else 0 (also
+ * with --follow-all-imports). */
+int pfz_mg_gate_closed(const resolver *r, size_t importer, const pfz_import *imp,
+                       const char *full);
+
+/* pfz_mg_gate_names_add: when module idx (its code object code, or NULL)
+ * is outside the gated top-level packages and imports one of them, adds
+ * the names its code uses (co_names, nested code's, short identifier-like
+ * string constants) to r->gate_names. Returns PF_OK or PF_ERR_PYTHON. */
+int pfz_mg_gate_names_add(resolver *r, size_t idx, PyObject *code, pf_error *err);
+
+/* pfz_mg_note_gated_left_out: once the walk is over, records each
+ * held-back import still in r->gated as left out (pfz_mg_note_skipped,
+ * with the names that would have opened it). Returns PF_OK,
+ * PF_ERR_PYTHON or PF_ERR_NOMEM. */
+int pfz_mg_note_gated_left_out(resolver *r, pf_error *err);
+
 /* ---- extra_imports.c ---- */
 
 /* pfz_mg_extra_imports: calls fn(ctx, ...) with a pfz_import (level 0, no
@@ -355,6 +385,12 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err);
  * reach queue their own, which are followed in turn. Returns PF_OK or an
  * error of pfz_mg_ensure_module's. */
 int pfz_mg_follow_deferred(resolver *r, pf_error *err);
+
+/* pfz_mg_follow_gated: replays the held-back imports (r->gated) whose gate
+ * the walk has opened since, and what they reach, until a round opens no
+ * more; the rest stay in r->gated. Returns PF_OK or an error of
+ * pfz_mg_follow_deferred's. */
+int pfz_mg_follow_gated(resolver *r, pf_error *err);
 
 /* ---- module_search_path.c ---- */
 

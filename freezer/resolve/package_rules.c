@@ -119,6 +119,12 @@ int pfz_mg_rules_init(resolver *r, pf_error *err)
     if (r->dev_tools == NULL || r->build_tools == NULL || r->left_out == NULL) {
         return pfz_py_fail(err, "cannot read the package rules");
     }
+    r->gate_tops = PyObject_GetAttrString(r->rules, "gated_tops");
+    r->gate_names = PySet_New(NULL);
+    r->gated = PyList_New(0);
+    if (r->gate_tops == NULL || r->gate_names == NULL || r->gated == NULL) {
+        return pfz_py_fail(err, "cannot read the package rules' gated imports");
+    }
     return codec_rules_init(r, err);
 }
 
@@ -131,6 +137,9 @@ void pfz_mg_rules_free(resolver *r)
     Py_CLEAR(r->codec_aliases);
     Py_CLEAR(r->codec_short_names);
     Py_CLEAR(r->codec_ignored_in);
+    Py_CLEAR(r->gate_tops);
+    Py_CLEAR(r->gate_names);
+    Py_CLEAR(r->gated);
 }
 
 int pfz_mg_top_in(PyObject *set, const char *name, size_t len)

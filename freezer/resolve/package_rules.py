@@ -64,7 +64,8 @@ class Rules:
             raise RulesError(f"{origin}: not valid TOML: {e}") from None
         if doc.get("format") != FORMAT:
             raise RulesError(f"{origin}: format: must be {FORMAT}")
-        unknown = set(doc) - {"format", "tools", "standalone", "modules", "codecs"}
+        unknown = set(doc) - {"format", "tools", "standalone", "modules", "codecs",
+                              "gated_imports"}
         if unknown:
             raise RulesError(f"{origin}: unknown key {sorted(unknown)[0]!r}")
         tools = doc.get("tools", {})
@@ -73,6 +74,7 @@ class Rules:
         standalone = doc.get("standalone", {})
         self.left_out = frozenset(_names(standalone.get("left_out", []), f"{origin}: standalone.left_out"))
         self._read_codecs(doc.get("codecs", {}), f"{origin}: codecs")
+        self._read_gated(doc.get("gated_imports", {}), f"{origin}: gated_imports")
         self.modules = {}
         for name, entry in doc.get("modules", {}).items():
             where = f"{origin}: modules.{name}"
@@ -109,6 +111,26 @@ class Rules:
         self.codecs_on_demand = frozenset(on_demand)
         self.codec_names_ignored_in = frozenset(
             _names(codecs.get("names_ignored_in", []), f"{where}.names_ignored_in"))
+
+    def _read_gated(self, table, where):
+        """The [gated_imports] tables: {importer: {target: [names]}}."""
+        self.gated = {}
+        for importer, targets in table.items():
+            if not is_module_name(importer) or not isinstance(targets, dict):
+                raise RulesError(f"{where}: tables named by a module name, e.g. "
+                                 f"[gated_imports.\"pkg.mod\"]")
+            for target, names in targets.items():
+                if (not is_module_name(target) or not isinstance(names, list) or not names
+                        or not all(isinstance(n, str) and n.isidentifier() for n in names)):
+                    raise RulesError(f"{where}.{importer}.{target}: give a module name = a list "
+                                     f"of names, e.g. \"pkg.feature\" = [\"Feature\"]")
+            self.gated[importer] = {t: list(n) for t, n in targets.items()}
+        self.gated_tops = frozenset(i.partition(".")[0] for i in self.gated)
+
+    def gate(self, importer, target):
+        """The names that open importer's import of target (a list), or
+        None when that edge is not gated."""
+        return self.gated.get(importer, {}).get(target)
 
     def codec_aliases(self):
         """encodings.aliases.aliases (normalized alias -> codec module name

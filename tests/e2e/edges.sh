@@ -18,6 +18,12 @@
 #              time gets a LookupError naming --hidden-import encodings.X,
 #              an unknown name python3's own message, and with that option
 #              the lookup works as in python3
+#   gated      multiprocessing's features imported on use (the rules file's
+#              [gated_imports]): a program that takes only an RLock (as
+#              tqdm does) packs no managers, hmac, hashlib, xmlrpc or
+#              libcrypto, and importing the manager module by a run-time
+#              name names --hidden-import; a program using Manager and Pool
+#              works with no flags as in python3
 #   numpy      examples/numpy-app frozen twice, once with only numpy's
 #              distribution visible in /usr/lib/python3/dist-packages (a
 #              bind mount in `unshare -m`): the payloads are within 5%, so
@@ -27,7 +33,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: edges.sh hello|crossdist|codecs|numpy}
+case_name=${1:?usage: edges.sh hello|crossdist|codecs|gated|numpy}
 FROZEN=$T/frozen
 
 # payload_of EXE: the payload size `pyfreeze inspect` reports, in bytes.
@@ -134,6 +140,52 @@ EOF
         '^LookupError: unknown encoding: no-such-codec$'
     freeze "$EXE" --hidden-import encodings.big5 "$SRC/cjk.py" || finish
     compare cjk-hidden /dev/null big5 BIG-5 big5-tw
+    ;;
+
+gated)
+    program mplock -v <<'EOF' || finish
+import importlib
+import sys
+
+
+def lock():
+    from multiprocessing import RLock  # as tqdm.std.create_mp_lock does
+    return RLock()
+
+
+with lock():
+    print("locked")
+for name in sys.argv[1:]:  # a name known only at run time
+    try:
+        importlib.import_module(name)
+    except ImportError as e:
+        print(type(e).__name__, e)
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-lock.txt"
+    expect_grep "multiprocessing.synchronize is packed" "$T/inspect-lock.txt" ' lib/multiprocessing/synchronize\.pyc$'
+    expect_no_grep "an RLock packs no Manager, hmac, XML-RPC or libcrypto" "$T/inspect-lock.txt" \
+        '(lib/multiprocessing/managers\.pyc|lib/hmac\.pyc|lib/hashlib\.pyc|lib/xmlrpc/|libcrypto)$'
+    expect_grep "-v says why the manager module is left out" "$EXE.log" \
+        "not following multiprocessing.context's import of multiprocessing.managers at line [0-9]* \(a feature's import, followed only when a module that imports multiprocessing uses one of: Manager\)"
+    compare mplock /dev/null
+    run_frozen "$R/mplock-managers.frz" /dev/null "$EXE" multiprocessing.managers
+    expect_grep "importing the manager module names the option" "$R/mplock-managers.frz.out" \
+        "No module named 'multiprocessing.managers' \(not packed into this frozen program: .*--hidden-import multiprocessing.managers"
+    program mpmanager <<'EOF' || finish
+import multiprocessing
+
+if __name__ == "__main__":
+    with multiprocessing.Manager() as manager:
+        shared = manager.dict()
+        shared["answer"] = 42
+        print(dict(shared))
+    with multiprocessing.Pool(2) as pool:
+        print(pool.map(abs, [-1, -2, -3]))
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-manager.txt"
+    expect_grep "Manager packs the manager module" "$T/inspect-manager.txt" ' lib/multiprocessing/managers\.pyc$'
+    expect_grep "and hmac, for its connections' authentication" "$T/inspect-manager.txt" ' lib/hmac\.pyc$'
+    compare mpmanager /dev/null
     ;;
 
 numpy)
