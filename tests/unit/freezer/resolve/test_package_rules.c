@@ -137,6 +137,10 @@ static void test_bad_files(void **state)
     bad("format = 1\n[codecs]\nnames_ignored_in = [\"a b\"]\n", "codecs.names_ignored_in",
         "module names");
     bad("format = 1\n[codecs]\nsurprise = 1\n", "codecs", "on_demand");
+    bad("format = 1\n[gated_imports.\"a.b\"]\nhmac = []\n", "gated_imports.a.b.hmac",
+        "list of names");
+    bad("format = 1\n[gated_imports.\"a.b\"]\nhmac = [\"not a name\"]\n", "gated_imports.a.b.hmac",
+        "list of names");
 }
 
 /* The file the freezer is built with loads and holds the tool lists. */
@@ -155,6 +159,10 @@ static void test_builtin_file(void **state)
         fail_msg("%s", err.message);
     }
     expect_call(rules, "True", "excludes", "(ssz)", "numpy.typing.mypy_plugin", "mypy.nodes", NULL);
+    expect_call(rules, "['Manager']", "gate", "(ss)", "multiprocessing.context",
+                "multiprocessing.managers", NULL);
+    expect_call(rules, "None", "gate", "(ss)", "multiprocessing.context", "multiprocessing.pool",
+                NULL);
     /* the codecs packed on demand are modules of encodings that exist */
     PyObject *on_demand = PyObject_GetAttrString(rules, "codecs_on_demand");
     PyObject *shift_jis = PyUnicode_FromString("encodings.shift_jis");
