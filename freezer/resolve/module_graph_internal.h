@@ -327,8 +327,7 @@ int pfz_mg_note_codecs_left_out(resolver *r, pf_error *err);
  * and no module seen so far opens it (imports the importer's top-level
  * package and names one of the gate's names, r->gate_names); else 0 (also
  * with --follow-all-imports). */
-int pfz_mg_gate_closed(const resolver *r, size_t importer, const pfz_import *imp,
-                       const char *full);
+int pfz_mg_gate_closed(const resolver *r, size_t importer, const pfz_import *imp, const char *full);
 
 /* pfz_mg_gate_names_add: when module idx (its code object code, or NULL)
  * is outside the gated top-level packages and imports one of them, adds
@@ -424,7 +423,8 @@ int pfz_mg_add_entry_module(resolver *r, pf_error *err);
 int pfz_mg_add_root(resolver *r, const char *module, pf_error *err);
 
 /* pfz_mg_add_encodings: the encodings package and every module in it, in
- * name order, but the codecs the rules pack on demand (codec_names.c).
+ * name order, but the codecs the rules pack on demand (codec_names.c;
+ * with --follow-all-imports those too).
  * Python/codecs.c's search function imports encodings.<name> by name, so
  * no import statement shows which ones a program needs.
  * PF_ERR_NOT_FOUND when the package is missing, PF_ERR_IO when its

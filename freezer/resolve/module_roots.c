@@ -240,7 +240,7 @@ int pfz_mg_add_encodings(resolver *r, pf_error *err)
         }
         char module[300];
         snprintf(module, sizeof module, "encodings.%.*s", (int)(n - 3), de->d_name);
-        if (pfz_mg_is_codec_on_demand(r, module)) {
+        if (!r->opts->follow_all_imports && pfz_mg_is_codec_on_demand(r, module)) {
             continue; /* packed when named (codec_names.c) */
         }
         if (count == cap) {
