@@ -71,7 +71,9 @@ static int collect(const resolver *r, PyCodeObject *code, PyObject *names, int *
         if (text == NULL || PySet_Add(names, name) < 0) {
             return -1;
         }
-        *imports |= in_gated_top(r, text);
+        /* most names are plain: asked as they are, no copy of a prefix */
+        *imports |= strchr(text, '.') == NULL ? PySet_Contains(r->gate_tops, name) == 1
+                                              : in_gated_top(r, text);
     }
     PyObject *consts = code->co_consts;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++) {
@@ -115,6 +117,9 @@ int pfz_mg_note_gated_left_out(resolver *r, pf_error *err)
         PyObject *item = PyList_GET_ITEM(r->gated, i);
         size_t importer = PyLong_AsSize_t(PyTuple_GET_ITEM(item, 0));
         PyObject *full = PyTuple_GET_ITEM(item, 9);
+        if (PyDict_GetItem(r->index, full) != NULL) {
+            continue; /* packed by another import: nothing is missing */
+        }
         const char *from = r->g->modules[importer].name;
         const char *to = PyUnicode_AsUTF8(full);
         PyObject *names = to != NULL ? gate_of(r, from, to) : NULL;

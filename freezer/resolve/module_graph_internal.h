@@ -336,7 +336,8 @@ int pfz_mg_gate_closed(const resolver *r, size_t importer, const pfz_import *imp
 int pfz_mg_gate_names_add(resolver *r, size_t idx, PyObject *code, pf_error *err);
 
 /* pfz_mg_note_gated_left_out: once the walk is over, records each
- * held-back import still in r->gated as left out (pfz_mg_note_skipped,
+ * held-back import still in r->gated whose module nothing else packed as
+ * left out (pfz_mg_note_skipped,
  * with the names that would have opened it). Returns PF_OK,
  * PF_ERR_PYTHON or PF_ERR_NOMEM. */
 int pfz_mg_note_gated_left_out(resolver *r, pf_error *err);
