@@ -4,7 +4,9 @@
  * hidden imports (package_rules.c), constant names given to import_module,
  * __import__, find_spec and the like (dynamic_imports.h), the real modules
  * behind six-style lazy names (`from six.moves import queue` -> queue),
- * and the modules an extension module imports from C (native_imports.h).
+ * the modules an extension module imports from C (native_imports.h), and
+ * the codecs packed on demand that its string constants name
+ * (codec_names.c).
  * Contract: pfz_mg_extra_imports in module_graph_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -28,6 +30,7 @@ typedef struct extra_ctx {
 static const char via_rules[] = "hidden import (rules file or the package's PyInstaller hook)";
 static const char via_dynamic[] = "import by a constant name (importlib.import_module, __import__)";
 static const char via_lazy[] = "six-style lazy module";
+static const char via_codec[] = "a codec named in a string constant";
 static const char via_alias[] = "the rules' submodules_from (a vendored module's alias)";
 static const char via_native[] = "import made from C by an extension module";
 
@@ -334,6 +337,13 @@ int pfz_mg_extra_imports(resolver *r, size_t idx, PyObject *code, unsigned flags
     }
     if (status == PF_OK && code != NULL) {
         status = pfz_scan_imports(code, flags, on_statement, &x, err);
+    }
+    PyObject *codecs = NULL;
+    if (status == PF_OK) { /* a codec named in a constant is looked up where it is used */
+        status = pfz_mg_codec_names(r, idx, code, &codecs, err);
+    }
+    if (status == PF_OK && codecs != NULL) {
+        status = emit_list(&x, codecs, 0, 1, 0, via_codec, err);
     }
     const pfz_module *m = &r->g->modules[idx];
     if (status == PF_OK && m->kind == PFZ_MODULE_EXTENSION && m->origin != NULL) {

@@ -2,7 +2,8 @@
  * module_graph.h): sets the resolver up, runs its steps in order (the
  * entry, runpy for -m, encodings, the extra roots, the whole stdlib for
  * --python, the deferred imports, computed imports, the third-party
- * rules, the sweep of chains left by the depth limit, the script-name
+ * rules, the sweep of chains left by the depth limit, the held-back
+ * feature imports, the codecs left out, the script-name
  * check) and tears it down. Each step is in the file
  * module_graph_internal.h names; calls go from here down, never back. */
 #define PY_SSIZE_T_CLEAN
@@ -200,6 +201,15 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     /* Chains deeper than PFZ_MAX_VISIT_DEPTH were left for this sweep. */
     for (size_t i = 0; status == PF_OK && i < g->count; i++) {
         status = pfz_mg_visit(&r, i, err);
+    }
+    if (status == PF_OK) {
+        status = pfz_mg_follow_gated(&r, err);
+    }
+    if (status == PF_OK) {
+        status = pfz_mg_note_gated_left_out(&r, err);
+    }
+    if (status == PF_OK) {
+        status = pfz_mg_note_codecs_left_out(&r, err);
     }
     if (status == PF_OK) {
         status = pfz_mg_classify_warnings(&r, first_note, err);

@@ -26,6 +26,12 @@
  *   import_filters.c       which import edges the walk does not follow
  *                          (development and build tools, the rules' excluded
  *                          imports, importlib's aliases)
+ *   codec_names.c          the codecs packed on demand: the ones a
+ *                          module's string constants name, the left-out
+ *                          records of the rest
+ *   gated_imports.c        the stdlib features imported on use: which
+ *                          function-level imports wait for a module to
+ *                          name the feature
  *   package_rules.c        the package rules (package_rules.h): tool lists,
  *                          hidden and excluded imports, data, plugin groups,
  *                          lazy names
@@ -109,6 +115,16 @@ typedef struct resolver {
     PyObject *dev_tools;         /* frozenset: the rules' tools.development */
     PyObject *build_tools;       /* frozenset: the rules' tools.build */
     PyObject *left_out;          /* frozenset: the rules' standalone.left_out */
+    PyObject *codec_aliases;     /* dict: encodings.aliases.aliases (codec_names.c) */
+    PyObject *codec_short_names; /* frozenset: the rules' codecs.on_demand, without
+                                    "encodings." */
+    PyObject *codec_ignored_in;  /* frozenset: the rules' codecs.names_ignored_in */
+    size_t codec_name_max;       /* the longest alias or on-demand name, in bytes */
+    PyObject *gate_tops;         /* frozenset: top-level packages of the rules'
+                                    gated_imports importers (gated_imports.c) */
+    PyObject *gate_names;        /* set: names used by modules that import one of them */
+    PyObject *gated;             /* list: held-back imports, as r->deferred's items plus
+                                    their absolute name */
     pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */
 
     /* sys._stdlib_dir: the host's stdlib, which the embedded interpreter
@@ -303,6 +319,50 @@ int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject
  * Returns PF_OK or PF_ERR_PYTHON. */
 int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_error *err);
 
+/* ---- codec_names.c ---- */
+
+/* pfz_mg_codec_names: *names is a new sorted list of the on-demand codec
+ * modules ("encodings.X", the rules' codecs.on_demand) that module idx's
+ * code (its code object, or NULL) names in a string constant, nested
+ * code and constant tuples included, as codecs.lookup() would map the
+ * string; NULL when none, or when the module is one of the rules'
+ * codecs.names_ignored_in or inside one. Returns PF_OK or PF_ERR_PYTHON. */
+int pfz_mg_codec_names(const resolver *r, size_t idx, PyObject *code, PyObject **names,
+                       pf_error *err);
+
+/* pfz_mg_is_codec_on_demand: 1 when module (a dotted name) is one of the
+ * rules' codecs.on_demand, else 0. */
+int pfz_mg_is_codec_on_demand(const resolver *r, const char *module);
+
+/* pfz_mg_note_codecs_left_out: once the walk is over, records each
+ * on-demand codec module not packed as left out (pfz_mg_note_skipped,
+ * imported by encodings), so the payload names it and a lookup of it at
+ * run time says which option packs it. Returns PF_OK, PF_ERR_PYTHON or
+ * PF_ERR_NOMEM. */
+int pfz_mg_note_codecs_left_out(resolver *r, pf_error *err);
+
+/* ---- gated_imports.c ---- */
+
+/* pfz_mg_gate_closed: 1 when imp, a function-level import of the absolute
+ * name full by stdlib module importer, is one of the rules' gated_imports
+ * and no module seen so far opens it (imports the importer's top-level
+ * package and names one of the gate's names, r->gate_names); else 0 (also
+ * with --follow-all-imports). */
+int pfz_mg_gate_closed(const resolver *r, size_t importer, const pfz_import *imp, const char *full);
+
+/* pfz_mg_gate_names_add: when module idx (its code object code, or NULL)
+ * is outside the gated top-level packages and imports one of them, adds
+ * the names its code uses (co_names, nested code's, short identifier-like
+ * string constants) to r->gate_names. Returns PF_OK or PF_ERR_PYTHON. */
+int pfz_mg_gate_names_add(resolver *r, size_t idx, PyObject *code, pf_error *err);
+
+/* pfz_mg_note_gated_left_out: once the walk is over, records each
+ * held-back import still in r->gated whose module nothing else packed as
+ * left out (pfz_mg_note_skipped,
+ * with the names that would have opened it). Returns PF_OK,
+ * PF_ERR_PYTHON or PF_ERR_NOMEM. */
+int pfz_mg_note_gated_left_out(resolver *r, pf_error *err);
+
 /* ---- extra_imports.c ---- */
 
 /* pfz_mg_extra_imports: calls fn(ctx, ...) with a pfz_import (level 0, no
@@ -314,7 +374,9 @@ int pfz_mg_lazy_targets(resolver *r, PyObject *name, PyObject **targets, pf_erro
  * extension module the names its read-only data holds that resolve to a
  * module (cffi's _cffi_backend, mypyc's runtime, dotted imports of Cython
  * modules), and the imports of a Python source of the same name beside it
- * (mypyc compiles a .py and ships it). Returns PF_OK or an error of fn's,
+ * (mypyc compiles a .py and ships it); and the on-demand codecs its
+ * string constants name (codec_names.c), as imports in a function.
+ * Returns PF_OK or an error of fn's,
  * of the scanners', PF_ERR_PYTHON, PF_ERR_NOMEM. */
 int pfz_mg_extra_imports(resolver *r, size_t idx, PyObject *code, unsigned flags, pfz_import_fn fn,
                          void *ctx, pf_error *err);
@@ -344,6 +406,12 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err);
  * reach queue their own, which are followed in turn. Returns PF_OK or an
  * error of pfz_mg_ensure_module's. */
 int pfz_mg_follow_deferred(resolver *r, pf_error *err);
+
+/* pfz_mg_follow_gated: replays the held-back imports (r->gated) whose gate
+ * the walk has opened since, and what they reach, until a round opens no
+ * more; the rest stay in r->gated. Returns PF_OK or an error of
+ * pfz_mg_follow_deferred's. */
+int pfz_mg_follow_gated(resolver *r, pf_error *err);
 
 /* ---- module_search_path.c ---- */
 
@@ -377,8 +445,10 @@ int pfz_mg_add_entry_module(resolver *r, pf_error *err);
 int pfz_mg_add_root(resolver *r, const char *module, pf_error *err);
 
 /* pfz_mg_add_encodings: the encodings package and every module in it, in
- * name order. Python/codecs.c's search function imports encodings.<name> by
- * name, so no import statement shows which ones a program needs.
+ * name order, but the codecs the rules pack on demand (codec_names.c;
+ * with --follow-all-imports those too).
+ * Python/codecs.c's search function imports encodings.<name> by name, so
+ * no import statement shows which ones a program needs.
  * PF_ERR_NOT_FOUND when the package is missing, PF_ERR_IO when its
  * directory cannot be listed. */
 int pfz_mg_add_encodings(resolver *r, pf_error *err);

@@ -1,6 +1,7 @@
 /* module_roots.c - the modules the resolver's walk starts from, which no
  * import statement reaches: the entry (a script as "__main__", or the -m
- * module and a package's __main__), the whole encodings package, runpy for
+ * module and a package's __main__), the encodings package (but the codecs
+ * the rules pack on demand, codec_names.c), runpy for
  * -m, the modules the stdlib imports by a name it computes, and for --python
  * every module of the host's stdlib (a standalone Python); then, once the
  * graph is complete, the check that the script's member path is its own.
@@ -272,6 +273,11 @@ int pfz_mg_add_encodings(resolver *r, pf_error *err)
             strcmp(de->d_name, "__init__.py") == 0 ||
             strchr(de->d_name, '.') != de->d_name + n - 3) {
             continue;
+        }
+        char module[300];
+        snprintf(module, sizeof module, "encodings.%.*s", (int)(n - 3), de->d_name);
+        if (!r->opts->follow_all_imports && pfz_mg_is_codec_on_demand(r, module)) {
+            continue; /* packed when named (codec_names.c) */
         }
         if (count == cap) {
             cap = cap ? cap * 2 : 128;

@@ -96,15 +96,18 @@ static const char *package_of(const resolver *r, size_t idx, size_t *len)
     return m->name;
 }
 
-/* defer: queues imp (of module sc->importer) on r->deferred, to be
- * followed after everything that runs at import time. */
-static int defer(scan_ctx *sc, const pfz_import *imp, pf_error *err)
+/* queue_on: appends imp (of module sc->importer; its absolute name full,
+ * or NULL) to list: r->deferred, to be followed after everything that runs
+ * at import time, or r->gated (gated_imports.c). */
+static int queue_on(PyObject *list, scan_ctx *sc, const pfz_import *imp, PyObject *full,
+                    pf_error *err)
 {
-    PyObject *item = Py_BuildValue(
-        "(nOiOiiiOi)", (Py_ssize_t)sc->importer, imp->name, imp->level,
-        imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line, imp->in_function,
-        (int)imp->guard, imp->try_imports != NULL ? imp->try_imports : Py_None, imp->in_try);
-    int rc = item != NULL ? PyList_Append(sc->r->deferred, item) : -1;
+    PyObject *item =
+        Py_BuildValue("(nOiOiiiOiO)", (Py_ssize_t)sc->importer, imp->name, imp->level,
+                      imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line, imp->in_function,
+                      (int)imp->guard, imp->try_imports != NULL ? imp->try_imports : Py_None,
+                      imp->in_try, full != NULL ? full : Py_None);
+    int rc = item != NULL ? PyList_Append(list, item) : -1;
     Py_XDECREF(item);
     return rc < 0 ? pfz_py_fail(err, "cannot queue an import") : PF_OK;
 }
@@ -219,7 +222,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     if ((imp->in_function || imp->on_exception ||
          pfz_mg_is_installed_alias(imp, r->g->modules[sc->importer].name)) &&
         !replay) {
-        return defer(sc, imp, err);
+        return queue_on(r->deferred, sc, imp, NULL, err);
     }
     PyObject *full;
     int status = absolute_name(r, sc->importer, imp, &full, err);
@@ -232,8 +235,10 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     }
     const char *utf8;
     status = pfz_mg_utf8(full, &utf8, "cannot read an import's name", err);
-    if (status == PF_OK && !not_followed(r, sc->importer, imp, utf8, &status, err) &&
-        !pfz_mg_edge_left_out(r, sc->importer, imp, utf8, &status, err)) {
+    int skip = status != PF_OK || not_followed(r, sc->importer, imp, utf8, &status, err);
+    if (!skip && pfz_mg_gate_closed(r, sc->importer, imp, utf8)) {
+        status = queue_on(r->gated, sc, imp, full, err); /* replayed by pfz_mg_follow_gated */
+    } else if (!skip && !pfz_mg_edge_left_out(r, sc->importer, imp, utf8, &status, err)) {
         size_t idx;
         const pfz_import *outer = r->following; /* the visit below follows its own */
         const char *outer_via = r->via;
@@ -319,6 +324,9 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
     if (status == PF_OK) { /* imports no statement shows (extra_imports.c) */
         status = pfz_mg_extra_imports(r, idx, code, flags, on_import, &sc, err);
     }
+    if (status == PF_OK) { /* the names that open held-back features */
+        status = pfz_mg_gate_names_add(r, idx, code, err);
+    }
     Py_XDECREF(code);
     return status;
 }
@@ -346,6 +354,27 @@ int pfz_mg_follow_deferred(resolver *r, pf_error *err)
     }
     if (status == PF_OK && PyList_SetSlice(r->deferred, 0, PY_SSIZE_T_MAX, NULL) < 0) {
         status = pfz_py_fail(err, "cannot clear the queued imports");
+    }
+    return status;
+}
+
+int pfz_mg_follow_gated(resolver *r, pf_error *err)
+{
+    int status = PF_OK;
+    Py_ssize_t before = -1;
+    /* each round may pack modules that open more gates: until none opens */
+    while (status == PF_OK && PyList_GET_SIZE(r->gated) != before) {
+        PyObject *held = r->gated;
+        before = PyList_GET_SIZE(held);
+        r->gated = PyList_New(0);
+        if (r->gated == NULL) {
+            r->gated = held;
+            return pfz_py_fail(err, "cannot queue an import");
+        }
+        int saved = PyList_SetSlice(r->deferred, 0, 0, held); /* first, in found order */
+        Py_DECREF(held);
+        status =
+            saved < 0 ? pfz_py_fail(err, "cannot queue an import") : pfz_mg_follow_deferred(r, err);
     }
     return status;
 }

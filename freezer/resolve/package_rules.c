@@ -71,6 +71,42 @@ PyObject *pfz_rules_load(const char *text, const char *origin, pf_error *err)
     return rules;
 }
 
+/* codec_rules_init: the rules' [codecs] as codec_names.c reads them. */
+static int codec_rules_init(resolver *r, pf_error *err)
+{
+    PyObject *on_demand = PyObject_GetAttrString(r->rules, "codecs_on_demand");
+    r->codec_ignored_in = PyObject_GetAttrString(r->rules, "codec_names_ignored_in");
+    r->codec_aliases = PyObject_CallMethod(r->rules, "codec_aliases", NULL);
+    r->codec_short_names = PyFrozenSet_New(NULL);
+    PyObject *names =
+        r->codec_short_names != NULL && on_demand != NULL ? PySequence_List(on_demand) : NULL;
+    Py_XDECREF(on_demand);
+    if (names == NULL || r->codec_ignored_in == NULL || r->codec_aliases == NULL ||
+        !PyDict_Check(r->codec_aliases)) {
+        Py_XDECREF(names);
+        return pfz_py_fail(err, "cannot read the package rules' codecs");
+    }
+    r->codec_name_max = 0;
+    int failed = 0;
+    for (Py_ssize_t i = 0; !failed && i < PyList_GET_SIZE(names); i++) {
+        const char *full = PyUnicode_AsUTF8(PyList_GET_ITEM(names, i));
+        const char *dot = full != NULL ? strchr(full, '.') : NULL;
+        PyObject *name = dot != NULL ? PyUnicode_FromString(dot + 1) : NULL;
+        failed = name == NULL || PySet_Add(r->codec_short_names, name) < 0;
+        r->codec_name_max = dot != NULL && strlen(dot + 1) > r->codec_name_max ? strlen(dot + 1)
+                                                                               : r->codec_name_max;
+        Py_XDECREF(name);
+    }
+    Py_DECREF(names);
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (!failed && PyDict_Next(r->codec_aliases, &pos, &key, &value)) {
+        Py_ssize_t len = PyUnicode_Check(key) ? PyUnicode_GET_LENGTH(key) : 0;
+        r->codec_name_max = (size_t)len > r->codec_name_max ? (size_t)len : r->codec_name_max;
+    }
+    return failed ? pfz_py_fail(err, "cannot read the package rules' codecs") : PF_OK;
+}
+
 int pfz_mg_rules_init(resolver *r, pf_error *err)
 {
     r->rules = pfz_rules_load(pfz_packages_toml, "freezer/rules/packages.toml (built in)", err);
@@ -83,7 +119,13 @@ int pfz_mg_rules_init(resolver *r, pf_error *err)
     if (r->dev_tools == NULL || r->build_tools == NULL || r->left_out == NULL) {
         return pfz_py_fail(err, "cannot read the package rules");
     }
-    return PF_OK;
+    r->gate_tops = PyObject_GetAttrString(r->rules, "gated_tops");
+    r->gate_names = PySet_New(NULL);
+    r->gated = PyList_New(0);
+    if (r->gate_tops == NULL || r->gate_names == NULL || r->gated == NULL) {
+        return pfz_py_fail(err, "cannot read the package rules' gated imports");
+    }
+    return codec_rules_init(r, err);
 }
 
 void pfz_mg_rules_free(resolver *r)
@@ -92,6 +134,12 @@ void pfz_mg_rules_free(resolver *r)
     Py_CLEAR(r->dev_tools);
     Py_CLEAR(r->build_tools);
     Py_CLEAR(r->left_out);
+    Py_CLEAR(r->codec_aliases);
+    Py_CLEAR(r->codec_short_names);
+    Py_CLEAR(r->codec_ignored_in);
+    Py_CLEAR(r->gate_tops);
+    Py_CLEAR(r->gate_names);
+    Py_CLEAR(r->gated);
 }
 
 int pfz_mg_top_in(PyObject *set, const char *name, size_t len)

@@ -65,7 +65,8 @@ class Rules:
             raise RulesError(f"{origin}: not valid TOML: {e}") from None
         if doc.get("format") != FORMAT:
             raise RulesError(f"{origin}: format: must be {FORMAT}")
-        unknown = set(doc) - {"format", "tools", "standalone", "modules"}
+        unknown = set(doc) - {"format", "tools", "standalone", "modules", "codecs",
+                              "gated_imports"}
         if unknown:
             raise RulesError(f"{origin}: unknown key {sorted(unknown)[0]!r}")
         tools = doc.get("tools", {})
@@ -73,6 +74,8 @@ class Rules:
         self.build = frozenset(_names(tools.get("build", []), f"{origin}: tools.build"))
         standalone = doc.get("standalone", {})
         self.left_out = frozenset(_names(standalone.get("left_out", []), f"{origin}: standalone.left_out"))
+        self._read_codecs(doc.get("codecs", {}), f"{origin}: codecs")
+        self._read_gated(doc.get("gated_imports", {}), f"{origin}: gated_imports")
         self.modules = {}
         for name, entry in doc.get("modules", {}).items():
             where = f"{origin}: modules.{name}"
@@ -99,6 +102,47 @@ class Rules:
         self._dpkg = DpkgData()
         self._hooks = {}  # top-level package directory -> {module: entry}
         self._lazy = {}  # module file -> lazy-module table or None
+
+    def _read_codecs(self, codecs, where):
+        """The [codecs] table: codec modules packed only when named."""
+        if (not isinstance(codecs, dict) or set(codecs) - {"why", "on_demand", "names_ignored_in"}
+                or not isinstance(codecs.get("why", ""), str)):
+            raise RulesError(f"{where}: a table of why, on_demand and names_ignored_in")
+        on_demand = _names(codecs.get("on_demand", []), f"{where}.on_demand")
+        if not all(n.count(".") == 1 and n.startswith("encodings.") for n in on_demand):
+            raise RulesError(f"{where}.on_demand: give modules of the encodings package, "
+                             f"e.g. \"encodings.shift_jis\"")
+        self.codecs_on_demand = frozenset(on_demand)
+        self.codec_names_ignored_in = frozenset(
+            _names(codecs.get("names_ignored_in", []), f"{where}.names_ignored_in"))
+
+    def _read_gated(self, table, where):
+        """The [gated_imports] tables: {importer: {target: [names]}}."""
+        self.gated = {}
+        for importer, targets in table.items():
+            if not is_module_name(importer) or not isinstance(targets, dict):
+                raise RulesError(f"{where}: tables named by a module name, e.g. "
+                                 f"[gated_imports.\"pkg.mod\"]")
+            for target, names in targets.items():
+                if (not is_module_name(target) or not isinstance(names, list) or not names
+                        or not all(isinstance(n, str) and n.isidentifier() for n in names)):
+                    raise RulesError(f"{where}.{importer}.{target}: give a module name = a list "
+                                     f"of names, e.g. \"pkg.feature\" = [\"Feature\"]")
+            self.gated[importer] = {t: list(n) for t, n in targets.items()}
+        self.gated_tops = frozenset(i.partition(".")[0] for i in self.gated)
+
+    def gate(self, importer, target):
+        """The names that open importer's import of target (a list), or
+        None when that edge is not gated."""
+        return self.gated.get(importer, {}).get(target)
+
+    def codec_aliases(self):
+        """encodings.aliases.aliases (normalized alias -> codec module name
+        inside encodings), which encodings.search_function consults before
+        taking a normalized name as the module's own: the freezer's
+        python3.11 has the same table as the packed stdlib's."""
+        from encodings import aliases
+        return dict(aliases.aliases)
 
     # ---- PyInstaller hooks ----
 

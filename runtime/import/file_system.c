@@ -273,6 +273,7 @@ void pf_importer_install_hooks(PyObject *importer)
     }
     install_os_hooks(self);
     pf_importer_install_left_out(self);
+    pf_importer_install_codec_hint(self);
     Py_XDECREF(replacement);
     Py_XDECREF(hook);
     PyErr_Clear();

@@ -166,6 +166,18 @@ PyObject *pf_importer_submodules(pf_importer *self, PyObject *package);
  * failure leaves python3's messages and is cleared. */
 void pf_importer_install_left_out(pf_importer *self);
 
+/* ---- codec_hint.c ---- */
+
+/* pf_importer_install_codec_hint: registers a codec search function
+ * (codecs.register) after encodings' own: a lookup that encodings'
+ * function cannot serve, of a codec whose module encodings.X the payload
+ * index records as left out (the codecs the freezer packs on demand),
+ * raises LookupError("unknown encoding: NAME (... --hidden-import
+ * encodings.X ...)"); any other name gives None, so python3's message
+ * stays. Once per interpreter, from pf_importer_install_hooks, after
+ * encodings is imported. Never fails: a failure is cleared. */
+void pf_importer_install_codec_hint(pf_importer *self);
+
 /* ---- file_system.c: pf_importer_install_hooks (importer.h) ---- */
 
 /* ---- subinterpreters.c ---- */

@@ -11,6 +11,19 @@
 #              distribution is left out (noted with -v) while the program
 #              still works; the program's own function-level import of a
 #              distribution is followed; --follow-all-imports packs both
+#   codecs     the CJK codecs are packed only when the program names one
+#              (freezer/rules/packages.toml [codecs]): hello world packs
+#              none; a program naming shift_jis and an alias of euc_jp works
+#              with no flags; its lookup of a codec by a name given at run
+#              time gets a LookupError naming --hidden-import encodings.X,
+#              an unknown name python3's own message, and with that option
+#              the lookup works as in python3
+#   gated      multiprocessing's features imported on use (the rules file's
+#              [gated_imports]): a program that takes only an RLock (as
+#              tqdm does) packs no managers, hmac, hashlib, xmlrpc or
+#              libcrypto, and importing the manager module by a run-time
+#              name names --hidden-import; a program using Manager and Pool
+#              works with no flags as in python3
 #   numpy      examples/numpy-app frozen twice, once with only numpy's
 #              distribution visible in /usr/lib/python3/dist-packages (a
 #              bind mount in `unshare -m`): the payloads are within 5%, so
@@ -20,7 +33,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: edges.sh hello|crossdist|numpy}
+case_name=${1:?usage: edges.sh hello|crossdist|codecs|gated|numpy}
 FROZEN=$T/frozen
 
 # payload_of EXE: the payload size `pyfreeze inspect` reports, in bytes.
@@ -36,6 +49,7 @@ hello)
     expect_no_grep "hello world packs no libcrypto" "$T/inspect.txt" 'libcrypto'
     expect_no_grep "hello world packs no hashlib" "$T/inspect.txt" ' lib/hashlib\.pyc$'
     expect_no_grep "hello world packs no _hashlib" "$T/inspect.txt" '_hashlib'
+    expect_no_grep "hello world packs no CJK codec" "$T/inspect.txt" '(_codecs_|_multibytecodec|lib/encodings/shift_jis)'
     compare hello /dev/null
     # random itself: `from hashlib import sha512` is its fallback
     program randomness -v <<'EOF' || finish
@@ -98,6 +112,80 @@ EOF
     freeze "$FROZEN/all" --follow-all-imports "$SRC/app.py" || finish
     "$PYFREEZE" inspect "$FROZEN/all" >"$T/inspect-all.txt"
     expect_grep "--follow-all-imports packs beta" "$T/inspect-all.txt" ' lib/beta/__init__\.pyc$'
+    ;;
+
+codecs)
+    program cjk -v <<'EOF' || finish
+import codecs
+import sys
+
+print(ascii("\u65e5\u672c".encode("shift_jis")))
+print(ascii(b"\xc6\xfc\xcb\xdc".decode("EUC-JP")))  # an alias's spelling
+for name in sys.argv[1:]:  # names known only at run time
+    try:
+        print(name, codecs.lookup(name).name)
+    except LookupError as e:
+        print("LookupError:", e)
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-cjk.txt"
+    expect_grep "the named codecs are packed" "$T/inspect-cjk.txt" ' lib/encodings/euc_jp\.pyc$'
+    expect_no_grep "a codec no one names is not" "$T/inspect-cjk.txt" ' lib/encodings/big5\.pyc$'
+    expect_grep "-v says why big5 is left out" "$EXE.log" \
+        "not following encodings's import of encodings.big5 at line 0 \(a codec packed only when"
+    compare cjk /dev/null latin-1 no-such-codec x-mac-japanese
+    run_frozen "$R/cjk-big5.frz" /dev/null "$EXE" big5 no-such-codec
+    expect_grep "a left-out codec's lookup names the option" "$R/cjk-big5.frz.out" \
+        '^LookupError: unknown encoding: big5 \(its codec, module encodings\.big5, was not packed into this frozen program: .*freeze with --hidden-import encodings\.big5 to pack it\)$'
+    expect_grep "an unknown codec keeps python3's message" "$R/cjk-big5.frz.out" \
+        '^LookupError: unknown encoding: no-such-codec$'
+    freeze "$EXE" --hidden-import encodings.big5 "$SRC/cjk.py" || finish
+    compare cjk-hidden /dev/null big5 BIG-5 big5-tw
+    ;;
+
+gated)
+    program mplock -v <<'EOF' || finish
+import importlib
+import sys
+
+
+def lock():
+    from multiprocessing import RLock  # as tqdm.std.create_mp_lock does
+    return RLock()
+
+
+with lock():
+    print("locked")
+for name in sys.argv[1:]:  # a name known only at run time
+    try:
+        importlib.import_module(name)
+    except ImportError as e:
+        print(type(e).__name__, e)
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-lock.txt"
+    expect_grep "multiprocessing.synchronize is packed" "$T/inspect-lock.txt" ' lib/multiprocessing/synchronize\.pyc$'
+    expect_no_grep "an RLock packs no Manager, hmac, XML-RPC or libcrypto" "$T/inspect-lock.txt" \
+        '(lib/multiprocessing/managers\.pyc|lib/hmac\.pyc|lib/hashlib\.pyc|lib/xmlrpc/|libcrypto)$'
+    expect_grep "-v says why the manager module is left out" "$EXE.log" \
+        "not following multiprocessing.context's import of multiprocessing.managers at line [0-9]* \(a feature's import, followed only when a module that imports multiprocessing uses one of: Manager\)"
+    compare mplock /dev/null
+    run_frozen "$R/mplock-managers.frz" /dev/null "$EXE" multiprocessing.managers
+    expect_grep "importing the manager module names the option" "$R/mplock-managers.frz.out" \
+        "No module named 'multiprocessing.managers' \(not packed into this frozen program: .*--hidden-import multiprocessing.managers"
+    program mpmanager <<'EOF' || finish
+import multiprocessing
+
+if __name__ == "__main__":
+    with multiprocessing.Manager() as manager:
+        shared = manager.dict()
+        shared["answer"] = 42
+        print(dict(shared))
+    with multiprocessing.Pool(2) as pool:
+        print(pool.map(abs, [-1, -2, -3]))
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-manager.txt"
+    expect_grep "Manager packs the manager module" "$T/inspect-manager.txt" ' lib/multiprocessing/managers\.pyc$'
+    expect_grep "and hmac, for its connections' authentication" "$T/inspect-manager.txt" ' lib/hmac\.pyc$'
+    compare mpmanager /dev/null
     ;;
 
 numpy)

@@ -214,6 +214,15 @@ static void test_bad_files(void **state)
     bad("format = 1\n[modules.\"a b\"]\n", "modules.a b", "module name");
     bad("format = 1\n[modules.alpha]\nsubmodules_from = \"a-b\"\n", "modules.alpha.submodules_from",
         "module name");
+    bad("format = 1\n[codecs]\non_demand = [\"shift_jis\"]\n", "codecs.on_demand", "encodings");
+    bad("format = 1\n[codecs]\non_demand = [\"encodings.a.b\"]\n", "codecs.on_demand", "encodings");
+    bad("format = 1\n[codecs]\nnames_ignored_in = [\"a b\"]\n", "codecs.names_ignored_in",
+        "module names");
+    bad("format = 1\n[codecs]\nsurprise = 1\n", "codecs", "on_demand");
+    bad("format = 1\n[gated_imports.\"a.b\"]\nhmac = []\n", "gated_imports.a.b.hmac",
+        "list of names");
+    bad("format = 1\n[gated_imports.\"a.b\"]\nhmac = [\"not a name\"]\n", "gated_imports.a.b.hmac",
+        "list of names");
 }
 
 /* The file the freezer is built with loads and holds the tool lists. */
@@ -232,6 +241,25 @@ static void test_builtin_file(void **state)
         fail_msg("%s", err.message);
     }
     expect_call(rules, "True", "excludes", "(ssz)", "numpy.typing.mypy_plugin", "mypy.nodes", NULL);
+    expect_call(rules, "['Manager']", "gate", "(ss)", "multiprocessing.context",
+                "multiprocessing.managers", NULL);
+    expect_call(rules, "None", "gate", "(ss)", "multiprocessing.context", "multiprocessing.pool",
+                NULL);
+    /* the codecs packed on demand are modules of encodings that exist */
+    PyObject *on_demand = PyObject_GetAttrString(rules, "codecs_on_demand");
+    PyObject *shift_jis = PyUnicode_FromString("encodings.shift_jis");
+    assert_int_equal(PySet_Contains(on_demand, shift_jis), 1);
+    Py_DECREF(shift_jis);
+    PyObject *it = PyObject_GetIter(on_demand);
+    for (PyObject *name; (name = PyIter_Next(it)) != NULL; Py_DECREF(name)) {
+        PyObject *spec = PyImport_ImportModule(PyUnicode_AsUTF8(name));
+        if (spec == NULL) {
+            fail_msg("codecs.on_demand: %s cannot be imported", PyUnicode_AsUTF8(name));
+        }
+        Py_DECREF(spec);
+    }
+    Py_DECREF(it);
+    Py_DECREF(on_demand);
     Py_DECREF(rules);
 }
 
