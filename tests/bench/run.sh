@@ -312,7 +312,7 @@ if $(cache_opt "$W/cache-check") "$P/ssl_sqlite.py" -o "$A/ssl_sqlite" >"$W/ssl_
             die "python3.11 ssl_sqlite.py failed"
         put "pss	python3.11 -I -S" "$v"
     done
-    "$PF" inspect "$A/ssl_sqlite" | awk '$1 == "native" { n++; s += $3 } END { print n + 0, s + 0 }' >"$W/ssl_sqlite.native"
+    "$PF" inspect "$A/ssl_sqlite" | awk '$1 == "native" || $1 == "library" { n++; s += $3 } END { print n + 0, s + 0 }' >"$W/ssl_sqlite.native"
     put pss_native "$(cat "$W/ssl_sqlite.native")"
 else
     put na_pss "freeze failed: $(grep -m1 -i error "$W/ssl_sqlite.freeze.log" || tail -1 "$W/ssl_sqlite.freeze.log")"
