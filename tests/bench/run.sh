@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/bench/run.sh: pyfreeze's benchmark (issues 5 and 16). Not part of ctest.
 #
-#   tests/bench/run.sh                 # full run, about 12-15 minutes on 2 cores
+#   tests/bench/run.sh                 # full run, 20-30 minutes on 2 quiet cores
 #   PF_BENCH_QUICK=1 tests/bench/run.sh  # fewer rounds, for checking the script
 #
 # It builds pyfreeze (cmake, Release, -j2) into $PF_BENCH_BUILD (default
