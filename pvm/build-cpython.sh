@@ -42,9 +42,13 @@ esac
     LIBSQLITE3_LIBS="-lsqlite3 -lm -ldl" LIBS=-lm > configure.log
 # The same modules built into libpython as in Debian's python3.11 (those its
 # debian/ marks "extension", matched as name prefixes as Debian does), so
-# sys.builtin_module_names is the host's and the stub links zlib and expat
-# as it does today.
-builtins=$(awk -v ORS='|' '$2 == "extension" { print $1 }' "$src/debian/PVER-minimal.README.Debian.in")
+# the stub links zlib and expat as it does today; except unicodedata (1.1 MB
+# of tables, a seventh of the stub), which stays an extension module in
+# lib-dynload, packed only into programs that import it
+# (docs/performance.md). The freezer treats a host built-in that the PVM
+# has in lib-dynload as an extension module (freezer/resolve/module_graph.c).
+builtins=$(awk -v ORS='|' '$2 == "extension" && $1 != "unicodedata" { print $1 }' \
+    "$src/debian/PVER-minimal.README.Debian.in")
 grep -E "^#(${builtins%|})" "$src/Modules/Setup" | sed -e 's/^#//' -e 's/-Wl,-B[a-z]*//g' \
     >> Modules/Setup.local
 

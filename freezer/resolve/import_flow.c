@@ -392,7 +392,7 @@ static int decode(pfz_flow *f, PyCodeObject *code, pf_error *err)
  * known jump that is reached, as regions nested in where they start. */
 static int walk_regions(pfz_flow *f, size_t *stack, pf_error *err)
 {
-    size_t id;
+    size_t id = 0; /* set by add_region; gcc -O3 cannot see it */
     int status = add_region(f, REGION_MAIN, 0, 0, &id, err);
     if (status != PF_OK) {
         return status;

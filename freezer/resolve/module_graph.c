@@ -33,6 +33,48 @@ static PyObject *attr_of(const char *module, const char *attr)
     return a;
 }
 
+/* pvm_builtins: a new frozenset of the names in builtin_module_names (the
+ * host's sys.builtin_module_names) less those with an extension module in
+ * stdlib_dir's lib-dynload (one file NAME + an EXTENSION_SUFFIXES entry),
+ * which the PVM builds as extension modules rather than into the stub
+ * (unicodedata, pvm/build-cpython.sh): those are found and packed as any
+ * extension module. With the host's stdlib nothing is taken away (Debian
+ * ships no lib-dynload file for a built-in). NULL with an exception on
+ * failure. */
+static PyObject *pvm_builtins(PyObject *builtin_module_names, const char *stdlib_dir)
+{
+    PyObject *suffixes = attr_of("importlib.machinery", "EXTENSION_SUFFIXES");
+    PyObject *names = builtin_module_names != NULL ? PySet_New(builtin_module_names) : NULL;
+    PyObject *list = names != NULL ? PySequence_List(names) : NULL;
+    if (suffixes == NULL || list == NULL) {
+        Py_XDECREF(suffixes);
+        Py_XDECREF(names);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        const char *name = PyUnicode_AsUTF8(PyList_GET_ITEM(list, i));
+        for (Py_ssize_t k = 0; name != NULL && k < PySequence_Size(suffixes); k++) {
+            PyObject *suffix = PySequence_GetItem(suffixes, k);
+            const char *sfx = suffix != NULL ? PyUnicode_AsUTF8(suffix) : NULL;
+            char path[PATH_MAX];
+            int n = sfx != NULL
+                        ? snprintf(path, sizeof path, "%s/lib-dynload/%s%s", stdlib_dir, name, sfx)
+                        : -1;
+            Py_XDECREF(suffix);
+            if (n > 0 && (size_t)n < sizeof path && access(path, F_OK) == 0) {
+                PySet_Discard(names, PyList_GET_ITEM(list, i));
+                break;
+            }
+        }
+    }
+    Py_DECREF(list);
+    Py_DECREF(suffixes);
+    PyErr_Clear(); /* a name or suffix that is not text: kept as built in */
+    PyObject *frozen = PyFrozenSet_New(names);
+    Py_DECREF(names);
+    return frozen;
+}
+
 /* resolver_init: everything the walk looks up once. */
 static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *opts, pf_error *err)
 {
@@ -64,7 +106,7 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     PyObject *names = PySys_GetObject("builtin_module_names"); /* borrowed */
     r->index = PyDict_New();
     r->missing = PyDict_New();
-    r->builtins = names != NULL ? PyFrozenSet_New(names) : NULL;
+    r->builtins = pvm_builtins(names, r->stdlib_dir);
     r->find_spec = attr_of("importlib.machinery", "PathFinder");
     if (r->find_spec != NULL) {
         PyObject *finder = r->find_spec;

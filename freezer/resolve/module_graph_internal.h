@@ -81,7 +81,7 @@ typedef struct resolver {
     PyObject *find_spec;         /* importlib.machinery.PathFinder.find_spec */
     PyObject *ext_loader;        /* importlib.machinery.ExtensionFileLoader */
     PyObject *source_loader;     /* importlib.machinery.SourceFileLoader */
-    PyObject *builtins;          /* frozenset: sys.builtin_module_names */
+    PyObject *builtins;          /* frozenset: the stub's built-in modules */
     PyObject *is_frozen;         /* _imp.is_frozen */
     PyObject *is_frozen_package; /* _imp.is_frozen_package */
     PyObject *get_frozen_object; /* _imp.get_frozen_object */

@@ -23,6 +23,9 @@ SKIP_TOP = {
     "test", "idlelib", "tkinter", "turtledemo", "turtle", "site-packages", "dist-packages",
     "__pycache__", "antigravity", "this", "__hello__", "__phello__", "__main__", "ensurepip",
     "lib2to3.tests", "pydoc_data",
+    # Debian's addition to its stdlib directory: the PVM's stdlib, which the
+    # freezer packs, has none
+    "sitecustomize",
 }
 SKIP_PARTS = {"test", "tests", "__pycache__"}
 

@@ -1,7 +1,7 @@
 #!/bin/bash
-# tests/bench/run.sh: pyfreeze's benchmark (issue 5). Not part of ctest.
+# tests/bench/run.sh: pyfreeze's benchmark (issues 5 and 16). Not part of ctest.
 #
-#   tests/bench/run.sh                 # full run, about 5-8 minutes on 2 cores
+#   tests/bench/run.sh                 # full run, 20-30 minutes on 2 quiet cores
 #   PF_BENCH_QUICK=1 tests/bench/run.sh  # fewer rounds, for checking the script
 #
 # It builds pyfreeze (cmake, Release, -j2) into $PF_BENCH_BUILD (default
@@ -29,6 +29,14 @@
 # Peak RSS is /usr/bin/time -f %M over RSS_RUNS runs per command, commands
 # alternating run by run; the median is reported.
 #
+# The CPU-bound set (tests/bench/cpu/*.py, each about a second under
+# python3.11) runs frozen and under python3.11 -I -S: wall time interleaved
+# as above, and instructions counted by callgrind (valgrind) at a fraction of
+# the size less those at size 0, so start-up does not count. Memory:
+# tests/bench/pss.py adds up the PSS of 20 concurrent copies of
+# tests/bench/ssl_sqlite.py, frozen and under python3.11 -I -S.
+# docs/performance.md describes every figure.
+#
 # Environment: PF_BENCH_BUILD, PF_BENCH_ROUNDS (5), PF_BENCH_RUNS (20),
 # PF_BENCH_KEEP=1 keeps the temporary directory (its path is printed),
 # PF_BENCH_NO_BUILD=1 uses the binaries already in $PF_BENCH_BUILD/bin,
@@ -41,16 +49,20 @@ build=${PF_BENCH_BUILD:-/tmp/build-bench}
 PY=/usr/bin/python3.11
 if [[ ${PF_BENCH_QUICK:-0} == 1 ]]; then
     rounds=${PF_BENCH_ROUNDS:-2} runs=${PF_BENCH_RUNS:-5} freeze_rounds=1 freeze_runs=2 rss_runs=3
+    cpu_rounds=1 cpu_runs=1 cpu_div=80 pss_rounds=1
 else
     rounds=${PF_BENCH_ROUNDS:-5} runs=${PF_BENCH_RUNS:-20} freeze_rounds=3 freeze_runs=3 rss_runs=7
+    cpu_rounds=3 cpu_runs=2 cpu_div=20 pss_rounds=3
 fi
+pss_copies=20
 
 log() { echo "bench: $*" >&2; }
 die() { echo "bench: error: $*" >&2; exit 1; }
 
-for tool in hyperfine strace objcopy strip zstd tar readelf /usr/bin/time "$PY" cmake; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install -y hyperfine strace binutils zstd tar time python3.11 cmake)"
+for tool in hyperfine strace objcopy strip zstd tar readelf /usr/bin/time "$PY" cmake valgrind; do
+    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install -y hyperfine strace binutils zstd tar time python3.11 cmake valgrind)"
 done
+[[ -r /proc/self/smaps_rollup ]] || die "/proc/self/smaps_rollup is missing (Linux 4.14 or later)"
 
 # ---- build pyfreeze
 if [[ ${PF_BENCH_NO_BUILD:-0} != 1 ]]; then
@@ -80,7 +92,8 @@ put kernel "$(uname -sr)"
 put python "$($PY -VV 2>&1 | tr '\n' ' ')"
 put pyfreeze "$(git -C "$src" describe --always --dirty --tags 2>/dev/null || echo "${PF_BENCH_VERSION:-unknown}") ($("$PF" --version 2>&1 | head -1))"
 put hyperfine "$(hyperfine --version)"
-put settings "rounds=$rounds runs/round=$runs freeze_rounds=$freeze_rounds freeze_runs/round=$freeze_runs rss_runs=$rss_runs"
+put settings "rounds=$rounds runs/round=$runs freeze_rounds=$freeze_rounds freeze_runs/round=$freeze_runs rss_runs=$rss_runs cpu_rounds=$cpu_rounds cpu_runs/round=$cpu_runs callgrind_scale=1/$cpu_div pss_rounds=$pss_rounds"
+put valgrind "$(valgrind --version)"
 
 # ---- inputs
 P=$W/prog
@@ -231,11 +244,92 @@ for i in "${!st_cmds[@]}"; do
     put "stats	${st_names[$i]}" "$(grep -vc '^[0-9]* *+++' "$W/strace.s")"
 done
 
+# ---- CPU-bound programs (tests/bench/cpu/*.py): frozen vs python3.11 -I -S
+# on the same source. Wall time: hyperfine, interleaved as for start-up, at
+# each program's default size (about a second under python3.11). Instructions:
+# callgrind's total at 1/cpu_div of that size less its total at size 0 (the
+# same start-up and imports, no work), so start-up does not count.
+cpu=()
+mkdir -p "$P/cpu" "$A/cpu"
+for f in "$bench"/cpu/*.py; do
+    c=$(basename "$f" .py)
+    cp "$f" "$P/cpu/$c.py"
+    $PY -I -S "$P/cpu/$c.py" >"$W/cpu-$c.expected" 2>&1 || die "python3.11 -I -S cpu/$c.py failed"
+    log "freezing cpu/$c"
+    if ! $(cache_opt "$W/cache-check") "$P/cpu/$c.py" -o "$A/cpu/$c" >"$W/cpu-$c.freeze.log" 2>&1; then
+        put "na_cpu_$c" "freeze failed: $(grep -m1 -i error "$W/cpu-$c.freeze.log" || tail -1 "$W/cpu-$c.freeze.log")"
+    elif ! "$A/cpu/$c" >"$W/cpu-$c.actual" 2>&1 || ! cmp -s "$W/cpu-$c.expected" "$W/cpu-$c.actual"; then
+        put "na_cpu_$c" "frozen program fails: $(tail -1 "$W/cpu-$c.actual" | cut -c1-110)"
+    else
+        cpu+=("$c")
+    fi
+done
+cpu_names=() cpu_cmds=()
+for c in "${cpu[@]}"; do
+    cpu_names+=("cpu $c frozen") cpu_cmds+=("$A/cpu/$c")
+    cpu_names+=("cpu $c python3.11") cpu_cmds+=("$PY -I -S $P/cpu/$c.py")
+done
+mkdir -p "$W/cpu"
+n=${#cpu_cmds[@]}
+for ((r = 0; r < cpu_rounds && n > 0; r++)); do
+    log "CPU-bound wall time, round $((r + 1))/$cpu_rounds"
+    args=()
+    for ((k = 0; k < n; k++)); do
+        i=$(((k + r) % n))
+        args+=(-n "${cpu_names[$i]}" "${cpu_cmds[$i]}")
+    done
+    hyperfine -N --style none --warmup 1 --runs "$cpu_runs" --export-json "$W/cpu/r$r.json" \
+        --output null "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
+done
+# instructions COMMAND...: callgrind's count of instructions executed
+instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
+}
+for c in "${cpu[@]}"; do
+    log "instructions (callgrind), cpu/$c"
+    scale=$(($(sed -n 's/.*else \([0-9]*\)))$/\1/p' "$P/cpu/$c.py") / cpu_div))
+    for side in frozen python3.11; do
+        if [[ $side == frozen ]]; then cmd=("$A/cpu/$c"); else cmd=("$PY" -I -S "$P/cpu/$c.py"); fi
+        full=$(instructions "${cmd[@]}" "$scale")
+        zero=$(instructions "${cmd[@]}" 0)
+        [[ -n $full && -n $zero ]] || die "callgrind gave no count for ${cmd[*]}"
+        put "instr	cpu $c $side" "$((full - zero)) $zero"
+    done
+done
+
+# ---- memory: total PSS of $pss_copies concurrent copies of a program using
+# ssl and sqlite3 (tests/bench/ssl_sqlite.py, holding still), frozen against
+# python3.11 -I -S on the same source, alternating, pss_rounds times.
+cp "$bench/ssl_sqlite.py" "$P/ssl_sqlite.py"
+log "freezing ssl_sqlite"
+if $(cache_opt "$W/cache-check") "$P/ssl_sqlite.py" -o "$A/ssl_sqlite" >"$W/ssl_sqlite.freeze.log" 2>&1; then
+    for ((r = 0; r < pss_rounds; r++)); do
+        log "PSS of $pss_copies copies, round $((r + 1))/$pss_rounds"
+        v=$($PY -I "$bench/pss.py" "$pss_copies" "$A/ssl_sqlite" </dev/null) || die "frozen ssl_sqlite failed"
+        put "pss	frozen" "$v"
+        v=$($PY -I "$bench/pss.py" "$pss_copies" "$PY" -I -S "$P/ssl_sqlite.py" </dev/null) ||
+            die "python3.11 ssl_sqlite.py failed"
+        put "pss	python3.11 -I -S" "$v"
+    done
+    "$PF" inspect "$A/ssl_sqlite" | awk '$1 == "native" || $1 == "library" { n++; s += $3 } END { print n + 0, s + 0 }' >"$W/ssl_sqlite.native"
+    put pss_native "$(cat "$W/ssl_sqlite.native")"
+else
+    put na_pss "freeze failed: $(grep -m1 -i error "$W/ssl_sqlite.freeze.log" || tail -1 "$W/ssl_sqlite.freeze.log")"
+fi
+
 # ---- sizes: output vs stripped stub; payload vs tar --zstd at the same level
 log "sizes"
 strip -o "$W/stub.stripped" "$STUB"
 put stub_stripped "$(stat -c %s "$W/stub.stripped")"
 put stub_unstripped "$(stat -c %s "$STUB")"
+size -A "$W/stub.stripped" | awk '$1 ~ /^\./ { print $1, $2 }' >"$W/stub.sections"
+while read -r section bytes; do put "section	$section" "$bytes"; done <"$W/stub.sections"
+# hello world as it ships once the stub is stripped: frozen with a stripped copy
+if $(cache_opt "$W/cache-check") --stub "$W/stub.stripped" "$P/hello.py" -o "$A/hello-stripped" >/dev/null 2>&1 &&
+    [[ $("$A/hello-stripped") == "hello world" ]]; then
+    put hello_stripped "$(stat -c %s "$A/hello-stripped")"
+fi
 level=$(sed -n 's/^#define PFZ_FREEZE_ZSTD_LEVEL \([0-9]*\).*/\1/p' "$src/freezer/freeze.h")
 level=${level:-6}
 put zstd_level "$level"
