@@ -5,8 +5,10 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "depfile.h"
 #include "freeze.h"
 #include "listing.h"
 #include "messages.h"
@@ -16,7 +18,10 @@ typedef struct command_ctx {
     const pfz_options *opts;
     FILE *listing;
     FILE *diag;
-    size_t printed; /* records of the report printed so far */
+    size_t printed;   /* records of the report printed so far */
+    pfz_strlist deps; /* with --depfile: the files read so far (depfile.h) */
+    int deps_rc;      /* PF_OK, or the first error collecting deps (in deps_err) */
+    pf_error deps_err;
 } command_ctx;
 
 /* show_of: what the options ask to be shown (messages.h PFZ_SHOW_*). */
@@ -36,6 +41,9 @@ static void on_resolved(void *ctx, const pfz_report *report, const pfz_graph *g)
     if (c->opts->verbose) {
         pfz_print_graph(g, c->opts->script, c->listing);
     }
+    if (c->opts->depfile != NULL && c->deps_rc == PF_OK) {
+        c->deps_rc = pfz_depfile_add_graph(&c->deps, g, &c->deps_err);
+    }
 }
 
 /* on_collected: the records so far, then with -v the bundled shared
@@ -47,6 +55,9 @@ static void on_collected(void *ctx, const pfz_report *report, const pfz_native_f
     if (c->opts->verbose && native->count > 0) {
         pfz_native_print(&native->deps, c->listing);
     }
+    if (c->opts->depfile != NULL && c->deps_rc == PF_OK) {
+        c->deps_rc = pfz_depfile_add_native(&c->deps, native, &c->deps_err);
+    }
 }
 
 /* on_written: the one line of a freeze that worked (not with -q); with
@@ -54,6 +65,9 @@ static void on_collected(void *ctx, const pfz_report *report, const pfz_native_f
 static void on_written(void *ctx, const pfz_freeze_summary *s)
 {
     command_ctx *c = ctx;
+    if (c->opts->depfile != NULL && c->deps_rc == PF_OK) {
+        c->deps_rc = pfz_strlist_push(&c->deps, s->stub, strlen(s->stub), &c->deps_err);
+    }
     if (!c->opts->quiet) {
         fprintf(c->diag, "pyfreeze: wrote %s: %.1f MB, %zu modules, %zu shared librar%s; ",
                 s->output, (double)s->output_size / 1e6, s->module_count, s->library_count,
@@ -94,6 +108,13 @@ int pfz_command_freeze(const pfz_options *opts, FILE *listing, FILE *diag, pf_er
         .ctx = &ctx, .resolved = on_resolved, .collected = on_collected, .written = on_written};
     pfz_report report = {0};
     int rc = pfz_freeze(opts, &env, &hooks, &report, err);
+    if (rc == PF_OK && opts->depfile != NULL && ctx.deps_rc != PF_OK) {
+        *err = ctx.deps_err;
+        rc = ctx.deps_rc;
+    } else if (rc == PF_OK && opts->depfile != NULL) {
+        rc = pfz_depfile_write(opts->depfile, opts->output, &ctx.deps, err);
+    }
+    pfz_strlist_free(&ctx.deps);
     /* what a failed step recorded before it failed, then its error */
     pfz_print_notes(&report, &ctx.printed, show_of(opts), diag, listing);
     if (rc == PF_ERR_PYTHON && report.python_error.text != NULL) {

@@ -34,6 +34,8 @@ typedef enum option_id {
     OPT_ADD_DATA,
     OPT_VENV,
     OPT_MAX_GLIBC,
+    OPT_ADD_BINARY,
+    OPT_DEPFILE,
     OPT_HELP,
     OPT_VERSION,
 } option_id;
@@ -71,6 +73,8 @@ static const option_spec option_table[] = {
     {OPT_ADD_DATA, '\0', "add-data", 1},
     {OPT_VENV, '\0', "venv", 1},
     {OPT_MAX_GLIBC, '\0', "max-glibc", 1},
+    {OPT_ADD_BINARY, '\0', "add-binary", 1},
+    {OPT_DEPFILE, '\0', "depfile", 1},
 };
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
@@ -139,6 +143,11 @@ void pfz_options_help(FILE *out)
           "                     pack file or directory SRC into directory DEST of the\n"
           "                     program (seen at EXE/DEST/..., read with open() or\n"
           "                     importlib.resources) (repeatable)\n"
+          "      --add-binary SRC:DEST\n"
+          "                     pack the shared library SRC, which the program loads\n"
+          "                     itself: ctypes.CDLL and ctypes.util.find_library find\n"
+          "                     it in the program by its SONAME (or at EXE/DEST/NAME)\n"
+          "                     with its own libraries (repeatable)\n"
           "      --follow-all-imports\n"
           "                     follow every import statement: also those under\n"
           "                     `if TYPE_CHECKING:` or a test for another OS, fallbacks\n"
@@ -149,6 +158,9 @@ void pfz_options_help(FILE *out)
           "      --max-glibc VERSION\n"
           "                     fail, writing nothing, if the program needs a glibc\n"
           "                     newer than VERSION (e.g. 2.31: Debian 11, Ubuntu 20.04)\n"
+          "      --depfile FILE\n"
+          "                     also write FILE, a Makefile rule (make, ninja) listing\n"
+          "                     every file the freeze read, for build systems\n"
           "  -h, --help         show this help and exit\n"
           "      --version      show the version and exit\n"
           "\n"
@@ -329,6 +341,22 @@ static int add_data(pfz_options *opts, const char *value, const char *shown, pf_
     return PF_OK;
 }
 
+/* add_binary: --add-binary SRC:DEST, SRC a file, DEST a relative
+ * directory (as PyInstaller's option; the library is packed under its
+ * SONAME, native_files.h). */
+static int add_binary(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    const char *colon = strrchr(value, ':');
+    if (colon == NULL || colon == value || colon[1] == '\0' || colon[1] == '/') {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "option %s '%s': give SRC:DEST, a shared library and a directory "
+                            "inside the program, e.g. /usr/lib/libfoo.so.1:.",
+                            shown, value);
+    }
+    opts->add_binaries[opts->add_binary_count++] = value;
+    return PF_OK;
+}
+
 /* set_optimize: -O/--optimize LEVEL, given once. python -O is -O1 here and
  * -OO is -O2: the level is always given. */
 static int set_optimize(pfz_options *opts, const char *value, const char *shown, pf_error *err)
@@ -401,6 +429,10 @@ static int apply_option(pfz_options *opts, const option_spec *o, const char *val
         return add_module_option(opts, o->id, value, shown, err);
     case OPT_ADD_DATA:
         return add_data(opts, value, shown, err);
+    case OPT_ADD_BINARY:
+        return add_binary(opts, value, shown, err);
+    case OPT_DEPFILE:
+        return set_once(&opts->depfile, value, shown, err);
     case OPT_VENV:
         return set_once(&opts->venv, value, shown, err);
     case OPT_MAX_GLIBC:
@@ -507,9 +539,10 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err)
     opts->collects = calloc((size_t)argc, sizeof *opts->collects);
     opts->exclude_modules = calloc((size_t)argc, sizeof *opts->exclude_modules);
     opts->add_data = calloc((size_t)argc, sizeof *opts->add_data);
+    opts->add_binaries = calloc((size_t)argc, sizeof *opts->add_binaries);
     if (opts->paths == NULL || opts->exclude_libraries == NULL || opts->include_libraries == NULL ||
         opts->hidden_imports == NULL || opts->collects == NULL || opts->exclude_modules == NULL ||
-        opts->add_data == NULL) {
+        opts->add_data == NULL || opts->add_binaries == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory parsing arguments");
     }
 
@@ -581,5 +614,6 @@ void pfz_options_free(pfz_options *opts)
     free(opts->collects);
     free(opts->exclude_modules);
     free(opts->add_data);
+    free(opts->add_binaries);
     memset(opts, 0, sizeof *opts);
 }
