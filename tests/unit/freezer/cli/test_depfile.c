@@ -91,7 +91,7 @@ static void test_graph_libraries_and_escapes(void **state)
 
     /* a directory that does not exist: PF_ERR_IO naming the file */
     snprintf(path, sizeof path, "%s/missing/app.d", tmpdir);
-    deps.count--;
+    free(deps.items[--deps.count]); /* drop the path with a newline */
     assert_int_equal(pfz_depfile_write(path, "app", &deps, &err), PF_ERR_IO);
     assert_non_null(strstr(err.message, path));
     assert_int_equal(entries(), 1);
