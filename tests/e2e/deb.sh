@@ -11,6 +11,10 @@
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
+# The package is what the normal build installs; a sanitizer build's package
+# would only add minutes of packing (its C code runs under ASan in the other
+# install tests: e2e/install, e2e/cmake-package).
+[[ ${PF_SANITIZE:-0} == 1 ]] && skip_test "runs in the normal build only (packaging, no C code of its own)"
 command -v cpack >/dev/null && command -v dpkg-shlibdeps >/dev/null ||
     skip_test "cpack or dpkg-shlibdeps (dpkg-dev) is not installed"
 
