@@ -40,6 +40,8 @@ typedef enum option_id {
     OPT_ENTRY_POINT,
     OPT_REPORT,
     OPT_SBOM,
+    OPT_ADD_BINARY,
+    OPT_DEPFILE,
     OPT_HELP,
     OPT_VERSION,
     OPTION_ID_COUNT /* not an option: the number of ids */
@@ -89,6 +91,9 @@ static const pfz_option_spec option_table[] = {
      "write the build report: every packed member and why, its sizes, the bundled libraries "
      "with their Debian package and licence, what was left out, the glibc floor; JSON, or one "
      "HTML page with a size map when FILE ends in .html (docs/report-format.md)"},
+    {OPT_DEPFILE, '\0', "depfile", 1, "FILE", PFZ_SECTION_OUTPUT,
+     "also write FILE, a Makefile rule (make, ninja) listing every file the freeze read, for "
+     "build systems (CMake's pyfreeze_add_executable uses it)"},
     {OPT_SBOM, '\0', "sbom", 1, "FILE", PFZ_SECTION_OUTPUT,
      "write a CycloneDX 1.5 JSON SBOM of the program"},
     {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1, "MODULE", PFZ_SECTION_IMPORTS,
@@ -101,6 +106,10 @@ static const pfz_option_spec option_table[] = {
     {OPT_ADD_DATA, '\0', "add-data", 1, "SRC:DEST", PFZ_SECTION_IMPORTS,
      "pack file or directory SRC into directory DEST of the program (seen at EXE/DEST/..., "
      "read with open() or importlib.resources) (repeatable)"},
+    {OPT_ADD_BINARY, '\0', "add-binary", 1, "SRC:DEST", PFZ_SECTION_LIBRARIES,
+     "pack the shared library SRC, which the program loads itself: ctypes.CDLL and "
+     "ctypes.util.find_library find it in the program by its SONAME (or at EXE/DEST/SONAME), "
+     "with the libraries it needs (repeatable)"},
     {OPT_FOLLOW_ALL_IMPORTS, '\0', "follow-all-imports", 0, NULL, PFZ_SECTION_IMPORTS,
      "follow every import statement: also those under `if TYPE_CHECKING:` or a test for "
      "another OS, fallbacks of packed modules, and another distribution's imports in "
@@ -113,7 +122,8 @@ static const pfz_option_spec option_table[] = {
      "'libfoo*'): the target machine must have it (repeatable)"},
     {OPT_INCLUDE_LIBRARY, '\0', "include-library", 1, "NAME", PFZ_SECTION_LIBRARIES,
      "bundle NAME even though the base-system policy leaves it to the target (e.g. "
-     "libstdc++.so.6); glibc's own libraries cannot be bundled (repeatable)"},
+     "libstdc++.so.6); a SONAME is bundled even when nothing needs it (for ctypes); glibc's "
+     "own libraries cannot be bundled (repeatable)"},
     {OPT_OPTIMIZE, 'O', "optimize", 1, "LEVEL", PFZ_SECTION_BUILD,
      "compile with optimisation LEVEL: 0 (default), 1 (as python -O: asserts removed) or 2 "
      "(as python -OO: docstrings removed too)"},
@@ -384,6 +394,22 @@ static int add_data(pfz_options *opts, const char *value, const char *shown, pf_
     return PF_OK;
 }
 
+/* add_binary: --add-binary SRC:DEST, SRC a file, DEST a relative
+ * directory (as PyInstaller's option; the library is packed under its
+ * SONAME, native_files.h). */
+static int add_binary(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+{
+    const char *colon = strrchr(value, ':');
+    if (colon == NULL || colon == value || colon[1] == '\0' || colon[1] == '/') {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "option %s '%s': give SRC:DEST, a shared library and a directory "
+                            "inside the program, e.g. /usr/lib/libfoo.so.1:.",
+                            shown, value);
+    }
+    opts->add_binaries[opts->add_binary_count++] = value;
+    return PF_OK;
+}
+
 /* set_optimize: -O/--optimize LEVEL, given once. python -O is -O1 here and
  * -OO is -O2: the level is always given. */
 static int set_optimize(pfz_options *opts, const char *value, const char *shown, pf_error *err)
@@ -485,6 +511,10 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
         return add_module_option(opts, o->id, value, shown, err);
     case OPT_ADD_DATA:
         return add_data(opts, value, shown, err);
+    case OPT_ADD_BINARY:
+        return add_binary(opts, value, shown, err);
+    case OPT_DEPFILE:
+        return set_once(&opts->depfile, value, shown, err);
     case OPT_VENV:
         return set_once(&opts->venv, value, shown, err);
     case OPT_MAX_GLIBC:
@@ -614,6 +644,7 @@ static int is_repeatable(option_id id)
     case OPT_COLLECT:
     case OPT_EXCLUDE_MODULE:
     case OPT_ADD_DATA:
+    case OPT_ADD_BINARY:
         return 1;
     default:
         return 0;
@@ -635,7 +666,7 @@ static int reserve_lists(pfz_options *opts, size_t n, pf_error *err)
 {
     const char ***lists[] = {
         &opts->paths,    &opts->exclude_libraries, &opts->include_libraries, &opts->hidden_imports,
-        &opts->collects, &opts->exclude_modules,   &opts->add_data};
+        &opts->collects, &opts->exclude_modules,   &opts->add_data,          &opts->add_binaries};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         const char **grown = realloc(*lists[i], (n > 0 ? n : 1) * sizeof **lists[i]);
         if (grown == NULL) {
@@ -778,6 +809,7 @@ void pfz_options_free(pfz_options *opts)
     free(opts->collects);
     free(opts->exclude_modules);
     free(opts->add_data);
+    free(opts->add_binaries);
     free(opts->output_default);
     memset(opts, 0, sizeof *opts);
 }
