@@ -22,9 +22,9 @@ typedef struct command_ctx {
     const pfz_options *opts;
     FILE *listing;
     FILE *diag;
-    size_t printed; /* records of the report printed so far */
-    int rc;         /* PF_OK, or the error of writing --report / --sbom */
-    pf_error *err;  /* where that error goes */
+    size_t printed;   /* records of the report printed so far */
+    int rc;           /* PF_OK, or the error of writing --report / --sbom */
+    pf_error *err;    /* where that error goes */
     pfz_strlist deps; /* with --depfile: the files read so far (depfile.h) */
     int deps_rc;      /* PF_OK, or the first error collecting deps (in deps_err) */
     pf_error deps_err;
