@@ -397,17 +397,61 @@ static int resolve(freeze_run *run, pf_error *err)
     return PF_OK;
 }
 
-/* collect: the extension modules the graph reaches and the shared
- * libraries they need (native_files.h), a warning for each library option
- * that matched none of them (unmatched_libraries.h), then the collected
- * hook. */
+/* extra_libraries: the libraries bundled though no extension module needs
+ * them (native_deps.h pfz_native_config.extra_libraries): each --add-binary
+ * SRC (the part before the last ':'), then each --include-library name
+ * that is a SONAME rather than a glob. *out is a malloc'd array of
+ * malloc'd strings, *count long (free each and the array). */
+static int extra_libraries(const pfz_options *opts, char ***out, size_t *count, pf_error *err)
+{
+    *count = 0;
+    *out = calloc(opts->add_binary_count + opts->include_library_count + 1, sizeof **out);
+    if (*out == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < opts->add_binary_count; i++) {
+        const char *value = opts->add_binaries[i];
+        const char *colon = strrchr(value, ':'); /* options.c checked there is one */
+        (*out)[*count] = strndup(value, colon != NULL ? (size_t)(colon - value) : strlen(value));
+        if ((*out)[(*count)++] == NULL) {
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
+    }
+    for (size_t i = 0; i < opts->include_library_count; i++) {
+        const char *name = opts->include_libraries[i];
+        if (strpbrk(name, "*?[") != NULL) {
+            continue; /* a glob widens the policy (lib_policy.h) and names no one file */
+        }
+        if (((*out)[(*count)++] = strdup(name)) == NULL) {
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
+    }
+    return PF_OK;
+}
+
+/* collect: the extension modules the graph reaches, the shared libraries
+ * they need and the extra libraries (native_files.h), a warning for each
+ * library option that matched none of them (unmatched_libraries.h), then
+ * the collected hook. */
 static int collect(freeze_run *run, pf_error *err)
 {
     const pfz_options *opts = run->opts;
     pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
                              opts->include_libraries, opts->include_library_count};
-    pfz_native_config ncfg = {.policy = &policy, .report = run->report};
-    int rc = pfz_native_files_collect(&run->graph, &ncfg, &run->native, err);
+    char **extras = NULL;
+    size_t extra_count = 0;
+    int rc = extra_libraries(opts, &extras, &extra_count, err);
+    pfz_native_config ncfg = {.policy = &policy,
+                              .report = run->report,
+                              .extra_libraries = (const char *const *)extras,
+                              .extra_library_count = extra_count};
+    if (rc == PF_OK) {
+        rc = pfz_native_files_collect(&run->graph, &ncfg, &run->native, err);
+    }
+    for (size_t i = 0; extras != NULL && i < extra_count; i++) {
+        free(extras[i]);
+    }
+    free(extras);
     if (rc == PF_OK) { /* a library option that matched nothing: a warning */
         rc = pfz_lib_report_unmatched(&policy, &run->native.deps, run->report, err);
     }

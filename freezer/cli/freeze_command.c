@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "depfile.h"
 #include "freeze.h"
 #include "hints.h"
 #include "listing.h"
@@ -21,9 +22,12 @@ typedef struct command_ctx {
     const pfz_options *opts;
     FILE *listing;
     FILE *diag;
-    size_t printed; /* records of the report printed so far */
-    int rc;         /* PF_OK, or the error of writing --report / --sbom */
-    pf_error *err;  /* where that error goes */
+    size_t printed;   /* records of the report printed so far */
+    int rc;           /* PF_OK, or the error of writing --report / --sbom */
+    pf_error *err;    /* where that error goes */
+    pfz_strlist deps; /* with --depfile: the files read so far (depfile.h) */
+    int deps_rc;      /* PF_OK, or the first error collecting deps (in deps_err) */
+    pf_error deps_err;
 } command_ctx;
 
 /* show_of: what the options ask to be shown (messages.h PFZ_SHOW_*). */
@@ -43,6 +47,9 @@ static void on_resolved(void *ctx, const pfz_report *report, const pfz_graph *g)
     if (c->opts->verbose) {
         pfz_print_graph(g, c->opts->script, c->listing);
     }
+    if (c->opts->depfile != NULL && c->deps_rc == PF_OK) {
+        c->deps_rc = pfz_depfile_add_graph(&c->deps, g, &c->deps_err);
+    }
 }
 
 /* on_collected: the records so far, then with -v the bundled shared
@@ -53,6 +60,9 @@ static void on_collected(void *ctx, const pfz_report *report, const pfz_native_f
     pfz_print_notes(report, &c->printed, show_of(c->opts), c->diag, c->listing);
     if (c->opts->verbose && native->count > 0) {
         pfz_native_print(&native->deps, c->listing);
+    }
+    if (c->opts->depfile != NULL && c->deps_rc == PF_OK) {
+        c->deps_rc = pfz_depfile_add_native(&c->deps, native, &c->deps_err);
     }
 }
 
@@ -108,6 +118,9 @@ static int write_documents(const pfz_options *opts, const pfz_build_report *d, p
 static void on_written(void *ctx, const pfz_freeze_summary *s)
 {
     command_ctx *c = ctx;
+    if (c->opts->depfile != NULL && c->deps_rc == PF_OK) {
+        c->deps_rc = pfz_strlist_push(&c->deps, s->stub, strlen(s->stub), &c->deps_err);
+    }
     if (s->documents != NULL) {
         c->rc = write_documents(c->opts, s->documents, c->err);
     }
@@ -188,6 +201,13 @@ int pfz_command_freeze(const pfz_options *given, FILE *listing, FILE *diag, pf_e
         .ctx = &ctx, .resolved = on_resolved, .collected = on_collected, .written = on_written};
     pfz_report report = {0};
     int rc = pfz_freeze(opts, &env, &hooks, &report, err);
+    if (rc == PF_OK && opts->depfile != NULL && ctx.deps_rc != PF_OK) {
+        *err = ctx.deps_err;
+        rc = ctx.deps_rc;
+    } else if (rc == PF_OK && opts->depfile != NULL) {
+        rc = pfz_depfile_write(opts->depfile, opts->output, &ctx.deps, err);
+    }
+    pfz_strlist_free(&ctx.deps);
     /* what a failed step recorded before it failed, then its error */
     pfz_print_notes(&report, &ctx.printed, show_of(opts), diag, listing);
     if (rc == PF_ERR_PYTHON && report.python_error.text != NULL) {

@@ -107,6 +107,9 @@ void pfz_native_print(const pfz_native_result *r, FILE *out)
                 sep = ", ";
             }
         }
+        if (sep[0] == ' ') {
+            fputs(" --add-binary or --include-library", out); /* needed by no packed object */
+        }
         fputc('\n', out);
     }
     fprintf(out, "%zu shared %s bundled, %.1f KiB\n", r->lib_count,

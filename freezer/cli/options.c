@@ -40,6 +40,8 @@ typedef enum option_id {
     OPT_ENTRY_POINT,
     OPT_REPORT,
     OPT_SBOM,
+    OPT_ADD_BINARY,
+    OPT_DEPFILE,
     OPT_HELP,
     OPT_VERSION,
     OPTION_ID_COUNT /* not an option: the number of ids */
@@ -89,6 +91,8 @@ static const pfz_option_spec option_table[] = {
      "write the build report: every packed member and why, its sizes, the bundled libraries "
      "with their Debian package and licence, what was left out, the glibc floor; JSON, or one "
      "HTML page with a size map when FILE ends in .html (docs/report-format.md)"},
+    {OPT_DEPFILE, '\0', "depfile", 1, "FILE", PFZ_SECTION_OUTPUT,
+     "also write FILE, a Makefile rule naming every file the freeze read (make, ninja, CMake)"},
     {OPT_SBOM, '\0', "sbom", 1, "FILE", PFZ_SECTION_OUTPUT,
      "write a CycloneDX 1.5 JSON SBOM of the program"},
     {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1, "MODULE", PFZ_SECTION_IMPORTS,
@@ -101,6 +105,9 @@ static const pfz_option_spec option_table[] = {
     {OPT_ADD_DATA, '\0', "add-data", 1, "SRC:DEST", PFZ_SECTION_IMPORTS,
      "pack file or directory SRC into directory DEST of the program (seen at EXE/DEST/..., "
      "read with open() or importlib.resources) (repeatable)"},
+    {OPT_ADD_BINARY, '\0', "add-binary", 1, "SRC:DEST", PFZ_SECTION_LIBRARIES,
+     "pack shared library SRC for ctypes: CDLL and find_library find it by SONAME (or at "
+     "EXE/DEST/SONAME), with the libraries it needs (repeatable)"},
     {OPT_FOLLOW_ALL_IMPORTS, '\0', "follow-all-imports", 0, NULL, PFZ_SECTION_IMPORTS,
      "follow every import statement: also those under `if TYPE_CHECKING:` or a test for "
      "another OS, fallbacks of packed modules, and another distribution's imports in "
@@ -113,7 +120,7 @@ static const pfz_option_spec option_table[] = {
      "'libfoo*'): the target machine must have it (repeatable)"},
     {OPT_INCLUDE_LIBRARY, '\0', "include-library", 1, "NAME", PFZ_SECTION_LIBRARIES,
      "bundle NAME even though the base-system policy leaves it to the target (e.g. "
-     "libstdc++.so.6); glibc's own libraries cannot be bundled (repeatable)"},
+     "libstdc++.so.6), a SONAME even if nothing needs it; glibc's cannot be (repeatable)"},
     {OPT_OPTIMIZE, 'O', "optimize", 1, "LEVEL", PFZ_SECTION_BUILD,
      "compile with optimisation LEVEL: 0 (default), 1 (as python -O: asserts removed) or 2 "
      "(as python -OO: docstrings removed too)"},
@@ -364,15 +371,17 @@ static int add_module_option(pfz_options *opts, option_id id, const char *value,
     return PF_OK;
 }
 
-/* add_data: --add-data SRC:DEST, DEST a relative directory. */
-static int add_data(pfz_options *opts, const char *value, const char *shown, pf_error *err)
+/* add_data: --add-data or --add-binary (id) SRC:DEST, DEST a relative
+ * directory (--add-binary's SRC: a library, packed as libs/SONAME). */
+static int add_data(pfz_options *opts, option_id id, const char *value, const char *shown,
+                    pf_error *err)
 {
     const char *colon = strrchr(value, ':');
     if (colon == NULL || colon == value || colon[1] == '\0') {
-        return pf_error_set(err, PF_ERR_USAGE,
-                            "option %s '%s': give SRC:DEST, e.g. assets:mypkg/assets or "
-                            "config.json:.",
-                            shown, value);
+        return pf_error_set(err, PF_ERR_USAGE, "option %s '%s': give SRC:DEST, e.g. %s", shown,
+                            value,
+                            id == OPT_ADD_BINARY ? "/usr/lib/libfoo.so.1:."
+                                                 : "assets:mypkg/assets or config.json:.");
     }
     if (colon[1] == '/') {
         return pf_error_set(err, PF_ERR_USAGE,
@@ -380,7 +389,8 @@ static int add_data(pfz_options *opts, const char *value, const char *shown, pf_
                             "relative (e.g. mypkg/data or .)",
                             shown, value);
     }
-    opts->add_data[opts->add_data_count++] = value;
+    size_t *count = id == OPT_ADD_BINARY ? &opts->add_binary_count : &opts->add_data_count;
+    (id == OPT_ADD_BINARY ? opts->add_binaries : opts->add_data)[(*count)++] = value;
     return PF_OK;
 }
 
@@ -484,7 +494,10 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
     case OPT_EXCLUDE_MODULE:
         return add_module_option(opts, o->id, value, shown, err);
     case OPT_ADD_DATA:
-        return add_data(opts, value, shown, err);
+    case OPT_ADD_BINARY:
+        return add_data(opts, o->id, value, shown, err);
+    case OPT_DEPFILE:
+        return set_once(&opts->depfile, value, shown, err);
     case OPT_VENV:
         return set_once(&opts->venv, value, shown, err);
     case OPT_MAX_GLIBC:
@@ -614,6 +627,7 @@ static int is_repeatable(option_id id)
     case OPT_COLLECT:
     case OPT_EXCLUDE_MODULE:
     case OPT_ADD_DATA:
+    case OPT_ADD_BINARY:
         return 1;
     default:
         return 0;
@@ -635,7 +649,7 @@ static int reserve_lists(pfz_options *opts, size_t n, pf_error *err)
 {
     const char ***lists[] = {
         &opts->paths,    &opts->exclude_libraries, &opts->include_libraries, &opts->hidden_imports,
-        &opts->collects, &opts->exclude_modules,   &opts->add_data};
+        &opts->collects, &opts->exclude_modules,   &opts->add_data,          &opts->add_binaries};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         const char **grown = realloc(*lists[i], (n > 0 ? n : 1) * sizeof **lists[i]);
         if (grown == NULL) {
@@ -778,6 +792,7 @@ void pfz_options_free(pfz_options *opts)
     free(opts->collects);
     free(opts->exclude_modules);
     free(opts->add_data);
+    free(opts->add_binaries);
     free(opts->output_default);
     memset(opts, 0, sizeof *opts);
 }

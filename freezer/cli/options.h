@@ -13,6 +13,7 @@
  *   --include-source, --allow-interactive
  *   PACKAGE OPTIONS: --hidden-import MODULE, --collect PACKAGE,
  *   --exclude-module MODULE, --add-data SRC:DEST (each repeatable), --venv DIR
+ *   --add-binary SRC:DEST (repeatable), --depfile FILE
  *   PORTABILITY: --max-glibc VERSION (program_floor.h)
  *   pyfreeze --python -o OUT [BUILD OPTIONS]   (a standalone Python 3.11)
  *   pyfreeze inspect FILE
@@ -68,6 +69,10 @@ typedef struct pfz_options {
     size_t exclude_module_count;
     const char **add_data; /* --add-data SRC:DEST, as given */
     size_t add_data_count;
+    const char **add_binaries; /* --add-binary SRC:DEST, as given (array owned, strings
+                                  borrowed) */
+    size_t add_binary_count;
+    const char *depfile;    /* --depfile FILE: the files read, as a Makefile rule; or NULL */
     const char *venv;       /* --venv DIR, or NULL (pfz_freeze then uses $VIRTUAL_ENV) */
     int verbose;            /* -v/--verbose given */
     int quiet;              /* -q/--quiet: print only errors */
@@ -147,7 +152,8 @@ const pfz_command_spec *pfz_command_table(size_t *count);
  * --stub with --pie (--stub names the very stub to use; --pie picks the
  * installed position-independent one),
  * a --hidden-import/--collect/--exclude-module value not a dotted module
- * name, an --add-data value without SRC:DEST or with an absolute DEST,
+ * name, an --add-data or --add-binary value without SRC:DEST or with an
+ * absolute DEST,
  * --venv given twice, a --max-glibc value not a glibc version such as 2.31,
  * a --report FILE not ending in .json or .html, --report or --sbom given
  * twice or naming the output itself,

@@ -387,6 +387,97 @@ static int load_input(resolver *r, const char *path, size_t *index, pf_error *er
     return rc;
 }
 
+/* resolve_pending: resolves the DT_NEEDED names of nodes *next.. (breadth
+ * first: the nodes found are appended and visited in turn). */
+static int resolve_pending(resolver *r, size_t *next, pf_error *err)
+{
+    int rc = PF_OK;
+    for (; rc == PF_OK && *next < r->count; (*next)++) {
+        for (size_t k = 0; rc == PF_OK && k < r->nodes[*next].dyn.needed.count; k++) {
+            rc = resolve_needed(r, *next, r->nodes[*next].dyn.needed.items[k], err);
+        }
+    }
+    return rc;
+}
+
+/* find_extra_by_name: the library named name (a SONAME asked for by
+ * --include-library), found as ld.so finds a name dlopen()ed by an
+ * executable without DT_RPATH, added as a node. */
+static int find_extra_by_name(resolver *r, const char *name, size_t *index, pf_error *err)
+{
+    *index = find_by_name(r, name);
+    if (*index != NO_NODE) {
+        return PF_OK;
+    }
+    node asker;
+    memset(&asker, 0, sizeof asker);
+    asker.real_path = "--include-library";
+    char *found = NULL;
+    pfz_elf_dynamic dyn;
+    memset(&dyn, 0, sizeof dyn);
+    uint64_t size = 0;
+    int rc = try_dirs((const char *const *)r->conf_dirs.items, r->conf_dirs.count, name, &asker,
+                      &found, &dyn, &size, err);
+    if (rc == PF_OK && found == NULL) {
+        rc = try_dirs(r->defaults, r->default_count, name, &asker, &found, &dyn, &size, err);
+    }
+    if (rc == PF_OK && found == NULL) {
+        return pf_error_set(
+            err, PF_ERR_NOT_FOUND,
+            "--include-library %s: no library of that name is installed in the "
+            "directories ld.so searches (those of %s, then %s ...): install it, or give "
+            "its SONAME as `objdump -p FILE | grep SONAME` shows it",
+            name, PFZ_LD_SO_CONF, r->default_count > 0 ? r->defaults[0] : "");
+    }
+    if (rc == PF_OK) {
+        rc = add_node(r, found, &dyn, size, NO_NODE, index, err);
+    }
+    if (rc == PF_OK && !pfz_strlist_contains(&r->nodes[*index].names, name)) {
+        rc = pfz_strlist_push(&r->nodes[*index].names, name, strlen(name), err);
+    }
+    free(found);
+    return rc;
+}
+
+/* load_extra: an extra library (pfz_native_config.extra_libraries) as a
+ * node to bundle. */
+static int load_extra(resolver *r, const char *extra, size_t *index, pf_error *err)
+{
+    int rc;
+    if (strchr(extra, '/') != NULL) {
+        char *abs = absolute_path(extra);
+        if (abs == NULL) {
+            return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
+        pfz_elf_dynamic dyn;
+        uint64_t size = 0;
+        pf_error why;
+        rc = open_object(abs, &dyn, &size, &why);
+        if (rc != PF_OK) {
+            rc = pf_error_set(err, rc,
+                              "--add-binary '%s': %s (give an ELF shared library for x86-64)",
+                              extra, why.message);
+        } else {
+            rc = add_node(r, abs, &dyn, size, NO_NODE, index, err);
+        }
+        free(abs);
+    } else {
+        rc = find_extra_by_name(r, extra, index, err);
+    }
+    if (rc != PF_OK) {
+        return rc;
+    }
+    node *n = &r->nodes[*index];
+    if (pfz_lib_policy_decide(NULL, n->soname) == PFZ_LIB_GLIBC) {
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "'%s' is %s, part of glibc (or the stub's libpython): a frozen "
+                            "program always uses the target's own copy, so it cannot be bundled",
+                            extra, n->soname);
+    }
+    n->needed = 1;
+    return PF_OK;
+}
+
 /* ---- pass 2: ordering ---- */
 
 /* place: depth-first post-order from node i: appends every needed node
@@ -473,9 +564,10 @@ int pfz_native_resolve(const char *const *objects, size_t count, const pfz_nativ
     if (r.defaults == NULL) {
         r.defaults = pfz_ld_default_dirs(&r.default_count);
     }
-    size_t *roots = count > 0 ? calloc(count, sizeof *roots) : NULL;
+    size_t extra_count = r.cfg->extra_libraries != NULL ? r.cfg->extra_library_count : 0;
+    size_t *roots = calloc(count + extra_count + 1, sizeof *roots);
     int rc = pfz_lib_policy_check(r.cfg->policy, err);
-    if (rc == PF_OK && count > 0 && roots == NULL) {
+    if (rc == PF_OK && roots == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }
     if (rc == PF_OK) {
@@ -487,10 +579,14 @@ int pfz_native_resolve(const char *const *objects, size_t count, const pfz_nativ
     size_t next = 0;
     for (size_t i = 0; rc == PF_OK && i < count; i++) {
         rc = load_input(&r, objects[i], &roots[i], err);
-        for (; rc == PF_OK && next < r.count; next++) {
-            for (size_t k = 0; rc == PF_OK && k < r.nodes[next].dyn.needed.count; k++) {
-                rc = resolve_needed(&r, next, r.nodes[next].dyn.needed.items[k], err);
-            }
+        if (rc == PF_OK) {
+            rc = resolve_pending(&r, &next, err);
+        }
+    }
+    for (size_t i = 0; rc == PF_OK && i < extra_count; i++) {
+        rc = load_extra(&r, r.cfg->extra_libraries[i], &roots[count + i], err);
+        if (rc == PF_OK) {
+            rc = resolve_pending(&r, &next, err);
         }
     }
 
@@ -502,7 +598,7 @@ int pfz_native_resolve(const char *const *objects, size_t count, const pfz_nativ
             rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
         }
     }
-    for (size_t i = 0; rc == PF_OK && i < count; i++) {
+    for (size_t i = 0; rc == PF_OK && i < count + extra_count; i++) {
         if (r.nodes[roots[i]].state == UNSEEN) {
             rc = place(&r, roots[i], err);
         }

@@ -46,6 +46,15 @@ typedef struct pfz_native_config {
     const pfz_lib_policy *policy; /* NULL: the built-in lists only */
     pfz_report *report;           /* warnings (cycles, SONAME mismatches) are added here as
                                      records (report.h); may be NULL */
+    /* Libraries bundled though no input object needs them (a program loads
+     * them itself, with ctypes), each with the libraries it needs: a path
+     * (containing '/', an --add-binary file; relative to the current
+     * directory) is that file; a name (an --include-library SONAME) is
+     * looked for as ld.so looks for a dlopen()ed name from an executable
+     * without DT_RPATH: /etc/ld.so.conf's directories, then the defaults.
+     * May be NULL. */
+    const char *const *extra_libraries;
+    size_t extra_library_count;
 } pfz_native_config;
 
 typedef struct pfz_native_lib {
@@ -85,15 +94,19 @@ typedef struct pfz_native_result {
  * cannot be ordered: it is broken where it closes (the library that closes
  * it comes after the others) and reported on cfg->diag, because at run time
  * the first of them loaded will look for the other on the target's disk.
+ * cfg->extra_libraries are resolved after the objects, in order, and are
+ * bundled whatever the policy says (but never a glibc-tier library).
  * Errors (the message names the object and the library):
- *   PF_ERR_NOT_FOUND: an input object is missing, or a needed library is in
+ *   PF_ERR_NOT_FOUND: an input object or extra library file is missing, an
+ *     extra library name is in none of the directories, or a needed library is in
  *     none of the directories ("X needs libfoo.so.1, which is not installed
  *     on this machine: install it or --exclude-library libfoo.so.1");
  *   PF_ERR_CORRUPT: an input or a found candidate is not an ELF shared
  *     object, or is damaged;
  *   PF_ERR_VERSION: an input object is not ELF64 x86-64;
- *   PF_ERR_USAGE: a library needed by path ('/' in DT_NEEDED), or two
- *     different files to bundle with the same SONAME;
+ *   PF_ERR_USAGE: a library needed by path ('/' in DT_NEEDED), two
+ *     different files to bundle with the same SONAME, or an extra library
+ *     of the glibc tier;
  *   PF_ERR_IO: a file cannot be read; PF_ERR_NOMEM.
  * On error *out is empty. Free with pfz_native_result_free in every case. */
 int pfz_native_resolve(const char *const *objects, size_t count, const pfz_native_config *cfg,

@@ -121,11 +121,11 @@ int pfz_native_files_collect(const pfz_graph *g, const pfz_native_config *cfg,
             ext_count++;
         }
     }
-    if (ext_count == 0) {
+    if (ext_count == 0 && (cfg == NULL || cfg->extra_library_count == 0)) {
         return PF_OK;
     }
-    const char **paths = calloc(ext_count, sizeof *paths);
-    size_t *modules = calloc(ext_count, sizeof *modules);
+    const char **paths = calloc(ext_count + 1, sizeof *paths);
+    size_t *modules = calloc(ext_count + 1, sizeof *modules);
     int rc = PF_OK;
     if (paths == NULL || modules == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
@@ -141,7 +141,7 @@ int pfz_native_files_collect(const pfz_graph *g, const pfz_native_config *cfg,
     if (rc != PF_OK) {
         goto done;
     }
-    out->files = calloc(ext_count + out->deps.lib_count, sizeof *out->files);
+    out->files = calloc(ext_count + out->deps.lib_count + 1, sizeof *out->files);
     if (out->files == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory");
         goto done;

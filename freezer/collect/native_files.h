@@ -51,8 +51,9 @@ typedef struct pfz_native_files {
 int pfz_extension_member_path(const char *name, const char *origin, char **path, pf_error *err);
 
 /* pfz_native_files_collect: for every PFZ_MODULE_EXTENSION module of g with
- * an origin, reads the .so; resolves the libraries they all need with cfg
- * (pfz_native_resolve) and reads each bundled one. *out is zeroed by the
+ * an origin, reads the .so; resolves the libraries they all need and
+ * cfg->extra_libraries with cfg (pfz_native_resolve) and reads each bundled
+ * one. *out is zeroed by the
  * callee. Errors: those of pfz_native_resolve (a missing library names the
  * module's file and the library), PF_ERR_IO (a file cannot be read: the
  * message names it), PF_ERR_USAGE (a file larger than the payload allows),

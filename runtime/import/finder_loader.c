@@ -219,12 +219,9 @@ PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
         Py_RETURN_NONE;
     }
     PyObject *code = found < 0 ? NULL : pf_importer_get_code(self, name);
-    Py_DECREF(name);
-    if (code == NULL) {
-        return NULL;
-    }
-    if (code == Py_None) {
-        return code; /* namespace package: nothing to run */
+    if (code == NULL || code == Py_None) {
+        Py_DECREF(name);
+        return code; /* NULL: an exception; None: a namespace package, nothing to run */
     }
     PyObject *dict = PyModule_GetDict(module); /* borrowed */
     PyObject *result = NULL;
@@ -236,11 +233,12 @@ PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
                                               code, dict, dict, NULL);
     }
     Py_DECREF(code);
-    if (result == NULL) {
-        return NULL;
+    if (result != NULL) {
+        Py_DECREF(result);
+        result = pf_importer_patch_loaded(self, name, module);
     }
-    Py_DECREF(result);
-    Py_RETURN_NONE;
+    Py_DECREF(name);
+    return result;
 }
 
 /* is_package(fullname): True for regular and namespace packages. */

@@ -36,6 +36,10 @@ static PyMethodDef importer_methods[] = {
      "_members() -> list of member paths relative to the executable"},
     {"_submodules", (PyCFunction)pf_importer_submodules, METH_O,
      "_submodules(package) -> list of module names directly inside package"},
+    {"_libraries", (PyCFunction)pf_importer_libraries, METH_NOARGS,
+     "_libraries() -> list of the bundled libraries' SONAMEs"},
+    {"_load_library", (PyCFunction)pf_importer_load_library, METH_O,
+     "_load_library(soname) -> True once loaded from memory, False if not bundled"},
     {"invalidate_caches", (PyCFunction)pf_importer_invalidate_caches, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

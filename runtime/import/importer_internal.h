@@ -11,6 +11,8 @@
  *   support_module.c   support.py (the Python half: resources,
  *                      path entry finder), compiled on first use, and the
  *                      methods that answer those protocols
+ *   libraries.c        the bundled libraries a program loads itself
+ *                      (ctypes), and the patches that find them
  *   left_out.c         the ModuleNotFoundError of a module the freezer left
  *                      out names the option that packs it
  *   file_system.c      open() and os.stat/lstat/listdir/scandir over paths
@@ -153,6 +155,20 @@ PyObject *pf_importer_iter_modules(pf_importer *self, PyObject *args, PyObject *
 PyObject *pf_importer_member_size(pf_importer *self, PyObject *rel);
 PyObject *pf_importer_members(pf_importer *self, PyObject *unused);
 PyObject *pf_importer_submodules(pf_importer *self, PyObject *package);
+
+/* ---- libraries.c: the bundled libraries a program loads itself ---- */
+
+/* _libraries and _load_library (importer.c's method table), documented at
+ * their definitions. */
+PyObject *pf_importer_libraries(pf_importer *self, PyObject *unused);
+PyObject *pf_importer_load_library(pf_importer *self, PyObject *name);
+
+/* pf_importer_patch_loaded: called by exec_module once module `name` (str)
+ * has run: for ctypes and ctypes.util, when the payload bundles shared
+ * libraries, support.py's patch_module(name, module) makes their loading by
+ * name find the bundled copies (docs/native-libraries.md). Returns a new
+ * reference (None), or NULL with an exception. */
+PyObject *pf_importer_patch_loaded(pf_importer *self, PyObject *name, PyObject *module);
 
 /* ---- left_out.c ---- */
 

@@ -518,6 +518,26 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
     return PF_OK;
 }
 
+int pf_native_load_library(pf_payload *payload, const char *name, size_t nameSize, int *bundled,
+                           pf_error *err)
+{
+    char member[PF_LIBS_DIR_SIZE + PF_MAX_NAME_SIZE + 1];
+    pf_entry library;
+    *bundled = 0;
+    if (nameSize == 0 || nameSize > PF_MAX_NAME_SIZE || memchr(name, '/', nameSize) != NULL) {
+        return PF_OK;
+    }
+    memcpy(member, PF_LIBS_DIR, PF_LIBS_DIR_SIZE);
+    memcpy(member + PF_LIBS_DIR_SIZE, name, nameSize);
+    if (!pf_index_find(pf_payload_index(payload), member, PF_LIBS_DIR_SIZE + nameSize, &library) ||
+        library.kind != PF_KIND_LIBRARY) {
+        return PF_OK;
+    }
+    *bundled = 1;
+    struct needed_walk walk = {payload, 0, err};
+    return load_needed(name, nameSize, &walk);
+}
+
 /* Extension modules placed so far (entry number -> the path dlopen() was
  * given), so that loading one again (in a sub-interpreter, or after it left
  * sys.modules) gives CPython the same path: as for python3's one .so file,

@@ -56,6 +56,18 @@
 int pf_native_prepare(pf_payload *payload, const pf_entry *file, char *path, size_t pathCapacity,
                       int *createsInterpreters, pf_error *err);
 
+/* pf_native_load_library: loads the bundled library name[0..nameSize) (a
+ * SONAME: member "libs/<name>", PF_KIND_LIBRARY), with the bundled
+ * libraries it needs, as for an extension module's DT_NEEDED (RTLD_GLOBAL,
+ * once per process), for a program that loads it itself (ctypes, through
+ * support.py): glibc's dlopen() of that SONAME then returns the loaded copy
+ * (elf/dl-load.c _dl_map_object matches a loaded object's DT_SONAME) and
+ * never reads the disk. *bundled is set to 1 when the payload bundles name,
+ * else 0 (a name with '/' never is; nothing is done). Errors (only when
+ * bundled): those of pf_native_prepare. Not thread-safe (GIL held). */
+int pf_native_load_library(pf_payload *payload, const char *name, size_t nameSize, int *bundled,
+                           pf_error *err);
+
 /* pf_native_open_memfd: a pf_payload_native_open (payload_reader.h) for
  * the prefetch thread: an empty memfd named after the member's base name,
  * made as this loader makes its own (close-on-exec, sealable, executable

@@ -382,3 +382,74 @@ def os_scandir(original, path=None):
         return os_stat(os.lstat, p)
 
     return _ScandirIterator(_DirEntry(n, top + sep + n, kinds[n], stat_of) for n in names)
+
+
+# ---- shared libraries the program loads itself (ctypes) ----------------------
+# The payload's libs/<SONAME> members (--add-binary, --include-library and the
+# libraries extension modules need) are loaded from memory by the native
+# loader (runtime/import/native_loader.h). A program that loads one itself
+# goes through ctypes: CDLL(name) calls ctypes._dlopen (Lib/ctypes/__init__.py)
+# and ctypes.util.find_library(name) asks ldconfig for "lib<name>.so...".
+# patch_module, called by libraries.c when either module has run in a
+# program that bundles libraries, makes both answer with the bundled copies
+# first, as the extension loader does for DT_NEEDED.
+
+_bundled = None  # frozenset of the bundled libraries' SONAMEs, read once
+
+
+def _bundled_libraries():
+    global _bundled
+    if _bundled is None:
+        _bundled = frozenset(_importer._libraries())
+    return _bundled
+
+
+def _bundled_name(name):
+    """The SONAME of the bundled library a CDLL name asks for: the name
+    itself, or the last part of a path under the executable (where
+    --add-binary's DEST shows the library); else None."""
+    if not isinstance(name, str):
+        return None
+    if "/" in name:
+        rel = _relative(name)
+        if rel is None:
+            return None
+        name = rel.rsplit("/", 1)[-1]
+    return name if name in _bundled_libraries() else None
+
+
+def _patch_dlopen(original):
+    def _dlopen(name, *args):
+        # Loaded from memory first, glibc's dlopen(SONAME) then returns that
+        # copy (a loaded object answers to its DT_SONAME) and reads no disk.
+        soname = _bundled_name(name)
+        if soname is not None and _importer._load_library(soname):
+            name = soname
+        return original(name, *args)
+
+    _dlopen.__doc__ = original.__doc__
+    return _dlopen
+
+
+def _patch_find_library(original):
+    def find_library(name):
+        # ldconfig's answer for name is "lib<name>.so" plus a version
+        # (Lib/ctypes/util.py _findSoname_ldconfig).
+        prefix = "lib%s.so" % name
+        found = sorted(
+            so for so in _bundled_libraries()
+            if so == prefix
+            or (so.startswith(prefix + ".") and so[len(prefix) + 1:].replace(".", "").isdigit()))
+        return found[0] if found else original(name)
+
+    find_library.__doc__ = original.__doc__
+    return find_library
+
+
+def patch_module(name, module):
+    """Adapts ctypes (name "ctypes") or ctypes.util to the bundled
+    libraries: see above."""
+    if name == "ctypes":
+        module._dlopen = _patch_dlopen(module._dlopen)
+    elif name == "ctypes.util":
+        module.find_library = _patch_find_library(module.find_library)

@@ -540,6 +540,68 @@ static void test_same_soname_twice(void **state)
     free(diag);
 }
 
+/* Extra libraries (--add-binary files, --include-library names) are
+ * bundled with what they need though no object needs them; a name is
+ * searched in ld.so.conf's directories then the defaults; a missing name
+ * and a glibc library are errors. */
+static void test_extra_libraries(void **state)
+{
+    (void)state;
+    mkdirs("x/lib");
+    mkdirs("x/conf");
+    mkdirs("x/empty");
+    build_so("x/lib/libbase.so.1", leaf_c, "-Wl,-soname,libbase.so.1");
+    build_so("x/lib/libextra.so.1.2", "int leaf(void); int x(void) { return leaf(); }\n",
+             "-Wl,-soname,libextra.so.1 -L\"$D/x/lib\" -l:libbase.so.1 -Wl,-rpath,'$ORIGIN'");
+    build_so("x/conf/libnamed.so.3", "int n(void) { return 3; }\n", "-Wl,-soname,libnamed.so.3");
+    char conf[PATH_MAX + 2], conf_path[PATH_MAX], extra_path[PATH_MAX], empty[PATH_MAX];
+    snprintf(conf, sizeof conf, "%s\n", tmp("x/conf"));
+    assert_int_equal(tu_write_file(tmp("x/ld.so.conf"), conf, strlen(conf), 0644), 0);
+    snprintf(conf_path, sizeof conf_path, "%s", tmp("x/ld.so.conf"));
+    snprintf(extra_path, sizeof extra_path, "%s", tmp("x/lib/libextra.so.1.2"));
+    snprintf(empty, sizeof empty, "%s", tmp("x/empty"));
+    const char *defaults[] = {empty};
+    const char *extras[] = {extra_path, "libnamed.so.3"};
+    pfz_native_config cfg = {.ld_so_conf = conf_path,
+                             .default_dirs = defaults,
+                             .default_dir_count = 1,
+                             .extra_libraries = extras,
+                             .extra_library_count = 2};
+    pfz_native_result r;
+    pf_error err;
+    if (pfz_native_resolve(NULL, 0, &cfg, &r, &err) != PF_OK) {
+        fail_msg("%s", err.message);
+    }
+    assert_int_equal(r.lib_count, 3);
+    assert_int_equal(r.object_count, 0);
+    assert_dependency_order(&r, 0);
+    size_t extra = lib_index(&r, "libextra.so.1"), base = lib_index(&r, "libbase.so.1");
+    assert_true(base < extra);
+    assert_int_equal(r.libs[extra].need_count, 1);
+    assert_int_equal(r.libs[extra].needs[0], base);
+    lib_index(&r, "libnamed.so.3");
+    pfz_native_result_free(&r);
+
+    /* a name in no directory (the defaults are empty here) */
+    const char *missing[] = {"libnowhere.so.9"};
+    cfg.extra_libraries = missing;
+    cfg.extra_library_count = 1;
+    assert_int_equal(pfz_native_resolve(NULL, 0, &cfg, &r, &err), PF_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "--include-library libnowhere.so.9"));
+    /* a file that does not exist */
+    const char *absent[] = {"/nonexistent/libfoo.so.1"};
+    cfg.extra_libraries = absent;
+    assert_int_equal(pfz_native_resolve(NULL, 0, &cfg, &r, &err), PF_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "--add-binary '/nonexistent/libfoo.so.1'"));
+    /* glibc's own library: never bundled */
+    const char *glibc[] = {"libc.so.6"};
+    cfg.extra_libraries = glibc;
+    cfg.default_dirs = NULL;
+    cfg.default_dir_count = 0;
+    assert_int_equal(pfz_native_resolve(NULL, 0, &cfg, &r, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "part of glibc"));
+}
+
 static void test_include_manylinux_library(void **state)
 {
     (void)state;
@@ -634,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_cycle),
         cmocka_unit_test(test_diamond_order),
         cmocka_unit_test(test_same_soname_twice),
+        cmocka_unit_test(test_extra_libraries),
         cmocka_unit_test(test_include_manylinux_library),
         cmocka_unit_test(test_numpy),
     };
