@@ -13,8 +13,9 @@
 #   PYFREEZE_PVM_SYSROOT     the Debian 11 root (glibc 2.31 headers and libraries)
 #   PYFREEZE_PVM_PREFIX      the installed PVM, inside the root
 #   PYFREEZE_PVM_INCLUDE_DIR CPython's headers
-#   PYFREEZE_PVM_LIBPYTHON   libpython3.11.a, not position-independent
-#   PYFREEZE_PVM_LIBPYTHON_PIC  libpython3.11-pic.a, position-independent
+#   PYFREEZE_PVM_LIBPYTHON   libpython3.11.a: PGO and LTO, one plain
+#                            position-independent object; both stubs link it
+#   PYFREEZE_PVM_LIBPYTHON_PIC  the same file (the --pie stub's)
 #   PYFREEZE_PVM_STDLIB_DIR  the standard library (lib/python3.11)
 #   PYFREEZE_PVM_DYNLOAD_DIR its extension modules (lib/python3.11/lib-dynload)
 #   PYFREEZE_PVM_LIB_DIR     the shared libraries they need (libssl.so.3, ...)
@@ -32,7 +33,7 @@ set(PYFREEZE_PVM_PREFIX "${PYFREEZE_PVM_SYSROOT}/opt/pvm")
 set(PYFREEZE_PVM_INCLUDE_DIR "${PYFREEZE_PVM_PREFIX}/include/python3.11")
 set(PYFREEZE_PVM_LIB_DIR "${PYFREEZE_PVM_PREFIX}/lib")
 set(PYFREEZE_PVM_LIBPYTHON "${PYFREEZE_PVM_LIB_DIR}/libpython3.11.a")
-set(PYFREEZE_PVM_LIBPYTHON_PIC "${PYFREEZE_PVM_LIB_DIR}/libpython3.11-pic.a")
+set(PYFREEZE_PVM_LIBPYTHON_PIC "${PYFREEZE_PVM_LIBPYTHON}")
 set(PYFREEZE_PVM_STDLIB_DIR "${PYFREEZE_PVM_LIB_DIR}/python3.11")
 set(PYFREEZE_PVM_DYNLOAD_DIR "${PYFREEZE_PVM_STDLIB_DIR}/lib-dynload")
 set(PYFREEZE_PVM_ZSTD_LIBRARY "${PYFREEZE_PVM_LIB_DIR}/libzstd.a")
@@ -48,11 +49,15 @@ set(PYFREEZE_PVM_STUB_LINK_OPTIONS "--sysroot=${PYFREEZE_PVM_SYSROOT}"
 # glibc 2.31 keeps these apart from libc.
 set(PYFREEZE_PVM_STUB_SYSTEM_LIBRARIES pthread dl util m)
 
-file(GLOB PYFREEZE_PVM_SCRIPTS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/pvm/*.sh")
+# The PGO training runs the benchmark's programs (pvm/build.sh): they are
+# inputs of the CPython step too.
+file(GLOB PYFREEZE_PVM_SCRIPTS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/pvm/*.sh"
+    "${CMAKE_SOURCE_DIR}/pvm/*.py" "${CMAKE_SOURCE_DIR}/tests/bench/*.py"
+    "${CMAKE_SOURCE_DIR}/tests/bench/*/*.py")
 # build.sh writes its stamps itself; this one tells CMake the whole run ended.
 set(PYFREEZE_PVM_DONE "${PYFREEZE_PVM_BUILD_DIR}/stamps/all")
 add_custom_command(OUTPUT "${PYFREEZE_PVM_DONE}"
-    BYPRODUCTS "${PYFREEZE_PVM_LIBPYTHON}" "${PYFREEZE_PVM_LIBPYTHON_PIC}"
+    BYPRODUCTS "${PYFREEZE_PVM_LIBPYTHON}"
                "${PYFREEZE_PVM_ZSTD_LIBRARY}" "${PYFREEZE_PVM_ZLIB_LIBRARY}"
                "${PYFREEZE_PVM_EXPAT_LIBRARY}" "${PYFREEZE_PVM_VERSIONS}"
     COMMAND "${CMAKE_SOURCE_DIR}/pvm/build.sh" "${PYFREEZE_PVM_BUILD_DIR}"

@@ -1,23 +1,25 @@
 #!/bin/bash
 # Builds CPython 3.11 (Debian's patched source) against the prefix's
-# libraries. "static": the whole interpreter, installed in the prefix, with
-# a libpython3.11.a that is not position-independent (the default stub is a
-# fixed-address executable); the stdlib in lib/python3.11 and its extension
-# modules in lib-dynload. "pic": only libpython3.11-pic.a, position-
-# independent, for the `--pie` stub. Runs inside the root.
-# Usage: build-cpython.sh SOURCE-DIR static|pic
+# libraries, optimised with the profile of a training run (PGO) and across
+# files (LTO), and installs it in the prefix: the stdlib in lib/python3.11,
+# its extension modules in lib-dynload, and libpython3.11.a, which both
+# stubs link. Runs inside the root.
+# Usage: build-cpython.sh SOURCE-DIR TRAINING-DIR
+# TRAINING-DIR holds pgo-train.py and the programs it runs (pvm/README.md).
 set -euo pipefail
 src=$1
-kind=$2
-build=$src/build-$kind
+training=$2
+build=$src/build
 rm -rf "$build"
 mkdir -p "$build"
 cd "$build"
-case $kind in
-    static) cflags= ;;
-    pic)    cflags=-fPIC ;;
-    *) echo "build-cpython.sh: static or pic, not '$kind'" >&2; exit 1 ;;
-esac
+# One libpython for both stubs, and position-independent code throughout
+# (-fPIC: the extension modules in lib-dynload are built from the same
+# flags), without semantic interposition (a function defined in libpython
+# is called and inlined directly, not through the PLT). libpython's own
+# code is generated -fPIE at its LTO step (4. below). -ffunction-sections
+# and -fdata-sections, for the stubs' --gc-sections.
+cflags="-fPIC -fno-semantic-interposition -ffunction-sections -fdata-sections"
 # No _gdbm (GNU dbm is GPL-3: nothing GPL is packed by default) and no _dbm
 # (ndbm): dbm falls back to dbm.dumb. No _crypt and no nis either (both
 # deprecated by PEP 594, gone in 3.13): they need libcrypt, libnsl and
@@ -37,7 +39,7 @@ esac
     --with-readline=editline --enable-loadable-sqlite-extensions \
     py_cv_module__gdbm=n/a py_cv_module__dbm=n/a py_cv_module__crypt=n/a py_cv_module_nis=n/a \
     ac_cv_posix_semaphores_enabled=yes ac_cv_broken_sem_getvalue=no \
-    CFLAGS="$cflags" CPPFLAGS="-I$PVM_PREFIX/include -I$PVM_PREFIX/include/ncursesw" \
+    CFLAGS="$cflags" AR=gcc-ar CPPFLAGS="-I$PVM_PREFIX/include -I$PVM_PREFIX/include/ncursesw" \
     LDFLAGS="-L$PVM_PREFIX/lib" PKG_CONFIG_PATH="$PVM_PREFIX/lib/pkgconfig" \
     LIBSQLITE3_LIBS="-lsqlite3 -lm -ldl" LIBS=-lm > configure.log
 # The same modules built into libpython as in Debian's python3.11 (those its
@@ -52,25 +54,55 @@ builtins=$(awk -v ORS='|' '$2 == "extension" && $1 != "unicodedata" { print $1 }
 grep -E "^#(${builtins%|})" "$src/Modules/Setup" | sed -e 's/^#//' -e 's/-Wl,-B[a-z]*//g' \
     >> Modules/Setup.local
 
-if [ "$kind" = pic ]; then
-    make -j"$PVM_JOBS" libpython3.11.a
-    install -m 644 libpython3.11.a "$PVM_PREFIX/lib/libpython3.11-pic.a"
-    strip --strip-debug "$PVM_PREFIX/lib/libpython3.11-pic.a"
-    exit 0
-fi
 # The build imports each module it made: those that need the prefix's
 # shared libraries find them through LD_LIBRARY_PATH until they get their
 # DT_RUNPATH below.
 export LD_LIBRARY_PATH=$PVM_PREFIX/lib
-make -j"$PVM_JOBS" 2>&1 | tee make.log
+# PGO, by hand rather than configure's --enable-optimizations (whose
+# profile task is the whole `-m test --pgo` list, and runs it twice):
+# 1. an instrumented build (-fprofile-generate);
+generate=-fprofile-generate
+make -j"$PVM_JOBS" build_all CFLAGS_NODIST="$generate" LDFLAGS_NODIST="$generate" > make-generate.log 2>&1 ||
+    { tail -n 30 make-generate.log; exit 1; }
+# 2. the training run, which writes the profile (*.gcda beside each object);
+./python -I "$training/pgo-train.py" "$training" 2>&1 | tee train.log
+# 3. the build again from the same sources with that profile. Functions the
+# training never ran keep the normal optimisation
+# (-fprofile-partial-training) rather than being optimised for size: the
+# training is small and frozen programs run anything. Objects hold both
+# GIMPLE for LTO and machine code (-ffat-lto-objects): every executable and
+# extension module the build links uses the machine code (-fno-lto), and
+# only libpython is optimised as a whole, below.
+make clean-retain-profile > /dev/null
+use="-fprofile-use -fprofile-correction -fprofile-partial-training -Wno-missing-profile -flto -ffat-lto-objects"
+make -j"$PVM_JOBS" build_all CFLAGS_NODIST="$use" LDFLAGS_NODIST=-fno-lto 2>&1 | tee make.log
 # A new install replaces the previous one (Debian's install links files
 # that must not exist yet).
 rm -rf "$PVM_PREFIX"/lib/python3.11 "$PVM_PREFIX"/include/python3.11 "$PVM_PREFIX"/bin/*python3* \
-    "$PVM_PREFIX"/lib/libpython3.11.a "$PVM_PREFIX"/lib/pkgconfig/python*
+    "$PVM_PREFIX"/lib/libpython3.11.a "$PVM_PREFIX"/lib/libpython3.11-pic.a "$PVM_PREFIX"/lib/pkgconfig/python*
 # No compileall at install (three passes over the stdlib, -O and -OO too):
-# the freezer compiles what it packs itself and caches it.
+# the freezer compiles what it packs itself and caches it. The same flags
+# as the build, so that make finds everything up to date.
 sed -i 's#-Wi \(-OO* \)\?$(DESTDIR)$(LIBDEST)/compileall\.py#-c pass#' Makefile
-make install > install.log 2>&1 || { tail -n 30 install.log; exit 1; }
+make install CFLAGS_NODIST="$use" LDFLAGS_NODIST=-fno-lto > install.log 2>&1 ||
+    { tail -n 30 install.log; exit 1; }
+# 4. LTO over the whole of libpython, done here with gcc 10: the host's gcc
+# 12, which links the stubs, cannot read gcc 10's LTO bytecode, so the
+# installed archive of fat objects becomes one plain relocatable object
+# (-flinker-output=nolto-rel, GCC >= 10), archived under libpython's name.
+# After the install, which archives the objects again. Its public symbols
+# stay global for the stub and extension modules; --gc-sections drops what
+# the stub does not reach. Code generated -fPIE: both stubs are
+# executables, and -fPIC code would reach libpython's own global data
+# (_PyRuntime, _Py_NoneStruct, ...) through the GOT, even with
+# -fno-semantic-interposition (a shared library's data may be copied into
+# the executable), an instruction more at each of ~17,000 places.
+libpython=$(echo "$PVM_PREFIX"/lib/python3.11/config-3.11-*/libpython3.11.a)
+gcc -r -nostdlib -flinker-output=nolto-rel -flto="$PVM_JOBS" -O3 -fwrapv -fPIE \
+    -fno-semantic-interposition -ffunction-sections -fdata-sections \
+    -o libpython3.11-lto.o -Wl,--whole-archive "$libpython" -Wl,--no-whole-archive
+rm "$libpython"
+ar rcs "$libpython" libpython3.11-lto.o
 # No debugging information in what the stub links or the freezer packs
 # (CPython compiles with -g): 4 times smaller, as Debian ships them.
 strip --strip-debug "$PVM_PREFIX"/lib/python3.11/config-3.11-*/libpython3.11.a \

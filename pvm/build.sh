@@ -87,10 +87,21 @@ library libedit libedit build-libedit.sh ncurses
 library zstd libzstd build-zstd.sh
 library openssl openssl build-openssl.sh
 libraries="zlib bzip2 xz libffi expat sqlite libuuid ncurses libedit zstd openssl"
+# The PGO training (pvm/pgo-train.py): the benchmark's programs, every
+# tests/bench/*.py and tests/bench/*/*.py but the benchmark's own tools, and
+# a few of CPython's tests. Its inputs are a pseudo-step's key, so that a
+# changed program re-runs the CPython build.
+repo=$(cd "$here/.." && pwd)
+training_programs=()
+for program in "$repo"/tests/bench/*.py "$repo"/tests/bench/*/*.py; do
+    case ${program##*/} in
+        report.py | gen_allstdlib.py) ;;
+        *) [ -f "$program" ] && training_programs+=("$program") ;;
+    esac
+done
+step_key[training]=$(pvm_key "$here/pgo-train.py" "${training_programs[@]}")
 # shellcheck disable=SC2086
-library cpython python3.11 "build-cpython.sh static" $libraries
-# shellcheck disable=SC2086
-library cpython_pic python3.11 "build-cpython.sh pic" $libraries cpython
+library cpython python3.11 "build-cpython.sh /pvm/training" $libraries training
 
 # Two lanes at once: most library builds spend their time in configure
 # scripts, one process at a time, so OpenSSL's compilation runs beside
@@ -105,7 +116,11 @@ failed=0
 wait "$openssl_lane" || failed=1
 wait "$other_lane" || failed=1
 [ "$failed" = 0 ] || pvm_die "a library build failed (see above)"
-run cpython cpython_pic
+rm -rf "$root/pvm/training"
+mkdir -p "$root/pvm/training/programs"
+install -m 644 "$here/pgo-train.py" "$root/pvm/training/"
+install -m 644 "${training_programs[@]}" "$root/pvm/training/programs/"
+run cpython
 
 # 4. What went in (for the SBOM), and the checks of what came out.
 "$here/record-versions.sh" "$PVM_BUILD" $SOURCES
