@@ -30,9 +30,11 @@ static const pfz_option_section section_order[PFZ_SECTION_COUNT] = {
 };
 
 static const char *const usage_lines[] = {
-    "SCRIPT.py [-o OUT] [options]",          "-m MODULE[:FUNCTION] [-o OUT] [options]",
-    "--entry-point NAME [-o OUT] [options]", "[-o OUT] [options]   (the rest: ./pyproject.toml)",
-    "--python [-o OUT] [options]",
+    "SCRIPT.py [-o OUT] [options]",                      /* a script */
+    "-m MODULE[:FUNCTION] [-o OUT] [options]",           /* a module, or a function */
+    "--entry-point NAME [-o OUT] [options]",             /* a console script */
+    "[-o OUT] [options]   (the rest: ./pyproject.toml)", /* [tool.pyfreeze] */
+    "--python [-o OUT] [options]",                       /* a standalone Python */
 };
 #define USAGE_COUNT (sizeof usage_lines / sizeof usage_lines[0])
 
