@@ -48,21 +48,41 @@ int pfz_mg_gate_closed(const resolver *r, size_t importer, const pfz_import *imp
     if (names == NULL) {
         return 0;
     }
+    PyObject *top = PyUnicode_FromStringAndSize(m->name, (Py_ssize_t)strcspn(m->name, "."));
+    PyObject *used = top != NULL ? PyDict_GetItemWithError(r->gate_names, top) : NULL;
+    Py_XDECREF(top);
+    PyErr_Clear(); /* no memory: the gate stays closed, as for no use */
     int open = 0;
-    for (Py_ssize_t i = 0; !open && i < PyList_GET_SIZE(names); i++) {
-        open = PySet_Contains(r->gate_names, PyList_GET_ITEM(names, i)) == 1;
+    for (Py_ssize_t i = 0; used != NULL && !open && i < PyList_GET_SIZE(names); i++) {
+        open = PySet_Contains(used, PyList_GET_ITEM(names, i)) == 1;
     }
     Py_DECREF(names);
     PyErr_Clear();
     return !open;
 }
 
+/* add_fragments: adds to names each of the rules' gate fragments (names
+ * that are no identifier, such as a regular expression's "\\N{") that the
+ * string constant text contains. -1 on a Python error. */
+static int add_fragments(const resolver *r, PyObject *text, PyObject *names)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(r->gate_fragments); i++) {
+        PyObject *fragment = PyTuple_GET_ITEM(r->gate_fragments, i);
+        Py_ssize_t at = PyUnicode_Find(text, fragment, 0, PyUnicode_GET_LENGTH(text), 1);
+        if (at == -2 || (at >= 0 && PySet_Add(names, fragment) < 0)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* collect: adds to names (a set) the co_names of code and of the code
- * objects nested in it, and its short identifier-like string constants;
- * sets *imports when one of the co_names is a gated top-level package or
- * a dotted name inside one (`import multiprocessing`, `from
+ * objects nested in it, its short identifier-like string constants and
+ * the gate fragments its string constants contain;
+ * adds to tops each gated top-level package one of the co_names is or is
+ * inside (`import multiprocessing`, `from
  * multiprocessing.pool import Pool`). -1 on a Python error. */
-static int collect(const resolver *r, PyCodeObject *code, PyObject *names, int *imports)
+static int collect(const resolver *r, PyCodeObject *code, PyObject *names, PyObject *tops)
 {
     PyObject *co_names = code->co_names;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(co_names); i++) {
@@ -71,20 +91,30 @@ static int collect(const resolver *r, PyCodeObject *code, PyObject *names, int *
         if (text == NULL || PySet_Add(names, name) < 0) {
             return -1;
         }
-        /* most names are plain: asked as they are, no copy of a prefix */
-        *imports |= strchr(text, '.') == NULL ? PySet_Contains(r->gate_tops, name) == 1
-                                              : in_gated_top(r, text);
+        if (in_gated_top(r, text)) {
+            PyObject *top = PyUnicode_FromStringAndSize(text, (Py_ssize_t)strcspn(text, "."));
+            int rc = top != NULL ? PySet_Add(tops, top) : -1;
+            Py_XDECREF(top);
+            if (rc < 0) {
+                return -1;
+            }
+        }
     }
     PyObject *consts = code->co_consts;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++) {
         PyObject *item = PyTuple_GET_ITEM(consts, i);
         if (PyCode_Check(item)) {
-            if (collect(r, (PyCodeObject *)item, names, imports) < 0) {
+            if (collect(r, (PyCodeObject *)item, names, tops) < 0) {
                 return -1;
             }
-        } else if (PyUnicode_Check(item) && PyUnicode_GET_LENGTH(item) <= GATE_MAX_CONSTANT &&
-                   PyUnicode_IsIdentifier(item) && PySet_Add(names, item) < 0) {
-            return -1;
+        } else if (PyUnicode_Check(item)) {
+            if (PyUnicode_GET_LENGTH(item) <= GATE_MAX_CONSTANT && PyUnicode_IsIdentifier(item) &&
+                PySet_Add(names, item) < 0) {
+                return -1;
+            }
+            if (add_fragments(r, item, names) < 0) {
+                return -1;
+            }
         }
     }
     return 0;
@@ -98,15 +128,30 @@ int pfz_mg_gate_names_add(resolver *r, size_t idx, PyObject *code, pf_error *err
         return PF_OK; /* a package's own modules import their features directly */
     }
     PyObject *names = PySet_New(NULL);
-    int imports = 0;
-    int rc = names != NULL ? collect(r, (PyCodeObject *)code, names, &imports) : -1;
-    PyObject *updated =
-        rc == 0 && imports ? PyObject_CallMethod(r->gate_names, "update", "O", names) : NULL;
+    PyObject *tops = PySet_New(NULL);
+    int rc = names != NULL && tops != NULL ? collect(r, (PyCodeObject *)code, names, tops) : -1;
+    /* each gated top-level package the module imports: the names it uses */
+    PyObject *list = rc == 0 ? PySequence_List(tops) : NULL;
+    rc = list != NULL ? 0 : -1;
+    for (Py_ssize_t i = 0; rc == 0 && i < PyList_GET_SIZE(list); i++) {
+        PyObject *top = PyList_GET_ITEM(list, i);
+        PyObject *used = PyDict_GetItemWithError(r->gate_names, top);
+        if (used == NULL && !PyErr_Occurred()) {
+            used = PySet_New(NULL);
+            rc = used != NULL && PyDict_SetItem(r->gate_names, top, used) == 0 ? 0 : -1;
+            Py_XDECREF(used); /* the dict holds it */
+        }
+        PyObject *updated =
+            rc == 0 && used != NULL ? PyObject_CallMethod(used, "update", "O", names) : NULL;
+        rc = updated != NULL ? 0 : -1;
+        Py_XDECREF(updated);
+    }
+    Py_XDECREF(list);
     Py_XDECREF(names);
-    if (rc < 0 || (imports && updated == NULL)) {
+    Py_XDECREF(tops);
+    if (rc < 0) {
         return pfz_py_fail(err, "cannot read the names a module uses");
     }
-    Py_XDECREF(updated);
     return PF_OK;
 }
 

@@ -122,7 +122,10 @@ typedef struct resolver {
     size_t codec_name_max;       /* the longest alias or on-demand name, in bytes */
     PyObject *gate_tops;         /* frozenset: top-level packages of the rules'
                                     gated_imports importers (gated_imports.c) */
-    PyObject *gate_names;        /* set: names used by modules that import one of them */
+    PyObject *gate_fragments;    /* tuple of str: gate names that are no identifier,
+                                  * found inside string constants */
+    PyObject *gate_names;        /* dict: top-level package -> set of the names used by
+                                  * the modules that import it */
     PyObject *gated;             /* list: held-back imports, as r->deferred's items plus
                                     their absolute name */
     pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */

@@ -120,9 +120,11 @@ int pfz_mg_rules_init(resolver *r, pf_error *err)
         return pfz_py_fail(err, "cannot read the package rules");
     }
     r->gate_tops = PyObject_GetAttrString(r->rules, "gated_tops");
-    r->gate_names = PySet_New(NULL);
+    r->gate_fragments = PyObject_GetAttrString(r->rules, "gate_fragments");
+    r->gate_names = PyDict_New();
     r->gated = PyList_New(0);
-    if (r->gate_tops == NULL || r->gate_names == NULL || r->gated == NULL) {
+    if (r->gate_tops == NULL || r->gate_fragments == NULL || !PyTuple_Check(r->gate_fragments) ||
+        r->gate_names == NULL || r->gated == NULL) {
         return pfz_py_fail(err, "cannot read the package rules' gated imports");
     }
     return codec_rules_init(r, err);
@@ -138,6 +140,7 @@ void pfz_mg_rules_free(resolver *r)
     Py_CLEAR(r->codec_short_names);
     Py_CLEAR(r->codec_ignored_in);
     Py_CLEAR(r->gate_tops);
+    Py_CLEAR(r->gate_fragments);
     Py_CLEAR(r->gate_names);
     Py_CLEAR(r->gated);
 }

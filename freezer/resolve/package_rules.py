@@ -49,6 +49,12 @@ def _within(name, prefixes):
     return any(name == p or name.startswith(p + ".") for p in prefixes)
 
 
+def _is_fragment(text):
+    """A gate name that is not an identifier: a piece of a string constant
+    (2 to 40 characters, no whitespace), e.g. a regular expression's escape."""
+    return 2 <= len(text) <= 40 and not any(c.isspace() for c in text)
+
+
 def _names(value, where):
     if not isinstance(value, list) or not all(is_module_name(v) for v in value):
         raise RulesError(f"{where}: give a list of module names, e.g. [\"pkg.sub\"]")
@@ -125,11 +131,17 @@ class Rules:
                                  f"[gated_imports.\"pkg.mod\"]")
             for target, names in targets.items():
                 if (not is_module_name(target) or not isinstance(names, list) or not names
-                        or not all(isinstance(n, str) and n.isidentifier() for n in names)):
+                        or not all(isinstance(n, str) and (n.isidentifier() or _is_fragment(n))
+                                   for n in names)):
                     raise RulesError(f"{where}.{importer}.{target}: give a module name = a list "
                                      f"of names, e.g. \"pkg.feature\" = [\"Feature\"]")
             self.gated[importer] = {t: list(n) for t, n in targets.items()}
         self.gated_tops = frozenset(i.partition(".")[0] for i in self.gated)
+        # Names that are no identifier ("\\N{") open their gate when a
+        # string constant of the module contains them.
+        self.gate_fragments = tuple(sorted({n for targets in self.gated.values()
+                                            for names in targets.values() for n in names
+                                            if not n.isidentifier()}))
 
     def gate(self, importer, target):
         """The names that open importer's import of target (a list), or
