@@ -50,6 +50,8 @@ hello)
     expect_no_grep "hello world packs no hashlib" "$T/inspect.txt" ' lib/hashlib\.pyc$'
     expect_no_grep "hello world packs no _hashlib" "$T/inspect.txt" '_hashlib'
     expect_no_grep "hello world packs no CJK codec" "$T/inspect.txt" '(_codecs_|_multibytecodec|lib/encodings/shift_jis)'
+    expect_no_grep "hello world packs no unicodedata, idna or stringprep" "$T/inspect.txt" \
+        '(lib/unicodedata\.cpython|lib/encodings/idna\.pyc|lib/stringprep\.pyc)'
     compare hello /dev/null
     # random itself: `from hashlib import sha512` is its fallback
     program randomness -v <<'EOF' || finish
@@ -186,6 +188,33 @@ EOF
     expect_grep "Manager packs the manager module" "$T/inspect-manager.txt" ' lib/multiprocessing/managers\.pyc$'
     expect_grep "and hmac, for its connections' authentication" "$T/inspect-manager.txt" ' lib/hmac\.pyc$'
     compare mpmanager /dev/null
+    # re._parser imports unicodedata for a named escape (\N{...}): packed
+    # when a module that uses re has a string holding one
+    program named_escape <<'EOF' || finish
+import re
+
+print(re.findall(r"\N{EM DASH}+", "a\u2014\u2014b"))
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-escape.txt"
+    expect_grep "a pattern's named escape packs unicodedata" "$T/inspect-escape.txt" 'lib/unicodedata\.cpython'
+    compare named_escape /dev/null
+    program plain_re -v <<'EOF' || finish
+import re
+import sys
+
+print(re.findall(r"b+", "abbc"))
+for pattern in sys.argv[1:]:  # a pattern known only at run time
+    try:
+        print(re.findall(pattern, "a\u2014b"))
+    except ImportError as e:
+        print(type(e).__name__, e)
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-plain-re.txt"
+    expect_no_grep "a program with no named escape packs no unicodedata" "$T/inspect-plain-re.txt" 'lib/unicodedata\.cpython'
+    compare plain_re /dev/null
+    run_frozen "$R/plain-re-escape.frz" /dev/null "$EXE" '\N{EM DASH}'
+    expect_grep "a named escape built at run time names the option" "$R/plain-re-escape.frz.out" \
+        "No module named 'unicodedata' \(not packed into this frozen program: .*--hidden-import unicodedata"
     ;;
 
 numpy)
