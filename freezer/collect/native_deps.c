@@ -366,8 +366,11 @@ static int resolve_needed(resolver *r, size_t x, const char *name, pf_error *err
     return push_index(&r->nodes[x].edges, &r->nodes[x].edge_count, target, err);
 }
 
-/* load_input: adds input object path as a node (or finds it already there). */
-static int load_input(resolver *r, const char *path, size_t *index, pf_error *err)
+/* load_object: adds the object at path as a node (or finds it already
+ * there); a file that is no usable object is an error that reads
+ * "<before>'<path>': <why><after>". */
+static int load_object(resolver *r, const char *path, const char *before, const char *after,
+                       size_t *index, pf_error *err)
 {
     char *abs = absolute_path(path);
     if (abs == NULL) {
@@ -378,13 +381,19 @@ static int load_input(resolver *r, const char *path, size_t *index, pf_error *er
     pf_error why;
     int rc = open_object(abs, &dyn, &size, &why);
     if (rc != PF_OK) {
-        rc = pf_error_set(err, rc, "cannot use extension module '%s': %s", path, why.message);
+        rc = pf_error_set(err, rc, "%s'%s': %s%s", before, path, why.message, after);
         free(abs);
         return rc;
     }
     rc = add_node(r, abs, &dyn, size, NO_NODE, index, err);
     free(abs);
     return rc;
+}
+
+/* load_input: adds input object path as a node (or finds it already there). */
+static int load_input(resolver *r, const char *path, size_t *index, pf_error *err)
+{
+    return load_object(r, path, "cannot use extension module ", "", index, err);
 }
 
 /* resolve_pending: resolves the DT_NEEDED names of nodes *next.. (breadth
@@ -443,27 +452,10 @@ static int find_extra_by_name(resolver *r, const char *name, size_t *index, pf_e
  * node to bundle. */
 static int load_extra(resolver *r, const char *extra, size_t *index, pf_error *err)
 {
-    int rc;
-    if (strchr(extra, '/') != NULL) {
-        char *abs = absolute_path(extra);
-        if (abs == NULL) {
-            return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
-        }
-        pfz_elf_dynamic dyn;
-        uint64_t size = 0;
-        pf_error why;
-        rc = open_object(abs, &dyn, &size, &why);
-        if (rc != PF_OK) {
-            rc = pf_error_set(err, rc,
-                              "--add-binary '%s': %s (give an ELF shared library for x86-64)",
-                              extra, why.message);
-        } else {
-            rc = add_node(r, abs, &dyn, size, NO_NODE, index, err);
-        }
-        free(abs);
-    } else {
-        rc = find_extra_by_name(r, extra, index, err);
-    }
+    int rc = strchr(extra, '/') != NULL
+                 ? load_object(r, extra, "--add-binary ",
+                               " (give an ELF shared library for x86-64)", index, err)
+                 : find_extra_by_name(r, extra, index, err);
     if (rc != PF_OK) {
         return rc;
     }
