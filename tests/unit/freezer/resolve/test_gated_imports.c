@@ -4,7 +4,9 @@
  * hmac and XML-RPC are packed only when a module that imports
  * multiprocessing names the feature; a library inside the package naming
  * it does not count, a string constant does; the rest is left out with a
- * -v note; --follow-all-imports follows them all. */
+ * -v note; --follow-all-imports follows them all. A gate name that is no
+ * identifier (re._parser's "\N{") is a fragment: it opens the gate when a
+ * string constant of the program contains it. */
 #include "resolve_test_util.h"
 #include "render_report.h"
 
@@ -123,11 +125,37 @@ static void test_named_features(void **state)
     pfz_graph_free(&g);
 }
 
+/* A pattern's named character escape opens re._parser's import of
+ * unicodedata: the fragment "\N{" inside a longer raw string constant
+ * counts, an ordinary pattern or the same letters without the backslash
+ * do not. */
+static void test_fragment(void **state)
+{
+    (void)state;
+    pfz_graph g = {0};
+    char *verbose;
+    build("import re\n"
+          "print(re.sub(r'x', 'y', 'N{EM DASH} xx'))\n",
+          NULL, 0, &g, &verbose, 0);
+    assert_true(is_left_out(&g, "unicodedata"));
+    assert_non_null(strstr(verbose, "re._parser's import of unicodedata"));
+    free(verbose);
+    pfz_graph_free(&g);
+    build("import re\n"
+          "DASH = re.compile(r'[a-z]+\\N{EM DASH}[a-z]+')\n",
+          NULL, 0, &g, &verbose, 0);
+    assert_false(is_left_out(&g, "unicodedata"));
+    assert_null(strstr(verbose, "re._parser's import of unicodedata"));
+    free(verbose);
+    pfz_graph_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lock_only),
         cmocka_unit_test(test_named_features),
+        cmocka_unit_test(test_fragment),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
 }
