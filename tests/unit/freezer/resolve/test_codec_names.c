@@ -7,6 +7,7 @@
  * 'hz') do not count; the rest is left out, recorded for the payload and
  * noted with -v. */
 #include "resolve_test_util.h"
+#include "graph_probe.h"
 #include "render_report.h"
 
 #include <stdarg.h>
@@ -19,71 +20,29 @@
 
 #include "module_graph.h"
 
-static int has_module(const pfz_graph *g, const char *name)
-{
-    for (size_t i = 0; i < g->count; i++) {
-        if (strcmp(g->modules[i].name, name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int is_left_out(const pfz_graph *g, const char *name)
-{
-    for (size_t i = 0; i < g->left_out_count; i++) {
-        if (strcmp(g->left_out[i].name, name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* build: the graph of script text app (in a temporary directory) with the
- * extra roots given; *verbose is what -v prints (malloc'd). */
-static void build(const char *app, const char *const *roots, size_t root_count, pfz_graph *g,
-                  char **verbose)
-{
-    char *dir = rt_mkdtemp();
-    rt_write(dir, "app.py", app, (size_t)-1);
-    char script[4096];
-    snprintf(script, sizeof script, "%s/app.py", dir);
-    pfz_report report = {0};
-    pfz_resolve_options opts = {
-        .script = script, .report = &report, .extra_roots = roots, .extra_root_count = root_count};
-    pf_error err = {0};
-    int rc = pfz_graph_build(g, &opts, &err);
-    if (rc != PF_OK) {
-        fail_msg("build failed: %s", err.message);
-    }
-    *verbose = rt_render_notes(&report, 1);
-    pfz_report_free(&report);
-    rt_rmtree(dir);
-}
-
 static void test_named_codecs_packed(void **state)
 {
     (void)state;
     pfz_graph g = {0};
     char *verbose;
-    build("import locale, stringprep\n"
-          "print('x'.encode('Shift-JIS'))\n"
-          "def f(data):\n"
-          "    return open(data, encoding='EUC_KR')\n"
-          "TABLE = (('a', ('UHC',)),)\n"
-          "OTHER = ['shift.jis', 'utf-8', 'no such codec']\n",
-          NULL, 0, &g, &verbose);
-    assert_true(has_module(&g, "encodings.shift_jis")); /* an alias's spelling */
-    assert_true(has_module(&g, "encodings.euc_kr"));    /* in a function */
-    assert_true(has_module(&g, "encodings.cp949"));     /* nested in tuples, by alias */
-    assert_true(has_module(&g, "encodings.utf_8"));
-    assert_false(has_module(&g, "encodings.euc_jp")); /* only locale's table names it */
-    assert_false(has_module(&g, "encodings.hz"));     /* only stringprep's 'hz' */
-    assert_false(has_module(&g, "encodings.big5"));
-    assert_true(has_module(&g, "_codecs_jp"));
-    assert_false(has_module(&g, "_codecs_tw"));
-    assert_true(is_left_out(&g, "encodings.big5"));
-    assert_true(is_left_out(&g, "encodings.euc_jp"));
+    rt_build_script("import locale, stringprep\n"
+                    "print('x'.encode('Shift-JIS'))\n"
+                    "def f(data):\n"
+                    "    return open(data, encoding='EUC_KR')\n"
+                    "TABLE = (('a', ('UHC',)),)\n"
+                    "OTHER = ['shift.jis', 'utf-8', 'no such codec']\n",
+                    NULL, 0, 0, &g, &verbose);
+    assert_true(rt_has_module(&g, "encodings.shift_jis")); /* an alias's spelling */
+    assert_true(rt_has_module(&g, "encodings.euc_kr"));    /* in a function */
+    assert_true(rt_has_module(&g, "encodings.cp949"));     /* nested in tuples, by alias */
+    assert_true(rt_has_module(&g, "encodings.utf_8"));
+    assert_false(rt_has_module(&g, "encodings.euc_jp")); /* only locale's table names it */
+    assert_false(rt_has_module(&g, "encodings.hz"));     /* only stringprep's 'hz' */
+    assert_false(rt_has_module(&g, "encodings.big5"));
+    assert_true(rt_has_module(&g, "_codecs_jp"));
+    assert_false(rt_has_module(&g, "_codecs_tw"));
+    assert_true(rt_is_left_out(&g, "encodings.big5"));
+    assert_true(rt_is_left_out(&g, "encodings.euc_jp"));
     assert_non_null(strstr(verbose, "not following encodings's import of encodings.big5 "));
     assert_null(strstr(verbose, "encodings.shift_jis "));
     free(verbose);
@@ -96,14 +55,14 @@ static void test_nothing_named(void **state)
     pfz_graph g = {0};
     char *verbose;
     const char *roots[] = {"encodings.gbk"}; /* --hidden-import */
-    build("print('hello')\n", roots, 1, &g, &verbose);
-    assert_true(has_module(&g, "encodings"));
-    assert_true(has_module(&g, "encodings.latin_1"));
-    assert_true(has_module(&g, "encodings.gbk"));
-    assert_true(has_module(&g, "_codecs_cn"));
-    assert_false(has_module(&g, "encodings.shift_jis"));
-    assert_false(has_module(&g, "_codecs_jp"));
-    assert_true(is_left_out(&g, "encodings.shift_jis"));
+    rt_build_script("print('hello')\n", roots, 1, 0, &g, &verbose);
+    assert_true(rt_has_module(&g, "encodings"));
+    assert_true(rt_has_module(&g, "encodings.latin_1"));
+    assert_true(rt_has_module(&g, "encodings.gbk"));
+    assert_true(rt_has_module(&g, "_codecs_cn"));
+    assert_false(rt_has_module(&g, "encodings.shift_jis"));
+    assert_false(rt_has_module(&g, "_codecs_jp"));
+    assert_true(rt_is_left_out(&g, "encodings.shift_jis"));
     free(verbose);
     pfz_graph_free(&g);
 }

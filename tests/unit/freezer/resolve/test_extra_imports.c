@@ -5,6 +5,7 @@
  * modules packed), a package's PyInstaller hook (hidden imports packed,
  * excluded imports not followed, with a -v note). */
 #include "resolve_test_util.h"
+#include "graph_probe.h"
 #include "render_report.h"
 
 #include <stdarg.h>
@@ -56,16 +57,6 @@ static const struct {
     {"site/heavypkg/__init__.py", ""},
 };
 
-static int has_module(const pfz_graph *g, const char *name)
-{
-    for (size_t i = 0; i < g->count; i++) {
-        if (strcmp(g->modules[i].name, name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static void test_extra_imports(void **state)
 {
     (void)state;
@@ -90,23 +81,23 @@ static void test_extra_imports(void **state)
     }
     assert_int_equal(rc, PF_OK);
     /* six's lazy names: the real modules, no warning, nothing else of the table */
-    assert_true(has_module(&g, "queue"));
-    assert_true(has_module(&g, "copyreg"));
-    assert_true(has_module(&g, "sched"));     /* in a function, before six was met */
+    assert_true(rt_has_module(&g, "queue"));
+    assert_true(rt_has_module(&g, "copyreg"));
+    assert_true(rt_has_module(&g, "sched"));  /* in a function, before six was met */
     assert_null(strstr(diag, "tkinter_ttk")); /* not in the table: left to run time */
-    assert_false(has_module(&g, "tkinter"));
-    assert_false(has_module(&g, "six.moves"));
+    assert_false(rt_has_module(&g, "tkinter"));
+    assert_false(rt_has_module(&g, "six.moves"));
     assert_null(strstr(diag, "six"));
     /* constant names given to import functions */
-    assert_true(has_module(&g, "html.parser"));
-    assert_true(has_module(&g, "colorsys"));
-    assert_true(has_module(&g, "hooked.dyn"));
-    assert_true(has_module(&g, "hooked.rel"));
+    assert_true(rt_has_module(&g, "html.parser"));
+    assert_true(rt_has_module(&g, "colorsys"));
+    assert_true(rt_has_module(&g, "hooked.dyn"));
+    assert_true(rt_has_module(&g, "hooked.rel"));
     assert_null(strstr(diag, "no_such_module_anywhere")); /* a name only a call gives */
     /* the package's hook: hidden imports packed, excluded ones not followed */
-    assert_true(has_module(&g, "hooked.hidden"));
-    assert_false(has_module(&g, "hooked.unused"));
-    assert_false(has_module(&g, "heavypkg"));
+    assert_true(rt_has_module(&g, "hooked.hidden"));
+    assert_false(rt_has_module(&g, "hooked.unused"));
+    assert_false(rt_has_module(&g, "heavypkg"));
     assert_null(strstr(diag, "heavypkg"));
     assert_non_null(strstr(verbose, "not following hooked.core's import of heavypkg"));
     free(diag);

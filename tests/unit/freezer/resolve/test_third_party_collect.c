@@ -5,6 +5,7 @@
  * its data, --exclude-module, --hidden-import, --collect, --add-data, and
  * build tools reached only from collected modules are not followed. */
 #include "resolve_test_util.h"
+#include "graph_probe.h"
 #include "render_report.h"
 
 #include <stdarg.h>
@@ -84,16 +85,6 @@ static void end(fixture *f)
     rt_rmtree(f->dir);
 }
 
-static int has_module(const pfz_graph *g, const char *name)
-{
-    for (size_t i = 0; i < g->count; i++) {
-        if (strcmp(g->modules[i].name, name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static const pfz_data_file *data_file(const pfz_graph *g, const char *member)
 {
     for (size_t i = 0; i < g->data_count; i++) {
@@ -123,21 +114,21 @@ static void test_distribution_packed_whole(void **state)
     begin(&f);
     build(&f);
     /* packed whole: modules nothing imports, but not its tests */
-    assert_true(has_module(&f.g, "plugpkg.plugins.alpha"));
-    assert_true(has_module(&f.g, "plugpkg.plugins.beta"));
-    assert_false(has_module(&f.g, "plugpkg.tests"));
-    assert_false(has_module(&f.g, "plugpkg.tests.test_core"));
+    assert_true(rt_has_module(&f.g, "plugpkg.plugins.alpha"));
+    assert_true(rt_has_module(&f.g, "plugpkg.plugins.beta"));
+    assert_false(rt_has_module(&f.g, "plugpkg.tests"));
+    assert_false(rt_has_module(&f.g, "plugpkg.tests.test_core"));
     /* a module only the rule packed pulls in the stdlib it imports
      * (alpha's csv: a plugin imported by name needs it) but no other
      * distribution; build tools from collected modules are not followed */
-    assert_true(has_module(&f.g, "csv"));
-    assert_false(has_module(&f.g, "setuptools"));
+    assert_true(rt_has_module(&f.g, "csv"));
+    assert_false(rt_has_module(&f.g, "setuptools"));
     /* a function of a module the program runs: the stdlib is followed,
      * another distribution is not; the program's own function-level
      * import of a distribution is */
-    assert_true(has_module(&f.g, "json"));
-    assert_false(has_module(&f.g, "otherdist"));
-    assert_true(has_module(&f.g, "thirddist"));
+    assert_true(rt_has_module(&f.g, "json"));
+    assert_false(rt_has_module(&f.g, "otherdist"));
+    assert_true(rt_has_module(&f.g, "thirddist"));
     int noted = 0;
     for (size_t i = 0; i < f.report.note_count; i++) {
         const pfz_note *n = &f.report.notes[i];
@@ -161,8 +152,8 @@ static void test_distribution_packed_whole(void **state)
     assert_non_null(data_file(&f.g, "lib/plugpkg/py.typed"));
     assert_null(data_file(&f.g, "lib/plugpkg/tests/test_core.py"));
     /* no distribution: tree-shaken, but its data files are packed */
-    assert_true(has_module(&f.g, "localpkg.used"));
-    assert_false(has_module(&f.g, "localpkg.unused"));
+    assert_true(rt_has_module(&f.g, "localpkg.used"));
+    assert_false(rt_has_module(&f.g, "localpkg.unused"));
     assert_non_null(data_file(&f.g, "lib/localpkg/res/icon.txt"));
     assert_null(data_file(&f.g, "lib/localpkg/unused.py"));
     assert_non_null(data_file(&f.g, "lib/localpkg/fixtures/data.json"));
@@ -195,8 +186,8 @@ static void test_follow_all_imports(void **state)
     begin(&f);
     f.opts.follow_all_imports = 1;
     build(&f);
-    assert_true(has_module(&f.g, "otherdist"));
-    assert_true(has_module(&f.g, "csv"));
+    assert_true(rt_has_module(&f.g, "otherdist"));
+    assert_true(rt_has_module(&f.g, "csv"));
     for (size_t i = 0; i < f.report.note_count; i++) {
         assert_int_not_equal(f.report.notes[i].kind, PFZ_NOTE_IMPORT_LEFT_OUT);
     }
@@ -220,9 +211,9 @@ static void test_options(void **state)
     f.opts.add_data = add;
     f.opts.add_data_count = 1;
     build(&f);
-    assert_false(has_module(&f.g, "plugpkg.plugins"));
-    assert_false(has_module(&f.g, "plugpkg.plugins.alpha"));
-    assert_true(has_module(&f.g, "localpkg.unused"));
+    assert_false(rt_has_module(&f.g, "plugpkg.plugins"));
+    assert_false(rt_has_module(&f.g, "plugpkg.plugins.alpha"));
+    assert_true(rt_has_module(&f.g, "localpkg.unused"));
     const pfz_data_file *note = data_file(&f.g, "lib/docs/notes/a.txt");
     assert_non_null(note);
     assert_int_equal(note->size, 2);
@@ -232,7 +223,7 @@ static void test_options(void **state)
     f.opts.collects = collects;
     f.opts.collect_count = 1;
     build(&f);
-    assert_true(has_module(&f.g, "plugpkg.tests.test_core")); /* --collect: tests too */
+    assert_true(rt_has_module(&f.g, "plugpkg.tests.test_core")); /* --collect: tests too */
     end(&f);
 }
 
