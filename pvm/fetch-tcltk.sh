@@ -32,6 +32,11 @@ apt-get "${apt_opts[@]}" -qq update ||
 # shellcheck disable=SC2086
 apt-get "${apt_opts[@]}" -qq -y --no-install-recommends --download-only install $PACKAGES ||
     pvm_die "downloading $PACKAGES for bullseye failed (see above)"
+debs=$(find "$apt/cache/archives" -maxdepth 1 -name '*.deb' -printf '%f\n' | sort)
+if [ -z "$debs" ]; then
+    pvm_say "$PACKAGES: already installed in the root"
+    exit 0
+fi
 rm -rf "$root/pvm/debs"
 mkdir -p "$root/pvm/debs"
 cp "$apt/cache/archives/"*.deb "$root/pvm/debs/"
@@ -40,5 +45,4 @@ pvm_in_root sh -c 'dpkg -i /pvm/debs/*.deb' > "$PVM_BUILD/logs/tcltk.log" 2>&1 |
     pvm_die "installing $PACKAGES in the root failed, see $PVM_BUILD/logs/tcltk.log"
 }
 rm -rf "$root/pvm/debs"
-pvm_say "installed in the root: $(find "$apt/cache/archives" -maxdepth 1 -name '*.deb' -printf '%f\n' |
-    sed 's/_.*//' | sort | tr '\n' ' ')"
+pvm_say "installed in the root: $(echo "$debs" | sed 's/_.*//' | tr '\n' ' ')"
