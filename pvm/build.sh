@@ -102,6 +102,12 @@ done
 step_key[training]=$(pvm_key "$here/pgo-train.py" "${training_programs[@]}")
 # shellcheck disable=SC2086
 library cpython python3.11 "build-cpython.sh /pvm/training" $libraries training
+# _tkinter, compiled on its own against the installed CPython (no CPython
+# rebuild) and Debian 11's Tcl/Tk 8.6 binary packages, which the tcltk step
+# installs in the root (fetch-tcltk.sh; the key holds the archive URI).
+step_key[tcltk]=$(pvm_key "$here/fetch-tcltk.sh" "$root_key" \
+    "$(debian_archive_uri bookworm || debian_archive_uri bullseye || true)")
+library tkinter python3.11 build-tkinter.sh cpython tcltk
 
 # Two lanes at once: most library builds spend their time in configure
 # scripts, one process at a time, so OpenSSL's compilation runs beside
@@ -121,6 +127,8 @@ mkdir -p "$root/pvm/training/programs"
 install -m 644 "$here/pgo-train.py" "$root/pvm/training/"
 install -m 644 "${training_programs[@]}" "$root/pvm/training/programs/"
 run cpython
+pvm_step tcltk "${step_key[tcltk]}" "$here/fetch-tcltk.sh" "$PVM_BUILD"
+run tkinter
 
 # 4. What went in (for the SBOM), and the checks of what came out.
 "$here/record-versions.sh" "$PVM_BUILD" $SOURCES

@@ -30,6 +30,7 @@ pvm_say "highest glibc symbol version in the prefix: GLIBC_$max"
 pvm_in_root /opt/pvm/bin/python3.11 -c '
 import ssl, sqlite3, decimal, lzma, bz2, ctypes, curses, uuid, dbm, dbm.dumb
 import readline, zlib, pyexpat, hashlib, _uuid
+import _tkinter  # build-tkinter.sh: against the libtcl8.6/libtk8.6 in lib/
 from _multiprocessing import SemLock  # POSIX semaphores (build-cpython.sh)
 import importlib.util, sys
 # left out on purpose (build-cpython.sh): GPL-3 gdbm, and modules that would

@@ -16,6 +16,7 @@
 #include "damaged.h"
 #include "native_loader.h"
 #include "payload.h"
+#include "tcl_file_system.h"
 
 /* find_spec(fullname, path=None, target=None): a ModuleSpec for a module the
  * payload holds, else None so the next finder is asked. `path` is not used:
@@ -139,6 +140,9 @@ static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *n
     if (createsInterpreters) {
         pf_importer_watch_new_interpreters();
     }
+    /* Its libraries are loaded and its init function has not run: if they
+     * brought Tcl in, Tcl finds its script library in the payload. */
+    pf_tcl_serve(self->payload, self->executable);
     if (pf_importer_fetch_attr(&self->create_dynamic, "_imp", PF_PY_IMP_CREATE_DYNAMIC) < 0 ||
         pf_importer_fetch_attr(&self->module_spec_type, PF_PY_BOOTSTRAP, "ModuleSpec") < 0) {
         return NULL;

@@ -1,0 +1,94 @@
+#!/bin/bash
+# e2e/tkinter/CASE: tkinter programs, with Tcl's and Tk's script libraries
+# packed (the rules file's [modules.tkinter]) and served from the payload
+# (runtime/import/tcl_file_system.c), run with Python hidden (sandbox.sh),
+# /usr/share/tcltk and /usr/lib/tcltk hidden too, and the host's libtcl8.6
+# and libtk8.6 hidden (hide_libs.sh: the bundled ones load from memory),
+# compared with python3.11 -I on the same source:
+#   tcl  tkinter.Tcl() evaluating what needs the script library
+#        (programs/tk_tcl.py); the payload holds the libraries
+#   tk   a Tk window with ttk widgets under Xvfb (programs/tk_window.py)
+source "$(dirname "$0")/lib.sh"
+require_built
+require_sandbox
+
+case_name=${1:?usage: tkinter.sh tcl|tk}
+[[ -n ${PF_PVM_STDLIB_DIR:-} ]] || skip_test "a PYFREEZE_PVM=OFF build: no PVM with _tkinter"
+compgen -G "$PF_PVM_STDLIB_DIR/lib-dynload/_tkinter.*.so" >/dev/null ||
+    { fail "the PVM has no _tkinter (pvm/build-tkinter.sh)"; finish; }
+"$PF_PYTHON" -I -c 'import tkinter' 2>/dev/null ||
+    skip_test "python3.11 has no tkinter to compare with (apt-get install python3-tk)"
+
+# The host's Tcl/Tk: their script libraries and shared libraries are hidden
+# from the frozen program.
+export PF_SANDBOX_HIDE="/usr/share/tcltk /usr/lib/tcltk"
+LIBS=$T/libs.txt
+ldconfig -p | awk '$1 ~ /^lib(tcl|tk)8\.6\.so$/ && /x86-64/ { print $NF }' >"$LIBS"
+# shellcheck disable=SC2317  # called through FROZEN_RUNNER
+run_hidden() {
+    local prefix=$1 stdin=$2 exe=$3
+    shift 3
+    run_capture "$prefix" "$stdin" "${SANDBOX[@]}" /bin/bash "$E2E_DIR/hide_libs.sh" "$LIBS" \
+        "$exe" "$@"
+}
+FROZEN_RUNNER=run_hidden
+
+# members EXE: the payload's member names.
+members() {
+    objcopy --dump-section .pyfreeze="$T/payload.tar.zst" "$1" "$T/dump.out" &&
+        tar --zstd -tf "$T/payload.tar.zst"
+}
+
+case $case_name in
+tcl)
+    copy_program tk_tcl || finish
+    members "$EXE" >"$T/members.txt"
+    for member in lib/tkinter/tcl8.6/init.tcl lib/tkinter/tcl8.6/encoding/koi8-r.enc \
+                  lib/tkinter/tcl8.6/msgs/fr.msg lib/tkinter/tk8.6/tk.tcl \
+                  lib/tkinter/tk8.6/ttk/ttk.tcl libs/libtcl8.6.so libs/libtk8.6.so; do
+        expect_grep "payload holds $member" "$T/members.txt" "^$member\$"
+    done
+    compare tcl /dev/null
+    # A TCL_LIBRARY the program's environment sets is Tcl's, not replaced:
+    # there Tcl finds no init.tcl, as python3.11 would not.
+    RUN_ENV=(TCL_LIBRARY=/nonexistent)
+    run_hidden "$R/own-library" /dev/null "$EXE"
+    expect_grep "TCL_LIBRARY the program set is kept" "$R/own-library.err" \
+        "Can't find a usable init.tcl"
+    RUN_ENV=()
+    ;;
+tk)
+    command -v Xvfb >/dev/null || skip_test "Xvfb is not installed (apt-get install xvfb)"
+    copy_program tk_window || finish
+    # A display of our own: Xvfb picks a free number and writes it to fd 3.
+    Xvfb -displayfd 3 -nolisten tcp -screen 0 800x600x24 3>"$T/display" 2>"$T/xvfb.log" &
+    xvfb=$!
+    trap 'kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null; rm -rf "$T"' EXIT
+    while [[ ! -s $T/display ]] && kill -0 "$xvfb" 2>/dev/null; do
+        sleep 0.1
+    done
+    [[ -s $T/display ]] || { fail "Xvfb did not start: $(cat "$T/xvfb.log")"; finish; }
+    RUN_ENV=(DISPLAY=":$(head -n 1 "$T/display")")
+    # The bundled fontconfig is Debian 11's, and reads the target's
+    # /etc/fonts: a newer system's configuration makes it warn about what it
+    # does not know ("Fontconfig warning: ... unknown element"), on stderr,
+    # and draw as before. Those lines only are dropped from the frozen
+    # program's stderr here; everything else must be python3.11's.
+    ref=$R/tk.ref frz=$R/tk.frz
+    run_ref "$ref" /dev/null -I "$SRC/tk_window.py"
+    run_hidden "$frz" /dev/null "$EXE"
+    normalise_ref "$ref" "$SRC"
+    normalise_frozen "$frz" "$EXE"
+    sed -i '/^Fontconfig warning: /d' "$frz.nerr"
+    same_result tk "$ref" "$frz"
+    # With the target's fontconfig and freetype (docs/user-guide.md,
+    # "tkinter"), nothing differs at all.
+    copy_program tk_window --exclude-library libfontconfig.so.1 \
+        --exclude-library libfreetype.so.6 || finish
+    compare "tk, the system's fontconfig" /dev/null
+    ;;
+*)
+    fail "unknown case $case_name"
+    ;;
+esac
+finish
