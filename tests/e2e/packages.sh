@@ -39,13 +39,17 @@
 #   redirect    the same run-time rule on a package of the program's own:
 #               a package that sets __path__ to another package's directory
 #               gets that directory's modules under its own names
+#   metadata    importlib.metadata and pkg_resources asked about
+#               distributions by constant names the program never imports
+#               (requests): their metadata, and their requirements', packed
+#               without their code
 #   pip         pip's command line: `pip download --help` (commands
 #               imported by names from a table: the rules' hidden imports)
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|pip}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -305,6 +309,26 @@ except ModuleNotFoundError as e:
 PY
     REF_FLAGS=(-B -E -s)   # the script imports its neighbour packages
     compare redirect /dev/null
+    ;;
+
+metadata)
+    needs pkg_resources python3-pkg-resources
+    needs requests python3-requests
+    program versions <<'PY' || finish
+from importlib import metadata
+import pkg_resources
+print(metadata.version("requests") == pkg_resources.get_distribution("requests").version)
+print(metadata.metadata("requests")["Name"], len(metadata.requires("requests")) > 2)
+print(sorted(d.project_name.lower() for d in pkg_resources.require("requests")))
+try:
+    metadata.version("no-such-distribution")
+except metadata.PackageNotFoundError as e:
+    print("not found:", e)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "requests' metadata is packed" "$T/inspect.txt" ' lib/requests-[^/]*\.(egg|dist)-info/'
+    expect_no_grep "requests' code is not" "$T/inspect.txt" ' lib/requests/'
+    compare metadata /dev/null
     ;;
 
 pip)
