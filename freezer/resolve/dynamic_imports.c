@@ -14,7 +14,8 @@
  * more arguments with constant lists and keywords. */
 #define ARG_WINDOW 24
 
-/* The functions whose first argument names a module. A qualifier is the
+/* The functions whose first argument names a module (or, with
+ * distribution set, a distribution). A qualifier is the
  * name of the object the function is read from (`pkgutil`.get_loader): for
  * names common as methods elsewhere one is required; a bare call (after
  * `from m import f`) is accepted when bare is set. */
@@ -24,25 +25,33 @@ typedef struct callee {
     int bare;                  /* a plain call f(...) counts */
     int fresh;                 /* import_fresh_module: its constant lists count too */
     int colon;                 /* the name ends at ':' (pkgutil.resolve_name) */
+    int distribution;          /* the name is a distribution's, not a module's */
 } callee;
 
 static const callee CALLEES[] = {
-    {"import_module", {NULL}, 1, 0, 0},
-    {"__import__", {NULL}, 1, 0, 0},
-    {"import_fresh_module", {NULL}, 1, 1, 0},
-    {"find_spec", {"util", NULL}, 1, 0, 0},
-    {"get_loader", {"pkgutil", NULL}, 0, 0, 0},
-    {"find_loader", {"pkgutil", "importlib", NULL}, 0, 0, 0},
-    {"get_data", {"pkgutil", NULL}, 0, 0, 0},
-    {"resolve_name", {"pkgutil", NULL}, 0, 0, 1},
-    {"files", {"resources", "importlib_resources", NULL}, 0, 0, 0},
-    {"read_text", {"resources", "importlib_resources", NULL}, 0, 0, 0},
-    {"read_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0},
-    {"open_text", {"resources", "importlib_resources", NULL}, 0, 0, 0},
-    {"open_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0},
-    {"contents", {"resources", "importlib_resources", NULL}, 0, 0, 0},
-    {"is_resource", {"resources", "importlib_resources", NULL}, 0, 0, 0},
-    {"path", {"resources", "importlib_resources", NULL}, 0, 0, 0},
+    {"import_module", {NULL}, 1, 0, 0, 0},
+    {"__import__", {NULL}, 1, 0, 0, 0},
+    {"import_fresh_module", {NULL}, 1, 1, 0, 0},
+    {"find_spec", {"util", NULL}, 1, 0, 0, 0},
+    {"get_loader", {"pkgutil", NULL}, 0, 0, 0, 0},
+    {"find_loader", {"pkgutil", "importlib", NULL}, 0, 0, 0, 0},
+    {"get_data", {"pkgutil", NULL}, 0, 0, 0, 0},
+    {"resolve_name", {"pkgutil", NULL}, 0, 0, 1, 0},
+    {"files", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"read_text", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"read_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"open_text", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"open_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"contents", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"is_resource", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"path", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
+    {"version", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
+    {"metadata", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
+    {"distribution", {"metadata", "importlib_metadata", NULL}, 1, 0, 0, 1},
+    {"requires", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
+    {"files", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
+    {"get_distribution", {"pkg_resources", NULL}, 1, 0, 0, 1},
+    {"require", {"pkg_resources", NULL}, 0, 0, 0, 1},
 };
 
 typedef struct insn {
@@ -113,7 +122,10 @@ static const callee *callee_at(const scan *s, size_t i)
             continue;
         }
         if (!attr) {
-            return c->bare ? c : NULL;
+            if (c->bare) {
+                return c;
+            }
+            continue;
         }
         if (c->qualifiers[0] == NULL) {
             return c;
@@ -123,7 +135,7 @@ static const callee *callee_at(const scan *s, size_t i)
                 return c;
             }
         }
-        return NULL;
+        /* another entry of the same name may take this qualifier (files) */
     }
     return NULL;
 }
@@ -138,7 +150,8 @@ static int report(const scan *s, const callee *c, PyObject *name, pfz_dynamic_pa
                               .package = base == PFZ_DYN_CONST ? package : NULL,
                               .call = c->name,
                               .line = line > 0 ? line : 0,
-                              .in_function = s->in_function};
+                              .in_function = s->in_function,
+                              .distribution = c->distribution};
     return s->fn(s->ctx, &imp, err);
 }
 

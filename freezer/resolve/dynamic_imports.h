@@ -13,6 +13,12 @@
  *   importlib.resources.files / read_text / read_binary / open_text /
  *   open_binary / contents / is_resource / path ("pkg", ...)
  *                                            (Lib/importlib/resources/)
+ * and the distributions named by a constant given to
+ *   importlib.metadata.version / metadata / distribution / requires /
+ *   files ("dist")                           (Lib/importlib/metadata/)
+ *   pkg_resources.get_distribution / require ("dist")
+ *                                            (pkg_resources/__init__.py)
+ * (reported with `distribution` set: a name of a distribution, not a module).
  * A call compiles (CPython 3.11 Python/compile.c) to a load of the
  * function (LOAD_NAME, LOAD_GLOBAL, or LOAD_ATTR / LOAD_METHOD after its
  * object), its arguments, KW_NAMES for keywords, PRECALL and CALL; this
@@ -43,6 +49,8 @@ typedef struct pfz_dynamic_import {
     int line;                 /* source line of the call, 0 if unknown */
     int in_function;          /* 1: in a function's code (runs when called), 0: module or
                                  class body */
+    int distribution;         /* 1: `name` is a distribution's name (importlib.metadata,
+                                 pkg_resources), whose metadata the call reads */
 } pfz_dynamic_import;
 
 /* pfz_dynamic_fn: called once per name found. Returns PF_OK to go on, or a

@@ -231,13 +231,25 @@ static PyObject *absolute(const extra_ctx *x, const pfz_dynamic_import *d)
     return full;
 }
 
-/* on_dynamic: one constant name from dynamic_imports.h, followed when its
+/* on_dynamic: one constant name from dynamic_imports.h: a distribution's
+ * name is kept in r->named_dists; a module is followed when its
  * top-level module can be found, with the real modules behind it when it
  * is a lazy or vendored name (`__import__('pkg_resources.extern.packaging
  * .version')`). */
 static int on_dynamic(void *ctx, const pfz_dynamic_import *d, pf_error *err)
 {
     extra_ctx *x = ctx;
+    if (d->distribution) { /* a distribution's name: its metadata, third_party_collect.c */
+        resolver *r = x->r;
+        if (r->named_dists == NULL && (r->named_dists = PyList_New(0)) == NULL) {
+            return pfz_py_fail(err, "out of memory");
+        }
+        int known = PySequence_Contains(r->named_dists, d->name);
+        if (known < 0 || (known == 0 && PyList_Append(r->named_dists, d->name) < 0)) {
+            return pfz_py_fail(err, "out of memory");
+        }
+        return PF_OK;
+    }
     PyObject *full = absolute(x, d);
     if (full == NULL) {
         return PF_OK;

@@ -111,6 +111,9 @@ typedef struct resolver {
     PyObject *tp;                /* third_party.h helpers (dict) */
     PyObject *dists;             /* dict: top-level name -> distribution key, or NULL
                                     (import_policy.c) */
+    PyObject *named_dists;       /* list of str, or NULL: distribution names given as
+                                    constants to importlib.metadata / pkg_resources calls
+                                    (dynamic_imports.h): their metadata is packed */
     PyObject *rules;             /* package_rules.h Rules object */
     PyObject *dev_tools;         /* frozenset: the rules' tools.development */
     PyObject *build_tools;       /* frozenset: the rules' tools.build */

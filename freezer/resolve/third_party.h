@@ -25,6 +25,13 @@
  *   metadata_files(metadata_path) -> [(absolute path, relative path)]
  *       every file of a .dist-info / .egg-info directory (or the file
  *       itself), relative paths starting with the directory's name.
+ *   named_metadata(dirs, names) -> [metadata paths]
+ *       the .dist-info / .egg-info paths of the distributions called
+ *       `names` installed in the search directories `dirs` (the first of
+ *       each, as importlib.metadata.distribution(name) finds it, PEP 503
+ *       names), and of those their Requires-Dist name, recursively (not
+ *       those of an extra): what pkg_resources.require(name) also reads.
+ *       Names not installed are skipped.
  *   walk(package, directory, include_tests) -> [dotted module names]
  *       every submodule, subpackage (regular or PEP 420) and extension
  *       module under a package directory, in name order; directories named

@@ -297,6 +297,38 @@ static int collect_plugins(resolver *r, size_t idx, pf_error *err)
     return status;
 }
 
+/* collect_named_metadata: the metadata of the distributions the program's
+ * modules name in importlib.metadata / pkg_resources calls (r->named_dists,
+ * dynamic_imports.h) and of their requirements, as python3.11 finds them
+ * installed: `metadata.version("numpy")` works frozen without importing
+ * numpy. Paths in `seen` (a set) are already packed. */
+static int collect_named_metadata(resolver *r, PyObject *seen, pf_error *err)
+{
+    if (r->named_dists == NULL || PyList_GET_SIZE(r->named_dists) == 0) {
+        return PF_OK;
+    }
+    PyObject *paths = tp_call(r, "named_metadata", "(OO)", r->top_path, r->named_dists);
+    if (paths == NULL || !PyList_Check(paths)) {
+        Py_XDECREF(paths);
+        return pfz_py_fail(err, "cannot read distribution metadata");
+    }
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(paths); i++) {
+        PyObject *path = PyList_GET_ITEM(paths, i);
+        int known = PySet_Contains(seen, path);
+        if (known < 0 || (known == 0 && PySet_Add(seen, path) < 0)) {
+            status = pfz_py_fail(err, "out of memory");
+        } else if (known == 0) {
+            const char *meta = PyUnicode_AsUTF8(path);
+            status = meta == NULL
+                         ? pfz_py_fail(err, "cannot read distribution metadata")
+                         : add_file_list(r, tp_call(r, "metadata_files", "(s)", meta), err);
+        }
+    }
+    Py_DECREF(paths);
+    return status;
+}
+
 /* add_named_root: --hidden-import / --collect NAME, which must be found. */
 static int add_named_root(resolver *r, const char *option, const char *module, size_t *idx,
                           pf_error *err)
@@ -361,6 +393,9 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
             int whole = !r->state[done].collected && !pfz_mg_is_build_tool(r, m->name);
             status = collect_distribution(r, done, 0, whole, seen, err);
         }
+    }
+    if (status == PF_OK) {
+        status = collect_named_metadata(r, seen, err);
     }
     Py_DECREF(seen);
     /* every package's data files, the stdlib's too, and the data

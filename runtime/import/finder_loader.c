@@ -18,9 +18,44 @@
 #include "payload.h"
 #include "tcl_file_system.h"
 
+/* redirected(fullname, path): 1 when `path` (the parent package's
+ * __path__) no longer holds the parent's own payload directory but holds
+ * another directory under the executable, 0 otherwise, -1 with an exception.
+ * A package that points its __path__ elsewhere (setuptools' _distutils_hack
+ * makes `distutils` setuptools._distutils) has its submodules found there,
+ * as importlib's PathFinder finds them in the __path__ it is given (PEP 451):
+ * the path hook's finder (support.py PathEntry) answers for that directory. */
+static int redirected(pf_importer *self, PyObject *fullname, PyObject *path)
+{
+    Py_ssize_t dot = PyUnicode_FindChar(fullname, '.', 0, PY_SSIZE_T_MAX, -1);
+    if (path == Py_None || dot < 0) {
+        return dot == -2 ? -1 : 0;
+    }
+    PyObject *parent = PyUnicode_Substring(fullname, 0, dot);
+    PyObject *own = parent != NULL ? pf_importer_package_dir(self, parent) : NULL;
+    Py_XDECREF(parent);
+    int has_own = own != NULL ? PySequence_Contains(path, own) : -1;
+    Py_XDECREF(own);
+    if (has_own != 0) {
+        PyErr_Clear(); /* an odd __path__ (no sequence): look the name up as before */
+        return 0;
+    }
+    PyObject *iter = PyObject_GetIter(path);
+    int elsewhere = 0;
+    for (PyObject *entry; iter != NULL && !elsewhere && (entry = PyIter_Next(iter)) != NULL;) {
+        elsewhere = PyUnicode_Check(entry) &&
+                    PyUnicode_Tailmatch(entry, self->root, 0, PY_SSIZE_T_MAX, -1) == 1;
+        Py_DECREF(entry);
+    }
+    Py_XDECREF(iter);
+    PyErr_Clear();
+    return elsewhere;
+}
+
 /* find_spec(fullname, path=None, target=None): a ModuleSpec for a module the
- * payload holds, else None so the next finder is asked. `path` is not used:
- * payload modules are known by their full names. */
+ * payload holds, else None so the next finder is asked. Payload modules are
+ * known by their full names; `path` only matters when a package redirected
+ * its __path__ (redirected()). */
 PyObject *pf_importer_find_spec(pf_importer *self, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"fullname", "path", "target", NULL};
@@ -34,6 +69,10 @@ PyObject *pf_importer_find_spec(pf_importer *self, PyObject *args, PyObject *kwa
      * name), and runpy.run_path(dir) must find that directory's __main__. */
     if (PyUnicode_CompareWithASCIIString(fullname, "__main__") == 0) {
         Py_RETURN_NONE;
+    }
+    int away = redirected(self, fullname, path);
+    if (away != 0) {
+        return away < 0 ? NULL : Py_NewRef(Py_None);
     }
     pf_entry module;
     int found = pf_importer_find_module(self, fullname, &module);

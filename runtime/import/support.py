@@ -207,10 +207,39 @@ def resource_reader(fullname):
     return PayloadResources()
 
 
+class _AliasLoader:
+    """Loads the packed module `real` under another name: the name a
+    package with a redirected __path__ gives it (PathEntry.find_spec)."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        code = _importer.get_code(self.real)
+        if code is not None:
+            exec(code, module.__dict__)
+
+    def is_package(self, fullname):
+        return _importer.is_package(self.real)
+
+    def get_code(self, fullname):
+        return _importer.get_code(self.real)
+
+    def get_source(self, fullname):
+        return None
+
+
 class PathEntry:
     """A PEP 302 path entry finder for a package directory under the
     executable: pkgutil.iter_modules() lists the payload's modules there;
-    find_spec() answers for them through the meta path importer."""
+    find_spec() answers for the module of that name in that directory,
+    through the meta path importer. A package that points its __path__ to
+    another package's directory (setuptools' _distutils_hack makes
+    `distutils` setuptools._distutils) gets that package's modules under
+    its own names, as importlib's PathFinder gives them from a directory."""
 
     def __init__(self, path):
         rel = _relative(path)
@@ -220,7 +249,20 @@ class PathEntry:
         self._package = rel.replace("/", ".")
 
     def find_spec(self, fullname, target=None):
-        return _importer.find_spec(fullname)
+        last = fullname.rpartition(".")[2]
+        real = self._package + "." + last if self._package else last
+        spec = _importer.find_spec(real)
+        if spec is None or real == fullname:
+            return spec
+        if spec.loader is None or spec.origin.endswith(".so"):
+            return None  # a namespace package or an extension: not served by alias
+        from importlib.machinery import ModuleSpec
+
+        alias = ModuleSpec(fullname, _AliasLoader(real), origin=spec.origin,
+                           is_package=spec.submodule_search_locations is not None)
+        alias.submodule_search_locations = spec.submodule_search_locations
+        alias.has_location = spec.has_location
+        return alias
 
     def invalidate_caches(self):
         pass

@@ -33,11 +33,23 @@
 #   mypy        mypyc-compiled mypy: mypy.api.run, and `pyfreeze -m mypy` (a
 #               package whose __init__ is an extension module); its runtime
 #               module <hash>__mypyc is accepted by --hidden-import
+#   setuptools  `import setuptools`: _distutils_hack makes `distutils`
+#               setuptools._distutils (the rules' hidden imports), whose
+#               submodules come from its redirected __path__
+#   redirect    the same run-time rule on a package of the program's own:
+#               a package that sets __path__ to another package's directory
+#               gets that directory's modules under its own names
+#   metadata    importlib.metadata and pkg_resources asked about
+#               distributions by constant names the program never imports
+#               (requests): their metadata, and their requirements', packed
+#               without their code
+#   pip         pip's command line: `pip download --help` (commands
+#               imported by names from a table: the rules' hidden imports)
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -256,6 +268,77 @@ print("exit", int(code))
 PY
     compare pytest /dev/null
     expect_grep "the failing test's assertion was rewritten" "$R/pytest.frz.out" 'where 4 = inc\(3\)'
+    ;;
+
+setuptools)
+    needs setuptools python3-setuptools
+    program build <<'PY' || finish
+import os, sys, tempfile
+import setuptools
+import distutils.core
+from setuptools import find_packages
+from setuptools.command.build_py import build_py
+d = tempfile.mkdtemp()
+for p in ("pkg", "pkg/sub", "other"):
+    os.makedirs(os.path.join(d, p))
+    open(os.path.join(d, p, "__init__.py"), "w").close()
+print(sorted(find_packages(d, exclude=["other"])), build_py.__mro__[1].__module__)
+print(distutils.core.__name__, "_distutils" in distutils.core.__file__, sys.modules["distutils"].__name__)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "setuptools._distutils.core is packed" "$T/inspect.txt" ' lib/setuptools/_distutils/core\.pyc$'
+    compare setuptools /dev/null
+    ;;
+
+redirect)
+    mkdir -p "$T/redirect/real" "$T/redirect/alias"
+    printf 'X = 1\n' >"$T/redirect/real/__init__.py"
+    printf 'NAME = __name__\n' >"$T/redirect/real/mod.py"
+    printf 'import os\n__path__ = [os.path.join(os.path.dirname(os.path.dirname(__file__)), "real")]\n' \
+        >"$T/redirect/alias/__init__.py"
+    program redirect <<'PY' || finish
+import real.mod
+import alias.mod
+from alias import mod
+print(alias.mod.NAME, real.mod.NAME, alias.mod is mod, alias.mod is real.mod)
+print(alias.mod.__file__.endswith("/real/mod.py"), alias.mod.__spec__.name)
+try:
+    import alias.missing
+except ModuleNotFoundError as e:
+    print("missing:", e.name)
+PY
+    REF_FLAGS=(-B -E -s)   # the script imports its neighbour packages
+    compare redirect /dev/null
+    ;;
+
+metadata)
+    needs pkg_resources python3-pkg-resources
+    needs requests python3-requests
+    program versions <<'PY' || finish
+from importlib import metadata
+import pkg_resources
+print(metadata.version("requests") == pkg_resources.get_distribution("requests").version)
+print(metadata.metadata("requests")["Name"], len(metadata.requires("requests")) > 2)
+print(sorted(d.project_name.lower() for d in pkg_resources.require("requests")))
+try:
+    metadata.version("no-such-distribution")
+except metadata.PackageNotFoundError as e:
+    print("not found:", e)
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "requests' metadata is packed" "$T/inspect.txt" ' lib/requests-[^/]*\.(egg|dist)-info/'
+    expect_no_grep "requests' code is not" "$T/inspect.txt" ' lib/requests/'
+    compare metadata /dev/null
+    ;;
+
+pip)
+    needs pip python3-pip
+    program pipcli <<'PY' || finish
+import sys
+from pip._internal.cli.main import main
+sys.exit(main(sys.argv[1:]))
+PY
+    compare pip-download-help /dev/null download --help
     ;;
 
 *)

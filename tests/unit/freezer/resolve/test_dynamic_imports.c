@@ -92,6 +92,53 @@ static void test_not_constant(void **state)
     assert_string_equal(scan("import importlib\nimportlib.import_module('')\n"), "");
 }
 
+/* distribution names (importlib.metadata, pkg_resources): "dist:" lines */
+static char dists[1024];
+
+static int collect_dists(void *ctx, const pfz_dynamic_import *imp, pf_error *err)
+{
+    (void)ctx;
+    (void)err;
+    size_t used = strlen(dists);
+    snprintf(dists + used, sizeof dists - used, "%s:%s\n", imp->distribution ? "dist" : "module",
+             PyUnicode_AsUTF8(imp->name));
+    return PF_OK;
+}
+
+static const char *scan_dists(const char *source)
+{
+    dists[0] = '\0';
+    PyObject *code = rt_compile(source, "m.py");
+    pf_error err = {0};
+    assert_int_equal(pfz_scan_dynamic_imports(code, collect_dists, NULL, &err), PF_OK);
+    Py_DECREF(code);
+    return dists;
+}
+
+static void test_distribution_names(void **state)
+{
+    (void)state;
+    assert_string_equal(scan_dists("from importlib import metadata\n"
+                                   "metadata.version('numpy')\nmetadata.requires('a-b')\n"),
+                        "dist:numpy\ndist:a-b\n");
+    assert_string_equal(scan_dists("import importlib.metadata\n"
+                                   "def f():\n    return importlib.metadata.metadata('x')\n"),
+                        "dist:x\n");
+    assert_string_equal(scan_dists("import pkg_resources\npkg_resources.get_distribution('r')\n"
+                                   "pkg_resources.require('s')\n"),
+                        "dist:r\ndist:s\n");
+    assert_string_equal(scan_dists("from importlib.metadata import distribution\n"
+                                   "distribution('d')\n"),
+                        "dist:d\n");
+    /* files: of a distribution on metadata, of a package on resources */
+    assert_string_equal(scan_dists("from importlib import metadata, resources\n"
+                                   "metadata.files('dd')\nresources.files('pp')\n"),
+                        "dist:dd\nmodule:pp\n");
+    /* version is a common name: only metadata's counts */
+    assert_string_equal(scan_dists("version = None\nversion('x')\nobj = None\nobj.version('y')\n"),
+                        "");
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -141,8 +188,11 @@ static void test_native_imports(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_constant_names), cmocka_unit_test(test_not_constant),
-        cmocka_unit_test(test_errors),         cmocka_unit_test(test_native_candidates),
+        cmocka_unit_test(test_constant_names),
+        cmocka_unit_test(test_not_constant),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_native_candidates),
+        cmocka_unit_test(test_distribution_names),
         cmocka_unit_test(test_native_imports),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
