@@ -285,9 +285,13 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
     sh->sh_name = (uint32_t)strsh.sh_size;
     sh->sh_type = SHT_PROGBITS;
     sh->sh_flags = 0; /* not SHF_ALLOC: no segment maps it */
-    sh->sh_offset = str->sh_offset + str->sh_size;
+    /* on a page of the file: the stored frame's members (payload.h) are
+     * then page-aligned in the file, for the runtime to map them; the gap
+     * is a hole that reads as zeros */
+    sh->sh_offset = (str->sh_offset + str->sh_size + PF_STORED_ALIGN - 1u) &
+                    ~(uint64_t)(PF_STORED_ALIGN - 1u);
     sh->sh_size = payloadSize;
-    sh->sh_addralign = 1;
+    sh->sh_addralign = PF_STORED_ALIGN;
     uint64_t shoff = sh->sh_offset + payloadSize;
     shoff = (shoff + SHDR_ALIGN - 1) & ~(uint64_t)(SHDR_ALIGN - 1);
     if (count < SHN_LORESERVE) {
