@@ -36,7 +36,7 @@
  * mapped from the executable and shared through the page cache across
  * processes, and loading it decompresses nothing (docs/performance.md,
  * "Native code stored, not compressed" for the measurement behind it). */
-#define PFZ_FREEZE_STORED_MIN_SIZE (64u * 1024u)
+#define PFZ_FREEZE_STORED_MIN_SIZE (128u * 1024u)
 
 /* pfz_layout_pack_kind: the payload kind (payload.h PF_KIND_*) graph
  * module i is packed as, 0 when it is not packed: PFZ_MODULE_SOURCE with
