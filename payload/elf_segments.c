@@ -29,8 +29,8 @@ typedef struct phdr {
 
 static phdr read_phdr(const uint8_t *p)
 {
-    return (phdr){pf_le32_load(p),      pf_le32_load(p + 4),  le64(p + 8),
-                  le64(p + 16), le64(p + 32), le64(p + 40)};
+    return (phdr){pf_le32_load(p), pf_le32_load(p + 4), le64(p + 8),
+                  le64(p + 16),    le64(p + 32),        le64(p + 40)};
 }
 
 /* has_textrel: whether the dynamic segment d (inside the file) says the
@@ -150,8 +150,7 @@ int pf_elf_share_plan(const uint8_t *file, size_t fileSize, uint64_t pageSize, p
         uint64_t from = h.offset & ~(pageSize - 1);
         uint64_t size = ((h.offset + h.filesz + pageSize - 1) & ~(pageSize - 1)) - from;
         plan->segments[plan->segment_count++] = (pf_share_segment){
-            h.vaddr & ~(pageSize - 1), from, size,
-            PROT_READ | ((h.flags & PF_X) ? PROT_EXEC : 0)};
+            h.vaddr & ~(pageSize - 1), from, size, PROT_READ | ((h.flags & PF_X) ? PROT_EXEC : 0)};
         plan->holes[plan->hole_count++] = (pf_share_hole){from, size};
         taken[i] = 1;
     }

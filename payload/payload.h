@@ -215,8 +215,8 @@
 #define PF_STORED_ALIGN 4096u
 /* pf_stored_data_start: the payload offset where the stored frame starting
  * at payload offset frameOffset has its data start (above). */
-#define PF_STORED_DATA_START(frameOffset)                                                         \
-    (((uint64_t)(frameOffset) + PF_STORED_HEADER_SIZE + PF_STORED_ALIGN - 1u) &                   \
+#define PF_STORED_DATA_START(frameOffset)                                                          \
+    (((uint64_t)(frameOffset) + PF_STORED_HEADER_SIZE + PF_STORED_ALIGN - 1u) &                    \
      ~(uint64_t)(PF_STORED_ALIGN - 1u))
 
 /* .pyc header (PEP 552): magic[4], u32 flags, then 8 bytes. pyfreeze writes

@@ -116,8 +116,9 @@ int pf_seek_table_read(const uint8_t *payload, size_t payloadSize, pf_seek_table
                                 i, (unsigned long long)compressedOffset,
                                 (unsigned long long)framesSize);
         }
-        if (decompressedSize == 0 && !stored_frame_ok(payload, frames[i].compressed_offset, compressedSize,
-                                                      i + 1u == frameCount && i > 0)) {
+        if (decompressedSize == 0 &&
+            !stored_frame_ok(payload, frames[i].compressed_offset, compressedSize,
+                             i + 1u == frameCount && i > 0)) {
             free(frames);
             return pf_error_set(err, PF_ERR_CORRUPT,
                                 "seek table entry %u: a stored frame (decompressed size 0) that is "

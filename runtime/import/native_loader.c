@@ -234,7 +234,8 @@ static int memfd_place(pf_payload *payload, const pf_entry *file, const char *na
     if (m < 0) {
         return pf_error_set(err, PF_ERR_IO, "no memfd (%s)", strerror(errno));
     }
-    if (stored->exe >= 0 && pf_native_fill_stored(m, stored->exe, stored->offset, file->size) == 0) {
+    if (stored->exe >= 0 &&
+        pf_native_fill_stored(m, stored->exe, stored->offset, file->size) == 0) {
         *fd = m; /* sealed once its pages are shared (share_stored) */
         return PF_OK;
     }

@@ -39,8 +39,8 @@ int pf_native_open_executable(uint64_t *payloadOffset)
         fd = above;
     }
     struct stat st;
-    if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != executable_device ||
-                    st.st_ino != executable_inode)) {
+    if (fd >= 0 &&
+        (fstat(fd, &st) != 0 || st.st_dev != executable_device || st.st_ino != executable_inode)) {
         close(fd);
         fd = -1;
     }
@@ -84,8 +84,8 @@ size_t pf_native_share(int memfd, void *handle, int exeFd, uint64_t offset, cons
         void *at = (void *)(map->l_addr + s->vaddr);
         /* same bytes, same protection, same place: the code running there
          * (another thread's) sees no change */
-        if (mmap(at, s->size, s->prot, MAP_FIXED | MAP_PRIVATE, exeFd, (off_t)(offset + s->offset)) !=
-            at) {
+        if (mmap(at, s->size, s->prot, MAP_FIXED | MAP_PRIVATE, exeFd,
+                 (off_t)(offset + s->offset)) != at) {
             return mapped; /* the rest stays the memfd's; no hole is punched */
         }
         mapped += s->size;

@@ -46,8 +46,12 @@ static void image_init(image *im)
 static void add(image *im, uint32_t type, uint32_t flags, uint64_t offset, uint64_t vaddr,
                 uint64_t filesz, uint64_t memsz)
 {
-    im->ph[im->count++] = (Elf64_Phdr){.p_type = type, .p_flags = flags, .p_offset = offset,
-                                        .p_vaddr = vaddr, .p_filesz = filesz, .p_memsz = memsz};
+    im->ph[im->count++] = (Elf64_Phdr){.p_type = type,
+                                       .p_flags = flags,
+                                       .p_offset = offset,
+                                       .p_vaddr = vaddr,
+                                       .p_filesz = filesz,
+                                       .p_memsz = memsz};
     ((Elf64_Ehdr *)im->bytes)->e_phnum = (Elf64_Half)im->count;
 }
 

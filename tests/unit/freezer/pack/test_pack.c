@@ -337,7 +337,9 @@ static void stored_sample(sample *s)
         s->files[i].kind = PF_KIND_NATIVE;
         s->modules[i].kind = PF_KIND_EXTENSION;
         /* an ELF header (no tables) for `pyfreeze verify`'s check */
-        Elf64_Ehdr h = {.e_type = ET_DYN, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
+        Elf64_Ehdr h = {.e_type = ET_DYN,
+                        .e_machine = EM_X86_64,
+                        .e_version = EV_CURRENT,
                         .e_ehsize = sizeof h};
         memcpy(h.e_ident, ELFMAG, SELFMAG);
         h.e_ident[EI_CLASS] = ELFCLASS64;
@@ -453,7 +455,8 @@ static void test_stored_damage(void **state)
     assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
     pf_payload *p = NULL;
     assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
-    const pf_frame *f = &pf_payload_seek_table(p)->frames[pf_payload_seek_table(p)->frame_count - 1];
+    const pf_frame *f =
+        &pf_payload_seek_table(p)->frames[pf_payload_seek_table(p)->frame_count - 1];
     uint64_t frameAt = f->compressed_offset;
     pf_entry e = find(pf_payload_index(p), "lib/pkg/mod6.so");
     uint64_t at = 0;

@@ -104,8 +104,7 @@ static void test_shared_from_the_file(void **state)
     assert_non_null(version);
     void *system = dlopen(LIBRARY, RTLD_NOW | RTLD_LOCAL);
     assert_non_null(system);
-    const char *(*systemVersion)(void) =
-        (const char *(*)(void))dlsym(system, "XML_ExpatVersion");
+    const char *(*systemVersion)(void) = (const char *(*)(void))dlsym(system, "XML_ExpatVersion");
     assert_string_equal(version(), systemVersion());
     unlink(path);
 }
