@@ -26,7 +26,7 @@ int pf_frame_cache_init(pf_frame_cache *cache, const pf_index *index, uint32_t f
         pf_entry e;
         pf_index_entry(index, n, &e);
         if (PF_KIND_IS_FILE(e.kind)) {
-            cache->unread[e.frame]++;
+            cache->unread[e.frame]++; /* the stored frame's count only goes unused */
         }
     }
     return PF_OK;

@@ -193,6 +193,32 @@
 #define PF_KIND_IS_LEFT_OUT(k) ((k) == PF_KIND_NOT_FOLLOWED || (k) == PF_KIND_EXCLUDED)
 #define PF_KIND_IS_FILE(k) ((k) >= 16u && (k) <= 20u)
 
+/* ---- the stored frame: native code kept uncompressed, page-aligned ----
+ * The seek table's last frame may be a *stored frame*: its seek table entry
+ * has decompressed_size 0 and its bytes are a zstd skippable frame
+ * (u32 PF_STORED_MAGIC, u32 size of what follows, then the data), which a
+ * zstd decoder skips, so the payload stays a valid .tar.zst whose tar lacks
+ * the stored members. Its data starts with zeros up to the stored frame's
+ * *data start*: the first payload offset at or past the frame's start + 8
+ * that is a multiple of PF_STORED_ALIGN. Native and library file entries
+ * (only those kinds) whose `frame` is the stored frame have their bytes at
+ * data start + `offset` (a multiple of PF_STORED_ALIGN), `size` bytes,
+ * within the frame; the bytes from there to the next multiple of
+ * PF_STORED_ALIGN are zeros. The freezer puts the payload section at a file
+ * offset that is a multiple of PF_STORED_ALIGN, so each stored member starts
+ * on a page of the executable file and the runtime maps its read-only
+ * segments from there (runtime/import/native_share.h). No other frame may
+ * have decompressed_size 0. Stored bytes carry no checksum (as the stub's
+ * own code carries none); `pyfreeze verify` checks their ELF structure. */
+#define PF_STORED_MAGIC 0x184D2A5Cu
+#define PF_STORED_HEADER_SIZE 8u
+#define PF_STORED_ALIGN 4096u
+/* pf_stored_data_start: the payload offset where the stored frame starting
+ * at payload offset frameOffset has its data start (above). */
+#define PF_STORED_DATA_START(frameOffset)                                                          \
+    (((uint64_t)(frameOffset) + PF_STORED_HEADER_SIZE + PF_STORED_ALIGN - 1u) &                    \
+     ~(uint64_t)(PF_STORED_ALIGN - 1u))
+
 /* .pyc header (PEP 552): magic[4], u32 flags, then 8 bytes. pyfreeze writes
  * flags = PF_PYC_FLAG_HASH_BASED (unchecked hash) and the source hash from
  * _imp.source_hash, so no timestamp is embedded and output is reproducible. */

@@ -62,6 +62,26 @@ static uint32_t index_checksum(const uint8_t *data, size_t size)
     return (uint32_t)crc;
 }
 
+/* check_stored: validates file entry n, kind, placed in the stored frame
+ * (payload.h: native or library code only, at a multiple of
+ * PF_STORED_ALIGN from the frame's data start, inside the frame). Returns
+ * PF_OK or PF_ERR_CORRUPT. */
+static int check_stored(uint32_t n, uint32_t kind, uint32_t frame, uint32_t offset, uint32_t size,
+                        const pf_seek_table *table, pf_error *err)
+{
+    const pf_frame *f = &table->frames[frame];
+    uint64_t start = PF_STORED_DATA_START(f->compressed_offset);
+    uint64_t end = f->compressed_offset + f->compressed_size;
+    if ((kind != PF_KIND_NATIVE && kind != PF_KIND_LIBRARY) || offset % PF_STORED_ALIGN != 0 ||
+        start + offset + size > end) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "index entry %u: stored data of kind %u at offset %u size %u is not "
+                            "native code on a page inside the stored frame %u",
+                            n, kind, offset, size, frame);
+    }
+    return PF_OK;
+}
+
 /* check_entry: validates entry n's fields against the string table, the
  * other entries and the seek table. Returns PF_OK or PF_ERR_CORRUPT. */
 static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *table, pf_error *err)
@@ -109,6 +129,9 @@ static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *t
                                 "index entry %u: file entry without '/' in its name or with a "
                                 "member",
                                 n);
+        }
+        if (pf_frame_is_stored(table, frame)) {
+            return check_stored(n, kind, frame, offset, size, table, err);
         }
         if (frame >= table->frame_count ||
             (uint64_t)offset + size > table->frames[frame].decompressed_size) {

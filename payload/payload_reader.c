@@ -213,6 +213,29 @@ static int stream_member(pf_payload *payload, const pf_entry *e, pf_payload_sink
     return PF_OK;
 }
 
+/* stored_bytes: the stored member e's bytes, in the payload (payload.h:
+ * the stored frame; bounds checked by pf_index_open). */
+static const uint8_t *stored_bytes(const pf_payload *payload, const pf_entry *e)
+{
+    const pf_frame *f = &payload->frames.table.frames[e->frame];
+    return payload->frames.src + PF_STORED_DATA_START(f->compressed_offset) + e->offset;
+}
+
+int pf_payload_stored(const pf_payload *payload, const pf_entry *file, uint64_t *payloadOffset,
+                      pf_error *err)
+{
+    pf_entry e;
+    int status = file_entry(payload, file, &e, err);
+    if (status != PF_OK) {
+        return status;
+    }
+    if (!pf_frame_is_stored(&payload->frames.table, e.frame)) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "index entry %u is compressed", e.number);
+    }
+    *payloadOffset = (uint64_t)(stored_bytes(payload, &e) - payload->frames.src);
+    return PF_OK;
+}
+
 int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink sink, void *context,
                     pf_error *err)
 {
@@ -220,6 +243,12 @@ int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink s
     int status = file_entry(payload, file, &e, err);
     if (status != PF_OK) {
         return status;
+    }
+    if (pf_frame_is_stored(&payload->frames.table, e.frame)) {
+        if (sink(context, stored_bytes(payload, &e), e.size) != 0) {
+            return pf_error_set(err, PF_ERR_IO, "the member's bytes could not be stored");
+        }
+        return PF_OK;
     }
     const uint8_t *frame = cached_frame(payload, e.frame);
     int sinkResult = 0;
@@ -254,6 +283,11 @@ int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **d
         return status;
     }
     pf_frame_cache_drop_read(&payload->cache); /* the previous read's bytes may go now */
+    if (pf_frame_is_stored(&payload->frames.table, e.frame)) {
+        *data = stored_bytes(payload, &e); /* in the caller's mapping of the payload */
+        *dataSize = e.size;
+        return PF_OK;
+    }
     if (e.frame == 0) {
         frame = payload->frame0;
     } else {
@@ -278,6 +312,9 @@ int pf_payload_take_native(pf_payload *payload, const pf_entry *file, int *fd, p
     pf_index_entry(&payload->index, file->number, &e);
     if (e.kind != PF_KIND_NATIVE && e.kind != PF_KIND_LIBRARY) {
         return pf_error_set(err, PF_ERR_USAGE, "index entry %u is not native code", e.number);
+    }
+    if (pf_frame_is_stored(&payload->frames.table, e.frame)) {
+        return pf_error_set(err, PF_ERR_NOT_FOUND, "member %u is stored, not prefetched", e.number);
     }
     int status = pf_prefetch_take_native(payload->prefetch, &e, fd, err);
     if (status == PF_OK) {

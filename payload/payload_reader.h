@@ -100,6 +100,15 @@ void pf_payload_set_release(pf_payload *payload, pf_payload_release release, siz
 int pf_payload_copy(pf_payload *payload, const pf_entry *file, pf_payload_sink sink, void *context,
                     pf_error *err);
 
+/* pf_payload_stored: for a file entry in the stored frame (payload.h:
+ * native code kept uncompressed and page-aligned), sets *payloadOffset to
+ * the offset (bytes) of its data from the start of the payload and returns
+ * PF_OK; PF_ERR_NOT_FOUND when the entry is in a compressed frame;
+ * PF_ERR_USAGE when it is no file entry. pf_payload_read and
+ * pf_payload_copy read stored members too (from the payload's bytes). */
+int pf_payload_stored(const pf_payload *payload, const pf_entry *file, uint64_t *payloadOffset,
+                      pf_error *err);
+
 /* pf_payload_frame_cached: whether frame i's decompressed bytes are in the
  * reads' frame cache (frame 0 always is), for tests and measurements. */
 int pf_payload_frame_cached(const pf_payload *payload, uint32_t i);

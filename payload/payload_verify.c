@@ -259,7 +259,9 @@ static int match_member(verify_state *v, uint32_t i, const pf_tar_member *m)
 static int archive_end(verify_state *v, uint32_t i, size_t pos, size_t size)
 {
     pf_verify_result *r = v->r;
-    if (i + 1u != v->frames.table.frame_count) {
+    uint32_t tarFrames = v->frames.table.frame_count;
+    tarFrames -= pf_frame_is_stored(&v->frames.table, tarFrames - 1u); /* payload.h */
+    if (i + 1u != tarFrames) {
         pf_error_set(&r->error, PF_ERR_CORRUPT,
                      "frame %u has a zero block at byte %zu, but only the last frame may end "
                      "the archive",
@@ -341,6 +343,46 @@ static int check_frame(verify_state *v, uint32_t i)
     return walk_frame(v, i, f->decompressed_size);
 }
 
+/* check_stored_frame: the members of stored frame i (payload.h): each
+ * one's ELF structure (pf_elf_check_layout; one without section headers
+ * passes) and the zeros from its end to the next page, which the runtime
+ * maps with it. Returns PF_OK or the damage's status. */
+static int check_stored_frame(verify_state *v, uint32_t i)
+{
+    pf_verify_result *r = v->r;
+    const pf_frame *f = &v->frames.table.frames[i];
+    const uint8_t *data = v->frames.src + PF_STORED_DATA_START(f->compressed_offset);
+    const uint8_t *frameEnd = v->frames.src + f->compressed_offset + f->compressed_size;
+    for (uint32_t k = v->first[i]; k < v->first[i + 1u]; k++) {
+        pf_entry e;
+        pf_index_entry(&v->index, v->order[k], &e);
+        name_member(v, e.number);
+        const uint8_t *bytes = data + e.offset;
+        pf_elf_part part;
+        int status = pf_elf_check_layout(bytes, e.size, &part, &r->error);
+        if (status != PF_OK && status != PF_ERR_NOT_FOUND) {
+            return damage(r, PF_VERIFY_MEMBER, i);
+        }
+        const uint8_t *pageEnd = data + ((e.offset + (uint64_t)e.size + PF_STORED_ALIGN - 1u) &
+                                         ~(uint64_t)(PF_STORED_ALIGN - 1u));
+        for (const uint8_t *p = bytes + e.size; p < pageEnd && p < frameEnd; p++) {
+            if (*p != 0) {
+                pf_error_set(&r->error, PF_ERR_CORRUPT,
+                             "byte %zu after its stored data, on its last page, is not zero",
+                             (size_t)(p - bytes - e.size));
+                return damage(r, PF_VERIFY_MEMBER, i);
+            }
+        }
+        v->seen[e.number / 8u] |= (uint8_t)(1u << (e.number % 8u));
+        r->member_count++;
+        r->checked_size += e.size;
+    }
+    r->member_size = 0;
+    r->member[0] = '\0';
+    r->entry = PF_NONE;
+    return PF_OK;
+}
+
 /* check_all_met: every file entry's tar member was met, and the archive's
  * end. Returns PF_OK or the damage's status. */
 static int check_all_met(verify_state *v)
@@ -382,7 +424,9 @@ int pf_verify_payload(const uint8_t *payload, size_t payloadSize, unsigned flags
     result->payload_size = payloadSize;
     int status = open_frames(&v, payload, payloadSize);
     for (uint32_t i = 1; status == PF_OK && i < v.frames.table.frame_count; i++) {
-        if (flags & PF_VERIFY_QUICK) {
+        if (pf_frame_is_stored(&v.frames.table, i)) {
+            status = flags & PF_VERIFY_QUICK ? PF_OK : check_stored_frame(&v, i);
+        } else if (flags & PF_VERIFY_QUICK) {
             name_member(&v, v.first[i] < v.first[i + 1u] ? v.order[v.first[i]] : PF_NONE);
             status = pf_frame_check(&v.frames, i, &result->error) == PF_OK
                          ? PF_OK

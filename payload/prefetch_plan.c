@@ -51,10 +51,10 @@ int pf_prefetch_plan(pf_prefetch *pf, pf_error *err)
         int buffer =
             others[i] > 0 && pf->payload->table.frames[i].decompressed_size <= pf->opt.max_buffered;
         int stream = files[i] > others[i] && pf->opt.open_native != NULL;
-        f->plan = i < pf->opt.first_frame || i == 0 ? PLAN_SKIP
-                  : buffer                          ? PLAN_BUFFER
-                  : stream                          ? PLAN_STREAM
-                                                    : PLAN_SKIP;
+        /* the stored frame (payload.h) has nothing to decompress: its
+         * members are copied by the kernel from the file */
+        int skip = i < pf->opt.first_frame || i == 0 || pf_frame_is_stored(&pf->payload->table, i);
+        f->plan = skip ? PLAN_SKIP : buffer ? PLAN_BUFFER : stream ? PLAN_STREAM : PLAN_SKIP;
     }
     for (uint32_t n = 0; n < pf->index->entry_count; n++) {
         pf_entry e;

@@ -15,6 +15,20 @@
 /* skippable frame header: u32 magic, u32 frame_size */
 #define SKIPPABLE_HEADER_SIZE 8u
 
+/* stored_frame_ok: whether the compressedSize bytes at payload offset
+ * `offset` can be the stored frame (payload.h): allowed there (isLast), in
+ * the payload, its skippable-frame magic PF_STORED_MAGIC and size field
+ * right, its data start inside it. */
+static int stored_frame_ok(const uint8_t *payload, uint64_t offset, uint32_t compressedSize,
+                           int allowed)
+{
+    uint64_t end = offset + compressedSize;
+    return allowed && compressedSize >= PF_STORED_HEADER_SIZE &&
+           pf_le32_load(payload + offset) == PF_STORED_MAGIC &&
+           pf_le32_load(payload + offset + 4) == compressedSize - PF_STORED_HEADER_SIZE &&
+           PF_STORED_DATA_START(offset) <= end;
+}
+
 int pf_seek_table_read(const uint8_t *payload, size_t payloadSize, pf_seek_table *table,
                        pf_error *err)
 {
@@ -101,6 +115,16 @@ int pf_seek_table_read(const uint8_t *payload, size_t payloadSize, pf_seek_table
                                 "table at %llu",
                                 i, (unsigned long long)compressedOffset,
                                 (unsigned long long)framesSize);
+        }
+        if (decompressedSize == 0 &&
+            !stored_frame_ok(payload, frames[i].compressed_offset, compressedSize,
+                             i + 1u == frameCount && i > 0)) {
+            free(frames);
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "seek table entry %u: a stored frame (decompressed size 0) that is "
+                                "not the last frame, not after frame 0, or without its "
+                                "skippable-frame header",
+                                i);
         }
     }
     if (compressedOffset != framesSize) {

@@ -33,6 +33,14 @@ typedef struct pf_seek_table {
 int pf_seek_table_read(const uint8_t *payload, size_t payloadSize, pf_seek_table *table,
                        pf_error *err);
 
+/* pf_frame_is_stored: whether frame i of table is the stored frame
+ * (payload.h: decompressed_size 0, only ever the last frame, its header
+ * checked by pf_seek_table_read); 0 for i out of range. */
+static inline int pf_frame_is_stored(const pf_seek_table *table, uint32_t i)
+{
+    return i < table->frame_count && table->frames[i].decompressed_size == 0;
+}
+
 /* pf_seek_table_free: releases table->frames; accepts NULL and empty tables. */
 void pf_seek_table_free(pf_seek_table *table);
 

@@ -68,8 +68,8 @@ static void put_name(FILE *out, const char *name, uint32_t size)
 static uint64_t compressed_share(const pf_seek_table *table, const pf_entry *file)
 {
     const pf_frame *f = &table->frames[file->frame];
-    if (f->decompressed_size == 0) {
-        return 0;
+    if (pf_frame_is_stored(table, file->frame)) {
+        return file->size; /* kept as is (payload.h, the stored frame) */
     }
     return (uint64_t)file->size * f->compressed_size / f->decompressed_size;
 }
@@ -115,7 +115,8 @@ static void print_table(const pf_payload *payload, uint64_t payload_size, size_t
     fprintf(out, "%s: frozen program, %s\n", name, elf_type);
     print_glibc_floor(index, out);
     fprintf(out, "(compressed = a file's share of its zstd frame, in proportion to its "
-                 "uncompressed size; module rows show their file's sizes)\n");
+                 "uncompressed size; module rows show their file's sizes; (stored): native "
+                 "code kept uncompressed and page-aligned, its code mapped from the file)\n");
     fprintf(out, "%-10s %12s %12s  %s\n", "KIND", "COMPRESSED", "UNCOMPRESSED", "NAME");
 
     uint32_t modules = 0, files = 0;
@@ -146,6 +147,9 @@ static void print_table(const pf_payload *payload, uint64_t payload_size, size_t
         put_name(out, e.name, e.name_size);
         if (n == index->main_entry) {
             fputs("  (main)", out);
+        }
+        if (has_file && pf_frame_is_stored(table, file.frame)) {
+            fputs("  (stored)", out);
         }
         fputc('\n', out);
     }
@@ -215,6 +219,9 @@ static int check_frames(const pf_payload *payload, const uint8_t *src, size_t sr
     size_t capacity = 0;
     uint32_t damaged = 0, first_frame = 0;
     for (uint32_t i = 0; rc == PF_OK && i < frames.table.frame_count; i++) {
+        if (pf_frame_is_stored(&frames.table, i)) {
+            continue; /* nothing compressed: `pyfreeze verify` checks its members */
+        }
         size_t need = frames.table.frames[i].decompressed_size;
         if (need > capacity || buffer == NULL) {
             free(buffer);

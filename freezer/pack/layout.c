@@ -269,6 +269,7 @@ static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const
         .walk_files = l->walk_files,
         .mtime = mtime,
         .frame_store = frames,
+        .stored_min_size = PFZ_FREEZE_STORED_MIN_SIZE,
     };
     memcpy(in.python_magic, magic, 4);
     if (native != NULL) {

@@ -31,6 +31,12 @@
  * kept in the one cache slot they share (payload/payload_reader.h), for
  * about 0.2% more payload. */
 #define PFZ_FREEZE_LATE_FRAME_TARGET (64u * 1024u)
+/* Native code of at least this many bytes is stored uncompressed and
+ * page-aligned (pack.h: stored_min_size), so its read-only segments are
+ * mapped from the executable and shared through the page cache across
+ * processes, and loading it decompresses nothing (docs/performance.md,
+ * "Native code stored, not compressed" for the measurement behind it). */
+#define PFZ_FREEZE_STORED_MIN_SIZE (128u * 1024u)
 
 /* pfz_layout_pack_kind: the payload kind (payload.h PF_KIND_*) graph
  * module i is packed as, 0 when it is not packed: PFZ_MODULE_SOURCE with

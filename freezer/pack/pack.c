@@ -13,7 +13,9 @@
  * frame holds frame_target bytes, and at the start-up and walk boundaries
  * (pack.h: startup_files, walk_files); the end-of-archive blocks close the last
  * frame. Finally the serialized index is written over the reserved zeros and
- * the stream is cut into zstd frames (seek_table_writer.h). */
+ * the stream is cut into zstd frames (seek_table_writer.h). Native code of
+ * at least stored_min_size bytes is not in the tar: it goes, page-aligned,
+ * into the stored frame put last, before the seek table (payload.h). */
 #include "pack.h"
 
 #include <archive.h>
@@ -25,6 +27,7 @@
 
 #include "index_writer.h"
 #include "payload.h"
+#include "pf_le.h"
 
 /* A single file must fit a frame with room to spare, and frames must stay
  * under PF_MAX_FRAME_SIZE: a frame holds at most frame_target bytes plus one
@@ -208,11 +211,29 @@ static int bounds_push(frame_bounds *b, size_t offset, pf_error *err)
     return PF_OK;
 }
 
+/* is_stored: whether file f goes into the stored frame (pack.h:
+ * stored_min_size) at stored offset *cursor (bytes from the frame's data
+ * start); if so, advances *cursor past its pages. The frame's offsets stay
+ * within what an index entry can say (PF_MAX_FRAME_SIZE); past that, native
+ * code is compressed as before. */
+static int is_stored(const pfz_pack_input *in, const pfz_pack_file *f, uint64_t *cursor)
+{
+    uint64_t pages = ((uint64_t)f->size + PF_STORED_ALIGN - 1u) & ~(uint64_t)(PF_STORED_ALIGN - 1u);
+    if (in->stored_min_size == 0 || f->size < in->stored_min_size || f->size == 0 ||
+        (f->kind != PF_KIND_NATIVE && f->kind != PF_KIND_LIBRARY) ||
+        *cursor + pages > PF_MAX_FRAME_SIZE) {
+        return 0;
+    }
+    *cursor += pages;
+    return 1;
+}
+
 /* write_tar: writes the whole tar stream into tar, records frame bounds
  * (bounds->at[0] = 0, ..., last = tar->size) and every file's location in
  * w. *index_offset is where the index data (index_size bytes) is reserved. */
-static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index_size,
-                     pfz_buffer *tar, frame_bounds *bounds, size_t *index_offset, pf_error *err)
+static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_writer *w,
+                     size_t index_size, pfz_buffer *tar, frame_bounds *bounds, size_t *index_offset,
+                     pf_error *err)
 {
     struct archive *a = archive_write_new();
     struct archive_entry *e = archive_entry_new();
@@ -249,8 +270,10 @@ static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index
         size_t target = in->walk_files > 0 && i > in->walk_files && in->late_frame_target > 0
                             ? in->late_frame_target
                             : in->frame_target;
-        if (i == 0 || (in->startup_files > 0 && i == in->startup_files) || walk_end ||
-            tar->size - frame_start >= target) {
+        /* a stored file adds nothing to the tar: no empty frame after it */
+        int grown = tar->size != bounds->at[bounds->count - 1];
+        if (grown && (i == 0 || (in->startup_files > 0 && i == in->startup_files) || walk_end ||
+                      tar->size - frame_start >= target)) {
             frame_start = tar->size;
             rc = bounds_push(bounds, frame_start, err);
             if (rc != PF_OK) {
@@ -259,6 +282,9 @@ static int write_tar(const pfz_pack_input *in, pfz_index_writer *w, size_t index
         }
         if (walk_end) {
             pfz_index_set_walk_end(w, (uint32_t)(bounds->count - 1));
+        }
+        if (stored[i]) {
+            continue; /* in the stored frame, located by locate_stored */
         }
         size_t data_offset;
         rc = write_member(a, e, tar, f->path, f->data, f->size, f->mode, in->mtime, &data_offset,
@@ -292,6 +318,81 @@ done:
     return rc;
 }
 
+/* locate_stored: gives each stored file (stored[i] set) its place in
+ * stored frame number `frame` (offsets as is_stored assigned them). */
+static int locate_stored(const pfz_pack_input *in, const uint8_t *stored, pfz_index_writer *w,
+                         uint32_t frame, pf_error *err)
+{
+    uint64_t cursor = 0;
+    for (size_t i = 0; i < in->file_count; i++) {
+        if (stored[i]) {
+            int rc = pfz_index_set_location(w, (uint32_t)i, frame, (uint32_t)cursor,
+                                            (uint32_t)in->files[i].size, err);
+            if (rc != PF_OK) {
+                return rc;
+            }
+            cursor += ((uint64_t)in->files[i].size + PF_STORED_ALIGN - 1u) &
+                      ~(uint64_t)(PF_STORED_ALIGN - 1u);
+        }
+    }
+    return PF_OK;
+}
+
+/* append_stored: inserts the stored frame (payload.h) before the seek table
+ * that ends out (the payload starts at out->data + payloadStart), with the
+ * stored files' bytes at the offsets locate_stored gave, and rewrites the
+ * seek table with its entry (decompressed size 0) added. */
+static int append_stored(const pfz_pack_input *in, const uint8_t *stored, pfz_buffer *out,
+                         size_t payloadStart, pf_error *err)
+{
+    const uint8_t *footer = out->data + out->size - PF_SEEK_FOOTER_SIZE;
+    uint32_t count = pf_le32_load(footer);
+    size_t tableSize = 8u + 8u * (size_t)count + PF_SEEK_FOOTER_SIZE;
+    uint8_t *table = malloc(tableSize + 8u);
+    if (table == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory for the stored frame");
+    }
+    memcpy(table, out->data + out->size - tableSize, tableSize - PF_SEEK_FOOTER_SIZE);
+    out->size -= tableSize;
+    uint64_t frameOffset = out->size - payloadStart;
+    uint64_t start = PF_STORED_DATA_START(frameOffset);
+    static const uint8_t zeros[PF_STORED_ALIGN];
+    uint8_t header[PF_STORED_HEADER_SIZE];
+    pf_le32_store(header, PF_STORED_MAGIC);
+    int rc = pfz_buffer_append(out, header, sizeof header, err);
+    if (rc == PF_OK) {
+        rc = pfz_buffer_append(out, zeros, (size_t)(start - frameOffset - sizeof header), err);
+    }
+    for (size_t i = 0; i < in->file_count && rc == PF_OK; i++) {
+        if (stored[i]) {
+            size_t size = in->files[i].size;
+            rc = pfz_buffer_append(out, in->files[i].data, size, err);
+            if (rc == PF_OK && size % PF_STORED_ALIGN != 0) {
+                rc = pfz_buffer_append(out, zeros, PF_STORED_ALIGN - size % PF_STORED_ALIGN, err);
+            }
+        }
+    }
+    uint64_t frameSize = out->size - payloadStart - frameOffset;
+    if (rc == PF_OK && frameSize > UINT32_MAX) {
+        rc = pf_error_set(err, PF_ERR_USAGE, "the stored native code exceeds 4 GiB");
+    }
+    if (rc == PF_OK) {
+        pf_le32_store(out->data + payloadStart + frameOffset + 4,
+                      (uint32_t)(frameSize - PF_STORED_HEADER_SIZE));
+        pf_le32_store(table + 4, (uint32_t)tableSize); /* (count + 1) * 8 + footer */
+        pf_le32_store(table + tableSize - PF_SEEK_FOOTER_SIZE, (uint32_t)frameSize);
+        pf_le32_store(table + tableSize - PF_SEEK_FOOTER_SIZE + 4, 0);
+        uint8_t tail[PF_SEEK_FOOTER_SIZE];
+        pf_le32_store(tail, count + 1u);
+        tail[4] = 0; /* descriptor: no per-entry checksums */
+        pf_le32_store(tail + 5, PF_SEEK_MAGIC);
+        memcpy(table + tableSize + 8u - PF_SEEK_FOOTER_SIZE, tail, sizeof tail);
+        rc = pfz_buffer_append(out, table, tableSize + 8u, err);
+    }
+    free(table);
+    return rc;
+}
+
 int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
 {
     int rc = check_input(in, err);
@@ -302,7 +403,15 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
     pfz_index_writer *w = pfz_index_writer_new();
     pfz_buffer tar = {0};
     frame_bounds bounds = {0};
-    if (w == NULL) {
+    size_t payloadStart = out->size;
+    uint8_t *stored = calloc(in->file_count + 1u, 1);
+    uint64_t storedCursor = 0;
+    int anyStored = 0;
+    for (size_t i = 0; stored != NULL && i < in->file_count; i++) {
+        stored[i] = (uint8_t)is_stored(in, &in->files[i], &storedCursor);
+        anyStored |= stored[i];
+    }
+    if (w == NULL || stored == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory building the index");
         goto done;
     }
@@ -313,7 +422,7 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
 
     size_t index_size = pfz_index_writer_size(w);
     size_t index_offset = 0;
-    rc = write_tar(in, w, index_size, &tar, &bounds, &index_offset, err);
+    rc = write_tar(in, stored, w, index_size, &tar, &bounds, &index_offset, err);
     if (rc != PF_OK) {
         goto done;
     }
@@ -322,14 +431,28 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
         goto done;
     }
     uint32_t frame_count = (uint32_t)(bounds.count - 1);
+    if (anyStored) {
+        rc = locate_stored(in, stored, w, frame_count, err);
+        if (rc != PF_OK) {
+            goto done;
+        }
+    }
     /* The index sits inside the tar written above: offset + size <= tar.size. */
-    rc = pfz_index_serialize(w, frame_count, tar.data + index_offset, index_size, err);
+    rc = pfz_index_serialize(w, frame_count + (uint32_t)anyStored, tar.data + index_offset,
+                             index_size, err);
     if (rc != PF_OK) {
         goto done;
     }
     rc = pfz_frames_compress_cached(tar.data, tar.size, bounds.at, frame_count, in->level,
                                     in->frame_store, out, err);
+    if (rc == PF_OK && anyStored) {
+        rc = append_stored(in, stored, out, payloadStart, err);
+        if (rc != PF_OK) {
+            out->size = payloadStart;
+        }
+    }
 done:
+    free(stored);
     free(bounds.at);
     pfz_buffer_free(&tar);
     pfz_index_writer_free(w);

@@ -57,6 +57,11 @@ typedef struct pfz_pack_input {
      * PF_KIND_EXCLUDED (file unused), none a module's name; or NULL */
     const pfz_pack_module *left_out;
     size_t left_out_count;
+    /* native code (PF_KIND_NATIVE, PF_KIND_LIBRARY) of at least this many
+     * bytes goes uncompressed and page-aligned into the stored frame
+     * (payload.h), whose read-only segments the runtime maps from the
+     * executable file; 0: none is stored, every member is compressed */
+    size_t stored_min_size;
 } pfz_pack_input;
 
 /* pfz_pack: appends the payload for in to out. The same input always gives

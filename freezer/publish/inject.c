@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "payload.h"
+#include "seek_table.h"
 
 #define COPY_CHUNK_SIZE (256u * 1024u)
 /* sh_addralign of the section header table entries (ELF-64: 8 bytes). */
@@ -226,6 +227,20 @@ static int write_headers(Elf *elf, void *headers, size_t size, Elf_Type type, in
     return write_pieces(fd, file.d_buf, file.d_size, offset, PAYLOAD_PIECE_SIZE);
 }
 
+/* has_stored_frame: whether payload[0..payloadSize) ends with the stored
+ * frame (payload.h); 0 also when its seek table cannot be read. */
+static int has_stored_frame(const uint8_t *payload, size_t payloadSize)
+{
+    pf_seek_table table;
+    pf_error err;
+    if (pf_seek_table_read(payload, payloadSize, &table, &err) != PF_OK) {
+        return 0;
+    }
+    int stored = pf_frame_is_stored(&table, table.frame_count - 1u);
+    pf_seek_table_free(&table);
+    return stored;
+}
+
 /* add_section: the layout change itself, on a checked stub: writes, from
  * offset end, the section name table with PF_SECTION_NAME appended, the
  * payload and a section header table with the new section last, then the
@@ -285,9 +300,13 @@ static int add_section(Elf *elf, GElf_Ehdr *ehdr, size_t shstrndx, uint64_t end,
     sh->sh_name = (uint32_t)strsh.sh_size;
     sh->sh_type = SHT_PROGBITS;
     sh->sh_flags = 0; /* not SHF_ALLOC: no segment maps it */
-    sh->sh_offset = str->sh_offset + str->sh_size;
+    /* with a stored frame, on a page of the file: its members (payload.h)
+     * are then page-aligned in the file, for the runtime to map them; the
+     * gap is a hole that reads as zeros */
+    uint64_t align = has_stored_frame(payload, payloadSize) ? PF_STORED_ALIGN : 1u;
+    sh->sh_offset = (str->sh_offset + str->sh_size + align - 1u) & ~(align - 1u);
     sh->sh_size = payloadSize;
-    sh->sh_addralign = 1;
+    sh->sh_addralign = align;
     uint64_t shoff = sh->sh_offset + payloadSize;
     shoff = (shoff + SHDR_ALIGN - 1) & ~(uint64_t)(SHDR_ALIGN - 1);
     if (count < SHN_LORESERVE) {

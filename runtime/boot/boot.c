@@ -45,6 +45,7 @@
 #include "elf_section.h"
 #include "importer.h"
 #include "native_loader.h"
+#include "native_share.h"
 #include "payload.h"
 #include "payload_reader.h"
 
@@ -192,6 +193,9 @@ static _Noreturn void cannot_open_self(const struct boot *b, int error)
 /* The start of the executable's mapping (map_image), below which
  * release_pages never reaches. Set before the prefetch thread starts. */
 static const uint8_t *image_start;
+/* The file map_image mapped, for the native loader's stored members
+ * (native_share.h: it opens the executable again and checks it is this). */
+static struct stat image_file;
 
 /* map_image: maps the executable file read-only. Mapping is lazy: only the
  * pages read (ELF headers, the frames a run needs) are ever loaded. */
@@ -225,6 +229,7 @@ static int map_image(struct boot *b)
     }
     b->image = image;
     image_start = image;
+    image_file = st;
     b->image_size = (size_t)st.st_size;
     return 0;
 }
@@ -280,6 +285,7 @@ static int open_payload(struct boot *b)
         pf_read_failed_exit(b->executable, NULL, 0, rc, err.message);
     }
     pf_payload_set_release(b->payload, release_pages, PAYLOAD_SWEEP_BYTES);
+    pf_native_set_executable(image_file.st_dev, image_file.st_ino, offset);
     /* What finding and opening the payload read (section headers, seek
      * table, the index frame) now lives in the reader's own memory. */
     release_pages(b->image, b->image_size);

@@ -15,6 +15,7 @@
 
 #include "cpython311.h"
 #include "elf_needed.h"
+#include "native_share.h"
 #include "payload.h"
 #include "pf_io.h"
 
@@ -176,6 +177,44 @@ int pf_native_open_memfd(void *context, const pf_entry *file)
     return m; /* in the prefetch thread's own table: 0-2 are not the program's there */
 }
 
+/* A stored member's source (payload.h, the stored frame): the executable
+ * opened again (native_share.h) and the member's file offset; exe is -1 for
+ * a compressed member, or when the executable cannot be had. */
+struct stored_source {
+    int exe;
+    uint64_t offset;
+};
+
+/* stored_open: *s for member `file`. */
+static void stored_open(pf_payload *payload, const pf_entry *file, struct stored_source *s)
+{
+    uint64_t inPayload, payloadOffset;
+    s->exe = -1;
+    if (pf_payload_stored(payload, file, &inPayload, NULL) == PF_OK) {
+        s->exe = pf_native_open_executable(&payloadOffset);
+        s->offset = payloadOffset + inPayload;
+    }
+}
+
+/* seal: the code can no longer change under the mapping, through any fd. */
+static void seal(int m)
+{
+    (void)fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
+/* share_stored: once the object from memfd m is loaded (handle): its
+ * read-only segments mapped from the executable, the memfd's copies of
+ * them punched out (native_share.h), then m sealed, as every memfd. */
+static void share_stored(int m, void *handle, const pf_entry *file, const struct stored_source *s)
+{
+    void *map = mmap(NULL, file->size, PROT_READ, MAP_PRIVATE, m, 0);
+    if (map != MAP_FAILED) {
+        (void)pf_native_share(m, handle, s->exe, s->offset, map, file->size);
+        munmap(map, file->size);
+    }
+    seal(m);
+}
+
 /* memfd_place: a sealed memfd holding member `file`: the one the payload's
  * prefetch thread filled, if it did; else decompressed here in small pieces
  * written straight to the memfd: no frame-sized buffer, and the pages never
@@ -184,16 +223,25 @@ int pf_native_open_memfd(void *context, const pf_entry *file)
  * memfd. PF_ERR_IO means no memfd could be had (the caller falls back);
  * other statuses are the payload's (damage, memory). */
 static int memfd_place(pf_payload *payload, const pf_entry *file, const char *name, int *fd,
-                       pf_error *err)
+                       const struct stored_source *stored, pf_error *err)
 {
     int m;
-    if (pf_payload_take_native(payload, file, &m, NULL) == PF_OK) {
+    if (stored->exe < 0 && pf_payload_take_native(payload, file, &m, NULL) == PF_OK) {
         *fd = m; /* reopened read-only, its identity and seals checked (payload_prefetch.c) */
         return PF_OK;
     }
     m = new_memfd(name);
     if (m < 0) {
         return pf_error_set(err, PF_ERR_IO, "no memfd (%s)", strerror(errno));
+    }
+    if (stored->exe >= 0 &&
+        pf_native_fill_stored(m, stored->exe, stored->offset, file->size) == 0) {
+        *fd = m; /* sealed once its pages are shared (share_stored) */
+        return PF_OK;
+    }
+    if (stored->exe >= 0 && ftruncate(m, 0) != 0) {
+        close(m);
+        return pf_error_set(err, PF_ERR_IO, "cannot empty a memfd (%s)", strerror(errno));
     }
     int status = pf_payload_copy(payload, file, sink_write, &m, err);
     if (status != PF_OK) {
@@ -202,8 +250,7 @@ static int memfd_place(pf_payload *payload, const pf_entry *file, const char *na
                    ? pf_error_set(err, PF_ERR_IO, "cannot fill a memfd (%s)", strerror(errno))
                    : status;
     }
-    /* The code can no longer change under the mapping, through any fd. */
-    (void)fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    seal(m);
     *fd = m;
     return PF_OK;
 }
@@ -368,10 +415,11 @@ static int same_file(int fd, const struct stat *st)
  * file right before and right after dlopen(): nothing runs Python code in
  * between, but another thread may close descriptors; were it changed, the
  * object mapped may not be ours and this is an error. Returns PF_OK (the
- * number is recorded, fd stays open); else *why is the dlerror() text (or
+ * number is recorded, fd stays open, *loaded is dlopen()'s handle); else
+ * *why is the dlerror() text (or
  * NULL, then err says why: PF_ERR_IO, PF_ERR_NOMEM) and *fd is closed. */
 static int open_placed(int *fd, int flags, char *path, size_t pathCapacity, const char **why,
-                       pf_error *err)
+                       void **loaded, pf_error *err)
 {
     *why = NULL;
     struct stat st;
@@ -404,6 +452,7 @@ static int open_placed(int *fd, int flags, char *path, size_t pathCapacity, cons
                             "its descriptor was replaced while it was loaded (a thread closing "
                             "descriptors during an import)");
     }
+    *loaded = handle;
     return PF_OK;
 }
 
@@ -444,12 +493,11 @@ static int load_needed(const char *name, size_t nameSize, void *context)
 /* The functions that start a sub-interpreter (cpython311.h). */
 static const char *const interpreter_creators[] = PF_PY_INTERPRETER_CREATORS;
 
-/* load_object: places a native member, loads its bundled dependencies, and
- * dlopen()s it with flags. When createsInterpreters is not NULL, sets it to
- * whether the object imports one of interpreter_creators. */
-static int load_object(pf_payload *payload, const pf_entry *file, const char *name, int flags,
+/* load_placed: load_object's work, with the member's stored source (exe
+ * -1: none). */
+static int load_placed(pf_payload *payload, const pf_entry *file, const char *name, int flags,
                        int depth, char *path, size_t pathCapacity, int *createsInterpreters,
-                       pf_error *err)
+                       const struct stored_source *stored, pf_error *err)
 {
     if (depth > MAX_DEPTH) {
         return pf_error_set(err, PF_ERR_CORRUPT, "bundled libraries nest deeper than %d",
@@ -461,7 +509,7 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
     }
     pf_error memfdError;
     int memfd = 1, fd = -1;
-    int status = memfd_place(payload, file, name, &fd, &memfdError);
+    int status = memfd_place(payload, file, name, &fd, stored, &memfdError);
     if (status != PF_OK && status != PF_ERR_IO) {
         *err = memfdError;
         return status;
@@ -495,7 +543,11 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
         return status;
     }
     const char *why = NULL;
-    if (open_placed(&fd, flags, path, pathCapacity, &why, err) == PF_OK) {
+    void *handle = NULL;
+    if (open_placed(&fd, flags, path, pathCapacity, &why, &handle, err) == PF_OK) {
+        if (memfd && stored->exe >= 0) {
+            share_stored(fd, handle, file, stored);
+        }
         return PF_OK; /* fd stays open for the life of the process */
     }
     char first[512];
@@ -511,11 +563,30 @@ static int load_object(pf_payload *payload, const pf_entry *file, const char *na
         return pf_error_set(err, placeError.status == PF_ERR_IO ? PF_ERR_IO : placeError.status,
                             "cannot load %s: %s; and %s", name, first, placeError.message);
     }
-    if (open_placed(&fallback, flags, path, pathCapacity, &why, err) != PF_OK) {
+    if (open_placed(&fallback, flags, path, pathCapacity, &why, &handle, err) != PF_OK) {
         return pf_error_set(err, PF_ERR_IO, "cannot load %s: %s%s", name, why ? why : err->message,
                             noexec_note());
     }
     return PF_OK;
+}
+
+/* load_object: places a native member, loads its bundled dependencies, and
+ * dlopen()s it with flags. When createsInterpreters is not NULL, sets it to
+ * whether the object imports one of interpreter_creators. A member of the
+ * stored frame is copied from the executable by the kernel and its
+ * read-only segments shared (native_share.h). */
+static int load_object(pf_payload *payload, const pf_entry *file, const char *name, int flags,
+                       int depth, char *path, size_t pathCapacity, int *createsInterpreters,
+                       pf_error *err)
+{
+    struct stored_source stored;
+    stored_open(payload, file, &stored);
+    int status = load_placed(payload, file, name, flags, depth, path, pathCapacity,
+                             createsInterpreters, &stored, err);
+    if (stored.exe >= 0) {
+        close(stored.exe); /* the shared mappings hold the file */
+    }
+    return status;
 }
 
 int pf_native_load_library(pf_payload *payload, const char *name, size_t nameSize, int *bundled,

@@ -28,6 +28,14 @@
  * checked (pf_prefetch_take_native); if it cannot be mapped, the fallback
  * below applies as for any memfd.
  *
+ * A member of the payload's stored frame (payload.h: native code kept
+ * uncompressed, page-aligned) goes into its memfd by sendfile(2) from the
+ * executable, and once loaded its read-only segments are mapped from the
+ * executable and punched out of the memfd, which is sealed only then
+ * (native_share.h): its code is shared between processes through the page
+ * cache. Without the executable (it cannot be reopened as the same file),
+ * the bytes are copied from the payload's mapping as for any member.
+ *
  * pf_native_prepare is not thread-safe: the importer calls it with the GIL
  * held. pf_native_open_memfd may be called from any thread. */
 #ifndef PF_NATIVE_LOADER_H

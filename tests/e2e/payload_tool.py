@@ -2,9 +2,14 @@
 
     payload_tool.py section EXE      -> "OFFSET SIZE" of the .pyfreeze section
     payload_tool.py frames EXE       -> one line per part of the payload:
-                                        "frame N OFFSET SIZE" and
-                                        "seektable OFFSET SIZE"
+                                        "frame N OFFSET SIZE",
+                                        "stored N OFFSET SIZE" (the stored
+                                        frame of uncompressed native code)
+                                        and "seektable OFFSET SIZE"
                                         (file offsets; sizes in bytes)
+    payload_tool.py stored EXE DIR   -> writes each member of the stored
+                                        frame to DIR/PATH (as tar -x writes
+                                        the others), read through the index
     payload_tool.py loadend EXE      -> end of the file range the kernel maps
                                         (max p_offset + p_filesz of PT_LOAD)
     payload_tool.py members EXE      -> "N PATH" for each tar member in frame N
@@ -63,8 +68,8 @@ def frames(exe):
         sys.exit("payload_tool.py: bad seek table header")
     pos = 0
     for i in range(count):
-        csize, _dsize = struct.unpack_from("<II", payload, table_start + 8 + i * entry_size)
-        print(f"frame {i} {offset + pos} {csize}")
+        csize, dsize = struct.unpack_from("<II", payload, table_start + 8 + i * entry_size)
+        print(f"{'stored' if dsize == 0 else 'frame'} {i} {offset + pos} {csize}")
         pos += csize
     if pos != table_start:
         sys.exit("payload_tool.py: frames do not end where the seek table starts")
@@ -84,6 +89,48 @@ def frame_list(exe):
         if kind == "frame":
             result.append(tuple(int(x) for x in rest))
     return result
+
+
+def stored(exe, out):
+    """The stored frame's members (payload.h): index entries of kind 18 or
+    19 whose frame is the stored frame, at the frame's data start (its
+    payload offset + 8 rounded up to 4096) + offset."""
+    import io
+    import os
+    import tarfile
+    with open(exe, "rb") as f:
+        data = f.read()
+    lines = [line.split() for line in _frames_output(exe)]
+    payload_start = section(exe)[0]
+    _, _, start0, size0 = lines[0]
+    raw = subprocess.run(["zstd", "-dcq"], input=data[int(start0):int(start0) + int(size0)],
+                         check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
+        index = tar.extractfile(tar.next()).read()
+    header_size, = struct.unpack_from("<I", index, 12)
+    entries, slots, _ = struct.unpack_from("<III", index, 28)
+    strings = header_size + 32 * entries + 4 * slots
+    for kind, n, start, _size in lines:
+        if kind != "stored":
+            continue
+        data_start = ((int(start) - payload_start + 8 + 4095) // 4096 * 4096) + payload_start
+        for e in range(entries):
+            name_at, name_size, k, _, frame, at, size, _ = struct.unpack_from(
+                "<8I", index, header_size + 32 * e)
+            if k in (18, 19) and frame == int(n):
+                path = os.path.join(out, index[strings + name_at:strings + name_at + name_size].decode())
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(data[data_start + at:data_start + at + size])
+
+
+def _frames_output(exe):
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        frames(exe)
+    return [line for line in out.getvalue().splitlines() if not line.startswith("seektable")]
 
 
 def members(exe):
@@ -182,6 +229,8 @@ if __name__ == "__main__":
         frames(sys.argv[2])
     elif cmd == "members":
         members(sys.argv[2])
+    elif cmd == "stored":
+        stored(sys.argv[2], sys.argv[3])
     elif cmd == "loadend":
         loadend(sys.argv[2])
     elif cmd == "flip":

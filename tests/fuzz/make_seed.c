@@ -3,8 +3,11 @@
  * they follow the format as it changes: DIR/<target>/ for fuzz_payload
  * (payloads), fuzz_plain (tar streams with their frame sizes, as
  * fuzz_plain.c reads them), fuzz_tar (decompressed frames), fuzz_index (the
- * indexes) and fuzz_verify (the payloads in a small ELF file). The other
- * targets' seeds are in tests/fuzz/corpus/. */
+ * indexes) and fuzz_verify (the payloads in a small ELF file); and for
+ * fuzz_payload and fuzz_verify, each payload with a stored frame (payload.h)
+ * added before its seek table, holding one page of an ELF header (no
+ * entry names it: mutations of the index's frame numbers reach it). The
+ * other targets' seeds are in tests/fuzz/corpus/. */
 #include <elf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +72,39 @@ static size_t elf_image(const pfz_buffer *payload, uint8_t **out)
     memcpy(im + shoff, sh, sizeof sh);
     *out = im;
     return size;
+}
+
+/* with_stored: payload with a stored frame (payload.h) before its seek
+ * table: the header, zeros to the data start, one page starting with an
+ * ELF magic; the seek table gains its entry (decompressed size 0). Returns
+ * 0 (out filled) or -1. */
+static int with_stored(const pfz_buffer *payload, pfz_buffer *out)
+{
+    uint32_t count = pf_le32_load(payload->data + payload->size - PF_SEEK_FOOTER_SIZE);
+    size_t tableSize = 8u + 8u * (size_t)count + PF_SEEK_FOOTER_SIZE;
+    size_t framesSize = payload->size - tableSize;
+    uint64_t start = PF_STORED_DATA_START(framesSize);
+    size_t frameSize = (size_t)(start - framesSize) + PF_STORED_ALIGN;
+    size_t size = framesSize + frameSize + tableSize + 8u;
+    out->data = calloc(1, size);
+    if (out->data == NULL) {
+        return -1;
+    }
+    out->size = out->capacity = size;
+    memcpy(out->data, payload->data, framesSize);
+    uint8_t *frame = out->data + framesSize;
+    pf_le32_store(frame, PF_STORED_MAGIC);
+    pf_le32_store(frame + 4, (uint32_t)(frameSize - PF_STORED_HEADER_SIZE));
+    memcpy(out->data + start, ELFMAG, SELFMAG);
+    uint8_t *table = frame + frameSize;
+    memcpy(table, payload->data + framesSize, tableSize - PF_SEEK_FOOTER_SIZE);
+    pf_le32_store(table + 4, (uint32_t)tableSize); /* (count + 1) entries + footer */
+    pf_le32_store(table + tableSize - PF_SEEK_FOOTER_SIZE, (uint32_t)frameSize);
+    pf_le32_store(table + tableSize - PF_SEEK_FOOTER_SIZE + 4, 0);
+    memcpy(table + tableSize + 8u - PF_SEEK_FOOTER_SIZE,
+           payload->data + payload->size - PF_SEEK_FOOTER_SIZE, PF_SEEK_FOOTER_SIZE);
+    pf_le32_store(table + tableSize + 8u - PF_SEEK_FOOTER_SIZE, count + 1u);
+    return 0;
 }
 
 /* plain_seeds: the tar stream t of the sample called sample as fuzz_plain,
@@ -141,6 +177,22 @@ static int seeds(const char *dir, const char *name, const tb_file *files, size_t
              put(dir, "fuzz_verify", name, image, imageSize) != 0 ||
              plain_seeds(dir, name, &t) != 0;
     free(image);
+    image = NULL;
+    pfz_buffer stored = {0};
+    char storedName[64];
+    snprintf(storedName, sizeof storedName, "%s-stored", name);
+    pfz_buffer withCount = {0}; /* the same sample, its index counting the stored frame */
+    opt.stored_frame = 1;
+    if (!rc && tb_build_payload(files, fileCount, modules, moduleCount, &opt, &withCount) != 0) {
+        rc = 1;
+    }
+    rc = rc || with_stored(&withCount, &stored) != 0 ||
+         put(dir, "fuzz_payload", storedName, stored.data, stored.size) != 0 ||
+         (imageSize = elf_image(&stored, &image)) == 0 ||
+         put(dir, "fuzz_verify", storedName, image, imageSize) != 0;
+    free(image);
+    pfz_buffer_free(&stored);
+    pfz_buffer_free(&withCount);
     pfz_buffer_free(&t.tar);
     pfz_buffer_free(&payload);
     return rc;

@@ -120,8 +120,8 @@ int tb_build_tar(const tb_file *files, size_t fileCount, const tb_module *module
         goto done;
     }
     out->bounds[out->frame_count] = out->tar.size;
-    if (pfz_index_serialize(w, out->frame_count, out->tar.data + indexStart, indexSize, &err) !=
-        PF_OK) {
+    if (pfz_index_serialize(w, out->frame_count + opt->stored_frame, out->tar.data + indexStart,
+                            indexSize, &err) != PF_OK) {
         fprintf(stderr, "%s\n", err.message);
         goto done;
     }

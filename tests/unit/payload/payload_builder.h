@@ -31,6 +31,8 @@ typedef struct tb_options {
     int pax_index;          /* give the index member a pax 'x' header */
     int level;              /* zstd level */
     uint32_t walk_end;      /* the index's walk_end; 0: the frame count */
+    uint32_t stored_frame;  /* 1: the index counts one frame more, a stored frame the caller
+                               adds before the seek table (payload.h); else 0 */
 } tb_options;
 
 /* The uncompressed result: tar stream and where frames start. */

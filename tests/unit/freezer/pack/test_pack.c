@@ -1,11 +1,14 @@
 /* test_pack.c - pfz_pack: every member read back with the runtime's reader
  * gives the same bytes, frames follow the layout rules of payload.h, the
- * output is deterministic, and bad input is refused. */
+ * output is deterministic, and bad input is refused; native code above
+ * stored_min_size goes page-aligned into the stored frame, read back and
+ * verified, its damage found. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "pack.h"
 #include "payload.h"
 #include "payload_reader.h"
+#include "payload_verify.h"
 
 #define FILE_COUNT 12
 
@@ -83,6 +87,15 @@ static pf_entry find(const pf_index *index, const char *name)
         fail_msg("entry '%s' not found", name);
     }
     return e;
+}
+
+/* copy_sink: a pf_payload_sink appending at the cursor *context. */
+static int copy_sink(void *context, const uint8_t *data, size_t size)
+{
+    uint8_t **cursor = context;
+    memcpy(*cursor, data, size);
+    *cursor += size;
+    return 0;
 }
 
 static void test_round_trip(void **state)
@@ -312,11 +325,174 @@ static void test_bad_input(void **state)
     sample_free(&s);
 }
 
+/* stored_sample: files 6, 7, 9 and 11 made extension modules (70000,
+ * 40000, 300000 and 131072 bytes); those of 64 KiB or more are stored. */
+static void stored_sample(sample *s)
+{
+    sample_init(s);
+    static const size_t natives[] = {6, 7, 9, 11};
+    for (size_t k = 0; k < sizeof natives / sizeof *natives; k++) {
+        size_t i = natives[k];
+        snprintf(s->paths[i], sizeof s->paths[i], "lib/pkg/mod%zu.so", i);
+        s->files[i].kind = PF_KIND_NATIVE;
+        s->modules[i].kind = PF_KIND_EXTENSION;
+        /* an ELF header (no tables) for `pyfreeze verify`'s check */
+        Elf64_Ehdr h = {.e_type = ET_DYN,
+                        .e_machine = EM_X86_64,
+                        .e_version = EV_CURRENT,
+                        .e_ehsize = sizeof h};
+        memcpy(h.e_ident, ELFMAG, SELFMAG);
+        h.e_ident[EI_CLASS] = ELFCLASS64;
+        h.e_ident[EI_DATA] = ELFDATA2LSB;
+        h.e_ident[EI_VERSION] = EV_CURRENT;
+        memcpy(s->data[i], &h, sizeof h);
+    }
+    s->in.stored_min_size = 64 * 1024;
+}
+
+/* check_stored: payload[0..size) holds s's files, the stored ones in the
+ * stored frame (the last), page-aligned from the payload's start, zeros to
+ * their pages' end, read back whole by pf_payload_read and pf_payload_copy. */
+static void check_stored(const sample *s, const uint8_t *payload, size_t size)
+{
+    pf_payload *p = NULL;
+    pf_error err;
+    if (pf_payload_open(&p, payload, size, &err) != PF_OK) {
+        fail_msg("pf_payload_open: %s", err.message);
+    }
+    const pf_seek_table *table = pf_payload_seek_table(p);
+    uint32_t last = table->frame_count - 1;
+    assert_true(pf_frame_is_stored(table, last));
+    assert_int_equal(pf_payload_index(p)->walk_end, table->frame_count);
+    for (size_t i = 0; i < FILE_COUNT; i++) {
+        pf_entry f = find(pf_payload_index(p), s->paths[i]);
+        int stored = s->files[i].kind == PF_KIND_NATIVE && s->files[i].size >= 64 * 1024;
+        uint64_t at = 0;
+        assert_int_equal(pf_payload_stored(p, &f, &at, &err), stored ? PF_OK : PF_ERR_NOT_FOUND);
+        assert_int_equal(f.frame == last, stored);
+        const uint8_t *data;
+        size_t dataSize;
+        assert_int_equal(pf_payload_read(p, &f, &data, &dataSize, &err), PF_OK);
+        assert_int_equal(dataSize, s->files[i].size);
+        if (dataSize > 0) {
+            assert_memory_equal(data, s->files[i].data, dataSize);
+        }
+        if (stored) {
+            assert_int_equal(at % PF_STORED_ALIGN, 0);
+            assert_ptr_equal(data, payload + at);
+            for (size_t k = dataSize; k % PF_STORED_ALIGN != 0; k++) {
+                assert_int_equal(payload[at + k], 0);
+            }
+            struct {
+                uint8_t bytes[300000];
+                size_t size;
+            } *copy = calloc(1, sizeof *copy);
+            uint8_t *cursor = copy->bytes;
+            assert_int_equal(pf_payload_copy(p, &f, copy_sink, &cursor, &err), PF_OK);
+            assert_int_equal(cursor - copy->bytes, (ptrdiff_t)dataSize);
+            assert_memory_equal(copy->bytes, s->files[i].data, dataSize);
+            free(copy);
+        }
+    }
+    pf_payload_close(p);
+    pf_verify_result r;
+    if (pf_verify_payload(payload, size, PF_VERIFY_FULL, &r) != PF_OK) {
+        fail_msg("verify: %s (%s)", r.error.message, r.member);
+    }
+    assert_int_equal(r.member_count, FILE_COUNT);
+}
+
+static void test_stored_native(void **state)
+{
+    (void)state;
+    sample s;
+    stored_sample(&s);
+    pf_error err;
+    /* twice: from an empty buffer, and after 100 bytes of something else
+     * (the alignment is the payload's own, not the buffer's) */
+    for (size_t before = 0; before <= 100; before += 100) {
+        pfz_buffer out = {0};
+        for (size_t k = 0; k < before; k++) {
+            assert_int_equal(pfz_buffer_append(&out, "x", 1, &err), PF_OK);
+        }
+        if (pfz_pack(&s.in, &out, &err) != PF_OK) {
+            fail_msg("pfz_pack: %s", err.message);
+        }
+        check_stored(&s, out.data + before, out.size - before);
+        pfz_buffer_free(&out);
+    }
+    /* the same input gives the same bytes; without a threshold nothing is
+     * stored and no frame has decompressed size 0 */
+    pfz_buffer a = {0}, b = {0};
+    assert_int_equal(pfz_pack(&s.in, &a, &err), PF_OK);
+    assert_int_equal(pfz_pack(&s.in, &b, &err), PF_OK);
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.data, b.data, a.size);
+    pfz_buffer_free(&b);
+    s.in.stored_min_size = 0;
+    assert_int_equal(pfz_pack(&s.in, &b, &err), PF_OK);
+    pf_payload *p = NULL;
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    for (uint32_t i = 0; i < pf_payload_seek_table(p)->frame_count; i++) {
+        assert_false(pf_frame_is_stored(pf_payload_seek_table(p), i));
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+    pfz_buffer_free(&a);
+    sample_free(&s);
+}
+
+/* Damage in the stored frame: its magic (the payload no longer opens),
+ * a padding byte after a member, a member's ELF header (verify finds
+ * both). */
+static void test_stored_damage(void **state)
+{
+    (void)state;
+    sample s;
+    stored_sample(&s);
+    pf_error err;
+    pfz_buffer out = {0};
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
+    pf_payload *p = NULL;
+    assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
+    const pf_frame *f =
+        &pf_payload_seek_table(p)->frames[pf_payload_seek_table(p)->frame_count - 1];
+    uint64_t frameAt = f->compressed_offset;
+    pf_entry e = find(pf_payload_index(p), "lib/pkg/mod6.so");
+    uint64_t at = 0;
+    assert_int_equal(pf_payload_stored(p, &e, &at, &err), PF_OK);
+    pf_payload_close(p);
+
+    pf_verify_result r;
+    out.data[at + 70000 + 5] ^= 1; /* padding after mod6's 70000 bytes */
+    assert_int_equal(pf_verify_payload(out.data, out.size, PF_VERIFY_FULL, &r), PF_ERR_CORRUPT);
+    assert_int_equal(r.part, PF_VERIFY_MEMBER);
+    assert_string_equal(r.member, "lib/pkg/mod6.so");
+    out.data[at + 70000 + 5] ^= 1;
+    assert_int_equal(pf_verify_payload(out.data, out.size, PF_VERIFY_FULL, &r), PF_OK);
+
+    out.data[at + 1] ^= 1; /* mod6's ELF magic */
+    assert_int_equal(pf_verify_payload(out.data, out.size, PF_VERIFY_FULL, &r), PF_ERR_CORRUPT);
+    assert_int_equal(r.part, PF_VERIFY_MEMBER);
+    assert_string_equal(r.member, "lib/pkg/mod6.so");
+    out.data[at + 1] ^= 1;
+    assert_int_equal(pf_verify_payload(out.data, out.size, PF_VERIFY_FULL, &r), PF_OK);
+
+    out.data[frameAt] ^= 1; /* the stored frame's magic */
+    assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_ERR_CORRUPT);
+    assert_int_equal(pf_verify_payload(out.data, out.size, PF_VERIFY_FULL, &r), PF_ERR_CORRUPT);
+    assert_int_equal(r.part, PF_VERIFY_SEEK_TABLE);
+    pfz_buffer_free(&out);
+    sample_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_startup_and_walk_boundaries),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_stored_native),
+        cmocka_unit_test(test_stored_damage),
         cmocka_unit_test(test_frames_start_at_headers),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_long_path),
