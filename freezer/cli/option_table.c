@@ -31,6 +31,10 @@ static const pfz_option_spec option_table[] = {
      "directory) (repeatable)"},
     {OPT_VENV, '\0', "venv", 1, "DIR", PFZ_SECTION_INPUT,
      "search the virtual environment DIR for packages (default: $VIRTUAL_ENV when set)"},
+    {OPT_CONFIG, '\0', "config", 1, "FILE", PFZ_SECTION_INPUT,
+     "read [tool.pyfreeze] from FILE (a pyproject.toml; relative paths in it are relative to "
+     "its directory), also when the command line names what to freeze (default: the nearest "
+     "pyproject.toml in this directory or a parent, read when nothing to freeze is named)"},
     {OPT_PYTHON, '\0', "python", 0, NULL, PFZ_SECTION_INPUT,
      "build a standalone Python 3.11 (the whole standard library; OUT takes python3.11's "
      "command line)"},
@@ -105,10 +109,13 @@ static const pfz_option_spec option_table[] = {
 #define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
 
 static const pfz_command_spec command_table[] = {
-    {"inspect", "FILE", "list what a frozen program contains and how big it is"},
+    {"inspect", "FILE", "list what a frozen program contains and how big it is",
+     "FILE is an executable pyfreeze made; inspect reads it without running it"},
     {"verify", "FILE",
      "check a whole frozen program (every frame's checksum, the index, every member's place): "
-     "exit 0 only when it is intact, else name the first damaged part"},
+     "exit 0 only when it is intact, else name the first damaged part",
+     "FILE is an executable pyfreeze made; verify reads all of it without running it (exit "
+     "status 1 when it is damaged or is no frozen program)"},
 };
 #define COMMAND_COUNT (sizeof command_table / sizeof command_table[0])
 

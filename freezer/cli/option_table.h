@@ -39,6 +39,7 @@ typedef enum option_id {
     OPT_SBOM,
     OPT_ADD_BINARY,
     OPT_DEPFILE,
+    OPT_CONFIG,
     OPT_HELP,
     OPT_VERSION,
     OPTION_ID_COUNT /* not an option: the number of ids */

@@ -344,6 +344,8 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
         return set_optimize(opts, value, shown, err);
     case OPT_CACHE_DIR:
         return set_once(&opts->cache_dir, value, shown, err);
+    case OPT_CONFIG:
+        return set_once(&opts->config, value, shown, err);
     default:
         break;
     }
@@ -358,10 +360,19 @@ static int parse_file_command(pfz_options *opts, pfz_command command, int argc, 
     const char *word = argv[1];
     opts->command = command;
     int i = 2;
+    for (int j = 2; j < argc && strcmp(argv[j], "--") != 0; j++) {
+        if (strcmp(argv[j], "-h") == 0 || strcmp(argv[j], "--help") == 0) {
+            opts->command = PFZ_COMMAND_HELP; /* `pyfreeze inspect --help`, as git does */
+            opts->help_command = word;
+            return PF_OK;
+        }
+    }
     if (i < argc && strcmp(argv[i], "--") == 0) {
         i++;
     } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
-        return pf_error_set(err, PF_ERR_USAGE, "%s takes no option '%s'", word, argv[i]);
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "%s takes no option '%s' (only -h/--help: pyfreeze %s --help)", word,
+                            argv[i], word);
     }
     if (i >= argc) {
         return pf_error_set(err, PF_ERR_USAGE, "%s needs a FILE: pyfreeze %s FILE", word, word);
@@ -408,10 +419,17 @@ static int check_combination(pfz_options *opts, pf_error *err)
             opts->entry_point, opts->script != NULL ? "SCRIPT" : "-m MODULE", entry);
     }
     if (entry == NULL && opts->entry_point == NULL && !opts->python) {
+        if (opts->project_file != NULL) {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "nothing to freeze: give SCRIPT.py, -m MODULE or --entry-point "
+                                "NAME, or name one in %s's [tool.pyfreeze] table (script, "
+                                "module or entry-point)",
+                                opts->project_file);
+        }
         return pf_error_set(err, PF_ERR_USAGE,
                             "nothing to freeze: give SCRIPT.py, -m MODULE or --entry-point NAME, "
-                            "or run where a pyproject.toml has a [tool.pyfreeze] table (see "
-                            "--help)");
+                            "or run where a pyproject.toml (here or in a parent directory) has a "
+                            "[tool.pyfreeze] table (see --help)");
     }
     if (opts->output == NULL) {
         int rc = pfz_default_output(opts, err);
@@ -448,6 +466,7 @@ static int check_combination(pfz_options *opts, pf_error *err)
 typedef struct parse_ctx {
     unsigned char given[OPTION_ID_COUNT];
     int defaults;
+    int named; /* the command line named what to freeze: the defaults' choice is dropped */
 } parse_ctx;
 
 /* is_repeatable: 1 for an option each occurrence of which adds a value. */
@@ -471,7 +490,7 @@ static int is_repeatable(option_id id)
 int pfz_option_kind(const char *long_name)
 {
     const pfz_option_spec *o = pfz_option_find(long_name, strlen(long_name), 1);
-    if (o == NULL || o->id == OPT_HELP || o->id == OPT_VERSION) {
+    if (o == NULL || o->id == OPT_HELP || o->id == OPT_VERSION || o->id == OPT_CONFIG) {
         return -1;
     }
     return !o->takes_value ? 0 : is_repeatable(o->id) ? 2 : 1;
@@ -502,6 +521,9 @@ static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, ch
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
         if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+            if (ctx->named) {
+                continue; /* the command line's SCRIPT, -m or --entry-point wins */
+            }
             if (opts->script != NULL) {
                 return pf_error_set(err, PF_ERR_USAGE,
                                     "unexpected argument '%s': only one SCRIPT can be frozen", arg);
@@ -541,7 +563,9 @@ static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, ch
         } else if (eq != NULL) {
             return pf_error_set(err, PF_ERR_USAGE, "option %s takes no value", shown);
         }
-        if (ctx->defaults && ctx->given[o->id] && !is_repeatable(o->id)) {
+        if (ctx->defaults && ((ctx->given[o->id] && !is_repeatable(o->id)) ||
+                              (ctx->named && (o->id == OPT_MODULE || o->id == OPT_ENTRY_POINT ||
+                                              o->id == OPT_PYTHON)))) {
             continue; /* the command line's value wins */
         }
         ctx->given[o->id] = 1;
@@ -558,23 +582,25 @@ static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, ch
 static int parse_defaults(pfz_options *opts, parse_ctx *ctx, int argc,
                           const pfz_options_defaults *defaults, pf_error *err)
 {
-    int dargc = 0;
-    char **dargv = NULL;
-    const char *origin = "defaults";
-    int rc = defaults->read(defaults->ctx, &dargc, &dargv, &origin, err);
-    if (rc != PF_OK || dargc == 0) {
+    pfz_defaults_read r = {.config = opts->config};
+    int rc = defaults->read(defaults->ctx, &r, err);
+    opts->project_file = r.file;
+    opts->project_dir = r.dir;
+    if (rc != PF_OK || r.argc == 0) {
         return rc;
     }
-    rc = reserve_lists(opts, (size_t)argc + (size_t)dargc, err);
+    rc = reserve_lists(opts, (size_t)argc + (size_t)r.argc, err);
     if (rc != PF_OK) {
         return rc;
     }
     ctx->defaults = 1;
-    rc = parse_args(opts, ctx, 0, dargc, dargv, err);
+    ctx->named =
+        opts->script != NULL || opts->module != NULL || opts->entry_point != NULL || opts->python;
+    rc = parse_args(opts, ctx, 0, r.argc, r.argv, err);
     if (rc == PF_ERR_USAGE) {
         char message[sizeof err->message];
         snprintf(message, sizeof message, "%s", err->message);
-        pf_error_set(err, rc, "%s: %s", origin, message);
+        pf_error_set(err, rc, "%s: %s", r.origin != NULL ? r.origin : "defaults", message);
     }
     return rc;
 }
@@ -607,8 +633,8 @@ int pfz_options_parse_with_defaults(pfz_options *opts, int argc, char **argv,
         rc = parse_args(opts, &ctx, 1, argc, argv, err);
     }
     if (rc == PF_OK && defaults != NULL && opts->command == PFZ_COMMAND_FREEZE &&
-        opts->script == NULL && opts->module == NULL && opts->entry_point == NULL &&
-        !opts->python) {
+        (opts->config != NULL || (opts->script == NULL && opts->module == NULL &&
+                                  opts->entry_point == NULL && !opts->python))) {
         rc = parse_defaults(opts, &ctx, argc, defaults, err);
     }
     return rc == PF_OK ? check_combination(opts, err) : rc;
