@@ -168,7 +168,7 @@ hints)
     RUN_ENV=()
     expect_eq "VIRTUAL_ENV of python3.12: the freeze fails (status 1)" 1 "$(cat "$T/ve.rc")"
     expect_grep "the error names VIRTUAL_ENV" "$T/ve.err" \
-        "^pyfreeze: error: VIRTUAL_ENV \(an activated virtual environment\): $V12 is not a python3.11 virtual environment.*deactivate it, or pass --venv DIR"
+        "^pyfreeze: error: VIRTUAL_ENV \(an activated virtual environment\): $V12 is not a python3.11 virtual environment \(it is a python3.12 one\); deactivate it, or pass --venv DIR"
     expect_no_grep "and not a --venv the user never gave" "$T/ve.err" "error: --venv"
     # [tool.pyfreeze] mistakes
     C=$T/config
