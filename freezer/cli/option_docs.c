@@ -30,11 +30,11 @@ static const pfz_option_section section_order[PFZ_SECTION_COUNT] = {
 };
 
 static const char *const usage_lines[] = {
-    "SCRIPT.py [-o OUT] [options]",                      /* a script */
-    "-m MODULE[:FUNCTION] [-o OUT] [options]",           /* a module, or a function */
-    "--entry-point NAME [-o OUT] [options]",             /* a console script */
-    "[-o OUT] [options]   (the rest: ./pyproject.toml)", /* [tool.pyfreeze] */
-    "--python [-o OUT] [options]",                       /* a standalone Python */
+    "SCRIPT.py [-o OUT] [options]",                                   /* a script */
+    "-m MODULE[:FUNCTION] [-o OUT] [options]",                        /* a module, or a function */
+    "--entry-point NAME [-o OUT] [options]",                          /* a console script */
+    "[-o OUT] [options]   (the rest: pyproject.toml, here or above)", /* [tool.pyfreeze] */
+    "--python [-o OUT] [options]",                                    /* a standalone Python */
 };
 #define USAGE_COUNT (sizeof usage_lines / sizeof usage_lines[0])
 
