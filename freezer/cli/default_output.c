@@ -46,7 +46,9 @@ int pfz_default_output(pfz_options *opts, pf_error *err)
     }
     memcpy(name, src, n);
     name[n] = '\0';
-    if (asprintf(&opts->output_default, "dist/%s", name) < 0) {
+    /* under the project's directory when its pyproject.toml is a parent's */
+    const char *dir = opts->project_dir != NULL ? opts->project_dir : "";
+    if (asprintf(&opts->output_default, "%sdist/%s", dir, name) < 0) {
         opts->output_default = NULL;
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }

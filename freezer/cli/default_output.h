@@ -7,7 +7,9 @@
 #include "options.h"
 #include "pf_error.h"
 
-/* pfz_default_output: sets opts->output to "dist/NAME" (opts->output_default,
+/* pfz_default_output: sets opts->output to "dist/NAME", under
+ * opts->project_dir when set ("../dist/NAME": the project's dist/, as
+ * cargo's target/ is the workspace's) (opts->output_default,
  * owned by opts, freed by pfz_options_free) and opts->output_is_default.
  * NAME is the script's file name without ".py"; the -m module's last
  * component (the one before a final "__main__", and before any

@@ -156,8 +156,9 @@ static int prepare(pfz_options *run, char **reference, FILE *listing, pf_error *
     if (run->entry_point != NULL) {
         char *found_in = NULL;
         const char *venv = run->venv != NULL ? run->venv : getenv("VIRTUAL_ENV");
-        int rc = pfz_project_entry_point(run->entry_point, "pyproject.toml", run->paths,
-                                         run->path_count, venv, reference, &found_in, err);
+        const char *pyproject = run->project_file != NULL ? run->project_file : "pyproject.toml";
+        int rc = pfz_project_entry_point(run->entry_point, pyproject, run->paths, run->path_count,
+                                         venv, reference, &found_in, err);
         if (rc != PF_OK) {
             return rc;
         }
@@ -168,9 +169,15 @@ static int prepare(pfz_options *run, char **reference, FILE *listing, pf_error *
         free(found_in);
         run->module = *reference;
     }
-    if (run->output_is_default && mkdir("dist", 0777) != 0 && errno != EEXIST) {
-        return pf_error_set(err, PF_ERR_IO, "cannot make the output directory 'dist': %s",
-                            strerror(errno));
+    /* dist/NAME's directory: the output less its last component */
+    const char *slash = run->output_is_default ? strrchr(run->output, '/') : NULL;
+    if (slash != NULL) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - run->output), run->output);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            return pf_error_set(err, PF_ERR_IO, "cannot make the output directory '%s': %s", dir,
+                                strerror(errno));
+        }
     }
     return PF_OK;
 }

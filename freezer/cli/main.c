@@ -17,13 +17,16 @@ int main(int argc, char **argv)
     pfz_options opts;
     pf_error err;
     pf_error_clear(&err);
-    /* with nothing to freeze named, ./pyproject.toml's [tool.pyfreeze] */
-    pfz_project_config project = {.path = "pyproject.toml"};
+    /* with nothing to freeze named, the nearest pyproject.toml's
+     * [tool.pyfreeze]; --config FILE's always */
+    pfz_project_config project = {.path = NULL};
     pfz_options_defaults defaults = {pfz_project_config_defaults, &project};
     int rc = pfz_options_parse_with_defaults(&opts, argc, argv, &defaults, &err);
     int status = rc == PF_ERR_USAGE ? PFZ_EXIT_USAGE : 1;
     if (rc == PF_OK) {
-        if (opts.command == PFZ_COMMAND_HELP) {
+        if (opts.command == PFZ_COMMAND_HELP && opts.help_command != NULL) {
+            pfz_command_help(stdout, opts.help_command);
+        } else if (opts.command == PFZ_COMMAND_HELP) {
             pfz_options_help(stdout);
         } else if (opts.command == PFZ_COMMAND_VERSION) {
             pfz_print_version(stdout);

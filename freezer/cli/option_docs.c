@@ -30,11 +30,11 @@ static const pfz_option_section section_order[PFZ_SECTION_COUNT] = {
 };
 
 static const char *const usage_lines[] = {
-    "SCRIPT.py [-o OUT] [options]",                      /* a script */
-    "-m MODULE[:FUNCTION] [-o OUT] [options]",           /* a module, or a function */
-    "--entry-point NAME [-o OUT] [options]",             /* a console script */
-    "[-o OUT] [options]   (the rest: ./pyproject.toml)", /* [tool.pyfreeze] */
-    "--python [-o OUT] [options]",                       /* a standalone Python */
+    "SCRIPT.py [-o OUT] [options]",                                   /* a script */
+    "-m MODULE[:FUNCTION] [-o OUT] [options]",                        /* a module, or a function */
+    "--entry-point NAME [-o OUT] [options]",                          /* a console script */
+    "[-o OUT] [options]   (the rest: pyproject.toml, here or above)", /* [tool.pyfreeze] */
+    "--python [-o OUT] [options]",                                    /* a standalone Python */
 };
 #define USAGE_COUNT (sizeof usage_lines / sizeof usage_lines[0])
 
@@ -144,7 +144,33 @@ void pfz_options_help(FILE *out)
         fprintf(out, "%*s", col + 2 > HELP_COLUMN ? 2 : HELP_COLUMN - col, "");
         wrap(out, cmds[i].help, HELP_COLUMN, HELP_COLUMN);
     }
-    fputs("\nThe manual page pyfreeze(1) and docs/user-guide.md say more.\n", out);
+    fputc('\n', out);
+    wrap(out,
+         "pyfreeze COMMAND --help describes a command. The manual page pyfreeze(1) and "
+         "docs/user-guide.md say more.",
+         0, 0);
+}
+
+int pfz_command_help(FILE *out, const char *name)
+{
+    size_t n;
+    const pfz_command_spec *cmds = pfz_command_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(cmds[i].name, name) != 0) {
+            continue;
+        }
+        fprintf(out, "usage: pyfreeze %s %s\n       pyfreeze %s --help\n\n", cmds[i].name,
+                cmds[i].args, cmds[i].name);
+        wrap(out, cmds[i].help, 0, 0);
+        fputc('\n', out);
+        wrap(out, cmds[i].args_help, 0, 0);
+        fputs("\noptions:\n", out);
+        int col = fprintf(out, "  -h, --help");
+        fprintf(out, "%*s", HELP_COLUMN - col, "");
+        wrap(out, "show this help and exit", HELP_COLUMN, HELP_COLUMN);
+        return PF_OK;
+    }
+    return PF_ERR_NOT_FOUND;
 }
 
 /* roff: writes text with roff's special characters escaped (groff_man(7)):
@@ -245,7 +271,9 @@ void pfz_options_man_page(FILE *out, const char *version)
     for (size_t i = 0; i < n_cmd; i++) {
         fprintf(out, ".TP\n\\fBpyfreeze %s\\fR \\fI%s\\fR\n", cmds[i].name, cmds[i].args);
         roff(out, cmds[i].help);
-        fputc('\n', out);
+        fputs(". ", out);
+        roff(out, cmds[i].args_help);
+        fputs(".\n", out);
     }
     fputs(man_exit_and_more, out);
 }
@@ -282,6 +310,10 @@ void pfz_options_bash_completion(FILE *out)
           "_pyfreeze()\n{\n"
           "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
           "    COMPREPLY=()\n"
+          "    # --opt=VALUE: bash splits it at '=' (COMP_WORDBREAKS) into --opt, =, VALUE\n"
+          "    if [[ $cur == = ]]; then\n        cur=\n"
+          "    elif [[ $prev == = ]] && ((COMP_CWORD > 2)); then\n"
+          "        prev=${COMP_WORDS[COMP_CWORD-2]}\n    fi\n"
           "    local IFS=$'\\n'\n"
           "    if ((COMP_CWORD > 1)); then\n        case ${COMP_WORDS[1]} in\n",
           out);

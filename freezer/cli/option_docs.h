@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "options.h"
+#include "pf_error.h"
 
 /* What an option's value is, for completion. */
 typedef enum pfz_value_kind {
@@ -27,6 +28,12 @@ pfz_value_kind pfz_option_value_kind(const pfz_option_spec *o);
 /* pfz_options_help: writes --help: the usage lines, then every option by
  * section (help wrapped at 79 columns), then the commands. */
 void pfz_options_help(FILE *out);
+
+/* pfz_command_help: writes `pyfreeze NAME --help` for command name
+ * ("inspect"): its usage, what it does, its argument and its one option,
+ * from pfz_command_table's row. Returns PF_OK, or PF_ERR_NOT_FOUND (nothing
+ * written) when no command has that name. */
+int pfz_command_help(FILE *out, const char *name);
 
 /* pfz_options_man_page: writes the man page pyfreeze.1 in man(7) roff
  * (groff_man(7)): NAME, SYNOPSIS, DESCRIPTION, OPTIONS by section,

@@ -8,162 +8,9 @@
 #include <unistd.h>
 
 #include "default_output.h"
+#include "option_table.h"
 #include "glibc_floor.h"
 #include "suggest.h"
-
-/* The options, with the value each takes. A table rather than hand-counted
- * string comparisons, so a new option is one line. */
-typedef enum option_id {
-    OPT_OUTPUT,
-    OPT_MODULE,
-    OPT_PATH,
-    OPT_VERBOSE,
-    OPT_QUIET,
-    OPT_STRICT,
-    OPT_STUB,
-    OPT_PIE,
-    OPT_EXCLUDE_LIBRARY,
-    OPT_INCLUDE_LIBRARY,
-    OPT_OPTIMIZE,
-    OPT_CACHE_DIR,
-    OPT_NO_CACHE,
-    OPT_INCLUDE_SOURCE,
-    OPT_ALLOW_INTERACTIVE,
-    OPT_PYTHON,
-    OPT_FOLLOW_ALL_IMPORTS,
-    OPT_HIDDEN_IMPORT,
-    OPT_COLLECT,
-    OPT_EXCLUDE_MODULE,
-    OPT_ADD_DATA,
-    OPT_VENV,
-    OPT_MAX_GLIBC,
-    OPT_ENTRY_POINT,
-    OPT_REPORT,
-    OPT_SBOM,
-    OPT_ADD_BINARY,
-    OPT_DEPFILE,
-    OPT_HELP,
-    OPT_VERSION,
-    OPTION_ID_COUNT /* not an option: the number of ids */
-} option_id;
-
-/* One row per option: what parses it, and what --help, the man page, the
- * bash completion and the docs check say of it (option_docs.c). A new
- * option is an OPT_ id above, a row here and its case in apply_option.
- * Row: {id, short ('\0' for none), "long-name", takes_value, "VALUE-NAME",
- * section, "help"}. Fields left out are zero: value_name NULL shows as
- * VALUE, section 0 is PFZ_SECTION_GENERAL, help NULL fails the docs test.
- * The help is one sentence or more, wrapped when printed; end it with
- * "(repeatable)" when the option may be given more than once. The value
- * name also picks the completion: DIR completes directories, a name with
- * FILE, PATH, OUT, SRC or a '.' completes files, others nothing. A row
- * may stop after any field (-Wextra would call that a mistake: not here). */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-static const pfz_option_spec option_table[] = {
-    {OPT_MODULE, 'm', "module", 1, "NAME", PFZ_SECTION_INPUT,
-     "freeze module or package NAME (run as python3 -m NAME); NAME:FUNCTION runs "
-     "sys.exit(FUNCTION()) as a console script does"},
-    {OPT_ENTRY_POINT, '\0', "entry-point", 1, "NAME", PFZ_SECTION_INPUT,
-     "freeze console script NAME, found in ./pyproject.toml's [project.scripts] or an "
-     "installed distribution's console_scripts entry points"},
-    {OPT_PATH, 'p', "path", 1, "DIR", PFZ_SECTION_INPUT,
-     "search DIR for imports before the standard library (default: the script's "
-     "directory) (repeatable)"},
-    {OPT_VENV, '\0', "venv", 1, "DIR", PFZ_SECTION_INPUT,
-     "search the virtual environment DIR for packages (default: $VIRTUAL_ENV when set)"},
-    {OPT_PYTHON, '\0', "python", 0, NULL, PFZ_SECTION_INPUT,
-     "build a standalone Python 3.11 (the whole standard library; OUT takes python3.11's "
-     "command line)"},
-    {OPT_OUTPUT, 'o', "output", 1, "OUT", PFZ_SECTION_OUTPUT,
-     "write the executable to OUT (replaced atomically; default: dist/NAME, NAME the "
-     "script's, module's or entry point's)"},
-    {OPT_STUB, '\0', "stub", 1, "PATH", PFZ_SECTION_OUTPUT, "use the stub executable at PATH"},
-    {OPT_PIE, '\0', "pie", 0, NULL, PFZ_SECTION_OUTPUT,
-     "use the position-independent stub: the program's own code is address-randomized too, "
-     "start-up about 4-5% slower; recommended for programs that parse untrusted input with "
-     "native extensions (default: a stub whose code sits at a fixed address, as python3.11's "
-     "does)"},
-    {OPT_MAX_GLIBC, '\0', "max-glibc", 1, "VERSION", PFZ_SECTION_OUTPUT,
-     "fail, writing nothing, if the program needs a glibc newer than VERSION (e.g. 2.31: "
-     "Debian 11, Ubuntu 20.04)"},
-    {OPT_REPORT, '\0', "report", 1, "FILE", PFZ_SECTION_OUTPUT,
-     "write the build report: every packed member and why, its sizes, the bundled libraries "
-     "with their Debian package and licence, what was left out, the glibc floor; JSON, or one "
-     "HTML page with a size map when FILE ends in .html (docs/report-format.md)"},
-    {OPT_DEPFILE, '\0', "depfile", 1, "FILE", PFZ_SECTION_OUTPUT,
-     "also write FILE, a Makefile rule naming every file the freeze read (make, ninja, CMake)"},
-    {OPT_SBOM, '\0', "sbom", 1, "FILE", PFZ_SECTION_OUTPUT,
-     "write a CycloneDX 1.5 JSON SBOM of the program"},
-    {OPT_HIDDEN_IMPORT, '\0', "hidden-import", 1, "MODULE", PFZ_SECTION_IMPORTS,
-     "pack MODULE (and what it imports) though no import statement names it (repeatable)"},
-    {OPT_COLLECT, '\0', "collect", 1, "PACKAGE", PFZ_SECTION_IMPORTS,
-     "pack PACKAGE whole: every submodule (tests too), its data files and its distribution "
-     "metadata (repeatable)"},
-    {OPT_EXCLUDE_MODULE, '\0', "exclude-module", 1, "MODULE", PFZ_SECTION_IMPORTS,
-     "never pack MODULE or its submodules; importing them raises ImportError (repeatable)"},
-    {OPT_ADD_DATA, '\0', "add-data", 1, "SRC:DEST", PFZ_SECTION_IMPORTS,
-     "pack file or directory SRC into directory DEST of the program (seen at EXE/DEST/..., "
-     "read with open() or importlib.resources) (repeatable)"},
-    {OPT_ADD_BINARY, '\0', "add-binary", 1, "SRC:DEST", PFZ_SECTION_LIBRARIES,
-     "pack shared library SRC for ctypes: CDLL and find_library find it by SONAME (or at "
-     "EXE/DEST/SONAME), with the libraries it needs (repeatable)"},
-    {OPT_FOLLOW_ALL_IMPORTS, '\0', "follow-all-imports", 0, NULL, PFZ_SECTION_IMPORTS,
-     "follow every import statement: also those under `if TYPE_CHECKING:` or a test for "
-     "another OS, fallbacks of packed modules, and another distribution's imports in "
-     "functions (bigger; -v lists what is left out otherwise)"},
-    {OPT_STRICT, '\0', "strict", 0, NULL, PFZ_SECTION_IMPORTS,
-     "an import in the program's own code that cannot be found (outside a try that handles "
-     "it) is an error: nothing is written"},
-    {OPT_EXCLUDE_LIBRARY, '\0', "exclude-library", 1, "NAME", PFZ_SECTION_LIBRARIES,
-     "never bundle the shared library NAME (a SONAME such as libfoo.so.1, or a glob such as "
-     "'libfoo*'): the target machine must have it (repeatable)"},
-    {OPT_INCLUDE_LIBRARY, '\0', "include-library", 1, "NAME", PFZ_SECTION_LIBRARIES,
-     "bundle NAME even though the base-system policy leaves it to the target (e.g. "
-     "libstdc++.so.6), a SONAME even if nothing needs it; glibc's cannot be (repeatable)"},
-    {OPT_OPTIMIZE, 'O', "optimize", 1, "LEVEL", PFZ_SECTION_BUILD,
-     "compile with optimisation LEVEL: 0 (default), 1 (as python -O: asserts removed) or 2 "
-     "(as python -OO: docstrings removed too)"},
-    {OPT_INCLUDE_SOURCE, '\0', "include-source", 0, NULL, PFZ_SECTION_BUILD,
-     "pack each module's source too: tracebacks show the offending lines and "
-     "inspect.getsource works (bigger)"},
-    {OPT_ALLOW_INTERACTIVE, '\0', "allow-interactive", 0, NULL, PFZ_SECTION_BUILD,
-     "let `OUT -i ARGS...` enter the interactive session after the program's main module, as "
-     "python3 -i does"},
-    {OPT_CACHE_DIR, '\0', "cache-dir", 1, "DIR", PFZ_SECTION_BUILD,
-     "keep compiled modules and compressed frames in DIR (default: $XDG_CACHE_HOME/pyfreeze "
-     "or ~/.cache/pyfreeze)"},
-    {OPT_NO_CACHE, '\0', "no-cache", 0, NULL, PFZ_SECTION_BUILD, "neither use nor fill the cache"},
-    {OPT_VERBOSE, 'v', "verbose", 0, NULL, PFZ_SECTION_MESSAGES,
-     "list each included module and the import that pulled it in, and every import that "
-     "cannot be found or is left out"},
-    {OPT_QUIET, 'q', "quiet", 0, NULL, PFZ_SECTION_MESSAGES, "print only errors"},
-    {OPT_HELP, 'h', "help", 0, NULL, PFZ_SECTION_GENERAL, "show this help and exit"},
-    {OPT_VERSION, '\0', "version", 0, NULL, PFZ_SECTION_GENERAL,
-     "show pyfreeze's version, the CPython version and the glibc its programs need, and exit"},
-};
-#pragma GCC diagnostic pop
-#define OPTION_COUNT (sizeof option_table / sizeof option_table[0])
-
-static const pfz_command_spec command_table[] = {
-    {"inspect", "FILE", "list what a frozen program contains and how big it is"},
-    {"verify", "FILE",
-     "check a whole frozen program (every frame's checksum, the index, every member's place): "
-     "exit 0 only when it is intact, else name the first damaged part"},
-};
-#define COMMAND_COUNT (sizeof command_table / sizeof command_table[0])
-
-const pfz_command_spec *pfz_command_table(size_t *count)
-{
-    *count = COMMAND_COUNT;
-    return command_table;
-}
-
-const pfz_option_spec *pfz_option_table(size_t *count)
-{
-    *count = OPTION_COUNT;
-    return option_table;
-}
 
 /* is_module_name: 1 when s is a dotted name CPython can import ("a.b_c.d"):
  * non-empty parts of letters, digits and '_'. A digit may come first: the
@@ -214,23 +61,6 @@ static int is_entry_reference(const char *s)
     return is_module_name(module) && is_module_name(colon + 1);
 }
 
-/* find_option: the spec for "-x" (short) or "--name" (long, without any
- * "=value"); NULL when unknown. */
-static const pfz_option_spec *find_option(const char *arg, size_t name_len, int is_long)
-{
-    for (size_t i = 0; i < OPTION_COUNT; i++) {
-        const pfz_option_spec *o = &option_table[i];
-        if (is_long) {
-            if (strlen(o->long_name) == name_len && strncmp(o->long_name, arg, name_len) == 0) {
-                return o;
-            }
-        } else if (o->short_name != '\0' && o->short_name == arg[0]) {
-            return o;
-        }
-    }
-    return NULL;
-}
-
 /* unknown_option: PF_ERR_USAGE for arg (shown up to shown_len bytes, without
  * any "=value"), an option the table lacks, with the long option it most
  * likely meant: "unknown option '--ouput'; did you mean '--output'?". A
@@ -238,13 +68,15 @@ static const pfz_option_spec *find_option(const char *arg, size_t name_len, int 
  * too. */
 static int unknown_option(const char *arg, size_t shown_len, pf_error *err)
 {
-    const char *names[OPTION_COUNT];
-    for (size_t i = 0; i < OPTION_COUNT; i++) {
-        names[i] = option_table[i].long_name;
+    size_t n;
+    const pfz_option_spec *table = pfz_option_table(&n);
+    const char *names[OPTION_ID_COUNT]; /* a row per id at most */
+    for (size_t i = 0; i < n; i++) {
+        names[i] = table[i].long_name;
     }
     const char *name = arg + (arg[1] == '-' ? 2 : 1);
     size_t name_len = shown_len - (size_t)(name - arg);
-    const char *s = name_len >= 2 ? pfz_suggest(name, name_len, names, OPTION_COUNT) : NULL;
+    const char *s = name_len >= 2 ? pfz_suggest(name, name_len, names, n) : NULL;
     if (s != NULL) {
         return pf_error_set(err, PF_ERR_USAGE, "unknown option '%.*s'; did you mean '--%s'?",
                             (int)shown_len, arg, s);
@@ -257,14 +89,16 @@ static int unknown_option(const char *arg, size_t shown_len, pf_error *err)
  * '/' close to a command's; PF_OK otherwise (it is a SCRIPT). */
 static int unknown_command(const char *word, pf_error *err)
 {
-    const char *names[COMMAND_COUNT];
-    for (size_t i = 0; i < COMMAND_COUNT; i++) {
-        names[i] = command_table[i].name;
+    size_t n;
+    const pfz_command_spec *table = pfz_command_table(&n);
+    const char *names[8];
+    for (size_t i = 0; i < n && i < sizeof names / sizeof names[0]; i++) {
+        names[i] = table[i].name;
     }
     if (strpbrk(word, "./") != NULL || access(word, F_OK) == 0) {
         return PF_OK;
     }
-    const char *s = pfz_suggest(word, strlen(word), names, COMMAND_COUNT);
+    const char *s = pfz_suggest(word, strlen(word), names, n < 8 ? n : 8);
     if (s == NULL) {
         return PF_OK;
     }
@@ -510,6 +344,8 @@ static int apply_option(pfz_options *opts, const pfz_option_spec *o, const char 
         return set_optimize(opts, value, shown, err);
     case OPT_CACHE_DIR:
         return set_once(&opts->cache_dir, value, shown, err);
+    case OPT_CONFIG:
+        return set_once(&opts->config, value, shown, err);
     default:
         break;
     }
@@ -524,10 +360,19 @@ static int parse_file_command(pfz_options *opts, pfz_command command, int argc, 
     const char *word = argv[1];
     opts->command = command;
     int i = 2;
+    for (int j = 2; j < argc && strcmp(argv[j], "--") != 0; j++) {
+        if (strcmp(argv[j], "-h") == 0 || strcmp(argv[j], "--help") == 0) {
+            opts->command = PFZ_COMMAND_HELP; /* `pyfreeze inspect --help`, as git does */
+            opts->help_command = word;
+            return PF_OK;
+        }
+    }
     if (i < argc && strcmp(argv[i], "--") == 0) {
         i++;
     } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
-        return pf_error_set(err, PF_ERR_USAGE, "%s takes no option '%s'", word, argv[i]);
+        return pf_error_set(err, PF_ERR_USAGE,
+                            "%s takes no option '%s' (only -h/--help: pyfreeze %s --help)", word,
+                            argv[i], word);
     }
     if (i >= argc) {
         return pf_error_set(err, PF_ERR_USAGE, "%s needs a FILE: pyfreeze %s FILE", word, word);
@@ -574,10 +419,17 @@ static int check_combination(pfz_options *opts, pf_error *err)
             opts->entry_point, opts->script != NULL ? "SCRIPT" : "-m MODULE", entry);
     }
     if (entry == NULL && opts->entry_point == NULL && !opts->python) {
+        if (opts->project_file != NULL) {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "nothing to freeze: give SCRIPT.py, -m MODULE or --entry-point "
+                                "NAME, or name one in %s's [tool.pyfreeze] table (script, "
+                                "module or entry-point)",
+                                opts->project_file);
+        }
         return pf_error_set(err, PF_ERR_USAGE,
                             "nothing to freeze: give SCRIPT.py, -m MODULE or --entry-point NAME, "
-                            "or run where a pyproject.toml has a [tool.pyfreeze] table (see "
-                            "--help)");
+                            "or run where a pyproject.toml (here or in a parent directory) has a "
+                            "[tool.pyfreeze] table (see --help)");
     }
     if (opts->output == NULL) {
         int rc = pfz_default_output(opts, err);
@@ -614,6 +466,7 @@ static int check_combination(pfz_options *opts, pf_error *err)
 typedef struct parse_ctx {
     unsigned char given[OPTION_ID_COUNT];
     int defaults;
+    int named; /* the command line named what to freeze: the defaults' choice is dropped */
 } parse_ctx;
 
 /* is_repeatable: 1 for an option each occurrence of which adds a value. */
@@ -636,8 +489,8 @@ static int is_repeatable(option_id id)
 
 int pfz_option_kind(const char *long_name)
 {
-    const pfz_option_spec *o = find_option(long_name, strlen(long_name), 1);
-    if (o == NULL || o->id == OPT_HELP || o->id == OPT_VERSION) {
+    const pfz_option_spec *o = pfz_option_find(long_name, strlen(long_name), 1);
+    if (o == NULL || o->id == OPT_HELP || o->id == OPT_VERSION || o->id == OPT_CONFIG) {
         return -1;
     }
     return !o->takes_value ? 0 : is_repeatable(o->id) ? 2 : 1;
@@ -668,6 +521,9 @@ static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, ch
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
         if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+            if (ctx->named) {
+                continue; /* the command line's SCRIPT, -m or --entry-point wins */
+            }
             if (opts->script != NULL) {
                 return pf_error_set(err, PF_ERR_USAGE,
                                     "unexpected argument '%s': only one SCRIPT can be frozen", arg);
@@ -686,7 +542,7 @@ static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, ch
         const char *name = arg + (is_long ? 2 : 1);
         const char *eq = is_long ? strchr(name, '=') : NULL;
         size_t name_len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-        const pfz_option_spec *o = find_option(name, name_len, is_long);
+        const pfz_option_spec *o = pfz_option_find(name, name_len, is_long);
         if (o == NULL || (!is_long && name[1] != '\0' && !o->takes_value)) {
             return unknown_option(arg, eq != NULL ? (size_t)(eq - arg) : strlen(arg), err);
         }
@@ -707,7 +563,9 @@ static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, ch
         } else if (eq != NULL) {
             return pf_error_set(err, PF_ERR_USAGE, "option %s takes no value", shown);
         }
-        if (ctx->defaults && ctx->given[o->id] && !is_repeatable(o->id)) {
+        if (ctx->defaults && ((ctx->given[o->id] && !is_repeatable(o->id)) ||
+                              (ctx->named && (o->id == OPT_MODULE || o->id == OPT_ENTRY_POINT ||
+                                              o->id == OPT_PYTHON)))) {
             continue; /* the command line's value wins */
         }
         ctx->given[o->id] = 1;
@@ -724,23 +582,25 @@ static int parse_args(pfz_options *opts, parse_ctx *ctx, int first, int argc, ch
 static int parse_defaults(pfz_options *opts, parse_ctx *ctx, int argc,
                           const pfz_options_defaults *defaults, pf_error *err)
 {
-    int dargc = 0;
-    char **dargv = NULL;
-    const char *origin = "defaults";
-    int rc = defaults->read(defaults->ctx, &dargc, &dargv, &origin, err);
-    if (rc != PF_OK || dargc == 0) {
+    pfz_defaults_read r = {.config = opts->config};
+    int rc = defaults->read(defaults->ctx, &r, err);
+    opts->project_file = r.file;
+    opts->project_dir = r.dir;
+    if (rc != PF_OK || r.argc == 0) {
         return rc;
     }
-    rc = reserve_lists(opts, (size_t)argc + (size_t)dargc, err);
+    rc = reserve_lists(opts, (size_t)argc + (size_t)r.argc, err);
     if (rc != PF_OK) {
         return rc;
     }
     ctx->defaults = 1;
-    rc = parse_args(opts, ctx, 0, dargc, dargv, err);
+    ctx->named =
+        opts->script != NULL || opts->module != NULL || opts->entry_point != NULL || opts->python;
+    rc = parse_args(opts, ctx, 0, r.argc, r.argv, err);
     if (rc == PF_ERR_USAGE) {
         char message[sizeof err->message];
         snprintf(message, sizeof message, "%s", err->message);
-        pf_error_set(err, rc, "%s: %s", origin, message);
+        pf_error_set(err, rc, "%s: %s", r.origin != NULL ? r.origin : "defaults", message);
     }
     return rc;
 }
@@ -773,8 +633,8 @@ int pfz_options_parse_with_defaults(pfz_options *opts, int argc, char **argv,
         rc = parse_args(opts, &ctx, 1, argc, argv, err);
     }
     if (rc == PF_OK && defaults != NULL && opts->command == PFZ_COMMAND_FREEZE &&
-        opts->script == NULL && opts->module == NULL && opts->entry_point == NULL &&
-        !opts->python) {
+        (opts->config != NULL || (opts->script == NULL && opts->module == NULL &&
+                                  opts->entry_point == NULL && !opts->python))) {
         rc = parse_defaults(opts, &ctx, argc, defaults, err);
     }
     return rc == PF_OK ? check_combination(opts, err) : rc;

@@ -18,6 +18,7 @@
  *   pyfreeze --python -o OUT [BUILD OPTIONS]   (a standalone Python 3.11)
  *   pyfreeze inspect FILE
  *   pyfreeze verify FILE
+ *   pyfreeze inspect --help, pyfreeze verify --help  (help_command)
  *   pyfreeze -h | --help | --version
  *
  * Long options also take their value as --opt=VALUE; "--" ends options.
@@ -91,6 +92,14 @@ typedef struct pfz_options {
     const char *report;     /* --report FILE: the build report, HTML when FILE ends in .html,
                                else JSON (docs/report-format.md); NULL: none */
     const char *sbom;       /* --sbom FILE: a CycloneDX 1.5 JSON SBOM; NULL: none */
+
+    const char *config;       /* --config FILE: the pyproject.toml to read, or NULL */
+    const char *project_file; /* the pyproject.toml read for defaults, or NULL */
+    const char *project_dir;  /* its directory as a prefix ("../"), or NULL: here */
+
+    /* HELP of one command ("inspect" for `pyfreeze inspect --help`, borrowed
+     * from argv), or NULL: pyfreeze's own --help */
+    const char *help_command;
 } pfz_options;
 
 /* Where an option is listed in --help and the man page, in this order. */
@@ -130,6 +139,8 @@ typedef struct pfz_command_spec {
     const char *name; /* "inspect" */
     const char *args; /* "FILE" */
     const char *help; /* one paragraph, unwrapped */
+    /* what args are, one paragraph, for `pyfreeze inspect --help` */
+    const char *args_help;
 } pfz_command_spec;
 
 /* pfz_command_table: the commands (inspect, verify); sets *count. Static
@@ -144,7 +155,8 @@ const pfz_command_spec *pfz_command_table(size_t *count);
  * the entry point's name, or "python3.11" for --python); for INSPECT output is the
  * file. Errors: PF_ERR_USAGE with a message naming the option or argument
  * (unknown option, missing or empty value, an option given twice, two of
- * script, -m and --entry-point, nothing to freeze, -m value not a dotted
+ * script, -m and --entry-point, nothing to freeze, an option after
+ * inspect or verify other than -h/--help, -m value not a dotted
  * module name optionally followed by ":" and a dotted attribute name, an
  * --entry-point name with a '/',
  * an optimize level other than 0, 1 or 2, --cache-dir with --no-cache,
@@ -165,22 +177,36 @@ int pfz_options_parse(pfz_options *opts, int argc, char **argv, pf_error *err);
 
 /* Arguments that stand in for options the command line does not give
  * (pyproject.toml's [tool.pyfreeze], project_config.h). */
+/* What one read of the defaults takes and gives. */
+typedef struct pfz_defaults_read {
+    const char *config; /* in: --config FILE, or NULL: the read finds the file itself */
+    int argc;           /* out: arguments parsed as the command line's are (no program
+                           name), argc of them (0: none); they must outlive the options */
+    char **argv;
+    const char *origin; /* out: what messages name them by ("pyproject.toml
+                           [tool.pyfreeze]"), or NULL */
+    const char *file;   /* out: the file read (even one without the table), or NULL */
+    const char *dir;    /* out: its directory as a prefix of relative paths ("",
+                           "../"), or NULL: the working directory */
+} pfz_defaults_read;
+
 typedef struct pfz_options_defaults {
-    /* read: called only when the command line names nothing to freeze (no
-     * SCRIPT, -m, --entry-point or --python) and is otherwise valid. Sets
-     * *argc and *argv to arguments parsed as the command line's are (no
-     * program name; they must outlive the options; *argc 0 when there are
-     * none) and *origin to what messages name them by (e.g.
-     * "pyproject.toml [tool.pyfreeze]"). Returns PF_OK or an error in err. */
-    int (*read)(void *ctx, int *argc, char ***argv, const char **origin, pf_error *err);
+    /* read: called when the command line gives --config FILE, or names
+     * nothing to freeze (no SCRIPT, -m, --entry-point or --python), and is
+     * otherwise valid. Fills r's out fields. Returns PF_OK or an error in
+     * err. */
+    int (*read)(void *ctx, pfz_defaults_read *r, pf_error *err);
     void *ctx;
 } pfz_options_defaults;
 
 /* pfz_options_parse_with_defaults: pfz_options_parse, then, when the
- * command line names nothing to freeze, defaults->read's arguments parsed
- * after it: an option the command line gave that takes one value (or is a
- * flag) keeps the command line's value; repeatable options (-p,
- * --hidden-import, ...) add the defaults' values after the command line's.
+ * command line names nothing to freeze or gives --config, defaults->read's
+ * arguments parsed after it: an option the command line gave that takes one
+ * value (or is a flag) keeps the command line's value; repeatable options
+ * (-p, --hidden-import, ...) add the defaults' values after the command
+ * line's; what to freeze (SCRIPT, -m, --entry-point) is the command line's
+ * when it names one. opts->project_file and opts->project_dir are then the
+ * read's file and dir (dist/NAME goes under that directory).
  * Errors: those of pfz_options_parse (one in the defaults' arguments
  * prefixed with their origin), and read's. defaults may be NULL. */
 int pfz_options_parse_with_defaults(pfz_options *opts, int argc, char **argv,

@@ -7,10 +7,15 @@
 
 #include "project_config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "option_docs.h"
+#include "option_table.h"
 #include "py_error.h"
 #include "python_host.h"
 
@@ -154,12 +159,33 @@ static int unknown_key(const pfz_project_config *cfg, const char *key, pf_error 
         guess[n - 1] = '\0';
         known = pfz_option_kind(guess) >= 0;
     }
+    if (strcmp(key, "config") == 0) {
+        return key_error(cfg, key, err, "a [tool.pyfreeze] table cannot name another file");
+    }
     if (known && strcmp(guess, key) != 0) {
         return key_error(cfg, key, err, "unknown key; did you mean '%s'?", guess);
     }
     return key_error(cfg, key, err,
                      "unknown key: keys are the long options' names (see pyfreeze --help) "
                      "and 'script'");
+}
+
+/* rebase: what goes before the value s of key so that a relative path in
+ * the file is relative to the file's directory: cfg->dir for the options
+ * whose value is a file or directory (the option table's value kind: -p
+ * DIR, -o OUT, --add-data SRC:DEST's SRC, ...) and "script", "" for others
+ * and for absolute paths. */
+static const char *rebase(const pfz_project_config *cfg, const char *key, const char *s)
+{
+    if (cfg->dir == NULL || s[0] == '/') {
+        return "";
+    }
+    if (strcmp(key, "script") == 0) {
+        return cfg->dir;
+    }
+    const pfz_option_spec *o = pfz_option_find(key, strlen(key), 1);
+    pfz_value_kind k = o != NULL ? pfz_option_value_kind(o) : PFZ_VALUE_NONE;
+    return k == PFZ_VALUE_DIR || k == PFZ_VALUE_FILE ? cfg->dir : "";
 }
 
 /* option_arg: "--KEY=VALUE" for one value v (a string, or an integer
@@ -174,7 +200,7 @@ static int option_arg(pfz_project_config *cfg, const char *key, PyObject *v, int
             PyErr_Clear();
             return key_error(cfg, key, err, "the value is not valid UTF-8 text");
         }
-        if (asprintf(&arg, "--%s=%s", key, s) < 0) {
+        if (asprintf(&arg, "--%s=%s%s", key, rebase(cfg, key, s), s) < 0) {
             arg = NULL;
         }
     } else if (allow_int && PyLong_Check(v) && !PyBool_Check(v)) {
@@ -260,34 +286,109 @@ static int add_table(pfz_project_config *cfg, PyObject *items, pf_error *err)
         PyErr_Clear();
         return key_error(cfg, "script", err, "the value is not valid UTF-8 text");
     }
+    char *script_arg = NULL;
+    if (asprintf(&script_arg, "%s%s", rebase(cfg, "script", s), s) < 0) {
+        script_arg = NULL;
+    }
     int rc = add_arg(cfg, strdup("--"), err);
-    return rc == PF_OK ? add_arg(cfg, strdup(s), err) : rc;
+    if (rc != PF_OK) {
+        free(script_arg);
+        return rc;
+    }
+    return add_arg(cfg, script_arg, err);
 }
 
-int pfz_project_config_defaults(void *ctx, int *argc, char ***argv, const char **origin,
-                                pf_error *err)
+/* find_pyproject: sets cfg->found to the nearest pyproject.toml, in the
+ * working directory or a parent ("../../pyproject.toml"), as black and ruff
+ * look for their settings; the search stops at a repository's root (a
+ * directory with .git or .hg, checked itself) and at /. None found: found
+ * stays NULL. */
+static int find_pyproject(pfz_project_config *cfg, pf_error *err)
 {
-    pfz_project_config *cfg = ctx;
-    *argc = 0;
-    *argv = NULL;
-    if (asprintf(&cfg->origin, "%s [tool.pyfreeze]", cfg->path) < 0) {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == NULL) {
+        return PF_OK; /* a removed working directory: nothing to read */
+    }
+    size_t len = strlen(cwd);
+    char prefix[3 * 40 + 1] = "";
+    char candidate[sizeof prefix + 32];
+    for (int up = 0; up < 40; up++) {
+        snprintf(candidate, sizeof candidate, "%spyproject.toml", prefix);
+        if (access(candidate, F_OK) == 0) {
+            cfg->found = strdup(candidate);
+            return cfg->found != NULL ? PF_OK : pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+        }
+        snprintf(candidate, sizeof candidate, "%s.git", prefix);
+        int repo_root = access(candidate, F_OK) == 0;
+        snprintf(candidate, sizeof candidate, "%s.hg", prefix);
+        if (repo_root || access(candidate, F_OK) == 0 || len <= 1) {
+            return PF_OK;
+        }
+        while (len > 1 && cwd[len - 1] != '/') {
+            len--; /* the parent of cwd[0..len) */
+        }
+        len = len > 1 ? len - 1 : 1;
+        strcat(prefix, "../");
+    }
+    return PF_OK;
+}
+
+/* locate: which file cfg reads: config (--config FILE, which must exist),
+ * else cfg->path (a test's), else the nearest pyproject.toml; cfg->dir is
+ * its directory as a prefix ("", "../", "/tmp/p/"). *path NULL: none. */
+static int locate(pfz_project_config *cfg, const char *config, const char **path, pf_error *err)
+{
+    *path = NULL;
+    if (config != NULL && access(config, R_OK) != 0) {
+        return pf_error_set(err, PF_ERR_USAGE, "--config '%s': cannot read it (%s)", config,
+                            strerror(errno));
+    }
+    int rc = config == NULL && cfg->path == NULL ? find_pyproject(cfg, err) : PF_OK;
+    *path = config != NULL ? config : cfg->path != NULL ? cfg->path : cfg->found;
+    if (rc != PF_OK || *path == NULL) {
+        return rc;
+    }
+    const char *slash = strrchr(*path, '/');
+    size_t n = slash != NULL ? (size_t)(slash - *path) + 1 : 0;
+    cfg->dir = strndup(*path, n);
+    if (cfg->dir == NULL || asprintf(&cfg->origin, "%s [tool.pyfreeze]", *path) < 0) {
         cfg->origin = NULL;
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }
-    *origin = cfg->origin;
+    return PF_OK;
+}
+
+int pfz_project_config_defaults(void *ctx, pfz_defaults_read *r, pf_error *err)
+{
+    pfz_project_config *cfg = ctx;
+    const char *path = NULL;
+    int rc = locate(cfg, r->config, &path, err);
+    if (rc != PF_OK || path == NULL) {
+        return rc;
+    }
+    r->origin = cfg->origin;
+    r->file = path;
+    r->dir = cfg->dir;
     PyObject *items = NULL;
-    int rc = pfz_python_start(err);
+    rc = pfz_python_start(err);
     if (rc == PF_OK) {
-        rc = call_helper("tool_table", Py_BuildValue("(s)", cfg->path), &items, err);
+        rc = call_helper("tool_table", Py_BuildValue("(s)", path), &items, err);
     }
     if (rc != PF_OK) {
         return rc;
     }
-    rc = items == Py_None ? PF_OK : add_table(cfg, items, err);
+    if (items == Py_None && r->config != NULL) {
+        rc = pf_error_set(err, PF_ERR_USAGE,
+                          "--config '%s': the file has no [tool.pyfreeze] table: add one, or "
+                          "give another file",
+                          path);
+    } else if (items != Py_None) {
+        rc = add_table(cfg, items, err);
+    }
     Py_DECREF(items);
     if (rc == PF_OK) {
-        *argc = cfg->argc;
-        *argv = cfg->argv;
+        r->argc = cfg->argc;
+        r->argv = cfg->argv;
     }
     return rc;
 }
@@ -302,9 +403,13 @@ void pfz_project_config_free(pfz_project_config *cfg)
     }
     free(cfg->argv);
     free(cfg->origin);
+    free(cfg->found);
+    free(cfg->dir);
     cfg->argv = NULL;
     cfg->argc = 0;
     cfg->origin = NULL;
+    cfg->found = NULL;
+    cfg->dir = NULL;
 }
 
 /* take_pair: the (reference, found_in) tuple res as two malloc'd strings. */

@@ -12,8 +12,11 @@
  * arguments ("--output=dist/app", ..., "--", SCRIPT) that options.c parses
  * as it parses the command line, so every option is supported by
  * construction and checked by the same code. Relative paths in it are
- * relative to the file's directory: the file read is ./pyproject.toml, so
- * they are relative to the working directory, where the freeze runs. */
+ * relative to the file's directory: the file is the nearest pyproject.toml
+ * in the working directory or a parent (as black and ruff find theirs) or
+ * --config's FILE, and a path value of a key whose option takes a file or
+ * directory (the option table's value kind) is prefixed with that
+ * directory ("../src"). */
 #ifndef PFZ_PROJECT_CONFIG_H
 #define PFZ_PROJECT_CONFIG_H
 
@@ -22,25 +25,31 @@
 
 /* The file read and the arguments made from it. */
 typedef struct pfz_project_config {
-    const char *path; /* the pyproject.toml to read (borrowed), e.g. "pyproject.toml" */
+    const char *path; /* a file to read instead of looking for one (borrowed; a missing
+                         one gives nothing), or NULL: the nearest pyproject.toml */
+    char *found;      /* the pyproject.toml found, or NULL (owned) */
+    char *dir;        /* the file's directory as a prefix: "", "../", "/tmp/p/" (owned) */
     char *origin;     /* "pyproject.toml [tool.pyfreeze]", for messages (owned) */
     char **argv;      /* the arguments (each owned), argc of them */
     int argc;
 } pfz_project_config;
 
 /* pfz_project_config_defaults: the pfz_options_defaults read function;
- * ctx is a pfz_project_config with path set. Reads cfg->path: a missing
- * file or one without [tool.pyfreeze] gives no arguments (*argc 0);
- * otherwise the table's arguments, owned by cfg (free with
- * pfz_project_config_free), and *origin names the file and table.
- * Errors, each naming the file (and the key): PF_ERR_USAGE (not valid
- * TOML, with tomllib's line and column; [tool.pyfreeze] not a table; an
- * unknown key, with the option meant when the key is a near miss such as
- * "hidden_import" or "hidden-imports"; a value of the wrong type; both
- * "script" and "module", or "entry-point" with either), PF_ERR_PYTHON
+ * ctx is a pfz_project_config. Reads r->config (--config FILE) if given,
+ * else cfg->path if set, else the nearest pyproject.toml in the working
+ * directory or a parent (the search stops at a directory with .git or .hg,
+ * and at /). No file, or a found one without [tool.pyfreeze], gives no
+ * arguments (r->argc 0); otherwise the table's arguments, owned by cfg
+ * (free with pfz_project_config_free), relative paths prefixed with the
+ * file's directory. r->file, r->dir and r->origin name the file read.
+ * Errors, each naming the file (and the key): PF_ERR_USAGE (--config's
+ * FILE missing, unreadable or without [tool.pyfreeze]; not valid TOML,
+ * with tomllib's line and column; [tool.pyfreeze] not a table; an unknown
+ * key, with the option meant when the key is a near miss such as
+ * "hidden_import" or "hidden-imports"; "config"; a value of the wrong type;
+ * both "script" and "module", or "entry-point" with either), PF_ERR_PYTHON
  * (the embedded interpreter failed), PF_ERR_NOMEM. */
-int pfz_project_config_defaults(void *ctx, int *argc, char ***argv, const char **origin,
-                                pf_error *err);
+int pfz_project_config_defaults(void *ctx, pfz_defaults_read *r, pf_error *err);
 
 /* pfz_project_config_free: frees what cfg owns (not path); accepts NULL. */
 void pfz_project_config_free(pfz_project_config *cfg);

@@ -268,10 +268,11 @@ def debian_licence(package):
 
 
 def libraries(facts, pvm):
+    built_by = pvm_libraries(facts.get("pvm_versions"))
     out = []
     for lib in facts["libraries"]:
         deb = dpkg_owner([lib["origin"]])
-        built = pvm_source(lib["origin"], lib["soname"], pvm) if deb is None else None
+        built = pvm_source(lib["origin"], lib["soname"], pvm, built_by) if deb is None else None
         licence = deb["licence"] if deb else [built["licence"]] if built else None
         out.append({"soname": lib["soname"], "member": lib["member"], "origin": lib["origin"],
                     "size": lib["size"], "needs": lib["needs"], "debian": deb,
@@ -279,12 +280,20 @@ def libraries(facts, pvm):
     return out
 
 
-def pvm_source(origin, soname, pvm):
+def pvm_source(origin, soname, pvm, built_by=None):
     """The PVM source package (pvm-versions.json) that built the library at
     origin: the PVM builds each in <root>/pvm/src/<source package>/ and
-    installs it in <root>/opt/pvm/lib (pvm/README.md); None when not found."""
+    installs it in <root>/opt/pvm/lib (pvm/README.md); an installed PVM
+    (lib/pyfreeze/pvm/lib) has no source tree, but built_by, its
+    pvm-libraries.json, names each library's package (cmake/pvm_libraries.py).
+    None when not found."""
     root, sep, _ = origin.partition("/opt/pvm/")
     if not sep:
+        name = (built_by or {}).get(soname) or (built_by or {}).get(os.path.basename(origin))
+        for p in pvm:
+            if name is not None and p["name"] == name:
+                return {"package": p["name"], "version": p["version"],
+                        "licence": p["licence"]}
         return None
     names = {os.path.basename(origin), soname}
     for p in pvm:
@@ -296,6 +305,19 @@ def pvm_source(origin, soname, pvm):
             if directory.count("/") - top.count("/") >= 2:
                 subdirs[:] = []
     return None
+
+
+def pvm_libraries(path):
+    """pvm-libraries.json beside pvm-versions.json at path: {soname:
+    source package} of an installed PVM's libraries; {} when absent."""
+    if not path:
+        return {}
+    try:
+        with open(os.path.join(os.path.dirname(path), "pvm-libraries.json"),
+                  encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
 
 
 def pvm_packages(path):

@@ -40,6 +40,29 @@ mkdir -p "$T/tree/subdir" && touch "$T/tree/file.py"
 expect_eq "... --cache-dir completes directories only" "subdir" \
     "$(cd "$T/tree" && complete app.py --cache-dir '')"
 expect_eq "... the first word: a command or a file" "inspect" "$(cd "$T/tree" && complete ins)"
+# --opt=VALUE: bash splits the word at '=' (COMP_WORDBREAKS), so the words are
+# --opt, =, VALUE; the value is completed as after --opt VALUE.
+expect_eq "... --path=<TAB> completes directories" "subdir" \
+    "$(cd "$T/tree" && complete app.py --path =)"
+expect_eq "... --path=s<TAB> too" "subdir" "$(cd "$T/tree" && complete app.py --path = s)"
+expect_eq "... --output=f<TAB> completes files" "file.py" \
+    "$(cd "$T/tree" && complete app.py --output = f)"
+expect_eq "... --add-data's SRC is a file or directory" "file.py" \
+    "$(cd "$T/tree" && complete app.py --add-data f)"
+expect_eq "... --max-glibc=<TAB>: no file names" "" "$(cd "$T/tree" && complete app.py --max-glibc =)"
+expect_eq "... --config completes files" "file.py" "$(cd "$T/tree" && complete --config f)"
+
+# Each command's own --help, from the same table: its usage and its text.
+for cmd in $(cat "$T/commands"); do
+    "$PYFREEZE" "$cmd" --help >"$T/$cmd-help.txt" 2>&1
+    expect_eq "pyfreeze $cmd --help exits 0" 0 "$?"
+    expect_eq "... and starts with its usage" "usage: pyfreeze $cmd FILE" "$(head -n 1 "$T/$cmd-help.txt")"
+    expect_grep "... and lists -h, --help" "$T/$cmd-help.txt" "^  -h, --help "
+done
+"$PYFREEZE" inspect --hepl x >"$T/bad-help.out" 2>&1
+expect_eq "pyfreeze inspect --hepl: usage error (status 2)" 2 "$?"
+expect_grep "... which points to pyfreeze inspect --help" "$T/bad-help.out" "pyfreeze inspect --help"
+expect_grep "pyfreeze --help points to the commands' help" "$T/help.txt" "pyfreeze COMMAND --help"
 
 guide=$PF_SOURCE_DIR/docs/user-guide.md
 missing=()

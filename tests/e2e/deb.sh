@@ -37,7 +37,8 @@ expect_no_grep "Depends names no library of the PVM's own (packed, never loaded 
 dpkg-deb -c "$deb" | awk '{ print $NF }' >"$T/files"
 want=(./usr/bin/pyfreeze ./usr/lib/pyfreeze/pyfreeze-stub ./usr/lib/pyfreeze/pyfreeze-stub-pie
     ./usr/lib/cmake/pyfreeze/pyfreezeConfig.cmake ./usr/lib/cmake/pyfreeze/pyfreezeConfigVersion.cmake)
-[[ -n ${PF_PVM_STDLIB_DIR:-} ]] && want+=(./usr/lib/pyfreeze/pvm/lib/python3.11/os.py)
+[[ -n ${PF_PVM_STDLIB_DIR:-} ]] && want+=(./usr/lib/pyfreeze/pvm/lib/python3.11/os.py
+    ./usr/lib/pyfreeze/pvm/pvm-libraries.json)
 for f in "${want[@]}"; do
     grep -qxF -- "$f" "$T/files" && pass "the package has $f" || fail "the package has no $f"
 done

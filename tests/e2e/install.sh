@@ -56,7 +56,7 @@ mv "$T/stub-moved" "$P/lib/pyfreeze/pyfreeze-stub"
 if [[ -n ${PF_PVM_STDLIB_DIR:-} ]]; then
     pvm=$P/lib/pyfreeze/pvm/lib
     for file in python3.11/os.py python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so \
-        libssl.so.3 libcrypto.so.3; do
+        libssl.so.3 libcrypto.so.3 ../pvm-libraries.json; do
         [[ -e $pvm/$file ]] && pass "installed the PVM's $file" || fail "no $pvm/$file"
     done
     [[ ! -e $pvm/python3.11/test && ! -e $pvm/python3.11/lib-dynload/_gdbm.cpython-311-x86_64-linux-gnu.so ]] &&
@@ -64,8 +64,17 @@ if [[ -n ${PF_PVM_STDLIB_DIR:-} ]]; then
     printf 'import ssl, sqlite3\nprint(ssl.OPENSSL_VERSION.split()[0], sqlite3.sqlite_version > "3")\n' \
         > "$T/natives.py"
     unshare -m bash -c 'mount -t tmpfs none "$1" && shift && "$@"' _ "$PF_PVM_STDLIB_DIR" \
-        "$P/bin/pyfreeze" --no-cache "$T/natives.py" -o "$T/out/natives" >"$T/nat.log" 2>&1
+        "$P/bin/pyfreeze" --no-cache "$T/natives.py" -o "$T/out/natives" \
+        --report "$T/natives.json" >"$T/nat.log" 2>&1
     expect_eq "the installed freezer freezes with its own PVM stdlib" "0" "$?"
+    # its report names the source package of the PVM's libraries, from the
+    # installed pvm-libraries.json (no PVM source tree beside an install)
+    expect_eq "... and its report says libcrypto.so.3 is the PVM's openssl, with a licence" \
+        "openssl:True" "$("$PF_PYTHON" -I -c 'import json, sys
+libs = {l["soname"]: l for l in json.load(open(sys.argv[1]))["libraries"]}
+c = libs.get("libcrypto.so.3") or {}
+print("%s:%s" % ((c.get("pvm_source") or {}).get("package"), bool(c.get("licence"))))' \
+        "$T/natives.json" 2>&1)"
     run_frozen "$T/run3" /dev/null "$T/out/natives"
     expect_eq "... and the program runs" "OpenSSL True:0" "$(cat "$T/run3.out"):$(status_of "$T/run3")"
     mv "$pvm/python3.11" "$T/stdlib-moved"

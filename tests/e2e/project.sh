@@ -6,7 +6,8 @@
 #
 #   pyproject    examples/greeter-project frozen by `pyfreeze` alone (its
 #                [tool.pyfreeze] names the console script and -p src) to
-#                dist/greeter; command-line options override the table
+#                dist/greeter; command-line options override the table; run
+#                from src/greeter/ it reads the parent's file; --config FILE
 #   entry-point  the same console script by --entry-point greeter -p src and
 #                by -m greeter.cli:main -p src
 #   installed    an installed distribution's console script (Debian's
@@ -73,6 +74,23 @@ pyproject)
     "$PYFREEZE" inspect "$T/over/greeter" >"$T/over.inspect"
     expect_grep "--hidden-import adds to the table's options" "$T/over.inspect" 'lib/json/__init__\.pyc'
     expect_eq "-q: nothing printed" "" "$(cat "$T/over.err")"
+    # run from a subdirectory: the parent's pyproject.toml, its paths and dist/
+    rm -rf "$P/dist"
+    pyfreeze_in "$P/src/greeter" "$T/sub"
+    expect_eq "pyfreeze in src/greeter/ freezes from the project's pyproject.toml" 0 \
+        "$(cat "$T/sub.rc")" || sed 's/^/    /' "$T/sub.err" >&2
+    expect_grep "... to the project's dist/greeter" "$T/sub.err" '^pyfreeze: wrote \.\./\.\./dist/greeter: '
+    greeter_runs parent "$P/dist/greeter"
+    # --config FILE from elsewhere, with a script on the command line: the
+    # table's options (its -p src) apply, the command line's script wins
+    mkdir -p "$T/elsewhere"
+    printf 'from greeter.cli import main\nmain()\n' >"$T/elsewhere/run.py"
+    pyfreeze_in "$T/elsewhere" "$T/cfg" --config "$P/pyproject.toml" run.py -o "$T/elsewhere/run"
+    expect_eq "--config FILE with a script" 0 "$(cat "$T/cfg.rc")" || sed 's/^/    /' "$T/cfg.err" >&2
+    compare_greeter config-script "$T/elsewhere/run" ada
+    pyfreeze_in "$T/elsewhere" "$T/nocfg" --config nosuch.toml run.py
+    expect_grep "--config of a missing file: one message" "$T/nocfg.err" \
+        "^pyfreeze: error: --config 'nosuch.toml': cannot read it"
     ;;
 
 entry-point)
@@ -150,7 +168,7 @@ hints)
     RUN_ENV=()
     expect_eq "VIRTUAL_ENV of python3.12: the freeze fails (status 1)" 1 "$(cat "$T/ve.rc")"
     expect_grep "the error names VIRTUAL_ENV" "$T/ve.err" \
-        "^pyfreeze: error: VIRTUAL_ENV \(an activated virtual environment\): $V12 is not a python3.11 virtual environment.*deactivate it, or pass --venv DIR"
+        "^pyfreeze: error: VIRTUAL_ENV \(an activated virtual environment\): $V12 is not a python3.11 virtual environment \(it is a python3.12 one\); deactivate it, or pass --venv DIR"
     expect_no_grep "and not a --venv the user never gave" "$T/ve.err" "error: --venv"
     # [tool.pyfreeze] mistakes
     C=$T/config

@@ -12,7 +12,8 @@
 #    --exclude-module, libraries not bundled) and the glibc floor inspect shows.
 #  - --sbom FILE.cdx.json holds the fields CycloneDX 1.5 requires and
 #    components for CPython 3.11.2, cryptography (pkg:pypi) and the Debian
-#    libraries (pkg:deb).
+#    libraries (pkg:deb), and is valid against CycloneDX 1.5's JSON schema
+#    (tests/e2e/cyclonedx, python3-jsonschema, nothing fetched).
 #  - --report FILE.html is one page that headless Chromium renders with no
 #    console message, its script run, and a screenshot that is not blank.
 #  - the frozen program still behaves as python3.11 runs it.
@@ -52,6 +53,8 @@ floor=$("$PYFREEZE" inspect "$EXE" | sed -n 's/^glibc: needs glibc >= //p')
 
 # -- The SBOM. -------------------------------------------------------------------
 "${CHECK[@]}" sbom "$T/app.cdx.json" || fail "the SBOM's checks"
+# ... and against CycloneDX 1.5's own JSON schema, offline (cyclonedx/README.md).
+"${CHECK[@]}" schema "$T/app.cdx.json" "$E2E_DIR/cyclonedx" || fail "the SBOM's schema validation"
 
 # -- The HTML page in headless Chromium. -----------------------------------------
 freeze "$T/app/frozen2/app.py" --report "$T/report.html" "$SRC/app.py" || finish

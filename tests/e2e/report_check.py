@@ -8,6 +8,11 @@ exit status is the number of failures (0: all passed).
   report_check.py sbom SBOM.cdx.json
       the CycloneDX 1.5 fields the specification requires, and the
       components the program must list.
+  report_check.py schema SBOM.cdx.json SCHEMA-DIR
+      SBOM.cdx.json against the CycloneDX 1.5 JSON schema in SCHEMA-DIR
+      (cyclonedx/README.md) with python3-jsonschema, nothing fetched; and
+      copies of it with a component type or an SPDX licence id the schema
+      has not, which must fail.
   report_check.py png SCREENSHOT.png
       the PNG decodes (zlib, PNG filters undone) and has more than one colour.
 """
@@ -153,6 +158,64 @@ def check_sbom(path):
         re.match(r"^pkg:deb/debian/[a-z0-9.+-]+@[^?]+\?arch=amd64$", c["purl"]) for c in debs))
 
 
+def schema_errors(doc, schema_dir):
+    """The messages of doc's errors against bom-1.5 in schema_dir, offline:
+    the schemas' cross-references ($ref "spdx.SNAPSHOT.schema.json",
+    resolved against the main schema's $id) come from schema_dir, and any
+    other URL fails instead of being fetched."""
+    import os
+    import jsonschema
+    import jsonschema._utils
+    import jsonschema._validators
+
+    # jsonschema 4.10 sorts the extra items of an additionalItems error to
+    # word its message, which fails on objects (a licence list); unsorted.
+    def extras_msg(extras):
+        return ", ".join(repr(e) for e in extras), "was" if len(extras) == 1 else "were"
+    jsonschema._utils.extras_msg = jsonschema._validators.extras_msg = extras_msg
+
+    def load(name):
+        with open(os.path.join(schema_dir, name), encoding="utf-8") as f:
+            return json.load(f)
+    main = load("bom-1.5.SNAPSHOT.schema.json")
+    base = main["$id"].rsplit("/", 1)[0] + "/"
+    store = {base + n: load(n) for n in ("spdx.SNAPSHOT.schema.json",
+                                         "jsf-0.82.SNAPSHOT.schema.json")}
+
+    def no_fetch(uri):
+        raise jsonschema.RefResolutionError("not fetched (offline): %s" % uri)
+    resolver = jsonschema.RefResolver.from_schema(main, store=store)
+    resolver.handlers.update({"http": no_fetch, "https": no_fetch})
+    validator = jsonschema.Draft7Validator(main, resolver=resolver)
+    return [("/".join(str(p) for p in e.absolute_path) or "(document)") + ": " + e.message[:200]
+            for e in validator.iter_errors(doc)]
+
+
+def check_schema(path, schema_dir):
+    try:
+        import jsonschema  # noqa: F401
+    except ImportError:
+        check("python3-jsonschema is installed (apt-get install python3-jsonschema)", False)
+        return
+    doc = json.load(open(path, encoding="utf-8"))
+    errors = schema_errors(doc, schema_dir)
+    for e in errors[:10]:
+        print("    " + e)
+    check("the SBOM is valid CycloneDX 1.5 (%d errors against bom-1.5.schema.json)"
+          % len(errors), not errors)
+    check("... and it holds licences, which the schema checks too",
+          any(c.get("licenses") for c in doc.get("components", [])))
+    broken = json.loads(json.dumps(doc))
+    broken["components"][0]["type"] = "no-such-type"
+    check("a component of no CycloneDX type fails the same validation",
+          any("no-such-type" in e for e in schema_errors(broken, schema_dir)))
+    # an SPDX id the SPDX list (spdx.SNAPSHOT.schema.json, found offline) lacks
+    broken = json.loads(json.dumps(doc))
+    broken["components"][0]["licenses"] = [{"license": {"id": "No-Such-SPDX-Id"}}]
+    check("a licence id not in the SPDX list fails it (the SPDX schema read offline)",
+          any("No-Such-SPDX-Id" in e for e in schema_errors(broken, schema_dir)))
+
+
 def png_pixels(path):
     """(width, height, bytes per pixel, rows of raw pixel bytes): 8-bit PNGs
     (RGB, RGBA, grey) as Chromium writes them; PNG filters 0-4 undone."""
@@ -211,6 +274,8 @@ if __name__ == "__main__":
         check_json(sys.argv[2], sys.argv[3], sys.argv[4])
     elif what == "sbom":
         check_sbom(sys.argv[2])
+    elif what == "schema":
+        check_schema(sys.argv[2], sys.argv[3])
     elif what == "png":
         check_png(sys.argv[2])
     sys.exit(min(FAILURES, 100))

@@ -136,6 +136,39 @@ static void test_value_kind(void **state)
     assert_int_equal(pfz_option_value_kind(&flag), PFZ_VALUE_NONE);
 }
 
+/* `pyfreeze inspect --help` and `pyfreeze verify --help`: the command's
+ * usage, its text from the table and its argument; an unknown name writes
+ * nothing. */
+static void test_command_help(void **state)
+{
+    (void)state;
+    size_t n;
+    const pfz_command_spec *cmds = pfz_command_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        char *text = NULL;
+        size_t size;
+        FILE *out = open_memstream(&text, &size);
+        assert_non_null(out);
+        assert_int_equal(pfz_command_help(out, cmds[i].name), PF_OK);
+        assert_int_equal(fclose(out), 0);
+        char usage[64];
+        snprintf(usage, sizeof usage, "usage: pyfreeze %s %s\n", cmds[i].name, cmds[i].args);
+        assert_true(strncmp(text, usage, strlen(usage)) == 0);
+        assert_non_null(cmds[i].args_help);
+        expect_in(text, cmds[i].name, "-h, --help");
+        /* the first words of the table's texts, wrapped or not */
+        char head[24];
+        snprintf(head, sizeof head, "%s", cmds[i].help);
+        expect_in(text, cmds[i].name, head);
+        snprintf(head, sizeof head, "%s", cmds[i].args_help);
+        expect_in(text, cmds[i].name, head);
+        free(text);
+    }
+    FILE *out = fopen("/dev/null", "w");
+    assert_int_equal(pfz_command_help(out, "nosuch"), PF_ERR_NOT_FOUND);
+    fclose(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_every_option_in_every_text),
         cmocka_unit_test(test_help_width),
         cmocka_unit_test(test_value_kind),
+        cmocka_unit_test(test_command_help),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

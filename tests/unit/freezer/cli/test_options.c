@@ -102,7 +102,33 @@ static void test_help_version_inspect(void **state)
     assert_int_equal(PARSE(&o, &err, "verify", "app"), PF_OK);
     assert_int_equal(o.command, PFZ_COMMAND_VERIFY);
     assert_string_equal(o.output, "app");
+    assert_null(o.help_command);
     pfz_options_free(&o);
+}
+
+/* `pyfreeze inspect --help`: the command's own help, wherever -h or --help
+ * stands before a "--"; after "--" it is the FILE. */
+static void test_command_help(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    assert_int_equal(PARSE(&o, &err, "inspect", "--help"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_HELP);
+    assert_string_equal(o.help_command, "inspect");
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "verify", "app", "-h"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_HELP);
+    assert_string_equal(o.help_command, "verify");
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "inspect", "--", "--help"), PF_OK);
+    assert_int_equal(o.command, PFZ_COMMAND_INSPECT);
+    assert_string_equal(o.output, "--help");
+    pfz_options_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--help"), PF_OK);
+    assert_null(o.help_command);
+    pfz_options_free(&o);
+    expect_usage(PARSE(&o, &err, "verify", "--hepl", "x"), &o, &err, "pyfreeze verify --help");
 }
 
 static void test_errors(void **state)
@@ -349,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_script_form),
         cmocka_unit_test(test_module_form_and_all_options),
         cmocka_unit_test(test_help_version_inspect),
+        cmocka_unit_test(test_command_help),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_max_glibc),
         cmocka_unit_test(test_report_sbom),

@@ -27,25 +27,32 @@ static void write_file(const char *p, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* read_args: the arguments read by a pfz_project_config of path (NULL:
+ * the nearest pyproject.toml) with --config config (or NULL), joined by ' '
+ * in out; the status is returned. */
+static int read_args(const char *file, const char *config, char *out, size_t size, pf_error *err)
+{
+    pfz_project_config cfg = {.path = file};
+    pfz_defaults_read r = {.config = config, .argc = -1};
+    int rc = pfz_project_config_defaults(&cfg, &r, err);
+    out[0] = '\0';
+    for (int i = 0; rc == PF_OK && i < r.argc; i++) {
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i > 0 ? " " : "", r.argv[i]);
+    }
+    if (rc == PF_OK && r.argc > 0) {
+        assert_non_null(strstr(r.origin, "[tool.pyfreeze]"));
+        assert_non_null(strstr(r.origin, r.file));
+    }
+    pfz_project_config_free(&cfg);
+    return rc;
+}
+
 /* read_table: the arguments for a pyproject.toml of text; rc is returned,
  * the arguments joined by ' ' in out. */
 static int read_table(const char *text, char *out, size_t size, pf_error *err)
 {
     write_file(path, text);
-    pfz_project_config cfg = {.path = path};
-    int argc = -1;
-    char **argv = NULL;
-    const char *origin = NULL;
-    int rc = pfz_project_config_defaults(&cfg, &argc, &argv, &origin, err);
-    out[0] = '\0';
-    for (int i = 0; rc == PF_OK && i < argc; i++) {
-        snprintf(out + strlen(out), size - strlen(out), "%s%s", i > 0 ? " " : "", argv[i]);
-    }
-    if (rc == PF_OK) {
-        assert_non_null(strstr(origin, "[tool.pyfreeze]"));
-    }
-    pfz_project_config_free(&cfg);
-    return rc;
+    return read_args(path, NULL, out, size, err);
 }
 
 static void expect_args(const char *text, const char *args)
@@ -72,7 +79,11 @@ static int setup(void **state)
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/pf-test-project-XXXXXX");
     assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/pyproject.toml", dir);
+    /* the file is ./pyproject.toml, as pyfreeze reads it: no prefix */
+    snprintf(path, sizeof path, "pyproject.toml");
+    if (chdir(dir) != 0) {
+        return -1;
+    }
     pf_error err;
     return pfz_python_start(&err) == PF_OK ? 0 : -1;
 }
@@ -81,7 +92,7 @@ static int teardown(void **state)
 {
     (void)state;
     char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    snprintf(cmd, sizeof cmd, "cd / && rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -105,14 +116,49 @@ static void test_table_to_arguments(void **state)
                 "--entry-point=greeter --max-glibc=2.31");
     /* a missing file gives nothing */
     unlink(path);
-    pfz_project_config cfg = {.path = path};
-    int argc = -1;
-    char **argv = NULL;
-    const char *origin = NULL;
+    char out[256];
     pf_error err;
-    assert_int_equal(pfz_project_config_defaults(&cfg, &argc, &argv, &origin, &err), PF_OK);
-    assert_int_equal(argc, 0);
-    pfz_project_config_free(&cfg);
+    assert_int_equal(read_args(path, NULL, out, sizeof out, &err), PF_OK);
+    assert_string_equal(out, "");
+}
+
+/* A pyproject.toml in a parent directory (or --config's FILE) is read with
+ * its relative paths made relative to its directory: the values of options
+ * that take a file or directory, and the script; not module names. The
+ * search stops at a repository's root. */
+static void test_parent_and_config(void **state)
+{
+    (void)state;
+    char out[512];
+    pf_error err;
+    assert_int_equal(mkdir("a", 0755), 0);
+    assert_int_equal(mkdir("a/b", 0755), 0);
+    write_file("pyproject.toml", "[tool.pyfreeze]\n"
+                                 "script = 'app.py'\n"
+                                 "path = ['src', '/abs']\n"
+                                 "add-data = 'assets:assets'\n"
+                                 "hidden-import = 'json'\n"
+                                 "exclude-library = 'libx.so.1'\n"
+                                 "report = 'r.json'\n");
+    assert_int_equal(chdir("a/b"), 0);
+    assert_int_equal(read_args(NULL, NULL, out, sizeof out, &err), PF_OK);
+    assert_string_equal(out, "--path=../../src --path=/abs --add-data=../../assets:assets "
+                             "--hidden-import=json --exclude-library=libx.so.1 "
+                             "--report=../../r.json -- ../../app.py");
+    /* --config names the file: the same prefix rule */
+    assert_int_equal(read_args(NULL, "../../pyproject.toml", out, sizeof out, &err), PF_OK);
+    assert_non_null(strstr(out, "-- ../../app.py"));
+    assert_int_equal(read_args(NULL, "nosuch.toml", out, sizeof out, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "--config 'nosuch.toml': cannot read it"));
+    write_file("other.toml", "[project]\nname = 'x'\n");
+    assert_int_equal(read_args(NULL, "other.toml", out, sizeof out, &err), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "has no [tool.pyfreeze] table"));
+    /* a repository's root ends the search: nothing above a/.git is read */
+    assert_int_equal(mkdir("../.git", 0755), 0);
+    assert_int_equal(read_args(NULL, NULL, out, sizeof out, &err), PF_OK);
+    assert_string_equal(out, "");
+    assert_int_equal(chdir(dir), 0);
+    expect_error("[tool.pyfreeze]\nconfig = 'x.toml'\n", "cannot name another file");
 }
 
 static void test_table_errors(void **state)
@@ -183,6 +229,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_to_arguments),
         cmocka_unit_test(test_table_errors),
+        cmocka_unit_test(test_parent_and_config),
         cmocka_unit_test(test_entry_point_lookup),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -90,24 +90,30 @@ typedef struct fake_defaults {
     int argc;
     int calls;
     int fail;
+    const char *dir;    /* the file's directory as a prefix, or NULL */
+    const char *config; /* the --config the read was given */
 } fake_defaults;
 
-static int fake_read(void *ctx, int *argc, char ***argv, const char **origin, pf_error *err)
+static int fake_read(void *ctx, pfz_defaults_read *r, pf_error *err)
 {
     fake_defaults *f = ctx;
     f->calls++;
-    *origin = "pyproject.toml [tool.pyfreeze]";
+    r->origin = "pyproject.toml [tool.pyfreeze]";
+    r->file = "pyproject.toml";
+    r->dir = f->dir;
+    f->config = r->config;
     if (f->fail) {
         return pf_error_set(err, PF_ERR_USAGE, "broken file");
     }
-    *argc = f->argc;
-    *argv = f->argv;
+    r->argc = f->argc;
+    r->argv = f->argv;
     return PF_OK;
 }
 
 #define DEFAULTS(...)                                                                              \
     {                                                                                              \
-        (char *[]){__VA_ARGS__}, (int)(sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)), 0, 0     \
+        (char *[]){__VA_ARGS__}, (int)(sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)), 0, 0,    \
+            NULL, NULL                                                                             \
     }
 #define PARSE_D(opts, d, err, ...)                                                                 \
     pfz_options_parse_with_defaults((opts), ARGC(__VA_ARGS__), ARGV(__VA_ARGS__),                  \
@@ -164,11 +170,55 @@ static void test_defaults(void **state)
     assert_string_equal(err.message, "broken file");
     pfz_options_free(&o);
     /* nothing in the defaults either */
-    fake_defaults none = {NULL, 0, 0, 0};
+    fake_defaults none = {NULL, 0, 0, 0, NULL, NULL};
     assert_int_equal(PARSE_D(&o, &none, &err, "-v"), PF_ERR_USAGE);
     assert_non_null(strstr(err.message, "nothing to freeze"));
     assert_non_null(strstr(err.message, "pyproject.toml"));
     pfz_options_free(&o);
+}
+
+/* --config FILE: read even when the command line names what to freeze,
+ * whose choice then wins over the file's; dist/ is the file's directory's. */
+static void test_config(void **state)
+{
+    (void)state;
+    pfz_options o;
+    pf_error err;
+    fake_defaults d = DEFAULTS("--path=../src", "--verbose", "-m", "pkg");
+    d.dir = "../";
+    assert_int_equal(PARSE_D(&o, &d, &err, "--config", "../pyproject.toml", "mine.py"), PF_OK);
+    assert_int_equal(d.calls, 1);
+    assert_string_equal(d.config, "../pyproject.toml");
+    assert_string_equal(o.script, "mine.py");
+    assert_null(o.module);
+    assert_int_equal(o.verbose, 1);
+    assert_int_equal(o.path_count, 1);
+    assert_string_equal(o.output, "../dist/mine");
+    pfz_options_free(&o);
+    /* without --config, nothing named: the file's script, under its dist/ */
+    d.calls = 0;
+    assert_int_equal(PARSE_D(&o, &d, &err, "-q"), PF_OK);
+    assert_null(d.config);
+    assert_string_equal(o.module, "pkg");
+    assert_null(o.script);
+    assert_string_equal(o.output, "../dist/pkg");
+    pfz_options_free(&o);
+    fake_defaults s = DEFAULTS("--", "../app.py");
+    s.dir = "../";
+    assert_int_equal(PARSE_D(&o, &s, &err, "-q"), PF_OK);
+    assert_string_equal(o.script, "../app.py");
+    assert_string_equal(o.output, "../dist/app");
+    assert_string_equal(o.project_dir, "../");
+    pfz_options_free(&o);
+    /* a file without the table: the error says to add one there */
+    fake_defaults none = {NULL, 0, 0, 0, NULL, NULL};
+    assert_int_equal(PARSE_D(&o, &none, &err, "-v"), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "name one in pyproject.toml's [tool.pyfreeze]"));
+    pfz_options_free(&o);
+    assert_int_equal(PARSE_D(&o, &d, &err, "--config", "a", "--config", "b"), PF_ERR_USAGE);
+    assert_non_null(strstr(err.message, "--config given more than once"));
+    pfz_options_free(&o);
+    assert_int_equal(pfz_option_kind("config"), -1);
 }
 
 static void test_option_kind(void **state)
@@ -188,10 +238,9 @@ static void test_option_kind(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_default_output),
-        cmocka_unit_test(test_entry_points),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_option_kind),
+        cmocka_unit_test(test_default_output), cmocka_unit_test(test_entry_points),
+        cmocka_unit_test(test_defaults),       cmocka_unit_test(test_option_kind),
+        cmocka_unit_test(test_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
