@@ -155,35 +155,6 @@ int pfz_mg_gate_names_add(resolver *r, size_t idx, PyObject *code, pf_error *err
     return PF_OK;
 }
 
-/* note_rule_only: records as left out each module that item, an import
- * held back as rule_only (import_policy.c), would have added. */
-static int note_rule_only(resolver *r, PyObject *item, pf_error *err)
-{
-    size_t importer = PyLong_AsSize_t(PyTuple_GET_ITEM(item, 0));
-    PyObject *fromlist = PyTuple_GET_ITEM(item, 3);
-    PyObject *targets =
-        pfz_mg_held_targets(r, PyTuple_GET_ITEM(item, 9), fromlist == Py_None ? NULL : fromlist);
-    if (targets == NULL) {
-        return pfz_mg_nomem(err);
-    }
-    const char *from = r->g->modules[importer].name;
-    char reason[1024];
-    snprintf(reason, sizeof reason,
-             "optional (in a function or a try), in %s, which only modules packed whole with "
-             "their distribution import: nothing that surely runs reaches it",
-             from);
-    int status = PF_OK;
-    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(targets); i++) {
-        const char *to = PyUnicode_AsUTF8(PyList_GET_ITEM(targets, i));
-        status = to == NULL ? pfz_py_fail(err, "cannot read a module name")
-                            : pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, to, importer,
-                                                  (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 4)),
-                                                  reason, err);
-    }
-    Py_DECREF(targets);
-    return status;
-}
-
 int pfz_mg_note_gated_left_out(resolver *r, pf_error *err)
 {
     int status = PF_OK;
@@ -191,17 +162,12 @@ int pfz_mg_note_gated_left_out(resolver *r, pf_error *err)
         PyObject *item = PyList_GET_ITEM(r->gated, i);
         size_t importer = PyLong_AsSize_t(PyTuple_GET_ITEM(item, 0));
         PyObject *full = PyTuple_GET_ITEM(item, 9);
+        if (PyDict_GetItem(r->index, full) != NULL) {
+            continue; /* packed by another import: nothing is missing */
+        }
         const char *from = r->g->modules[importer].name;
         const char *to = PyUnicode_AsUTF8(full);
         PyObject *names = to != NULL ? gate_of(r, from, to) : NULL;
-        if (to != NULL && names == NULL) {
-            status = note_rule_only(r, item, err);
-            continue;
-        }
-        if (PyDict_GetItem(r->index, full) != NULL) {
-            Py_XDECREF(names);
-            continue; /* packed by another import: nothing is missing */
-        }
         PyObject *sep = PyUnicode_FromString(", ");
         PyObject *joined = names != NULL && sep != NULL ? PyUnicode_Join(sep, names) : NULL;
         Py_XDECREF(sep);
@@ -210,11 +176,12 @@ int pfz_mg_note_gated_left_out(resolver *r, pf_error *err)
             PyErr_Clear();
             return pf_error_set(err, PF_ERR_PYTHON, "cannot describe a held-back import");
         }
-        char reason[1024];
+        char top[256], reason[1024];
+        snprintf(top, sizeof top, "%.*s", (int)strcspn(from, "."), from);
         snprintf(reason, sizeof reason,
-                 "a feature's import, followed only when a module that imports %.*s uses "
-                 "one of: %s",
-                 (int)strcspn(from, "."), from, PyUnicode_AsUTF8(joined));
+                 "a feature's import, followed only when a module that imports %s uses one of: "
+                 "%s",
+                 top, PyUnicode_AsUTF8(joined));
         Py_DECREF(joined);
         status = pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, to, importer,
                                      (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 4)), reason, err);

@@ -1,7 +1,10 @@
 /* import_policy.c - which import edges the walk follows, from where each
- * import sits (import_scan.h: pfz_import_guard) and which distribution the
- * importer and the imported module belong to (docs/third-party.md, "Which
- * imports are followed"). Contracts in module_graph_internal.h. */
+ * import sits (import_scan.h: pfz_import_guard), which distribution the
+ * importer and the imported module belong to, and whether the importer is
+ * reached only through the whole-distribution rule (rule_only: the edges
+ * between such modules, kept to clear the mark when a followed import
+ * reaches one) (docs/third-party.md, "Which imports are followed").
+ * Contracts in module_graph_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -293,7 +296,13 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
     return 1;
 }
 
-PyObject *pfz_mg_held_targets(resolver *r, PyObject *full, PyObject *fromlist)
+/* held_targets: the modules an import of full (a str) with fromlist (a
+ * tuple, or NULL) would add to the graph: [full] when it is not packed and
+ * its top-level name can be found; else the submodules of the packed
+ * package full that the fromlist names, can be found (PathFinder.find_spec
+ * on its __path__) and are not packed. A new list, or NULL (no memory); no
+ * exception is left set. */
+static PyObject *held_targets(resolver *r, PyObject *full, PyObject *fromlist)
 {
     PyObject *known = PyDict_GetItemWithError(r->index, full); /* borrowed */
     if (known == NULL) {
@@ -336,7 +345,7 @@ int pfz_mg_rule_only_held(resolver *r, size_t importer, const pfz_import *imp, P
         !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try)) {
         return 0;
     }
-    PyObject *targets = pfz_mg_held_targets(r, full, imp->fromlist);
+    PyObject *targets = held_targets(r, full, imp->fromlist);
     int held = targets != NULL && PyList_GET_SIZE(targets) > 0;
     Py_XDECREF(targets);
     PyErr_Clear();
@@ -398,6 +407,35 @@ int pfz_mg_edge_reached(resolver *r, size_t importer, size_t target, pf_error *e
     Py_XDECREF(key);
     Py_XDECREF(value);
     return rc < 0 ? pfz_py_fail(err, "cannot record an import") : PF_OK;
+}
+
+int pfz_mg_note_held_left_out(resolver *r, pf_error *err)
+{
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(r->held); i++) {
+        PyObject *item = PyList_GET_ITEM(r->held, i); /* module_walk.c queue_on's */
+        size_t importer = PyLong_AsSize_t(PyTuple_GET_ITEM(item, 0));
+        PyObject *fromlist = PyTuple_GET_ITEM(item, 3);
+        PyObject *targets =
+            held_targets(r, PyTuple_GET_ITEM(item, 9), fromlist == Py_None ? NULL : fromlist);
+        if (targets == NULL) {
+            return pfz_mg_nomem(err);
+        }
+        char reason[1024];
+        snprintf(reason, sizeof reason,
+                 "optional (in a function or a try), in %s, which only modules packed whole "
+                 "with their distribution import: nothing that surely runs reaches it",
+                 r->g->modules[importer].name);
+        for (Py_ssize_t k = 0; status == PF_OK && k < PyList_GET_SIZE(targets); k++) {
+            const char *to = PyUnicode_AsUTF8(PyList_GET_ITEM(targets, k));
+            status = to == NULL ? pfz_py_fail(err, "cannot read a module name")
+                                : pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, to, importer,
+                                                      (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 4)),
+                                                      reason, err);
+        }
+        Py_DECREF(targets);
+    }
+    return status;
 }
 
 int pfz_mg_classify_warnings(resolver *r, size_t first, pf_error *err)

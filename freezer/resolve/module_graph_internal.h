@@ -18,7 +18,8 @@
  *                          visited (compiled, imports scanned), one import
  *                          statement followed, deferred imports replayed
  *   import_policy.c        which import edges the walk does not follow, from
- *                          where they sit and which distribution they enter
+ *                          where they sit and which distribution they enter; which
+ *                          modules only the whole-distribution rule reaches
  *   extra_imports.c        the imports a module's statements do not show:
  *                          the rules' hidden imports, constant dynamic imports
  *                          (dynamic_imports.h), six-style lazy names, imports
@@ -132,6 +133,8 @@ typedef struct resolver {
                                   * the modules that import it */
     PyObject *gated;             /* list: held-back imports, as r->deferred's items plus
                                     their absolute name */
+    PyObject *held;              /* list: imports of rule_only modules held back
+                                    (import_policy.c), as r->gated's items */
     PyObject *rule_children;     /* dict: index of a rule_only module -> list of the indexes
                                     of the rule_only modules it imports (import_policy.c) */
     size_t promotions;           /* rule_only modules a followed import reached since */
@@ -271,18 +274,17 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
  * import ssl`) and would add a module (pfz_mg_held_targets; a module
  * that cannot be found is followed, to be warned about as missing); never with
  * opts->follow_all_imports (no module is rule_only then). Asked only of
- * edges pfz_mg_edge_left_out follows. The walk queues it on r->gated and
- * replays it there: followed once a followed import reaches importer (pfz_mg_edge_reached), else
- * recorded as left out at the end (pfz_mg_note_gated_left_out). */
+ * edges pfz_mg_edge_left_out follows. The walk queues it on r->held and
+ * replays it with r->gated: followed once a followed import reaches importer (pfz_mg_edge_reached),
+ * else recorded as left out at the end (pfz_mg_note_held_left_out). */
 int pfz_mg_rule_only_held(resolver *r, size_t importer, const pfz_import *imp, PyObject *full);
 
-/* pfz_mg_held_targets: the modules an import of full (a str) with
- * fromlist (a tuple, or NULL) would add to the graph: [full] when it is not
- * packed and its top-level name can be found; else the submodules of the
- * packed package full that the fromlist names, can be found
- * (PathFinder.find_spec on its __path__) and are not packed. A new list,
- * or NULL (no memory; no exception left set). */
-PyObject *pfz_mg_held_targets(resolver *r, PyObject *full, PyObject *fromlist);
+/* pfz_mg_note_held_left_out: once the walk is over, records as left out
+ * (pfz_mg_note_skipped) each module that an import still in r->held would
+ * have added: the module, or for `from PKG import X` of a packed package
+ * the submodules X that can be found. Returns PF_OK, PF_ERR_PYTHON or
+ * PF_ERR_NOMEM. */
+int pfz_mg_note_held_left_out(resolver *r, pf_error *err);
 
 /* pfz_mg_edge_reached: records that the walk followed an import (or a
  * rule) from module importer (PFZ_NO_IMPORTER for a root) to module
@@ -447,9 +449,10 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err);
  * error of pfz_mg_ensure_module's. */
 int pfz_mg_follow_deferred(resolver *r, pf_error *err);
 
-/* pfz_mg_follow_gated: replays the held-back imports (r->gated) whose gate
- * the walk has opened since, and what they reach, until a round opens no
- * more; the rest stay in r->gated. Returns PF_OK or an error of
+/* pfz_mg_follow_gated: replays the held-back imports (r->gated, r->held)
+ * whose gate the walk has opened since or whose module a followed import
+ * has reached, and what they reach, until a round changes nothing; the rest
+ * stay in r->gated and r->held. Returns PF_OK or an error of
  * pfz_mg_follow_deferred's. */
 int pfz_mg_follow_gated(resolver *r, pf_error *err);
 

@@ -268,7 +268,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
         status = queue_on(r->gated, sc, imp, full, err); /* replayed by pfz_mg_follow_gated */
     } else if (!skip && !pfz_mg_edge_left_out(r, sc->importer, imp, utf8, &status, err)) {
         if (pfz_mg_rule_only_held(r, sc->importer, imp, full)) {
-            status = queue_on(r->gated, sc, imp, full, err); /* as a closed gate's */
+            status = queue_on(r->held, sc, imp, full, err); /* replayed as r->gated */
         } else {
             status = follow(r, sc->importer, imp, full, err);
         }
@@ -379,26 +379,39 @@ int pfz_mg_follow_deferred(resolver *r, pf_error *err)
     return status;
 }
 
+/* take: moves the items of *list (r->gated or r->held) to the front of
+ * r->deferred, in found order, leaving *list empty. */
+static int take(resolver *r, PyObject **list, pf_error *err)
+{
+    PyObject *items = *list;
+    *list = PyList_New(0);
+    if (*list == NULL) {
+        *list = items;
+        return pfz_py_fail(err, "cannot queue an import");
+    }
+    int saved = PyList_SetSlice(r->deferred, 0, 0, items);
+    Py_DECREF(items);
+    return saved < 0 ? pfz_py_fail(err, "cannot queue an import") : PF_OK;
+}
+
 int pfz_mg_follow_gated(resolver *r, pf_error *err)
 {
     int status = PF_OK;
     Py_ssize_t before = -1;
     size_t promoted = (size_t)-1;
-    /* each round may pack modules that open more gates, or reach modules
-     * whose imports were held back as rule_only: until nothing changes */
-    while (status == PF_OK && (PyList_GET_SIZE(r->gated) != before || r->promotions != promoted)) {
-        PyObject *held = r->gated;
-        before = PyList_GET_SIZE(held);
+    /* each round may pack modules that open more gates, or reach rule_only
+     * modules whose imports were held back: until nothing changes */
+    while (status == PF_OK && (PyList_GET_SIZE(r->gated) + PyList_GET_SIZE(r->held) != before ||
+                               r->promotions != promoted)) {
+        before = PyList_GET_SIZE(r->gated) + PyList_GET_SIZE(r->held);
         promoted = r->promotions;
-        r->gated = PyList_New(0);
-        if (r->gated == NULL) {
-            r->gated = held;
-            return pfz_py_fail(err, "cannot queue an import");
+        status = take(r, &r->held, err);
+        if (status == PF_OK) {
+            status = take(r, &r->gated, err);
         }
-        int saved = PyList_SetSlice(r->deferred, 0, 0, held); /* first, in found order */
-        Py_DECREF(held);
-        status =
-            saved < 0 ? pfz_py_fail(err, "cannot queue an import") : pfz_mg_follow_deferred(r, err);
+        if (status == PF_OK) {
+            status = pfz_mg_follow_deferred(r, err);
+        }
     }
     return status;
 }
