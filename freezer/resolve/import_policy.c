@@ -1,7 +1,10 @@
 /* import_policy.c - which import edges the walk follows, from where each
- * import sits (import_scan.h: pfz_import_guard) and which distribution the
- * importer and the imported module belong to (docs/third-party.md, "Which
- * imports are followed"). Contracts in module_graph_internal.h. */
+ * import sits (import_scan.h: pfz_import_guard), which distribution the
+ * importer and the imported module belong to, and whether the importer is
+ * reached only through the whole-distribution rule (rule_only: the edges
+ * between such modules, kept to clear the mark when a followed import
+ * reaches one) (docs/third-party.md, "Which imports are followed").
+ * Contracts in module_graph_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -291,6 +294,148 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
         *status = n->distribution != NULL ? PF_OK : pfz_mg_nomem(err);
     }
     return 1;
+}
+
+/* held_targets: the modules an import of full (a str) with fromlist (a
+ * tuple, or NULL) would add to the graph: [full] when it is not packed and
+ * its top-level name can be found; else the submodules of the packed
+ * package full that the fromlist names, can be found (PathFinder.find_spec
+ * on its __path__) and are not packed. A new list, or NULL (no memory); no
+ * exception is left set. */
+static PyObject *held_targets(resolver *r, PyObject *full, PyObject *fromlist)
+{
+    PyObject *known = PyDict_GetItemWithError(r->index, full); /* borrowed */
+    if (known == NULL) {
+        /* a module that cannot be found is followed, to be warned about as
+         * before (verbose only): it is no left-out name the payload records */
+        pf_error ignored = {0};
+        const char *name = PyErr_Occurred() ? NULL : PyUnicode_AsUTF8(full);
+        PyObject *to = name != NULL ? dist_of(r, name, &ignored) : NULL;
+        PyErr_Clear();
+        return to != NULL && !is_key(to, DIST_MISSING) ? Py_BuildValue("[O]", full) : PyList_New(0);
+    }
+    /* `from . import shared_memory`: the package is packed, the submodules
+     * its fromlist names that can be found are what the import would add */
+    PyObject *path = r->state[PyLong_AsSize_t(known)].search_path;
+    PyObject *found = PyList_New(0);
+    Py_ssize_t n = fromlist != NULL && path != NULL ? PyTuple_GET_SIZE(fromlist) : 0;
+    for (Py_ssize_t i = 0; found != NULL && i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(fromlist, i);
+        if (!PyUnicode_Check(item) || PyUnicode_CompareWithASCIIString(item, "*") == 0) {
+            continue;
+        }
+        PyObject *sub = PyUnicode_FromFormat("%U.%U", full, item);
+        int packed = sub != NULL ? PyDict_Contains(r->index, sub) : -1;
+        PyObject *spec =
+            packed == 0 ? PyObject_CallFunctionObjArgs(r->find_spec, sub, path, NULL) : NULL;
+        PyErr_Clear(); /* cannot be found: as if absent */
+        if (spec != NULL && spec != Py_None && PyList_Append(found, sub) < 0) {
+            Py_CLEAR(found);
+        }
+        Py_XDECREF(spec);
+        Py_XDECREF(sub);
+    }
+    PyErr_Clear();
+    return found;
+}
+
+int pfz_mg_rule_only_held(resolver *r, size_t importer, const pfz_import *imp, PyObject *full)
+{
+    if (!r->state[importer].rule_only ||
+        !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try)) {
+        return 0;
+    }
+    PyObject *targets = held_targets(r, full, imp->fromlist);
+    int held = targets != NULL && PyList_GET_SIZE(targets) > 0;
+    Py_XDECREF(targets);
+    PyErr_Clear();
+    return held;
+}
+
+/* promote: module idx and the rule_only modules it reaches through
+ * r->rule_children are no longer rule_only: a followed import reached
+ * them, so they run; their held-back imports are followed when replayed. */
+static int promote(resolver *r, size_t idx, pf_error *err)
+{
+    PyObject *todo = Py_BuildValue("[n]", (Py_ssize_t)idx);
+    int rc = todo != NULL ? 0 : -1;
+    while (rc == 0 && PyList_GET_SIZE(todo) > 0) {
+        Py_ssize_t last = PyList_GET_SIZE(todo) - 1;
+        PyObject *item = Py_NewRef(PyList_GET_ITEM(todo, last));
+        size_t i = PyLong_AsSize_t(item);
+        PyObject *children = r->state[i].rule_only ? PyDict_GetItem(r->rule_children, item) : NULL;
+        Py_XINCREF(children);
+        Py_DECREF(item);
+        rc = PyList_SetSlice(todo, last, last + 1, NULL);
+        if (rc == 0 && r->state[i].rule_only) {
+            r->state[i].rule_only = 0;
+            r->promotions++;
+            rc = children != NULL ? PyList_SetSlice(todo, last, last, children) : 0;
+        }
+        Py_XDECREF(children);
+    }
+    Py_XDECREF(todo);
+    return rc < 0 ? pfz_py_fail(err, "cannot follow what a module imports") : PF_OK;
+}
+
+int pfz_mg_edge_reached(resolver *r, size_t importer, size_t target, pf_error *err)
+{
+    if (target == PFZ_NO_IMPORTER || !r->state[target].rule_only || importer == target) {
+        return PF_OK;
+    }
+    int from_rule = r->collecting || (importer != PFZ_NO_IMPORTER && r->state[importer].rule_only);
+    if (!from_rule) {
+        return promote(r, target, err);
+    }
+    if (importer == PFZ_NO_IMPORTER) {
+        return PF_OK;
+    }
+    PyObject *key = PyLong_FromSize_t(importer);
+    PyObject *value = PyLong_FromSize_t(target);
+    PyObject *list = key != NULL ? PyDict_GetItemWithError(r->rule_children, key) : NULL;
+    int rc = -1;
+    if (list == NULL && key != NULL && value != NULL && !PyErr_Occurred()) {
+        list = PyList_New(0);
+        rc = list != NULL ? PyDict_SetItem(r->rule_children, key, list) : -1;
+        Py_XDECREF(list); /* the dict holds it */
+    } else {
+        rc = list != NULL && value != NULL ? 0 : -1;
+    }
+    if (rc == 0) {
+        rc = PyList_Append(list, value);
+    }
+    Py_XDECREF(key);
+    Py_XDECREF(value);
+    return rc < 0 ? pfz_py_fail(err, "cannot record an import") : PF_OK;
+}
+
+int pfz_mg_note_held_left_out(resolver *r, pf_error *err)
+{
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(r->held); i++) {
+        PyObject *item = PyList_GET_ITEM(r->held, i); /* module_walk.c queue_on's */
+        size_t importer = PyLong_AsSize_t(PyTuple_GET_ITEM(item, 0));
+        PyObject *fromlist = PyTuple_GET_ITEM(item, 3);
+        PyObject *targets =
+            held_targets(r, PyTuple_GET_ITEM(item, 9), fromlist == Py_None ? NULL : fromlist);
+        if (targets == NULL) {
+            return pfz_mg_nomem(err);
+        }
+        char reason[1024];
+        snprintf(reason, sizeof reason,
+                 "optional (in a function or a try), in %s, which only modules packed whole "
+                 "with their distribution import: nothing that surely runs reaches it",
+                 r->g->modules[importer].name);
+        for (Py_ssize_t k = 0; status == PF_OK && k < PyList_GET_SIZE(targets); k++) {
+            const char *to = PyUnicode_AsUTF8(PyList_GET_ITEM(targets, k));
+            status = to == NULL ? pfz_py_fail(err, "cannot read a module name")
+                                : pfz_mg_note_skipped(r, PFZ_NOTE_IMPORT_LEFT_OUT, to, importer,
+                                                      (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 4)),
+                                                      reason, err);
+        }
+        Py_DECREF(targets);
+    }
+    return status;
 }
 
 int pfz_mg_classify_warnings(resolver *r, size_t first, pf_error *err)

@@ -252,6 +252,9 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
         status = pfz_mg_note_gated_left_out(&r, err);
     }
     if (status == PF_OK) {
+        status = pfz_mg_note_held_left_out(&r, err);
+    }
+    if (status == PF_OK) {
         status = pfz_mg_note_codecs_left_out(&r, err);
     }
     if (status == PF_OK) {

@@ -18,7 +18,8 @@
  *                          visited (compiled, imports scanned), one import
  *                          statement followed, deferred imports replayed
  *   import_policy.c        which import edges the walk does not follow, from
- *                          where they sit and which distribution they enter
+ *                          where they sit and which distribution they enter; which
+ *                          modules only the whole-distribution rule reaches
  *   extra_imports.c        the imports a module's statements do not show:
  *                          the rules' hidden imports, constant dynamic imports
  *                          (dynamic_imports.h), six-style lazy names, imports
@@ -69,6 +70,10 @@ typedef struct mod_state {
     PyObject *search_path; /* list of str: submodule_search_locations; NULL if not a package */
     int scanned;           /* its imports have been followed */
     int collected;         /* added by a collection rule (docs/third-party.md), not an import */
+    int rule_only;         /* reached only through modules the whole-distribution rule packed
+                              (and what they import): its optional imports are held back
+                              (import_policy.c pfz_mg_rule_only_held) until a followed
+                              import of the program reaches it */
 } mod_state;
 
 typedef struct resolver {
@@ -131,6 +136,11 @@ typedef struct resolver {
                                   * the modules that import it */
     PyObject *gated;             /* list: held-back imports, as r->deferred's items plus
                                     their absolute name */
+    PyObject *held;              /* list: imports of rule_only modules held back
+                                    (import_policy.c), as r->gated's items */
+    PyObject *rule_children;     /* dict: index of a rule_only module -> list of the indexes
+                                    of the rule_only modules it imports (import_policy.c) */
+    size_t promotions;           /* rule_only modules a followed import reached since */
     pfz_compiler compiler;       /* what module_compile.h needs, from the fields above */
 
     /* sys._stdlib_dir: the host's stdlib, which the embedded interpreter
@@ -258,6 +268,35 @@ int pfz_mg_find_module(resolver *r, PyObject *name, PyObject *path, size_t impor
  * (PF_ERR_PYTHON, PF_ERR_NOMEM; then 1 is returned). */
 int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
                          int *status, pf_error *err);
+
+/* pfz_mg_rule_only_held: 1 when imp, module importer's import of the
+ * absolute name full, is held back because importer is rule_only (reached
+ * only through modules the whole-distribution rule packed, which may never
+ * run) and the import is optional: in a function, an exception handler or
+ * a try body whose handler catches its failure (asyncio.base_events' `try:
+ * import ssl`) and would add a module (pfz_mg_held_targets; a module
+ * that cannot be found is followed, to be warned about as missing); never with
+ * opts->follow_all_imports (no module is rule_only then). Asked only of
+ * edges pfz_mg_edge_left_out follows. The walk queues it on r->held and
+ * replays it with r->gated: followed once a followed import reaches importer (pfz_mg_edge_reached),
+ * else recorded as left out at the end (pfz_mg_note_held_left_out). */
+int pfz_mg_rule_only_held(resolver *r, size_t importer, const pfz_import *imp, PyObject *full);
+
+/* pfz_mg_note_held_left_out: once the walk is over, records as left out
+ * (pfz_mg_note_skipped) each module that an import still in r->held would
+ * have added: the module, or for `from PKG import X` of a packed package
+ * the submodules X that can be found. Returns PF_OK, PF_ERR_PYTHON or
+ * PF_ERR_NOMEM. */
+int pfz_mg_note_held_left_out(resolver *r, pf_error *err);
+
+/* pfz_mg_edge_reached: records that the walk followed an import (or a
+ * rule) from module importer (PFZ_NO_IMPORTER for a root) to module
+ * target: between rule_only modules, as an edge to promote along later;
+ * from a module that runs (not rule_only, outside a collection rule) to a
+ * rule_only one, target and every rule_only module reachable from it stop
+ * being rule_only (r->promotions counts them). Returns PF_OK or
+ * PF_ERR_PYTHON (no memory). */
+int pfz_mg_edge_reached(resolver *r, size_t importer, size_t target, pf_error *err);
 
 /* pfz_mg_classify_warnings: completes the unresolved-import records
  * (PFZ_NOTE_MODULE_NOT_FOUND, PFZ_NOTE_BAD_RELATIVE_IMPORT) from
@@ -413,9 +452,10 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err);
  * error of pfz_mg_ensure_module's. */
 int pfz_mg_follow_deferred(resolver *r, pf_error *err);
 
-/* pfz_mg_follow_gated: replays the held-back imports (r->gated) whose gate
- * the walk has opened since, and what they reach, until a round opens no
- * more; the rest stay in r->gated. Returns PF_OK or an error of
+/* pfz_mg_follow_gated: replays the held-back imports (r->gated, r->held)
+ * whose gate the walk has opened since or whose module a followed import
+ * has reached, and what they reach, until a round changes nothing; the rest
+ * stay in r->gated and r->held. Returns PF_OK or an error of
  * pfz_mg_follow_deferred's. */
 int pfz_mg_follow_gated(resolver *r, pf_error *err);
 

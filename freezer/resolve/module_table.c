@@ -103,8 +103,12 @@ int pfz_mg_add_module(resolver *r, PyObject *name, pfz_module_kind kind, char *o
         .via = r->via,
         .is_stdlib = is_stdlib_module(r, kind, origin, search_path),
     };
-    r->state[g->count] =
-        (mod_state){.search_path = search_path, .scanned = 0, .collected = r->collecting};
+    /* what a collection rule packs, and what only such modules import */
+    int rule_only = r->collecting || (importer < g->count && r->state[importer].rule_only);
+    r->state[g->count] = (mod_state){.search_path = search_path,
+                                     .scanned = 0,
+                                     .collected = r->collecting,
+                                     .rule_only = rule_only && !r->opts->follow_all_imports};
     *idx = g->count++;
     return PF_OK;
 }

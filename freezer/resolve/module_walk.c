@@ -25,7 +25,8 @@
  * pfz_graph_build instead of by recursion, bounding the C stack. */
 #define PFZ_MAX_VISIT_DEPTH 200
 
-int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
+/* ensure_module: pfz_mg_ensure_module but for the rule_only bookkeeping. */
+static int ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
                          size_t *idx, pf_error *err)
 {
     *idx = PFZ_NO_IMPORTER;
@@ -73,6 +74,13 @@ int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line,
         r->depth--;
     }
     return status;
+}
+
+int pfz_mg_ensure_module(resolver *r, PyObject *name, size_t importer, int line, int warn,
+                         size_t *idx, pf_error *err)
+{
+    int status = ensure_module(r, name, importer, line, warn, idx, err);
+    return status == PF_OK ? pfz_mg_edge_reached(r, importer, *idx, err) : status;
 }
 
 typedef struct scan_ctx {
@@ -204,6 +212,26 @@ static int follow_fromlist(resolver *r, size_t importer, const pfz_import *imp, 
     return status;
 }
 
+/* follow: follows imp, module importer's import of full: the module and,
+ * for a package, the submodules its fromlist names. */
+static int follow(resolver *r, size_t importer, const pfz_import *imp, PyObject *full,
+                  pf_error *err)
+{
+    size_t idx;
+    const pfz_import *outer = r->following; /* the visit below follows its own */
+    const char *outer_via = r->via;
+    r->following = imp;
+    r->via = imp->via;
+    int status = pfz_mg_ensure_module(r, full, importer, imp->line, 1, &idx, err);
+    r->following = outer;
+    if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
+        r->state[idx].search_path != NULL) {
+        status = follow_fromlist(r, importer, imp, full, err);
+    }
+    r->via = outer_via;
+    return status;
+}
+
 /* on_import: the pfz_import_fn that resolves one import statement: the
  * module it names and, for a package, the submodules its fromlist names.
  * An import inside a function runs when (if ever) the function is called,
@@ -239,18 +267,11 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     if (!skip && pfz_mg_gate_closed(r, sc->importer, imp, utf8)) {
         status = queue_on(r->gated, sc, imp, full, err); /* replayed by pfz_mg_follow_gated */
     } else if (!skip && !pfz_mg_edge_left_out(r, sc->importer, imp, utf8, &status, err)) {
-        size_t idx;
-        const pfz_import *outer = r->following; /* the visit below follows its own */
-        const char *outer_via = r->via;
-        r->following = imp;
-        r->via = imp->via;
-        status = pfz_mg_ensure_module(r, full, sc->importer, imp->line, 1, &idx, err);
-        r->following = outer;
-        if (status == PF_OK && idx != PFZ_NO_IMPORTER && imp->fromlist != NULL &&
-            r->state[idx].search_path != NULL) {
-            status = follow_fromlist(r, sc->importer, imp, full, err);
+        if (pfz_mg_rule_only_held(r, sc->importer, imp, full)) {
+            status = queue_on(r->held, sc, imp, full, err); /* replayed as r->gated */
+        } else {
+            status = follow(r, sc->importer, imp, full, err);
         }
-        r->via = outer_via;
     }
     Py_DECREF(full);
     return status;
@@ -358,23 +379,39 @@ int pfz_mg_follow_deferred(resolver *r, pf_error *err)
     return status;
 }
 
+/* take: moves the items of *list (r->gated or r->held) to the front of
+ * r->deferred, in found order, leaving *list empty. */
+static int take(resolver *r, PyObject **list, pf_error *err)
+{
+    PyObject *items = *list;
+    *list = PyList_New(0);
+    if (*list == NULL) {
+        *list = items;
+        return pfz_py_fail(err, "cannot queue an import");
+    }
+    int saved = PyList_SetSlice(r->deferred, 0, 0, items);
+    Py_DECREF(items);
+    return saved < 0 ? pfz_py_fail(err, "cannot queue an import") : PF_OK;
+}
+
 int pfz_mg_follow_gated(resolver *r, pf_error *err)
 {
     int status = PF_OK;
     Py_ssize_t before = -1;
-    /* each round may pack modules that open more gates: until none opens */
-    while (status == PF_OK && PyList_GET_SIZE(r->gated) != before) {
-        PyObject *held = r->gated;
-        before = PyList_GET_SIZE(held);
-        r->gated = PyList_New(0);
-        if (r->gated == NULL) {
-            r->gated = held;
-            return pfz_py_fail(err, "cannot queue an import");
+    size_t promoted = (size_t)-1;
+    /* each round may pack modules that open more gates, or reach rule_only
+     * modules whose imports were held back: until nothing changes */
+    while (status == PF_OK && (PyList_GET_SIZE(r->gated) + PyList_GET_SIZE(r->held) != before ||
+                               r->promotions != promoted)) {
+        before = PyList_GET_SIZE(r->gated) + PyList_GET_SIZE(r->held);
+        promoted = r->promotions;
+        status = take(r, &r->held, err);
+        if (status == PF_OK) {
+            status = take(r, &r->gated, err);
         }
-        int saved = PyList_SetSlice(r->deferred, 0, 0, held); /* first, in found order */
-        Py_DECREF(held);
-        status =
-            saved < 0 ? pfz_py_fail(err, "cannot queue an import") : pfz_mg_follow_deferred(r, err);
+        if (status == PF_OK) {
+            status = pfz_mg_follow_deferred(r, err);
+        }
     }
     return status;
 }

@@ -123,8 +123,10 @@ int pfz_mg_rules_init(resolver *r, pf_error *err)
     r->gate_fragments = PyObject_GetAttrString(r->rules, "gate_fragments");
     r->gate_names = PyDict_New();
     r->gated = PyList_New(0);
+    r->rule_children = PyDict_New();
+    r->held = PyList_New(0);
     if (r->gate_tops == NULL || r->gate_fragments == NULL || !PyTuple_Check(r->gate_fragments) ||
-        r->gate_names == NULL || r->gated == NULL) {
+        r->gate_names == NULL || r->gated == NULL || r->rule_children == NULL || r->held == NULL) {
         return pfz_py_fail(err, "cannot read the package rules' gated imports");
     }
     return codec_rules_init(r, err);
@@ -143,6 +145,8 @@ void pfz_mg_rules_free(resolver *r)
     Py_CLEAR(r->gate_fragments);
     Py_CLEAR(r->gate_names);
     Py_CLEAR(r->gated);
+    Py_CLEAR(r->rule_children);
+    Py_CLEAR(r->held);
 }
 
 int pfz_mg_top_in(PyObject *set, const char *name, size_t len)

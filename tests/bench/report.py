@@ -6,8 +6,9 @@ WORKDIR holds data.tsv (kind<TAB>[name<TAB>]value lines), startup/r*.json,
 cpu/r*.json and freeze/r*.json (hyperfine --export-json, one file per round).
 Prints Markdown: the machine, then one table row per figure with its target:
 issue 16's (start-up against python3.11 -I -S, the CPU-bound set, size,
-memory) and issue 5's (freeze time, payload); "(16)" or "(5)" in the target
-column says which.
+memory), issue 5's (freeze time, payload) and issue 14's (payloads with many
+packages installed, the scipy.stats freeze); "(16)", "(5)" or "(14)" in the
+target column says which.
 """
 
 import glob
@@ -238,6 +239,28 @@ if sections:
     big = sorted(sections.items(), key=lambda kv: -kv[1])[:6]
     rows.append(("stripped stub by section (size -A)", ", ".join(f"{n} {mb(b)}" for n, b in big),
                  f"all {mb(sum(sections.values()))}", "", "report", "info"))
+
+# ---- issue 14: payloads with many packages installed, the scipy.stats freeze
+LIMIT14 = {"tqdm_only": ("`import tqdm` + a loop", 2.5e6), "numpy_example": ("examples/numpy-app", 17e6),
+           "scipy_stats": ("scipy.stats two-liner", None)}
+for prog, (label, limit) in LIMIT14.items():
+    target = f"<= {limit / 1e6:.1f} MB (14)" if limit else "report"
+    if ("payload14", prog) not in many:
+        row_na(f"payload {label}", one.get(f"na_{prog}", "not measured"), target)
+        continue
+    n = int(many[("payload14", prog)][0])
+    res = "info" if limit is None else ("PASS" if n <= limit else f"MISS by {(n / limit - 1) * 100:.0f}%")
+    rows.append((f"payload {label}", mb(n), "", "", target, res))
+times = [tuple(float(x) for x in v.split()) for v in many.get(("scipy_freeze", "cold"), [])]
+if times:
+    cpu = statistics.median(u + s for u, s, _ in times)
+    rss = statistics.median(m for _, _, m in times) * 1024
+    rows.append(("cold freeze of the scipy.stats two-liner, user+sys CPU", f"{cpu:.2f} s",
+                 f"{len(times)} runs", "", "<= 3 s (14)", "PASS" if cpu <= 3 else f"MISS by {(cpu / 3 - 1) * 100:.0f}%"))
+    rows.append(("cold freeze of the scipy.stats two-liner, peak RSS", f"{rss / 1e6:.0f} MB", "", "",
+                 "<= 300 MB (14)", "PASS" if rss <= 300e6 else f"MISS by {(rss / 300e6 - 1) * 100:.0f}%"))
+else:
+    row_na("cold freeze of the scipy.stats two-liner", one.get("na_scipy_stats", "not measured"), "<= 3 s (14)")
 
 # ---- syscalls and files opened
 for prog in ("hello", "heavy", "numpyprog", "allstd"):

@@ -35,6 +35,9 @@
 # the size less those at size 0, so start-up does not count. Memory:
 # tests/bench/pss.py adds up the PSS of 20 concurrent copies of
 # tests/bench/ssl_sqlite.py, frozen and under python3.11 -I -S.
+# Issue 14: the payloads of a tqdm-only script and examples/numpy-app, and
+# the user+sys CPU time and peak RSS of a cold freeze of a scipy.stats
+# two-liner, on this machine's packages (n/a where one is not installed).
 # docs/performance.md describes every figure.
 #
 # Environment: PF_BENCH_BUILD, PF_BENCH_ROUNDS (5), PF_BENCH_RUNS (20),
@@ -348,6 +351,44 @@ for p in "${frozen[@]}"; do
     put "members	$p" "$(wc -l <"$t/members") $(stat -c %s "$t/p.tar")"
     rm -rf "$t"
 done
+
+# ---- issue 14: payloads of programs on a machine with many packages, and a
+# cold freeze of a scipy.stats two-liner (user+sys CPU and peak RSS from
+# /usr/bin/time: wall time is the load's on a shared machine). A program
+# whose package is not installed is reported n/a.
+log "issue 14: payloads and the scipy.stats freeze"
+payload_bytes() { "$PF" inspect "$1" | sed -n 's/.*, payload \([0-9]*\) bytes.*/\1/p'; }
+cat >"$P/tqdm_only.py" <<'EOF'
+import tqdm
+for i in tqdm.tqdm(range(1000)):
+    pass
+print("done")
+EOF
+cp "$src/examples/numpy-app/stats.py" "$P/numpy_example.py"
+printf 'import scipy.stats\nprint(scipy.stats.norm.cdf(1.0))\n' >"$P/scipy_stats.py"
+for p14 in tqdm_only:tqdm numpy_example:numpy; do
+    name=${p14%%:*} pkg=${p14#*:}
+    if ! $PY -I -c "import $pkg" 2>/dev/null; then
+        put "na_$name" "python3-$pkg is not installed"
+    elif $(cache_opt "$W/cache-14") "$P/$name.py" -o "$A/$name" >"$W/$name.freeze.log" 2>&1 &&
+        [[ $("$A/$name" 2>/dev/null | tail -1) == $($PY -I "$P/$name.py" 2>/dev/null | tail -1) ]]; then
+        put "payload14	$name" "$(payload_bytes "$A/$name")"
+    else
+        put "na_$name" "freeze failed or the frozen program differs: $(tail -1 "$W/$name.freeze.log")"
+    fi
+done
+if $PY -I -c 'import scipy.stats' 2>/dev/null; then
+    for ((r = 0; r < freeze_rounds * freeze_runs; r++)); do
+        rm -rf "$W/cache-scipy"
+        /usr/bin/time -f '%U %S %M' -o "$W/scipy.time" \
+            $(cache_opt "$W/cache-scipy") "$P/scipy_stats.py" -o "$A/scipy_stats" -q >/dev/null 2>&1 ||
+            die "the scipy.stats freeze failed"
+        put "scipy_freeze	cold" "$(cat "$W/scipy.time")"
+    done
+    put "payload14	scipy_stats" "$(payload_bytes "$A/scipy_stats")"
+else
+    put na_scipy_stats "python3-scipy is not installed"
+fi
 
 # ---- report
 $PY -I "$bench/report.py" "$W"

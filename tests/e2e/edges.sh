@@ -24,6 +24,18 @@
 #              libcrypto, and importing the manager module by a run-time
 #              name names --hidden-import; a program using Manager and Pool
 #              works with no flags as in python3
+#   ruleonly   a distribution packed whole whose unused module imports
+#              asyncio (as tqdm.asyncio does): asyncio is packed, but its
+#              optional `try: import ssl` is held back (no ssl, _ssl or
+#              libssl; -v says why) since only that module reaches it; a
+#              program that imports the module itself and makes a TLS
+#              connection with asyncio (ssl=True) packs ssl and gets the
+#              same SSLError as python3; a module first reached that way
+#              (multiprocessing.managers, from the unused pbar.mp) and then
+#              by a followed import (multiprocessing.context's, the gate
+#              pbar.mp's Manager opened, for the program's Manager() by a
+#              name the freezer cannot read) has its held-back imports
+#              followed (its `try: from . import shared_memory`)
 #   numpy      examples/numpy-app frozen twice, once with only numpy's
 #              distribution visible in /usr/lib/python3/dist-packages (a
 #              bind mount in `unshare -m`): the payloads are within 5%, so
@@ -33,7 +45,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: edges.sh hello|crossdist|codecs|gated|numpy}
+case_name=${1:?usage: edges.sh hello|crossdist|codecs|gated|ruleonly|numpy}
 FROZEN=$T/frozen
 
 # payload_of EXE: the payload size `pyfreeze inspect` reports, in bytes.
@@ -215,6 +227,97 @@ EOF
     run_frozen "$R/plain-re-escape.frz" /dev/null "$EXE" '\N{EM DASH}'
     expect_grep "a named escape built at run time names the option" "$R/plain-re-escape.frz.out" \
         "No module named 'unicodedata' \(not packed into this frozen program: .*--hidden-import unicodedata"
+    ;;
+
+ruleonly)
+    SRC=$T/ruleonly
+    mkdir -p "$SRC/pbar" "$SRC/pbar-1.0.dist-info"
+    printf 'Metadata-Version: 2.1\nName: pbar\nVersion: 1.0\n' >"$SRC/pbar-1.0.dist-info/METADATA"
+    echo pbar >"$SRC/pbar-1.0.dist-info/top_level.txt"
+    cat >"$SRC/pbar/__init__.py" <<'EOF'
+def bar(iterable):
+    for n, item in enumerate(iterable, 1):
+        yield item
+    print(f"{n} items")
+EOF
+    # modules the program may never import: the whole-distribution rule packs them
+    cat >"$SRC/pbar/aio.py" <<'EOF'
+import asyncio
+
+
+async def connect(sock, **kw):
+    return await asyncio.open_connection(sock=sock, **kw)
+EOF
+    cat >"$SRC/pbar/mp.py" <<'EOF'
+import multiprocessing.managers
+
+
+def manager():
+    return multiprocessing.Manager()
+EOF
+    cat >"$SRC/bar_only.py" <<'EOF'
+import pbar
+
+print(sum(pbar.bar(range(1000))))
+EOF
+    cat >"$SRC/bar_tls.py" <<'EOF'
+import asyncio
+import socket
+
+from pbar import aio
+
+
+async def main():
+    mine, theirs = socket.socketpair()
+    theirs.sendall(b"this is no TLS server\n" * 64)
+    try:
+        await aio.connect(mine, ssl=True, server_hostname="localhost")
+    except Exception as e:  # python3: ssl.SSLError; without ssl: RuntimeError
+        print(type(e).__name__)
+    theirs.close()
+
+
+asyncio.run(main())
+EOF
+    cat >"$SRC/bar_manager.py" <<'EOF'
+import multiprocessing
+import sys
+
+import pbar
+
+if __name__ == "__main__":
+    # a name the freezer cannot read: pbar.mp's Manager opens the gate
+    with getattr(multiprocessing, "".join(["Man", "ager"]))() as manager:
+        shared = manager.list(list(pbar.bar(range(3))))
+        print(list(shared))
+    print(sys.modules["multiprocessing.managers"].HAS_SHMEM)
+EOF
+    chmod -R a+rX "$SRC"
+    RUN_CWD=/
+    REF_FLAGS=(-B -E -s)
+    EXE=$SRC/frozen/bar_only.py
+    freeze "$EXE" -v "$SRC/bar_only.py" || finish
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-only.txt"
+    expect_grep "the unused module is packed whole" "$T/inspect-only.txt" ' lib/pbar/aio\.pyc$'
+    expect_grep "with asyncio" "$T/inspect-only.txt" ' lib/asyncio/base_events\.pyc$'
+    expect_no_grep "but no ssl, _ssl, libssl or libcrypto" "$T/inspect-only.txt" \
+        '( lib/ssl\.pyc|_ssl\.cpython|libssl|libcrypto)'
+    expect_grep "-v says why ssl is left out" "$EXE.log" \
+        "not following asyncio.base_events's import of ssl at line [0-9]* \(optional \(in a function or a try\), in asyncio.base_events, which only modules packed whole"
+    compare bar_only /dev/null
+    EXE=$SRC/frozen/bar_tls.py
+    freeze "$EXE" "$SRC/bar_tls.py" || finish
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-tls.txt"
+    expect_grep "a program that imports the module packs ssl" "$T/inspect-tls.txt" ' lib/ssl\.pyc$'
+    compare bar_tls /dev/null
+    expect_grep "asyncio's TLS handshake ran" "$R/bar_tls.frz.out" '^SSLError$'
+    EXE=$SRC/frozen/bar_manager.py
+    freeze "$EXE" "$SRC/bar_manager.py" || finish
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-manager.txt"
+    expect_grep "the manager's optional shared_memory is followed" "$T/inspect-manager.txt" \
+        ' lib/multiprocessing/shared_memory\.pyc$'
+    compare bar_manager /dev/null
+    expect_grep "the frozen manager has shared memory" "$R/bar_manager.frz.out" '^True$'
     ;;
 
 numpy)

@@ -27,6 +27,9 @@ static const struct {
     {"site/plugpkg/plugins/__init__.py", ""},
     {"site/plugpkg/plugins/alpha.py", "import csv\n"},       /* never imported by name */
     {"site/plugpkg/plugins/beta.py", "import setuptools\n"}, /* a build tool */
+    /* never imported by name: its optional imports are held back */
+    {"site/plugpkg/plugins/gamma.py", "try:\n    import sndhdr\nexcept ImportError:\n    sndhdr = "
+                                      "None\ndef f():\n    import wave\n"},
     {"site/plugpkg/tests/__init__.py", ""},
     {"site/plugpkg/tests/test_core.py", "import pytest\n"},
     {"site/plugpkg/data/table.json", "{}\n"},
@@ -142,11 +145,25 @@ static void test_distribution_packed_whole(void **state)
         }
     }
     assert_int_equal(noted, 1);
+    /* a module only the rule packed: its optional imports (a try body, a
+     * function) are held back and recorded, since nothing that surely runs
+     * reaches it */
+    assert_false(rt_has_module(&f.g, "sndhdr"));
+    assert_false(rt_has_module(&f.g, "wave"));
+    int held = 0;
+    for (size_t i = 0; i < f.report.note_count; i++) {
+        const pfz_note *n = &f.report.notes[i];
+        held += n->kind == PFZ_NOTE_IMPORT_LEFT_OUT && n->verbose_only &&
+                strcmp(n->importer, "plugpkg.plugins.gamma") == 0 &&
+                (strcmp(n->module, "sndhdr") == 0 || strcmp(n->module, "wave") == 0) &&
+                strstr(n->reason, "which only modules packed whole") != NULL;
+    }
+    assert_int_equal(held, 2);
     /* metadata and data, at the installed tree's paths */
     const pfz_data_file *meta = data_file(&f.g, "lib/plugpkg-2.0.dist-info/METADATA");
     assert_non_null(meta);
-    assert_int_equal(meta->size, strlen(TREE[11].text));
-    assert_memory_equal(meta->data, TREE[11].text, meta->size);
+    assert_int_equal(meta->size, strlen(TREE[12].text));
+    assert_memory_equal(meta->data, TREE[12].text, meta->size);
     assert_non_null(data_file(&f.g, "lib/plugpkg/data/table.json"));
     assert_non_null(data_file(&f.g, "lib/plugpkg/data/deep/more.txt"));
     assert_non_null(data_file(&f.g, "lib/plugpkg/py.typed"));
@@ -188,6 +205,8 @@ static void test_follow_all_imports(void **state)
     build(&f);
     assert_true(rt_has_module(&f.g, "otherdist"));
     assert_true(rt_has_module(&f.g, "csv"));
+    assert_true(rt_has_module(&f.g, "sndhdr"));
+    assert_true(rt_has_module(&f.g, "wave"));
     for (size_t i = 0; i < f.report.note_count; i++) {
         assert_int_not_equal(f.report.notes[i].kind, PFZ_NOTE_IMPORT_LEFT_OUT);
     }
