@@ -568,8 +568,10 @@ static int pack_and_publish(freeze_run *run, pf_error *err)
     uint8_t magic[4];
     python_magic(magic);
     pfz_frame_store frames = pfz_cache_frame_store(run->cache);
-    int rc = pfz_payload_from_graph_cached(&run->graph, &run->native, magic, run->mtime,
-                                           run->cache ? &frames : NULL, &run->payload, err);
+    size_t stored_min = run->opts->store_native_code ? PFZ_FREEZE_STORED_MIN_SIZE : 0;
+    int rc =
+        pfz_payload_from_graph_cached(&run->graph, &run->native, magic, run->mtime,
+                                      run->cache ? &frames : NULL, stored_min, &run->payload, err);
     if (rc == PF_OK) {
         rc = make_documents(run, err);
     }

@@ -90,6 +90,10 @@ static const pfz_option_spec option_table[] = {
     {OPT_INCLUDE_SOURCE, '\0', "include-source", 0, NULL, PFZ_SECTION_BUILD,
      "pack each module's source too: tracebacks show the offending lines and "
      "inspect.getsource works (bigger)"},
+    {OPT_STORE_NATIVE_CODE, '\0', "store-native-code", 0, NULL, PFZ_SECTION_BUILD,
+     "keep extension modules and shared libraries of 128 KiB or more uncompressed and "
+     "page-aligned: concurrent copies of the program share their pages and start without "
+     "decompressing them (a bigger file)"},
     {OPT_ALLOW_INTERACTIVE, '\0', "allow-interactive", 0, NULL, PFZ_SECTION_BUILD,
      "let `OUT -i ARGS...` enter the interactive session after the program's main module, as "
      "python3 -i does"},

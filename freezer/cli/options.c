@@ -153,6 +153,9 @@ static void apply_flag(pfz_options *opts, option_id id)
     case OPT_FOLLOW_ALL_IMPORTS:
         opts->follow_all_imports = 1;
         break;
+    case OPT_STORE_NATIVE_CODE:
+        opts->store_native_code = 1;
+        break;
     case OPT_HELP:
         opts->command = PFZ_COMMAND_HELP;
         break;

@@ -85,6 +85,7 @@ typedef struct pfz_options {
     int optimize_given;     /* -O/--optimize was given (it may be given once) */
     int include_source;     /* --include-source: pack each module's .py beside its .pyc */
     int follow_all_imports; /* --follow-all-imports: leave no import statement out */
+    int store_native_code;  /* --store-native-code: large native code stored, not compressed */
     int allow_interactive;  /* --allow-interactive: `./app -i ...` enters the REPL after main */
     int python;             /* --python: build a standalone python3.11 (no SCRIPT, no -m) */
     const char *max_glibc;  /* --max-glibc VERSION ("2.31"; checked by pfz_glibc_version_parse),

@@ -106,7 +106,7 @@ int pfz_payload_from_graph_native(const pfz_graph *g, const pfz_native_files *na
                                   const uint8_t magic[4], int64_t mtime, pfz_buffer *out,
                                   pf_error *err)
 {
-    return pfz_payload_from_graph_cached(g, native, magic, mtime, NULL, out, err);
+    return pfz_payload_from_graph_cached(g, native, magic, mtime, NULL, 0, out, err);
 }
 
 /* The members being laid out, with the frame boundaries pfz_pack needs. */
@@ -251,7 +251,7 @@ static void place_left_out(const pfz_graph *g, layout *l)
 /* pack_layout: pfz_pack over the members of l. */
 static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const layout *l,
                        const uint8_t magic[4], int64_t mtime, const pfz_frame_store *frames,
-                       pfz_buffer *out, pf_error *err)
+                       size_t stored_min_size, pfz_buffer *out, pf_error *err)
 {
     pfz_pack_input in = {
         .files = l->files,
@@ -269,7 +269,7 @@ static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const
         .walk_files = l->walk_files,
         .mtime = mtime,
         .frame_store = frames,
-        .stored_min_size = PFZ_FREEZE_STORED_MIN_SIZE,
+        .stored_min_size = stored_min_size,
     };
     memcpy(in.python_magic, magic, 4);
     if (native != NULL) {
@@ -282,7 +282,8 @@ static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const
 
 int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *native,
                                   const uint8_t magic[4], int64_t mtime,
-                                  const pfz_frame_store *frames, pfz_buffer *out, pf_error *err)
+                                  const pfz_frame_store *frames, size_t stored_min_size,
+                                  pfz_buffer *out, pf_error *err)
 {
     int has_main = g->count > 0 && g->main < g->count;
     uint32_t main_kind = has_main ? pfz_layout_pack_kind(g, g->main, native) : 0;
@@ -325,7 +326,7 @@ int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *na
     }
     if (rc == PF_OK) {
         place_data_and_libraries(g, native, &l);
-        rc = pack_layout(g, native, &l, magic, mtime, frames, out, err);
+        rc = pack_layout(g, native, &l, magic, mtime, frames, stored_min_size, out, err);
     }
     for (size_t i = 0; source_paths != NULL && i < g->count; i++) {
         free(source_paths[i]);

@@ -31,11 +31,13 @@
  * kept in the one cache slot they share (payload/payload_reader.h), for
  * about 0.2% more payload. */
 #define PFZ_FREEZE_LATE_FRAME_TARGET (64u * 1024u)
-/* Native code of at least this many bytes is stored uncompressed and
- * page-aligned (pack.h: stored_min_size), so its read-only segments are
- * mapped from the executable and shared through the page cache across
- * processes, and loading it decompresses nothing (docs/performance.md,
- * "Native code stored, not compressed" for the measurement behind it). */
+/* With --store-native-code, native code of at least this many bytes is
+ * stored uncompressed and page-aligned (pack.h: stored_min_size), so its
+ * read-only segments are mapped from the executable and shared through the
+ * page cache across processes, and loading it decompresses nothing
+ * (docs/performance.md, "Native code stored, not compressed" for the
+ * measurement behind it). Not the default: the file grows by what zstd
+ * saved (numpy's example 22 -> 41 MB), against issue 14's payload sizes. */
 #define PFZ_FREEZE_STORED_MIN_SIZE (128u * 1024u)
 
 /* pfz_layout_pack_kind: the payload kind (payload.h PF_KIND_*) graph
@@ -58,14 +60,17 @@ uint32_t pfz_layout_pack_kind(const pfz_graph *g, size_t i, const pfz_native_fil
  * when native is NULL); compressed frames come from frames (NULL: none)
  * when it holds them (bytecode_cache.h), the payload byte-identical either
  * way. native may be NULL: extension modules are then not packed. Builtin
- * and frozen modules are never packed. magic is the 4-byte .pyc magic every
+ * and frozen modules are never packed. Native files of at least
+ * stored_min_size bytes (0: none) go uncompressed into the stored frame
+ * (pack.h). magic is the 4-byte .pyc magic every
  * bytecode must start with; mtime the tar time of every member. Errors:
  * PF_ERR_USAGE (the main module has no Python code to pack, a .pyc with
  * another magic or shorter than its header), PF_ERR_NOMEM, those of
  * pfz_pack. */
 int pfz_payload_from_graph_cached(const pfz_graph *g, const pfz_native_files *native,
                                   const uint8_t magic[4], int64_t mtime,
-                                  const pfz_frame_store *frames, pfz_buffer *out, pf_error *err);
+                                  const pfz_frame_store *frames, size_t stored_min_size,
+                                  pfz_buffer *out, pf_error *err);
 
 /* pfz_payload_from_graph_native: pfz_payload_from_graph_cached without a
  * frame store. */

@@ -160,6 +160,11 @@ if pss_fz and pss_py:
     shm = statistics.median(int(v.split()[1]) for v in pss_fz)
     row_ratio(f"total PSS of {copies} concurrent ssl+sqlite3 programs vs python3.11 -I -S", "frozen", fz,
               "python", py, 1.0, target="<= 1.00x (16)", fmt=lambda k: f"{k / 1024:.1f} MiB")
+    pss_st = many.get(("pss", "frozen stored"))
+    if pss_st:
+        st = statistics.median(int(v.split()[0]) for v in pss_st)
+        row_ratio("  the same, frozen with --store-native-code", "frozen", st, "python", py, 1.0,
+                  target="<= 1.00x (16)", fmt=lambda k: f"{k / 1024:.1f} MiB")
     native = one.get("pss_native", "? ?").split()
     rows.append((f"  of which memfd copies of native code (Pss_Shmem), {native[0]} native files "
                  f"of {int(native[1]) / 1e6:.2f} MB packed", f"frozen {shm / 1024:.1f} MiB",

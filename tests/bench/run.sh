@@ -303,14 +303,21 @@ done
 
 # ---- memory: total PSS of $pss_copies concurrent copies of a program using
 # ssl and sqlite3 (tests/bench/ssl_sqlite.py, holding still), frozen against
-# python3.11 -I -S on the same source, alternating, pss_rounds times.
+# python3.11 -I -S on the same source, alternating, pss_rounds times; frozen
+# as by default and with --store-native-code (native code mapped from the
+# file, shared through the page cache).
 cp "$bench/ssl_sqlite.py" "$P/ssl_sqlite.py"
 log "freezing ssl_sqlite"
-if $(cache_opt "$W/cache-check") "$P/ssl_sqlite.py" -o "$A/ssl_sqlite" >"$W/ssl_sqlite.freeze.log" 2>&1; then
+if $(cache_opt "$W/cache-check") "$P/ssl_sqlite.py" -o "$A/ssl_sqlite" >"$W/ssl_sqlite.freeze.log" 2>&1 &&
+    $(cache_opt "$W/cache-check") --store-native-code "$P/ssl_sqlite.py" -o "$A/ssl_sqlite_stored" \
+        >>"$W/ssl_sqlite.freeze.log" 2>&1; then
     for ((r = 0; r < pss_rounds; r++)); do
         log "PSS of $pss_copies copies, round $((r + 1))/$pss_rounds"
         v=$($PY -I "$bench/pss.py" "$pss_copies" "$A/ssl_sqlite" </dev/null) || die "frozen ssl_sqlite failed"
         put "pss	frozen" "$v"
+        v=$($PY -I "$bench/pss.py" "$pss_copies" "$A/ssl_sqlite_stored" </dev/null) ||
+            die "frozen ssl_sqlite (--store-native-code) failed"
+        put "pss	frozen stored" "$v"
         v=$($PY -I "$bench/pss.py" "$pss_copies" "$PY" -I -S "$P/ssl_sqlite.py" </dev/null) ||
             die "python3.11 ssl_sqlite.py failed"
         put "pss	python3.11 -I -S" "$v"

@@ -1,18 +1,21 @@
 #!/bin/bash
-# e2e/shared-native: native code stored uncompressed and page-aligned in the
-# executable (payload.h, the stored frame) is shared through the page cache.
-# A program using sqlite3 and ssl, frozen, with Python hidden, prints what
+# e2e/shared-native: with --store-native-code, native code stored
+# uncompressed and page-aligned in the executable (payload.h, the stored
+# frame) is shared through the page cache. A program using sqlite3 and ssl,
+# frozen so, with Python hidden, prints what
 # python3.11 -I prints, including that no executable mapping of the process
 # comes from a memfd; its /proc/self/maps shows the executable mappings of
 # libcrypto, libssl, _ssl and _sqlite3 backed by the frozen executable's own
 # file (each beside the memfd mapping of the same object's writable data),
 # as python3.11's are backed by the libraries' files. `pyfreeze inspect`
 # marks those members stored and `pyfreeze verify` finds the file intact.
+# Frozen without the option, nothing is stored (the default keeps the file
+# small: native code compressed).
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-copy_program shared_native || finish
+copy_program shared_native --store-native-code || finish
 compare shared-native /dev/null
 
 # shared_beside MAPS EXE OBJECT: in MAPS, a run of address-contiguous
@@ -52,6 +55,14 @@ expect_grep "python3.11 maps libcrypto's code from its file" "$R/maps.ref.out" \
 for member in libs/libcrypto.so.3 libs/libssl.so.3; do
     expect_grep "inspect marks $member stored" "$T/inspect.out" "^library .*  $member  \(stored\)\$"
 done
+if "$PYFREEZE" "$SRC/shared_native.py" -o "$T/compressed" >"$T/compressed.log" 2>&1; then
+    "$PYFREEZE" inspect "$T/compressed" >"$T/compressed.inspect"
+    expect_grep "without --store-native-code, libcrypto is packed" "$T/compressed.inspect" \
+        '^library .*  libs/libcrypto\.so\.3$'
+    expect_no_grep "without --store-native-code, nothing is stored" "$T/compressed.inspect" '(stored)$'
+else
+    fail "freezing without --store-native-code: $(cat "$T/compressed.log")"
+fi
 if "$PYFREEZE" verify "$EXE" >"$T/verify.out" 2>&1; then
     pass "verify: $(cat "$T/verify.out")"
 else

@@ -258,7 +258,7 @@ static void payload_of(const pfz_graph *g, pfz_cache *c, pfz_buffer *out)
     pf_error err;
     memset(out, 0, sizeof *out);
     assert_int_equal(
-        pfz_payload_from_graph_cached(g, NULL, magic, 0, c != NULL ? &store : NULL, out, &err),
+        pfz_payload_from_graph_cached(g, NULL, magic, 0, c != NULL ? &store : NULL, 0, out, &err),
         PF_OK);
 }
 
