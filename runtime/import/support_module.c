@@ -1,11 +1,12 @@
 /* support_module.c - the importer's Python half, runtime/import/support.py,
- * embedded as source and compiled into module _pyfreeze_support only when
+ * embedded compiled (marshal data) and made into module _pyfreeze_support only when
  * a program first uses one of the richer protocols it answers:
  * importlib.resources' get_resource_reader and a sys.path_hooks entry
  * for pkgutil.iter_modules of a package (the path hook). This file has those methods, and the index
  * listings support.py reads (_members, _submodules, _member_size); see importer_internal.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
 
 #include "importer_internal.h"
 
@@ -15,20 +16,49 @@
 #include "importer.h"
 #include "payload.h"
 
-/* runtime/import/support.py, embedded by cmake/embed_source.cmake */
-extern const char pf_support_source[];
-extern const size_t pf_support_source_size;
+/* runtime/import/support.py compiled at build time (cmake/embed_bytecode.py):
+ * marshal data, and the magic number of the Python that compiled it */
+extern const unsigned char pf_support_code[];
+extern const size_t pf_support_code_size;
+extern const unsigned char pf_support_code_magic[4];
 #define SUPPORT_MODULE_NAME "_pyfreeze_support"
 
-/* pf_importer_support: the _pyfreeze_support module (support.py), compiled from
- * the embedded source on first use, with _importer set to self and put in
+/* support_code: the code object of support.py, unmarshalled from the
+ * embedded bytecode (a new reference), or NULL with an ImportError when it
+ * was compiled by another Python than the one running (PEP 3147's magic
+ * number; a build mistake, not the user's). Unmarshalling costs well under a
+ * tenth of compiling the source (docs/performance.md). */
+static PyObject *support_code(void)
+{
+    long magic = PyImport_GetMagicNumber();
+    const unsigned char *m = pf_support_code_magic;
+    if (magic == -1 ||
+        (m[0] | m[1] << 8 | m[2] << 16 | (unsigned long)m[3] << 24) != (unsigned long)magic) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ImportError,
+                        "pyfreeze's support module was compiled by another Python version "
+                        "(rebuild pyfreeze against the same CPython 3.11)");
+        return NULL;
+    }
+    PyObject *code = PyMarshal_ReadObjectFromString((const char *)pf_support_code,
+                                                    (Py_ssize_t)pf_support_code_size);
+    if (code != NULL && !PyCode_Check(code)) {
+        Py_DECREF(code);
+        PyErr_SetString(PyExc_ImportError, "pyfreeze's support module holds no code object");
+        return NULL;
+    }
+    return code;
+}
+
+/* pf_importer_support: the _pyfreeze_support module (support.py), made from
+ * the embedded bytecode on first use, with _importer set to self and put in
  * sys.modules. Returns a borrowed reference, or NULL with an exception. */
 PyObject *pf_importer_support(pf_importer *self)
 {
     if (self->support_module != NULL) {
         return self->support_module;
     }
-    PyObject *code = Py_CompileString(pf_support_source, "<pyfreeze>/support.py", Py_file_input);
+    PyObject *code = support_code();
     PyObject *module = code != NULL ? PyModule_New(SUPPORT_MODULE_NAME) : NULL;
     PyObject *dict = module != NULL ? PyModule_GetDict(module) : NULL; /* borrowed */
     PyObject *r = NULL;
@@ -78,7 +108,7 @@ PyObject *pf_importer_get_resource_reader(pf_importer *self, PyObject *fullname)
 /* root_finder: the path entry finder of sys.path's "<executable>" entry
  * (boot_config.c): an instance of a subclass of importlib.machinery.FileFinder
  * made here (no support.py: a program whose import misses the payload asks
- * this finder, and compiling support.py would cost milliseconds), whose
+ * this finder, and making support.py's module would cost instructions), whose
  * find_spec, invalidate_caches and iter_modules are the importer's own C
  * methods. A FileFinder, because that is the path entry finder type tools
  * dispatch on for a directory of modules: pkg_resources' finder and

@@ -227,13 +227,25 @@ for ((r = 0; r < rounds; r++)); do
         --output null "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
 done
 
-# ---- peak RSS (KiB), commands alternating run by run
+# ---- peak RSS (KiB) and page faults (minor), commands alternating run by run
 log "peak RSS"
 for ((r = 0; r < rss_runs; r++)); do
     for i in "${!st_cmds[@]}"; do
-        /usr/bin/time -f %M -o "$W/rss.tmp" ${st_cmds[$i]} >/dev/null 2>&1
-        put "rss	${st_names[$i]}" "$(tail -1 "$W/rss.tmp")"
+        /usr/bin/time -f '%M %R' -o "$W/rss.tmp" ${st_cmds[$i]} >/dev/null 2>&1
+        read -r rss faults < <(tail -1 "$W/rss.tmp")
+        put "rss	${st_names[$i]}" "$rss"
+        put "faults	${st_names[$i]}" "$faults"
     done
+done
+
+# ---- start-up instructions: callgrind's count (all threads) of one run of
+# each start-up command; unlike wall time it does not depend on the load
+# (kernel work, page faults and waiting are not in it: the faults above are)
+log "start-up instructions (callgrind)"
+for i in "${!st_cmds[@]}"; do
+    n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null ${st_cmds[$i]} 2>&1 >/dev/null |
+        sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p')
+    [[ -n $n ]] && put "startinstr	${st_names[$i]}" "$n"
 done
 
 # ---- syscalls and files opened at start-up
