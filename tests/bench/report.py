@@ -239,6 +239,12 @@ if sections:
     rows.append(("stripped stub by section (size -A)", ", ".join(f"{n} {mb(b)}" for n, b in big),
                  f"all {mb(sum(sections.values()))}", "", "report", "info"))
 
+stub_parts = {k[1]: int(v[0]) for k, v in many.items() if k[0] == "part" and k[1] != "all"}
+if stub_parts:
+    big = sorted(stub_parts.items(), key=lambda kv: -kv[1])[:8]
+    rows.append(("stub by part (link map, stub_parts.py)", ", ".join(f"{n} {mb(b)}" for n, b in big),
+                 f"all {mb(sum(stub_parts.values()))}", "", "report", "info"))
+
 # ---- syscalls and files opened
 for prog in ("hello", "heavy", "numpyprog", "allstd"):
     fz = f"{prog} frozen"
