@@ -47,9 +47,11 @@ cflags="-fPIC -fno-semantic-interposition -ffunction-sections -fdata-sections"
 # the stub links zlib and expat as it does today; except unicodedata (1.1 MB
 # of tables, a seventh of the stub), which stays an extension module in
 # lib-dynload, packed only into programs that import it
-# (docs/performance.md). The freezer treats a host built-in that the PVM
-# has in lib-dynload as an extension module (freezer/resolve/module_graph.c).
-builtins=$(awk -v ORS='|' '$2 == "extension" && $1 != "unicodedata" { print $1 }' \
+# (docs/performance.md); and the XML parsers, pyexpat (with libexpat linked
+# into it) and _elementtree, 0.26 MB that only programs parsing XML use.
+# The freezer treats a host built-in that the PVM has in lib-dynload as an
+# extension module (freezer/resolve/module_graph.c).
+builtins=$(awk -v ORS='|' '$2 == "extension" && $1 !~ /^(unicodedata|pyexpat|_elementtree)$/ { print $1 }' \
     "$src/debian/PVER-minimal.README.Debian.in")
 grep -E "^#(${builtins%|})" "$src/Modules/Setup" | sed -e 's/^#//' -e 's/-Wl,-B[a-z]*//g' \
     >> Modules/Setup.local
