@@ -69,14 +69,15 @@ make -j"$PVM_JOBS" build_all CFLAGS_NODIST="$generate" LDFLAGS_NODIST="$generate
 # 2. the training run, which writes the profile (*.gcda beside each object);
 ./python -I "$training/pgo-train.py" "$training" 2>&1 | tee train.log
 # 3. the build again from the same sources with that profile. Functions the
-# training never ran keep the normal optimisation
-# (-fprofile-partial-training) rather than being optimised for size: the
-# training is small and frozen programs run anything. Objects hold both
+# training never ran are optimised for size, as in CPython's and Debian's
+# own PGO builds (no -fprofile-partial-training, which kept them at -O3:
+# a larger stub for code the benchmark does not run; docs/performance.md
+# has both builds' sizes and instruction counts). Objects hold both
 # GIMPLE for LTO and machine code (-ffat-lto-objects): every executable and
 # extension module the build links uses the machine code (-fno-lto), and
 # only libpython is optimised as a whole, below.
 make clean-retain-profile > /dev/null
-use="-fprofile-use -fprofile-correction -fprofile-partial-training -Wno-missing-profile -flto -ffat-lto-objects"
+use="-fprofile-use -fprofile-correction -Wno-missing-profile -flto -ffat-lto-objects"
 make -j"$PVM_JOBS" build_all CFLAGS_NODIST="$use" LDFLAGS_NODIST=-fno-lto 2>&1 | tee make.log
 # A new install replaces the previous one (Debian's install links files
 # that must not exist yet).
