@@ -55,6 +55,13 @@ builtins=$(awk -v ORS='|' '$2 == "extension" && $1 !~ /^(unicodedata|pyexpat|_el
     "$src/debian/PVER-minimal.README.Debian.in")
 grep -E "^#(${builtins%|})" "$src/Modules/Setup" | sed -e 's/^#//' -e 's/-Wl,-B[a-z]*//g' \
     >> Modules/Setup.local
+# 3.11's pyexpat.c includes CPython's internal headers (pycore_ceval.h),
+# which need Py_BUILD_CORE: built in, makesetup passes
+# -DPy_BUILD_CORE_BUILTIN; as an extension module (setup.py) nothing does
+# and it does not compile. The three lines unicodedata.c and the other
+# 3.11 modules that use internal headers start with.
+grep -q '^#  *define Py_BUILD_CORE_MODULE' "$src/Modules/pyexpat.c" ||
+    sed -i '1i #ifndef Py_BUILD_CORE_BUILTIN\n#  define Py_BUILD_CORE_MODULE 1\n#endif' "$src/Modules/pyexpat.c"
 
 # The build imports each module it made: those that need the prefix's
 # shared libraries find them through LD_LIBRARY_PATH until they get their
