@@ -47,12 +47,21 @@ cflags="-fPIC -fno-semantic-interposition -ffunction-sections -fdata-sections"
 # the stub links zlib and expat as it does today; except unicodedata (1.1 MB
 # of tables, a seventh of the stub), which stays an extension module in
 # lib-dynload, packed only into programs that import it
-# (docs/performance.md). The freezer treats a host built-in that the PVM
-# has in lib-dynload as an extension module (freezer/resolve/module_graph.c).
-builtins=$(awk -v ORS='|' '$2 == "extension" && $1 != "unicodedata" { print $1 }' \
+# (docs/performance.md); and the XML parsers, pyexpat (with libexpat linked
+# into it) and _elementtree, 0.26 MB that only programs parsing XML use.
+# The freezer treats a host built-in that the PVM has in lib-dynload as an
+# extension module (freezer/resolve/module_graph.c).
+builtins=$(awk -v ORS='|' '$2 == "extension" && $1 !~ /^(unicodedata|pyexpat|_elementtree)$/ { print $1 }' \
     "$src/debian/PVER-minimal.README.Debian.in")
 grep -E "^#(${builtins%|})" "$src/Modules/Setup" | sed -e 's/^#//' -e 's/-Wl,-B[a-z]*//g' \
     >> Modules/Setup.local
+# 3.11's pyexpat.c includes CPython's internal headers (pycore_ceval.h),
+# which need Py_BUILD_CORE: built in, makesetup passes
+# -DPy_BUILD_CORE_BUILTIN; as an extension module (setup.py) nothing does
+# and it does not compile. The three lines unicodedata.c and the other
+# 3.11 modules that use internal headers start with.
+grep -q '^#  *define Py_BUILD_CORE_MODULE' "$src/Modules/pyexpat.c" ||
+    sed -i '1i #ifndef Py_BUILD_CORE_BUILTIN\n#  define Py_BUILD_CORE_MODULE 1\n#endif' "$src/Modules/pyexpat.c"
 
 # The build imports each module it made: those that need the prefix's
 # shared libraries find them through LD_LIBRARY_PATH until they get their
@@ -67,14 +76,15 @@ make -j"$PVM_JOBS" build_all CFLAGS_NODIST="$generate" LDFLAGS_NODIST="$generate
 # 2. the training run, which writes the profile (*.gcda beside each object);
 ./python -I "$training/pgo-train.py" "$training" 2>&1 | tee train.log
 # 3. the build again from the same sources with that profile. Functions the
-# training never ran keep the normal optimisation
-# (-fprofile-partial-training) rather than being optimised for size: the
-# training is small and frozen programs run anything. Objects hold both
+# training never ran are optimised for size, as in CPython's and Debian's
+# own PGO builds (no -fprofile-partial-training, which kept them at -O3:
+# a larger stub for code the benchmark does not run; docs/performance.md
+# has both builds' sizes and instruction counts). Objects hold both
 # GIMPLE for LTO and machine code (-ffat-lto-objects): every executable and
 # extension module the build links uses the machine code (-fno-lto), and
 # only libpython is optimised as a whole, below.
 make clean-retain-profile > /dev/null
-use="-fprofile-use -fprofile-correction -fprofile-partial-training -Wno-missing-profile -flto -ffat-lto-objects"
+use="-fprofile-use -fprofile-correction -Wno-missing-profile -flto -ffat-lto-objects"
 make -j"$PVM_JOBS" build_all CFLAGS_NODIST="$use" LDFLAGS_NODIST=-fno-lto 2>&1 | tee make.log
 # A new install replaces the previous one (Debian's install links files
 # that must not exist yet).

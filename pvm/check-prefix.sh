@@ -44,9 +44,10 @@ print(hashlib.sha256(b"").hexdigest()[:8], ctypes.CDLL(None).getpid() > 0,
       uuid.uuid4().version, decimal.Decimal(1) / 7)'
 
 # The bytecode and the built-in modules must be those of the host's Debian
-# python3.11, whose compiler the freezer uses; but for unicodedata, which
-# the PVM builds as an extension module (build-cpython.sh).
-probe='import importlib.util, sys; print(importlib.util.MAGIC_NUMBER.hex(), *(n for n in sys.builtin_module_names if n != "unicodedata"))'
+# python3.11, whose compiler the freezer uses; but for unicodedata, pyexpat
+# and _elementtree, which the PVM builds as extension modules
+# (build-cpython.sh).
+probe='import importlib.util, sys; print(importlib.util.MAGIC_NUMBER.hex(), *(n for n in sys.builtin_module_names if n not in ("unicodedata", "pyexpat", "_elementtree")))'
 if [ -x /usr/bin/python3.11 ]; then
     [ "$(pvm_in_root /opt/pvm/bin/python3.11 -I -c "$probe")" = "$(/usr/bin/python3.11 -I -c "$probe")" ] ||
         pvm_die "the PVM's bytecode magic or built-in modules differ from /usr/bin/python3.11's"

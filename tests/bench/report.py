@@ -266,6 +266,12 @@ if sections:
     rows.append(("stripped stub by section (size -A)", ", ".join(f"{n} {mb(b)}" for n, b in big),
                  f"all {mb(sum(sections.values()))}", "", "report", "info"))
 
+stub_parts = {k[1]: int(v[0]) for k, v in many.items() if k[0] == "part" and k[1] != "all"}
+if stub_parts:
+    big = sorted(stub_parts.items(), key=lambda kv: -kv[1])[:8]
+    rows.append(("stub by part (link map, stub_parts.py)", ", ".join(f"{n} {mb(b)}" for n, b in big),
+                 f"all {mb(sum(stub_parts.values()))}", "", "report", "info"))
+
 # ---- issue 14: payloads with many packages installed, the scipy.stats freeze
 LIMIT14 = {"tqdm_only": ("`import tqdm` + a loop", 2.5e6), "numpy_example": ("examples/numpy-app", 17e6),
            "scipy_stats": ("scipy.stats two-liner", None)}

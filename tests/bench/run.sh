@@ -347,6 +347,11 @@ put stub_stripped "$(stat -c %s "$W/stub.stripped")"
 put stub_unstripped "$(stat -c %s "$STUB")"
 size -A "$W/stub.stripped" | awk '$1 ~ /^\./ { print $1, $2 }' >"$W/stub.sections"
 while read -r section bytes; do put "section	$section" "$bytes"; done <"$W/stub.sections"
+# the stub by part (archive member), from its link map (stub/CMakeLists.txt)
+if [[ -f $build/stub/pyfreeze-stub.map ]]; then
+    $PY -I "$bench/stub_parts.py" "$build/stub/pyfreeze-stub.map" | awk -F'\t' 'NR > 1 { print $1 "\t" $7 }' |
+        while IFS=$'\t' read -r part bytes; do put "part	$part" "$bytes"; done
+fi
 # hello world as it ships once the stub is stripped: frozen with a stripped copy
 if $(cache_opt "$W/cache-check") --stub "$W/stub.stripped" "$P/hello.py" -o "$A/hello-stripped" >/dev/null 2>&1 &&
     [[ $("$A/hello-stripped") == "hello world" ]]; then

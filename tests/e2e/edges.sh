@@ -6,7 +6,11 @@
 #   hello      examples/hello packs no hashlib, _hashlib or libcrypto, nor
 #              does a program using random: random's `from hashlib import
 #              sha512` is the fallback of `from _sha512 import sha512`,
-#              which is packed
+#              which is packed; nor subprocess, typing, inspect, traceback
+#              or bz2 (os.popen's, singledispatch's, ast.get_docstring's
+#              and a coroutine warning's imports and the bz2 codec: the
+#              rules' [gated_imports], [codecs]), which a program using
+#              those functions and codecs gets with no flags
 #   crossdist  a distribution's function-level import of another
 #              distribution is left out (noted with -v) while the program
 #              still works; the program's own function-level import of a
@@ -64,7 +68,57 @@ hello)
     expect_no_grep "hello world packs no CJK codec" "$T/inspect.txt" '(_codecs_|_multibytecodec|lib/encodings/shift_jis)'
     expect_no_grep "hello world packs no unicodedata, idna or stringprep" "$T/inspect.txt" \
         '(lib/unicodedata\.cpython|lib/encodings/idna\.pyc|lib/stringprep\.pyc)'
+    expect_no_grep "hello world packs no subprocess, typing, inspect, traceback, bz2 or threading" "$T/inspect.txt" \
+        ' lib/(subprocess|typing|inspect|traceback|ast|bz2|_bz2\.cpython.*|threading|encodings/bz2_codec)(\.pyc|\.so)$'
     compare hello /dev/null
+    # the functions whose imports hello world leaves out, used: packed
+    program features <<'EOF' || finish
+import ast
+import codecs
+import functools
+import os
+
+
+@functools.singledispatch
+def show(x):
+    return "object"
+
+
+@show.register
+def _(x: int):
+    return "int"
+
+
+print(show(1), show("a"))
+print(ast.get_docstring(ast.parse('"""  doc\n    string"""')))
+print(os.popen("echo popen").read().strip())
+for name in ("bz2", "base64", "quopri"):
+    data = codecs.encode(b"hello hello hello", name)
+    print(name, codecs.decode(data, name))
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-features.txt"
+    expect_grep "os.popen packs subprocess" "$T/inspect-features.txt" ' lib/subprocess\.pyc$'
+    expect_grep "singledispatch packs typing" "$T/inspect-features.txt" ' lib/typing\.pyc$'
+    expect_grep "ast.get_docstring packs inspect" "$T/inspect-features.txt" ' lib/inspect\.pyc$'
+    expect_grep "the bz2 codec's name packs it" "$T/inspect-features.txt" ' lib/encodings/bz2_codec\.pyc$'
+    compare features /dev/null
+    program origin <<'EOF' || finish
+import sys
+import warnings
+
+sys.set_coroutine_origin_tracking_depth(2)
+
+
+async def never():
+    pass
+
+
+never()
+EOF
+    expect_grep "coroutine origin tracking packs traceback" <("$PYFREEZE" inspect "$EXE") ' lib/traceback\.pyc$'
+    run_frozen "$R/origin.frz" /dev/null "$EXE"
+    expect_grep "a never-awaited coroutine's warning says where it was created" "$R/origin.frz.err" \
+        '^Coroutine created at \(most recent call last\)$'
     # random itself: `from hashlib import sha512` is its fallback
     program randomness -v <<'EOF' || finish
 import random
