@@ -29,6 +29,57 @@ static int stored_frame_ok(const uint8_t *payload, uint64_t offset, uint32_t com
            PF_STORED_DATA_START(offset) <= end;
 }
 
+/* read_entries: frames[0..frameCount) from the seek table's entries at
+ * entry (entrySize bytes each), checked against the framesSize bytes of
+ * frames that precede the table: each entry's sizes in range, the frames
+ * inside those bytes and covering them exactly, a stored frame only last.
+ * PF_OK or PF_ERR_CORRUPT naming the entry. */
+static int read_entries(const uint8_t *payload, const uint8_t *entry, uint64_t entrySize,
+                        uint32_t frameCount, uint64_t framesSize, pf_frame *frames, pf_error *err)
+{
+    uint64_t compressedOffset = 0, decompressedOffset = 0;
+    for (uint32_t i = 0; i < frameCount; i++, entry += entrySize) {
+        uint32_t compressedSize = pf_le32_load(entry);
+        uint32_t decompressedSize = pf_le32_load(entry + 4);
+        /* The per-entry checksum, when present, is not needed: each frame
+         * carries its own content checksum, which zstd verifies. */
+        if (compressedSize == 0 || decompressedSize > PF_MAX_FRAME_SIZE) {
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "seek table entry %u: compressed size %u, decompressed size %u "
+                                "(must be 1.. and ..%u)",
+                                i, compressedSize, decompressedSize, PF_MAX_FRAME_SIZE);
+        }
+        frames[i].compressed_size = compressedSize;
+        frames[i].decompressed_size = decompressedSize;
+        frames[i].compressed_offset = compressedOffset;
+        frames[i].decompressed_offset = decompressedOffset;
+        compressedOffset += compressedSize;
+        decompressedOffset += decompressedSize;
+        if (compressedOffset > framesSize) {
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "seek table entry %u: frames end at byte %llu, past the seek "
+                                "table at %llu",
+                                i, (unsigned long long)compressedOffset,
+                                (unsigned long long)framesSize);
+        }
+        if (decompressedSize == 0 &&
+            !stored_frame_ok(payload, frames[i].compressed_offset, compressedSize,
+                             i + 1u == frameCount && i > 0)) {
+            return pf_error_set(err, PF_ERR_CORRUPT,
+                                "seek table entry %u: a stored frame (decompressed size 0) that is "
+                                "not the last frame, not after frame 0, or without its "
+                                "skippable-frame header",
+                                i);
+        }
+    }
+    if (compressedOffset != framesSize) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "seek table frames cover %llu bytes, but %llu precede the table",
+                            (unsigned long long)compressedOffset, (unsigned long long)framesSize);
+    }
+    return PF_OK;
+}
+
 int pf_seek_table_read(const uint8_t *payload, size_t payloadSize, pf_seek_table *table,
                        pf_error *err)
 {
@@ -88,50 +139,11 @@ int pf_seek_table_read(const uint8_t *payload, size_t payloadSize, pf_seek_table
                             frameCount);
     }
     uint64_t framesSize = payloadSize - tableSize;
-    uint64_t compressedOffset = 0, decompressedOffset = 0;
-    const uint8_t *entry = start + SKIPPABLE_HEADER_SIZE;
-    for (uint32_t i = 0; i < frameCount; i++, entry += entrySize) {
-        uint32_t compressedSize = pf_le32_load(entry);
-        uint32_t decompressedSize = pf_le32_load(entry + 4);
-        /* The per-entry checksum, when present, is not needed: each frame
-         * carries its own content checksum, which zstd verifies. */
-        if (compressedSize == 0 || decompressedSize > PF_MAX_FRAME_SIZE) {
-            free(frames);
-            return pf_error_set(err, PF_ERR_CORRUPT,
-                                "seek table entry %u: compressed size %u, decompressed size %u "
-                                "(must be 1.. and ..%u)",
-                                i, compressedSize, decompressedSize, PF_MAX_FRAME_SIZE);
-        }
-        frames[i].compressed_size = compressedSize;
-        frames[i].decompressed_size = decompressedSize;
-        frames[i].compressed_offset = compressedOffset;
-        frames[i].decompressed_offset = decompressedOffset;
-        compressedOffset += compressedSize;
-        decompressedOffset += decompressedSize;
-        if (compressedOffset > framesSize) {
-            free(frames);
-            return pf_error_set(err, PF_ERR_CORRUPT,
-                                "seek table entry %u: frames end at byte %llu, past the seek "
-                                "table at %llu",
-                                i, (unsigned long long)compressedOffset,
-                                (unsigned long long)framesSize);
-        }
-        if (decompressedSize == 0 &&
-            !stored_frame_ok(payload, frames[i].compressed_offset, compressedSize,
-                             i + 1u == frameCount && i > 0)) {
-            free(frames);
-            return pf_error_set(err, PF_ERR_CORRUPT,
-                                "seek table entry %u: a stored frame (decompressed size 0) that is "
-                                "not the last frame, not after frame 0, or without its "
-                                "skippable-frame header",
-                                i);
-        }
-    }
-    if (compressedOffset != framesSize) {
+    int rc = read_entries(payload, start + SKIPPABLE_HEADER_SIZE, entrySize, frameCount, framesSize,
+                          frames, err);
+    if (rc != PF_OK) {
         free(frames);
-        return pf_error_set(err, PF_ERR_CORRUPT,
-                            "seek table frames cover %llu bytes, but %llu precede the table",
-                            (unsigned long long)compressedOffset, (unsigned long long)framesSize);
+        return rc;
     }
     table->frames = frames;
     table->frame_count = frameCount;
