@@ -267,6 +267,9 @@ static void test_builtin_file(void **state)
                 "multiprocessing.managers", NULL);
     expect_call(rules, "None", "gate", "(ss)", "multiprocessing.context", "multiprocessing.pool",
                 NULL);
+    /* a packed tkinter leaves fontconfig and freetype to the target */
+    expect_call(rules, "[('libfontconfig.so.1', 'tkinter'), ('libfreetype.so.6', 'tkinter')]",
+                "target_libraries", "([ss])", "tkinter", "tkinter.ttk", NULL);
     /* the codecs packed on demand are modules of encodings that exist */
     PyObject *on_demand = PyObject_GetAttrString(rules, "codecs_on_demand");
     PyObject *shift_jis = PyUnicode_FromString("encodings.shift_jis");
