@@ -178,6 +178,29 @@ static void test_ssl(void **state)
     assert_int_equal(r.libs[0].need_count, 0);
     assert_int_equal(r.objects[0].need_count, 1);
     assert_int_equal(skipped_as(&r, "libcrypto.so.3"), PFZ_LIB_EXCLUDED);
+    for (size_t i = 0; i < r.skipped_count; i++) {
+        assert_null(r.skipped[i].rule_module); /* no rule said so */
+    }
+    pfz_native_result_free(&r);
+
+    /* the rules' target_libraries leave it out the same way, naming the
+     * module whose entry does */
+    const char *rule_names[] = {"libcrypto.so.*"};
+    const char *rule_modules[] = {"ssl"};
+    policy =
+        (pfz_lib_policy){.rule_names = rule_names, .rule_modules = rule_modules, .rule_count = 1};
+    assert_int_equal(resolve_one(SSL_SO, &cfg, &r, &err, NULL), PF_OK);
+    assert_int_equal(r.lib_count, 1);
+    assert_string_equal(r.libs[0].soname, "libssl.so.3");
+    assert_int_equal(skipped_as(&r, "libcrypto.so.3"), PFZ_LIB_RULE);
+    for (size_t i = 0; i < r.skipped_count; i++) {
+        int is_crypto = strcmp(r.skipped[i].soname, "libcrypto.so.3") == 0;
+        if (is_crypto) {
+            assert_string_equal(r.skipped[i].rule_module, "ssl");
+        } else {
+            assert_null(r.skipped[i].rule_module);
+        }
+    }
     pfz_native_result_free(&r);
 }
 
