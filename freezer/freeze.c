@@ -236,8 +236,10 @@ static int check_script(const char *script, pf_error *err)
 /* check_libraries: the --exclude-library / --include-library names. */
 static int check_libraries(const pfz_options *opts, pf_error *err)
 {
-    pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
-                             opts->include_libraries, opts->include_library_count};
+    pfz_lib_policy policy = {.excludes = opts->exclude_libraries,
+                             .exclude_count = opts->exclude_library_count,
+                             .includes = opts->include_libraries,
+                             .include_count = opts->include_library_count};
     return pfz_lib_policy_check(&policy, err);
 }
 
@@ -430,17 +432,30 @@ static int extra_libraries(const pfz_options *opts, char ***out, size_t *count, 
 }
 
 /* collect: the extension modules the graph reaches, the shared libraries
- * they need and the extra libraries (native_files.h), a warning for each
- * library option that matched none of them (unmatched_libraries.h), then
- * the collected hook. */
+ * they need and the extra libraries (native_files.h), under the library
+ * options and the rules' target_libraries of the packed modules, a warning
+ * for each library option that matched none of them
+ * (unmatched_libraries.h), then the collected hook. */
 static int collect(freeze_run *run, pf_error *err)
 {
     const pfz_options *opts = run->opts;
-    pfz_lib_policy policy = {opts->exclude_libraries, opts->exclude_library_count,
-                             opts->include_libraries, opts->include_library_count};
+    size_t rule_count = run->graph.target_library_count;
+    const char **rules = calloc(2 * rule_count + 1, sizeof *rules); /* names, then modules */
+    for (size_t i = 0; rules != NULL && i < rule_count; i++) {
+        rules[i] = run->graph.target_libraries[i].name;
+        rules[rule_count + i] = run->graph.target_libraries[i].module;
+    }
+    pfz_lib_policy policy = {.excludes = opts->exclude_libraries,
+                             .exclude_count = opts->exclude_library_count,
+                             .includes = opts->include_libraries,
+                             .include_count = opts->include_library_count,
+                             .rule_names = rules,
+                             .rule_modules = rules + rule_count,
+                             .rule_count = rule_count};
     char **extras = NULL;
     size_t extra_count = 0;
-    int rc = extra_libraries(opts, &extras, &extra_count, err);
+    int rc = rules != NULL ? extra_libraries(opts, &extras, &extra_count, err)
+                           : pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     pfz_native_config ncfg = {.policy = &policy,
                               .report = run->report,
                               .extra_libraries = (const char *const *)extras,
@@ -455,6 +470,7 @@ static int collect(freeze_run *run, pf_error *err)
     if (rc == PF_OK) { /* a library option that matched nothing: a warning */
         rc = pfz_lib_report_unmatched(&policy, &run->native.deps, run->report, err);
     }
+    free(rules);
     if (rc == PF_OK && run->hooks->collected != NULL) {
         run->hooks->collected(run->hooks->ctx, run->report, &run->native);
     }

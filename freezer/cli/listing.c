@@ -117,8 +117,10 @@ void pfz_native_print(const pfz_native_result *r, FILE *out)
     if (r->skipped_count > 0) {
         fputs("left to the target:", out);
         for (size_t i = 0; i < r->skipped_count; i++) {
-            fprintf(out, "%s %s (%s)", i > 0 ? "," : "", r->skipped[i].soname,
-                    pfz_lib_policy_reason(r->skipped[i].decision));
+            const pfz_native_skipped *k = &r->skipped[i];
+            fprintf(out, "%s %s (%s%s%s)", i > 0 ? "," : "", k->soname,
+                    pfz_lib_policy_reason(k->decision), k->rule_module != NULL ? " for " : "",
+                    k->rule_module != NULL ? k->rule_module : "");
         }
         fputc('\n', out);
     }

@@ -1,5 +1,6 @@
-/* lib_policy.c - the base-system library lists and the --include-library /
- * --exclude-library rules; see lib_policy.h and docs/native-libraries.md. */
+/* lib_policy.c - the base-system library lists, the --include-library /
+ * --exclude-library options and the package rules' target_libraries; see
+ * lib_policy.h and docs/native-libraries.md. */
 #include "lib_policy.h"
 
 #include <fnmatch.h>
@@ -57,10 +58,37 @@ pfz_lib_decision pfz_lib_policy_decide(const pfz_lib_policy *policy, const char 
     if (policy != NULL && matches_any(policy->excludes, policy->exclude_count, soname)) {
         return PFZ_LIB_EXCLUDED;
     }
+    if (pfz_lib_policy_rule_module(policy, soname) != NULL) {
+        return PFZ_LIB_RULE;
+    }
     if (matches_any(manylinux_list, COUNT(manylinux_list), soname)) {
         return PFZ_LIB_MANYLINUX;
     }
     return PFZ_LIB_BUNDLE;
+}
+
+/* rule_index: the first of policy's rule names that soname matches, or
+ * rule_count when none does. */
+static size_t rule_index(const pfz_lib_policy *policy, const char *soname)
+{
+    size_t i = 0;
+    while (i < policy->rule_count &&
+           (policy->rule_names[i] == NULL || fnmatch(policy->rule_names[i], soname, 0) != 0)) {
+        i++;
+    }
+    return i;
+}
+
+const char *pfz_lib_policy_rule_module(const pfz_lib_policy *policy, const char *soname)
+{
+    if (policy == NULL || policy->rule_count == 0 ||
+        matches_any(glibc_list, COUNT(glibc_list), soname) ||
+        matches_any(policy->includes, policy->include_count, soname) ||
+        matches_any(policy->excludes, policy->exclude_count, soname)) {
+        return NULL; /* decided before the rules are asked */
+    }
+    size_t i = rule_index(policy, soname);
+    return i < policy->rule_count ? policy->rule_modules[i] : NULL;
 }
 
 /* check_names: each of names[0..count) is a non-empty name without '/'. */
@@ -116,6 +144,8 @@ const char *pfz_lib_policy_reason(pfz_lib_decision decision)
         return "in the manylinux policy";
     case PFZ_LIB_EXCLUDED:
         return "--exclude-library";
+    case PFZ_LIB_RULE:
+        return "the package rules";
     }
     return "?";
 }

@@ -119,11 +119,15 @@ static int note_skipped(resolver *r, const char *name, pfz_lib_decision d, pf_er
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }
     out->skipped = grown;
+    const char *module = pfz_lib_policy_rule_module(r->cfg->policy, name);
     char *copy = strdup(name);
-    if (copy == NULL) {
+    char *rule = module != NULL ? strdup(module) : NULL;
+    if (copy == NULL || (module != NULL && rule == NULL)) {
+        free(copy);
+        free(rule);
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
     }
-    out->skipped[out->skipped_count++] = (pfz_native_skipped){copy, d};
+    out->skipped[out->skipped_count++] = (pfz_native_skipped){copy, d, rule};
     return PF_OK;
 }
 
@@ -637,6 +641,7 @@ void pfz_native_result_free(pfz_native_result *r)
     free(r->objects);
     for (size_t i = 0; i < r->skipped_count; i++) {
         free(r->skipped[i].soname);
+        free(r->skipped[i].rule_module);
     }
     free(r->skipped);
     memset(r, 0, sizeof *r);

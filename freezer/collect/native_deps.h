@@ -73,7 +73,9 @@ typedef struct pfz_native_object {
 
 typedef struct pfz_native_skipped {
     char *soname;              /* a DT_NEEDED name (or SONAME) that is not bundled */
-    pfz_lib_decision decision; /* why: PFZ_LIB_GLIBC, _MANYLINUX or _EXCLUDED */
+    pfz_lib_decision decision; /* why: PFZ_LIB_GLIBC, _MANYLINUX, _EXCLUDED or _RULE */
+    char *rule_module;         /* for PFZ_LIB_RULE, the packed module whose rules entry
+                                  leaves it to the target; else NULL */
 } pfz_native_skipped;
 
 typedef struct pfz_native_result {

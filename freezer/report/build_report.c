@@ -189,6 +189,8 @@ static const char *lib_decision(pfz_lib_decision d)
         return "on the manylinux policy list: every Linux has it";
     case PFZ_LIB_EXCLUDED:
         return "--exclude-library";
+    case PFZ_LIB_RULE:
+        return "the package rules leave it to the target";
     default:
         return "bundled";
     }
@@ -213,10 +215,13 @@ static void native_lists(PyObject *facts, const pfz_native_files *native, int *b
                bad);
     }
     for (size_t i = 0; skipped != NULL && !*bad && i < deps->skipped_count; i++) {
-        append(skipped,
-               Py_BuildValue("{sNss}", "soname", text(deps->skipped[i].soname), "reason",
-                             lib_decision(deps->skipped[i].decision)),
-               bad);
+        const pfz_native_skipped *k = &deps->skipped[i];
+        PyObject *reason = k->rule_module != NULL
+                               ? PyUnicode_FromFormat("%s: [modules.%s] target_libraries "
+                                                      "(freezer/rules/packages.toml)",
+                                                      lib_decision(k->decision), k->rule_module)
+                               : PyUnicode_FromString(lib_decision(k->decision));
+        append(skipped, Py_BuildValue("{sNsN}", "soname", text(k->soname), "reason", reason), bad);
     }
     put(facts, "libraries", libs, bad);
     put(facts, "libraries_left_out", skipped, bad);

@@ -266,6 +266,9 @@ int pfz_graph_build(pfz_graph *g, const pfz_resolve_options *opts, pf_error *err
     if (status == PF_OK) {
         status = pfz_mg_report_unmatched_excludes(&r, err);
     }
+    if (status == PF_OK) {
+        status = pfz_mg_rules_target_libraries(&r, err);
+    }
     resolver_free(&r);
     if (status != PF_OK) {
         pfz_graph_free(g);
@@ -293,5 +296,10 @@ void pfz_graph_free(pfz_graph *g)
     }
     free(g->data);
     pfz_graph_free_left_out(g);
+    for (size_t i = 0; i < g->target_library_count; i++) {
+        free(g->target_libraries[i].name);
+        free(g->target_libraries[i].module);
+    }
+    free(g->target_libraries);
     memset(g, 0, sizeof *g);
 }

@@ -62,6 +62,14 @@ typedef struct pfz_left_out {
     int excluded; /* 1: an --exclude-module name; 0: an import edge not followed */
 } pfz_left_out;
 
+/* A shared library the package rules leave to the target machine because a
+ * module that names it in `target_libraries` is packed (docs/third-party.md,
+ * "The rules file"): the collect stage leaves it out as --exclude-library
+ * would (lib_policy.h). */
+typedef struct pfz_target_library {
+    char *name;   /* a SONAME or an fnmatch(3) glob of one */
+    char *module; /* the packed module whose rules entry names it */
+} pfz_target_library;
 /* Longest name kept in pfz_graph.left_out: the index's limit (payload.h
  * PF_MAX_NAME_SIZE). */
 #define PF_MAX_LEFT_OUT_NAME 4096u
@@ -91,6 +99,9 @@ typedef struct pfz_graph {
                                drops those) */
     size_t left_out_count;
     size_t left_out_capacity;
+    pfz_target_library *target_libraries; /* the rules' target_libraries of the packed
+                                             modules, in module-name order, each name once */
+    size_t target_library_count;
 } pfz_graph;
 
 typedef struct pfz_resolve_options {
@@ -148,7 +159,8 @@ typedef struct pfz_resolve_options {
  * packed (g->data); --collect packages are packed whole, tests included;
  * --hidden-import names must be found (PF_ERR_NOT_FOUND); --exclude-module
  * names and their submodules are never looked up; --add-data files are
- * packed under lib/DEST. With venv, its site directories come before the
+ * packed under lib/DEST; the rules' target_libraries of the packed modules
+ * are listed in g->target_libraries. With venv, its site directories come before the
  * host's, which are dropped unless its pyvenv.cfg includes them (PEP 405).
  * With include_source each compiled module keeps the source bytes it was
  * compiled from in pfz_module.source. Builtin and

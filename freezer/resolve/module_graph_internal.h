@@ -355,6 +355,11 @@ int pfz_mg_rule_excludes(const resolver *r, size_t importer, const char *name);
 int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject **list,
                      pf_error *err);
 
+/* pfz_mg_rules_target_libraries: fills r->g->target_libraries with the
+ * rules' target_libraries of the modules in the graph (package_rules.py
+ * Rules.target_libraries). Returns PF_OK, PF_ERR_PYTHON or PF_ERR_NOMEM. */
+int pfz_mg_rules_target_libraries(resolver *r, pf_error *err);
+
 /* pfz_mg_lazy_targets: when name (a str) is a six-style lazy name below a
  * plain module in the graph whose source defines such names (six.moves,
  * six.moves.queue, ...), *targets is a new list of the real modules it

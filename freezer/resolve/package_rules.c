@@ -2,7 +2,8 @@
  * (package_rules.py over freezer/rules/packages.toml and packages' own
  * PyInstaller hooks; docs/third-party.md, "The rules file"): loading them,
  * the tool lists, a module's hidden and excluded imports, its data
- * directories and plugin groups, and six-style lazy names. The knowledge
+ * directories and plugin groups, the shared libraries left to the target
+ * (target_libraries), and six-style lazy names. The knowledge
  * is data; this file is only the mechanism. Contracts in
  * module_graph_internal.h and package_rules.h. */
 #define PY_SSIZE_T_CLEAN
@@ -211,6 +212,57 @@ int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject
         return pfz_py_fail(err, "cannot apply the package rules");
     }
     return PF_OK;
+}
+
+/* add_target_library: appends (name, module) to g->target_libraries. */
+static int add_target_library(pfz_graph *g, const char *name, const char *module, pf_error *err)
+{
+    pfz_target_library *grown =
+        realloc(g->target_libraries, (g->target_library_count + 1) * sizeof *grown);
+    if (grown == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
+    g->target_libraries = grown;
+    pfz_target_library *t = &g->target_libraries[g->target_library_count];
+    t->name = strdup(name);
+    t->module = strdup(module);
+    if (t->name == NULL || t->module == NULL) {
+        free(t->name);
+        free(t->module);
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory");
+    }
+    g->target_library_count++;
+    return PF_OK;
+}
+
+int pfz_mg_rules_target_libraries(resolver *r, pf_error *err)
+{
+    PyObject *names = PyList_New(0);
+    for (size_t i = 0; names != NULL && i < r->g->count; i++) {
+        PyObject *name = PyUnicode_FromString(r->g->modules[i].name);
+        if (name == NULL || PyList_Append(names, name) < 0) {
+            Py_CLEAR(names);
+        }
+        Py_XDECREF(name);
+    }
+    PyObject *pairs =
+        names != NULL ? PyObject_CallMethod(r->rules, "target_libraries", "O", names) : NULL;
+    Py_XDECREF(names);
+    if (pairs == NULL || !PyList_Check(pairs)) {
+        Py_XDECREF(pairs);
+        return pfz_py_fail(err, "cannot read the package rules' target_libraries");
+    }
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(pairs); i++) {
+        const char *lib = NULL, *module = NULL;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(pairs, i), "ss", &lib, &module)) {
+            status = pfz_py_fail(err, "cannot read the package rules' target_libraries");
+        } else {
+            status = add_target_library(r->g, lib, module, err);
+        }
+    }
+    Py_DECREF(pairs);
+    return status;
 }
 
 /* unseen_top_origin: for a top-level name not in the graph yet (an import

@@ -13,7 +13,8 @@
  * PF_ERR_USAGE when the text breaks the format (the message names origin
  * and the key: not TOML, a wrong `format`, an unknown key, a module list
  * that holds something not a module name, a data entry without from/to or
- * with a `to` leaving the package), PF_ERR_NOMEM, PF_ERR_PYTHON. Needs the
+ * with a `to` leaving the package, a target_libraries entry that is no
+ * library name), PF_ERR_NOMEM, PF_ERR_PYTHON. Needs the
  * embedded interpreter (python_host.h). The object's methods:
  *   hidden_imports(module, top_dir) -> [names]
  *   excludes(importer, name, top_dir) -> bool
@@ -21,6 +22,8 @@
  *       the rules' data directories, then the data Debian moved out of
  *       the package (DpkgData: dpkg's lists read once, when needed)
  *   plugin_groups(module) -> [groups]
+ *   target_libraries(modules) -> [(library name, module)]: the entries'
+ *       target_libraries of those modules, each name once
  *   lazy_targets(module_file, rest) -> [modules] or None
  *   alias_targets(name) -> [module] or None (the rules' submodules_from)
  *   hooks(top_dir) -> {module: {"hidden_imports": [...], "excluded_imports": [...]}}

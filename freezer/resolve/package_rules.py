@@ -20,7 +20,11 @@ _ENTRY_KEYS = {
     "data": list,
     "plugin_groups": list,
     "submodules_from": str,
+    "target_libraries": list,
 }
+# A shared library's SONAME (libfoo.so.1) or an fnmatch glob of one
+# (libfoo*.so.*), as --exclude-library takes them: a file name, no '/'.
+_LIBRARY_NAME = re.compile(r"lib[\w.+*?\[\]-]*\.so[\w.*?\[\]-]*")
 # Where packages keep the hooks their pyinstaller40 entry point names:
 # directories directly in the top-level package whose name says so
 # (numpy/_pyinstaller, pkg/__pyinstaller, pkg/_pyinstaller_hooks).
@@ -94,6 +98,10 @@ class Rules:
                 _names(entry.get(key, []), f"{where}.{key}")
             if "submodules_from" in entry and not is_module_name(entry["submodules_from"]):
                 raise RulesError(f"{where}.submodules_from: give a module name")
+            for lib in entry.get("target_libraries", []):
+                if not isinstance(lib, str) or not _LIBRARY_NAME.fullmatch(lib):
+                    raise RulesError(f"{where}.target_libraries: give a list of library SONAMEs, "
+                                     f"e.g. [\"libfoo.so.1\"]")
             for group in entry.get("plugin_groups", []):
                 if not isinstance(group, str) or not group:
                     raise RulesError(f"{where}.plugin_groups: give a list of group names")
@@ -248,6 +256,19 @@ class Rules:
             if source is not None:
                 return [".".join([source] + parts[i:])]
         return None
+
+    def target_libraries(self, modules):
+        """[(library name, module)] for the packed modules (an iterable of
+        names) whose entries leave shared libraries to the target machine
+        (`target_libraries`), in module-name order, each name once (the
+        first module that names it)."""
+        out, seen = [], set()
+        for module in sorted(set(modules) & set(self.modules)):
+            for lib in self.modules[module].get("target_libraries", ()):
+                if lib not in seen:
+                    seen.add(lib)
+                    out.append((lib, module))
+        return out
 
     def plugin_groups(self, module):
         return list(self.modules.get(module, {}).get("plugin_groups", ()))

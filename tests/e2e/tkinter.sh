@@ -7,7 +7,9 @@
 # compared with python3.11 -I on the same source:
 #   tcl  tkinter.Tcl() evaluating what needs the script library
 #        (programs/tk_tcl.py); the payload holds the libraries
-#   tk   a Tk window with ttk widgets under Xvfb (programs/tk_window.py)
+#   tk   a Tk window with ttk widgets under Xvfb (programs/tk_window.py),
+#        with the target's own fontconfig and freetype (the rules'
+#        target_libraries) and with them bundled (--include-library)
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
@@ -69,23 +71,36 @@ tk)
     done
     [[ -s $T/display ]] || { fail "Xvfb did not start: $(cat "$T/xvfb.log")"; finish; }
     RUN_ENV=(DISPLAY=":$(head -n 1 "$T/display")")
-    # The bundled fontconfig is Debian 11's, and reads the target's
-    # /etc/fonts: a newer system's configuration makes it warn about what it
-    # does not know ("Fontconfig warning: ... unknown element"), on stderr,
-    # and draw as before. Those lines only are dropped from the frozen
-    # program's stderr here; everything else must be python3.11's.
+    # The rules leave fontconfig and freetype to the target (a bundled
+    # Debian 11 fontconfig warns about a newer /etc/fonts on every start):
+    # stdout, stderr and the exit status are python3.11's, nothing dropped.
+    members "$EXE" >"$T/members.txt"
+    expect_grep "payload holds libtk8.6.so" "$T/members.txt" '^libs/libtk8\.6\.so$'
+    for lib in libfontconfig.so.1 libfreetype.so.6; do
+        expect_no_grep "payload lacks $lib" "$T/members.txt" "^libs/$lib\$"
+    done
+    compare tk /dev/null
+    # -v says which rule left them out.
+    freeze "$T/verbose/tk_window.py" -v "$SRC/tk_window.py" || finish
+    expect_grep "-v names the rule" "$T/verbose/tk_window.py.log" \
+        'left to the target:.* libfontconfig\.so\.1 \(the package rules for tkinter\)'
+    # --include-library bundles them again (the rule gives way): the
+    # payload holds them, and the window still opens and closes as with
+    # python3.11; their warnings about this machine's /etc/fonts, if any,
+    # are the one difference allowed on stderr.
+    copy_program tk_window --include-library libfontconfig.so.1 \
+        --include-library libfreetype.so.6 || finish
+    members "$EXE" >"$T/members.txt"
+    for lib in libfontconfig.so.1 libfreetype.so.6; do
+        expect_grep "--include-library bundles $lib" "$T/members.txt" "^libs/$lib\$"
+    done
     ref=$R/tk.ref frz=$R/tk.frz
     run_ref "$ref" /dev/null -I "$SRC/tk_window.py"
     run_hidden "$frz" /dev/null "$EXE"
     normalise_ref "$ref" "$SRC"
     normalise_frozen "$frz" "$EXE"
     sed -i '/^Fontconfig warning: /d' "$frz.nerr"
-    same_result tk "$ref" "$frz"
-    # With the target's fontconfig and freetype (docs/user-guide.md,
-    # "tkinter"), nothing differs at all.
-    copy_program tk_window --exclude-library libfontconfig.so.1 \
-        --exclude-library libfreetype.so.6 || finish
-    compare "tk, the system's fontconfig" /dev/null
+    same_result "tk, fontconfig bundled" "$ref" "$frz"
     ;;
 *)
     fail "unknown case $case_name"

@@ -53,23 +53,54 @@ static void test_decide_options(void **state)
     (void)state;
     const char *excludes[] = {"libssl*", "libffi.so.8"};
     const char *includes[] = {"libstdc++.so.6", "libssl.so.3", "lib*"};
-    pfz_lib_policy p = {excludes, 2, NULL, 0};
+    pfz_lib_policy p = {.excludes = excludes, .exclude_count = 2};
     assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.3"), PFZ_LIB_EXCLUDED);
     assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.1.1"), PFZ_LIB_EXCLUDED);
     assert_int_equal(pfz_lib_policy_decide(&p, "libffi.so.8"), PFZ_LIB_EXCLUDED);
     assert_int_equal(pfz_lib_policy_decide(&p, "libffi.so.7"), PFZ_LIB_BUNDLE);
     assert_int_equal(pfz_lib_policy_decide(&p, "libcrypto.so.3"), PFZ_LIB_BUNDLE);
     /* include beats the manylinux list and --exclude-library */
-    p = (pfz_lib_policy){excludes, 2, includes, 2};
+    p = (pfz_lib_policy){
+        .excludes = excludes, .exclude_count = 2, .includes = includes, .include_count = 2};
     assert_int_equal(pfz_lib_policy_decide(&p, "libstdc++.so.6"), PFZ_LIB_BUNDLE);
     assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.3"), PFZ_LIB_BUNDLE);
     assert_int_equal(pfz_lib_policy_decide(&p, "libssl.so.1.1"), PFZ_LIB_EXCLUDED);
     assert_int_equal(pfz_lib_policy_decide(&p, "libgcc_s.so.1"), PFZ_LIB_MANYLINUX);
     /* but never glibc's tier, not even through a glob */
-    p = (pfz_lib_policy){NULL, 0, includes, 3};
+    p = (pfz_lib_policy){.includes = includes, .include_count = 3};
     assert_int_equal(pfz_lib_policy_decide(&p, "libc.so.6"), PFZ_LIB_GLIBC);
     assert_int_equal(pfz_lib_policy_decide(&p, "libpthread.so.0"), PFZ_LIB_GLIBC);
     assert_int_equal(pfz_lib_policy_decide(&p, "libz.so.1"), PFZ_LIB_BUNDLE);
+}
+
+/* The rules' target_libraries leave a library out as --exclude-library
+ * does, naming the module; --include-library and the user's own
+ * --exclude-library are decided first. */
+static void test_decide_rules(void **state)
+{
+    (void)state;
+    const char *names[] = {"libfontconfig.so.1", "libfree*", "libgcc_s.so.1", "libc.so.6"};
+    const char *modules[] = {"tkinter", "tkinter", "tkinter", "tkinter"};
+    const char *includes[] = {"libfreetype.so.6"};
+    const char *excludes[] = {"libfontconfig.so.1"};
+    pfz_lib_policy p = {.rule_names = names, .rule_modules = modules, .rule_count = 4};
+    assert_int_equal(pfz_lib_policy_decide(&p, "libfontconfig.so.1"), PFZ_LIB_RULE);
+    assert_string_equal(pfz_lib_policy_rule_module(&p, "libfontconfig.so.1"), "tkinter");
+    assert_int_equal(pfz_lib_policy_decide(&p, "libfreetype.so.6"), PFZ_LIB_RULE);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libpng16.so.16"), PFZ_LIB_BUNDLE);
+    assert_null(pfz_lib_policy_rule_module(&p, "libpng16.so.16"));
+    assert_int_equal(pfz_lib_policy_decide(&p, "libgcc_s.so.1"), PFZ_LIB_RULE);
+    assert_int_equal(pfz_lib_policy_decide(&p, "libc.so.6"), PFZ_LIB_GLIBC);
+    assert_null(pfz_lib_policy_rule_module(&p, "libc.so.6"));
+    assert_string_equal(pfz_lib_policy_reason(PFZ_LIB_RULE), "the package rules");
+    p.includes = includes;
+    p.include_count = 1;
+    p.excludes = excludes;
+    p.exclude_count = 1;
+    assert_int_equal(pfz_lib_policy_decide(&p, "libfreetype.so.6"), PFZ_LIB_BUNDLE);
+    assert_null(pfz_lib_policy_rule_module(&p, "libfreetype.so.6"));
+    assert_int_equal(pfz_lib_policy_decide(&p, "libfontconfig.so.1"), PFZ_LIB_EXCLUDED);
+    assert_null(pfz_lib_policy_rule_module(&p, "libfontconfig.so.1"));
 }
 
 static void test_check(void **state)
@@ -78,23 +109,24 @@ static void test_check(void **state)
     pf_error err;
     assert_int_equal(pfz_lib_policy_check(NULL, &err), PF_OK);
     const char *ok[] = {"libfoo.so.1", "lib*", "libstdc++.so.6"};
-    pfz_lib_policy p = {ok, 3, ok, 3};
+    pfz_lib_policy p = {.excludes = ok, .exclude_count = 3, .includes = ok, .include_count = 3};
     assert_int_equal(pfz_lib_policy_check(&p, &err), PF_OK);
 
     const char *glibc[] = {"libm.so.6"};
-    p = (pfz_lib_policy){NULL, 0, glibc, 1};
+    p = (pfz_lib_policy){.includes = glibc, .include_count = 1};
     assert_int_equal(pfz_lib_policy_check(&p, &err), PF_ERR_USAGE);
     assert_non_null(strstr(err.message, "--include-library 'libm.so.6'"));
     assert_non_null(strstr(err.message, "glibc"));
-    p = (pfz_lib_policy){glibc, 1, NULL, 0}; /* excluding it is merely redundant */
+    p = (pfz_lib_policy){.excludes = glibc,
+                         .exclude_count = 1}; /* excluding it is merely redundant */
     assert_int_equal(pfz_lib_policy_check(&p, &err), PF_OK);
 
     const char *path[] = {"/usr/lib/libfoo.so.1"};
-    p = (pfz_lib_policy){path, 1, NULL, 0};
+    p = (pfz_lib_policy){.excludes = path, .exclude_count = 1};
     assert_int_equal(pfz_lib_policy_check(&p, &err), PF_ERR_USAGE);
     assert_non_null(strstr(err.message, "--exclude-library '/usr/lib/libfoo.so.1'"));
     const char *empty[] = {""};
-    p = (pfz_lib_policy){NULL, 0, empty, 1};
+    p = (pfz_lib_policy){.includes = empty, .include_count = 1};
     assert_int_equal(pfz_lib_policy_check(&p, &err), PF_ERR_USAGE);
     assert_non_null(strstr(err.message, "--include-library"));
 }
@@ -129,9 +161,8 @@ static void test_documented(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decide_builtin_lists),
-        cmocka_unit_test(test_decide_options),
-        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_decide_builtin_lists), cmocka_unit_test(test_decide_options),
+        cmocka_unit_test(test_decide_rules),         cmocka_unit_test(test_check),
         cmocka_unit_test(test_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -170,7 +170,7 @@ static void test_ssl(void **state)
 
     /* --exclude-library libcrypto.so.3: libssl alone, needing no bundled library */
     const char *excl[] = {"libcrypto.so.3"};
-    pfz_lib_policy policy = {excl, 1, NULL, 0};
+    pfz_lib_policy policy = {.excludes = excl, .exclude_count = 1};
     pfz_native_config cfg = {.policy = &policy};
     assert_int_equal(resolve_one(SSL_SO, &cfg, &r, &err, NULL), PF_OK);
     assert_int_equal(r.lib_count, 1);
@@ -178,6 +178,29 @@ static void test_ssl(void **state)
     assert_int_equal(r.libs[0].need_count, 0);
     assert_int_equal(r.objects[0].need_count, 1);
     assert_int_equal(skipped_as(&r, "libcrypto.so.3"), PFZ_LIB_EXCLUDED);
+    for (size_t i = 0; i < r.skipped_count; i++) {
+        assert_null(r.skipped[i].rule_module); /* no rule said so */
+    }
+    pfz_native_result_free(&r);
+
+    /* the rules' target_libraries leave it out the same way, naming the
+     * module whose entry does */
+    const char *rule_names[] = {"libcrypto.so.*"};
+    const char *rule_modules[] = {"ssl"};
+    policy =
+        (pfz_lib_policy){.rule_names = rule_names, .rule_modules = rule_modules, .rule_count = 1};
+    assert_int_equal(resolve_one(SSL_SO, &cfg, &r, &err, NULL), PF_OK);
+    assert_int_equal(r.lib_count, 1);
+    assert_string_equal(r.libs[0].soname, "libssl.so.3");
+    assert_int_equal(skipped_as(&r, "libcrypto.so.3"), PFZ_LIB_RULE);
+    for (size_t i = 0; i < r.skipped_count; i++) {
+        int is_crypto = strcmp(r.skipped[i].soname, "libcrypto.so.3") == 0;
+        if (is_crypto) {
+            assert_string_equal(r.skipped[i].rule_module, "ssl");
+        } else {
+            assert_null(r.skipped[i].rule_module);
+        }
+    }
     pfz_native_result_free(&r);
 }
 
@@ -235,7 +258,7 @@ static void test_bad_inputs(void **state)
     assert_non_null(strstr(err.message, "not x86-64"));
     /* a bad --include-library is refused before any work */
     const char *inc[] = {"libc.so.6"};
-    pfz_lib_policy policy = {NULL, 0, inc, 1};
+    pfz_lib_policy policy = {.includes = inc, .include_count = 1};
     pfz_native_config cfg = {.policy = &policy};
     assert_int_equal(resolve_one(JSON_SO, &cfg, &r, &err, NULL), PF_ERR_USAGE);
     /* nothing to resolve */
@@ -331,7 +354,7 @@ static void test_rpath_inherited_runpath_not(void **state)
 
     /* --exclude-library makes the missing library the target's business */
     const char *excl[] = {"liby.so.*"};
-    pfz_lib_policy policy = {excl, 1, NULL, 0};
+    pfz_lib_policy policy = {.excludes = excl, .exclude_count = 1};
     pfz_native_config cfg = {.policy = &policy};
     assert_int_equal(resolve_one(tmp("r/ext_runpath.so"), &cfg, &r, &err, NULL), PF_OK);
     assert_int_equal(r.lib_count, 1);
@@ -614,7 +637,7 @@ static void test_include_manylinux_library(void **state)
     pfz_native_result_free(&r);
 
     const char *inc[] = {"libstdc++.so.6"};
-    pfz_lib_policy policy = {NULL, 0, inc, 1};
+    pfz_lib_policy policy = {.includes = inc, .include_count = 1};
     pfz_native_config cfg = {.policy = &policy};
     assert_int_equal(resolve_one(tmp("cxx.so"), &cfg, &r, &err, NULL), PF_OK);
     assert_int_equal(r.lib_count, 1);

@@ -246,7 +246,7 @@ static void test_collect_errors(void **state)
     /* --exclude-library reaches the resolution */
     fixture_init(&f);
     const char *excl[] = {"libssl.so.3", "libcrypto.so.3", "libbz2.so.1.0"};
-    pfz_lib_policy policy = {excl, 3, NULL, 0};
+    pfz_lib_policy policy = {.excludes = excl, .exclude_count = 3};
     pfz_native_config cfg = {.policy = &policy};
     assert_int_equal(pfz_native_files_collect(&f.g, &cfg, &native, &err), PF_OK);
     assert_int_equal(native.count, 3);

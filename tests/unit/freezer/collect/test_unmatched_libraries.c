@@ -20,7 +20,8 @@ static void test_unmatched(void **state)
     pfz_native_result deps = {.libs = libs, .lib_count = 2, .skipped = skipped, .skipped_count = 2};
     const char *excludes[] = {"libfoo.so.2", "libnosuch.so.9", "libcry*"};
     const char *includes[] = {"libz.so.1", "libstdc++.so.6"};
-    pfz_lib_policy policy = {excludes, 3, includes, 2};
+    pfz_lib_policy policy = {
+        .excludes = excludes, .exclude_count = 3, .includes = includes, .include_count = 2};
     pfz_report report = {0};
     pf_error err;
     assert_int_equal(pfz_lib_report_unmatched(&policy, &deps, &report, &err), PF_OK);

@@ -54,7 +54,9 @@ static const char GOOD[] =
     "[modules.alpha]\nwhy = \"a test\"\nhidden_imports = [\"alpha._c\", \"a1b2__mypyc\"]\n"
     "excluded_imports = [\"beta\"]\nplugin_groups = [\"alpha.plugins\"]\n"
     "data = [{ from = \"../share/alpha\", to = \"data\" }]\n"
-    "[modules.\"alpha.extern\"]\nsubmodules_from = \"alpha._vendor\"\n";
+    "target_libraries = [\"libalpha.so.1\", \"libshared*.so.*\"]\n"
+    "[modules.\"alpha.extern\"]\nsubmodules_from = \"alpha._vendor\"\n"
+    "[modules.gamma]\ntarget_libraries = [\"libshared.so.2\", \"libgamma.so.3\"]\n";
 
 static void test_good_file(void **state)
 {
@@ -69,6 +71,15 @@ static void test_good_file(void **state)
     expect_call(rules, "False", "excludes", "(ssz)", "alpha", "betax", NULL);
     expect_call(rules, "False", "excludes", "(ssz)", "gamma", "beta", NULL);
     expect_call(rules, "['alpha.plugins']", "plugin_groups", "(s)", "alpha", NULL, NULL);
+    /* the packed modules' libraries left to the target, each once, in
+     * module-name order; a module not packed brings none */
+    expect_call(rules,
+                "[('libalpha.so.1', 'alpha'), ('libshared*.so.*', 'alpha'), "
+                "('libshared.so.2', 'gamma'), ('libgamma.so.3', 'gamma')]",
+                "target_libraries", "([sss])", "gamma", "alpha", "delta");
+    expect_call(rules, "[('libshared.so.2', 'gamma'), ('libgamma.so.3', 'gamma')]",
+                "target_libraries", "([s])", "gamma", NULL, NULL);
+    expect_call(rules, "[]", "target_libraries", "([s])", "alpha.extern", NULL, NULL);
     /* a vendoring importer's names stand for its source package's */
     expect_call(rules, "['alpha._vendor.pk.mod']", "alias_targets", "(s)", "alpha.extern.pk.mod",
                 NULL, NULL);
@@ -212,6 +223,17 @@ static void test_bad_files(void **state)
         "modules.alpha.data", "RELATIVE");
     bad("format = 1\n[modules.alpha]\ndata = [{ from = \"x\" }]\n", "modules.alpha.data", "from");
     bad("format = 1\n[modules.\"a b\"]\n", "modules.a b", "module name");
+    /* target_libraries: library names (SONAMEs or globs), never paths */
+    bad("format = 1\n[modules.alpha]\ntarget_libraries = \"libx.so.1\"\n",
+        "modules.alpha.target_libraries", "wrong type");
+    bad("format = 1\n[modules.alpha]\ntarget_libraries = [\"/usr/lib/libx.so.1\"]\n",
+        "modules.alpha.target_libraries", "SONAMEs");
+    bad("format = 1\n[modules.alpha]\ntarget_libraries = [\"fontconfig\"]\n",
+        "modules.alpha.target_libraries", "SONAMEs");
+    bad("format = 1\n[modules.alpha]\ntarget_libraries = [3]\n", "modules.alpha.target_libraries",
+        "SONAMEs");
+    bad("format = 1\n[modules.alpha]\ntarget_libraries = [\"\"]\n",
+        "modules.alpha.target_libraries", "SONAMEs");
     bad("format = 1\n[modules.alpha]\nsubmodules_from = \"a-b\"\n", "modules.alpha.submodules_from",
         "module name");
     bad("format = 1\n[codecs]\non_demand = [\"shift_jis\"]\n", "codecs.on_demand", "encodings");
@@ -245,6 +267,9 @@ static void test_builtin_file(void **state)
                 "multiprocessing.managers", NULL);
     expect_call(rules, "None", "gate", "(ss)", "multiprocessing.context", "multiprocessing.pool",
                 NULL);
+    /* a packed tkinter leaves fontconfig and freetype to the target */
+    expect_call(rules, "[('libfontconfig.so.1', 'tkinter'), ('libfreetype.so.6', 'tkinter')]",
+                "target_libraries", "([ss])", "tkinter", "tkinter.ttk", NULL);
     /* the codecs packed on demand are modules of encodings that exist */
     PyObject *on_demand = PyObject_GetAttrString(rules, "codecs_on_demand");
     PyObject *shift_jis = PyUnicode_FromString("encodings.shift_jis");
