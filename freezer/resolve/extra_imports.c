@@ -93,10 +93,43 @@ static int findable(resolver *r, PyObject *name)
     return found;
 }
 
+/* resolves_on_path: 1 when PathFinder finds each part of the dotted name
+ * in turn from the search path, each parent a package (collections, then
+ * collections.abc in its __path__); 0 when not. For a parent that is not
+ * in the graph yet: the walk's order decides what is known when an
+ * extension module is read (_decimal imports collections.abc from C). */
+static int resolves_on_path(resolver *r, PyObject *name)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(name);
+    PyObject *path = Py_NewRef(r->top_path);
+    int found = 0;
+    for (Py_ssize_t start = 0; path != NULL && !found;) {
+        Py_ssize_t dot = PyUnicode_FindChar(name, '.', start, len, 1);
+        PyObject *part = PyUnicode_Substring(name, 0, dot >= 0 ? dot : len);
+        PyObject *spec =
+            part != NULL ? PyObject_CallFunctionObjArgs(r->find_spec, part, path, NULL) : NULL;
+        Py_XDECREF(part);
+        Py_CLEAR(path);
+        if (spec != NULL && spec != Py_None) {
+            found = dot < 0;
+            path = dot < 0 ? NULL : PyObject_GetAttrString(spec, "submodule_search_locations");
+            if (path == Py_None) {
+                Py_CLEAR(path);
+            }
+            start = dot + 1;
+        }
+        Py_XDECREF(spec);
+    }
+    Py_XDECREF(path);
+    PyErr_Clear();
+    return found;
+}
+
 /* resolves: for a name read from an extension module's data: a top-level
  * name that can be found, or a dotted name whose parent is a package in the
- * graph and that PathFinder finds in it (a class's qualified name such as
- * "numpy.ndarray" is not a module and does not count). */
+ * graph (or on the search path: resolves_on_path) and that PathFinder finds
+ * in it (a class's qualified name such as "numpy.ndarray" is not a module
+ * and does not count). */
 static int resolves(resolver *r, PyObject *name)
 {
     Py_ssize_t dot = PyUnicode_FindChar(name, '.', 0, PyUnicode_GET_LENGTH(name), -1);
@@ -110,6 +143,10 @@ static int resolves(resolver *r, PyObject *name)
     PyObject *parent = dot >= 0 ? PyUnicode_Substring(name, 0, dot) : NULL;
     PyObject *known = parent != NULL ? PyDict_GetItemWithError(r->index, parent) : NULL;
     Py_XDECREF(parent);
+    if (known == NULL) {
+        PyErr_Clear();
+        return resolves_on_path(r, name);
+    }
     PyObject *path = known != NULL ? r->state[PyLong_AsSize_t(known)].search_path : NULL;
     PyObject *spec =
         path != NULL ? PyObject_CallFunctionObjArgs(r->find_spec, name, path, NULL) : NULL;
