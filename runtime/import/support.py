@@ -256,7 +256,9 @@ class PathEntry:
             return spec
         if spec.loader is None or spec.origin.endswith(".so"):
             return None  # a namespace package or an extension: not served by alias
-        from importlib.machinery import ModuleSpec
+        # the bootstrap's own class (importlib.machinery re-exports it): the
+        # importlib package itself may not be packed
+        from _frozen_importlib import ModuleSpec
 
         alias = ModuleSpec(fullname, _AliasLoader(real), origin=spec.origin,
                            is_package=spec.submodule_search_locations is not None)
