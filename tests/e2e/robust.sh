@@ -80,16 +80,19 @@ messages)
     expect_grep "execute-only: says it cannot read itself" "$R/xonly.err" \
         "^$T/xonly: cannot read this program's own file \(Permission denied\): .*allowed to read it"
     expect_no_grep "execute-only: not called damaged" "$R/xonly.err" 'damaged'
-    # an address space too small for the program: at 1.5 times its size
-    # the executable cannot even be mapped; above, memory runs out at
-    # various points (the prefetch thread's timing): a memory message or
-    # the result, never "damaged"
+    # an address space too small for the program: a program carrying 24 MB
+    # of incompressible data, limited to its file's size, has room for its
+    # own segments and the C library (ld.so maps them first, about 10 MB)
+    # but not for the file it maps to read its payload; with the ordinary
+    # program, memory runs out at various points (the prefetch thread's
+    # timing): a memory message or the result, never "damaged"
     # (not under AddressSanitizer: its shadow memory needs terabytes of
     # address space, so nothing starts under an --as limit)
     if [[ $PF_SANITIZE != 1 ]]; then
-        # 1.5 times the file: its own segments are mapped, the file is not
-        too_small=$(($(stat -c %s "$exe") * 3 / 2))
-        run_capture "$R/as" /dev/null "${SANDBOX[@]}" prlimit --as=$too_small "$exe"
+        head -c 24000000 /dev/urandom >"$T/ballast.bin"
+        program rb_as --add-data "$T/ballast.bin:ballast" <<<'print("not reached")' || finish
+        too_small=$(stat -c %s "$EXE")
+        run_capture "$R/as" /dev/null "${SANDBOX[@]}" prlimit --as=$too_small "$EXE"
         expect_grep "prlimit --as: says memory" "$R/as.err" '^.*: cannot map its own file \(Cannot allocate memory\): out of memory'
         for as in 22 24 26 28 30 32 34 36 38; do
             run_capture "$R/as$as" /dev/null "${SANDBOX[@]}" prlimit --as=${as}000000 "$exe"
