@@ -82,8 +82,9 @@ static const pfz_option_spec option_table[] = {
      "never bundle the shared library NAME (a SONAME such as libfoo.so.1, or a glob such as "
      "'libfoo*'): the target machine must have it (repeatable)"},
     {OPT_INCLUDE_LIBRARY, '\0', "include-library", 1, "NAME", PFZ_SECTION_LIBRARIES,
-     "bundle NAME even though the base-system policy leaves it to the target (e.g. "
-     "libstdc++.so.6), a SONAME even if nothing needs it; glibc's cannot be (repeatable)"},
+     "bundle NAME even though the base-system policy or the package rules leave it to the "
+     "target (e.g. libstdc++.so.6), a SONAME even if nothing needs it; glibc's cannot be "
+     "(repeatable)"},
     {OPT_OPTIMIZE, 'O', "optimize", 1, "LEVEL", PFZ_SECTION_BUILD,
      "compile with optimisation LEVEL: 0 (default), 1 (as python -O: asserts removed) or 2 "
      "(as python -OO: docstrings removed too)"},
