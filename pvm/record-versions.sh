@@ -1,7 +1,10 @@
 #!/bin/bash
 # Records which source package and version each part of the PVM was built
 # from, with its licence from debian/copyright, in BUILD-DIR/pvm-versions.json
-# (for a later SBOM). Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
+# (for a later SBOM), and as "binary_packages" the Debian 11 binary package
+# of each shared library the prefix holds that the PVM did not build (the
+# Tcl/Tk libraries build-tkinter.sh copies from the root), from the root's
+# dpkg database. Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
 set -euo pipefail
 PVM_BUILD=$1
 shift
@@ -26,6 +29,37 @@ for package in "$@"; do
         --arg dsc "$(basename "$dsc")" --arg sha256 "$(sha256sum "$dsc" | cut -d' ' -f1)" \
         '{source_package: $name, version: $version, licence: $licence,
           suite: "bookworm", dsc: $dsc, dsc_sha256: $sha256}'
-done | jq -s '{built_in: "Debian 11 (bullseye) root, gcc 10", packages: .}' \
-    > "$PVM_BUILD/pvm-versions.json"
+done >"$PVM_BUILD/pvm-versions.sources.tmp"
+
+# binary_library NAME: the JSON record of the root's binary package that
+# owns a library named NAME, or nothing (not a package's, or built here).
+ROOT=$PVM_BUILD/root
+binary_library() {
+    local name=$1 owner package arch fields licence
+    [ -z "$(find "$ROOT/pvm/src" -maxdepth 4 -name "$name" -print -quit 2>/dev/null)" ] || return 0
+    owner=$(dpkg --admindir="$ROOT/var/lib/dpkg" -S "*/$name" 2>/dev/null | head -n 1) || return 0
+    [ -n "$owner" ] || return 0
+    package=${owner%%:*}
+    arch=$(dpkg-query --admindir="$ROOT/var/lib/dpkg" -W -f '${Architecture}' "$package" 2>/dev/null) || return 0
+    fields=$(dpkg-query --admindir="$ROOT/var/lib/dpkg" -W \
+        -f '${Version} ${source:Package} ${source:Version}' "$package" 2>/dev/null) || return 0
+    licence=$(sed -n 's/^License:[ \t]*\(..*\)/\1/p' "$ROOT/usr/share/doc/$package/copyright" \
+        2>/dev/null | head -n 1)
+    read -r version source source_version <<<"$fields"
+    jq -n --arg soname "$name" --arg package "$package" --arg arch "$arch" \
+        --arg version "$version" --arg source "$source" --arg source_version "$source_version" \
+        --arg licence "$licence" \
+        '{soname: $soname, package: $package, architecture: $arch, version: $version,
+          source: $source, source_version: $source_version, licence: $licence,
+          suite: "bullseye"}'
+}
+for library in "$ROOT"/opt/pvm/lib/lib*.so "$ROOT"/opt/pvm/lib/lib*.so.*; do
+    [ -e "$library" ] || continue
+    binary_library "$(basename "$library")"
+done >"$PVM_BUILD/pvm-versions.binary.tmp"
+jq -s --slurpfile binary "$PVM_BUILD/pvm-versions.binary.tmp" \
+    '{built_in: "Debian 11 (bullseye) root, gcc 10", packages: ., binary_packages: $binary}' \
+    "$PVM_BUILD/pvm-versions.sources.tmp" >"$PVM_BUILD/pvm-versions.json.tmp"
+mv "$PVM_BUILD/pvm-versions.json.tmp" "$PVM_BUILD/pvm-versions.json"
+rm -f "$PVM_BUILD/pvm-versions.sources.tmp" "$PVM_BUILD/pvm-versions.binary.tmp"
 pvm_say "versions recorded in $PVM_BUILD/pvm-versions.json"

@@ -269,10 +269,13 @@ def debian_licence(package):
 
 def libraries(facts, pvm):
     built_by = pvm_libraries(facts.get("pvm_versions"))
+    binary = pvm_binary_packages(facts.get("pvm_versions"))
     out = []
     for lib in facts["libraries"]:
         deb = dpkg_owner([lib["origin"]])
         built = pvm_source(lib["origin"], lib["soname"], pvm, built_by) if deb is None else None
+        if deb is None and built is None:
+            deb = binary.get(os.path.basename(lib["origin"])) or binary.get(lib["soname"])
         licence = deb["licence"] if deb else [built["licence"]] if built else None
         out.append({"soname": lib["soname"], "member": lib["member"], "origin": lib["origin"],
                     "size": lib["size"], "needs": lib["needs"], "debian": deb,
@@ -305,6 +308,32 @@ def pvm_source(origin, soname, pvm, built_by=None):
             if directory.count("/") - top.count("/") >= 2:
                 subdirs[:] = []
     return None
+
+
+def pvm_binary_packages(path):
+    """{library file name: the dpkg_owner-shaped record of the Debian 11
+    binary package it came from} for the libraries the PVM copied from its
+    root rather than built (the Tcl/Tk libraries, pvm/build-tkinter.sh),
+    from pvm-versions.json's binary_packages (pvm/record-versions.sh);
+    {} when absent."""
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            records = json.load(f).get("binary_packages", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    out = {}
+    for r in records:
+        if isinstance(r, dict) and r.get("soname") and r.get("package"):
+            out[r["soname"]] = {"package": r["package"],
+                                "architecture": r.get("architecture") or None,
+                                "version": r.get("version") or None,
+                                "source": r.get("source") or r["package"],
+                                "source_version": r.get("source_version") or None,
+                                "licence": [r["licence"]] if r.get("licence") else None,
+                                "copyright": None, "suite": r.get("suite")}
+    return out
 
 
 def pvm_libraries(path):
@@ -358,7 +387,9 @@ def left_out(facts):
 
 def _purl_deb(deb):
     arch = deb.get("architecture") or "amd64"
-    return "pkg:deb/debian/%s@%s?arch=%s" % (deb["package"], _pct(deb["version"] or ""), arch)
+    distro = "&distro=%s" % deb["suite"] if deb.get("suite") else ""
+    return "pkg:deb/debian/%s@%s?arch=%s%s" % (deb["package"], _pct(deb["version"] or ""), arch,
+                                                distro)
 
 
 def _purl_source(name, version):

@@ -6,7 +6,8 @@
 # and libtk8.6 hidden (hide_libs.sh: the bundled ones load from memory),
 # compared with python3.11 -I on the same source:
 #   tcl  tkinter.Tcl() evaluating what needs the script library
-#        (programs/tk_tcl.py); the payload holds the libraries
+#        (programs/tk_tcl.py); the payload holds the libraries, and the
+#        build report and SBOM name their Debian 11 packages
 #   tk   a Tk window with ttk widgets under Xvfb (programs/tk_window.py),
 #        with the target's own fontconfig and freetype (the rules'
 #        target_libraries) and with them bundled (--include-library)
@@ -43,7 +44,27 @@ members() {
 
 case $case_name in
 tcl)
-    copy_program tk_tcl || finish
+    copy_program tk_tcl --report "$T/tk.json" --sbom "$T/tk.cdx.json" || finish
+    # The report names the Debian 11 binary package of each library the PVM
+    # copied (pvm-versions.json's binary_packages), the SBOM gives its purl.
+    if "$PF_PYTHON" -I - "$T/tk.json" "$T/tk.cdx.json" >"$T/tk-report.out" 2>&1 <<'PY'; then
+import json, sys
+report = json.load(open(sys.argv[1]))
+sbom = json.load(open(sys.argv[2]))
+libs = {lib["soname"]: lib for lib in report["libraries"]}
+purls = {c.get("purl", "") for c in sbom["components"]}
+for soname, package in (("libtcl8.6.so", "libtcl8.6"), ("libtk8.6.so", "libtk8.6")):
+    deb = libs[soname]["debian"] or {}
+    assert deb.get("package") == package and deb.get("version"), (soname, deb)
+    assert deb.get("suite") == "bullseye", deb
+    purl = "pkg:deb/debian/%s@" % package
+    assert any(p.startswith(purl) and p.endswith("distro=bullseye") for p in purls), purls
+print("ok")
+PY
+        pass "report and SBOM name libtcl8.6's and libtk8.6's Debian 11 packages"
+    else
+        fail "report/SBOM of the Tcl/Tk libraries: $(cat "$T/tk-report.out")"
+    fi
     members "$EXE" >"$T/members.txt"
     for member in lib/tkinter/tcl8.6/init.tcl lib/tkinter/tcl8.6/encoding/koi8-r.enc \
                   lib/tkinter/tcl8.6/msgs/fr.msg lib/tkinter/tk8.6/tk.tcl \
