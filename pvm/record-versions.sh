@@ -44,7 +44,7 @@ binary_library() {
     fields=$(dpkg-query --admindir="$ROOT/var/lib/dpkg" -W \
         -f '${Version} ${source:Package} ${source:Version}' "$package" 2>/dev/null) || return 0
     licence=$(sed -n 's/^License:[ \t]*\(..*\)/\1/p' "$ROOT/usr/share/doc/$package/copyright" \
-        2>/dev/null | head -n 1)
+        2>/dev/null | head -n 1) || licence=
     read -r version source source_version <<<"$fields"
     jq -n --arg soname "$name" --arg package "$package" --arg arch "$arch" \
         --arg version "$version" --arg source "$source" --arg source_version "$source_version" \
