@@ -24,15 +24,8 @@ ZSTD=$(ldconfig -p | awk '$1 == "libzstd.so.1" && /x86-64/ { print $NF; exit }')
 LIBS=$T/libs.txt
 readlink -f -- "$ZSTD" >"$LIBS"
 
-# run_hidden PREFIX STDIN EXE ARGS...: run_frozen with libzstd hidden too.
-# shellcheck disable=SC2317  # called through FROZEN_RUNNER
-run_hidden() {
-    local prefix=$1 stdin=$2 exe=$3
-    shift 3
-    run_capture "$prefix" "$stdin" "${SANDBOX[@]}" /bin/bash "$E2E_DIR/hide_libs.sh" "$LIBS" \
-        "$exe" "$@"
-}
-FROZEN_RUNNER=run_hidden
+# the frozen programs run with libzstd hidden too
+FROZEN_RUNNER=run_libs_hidden
 
 zstd_program() {
     cat <<'PY'
@@ -66,7 +59,7 @@ include-library)
     ;;
 errors)
     program zstd < <(zstd_program) || finish
-    run_hidden "$R/plain" /dev/null "$EXE"
+    run_libs_hidden "$R/plain" /dev/null "$EXE"
     expect_grep "without --add-binary the hidden library does not load" "$R/plain.err" \
         "OSError|file too short"
     [[ $(status_of "$R/plain") != 0 ]] && pass "... and the program fails" ||

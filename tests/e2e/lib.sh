@@ -171,6 +171,17 @@ run_frozen() {
     run_capture "$prefix" "$stdin" "${SANDBOX[@]}" "$@"
 }
 
+# run_libs_hidden PREFIX STDIN EXE ARGS...: run_frozen with the host's
+# shared libraries listed in the file $LIBS (one path a line) hidden too
+# (hide_libs.sh), so that the program can only use the copies it packed.
+# A test sets FROZEN_RUNNER=run_libs_hidden for compare to use it.
+run_libs_hidden() {
+    local prefix=$1 stdin=$2 exe=$3
+    shift 3
+    run_capture "$prefix" "$stdin" "${SANDBOX[@]}" /bin/bash "$E2E_DIR/hide_libs.sh" "$LIBS" \
+        "$exe" "$@"
+}
+
 # NOBODY: the command words that run what follows as the user nobody (uid
 # and gid 65534, no supplementary groups): root reads any file and ignores
 # RLIMIT_NPROC, so tests that check either run as nobody.

@@ -27,14 +27,7 @@ compgen -G "$PF_PVM_STDLIB_DIR/lib-dynload/_tkinter.*.so" >/dev/null ||
 export PF_SANDBOX_HIDE="/usr/share/tcltk /usr/lib/tcltk"
 LIBS=$T/libs.txt
 ldconfig -p | awk '$1 ~ /^lib(tcl|tk)8\.6\.so$/ && /x86-64/ { print $NF }' >"$LIBS"
-# shellcheck disable=SC2317  # called through FROZEN_RUNNER
-run_hidden() {
-    local prefix=$1 stdin=$2 exe=$3
-    shift 3
-    run_capture "$prefix" "$stdin" "${SANDBOX[@]}" /bin/bash "$E2E_DIR/hide_libs.sh" "$LIBS" \
-        "$exe" "$@"
-}
-FROZEN_RUNNER=run_hidden
+FROZEN_RUNNER=run_libs_hidden
 
 # members EXE: the payload's member names.
 members() {
@@ -75,7 +68,7 @@ PY
     # A TCL_LIBRARY the program's environment sets is Tcl's, not replaced:
     # there Tcl finds no init.tcl, as python3.11 would not.
     RUN_ENV=(TCL_LIBRARY=/nonexistent)
-    run_hidden "$R/own-library" /dev/null "$EXE"
+    run_libs_hidden "$R/own-library" /dev/null "$EXE"
     expect_grep "TCL_LIBRARY the program set is kept" "$R/own-library.err" \
         "Can't find a usable init.tcl"
     RUN_ENV=()
@@ -117,7 +110,7 @@ tk)
     done
     ref=$R/tk.ref frz=$R/tk.frz
     run_ref "$ref" /dev/null -I "$SRC/tk_window.py"
-    run_hidden "$frz" /dev/null "$EXE"
+    run_libs_hidden "$frz" /dev/null "$EXE"
     normalise_ref "$ref" "$SRC"
     normalise_frozen "$frz" "$EXE"
     sed -i '/^Fontconfig warning: /d' "$frz.nerr"
