@@ -43,6 +43,7 @@ def build(facts):
     members = [member_record(m, by_member, by_top, dists, facts) for m in facts["members"]]
     for d in dists:
         mine = [m for m in members if m["distribution"] == d["name"]]
+        d["modules"] = sum(1 for m in modules if m["distribution"] == d["name"])
         d["size"] = sum(m["size"] for m in mine)
         d["compressed"] = sum(m["compressed"] for m in mine)
     sizes = {m["path"]: m for m in members}

@@ -83,6 +83,9 @@ def check_json(path, listing, floor):
     check("cryptography's Debian package", (c.get("debian") or {}).get("package")
           == "python3-cryptography")
     check("cryptography's members are counted", c.get("size", 0) > 0)
+    ours = sum(1 for x in r["modules"] if x.get("distribution") == "cryptography")
+    check("cryptography's modules are counted: %s of %d" % (c.get("modules"), ours),
+          ours > 0 and c.get("modules") == ours)
     libs = r["libraries"]
     check("bundled libraries are listed (%d)" % len(libs), len(libs) > 0)
     check("every library member is in the payload",
