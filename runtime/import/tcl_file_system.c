@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "damaged.h"
+#include "pf_io.h"
 #include "payload.h"
 
 /* ---- The part of Tcl 8's C ABI used here (tcl/generic/tcl.h, unchanged
@@ -226,21 +227,11 @@ static int member_fd(const pf_entry *file)
     if (status != PF_OK) {
         pf_read_failed_exit(served.executable, file->name, file->name_size, status, err.message);
     }
-    size_t done = 0;
-    while (done < size) {
-        ssize_t wrote = write(fd, data + done, size - done);
-        if (wrote < 0 && errno == EINTR) {
-            continue;
-        }
-        if (wrote <= 0) {
-            break;
-        }
-        done += (size_t)wrote;
-    }
+    int written = pf_write_all(fd, data, size);
     int saved = errno;
     PyGILState_Release(gil);
-    if (done != size || lseek(fd, 0, SEEK_SET) != 0) {
-        saved = done != size ? saved : errno;
+    if (written != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        saved = written != 0 ? saved : errno;
         close(fd);
         errno = saved != 0 ? saved : EIO;
         return -1;
