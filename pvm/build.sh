@@ -3,6 +3,14 @@
 # each step is cached by a stamp keyed on its inputs and re-runs only when
 # they change. Usage: build.sh BUILD-DIR  (the prefix is BUILD-DIR/root/opt/pvm)
 set -euo pipefail
+# In a mount namespace of its own: the root's /proc (and what debootstrap
+# mounts) is then private to this run, so two builds sharing one BUILD-DIR
+# cannot unmount each other's /proc, and nothing stays mounted if the run is
+# killed (the namespace goes with its last process; unshare(1), util-linux).
+if [ -z "${PVM_MOUNT_NAMESPACE:-}" ] && command -v unshare > /dev/null &&
+    unshare --mount --propagation private true 2> /dev/null; then
+    PVM_MOUNT_NAMESPACE=1 exec unshare --mount --propagation private -- "$BASH" "$0" "$@"
+fi
 PVM_BUILD=$(realpath -m "$1")
 PVM_JOBS=${PVM_JOBS:-2}
 here=$(cd "$(dirname "$0")" && pwd)
