@@ -75,7 +75,8 @@
  *   36: u32 string_table_size
  *   40: u32 main_entry: entry number of the program's main module
  *   44: u32 checksum: CRC-32 (zlib's crc32) of the whole index with these
- *       four bytes taken as zero
+ *       four bytes taken as zero; checked by pyfreeze verify (pf_index_verify),
+ *       not at every start, where frame 0's XXH64 covers the same bytes
  *   48: u32 walk_end: a frame number, 1..frame_count. Frames before it hold
  *       what the program's modules import as they load (the main module's
  *       module-level imports, followed depth-first: freezer/resolve/module_graph.h,

@@ -1,8 +1,15 @@
 /* payload_index.c - validating the payload index and looking names up in it,
  * in place; contract in payload_index.h, layout in payload.h.
  *
- * pf_index_open checks everything once (sizes, CRC-32, every entry and slot)
- * so that lookups afterwards need no bounds checks of their own. */
+ * Two levels of checks. pf_index_open, on every start, checks what a read
+ * out of bounds would follow from: the header, the table sizes and each
+ * entry's fields against the string table, the other entries and the seek
+ * table (a few comparisons per entry), so that lookups afterwards need no
+ * bounds checks of their own. pf_index_verify (pyfreeze verify) adds what
+ * only decides whether a lookup finds a name: the CRC-32, each name's hash
+ * and '/' rule, the hash table's slots. At run time zstd's XXH64 of frame 0
+ * already covers every byte the CRC covers, and those checks cost most of
+ * the open, in proportion to the payload's size (docs/performance.md). */
 #include "payload_index.h"
 
 #include <stdlib.h>
@@ -83,7 +90,9 @@ static int check_stored(uint32_t n, uint32_t kind, uint32_t frame, uint32_t offs
 }
 
 /* check_entry: validates entry n's fields against the string table, the
- * other entries and the seek table. Returns PF_OK or PF_ERR_CORRUPT. */
+ * other entries and the seek table: everything a lookup or a read of the
+ * entry relies on. The name's hash and '/' rule are check_names'. Returns
+ * PF_OK or PF_ERR_CORRUPT. */
 static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *table, pf_error *err)
 {
     uint32_t nameOffset = field(index, n, ENTRY_NAME_OFFSET);
@@ -101,18 +110,10 @@ static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *t
                             "string table (or not 1..%u bytes)",
                             n, nameOffset, nameSize, index->string_table_size, PF_MAX_NAME_SIZE);
     }
-    const char *name = (const char *)index->strings + nameOffset;
-    if (field(index, n, ENTRY_NAME_HASH) != pf_index_hash(name, nameSize)) {
-        return pf_error_set(err, PF_ERR_CORRUPT, "index entry %u: name hash does not match", n);
-    }
-    /* '/' tells file paths from module names: one table holds both. */
-    int hasSlash = memchr(name, '/', nameSize) != NULL;
     if (PF_KIND_IS_MODULE(kind)) {
         uint32_t want = kind == PF_KIND_EXTENSION ? PF_KIND_NATIVE : PF_KIND_BYTECODE;
-        if (hasSlash || frame != PF_NONE || offset != 0 || size != 0) {
-            return pf_error_set(err, PF_ERR_CORRUPT,
-                                "index entry %u: module entry with a '/' in its name or a "
-                                "location",
+        if (frame != PF_NONE || offset != 0 || size != 0) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "index entry %u: module entry with a location",
                                 n);
         }
         if (kind == PF_KIND_NAMESPACE
@@ -124,11 +125,8 @@ static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *t
                                 n, kind, member, want);
         }
     } else if (PF_KIND_IS_FILE(kind)) {
-        if (!hasSlash || member != PF_NONE) {
-            return pf_error_set(err, PF_ERR_CORRUPT,
-                                "index entry %u: file entry without '/' in its name or with a "
-                                "member",
-                                n);
+        if (member != PF_NONE) {
+            return pf_error_set(err, PF_ERR_CORRUPT, "index entry %u: file entry with a member", n);
         }
         if (pf_frame_is_stored(table, frame)) {
             return check_stored(n, kind, frame, offset, size, table, err);
@@ -141,14 +139,37 @@ static int check_entry(const pf_index *index, uint32_t n, const pf_seek_table *t
                                 n, frame, offset, size);
         }
     } else if (PF_KIND_IS_LEFT_OUT(kind)) {
-        if (hasSlash || member != PF_NONE || frame != PF_NONE || offset != 0 || size != 0) {
+        if (member != PF_NONE || frame != PF_NONE || offset != 0 || size != 0) {
             return pf_error_set(err, PF_ERR_CORRUPT,
-                                "index entry %u: left-out module name with a '/', a member or a "
-                                "location",
+                                "index entry %u: left-out module name with a member or a location",
                                 n);
         }
     } else {
         return pf_error_set(err, PF_ERR_CORRUPT, "index entry %u: unknown kind %u", n, kind);
+    }
+    return PF_OK;
+}
+
+/* check_names: entry n's (checked by check_entry) name against its hash
+ * and the '/' rule that lets one hash table hold module names and file
+ * paths (payload.h). A lookup of a name failing either only misses; so
+ * pf_index_verify checks them, not every start. Returns PF_OK or
+ * PF_ERR_CORRUPT. */
+static int check_names(const pf_index *index, uint32_t n, pf_error *err)
+{
+    uint32_t nameSize = field(index, n, ENTRY_NAME_SIZE);
+    uint32_t kind = field(index, n, ENTRY_KIND);
+    const char *name = (const char *)index->strings + field(index, n, ENTRY_NAME_OFFSET);
+    if (field(index, n, ENTRY_NAME_HASH) != pf_index_hash(name, nameSize)) {
+        return pf_error_set(err, PF_ERR_CORRUPT, "index entry %u: name hash does not match", n);
+    }
+    int hasSlash = memchr(name, '/', nameSize) != NULL;
+    if (PF_KIND_IS_FILE(kind) ? !hasSlash : hasSlash) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            PF_KIND_IS_FILE(kind) ? "index entry %u: file entry without '/' in "
+                                                    "its name"
+                                                  : "index entry %u: module name with a '/'",
+                            n);
     }
     return PF_OK;
 }
@@ -305,24 +326,11 @@ static int check_sizes(const index_header *h, size_t dataSize, pf_error *err)
     return PF_OK;
 }
 
-/* check_contents: the checksum of data[0..dataSize), the flags, and the
- * frame count and walk end against the seek table. Returns PF_OK,
- * PF_ERR_CORRUPT or PF_ERR_VERSION (unknown flags). */
-static int check_contents(const uint8_t *data, size_t dataSize, const index_header *h,
-                          const pf_seek_table *table, pf_error *err)
+/* check_contents: the flags, and the frame count and walk end against the
+ * seek table. Returns PF_OK, PF_ERR_CORRUPT or PF_ERR_VERSION (unknown
+ * flags). */
+static int check_contents(const index_header *h, const pf_seek_table *table, pf_error *err)
 {
-    uint32_t stored = pf_le32_load(data + PF_INDEX_CHECKSUM_OFFSET);
-    uint32_t computed = index_checksum(data, dataSize);
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-    /* Fuzzing builds (tests/fuzz) skip checksum comparisons so that mutated
-     * inputs reach the checks behind them; every other check stays. */
-    computed = stored;
-#endif
-    if (stored != computed) {
-        return pf_error_set(err, PF_ERR_CORRUPT,
-                            "index checksum is 0x%08X, computed 0x%08X: the payload is damaged",
-                            stored, computed);
-    }
     if (h->flags & ~PF_INDEX_FLAGS_KNOWN) {
         return pf_error_set(err, PF_ERR_VERSION,
                             "index has unknown flags 0x%X: freeze the program again with this "
@@ -359,9 +367,8 @@ static int read_glibc_floor(pf_index *index, const uint8_t *data, pf_error *err)
     return PF_OK;
 }
 
-/* check_tables: every entry, the main entry, and the hash slots of an
- * index whose header passed. Returns PF_OK, PF_ERR_CORRUPT or
- * PF_ERR_NOMEM. */
+/* check_tables: every entry and the main entry of an index whose header
+ * passed. Returns PF_OK or PF_ERR_CORRUPT. */
 static int check_tables(const pf_index *index, const pf_seek_table *table, pf_error *err)
 {
     int status = PF_OK;
@@ -372,9 +379,6 @@ static int check_tables(const pf_index *index, const pf_seek_table *table, pf_er
                             !PF_KIND_IS_MODULE(field(index, index->main_entry, ENTRY_KIND)))) {
         status = pf_error_set(err, PF_ERR_CORRUPT, "index main entry %u is not a module entry",
                               index->main_entry);
-    }
-    if (status == PF_OK) {
-        status = check_slots(index, err);
     }
     return status;
 }
@@ -399,7 +403,7 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
     if (status != PF_OK) {
         return status;
     }
-    status = check_contents(data, dataSize, &h, table, err);
+    status = check_contents(&h, table, err);
     if (status != PF_OK) {
         return status;
     }
@@ -427,6 +431,27 @@ int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const p
     return status;
 }
 
+int pf_index_verify(const pf_index *index, pf_error *err)
+{
+    uint32_t stored = pf_le32_load(index->base + PF_INDEX_CHECKSUM_OFFSET);
+    uint32_t computed = index_checksum(index->base, index->size);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    /* Fuzzing builds (tests/fuzz) skip checksum comparisons so that mutated
+     * inputs reach the checks behind them; every other check stays. */
+    computed = stored;
+#endif
+    if (stored != computed) {
+        return pf_error_set(err, PF_ERR_CORRUPT,
+                            "index checksum is 0x%08X, computed 0x%08X: the payload is damaged",
+                            stored, computed);
+    }
+    int status = PF_OK;
+    for (uint32_t n = 0; n < index->entry_count && status == PF_OK; n++) {
+        status = check_names(index, n, err);
+    }
+    return status == PF_OK ? check_slots(index, err) : status;
+}
+
 void pf_index_entry(const pf_index *index, uint32_t n, pf_entry *out)
 {
     out->number = n;
@@ -446,11 +471,14 @@ int pf_index_find(const pf_index *index, const char *name, size_t nameSize, pf_e
     }
     uint32_t hash = pf_index_hash(name, nameSize);
     uint32_t mask = index->hash_slot_count - 1u;
-    /* Bounded by the slot count even though open proved an empty slot. */
+    /* Bounded by the slot count: only pf_index_verify proves an empty slot. */
     for (uint32_t i = 0, s = hash & mask; i < index->hash_slot_count; i++, s = (s + 1u) & mask) {
         uint32_t v = slot_value(index, s);
         if (v == 0) {
             return 0;
+        }
+        if (v > index->entry_count) {
+            return 0; /* damage pf_index_verify reports; not followed */
         }
         uint32_t n = v - 1u;
         if (field(index, n, ENTRY_NAME_HASH) == hash &&

@@ -50,21 +50,38 @@ uint32_t pf_index_hash(const char *name, size_t nameSize);
  * PF_INDEX_V2_VERSION: payload.h "Versions and growth"), header size
  * (exactly PF_INDEX_V2_HEADER_SIZE for version 2; from PF_INDEX_HEADER_SIZE
  * to PF_MAX_INDEX_HEADER_SIZE, a multiple of 4, for version 3; bytes past
- * the known fields are ignored), checksum, flags, the glibc floor's parts,
- * counts against PF_MAX_*, walk_end in 1..frame_count, table sizes against dataSize without
- * overflow, every entry (name inside the string table, kind known, module entries' member a file
- * entry, file entries' frame < table->frame_count and offset + size <= that frame's
- * decompressed_size), main_entry a module entry, and every slot value <= entry_count. After PF_OK
- * no later lookup can read out of bounds. Errors: PF_ERR_TRUNCATED, PF_ERR_CORRUPT, PF_ERR_VERSION.
- */
+ * the known fields are ignored), flags, the glibc floor's parts, counts
+ * against PF_MAX_*, walk_end in 1..frame_count, table sizes against dataSize
+ * without overflow, every entry (name inside the string table and 1..
+ * PF_MAX_NAME_SIZE bytes, kind known, module entries' member a file entry
+ * of the right kind, file entries' frame < table->frame_count and offset +
+ * size <= that frame's decompressed_size, or inside the stored frame) and
+ * main_entry a module entry: after PF_OK no later lookup can read out of
+ * bounds. It does not check the checksum, the names' hashes and '/' rule,
+ * nor the hash slots (pf_index_verify): a lookup of a damaged one misses,
+ * and at run time frame 0's XXH64 (frame_decoder.h) has checked the same
+ * bytes. A few comparisons per entry. Errors: PF_ERR_TRUNCATED,
+ * PF_ERR_CORRUPT, PF_ERR_VERSION. */
 int pf_index_open(pf_index *index, const uint8_t *data, size_t dataSize, const pf_seek_table *table,
                   pf_error *err);
+
+/* pf_index_verify: the checks pf_index_open leaves out, for an index it
+ * opened: the CRC-32 of the whole index (payload.h: checksum), every
+ * entry's name hash and '/' rule (module names have none, file paths
+ * have one), and that the hash table holds every entry exactly once where
+ * linear probing from its home slot reaches it, with an empty slot: after
+ * PF_OK pf_index_find finds every entry by its name. Linear in the index's
+ * size; for pyfreeze verify and tests, not for every start. Errors:
+ * PF_ERR_CORRUPT, PF_ERR_NOMEM. */
+int pf_index_verify(const pf_index *index, pf_error *err);
 
 /* pf_index_entry: decodes entry number n (< entry_count) into *out. */
 void pf_index_entry(const pf_index *index, uint32_t n, pf_entry *out);
 
 /* pf_index_find: looks name[0..nameSize) up through the hash table. Returns 1
- * and fills *out when found, 0 when not. Allocates nothing. */
+ * and fills *out when found, 0 when not (also when the table is damaged in
+ * a way pf_index_verify reports: a slot past the entries, no empty slot).
+ * Allocates nothing. */
 int pf_index_find(const pf_index *index, const char *name, size_t nameSize, pf_entry *out);
 
 #endif

@@ -198,8 +198,10 @@ static int open_frames(verify_state *v, const uint8_t *payload, size_t payloadSi
     if (pf_tar_find_index(v->frame0, size0, &dataOffset, &dataSize, &r->error) != PF_OK) {
         return damage(r, PF_VERIFY_INDEX_HEADER, 0);
     }
+    /* the whole index, not only what a start checks (payload_index.h) */
     if (pf_index_open(&v->index, v->frame0 + dataOffset, dataSize, &v->frames.table, &r->error) !=
-        PF_OK) {
+            PF_OK ||
+        pf_index_verify(&v->index, &r->error) != PF_OK) {
         return damage(r, PF_VERIFY_INDEX, 0);
     }
     r->entry_count = v->index.entry_count;

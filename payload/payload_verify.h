@@ -85,7 +85,8 @@ int pf_verify_image(const uint8_t *file, size_t fileSize, unsigned flags, pf_ver
 /* pf_verify_payload: checks the payload payload[0..payloadSize) (the
  * section's bytes) and fills *result: the seek table, frame 0 and the
  * index member's tar header(s), the index (pf_index_open: every entry's
- * bounds in its frame), then every later frame in order, decompressed
+ * bounds in its frame; pf_index_verify: its checksum, names and hash
+ * table), then every later frame in order, decompressed
  * (pf_frame_check, pf_frame_decompress: zstd verifies its content
  * checksum), walking its tar members (pf_tar_read_member): each a regular
  * file whose name, frame, data offset and size are those of its file entry

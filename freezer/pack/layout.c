@@ -270,6 +270,7 @@ static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const
         .mtime = mtime,
         .frame_store = frames,
         .stored_min_size = stored_min_size,
+        .own_frame_min = PFZ_FREEZE_OWN_FRAME_MIN,
     };
     memcpy(in.python_magic, magic, 4);
     if (native != NULL) {

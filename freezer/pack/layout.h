@@ -40,6 +40,14 @@
  * saved (numpy's example 22 -> 41 MB), against issue 14's payload sizes. */
 #define PFZ_FREEZE_STORED_MIN_SIZE (128u * 1024u)
 
+/* Native code (extension modules, libraries) compressed into the tar and of
+ * at least this many bytes gets a frame of its own (pack.h: own_frame_min).
+ * The benchmark's stdlib-heavy program decompressed unicodedata's 1.1 MB,
+ * which it never loads, beside socket; below 64 KiB an object is about the
+ * size of the modules that would share its frame (docs/performance.md,
+ * "Frames that carry only what is read"). */
+#define PFZ_FREEZE_OWN_FRAME_MIN (64u * 1024u)
+
 /* pfz_layout_pack_kind: the payload kind (payload.h PF_KIND_*) graph
  * module i is packed as, 0 when it is not packed: PFZ_MODULE_SOURCE with
  * bytecode -> PF_KIND_MODULE, PFZ_MODULE_PACKAGE with bytecode ->

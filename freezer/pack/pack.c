@@ -228,6 +228,37 @@ static int is_stored(const pfz_pack_input *in, const pfz_pack_file *f, uint64_t 
     return 1;
 }
 
+/* own_frame: whether file i goes into the tar (not stored) and is native
+ * code of at least in->own_frame_min bytes, which gets a frame of its own
+ * (pack.h). Without it, an extension module of a megabyte (unicodedata)
+ * shared a frame with the modules discovered before it, and a program
+ * importing one of those decompressed the megabyte it never loads. */
+static int own_frame(const pfz_pack_input *in, const uint8_t *stored, size_t i)
+{
+    const pfz_pack_file *f = &in->files[i];
+    return in->own_frame_min > 0 && !stored[i] &&
+           (f->kind == PF_KIND_NATIVE || f->kind == PF_KIND_LIBRARY) &&
+           f->size >= in->own_frame_min;
+}
+
+/* starts_frame: whether file i (in->files order) starts a new frame, given
+ * `inFrame` bytes of tar stream already in the current frame and `last`,
+ * the file last written into the tar (SIZE_MAX: none). The caller cuts
+ * only where the current frame holds something. Frame 0 is the index
+ * alone; the start-up files and the walk's end start frames (pack.h);
+ * native code of own_frame_min bytes or more is alone in its frame; any
+ * other frame is cut at the first header boundary past its target. */
+static int starts_frame(const pfz_pack_input *in, const uint8_t *stored, size_t i, size_t inFrame,
+                        size_t last)
+{
+    size_t target = in->walk_files > 0 && i > in->walk_files && in->late_frame_target > 0
+                        ? in->late_frame_target
+                        : in->frame_target;
+    return i == 0 || (in->startup_files > 0 && i == in->startup_files) ||
+           (in->walk_files > 0 && i == in->walk_files) || inFrame >= target ||
+           own_frame(in, stored, i) || (last != SIZE_MAX && own_frame(in, stored, last));
+}
+
 /* write_tar: writes the whole tar stream into tar, records frame bounds
  * (bounds->at[0] = 0, ..., last = tar->size) and every file's location in
  * w. *index_offset is where the index data (index_size bytes) is reserved. */
@@ -261,19 +292,13 @@ static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_
         goto done;
     }
 
-    size_t frame_start = 0;
+    size_t frame_start = 0, last = SIZE_MAX;
     for (size_t i = 0; i < in->file_count; i++) {
         const pfz_pack_file *f = &in->files[i];
-        /* Frame 0 is the index alone; later frames are cut at the first
-         * header boundary past frame_target. */
         int walk_end = in->walk_files > 0 && i == in->walk_files;
-        size_t target = in->walk_files > 0 && i > in->walk_files && in->late_frame_target > 0
-                            ? in->late_frame_target
-                            : in->frame_target;
         /* a stored file adds nothing to the tar: no empty frame after it */
         int grown = tar->size != bounds->at[bounds->count - 1];
-        if (grown && (i == 0 || (in->startup_files > 0 && i == in->startup_files) || walk_end ||
-                      tar->size - frame_start >= target)) {
+        if (grown && starts_frame(in, stored, i, tar->size - frame_start, last)) {
             frame_start = tar->size;
             rc = bounds_push(bounds, frame_start, err);
             if (rc != PF_OK) {
@@ -286,6 +311,7 @@ static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_
         if (stored[i]) {
             continue; /* in the stored frame, located by locate_stored */
         }
+        last = i;
         size_t data_offset;
         rc = write_member(a, e, tar, f->path, f->data, f->size, f->mode, in->mtime, &data_offset,
                           err);

@@ -62,6 +62,11 @@ typedef struct pfz_pack_input {
      * (payload.h), whose read-only segments the runtime maps from the
      * executable file; 0: none is stored, every member is compressed */
     size_t stored_min_size;
+    /* native code (PF_KIND_NATIVE, PF_KIND_LIBRARY) not stored and of at
+     * least this many bytes gets a frame of its own (pack.c: own_frame):
+     * a start that imports a module packed beside it does not decompress
+     * it, and one that loads it decompresses nothing else; 0: none does */
+    size_t own_frame_min;
 } pfz_pack_input;
 
 /* pfz_pack: appends the payload for in to out. The same input always gives

@@ -156,8 +156,16 @@ static void fix_crc(uint8_t *d, size_t size)
     pf_le32_store(d + PF_INDEX_CHECKSUM_OFFSET, (uint32_t)crc32_z(crc32(0, Z_NULL, 0), d, size));
 }
 
-/* expect_with: opens a copy of b with the u32 at off set to value (CRC
- * fixed) and checks the status and a piece of the message. */
+/* open_verify: pf_index_open, then pf_index_verify when it opened: the
+ * whole check pyfreeze verify makes. */
+static int open_verify(pf_index *index, const uint8_t *d, size_t size, pf_error *err)
+{
+    int status = pf_index_open(index, d, size, &table, err);
+    return status == PF_OK ? pf_index_verify(index, err) : status;
+}
+
+/* expect_with: opens and verifies a copy of b with the u32 at off set to
+ * value (CRC fixed) and checks the status and a piece of the message. */
 static void expect_with(const built *b, size_t off, uint32_t value, int status, const char *text)
 {
     uint8_t *d = malloc(b->size);
@@ -167,7 +175,7 @@ static void expect_with(const built *b, size_t off, uint32_t value, int status, 
     pf_le32_store(d + off, value);
     fix_crc(d, b->size);
     pf_error_clear(&err);
-    assert_int_equal(pf_index_open(&index, d, b->size, &table, &err), status);
+    assert_int_equal(open_verify(&index, d, b->size, &err), status);
     if (strstr(err.message, text) == NULL) {
         fail_msg("message \"%s\" lacks \"%s\"", err.message, text);
     }
@@ -218,7 +226,7 @@ static void test_each_header_error(void **state)
 
     /* Checksum: one flipped name byte without fixing the CRC. */
     b.data[b.size - 1] ^= 1;
-    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_ERR_CORRUPT);
+    assert_int_equal(open_verify(&index, b.data, b.size, &err), PF_ERR_CORRUPT);
     assert_non_null(strstr(err.message, "checksum"));
     b.data[b.size - 1] ^= 1;
     /* Trailing bytes after the tables. */
@@ -326,7 +334,8 @@ static void test_each_entry_error(void **state)
     expect_with(&b, e0 + 16, FRAMES, PF_ERR_CORRUPT, "outside the frames");
     expect_with(&b, e0 + 20, 1, PF_ERR_CORRUPT, "outside the frames");
     expect_with(&b, e0 + 24, 0xFFFFFFFFu, PF_ERR_CORRUPT, "outside the frames");
-    expect_with(&b, e1 + 8, PF_KIND_BYTECODE, PF_ERR_CORRUPT, "file entry without");
+    expect_with(&b, e1 + 8, PF_KIND_BYTECODE, PF_ERR_CORRUPT, "file entry with a member");
+    expect_with(&b, e0 + 8, PF_KIND_NOT_FOLLOWED, PF_ERR_CORRUPT, "member or a location");
     expect_with(&b, e1 + 8, PF_KIND_EXTENSION, PF_ERR_CORRUPT, "not a file entry of kind 18");
     expect_with(&b, e1 + 12, 2 * FILES + 1, PF_ERR_CORRUPT, "has member");
     expect_with(&b, e1 + 12, 3, PF_ERR_CORRUPT, "has member");  /* a module */
@@ -379,9 +388,98 @@ static void test_each_slot_error(void **state)
     pf_le32_store(d + next, pf_le32_load(d + moved));
     pf_le32_store(d + moved, 0);
     fix_crc(d, b.size);
-    assert_int_equal(pf_index_open(&index, d, b.size, &table, &err), PF_ERR_CORRUPT);
+    assert_int_equal(open_verify(&index, d, b.size, &err), PF_ERR_CORRUPT);
     assert_non_null(strstr(err.message, "unreachable"));
     free(d);
+    free(b.data);
+}
+
+/* names_from: a copy of b whose entry `to` has entry `from`'s name (its
+ * offset, size and hash), CRC fixed. */
+static uint8_t *names_from(const built *b, uint32_t to, uint32_t from)
+{
+    uint8_t *d = malloc(b->size);
+    memcpy(d, b->data, b->size);
+    size_t t = PF_INDEX_HEADER_SIZE + (size_t)to * PF_INDEX_ENTRY_SIZE;
+    size_t f = PF_INDEX_HEADER_SIZE + (size_t)from * PF_INDEX_ENTRY_SIZE;
+    memcpy(d + t, d + f, 8);           /* name_offset, name_size */
+    memcpy(d + t + 28, d + f + 28, 4); /* name_hash */
+    fix_crc(d, b->size);
+    return d;
+}
+
+/* The '/' rule (payload.h): a file entry named like a module, and a module
+ * named like a file, pass the start's checks and fail pyfreeze verify's. */
+static void test_slash_rule(void **state)
+{
+    (void)state;
+    built b;
+    pf_index index;
+    pf_error err;
+    build(&b);
+    uint8_t *d = names_from(&b, 0, 1); /* file entry 0 named as module 1 */
+    assert_int_equal(pf_index_open(&index, d, b.size, &table, &err), PF_OK);
+    assert_int_equal(pf_index_verify(&index, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "file entry without '/'"));
+    free(d);
+    d = names_from(&b, 1, 0); /* module 1 named as file entry 0 */
+    assert_int_equal(pf_index_open(&index, d, b.size, &table, &err), PF_OK);
+    assert_int_equal(pf_index_verify(&index, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "module name with a '/'"));
+    free(d);
+    free(b.data);
+}
+
+/* What a start checks (pf_index_open) and what it leaves to pyfreeze
+ * verify: an index with a wrong checksum, a wrong name hash or a damaged
+ * hash table opens, every lookup stays in bounds and a damaged name only
+ * misses; pf_index_verify reports each. */
+static void test_start_leaves_to_verify(void **state)
+{
+    (void)state;
+    built b;
+    pf_index index;
+    pf_entry e;
+    pf_error err;
+    build(&b);
+    uint32_t entries = 2 * FILES + 1;
+    uint32_t slots = pf_le32_load(b.data + 32);
+    size_t table0 = PF_INDEX_HEADER_SIZE + (size_t)entries * PF_INDEX_ENTRY_SIZE;
+
+    /* the checksum: the start does not compute it */
+    pf_le32_store(b.data + PF_INDEX_CHECKSUM_OFFSET, pf_le32_load(b.data + 44) ^ 1u);
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+    every_name_found(&b, &index);
+    assert_int_equal(pf_index_verify(&index, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "checksum"));
+    fix_crc(b.data, b.size);
+
+    /* entry 3's hash: its lookup misses, the others are found */
+    size_t h3 = PF_INDEX_HEADER_SIZE + 3 * PF_INDEX_ENTRY_SIZE + 28;
+    uint32_t hash = pf_le32_load(b.data + h3);
+    pf_le32_store(b.data + h3, hash ^ 0x10000u);
+    fix_crc(b.data, b.size);
+    assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+    assert_int_equal(pf_index_find(&index, b.names[3], strlen(b.names[3]), &e), 0);
+    assert_int_equal(pf_index_find(&index, b.names[4], strlen(b.names[4]), &e), 1);
+    assert_int_equal(pf_index_verify(&index, &err), PF_ERR_CORRUPT);
+    assert_non_null(strstr(err.message, "hash does not match"));
+    pf_le32_store(b.data + h3, hash);
+
+    /* every slot past the entries, then every slot full: lookups end, miss */
+    uint8_t *saved = malloc(4u * slots);
+    memcpy(saved, b.data + table0, 4u * slots);
+    for (uint32_t value = entries + 1; value >= entries; value--) {
+        for (uint32_t s = 0; s < slots; s++) {
+            pf_le32_store(b.data + table0 + 4u * s, value == entries ? 1u + s % entries : value);
+        }
+        fix_crc(b.data, b.size);
+        assert_int_equal(pf_index_open(&index, b.data, b.size, &table, &err), PF_OK);
+        assert_int_equal(pf_index_find(&index, "pkg1.nothing", 12, &e), 0);
+        assert_int_equal(pf_index_verify(&index, &err), PF_ERR_CORRUPT);
+    }
+    memcpy(b.data + table0, saved, 4u * slots);
+    free(saved);
     free(b.data);
 }
 
@@ -445,6 +543,8 @@ int main(void)
         cmocka_unit_test(test_glibc_floor_and_versions),
         cmocka_unit_test(test_each_entry_error),
         cmocka_unit_test(test_each_slot_error),
+        cmocka_unit_test(test_slash_rule),
+        cmocka_unit_test(test_start_leaves_to_verify),
         cmocka_unit_test(test_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

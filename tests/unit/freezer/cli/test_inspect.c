@@ -193,7 +193,7 @@ static void test_damaged_payload(void **state)
     assert_int_equal(pf_elf_find_section(f.file, f.size, PF_SECTION_NAME, &off, &psize, &err),
                      PF_OK);
     char *text = NULL;
-    size_t want_size;
+    size_t want_size = 0;
     uint8_t *want = tar_of(f.file + off, psize, &want_size);
     assert_non_null(want);
     for (uint64_t i = 0; i < psize; i += 7) {

@@ -486,6 +486,62 @@ static void test_stored_damage(void **state)
     sample_free(&s);
 }
 
+/* pack_frames: packs s and fills frame[i] with file i's frame; returns the
+ * frame count (the stored frame included). */
+static uint32_t pack_frames(sample *s, uint32_t frame[FILE_COUNT])
+{
+    pfz_buffer out = {0};
+    pf_error err;
+    assert_int_equal(pfz_pack(&s->in, &out, &err), PF_OK);
+    pf_payload *p = NULL;
+    assert_int_equal(pf_payload_open(&p, out.data, out.size, &err), PF_OK);
+    for (size_t i = 0; i < FILE_COUNT; i++) {
+        frame[i] = find(pf_payload_index(p), s->paths[i]).frame;
+    }
+    uint32_t count = pf_payload_seek_table(p)->frame_count;
+    pf_payload_close(p);
+    pfz_buffer_free(&out);
+    return count;
+}
+
+/* Native code of own_frame_min bytes or more is alone in its frame (pack.h),
+ * smaller native code and bytecode are not; stored native code is in the
+ * stored frame, and leaves the tar's frames as without own_frame_min. */
+static void test_own_frame(void **state)
+{
+    (void)state;
+    sample s;
+    uint32_t frame[FILE_COUNT], plain[FILE_COUNT];
+    /* natives 6 (70000 bytes), 7 (40000), 9 (300000), 11 (131072) */
+    static const uint32_t want[FILE_COUNT] = {1, 1, 1, 1, 1, 1, 2, 3, 3, 4, 5, 6};
+    stored_sample(&s);
+    s.in.stored_min_size = 0;
+    s.in.own_frame_min = 64 * 1024;
+    assert_int_equal(pack_frames(&s, frame), 7);
+    for (size_t i = 0; i < FILE_COUNT; i++) {
+        if (frame[i] != want[i]) {
+            fail_msg("file %zu in frame %u, not %u", i, frame[i], want[i]);
+        }
+    }
+    /* bytecode of the same sizes shares frames as before */
+    sample_free(&s);
+    sample_init(&s);
+    s.in.own_frame_min = 64 * 1024;
+    uint32_t count = pack_frames(&s, frame);
+    s.in.own_frame_min = 0;
+    assert_int_equal(pack_frames(&s, plain), count);
+    assert_memory_equal(frame, plain, sizeof frame);
+    /* stored: the same frames with and without own_frame_min */
+    sample_free(&s);
+    stored_sample(&s);
+    s.in.own_frame_min = 64 * 1024;
+    count = pack_frames(&s, frame);
+    s.in.own_frame_min = 0;
+    assert_int_equal(pack_frames(&s, plain), count);
+    assert_memory_equal(frame, plain, sizeof frame);
+    sample_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -493,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_stored_native),
         cmocka_unit_test(test_stored_damage),
+        cmocka_unit_test(test_own_frame),
         cmocka_unit_test(test_frames_start_at_headers),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_long_path),
