@@ -158,15 +158,17 @@ PyObject *pf_importer_submodules(pf_importer *self, PyObject *package);
 
 /* ---- libraries.c: the bundled libraries a program loads itself ---- */
 
-/* _libraries and _load_library (importer.c's method table), documented at
+/* _libraries, _load_library and _native_path (importer.c's method table), documented at
  * their definitions. */
 PyObject *pf_importer_libraries(pf_importer *self, PyObject *unused);
 PyObject *pf_importer_load_library(pf_importer *self, PyObject *name);
+PyObject *pf_importer_native_path(pf_importer *self, PyObject *rel);
 
 /* pf_importer_patch_loaded: called by exec_module once module `name` (str)
  * has run: for ctypes and ctypes.util, when the payload bundles shared
- * libraries, support.py's patch_module(name, module) makes their loading by
- * name find the bundled copies (docs/native-libraries.md). Returns a new
+ * libraries or extension modules, support.py's patch_module(name, module)
+ * makes their loading by name or path find the bundled copies
+ * (docs/native-libraries.md). Returns a new
  * reference (None), or NULL with an exception. */
 PyObject *pf_importer_patch_loaded(pf_importer *self, PyObject *name, PyObject *module);
 
