@@ -24,7 +24,13 @@
  *       paths, else its normalised name (PEP 503).
  *   metadata_files(metadata_path) -> [(absolute path, relative path)]
  *       every file of a .dist-info / .egg-info directory (or the file
- *       itself), relative paths starting with the directory's name.
+ *       itself), relative paths starting with the directory's name; then
+ *       the files its RECORD lists outside the site directory, under the
+ *       prefix the site directory belongs to (`<prefix>/lib/python3.X/
+ *       {site,dist}-packages`): a wheel's `<name>.data/data` files (PEP
+ *       427), relative paths from the prefix (`share/<pkg>/...`, seen at
+ *       sys.prefix/share/<pkg>/... frozen); not `bin/` (scripts), not
+ *       `include/` (headers), nothing outside the prefix.
  *   named_metadata(dirs, names) -> [metadata paths]
  *       the .dist-info / .egg-info paths of the distributions called
  *       `names` installed in the search directories `dirs` (the first of

@@ -125,7 +125,15 @@ static int preinitialize(const struct boot *b, int argc, char **argv)
  *    run code in it;
  *  - home, prefix and executable are set explicitly (set_names_and_argv),
  *    which also stops getpath from honouring an `<exe>._pth` or
- *    `pyvenv.cfg` file;
+ *    `pyvenv.cfg` file. sys.prefix and sys.exec_prefix are the executable
+ *    itself (`<exe>`, the root of the payload's paths, as sys._stdlib_dir),
+ *    sys.base_prefix and sys.base_exec_prefix its directory: a frozen
+ *    program is its own prefix, so sysconfig takes the posix_prefix scheme
+ *    (as in a virtual environment, Lib/sysconfig.py
+ *    _get_preferred_schemes) and get_path('data') is sys.prefix too; the
+ *    files a distribution installed under its prefix (`<prefix>/share/...`,
+ *    its RECORD) are packed at those paths (docs/third-party.md, "Data
+ *    outside the package");
  *  - sys.argv is exactly [executable, user arguments...]: nothing parsed
  *    (but for the `-i` of a --allow-interactive build, which is removed;
  *    a child's python3 command line is CPython's to parse);
@@ -197,10 +205,16 @@ static PyStatus set_names_and_argv(PyConfig *config, struct boot *b, int argc, c
     for (size_t i = 0; !PyStatus_Exception(status) && i < sizeof fields / sizeof *fields; i++) {
         status = PyConfig_SetBytesString(config, fields[i], b->executable);
     }
-    wchar_t **dirs[] = {&config->home, &config->prefix, &config->base_prefix, &config->exec_prefix,
-                        &config->base_exec_prefix};
+    /* a frozen program's sys.prefix is the payload's root, so that data a
+     * distribution installed under its prefix (sys.prefix/share,
+     * sysconfig.get_path('data'), packed there) is found; getpath takes
+     * prefix and exec_prefix from home (Modules/getpath.py); see
+     * configure_program */
+    wchar_t **dirs[] = {&config->base_prefix, &config->base_exec_prefix, &config->home,
+                        &config->prefix, &config->exec_prefix};
     for (size_t i = 0; !PyStatus_Exception(status) && i < sizeof dirs / sizeof *dirs; i++) {
-        status = PyConfig_SetBytesString(config, dirs[i], b->directory);
+        status = PyConfig_SetBytesString(config, dirs[i],
+                                         i >= 2 && !python ? b->executable : b->directory);
     }
     if (!PyStatus_Exception(status) && b->mode.run == PF_BOOT_SPAWNED) {
         /* what multiprocessing.freeze_support() does in a frozen child */

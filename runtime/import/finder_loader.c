@@ -77,10 +77,8 @@ PyObject *pf_importer_find_spec(pf_importer *self, PyObject *args, PyObject *kwa
     pf_entry module;
     int found = pf_importer_find_module(self, fullname, &module);
     if (found <= 0) {
-        if (found < 0) {
-            return NULL;
-        }
-        Py_RETURN_NONE;
+        /* libpython's frozen modules, when a program turned them off */
+        return found < 0 ? NULL : pf_importer_frozen_spec(self, fullname);
     }
     if (pf_importer_fetch_attr(&self->module_spec_type, PF_PY_BOOTSTRAP, "ModuleSpec") < 0) {
         return NULL;
@@ -243,12 +241,15 @@ PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
         return NULL;
     }
     PyObject *name = PyObject_GetAttrString(spec, "name");
+    pf_entry entry;
+    int found = name != NULL ? pf_importer_find_module(self, name, &entry) : -1;
+    /* a spec of pf_importer_frozen_spec: the payload does not hold it */
+    PyObject *frozen = found == 0 ? pf_importer_frozen_code(spec) : NULL;
     Py_DECREF(spec);
-    if (name == NULL) {
+    if (name == NULL || (found == 0 && frozen == NULL)) {
+        Py_XDECREF(name);
         return NULL;
     }
-    pf_entry entry;
-    int found = pf_importer_find_module(self, name, &entry);
     if (found > 0 && entry.kind == PF_KIND_EXTENSION) {
         Py_DECREF(name);
         if (pf_importer_fetch_attr(&self->exec_dynamic, "_imp", PF_PY_IMP_EXEC_DYNAMIC) < 0) {
@@ -261,7 +262,12 @@ PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
         Py_DECREF(r);
         Py_RETURN_NONE;
     }
-    PyObject *code = found < 0 ? NULL : pf_importer_get_code(self, name);
+    PyObject *code = frozen != NULL && frozen != Py_None ? frozen
+                     : found < 0                         ? NULL
+                                                         : pf_importer_get_code(self, name);
+    if (code != frozen) {
+        Py_XDECREF(frozen);
+    }
     if (code == NULL || code == Py_None) {
         Py_DECREF(name);
         return code; /* NULL: an exception; None: a namespace package, nothing to run */

@@ -40,6 +40,8 @@ static PyMethodDef importer_methods[] = {
      "_libraries() -> list of the bundled libraries' SONAMEs"},
     {"_load_library", (PyCFunction)pf_importer_load_library, METH_O,
      "_load_library(soname) -> True once loaded from memory, False if not bundled"},
+    {"_native_path", (PyCFunction)pf_importer_native_path, METH_O,
+     "_native_path(rel) -> the path dlopen() maps for packed extension module rel, or None"},
     {"invalidate_caches", (PyCFunction)pf_importer_invalidate_caches, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

@@ -156,17 +156,36 @@ PyObject *pf_importer_member_size(pf_importer *self, PyObject *rel);
 PyObject *pf_importer_members(pf_importer *self, PyObject *unused);
 PyObject *pf_importer_submodules(pf_importer *self, PyObject *package);
 
+/* ---- frozen_fresh.c: libpython's frozen modules imported afresh ---- */
+
+/* pf_importer_frozen_spec: for a module the payload does not hold: when
+ * fullname (a str) is one of the stdlib modules libpython carries frozen
+ * and frozen modules are turned off (_imp._override_frozen_modules_for_tests(-1),
+ * as test.support's import_fresh_module does, so that python3 imports
+ * the module from its source), a new ModuleSpec whose loader is the
+ * importer, origin "<executable>/a/b.py" (or "/__init__.py"), and
+ * loader_state the frozen code object (read with frozen modules turned on
+ * for the call); else None (a new reference). NULL with an exception. */
+PyObject *pf_importer_frozen_spec(pf_importer *self, PyObject *fullname);
+
+/* pf_importer_frozen_code: the code object a pf_importer_frozen_spec spec
+ * carries (a new reference), None for any other spec, NULL with an
+ * exception. */
+PyObject *pf_importer_frozen_code(PyObject *spec);
+
 /* ---- libraries.c: the bundled libraries a program loads itself ---- */
 
-/* _libraries and _load_library (importer.c's method table), documented at
+/* _libraries, _load_library and _native_path (importer.c's method table), documented at
  * their definitions. */
 PyObject *pf_importer_libraries(pf_importer *self, PyObject *unused);
 PyObject *pf_importer_load_library(pf_importer *self, PyObject *name);
+PyObject *pf_importer_native_path(pf_importer *self, PyObject *rel);
 
 /* pf_importer_patch_loaded: called by exec_module once module `name` (str)
  * has run: for ctypes and ctypes.util, when the payload bundles shared
- * libraries, support.py's patch_module(name, module) makes their loading by
- * name find the bundled copies (docs/native-libraries.md). Returns a new
+ * libraries or extension modules, support.py's patch_module(name, module)
+ * makes their loading by name or path find the bundled copies
+ * (docs/native-libraries.md). Returns a new
  * reference (None), or NULL with an exception. */
 PyObject *pf_importer_patch_loaded(pf_importer *self, PyObject *name, PyObject *module);
 

@@ -1,5 +1,6 @@
 /* libraries.c - the bundled shared libraries a program loads itself
- * (ctypes): the importer's _libraries() and _load_library(name), which
+ * (ctypes): the importer's _libraries(), _load_library(name) and
+ * _native_path(rel) (a packed extension module given by path), which
  * support.py's ctypes patches call (support.py, patch_module), over the
  * native loader (native_loader.h); and pf_importer_patch_loaded, which has
  * those patches applied when ctypes is imported. */
@@ -72,19 +73,63 @@ PyObject *pf_importer_load_library(pf_importer *self, PyObject *name)
     return PyBool_FromLong(bundled);
 }
 
+/* _native_path(rel): the path dlopen() maps for the packed extension module
+ * "lib/" + rel (a PF_KIND_NATIVE member, rel relative to the executable as
+ * support.py _relative gives it), placed in memory as the importer places it
+ * (pf_native_prepare: once per process, so an imported module and this give
+ * the same path and glibc the same handle): a str "/proc/self/fd/N"; None
+ * when rel names no native member. For ctypes.CDLL(ext.__file__)
+ * (CPython's ctypes tests load _ctypes_test so), which cannot exist on
+ * disk. A member that cannot be mapped raises OSError, as dlopen() failing
+ * does in ctypes; a damaged one ends the program (damaged.h). */
+PyObject *pf_importer_native_path(pf_importer *self, PyObject *rel)
+{
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_Check(rel) ? PyUnicode_AsUTF8AndSize(rel, &size) : NULL;
+    if (utf8 == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "_native_path() argument must be str");
+        }
+        return NULL;
+    }
+    pf_entry file;
+    if (!pf_importer_lookup_path(self, utf8, (size_t)size, "", &file) ||
+        file.kind != PF_KIND_NATIVE) {
+        Py_RETURN_NONE;
+    }
+    char path[64];
+    int createsInterpreters;
+    pf_error err;
+    pf_error_clear(&err);
+    int status =
+        pf_native_prepare(self->payload, &file, path, sizeof path, &createsInterpreters, &err);
+    if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
+        pf_damaged_exit(self->executable, file.name, file.name_size, err.message);
+    }
+    if (status != PF_OK) {
+        PyErr_Format(PyExc_OSError, "cannot load %U from memory: %s", rel, err.message);
+        return NULL;
+    }
+    if (createsInterpreters) {
+        pf_importer_watch_new_interpreters();
+    }
+    return PyUnicode_DecodeFSDefault(path);
+}
+
 /* The modules whose functions find and open shared libraries by name
  * (CPython's Lib/ctypes/__init__.py: CDLL through _dlopen;
  * Lib/ctypes/util.py: find_library), which support.py patch_module adapts. */
 static const char *const library_loading_modules[] = {"ctypes", "ctypes.util"};
 
-/* has_libraries: whether the payload bundles any shared library. */
-static int has_libraries(pf_importer *self)
+/* has_native_code: whether the payload bundles any shared library or holds
+ * an extension module (a path ctypes may be given, _native_path). */
+static int has_native_code(pf_importer *self)
 {
     const pf_index *index = pf_payload_index(self->payload);
     for (uint32_t n = 0; n < index->entry_count; n++) {
         pf_entry e;
         pf_index_entry(index, n, &e);
-        if (e.kind == PF_KIND_LIBRARY) {
+        if (e.kind == PF_KIND_LIBRARY || e.kind == PF_KIND_NATIVE) {
             return 1;
         }
     }
@@ -102,7 +147,7 @@ PyObject *pf_importer_patch_loaded(pf_importer *self, PyObject *name, PyObject *
     while (k < count && strcmp(utf8, library_loading_modules[k]) != 0) {
         k++;
     }
-    if (k == count || !has_libraries(self)) {
+    if (k == count || !has_native_code(self)) {
         Py_RETURN_NONE;
     }
     PyObject *support = pf_importer_support(self); /* borrowed */

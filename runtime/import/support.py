@@ -435,8 +435,9 @@ def os_scandir(original, path=None):
 # goes through ctypes: CDLL(name) calls ctypes._dlopen (Lib/ctypes/__init__.py)
 # and ctypes.util.find_library(name) asks ldconfig for "lib<name>.so...".
 # patch_module, called by libraries.c when either module has run in a
-# program that bundles libraries, makes both answer with the bundled copies
-# first, as the extension loader does for DT_NEEDED.
+# program that bundles libraries or extension modules, makes both answer with
+# the bundled copies first, as the extension loader does for DT_NEEDED, and
+# CDLL(path of a packed extension module) load the importer's copy.
 
 _bundled = None  # frozenset of the bundled libraries' SONAMEs, read once
 
@@ -469,6 +470,13 @@ def _patch_dlopen(original):
         soname = _bundled_name(name)
         if soname is not None and _importer._load_library(soname):
             name = soname
+        elif isinstance(name, str) and "/" in name:
+            # a packed extension module given by its path (__file__), which
+            # cannot exist on disk: the memfd path the importer loads it from
+            rel = _relative(name)
+            native = _importer._native_path(rel) if rel else None
+            if native is not None:
+                name = native
         return original(name, *args)
 
     _dlopen.__doc__ = original.__doc__

@@ -10,6 +10,10 @@
 #                    library where DEST shows it (the reference reads a copy
 #                    in the source's native/ directory)
 #   include-library  the same program with --include-library libzstd.so.1
+#   extension        CDLL(_ctypes_test.__file__): a packed extension module
+#                    given by its path under the executable loads the copy
+#                    the importer loaded (the same handle); a path next to it
+#                    that names nothing is an OSError, as under python3
 #   errors           without either option the hidden library cannot be
 #                    loaded (the hiding works); a missing SRC, a glibc
 #                    library and an unknown SONAME are errors naming them,
@@ -18,7 +22,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: ctypes_libs.sh add-binary|include-library|errors}
+case_name=${1:?usage: ctypes_libs.sh add-binary|include-library|extension|errors}
 ZSTD=$(ldconfig -p | awk '$1 == "libzstd.so.1" && /x86-64/ { print $NF; exit }')
 [[ -n $ZSTD ]] || skip_test "libzstd.so.1 is not installed (apt-get install libzstd1)"
 LIBS=$T/libs.txt
@@ -56,6 +60,21 @@ add-binary)
 include-library)
     program zstd --include-library libzstd.so.1 < <(zstd_program) || finish
     compare "--include-library of a library nothing needs, found by ctypes" /dev/null
+    ;;
+extension)
+    program extpath <<'PY' || finish
+import ctypes, _ctypes_test
+dll = ctypes.CDLL(_ctypes_test.__file__)
+print(dll.tf_i(9), dll.get_an_integer())
+print("same handle:", ctypes.CDLL(_ctypes_test.__file__)._handle == dll._handle)
+try:
+    ctypes.CDLL(_ctypes_test.__file__ + ".missing")
+except OSError:
+    print("OSError for a path that names nothing")
+PY
+    FROZEN_RUNNER=run_frozen
+    compare "ctypes.CDLL of a packed extension module's __file__" /dev/null
+    expect_grep "the reference loaded it (not an error on both sides)" "$R/ctypes.CDLL of a packed extension module's __file__.ref.out" "^3 42$"
     ;;
 errors)
     program zstd < <(zstd_program) || finish

@@ -3,7 +3,8 @@
  * directory: a distribution the program imports is packed whole with its
  * metadata and data, a package without metadata is tree-shaken but keeps
  * its data, --exclude-module, --hidden-import, --collect, --add-data, and
- * build tools reached only from collected modules are not followed. */
+ * build tools reached only from collected modules are not followed, and a
+ * wheel's data installed under the site directory's prefix. */
 #include "resolve_test_util.h"
 #include "graph_probe.h"
 #include "render_report.h"
@@ -274,6 +275,71 @@ static void test_errors(void **state)
     end(&f);
 }
 
+/* A wheel's <name>.data/data files, which pip installs under the prefix of
+ * the site directory (<prefix>/lib/python3.11/site-packages), are packed at
+ * their path from the prefix (seen at sys.prefix/... frozen); its scripts
+ * (bin/), headers (include/) and anything outside the prefix are not; a
+ * site directory of no install scheme's shape has no prefix, so nothing
+ * outside it is packed. */
+static void test_prefix_data(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *rel, *text;
+    } files[] = {
+        {"app.py", "import probe\nimport plain\n"},
+        {"pfx/lib/python3.11/site-packages/probe/__init__.py", ""},
+        {"pfx/lib/python3.11/site-packages/probe-1.0.dist-info/METADATA",
+         "Metadata-Version: 2.1\nName: probe\nVersion: 1.0\n"},
+        {"pfx/lib/python3.11/site-packages/probe-1.0.dist-info/RECORD",
+         "probe/__init__.py,,\nprobe-1.0.dist-info/METADATA,,\n"
+         "../../../share/probe/a.txt,sha256=x,2\n\"../../../share/probe/b,c.txt\",,\n"
+         "../../../etc/probe/c.conf,,\n../../../bin/probe-tool,,\n"
+         "../../../include/site/python3.11/probe/p.h,,\n../../../../outside.txt,,\n"
+         "../../../share/probe/gone.txt,,\n"},
+        {"pfx/share/probe/a.txt", "a\n"},
+        {"pfx/share/probe/b,c.txt", "b\n"},
+        {"pfx/etc/probe/c.conf", "c\n"},
+        {"pfx/bin/probe-tool", "#!/bin/sh\n"},
+        {"pfx/include/site/python3.11/probe/p.h", "\n"},
+        {"outside.txt", "o\n"},
+        {"flat/plain/__init__.py", ""},
+        {"flat/plain-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: plain\nVersion: 1.0\n"},
+        {"flat/plain-1.0.dist-info/RECORD", "plain/__init__.py,,\n../share/plain/d.txt,,\n"},
+        {"share/plain/d.txt", "d\n"},
+    };
+    fixture f;
+    memset(&f, 0, sizeof f);
+    f.dir = rt_mkdtemp();
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        rt_write(f.dir, files[i].rel, files[i].text, (size_t)-1);
+    }
+    char flat[4200];
+    snprintf(f.script, sizeof f.script, "%s/app.py", f.dir);
+    snprintf(f.site, sizeof f.site, "%s/pfx/lib/python3.11/site-packages", f.dir);
+    snprintf(flat, sizeof flat, "%s/flat", f.dir);
+    const char *paths[] = {f.site, flat};
+    f.opts = (pfz_resolve_options){
+        .script = f.script, .paths = paths, .path_count = 2, .report = &f.report};
+    build(&f);
+    const pfz_data_file *a = data_file(&f.g, "lib/share/probe/a.txt");
+    assert_non_null(a);
+    assert_int_equal(a->size, 2);
+    assert_memory_equal(a->data, "a\n", 2);
+    assert_non_null(data_file(&f.g, "lib/share/probe/b,c.txt")); /* a quoted CSV field */
+    assert_non_null(data_file(&f.g, "lib/etc/probe/c.conf"));
+    assert_non_null(data_file(&f.g, "lib/probe-1.0.dist-info/RECORD"));
+    size_t outside = 0;
+    for (size_t i = 0; i < f.g.data_count; i++) {
+        const char *m = f.g.data[i].member_path;
+        outside += strstr(m, "probe-tool") != NULL || strstr(m, "p.h") != NULL ||
+                   strstr(m, "outside") != NULL || strstr(m, "gone") != NULL ||
+                   strstr(m, "d.txt") != NULL;
+    }
+    assert_int_equal(outside, 0);
+    end(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_follow_all_imports),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_prefix_data),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
 }

@@ -166,12 +166,41 @@ static void test_path_entry(void **state)
                      0);
 }
 
+/* ctypes' _dlopen, patched: a path under the executable naming a packed
+ * extension module is given to dlopen as the importer's memfd path
+ * (_native_path), a bundled SONAME is loaded first, anything else passes
+ * unchanged. */
+static void test_dlopen(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        run("import types\n"
+            "loaded = []\n"
+            "support._importer._libraries = lambda: ['libz.so.1']\n"
+            "support._importer._load_library = lambda n: loaded.append(n) or True\n"
+            "support._importer._native_path = lambda rel: "
+            "'/proc/self/fd/9' if rel == 'pkg/ext.so' else None\n"
+            "support._bundled = None\n"
+            "ctypes = types.SimpleNamespace(_dlopen=lambda name, *a: (name, a))\n"
+            "support.patch_module('ctypes', ctypes)\n"
+            "assert ctypes._dlopen('/opt/app/app/pkg/ext.so', 2) == ('/proc/self/fd/9', (2,))\n"
+            "assert ctypes._dlopen('/opt/app/app/pkg/../pkg/ext.so')[0] == '/proc/self/fd/9'\n"
+            "assert ctypes._dlopen('/opt/app/app/pkg/none.so')[0] == '/opt/app/app/pkg/none.so'\n"
+            "assert ctypes._dlopen('/usr/lib/x.so')[0] == '/usr/lib/x.so'\n"
+            "assert ctypes._dlopen('/opt/app/app/libs/libz.so.1')[0] == 'libz.so.1'\n"
+            "assert ctypes._dlopen('libm.so.6')[0] == 'libm.so.6'\n"
+            "assert ctypes._dlopen(None)[0] is None\n"
+            "assert loaded == ['libz.so.1'], loaded\n"),
+        0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_traversable),
         cmocka_unit_test(test_listing),
         cmocka_unit_test(test_path_entry),
+        cmocka_unit_test(test_dlopen),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
 }
