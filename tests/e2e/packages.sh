@@ -45,11 +45,17 @@
 #               without their code
 #   pip         pip's command line: `pip download --help` (commands
 #               imported by names from a table: the rules' hidden imports)
+#   zmq         pyzmq REQ/REP over inproc: `import zmq` runs the fallback
+#               `from importlib.util import find_spec` of `from . import
+#               libzmq` (no such module on Debian), importlib.util being a
+#               module libpython carries frozen, whose own import of
+#               importlib._abc must be packed although the fallback is not
+#               followed (freezer/resolve/import_policy.c)
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|zmq}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -339,6 +345,32 @@ from pip._internal.cli.main import main
 sys.exit(main(sys.argv[1:]))
 PY
     compare pip-download-help /dev/null download --help
+    ;;
+
+zmq)
+    needs zmq python3-zmq
+    program reqrep <<'PY' || finish
+import threading
+import zmq
+ctx = zmq.Context()
+rep = ctx.socket(zmq.REP)
+rep.bind("inproc://svc")
+def serve():
+    for _ in range(2):
+        rep.send_json({"len": len(rep.recv_json()["s"])})
+t = threading.Thread(target=serve)
+t.start()
+req = ctx.socket(zmq.REQ)
+req.connect("inproc://svc")
+for s in ("a", "bcd"):
+    req.send_json({"s": s})
+    print(req.recv_json())
+t.join()
+req.close()
+rep.close()
+ctx.term()
+PY
+    compare zmq-reqrep /dev/null
     ;;
 
 *)
