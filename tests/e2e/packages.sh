@@ -45,6 +45,12 @@
 #               without their code
 #   pip         pip's command line: `pip download --help` (commands
 #               imported by names from a table: the rules' hidden imports)
+#   entrypoints  entry-point groups named by a constant
+#               (pkg_resources.iter_entry_points("flake8.extension"),
+#               importlib.metadata.entry_points(group=...), .select(group=
+#               ...)) list every installed distribution's entry points in
+#               that group, as python3.11 does, though the program imports
+#               none of them: their metadata is packed (not their code)
 #   zmq         pyzmq REQ/REP over inproc: `import zmq` runs the fallback
 #               `from importlib.util import find_spec` of `from . import
 #               libzmq` (no such module on Debian), importlib.util being a
@@ -55,7 +61,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|zmq}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|entrypoints|zmq}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -345,6 +351,22 @@ from pip._internal.cli.main import main
 sys.exit(main(sys.argv[1:]))
 PY
     compare pip-download-help /dev/null download --help
+    ;;
+
+entrypoints)
+    needs pkg_resources python3-pkg-resources
+    needs flake8 flake8
+    program groups <<'PY' || finish
+from importlib import metadata
+import pkg_resources
+print(sorted((e.name, e.dist.project_name) for e in pkg_resources.iter_entry_points("flake8.extension")))
+print(sorted(e.value for e in metadata.entry_points(group="flake8.report")))
+print(sorted(e.name for e in metadata.entry_points().select(group="console_scripts", name="flake8")))
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "flake8's metadata is packed" "$T/inspect.txt" ' lib/flake8-[^/]*\.(egg|dist)-info/'
+    expect_no_grep "flake8's code is not" "$T/inspect.txt" ' lib/flake8/'
+    compare entrypoints /dev/null
     ;;
 
 zmq)
