@@ -51,6 +51,10 @@
 #               ...)) list every installed distribution's entry points in
 #               that group, as python3.11 does, though the program imports
 #               none of them: their metadata is packed (not their code)
+#   pycryptodome  Debian's pycryptodome (Cryptodome): AES, SHA-256 and
+#               scrypt, whose native code _raw_api.py loads with cffi's (or
+#               ctypes') dlopen by a path under the package: served from
+#               the payload (runtime/import/native_path.c)
 #   zmq         pyzmq REQ/REP over inproc: `import zmq` runs the fallback
 #               `from importlib.util import find_spec` of `from . import
 #               libzmq` (no such module on Debian), importlib.util being a
@@ -61,7 +65,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|entrypoints|zmq}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|entrypoints|pycryptodome|zmq}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -367,6 +371,21 @@ PY
     expect_grep "flake8's metadata is packed" "$T/inspect.txt" ' lib/flake8-[^/]*\.(egg|dist)-info/'
     expect_no_grep "flake8's code is not" "$T/inspect.txt" ' lib/flake8/'
     compare entrypoints /dev/null
+    ;;
+
+pycryptodome)
+    needs Cryptodome python3-pycryptodome
+    program aes <<'PY' || finish
+from Cryptodome.Cipher import AES
+from Cryptodome.Hash import SHA256
+from Cryptodome.Protocol.KDF import scrypt
+from Cryptodome.Util.Padding import pad, unpad
+key = scrypt("pw", b"salt", 16, N=2**10, r=8, p=1)
+ct = AES.new(key, AES.MODE_CBC, bytes(16)).encrypt(pad(b"secret", 16))
+print(key.hex(), ct.hex(), SHA256.new(ct).hexdigest())
+print(unpad(AES.new(key, AES.MODE_CBC, bytes(16)).decrypt(ct), 16))
+PY
+    compare pycryptodome-aes /dev/null
     ;;
 
 zmq)
