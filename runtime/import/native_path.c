@@ -18,13 +18,10 @@
 #include "damaged.h"
 #include "importer_internal.h"
 #include "native_loader.h"
+#include "native_path.h"
 #include "payload.h"
 
-/* member_of_path: "lib/" + file's part after "<executable>/", with "." and
- * ".." parts and repeated slashes resolved lexically (pycryptodome names
- * Cryptodome/Util/../Cipher/...), into name[0..nameCapacity). Returns its
- * length, or 0 when file is not under executable or does not fit. */
-static size_t member_of_path(const char *executable, const char *file, char *name,
+size_t pf_native_path_member(const char *executable, const char *file, char *name,
                              size_t nameCapacity)
 {
     size_t exeSize = strlen(executable);
@@ -76,7 +73,8 @@ static int place(const char *file, char *path, size_t pathCapacity)
     const char *executable = NULL;
     pf_payload *payload = pf_importer_process(&executable);
     char name[PATH_MAX];
-    size_t nameSize = payload != NULL ? member_of_path(executable, file, name, sizeof name) : 0;
+    size_t nameSize =
+        payload != NULL ? pf_native_path_member(executable, file, name, sizeof name) : 0;
     pf_entry entry;
     if (nameSize == 0 || !Py_IsInitialized() || !PyGILState_Check() ||
         !pf_index_find(pf_payload_index(payload), name, nameSize, &entry) ||
