@@ -26,32 +26,40 @@ typedef struct callee {
     int fresh;                 /* import_fresh_module: its constant lists count too */
     int colon;                 /* the name ends at ':' (pkgutil.resolve_name) */
     int distribution;          /* the name is a distribution's, not a module's */
+    int group;                 /* an entry-point group: GROUP_FIRST or GROUP_KEYWORD */
 } callee;
 
+/* Where a callee with `group` set takes the entry-point group's name. */
+#define GROUP_FIRST 1   /* its first positional argument */
+#define GROUP_KEYWORD 2 /* its `group=` keyword argument, the first of only keywords */
+
 static const callee CALLEES[] = {
-    {"import_module", {NULL}, 1, 0, 0, 0},
-    {"__import__", {NULL}, 1, 0, 0, 0},
-    {"import_fresh_module", {NULL}, 1, 1, 0, 0},
-    {"find_spec", {"util", NULL}, 1, 0, 0, 0},
-    {"get_loader", {"pkgutil", NULL}, 0, 0, 0, 0},
-    {"find_loader", {"pkgutil", "importlib", NULL}, 0, 0, 0, 0},
-    {"get_data", {"pkgutil", NULL}, 0, 0, 0, 0},
-    {"resolve_name", {"pkgutil", NULL}, 0, 0, 1, 0},
-    {"files", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"read_text", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"read_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"open_text", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"open_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"contents", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"is_resource", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"path", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0},
-    {"version", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
-    {"metadata", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
-    {"distribution", {"metadata", "importlib_metadata", NULL}, 1, 0, 0, 1},
-    {"requires", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
-    {"files", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1},
-    {"get_distribution", {"pkg_resources", NULL}, 1, 0, 0, 1},
-    {"require", {"pkg_resources", NULL}, 0, 0, 0, 1},
+    {"import_module", {NULL}, 1, 0, 0, 0, 0},
+    {"__import__", {NULL}, 1, 0, 0, 0, 0},
+    {"import_fresh_module", {NULL}, 1, 1, 0, 0, 0},
+    {"find_spec", {"util", NULL}, 1, 0, 0, 0, 0},
+    {"get_loader", {"pkgutil", NULL}, 0, 0, 0, 0, 0},
+    {"find_loader", {"pkgutil", "importlib", NULL}, 0, 0, 0, 0, 0},
+    {"get_data", {"pkgutil", NULL}, 0, 0, 0, 0, 0},
+    {"resolve_name", {"pkgutil", NULL}, 0, 0, 1, 0, 0},
+    {"files", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"read_text", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"read_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"open_text", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"open_binary", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"contents", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"is_resource", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"path", {"resources", "importlib_resources", NULL}, 0, 0, 0, 0, 0},
+    {"version", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1, 0},
+    {"metadata", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1, 0},
+    {"distribution", {"metadata", "importlib_metadata", NULL}, 1, 0, 0, 1, 0},
+    {"requires", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1, 0},
+    {"files", {"metadata", "importlib_metadata", NULL}, 0, 0, 0, 1, 0},
+    {"get_distribution", {"pkg_resources", NULL}, 1, 0, 0, 1, 0},
+    {"require", {"pkg_resources", NULL}, 0, 0, 0, 1, 0},
+    {"iter_entry_points", {"pkg_resources", NULL}, 1, 0, 0, 0, GROUP_FIRST},
+    {"entry_points", {"metadata", "importlib_metadata", NULL}, 1, 0, 0, 0, GROUP_KEYWORD},
+    {"select", {NULL}, 0, 0, 0, 0, GROUP_KEYWORD},
 };
 
 typedef struct insn {
@@ -151,7 +159,8 @@ static int report(const scan *s, const callee *c, PyObject *name, pfz_dynamic_pa
                               .call = c->name,
                               .line = line > 0 ? line : 0,
                               .in_function = s->in_function,
-                              .distribution = c->distribution};
+                              .distribution = c->distribution,
+                              .group = c->group != 0};
     return s->fn(s->ctx, &imp, err);
 }
 
@@ -194,6 +203,22 @@ static int report_fresh(const scan *s, const callee *c, size_t i, size_t end, pf
     return status;
 }
 
+/* group_keyword_first: 1 when the arguments of the call whose function is
+ * loaded at i and whose PRECALL is at end are keywords only, the first
+ * being `group` (entry_points(group="g"), eps.select(group="g", ...)): the
+ * compiler loads the values, then KW_NAMES with the names' tuple. */
+static int group_keyword_first(const scan *s, size_t i, size_t end)
+{
+    const insn *kw = &s->insns[end - 1];
+    PyObject *names =
+        kw->op == PF_PY_OP_KW_NAMES && kw->arg < (uint64_t)PyTuple_GET_SIZE(s->code->co_consts)
+            ? PyTuple_GET_ITEM(s->code->co_consts, kw->arg)
+            : NULL;
+    return names != NULL && PyTuple_CheckExact(names) && PyTuple_GET_SIZE(names) > 0 &&
+           (size_t)PyTuple_GET_SIZE(names) == end - 1 - (i + 1) &&
+           is_text(PyTuple_GET_ITEM(names, 0), "group");
+}
+
 /* call_at: when the instruction at i loads a known function called with a
  * constant str first, reports the names the call imports. */
 static int call_at(const scan *s, size_t i, pf_error *err)
@@ -223,6 +248,9 @@ static int call_at(const scan *s, size_t i, pf_error *err)
     }
     if (end >= s->count || s->insns[end].op != PF_PY_OP_PRECALL) {
         return PF_OK; /* not a call we can read */
+    }
+    if (c->group == GROUP_KEYWORD && !group_keyword_first(s, i, end)) {
+        return PF_OK; /* entry_points() with no group, or a select() of another kind */
     }
     int offset = s->insns[i + 1].offset;
     if (c->colon) {

@@ -18,7 +18,11 @@
  *   files ("dist")                           (Lib/importlib/metadata/)
  *   pkg_resources.get_distribution / require ("dist")
  *                                            (pkg_resources/__init__.py)
- * (reported with `distribution` set: a name of a distribution, not a module).
+ * (reported with `distribution` set: a name of a distribution, not a module);
+ * and the entry-point groups named by a constant given to
+ *   pkg_resources.iter_entry_points("group"), importlib.metadata
+ *   .entry_points(group="group") and EntryPoints.select(group="group", ...)
+ * (reported with `group` set).
  * A call compiles (CPython 3.11 Python/compile.c) to a load of the
  * function (LOAD_NAME, LOAD_GLOBAL, or LOAD_ATTR / LOAD_METHOD after its
  * object), its arguments, KW_NAMES for keywords, PRECALL and CALL; this
@@ -51,6 +55,8 @@ typedef struct pfz_dynamic_import {
                                  class body */
     int distribution;         /* 1: `name` is a distribution's name (importlib.metadata,
                                  pkg_resources), whose metadata the call reads */
+    int group;                /* 1: `name` is an entry-point group's name, which the call
+                                 lists in every installed distribution's metadata */
 } pfz_dynamic_import;
 
 /* pfz_dynamic_fn: called once per name found. Returns PF_OK to go on, or a

@@ -269,22 +269,25 @@ static PyObject *absolute(const extra_ctx *x, const pfz_dynamic_import *d)
 }
 
 /* on_dynamic: one constant name from dynamic_imports.h: a distribution's
- * name is kept in r->named_dists; a module is followed when its
- * top-level module can be found, with the real modules behind it when it
- * is a lazy or vendored name (`__import__('pkg_resources.extern.packaging
- * .version')`). */
+ * name is kept in r->named_dists, an entry-point group's as ("group", name); a module is followed
+ * when its top-level module can be found, with the real modules behind it when it is a lazy or
+ * vendored name (`__import__('pkg_resources.extern.packaging .version')`). */
 static int on_dynamic(void *ctx, const pfz_dynamic_import *d, pf_error *err)
 {
     extra_ctx *x = ctx;
-    if (d->distribution) { /* a distribution's name: its metadata, third_party_collect.c */
+    if (d->distribution || d->group) { /* metadata to pack, third_party_collect.c */
         resolver *r = x->r;
         if (r->named_dists == NULL && (r->named_dists = PyList_New(0)) == NULL) {
             return pfz_py_fail(err, "out of memory");
         }
-        int known = PySequence_Contains(r->named_dists, d->name);
-        if (known < 0 || (known == 0 && PyList_Append(r->named_dists, d->name) < 0)) {
+        /* a group as ("group", name): third_party.c's named_metadata */
+        PyObject *item = d->group ? Py_BuildValue("(sO)", "group", d->name) : Py_NewRef(d->name);
+        int known = item != NULL ? PySequence_Contains(r->named_dists, item) : -1;
+        if (known < 0 || (known == 0 && PyList_Append(r->named_dists, item) < 0)) {
+            Py_XDECREF(item);
             return pfz_py_fail(err, "out of memory");
         }
+        Py_DECREF(item);
         return PF_OK;
     }
     PyObject *full = absolute(x, d);

@@ -208,11 +208,31 @@ static int is_file_loader_module(const char *name)
     return strcmp(name, PF_PY_BOOTSTRAP_EXTERNAL) == 0 || strcmp(name, aliases[1]) == 0;
 }
 
+/* is_carried_frozen: 1 when libpython carries module `full` frozen
+ * (_imp.is_frozen, Python/frozen.c: importlib.util, runpy ...), other than
+ * the importlib aliases import_filters.c follows late. Such a module is
+ * importable whether or not an edge to it is followed, so leaving the edge
+ * out saves nothing, and would leave out what the module itself imports
+ * (importlib.util's importlib._abc: zmq's fallback `from importlib.util
+ * import find_spec` then fails with ModuleNotFoundError). */
+static int is_carried_frozen(resolver *r, const char *full)
+{
+    static const char *const aliases[] = PF_PY_FROZEN_ALIASES;
+    if (full == NULL || strcmp(full, aliases[0]) == 0 || strcmp(full, aliases[1]) == 0) {
+        return 0;
+    }
+    PyObject *frozen = PyObject_CallFunction(r->is_frozen, "s", full);
+    int is_frozen = frozen != NULL && PyObject_IsTrue(frozen) == 1;
+    Py_XDECREF(frozen);
+    PyErr_Clear();
+    return is_frozen;
+}
+
 int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
                          int *status, pf_error *err)
 {
     *status = PF_OK;
-    if (r->opts->follow_all_imports) {
+    if (r->opts->follow_all_imports || is_carried_frozen(r, full)) {
         return 0;
     }
     char reason[600], first[512];
@@ -342,7 +362,9 @@ static PyObject *held_targets(resolver *r, PyObject *full, PyObject *fromlist)
 int pfz_mg_rule_only_held(resolver *r, size_t importer, const pfz_import *imp, PyObject *full)
 {
     if (!r->state[importer].rule_only ||
-        !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try)) {
+        !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try) ||
+        is_carried_frozen(r, PyUnicode_AsUTF8(full))) {
+        PyErr_Clear();
         return 0;
     }
     PyObject *targets = held_targets(r, full, imp->fromlist);

@@ -264,7 +264,8 @@ int pfz_mg_find_module(resolver *r, PyObject *name, PyObject *path, size_t impor
  * or a stdlib try body that handles its failure) of a third-party
  * distribution other than the importer's, unless the importer is the
  * program's own (the script, or a module of no distribution) or that
- * top-level package is already packed. *status is PF_OK, or an error
+ * top-level package is already packed. Never left out: a module libpython
+ * carries frozen (importable anyway; its own imports must be packed). *status is PF_OK, or an error
  * (PF_ERR_PYTHON, PF_ERR_NOMEM; then 1 is returned). */
 int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
                          int *status, pf_error *err);

@@ -334,8 +334,16 @@ int pfz_mg_visit(resolver *r, size_t idx, pf_error *err)
         break; /* builtin, extension, namespace: no code to read */
     }
     scan_ctx sc = {r, idx};
-    /* Only the entry runs as "__main__"; everything else is imported. */
-    unsigned flags = idx == r->g->main && r->entry_known ? 0 : PFZ_SCAN_SKIP_MAIN_GUARD;
+    /* Only the entry runs as "__main__"; everything else is imported. A
+     * console script's module (entry_script.h) is scanned whole: its entry
+     * function may be one the skip would drop as only its `if __name__ ==
+     * "__main__":` block's (tabulate's `tabulate:_main`). */
+    const char *entry_module = r->opts->script != NULL ? r->opts->entry_module : NULL;
+    unsigned flags =
+        (idx == r->g->main && r->entry_known) ||
+                (entry_module != NULL && strcmp(r->g->modules[idx].name, entry_module) == 0)
+            ? 0
+            : PFZ_SCAN_SKIP_MAIN_GUARD;
     if (r->g->modules[idx].is_stdlib) {
         flags |= PFZ_SCAN_SKIP_MAIN_NAMED; /* its `main`s serve python3 -m */
     }

@@ -37,7 +37,10 @@
  *       each, as importlib.metadata.distribution(name) finds it, PEP 503
  *       names), and of those their Requires-Dist name, recursively (not
  *       those of an extra): what pkg_resources.require(name) also reads.
- *       Names not installed are skipped.
+ *       Names not installed are skipped. A name ("group", G) stands for
+ *       every installed distribution that declares an entry point in group
+ *       G (the first of each name, as importlib.metadata.entry_points(
+ *       group=G) lists them), without their requirements.
  *   walk(package, directory, include_tests) -> [dotted module names]
  *       every submodule, subpackage (regular or PEP 420) and extension
  *       module under a package directory, in name order; directories named

@@ -74,6 +74,11 @@ extern PyTypeObject pf_importer_type;
  * is PATH_MAX bytes or longer. */
 int pf_importer_set_process(pf_payload *payload, const char *executable);
 
+/* pf_importer_process: the payload pf_importer_set_process recorded
+ * (borrowed; NULL before it ran), with *executable set to the executable's
+ * path it recorded ("" before). For native_path.c. */
+pf_payload *pf_importer_process(const char **executable);
+
 /* pf_importer_new: an importer for the current interpreter over the
  * process's payload, not yet on sys.meta_path: a new reference, or NULL
  * with an exception. Needs pf_importer_set_process and the type ready

@@ -116,6 +116,12 @@ int pf_importer_set_process(pf_payload *payload, const char *executable)
     return 0;
 }
 
+pf_payload *pf_importer_process(const char **executable)
+{
+    *executable = process_executable;
+    return process_payload;
+}
+
 /* pf_importer_new: an importer for the current interpreter, not yet on
  * sys.meta_path: a new reference, or NULL with an exception. The type must
  * be ready (pf_importer_module_init has run). */

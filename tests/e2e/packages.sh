@@ -45,11 +45,27 @@
 #               without their code
 #   pip         pip's command line: `pip download --help` (commands
 #               imported by names from a table: the rules' hidden imports)
+#   entrypoints  entry-point groups named by a constant
+#               (pkg_resources.iter_entry_points("flake8.extension"),
+#               importlib.metadata.entry_points(group=...), .select(group=
+#               ...)) list every installed distribution's entry points in
+#               that group, as python3.11 does, though the program imports
+#               none of them: their metadata is packed (not their code)
+#   pycryptodome  Debian's pycryptodome (Cryptodome): AES, SHA-256 and
+#               scrypt, whose native code _raw_api.py loads with cffi's (or
+#               ctypes') dlopen by a path under the package: served from
+#               the payload (runtime/import/native_path.c)
+#   zmq         pyzmq REQ/REP over inproc: `import zmq` runs the fallback
+#               `from importlib.util import find_spec` of `from . import
+#               libzmq` (no such module on Debian), importlib.util being a
+#               module libpython carries frozen, whose own import of
+#               importlib._abc must be packed although the fallback is not
+#               followed (freezer/resolve/import_policy.c)
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|entrypoints|pycryptodome|zmq}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -339,6 +355,63 @@ from pip._internal.cli.main import main
 sys.exit(main(sys.argv[1:]))
 PY
     compare pip-download-help /dev/null download --help
+    ;;
+
+entrypoints)
+    needs pkg_resources python3-pkg-resources
+    needs flake8 flake8
+    program groups <<'PY' || finish
+from importlib import metadata
+import pkg_resources
+print(sorted((e.name, e.dist.project_name) for e in pkg_resources.iter_entry_points("flake8.extension")))
+print(sorted(e.value for e in metadata.entry_points(group="flake8.report")))
+print(sorted(e.name for e in metadata.entry_points().select(group="console_scripts", name="flake8")))
+PY
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect.txt"
+    expect_grep "flake8's metadata is packed" "$T/inspect.txt" ' lib/flake8-[^/]*\.(egg|dist)-info/'
+    expect_no_grep "flake8's code is not" "$T/inspect.txt" ' lib/flake8/'
+    compare entrypoints /dev/null
+    ;;
+
+pycryptodome)
+    needs Cryptodome python3-pycryptodome
+    program aes <<'PY' || finish
+from Cryptodome.Cipher import AES
+from Cryptodome.Hash import SHA256
+from Cryptodome.Protocol.KDF import scrypt
+from Cryptodome.Util.Padding import pad, unpad
+key = scrypt("pw", b"salt", 16, N=2**10, r=8, p=1)
+ct = AES.new(key, AES.MODE_CBC, bytes(16)).encrypt(pad(b"secret", 16))
+print(key.hex(), ct.hex(), SHA256.new(ct).hexdigest())
+print(unpad(AES.new(key, AES.MODE_CBC, bytes(16)).decrypt(ct), 16))
+PY
+    compare pycryptodome-aes /dev/null
+    ;;
+
+zmq)
+    needs zmq python3-zmq
+    program reqrep <<'PY' || finish
+import threading
+import zmq
+ctx = zmq.Context()
+rep = ctx.socket(zmq.REP)
+rep.bind("inproc://svc")
+def serve():
+    for _ in range(2):
+        rep.send_json({"len": len(rep.recv_json()["s"])})
+t = threading.Thread(target=serve)
+t.start()
+req = ctx.socket(zmq.REQ)
+req.connect("inproc://svc")
+for s in ("a", "bcd"):
+    req.send_json({"s": s})
+    print(req.recv_json())
+t.join()
+req.close()
+rep.close()
+ctx.term()
+PY
+    compare zmq-reqrep /dev/null
     ;;
 
 *)

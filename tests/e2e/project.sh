@@ -12,6 +12,10 @@
 #                by -m greeter.cli:main -p src
 #   installed    an installed distribution's console script (Debian's
 #                pyflakes, console_scripts metadata) by --entry-point
+#   private      a console script whose function is private and otherwise
+#                called only by its module's `if __name__ == "__main__":`
+#                block (tabulate's tabulate:_main): -m tool:_main packs what
+#                the function imports (getopt)
 #   hints        -m greeter without -p src says to add it; a module in an
 #                unused ./.venv says to activate it or pass --venv; a
 #                VIRTUAL_ENV of another Python version is blamed on
@@ -19,7 +23,7 @@
 source "$(dirname "$0")/lib.sh"
 require_built
 
-case_name=${1:?usage: project.sh pyproject|entry-point|installed|hints}
+case_name=${1:?usage: project.sh pyproject|entry-point|installed|private|hints}
 
 # The project, copied so that dist/ is written in the test's directory.
 P=$T/greeter-project
@@ -134,6 +138,32 @@ installed)
     expect_eq "an unknown console script: status 1" 1 "$(cat "$T/none.rc")"
     expect_grep "an unknown console script is named" "$T/none.err" \
         "^pyfreeze: error: --entry-point no-such-console-script: no console script of that name"
+    ;;
+
+private)
+    require_sandbox
+    W=$T/private
+    mkdir -p "$W/frozen"
+    cat >"$W/tool.py" <<'EOF'
+import sys
+
+
+def _main():
+    import getopt
+    opts, args = getopt.getopt(sys.argv[1:], "n:v")
+    print(opts, args)
+
+
+if __name__ == "__main__":
+    _main()
+EOF
+    chmod -R a+rX "$W"
+    pyfreeze_in "$W" "$T/pm" -m tool:_main -o "$W/frozen/tool"
+    expect_eq "-m tool:_main" 0 "$(cat "$T/pm.rc")" || sed 's/^/    /' "$T/pm.err" >&2
+    RUN_CWD=$W
+    # python3.11 runs the module as a script: its `__main__` block calls _main
+    compare_runs private-main "$W" "$W/frozen/tool" /dev/null -I "$W/tool.py" -v -n 3 x -- \
+        -v -n 3 x
     ;;
 
 hints)

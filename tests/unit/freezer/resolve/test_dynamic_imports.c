@@ -100,7 +100,10 @@ static int collect_dists(void *ctx, const pfz_dynamic_import *imp, pf_error *err
     (void)ctx;
     (void)err;
     size_t used = strlen(dists);
-    snprintf(dists + used, sizeof dists - used, "%s:%s\n", imp->distribution ? "dist" : "module",
+    snprintf(dists + used, sizeof dists - used, "%s:%s\n",
+             imp->group          ? "group"
+             : imp->distribution ? "dist"
+                                 : "module",
              PyUnicode_AsUTF8(imp->name));
     return PF_OK;
 }
@@ -136,6 +139,32 @@ static void test_distribution_names(void **state)
                         "dist:dd\nmodule:pp\n");
     /* version is a common name: only metadata's counts */
     assert_string_equal(scan_dists("version = None\nversion('x')\nobj = None\nobj.version('y')\n"),
+                        "");
+}
+
+/* entry-point groups: pkg_resources.iter_entry_points("g") and the group=
+ * keyword of importlib.metadata.entry_points / EntryPoints.select, when it
+ * is the first of only keyword arguments */
+static void test_entry_point_groups(void **state)
+{
+    (void)state;
+    assert_string_equal(scan_dists("import pkg_resources\n"
+                                   "for e in pkg_resources.iter_entry_points('a.b'): pass\n"),
+                        "group:a.b\n");
+    assert_string_equal(scan_dists("from importlib import metadata\n"
+                                   "metadata.entry_points(group='g1')\n"
+                                   "metadata.entry_points().select(group='g2', name='n')\n"),
+                        "group:g1\ngroup:g2\n");
+    assert_string_equal(scan_dists("from importlib.metadata import entry_points\n"
+                                   "def f(eps):\n    return entry_points(group='g3'), "
+                                   "eps.select(group='g4')\n"),
+                        "group:g3\ngroup:g4\n");
+    /* no group, another keyword first, or a positional argument: nothing */
+    assert_string_equal(scan_dists("from importlib import metadata\nimport select\n"
+                                   "metadata.entry_points()\n"
+                                   "metadata.entry_points(name='x')\n"
+                                   "metadata.entry_points().select(name='y', group='z')\n"
+                                   "select.select('r', [], [])\n"),
                         "");
 }
 
@@ -193,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_native_candidates),
         cmocka_unit_test(test_distribution_names),
+        cmocka_unit_test(test_entry_point_groups),
         cmocka_unit_test(test_native_imports),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);

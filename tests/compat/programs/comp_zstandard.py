@@ -1,0 +1,11 @@
+import zstandard as zstd, io
+data = b"".join(b"line %d of some repetitive text\n" % i for i in range(2000))
+c = zstd.ZstdCompressor(level=10, write_checksum=True).compress(data)
+print(len(data), len(c) < len(data) // 5, zstd.ZstdDecompressor().decompress(c) == data)
+p = zstd.get_frame_parameters(c); print(p.content_size, p.has_checksum)
+d = zstd.train_dictionary(4096, [b"sample %d abcdefgh" % i * 20 for i in range(200)])
+cd = zstd.ZstdCompressor(dict_data=d).compress(b"sample 5 abcdefgh" * 3)
+print(zstd.ZstdDecompressor(dict_data=d).decompress(cd))
+b = io.BytesIO()
+with zstd.ZstdCompressor().stream_writer(b, closefd=False) as w: w.write(b"streamed")
+print(zstd.ZstdDecompressor().stream_reader(io.BytesIO(b.getvalue())).read(), zstd.__version__ > "0")

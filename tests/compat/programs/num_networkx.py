@@ -1,0 +1,11 @@
+import networkx as nx
+G = nx.karate_club_graph()
+print(G.number_of_nodes(), G.number_of_edges(), round(nx.average_clustering(G), 4))
+print(nx.shortest_path(G, 0, 33), nx.diameter(G))
+pr = nx.pagerank(G); print(sorted(pr, key=pr.get, reverse=True)[:3])
+D = nx.DiGraph([(1, 2), (2, 3), (1, 3), (3, 4)])
+print(list(nx.topological_sort(D)), nx.is_directed_acyclic_graph(D))
+T = nx.minimum_spanning_tree(nx.complete_graph(5)); print(sorted(T.edges()))
+print(sorted(sorted(c) for c in nx.community.greedy_modularity_communities(G))[0][:5])
+print("\n".join(nx.generate_edgelist(nx.path_graph(3), data=False)))
+import io; b = io.BytesIO(); nx.write_graphml(nx.path_graph(2), b); print(len(b.getvalue()) > 100)
