@@ -129,10 +129,15 @@ static int setup_decoder(ZSTD_DCtx *dctx, pf_error *err)
     return PF_OK;
 }
 
+/* decoder_alloc: zstd's allocations for a decoder. Its context (about 96
+ * KB, partly used by a given frame) is allocated lazily; a streaming
+ * decoder's buffer for a window of PF_DECODER_KEEP bytes or more (a big
+ * native frame streamed by the prefetch thread, which writes through the
+ * whole window) comes populated (big_block.h). */
 static void *decoder_alloc(void *opaque, size_t size)
 {
     (void)opaque;
-    return pf_big_alloc(size);
+    return size >= PF_DECODER_KEEP ? pf_big_alloc_filled(size) : pf_big_alloc(size);
 }
 
 static void decoder_free(void *opaque, void *address)
