@@ -1,11 +1,11 @@
 /* boot.c - the frozen program's boot; see boot.h.
  *
  * pf_boot_main, first below, reads top to bottom: fault in the writable
- * data (prefault.c) -> locate self -> map the
- * executable -> open and validate the payload -> choose the mode -> turn
- * prefetch on -> configure CPython and start its core -> install the
- * importer -> main initialisation -> check the bytecode's Python -> run
- * __main__ (or the python3 command line) -> finalise. Each live resource
+ * data (prefault.c) -> locate self -> map the executable -> open and
+ * validate the payload -> choose the mode -> turn prefetch on -> configure
+ * CPython and start its core -> install the importer -> main
+ * initialisation -> check the bytecode's Python -> run __main__ (or the
+ * python3 command line) -> finalise. Each live resource
  * has a field in struct boot, so a failure part-way releases only what
  * exists. The steps follow it in the same order. Four jobs live in files of
  * their own: choosing what the process runs from the index flags and the
