@@ -10,7 +10,9 @@
  * was mapped; blocks are aligned to it (a cache line). */
 #define HEADER 64u
 
-void *pf_big_alloc(size_t size)
+/* big_alloc: pf_big_alloc, with the mapped block's pages populated when
+ * populate is non-zero. */
+static void *big_alloc(size_t size, int populate)
 {
     if (size > SIZE_MAX - 2u * HEADER) {
         return NULL;
@@ -20,7 +22,8 @@ void *pf_big_alloc(size_t size)
     uint8_t *p;
     const size_t mapped = size >= PF_BIG_BLOCK;
     if (mapped) {
-        p = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        int flags = MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0);
+        p = mmap(NULL, total, PROT_READ | PROT_WRITE, flags, -1, 0);
         p = p == MAP_FAILED ? NULL : p;
     } else {
         p = aligned_alloc(HEADER, total);
@@ -31,6 +34,16 @@ void *pf_big_alloc(size_t size)
     memcpy(p, &total, sizeof total);
     memcpy(p + sizeof total, &mapped, sizeof mapped);
     return p + HEADER;
+}
+
+void *pf_big_alloc(size_t size)
+{
+    return big_alloc(size, 0);
+}
+
+void *pf_big_alloc_filled(size_t size)
+{
+    return big_alloc(size, 1);
 }
 
 void pf_big_free(void *block)

@@ -24,10 +24,22 @@
 
 /* pf_big_alloc: a block of at least size bytes, aligned to 64 bytes, or
  * NULL when out of memory. size 0 gives a valid block. Free with
- * pf_big_free, never free(3). Thread-safe. Mapped blocks are not
- * populated up front (MAP_POPULATE): it saved 4,000 page faults of the
- * stdlib-heavy benchmark program but made it start about 2% later. */
+ * pf_big_free, never free(3). Thread-safe. A mapped block's pages come
+ * one page fault at a time as they are first written: for blocks a caller
+ * may leave partly unused (a decoder's context, a buffer reused for
+ * smaller frames). */
 void *pf_big_alloc(size_t size);
+
+/* pf_big_alloc_filled: pf_big_alloc for a block the caller writes in full
+ * straight away (a frame decompressed into it): a mapped block comes with
+ * all its pages (mmap(2) MAP_POPULATE), which the kernel allocates in the
+ * one call instead of taking a page fault for each. Faults are costly
+ * where the kernel runs under a hypervisor that traps them: 12-20 us each
+ * on the machine docs/performance.md measured, against about 1 us a page
+ * populated. Populated pages are resident, used or not, so a block only
+ * partly written costs memory: use pf_big_alloc then. Same contract
+ * otherwise. */
+void *pf_big_alloc_filled(size_t size);
 
 /* pf_big_free: frees a block from pf_big_alloc; NULL does nothing. */
 void pf_big_free(void *block);

@@ -158,7 +158,7 @@ static int decompress_into(pf_cached_frame *c, const pf_frames *frames, ZSTD_DCt
     c->frame = PF_NONE;
     if (c->capacity < need) {
         pf_big_free(c->data);
-        c->data = pf_big_alloc(need);
+        c->data = pf_big_alloc_filled(need); /* the frame fills it */
         c->capacity = c->data != NULL ? need : 0;
         if (c->data == NULL) {
             return pf_error_set(err, PF_ERR_NOMEM, "out of memory for frame %u (%zu bytes)", i,

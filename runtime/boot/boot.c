@@ -1,10 +1,11 @@
 /* boot.c - the frozen program's boot; see boot.h.
  *
- * pf_boot_main, first below, reads top to bottom: locate self -> map the
- * executable -> open and validate the payload -> choose the mode -> turn
- * prefetch on -> configure CPython and start its core -> install the
- * importer -> main initialisation -> check the bytecode's Python -> run
- * __main__ (or the python3 command line) -> finalise. Each live resource
+ * pf_boot_main, first below, reads top to bottom: fault in the writable
+ * data (prefault.c) -> locate self -> map the executable -> open and
+ * validate the payload -> choose the mode -> turn prefetch on -> configure
+ * CPython and start its core -> install the importer -> main
+ * initialisation -> check the bytecode's Python -> run __main__ (or the
+ * python3 command line) -> finalise. Each live resource
  * has a field in struct boot, so a failure part-way releases only what
  * exists. The steps follow it in the same order. Four jobs live in files of
  * their own: choosing what the process runs from the index flags and the
@@ -48,6 +49,7 @@
 #include "native_share.h"
 #include "payload.h"
 #include "payload_reader.h"
+#include "prefault.h"
 
 /* The steps, in the order pf_boot_main takes them (pf_boot_start_core is
  * boot_config.c's); each returns 0, or -1 after printing why (the boot then
@@ -82,6 +84,7 @@ int pf_boot_main(int argc, char **argv)
     int status = PF_BOOT_EXIT_DAMAGED;
     int keyboard_interrupt = 0;
 
+    pf_prefault_data(); /* first: no other thread yet, nothing of CPython's written */
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
         choose_mode(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
         pf_boot_start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||

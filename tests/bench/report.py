@@ -133,11 +133,19 @@ for prog in ("hello", "heavy", "numpyprog", "allstd"):
         rows.append((f"start-up instructions {LABEL[prog]} {what} (callgrind)", f"frozen {int(a[0]) / 1e6:.1f} M",
                      f"{'hello' if prog == 'allstd' else 'python'} {int(b[0]) / 1e6:.1f} M", f"{r:.3f}x",
                      f"wall-time target <= {limit:.2f}x", "info"))
-    a, b = many.get(("faults", fz)), many.get(("faults", ref))
+    for kind, figure in (("faults", "page faults (minor, with pages populated in one call)"),
+                         ("traps", "page faults taken one by one (perf page-faults)")):
+        a, b = many.get((kind, fz)), many.get((kind, ref))
+        if a and b and all(v.isdigit() for v in a + b):
+            a, b = statistics.median(int(v) for v in a), statistics.median(int(v) for v in b)
+            rows.append((f"start-up {figure} {LABEL[prog]} {what}", f"frozen {a:.0f}",
+                         f"{'hello' if prog == 'allstd' else 'python'} {b:.0f}", f"{a / b:.2f}x", "report", "info"))
+    a, b = many.get(("cpu", fz)), many.get(("cpu", ref))
     if a and b:
-        a, b = statistics.median(int(v) for v in a), statistics.median(int(v) for v in b)
-        rows.append((f"start-up page faults (minor) {LABEL[prog]} {what}", f"frozen {a:.0f}",
-                     f"{'hello' if prog == 'allstd' else 'python'} {b:.0f}", f"{a / b:.2f}x", "report", "info"))
+        a, b = statistics.median(float(v) for v in a), statistics.median(float(v) for v in b)
+        if b > 0:
+            rows.append((f"start-up user+sys CPU {LABEL[prog]} {what} (/usr/bin/time)", f"frozen {a * 1e3:.0f} ms",
+                         f"{'hello' if prog == 'allstd' else 'python'} {b * 1e3:.0f} ms", f"{a / b:.2f}x", "report", "info"))
 
 # ---- CPU-bound set (issue 16): instructions (callgrind, start-up taken off)
 # and wall time against python3.11 -I -S on the same source

@@ -227,14 +227,25 @@ for ((r = 0; r < rounds; r++)); do
         --output null "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
 done
 
-# ---- peak RSS (KiB) and page faults (minor), commands alternating run by run
+# ---- peak RSS (KiB), page faults (minor) and user+sys CPU (s), commands
+# alternating run by run. %R counts the pages the kernel populated for a
+# call (MAP_POPULATE, MADV_POPULATE_WRITE) as faults too; perf's page-faults
+# event counts only the faults the process took one by one (the costly
+# ones, each a trap), so it is taken as well where perf can count it.
 log "peak RSS"
+have_perf=0
+perf stat -x, -e page-faults true >/dev/null 2>&1 && have_perf=1
 for ((r = 0; r < rss_runs; r++)); do
     for i in "${!st_cmds[@]}"; do
-        /usr/bin/time -f '%M %R' -o "$W/rss.tmp" ${st_cmds[$i]} >/dev/null 2>&1
-        read -r rss faults < <(tail -1 "$W/rss.tmp")
+        /usr/bin/time -f '%M %R %U %S' -o "$W/rss.tmp" ${st_cmds[$i]} >/dev/null 2>&1
+        read -r rss faults user sys < <(tail -1 "$W/rss.tmp")
         put "rss	${st_names[$i]}" "$rss"
         put "faults	${st_names[$i]}" "$faults"
+        put "cpu	${st_names[$i]}" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
+        if ((have_perf)); then
+            put "traps	${st_names[$i]}" "$(perf stat -x, -e page-faults ${st_cmds[$i]} 2>&1 >/dev/null |
+                awk -F, '/page-faults/ { print $1 }')"
+        fi
     done
 done
 

@@ -1,7 +1,8 @@
 /* test_big_block.c - big_block.h: blocks of every size are aligned and
  * usable whole; a big block leaves the process when freed, even after
  * glibc's malloc has raised its mmap threshold (which is what kept frame
- * buffers resident before). */
+ * buffers resident before); a filled block's pages are resident before it
+ * is written, a plain one's are not. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,11 +65,68 @@ static void test_big_block_unmapped_when_freed(void **state)
     }
 }
 
+/* spanned_pages: how many pages [p, p + size) touches. */
+static size_t spanned_pages(const void *p, size_t size)
+{
+    uintptr_t pageSize = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)p & ~(pageSize - 1u);
+    return ((uintptr_t)p + size - start + pageSize - 1u) / pageSize;
+}
+
+/* resident_pages: how many of the pages [p, p + size) touches are
+ * resident (mincore(2)), or -1 if it cannot say. */
+static long resident_pages(const void *p, size_t size)
+{
+    uintptr_t pageSize = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)p & ~(pageSize - 1u);
+    size_t pages = spanned_pages(p, size);
+    unsigned char *vec = malloc(pages);
+    long n = -1;
+    if (vec != NULL && mincore((void *)start, pages * pageSize, vec) == 0) {
+        n = 0;
+        for (size_t k = 0; k < pages; k++) {
+            n += vec[k] & 1u;
+        }
+    }
+    free(vec);
+    return n;
+}
+
+static void test_filled_block_comes_resident(void **state)
+{
+    (void)state;
+    const size_t size = 1u << 20;
+    uint8_t *filled = pf_big_alloc_filled(size);
+    uint8_t *lazy = pf_big_alloc(size);
+    assert_non_null(filled);
+    assert_non_null(lazy);
+    assert_int_equal((uintptr_t)filled % 64u, 0);
+    /* every page of the filled block, none of the lazy one's (but the
+     * first, where the block's size is kept) */
+    assert_int_equal(resident_pages(filled, size), (long)spanned_pages(filled, size));
+    assert_int_equal(resident_pages(lazy + 65536u, size - 65536u), 0);
+    for (size_t i = 0; i < size; i += 4093) {
+        assert_int_equal(filled[i], 0); /* anonymous memory: zeroes */
+    }
+    memset(filled, 0xC3, size);
+    assert_int_equal(filled[size - 1u], 0xC3);
+    pf_big_free(filled);
+    pf_big_free(lazy);
+    assert_false(mapped(filled));
+    /* small blocks come from malloc either way */
+    uint8_t *small = pf_big_alloc_filled(100);
+    assert_non_null(small);
+    memset(small, 1, 100);
+    pf_big_free(small);
+    assert_null(pf_big_alloc_filled(SIZE_MAX - 8u));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sizes_aligned_and_usable),
         cmocka_unit_test(test_big_block_unmapped_when_freed),
+        cmocka_unit_test(test_filled_block_comes_resident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

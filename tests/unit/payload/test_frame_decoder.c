@@ -2,13 +2,20 @@
  * checked and decompressed to their bytes, their compressed bytes released
  * once each; each header check failing on its own (frames made here with
  * chosen zstd flags, and one header forged); a damaged body or checksum
- * refused; the reads' sweeps; decoders made and shrunk. */
+ * refused; the reads' sweeps; decoders made and shrunk; a frame checked
+ * in a mapped file has all its pages mapped by the check. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <zstd.h>
@@ -302,6 +309,106 @@ static void test_decoder_shrink(void **state)
     free(big);
 }
 
+/* ASan's shadow memory faults in on the first check of any new address
+ * range, so under it this thread's faults are not the frame's. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN 1
+#endif
+#endif
+#ifndef ASAN
+#define ASAN 0
+#endif
+
+/* fault_counter: a counter of the page faults this thread takes one by
+ * one (perf_event_open(2)'s PERF_COUNT_SW_PAGE_FAULTS: pages a madvise
+ * populates are not in it), disabled; -1 if perf events are not allowed. */
+static int fault_counter(void)
+{
+    struct perf_event_attr attr = {.type = PERF_TYPE_SOFTWARE,
+                                   .size = sizeof attr,
+                                   .config = PERF_COUNT_SW_PAGE_FAULTS,
+                                   .disabled = 1,
+                                   .exclude_kernel = 0};
+    return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+/* A frame's pages in a payload mapped from a file: the check maps them all
+ * at once (MADV_POPULATE_READ, Linux 5.14) instead of faulting on them as
+ * it reads its block headers (ZSTD_findFrameCompressedSize), so it takes
+ * no page fault; the frame still checks and decompresses to its bytes. */
+static void test_check_maps_frame(void **state)
+{
+    (void)state;
+    enum { PART = 256 * 1024 };
+    static uint8_t data[3 * PART];
+    uint32_t x = 7;
+    for (size_t i = 0; i < sizeof data; i++) {
+        x = x * 1103515245u + 12345u;
+        data[i] = (uint8_t)(x >> 24); /* incompressible: frames as big as their bytes */
+    }
+    const size_t parts[] = {0, PART, 2 * PART, 3 * PART};
+    pfz_buffer b = {0};
+    assert_int_equal(pfz_frames_compress(data, sizeof data, parts, 3, 3, &b, NULL), PF_OK);
+    char path[] = "/tmp/test_frame_decoder.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    assert_int_equal(write(fd, b.data, b.size), (ssize_t)b.size);
+    uint8_t *map = mmap(NULL, b.size, PROT_READ, MAP_PRIVATE, fd, 0);
+    assert_true(map != MAP_FAILED);
+    close(fd);
+
+    void *probe = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(probe != MAP_FAILED);
+    int supported = madvise(probe, 4096, 22 /* MADV_POPULATE_READ */) == 0;
+    munmap(probe, 4096);
+
+    pf_frames frames;
+    assert_int_equal(pf_frames_open(&frames, map, b.size, NULL), PF_OK);
+    assert_int_equal(pf_frame_check(&frames, 0, NULL), PF_OK); /* the code's pages, in */
+    int counter = fault_counter();
+    if (counter < 0 || !supported || ASAN) {
+        pf_frames_close(&frames);
+        munmap(map, b.size);
+        pfz_buffer_free(&b);
+        if (counter >= 0) {
+            close(counter);
+        }
+        skip(); /* perf events not allowed, a kernel before 5.14, or ASan */
+    }
+    ioctl(counter, PERF_EVENT_IOC_RESET, 0);
+    ioctl(counter, PERF_EVENT_IOC_ENABLE, 0);
+    assert_int_equal(pf_frame_check(&frames, 1, NULL), PF_OK);
+    ioctl(counter, PERF_EVENT_IOC_DISABLE, 0);
+    uint64_t faults = UINT64_MAX;
+    assert_int_equal(read(counter, &faults, sizeof faults), (ssize_t)sizeof faults);
+    /* the same reads' faults without the check's madvise: frame 2's pages
+     * read one per 64 KiB, as the block headers are; none means this
+     * kernel maps the whole file at a fault anyway and cannot tell */
+    const pf_frame *f2 = &frames.table.frames[2];
+    volatile uint8_t sink = 0;
+    uint64_t plain = UINT64_MAX;
+    ioctl(counter, PERF_EVENT_IOC_RESET, 0);
+    ioctl(counter, PERF_EVENT_IOC_ENABLE, 0);
+    for (size_t at = 0; at < f2->compressed_size; at += 65536) {
+        sink ^= map[f2->compressed_offset + at];
+    }
+    ioctl(counter, PERF_EVENT_IOC_DISABLE, 0);
+    assert_int_equal(read(counter, &plain, sizeof plain), (ssize_t)sizeof plain);
+    close(counter);
+    (void)sink;
+    pf_frames_close(&frames);
+    munmap(map, b.size);
+    pfz_buffer_free(&b);
+    if (plain == 0) {
+        skip();
+    }
+    assert_int_equal(faults, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_decompress_errors),
         cmocka_unit_test(test_sweep),
         cmocka_unit_test(test_decoder_shrink),
+        cmocka_unit_test(test_check_maps_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
