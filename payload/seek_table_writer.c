@@ -6,7 +6,8 @@
  * Output is deterministic: ZSTD_compress2 with fixed parameters gives the
  * same bytes for the same input and level. Frames are independent, so two
  * threads compress different frames at once (each frame on one thread, with
- * its own context) and the result is the same as one thread's. */
+ * its own context) and the result is the same as one thread's. Each frame
+ * may have its own level (pfz_frames_compress_levels). */
 #include "seek_table_writer.h"
 
 #include <pthread.h>
@@ -71,6 +72,7 @@ typedef struct frame_job {
     uint8_t *dst; /* malloc'd compressed frame, or NULL before it is made */
     size_t dstSize;
     size_t zstd_error; /* a ZSTD error code, 0 when none */
+    int level;         /* the zstd level it is compressed at */
     int from_store;
 } frame_job;
 
@@ -80,7 +82,7 @@ typedef struct frame_job {
 typedef struct frame_work {
     frame_job *jobs;
     uint32_t count;
-    int level;
+    int level;        /* the level the contexts start at (the first job's) */
     atomic_uint next; /* the next job to claim */
 } frame_work;
 
@@ -127,12 +129,19 @@ static void *compress_jobs(void *arg)
             j->zstd_error = zerr;
             continue;
         }
+        /* the level is a sticky parameter: a frame's bytes depend only on
+         * the parameters in force, not on the frames this context made */
+        size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, j->level);
+        if (ZSTD_isError(r)) {
+            j->zstd_error = r;
+            continue;
+        }
         size_t bound = ZSTD_compressBound(j->srcSize);
         j->dst = malloc(bound);
         if (j->dst == NULL) {
             continue;
         }
-        size_t r = ZSTD_compress2(cctx, j->dst, bound, j->src, j->srcSize);
+        r = ZSTD_compress2(cctx, j->dst, bound, j->src, j->srcSize);
         if (ZSTD_isError(r)) {
             j->zstd_error = r;
             free(j->dst);
@@ -180,18 +189,21 @@ static int check_bounds(size_t srcSize, const size_t *bounds, uint32_t frame_cou
     return PF_OK;
 }
 
-/* take_from_store: sets each job's source bytes and takes the frames the
- * store already has (it verifies them). Returns how many are missing. */
+/* take_from_store: sets each job's source bytes and level (levels[i], or
+ * level when levels is NULL) and takes the frames the store already has
+ * (it verifies them). Returns how many are missing. */
 static uint32_t take_from_store(frame_job *jobs, const uint8_t *src, const size_t *bounds,
-                                uint32_t frame_count, int level, const pfz_frame_store *store)
+                                uint32_t frame_count, int level, const int *levels,
+                                const pfz_frame_store *store)
 {
     uint32_t missing = 0;
     for (uint32_t i = 0; i < frame_count; i++) {
         frame_job *j = &jobs[i];
         j->src = src + bounds[i];
         j->srcSize = bounds[i + 1] - bounds[i];
+        j->level = levels != NULL ? levels[i] : level;
         if (store != NULL && store->get != NULL &&
-            store->get(store->ctx, j->src, j->srcSize, level, &j->dst, &j->dstSize) &&
+            store->get(store->ctx, j->src, j->srcSize, j->level, &j->dst, &j->dstSize) &&
             j->dst != NULL) {
             j->from_store = 1;
         } else {
@@ -205,9 +217,9 @@ static uint32_t take_from_store(frame_job *jobs, const uint8_t *src, const size_
 
 /* compress_missing: compresses the jobs the store did not have, on this
  * thread and, when compress_threads says so, a helper. */
-static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t missing, int level)
+static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t missing)
 {
-    frame_work work = {.jobs = jobs, .count = frame_count, .level = level};
+    frame_work work = {.jobs = jobs, .count = frame_count, .level = jobs[0].level};
     atomic_init(&work.next, 0u);
     pthread_t helper;
     int helped =
@@ -222,9 +234,8 @@ static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t mis
  * compressed size in compressed[], and offers the new ones to the store.
  * Returns PF_OK, PF_ERR_IO (zstd failed), PF_ERR_NOMEM or PF_ERR_USAGE (a
  * frame over 4 GiB compressed). */
-static int append_frames(const frame_job *jobs, uint32_t frame_count, int level,
-                         const pfz_frame_store *store, uint32_t *compressed, pfz_buffer *out,
-                         pf_error *err)
+static int append_frames(const frame_job *jobs, uint32_t frame_count, const pfz_frame_store *store,
+                         uint32_t *compressed, pfz_buffer *out, pf_error *err)
 {
     int status = PF_OK;
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
@@ -240,7 +251,7 @@ static int append_frames(const frame_job *jobs, uint32_t frame_count, int level,
             compressed[i] = (uint32_t)j->dstSize;
             status = pfz_buffer_append(out, j->dst, j->dstSize, err);
             if (status == PF_OK && !j->from_store && store != NULL && store->put != NULL) {
-                store->put(store->ctx, j->src, j->srcSize, level, j->dst, j->dstSize);
+                store->put(store->ctx, j->src, j->srcSize, j->level, j->dst, j->dstSize);
             }
         }
     }
@@ -276,6 +287,14 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
                                uint32_t frame_count, int level, const pfz_frame_store *store,
                                pfz_buffer *out, pf_error *err)
 {
+    return pfz_frames_compress_levels(src, srcSize, bounds, frame_count, level, NULL, store, out,
+                                      err);
+}
+
+int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                               uint32_t frame_count, int level, const int *levels,
+                               const pfz_frame_store *store, pfz_buffer *out, pf_error *err)
+{
     int status = check_bounds(srcSize, bounds, frame_count, err);
     if (status != PF_OK) {
         return status;
@@ -286,11 +305,11 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
     if (compressed == NULL || jobs == NULL) {
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
     } else {
-        uint32_t missing = take_from_store(jobs, src, bounds, frame_count, level, store);
+        uint32_t missing = take_from_store(jobs, src, bounds, frame_count, level, levels, store);
         if (missing > 0) {
-            compress_missing(jobs, frame_count, missing, level);
+            compress_missing(jobs, frame_count, missing);
         }
-        status = append_frames(jobs, frame_count, level, store, compressed, out, err);
+        status = append_frames(jobs, frame_count, store, compressed, out, err);
     }
     if (status == PF_OK) {
         status = append_seek_table(compressed, bounds, frame_count, out, err);

@@ -62,4 +62,15 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
                                uint32_t frame_count, int level, const pfz_frame_store *store,
                                pfz_buffer *out, pf_error *err);
 
+/* pfz_frames_compress_levels: pfz_frames_compress_cached with frame i
+ * compressed at zstd level levels[i] (frame_count elements; NULL: every
+ * frame at level), so a frame of native code can take a faster level than
+ * one of bytecode (pack.h: native_level). The store keys each frame by its
+ * own level. The output depends only on the inputs, not on the threads.
+ * zstd clamps a level outside its range to the nearest it has. Errors:
+ * those of pfz_frames_compress. */
+int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                               uint32_t frame_count, int level, const int *levels,
+                               const pfz_frame_store *store, pfz_buffer *out, pf_error *err);
+
 #endif

@@ -256,12 +256,75 @@ static void test_frame_store(void **state)
     pfz_buffer_free(&broken);
 }
 
+/* Per-frame levels: each frame is the bytes a one-frame compress at its own
+ * level gives, whichever thread made it and whatever level that thread's
+ * context had before; the store is asked and fed with each frame's level;
+ * NULL levels is one level for all. */
+static void test_frame_levels(void **state)
+{
+    (void)state;
+    enum { N = 12 };
+    size_t bounds[N + 1];
+    int levels[N];
+    for (uint32_t i = 0; i <= N; i++) {
+        bounds[i] = (size_t)i * SRC_SIZE / N;
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        levels[i] = i % 3 == 0 ? 1 : i % 3 == 1 ? 6 : 19;
+    }
+    memory_store mem = {0};
+    const pfz_frame_store store = {&mem, store_get, store_put};
+    pfz_buffer all = {0}, one = {0}, again = {0};
+    pf_error err;
+    assert_int_equal(
+        pfz_frames_compress_levels(source(), SRC_SIZE, bounds, N, 6, levels, &store, &all, &err),
+        PF_OK);
+    assert_int_equal(mem.puts, N);
+    size_t at = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        assert_int_equal(mem.kept[i].level, levels[i]);
+        const size_t alone[] = {0, bounds[i + 1] - bounds[i]};
+        one.size = 0;
+        assert_int_equal(
+            pfz_frames_compress(source() + bounds[i], alone[1], alone, 1, levels[i], &one, NULL),
+            PF_OK);
+        size_t frameSize = one.size - (8 + 8 + PF_SEEK_FOOTER_SIZE);
+        assert_true(at + frameSize <= all.size);
+        assert_memory_equal(all.data + at, one.data, frameSize);
+        at += frameSize;
+    }
+    /* from the store: the same bytes, nothing compressed */
+    assert_int_equal(
+        pfz_frames_compress_levels(source(), SRC_SIZE, bounds, N, 6, levels, &store, &again, &err),
+        PF_OK);
+    assert_int_equal(mem.hits, N);
+    assert_int_equal(again.size, all.size);
+    assert_memory_equal(again.data, all.data, all.size);
+    /* NULL levels: every frame at level, as pfz_frames_compress */
+    pfz_buffer plain = {0}, uniform = {0};
+    written(&plain);
+    const size_t three[] = {0, 512, 2048, SRC_SIZE};
+    assert_int_equal(
+        pfz_frames_compress_levels(source(), SRC_SIZE, three, 3, 3, NULL, NULL, &uniform, &err),
+        PF_OK);
+    assert_int_equal(uniform.size, plain.size);
+    assert_memory_equal(uniform.data, plain.data, plain.size);
+    for (int k = 0; k < mem.count; k++) {
+        free(mem.kept[k].frame);
+    }
+    pfz_buffer_free(&all);
+    pfz_buffer_free(&one);
+    pfz_buffer_free(&again);
+    pfz_buffer_free(&plain);
+    pfz_buffer_free(&uniform);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_usage), cmocka_unit_test(test_writer_deterministic),
         cmocka_unit_test(test_layout),       cmocka_unit_test(test_threads_same_bytes),
-        cmocka_unit_test(test_frame_store),
+        cmocka_unit_test(test_frame_store),  cmocka_unit_test(test_frame_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
