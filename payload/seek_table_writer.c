@@ -14,11 +14,43 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "payload.h"
 #include "pf_le.h"
+
+/* A big buffer's fresh pages are faulted in ahead of its writes, one
+ * madvise(MADV_POPULATE_WRITE) (Linux 5.14) per PREFAULT_STEP bytes rather
+ * than one page fault per page: on the virtual machines builds run on a
+ * fault costs about 8 us, and a freeze fills a tar stream of about 100 MB
+ * (docs/performance.md, "Freeze time"). An older kernel refuses the advice
+ * and the pages fault in as before. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+#define PREFAULT_MIN_CAPACITY (1u << 20)
+#define PREFAULT_STEP (4u << 20)
+
+/* prefault: faults in b's pages up to need bytes and PREFAULT_STEP beyond
+ * (within capacity), past those already done. Only speed depends on it. */
+static void prefault(pfz_buffer *b, size_t need)
+{
+    if (b->capacity < PREFAULT_MIN_CAPACITY || need <= b->populated) {
+        return;
+    }
+    const uintptr_t page = 4096u;
+    uintptr_t base = (uintptr_t)b->data;
+    size_t done = b->populated > b->size ? b->populated : b->size;
+    size_t end = b->capacity - need > PREFAULT_STEP ? need + PREFAULT_STEP : b->capacity;
+    uintptr_t from = (base + done + page - 1u) & ~(page - 1u);
+    uintptr_t to = (base + end) & ~(page - 1u);
+    if (to > from) {
+        (void)madvise((void *)from, (size_t)(to - from), MADV_POPULATE_WRITE);
+    }
+    b->populated = end;
+}
 
 /* buffer_reserve: makes room for extra more bytes in b, growing by
  * doubling. Returns PF_OK or PF_ERR_NOMEM. */
@@ -29,6 +61,7 @@ static int buffer_reserve(pfz_buffer *b, size_t extra, pf_error *err)
     }
     size_t need = b->size + extra;
     if (need <= b->capacity) {
+        prefault(b, need);
         return PF_OK;
     }
     size_t capacity = b->capacity > 0 ? b->capacity : 4096u;
@@ -42,6 +75,7 @@ static int buffer_reserve(pfz_buffer *b, size_t extra, pf_error *err)
     }
     b->data = data;
     b->capacity = capacity;
+    prefault(b, need);
     return PF_OK;
 }
 
@@ -62,6 +96,7 @@ void pfz_buffer_free(pfz_buffer *b)
         b->data = NULL;
         b->size = 0;
         b->capacity = 0;
+        b->populated = 0;
     }
 }
 

@@ -11,8 +11,10 @@
 /* A growable byte buffer owned by its user; free data with free(). */
 typedef struct pfz_buffer {
     uint8_t *data;
-    size_t size;     /* bytes used */
-    size_t capacity; /* bytes allocated */
+    size_t size;      /* bytes used */
+    size_t capacity;  /* bytes allocated */
+    size_t populated; /* bytes from data already faulted in (seek_table_writer.c:
+                         prefault); 0 in a new buffer */
 } pfz_buffer;
 
 /* pfz_buffer_append: appends src[0..srcSize); PF_ERR_NOMEM on failure. */
