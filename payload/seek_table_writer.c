@@ -117,8 +117,9 @@ typedef struct frame_job {
 typedef struct frame_work {
     frame_job *jobs;
     uint32_t count;
-    int level;        /* the level the contexts start at (the first job's) */
-    atomic_uint next; /* the next job to claim */
+    int level;                    /* the level the contexts start at (the first job's) */
+    const pfz_frame_store *store; /* asked for each frame first, offered the new ones; or NULL */
+    atomic_uint next;             /* the next job to claim */
 } frame_work;
 
 /* new_cctx: a compression context with the frame parameters (level,
@@ -143,22 +144,45 @@ static ZSTD_CCtx *new_cctx(int level, size_t *zerr)
     return cctx;
 }
 
-/* compress_jobs: claims and compresses jobs until none are left (a
- * pthread start routine; also run on the calling thread). A job that
- * fails keeps dst NULL, with zstd_error set when zstd said why. */
+/* from_store: takes job j's frame from the store when it has it (the
+ * store verifies it). Returns 1 on a hit. */
+static int from_store(const pfz_frame_store *store, frame_job *j)
+{
+    if (store == NULL || store->get == NULL) {
+        return 0;
+    }
+    if (store->get(store->ctx, j->src, j->srcSize, j->level, &j->dst, &j->dstSize) &&
+        j->dst != NULL) {
+        j->from_store = 1;
+        return 1;
+    }
+    free(j->dst);
+    j->dst = NULL;
+    j->dstSize = 0;
+    return 0;
+}
+
+/* compress_jobs: claims jobs until none are left, takes each from the
+ * store or compresses it and offers it to the store (a pthread start
+ * routine; also run on the calling thread: the store's lookups, checks and
+ * writes are spread over the threads too). A job that fails keeps dst
+ * NULL, with zstd_error set when zstd said why. */
 static void *compress_jobs(void *arg)
 {
     frame_work *w = arg;
     size_t zerr = 0;
-    ZSTD_CCtx *cctx = new_cctx(w->level, &zerr);
+    ZSTD_CCtx *cctx = NULL;
     for (;;) {
         unsigned i = atomic_fetch_add(&w->next, 1u);
         if (i >= w->count) {
             break;
         }
         frame_job *j = &w->jobs[i];
-        if (j->from_store) {
+        if (from_store(w->store, j)) {
             continue;
+        }
+        if (cctx == NULL && zerr == 0) {
+            cctx = new_cctx(w->level, &zerr);
         }
         if (cctx == NULL || zerr != 0) {
             j->zstd_error = zerr;
@@ -184,18 +208,21 @@ static void *compress_jobs(void *arg)
             continue;
         }
         j->dstSize = r;
+        if (w->store != NULL && w->store->put != NULL) {
+            w->store->put(w->store->ctx, j->src, j->srcSize, j->level, j->dst, j->dstSize);
+        }
     }
     ZSTD_freeCCtx(cctx);
     return NULL;
 }
 
-/* compress_threads: how many threads compress `missing` frames: two when
+/* compress_threads: how many threads take or compress `frames` frames: two when
  * there are at least two frames and two processors (the freezer's other
  * work is done by then), else one. */
-static int compress_threads(uint32_t missing)
+static int compress_threads(uint32_t frames)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return missing >= 2 && cpus >= 2 ? 2 : 1;
+    return frames >= 2 && cpus >= 2 ? 2 : 1;
 }
 
 int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds,
@@ -224,41 +251,28 @@ static int check_bounds(size_t srcSize, const size_t *bounds, uint32_t frame_cou
     return PF_OK;
 }
 
-/* take_from_store: sets each job's source bytes and level (levels[i], or
- * level when levels is NULL) and takes the frames the store already has
- * (it verifies them). Returns how many are missing. */
-static uint32_t take_from_store(frame_job *jobs, const uint8_t *src, const size_t *bounds,
-                                uint32_t frame_count, int level, const int *levels,
-                                const pfz_frame_store *store)
+/* set_jobs: sets each job's source bytes and level (levels[i], or level
+ * when levels is NULL). */
+static void set_jobs(frame_job *jobs, const uint8_t *src, const size_t *bounds,
+                     uint32_t frame_count, int level, const int *levels)
 {
-    uint32_t missing = 0;
     for (uint32_t i = 0; i < frame_count; i++) {
         frame_job *j = &jobs[i];
         j->src = src + bounds[i];
         j->srcSize = bounds[i + 1] - bounds[i];
         j->level = levels != NULL ? levels[i] : level;
-        if (store != NULL && store->get != NULL &&
-            store->get(store->ctx, j->src, j->srcSize, j->level, &j->dst, &j->dstSize) &&
-            j->dst != NULL) {
-            j->from_store = 1;
-        } else {
-            free(j->dst);
-            j->dst = NULL;
-            missing++;
-        }
     }
-    return missing;
 }
 
-/* compress_missing: compresses the jobs the store did not have, on this
- * thread and, when compress_threads says so, a helper. */
-static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t missing)
+/* compress_all: every job from the store or compressed, on this thread
+ * and, when compress_threads says so, a helper. */
+static void compress_all(frame_job *jobs, uint32_t frame_count, const pfz_frame_store *store)
 {
-    frame_work work = {.jobs = jobs, .count = frame_count, .level = jobs[0].level};
+    frame_work work = {.jobs = jobs, .count = frame_count, .level = jobs[0].level, .store = store};
     atomic_init(&work.next, 0u);
     pthread_t helper;
-    int helped =
-        compress_threads(missing) == 2 && pthread_create(&helper, NULL, compress_jobs, &work) == 0;
+    int helped = compress_threads(frame_count) == 2 &&
+                 pthread_create(&helper, NULL, compress_jobs, &work) == 0;
     compress_jobs(&work);
     if (helped) {
         pthread_join(helper, NULL);
@@ -266,11 +280,10 @@ static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t mis
 }
 
 /* append_frames: appends the frames to out in order, recording each one's
- * compressed size in compressed[], and offers the new ones to the store.
- * Returns PF_OK, PF_ERR_IO (zstd failed), PF_ERR_NOMEM or PF_ERR_USAGE (a
- * frame over 4 GiB compressed). */
-static int append_frames(const frame_job *jobs, uint32_t frame_count, const pfz_frame_store *store,
-                         uint32_t *compressed, pfz_buffer *out, pf_error *err)
+ * compressed size in compressed[]. Returns PF_OK, PF_ERR_IO (zstd failed), PF_ERR_NOMEM or
+ * PF_ERR_USAGE (a frame over 4 GiB compressed). */
+static int append_frames(const frame_job *jobs, uint32_t frame_count, uint32_t *compressed,
+                         pfz_buffer *out, pf_error *err)
 {
     int status = PF_OK;
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
@@ -285,9 +298,6 @@ static int append_frames(const frame_job *jobs, uint32_t frame_count, const pfz_
         } else {
             compressed[i] = (uint32_t)j->dstSize;
             status = pfz_buffer_append(out, j->dst, j->dstSize, err);
-            if (status == PF_OK && !j->from_store && store != NULL && store->put != NULL) {
-                store->put(store->ctx, j->src, j->srcSize, j->level, j->dst, j->dstSize);
-            }
         }
     }
     return status;
@@ -340,11 +350,9 @@ int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t 
     if (compressed == NULL || jobs == NULL) {
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
     } else {
-        uint32_t missing = take_from_store(jobs, src, bounds, frame_count, level, levels, store);
-        if (missing > 0) {
-            compress_missing(jobs, frame_count, missing);
-        }
-        status = append_frames(jobs, frame_count, store, compressed, out, err);
+        set_jobs(jobs, src, bounds, frame_count, level, levels);
+        compress_all(jobs, frame_count, store);
+        status = append_frames(jobs, frame_count, compressed, out, err);
     }
     if (status == PF_OK) {
         status = append_seek_table(compressed, bounds, frame_count, out, err);

@@ -47,7 +47,8 @@ int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds
  * frees) and *frameSize (bytes) set; else 0. It must verify what it returns
  * (decompress and compare): a wrong frame would corrupt the payload.
  * put: offers the frame just compressed from src; may ignore it.
- * A store with get == NULL is not consulted. */
+ * A store with get == NULL is not consulted. get and put are called from
+ * the compressing threads, several at once: they must be thread-safe. */
 typedef struct pfz_frame_store {
     void *ctx;
     int (*get)(void *ctx, const uint8_t *src, size_t srcSize, int level, uint8_t **frame,
