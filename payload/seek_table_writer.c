@@ -31,7 +31,7 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 #define PREFAULT_MIN_CAPACITY (1u << 20)
-#define PREFAULT_STEP (4u << 20)
+#define PREFAULT_STEP (1u << 20)
 
 /* prefault: faults in b's pages up to need bytes and PREFAULT_STEP beyond
  * (within capacity), past those already done. Only speed depends on it. */
@@ -280,8 +280,8 @@ static void compress_all(frame_job *jobs, uint32_t frame_count, const pfz_frame_
 }
 
 /* append_frames: appends the frames to out in order, recording each one's
- * compressed size in compressed[]. Returns PF_OK, PF_ERR_IO (zstd failed), PF_ERR_NOMEM or
- * PF_ERR_USAGE (a frame over 4 GiB compressed). */
+ * compressed size in compressed[]. Returns PF_OK, PF_ERR_IO (zstd
+ * failed), PF_ERR_NOMEM or PF_ERR_USAGE (a frame over 4 GiB compressed). */
 static int append_frames(const frame_job *jobs, uint32_t frame_count, uint32_t *compressed,
                          pfz_buffer *out, pf_error *err)
 {
@@ -352,7 +352,15 @@ int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t 
     } else {
         set_jobs(jobs, src, bounds, frame_count, level, levels);
         compress_all(jobs, frame_count, store);
-        status = append_frames(jobs, frame_count, compressed, out, err);
+        /* the room for every frame and the table at once: no doubling */
+        size_t total = 8u + 8u * (size_t)frame_count + PF_SEEK_FOOTER_SIZE;
+        for (uint32_t i = 0; i < frame_count; i++) {
+            total += jobs[i].dstSize;
+        }
+        status = buffer_reserve(out, total, err);
+        if (status == PF_OK) {
+            status = append_frames(jobs, frame_count, compressed, out, err);
+        }
     }
     if (status == PF_OK) {
         status = append_seek_table(compressed, bounds, frame_count, out, err);
