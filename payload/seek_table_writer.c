@@ -6,18 +6,51 @@
  * Output is deterministic: ZSTD_compress2 with fixed parameters gives the
  * same bytes for the same input and level. Frames are independent, so two
  * threads compress different frames at once (each frame on one thread, with
- * its own context) and the result is the same as one thread's. */
+ * its own context) and the result is the same as one thread's. Each frame
+ * may have its own level (pfz_frames_compress_levels). */
 #include "seek_table_writer.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "payload.h"
 #include "pf_le.h"
+
+/* A big buffer's fresh pages are faulted in ahead of its writes, one
+ * madvise(MADV_POPULATE_WRITE) (Linux 5.14) per PREFAULT_STEP bytes rather
+ * than one page fault per page: on the virtual machines builds run on a
+ * fault costs about 8 us, and a freeze fills a tar stream of about 100 MB
+ * (docs/performance.md, "Freeze time"). An older kernel refuses the advice
+ * and the pages fault in as before. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+#define PREFAULT_MIN_CAPACITY (1u << 20)
+#define PREFAULT_STEP (1u << 20)
+
+/* prefault: faults in b's pages up to need bytes and PREFAULT_STEP beyond
+ * (within capacity), past those already done. Only speed depends on it. */
+static void prefault(pfz_buffer *b, size_t need)
+{
+    if (b->capacity < PREFAULT_MIN_CAPACITY || need <= b->populated) {
+        return;
+    }
+    const uintptr_t page = 4096u;
+    uintptr_t base = (uintptr_t)b->data;
+    size_t done = b->populated > b->size ? b->populated : b->size;
+    size_t end = b->capacity - need > PREFAULT_STEP ? need + PREFAULT_STEP : b->capacity;
+    uintptr_t from = (base + done + page - 1u) & ~(page - 1u);
+    uintptr_t to = (base + end) & ~(page - 1u);
+    if (to > from) {
+        (void)madvise((void *)from, (size_t)(to - from), MADV_POPULATE_WRITE);
+    }
+    b->populated = end;
+}
 
 /* buffer_reserve: makes room for extra more bytes in b, growing by
  * doubling. Returns PF_OK or PF_ERR_NOMEM. */
@@ -28,6 +61,7 @@ static int buffer_reserve(pfz_buffer *b, size_t extra, pf_error *err)
     }
     size_t need = b->size + extra;
     if (need <= b->capacity) {
+        prefault(b, need);
         return PF_OK;
     }
     size_t capacity = b->capacity > 0 ? b->capacity : 4096u;
@@ -41,6 +75,7 @@ static int buffer_reserve(pfz_buffer *b, size_t extra, pf_error *err)
     }
     b->data = data;
     b->capacity = capacity;
+    prefault(b, need);
     return PF_OK;
 }
 
@@ -61,6 +96,7 @@ void pfz_buffer_free(pfz_buffer *b)
         b->data = NULL;
         b->size = 0;
         b->capacity = 0;
+        b->populated = 0;
     }
 }
 
@@ -71,6 +107,7 @@ typedef struct frame_job {
     uint8_t *dst; /* malloc'd compressed frame, or NULL before it is made */
     size_t dstSize;
     size_t zstd_error; /* a ZSTD error code, 0 when none */
+    int level;         /* the zstd level it is compressed at */
     int from_store;
 } frame_job;
 
@@ -80,8 +117,9 @@ typedef struct frame_job {
 typedef struct frame_work {
     frame_job *jobs;
     uint32_t count;
-    int level;
-    atomic_uint next; /* the next job to claim */
+    int level;                    /* the level the contexts start at (the first job's) */
+    const pfz_frame_store *store; /* asked for each frame first, offered the new ones; or NULL */
+    atomic_uint next;             /* the next job to claim */
 } frame_work;
 
 /* new_cctx: a compression context with the frame parameters (level,
@@ -106,25 +144,55 @@ static ZSTD_CCtx *new_cctx(int level, size_t *zerr)
     return cctx;
 }
 
-/* compress_jobs: claims and compresses jobs until none are left (a
- * pthread start routine; also run on the calling thread). A job that
- * fails keeps dst NULL, with zstd_error set when zstd said why. */
+/* from_store: takes job j's frame from the store when it has it (the
+ * store verifies it). Returns 1 on a hit. */
+static int from_store(const pfz_frame_store *store, frame_job *j)
+{
+    if (store == NULL || store->get == NULL) {
+        return 0;
+    }
+    if (store->get(store->ctx, j->src, j->srcSize, j->level, &j->dst, &j->dstSize) &&
+        j->dst != NULL) {
+        j->from_store = 1;
+        return 1;
+    }
+    free(j->dst);
+    j->dst = NULL;
+    j->dstSize = 0;
+    return 0;
+}
+
+/* compress_jobs: claims jobs until none are left, takes each from the
+ * store or compresses it and offers it to the store (a pthread start
+ * routine; also run on the calling thread: the store's lookups, checks and
+ * writes are spread over the threads too). A job that fails keeps dst
+ * NULL, with zstd_error set when zstd said why. */
 static void *compress_jobs(void *arg)
 {
     frame_work *w = arg;
     size_t zerr = 0;
-    ZSTD_CCtx *cctx = new_cctx(w->level, &zerr);
+    ZSTD_CCtx *cctx = NULL;
     for (;;) {
         unsigned i = atomic_fetch_add(&w->next, 1u);
         if (i >= w->count) {
             break;
         }
         frame_job *j = &w->jobs[i];
-        if (j->from_store) {
+        if (from_store(w->store, j)) {
             continue;
+        }
+        if (cctx == NULL && zerr == 0) {
+            cctx = new_cctx(w->level, &zerr);
         }
         if (cctx == NULL || zerr != 0) {
             j->zstd_error = zerr;
+            continue;
+        }
+        /* the level is a sticky parameter: a frame's bytes depend only on
+         * the parameters in force, not on the frames this context made */
+        size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, j->level);
+        if (ZSTD_isError(r)) {
+            j->zstd_error = r;
             continue;
         }
         size_t bound = ZSTD_compressBound(j->srcSize);
@@ -132,7 +200,7 @@ static void *compress_jobs(void *arg)
         if (j->dst == NULL) {
             continue;
         }
-        size_t r = ZSTD_compress2(cctx, j->dst, bound, j->src, j->srcSize);
+        r = ZSTD_compress2(cctx, j->dst, bound, j->src, j->srcSize);
         if (ZSTD_isError(r)) {
             j->zstd_error = r;
             free(j->dst);
@@ -140,18 +208,21 @@ static void *compress_jobs(void *arg)
             continue;
         }
         j->dstSize = r;
+        if (w->store != NULL && w->store->put != NULL) {
+            w->store->put(w->store->ctx, j->src, j->srcSize, j->level, j->dst, j->dstSize);
+        }
     }
     ZSTD_freeCCtx(cctx);
     return NULL;
 }
 
-/* compress_threads: how many threads compress `missing` frames: two when
+/* compress_threads: how many threads take or compress `frames` frames: two when
  * there are at least two frames and two processors (the freezer's other
  * work is done by then), else one. */
-static int compress_threads(uint32_t missing)
+static int compress_threads(uint32_t frames)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return missing >= 2 && cpus >= 2 ? 2 : 1;
+    return frames >= 2 && cpus >= 2 ? 2 : 1;
 }
 
 int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds,
@@ -180,38 +251,28 @@ static int check_bounds(size_t srcSize, const size_t *bounds, uint32_t frame_cou
     return PF_OK;
 }
 
-/* take_from_store: sets each job's source bytes and takes the frames the
- * store already has (it verifies them). Returns how many are missing. */
-static uint32_t take_from_store(frame_job *jobs, const uint8_t *src, const size_t *bounds,
-                                uint32_t frame_count, int level, const pfz_frame_store *store)
+/* set_jobs: sets each job's source bytes and level (levels[i], or level
+ * when levels is NULL). */
+static void set_jobs(frame_job *jobs, const uint8_t *src, const size_t *bounds,
+                     uint32_t frame_count, int level, const int *levels)
 {
-    uint32_t missing = 0;
     for (uint32_t i = 0; i < frame_count; i++) {
         frame_job *j = &jobs[i];
         j->src = src + bounds[i];
         j->srcSize = bounds[i + 1] - bounds[i];
-        if (store != NULL && store->get != NULL &&
-            store->get(store->ctx, j->src, j->srcSize, level, &j->dst, &j->dstSize) &&
-            j->dst != NULL) {
-            j->from_store = 1;
-        } else {
-            free(j->dst);
-            j->dst = NULL;
-            missing++;
-        }
+        j->level = levels != NULL ? levels[i] : level;
     }
-    return missing;
 }
 
-/* compress_missing: compresses the jobs the store did not have, on this
- * thread and, when compress_threads says so, a helper. */
-static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t missing, int level)
+/* compress_all: every job from the store or compressed, on this thread
+ * and, when compress_threads says so, a helper. */
+static void compress_all(frame_job *jobs, uint32_t frame_count, const pfz_frame_store *store)
 {
-    frame_work work = {.jobs = jobs, .count = frame_count, .level = level};
+    frame_work work = {.jobs = jobs, .count = frame_count, .level = jobs[0].level, .store = store};
     atomic_init(&work.next, 0u);
     pthread_t helper;
-    int helped =
-        compress_threads(missing) == 2 && pthread_create(&helper, NULL, compress_jobs, &work) == 0;
+    int helped = compress_threads(frame_count) == 2 &&
+                 pthread_create(&helper, NULL, compress_jobs, &work) == 0;
     compress_jobs(&work);
     if (helped) {
         pthread_join(helper, NULL);
@@ -219,12 +280,10 @@ static void compress_missing(frame_job *jobs, uint32_t frame_count, uint32_t mis
 }
 
 /* append_frames: appends the frames to out in order, recording each one's
- * compressed size in compressed[], and offers the new ones to the store.
- * Returns PF_OK, PF_ERR_IO (zstd failed), PF_ERR_NOMEM or PF_ERR_USAGE (a
- * frame over 4 GiB compressed). */
-static int append_frames(const frame_job *jobs, uint32_t frame_count, int level,
-                         const pfz_frame_store *store, uint32_t *compressed, pfz_buffer *out,
-                         pf_error *err)
+ * compressed size in compressed[]. Returns PF_OK, PF_ERR_IO (zstd
+ * failed), PF_ERR_NOMEM or PF_ERR_USAGE (a frame over 4 GiB compressed). */
+static int append_frames(const frame_job *jobs, uint32_t frame_count, uint32_t *compressed,
+                         pfz_buffer *out, pf_error *err)
 {
     int status = PF_OK;
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
@@ -239,9 +298,6 @@ static int append_frames(const frame_job *jobs, uint32_t frame_count, int level,
         } else {
             compressed[i] = (uint32_t)j->dstSize;
             status = pfz_buffer_append(out, j->dst, j->dstSize, err);
-            if (status == PF_OK && !j->from_store && store != NULL && store->put != NULL) {
-                store->put(store->ctx, j->src, j->srcSize, level, j->dst, j->dstSize);
-            }
         }
     }
     return status;
@@ -276,6 +332,14 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
                                uint32_t frame_count, int level, const pfz_frame_store *store,
                                pfz_buffer *out, pf_error *err)
 {
+    return pfz_frames_compress_levels(src, srcSize, bounds, frame_count, level, NULL, store, out,
+                                      err);
+}
+
+int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                               uint32_t frame_count, int level, const int *levels,
+                               const pfz_frame_store *store, pfz_buffer *out, pf_error *err)
+{
     int status = check_bounds(srcSize, bounds, frame_count, err);
     if (status != PF_OK) {
         return status;
@@ -286,11 +350,17 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
     if (compressed == NULL || jobs == NULL) {
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
     } else {
-        uint32_t missing = take_from_store(jobs, src, bounds, frame_count, level, store);
-        if (missing > 0) {
-            compress_missing(jobs, frame_count, missing, level);
+        set_jobs(jobs, src, bounds, frame_count, level, levels);
+        compress_all(jobs, frame_count, store);
+        /* the room for every frame and the table at once: no doubling */
+        size_t total = 8u + 8u * (size_t)frame_count + PF_SEEK_FOOTER_SIZE;
+        for (uint32_t i = 0; i < frame_count; i++) {
+            total += jobs[i].dstSize;
         }
-        status = append_frames(jobs, frame_count, level, store, compressed, out, err);
+        status = buffer_reserve(out, total, err);
+        if (status == PF_OK) {
+            status = append_frames(jobs, frame_count, compressed, out, err);
+        }
     }
     if (status == PF_OK) {
         status = append_seek_table(compressed, bounds, frame_count, out, err);

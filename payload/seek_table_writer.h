@@ -11,8 +11,10 @@
 /* A growable byte buffer owned by its user; free data with free(). */
 typedef struct pfz_buffer {
     uint8_t *data;
-    size_t size;     /* bytes used */
-    size_t capacity; /* bytes allocated */
+    size_t size;      /* bytes used */
+    size_t capacity;  /* bytes allocated */
+    size_t populated; /* bytes from data already faulted in (seek_table_writer.c:
+                         prefault); 0 in a new buffer */
 } pfz_buffer;
 
 /* pfz_buffer_append: appends src[0..srcSize); PF_ERR_NOMEM on failure. */
@@ -45,7 +47,8 @@ int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds
  * frees) and *frameSize (bytes) set; else 0. It must verify what it returns
  * (decompress and compare): a wrong frame would corrupt the payload.
  * put: offers the frame just compressed from src; may ignore it.
- * A store with get == NULL is not consulted. */
+ * A store with get == NULL is not consulted. get and put are called from
+ * the compressing threads, several at once: they must be thread-safe. */
 typedef struct pfz_frame_store {
     void *ctx;
     int (*get)(void *ctx, const uint8_t *src, size_t srcSize, int level, uint8_t **frame,
@@ -61,5 +64,16 @@ typedef struct pfz_frame_store {
 int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t *bounds,
                                uint32_t frame_count, int level, const pfz_frame_store *store,
                                pfz_buffer *out, pf_error *err);
+
+/* pfz_frames_compress_levels: pfz_frames_compress_cached with frame i
+ * compressed at zstd level levels[i] (frame_count elements; NULL: every
+ * frame at level), so a frame of native code can take a faster level than
+ * one of bytecode (pack.h: native_level). The store keys each frame by its
+ * own level. The output depends only on the inputs, not on the threads.
+ * zstd clamps a level outside its range to the nearest it has. Errors:
+ * those of pfz_frames_compress. */
+int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t *bounds,
+                               uint32_t frame_count, int level, const int *levels,
+                               const pfz_frame_store *store, pfz_buffer *out, pf_error *err);
 
 #endif

@@ -220,12 +220,19 @@ void pfz_cache_close(pfz_cache *c)
 
 pfz_cache_stats pfz_cache_stats_get(const pfz_cache *c)
 {
-    pfz_cache_stats none = {0};
-    return c != NULL ? c->stats : none;
+    pfz_cache_stats stats = {0};
+    if (c != NULL) {
+        pthread_mutex_lock((pthread_mutex_t *)&c->lock);
+        stats = c->stats;
+        pthread_mutex_unlock((pthread_mutex_t *)&c->lock);
+    }
+    return stats;
 }
 
 void pfz_cache_count(pfz_cache *c, pfz_cache_event event)
 {
+    /* under the lock: the frame store counts from the compressing threads */
+    pthread_mutex_lock(&c->lock);
     switch (event) {
     case PFZ_CACHE_PYC_HIT:
         c->stats.pyc_hits++;
@@ -243,6 +250,7 @@ void pfz_cache_count(pfz_cache *c, pfz_cache_event event)
         c->stats.rejected++;
         break;
     }
+    pthread_mutex_unlock(&c->lock);
 }
 
 /* ---- the writer ---- */

@@ -21,7 +21,9 @@
  * miss or a skipped write, never an error of the freeze. All functions
  * accept a NULL cache (no cache: every get misses, every put does nothing).
  * Entries are written by a background thread that pfz_cache_close waits
- * for; apart from that a pfz_cache is used from one thread at a time.
+ * for; pfz_cache_get, pfz_cache_put and pfz_cache_count may be called
+ * from several threads at once (the frame store's are, from the threads
+ * that compress frames); the rest is used from one thread at a time.
  *
  * This file reads no environment: the caller (freezer/cli/) passes the
  * values of XDG_CACHE_HOME and HOME. */

@@ -238,6 +238,44 @@ static PyObject *pycache_code(const pfz_compiler *c, const pfz_compile_input *in
     return code;
 }
 
+/* host_pycache_code: for a module of the packed stdlib when that is not
+ * the host's (pfz_compiler.stdlib_dir), the code from the .pyc the host's
+ * Python wrote for the same file under its own stdlib (Debian byte-compiles
+ * its stdlib when installing it), used only when that file holds exactly
+ * src (size bytes): the .pyc is checked against the host's file as CPython
+ * checks it (pycache.h), and the bytes compared here make it the compile of
+ * this source. Returns a new reference, or NULL (no exception set) on a miss.
+ * Why: a cold freeze otherwise compiles every stdlib module it packs (the
+ * PVM's stdlib has no __pycache__). */
+static PyObject *host_pycache_code(const pfz_compiler *c, const pfz_compile_input *in,
+                                   const char *src, size_t size, const uint8_t hash[8],
+                                   PyObject *filename)
+{
+    size_t n = c->stdlib_dir != NULL ? strlen(c->stdlib_dir) : 0;
+    if (!in->is_stdlib || n == 0 || c->host_stdlib_dir == NULL ||
+        strcmp(c->stdlib_dir, c->host_stdlib_dir) == 0 ||
+        strncmp(in->origin, c->stdlib_dir, n) != 0 || in->origin[n] != '/') {
+        return NULL;
+    }
+    char *host = NULL;
+    if (asprintf(&host, "%s%s", c->host_stdlib_dir, in->origin + n) < 0) {
+        return NULL;
+    }
+    char *host_src = NULL;
+    size_t host_size = 0;
+    int64_t host_mtime = 0;
+    pf_error ignored;
+    PyObject *code = NULL;
+    if (pfz_read_source(host, &host_src, &host_size, &host_mtime, &ignored) == PF_OK &&
+        host_size == size && memcmp(host_src, src, size) == 0) {
+        pfz_pycache_source host_pycache = {host, size, host_mtime, hash};
+        code = pycache_code(c, in, &host_pycache, filename);
+    }
+    free(host_src);
+    free(host);
+    return code;
+}
+
 /* keep_source: with in->keep_source, out keeps src (size bytes, malloc'd)
  * as the source to pack; otherwise src is freed. */
 static void keep_source(const pfz_compile_input *in, char *src, size_t size, pfz_compiled *out)
@@ -263,6 +301,9 @@ static PyObject *code_of(const pfz_compiler *c, const pfz_compile_input *in, con
      * reading ours would, and a cold freeze would create a file for each. */
     pfz_pycache_source pycache_src = {in->origin, size, mtime, hash};
     PyObject *code = pycache_code(c, in, &pycache_src, filename);
+    if (code == NULL) {
+        code = host_pycache_code(c, in, src, size, hash, filename);
+    }
     out->from_pycache = code != NULL;
     if (code == NULL) {
         code = cached_code(c, key, size, hash, out);

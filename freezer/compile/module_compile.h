@@ -33,6 +33,13 @@ typedef struct pfz_compiler {
     pfz_cache *cache;          /* compiled modules to reuse and keep, or NULL */
     PyObject *source_hash;     /* _imp.source_hash */
     PyObject *fix_co_filename; /* _imp._fix_co_filename */
+    /* When the packed stdlib (the PVM's) is not the host's: both directories,
+     * so a stdlib module with no __pycache__ of its own can take the .pyc the
+     * host's Python wrote for a byte-identical source file (the same 3.11.2
+     * sources with Debian's patches: code_of in module_compile.c). NULL: not
+     * looked for. */
+    const char *stdlib_dir;      /* the packed stdlib, e.g. .../pvm/lib/python3.11 */
+    const char *host_stdlib_dir; /* the host interpreter's, e.g. /usr/lib/python3.11 */
 } pfz_compiler;
 
 /* One module to compile. */

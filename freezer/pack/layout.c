@@ -261,6 +261,7 @@ static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const
         .main_module = l->main_module,
         .flags = g->main_flags,
         .level = PFZ_FREEZE_ZSTD_LEVEL,
+        .native_level = PFZ_FREEZE_NATIVE_ZSTD_LEVEL,
         .frame_target = PFZ_FREEZE_FRAME_TARGET,
         .late_frame_target = PFZ_FREEZE_LATE_FRAME_TARGET,
         .left_out = l->left_out,

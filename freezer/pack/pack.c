@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame_levels.h"
 #include "index_writer.h"
 #include "payload.h"
 #include "pf_le.h"
@@ -469,8 +470,13 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
     if (rc != PF_OK) {
         goto done;
     }
-    rc = pfz_frames_compress_cached(tar.data, tar.size, bounds.at, frame_count, in->level,
-                                    in->frame_store, out, err);
+    int *levels = NULL;
+    rc = pfz_frame_levels(in, stored, tar.data, tar.size, bounds.at, frame_count, &levels, err);
+    if (rc == PF_OK) {
+        rc = pfz_frames_compress_levels(tar.data, tar.size, bounds.at, frame_count, in->level,
+                                        levels, in->frame_store, out, err);
+    }
+    free(levels);
     if (rc == PF_OK && anyStored) {
         rc = append_stored(in, stored, out, payloadStart, err);
         if (rc != PF_OK) {

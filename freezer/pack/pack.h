@@ -36,6 +36,8 @@ typedef struct pfz_pack_input {
     uint32_t glibc_floor[3];            /* the glibc the program needs: major, minor, patch
                                            (payload.h: glibc_floor); all 0: none */
     int level;                          /* zstd compression level */
+    int native_level;                   /* zstd level of a frame mostly of native code
+                                           (frame_levels.h); 0: level */
     size_t frame_target;                /* bytes of tar stream per frame before cutting */
     size_t startup_files;               /* when > 0: files[0 .. startup_files) (what every run
                                            imports) get frame 1 to themselves, so a start

@@ -143,7 +143,9 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
                                  .optimize = opts->optimize,
                                  .cache = opts->cache,
                                  .source_hash = r->source_hash,
-                                 .fix_co_filename = r->fix_co_filename};
+                                 .fix_co_filename = r->fix_co_filename,
+                                 .stdlib_dir = r->stdlib_dir,
+                                 .host_stdlib_dir = r->host_stdlib_dir};
     r->tp = pfz_tp_helpers(err);
     if (r->tp == NULL) {
         return PF_ERR_PYTHON;

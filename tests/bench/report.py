@@ -293,10 +293,16 @@ for prog, (label, limit) in LIMIT14.items():
     rows.append((f"payload {label}", mb(n), "", "", target, res))
 times = [tuple(float(x) for x in v.split()) for v in many.get(("scipy_freeze", "cold"), [])]
 if times:
-    cpu = statistics.median(u + s for u, s, _ in times)
-    rss = statistics.median(m for _, _, m in times) * 1024
+    cpu = statistics.median(t[0] + t[1] for t in times)
+    rss = statistics.median(t[2] for t in times) * 1024
     rows.append(("cold freeze of the scipy.stats two-liner, user+sys CPU", f"{cpu:.2f} s",
                  f"{len(times)} runs", "", "<= 3 s (14)", "PASS" if cpu <= 3 else f"MISS by {(cpu / 3 - 1) * 100:.0f}%"))
+    walls = [t[3] for t in times if len(t) > 3]
+    if walls:  # the wall time is the machine's load as much as the freezer's
+        wall = statistics.median(walls)
+        rows.append(("cold freeze of the scipy.stats two-liner, wall (2 cores)", f"{wall:.2f} s",
+                     f"{len(walls)} runs", "", "<= 3 s (14)",
+                     "PASS" if wall <= 3 else f"MISS by {(wall / 3 - 1) * 100:.0f}%"))
     rows.append(("cold freeze of the scipy.stats two-liner, peak RSS", f"{rss / 1e6:.0f} MB", "", "",
                  "<= 300 MB (14)", "PASS" if rss <= 300e6 else f"MISS by {(rss / 300e6 - 1) * 100:.0f}%"))
 else:

@@ -388,8 +388,9 @@ for p in "${frozen[@]}"; do
 done
 
 # ---- issue 14: payloads of programs on a machine with many packages, and a
-# cold freeze of a scipy.stats two-liner (user+sys CPU and peak RSS from
-# /usr/bin/time: wall time is the load's on a shared machine). A program
+# cold freeze of a scipy.stats two-liner (user+sys CPU, peak RSS and wall
+# time from /usr/bin/time: the wall time is the load's on a shared machine,
+# the target's on a quiet 2-core one). A program
 # whose package is not installed is reported n/a.
 log "issue 14: payloads and the scipy.stats freeze"
 payload_bytes() { "$PF" inspect "$1" | sed -n 's/.*, payload \([0-9]*\) bytes.*/\1/p'; }
@@ -415,7 +416,7 @@ done
 if $PY -I -c 'import scipy.stats' 2>/dev/null; then
     for ((r = 0; r < freeze_rounds * freeze_runs; r++)); do
         rm -rf "$W/cache-scipy"
-        /usr/bin/time -f '%U %S %M' -o "$W/scipy.time" \
+        /usr/bin/time -f '%U %S %M %e' -o "$W/scipy.time" \
             $(cache_opt "$W/cache-scipy") "$P/scipy_stats.py" -o "$A/scipy_stats" -q >/dev/null 2>&1 ||
             die "the scipy.stats freeze failed"
         put "scipy_freeze	cold" "$(cat "$W/scipy.time")"

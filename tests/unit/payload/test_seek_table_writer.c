@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 #include <zstd.h>
 
 #include "payload.h"
@@ -143,8 +144,10 @@ static void test_threads_same_bytes(void **state)
 }
 
 /* A frame store over memory: keeps what it is offered, keyed by the
- * source bytes and level; counts the calls. */
+ * source bytes and level; counts the calls. Thread-safe, as the writer
+ * calls it from its compressing threads. */
 typedef struct memory_store {
+    pthread_mutex_t lock;
     struct {
         const uint8_t *src; /* the source bytes (static in these tests) */
         size_t srcSize;
@@ -161,8 +164,10 @@ static int store_get(void *ctx, const uint8_t *src, size_t srcSize, int level, u
                      size_t *frameSize)
 {
     memory_store *s = ctx;
+    pthread_mutex_lock(&s->lock);
     s->gets++;
     if (s->broken) {
+        pthread_mutex_unlock(&s->lock);
         *frame = NULL;
         return 1;
     }
@@ -173,9 +178,11 @@ static int store_get(void *ctx, const uint8_t *src, size_t srcSize, int level, u
             memcpy(*frame, s->kept[k].frame, s->kept[k].frameSize);
             *frameSize = s->kept[k].frameSize;
             s->hits++;
+            pthread_mutex_unlock(&s->lock);
             return 1;
         }
     }
+    pthread_mutex_unlock(&s->lock);
     return 0;
 }
 
@@ -183,6 +190,7 @@ static void store_put(void *ctx, const uint8_t *src, size_t srcSize, int level,
                       const uint8_t *frame, size_t frameSize)
 {
     memory_store *s = ctx;
+    pthread_mutex_lock(&s->lock);
     s->puts++;
     assert_true(s->count < 16);
     s->kept[s->count].src = src;
@@ -193,6 +201,7 @@ static void store_put(void *ctx, const uint8_t *src, size_t srcSize, int level,
     memcpy(s->kept[s->count].frame, frame, frameSize);
     s->kept[s->count].frameSize = frameSize;
     s->count++;
+    pthread_mutex_unlock(&s->lock);
 }
 
 /* The store is offered each frame compressed, then gives them all back:
@@ -202,7 +211,7 @@ static void test_frame_store(void **state)
 {
     (void)state;
     const size_t bounds[] = {0, 512, 2048, SRC_SIZE};
-    memory_store mem = {0};
+    memory_store mem = {.lock = PTHREAD_MUTEX_INITIALIZER};
     const pfz_frame_store store = {&mem, store_get, store_put};
     pfz_buffer plain = {0}, first = {0}, second = {0}, broken = {0};
     written(&plain);
@@ -256,12 +265,103 @@ static void test_frame_store(void **state)
     pfz_buffer_free(&broken);
 }
 
+/* Per-frame levels: each frame is the bytes a one-frame compress at its own
+ * level gives, whichever thread made it and whatever level that thread's
+ * context had before; the store is asked and fed with each frame's level;
+ * NULL levels is one level for all. */
+static void test_frame_levels(void **state)
+{
+    (void)state;
+    enum { N = 12 };
+    size_t bounds[N + 1];
+    int levels[N];
+    for (uint32_t i = 0; i <= N; i++) {
+        bounds[i] = (size_t)i * SRC_SIZE / N;
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        levels[i] = i % 3 == 0 ? 1 : i % 3 == 1 ? 6 : 19;
+    }
+    memory_store mem = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    const pfz_frame_store store = {&mem, store_get, store_put};
+    pfz_buffer all = {0}, one = {0}, again = {0};
+    pf_error err;
+    assert_int_equal(
+        pfz_frames_compress_levels(source(), SRC_SIZE, bounds, N, 6, levels, &store, &all, &err),
+        PF_OK);
+    assert_int_equal(mem.puts, N);
+    size_t at = 0;
+    for (int k = 0; k < mem.count; k++) { /* offered in any order */
+        assert_int_equal(mem.kept[k].level, levels[(mem.kept[k].src - source()) * N / SRC_SIZE]);
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        const size_t alone[] = {0, bounds[i + 1] - bounds[i]};
+        one.size = 0;
+        assert_int_equal(
+            pfz_frames_compress(source() + bounds[i], alone[1], alone, 1, levels[i], &one, NULL),
+            PF_OK);
+        size_t frameSize = one.size - (8 + 8 + PF_SEEK_FOOTER_SIZE);
+        assert_true(at + frameSize <= all.size);
+        assert_memory_equal(all.data + at, one.data, frameSize);
+        at += frameSize;
+    }
+    /* from the store: the same bytes, nothing compressed */
+    assert_int_equal(
+        pfz_frames_compress_levels(source(), SRC_SIZE, bounds, N, 6, levels, &store, &again, &err),
+        PF_OK);
+    assert_int_equal(mem.hits, N);
+    assert_int_equal(again.size, all.size);
+    assert_memory_equal(again.data, all.data, all.size);
+    /* NULL levels: every frame at level, as pfz_frames_compress */
+    pfz_buffer plain = {0}, uniform = {0};
+    written(&plain);
+    const size_t three[] = {0, 512, 2048, SRC_SIZE};
+    assert_int_equal(
+        pfz_frames_compress_levels(source(), SRC_SIZE, three, 3, 3, NULL, NULL, &uniform, &err),
+        PF_OK);
+    assert_int_equal(uniform.size, plain.size);
+    assert_memory_equal(uniform.data, plain.data, plain.size);
+    for (int k = 0; k < mem.count; k++) {
+        free(mem.kept[k].frame);
+    }
+    pfz_buffer_free(&all);
+    pfz_buffer_free(&one);
+    pfz_buffer_free(&again);
+    pfz_buffer_free(&plain);
+    pfz_buffer_free(&uniform);
+}
+
+/* A buffer grown past 1 MiB has its pages faulted in ahead of the writes
+ * (only speed depends on it): the bytes are those appended, and the mark
+ * of what is faulted in stays within the allocation; freeing resets it. */
+static void test_buffer_prefault(void **state)
+{
+    (void)state;
+    pfz_buffer b = {0};
+    pf_error err;
+    uint8_t chunk[4096];
+    for (uint32_t i = 0; i < 1500; i++) {
+        memset(chunk, (int)(i & 0xff), sizeof chunk);
+        assert_int_equal(pfz_buffer_append(&b, chunk, sizeof chunk, &err), PF_OK);
+        assert_true(b.populated <= b.capacity);
+    }
+    assert_int_equal(b.size, 1500u * 4096u);
+    assert_true(b.populated >= b.size);
+    for (uint32_t i = 0; i < 1500; i++) {
+        assert_int_equal(b.data[i * 4096u], (uint8_t)(i & 0xff));
+        assert_int_equal(b.data[i * 4096u + 4095u], (uint8_t)(i & 0xff));
+    }
+    pfz_buffer_free(&b);
+    assert_int_equal(b.populated, 0);
+    assert_null(b.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_writer_usage), cmocka_unit_test(test_writer_deterministic),
-        cmocka_unit_test(test_layout),       cmocka_unit_test(test_threads_same_bytes),
-        cmocka_unit_test(test_frame_store),
+        cmocka_unit_test(test_writer_usage),    cmocka_unit_test(test_writer_deterministic),
+        cmocka_unit_test(test_layout),          cmocka_unit_test(test_threads_same_bytes),
+        cmocka_unit_test(test_frame_store),     cmocka_unit_test(test_frame_levels),
+        cmocka_unit_test(test_buffer_prefault),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

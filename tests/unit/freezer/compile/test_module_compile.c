@@ -120,11 +120,65 @@ static void test_compile_syntax_error(void **state)
     rt_rmtree(dir);
 }
 
+/* compile_stdlib: compiles <dir>/pvm/<name> as a module of the packed
+ * stdlib <dir>/pvm whose host stdlib is <dir>/host; returns whether its
+ * code came from a __pycache__ (and checks co_filename either way). */
+static int compile_stdlib(pfz_compiler *c, const char *dir, const char *name, int is_stdlib)
+{
+    char origin[4200], pvm[4200], host[4200], member[300];
+    snprintf(origin, sizeof origin, "%s/pvm/%s", dir, name);
+    snprintf(pvm, sizeof pvm, "%s/pvm", dir);
+    snprintf(host, sizeof host, "%s/host", dir);
+    snprintf(member, sizeof member, "lib/%.*s.pyc", (int)strlen(name) - 3, name);
+    c->stdlib_dir = pvm;
+    c->host_stdlib_dir = host;
+    pfz_compile_input in = {.origin = origin, .member_path = member, .is_stdlib = is_stdlib};
+    pfz_compiled out;
+    pfz_python_error pyerr = {0};
+    pf_error err = {0};
+    assert_int_equal(pfz_compile_module(c, &in, &out, &pyerr, &err), PF_OK);
+    assert_string_equal(PyUnicode_AsUTF8(((PyCodeObject *)out.code)->co_filename), name);
+    int from_pycache = out.from_pycache;
+    Py_DECREF(out.code);
+    free(out.pyc);
+    c->stdlib_dir = c->host_stdlib_dir = NULL;
+    return from_pycache;
+}
+
+/* A stdlib module of the packed stdlib (the PVM's, no __pycache__) takes
+ * the .pyc the host's python3.11 wrote for the same file under its own
+ * stdlib only when both files hold the same bytes; never for a module
+ * outside the stdlib. */
+static void test_host_stdlib_pycache(void **state)
+{
+    (void)state;
+    char *dir = rt_mkdtemp();
+    rt_write(dir, "pvm/same.py", "def f():\n    return 1\n", (size_t)-1);
+    rt_write(dir, "host/same.py", "def f():\n    return 1\n", (size_t)-1);
+    rt_write(dir, "pvm/other.py", "X = 1\n", (size_t)-1);
+    rt_write(dir, "host/other.py", "X = 2\n", (size_t)-1);
+    char command[8600];
+    snprintf(command, sizeof command,
+             "%s -I -c 'import py_compile, sys; [py_compile.compile(p, doraise=True) for p in "
+             "sys.argv[1:]]' %s/host/same.py %s/host/other.py 2>&1",
+             PYFREEZE_PYTHON311, dir, dir);
+    free(rt_run(command));
+    PyObject *imp = PyImport_ImportModule("_imp");
+    pfz_compiler c = compiler(imp);
+    assert_true(compile_stdlib(&c, dir, "same.py", 1));
+    assert_false(compile_stdlib(&c, dir, "other.py", 1)); /* different source: compiled */
+    assert_false(compile_stdlib(&c, dir, "same.py", 0));  /* not the stdlib: compiled */
+    release(&c);
+    Py_DECREF(imp);
+    rt_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compile_module),
         cmocka_unit_test(test_compile_syntax_error),
+        cmocka_unit_test(test_host_stdlib_pycache),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
 }
