@@ -50,9 +50,10 @@ set(PYFREEZE_PVM_STUB_LINK_OPTIONS "--sysroot=${PYFREEZE_PVM_SYSROOT}"
 set(PYFREEZE_PVM_STUB_SYSTEM_LIBRARIES pthread dl util m)
 
 # The PGO training runs the benchmark's programs (pvm/build.sh): they are
-# inputs of the CPython step too.
+# inputs of the CPython step too, as are our patches (pvm/patches/).
 file(GLOB PYFREEZE_PVM_SCRIPTS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/pvm/*.sh"
-    "${CMAKE_SOURCE_DIR}/pvm/*.py" "${CMAKE_SOURCE_DIR}/tests/bench/*.py"
+    "${CMAKE_SOURCE_DIR}/pvm/*.py" "${CMAKE_SOURCE_DIR}/pvm/patches/*/*.patch"
+    "${CMAKE_SOURCE_DIR}/tests/bench/*.py"
     "${CMAKE_SOURCE_DIR}/tests/bench/*/*.py")
 # build.sh writes its stamps itself; this one tells CMake the whole run ended.
 set(PYFREEZE_PVM_DONE "${PYFREEZE_PVM_BUILD_DIR}/stamps/all")

@@ -114,10 +114,17 @@ gcc -r -nostdlib -flinker-output=nolto-rel -flto="$PVM_JOBS" -O3 -fwrapv -fPIE \
 rm "$libpython"
 ar rcs "$libpython" libpython3.11-lto.o
 # No debugging information in what the stub links or the freezer packs
-# (CPython compiles with -g): 4 times smaller, as Debian ships them.
-strip --strip-debug "$PVM_PREFIX"/lib/python3.11/config-3.11-*/libpython3.11.a \
-    "$PVM_PREFIX"/lib/python3.11/lib-dynload/*.so "$PVM_PREFIX"/bin/python3.11
-find "$PVM_PREFIX/lib" -maxdepth 1 -type f -name 'lib*.so.*' -exec strip --strip-debug {} +
+# (CPython compiles with -g): 4 times smaller, as Debian ships them. The
+# shared objects the freezer packs (the extension modules, libssl,
+# libcrypto, ncurses') lose their local symbols too (--strip-unneeded, as
+# Debian's dh_strip does for shared objects): nothing binds to them (what
+# dlopen and the dynamic linker use is .dynsym), and they were 0.6 MB of
+# lib-dynload's 6.7 MB and 0.8 MB of libssl's and libcrypto's 6.2 MB
+# (docs/performance.md, "Lazy deep-freeze"). libpython's archive keeps its
+# symbol table: the stubs link it.
+strip --strip-debug "$PVM_PREFIX"/lib/python3.11/config-3.11-*/libpython3.11.a "$PVM_PREFIX"/bin/python3.11
+strip --strip-unneeded "$PVM_PREFIX"/lib/python3.11/lib-dynload/*.so
+find "$PVM_PREFIX/lib" -maxdepth 1 -type f -name 'lib*.so.*' -exec strip --strip-unneeded {} +
 # The stub links libpython from lib/, beside the libraries it needs.
 ln -f "$PVM_PREFIX"/lib/python3.11/config-3.11-*/libpython3.11.a "$PVM_PREFIX/lib/libpython3.11.a"
 # Extension modules that need the prefix's shared libraries (libssl.so.3,

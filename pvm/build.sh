@@ -46,6 +46,11 @@ unpack_and_build() {
     rm -rf "$root/pvm/src/$package"
     mkdir -p "$root/pvm/src" "$root/pvm/scripts"
     dpkg-source --no-check -x "$PVM_BUILD/downloads/$package"/*.dsc "$root/pvm/src/$package" > /dev/null
+    local patch
+    for patch in $(package_patches "$package"); do
+        patch -p1 -s --no-backup-if-mismatch -d "$root/pvm/src/$package" < "$patch" ||
+            pvm_die "$patch does not apply to $package"
+    done
     install -m 755 "$here/$script" "$root/pvm/scripts/$script"
     pvm_in_root "/pvm/scripts/$script" "/pvm/src/$package" "$@" > "$PVM_BUILD/logs/$name.log" 2>&1 || {
         tail -n 20 "$PVM_BUILD/logs/$name.log" >&2
@@ -53,9 +58,21 @@ unpack_and_build() {
     }
 }
 
+# package_patches PACKAGE: our own patches to PACKAGE's source, applied
+# after Debian's in name order (pvm/patches/PACKAGE/*.patch, each with a
+# header saying why, as Debian's debian/patches); nothing when it has none.
+package_patches() {
+    local patch
+    for patch in "$here/patches/$1"/*.patch; do
+        [ -f "$patch" ] && printf '%s\n' "$patch"
+    done
+    return 0
+}
+
 # library NAME PACKAGE "SCRIPT [ARGUMENT]" [DEPENDENCY...]: declares step
 # NAME, which builds PACKAGE with SCRIPT after the named steps; its key
-# covers the script, the source package, the root and those steps' keys.
+# covers the script, the source package and our patches to it, the root
+# and those steps' keys.
 declare -A step_key step_package step_command
 library() {
     local name=$1 package=$2 command=$3
@@ -64,8 +81,9 @@ library() {
     for dep in "$@"; do
         deps="$deps ${step_key[$dep]}"
     done
+    # shellcheck disable=SC2046
     step_key[$name]=$(pvm_key "$here/${command%% *}" "$command" \
-        "$PVM_BUILD/downloads/$package"/*.dsc "$root_key" "$deps")
+        "$PVM_BUILD/downloads/$package"/*.dsc "$root_key" "$deps" $(package_patches "$package"))
     step_package[$name]=$package
     step_command[$name]=$command
 }
