@@ -13,6 +13,7 @@
 #include <Python.h>
 
 #include <dlfcn.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "damaged.h"
@@ -90,15 +91,27 @@ static int place(const char *file, char *path, size_t pathCapacity)
     return status == PF_OK;
 }
 
+typedef void *(*dlopen_fn)(const char *, int);
+
+/* next_dlopen: glibc's dlopen, looked up once; threads may call dlopen at
+ * the same time (an atomic pointer: every racing lookup finds the same). */
+static dlopen_fn next_dlopen(void)
+{
+    static _Atomic(dlopen_fn) next;
+    dlopen_fn found = atomic_load_explicit(&next, memory_order_acquire);
+    if (found == NULL) {
+        found = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
+        atomic_store_explicit(&next, found, memory_order_release);
+    }
+    return found;
+}
+
 /* dlopen: glibc's dlopen(3) (the next definition: dlsym RTLD_NEXT), given
  * the placed copy's path for a packed shared object's path under the
  * executable (place). Same arguments, result and dlerror() as glibc's. */
 void *dlopen(const char *file, int mode)
 {
-    static void *(*next)(const char *, int);
-    if (next == NULL) {
-        next = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
-    }
+    dlopen_fn next = next_dlopen();
     char placed[64];
     if (file != NULL && place(file, placed, sizeof placed)) {
         file = placed;
