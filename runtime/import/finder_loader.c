@@ -149,6 +149,20 @@ PyObject *pf_importer_get_code(pf_importer *self, PyObject *fullname)
     return code;
 }
 
+int pf_importer_place_native(pf_payload *payload, const char *executable, const pf_entry *file,
+                             char *path, size_t pathCapacity, pf_error *err)
+{
+    int createsInterpreters;
+    int status = pf_native_prepare(payload, file, path, pathCapacity, &createsInterpreters, err);
+    if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
+        pf_damaged_exit(executable, file->name, file->name_size, err->message);
+    }
+    if (status == PF_OK && createsInterpreters) {
+        pf_importer_watch_new_interpreters();
+    }
+    return status;
+}
+
 /* create_extension: loads an extension module from memory (see
  * native_loader.h) through _imp.create_dynamic, as ExtensionFileLoader does,
  * with a spec whose origin is the /proc/self/fd path dlopen() maps. The init
@@ -164,18 +178,11 @@ static PyObject *create_extension(pf_importer *self, PyObject *spec, PyObject *n
         PyErr_Format(PyExc_ImportError, "extension module %U has no native code", name);
         return NULL;
     }
-    int createsInterpreters;
     int status =
-        pf_native_prepare(self->payload, &file, path, sizeof path, &createsInterpreters, &err);
-    if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
-        pf_damaged_exit(self->executable, file.name, file.name_size, err.message);
-    }
+        pf_importer_place_native(self->payload, self->executable, &file, path, sizeof path, &err);
     if (status != PF_OK) {
         PyErr_Format(PyExc_ImportError, "cannot load extension module %U: %s", name, err.message);
         return NULL;
-    }
-    if (createsInterpreters) {
-        pf_importer_watch_new_interpreters();
     }
     /* Its libraries are loaded and its init function has not run: if they
      * brought Tcl in, Tcl finds its script library in the payload. */

@@ -222,6 +222,15 @@ void pf_importer_install_codec_hint(pf_importer *self);
 
 /* ---- subinterpreters.c ---- */
 
+/* pf_importer_place_native: pf_native_prepare (native_loader.h) of native
+ * member `file` of payload, its /proc/self/fd path in path[0..pathCapacity),
+ * shared by the import, ctypes' _native_path and the stub's dlopen. A damaged
+ * member ends the program naming executable (damaged.h); a member whose
+ * libraries create sub-interpreters starts the watch below. Returns
+ * pf_native_prepare's status, *err set when it is not PF_OK. */
+int pf_importer_place_native(pf_payload *payload, const char *executable, const pf_entry *file,
+                             char *path, size_t pathCapacity, pf_error *err);
+
 /* pf_importer_watch_new_interpreters: from now on, sub-interpreters
  * started in this process get an importer of their own (registers the
  * audit hook, once, if pf_importer_serve_subinterpreters was called).

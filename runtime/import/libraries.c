@@ -98,20 +98,13 @@ PyObject *pf_importer_native_path(pf_importer *self, PyObject *rel)
         Py_RETURN_NONE;
     }
     char path[64];
-    int createsInterpreters;
     pf_error err;
     pf_error_clear(&err);
     int status =
-        pf_native_prepare(self->payload, &file, path, sizeof path, &createsInterpreters, &err);
-    if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
-        pf_damaged_exit(self->executable, file.name, file.name_size, err.message);
-    }
+        pf_importer_place_native(self->payload, self->executable, &file, path, sizeof path, &err);
     if (status != PF_OK) {
         PyErr_Format(PyExc_OSError, "cannot load %U from memory: %s", rel, err.message);
         return NULL;
-    }
-    if (createsInterpreters) {
-        pf_importer_watch_new_interpreters();
     }
     return PyUnicode_DecodeFSDefault(path);
 }

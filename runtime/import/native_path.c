@@ -82,13 +82,8 @@ static int place(const char *file, char *path, size_t pathCapacity)
         entry.kind != PF_KIND_NATIVE) {
         return 0;
     }
-    int createsInterpreters;
     pf_error err;
-    int status = pf_native_prepare(payload, &entry, path, pathCapacity, &createsInterpreters, &err);
-    if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
-        pf_damaged_exit(executable, entry.name, entry.name_size, err.message);
-    }
-    return status == PF_OK;
+    return pf_importer_place_native(payload, executable, &entry, path, pathCapacity, &err) == PF_OK;
 }
 
 typedef void *(*dlopen_fn)(const char *, int);
