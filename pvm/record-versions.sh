@@ -4,7 +4,8 @@
 # (for a later SBOM), and as "binary_packages" the Debian 11 binary package
 # of each shared library the prefix holds that the PVM did not build (the
 # Tcl/Tk libraries build-tkinter.sh copies from the root), from the root's
-# dpkg database. Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
+# dpkg database, with its copyright file's text when that file is not
+# machine-readable and so names no licence. Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
 set -euo pipefail
 PVM_BUILD=$1
 shift
@@ -46,12 +47,17 @@ binary_library() {
     licence=$(sed -n 's/^License:[ \t]*\(..*\)/\1/p' "$ROOT/usr/share/doc/$package/copyright" \
         2>/dev/null | head -n 1) || licence=
     read -r version source source_version <<<"$fields"
+    # A copyright file that is not machine-readable (DEP-5) names no
+    # licence: its text is then the statement of the terms, kept for the SBOM.
+    local text=/dev/null
+    [ -n "$licence" ] || [ ! -f "$ROOT/usr/share/doc/$package/copyright" ] ||
+        text=$ROOT/usr/share/doc/$package/copyright
     jq -n --arg soname "$name" --arg package "$package" --arg arch "$arch" \
         --arg version "$version" --arg source "$source" --arg source_version "$source_version" \
-        --arg licence "$licence" \
+        --arg licence "$licence" --rawfile text "$text" \
         '{soname: $soname, package: $package, architecture: $arch, version: $version,
           source: $source, source_version: $source_version, licence: $licence,
-          suite: "bullseye"}'
+          copyright_text: $text, suite: "bullseye"}'
 }
 for library in "$ROOT"/opt/pvm/lib/lib*.so "$ROOT"/opt/pvm/lib/lib*.so.*; do
     [ -e "$library" ] || continue
