@@ -5,7 +5,10 @@
 # of each shared library the prefix holds that the PVM did not build (the
 # Tcl/Tk libraries build-tkinter.sh copies from the root), from the root's
 # dpkg database, with its copyright file's text when that file is not
-# machine-readable and so names no licence. Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
+# machine-readable and so names no licence. Its temporary files carry the
+# process id: two builds of one PVM directory may run it at once, and the
+# mv that ends it replaces the record whole.
+# Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
 set -euo pipefail
 PVM_BUILD=$1
 shift
@@ -30,7 +33,7 @@ for package in "$@"; do
         --arg dsc "$(basename "$dsc")" --arg sha256 "$(sha256sum "$dsc" | cut -d' ' -f1)" \
         '{source_package: $name, version: $version, licence: $licence,
           suite: "bookworm", dsc: $dsc, dsc_sha256: $sha256}'
-done >"$PVM_BUILD/pvm-versions.sources.tmp"
+done >"$PVM_BUILD/pvm-versions.sources.tmp.$$"
 
 # binary_library NAME: the JSON record of the root's binary package that
 # owns a library named NAME, or nothing (not a package's, or built here).
@@ -62,10 +65,10 @@ binary_library() {
 for library in "$ROOT"/opt/pvm/lib/lib*.so "$ROOT"/opt/pvm/lib/lib*.so.*; do
     [ -e "$library" ] || continue
     binary_library "$(basename "$library")"
-done >"$PVM_BUILD/pvm-versions.binary.tmp"
-jq -s --slurpfile binary "$PVM_BUILD/pvm-versions.binary.tmp" \
+done >"$PVM_BUILD/pvm-versions.binary.tmp.$$"
+jq -s --slurpfile binary "$PVM_BUILD/pvm-versions.binary.tmp.$$" \
     '{built_in: "Debian 11 (bullseye) root, gcc 10", packages: ., binary_packages: $binary}' \
-    "$PVM_BUILD/pvm-versions.sources.tmp" >"$PVM_BUILD/pvm-versions.json.tmp"
-mv "$PVM_BUILD/pvm-versions.json.tmp" "$PVM_BUILD/pvm-versions.json"
-rm -f "$PVM_BUILD/pvm-versions.sources.tmp" "$PVM_BUILD/pvm-versions.binary.tmp"
+    "$PVM_BUILD/pvm-versions.sources.tmp.$$" >"$PVM_BUILD/pvm-versions.json.tmp.$$"
+mv "$PVM_BUILD/pvm-versions.json.tmp.$$" "$PVM_BUILD/pvm-versions.json"
+rm -f "$PVM_BUILD/pvm-versions.sources.tmp.$$" "$PVM_BUILD/pvm-versions.binary.tmp.$$"
 pvm_say "versions recorded in $PVM_BUILD/pvm-versions.json"
