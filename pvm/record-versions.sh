@@ -4,7 +4,11 @@
 # (for a later SBOM), and as "binary_packages" the Debian 11 binary package
 # of each shared library the prefix holds that the PVM did not build (the
 # Tcl/Tk libraries build-tkinter.sh copies from the root), from the root's
-# dpkg database. Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
+# dpkg database, with its copyright file's text when that file is not
+# machine-readable and so names no licence. Its temporary files carry the
+# process id: two builds of one PVM directory may run it at once, and the
+# mv that ends it replaces the record whole.
+# Usage: record-versions.sh BUILD-DIR SOURCE-PACKAGE...
 set -euo pipefail
 PVM_BUILD=$1
 shift
@@ -29,7 +33,7 @@ for package in "$@"; do
         --arg dsc "$(basename "$dsc")" --arg sha256 "$(sha256sum "$dsc" | cut -d' ' -f1)" \
         '{source_package: $name, version: $version, licence: $licence,
           suite: "bookworm", dsc: $dsc, dsc_sha256: $sha256}'
-done >"$PVM_BUILD/pvm-versions.sources.tmp"
+done >"$PVM_BUILD/pvm-versions.sources.tmp.$$"
 
 # binary_library NAME: the JSON record of the root's binary package that
 # owns a library named NAME, or nothing (not a package's, or built here).
@@ -46,20 +50,25 @@ binary_library() {
     licence=$(sed -n 's/^License:[ \t]*\(..*\)/\1/p' "$ROOT/usr/share/doc/$package/copyright" \
         2>/dev/null | head -n 1) || licence=
     read -r version source source_version <<<"$fields"
+    # A copyright file that is not machine-readable (DEP-5) names no
+    # licence: its text is then the statement of the terms, kept for the SBOM.
+    local text=/dev/null
+    [ -n "$licence" ] || [ ! -f "$ROOT/usr/share/doc/$package/copyright" ] ||
+        text=$ROOT/usr/share/doc/$package/copyright
     jq -n --arg soname "$name" --arg package "$package" --arg arch "$arch" \
         --arg version "$version" --arg source "$source" --arg source_version "$source_version" \
-        --arg licence "$licence" \
+        --arg licence "$licence" --rawfile text "$text" \
         '{soname: $soname, package: $package, architecture: $arch, version: $version,
           source: $source, source_version: $source_version, licence: $licence,
-          suite: "bullseye"}'
+          copyright_text: $text, suite: "bullseye"}'
 }
 for library in "$ROOT"/opt/pvm/lib/lib*.so "$ROOT"/opt/pvm/lib/lib*.so.*; do
     [ -e "$library" ] || continue
     binary_library "$(basename "$library")"
-done >"$PVM_BUILD/pvm-versions.binary.tmp"
-jq -s --slurpfile binary "$PVM_BUILD/pvm-versions.binary.tmp" \
+done >"$PVM_BUILD/pvm-versions.binary.tmp.$$"
+jq -s --slurpfile binary "$PVM_BUILD/pvm-versions.binary.tmp.$$" \
     '{built_in: "Debian 11 (bullseye) root, gcc 10", packages: ., binary_packages: $binary}' \
-    "$PVM_BUILD/pvm-versions.sources.tmp" >"$PVM_BUILD/pvm-versions.json.tmp"
-mv "$PVM_BUILD/pvm-versions.json.tmp" "$PVM_BUILD/pvm-versions.json"
-rm -f "$PVM_BUILD/pvm-versions.sources.tmp" "$PVM_BUILD/pvm-versions.binary.tmp"
+    "$PVM_BUILD/pvm-versions.sources.tmp.$$" >"$PVM_BUILD/pvm-versions.json.tmp.$$"
+mv "$PVM_BUILD/pvm-versions.json.tmp.$$" "$PVM_BUILD/pvm-versions.json"
+rm -f "$PVM_BUILD/pvm-versions.sources.tmp.$$" "$PVM_BUILD/pvm-versions.binary.tmp.$$"
 pvm_say "versions recorded in $PVM_BUILD/pvm-versions.json"

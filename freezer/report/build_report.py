@@ -311,6 +311,9 @@ def pvm_source(origin, soname, pvm, built_by=None):
     return None
 
 
+_pvm_copyright = {}  # {Debian 11 package: its copyright file's text}, pvm_binary_packages
+
+
 def pvm_binary_packages(path):
     """{library file name: the dpkg_owner-shaped record of the Debian 11
     binary package it came from} for the libraries the PVM copied from its
@@ -326,6 +329,8 @@ def pvm_binary_packages(path):
         return {}
     out = {}
     for r in records:
+        if isinstance(r, dict) and r.get("package") and isinstance(r.get("copyright_text"), str):
+            _pvm_copyright[r["package"]] = r["copyright_text"]
         if isinstance(r, dict) and r.get("soname") and r.get("package"):
             out[r["soname"]] = {"package": r["package"],
                                 "architecture": r.get("architecture") or None,
@@ -407,6 +412,29 @@ def _licences(names):
     return [{"license": {"name": n}} for n in names or []]
 
 
+def _copyright_text(deb):
+    """A CycloneDX licence carrying the Debian copyright file's text, for a
+    package whose file is not machine-readable (DEP-5) and so names no
+    licence: the text is then the only statement of the terms (CycloneDX
+    1.5, license.text is an attachment): the host's file, or for a library
+    the PVM copied from its Debian 11 root the text pvm-versions.json keeps
+    (pvm/record-versions.sh). [] when there is none."""
+    if not deb:
+        return []
+    text = _pvm_copyright.get(deb["package"]) if deb.get("suite") else None
+    if not text and deb.get("copyright"):
+        try:
+            with open(deb["copyright"], encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            text = None
+    if not text:
+        return []
+    return [{"license": {"name": "Debian copyright file of %s (not machine-readable)"
+                         % deb["package"],
+                         "text": {"contentType": "text/plain", "content": text}}}]
+
+
 def sbom(report, facts):
     import uuid
     components, seen = [], set()
@@ -432,7 +460,7 @@ def sbom(report, facts):
         deb = lib["debian"]
         c = {"type": "library", "bom-ref": "lib:" + lib["soname"], "name": lib["soname"],
              "version": (deb or {}).get("version") or "unknown",
-             "licenses": _licences(lib["licence"])}
+             "licenses": _licences(lib["licence"]) or _copyright_text(deb)}
         src = lib["pvm_source"]
         if deb:
             c["name"] = deb["package"]
@@ -560,7 +588,10 @@ def page(report):
             "<h2>Shared libraries</h2>",
             _table(["SONAME", "origin", "package", "version", "licence", "bytes"],
                    [[lib["soname"], lib["origin"], _package(lib)[0], _package(lib)[1],
-                     ", ".join(lib["licence"] or []), lib["size"]]
+                     ", ".join(lib["licence"] or [])
+                     or ("see " + lib["debian"]["copyright"]
+                         if (lib["debian"] or {}).get("copyright") else ""),
+                     lib["size"]]
                     for lib in report["libraries"]]),
             "<h2>Members</h2>",
             _table(["path", "kind", "module", "distribution", "pulled in by", "bytes",

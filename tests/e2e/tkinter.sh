@@ -7,7 +7,8 @@
 # compared with python3.11 -I on the same source:
 #   tcl  tkinter.Tcl() evaluating what needs the script library
 #        (programs/tk_tcl.py); the payload holds the libraries, and the
-#        build report and SBOM name their Debian 11 packages
+#        build report and SBOM name their Debian 11 packages (the SBOM with
+#        their copyright files' text)
 #   tk   a Tk window with ttk widgets under Xvfb (programs/tk_window.py),
 #        with the target's own fontconfig and freetype (the rules'
 #        target_libraries) and with them bundled (--include-library)
@@ -39,7 +40,8 @@ case $case_name in
 tcl)
     copy_program tk_tcl --report "$T/tk.json" --sbom "$T/tk.cdx.json" || finish
     # The report names the Debian 11 binary package of each library the PVM
-    # copied (pvm-versions.json's binary_packages), the SBOM gives its purl.
+    # copied (pvm-versions.json's binary_packages), the SBOM gives its purl
+    # and, as these packages' copyright files name no licence, their text.
     if "$PF_PYTHON" -I - "$T/tk.json" "$T/tk.cdx.json" >"$T/tk-report.out" 2>&1 <<'PY'; then
 import json, sys
 report = json.load(open(sys.argv[1]))
@@ -52,6 +54,10 @@ for soname, package in (("libtcl8.6.so", "libtcl8.6"), ("libtk8.6.so", "libtk8.6
     assert deb.get("suite") == "bullseye", deb
     purl = "pkg:deb/debian/%s@" % package
     assert any(p.startswith(purl) and p.endswith("distro=bullseye") for p in purls), purls
+    # Their copyright files are not machine-readable: the SBOM carries the text.
+    comp = [c for c in sbom["components"] if c.get("purl", "").startswith(purl)][0]
+    texts = [l["license"].get("text", {}).get("content", "") for l in comp.get("licenses", [])]
+    assert any("Copyright" in t and len(t) > 1000 for t in texts), comp.get("licenses")
 print("ok")
 PY
         pass "report and SBOM name libtcl8.6's and libtk8.6's Debian 11 packages"
