@@ -13,6 +13,9 @@
  * what must die in those collections as under python3: the __main__ module
  * and its namespace (the program's globals are finalised at exit by the
  * first of them; frozen, that namespace would keep them alive for ever).
+ * The other modules of the start-up are kept alive until finalisation
+ * clears them (startup_modules below), so what a program hangs on them is
+ * released at exit too.
  *
  * The permanent generation shows through gc.get_objects(),
  * gc.get_referrers() (neither looks into it) and gc.get_freeze_count(): the
@@ -22,7 +25,11 @@
  * What is left different: a start-up object that becomes cyclic garbage
  * (a class of the standard library's start-up modules, say) is never
  * collected, so an object of the program reachable only from it (an
- * attribute set on such a class) is not finalised at exit. */
+ * attribute set on such a class) is not finalised at exit; and the start-up
+ * modules' namespaces are cleared at exit (their names set to None, in
+ * finalize_modules' order) where python3.11 frees some of them whole, by
+ * collection, so a finaliser that runs then may see some of their globals
+ * None. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -145,9 +152,42 @@ static void young_again(PyObject *object)
     }
 }
 
+/* The modules the start-up imported but __main__ (a strong reference, kept
+ * until the process ends), so that each is still alive when finalisation
+ * clears the modules left alive (Python/pylifecycle.c: finalize_modules,
+ * finalize_modules_clear_weaklist). Under python3.11, a module such as io
+ * or encodings dies by reference count once sys.modules lets it go and its
+ * namespace, in a cycle with its functions, is freed by the first exit
+ * collection, which finalises what the program hung on it; frozen, that
+ * cycle would never be collected. Kept alive, the namespace is cleared
+ * instead, which releases the same objects. */
+static PyObject *startup_modules;
+
+/* keep_startup_modules: fills startup_modules from sys.modules. Returns 0,
+ * or -1 with an exception. */
+static int keep_startup_modules(void)
+{
+    PyObject *modules = PyImport_GetModuleDict(); /* borrowed */
+    startup_modules = PyList_New(0);
+    if (modules == NULL || startup_modules == NULL) {
+        return -1;
+    }
+    PyObject *name, *module;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(modules, &pos, &name, &module)) {
+        if (PyModule_Check(module) &&
+            !(PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, "__main__") == 0)) {
+            if (PyList_Append(startup_modules, module) < 0) {
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int pf_boot_freeze_startup(void)
 {
-    if (wrap_gc() < 0) {
+    if (wrap_gc() < 0 || keep_startup_modules() < 0) {
         return -1;
     }
     PyObject *freeze = originals[WATCHED_COUNT - 2];

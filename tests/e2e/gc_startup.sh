@@ -17,6 +17,12 @@ copy_program gc_exit || finish
 for case in globals main weakref hung; do
     compare "gc_exit-$case" /dev/null "$case"
 done
+# Which finalisers run matters, not their order, which module clearing and
+# collection give differently.
+run_ref "$R/gc_exit-modules.ref" /dev/null -I "$SRC/gc_exit.py" modules
+run_frozen "$R/gc_exit-modules.frz" /dev/null "$EXE" modules
+expect_file_eq "what the program hung on each start-up module is finalised at exit" \
+    <(sort "$R/gc_exit-modules.frz.out") "$(sort "$R/gc_exit-modules.ref.out")"
 # The finalisers ran, not merely alike on both sides: a start-up namespace
 # left frozen keeps the program's globals alive for ever.
 expect_grep "the program's globals were finalised at exit" "$R/gc_exit-globals.frz.out" "del cycle, helper is function"
