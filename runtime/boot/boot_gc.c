@@ -29,7 +29,8 @@
  * modules' namespaces are cleared at exit (their names set to None, in
  * finalize_modules' order) where python3.11 frees some of them whole, by
  * collection, so a finaliser that runs then may see some of their globals
- * None. */
+ * None; a start-up module the program deletes from sys.modules stays
+ * alive. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
