@@ -18,10 +18,11 @@
  * released at exit too.
  *
  * The permanent generation shows through gc.get_objects(),
- * gc.get_referrers() (neither looks into it) and gc.get_freeze_count(): the
- * first call of any of those, of gc.freeze() or of gc.unfreeze() first
- * undoes the move (gc.unfreeze()), puts gc's own functions back, and then
- * does what was asked, so a program that asks sees what python3.11 shows.
+ * gc.get_referrers() (neither looks into it), gc.get_freeze_count() and
+ * gc.set_debug()'s reports: the first call of any of those, of gc.freeze()
+ * or of gc.unfreeze() first undoes the move (gc.unfreeze()), puts gc's own
+ * functions back, and then does what was asked, so a program that asks sees
+ * what python3.11 shows.
  * What is left different: a start-up object that becomes cyclic garbage
  * (a class of the standard library's start-up modules, say) is never
  * collected, so an object of the program reachable only from it (an
@@ -37,10 +38,17 @@
 #include "boot_internal.h"
 
 /* The gc functions that look at the permanent generation or move objects
- * in or out of it; each is replaced by a wrapper of the same name and
- * documentation until the first call of any of them. */
-static const char *const watched_names[] = {"get_objects", "get_referrers", "get_freeze_count",
-                                            "freeze", "unfreeze"};
+ * in or out of it, and set_debug (whose DEBUG_COLLECTABLE and DEBUG_STATS
+ * report every object the exit collections free, the start-up's garbage
+ * included under python3.11); each is replaced by a wrapper of the same
+ * name and documentation until the first call of any of them. */
+enum watched { GET_OBJECTS, GET_REFERRERS, GET_FREEZE_COUNT, SET_DEBUG, FREEZE, UNFREEZE };
+static const char *const watched_names[] = {[GET_OBJECTS] = "get_objects",
+                                            [GET_REFERRERS] = "get_referrers",
+                                            [GET_FREEZE_COUNT] = "get_freeze_count",
+                                            [SET_DEBUG] = "set_debug",
+                                            [FREEZE] = "freeze",
+                                            [UNFREEZE] = "unfreeze"};
 #define WATCHED_COUNT (sizeof watched_names / sizeof watched_names[0])
 
 /* The gc module and its functions as the wrappers found them (strong
@@ -59,7 +67,7 @@ static int thaw(void)
         return 0;
     }
     thawed = 1;
-    PyObject *unfreeze = originals[WATCHED_COUNT - 1];
+    PyObject *unfreeze = originals[UNFREEZE];
     PyObject *none = PyObject_CallNoArgs(unfreeze);
     if (none == NULL) {
         return -1;
@@ -98,12 +106,15 @@ WATCHED(1)
 WATCHED(2)
 WATCHED(3)
 WATCHED(4)
-static PyObject *(*const watched_functions[WATCHED_COUNT])(PyObject *, PyObject *const *,
-                                                           Py_ssize_t, PyObject *) = {
-    watched_0, watched_1, watched_2, watched_3, watched_4};
+WATCHED(5)
+static PyObject *(*const watched_functions[])(PyObject *, PyObject *const *, Py_ssize_t,
+                                              PyObject *) = {watched_0, watched_1, watched_2,
+                                                             watched_3, watched_4, watched_5};
+_Static_assert(sizeof watched_functions / sizeof watched_functions[0] == WATCHED_COUNT,
+               "one wrapper function per watched name");
 
 /* The wrappers' definitions: names and documentation copied from gc's own
- * (so help() and inspect.signature read the same). */
+ * (so help() and __text_signature__ read the same). */
 static PyMethodDef wrapper_defs[WATCHED_COUNT];
 
 /* wrap_gc: replaces gc's watched functions by wrappers (module gc, the
@@ -191,7 +202,7 @@ int pf_boot_freeze_startup(void)
     if (wrap_gc() < 0 || keep_startup_modules() < 0) {
         return -1;
     }
-    PyObject *freeze = originals[WATCHED_COUNT - 2];
+    PyObject *freeze = originals[FREEZE];
     PyObject *none = PyObject_CallNoArgs(freeze);
     if (none == NULL) {
         return -1;

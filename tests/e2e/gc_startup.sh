@@ -2,15 +2,16 @@
 # e2e/gc-startup: the runtime moves what the start-up made to the garbage
 # collector's permanent generation (runtime/boot/boot_gc.c) so that no
 # collection traverses it again; a program must not see it. What gc shows
-# (gc.get_objects, get_referrers, get_freeze_count, freeze, unfreeze, each
-# called first, and the functions' names, modules and signatures) and which
-# finalisers and weakref callbacks run at exit must equal python3.11 -I's.
+# (gc.get_objects, get_referrers, get_freeze_count, set_debug, freeze and
+# unfreeze, each called first, and the functions' names, modules and
+# signatures) and which finalisers and weakref callbacks run at exit must
+# equal python3.11 -I's.
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
 copy_program gc_view || finish
-for first in attributes get_objects get_referrers get_freeze_count freeze unfreeze; do
+for first in attributes get_objects get_referrers get_freeze_count set_debug freeze unfreeze; do
     compare "gc_view-$first" /dev/null "$first"
 done
 copy_program gc_exit || finish

@@ -7,7 +7,7 @@ import gc
 import sys
 from gc import get_freeze_count as early_get_freeze_count
 
-WATCHED = ("get_objects", "get_referrers", "get_freeze_count", "freeze", "unfreeze")
+WATCHED = ("get_objects", "get_referrers", "get_freeze_count", "set_debug", "freeze", "unfreeze")
 
 
 def describe():
@@ -34,6 +34,8 @@ elif first == "get_referrers":
     print("referrers of codecs", sys.modules in gc.get_referrers(codecs))
 elif first == "get_freeze_count":
     print("frozen", early_get_freeze_count())
+elif first == "set_debug":
+    gc.set_debug(0)
 elif first == "freeze":
     gc.freeze()
     print("frozen all", gc.get_freeze_count() > 100, listed(gc.get_objects()))
