@@ -4,15 +4,17 @@
  * data (prefault.c) -> locate self -> map the executable -> open and
  * validate the payload -> choose the mode -> turn prefetch on -> configure
  * CPython and start its core -> install the importer -> main
- * initialisation -> check the bytecode's Python -> run __main__ (or the
- * python3 command line) -> finalise. Each live resource
+ * initialisation -> check the bytecode's Python -> move the start-up's
+ * objects out of the collector's way (a program only) -> run __main__ (or
+ * the python3 command line) -> finalise. Each live resource
  * has a field in struct boot, so a failure part-way releases only what
- * exists. The steps follow it in the same order. Four jobs live in files of
+ * exists. The steps follow it in the same order. Five jobs live in files of
  * their own: choosing what the process runs from the index flags and the
  * command line (boot_mode.c), CPython's configuration and its two-phase
  * start (boot_config.c), what is set in an initialised interpreter where
  * python3 has it from `site`, with python3 -i's interactive session
- * (boot_site.c), and the report of a damaged executable (damaged.c).
+ * (boot_site.c), the start-up's objects frozen for the garbage collector
+ * (boot_gc.c), and the report of a damaged executable (damaged.c).
  *
  * Exit statuses mirror Py_RunMain's (Modules/main.c: pymain_run_python,
  * exit_sigint); tracebacks go through Lib/traceback.py when the payload has
@@ -97,6 +99,11 @@ int pf_boot_main(int argc, char **argv)
         b.python_started = 0;
         Py_CLEAR(b.importer);
         status = Py_RunMain();
+        goto done;
+    }
+    if (pf_boot_freeze_startup() < 0) {
+        PyErr_Print();
+        status = 1;
         goto done;
     }
     status = run_main(&b, &keyboard_interrupt);

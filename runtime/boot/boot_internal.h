@@ -111,4 +111,17 @@ int pf_boot_set_interactive_hook(void);
  * loop ended on an error; SystemExit ends the process instead. */
 int pf_boot_run_interactive(void);
 
+/* ---- boot_gc.c: the start-up's objects out of the collector's way ---- */
+
+/* pf_boot_freeze_startup: moves every object the start-up made to the
+ * collector's permanent generation (gc.freeze(), Modules/gcmodule.c), but
+ * for the __main__ module and its namespace, so that no collection, those
+ * at finalisation included, traverses them again; gc.get_objects,
+ * get_referrers, get_freeze_count, freeze and unfreeze undo it on their
+ * first call (see boot_gc.c). Main interpreter, once main initialisation is
+ * done and before the program runs. Returns 0, or -1 with a Python
+ * exception set (gc's functions then may be wrapped or not; the boot
+ * stops). */
+int pf_boot_freeze_startup(void);
+
 #endif

@@ -87,7 +87,7 @@ MODULES = [
     # the system, files, processes
     "test.test_os", "test.test_posix", "test.test_stat", "test.test_shutil",
     "test.test_tempfile", "test.test_glob", "test.test_fnmatch", "test.test_mmap",
-    "test.test_sys", "test.test_atexit", "test.test_locale",
+    "test.test_sys", "test.test_atexit", "test.test_locale", "test.test_gc",
     # the import system, introspection, tracebacks
     "test.test_importlib.test_api", "test.test_pkgutil", "test.test_zipimport",
     "test.test_runpy", "test.test_inspect", "test.test_traceback",
@@ -192,7 +192,7 @@ def _packed():
     import test.test_datetime, test.test_calendar, test.test_zoneinfo.test_zoneinfo
     import test.test_os, test.test_posix, test.test_stat, test.test_shutil
     import test.test_tempfile, test.test_glob, test.test_fnmatch, test.test_mmap
-    import test.test_sys, test.test_atexit, test.test_locale
+    import test.test_sys, test.test_atexit, test.test_locale, test.test_gc
     import test.test_importlib.test_api, test.test_pkgutil, test.test_zipimport
     import test.test_runpy, test.test_inspect, test.test_traceback
     import test.test_argparse, test.test_optparse, test.test_getopt, test.test_logging
