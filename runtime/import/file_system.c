@@ -46,6 +46,19 @@ static pf_importer *holder_importer(PyObject *holderModule, PyObject **original)
     return self;
 }
 
+/* payload_is_directory: 1 when rel[0..relSize) is a directory of the payload, 0
+ * otherwise (a file, nothing, or support.py failing: cleared). */
+static int payload_is_directory(pf_importer *self, const char *rel, size_t relSize)
+{
+    PyObject *mod = pf_importer_support(self);
+    PyObject *kind =
+        mod != NULL ? PyObject_CallMethod(mod, "_kind", "s#", rel, (Py_ssize_t)relSize) : NULL;
+    int directory = kind == Py_True;
+    Py_XDECREF(kind);
+    PyErr_Clear();
+    return directory;
+}
+
 /* payload_open: builtins.open (and io.open), replaced; its self is a holder
  * module (new_replacement). A read-only open ("r", "rt", "rb") of a path
  * under the executable (a str, bytes or os.PathLike naming "<executable>/X",
@@ -55,7 +68,8 @@ static pf_importer *holder_importer(PyObject *holderModule, PyObject **original)
  * "open" audit event io.open raises. Such paths cannot exist on disk (the
  * executable is a file, not a directory), so no real file is ever hidden;
  * a read-only open of such a path that names no member raises
- * FileNotFoundError, as for a missing file in an existing directory. Every
+ * FileNotFoundError, as for a missing file in an existing directory
+ * (IsADirectoryError for a payload directory). Every
  * other call goes unchanged to the original open, adding no frame to its
  * tracebacks. */
 static PyObject *payload_open(PyObject *holderModule, PyObject *args, PyObject *kwargs)
@@ -83,8 +97,9 @@ static PyObject *payload_open(PyObject *holderModule, PyObject *args, PyObject *
     }
     pf_entry entry;
     if (!pf_importer_lookup_path(self, rel, relSize, "", &entry)) {
-        /* as for a missing file in a directory that exists, not ENOTDIR */
-        errno = ENOENT;
+        /* as for a directory, or a missing file in a directory that
+         * exists (not ENOTDIR) */
+        errno = payload_is_directory(self, rel, relSize) ? EISDIR : ENOENT;
         return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, file);
     }
     PyObject *data = pf_importer_read_member(self, &entry);
@@ -193,19 +208,6 @@ static PyObject *payload_os_call(PyObject *holderModule, PyObject *args, PyObjec
         Py_DECREF(fn);
     }
     return result;
-}
-
-/* payload_is_directory: 1 when rel[0..relSize) is a directory of the payload, 0
- * otherwise (a file, nothing, or support.py failing: cleared). */
-static int payload_is_directory(pf_importer *self, const char *rel, size_t relSize)
-{
-    PyObject *mod = pf_importer_support(self);
-    PyObject *kind =
-        mod != NULL ? PyObject_CallMethod(mod, "_kind", "s#", rel, (Py_ssize_t)relSize) : NULL;
-    int directory = kind == Py_True;
-    Py_XDECREF(kind);
-    PyErr_Clear();
-    return directory;
 }
 
 /* payload_os_open: os.open (posix.open), replaced; self is a holder module

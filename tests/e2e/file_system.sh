@@ -4,7 +4,8 @@
 # executable"): a script and its package `fsdata` with data files, frozen
 # with no options, run with Python hidden and compared with python3.11
 # -B -E -s (the script imports its neighbour package):
-#   - bytes and os.PathLike paths wherever str paths work: open(), os.stat,
+#   - bytes and os.PathLike paths wherever str paths work: open() (of a
+#     directory: IsADirectoryError), os.stat,
 #     os.path.exists/isfile/isdir/getsize, os.listdir, os.scandir (bytes
 #     names), os.access (configparser's read() of a bytes path, CPython's
 #     test_os.ReadlinkTests)
@@ -17,7 +18,8 @@
 #   - os.access, os.statvfs (shutil.disk_usage), os.readlink
 #   - the "open" audit events of open() and os.open
 #   - pickling open and os.open (by name, as python3's: test_pickle's
-#     test_builtin_functions)
+#     test_builtin_functions), and a module's __loader__ and __spec__ (the
+#     importer pickles by reference)
 #   - a frozen stdlib module's __file__ (os.__file__) exists, as
 #     python3's source file does (test_sys.test_stdlib_dir)
 # Then, frozen side only, what stays different by nature (docs/fidelity.md):
@@ -43,6 +45,7 @@ cat >"$SRC/fsdata/__init__.py" <<'EOF'
 EOF
 cat >"$SRC/fsprobe.py" <<'EOF'
 import configparser
+import copy
 import doctest
 import fcntl
 import mmap
@@ -100,6 +103,8 @@ with open(FakePath(BTEXT), encoding="utf-8") as f:
     print(f.readline().strip())
 oserror("missing bytes:", open, BTEXT + b".missing", "rb")
 oserror("stat of missing bytes:", os.stat, BTEXT + b".missing")
+oserror("open a directory:", open, HERE)
+oserror("open a directory, bytes:", open, os.fsencode(HERE), "rb")
 cfg = configparser.ConfigParser()
 print(cfg.read([os.fsencode(os.path.join(HERE, "settings.cfg")), b"nonexistent.cfg"],
                encoding="utf-8") == [os.fsencode(os.path.join(HERE, "settings.cfg"))],
@@ -164,6 +169,10 @@ oserror("readlink bytes:", os.readlink, BTEXT)
 oserror("readlink missing:", os.readlink, TEXT + ".missing")
 for fn in (open, os.open, os.stat, os.listdir, os.access, os.readlink):
     print(fn.__name__, fn.__module__, pickle.loads(pickle.dumps(fn)) is fn)
+loader = pickle.loads(pickle.dumps(fsdata.__loader__))
+spec = pickle.loads(pickle.dumps(fsdata.__spec__))
+print(loader == fsdata.__loader__, spec.name, spec.loader == fsdata.__loader__,
+      spec.origin == fsdata.__file__, copy.copy(fsdata.__loader__) == fsdata.__loader__)
 print(os.path.isfile(os.__file__), os.path.isfile(os.fsencode(stat.__file__)))
 print(os.path.dirname(os.__file__) == sys._stdlib_dir)
 EOF
