@@ -359,7 +359,9 @@ PyObject *pf_importer_get_source(pf_importer *self, PyObject *fullname)
     return text;
 }
 
-/* get_data(path): the bytes of the member seen at path "<executable>/X".
+/* get_data(path): the bytes of the member seen at path "<executable>/X"
+ * (a str; "." and ".." resolved as pf_importer_payload_rel does: doctest
+ * and pkgutil join module-relative names to the package's directory).
  * Anything else raises FileNotFoundError, as reading a missing file would. */
 PyObject *pf_importer_get_data(pf_importer *self, PyObject *path)
 {
@@ -367,15 +369,11 @@ PyObject *pf_importer_get_data(pf_importer *self, PyObject *path)
         PyErr_SetString(PyExc_TypeError, "get_data() argument must be str");
         return NULL;
     }
-    Py_ssize_t pathSize, rootSize;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(path, &pathSize);
-    const char *root = PyUnicode_AsUTF8AndSize(self->root, &rootSize);
-    if (utf8 == NULL || root == NULL) {
-        return NULL;
-    }
+    char rel[PF_PAYLOAD_REL_CAPACITY];
+    size_t relSize;
     pf_entry file;
-    if (pathSize > rootSize && memcmp(utf8, root, (size_t)rootSize) == 0 &&
-        pf_importer_lookup_path(self, utf8 + rootSize, (size_t)(pathSize - rootSize), "", &file)) {
+    if (pf_importer_payload_rel(self, path, rel, sizeof rel, &relSize) &&
+        pf_importer_lookup_path(self, rel, relSize, "", &file)) {
         return pf_importer_read_member(self, &file);
     }
     errno = ENOENT;

@@ -8,7 +8,52 @@
 #include "importer.h"
 #include "importer_internal.h"
 
+/* importer_reduce: __reduce__ of an importer: (_pyfreeze._importer, ()), so
+ * pickle and copy give back the unpickling interpreter's importer, the one
+ * object that loads the payload's modules there, as python3's loaders
+ * (FileLoader: its name and path) pickle into an equal loader; a module's
+ * __loader__ and __spec__ then pickle as python3's do. A new reference, or
+ * NULL with an exception. */
+static PyObject *importer_reduce(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    PyObject *module = PyImport_ImportModule(PF_IMPORTER_MODULE_NAME);
+    PyObject *current = module != NULL ? PyObject_GetAttrString(module, "_importer") : NULL;
+    Py_XDECREF(module);
+    PyObject *reduced = current != NULL ? Py_BuildValue("(O())", current) : NULL;
+    Py_XDECREF(current);
+    return reduced;
+}
+
+/* current_importer: _pyfreeze._importer(): the current interpreter's
+ * importer, found on sys.meta_path (a new reference), or NULL with
+ * ImportError when there is none. */
+static PyObject *current_importer(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    PyObject *meta_path = PySys_GetObject("meta_path"); /* borrowed */
+    Py_ssize_t n = meta_path != NULL && PyList_Check(meta_path) ? PyList_GET_SIZE(meta_path) : 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *finder = PyList_GET_ITEM(meta_path, i);
+        if (PyObject_TypeCheck(finder, &pf_importer_type)) {
+            return Py_NewRef(finder);
+        }
+    }
+    PyErr_SetString(PyExc_ImportError, "no pyfreeze importer on sys.meta_path");
+    return NULL;
+}
+
+static PyMethodDef module_functions[] = {
+    {"_importer", current_importer, METH_NOARGS,
+     "_importer() -> the importer on this interpreter's sys.meta_path (unpickles one)"},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMethodDef importer_methods[] = {
+    {"__reduce__", importer_reduce, METH_NOARGS,
+     "__reduce__() -> (_pyfreeze._importer, ()): pickled by reference"},
     {"find_spec", (PyCFunction)(void (*)(void))pf_importer_find_spec, METH_VARARGS | METH_KEYWORDS,
      "find_spec(fullname, path=None, target=None) -> ModuleSpec or None"},
     {"create_module", (PyCFunction)pf_importer_create_module, METH_O,
@@ -51,6 +96,7 @@ static struct PyModuleDef importer_module = {
     .m_name = PF_IMPORTER_MODULE_NAME,
     .m_doc = "pyfreeze's in-memory importer.",
     .m_size = -1,
+    .m_methods = module_functions,
 };
 
 PyObject *pf_importer_module_init(void)

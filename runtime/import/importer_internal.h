@@ -15,8 +15,10 @@
  *                      (ctypes), and the patches that find them
  *   left_out.c         the ModuleNotFoundError of a module the freezer left
  *                      out names the option that packs it
- *   file_system.c      open() and os.stat/lstat/listdir/scandir over paths
- *                      under the executable; installs the path hook
+ *   file_system.c      open(), os.open and os.stat/lstat/listdir/scandir/
+ *                      access/statvfs/readlink over paths under the
+ *                      executable (member_fd.h: a member as a descriptor);
+ *                      installs the path hook
  *   subinterpreters.c  an importer for each sub-interpreter, through a
  *                      process-wide audit hook
  *   finder_loader.c    the PEP 451 meta path finder and loader methods
@@ -34,6 +36,7 @@
 
 #include <stddef.h>
 
+#include "payload.h"
 #include "payload_reader.h"
 
 /* One importer per interpreter: the main one (pf_importer_install) and one
@@ -130,6 +133,22 @@ PyObject *pf_importer_module_origin(pf_importer *self, const pf_entry *module);
  * the payload). No exception. */
 int pf_importer_lookup_path(pf_importer *self, const char *rel, size_t relSize, const char *suffix,
                             pf_entry *file);
+
+/* PF_PAYLOAD_REL_CAPACITY: room for any payload-relative path a member can
+ * have (the index rejects longer names). */
+#define PF_PAYLOAD_REL_CAPACITY (PF_MAX_NAME_SIZE + 16)
+
+/* pf_importer_payload_rel: when path (a str, bytes or os.PathLike giving
+ * one; bytes decoded as os.fsdecode does) names "<executable>/X", writes
+ * X, its "." and ".." parts resolved and repeated slashes dropped (as
+ * os.path.normpath does: the kernel never sees these paths, since the
+ * executable is a file), as UTF-8 into rel[0..*relSize) (no NUL; "" for
+ * "<executable>/" itself) and returns 1. Returns 0 for anything else: a
+ * descriptor, another path, one whose ".." leaves "<executable>/", one with
+ * a NUL, one longer than capacity bytes, or an argument of a wrong type
+ * (left to the original function to report). Sets no exception. */
+int pf_importer_payload_rel(pf_importer *self, PyObject *path, char *rel, size_t capacity,
+                            size_t *relSize);
 
 /* pf_importer_read_member: the bytes of file entry `file`: a new bytes
  * object, or NULL with an exception (no memory). A damaged frame ends the

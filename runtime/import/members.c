@@ -145,6 +145,66 @@ int pf_importer_lookup_path(pf_importer *self, const char *rel, size_t relSize, 
     return PF_KIND_IS_FILE(file->kind);
 }
 
+/* append_part: rel[0..*relSize) with part[0..partSize) appended as one
+ * more path component, or with its last component removed for "..".
+ * Returns 1, or 0 when ".." would leave the top or the result does not fit
+ * in capacity bytes. */
+static int append_part(char *rel, size_t *relSize, size_t capacity, const char *part,
+                       size_t partSize)
+{
+    if (partSize == 0 || (partSize == 1 && part[0] == '.')) {
+        return 1;
+    }
+    if (partSize == 2 && part[0] == '.' && part[1] == '.') {
+        if (*relSize == 0) {
+            return 0;
+        }
+        const char *slash = memrchr(rel, '/', *relSize);
+        *relSize = slash != NULL ? (size_t)(slash - rel) : 0;
+        return 1;
+    }
+    size_t sep = *relSize > 0 ? 1 : 0;
+    if (*relSize + sep + partSize > capacity) {
+        return 0;
+    }
+    if (sep) {
+        rel[(*relSize)++] = '/';
+    }
+    memcpy(rel + *relSize, part, partSize);
+    *relSize += partSize;
+    return 1;
+}
+
+int pf_importer_payload_rel(pf_importer *self, PyObject *path, char *rel, size_t capacity,
+                            size_t *relSize)
+{
+    if (path == NULL || PyLong_Check(path)) {
+        return 0; /* a descriptor, or no path at all */
+    }
+    PyObject *fspath = PyOS_FSPath(path);
+    PyObject *text =
+        fspath != NULL && PyBytes_Check(fspath)
+            ? PyUnicode_DecodeFSDefaultAndSize(PyBytes_AS_STRING(fspath), PyBytes_GET_SIZE(fspath))
+            : Py_XNewRef(fspath);
+    Py_XDECREF(fspath);
+    Py_ssize_t pathSize = 0, rootSize = 0;
+    const char *utf8 =
+        text != NULL && PyUnicode_Check(text) ? PyUnicode_AsUTF8AndSize(text, &pathSize) : NULL;
+    const char *root = utf8 != NULL ? PyUnicode_AsUTF8AndSize(self->root, &rootSize) : NULL;
+    int under = root != NULL && pathSize >= rootSize && memcmp(utf8, root, (size_t)rootSize) == 0 &&
+                memchr(utf8, '\0', (size_t)pathSize) == NULL;
+    *relSize = 0;
+    for (Py_ssize_t at = rootSize; under && at < pathSize;) {
+        const char *end = memchr(utf8 + at, '/', (size_t)(pathSize - at));
+        size_t partSize = end != NULL ? (size_t)(end - (utf8 + at)) : (size_t)(pathSize - at);
+        under = append_part(rel, relSize, capacity, utf8 + at, partSize);
+        at += (Py_ssize_t)partSize + 1;
+    }
+    Py_XDECREF(text);
+    PyErr_Clear(); /* a bad argument is the original function's to report */
+    return under;
+}
+
 /* pf_importer_read_member: the bytes of file entry `file` as a new bytes object, or
  * NULL with a Python exception (no memory). A damaged frame ends the
  * process (pf_damaged_exit). */

@@ -19,13 +19,16 @@ one of them (docs/third-party.md):
 - pkgutil.iter_modules / walk_packages (PEP 302 path entry finders): a
   sys.path_hooks entry for paths under the executable lists the payload's
   modules.
-- os.stat, os.lstat, os.listdir, os.scandir (and so os.path.exists/
-  isfile/isdir/getsize, pathlib's exists/is_file/is_dir/iterdir/glob,
-  glob and os.walk) on paths under the executable: os_stat, os_listdir and
-  os_scandir, called by importer.c's replacements only for such paths.
+- os.stat, os.lstat, os.listdir, os.scandir, os.access, os.statvfs,
+  os.readlink (and so os.path.exists/isfile/isdir/getsize, pathlib's
+  exists/is_file/is_dir/iterdir/glob, glob, os.walk, shutil.disk_usage) on
+  paths under the executable, str or bytes: os_stat, os_listdir, os_scandir,
+  os_access, os_statvfs, os_readlink, called by file_system.c's replacements
+  only for such paths.
 
-(The read-only open() of payload files is in C, importer.c: a Python
-wrapper would add a frame to every traceback of a failed open().)
+(The read-only open() and os.open() of payload files are in C,
+file_system.c: a Python wrapper would add a frame to every traceback of a
+failed open().)
 
 Nothing here is imported before it is used: each function imports what it
 needs from the modules the program has already loaded.
@@ -42,7 +45,7 @@ def _build_tree():
     global _tree
     if _tree is None:
         tree = {"": {}}
-        for rel in _importer._members():
+        for rel in _importer._members() + _frozen_files():
             parts = rel.split("/")
             for i in range(len(parts)):
                 d = "/".join(parts[:i])
@@ -51,11 +54,37 @@ def _build_tree():
     return _tree
 
 
-def _relative(path):
-    """The payload-relative form of an absolute path under the executable,
-    or None."""
+def _frozen_files():
+    """The files, relative to the executable, of the stdlib modules
+    libpython carries frozen (os, stat, codecs, ...), which the payload
+    does not hold: their __file__ is under the executable (sys._stdlib_dir
+    is the executable; CPython's FrozenImporter sets __file__ from it), so
+    that, as for a packed module's bytecode, os.path.exists(os.__file__) is
+    True, as it is for python3's source file."""
+    import _imp
+    from _frozen_importlib import FrozenImporter
+
     root = _importer._root
-    path = str(path)
+    files = []
+    for name in _imp._frozen_module_names() or ():
+        try:
+            spec = FrozenImporter.find_spec(name)
+        except ImportError:
+            continue
+        state = getattr(spec, "loader_state", None) if spec is not None else None
+        filename = getattr(state, "filename", None)
+        if isinstance(filename, str) and filename.startswith(root):
+            files.append(filename[len(root):])
+    return files
+
+
+def _relative(path):
+    """The payload-relative form of an absolute path (str, bytes or
+    os.PathLike) under the executable, or None."""
+    import os
+
+    root = _importer._root
+    path = os.fsdecode(path)
     if path == root[:-1]:
         return ""
     if not path.startswith(root):
@@ -309,13 +338,14 @@ def os_stat(original, path, **kwargs):
     the executable's owner, device and times (as first read); nothing else
     exists there. A
     path that leaves the executable with '..' goes to original."""
+    import os
+
     rel = _relative(path)
-    if rel is None or str(path) == _importer._root[:-1]:
+    if rel is None or os.fsdecode(path) == _importer._root[:-1]:
         return original(path, **kwargs)  # the executable is the file it is
     is_dir = _kind(rel)
     if is_dir is None:
         raise _not_found(path)
-    import os
     import stat
 
     global _exe_stat
@@ -337,9 +367,13 @@ def os_stat(original, path, **kwargs):
 def os_listdir(original, path):
     """os.listdir of a directory under the executable, or of the executable
     itself (sys.path's entry, listed as zipimport's archive is): the names packed in
-    it (a module's as its .py name), sorted; NotADirectoryError for a packed
-    file, FileNotFoundError for nothing. '..' out of the executable goes to
+    it (a module's as its .py name), sorted, as bytes for a bytes path (as
+    os.listdir gives them); NotADirectoryError for a packed file,
+    FileNotFoundError for nothing. '..' out of the executable goes to
     original."""
+    import errno
+    import os
+
     rel = _relative(path)
     if rel is None:
         return original(path)
@@ -347,11 +381,9 @@ def os_listdir(original, path):
     if is_dir is None:
         raise _not_found(path)
     if not is_dir:
-        import errno
-        import os
-
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
-    return sorted(_build_tree()[rel])
+    names = sorted(_build_tree()[rel])
+    return [os.fsencode(n) for n in names] if isinstance(os.fspath(path), bytes) else names
 
 
 class _DirEntry:
@@ -417,15 +449,62 @@ def os_scandir(original, path=None):
         return original(path)
     import os
 
-    names = os_listdir(original, path)  # raises as os.scandir would
+    names = os_listdir(original, path)  # raises as os.scandir would; bytes for bytes
     kinds = _build_tree()[rel]
     top = os.fspath(path)
-    sep = "" if top.endswith("/") else "/"
+    sep = os.sep if isinstance(top, str) else os.sep.encode()
+    sep = top[:0] if top.endswith(sep) else sep
 
     def stat_of(p):
         return os_stat(os.lstat, p)
 
-    return _ScandirIterator(_DirEntry(n, top + sep + n, kinds[n], stat_of) for n in names)
+    return _ScandirIterator(
+        _DirEntry(n, top + sep + n, kinds[os.fsdecode(n)], stat_of) for n in names)
+
+
+def os_access(original, path, mode, **kwargs):
+    """os.access of a path under the executable: a packed file can be read
+    (R_OK), a payload directory read and searched (R_OK, X_OK); nothing
+    there can be written (W_OK: the payload is read-only) and nothing else
+    exists (F_OK False). '..' out of the executable goes to original."""
+    import os
+
+    rel = _relative(path)
+    if rel is None or os.fsdecode(path) == _importer._root[:-1]:
+        return original(path, mode, **kwargs)
+    is_dir = _kind(rel)
+    if is_dir is None or mode & os.W_OK:
+        return False
+    return not (mode & os.X_OK) or is_dir
+
+
+def os_statvfs(original, path):
+    """os.statvfs of a path under the executable: that of the file system
+    holding the executable, where the payload's bytes are (shutil.disk_usage
+    of a package's directory); FileNotFoundError for nothing. '..' out of
+    the executable goes to original."""
+    rel = _relative(path)
+    if rel is None:
+        return original(path)
+    if _kind(rel) is None:
+        raise _not_found(path)
+    return original(_importer._root[:-1])
+
+
+def os_readlink(original, path, **kwargs):
+    """os.readlink of a path under the executable: nothing in the payload is
+    a symbolic link, so EINVAL (what readlink(2) says of a file or
+    directory), FileNotFoundError for nothing. '..' out of the executable
+    goes to original."""
+    import errno
+    import os
+
+    rel = _relative(path)
+    if rel is None:
+        return original(path, **kwargs)
+    if _kind(rel) is None:
+        raise _not_found(path)
+    raise OSError(errno.EINVAL, os.strerror(errno.EINVAL), path)
 
 
 # ---- shared libraries the program loads itself (ctypes) ----------------------

@@ -151,6 +151,44 @@ static void test_listing(void **state)
         0);
 }
 
+/* bytes and os.PathLike paths answer as str ones do (bytes names for a
+ * bytes listing); os.access, os.statvfs and os.readlink of payload paths. */
+static void test_bytes_and_more(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        run("import errno, os, stat\n"
+            "def original(path, *a, **kw): return ('original', path)\n"
+            "class P:\n"
+            "    def __init__(self, p): self.p = p\n"
+            "    def __fspath__(self): return self.p\n"
+            "support._exe_stat = os.stat('/')\n"
+            "d = b'/opt/app/app/pkg/data'\n"
+            "assert support.os_listdir(original, d) == [b'a.txt', b'b.bin', b'deep']\n"
+            "assert support.os_listdir(original, P(d)) == [b'a.txt', b'b.bin', b'deep']\n"
+            "assert [(e.name, e.path) for e in support.os_scandir(original, d)][0] == "
+            "(b'a.txt', b'/opt/app/app/pkg/data/a.txt')\n"
+            "assert support.os_stat(original, P(d + b'/a.txt')).st_size == 6\n"
+            "assert stat.S_ISDIR(support.os_stat(original, d + b'/deep/..').st_mode)\n"
+            "try: support.os_stat(original, d + b'/none')\n"
+            "except FileNotFoundError as e: assert e.filename == d + b'/none'\n"
+            "else: raise AssertionError('no error')\n"
+            "a = '/opt/app/app/pkg/data/a.txt'\n"
+            "assert support.os_access(original, a, os.R_OK)\n"
+            "assert not support.os_access(original, a, os.W_OK)\n"
+            "assert not support.os_access(original, a, os.X_OK)\n"
+            "assert support.os_access(original, os.path.dirname(a), os.R_OK | os.X_OK)\n"
+            "assert not support.os_access(original, a + 'x', os.F_OK)\n"
+            "assert support.os_access(original, '/elsewhere', os.R_OK) == "
+            "('original', '/elsewhere')\n"
+            "assert support.os_statvfs(original, d) == ('original', '/opt/app/app')\n"
+            "for p, n in ((a, errno.EINVAL), (a + 'x', errno.ENOENT)):\n"
+            "    try: support.os_readlink(original, p)\n"
+            "    except OSError as e: assert e.errno == n and e.filename == p, e\n"
+            "    else: raise AssertionError(p)\n"),
+        0);
+}
+
 static void test_path_entry(void **state)
 {
     (void)state;
@@ -197,9 +235,8 @@ static void test_dlopen(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_traversable),
-        cmocka_unit_test(test_listing),
-        cmocka_unit_test(test_path_entry),
+        cmocka_unit_test(test_traversable),    cmocka_unit_test(test_listing),
+        cmocka_unit_test(test_bytes_and_more), cmocka_unit_test(test_path_entry),
         cmocka_unit_test(test_dlopen),
     };
     return cmocka_run_group_tests(tests, rt_start_python, rt_stop_python);
