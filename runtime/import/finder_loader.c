@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "cpython311.h"
-#include "damaged.h"
-#include "native_loader.h"
 #include "payload.h"
 #include "tcl_file_system.h"
 
@@ -147,20 +145,6 @@ PyObject *pf_importer_get_code(pf_importer *self, PyObject *fullname)
     PyObject *code = pf_importer_code_of_member(self, &file, path);
     Py_DECREF(path);
     return code;
-}
-
-int pf_importer_place_native(pf_payload *payload, const char *executable, const pf_entry *file,
-                             char *path, size_t pathCapacity, pf_error *err)
-{
-    int createsInterpreters;
-    int status = pf_native_prepare(payload, file, path, pathCapacity, &createsInterpreters, err);
-    if (status == PF_ERR_CORRUPT || status == PF_ERR_TRUNCATED) {
-        pf_damaged_exit(executable, file->name, file->name_size, err->message);
-    }
-    if (status == PF_OK && createsInterpreters) {
-        pf_importer_watch_new_interpreters();
-    }
-    return status;
 }
 
 /* create_extension: loads an extension module from memory (see

@@ -239,7 +239,7 @@ void pf_importer_install_codec_hint(pf_importer *self);
 
 /* ---- file_system.c: pf_importer_install_hooks (importer.h) ---- */
 
-/* ---- subinterpreters.c ---- */
+/* ---- native_place.c ---- */
 
 /* pf_importer_place_native: pf_native_prepare (native_loader.h) of native
  * member `file` of payload, its /proc/self/fd path in path[0..pathCapacity),
@@ -249,6 +249,8 @@ void pf_importer_install_codec_hint(pf_importer *self);
  * pf_native_prepare's status, *err set when it is not PF_OK. */
 int pf_importer_place_native(pf_payload *payload, const char *executable, const pf_entry *file,
                              char *path, size_t pathCapacity, pf_error *err);
+
+/* ---- subinterpreters.c ---- */
 
 /* pf_importer_watch_new_interpreters: from now on, sub-interpreters
  * started in this process get an importer of their own (registers the

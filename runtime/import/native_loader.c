@@ -15,6 +15,7 @@
 
 #include "cpython311.h"
 #include "elf_needed.h"
+#include "glibc_dlopen.h"
 #include "native_share.h"
 #include "payload.h"
 #include "pf_io.h"
@@ -437,7 +438,7 @@ static int open_placed(int *fd, int flags, char *path, size_t pathCapacity, cons
         return status;
     }
     snprintf(path, pathCapacity, "/proc/self/fd/%d", *fd);
-    void *handle = same_file(*fd, &st) ? dlopen(path, flags) : NULL;
+    void *handle = same_file(*fd, &st) ? pf_glibc_dlopen(path, flags) : NULL;
     if (handle == NULL) {
         *why = dlerror();
         status = pf_error_set(err, PF_ERR_IO, "%s",

@@ -8,17 +8,14 @@
  * glibc's both for the stub's own code and for the shared objects it loads
  * (an ELF symbol is looked up in the executable first: System V gABI,
  * "Shared Object Dependencies"); every other name goes to glibc's dlopen
- * unchanged. (_GNU_SOURCE, for RTLD_NEXT, comes from the build.) */
+ * unchanged. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include <dlfcn.h>
-#include <stdatomic.h>
 #include <string.h>
 
-#include "damaged.h"
+#include "glibc_dlopen.h"
 #include "importer_internal.h"
-#include "native_loader.h"
 #include "native_path.h"
 #include "payload.h"
 
@@ -86,30 +83,14 @@ static int place(const char *file, char *path, size_t pathCapacity)
     return pf_importer_place_native(payload, executable, &entry, path, pathCapacity, &err) == PF_OK;
 }
 
-typedef void *(*dlopen_fn)(const char *, int);
-
-/* next_dlopen: glibc's dlopen, looked up once; threads may call dlopen at
- * the same time (an atomic pointer: every racing lookup finds the same). */
-static dlopen_fn next_dlopen(void)
-{
-    static _Atomic(dlopen_fn) next;
-    dlopen_fn found = atomic_load_explicit(&next, memory_order_acquire);
-    if (found == NULL) {
-        found = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
-        atomic_store_explicit(&next, found, memory_order_release);
-    }
-    return found;
-}
-
-/* dlopen: glibc's dlopen(3) (the next definition: dlsym RTLD_NEXT), given
- * the placed copy's path for a packed shared object's path under the
- * executable (place). Same arguments, result and dlerror() as glibc's. */
+/* dlopen: glibc's dlopen(3) (pf_glibc_dlopen), given the placed copy's
+ * path for a packed shared object's path under the executable (place).
+ * Same arguments, result and dlerror() as glibc's. */
 void *dlopen(const char *file, int mode)
 {
-    dlopen_fn next = next_dlopen();
     char placed[64];
     if (file != NULL && place(file, placed, sizeof placed)) {
         file = placed;
     }
-    return next(file, mode);
+    return pf_glibc_dlopen(file, mode);
 }
