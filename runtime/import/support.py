@@ -19,6 +19,9 @@ one of them (docs/third-party.md):
 - pkgutil.iter_modules / walk_packages (PEP 302 path entry finders): a
   sys.path_hooks entry for paths under the executable lists the payload's
   modules.
+- python3 SCRIPT for a packed module's file (a child given
+  `sys.executable EXE/pkg/tool.py`): the same hook gives CPython a path
+  entry whose "__main__" is that module (ScriptEntry).
 - os.stat, os.lstat, os.listdir, os.scandir (and so os.path.exists/
   isfile/isdir/getsize, pathlib's exists/is_file/is_dir/iterdir/glob,
   glob and os.walk) on paths under the executable: os_stat, os_listdir and
@@ -279,7 +282,61 @@ class PathEntry:
             yield prefix + name, _importer.is_package(base + name)
 
 
+class ScriptEntry:
+    """The path entry of a packed module's file run as a script: a child
+    given `sys.executable [flags] EXE/pkg/tool.py` runs as `python3
+    pkg/tool.py` would. CPython asks sys.path_hooks for the script's path
+    before it opens it (Modules/main.c: pymain_run_python, as for a zipapp),
+    puts that path first on sys.path and runs its "__main__": here the
+    module whose file the path is, under the name "__main__" (runpy's
+    _run_module_as_main). Other names are looked up as in the script's
+    directory, which python3 puts first on sys.path for a script."""
+
+    def __init__(self, path, rel):
+        name = rel[:-3] if rel.endswith(".py") else None
+        if name is not None and (name == "__init__" or name.endswith("/__init__")):
+            name = name[:-len("__init__")].rstrip("/")
+        spec = _importer.find_spec(name.replace("/", ".")) if name else None
+        if spec is None or spec.loader is None or spec.origin != _importer._root + rel:
+            raise ImportError("not a packed module's file", path=path)
+        self.path = path
+        self._real = spec.name
+        self._origin = spec.origin
+        self._directory = None
+
+    def _neighbours(self):
+        if self._directory is None:
+            self._directory = PathEntry(self._origin.rpartition("/")[0])
+        return self._directory
+
+    def find_spec(self, fullname, target=None):
+        if fullname != "__main__":
+            return self._neighbours().find_spec(fullname, target)
+        # CPython put the script's own path first on sys.path (as for a
+        # zipapp); python3 SCRIPT puts its directory there, or nothing
+        # with -I/-P (sys.flags.safe_path)
+        if sys.path and sys.path[0] == self.path:
+            if sys.flags.safe_path:
+                del sys.path[0]
+            else:
+                sys.path[0] = self._origin.rpartition("/")[0]
+        from _frozen_importlib import ModuleSpec
+
+        spec = ModuleSpec("__main__", _AliasLoader(self._real), origin=self._origin)
+        spec.has_location = True
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+    def iter_modules(self, prefix=""):
+        return self._neighbours().iter_modules(prefix)
+
+
 def path_hook(path):
+    rel = _relative(path)
+    if rel and _kind(rel) is False:
+        return ScriptEntry(path, rel)  # a packed file
     return PathEntry(path)
 
 
