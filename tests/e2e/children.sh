@@ -163,7 +163,8 @@ scripts)
     expect_grep "a packed module's file runs as a script" "$R/scripts.frz.nout" \
         "^a module's file \(0, \"packed __main__ \['x', '-c'\] <APP>/ch_packed.py path0 <APP>/\\\\n\", ''\)\$"
     expect_grep "... with -I: nothing first on sys.path" "$O" "^\.\.\. -u -I \(0, .*(safe path)"
-    expect_grep "... its exception: status 1" "$O" "^\.\.\. raising 1\$"
+    expect_grep "... its exception: python3's traceback, status 1" "$R/scripts.frz.nout" \
+        "^\.\.\. raising 1 \['Traceback \(most recent call last\):', '  File \"<APP>/ch_packed.py\", line 10, in <module>', 'ValueError: boom'\]\$"
     expect_grep "the main script's own file runs the main script" "$O" \
         "^the main script's own file \(0, 'main script again __main__\\\\n', ''\)\$"
     expect_grep "-X dev reaches the child" "$O" "^-X dev \(0, 'True\\\\n', ''\)\$"

@@ -2,10 +2,9 @@
 python3 runs them: ch_scripts.py. `run DIR` starts the scripts of DIR (a copy
 of programs/ch_scripts/) and prints what each printed; any other command line
 prints PROGRAM RAN: no child may run this program again (but `again`, which
-the main script's own __file__ is run with)."""
-# runpy: a packed module's file runs through it, as -m does (docs/user-guide.md)
+the main script's own __file__ is run with). It does not import runpy: a
+packed module's file runs without it."""
 import os
-import runpy  # noqa: F401
 import subprocess
 import sys
 
@@ -45,7 +44,8 @@ def main(d):
     # a module's own file: the frozen program's packed module
     print("a module's file", run([ch_packed.__file__, "x", "-c"]))
     print("... -u -I", run(["-u", "-I", ch_packed.__file__]))
-    print("... raising", run([ch_packed.__file__, "boom"])[0])
+    status, _, err = run([ch_packed.__file__, "boom"])
+    print("... raising", status, [line for line in err.splitlines() if not line.startswith("    ")])
     print("the main script's own file", run([__file__, "again"]))
     # -X dev and -X utf8 are read before the interpreter starts
     print("-X dev", run(["-X", "dev", "-c", "import sys; print(sys.flags.dev_mode)"]))
