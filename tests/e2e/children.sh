@@ -168,6 +168,8 @@ scripts)
     expect_grep "the main script's own file runs the main script" "$O" \
         "^the main script's own file \(0, 'main script again __main__\\\\n', ''\)\$"
     expect_grep "-X dev reaches the child" "$O" "^-X dev \(0, 'True\\\\n', ''\)\$"
+    expect_grep "a path inside the executable that names no module: python3's error" "$O" \
+        "^no module at a path inside sys.executable 2 can't open file 'EXE/none.py': \\[Errno 20\\] Not a directory\$"
     ;;
 
 argv)

@@ -47,6 +47,10 @@ def main(d):
     status, _, err = run([ch_packed.__file__, "boom"])
     print("... raising", status, [line for line in err.splitlines() if not line.startswith("    ")])
     print("the main script's own file", run([__file__, "again"]))
+    # python3: "can't open file '/usr/bin/python3.11/none.py': [Errno 20] Not a directory"
+    status, _, err = run([sys.executable + "/none.py"])
+    print("no module at a path inside sys.executable", status,
+          err[err.find("can't"):].replace(sys.executable, "EXE"))
     # -X dev and -X utf8 are read before the interpreter starts
     print("-X dev", run(["-X", "dev", "-c", "import sys; print(sys.flags.dev_mode)"]))
     print("-X utf8", run(["-X", "utf8", "-c", "import sys; print(sys.flags.utf8_mode)"]))
