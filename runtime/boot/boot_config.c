@@ -88,19 +88,23 @@ static PyStatus configure_python(PyConfig *config)
 
 /* preinitialize: CPython's pre-initialisation (the allocator, the locale;
  * a standalone Python parses its command line and reads PYTHON* variables
- * for them, a program does neither) and the importer's built-in module,
- * which must be registered before the interpreter exists. Returns 0, or -1
- * after printing why. */
+ * for them, a program does neither, a python3 command line of a child
+ * parses its own: -X dev and -X utf8 are read here, and only here, since
+ * the configuration copies dev_mode from the pre-configuration
+ * (Python/preconfig.c: precmdline_get_preconfig) and the locale is set
+ * now) and the importer's built-in module, which must be registered before
+ * the interpreter exists. Returns 0, or -1 after printing why. */
 static int preinitialize(const struct boot *b, int argc, char **argv)
 {
     int python = b->mode.run == PF_BOOT_PYTHON;
+    int parse = python || b->mode.run == PF_BOOT_INTERPRETER;
     PyPreConfig preconfig;
     PyPreConfig_InitPythonConfig(&preconfig);
     preconfig.isolated = !python;
     preconfig.use_environment = python;
-    preconfig.parse_argv = python;
-    PyStatus status = python ? Py_PreInitializeFromBytesArgs(&preconfig, argc, argv)
-                             : Py_PreInitialize(&preconfig);
+    preconfig.parse_argv = parse;
+    PyStatus status = parse ? Py_PreInitializeFromBytesArgs(&preconfig, argc, argv)
+                            : Py_PreInitialize(&preconfig);
     if (check_status(status) < 0) {
         return -1;
     }

@@ -19,6 +19,9 @@ one of them (docs/third-party.md):
 - pkgutil.iter_modules / walk_packages (PEP 302 path entry finders): a
   sys.path_hooks entry for paths under the executable lists the payload's
   modules.
+- python3 SCRIPT for a packed module's file (a child given
+  `sys.executable EXE/pkg/tool.py`): the same hook gives CPython a path
+  entry whose "__main__" is that module (ScriptEntry).
 - os.stat, os.lstat, os.listdir, os.scandir, os.access, os.statvfs,
   os.readlink (and so os.path.exists/isfile/isdir/getsize, pathlib's
   exists/is_file/is_dir/iterdir/glob, glob, os.walk, shutil.disk_usage) on
@@ -308,7 +311,117 @@ class PathEntry:
             yield prefix + name, _importer.is_package(base + name)
 
 
+class ScriptEntry:
+    """The path entry of a packed module's file run as a script: a child
+    given `sys.executable [flags] EXE/pkg/tool.py` runs as `python3
+    pkg/tool.py` would. CPython asks sys.path_hooks for the script's path
+    before it opens it (Modules/main.c: pymain_run_python, as for a
+    zipapp), puts that path first on sys.path and calls
+    runpy._run_module_as_main("__main__"); path_hook has put _ScriptRunner
+    in runpy's place for that one call, so the script runs as python3 runs
+    a file (run_as_main), with no need of runpy's own modules (the
+    importlib package), which a program seldom packs. Other names are
+    looked up as in the script's directory, which python3 puts first on
+    sys.path for a script."""
+
+    def __init__(self, path, rel):
+        name = rel[:-3] if rel.endswith(".py") else None
+        if name is not None and (name == "__init__" or name.endswith("/__init__")):
+            name = name[:-len("__init__")].rstrip("/")
+        spec = _importer.find_spec(name.replace("/", ".")) if name else None
+        if spec is None or spec.loader is None or spec.origin != _importer._root + rel:
+            raise ImportError("not a packed module's file", path=path)
+        self.path = path
+        self._real = spec.name
+        self._origin = spec.origin
+        self._directory = None
+
+    def _neighbours(self):
+        if self._directory is None:
+            self._directory = PathEntry(self._origin.rpartition("/")[0])
+        return self._directory
+
+    def _set_path0(self):
+        # CPython put the script's own path first on sys.path (as for a
+        # zipapp); python3 SCRIPT puts its directory there, or nothing
+        # with -I/-P (sys.flags.safe_path)
+        if sys.path and sys.path[0] == self.path:
+            if sys.flags.safe_path:
+                del sys.path[0]
+            else:
+                sys.path[0] = self._origin.rpartition("/")[0]
+
+    def find_spec(self, fullname, target=None):
+        if fullname != "__main__":
+            return self._neighbours().find_spec(fullname, target)
+        self._set_path0()
+        from _frozen_importlib import ModuleSpec
+
+        spec = ModuleSpec("__main__", _AliasLoader(self._real), origin=self._origin)
+        spec.has_location = True
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+    def iter_modules(self, prefix=""):
+        return self._neighbours().iter_modules(prefix)
+
+    def run_as_main(self):
+        """Runs the module's code in __main__ as python3 runs a script file
+        (Python/pythonrun.c: _PyRun_SimpleFileObject): __file__ the path,
+        __spec__ None, sys.path[0] the script's directory. An exception
+        other than SystemExit and KeyboardInterrupt is reported as python3
+        reports it, without this function's frame, and ends the process
+        with status 1."""
+        self._set_path0()
+        main = sys.modules["__main__"].__dict__
+        main.update(__file__=self._origin, __cached__=None, __loader__=_AliasLoader(self._real))
+        code = _importer.get_code(self._real)
+        try:
+            exec(code, main)
+        except Exception as e:
+            # PyErr_Display prints the exception's own __traceback__
+            tb = e.__traceback__.tb_next
+            sys.excepthook(type(e), e.with_traceback(tb), tb)
+            raise SystemExit(1) from None
+
+
+class _ScriptRunner:
+    """Stands in sys.modules for runpy while CPython runs a packed script
+    (ScriptEntry): its _run_module_as_main takes itself out again first."""
+
+    def __init__(self, entry):
+        self._entry = entry
+
+    def _run_module_as_main(self, mod_name, alter_argv=True):
+        if sys.modules.get("runpy") is self:
+            del sys.modules["runpy"]
+        self._entry.run_as_main()
+
+
+def _script_being_run(rel):
+    """True when this process is a child about to run the packed file rel
+    as its script: sys.argv[0] names it, __main__ has not run anything yet
+    and runpy is not imported."""
+    main = sys.modules.get("__main__")
+    if not sys.argv or "runpy" in sys.modules or hasattr(main, "__file__"):
+        return False
+    arg = sys.argv[0]
+    if not arg.startswith("/"):
+        import os
+
+        arg = os.getcwd() + "/" + arg
+    return _relative(arg) == rel
+
+
 def path_hook(path):
+    rel = _relative(path)
+    if rel and _kind(rel) is False:  # a packed file
+        entry = ScriptEntry(path, rel)
+        if _script_being_run(rel):
+            sys.modules["runpy"] = _ScriptRunner(entry)
+        return entry
     return PathEntry(path)
 
 

@@ -11,10 +11,15 @@
 #                     flags of subprocess._args_from_interpreter_flags()
 #   scripts           [sys.executable, SCRIPT.py, args] (the script's neighbour
 #                     modules imported from its directory), [-u SCRIPT.py],
-#                     [-I SCRIPT.py], [-] with code on stdin
+#                     [-I SCRIPT.py], [-] with code on stdin; a script named
+#                     without an extension, flags alone with code on stdin, a
+#                     packed module's file and the main script's own file as
+#                     the script; -X dev and -X utf8
 #   argv              python3-like options and .py paths typed in a shell or
 #                     passed by another executable reach the program untouched,
-#                     as does a self-relaunch that is not a python3 command line
+#                     as does a self-relaunch that is not a python3 command
+#                     line, one that passes on the program's own arguments (a
+#                     file name, flags alone) and one with PYFREEZE_ARGS=program
 #   main-once         a child never runs the program's main from the top
 #
 # Every run starts processes: as nobody (root ignores RLIMIT_NPROC), under a
@@ -130,6 +135,8 @@ subprocess)
     ;;
 
 scripts)
+    # ch_packed.py: a module of the program that it also runs as a script
+    mkdir -p "$T/ch_scripts" && cp "$PROGRAMS/ch_packed.py" "$T/ch_scripts/"
     copy_program ch_scripts || finish
     # The scripts go outside the program's directory (whose path the
     # comparison rewrites in python3.11's output only), where nobody cannot
@@ -148,6 +155,21 @@ scripts)
         "^-I: no script directory on sys.path \(1, '', .*ModuleNotFoundError: No module named .{1,2}ch_neighbour"
     expect_grep "- ARGS: code from stdin" "$O" \
         "^- with stdin \(0, \"stdin code __main__ \['-', 'a1', '-c', 'x'\] \\\\n\", ''\)\$"
+    expect_grep "SCRIPT named without an extension: runs, with its directory on sys.path" "$O" \
+        "^script without an extension \(0, \"tool __main__ \['$D/tool', 'a', '-v'\] path0 $D/ neighbour value\\\\n\", ''\)\$"
+    expect_grep "... its exit status" "$O" "^... its exit status 17\$"
+    expect_grep "flags alone: code from stdin, the working directory on sys.path" "$O" \
+        "^flags alone, code on stdin \(0, \"stdin \[''\] neighbour value\\\\n\", ''\)\$"
+    expect_grep "a packed module's file runs as a script" "$R/scripts.frz.nout" \
+        "^a module's file \(0, \"packed __main__ \['x', '-c'\] <APP>/ch_packed.py path0 <APP>/\\\\n\", ''\)\$"
+    expect_grep "... with -I: nothing first on sys.path" "$O" "^\.\.\. -u -I \(0, .*(safe path)"
+    expect_grep "... its exception: python3's traceback, status 1" "$R/scripts.frz.nout" \
+        "^\.\.\. raising 1 \['Traceback \(most recent call last\):', '  File \"<APP>/ch_packed.py\", line 10, in <module>', 'ValueError: boom'\]\$"
+    expect_grep "the main script's own file runs the main script" "$O" \
+        "^the main script's own file \(0, 'main script again __main__\\\\n', ''\)\$"
+    expect_grep "-X dev reaches the child" "$O" "^-X dev \(0, 'True\\\\n', ''\)\$"
+    expect_grep "a path inside the executable that names no module: python3's error" "$O" \
+        "^no module at a path inside sys.executable 2 can't open file 'EXE/none.py': \\[Errno 20\\] Not a directory\$"
     ;;
 
 argv)
@@ -184,13 +206,41 @@ argv)
     # program: a .py path under the executable (the main's own __file__),
     # one that does not exist, a file not named .py, a directory named .py.
     mkdir -p "$SRC/dir.py" && chmod a+rx "$SRC/dir.py"
-    for args in "$EXE/ch_argv.py|x" "$SRC/missing.py" "$EXE.log" "-u|$EXE.log" "$SRC/dir.py"; do
+    # An existing file with another extension, the executable itself
+    # (`[sys.executable] + sys.argv`).
+    echo "data" >"$SRC/data.txt" && chmod a+r "$SRC/data.txt"
+    for args in "$SRC/missing.py" "$EXE.log" "-u|$EXE.log" "$SRC/dir.py" "$SRC/data.txt|x" \
+                "$EXE|-v" "$SRC/missing"; do
         IFS='|' read -r -a argv <<<"$args"
         n=$((n + 1))
         run_nobody "$R/self-$n" "$EXE" spawn self "${argv[@]}"
         expected=$("$PF_PYTHON" -I -c 'import sys; print("child: argv", sys.argv[1:], " status 0")' \
             "${argv[@]}")
         expect_file_eq "started by itself, not a script file: ${argv[*]}" "$R/self-$n.out" "$expected"
+    done
+    # The program passing on its own arguments (`[sys.executable] +
+    # sys.argv[1:]`): a file named without an extension, flags alone with
+    # stdin not a terminal; python3 would run the file, or read stdin.
+    printf 'print("hijacked")\n' >"$SRC/notes" && chmod a+r "$SRC/notes"
+    for args in "$SRC/notes|x" "-v" "-v|-q" "-X|dev" "$SRC/notes"; do
+        IFS='|' read -r -a argv <<<"$args"
+        n=$((n + 1))
+        run_capture "$R/restart-$n" /dev/null "${SANDBOX[@]}" "${AS_NOBODY[@]}" \
+            env CH_ARGV_RESTART=1 "$EXE" "${argv[@]}"
+        expected=$("$PF_PYTHON" -I -c 'import sys; print("child: argv", sys.argv[1:], " status 0")' \
+            "${argv[@]}")
+        expect_file_eq "its own arguments passed on: ${argv[*]}" "$R/restart-$n.out" "$expected"
+    done
+    # PYFREEZE_ARGS=program in the child's environment: whatever the
+    # command line, the program's; the variable is not inherited further.
+    for args in "-c|print('hijacked')" "-m|json.tool" "$SRC/notes" "-I" \
+                "--multiprocessing-fork|tracker_fd=3|pipe_handle=4"; do
+        IFS='|' read -r -a argv <<<"$args"
+        n=$((n + 1))
+        run_nobody "$R/own-$n" "$EXE" own "${argv[@]}"
+        expected=$("$PF_PYTHON" -I -c 'import sys; print("child: argv", sys.argv[1:], " status 0")' \
+            "${argv[@]}")
+        expect_file_eq "PYFREEZE_ARGS=program: ${argv[*]}" "$R/own-$n.out" "$expected"
     done
     # Started by itself with one: it acts as python3.
     run_nobody "$R/self-c" "$EXE" spawn self -c "print('as python3')"

@@ -22,10 +22,11 @@ with no resources enabled (test.support.use_resources = []: no network, no
 to this process's stdout and stderr, which the caller ignores.
 
 A frozen program's children are the program itself: a test that runs
-`sys.executable SCRIPT` (not a -c or -m command line) would start this
-driver again, with arguments that are not ours. The driver refuses any
-command line but `--results RESULTS [MODULE...]` with MODULEs from its list
-(exit 2) rather than run the tests again.
+`sys.executable` with a command line the frozen program takes as its own
+(docs/user-guide.md, "Child processes") would start this driver again, with
+arguments that are not ours. The driver refuses any command line but
+`--results RESULTS [MODULE...]` with MODULEs from its list (exit 2) rather
+than run the tests again.
 """
 
 import faulthandler
@@ -153,6 +154,11 @@ def _packed():
     # does not follow a stdlib function's import of a development tool
     # (test, unittest, doctest...), and test.* modules count as stdlib.
     import test.re_tests
+    # Scripts the tests run as `sys.executable SCRIPT` from beside their
+    # own module (support.findfile, os.path.dirname(__file__)): a frozen
+    # child runs a packed module's file as python3 runs the script
+    # (docs/user-guide.md, "Child processes").
+    import test._test_atexit, test.tf_inherit_check
     import test.dataclass_module_1, test.dataclass_module_1_str, test.dataclass_textanno
     import test.dataclass_module_2, test.dataclass_module_2_str
     import test.test_string, test.test_re, test.test_unicode, test.test_unicodedata
