@@ -114,6 +114,8 @@ typedef struct frame_job {
     size_t dstSize;
     size_t zstd_error; /* a ZSTD error code, 0 when none */
     int level;         /* the zstd level it is compressed at */
+    int made;          /* a thread is done with it (dst set, or the job failed) */
+    int in_out;        /* dst was appended to the output and freed */
 } frame_job;
 
 /* The frames added and not yet claimed, shared by the compressing threads
@@ -128,11 +130,24 @@ struct pfz_frame_queue {
     uint32_t *order;              /* frame numbers in the order they were added */
     uint32_t added;               /* elements of order */
     uint32_t claimed;             /* order[0 .. claimed) are a thread's */
+    size_t waiting;               /* source bytes of the frames added and not claimed */
     int closing;                  /* no more frames: threads leave once order is claimed */
     const pfz_frame_store *store; /* asked for each frame first, offered the new ones; or NULL */
     pthread_t helper;
-    int helped; /* helper runs */
+    int helped;          /* helper runs */
+    ZSTD_CCtx *own_cctx; /* the calling thread's context (pfz_frame_queue_add, _finish) */
+    size_t own_zerr;     /* a parameter own_cctx refused */
+    pfz_buffer *out;     /* frames 1, 2... appended as they are made, frame 0 at the end */
+    size_t out_start;    /* out's size before the first frame: restored on failure */
+    uint32_t appended;   /* the next frame to append to out (from 1) */
+    int append_status;   /* PF_OK, or why appending stopped (PF_ERR_NOMEM, PF_ERR_USAGE) */
 };
+
+/* Source bytes of frames added and not yet claimed past which the thread
+ * adding frames makes some itself: writing a tar stream is much faster
+ * than compressing it, and without a bound the frames waiting would hold
+ * most of the stream at once. A few frames' worth keeps the helper fed. */
+#define QUEUE_MAX_WAITING (4u << 20)
 
 /* new_cctx: a compression context with the frame parameters (level,
  * checksum, content size: PFZ_FRAME_FORMAT_TAG), or NULL; *zerr gets a
@@ -208,36 +223,68 @@ static void make_frame(const pfz_frame_store *store, frame_job *j, ZSTD_CCtx **c
     }
 }
 
-/* queue_worker: claims frames as they are added until the queue closes
- * and none is left (a pthread start routine; also run on the finishing
- * thread, so the store's lookups, checks and writes are spread over the
- * threads too). */
-static void *queue_worker(void *arg)
+/* append_ready: appends to q->out the frames made next in order, from
+ * q->appended on, each freed once copied, so that the compressed frames
+ * and the payload are not held at once; called under q->lock. */
+static void append_ready(pfz_frame_queue *q)
 {
-    pfz_frame_queue *q = arg;
-    size_t zerr = 0;
-    ZSTD_CCtx *cctx = NULL;
+    while (q->append_status == PF_OK && q->appended < q->job_capacity) {
+        frame_job *j = q->jobs[q->appended];
+        if (j == NULL || !j->made || j->dst == NULL) {
+            return;
+        }
+        pf_error ignored; /* finish says what went wrong */
+        if (j->dstSize > UINT32_MAX) {
+            q->append_status = PF_ERR_USAGE;
+        } else if (pfz_buffer_append(q->out, j->dst, j->dstSize, &ignored) != PF_OK) {
+            q->append_status = PF_ERR_NOMEM;
+        } else {
+            free(j->dst);
+            j->dst = NULL;
+            j->in_out = 1;
+            q->appended++;
+        }
+    }
+}
+
+/* work: claims and makes frames, with *cctx and *zerr (make_frame),
+ * until none is left once the queue closes or, with `until_below` set,
+ * until the bytes waiting are below QUEUE_MAX_WAITING. */
+static void work(pfz_frame_queue *q, ZSTD_CCtx **cctx, size_t *zerr, int until_below)
+{
     pthread_mutex_lock(&q->lock);
     for (;;) {
-        while (q->claimed == q->added && !q->closing) {
+        while (!until_below && q->claimed == q->added && !q->closing) {
             pthread_cond_wait(&q->more, &q->lock);
         }
-        if (q->claimed == q->added) {
+        if (q->claimed == q->added || (until_below && q->waiting < QUEUE_MAX_WAITING)) {
             break;
         }
         frame_job *j = q->jobs[q->order[q->claimed++]];
+        q->waiting -= j->srcSize;
         pthread_mutex_unlock(&q->lock);
-        make_frame(q->store, j, &cctx, &zerr);
+        make_frame(q->store, j, cctx, zerr);
         pthread_mutex_lock(&q->lock);
+        j->made = 1;
+        append_ready(q);
     }
     pthread_mutex_unlock(&q->lock);
+}
+
+/* queue_worker: the helper thread (a pthread start routine): makes frames
+ * as they are added until the queue closes and none is left. */
+static void *queue_worker(void *arg)
+{
+    size_t zerr = 0;
+    ZSTD_CCtx *cctx = NULL;
+    work(arg, &cctx, &zerr, 0);
     ZSTD_freeCCtx(cctx);
     return NULL;
 }
 
 /* queue_open: an empty queue with a helper thread when helper is set and
  * one can be started. Returns NULL when memory runs out. */
-static pfz_frame_queue *queue_open(const pfz_frame_store *store, int helper)
+static pfz_frame_queue *queue_open(const pfz_frame_store *store, pfz_buffer *out, int helper)
 {
     pfz_frame_queue *q = calloc(1, sizeof *q);
     if (q == NULL) {
@@ -253,15 +300,19 @@ static pfz_frame_queue *queue_open(const pfz_frame_store *store, int helper)
         return NULL;
     }
     q->store = store;
+    q->out = out;
+    q->out_start = out->size;
+    q->appended = 1;
     q->helped = helper && pthread_create(&q->helper, NULL, queue_worker, q) == 0;
     return q;
 }
 
-int pfz_frame_queue_new(const pfz_frame_store *store, pfz_frame_queue **q, pf_error *err)
+int pfz_frame_queue_new(const pfz_frame_store *store, pfz_buffer *out, pfz_frame_queue **q,
+                        pf_error *err)
 {
     /* two threads when there are two processors: the caller's thread
      * writes what the helper compresses, then helps (pfz_frame_queue_finish) */
-    *q = queue_open(store, sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+    *q = queue_open(store, out, sysconf(_SC_NPROCESSORS_ONLN) >= 2);
     return *q != NULL ? PF_OK
                       : pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
 }
@@ -314,9 +365,13 @@ int pfz_frame_queue_add(pfz_frame_queue *q, uint32_t number, const uint8_t *src,
         *j = (frame_job){.src = src, .srcSize = srcSize, .owned = owned, .level = level};
         q->jobs[number] = j;
         q->order[q->added++] = number;
+        q->waiting += srcSize;
         pthread_cond_signal(&q->more);
     }
     pthread_mutex_unlock(&q->lock);
+    if (status == PF_OK) {
+        work(q, &q->own_cctx, &q->own_zerr, 1); /* the helper is behind: help */
+    }
     if (status != PF_OK) {
         free(j);
         if (owned) {
@@ -334,7 +389,7 @@ static void queue_close(pfz_frame_queue *q)
     q->closing = 1;
     pthread_cond_broadcast(&q->more);
     pthread_mutex_unlock(&q->lock);
-    queue_worker(q);
+    work(q, &q->own_cctx, &q->own_zerr, 0);
     if (q->helped) {
         pthread_join(q->helper, NULL);
         q->helped = 0;
@@ -348,6 +403,7 @@ void pfz_frame_queue_free(pfz_frame_queue *q)
     }
     pthread_mutex_lock(&q->lock);
     q->claimed = q->added; /* what is left is not wanted */
+    q->waiting = 0;
     pthread_mutex_unlock(&q->lock);
     queue_close(q);
     for (uint32_t i = 0; i < q->job_capacity; i++) {
@@ -360,6 +416,10 @@ void pfz_frame_queue_free(pfz_frame_queue *q)
             free(j);
         }
     }
+    if (q->out != NULL) { /* unfinished, or finish failed */
+        q->out->size = q->out_start;
+    }
+    ZSTD_freeCCtx(q->own_cctx);
     free(q->jobs);
     free(q->order);
     pthread_cond_destroy(&q->more);
@@ -393,26 +453,39 @@ static int check_bounds(size_t srcSize, const size_t *bounds, uint32_t frame_cou
     return PF_OK;
 }
 
-/* append_frames: appends frames 0 .. frame_count-1 of q (all made) to
- * out in order, freeing each once copied. Returns PF_OK, PF_ERR_IO (zstd
- * failed), PF_ERR_NOMEM or PF_ERR_USAGE (a frame over 4 GiB compressed). */
-static int append_frames(pfz_frame_queue *q, uint32_t frame_count, pfz_buffer *out, pf_error *err)
+/* frame_error: the error of frame j that was not appended: zstd's, or
+ * the memory it lacked, or an append that failed (q->append_status). */
+static int frame_error(const pfz_frame_queue *q, const frame_job *j, pf_error *err)
 {
-    int status = PF_OK;
-    for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
-        frame_job *j = q->jobs[i];
-        if (j->dst == NULL) {
-            status = j->zstd_error != 0
-                         ? pf_error_set(err, PF_ERR_IO, "zstd compression failed: %s",
-                                        ZSTD_getErrorName(j->zstd_error))
-                         : pf_error_set(err, PF_ERR_NOMEM, "out of memory compressing a frame");
-        } else if (j->dstSize > UINT32_MAX) {
-            status = pf_error_set(err, PF_ERR_USAGE, "a compressed frame exceeds 4 GiB");
-        } else {
-            status = pfz_buffer_append(out, j->dst, j->dstSize, err);
-            free(j->dst); /* the frames and the payload are not all held at once */
-            j->dst = NULL;
-        }
+    if (j->zstd_error != 0) {
+        return pf_error_set(err, PF_ERR_IO, "zstd compression failed: %s",
+                            ZSTD_getErrorName(j->zstd_error));
+    }
+    if (j->dst != NULL && j->dstSize > UINT32_MAX) {
+        return pf_error_set(err, PF_ERR_USAGE, "a compressed frame exceeds 4 GiB");
+    }
+    return pf_error_set(err, PF_ERR_NOMEM, "out of memory %s",
+                        q->append_status != PF_OK ? "building the payload" : "compressing a frame");
+}
+
+/* put_first: frame 0 (made) put before the frames appended after
+ * q->out_start. */
+static int put_first(pfz_frame_queue *q, pf_error *err)
+{
+    frame_job *j = q->jobs[0];
+    if (j->dst == NULL || j->dstSize > UINT32_MAX) {
+        return frame_error(q, j, err);
+    }
+    pfz_buffer *out = q->out;
+    int status = buffer_reserve(out, j->dstSize, err);
+    if (status == PF_OK) {
+        uint8_t *at = out->data + q->out_start;
+        memmove(at + j->dstSize, at, out->size - q->out_start);
+        memcpy(at, j->dst, j->dstSize);
+        out->size += j->dstSize;
+        free(j->dst);
+        j->dst = NULL;
+        j->in_out = 1;
     }
     return status;
 }
@@ -442,7 +515,7 @@ static int append_seek_table(const pfz_frame_queue *q, uint32_t frame_count, pfz
     return status;
 }
 
-int pfz_frame_queue_finish(pfz_frame_queue *q, uint32_t frame_count, pfz_buffer *out, pf_error *err)
+int pfz_frame_queue_finish(pfz_frame_queue *q, uint32_t frame_count, pf_error *err)
 {
     queue_close(q);
     int status = PF_OK;
@@ -450,27 +523,23 @@ int pfz_frame_queue_finish(pfz_frame_queue *q, uint32_t frame_count, pfz_buffer 
         status = pf_error_set(err, PF_ERR_USAGE, "%u frames were added, not %u (1..%u)", q->added,
                               frame_count, PF_MAX_FRAMES);
     }
-    /* the room for every frame and the table at once: no doubling */
-    size_t total = 8u + 8u * (size_t)frame_count + PF_SEEK_FOOTER_SIZE;
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
         if (q->jobs[i] == NULL) { /* added frame_count frames, one of them past the end */
             status = pf_error_set(err, PF_ERR_USAGE, "frame %u was never added", i);
-        } else {
-            total += q->jobs[i]->dstSize;
+        } else if (i > 0 && !q->jobs[i]->in_out) {
+            status = frame_error(q, q->jobs[i], err);
         }
     }
-    size_t originalSize = out->size; /* restored on failure */
     if (status == PF_OK) {
-        status = buffer_reserve(out, total, err);
+        status = put_first(q, err);
     }
     if (status == PF_OK) {
-        status = append_frames(q, frame_count, out, err);
+        status = append_seek_table(q, frame_count, q->out, err);
     }
     if (status == PF_OK) {
-        status = append_seek_table(q, frame_count, out, err);
-    }
-    if (status != PF_OK) {
-        out->size = originalSize;
+        q->out = NULL; /* done: pfz_frame_queue_free leaves it as it is */
+    } else {
+        q->out->size = q->out_start;
     }
     return status;
 }
@@ -492,7 +561,8 @@ int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t 
         return status;
     }
     /* two threads when there are two frames and two processors */
-    pfz_frame_queue *q = queue_open(store, frame_count >= 2 && sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+    pfz_frame_queue *q =
+        queue_open(store, out, frame_count >= 2 && sysconf(_SC_NPROCESSORS_ONLN) >= 2);
     if (q == NULL) {
         return pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
     }
@@ -501,7 +571,7 @@ int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t 
                                      levels != NULL ? levels[i] : level, 0, err);
     }
     if (status == PF_OK) {
-        status = pfz_frame_queue_finish(q, frame_count, out, err);
+        status = pfz_frame_queue_finish(q, frame_count, err);
     }
     pfz_frame_queue_free(q);
     return status;

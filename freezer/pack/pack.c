@@ -451,12 +451,11 @@ static int append_stored(const pfz_pack_input *in, const uint8_t *stored, pfz_bu
 }
 
 /* finish: the index serialized over its reserved zeros in frame 0 (of
- * s, index_size bytes at index_offset) and frame 0 queued, then every
- * frame and the seek table appended to out (frames frame_count, plus the
- * stored frame when any_stored, which append_stored adds). */
+ * s, index_size bytes at index_offset) and frame 0 queued, then the
+ * queue's output completed: frames frame_count, plus the stored frame when
+ * any_stored, which append_stored adds, and the seek table. */
 static int finish(const pfz_pack_input *in, pfz_index_writer *w, tar_sink *s, size_t index_offset,
-                  size_t index_size, uint32_t frame_count, int any_stored, pfz_buffer *out,
-                  pf_error *err)
+                  size_t index_size, uint32_t frame_count, int any_stored, pf_error *err)
 {
     if (index_offset > s->index.size || index_size > s->index.size - index_offset) {
         return pf_error_set(err, PF_ERR_USAGE, "the index is not inside frame 0");
@@ -470,7 +469,7 @@ static int finish(const pfz_pack_input *in, pfz_index_writer *w, tar_sink *s, si
     s->index = (pfz_buffer){0}; /* the queue owns it now */
     rc = pfz_frame_queue_add(s->out, 0, index.data, index.size, pfz_frame_level(in, 0, index.size),
                              1, err);
-    return rc == PF_OK ? pfz_frame_queue_finish(s->out, frame_count, out, err) : rc;
+    return rc == PF_OK ? pfz_frame_queue_finish(s->out, frame_count, err) : rc;
 }
 
 int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
@@ -496,7 +495,7 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
     }
     rc = build_index(w, in, err);
     if (rc == PF_OK) {
-        rc = pfz_frame_queue_new(in->frame_store, &sink.out, err);
+        rc = pfz_frame_queue_new(in->frame_store, out, &sink.out, err);
     }
     if (rc != PF_OK) {
         goto done;
@@ -510,7 +509,7 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
         rc = locate_stored(in, stored, w, frame_count, err);
     }
     if (rc == PF_OK) {
-        rc = finish(in, w, &sink, index_offset, index_size, frame_count, anyStored, out, err);
+        rc = finish(in, w, &sink, index_offset, index_size, frame_count, anyStored, err);
     }
     if (rc == PF_OK && anyStored) {
         rc = append_stored(in, stored, out, payloadStart, err);
