@@ -79,6 +79,11 @@ static int buffer_reserve(pfz_buffer *b, size_t extra, pf_error *err)
     return PF_OK;
 }
 
+int pfz_buffer_reserve(pfz_buffer *b, size_t extra, pf_error *err)
+{
+    return buffer_reserve(b, extra, err);
+}
+
 int pfz_buffer_append(pfz_buffer *b, const void *src, size_t srcSize, pf_error *err)
 {
     int status = buffer_reserve(b, srcSize, err);
@@ -100,27 +105,49 @@ void pfz_buffer_free(pfz_buffer *b)
     }
 }
 
-/* One frame's result: from the store or compressed by a worker. */
+/* One frame: its source and, once a worker is done with it, its result. */
 typedef struct frame_job {
-    const uint8_t *src; /* the frame's uncompressed bytes */
+    const uint8_t *src; /* the frame's uncompressed bytes; NULL once an owned source is freed */
     size_t srcSize;
+    int owned;    /* src is malloc'd and freed as soon as the frame is made */
     uint8_t *dst; /* malloc'd compressed frame, or NULL before it is made */
     size_t dstSize;
     size_t zstd_error; /* a ZSTD error code, 0 when none */
     int level;         /* the zstd level it is compressed at */
-    int from_store;
+    int made;          /* a thread is done with it (dst set, or the job failed) */
+    int in_out;        /* dst was appended to the output and freed */
 } frame_job;
 
-/* The frames left to compress, shared by the compressing threads. Each
- * thread compresses whole frames with its own context and the same
- * parameters, so the bytes do not depend on which thread made a frame. */
-typedef struct frame_work {
-    frame_job *jobs;
-    uint32_t count;
-    int level;                    /* the level the contexts start at (the first job's) */
+/* The frames added and not yet claimed, shared by the compressing threads
+ * under lock. Each thread compresses whole frames with its own context and
+ * the same parameters, so the bytes do not depend on which thread made a
+ * frame or in which order frames were added. */
+struct pfz_frame_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t more;          /* a frame was added, or the queue closes */
+    frame_job **jobs;             /* by frame number; NULL: not added */
+    uint32_t job_capacity;        /* elements of jobs */
+    uint32_t *order;              /* frame numbers in the order they were added */
+    uint32_t added;               /* elements of order */
+    uint32_t claimed;             /* order[0 .. claimed) are a thread's */
+    size_t waiting;               /* source bytes of the frames added and not claimed */
+    int closing;                  /* no more frames: threads leave once order is claimed */
     const pfz_frame_store *store; /* asked for each frame first, offered the new ones; or NULL */
-    atomic_uint next;             /* the next job to claim */
-} frame_work;
+    pthread_t helper;
+    int helped;          /* helper runs */
+    ZSTD_CCtx *own_cctx; /* the calling thread's context (pfz_frame_queue_add, _finish) */
+    size_t own_zerr;     /* a parameter own_cctx refused */
+    pfz_buffer *out;     /* frames 1, 2... appended as they are made, frame 0 at the end */
+    size_t out_start;    /* out's size before the first frame: restored on failure */
+    uint32_t appended;   /* the next frame to append to out (from 1) */
+    int append_status;   /* PF_OK, or why appending stopped (PF_ERR_NOMEM, PF_ERR_USAGE) */
+};
+
+/* Source bytes of frames added and not yet claimed past which the thread
+ * adding frames makes some itself: writing a tar stream is much faster
+ * than compressing it, and without a bound the frames waiting would hold
+ * most of the stream at once. A few frames' worth keeps the helper fed. */
+#define QUEUE_MAX_WAITING (4u << 20)
 
 /* new_cctx: a compression context with the frame parameters (level,
  * checksum, content size: PFZ_FRAME_FORMAT_TAG), or NULL; *zerr gets a
@@ -153,7 +180,6 @@ static int from_store(const pfz_frame_store *store, frame_job *j)
     }
     if (store->get(store->ctx, j->src, j->srcSize, j->level, &j->dst, &j->dstSize) &&
         j->dst != NULL) {
-        j->from_store = 1;
         return 1;
     }
     free(j->dst);
@@ -162,67 +188,243 @@ static int from_store(const pfz_frame_store *store, frame_job *j)
     return 0;
 }
 
-/* compress_jobs: claims jobs until none are left, takes each from the
- * store or compresses it and offers it to the store (a pthread start
- * routine; also run on the calling thread: the store's lookups, checks and
- * writes are spread over the threads too). A job that fails keeps dst
- * NULL, with zstd_error set when zstd said why. */
-static void *compress_jobs(void *arg)
+/* make_frame: job j's frame from the store, or compressed with *cctx (made
+ * on first use; *zerr keeps a refused parameter) and offered to the store;
+ * then an owned source is freed. A job that fails keeps dst NULL, with
+ * zstd_error set when zstd said why. */
+static void make_frame(const pfz_frame_store *store, frame_job *j, ZSTD_CCtx **cctx, size_t *zerr)
 {
-    frame_work *w = arg;
-    size_t zerr = 0;
-    ZSTD_CCtx *cctx = NULL;
-    for (;;) {
-        unsigned i = atomic_fetch_add(&w->next, 1u);
-        if (i >= w->count) {
-            break;
-        }
-        frame_job *j = &w->jobs[i];
-        if (from_store(w->store, j)) {
-            continue;
-        }
-        if (cctx == NULL && zerr == 0) {
-            cctx = new_cctx(w->level, &zerr);
-        }
-        if (cctx == NULL || zerr != 0) {
-            j->zstd_error = zerr;
-            continue;
+    if (!from_store(store, j)) {
+        if (*cctx == NULL && *zerr == 0) {
+            *cctx = new_cctx(j->level, zerr);
         }
         /* the level is a sticky parameter: a frame's bytes depend only on
          * the parameters in force, not on the frames this context made */
-        size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, j->level);
-        if (ZSTD_isError(r)) {
-            j->zstd_error = r;
-            continue;
-        }
+        size_t r = *cctx == NULL || *zerr != 0
+                       ? *zerr
+                       : ZSTD_CCtx_setParameter(*cctx, ZSTD_c_compressionLevel, j->level);
         size_t bound = ZSTD_compressBound(j->srcSize);
-        j->dst = malloc(bound);
-        if (j->dst == NULL) {
-            continue;
-        }
-        r = ZSTD_compress2(cctx, j->dst, bound, j->src, j->srcSize);
-        if (ZSTD_isError(r)) {
-            j->zstd_error = r;
+        j->dst = *cctx != NULL && !ZSTD_isError(r) && *zerr == 0 ? malloc(bound) : NULL;
+        r = j->dst != NULL ? ZSTD_compress2(*cctx, j->dst, bound, j->src, j->srcSize) : r;
+        if (j->dst == NULL || ZSTD_isError(r)) {
+            j->zstd_error = ZSTD_isError(r) ? r : 0;
             free(j->dst);
             j->dst = NULL;
-            continue;
-        }
-        j->dstSize = r;
-        if (w->store != NULL && w->store->put != NULL) {
-            w->store->put(w->store->ctx, j->src, j->srcSize, j->level, j->dst, j->dstSize);
+        } else {
+            j->dstSize = r;
+            if (store != NULL && store->put != NULL) {
+                store->put(store->ctx, j->src, j->srcSize, j->level, j->dst, j->dstSize);
+            }
         }
     }
+    if (j->owned) {
+        free((void *)j->src);
+        j->src = NULL;
+    }
+}
+
+/* append_ready: appends to q->out the frames made next in order, from
+ * q->appended on, each freed once copied, so that the compressed frames
+ * and the payload are not held at once; called under q->lock. */
+static void append_ready(pfz_frame_queue *q)
+{
+    while (q->append_status == PF_OK && q->appended < q->job_capacity) {
+        frame_job *j = q->jobs[q->appended];
+        if (j == NULL || !j->made || j->dst == NULL) {
+            return;
+        }
+        pf_error ignored; /* finish says what went wrong */
+        if (j->dstSize > UINT32_MAX) {
+            q->append_status = PF_ERR_USAGE;
+        } else if (pfz_buffer_append(q->out, j->dst, j->dstSize, &ignored) != PF_OK) {
+            q->append_status = PF_ERR_NOMEM;
+        } else {
+            free(j->dst);
+            j->dst = NULL;
+            j->in_out = 1;
+            q->appended++;
+        }
+    }
+}
+
+/* work: claims and makes frames, with *cctx and *zerr (make_frame),
+ * until none is left once the queue closes or, with `until_below` set,
+ * until the bytes waiting are below QUEUE_MAX_WAITING. */
+static void work(pfz_frame_queue *q, ZSTD_CCtx **cctx, size_t *zerr, int until_below)
+{
+    pthread_mutex_lock(&q->lock);
+    for (;;) {
+        while (!until_below && q->claimed == q->added && !q->closing) {
+            pthread_cond_wait(&q->more, &q->lock);
+        }
+        if (q->claimed == q->added || (until_below && q->waiting < QUEUE_MAX_WAITING)) {
+            break;
+        }
+        frame_job *j = q->jobs[q->order[q->claimed++]];
+        q->waiting -= j->srcSize;
+        pthread_mutex_unlock(&q->lock);
+        make_frame(q->store, j, cctx, zerr);
+        pthread_mutex_lock(&q->lock);
+        j->made = 1;
+        append_ready(q);
+    }
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* queue_worker: the helper thread (a pthread start routine): makes frames
+ * as they are added until the queue closes and none is left. */
+static void *queue_worker(void *arg)
+{
+    size_t zerr = 0;
+    ZSTD_CCtx *cctx = NULL;
+    work(arg, &cctx, &zerr, 0);
     ZSTD_freeCCtx(cctx);
     return NULL;
 }
 
-/* compress_threads: how many threads take or compress `frames` frames: two when
- * there are at least two frames and two processors (the freezer's other
- * work is done by then), else one. */
-static int compress_threads(uint32_t frames)
+/* queue_open: an empty queue with a helper thread when helper is set and
+ * one can be started. Returns NULL when memory runs out. */
+static pfz_frame_queue *queue_open(const pfz_frame_store *store, pfz_buffer *out, int helper)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return frames >= 2 && cpus >= 2 ? 2 : 1;
+    pfz_frame_queue *q = calloc(1, sizeof *q);
+    if (q == NULL) {
+        return NULL;
+    }
+    if (pthread_mutex_init(&q->lock, NULL) != 0) {
+        free(q);
+        return NULL;
+    }
+    if (pthread_cond_init(&q->more, NULL) != 0) {
+        pthread_mutex_destroy(&q->lock);
+        free(q);
+        return NULL;
+    }
+    q->store = store;
+    q->out = out;
+    q->out_start = out->size;
+    q->appended = 1;
+    q->helped = helper && pthread_create(&q->helper, NULL, queue_worker, q) == 0;
+    return q;
+}
+
+int pfz_frame_queue_new(const pfz_frame_store *store, pfz_buffer *out, pfz_frame_queue **q,
+                        pf_error *err)
+{
+    /* two threads when there are two processors: the caller's thread
+     * writes what the helper compresses, then helps (pfz_frame_queue_finish) */
+    *q = queue_open(store, out, sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+    return *q != NULL ? PF_OK
+                      : pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
+}
+
+/* queue_grow: room in q->jobs for frame number and in q->order for one
+ * more; called under q->lock. Returns 0, or -1 when memory runs out. */
+static int queue_grow(pfz_frame_queue *q, uint32_t number)
+{
+    if (number < q->job_capacity) {
+        return 0;
+    }
+    uint32_t cap = q->job_capacity != 0 ? q->job_capacity : 64u;
+    while (cap <= number) {
+        cap = cap > PF_MAX_FRAMES / 2u ? PF_MAX_FRAMES : cap * 2u;
+    }
+    frame_job **jobs = realloc(q->jobs, cap * sizeof *jobs);
+    if (jobs == NULL) {
+        return -1;
+    }
+    memset(jobs + q->job_capacity, 0, (cap - q->job_capacity) * sizeof *jobs);
+    q->jobs = jobs;
+    uint32_t *order = realloc(q->order, cap * sizeof *order);
+    if (order == NULL) {
+        return -1;
+    }
+    q->order = order;
+    q->job_capacity = cap;
+    return 0;
+}
+
+int pfz_frame_queue_add(pfz_frame_queue *q, uint32_t number, const uint8_t *src, size_t srcSize,
+                        int level, int owned, pf_error *err)
+{
+    frame_job *j = NULL;
+    int status = PF_OK;
+    if (number >= PF_MAX_FRAMES || srcSize == 0 || srcSize > PF_MAX_FRAME_SIZE) {
+        status = pf_error_set(err, PF_ERR_USAGE,
+                              "frame %u: the number is over %u, or it is empty or over %u bytes",
+                              number, PF_MAX_FRAMES, PF_MAX_FRAME_SIZE);
+    } else if ((j = calloc(1, sizeof *j)) == NULL) {
+        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
+    }
+    pthread_mutex_lock(&q->lock);
+    if (status == PF_OK && queue_grow(q, number) != 0) {
+        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
+    } else if (status == PF_OK && q->jobs[number] != NULL) {
+        status = pf_error_set(err, PF_ERR_USAGE, "frame %u was added twice", number);
+    }
+    if (status == PF_OK) {
+        *j = (frame_job){.src = src, .srcSize = srcSize, .owned = owned, .level = level};
+        q->jobs[number] = j;
+        q->order[q->added++] = number;
+        q->waiting += srcSize;
+        pthread_cond_signal(&q->more);
+    }
+    pthread_mutex_unlock(&q->lock);
+    if (status == PF_OK) {
+        work(q, &q->own_cctx, &q->own_zerr, 1); /* the helper is behind: help */
+    }
+    if (status != PF_OK) {
+        free(j);
+        if (owned) {
+            free((void *)src);
+        }
+    }
+    return status;
+}
+
+/* queue_close: no more frames; the calling thread compresses what is left
+ * with the helper and waits for it. */
+static void queue_close(pfz_frame_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->closing = 1;
+    pthread_cond_broadcast(&q->more);
+    pthread_mutex_unlock(&q->lock);
+    work(q, &q->own_cctx, &q->own_zerr, 0);
+    if (q->helped) {
+        pthread_join(q->helper, NULL);
+        q->helped = 0;
+    }
+}
+
+void pfz_frame_queue_free(pfz_frame_queue *q)
+{
+    if (q == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&q->lock);
+    q->claimed = q->added; /* what is left is not wanted */
+    q->waiting = 0;
+    pthread_mutex_unlock(&q->lock);
+    queue_close(q);
+    for (uint32_t i = 0; i < q->job_capacity; i++) {
+        frame_job *j = q->jobs[i];
+        if (j != NULL) {
+            if (j->owned) {
+                free((void *)j->src);
+            }
+            free(j->dst);
+            free(j);
+        }
+    }
+    if (q->out != NULL) { /* unfinished, or finish failed */
+        q->out->size = q->out_start;
+    }
+    ZSTD_freeCCtx(q->own_cctx);
+    free(q->jobs);
+    free(q->order);
+    pthread_cond_destroy(&q->more);
+    pthread_mutex_destroy(&q->lock);
+    free(q);
 }
 
 int pfz_frames_compress(const uint8_t *src, size_t srcSize, const size_t *bounds,
@@ -251,71 +453,56 @@ static int check_bounds(size_t srcSize, const size_t *bounds, uint32_t frame_cou
     return PF_OK;
 }
 
-/* set_jobs: sets each job's source bytes and level (levels[i], or level
- * when levels is NULL). */
-static void set_jobs(frame_job *jobs, const uint8_t *src, const size_t *bounds,
-                     uint32_t frame_count, int level, const int *levels)
+/* frame_error: the error of frame j that was not appended: zstd's, or
+ * the memory it lacked, or an append that failed (q->append_status). */
+static int frame_error(const pfz_frame_queue *q, const frame_job *j, pf_error *err)
 {
-    for (uint32_t i = 0; i < frame_count; i++) {
-        frame_job *j = &jobs[i];
-        j->src = src + bounds[i];
-        j->srcSize = bounds[i + 1] - bounds[i];
-        j->level = levels != NULL ? levels[i] : level;
+    if (j->zstd_error != 0) {
+        return pf_error_set(err, PF_ERR_IO, "zstd compression failed: %s",
+                            ZSTD_getErrorName(j->zstd_error));
     }
+    if (j->dst != NULL && j->dstSize > UINT32_MAX) {
+        return pf_error_set(err, PF_ERR_USAGE, "a compressed frame exceeds 4 GiB");
+    }
+    return pf_error_set(err, PF_ERR_NOMEM, "out of memory %s",
+                        q->append_status != PF_OK ? "building the payload" : "compressing a frame");
 }
 
-/* compress_all: every job from the store or compressed, on this thread
- * and, when compress_threads says so, a helper. */
-static void compress_all(frame_job *jobs, uint32_t frame_count, const pfz_frame_store *store)
+/* put_first: frame 0 (made) put before the frames appended after
+ * q->out_start. */
+static int put_first(pfz_frame_queue *q, pf_error *err)
 {
-    frame_work work = {.jobs = jobs, .count = frame_count, .level = jobs[0].level, .store = store};
-    atomic_init(&work.next, 0u);
-    pthread_t helper;
-    int helped = compress_threads(frame_count) == 2 &&
-                 pthread_create(&helper, NULL, compress_jobs, &work) == 0;
-    compress_jobs(&work);
-    if (helped) {
-        pthread_join(helper, NULL);
+    frame_job *j = q->jobs[0];
+    if (j->dst == NULL || j->dstSize > UINT32_MAX) {
+        return frame_error(q, j, err);
     }
-}
-
-/* append_frames: appends the frames to out in order, recording each one's
- * compressed size in compressed[]. Returns PF_OK, PF_ERR_IO (zstd
- * failed), PF_ERR_NOMEM or PF_ERR_USAGE (a frame over 4 GiB compressed). */
-static int append_frames(const frame_job *jobs, uint32_t frame_count, uint32_t *compressed,
-                         pfz_buffer *out, pf_error *err)
-{
-    int status = PF_OK;
-    for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
-        const frame_job *j = &jobs[i];
-        if (j->dst == NULL) {
-            status = j->zstd_error != 0
-                         ? pf_error_set(err, PF_ERR_IO, "zstd compression failed: %s",
-                                        ZSTD_getErrorName(j->zstd_error))
-                         : pf_error_set(err, PF_ERR_NOMEM, "out of memory compressing a frame");
-        } else if (j->dstSize > UINT32_MAX) {
-            status = pf_error_set(err, PF_ERR_USAGE, "a compressed frame exceeds 4 GiB");
-        } else {
-            compressed[i] = (uint32_t)j->dstSize;
-            status = pfz_buffer_append(out, j->dst, j->dstSize, err);
-        }
+    pfz_buffer *out = q->out;
+    int status = buffer_reserve(out, j->dstSize, err);
+    if (status == PF_OK) {
+        uint8_t *at = out->data + q->out_start;
+        memmove(at + j->dstSize, at, out->size - q->out_start);
+        memcpy(at, j->dst, j->dstSize);
+        out->size += j->dstSize;
+        free(j->dst);
+        j->dst = NULL;
+        j->in_out = 1;
     }
     return status;
 }
 
 /* append_seek_table: the skippable frame header, one 8-byte entry per
- * frame (compressed size, decompressed size), the footer (no per-entry
- * checksums). Returns PF_OK or PF_ERR_NOMEM. */
-static int append_seek_table(const uint32_t *compressed, const size_t *bounds, uint32_t frame_count,
-                             pfz_buffer *out, pf_error *err)
+ * frame of q (compressed size, decompressed size), the footer (no
+ * per-entry checksums). Returns PF_OK or PF_ERR_NOMEM. */
+static int append_seek_table(const pfz_frame_queue *q, uint32_t frame_count, pfz_buffer *out,
+                             pf_error *err)
 {
     uint8_t word[8];
     pf_le32_store(word, PF_SEEK_SKIPPABLE_MAGIC);
     pf_le32_store(word + 4, frame_count * 8u + PF_SEEK_FOOTER_SIZE);
     int status = pfz_buffer_append(out, word, 8, err);
     for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
-        pf_le32_store(word, compressed[i]);
-        pf_le32_store(word + 4, (uint32_t)(bounds[i + 1] - bounds[i]));
+        pf_le32_store(word, (uint32_t)q->jobs[i]->dstSize);
+        pf_le32_store(word + 4, (uint32_t)q->jobs[i]->srcSize);
         status = pfz_buffer_append(out, word, 8, err);
     }
     if (status == PF_OK) {
@@ -324,6 +511,35 @@ static int append_seek_table(const uint32_t *compressed, const size_t *bounds, u
         footer[4] = 0; /* descriptor: no per-entry checksums */
         pf_le32_store(footer + 5, PF_SEEK_MAGIC);
         status = pfz_buffer_append(out, footer, sizeof footer, err);
+    }
+    return status;
+}
+
+int pfz_frame_queue_finish(pfz_frame_queue *q, uint32_t frame_count, pf_error *err)
+{
+    queue_close(q);
+    int status = PF_OK;
+    if (frame_count == 0 || frame_count > PF_MAX_FRAMES || q->added != frame_count) {
+        status = pf_error_set(err, PF_ERR_USAGE, "%u frames were added, not %u (1..%u)", q->added,
+                              frame_count, PF_MAX_FRAMES);
+    }
+    for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
+        if (q->jobs[i] == NULL) { /* added frame_count frames, one of them past the end */
+            status = pf_error_set(err, PF_ERR_USAGE, "frame %u was never added", i);
+        } else if (i > 0 && !q->jobs[i]->in_out) {
+            status = frame_error(q, q->jobs[i], err);
+        }
+    }
+    if (status == PF_OK) {
+        status = put_first(q, err);
+    }
+    if (status == PF_OK) {
+        status = append_seek_table(q, frame_count, q->out, err);
+    }
+    if (status == PF_OK) {
+        q->out = NULL; /* done: pfz_frame_queue_free leaves it as it is */
+    } else {
+        q->out->size = q->out_start;
     }
     return status;
 }
@@ -344,34 +560,19 @@ int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t 
     if (status != PF_OK) {
         return status;
     }
-    size_t originalSize = out->size; /* restored on failure */
-    uint32_t *compressed = calloc(frame_count, sizeof *compressed);
-    frame_job *jobs = calloc(frame_count, sizeof *jobs);
-    if (compressed == NULL || jobs == NULL) {
-        status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
-    } else {
-        set_jobs(jobs, src, bounds, frame_count, level, levels);
-        compress_all(jobs, frame_count, store);
-        /* the room for every frame and the table at once: no doubling */
-        size_t total = 8u + 8u * (size_t)frame_count + PF_SEEK_FOOTER_SIZE;
-        for (uint32_t i = 0; i < frame_count; i++) {
-            total += jobs[i].dstSize;
-        }
-        status = buffer_reserve(out, total, err);
-        if (status == PF_OK) {
-            status = append_frames(jobs, frame_count, compressed, out, err);
-        }
+    /* two threads when there are two frames and two processors */
+    pfz_frame_queue *q =
+        queue_open(store, out, frame_count >= 2 && sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+    if (q == NULL) {
+        return pf_error_set(err, PF_ERR_NOMEM, "out of memory for the zstd compressor");
+    }
+    for (uint32_t i = 0; i < frame_count && status == PF_OK; i++) {
+        status = pfz_frame_queue_add(q, i, src + bounds[i], bounds[i + 1] - bounds[i],
+                                     levels != NULL ? levels[i] : level, 0, err);
     }
     if (status == PF_OK) {
-        status = append_seek_table(compressed, bounds, frame_count, out, err);
+        status = pfz_frame_queue_finish(q, frame_count, err);
     }
-    if (status != PF_OK) {
-        out->size = originalSize;
-    }
-    for (uint32_t i = 0; jobs != NULL && i < frame_count; i++) {
-        free(jobs[i].dst);
-    }
-    free(jobs);
-    free(compressed);
+    pfz_frame_queue_free(q);
     return status;
 }

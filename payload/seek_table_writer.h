@@ -19,6 +19,10 @@ typedef struct pfz_buffer {
 
 /* pfz_buffer_append: appends src[0..srcSize); PF_ERR_NOMEM on failure. */
 int pfz_buffer_append(pfz_buffer *b, const void *src, size_t srcSize, pf_error *err);
+/* pfz_buffer_reserve: makes room for extra more bytes after b->size, so
+ * that appends up to that size do not move data; PF_ERR_NOMEM on failure. */
+int pfz_buffer_reserve(pfz_buffer *b, size_t extra, pf_error *err);
+
 /* pfz_buffer_free: frees data and empties b; accepts NULL. */
 void pfz_buffer_free(pfz_buffer *b);
 
@@ -75,5 +79,52 @@ int pfz_frames_compress_cached(const uint8_t *src, size_t srcSize, const size_t 
 int pfz_frames_compress_levels(const uint8_t *src, size_t srcSize, const size_t *bounds,
                                uint32_t frame_count, int level, const int *levels,
                                const pfz_frame_store *store, pfz_buffer *out, pf_error *err);
+
+/* A frame queue: frames compressed as they are added, on a helper thread
+ * beside the caller's (pfz_pack writes the tar stream of the next frames
+ * while the helper compresses the last ones), then on both, and appended to
+ * the output as soon as the frames before them are: frames 1, 2... in
+ * order while they are made, frame 0 put before them at the end, so the
+ * compressed frames and the payload are never all held at once. Frames are
+ * numbered by their place in the payload and may be added in any order
+ * (pfz_pack adds frame 0, the index, last). The bytes are those of
+ * pfz_frames_compress_levels over the same frames and levels: each frame
+ * is compressed alone with the same parameters, whichever thread makes it.
+ * Use from one thread: new, add..., finish, free. */
+typedef struct pfz_frame_queue pfz_frame_queue;
+
+/* pfz_frame_queue_new: an empty queue appending frames to out (after what
+ * it holds), taking frames from store first and offering it the ones it
+ * compresses (store may be NULL; store and out must outlive the queue, and
+ * out is the queue's until pfz_frame_queue_free), with a helper thread when
+ * there are two processors. *q is freed with pfz_frame_queue_free. Errors:
+ * PF_ERR_NOMEM. */
+int pfz_frame_queue_new(const pfz_frame_store *store, pfz_buffer *out, pfz_frame_queue **q,
+                        pf_error *err);
+
+/* pfz_frame_queue_add: queues frame `number` (< PF_MAX_FRAMES), the bytes
+ * src[0..srcSize) (1..PF_MAX_FRAME_SIZE) to compress at zstd level `level`.
+ * With owned set, src is malloc'd and the queue frees it once the frame is
+ * made (or now, on error); otherwise it is borrowed until
+ * pfz_frame_queue_finish returns. When many bytes wait to be compressed
+ * (the helper is behind), the calling thread makes frames before it
+ * returns, which bounds the memory the waiting frames hold. Errors: PF_ERR_USAGE (number out of
+ * range or added before, size out of range), PF_ERR_NOMEM. */
+int pfz_frame_queue_add(pfz_frame_queue *q, uint32_t number, const uint8_t *src, size_t srcSize,
+                        int level, int owned, pf_error *err);
+
+/* pfz_frame_queue_finish: makes the frames left (the calling thread
+ * helps), so that out holds frames 0 .. frame_count-1 in order, then the
+ * seek table (no per-entry checksums). Call it once. Errors: PF_ERR_USAGE
+ * (the frames added are not exactly 0 .. frame_count-1, or a compressed
+ * frame over 4 GiB), PF_ERR_IO (zstd failed), PF_ERR_NOMEM; on error out
+ * keeps the size it had before pfz_frame_queue_new. */
+int pfz_frame_queue_finish(pfz_frame_queue *q, uint32_t frame_count, pf_error *err);
+
+/* pfz_frame_queue_free: stops the helper (frames not yet begun are
+ * dropped), frees owned sources and frames not appended, and q; unless
+ * pfz_frame_queue_finish succeeded, out gets back the size it had before
+ * pfz_frame_queue_new. Accepts NULL. */
+void pfz_frame_queue_free(pfz_frame_queue *q);
 
 #endif

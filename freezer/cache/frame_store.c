@@ -8,6 +8,18 @@
 #include <zlib.h>
 #include <zstd.h>
 
+/* The name frame_get made last on this thread, for the frame_put of the
+ * same frame that follows a miss (seek_table_writer.c make_frame: get,
+ * compress, put, with nothing between on the thread): a cold freeze took
+ * the crc32 of its whole tar stream twice. Only a miss leaves it, and put
+ * takes it only for the same source (address, size, level) and clears it. */
+static _Thread_local struct {
+    const uint8_t *src;
+    size_t srcSize;
+    int level;
+    char name[64];
+} last_get;
+
 /* frame_name: "<crc32>-<size>-l<level>" in hex/decimal; the zstd version
  * and format tag are checked in the header. */
 static void frame_name(char name[64], const uint8_t *src, size_t srcSize, int level)
@@ -60,6 +72,10 @@ static int frame_get(void *ctx, const uint8_t *src, size_t srcSize, int level, u
     }
     char name[64];
     frame_name(name, src, srcSize, level);
+    last_get.src = src;
+    last_get.srcSize = srcSize;
+    last_get.level = level;
+    memcpy(last_get.name, name, sizeof name);
     uint8_t *entry = NULL;
     size_t body_size = 0;
     const uint8_t *body = NULL;
@@ -78,6 +94,9 @@ static int frame_get(void *ctx, const uint8_t *src, size_t srcSize, int level, u
         pfz_cache_count(c, PFZ_CACHE_REJECTED);
     }
     free(entry);
+    if (match == 1) {
+        last_get.src = NULL; /* a hit is not followed by a put */
+    }
     pfz_cache_count(c, match == 1 ? PFZ_CACHE_FRAME_HIT : PFZ_CACHE_FRAME_MISS);
     return match == 1;
 }
@@ -91,7 +110,12 @@ static void frame_put(void *ctx, const uint8_t *src, size_t srcSize, int level,
         return;
     }
     char name[64];
-    frame_name(name, src, srcSize, level);
+    if (last_get.src == src && last_get.srcSize == srcSize && last_get.level == level) {
+        memcpy(name, last_get.name, sizeof name);
+    } else {
+        frame_name(name, src, srcSize, level);
+    }
+    last_get.src = NULL;
     pfz_cache_entry_header h = frame_header_of(srcSize, level);
     pfz_cache_put(c, PFZ_CACHE_AREA_FRAMES, name, &h, NULL, 0, frame, frameSize);
 }

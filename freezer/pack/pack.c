@@ -12,8 +12,11 @@
  * index member alone; a new frame starts at a member header once the current
  * frame holds frame_target bytes, and at the start-up and walk boundaries
  * (pack.h: startup_files, walk_files); the end-of-archive blocks close the last
- * frame. Finally the serialized index is written over the reserved zeros and
- * the stream is cut into zstd frames (seek_table_writer.h). Native code of
+ * frame. The stream is never whole in memory: each frame is written into a
+ * buffer of its own and handed to the frame queue (seek_table_writer.h) as
+ * soon as it is complete, so a helper thread compresses it while the next
+ * ones are written, and frees it. Frame 0 is kept until the end, when the
+ * serialized index is written over its reserved zeros. Native code of
  * at least stored_min_size bytes is not in the tar: it goes, page-aligned,
  * into the stored frame put last, before the seek table (payload.h). */
 #include "pack.h"
@@ -30,6 +33,11 @@
 #include "payload.h"
 #include "pf_le.h"
 
+/* Bytes a member adds to the stream besides its data: a pax header
+ * block with its extended header when the path needs one, the ustar
+ * header and the padding; a guess to size frame buffers, not a limit. */
+#define PF_PACK_MEMBER_OVERHEAD 4096u
+
 /* A single file must fit a frame with room to spare, and frames must stay
  * under PF_MAX_FRAME_SIZE: a frame holds at most frame_target bytes plus one
  * member (its headers are far below PF_PACK_HEADER_ROOM). */
@@ -38,12 +46,28 @@
 /* ustar's 11 octal digits; later times would need a pax header per member. */
 #define PF_PACK_MAX_MTIME 077777777777LL
 
-/* The libarchive write callback: append to the pfz_buffer. */
+/* The tar stream being written: the current frame's bytes, where it starts
+ * in the stream, and the native data whose headers are in it. */
+typedef struct tar_sink {
+    pfz_buffer frame;     /* the current frame's bytes */
+    size_t start;         /* stream offset of frame.data[0] */
+    uint64_t native;      /* bytes of native members' data in this frame (frame_levels.h) */
+    pfz_buffer index;     /* frame 0, the index member, kept until the index is known */
+    pfz_frame_queue *out; /* the frames made so far */
+} tar_sink;
+
+/* sink_offset: the stream offset of the next byte written. */
+static size_t sink_offset(const tar_sink *s)
+{
+    return s->start + s->frame.size;
+}
+
+/* The libarchive write callback: append to the current frame. */
 static la_ssize_t tar_write(struct archive *a, void *client, const void *buf, size_t size)
 {
-    pfz_buffer *out = client;
+    tar_sink *s = client;
     pf_error err;
-    if (pfz_buffer_append(out, buf, size, &err) != PF_OK) {
+    if (pfz_buffer_append(&s->frame, buf, size, &err) != PF_OK) {
         archive_set_error(a, ENOMEM, "out of memory building the tar stream");
         return -1;
     }
@@ -63,9 +87,9 @@ static int archive_fail(struct archive *a, const char *what, pf_error *err)
  * fixed owner and time so output depends only on the input. data may be
  * NULL to write size zero bytes (the reserved index). On PF_OK *data_offset
  * is the offset of the member's data in the tar stream. */
-static int write_member(struct archive *a, struct archive_entry *e, const pfz_buffer *tar,
-                        const char *path, const uint8_t *data, size_t size, uint32_t mode,
-                        int64_t mtime, size_t *data_offset, pf_error *err)
+static int write_member(struct archive *a, struct archive_entry *e, tar_sink *tar, const char *path,
+                        const uint8_t *data, size_t size, uint32_t mode, int64_t mtime,
+                        size_t *data_offset, pf_error *err)
 {
     archive_entry_clear(e);
     archive_entry_set_pathname_utf8(e, path);
@@ -75,10 +99,15 @@ static int write_member(struct archive *a, struct archive_entry *e, const pfz_bu
     archive_entry_set_uid(e, 0);
     archive_entry_set_gid(e, 0);
     archive_entry_set_mtime(e, (time_t)mtime, 0);
+    /* room for the whole member at once: a large one is not copied as
+     * its frame's buffer doubles */
+    if (pfz_buffer_reserve(&tar->frame, size + PF_PACK_MEMBER_OVERHEAD, err) != PF_OK) {
+        return PF_ERR_NOMEM;
+    }
     if (archive_write_header(a, e) != ARCHIVE_OK) {
         return archive_fail(a, path, err);
     }
-    *data_offset = tar->size;
+    *data_offset = sink_offset(tar);
 
     static const uint8_t zeros[4096];
     size_t done = 0;
@@ -190,26 +219,28 @@ static int build_index(pfz_index_writer *w, const pfz_pack_input *in, pf_error *
                                      err);
 }
 
-/* frame_bounds: a growable array of frame start offsets. */
-typedef struct frame_bounds {
-    size_t *at;
-    size_t count;
-    size_t capacity;
-} frame_bounds;
-
-static int bounds_push(frame_bounds *b, size_t offset, pf_error *err)
+/* cut: ends the current frame at the stream's current offset (it holds
+ * something): frame 0 is kept for the index, any other goes to the queue at
+ * its level (frame_levels.h), which frees it; the next frame starts empty.
+ * *frames counts the frames ended so far. */
+static int cut(const pfz_pack_input *in, tar_sink *s, uint32_t *frames, pf_error *err)
 {
-    if (b->count == b->capacity) {
-        size_t cap = b->capacity != 0 ? b->capacity * 2 : 16;
-        size_t *at = realloc(b->at, cap * sizeof *at);
-        if (at == NULL) {
-            return pf_error_set(err, PF_ERR_NOMEM, "out of memory laying out frames");
-        }
-        b->at = at;
-        b->capacity = cap;
+    if (*frames >= PF_MAX_FRAMES) {
+        return pf_error_set(err, PF_ERR_USAGE, "too many frames (over %u)", PF_MAX_FRAMES);
     }
-    b->at[b->count++] = offset;
-    return PF_OK;
+    pfz_buffer f = s->frame;
+    s->start += f.size;
+    s->frame = (pfz_buffer){0};
+    int rc = PF_OK;
+    if (*frames == 0) {
+        s->index = f;
+    } else {
+        rc = pfz_frame_queue_add(s->out, *frames, f.data, f.size,
+                                 pfz_frame_level(in, s->native, f.size), 1, err);
+    }
+    s->native = 0;
+    (*frames)++;
+    return rc;
 }
 
 /* is_stored: whether file f goes into the stored frame (pack.h:
@@ -260,16 +291,17 @@ static int starts_frame(const pfz_pack_input *in, const uint8_t *stored, size_t 
            own_frame(in, stored, i) || (last != SIZE_MAX && own_frame(in, stored, last));
 }
 
-/* write_tar: writes the whole tar stream into tar, records frame bounds
- * (bounds->at[0] = 0, ..., last = tar->size) and every file's location in
- * w. *index_offset is where the index data (index_size bytes) is reserved. */
+/* write_tar: writes the whole tar stream into s, frame by frame (cut),
+ * records every file's location in w and sets *frame_count. *index_offset
+ * is where the index data (index_size bytes) is reserved in frame 0. */
 static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_writer *w,
-                     size_t index_size, pfz_buffer *tar, frame_bounds *bounds, size_t *index_offset,
+                     size_t index_size, tar_sink *s, uint32_t *frame_count, size_t *index_offset,
                      pf_error *err)
 {
     struct archive *a = archive_write_new();
     struct archive_entry *e = archive_entry_new();
     int rc = PF_OK;
+    uint32_t frames = 0; /* ended so far; the current frame's number */
     if (a == NULL || e == NULL) {
         rc = pf_error_set(err, PF_ERR_NOMEM, "out of memory starting libarchive");
         goto done;
@@ -278,50 +310,47 @@ static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_
         archive_write_add_filter_none(a) != ARCHIVE_OK ||
         archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
         archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-        archive_write_open2(a, tar, NULL, tar_write, NULL, NULL) != ARCHIVE_OK) {
+        archive_write_open2(a, s, NULL, tar_write, NULL, NULL) != ARCHIVE_OK) {
         rc = archive_fail(a, "the tar stream", err);
         goto done;
     }
 
-    rc = bounds_push(bounds, 0, err);
-    if (rc != PF_OK) {
-        goto done;
-    }
-    rc = write_member(a, e, tar, PF_INDEX_MEMBER_NAME, NULL, index_size, 0644, in->mtime,
+    rc = write_member(a, e, s, PF_INDEX_MEMBER_NAME, NULL, index_size, 0644, in->mtime,
                       index_offset, err);
     if (rc != PF_OK) {
         goto done;
     }
 
-    size_t frame_start = 0, last = SIZE_MAX;
+    size_t last = SIZE_MAX;
     for (size_t i = 0; i < in->file_count; i++) {
         const pfz_pack_file *f = &in->files[i];
         int walk_end = in->walk_files > 0 && i == in->walk_files;
         /* a stored file adds nothing to the tar: no empty frame after it */
-        int grown = tar->size != bounds->at[bounds->count - 1];
-        if (grown && starts_frame(in, stored, i, tar->size - frame_start, last)) {
-            frame_start = tar->size;
-            rc = bounds_push(bounds, frame_start, err);
+        if (s->frame.size > 0 && starts_frame(in, stored, i, s->frame.size, last)) {
+            rc = cut(in, s, &frames, err);
             if (rc != PF_OK) {
                 goto done;
             }
         }
         if (walk_end) {
-            pfz_index_set_walk_end(w, (uint32_t)(bounds->count - 1));
+            pfz_index_set_walk_end(w, frames);
         }
         if (stored[i]) {
             continue; /* in the stored frame, located by locate_stored */
         }
         last = i;
         size_t data_offset;
-        rc = write_member(a, e, tar, f->path, f->data, f->size, f->mode, in->mtime, &data_offset,
-                          err);
+        rc =
+            write_member(a, e, s, f->path, f->data, f->size, f->mode, in->mtime, &data_offset, err);
         if (rc != PF_OK) {
             goto done;
         }
+        if (f->kind == PF_KIND_NATIVE || f->kind == PF_KIND_LIBRARY) {
+            s->native += f->size; /* its header is in this frame */
+        }
         /* Bounded by check_input: the frame holds < PF_MAX_FRAME_SIZE bytes. */
-        rc = pfz_index_set_location(w, (uint32_t)i, (uint32_t)(bounds->count - 1),
-                                    (uint32_t)(data_offset - frame_start), (uint32_t)f->size, err);
+        rc = pfz_index_set_location(w, (uint32_t)i, frames, (uint32_t)(data_offset - s->start),
+                                    (uint32_t)f->size, err);
         if (rc != PF_OK) {
             goto done;
         }
@@ -329,7 +358,7 @@ static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_
     /* With no files the end-of-archive blocks get a frame of their own, so
      * frame 0 still holds exactly the index member. */
     if (in->file_count == 0) {
-        rc = bounds_push(bounds, tar->size, err);
+        rc = cut(in, s, &frames, err);
         if (rc != PF_OK) {
             goto done;
         }
@@ -338,7 +367,8 @@ static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_
         rc = archive_fail(a, "the end of the tar stream", err);
         goto done;
     }
-    rc = bounds_push(bounds, tar->size, err);
+    rc = cut(in, s, &frames, err);
+    *frame_count = frames;
 done:
     archive_entry_free(e);
     archive_write_free(a);
@@ -420,6 +450,28 @@ static int append_stored(const pfz_pack_input *in, const uint8_t *stored, pfz_bu
     return rc;
 }
 
+/* finish: the index serialized over its reserved zeros in frame 0 (of
+ * s, index_size bytes at index_offset) and frame 0 queued, then the
+ * queue's output completed: frames frame_count, plus the stored frame when
+ * any_stored, which append_stored adds, and the seek table. */
+static int finish(const pfz_pack_input *in, pfz_index_writer *w, tar_sink *s, size_t index_offset,
+                  size_t index_size, uint32_t frame_count, int any_stored, pf_error *err)
+{
+    if (index_offset > s->index.size || index_size > s->index.size - index_offset) {
+        return pf_error_set(err, PF_ERR_USAGE, "the index is not inside frame 0");
+    }
+    int rc = pfz_index_serialize(w, frame_count + (uint32_t)any_stored,
+                                 s->index.data + index_offset, index_size, err);
+    if (rc != PF_OK) {
+        return rc;
+    }
+    pfz_buffer index = s->index;
+    s->index = (pfz_buffer){0}; /* the queue owns it now */
+    rc = pfz_frame_queue_add(s->out, 0, index.data, index.size, pfz_frame_level(in, 0, index.size),
+                             1, err);
+    return rc == PF_OK ? pfz_frame_queue_finish(s->out, frame_count, err) : rc;
+}
+
 int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
 {
     int rc = check_input(in, err);
@@ -428,8 +480,7 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
     }
 
     pfz_index_writer *w = pfz_index_writer_new();
-    pfz_buffer tar = {0};
-    frame_bounds bounds = {0};
+    tar_sink sink = {0};
     size_t payloadStart = out->size;
     uint8_t *stored = calloc(in->file_count + 1u, 1);
     uint64_t storedCursor = 0;
@@ -443,40 +494,23 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
         goto done;
     }
     rc = build_index(w, in, err);
+    if (rc == PF_OK) {
+        rc = pfz_frame_queue_new(in->frame_store, out, &sink.out, err);
+    }
     if (rc != PF_OK) {
         goto done;
     }
 
     size_t index_size = pfz_index_writer_size(w);
     size_t index_offset = 0;
-    rc = write_tar(in, stored, w, index_size, &tar, &bounds, &index_offset, err);
-    if (rc != PF_OK) {
-        goto done;
-    }
-    if (bounds.count - 1 > PF_MAX_FRAMES) {
-        rc = pf_error_set(err, PF_ERR_USAGE, "too many frames (%zu)", bounds.count - 1);
-        goto done;
-    }
-    uint32_t frame_count = (uint32_t)(bounds.count - 1);
-    if (anyStored) {
+    uint32_t frame_count = 0;
+    rc = write_tar(in, stored, w, index_size, &sink, &frame_count, &index_offset, err);
+    if (rc == PF_OK && anyStored) {
         rc = locate_stored(in, stored, w, frame_count, err);
-        if (rc != PF_OK) {
-            goto done;
-        }
     }
-    /* The index sits inside the tar written above: offset + size <= tar.size. */
-    rc = pfz_index_serialize(w, frame_count + (uint32_t)anyStored, tar.data + index_offset,
-                             index_size, err);
-    if (rc != PF_OK) {
-        goto done;
-    }
-    int *levels = NULL;
-    rc = pfz_frame_levels(in, stored, tar.data, tar.size, bounds.at, frame_count, &levels, err);
     if (rc == PF_OK) {
-        rc = pfz_frames_compress_levels(tar.data, tar.size, bounds.at, frame_count, in->level,
-                                        levels, in->frame_store, out, err);
+        rc = finish(in, w, &sink, index_offset, index_size, frame_count, anyStored, err);
     }
-    free(levels);
     if (rc == PF_OK && anyStored) {
         rc = append_stored(in, stored, out, payloadStart, err);
         if (rc != PF_OK) {
@@ -484,9 +518,10 @@ int pfz_pack(const pfz_pack_input *in, pfz_buffer *out, pf_error *err)
         }
     }
 done:
+    pfz_frame_queue_free(sink.out);
     free(stored);
-    free(bounds.at);
-    pfz_buffer_free(&tar);
+    pfz_buffer_free(&sink.frame);
+    pfz_buffer_free(&sink.index);
     pfz_index_writer_free(w);
     return rc;
 }

@@ -66,6 +66,39 @@ static int emit_list(extra_ctx *x, PyObject *list, int line, int in_function, in
 
 static int on_dynamic(void *ctx, const pfz_dynamic_import *d, pf_error *err);
 
+/* What the lookups below found for names read from extension modules (and
+ * the dynamic imports findable checks),
+ * remembered in r->native_found under (kind, name): each kind looks on a
+ * path that depends on the name alone while the walk runs (the top-level
+ * search path; the parents' __path__ from it; the packed parent's
+ * __path__), and the same strings recur in module after module (scipy's
+ * 200 extension modules made about 0.1 s of repeated PathFinder calls). */
+enum { FOUND_TOP, FOUND_ON_PATH, FOUND_IN_PARENT };
+
+/* found_get: 1 or 0 when (kind, name) was looked up before, else -1. */
+static int found_get(resolver *r, int kind, PyObject *name)
+{
+    PyObject *key = r->native_found != NULL ? Py_BuildValue("(iO)", kind, name) : NULL;
+    PyObject *v = key != NULL ? PyDict_GetItemWithError(r->native_found, key) : NULL;
+    Py_XDECREF(key);
+    PyErr_Clear();
+    return v == NULL ? -1 : v == Py_True;
+}
+
+/* found_put: remembers found for (kind, name); returns found. */
+static int found_put(resolver *r, int kind, PyObject *name, int found)
+{
+    if (r->native_found == NULL) {
+        r->native_found = PyDict_New();
+    }
+    PyObject *key = r->native_found != NULL ? Py_BuildValue("(iO)", kind, name) : NULL;
+    if (key == NULL || PyDict_SetItem(r->native_found, key, found ? Py_True : Py_False) < 0) {
+        PyErr_Clear(); /* not remembered: looked up again next time */
+    }
+    Py_XDECREF(key);
+    return found;
+}
+
 /* findable: 1 when the top-level part of name is in the graph, builtin,
  * frozen or found by PathFinder on the search path; 0 when not (a name
  * only a call's text gives is not warned about when nothing has it). */
@@ -78,7 +111,8 @@ static int findable(resolver *r, PyObject *name)
         return 0;
     }
     int found = PyDict_Contains(r->index, top) == 1 || PySet_Contains(r->builtins, top) == 1;
-    if (!found && PyDict_Contains(r->missing, top) != 1) {
+    if (!found && PyDict_Contains(r->missing, top) != 1 &&
+        (found = found_get(r, FOUND_TOP, top)) < 0) {
         PyObject *frozen = PyObject_CallOneArg(r->is_frozen, top);
         found = frozen == Py_True;
         Py_XDECREF(frozen);
@@ -87,6 +121,8 @@ static int findable(resolver *r, PyObject *name)
             found = spec != NULL && spec != Py_None;
             Py_XDECREF(spec);
         }
+        PyErr_Clear();
+        found_put(r, FOUND_TOP, top, found);
     }
     PyErr_Clear();
     Py_DECREF(top);
@@ -100,6 +136,10 @@ static int findable(resolver *r, PyObject *name)
  * extension module is read (_decimal imports collections.abc from C). */
 static int resolves_on_path(resolver *r, PyObject *name)
 {
+    int known = found_get(r, FOUND_ON_PATH, name);
+    if (known >= 0) {
+        return known;
+    }
     Py_ssize_t len = PyUnicode_GET_LENGTH(name);
     PyObject *path = Py_NewRef(r->top_path);
     int found = 0;
@@ -122,7 +162,7 @@ static int resolves_on_path(resolver *r, PyObject *name)
     }
     Py_XDECREF(path);
     PyErr_Clear();
-    return found;
+    return found_put(r, FOUND_ON_PATH, name, found);
 }
 
 /* resolves: for a name read from an extension module's data: a top-level
@@ -147,13 +187,17 @@ static int resolves(resolver *r, PyObject *name)
         PyErr_Clear();
         return resolves_on_path(r, name);
     }
+    int found = found_get(r, FOUND_IN_PARENT, name);
+    if (found >= 0) {
+        return found;
+    }
     PyObject *path = known != NULL ? r->state[PyLong_AsSize_t(known)].search_path : NULL;
     PyObject *spec =
         path != NULL ? PyObject_CallFunctionObjArgs(r->find_spec, name, path, NULL) : NULL;
-    int found = spec != NULL && spec != Py_None;
+    found = spec != NULL && spec != Py_None;
     Py_XDECREF(spec);
     PyErr_Clear();
-    return found;
+    return found_put(r, FOUND_IN_PARENT, name, found);
 }
 
 /* sibling_source: the code object of the Python source beside extension

@@ -167,6 +167,7 @@ static void resolver_free(resolver *r)
     pfz_mg_rules_free(r);
     Py_XDECREF(r->dists);
     Py_XDECREF(r->named_dists);
+    Py_XDECREF(r->native_found);
     if (r->state != NULL) {
         for (size_t i = 0; i < r->g->count; i++) {
             Py_XDECREF(r->state[i].search_path);

@@ -116,6 +116,8 @@ typedef struct resolver {
     PyObject *tp;                /* third_party.h helpers (dict) */
     PyObject *dists;             /* dict: top-level name -> distribution key, or NULL
                                     (import_policy.c) */
+    PyObject *native_found;      /* dict: (kind, name) -> bool, or NULL: lookups of names
+                                    read from extension modules (extra_imports.c) */
     PyObject *named_dists;       /* list of str, or NULL: distribution names given as
                                     constants to importlib.metadata / pkg_resources calls
                                     (dynamic_imports.h): their metadata is packed */

@@ -355,13 +355,76 @@ static void test_buffer_prefault(void **state)
     assert_null(b.data);
 }
 
+/* owned_copy: a malloc'd copy of src[0..size), as a queue's owned frame. */
+static uint8_t *owned_copy(const uint8_t *src, size_t size)
+{
+    uint8_t *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, src, size);
+    return p;
+}
+
+/* A frame queue given frames out of order, some owned, gives the bytes of
+ * pfz_frames_compress_levels over the same frames after what out held;
+ * frames missing, added twice or out of range are usage errors that leave
+ * out as it was; a queue freed unfinished frees what it owns (ASan would
+ * say otherwise) and takes back what it appended. */
+static void test_frame_queue(void **state)
+{
+    (void)state;
+    const uint8_t *src = source();
+    const size_t bounds[] = {0, 512, 2048, SRC_SIZE};
+    const int levels[] = {5, 1, 3};
+    pfz_buffer ref = {0}, out = {0};
+    pf_error err;
+    assert_int_equal(
+        pfz_frames_compress_levels(src, SRC_SIZE, bounds, 3, 9, levels, NULL, &ref, &err), PF_OK);
+    pfz_frame_queue *q = NULL;
+    uint8_t x = 7;
+    pfz_buffer_append(&out, &x, 1, NULL);
+    assert_int_equal(pfz_frame_queue_new(NULL, &out, &q, &err), PF_OK);
+    assert_int_equal(pfz_frame_queue_add(q, 2, owned_copy(src + 2048, 952), 952, 3, 1, &err),
+                     PF_OK);
+    assert_int_equal(pfz_frame_queue_add(q, 1, src + 512, 1536, 1, 0, &err), PF_OK);
+    assert_int_equal(pfz_frame_queue_add(q, 1, src + 512, 1536, 1, 0, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_frame_queue_add(q, 3, owned_copy(src, 1), 0, 1, 1, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_frame_queue_add(q, PF_MAX_FRAMES, src, 1, 1, 0, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_frame_queue_add(q, 0, owned_copy(src, 512), 512, 5, 1, &err), PF_OK);
+    assert_int_equal(pfz_frame_queue_finish(q, 3, &err), PF_OK);
+    pfz_frame_queue_free(q);
+    assert_int_equal(out.size, ref.size + 1);
+    assert_memory_equal(out.data + 1, ref.data, ref.size);
+
+    /* frame 1 never added: refused, out unchanged */
+    assert_int_equal(pfz_frame_queue_new(NULL, &out, &q, &err), PF_OK);
+    assert_int_equal(pfz_frame_queue_add(q, 0, owned_copy(src, 512), 512, 5, 1, &err), PF_OK);
+    assert_int_equal(pfz_frame_queue_add(q, 2, src + 2048, 952, 3, 0, &err), PF_OK);
+    assert_int_equal(pfz_frame_queue_finish(q, 3, &err), PF_ERR_USAGE);
+    assert_int_equal(pfz_frame_queue_finish(q, 2, &err), PF_ERR_USAGE);
+    assert_int_equal(out.size, ref.size + 1);
+    pfz_frame_queue_free(q);
+
+    /* freed unfinished, owned frames queued */
+    assert_int_equal(pfz_frame_queue_new(NULL, &out, &q, &err), PF_OK);
+    for (uint32_t i = 0; i < 40; i++) {
+        assert_int_equal(
+            pfz_frame_queue_add(q, i, owned_copy(src, SRC_SIZE), SRC_SIZE, 19, 1, &err), PF_OK);
+    }
+    pfz_frame_queue_free(q);
+    assert_int_equal(out.size, ref.size + 1); /* what the queue appended is taken back */
+    assert_memory_equal(out.data + 1, ref.data, ref.size);
+    pfz_frame_queue_free(NULL);
+    pfz_buffer_free(&ref);
+    pfz_buffer_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_usage),    cmocka_unit_test(test_writer_deterministic),
         cmocka_unit_test(test_layout),          cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_frame_store),     cmocka_unit_test(test_frame_levels),
-        cmocka_unit_test(test_buffer_prefault),
+        cmocka_unit_test(test_buffer_prefault), cmocka_unit_test(test_frame_queue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,9 @@
  * gives the same bytes, frames follow the layout rules of payload.h, the
  * output is deterministic, and bad input is refused; native code above
  * stored_min_size goes page-aligned into the stored frame, read back and
- * verified, its damage found. */
+ * verified, its damage found; each frame, written and compressed as the
+ * stream goes, is what compressing the whole stream at the frame's level
+ * (native or not) gives. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "pack.h"
 #include "payload.h"
 #include "payload_reader.h"
 #include "payload_verify.h"
+#include "seek_table.h"
 
 #define FILE_COUNT 12
 
@@ -542,6 +546,55 @@ static void test_own_frame(void **state)
     sample_free(&s);
 }
 
+/* pfz_pack compresses each frame while it writes the next ones: its
+ * output is exactly pfz_frames_compress_levels' over the whole stream, with
+ * native_level for the frames at least half native code (frame_levels.h). */
+static void test_pack_levels(void **state)
+{
+    (void)state;
+    sample s;
+    stored_sample(&s);
+    s.in.stored_min_size = 0;
+    s.in.own_frame_min = 64 * 1024; /* frames as test_own_frame's */
+    s.in.native_level = 1;
+    pfz_buffer out = {0}, ref = {0}, flat = {0};
+    pf_error err;
+    assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
+    pf_seek_table table = {0};
+    assert_int_equal(pf_seek_table_read(out.data, out.size, &table, &err), PF_OK);
+    assert_int_equal(table.frame_count, 7);
+    /* the stream back, frame by frame */
+    size_t bounds[8] = {0};
+    uint8_t *stream = malloc(1 << 21);
+    assert_non_null(stream);
+    for (uint32_t i = 0; i < table.frame_count; i++) {
+        const pf_frame *f = &table.frames[i];
+        assert_int_equal(f->decompressed_offset, bounds[i]);
+        size_t n = ZSTD_decompress(stream + bounds[i], (1 << 21) - bounds[i],
+                                   out.data + f->compressed_offset, f->compressed_size);
+        assert_false(ZSTD_isError(n));
+        assert_int_equal(n, f->decompressed_size);
+        bounds[i + 1] = bounds[i] + n;
+    }
+    /* index, bytecode 0-5, native 6, native 7 + bytecode 8, native 9,
+     * bytecode 10, native 11 */
+    const int levels[7] = {3, 3, 1, 1, 1, 3, 1};
+    assert_int_equal(
+        pfz_frames_compress_levels(stream, bounds[7], bounds, 7, 3, levels, NULL, &ref, &err),
+        PF_OK);
+    assert_int_equal(ref.size, out.size);
+    assert_memory_equal(ref.data, out.data, out.size);
+    /* the levels matter: one level for all gives other bytes */
+    assert_int_equal(pfz_frames_compress(stream, bounds[7], bounds, 7, 3, &flat, &err), PF_OK);
+    assert_false(flat.size == out.size && memcmp(flat.data, out.data, out.size) == 0);
+    free(stream);
+    pf_seek_table_free(&table);
+    pfz_buffer_free(&out);
+    pfz_buffer_free(&ref);
+    pfz_buffer_free(&flat);
+    sample_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_stored_native),
         cmocka_unit_test(test_stored_damage),
         cmocka_unit_test(test_own_frame),
+        cmocka_unit_test(test_pack_levels),
         cmocka_unit_test(test_frames_start_at_headers),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_long_path),

@@ -113,6 +113,60 @@ static void test_unchanged_output_kept(void **state)
     unlink(path);
 }
 
+/* publish_bytes: begin, write size bytes of data, commit. */
+static int publish_bytes(const char *path, const uint8_t *data, size_t size, pf_error *err)
+{
+    pfz_output out;
+    int rc = pfz_output_begin(&out, path, err);
+    if (rc != PF_OK) {
+        return rc;
+    }
+    for (size_t done = 0; done < size;) {
+        ssize_t n = write(out.fd, data + done, size - done);
+        assert_true(n > 0);
+        done += (size_t)n;
+    }
+    return pfz_output_commit(&out, err);
+}
+
+/* An output larger than the comparison's window (output.c compares 8 MiB
+ * at a time): the same bytes keep it; a byte changed in the second window
+ * or in the tail replaces it. */
+static void test_unchanged_large_output(void **state)
+{
+    (void)state;
+    char path[512];
+    pf_error err;
+    struct stat first, again;
+    snprintf(path, sizeof path, "%s/big", tmpdir);
+    size_t size = (17u << 20) + 5u; /* two whole windows and a tail */
+    uint8_t *data = malloc(size);
+    assert_non_null(data);
+    for (size_t i = 0; i < size; i++) {
+        data[i] = (uint8_t)(i * 31u >> 7);
+    }
+    assert_int_equal(publish_bytes(path, data, size, &err), PF_OK);
+    assert_int_equal(stat(path, &first), 0);
+    assert_int_equal(publish_bytes(path, data, size, &err), PF_OK);
+    assert_int_equal(stat(path, &again), 0);
+    assert_int_equal(again.st_ino, first.st_ino);
+    const size_t changed[] = {(8u << 20) + 1234u, size - 1u};
+    for (size_t k = 0; k < 2; k++) {
+        data[changed[k]] ^= 0x5a;
+        assert_int_equal(stat(path, &first), 0);
+        assert_int_equal(publish_bytes(path, data, size, &err), PF_OK);
+        assert_int_equal(stat(path, &again), 0);
+        assert_true(again.st_ino != first.st_ino);
+    }
+    size_t got_size;
+    uint8_t *got = tu_read_file(path, &got_size);
+    assert_int_equal(got_size, size);
+    assert_memory_equal(got, data, size);
+    free(got);
+    free(data);
+    unlink(path);
+}
+
 /* tmpfile_supported: whether dir's file system takes O_TMPFILE files (ext4,
  * tmpfs, xfs, btrfs do; some network and FUSE file systems do not). */
 static int tmpfile_supported(const char *dir)
@@ -601,6 +655,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_and_replace),
         cmocka_unit_test(test_unchanged_output_kept),
+        cmocka_unit_test(test_unchanged_large_output),
         cmocka_unit_test(test_abort_removes_temporary),
         cmocka_unit_test(test_check_errors),
         cmocka_unit_test(test_unwritable_directory),
