@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_c_literalCompressionMode (PFZ_LEVEL_RAW_LITERALS) */
 #include <zstd.h>
 
 #include "payload.h"
@@ -182,15 +183,22 @@ static void *compress_jobs(void *arg)
             continue;
         }
         if (cctx == NULL && zerr == 0) {
-            cctx = new_cctx(w->level, &zerr);
+            cctx = new_cctx(w->level > 0 ? w->level & ~PFZ_LEVEL_RAW_LITERALS : w->level, &zerr);
         }
         if (cctx == NULL || zerr != 0) {
             j->zstd_error = zerr;
             continue;
         }
-        /* the level is a sticky parameter: a frame's bytes depend only on
-         * the parameters in force, not on the frames this context made */
-        size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, j->level);
+        /* the level and the literals' mode are sticky parameters: a frame's
+         * bytes depend only on the parameters in force, not on the frames
+         * this context made */
+        int raw = j->level > 0 && (j->level & PFZ_LEVEL_RAW_LITERALS) != 0;
+        size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
+                                          raw ? j->level & ~PFZ_LEVEL_RAW_LITERALS : j->level);
+        if (!ZSTD_isError(r)) {
+            r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_literalCompressionMode,
+                                       raw ? ZSTD_ps_disable : ZSTD_ps_auto);
+        }
         if (ZSTD_isError(r)) {
             j->zstd_error = r;
             continue;
