@@ -27,13 +27,12 @@ static uint64_t now_ns(void)
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* start_thread: the first read of a frame at or past first_frame starts
- * the thread (main thread): a program that imports nothing past its
- * start-up frame (hello world) never pays for it. Plans the frames, then
- * creates the thread with all signals blocked (it inherits the mask: they
- * go to the program's threads, as without it). Frame i, which the read
- * needs now, is the read's: the thread starts after it. Tried once; if it
- * fails, the reads go on without prefetch (pf->frames stays NULL). */
+/* start_thread: starts the thread (main thread; see pf_prefetch_new and
+ * active for when). Plans the frames, then creates the thread with all
+ * signals blocked (it inherits the mask: they go to the program's threads,
+ * as without it). Frame i (PF_NONE: none), which a read needs now, is the
+ * read's: the thread starts after it. Tried once; if it fails, the reads go
+ * on without prefetch (pf->frames stays NULL). */
 static void start_thread(pf_prefetch *pf, uint32_t i)
 {
     pf->started = 1;
@@ -48,8 +47,10 @@ static void start_thread(pf_prefetch *pf, uint32_t i)
     }
     pthread_mutex_lock(&pf->lock);
     pf->running = 1;
-    pf->frames[i].state = FRAME_READER;
-    pf->stats.frames_by_reader++;
+    if (i != PF_NONE) {
+        pf->frames[i].state = FRAME_READER;
+        pf->stats.frames_by_reader++;
+    }
     pthread_mutex_unlock(&pf->lock);
     sigset_t all, old;
     sigfillset(&all);
@@ -72,9 +73,9 @@ static void start_thread(pf_prefetch *pf, uint32_t i)
 }
 
 /* active: whether the reads go through the prefetcher for frame i (main
- * thread): starts the thread at the first read past the start-up frames
- * and before the walk's end (a read past it, a lazy import, would start a
- * thread with no walk to do). */
+ * thread): with start_on_read, starts the thread at the first read past the
+ * start-up frames and before the walk's end (a read past it, a lazy import,
+ * would start a thread with no walk to do). */
 static int active(pf_prefetch *pf, uint32_t i)
 {
     if (pf == NULL) {
@@ -313,6 +314,17 @@ int pf_prefetch_new(pf_prefetch **out, const pf_frames *frames, const pf_index *
     /* Registered now, so that a child forked before the thread starts
      * never starts one (fork_child). */
     pf_prefetch_register(pf);
+    /* Started now, while the program's own start (CPython's initialisation,
+     * the start-up frame) runs on the reads' thread: the walk's native code
+     * (libcrypto, numpy's libraries: tens of milliseconds to decompress) is
+     * the start-up's critical path, and a thread started at the first read
+     * past frame 1 began it about 10 ms late (docs/performance.md, "The
+     * prefetch thread's head start"). Only when there is a walk: a program
+     * that needs nothing past its start-up frame (hello world) never has a
+     * thread. */
+    if (!pf->opt.start_on_read && pf->opt.first_frame < pf->opt.walk_end) {
+        start_thread(pf, PF_NONE);
+    }
     *out = pf;
     return PF_OK;
 }

@@ -33,9 +33,10 @@
  * so they are ready when the loader asks (library-only frames are done only
  * so, never walked).
  *
- * The thread starts at the first read of a frame at or past first_frame
- * and before walk_end: a program that needs nothing past its start-up frame
- * (hello world), or only frames past the walk, never has one. It stops walking while it holds
+ * The thread starts with the prefetcher when the walk holds frames at or
+ * past first_frame (start_on_read: at the first read of such a frame
+ * instead): a program that needs nothing past its start-up frame (hello
+ * world) never has one. It stops walking while it holds
  * ahead_frames walked frames whose buffer or descriptors the reads have not taken, and at most
  * max_buffered bytes of buffers; it may then place the native code of extension modules in the next
  * 16 frames early, the costly part of an import (the libraries they need follow once the walk is
@@ -92,6 +93,9 @@ typedef struct pf_prefetch_options {
     uint32_t idle_ms;                   /* milliseconds; 0: PF_PREFETCH_IDLE_MS */
     pf_payload_native_open open_native; /* NULL: native code only in buffers */
     void *native_context;               /* given to open_native */
+    int start_on_read;                  /* 0: the thread starts with the prefetcher (when
+                                           there is a walk); else at the first read of a
+                                           frame in [first_frame, walk_end) */
 } pf_prefetch_options;
 
 /* Defaults. Frame 0 is the index and frame 1 the start-up frame (the main
@@ -138,8 +142,10 @@ typedef struct pf_prefetch pf_prefetch;
 /* pf_prefetch_new: a prefetcher for the payload whose frames and validated
  * index are given (borrowed: they must outlive it; frames' src, table and
  * release must not change meanwhile), with options (NULL: the defaults;
- * zero fields: theirs). The thread starts at the first read of a frame at
- * or past first_frame (pf_prefetch_take_frame, pf_prefetch_copy_member,
+ * zero fields: theirs). The thread starts now when the walk holds frames
+ * from first_frame on (one that cannot be created: the reads go on without
+ * prefetch), or with start_on_read at the first read of such a frame
+ * (pf_prefetch_take_frame, pf_prefetch_copy_member,
  * pf_prefetch_take_native). Returns PF_OK with *out owned by the caller
  * (pf_prefetch_free), or PF_ERR_NOMEM with *out NULL. */
 int pf_prefetch_new(pf_prefetch **out, const pf_frames *frames, const pf_index *index,

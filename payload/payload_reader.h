@@ -116,9 +116,10 @@ int pf_payload_frame_cached(const pf_payload *payload, uint32_t i);
 /* ---- prefetch (what it does and when: payload_prefetch.h) ---- */
 
 /* pf_payload_prefetch_start: turns prefetch on (options NULL: the
- * defaults); the thread itself starts at the first read of a frame at or
- * past first_frame (frames before it are never prefetched). If it cannot
- * be started then (no memory, RLIMIT_NPROC), the payload reads as without
+ * defaults); the thread itself starts now when the walk holds frames at or
+ * past first_frame, or with options->start_on_read at the first read of one
+ * (frames before first_frame are never prefetched; no walk: no thread). If it
+ * cannot be started (no memory, RLIMIT_NPROC), the payload reads as without
  * prefetch. Errors: PF_ERR_USAGE (already on), PF_ERR_NOMEM. */
 int pf_payload_prefetch_start(pf_payload *payload, const pf_prefetch_options *options,
                               pf_error *err);

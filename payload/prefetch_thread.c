@@ -87,13 +87,27 @@ static int fits(const pf_prefetch *pf, uint32_t j)
            pf->buffered + size <= pf->opt.max_buffered;
 }
 
+/* take_pull: removes queued library frame k from the queue (lock held) and
+ * returns it if it is still IDLE, else PF_NONE. */
+static uint32_t take_pull(pf_prefetch *pf, uint32_t k)
+{
+    uint32_t j = pf->pulls[k];
+    pf->pull_count--;
+    memmove(&pf->pulls[k], &pf->pulls[k + 1], (pf->pull_count - k) * sizeof *pf->pulls);
+    return pf->frames[j].state == FRAME_IDLE ? j : PF_NONE;
+}
+
 /* next_job: the frame to do now (lock held) and *job, why: first the
- * queued library frames; then the walk's next frame while fewer than
- * ahead_frames walked frames are held; else, while fewer than ahead_frames
- * such are held, an extension module's frame at most
- * PF_PREFETCH_NATIVE_LOOKAHEAD past the walk, early (native code is the
- * costly part, and the libraries it pulls are the largest: numpy's
- * _umath_linalg needs 10 MB of liblapack and libgfortran). Returns PF_NONE
+ * queued library frames of objects within ahead_frames of the walk; then
+ * the walk's next frame while fewer than ahead_frames walked frames are
+ * held; else, while fewer than ahead_frames such are held, an extension
+ * module's frame at most PF_PREFETCH_NATIVE_LOOKAHEAD past the walk, early
+ * (native code is the costly part, and the libraries it pulls are the
+ * largest: numpy's _umath_linalg needs 10 MB of liblapack and
+ * libgfortran); else, rather than wait idle for the reads, the next queued
+ * library frame however far on (libcrypto, 4.7 MB behind _ssl, was still
+ * queued while the thread waited and the reads then waited for it:
+ * docs/performance.md, "The prefetch thread's head start"). Returns PF_NONE
  * when nothing may start now; *more is then 0 if nothing is left at all. */
 static uint32_t next_job(pf_prefetch *pf, int *job, int *more)
 {
@@ -117,9 +131,7 @@ static uint32_t next_job(pf_prefetch *pf, int *job, int *more)
         uint32_t j = pf->pulls[k];
         int idle = pf->frames[j].state == FRAME_IDLE;
         if (!idle || ((ended || pf->frames[j].origin <= reach) && fits(pf, j))) {
-            pf->pull_count--;
-            memmove(&pf->pulls[k], &pf->pulls[k + 1], (pf->pull_count - k) * sizeof *pf->pulls);
-            if (idle) {
+            if (take_pull(pf, k) != PF_NONE) {
                 *job = JOB_PULL;
                 return j;
             }
@@ -147,6 +159,17 @@ static uint32_t next_job(pf_prefetch *pf, int *job, int *more)
                 *job = JOB_EARLY;
                 return j;
             }
+        }
+    }
+    for (uint32_t k = 0; k < pf->pull_count;) {
+        if (!fits(pf, pf->pulls[k])) {
+            k++;
+            continue;
+        }
+        uint32_t j = take_pull(pf, k); /* the queue moves down */
+        if (j != PF_NONE) {
+            *job = JOB_PULL;
+            return j;
         }
     }
     return PF_NONE;

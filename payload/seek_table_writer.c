@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_c_literalCompressionMode (PFZ_LEVEL_RAW_LITERALS) */
 #include <zstd.h>
 
 #include "payload.h"
@@ -195,14 +196,21 @@ static int from_store(const pfz_frame_store *store, frame_job *j)
 static void make_frame(const pfz_frame_store *store, frame_job *j, ZSTD_CCtx **cctx, size_t *zerr)
 {
     if (!from_store(store, j)) {
+        /* the level and the literals' mode are sticky parameters: a frame's
+         * bytes depend only on the parameters in force, not on the frames
+         * this context made */
+        int raw = j->level > 0 && (j->level & PFZ_LEVEL_RAW_LITERALS) != 0;
+        int level = raw ? j->level & ~PFZ_LEVEL_RAW_LITERALS : j->level;
         if (*cctx == NULL && *zerr == 0) {
-            *cctx = new_cctx(j->level, zerr);
+            *cctx = new_cctx(level, zerr);
         }
-        /* the level is a sticky parameter: a frame's bytes depend only on
-         * the parameters in force, not on the frames this context made */
         size_t r = *cctx == NULL || *zerr != 0
                        ? *zerr
-                       : ZSTD_CCtx_setParameter(*cctx, ZSTD_c_compressionLevel, j->level);
+                       : ZSTD_CCtx_setParameter(*cctx, ZSTD_c_compressionLevel, level);
+        if (*cctx != NULL && *zerr == 0 && !ZSTD_isError(r)) {
+            r = ZSTD_CCtx_setParameter(*cctx, ZSTD_c_literalCompressionMode,
+                                       raw ? ZSTD_ps_disable : ZSTD_ps_auto);
+        }
         size_t bound = ZSTD_compressBound(j->srcSize);
         j->dst = *cctx != NULL && !ZSTD_isError(r) && *zerr == 0 ? malloc(bound) : NULL;
         r = j->dst != NULL ? ZSTD_compress2(*cctx, j->dst, bound, j->src, j->srcSize) : r;

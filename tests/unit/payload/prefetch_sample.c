@@ -39,8 +39,11 @@ static char file_paths[FILES][64];
 struct prefetch_hold hold = {.lock = PTHREAD_MUTEX_INITIALIZER,
                              .changed = PTHREAD_COND_INITIALIZER};
 
-const pf_prefetch_options all_ahead = {
-    .ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000, .open_native = open_memfd};
+const pf_prefetch_options all_ahead = {.start_on_read = 1,
+                                       .ahead_frames = 64,
+                                       .max_buffered = 64u << 20,
+                                       .idle_ms = 5000,
+                                       .open_native = open_memfd};
 
 /* fill: text-like bytes (they compress and take time to decompress) with
  * some noise, all different from one file to the next. */

@@ -56,10 +56,13 @@ static void test_reads_match_without_prefetch(void **state)
     /* idle_ms: long, so that the thread's work waits for the reads however
      * slowly they come (a loaded machine) */
     static const pf_prefetch_options windows[] = {
-        {.ahead_frames = 1, .behind_frames = 1, .idle_ms = 60000},
-        {.first_frame = 1, .ahead_frames = 4, .idle_ms = 60000},
-        {.ahead_frames = 64, .behind_frames = 64, .idle_ms = 60000},
-        {.ahead_frames = 3, .max_buffered = 160000, .idle_ms = 60000}, /* about one buffer */
+        {.start_on_read = 1, .ahead_frames = 1, .behind_frames = 1, .idle_ms = 60000},
+        {.start_on_read = 1, .first_frame = 1, .ahead_frames = 4, .idle_ms = 60000},
+        {.start_on_read = 1, .ahead_frames = 64, .behind_frames = 64, .idle_ms = 60000},
+        {.start_on_read = 1,
+         .ahead_frames = 3,
+         .max_buffered = 160000,
+         .idle_ms = 60000}, /* about one buffer */
     };
     pf_payload *off;
     pf_error err;
@@ -116,7 +119,8 @@ static void test_stop_and_no_descriptors(void **state)
 
     pf_payload *p;
     int calls = -1; /* open_memfd fails */
-    pf_prefetch_options options = {.open_native = open_memfd, .native_context = &calls};
+    pf_prefetch_options options = {
+        .start_on_read = 1, .open_native = open_memfd, .native_context = &calls};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     int fromFd = 0;
@@ -163,7 +167,8 @@ static void test_damage_reported_as_without(void **state)
     pf_payload_close(off);
     assert_int_equal(pf_payload_open(&off, b.data, b.size, &err), PF_OK);
     pf_payload *on;
-    pf_prefetch_options options = {.ahead_frames = 64, .open_native = open_memfd};
+    pf_prefetch_options options = {
+        .start_on_read = 1, .ahead_frames = 64, .open_native = open_memfd};
     assert_int_equal(pf_payload_open(&on, b.data, b.size, &err), PF_OK);
     assert_int_equal(pf_payload_prefetch_start(on, &options, &err), PF_OK);
     uint8_t *first;
@@ -311,7 +316,7 @@ static void test_end_during_copy(void **state)
     pf_payload *p;
     /* no open_native: native code stays in the buffers; idle_ms: the copy
      * below starts well within it */
-    pf_prefetch_options options = {.ahead_frames = 64, .idle_ms = 300};
+    pf_prefetch_options options = {.start_on_read = 1, .ahead_frames = 64, .idle_ms = 300};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     assert_int_equal(check_one(p, 2, NULL), 0); /* frame 2: starts it */

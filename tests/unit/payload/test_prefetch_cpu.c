@@ -101,7 +101,7 @@ static void test_steps_aside_from_the_reads_cpu(void **state)
     sample();
     build(files, FILES, &b);
     pf_payload *p;
-    pf_prefetch_options options = {.ahead_frames = 1, .idle_ms = 10000};
+    pf_prefetch_options options = {.start_on_read = 1, .ahead_frames = 1, .idle_ms = 10000};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
     hold.reads = pthread_self();
     hold.at = NULL;

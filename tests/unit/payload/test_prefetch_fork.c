@@ -66,8 +66,10 @@ static void test_fork_in_the_middle(void **state)
     for (size_t cut = 0; cut <= FILES; cut += 4) {
         pf_payload *p;
         int calls = 0;
-        pf_prefetch_options options = {
-            .ahead_frames = 8, .open_native = open_memfd, .native_context = &calls};
+        pf_prefetch_options options = {.start_on_read = 1,
+                                       .ahead_frames = 8,
+                                       .open_native = open_memfd,
+                                       .native_context = &calls};
         assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
         assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
         size_t order[FILES];
@@ -80,7 +82,8 @@ static void test_fork_in_the_middle(void **state)
      * the big member: some land while it is being streamed */
     for (int round = 0; round < 3; round++) {
         pf_payload *p;
-        pf_prefetch_options options = {.ahead_frames = 1, .open_native = open_memfd};
+        pf_prefetch_options options = {
+            .start_on_read = 1, .ahead_frames = 1, .open_native = open_memfd};
         assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
         assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
         size_t order[FILES];
@@ -120,7 +123,8 @@ static void test_fork_child_drops_as_it_reads(void **state)
     build(files, FILES, &b);
     int before = open_test_memfds();
     pf_payload *p;
-    pf_prefetch_options options = {.ahead_frames = 2, .idle_ms = 60000, .open_native = open_memfd};
+    pf_prefetch_options options = {
+        .start_on_read = 1, .ahead_frames = 2, .idle_ms = 60000, .open_native = open_memfd};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     assert_int_equal(check_one(p, 0, NULL), 0);

@@ -73,7 +73,8 @@ static void test_working_frame_not_dropped(void **state)
     pf_payload *p;
     pf_error err;
     int extCalls = 0;
-    pf_prefetch_options options = {.ahead_frames = 1,
+    pf_prefetch_options options = {.start_on_read = 1,
+                                   .ahead_frames = 1,
                                    .behind_frames = 1,
                                    .idle_ms = 60000,
                                    .open_native = open_failing_once,
@@ -166,8 +167,10 @@ static void test_end_frees_what_was_not_taken(void **state)
     static const uint32_t aheads[] = {2, 64};
     for (size_t a = 0; a < sizeof aheads / sizeof *aheads; a++) {
         pf_payload *p;
-        pf_prefetch_options options = {
-            .ahead_frames = aheads[a], .idle_ms = 50, .open_native = open_memfd};
+        pf_prefetch_options options = {.start_on_read = 1,
+                                       .ahead_frames = aheads[a],
+                                       .idle_ms = 50,
+                                       .open_native = open_memfd};
         assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
         assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
         assert_int_equal(check_one(p, 0, NULL), 0);

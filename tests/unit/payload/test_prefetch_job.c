@@ -60,7 +60,8 @@ static void test_bundled_libraries_pulled(void **state)
     pf_payload *p;
     pf_error err;
     int calls = 0;
-    pf_prefetch_options options = {.ahead_frames = 1,
+    pf_prefetch_options options = {.start_on_read = 1,
+                                   .ahead_frames = 1,
                                    .behind_frames = 64,
                                    .idle_ms = 60000, /* its work waits for the reads */
                                    .open_native = open_memfd,
@@ -162,7 +163,8 @@ static void test_pulled_library_kept(void **state)
     pf_payload *p;
     pf_error err;
     int calls = 0;
-    pf_prefetch_options options = {.ahead_frames = 1,
+    pf_prefetch_options options = {.start_on_read = 1,
+                                   .ahead_frames = 1,
                                    .behind_frames = 2,
                                    .idle_ms = 60000,
                                    .open_native = open_memfd,

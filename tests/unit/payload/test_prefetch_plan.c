@@ -70,7 +70,8 @@ static void run(const pf_prefetch_options *options, size_t start, uint32_t want,
 static void test_buffers_without_native(void **state)
 {
     (void)state;
-    pf_prefetch_options options = {.ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000};
+    pf_prefetch_options options = {
+        .start_on_read = 1, .ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000};
     pf_prefetch_stats st;
     run(&options, 1, walked(2, 0), &st); /* frame 2 starts it: the read's */
     assert_int_equal(st.frames_done, walked(2, 0));
@@ -83,8 +84,11 @@ static void test_buffers_without_native(void **state)
 static void test_streams_native_code(void **state)
 {
     (void)state;
-    pf_prefetch_options options = {
-        .ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000, .open_native = open_memfd};
+    pf_prefetch_options options = {.start_on_read = 1,
+                                   .ahead_frames = 64,
+                                   .max_buffered = 64u << 20,
+                                   .idle_ms = 5000,
+                                   .open_native = open_memfd};
     pf_prefetch_stats st;
     run(&options, 1, walked(2, 1), &st);
     assert_int_equal(st.frames_done, walked(2, 1));
@@ -97,8 +101,11 @@ static void test_streams_native_code(void **state)
 static void test_nothing_over_max_buffered(void **state)
 {
     (void)state;
-    pf_prefetch_options options = {
-        .ahead_frames = 64, .max_buffered = 1, .idle_ms = 5000, .open_native = open_memfd};
+    pf_prefetch_options options = {.start_on_read = 1,
+                                   .ahead_frames = 64,
+                                   .max_buffered = 1,
+                                   .idle_ms = 5000,
+                                   .open_native = open_memfd};
     pf_prefetch_stats st;
     run(&options, 1, 6, &st);
     assert_int_equal(st.frames_done, 6);
@@ -111,8 +118,11 @@ static void test_nothing_over_max_buffered(void **state)
 static void test_first_frame(void **state)
 {
     (void)state;
-    pf_prefetch_options options = {
-        .first_frame = 10, .ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000};
+    pf_prefetch_options options = {.start_on_read = 1,
+                                   .first_frame = 10,
+                                   .ahead_frames = 64,
+                                   .max_buffered = 64u << 20,
+                                   .idle_ms = 5000};
     pfz_buffer b = {0};
     pf_payload *p;
     pf_error err;

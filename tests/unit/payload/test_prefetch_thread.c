@@ -61,7 +61,8 @@ static void test_early_native_code(void **state)
     tb_sample(&sf, &sfCount, &sm, &smCount);
     pf_payload *p;
     int calls = 0;
-    pf_prefetch_options options = {.first_frame = 1,
+    pf_prefetch_options options = {.start_on_read = 1,
+                                   .first_frame = 1,
                                    .ahead_frames = 1,
                                    .idle_ms = 60000, /* its work waits for the reads */
                                    .open_native = open_memfd,
@@ -112,7 +113,7 @@ static void test_thread_signals_and_idle_end(void **state)
     sample();
     build(files, FILES, &b);
     pf_payload *p;
-    pf_prefetch_options options = {.ahead_frames = 2, .idle_ms = 50};
+    pf_prefetch_options options = {.start_on_read = 1, .ahead_frames = 2, .idle_ms = 50};
     assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
     assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
     /* no thread until a read past the start-up frame (frame 1) */
@@ -214,12 +215,46 @@ static void test_walk_stops_at_walk_end(void **state)
     pfz_buffer_free(&b);
 }
 
+/* By default the thread starts with the prefetcher, before any read, when
+ * there is a walk: it does frame 2 and on while the reads are still at the
+ * start-up frame, and the reads then take its work, with the same bytes. */
+static void test_starts_before_the_reads(void **state)
+{
+    (void)state;
+    sample();
+    static const tb_module modules[] = {{"app", PF_KIND_MODULE, 0}};
+    pfz_buffer b = {0};
+    pf_error err;
+    pf_payload *p;
+    tb_options opt = {.files_per_frame = 1, .level = 3, .walk_end = 12};
+    assert_int_equal(tb_build_payload(files, FILES, modules, 1, &opt, &b), 0);
+    assert_int_equal(pf_payload_open(&p, b.data, b.size, &err), PF_OK);
+    pf_prefetch_options options = {.ahead_frames = 64, .max_buffered = 64u << 20, .idle_ms = 5000};
+    assert_int_equal(pf_payload_prefetch_start(p, &options, &err), PF_OK);
+    pf_prefetch_stats st;
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.running, 1); /* no read yet */
+    uint32_t want = 9;               /* frames 2 to 11 less frame 5 (file 4 is empty) */
+    assert_true(wait_for(p, frames_at_least, &want));
+    assert_int_equal(check_one(p, 0, NULL), 0); /* frame 1, the reads' */
+    assert_int_equal(check_one(p, 1, NULL), 0); /* frame 2, the thread's */
+    pf_payload_prefetch_stats(p, &st);
+    assert_int_equal(st.frames_by_reader, 1);
+    assert_int_equal(st.buffers_taken, 1);
+    for (size_t i = 2; i < FILES; i++) {
+        assert_int_equal(check_one(p, i, NULL), 0);
+    }
+    pf_payload_close(p);
+    pfz_buffer_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_early_native_code),
         cmocka_unit_test(test_thread_signals_and_idle_end),
         cmocka_unit_test(test_walk_stops_at_walk_end),
+        cmocka_unit_test(test_starts_before_the_reads),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <pthread.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_frameHeaderSize */
 #include <zstd.h>
 
 #include "payload.h"
@@ -333,6 +334,51 @@ static void test_frame_levels(void **state)
 /* A buffer grown past 1 MiB has its pages faulted in ahead of the writes
  * (only speed depends on it): the bytes are those appended, and the mark
  * of what is faulted in stays within the allocation; freeing resets it. */
+/* literals_type: the literals section type (RFC 8878 3.1.1.3.1.1: 0 raw,
+ * 1 RLE, 2 Huffman-coded, 3 treeless) of the first block of the frame at
+ * data, which must be a compressed block. */
+static int literals_type(const uint8_t *data, size_t size)
+{
+    size_t header = ZSTD_frameHeaderSize(data, size);
+    assert_false(ZSTD_isError(header));
+    assert_true(header + 4 <= size);
+    assert_int_equal((data[header] >> 1) & 3, 2); /* Compressed_Block */
+    return data[header + 3] & 3;
+}
+
+/* PFZ_LEVEL_RAW_LITERALS: the frame's literals are stored raw, where the
+ * same level without it Huffman-codes them, and both give back the bytes. */
+static void test_raw_literals(void **state)
+{
+    (void)state;
+    enum { SIZE = 65536 };
+    static uint8_t text[SIZE];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < SIZE; i++) { /* skewed letters: literals worth coding */
+        x = x * 1103515245u + 12345u;
+        text[i] = (uint8_t)("eeeeettttaaoinshrdlu"[(x >> 16) % 20]);
+    }
+    const size_t bounds[] = {0, SIZE};
+    pf_error err;
+    int type[2];
+    for (int raw = 0; raw < 2; raw++) {
+        pfz_buffer out = {0};
+        int level = raw ? 4 | PFZ_LEVEL_RAW_LITERALS : 4;
+        assert_int_equal(pfz_frames_compress(text, SIZE, bounds, 1, level, &out, &err), PF_OK);
+        uint8_t *back = malloc(SIZE);
+        assert_non_null(back);
+        size_t frame = ZSTD_findFrameCompressedSize(out.data, out.size);
+        assert_false(ZSTD_isError(frame));
+        assert_int_equal(ZSTD_decompress(back, SIZE, out.data, frame), SIZE);
+        assert_memory_equal(back, text, SIZE);
+        type[raw] = literals_type(out.data, frame);
+        free(back);
+        pfz_buffer_free(&out);
+    }
+    assert_int_equal(type[0], 2);
+    assert_int_equal(type[1], 0);
+}
+
 static void test_buffer_prefault(void **state)
 {
     (void)state;
@@ -425,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_layout),          cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_frame_store),     cmocka_unit_test(test_frame_levels),
         cmocka_unit_test(test_buffer_prefault), cmocka_unit_test(test_frame_queue),
+        cmocka_unit_test(test_raw_literals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
