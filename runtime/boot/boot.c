@@ -338,7 +338,9 @@ static void run_parent_file(char **argv)
 /* start_prefetch: lets the payload decompress ahead of the importer on a
  * second thread (payload_reader.h, "prefetch"), with native code going
  * straight into the memfds the native loader then seals and maps; the
- * thread itself starts at the first import past the start-up frame. Only
+ * thread starts right away, before CPython's initialisation, when the
+ * start-up walk goes past the start-up frame (hello world's does not, and
+ * gets no thread). Only
  * where it can pay: at least two CPUs this process may run on, and a
  * program's own start (PF_BOOT_PROGRAM), whose imports follow the order the
  * freezer laid the frames out in. Not for a python3 command line of a
