@@ -10,6 +10,14 @@
  * was mapped; blocks are aligned to it (a cache line). */
 #define HEADER 64u
 
+/* Set by pf_big_map_all in the threads that map every block. */
+static _Thread_local int map_all;
+
+void pf_big_map_all(void)
+{
+    map_all = 1;
+}
+
 /* big_alloc: pf_big_alloc, with the mapped block's pages populated when
  * populate is non-zero. */
 static void *big_alloc(size_t size, int populate)
@@ -20,7 +28,7 @@ static void *big_alloc(size_t size, int populate)
     /* a multiple of the alignment, as aligned_alloc wants (C11 7.22.3.1) */
     size_t total = (size + 2u * HEADER - 1u) / HEADER * HEADER;
     uint8_t *p;
-    const size_t mapped = size >= PF_BIG_BLOCK;
+    const size_t mapped = size >= PF_BIG_BLOCK || map_all;
     if (mapped) {
         int flags = MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0);
         p = mmap(NULL, total, PROT_READ | PROT_WRITE, flags, -1, 0);

@@ -41,6 +41,14 @@ void *pf_big_alloc(size_t size);
  * otherwise. */
 void *pf_big_alloc_filled(size_t size);
 
+/* pf_big_map_all: from this call on, every block the calling thread allocates
+ * is mapped, whatever its size. For a helper thread that must not call
+ * malloc: glibc gives the first thread to call malloc (or free a chunk into
+ * its cache) an arena of its own, 64 MiB reserved, and what the arena ever
+ * held stays resident after the thread has ended (60 KiB per process for
+ * the prefetch thread of the benchmark's ssl+sqlite3 program). */
+void pf_big_map_all(void);
+
 /* pf_big_free: frees a block from pf_big_alloc; NULL does nothing. */
 void pf_big_free(void *block);
 

@@ -16,6 +16,7 @@ int pf_frame_cache_init(pf_frame_cache *cache, const pf_index *index, uint32_t f
     *cache = (pf_frame_cache){.walk_end = index->walk_end};
     for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
         cache->slots[s].frame = PF_NONE;
+        cache->recent[s] = PF_NONE;
     }
     cache->unread = calloc(frameCount, sizeof *cache->unread);
     cache->read = calloc(index->entry_count / 8u + 1u, 1);
@@ -54,6 +55,15 @@ void pf_frame_cache_note_read(pf_frame_cache *cache, const pf_entry *e)
     }
 }
 
+/* empty_slot: frees slot c's buffer and leaves it empty. */
+static void empty_slot(pf_cached_frame *c)
+{
+    pf_big_free(c->data);
+    c->data = NULL;
+    c->capacity = 0;
+    c->frame = PF_NONE;
+}
+
 /* A program imports each module once, so once a frame's last member is
  * read its bytes are unlikely to be needed again; keeping them would keep
  * up to PF_FRAME_CACHE_SLOTS frames (about 1 MB for the benchmark's
@@ -67,12 +77,45 @@ void pf_frame_cache_drop_read(pf_frame_cache *cache)
     for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
         pf_cached_frame *c = &cache->slots[s];
         if (c->frame != PF_NONE && cache->unread[c->frame] == 0) {
-            pf_big_free(c->data);
-            c->data = NULL;
-            c->capacity = 0;
-            c->frame = PF_NONE;
+            empty_slot(c);
         }
     }
+}
+
+/* A frame whose members the program never imports (a module imported in a
+ * function, a codec looked up by name) would stay to the process's end: the
+ * caller trims when an import is over (payload_reader.h: pf_payload_trim). */
+void pf_frame_cache_trim(pf_frame_cache *cache, unsigned keep)
+{
+    if (cache->pins > 0) {
+        return;
+    }
+    for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
+        pf_cached_frame *c = &cache->slots[s];
+        int recent = 0;
+        for (unsigned r = 0; r < keep && r < PF_FRAME_CACHE_SLOTS; r++) {
+            recent |= c->frame == cache->recent[r];
+        }
+        if (c->frame != PF_NONE && !recent) {
+            empty_slot(c);
+        }
+    }
+}
+
+/* note_recent: records a read from frame i in cache->recent. */
+static void note_recent(pf_frame_cache *cache, uint32_t i)
+{
+    if (cache->recent[0] == i) {
+        return;
+    }
+    unsigned r = 1;
+    while (r < PF_FRAME_CACHE_SLOTS - 1u && cache->recent[r] != i) {
+        r++; /* i's place, moved to the front; else the oldest goes */
+    }
+    for (; r > 0; r--) {
+        cache->recent[r] = cache->recent[r - 1u];
+    }
+    cache->recent[0] = i;
 }
 
 /* hold: puts slot c's buffer aside until the last unpin, leaving the slot
@@ -172,6 +215,7 @@ int pf_frame_cache_get(pf_frame_cache *cache, pf_frames *frames, ZSTD_DCtx *dctx
                        uint32_t i, const uint8_t **data, pf_error *err)
 {
     cache->clock++;
+    note_recent(cache, i);
     for (unsigned s = 0; s < PF_FRAME_CACHE_SLOTS; s++) {
         pf_cached_frame *c = &cache->slots[s];
         if (c->frame == i) {

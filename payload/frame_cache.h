@@ -34,7 +34,8 @@ typedef struct pf_frame_cache {
     unsigned pins;     /* pf_frame_cache_pin depth */
     uint8_t **held;    /* buffers taken from slots while pinned, freed at the last unpin */
     size_t held_count, held_capacity;
-    uint64_t clock; /* counts the lookups, for the LRU order */
+    uint64_t clock;                        /* counts the lookups, for the LRU order */
+    uint32_t recent[PF_FRAME_CACHE_SLOTS]; /* the last frames read, latest first; PF_NONE */
 } pf_frame_cache;
 
 /* pf_frame_cache_init: an empty cache for the frames of a payload whose
@@ -71,6 +72,12 @@ void pf_frame_cache_note_read(pf_frame_cache *cache, const pf_entry *e);
 /* pf_frame_cache_drop_read: frees the slots of frames whose members have
  * all been read, unless pinned. */
 void pf_frame_cache_drop_read(pf_frame_cache *cache);
+
+/* pf_frame_cache_trim: frees the slots of all frames but those of the last
+ * keep (at most PF_FRAME_CACHE_SLOTS) frames read from, unless pinned (then
+ * nothing). A frame read through (all its members) counts among those last
+ * read though it has left the cache. */
+void pf_frame_cache_trim(pf_frame_cache *cache, unsigned keep);
 
 /* pf_frame_cache_pin, pf_frame_cache_unpin: see pf_payload_pin. */
 void pf_frame_cache_pin(pf_frame_cache *cache);

@@ -128,6 +128,13 @@ void pf_payload_unpin(pf_payload *payload)
     pf_frame_cache_unpin(&payload->cache);
 }
 
+void pf_payload_trim(pf_payload *payload, unsigned keepFrames)
+{
+    pf_frame_cache_trim(&payload->cache, keepFrames);
+    pf_big_free(payload->scratch);
+    payload->scratch = NULL;
+}
+
 /* file_entry: re-decodes a caller's file entry from the validated index (a
  * caller's copy is not trusted). Returns PF_OK or PF_ERR_USAGE. */
 static int file_entry(const pf_payload *payload, const pf_entry *file, pf_entry *e, pf_error *err)

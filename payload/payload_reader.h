@@ -69,6 +69,13 @@ int pf_payload_read(pf_payload *payload, const pf_entry *file, const uint8_t **d
 void pf_payload_pin(pf_payload *payload);
 void pf_payload_unpin(pf_payload *payload);
 
+/* pf_payload_trim: frees the decompressed frames the reads keep (frame_cache.h), all but the
+ * keepFrames most recently read, unless pinned, and the buffer of a streamed member. For the
+ * end of an import: the frames' remaining members (modules imported, if ever, in a function, a
+ * codec looked up by name) would otherwise keep their frames, 50-400 KB each, to the end of the
+ * process. A member read later decompresses its frame again. */
+void pf_payload_trim(pf_payload *payload, unsigned keepFrames);
+
 /* pf_payload_set_release: installs release (frame_decoder.h; NULL: none, the default). Only
  * for buffers whose pages can be dropped and read back unchanged: a
  * read-only file mapping, never heap memory. Install it before

@@ -14,8 +14,14 @@ int pf_prefetch_plan(pf_prefetch *pf, pf_error *err)
     uint32_t *libraries = calloc(frameCount, sizeof *libraries);
     uint32_t *others = calloc(frameCount, sizeof *others);
     pf->frames = calloc(frameCount, sizeof *pf->frames);
+    /* as many as there are frames (a frame is held or queued once at a
+     * time), so that the thread never grows them: it calls no malloc */
+    pf->held = calloc(frameCount, sizeof *pf->held);
+    pf->pulls = calloc(frameCount, sizeof *pf->pulls);
+    pf->held_capacity = pf->pull_capacity = frameCount;
     int status = PF_OK;
-    if (files == NULL || libraries == NULL || others == NULL || pf->frames == NULL) {
+    if (files == NULL || libraries == NULL || others == NULL || pf->frames == NULL ||
+        pf->held == NULL || pf->pulls == NULL) {
         status = pf_error_set(err, PF_ERR_NOMEM, "out of memory for prefetch");
         goto done;
     }

@@ -221,6 +221,7 @@ static void take_spare(pf_prefetch *pf, size_t need)
 void *pf_prefetch_main(void *arg)
 {
     pf_prefetch *pf = arg;
+    pf_big_map_all(); /* no malloc arena for this thread (big_block.h) */
     uint64_t seen = 0;
     struct timespec idleEnd = {0, 0};
     /* Background work: as SCHED_BATCH the thread never preempts the

@@ -50,8 +50,12 @@
  * page cache across processes, and loading it decompresses nothing
  * (docs/performance.md, "Native code stored, not compressed" for the
  * measurement behind it). Not the default: the file grows by what zstd
- * saved (numpy's example 22 -> 41 MB), against issue 14's payload sizes. */
-#define PFZ_FREEZE_STORED_MIN_SIZE (128u * 1024u)
+ * saved (numpy's example 22 -> 41 MB), against issue 14's payload sizes.
+ * 16 KiB: an object of a few pages still has read-only pages to share
+ * (_hashlib's 66 KB: 52 KiB of them, private in each process below 128
+ * KiB, the threshold before; docs/performance.md, "Memory of concurrent
+ * copies"); the option is for programs that want their memory shared. */
+#define PFZ_FREEZE_STORED_MIN_SIZE (16u * 1024u)
 
 /* Native code (extension modules, libraries) compressed into the tar and of
  * at least this many bytes gets a frame of its own (pack.h: own_frame_min).

@@ -222,10 +222,8 @@ PyObject *pf_importer_create_module(pf_importer *self, PyObject *spec)
     return result;
 }
 
-/* exec_module(module): runs the module's code in its namespace through
- * importlib._bootstrap._call_with_frames_removed, so that CPython trims the
- * importlib frames from tracebacks exactly as it does for source modules. */
-PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
+/* exec_module_code: exec_module's work. */
+static PyObject *exec_module_code(pf_importer *self, PyObject *module)
 {
     PyObject *spec = PyObject_GetAttrString(module, "__spec__");
     if (spec == NULL) {
@@ -278,6 +276,34 @@ PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
         result = pf_importer_patch_loaded(self, name, module);
     }
     Py_DECREF(name);
+    return result;
+}
+
+/* Modules executing: incremented and decremented with the GIL held, by every
+ * interpreter's importer (they share the payload). */
+static unsigned exec_depth;
+
+/* Frames kept at the end of an import: that of the last frame read, if
+ * members of it are unread. The freezer lays modules out in first-import
+ * order, so a program's next import most likely reads on from where the
+ * last one stopped. The benchmark's stdlib-heavy program decompressed 37
+ * frames on one CPU with one kept, 36-37 with two or no trim, 64 with none
+ * kept; two kept left a 135 KiB frame in every copy of the ssl+sqlite3
+ * program (docs/performance.md, "Memory of concurrent copies"). */
+#define PF_IMPORT_KEEP_FRAMES 1u
+
+/* exec_module(module): runs the module's code in its namespace through
+ * importlib._bootstrap._call_with_frames_removed, so that CPython trims the
+ * importlib frames from tracebacks exactly as it does for source modules.
+ * When no other module is executing, the import is over: what the payload
+ * reader keeps for further reads goes (pf_payload_trim). */
+PyObject *pf_importer_exec_module(pf_importer *self, PyObject *module)
+{
+    exec_depth++;
+    PyObject *result = exec_module_code(self, module);
+    if (--exec_depth == 0) {
+        pf_payload_trim(self->payload, PF_IMPORT_KEEP_FRAMES);
+    }
     return result;
 }
 

@@ -39,7 +39,7 @@ run_ref "$R/maps.ref" /dev/null -I "$SRC/shared_native.py" --maps
 expect_eq "frozen --maps exit status" 0 "$(status_of "$R/maps.frz")"
 expect_eq "python3.11 --maps exit status" 0 "$(status_of "$R/maps.ref")"
 for object in libcrypto.so.3 libssl.so.3 _ssl.cpython-311-x86_64-linux-gnu.so \
-    _sqlite3.cpython-311-x86_64-linux-gnu.so; do
+    _sqlite3.cpython-311-x86_64-linux-gnu.so _hashlib.cpython-311-x86_64-linux-gnu.so; do
     if shared_beside "$R/maps.frz.out" "$EXE" "$object"; then
         pass "$object: its code is mapped from $EXE"
     else

@@ -3,7 +3,8 @@
  * kept; the least recently used slot goes first, but frames past the walk
  * share one slot; a frame whose members have all been read leaves at the
  * next drop, never while pinned, and pinned bytes outlive their slot until
- * the last unpin; a damaged frame is an error that leaves the slot empty.
+ * the last unpin; a trim keeps only the frames of the last reads, never
+ * while pinned; a damaged frame is an error that leaves the slot empty.
  * Decompressions are counted through the release function. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -229,6 +230,40 @@ static void test_pinned_bytes_held(void **state)
     teardown_fixture(&x);
 }
 
+/* A trim frees every slot but those of the last `keep` frames read (a frame
+ * read through and gone counts among them), whatever is unread in them;
+ * nothing while pinned; a frame trimmed is decompressed again when read. */
+static void test_trim(void **state)
+{
+    (void)state;
+    fixture x;
+    setup_fixture(&x);
+    x.cache.walk_end = x.frames.table.frame_count;
+    (void)get(&x, 1);
+    (void)get(&x, 2);
+    (void)get(&x, 3);
+    (void)get(&x, 2); /* the last read: 2, then 3 */
+    pf_frame_cache_pin(&x.cache);
+    pf_frame_cache_trim(&x.cache, 0);
+    assert_non_null(pf_frame_cache_find(&x.cache, 1)); /* pinned: kept */
+    pf_frame_cache_unpin(&x.cache);
+    pf_frame_cache_trim(&x.cache, 2);
+    assert_null(pf_frame_cache_find(&x.cache, 1));
+    assert_non_null(pf_frame_cache_find(&x.cache, 2));
+    assert_non_null(pf_frame_cache_find(&x.cache, 3));
+    pf_frame_cache_trim(&x.cache, 1);
+    assert_null(pf_frame_cache_find(&x.cache, 3));
+    assert_non_null(pf_frame_cache_find(&x.cache, 2));
+    (void)get(&x, 3);
+    assert_int_equal(decompressions[3], 2);
+    (void)get(&x, 4);
+    pf_frame_cache_trim(&x.cache, 0);
+    for (uint32_t i = 1; i <= 4; i++) {
+        assert_null(pf_frame_cache_find(&x.cache, i));
+    }
+    teardown_fixture(&x);
+}
+
 /* A damaged frame: the error, an empty slot, the other frames unharmed. */
 static void test_damaged_frame(void **state)
 {
@@ -260,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_past_walk_end_share_a_slot),
         cmocka_unit_test(test_read_frames_dropped),
         cmocka_unit_test(test_pinned_bytes_held),
+        cmocka_unit_test(test_trim),
         cmocka_unit_test(test_damaged_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
