@@ -134,12 +134,7 @@ static PyMethodDef payload_open_def = {
  * executable's own path, "<executable>" with no slash after it; else 0. */
 static int names_executable(pf_importer *self, PyObject *path)
 {
-    PyObject *fspath = PyOS_FSPath(path);
-    PyObject *text =
-        fspath != NULL && PyBytes_Check(fspath)
-            ? PyUnicode_DecodeFSDefaultAndSize(PyBytes_AS_STRING(fspath), PyBytes_GET_SIZE(fspath))
-            : Py_XNewRef(fspath);
-    Py_XDECREF(fspath);
+    PyObject *text = pf_importer_path_text(path);
     PyObject *exe = text != NULL && PyUnicode_Check(text)
                         ? PyUnicode_Substring(self->root, 0, PyUnicode_GET_LENGTH(self->root) - 1)
                         : NULL;

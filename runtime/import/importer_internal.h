@@ -138,6 +138,12 @@ int pf_importer_lookup_path(pf_importer *self, const char *rel, size_t relSize, 
  * have (the index rejects longer names). */
 #define PF_PAYLOAD_REL_CAPACITY (PF_MAX_NAME_SIZE + 16)
 
+/* pf_importer_path_text: path (a str, bytes or os.PathLike giving one) as
+ * a str, bytes decoded as os.fsdecode does (PEP 383: the file system
+ * encoding with surrogateescape). Returns a new reference, or NULL with an
+ * exception (TypeError for anything else). */
+PyObject *pf_importer_path_text(PyObject *path);
+
 /* pf_importer_payload_rel: when path (a str, bytes or os.PathLike giving
  * one; bytes decoded as os.fsdecode does) names "<executable>/X", writes
  * X, its "." and ".." parts resolved and repeated slashes dropped (as

@@ -175,18 +175,24 @@ static int append_part(char *rel, size_t *relSize, size_t capacity, const char *
     return 1;
 }
 
-int pf_importer_payload_rel(pf_importer *self, PyObject *path, char *rel, size_t capacity,
-                            size_t *relSize)
+PyObject *pf_importer_path_text(PyObject *path)
 {
-    if (path == NULL || PyLong_Check(path)) {
-        return 0; /* a descriptor, or no path at all */
-    }
     PyObject *fspath = PyOS_FSPath(path);
     PyObject *text =
         fspath != NULL && PyBytes_Check(fspath)
             ? PyUnicode_DecodeFSDefaultAndSize(PyBytes_AS_STRING(fspath), PyBytes_GET_SIZE(fspath))
             : Py_XNewRef(fspath);
     Py_XDECREF(fspath);
+    return text;
+}
+
+int pf_importer_payload_rel(pf_importer *self, PyObject *path, char *rel, size_t capacity,
+                            size_t *relSize)
+{
+    if (path == NULL || PyLong_Check(path)) {
+        return 0; /* a descriptor, or no path at all */
+    }
+    PyObject *text = pf_importer_path_text(path);
     Py_ssize_t pathSize = 0, rootSize = 0;
     const char *utf8 =
         text != NULL && PyUnicode_Check(text) ? PyUnicode_AsUTF8AndSize(text, &pathSize) : NULL;
