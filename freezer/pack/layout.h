@@ -30,12 +30,13 @@
  * 6 0.74 s for 24.24 MB. Level 4 halves the compression time of native
  * code, most of a cold freeze's compression, for 4.7 % more bytes of it;
  * bytecode, where start-up reads matter, keeps level 6 (docs/performance.md,
- * "Freeze time"). Literals stored raw (PFZ_LEVEL_RAW_LITERALS): native code
- * is decompressed on the start-up's critical path (numpy's 22 MB), and
- * skipping the Huffman stage takes a tenth off its decompression for about
- * 5 % more bytes of it, at the same compression time (docs/performance.md,
- * "The prefetch thread's head start"). */
-#define PFZ_FREEZE_NATIVE_ZSTD_LEVEL (4 | PFZ_LEVEL_RAW_LITERALS)
+ * "Freeze time"). Literals are Huffman-coded, not stored raw
+ * (PFZ_LEVEL_RAW_LITERALS): raw literals take a tenth off numpy's native
+ * decompression, but cost data-heavy objects far more than the 5 % of code
+ * (unicodedata 519 -> 614 KB), which put the tqdm-only program's payload
+ * over issue 14's 2.5 MB (docs/performance.md, "The prefetch thread's head
+ * start"). */
+#define PFZ_FREEZE_NATIVE_ZSTD_LEVEL 4
 /* Bytes of tar stream per frame: large enough for a good ratio, small
  * enough that an import decompresses little it does not need (DESIGN.md). */
 #define PFZ_FREEZE_FRAME_TARGET (128u * 1024u)
