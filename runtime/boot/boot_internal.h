@@ -32,10 +32,11 @@ struct boot {
  * from the configuration b->mode asks for: a program's (python3 -I with
  * the payload as the only source of modules, sys.argv = [executable, user
  * arguments]; boot_config.c: configure_program says each difference and
- * why), a child's python3 command line (CPython parses it, isolation
- * stays) or a standalone Python's (python3.11's command line and
- * environment). Initialisation stops after the core, before `encodings`
- * is imported, so the importer can go on sys.meta_path first; then
+ * why), a child's python3 command line (CPython parses it and reads the
+ * PYTHON* variables unless it holds -I or -E, as python3.11 does) or a
+ * standalone Python's (python3.11's command line and environment).
+ * Initialisation stops after the core, before `encodings` is imported, so
+ * the importer can go on sys.meta_path first; then
  * pf_boot_init_main. Takes b after choose_mode (reads executable,
  * directory, flags and mode; sets python_started on success) and the
  * process's argv[0..argc), whose argv[0] (and argv[1] for an `-i`) it
