@@ -73,14 +73,8 @@ static wchar_t *pythonpath_entry(wchar_t *entry, const wchar_t *cwd, size_t cwdL
     return site ? PF_PY_NORMPATH(entry) : entry;
 }
 
-/* append_pythonpath: the PYTHONPATH entries CPython read into
- * config->pythonpath_env (NULL when use_environment is 0, unless set
- * explicitly), separated by ':', appended to module_search_paths as
- * python3.11 puts them on sys.path (pythonpath_entry). With site (a child
- * that python3 would start with `site`, which the boot does not import),
- * also what site.removeduppaths does to them: normalised again, and an
- * entry already in the list left out. Returns CPython's status. */
-static PyStatus append_pythonpath(PyConfig *config, int site)
+/* pf_boot_append_pythonpath: boot_internal.h. */
+PyStatus pf_boot_append_pythonpath(PyConfig *config, int site)
 {
     const wchar_t *p = config->pythonpath_env;
     if (p == NULL) {
@@ -126,7 +120,7 @@ static PyStatus append_pythonpath(PyConfig *config, int site)
  *  - the stdlib is the payload: sys.path holds no stdlib directory, only
  *    what python3 puts first (the script's directory, or '' for -c, -m and
  *    the interactive session), the PYTHONPATH entries (unless -E/-I;
- *    append_pythonpath) and what `site` adds (Lib/site.py, as in python3:
+ *    pf_boot_append_pythonpath) and what `site` adds (Lib/site.py, as in python3:
  *    the user's site-packages, site-packages under the executable's
  *    directory, which is sys.prefix; not with -S/-s/-I);
  *  - getpath's search for a stdlib or a ._pth file does not run (home and
@@ -141,7 +135,7 @@ static PyStatus configure_python(PyConfig *config)
     config->module_search_paths_set = 1;
     PF_PY_CONFIG_STOP_AFTER_CORE(config);
     PyStatus status = PyConfig_Read(config);
-    return PyStatus_Exception(status) ? status : append_pythonpath(config, 0);
+    return PyStatus_Exception(status) ? status : pf_boot_append_pythonpath(config, 0);
 }
 
 /* preinitialize: CPython's pre-initialisation (the allocator, the locale;
@@ -301,7 +295,7 @@ static PyStatus set_names_and_argv(PyConfig *config, struct boot *b, int argc, c
              * known before PYTHONPATH is (configure_program) */
             status = PyConfig_Read(config);
             if (!PyStatus_Exception(status)) {
-                status = append_pythonpath(config, !b->mode.no_site);
+                status = pf_boot_append_pythonpath(config, !b->mode.no_site);
             }
         }
         if (!PyStatus_Exception(status)) {

@@ -46,6 +46,23 @@ struct boot {
  * standalone Python) ends the process with that status, as python3 does. */
 int pf_boot_start_core(struct boot *b, int argc, char **argv);
 
+/* pf_boot_append_pythonpath: the PYTHONPATH entries CPython read into
+ * config->pythonpath_env (NULL when use_environment is 0: then nothing),
+ * separated by ':', appended to config->module_search_paths as python3.11
+ * puts them on sys.path: each normalised (`.` components, repeated
+ * separators) and a relative one, an empty one included, joined to the
+ * current directory (Modules/getpath.py: abspath; Modules/getpath.c:
+ * getpath_abspath), `..` kept. With site (a child that python3 would start
+ * with `site`, which the boot does not import), also what
+ * site.removeduppaths does (Lib/site.py): each normalised once more after
+ * the join (os.path.abspath, so `CWD/../x` loses its `..`), and an entry
+ * already in the list left out. Without a current directory (removed), a
+ * relative entry stays as normalised, where python3.11 stops with "failed
+ * to make path absolute". Takes a configuration before
+ * Py_InitializeFromConfig; the list's strings are its own copies. Returns
+ * CPython's status (PyStatus_NoMemory). */
+PyStatus pf_boot_append_pythonpath(PyConfig *config, int site);
+
 /* pf_boot_init_main: main initialisation of the interpreter whose core
  * pf_boot_start_core started (encodings, sys.std*, signal handlers,
  * __main__; Python/pylifecycle.c: init_interp_main). Returns 0, or -1
