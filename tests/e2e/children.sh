@@ -280,6 +280,10 @@ environ)
         "^path \['', '<CWD>/rel/x', '<CWD>', '$D', '<CWD>', '<CWD>/../up', '<CWD>'\]\$"
     expect_grep "-I: the parent's flags for its children" "$O" "^the parent's flags \['-I'\]\$"
     expect_no_grep "-I, -E: PYTHONINSPECT ignored" "$O" '^inspect ran$'
+    for method in spawn forkserver; do
+        expect_grep "$method workers ignore the variables the program set" "$O" \
+            "^$method worker flags \[\(1, 1, 1, 0, 0\)\]\$"
+    done
     # Where python3.11 would look for its stdlib: the child still starts
     # (python3.11 cannot), from the payload.
     fresh_cwd

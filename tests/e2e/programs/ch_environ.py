@@ -6,6 +6,7 @@ change; DIR (programs/ch_environ) holds ppmod.py, importable only through
 PYTHONPATH, and scripts/ppscript.py. The lines must be the same on both sides (tests/e2e/children.sh,
 group environ). With `home`, only the frozen side's check that PYTHONHOME
 does not stop a child from starting (python3.11 itself would fail)."""
+import multiprocessing
 import os
 import runpy  # packed so that the children can run -m
 import subprocess
@@ -65,6 +66,26 @@ ALL = dict(ONE) | {"PYTHONPATH": DIR, "PYTHONHASHSEED": "7", "PYTHONINSPECT": "1
                    "PYTHONBREAKPOINT": "builtins.print", "PYTHONTRACEMALLOC": "1"}
 
 
+def worker_flags(_):
+    f = sys.flags
+    return f.isolated, f.ignore_environment, f.hash_randomization, f.optimize, f.dont_write_bytecode
+
+
+def workers():
+    """multiprocessing's workers (spawn: --multiprocessing-fork, or -I -c
+    under python3; forkserver: started with -I) ignore the variables the
+    program put in os.environ, as python3's do."""
+    saved = dict(os.environ)
+    os.environ.update(PYTHONHASHSEED="0", PYTHONOPTIMIZE="1", PYTHONDONTWRITEBYTECODE="1")
+    try:
+        for method in ("spawn", "forkserver"):
+            with multiprocessing.get_context(method).Pool(1) as pool:
+                print(method, "worker flags", pool.map(worker_flags, [0]))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def main():
     if sys.argv[2:] == ["home"]:
         # Where python3.11 would look for its stdlib: python3.11 itself
@@ -119,6 +140,7 @@ def main():
         run(f"{flags}: every variable ignored", [*flags, "-c", FACTS], ALL,
             stdin="print('inspect ran')\n")
     print("the parent's flags", subprocess._args_from_interpreter_flags())
+    workers()
 
 
 if __name__ == "__main__":
