@@ -120,9 +120,9 @@ PyStatus pf_boot_append_pythonpath(PyConfig *config, int site)
  *  - the stdlib is the payload: sys.path holds no stdlib directory, only
  *    what python3 puts first (the script's directory, or '' for -c, -m and
  *    the interactive session), the PYTHONPATH entries (unless -E/-I;
- *    pf_boot_append_pythonpath) and what `site` adds (Lib/site.py, as in python3:
- *    the user's site-packages, site-packages under the executable's
- *    directory, which is sys.prefix; not with -S/-s/-I);
+ *    pf_boot_append_pythonpath) and what `site` adds (Lib/site.py, as in
+ *    python3: the user's site-packages, site-packages under the
+ *    executable's directory, which is sys.prefix; not with -S/-s/-I);
  *  - getpath's search for a stdlib or a ._pth file does not run (home and
  *    sys.path are given), so PYTHONHOME is not read.
  * The command line is parsed here (PyConfig_Read) so -E and -I are known
@@ -207,7 +207,8 @@ static int preinitialize(const struct boot *b, int argc, char **argv)
  * sys.flags (isolated, no_user_site, dont_write_bytecode, safe_path...)
  * are python3's for the same command line and environment, so
  * subprocess._args_from_interpreter_flags() passes its own children what
- * python3's would; the program's own children are given -I (sys.flags.isolated).
+ * python3's would; the program's own children are given -I
+ * (sys.flags.isolated).
  * Signal handlers are installed (SIGINT raises KeyboardInterrupt, SIGPIPE is
  * ignored) as python3 installs them. Initialisation stops after the core
  * (PF_PY_CONFIG_STOP_AFTER_CORE, cpython311.h) so the importer can be
