@@ -48,6 +48,18 @@
         Py_InspectFlag = (on);                                                                     \
     } while (0)
 
+/* PF_PY_NORMPATH(path): normalises the NUL-terminated wide string path in
+ * place as getpath does before making a PYTHONPATH entry absolute
+ * (Modules/getpath.c: getpath_abspath): `.` components, repeated and
+ * trailing separators go, `..` stays; returns a pointer into path (a
+ * leading "./" is skipped). Python/fileutils.c's _Py_normpath, declared in
+ * 3.11's internal header only (Include/internal/pycore_fileutils.h), and
+ * exported (PyAPI_FUNC). Needs Python.h. */
+#ifdef Py_PYTHON_H
+PyAPI_FUNC(wchar_t *) _Py_normpath(wchar_t *path, Py_ssize_t size);
+#define PF_PY_NORMPATH(path) _Py_normpath((path), -1)
+#endif
+
 /* ---- audit events (Doc/library/audit_events.rst, Python/sysmodule.c) ---- */
 
 /* "import" (Python/import.c: import_find_and_load), raised by every import

@@ -32,10 +32,11 @@ struct boot {
  * from the configuration b->mode asks for: a program's (python3 -I with
  * the payload as the only source of modules, sys.argv = [executable, user
  * arguments]; boot_config.c: configure_program says each difference and
- * why), a child's python3 command line (CPython parses it, isolation
- * stays) or a standalone Python's (python3.11's command line and
- * environment). Initialisation stops after the core, before `encodings`
- * is imported, so the importer can go on sys.meta_path first; then
+ * why), a child's python3 command line (CPython parses it and reads the
+ * PYTHON* variables unless it holds -I or -E, as python3.11 does) or a
+ * standalone Python's (python3.11's command line and environment).
+ * Initialisation stops after the core, before `encodings` is imported, so
+ * the importer can go on sys.meta_path first; then
  * pf_boot_init_main. Takes b after choose_mode (reads executable,
  * directory, flags and mode; sets python_started on success) and the
  * process's argv[0..argc), whose argv[0] (and argv[1] for an `-i`) it
@@ -44,6 +45,23 @@ struct boot {
  * status CPython gives as an exit (`--version`, `-h`, a bad option of a
  * standalone Python) ends the process with that status, as python3 does. */
 int pf_boot_start_core(struct boot *b, int argc, char **argv);
+
+/* pf_boot_append_pythonpath: the PYTHONPATH entries CPython read into
+ * config->pythonpath_env (NULL when use_environment is 0: then nothing),
+ * separated by ':', appended to config->module_search_paths as python3.11
+ * puts them on sys.path: each normalised (`.` components, repeated
+ * separators) and a relative one, an empty one included, joined to the
+ * current directory (Modules/getpath.py: abspath; Modules/getpath.c:
+ * getpath_abspath), `..` kept. With site (a child that python3 would start
+ * with `site`, which the boot does not import), also what
+ * site.removeduppaths does (Lib/site.py): each normalised once more after
+ * the join (os.path.abspath, so `CWD/../x` loses its `..`), and an entry
+ * already in the list left out. Without a current directory (removed), a
+ * relative entry stays as normalised, where python3.11 stops with "failed
+ * to make path absolute". Takes a configuration before
+ * Py_InitializeFromConfig; the list's strings are its own copies. Returns
+ * CPython's status (PyStatus_NoMemory). */
+PyStatus pf_boot_append_pythonpath(PyConfig *config, int site);
 
 /* pf_boot_init_main: main initialisation of the interpreter whose core
  * pf_boot_start_core started (encodings, sys.std*, signal handlers,

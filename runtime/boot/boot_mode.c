@@ -24,11 +24,10 @@ enum {
 
 /* What the options of a python3 command line say (scan_command_line). */
 struct interpreter_flags {
-    int run;       /* RUN_* above */
-    int script;    /* RUN_SCRIPT: the index in argv of the script's path */
-    int no_site;   /* -S is among them */
-    int safe_path; /* -I or -P is among them: no script directory on sys.path */
-    int optimize;  /* -O adds 1, -OO 2 (Modules/main.c counts them so) */
+    int run;      /* RUN_* above */
+    int script;   /* RUN_SCRIPT: the index in argv of the script's path */
+    int no_site;  /* -S is among them */
+    int optimize; /* -O adds 1, -OO 2 (Modules/main.c counts them so) */
 };
 
 /* scan_command_line: reads argv[1..argc) as CPython's own parser does
@@ -47,7 +46,7 @@ struct interpreter_flags {
 static struct interpreter_flags scan_command_line(int argc, char *const *argv)
 {
     static const char no_argument[] = "IEsSBbdOquvPR";
-    struct interpreter_flags f = {RUN_NONE, 0, 0, 0, 0};
+    struct interpreter_flags f = {RUN_NONE, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-') {
@@ -78,7 +77,6 @@ static struct interpreter_flags scan_command_line(int argc, char *const *argv)
                 return f;
             }
             f.no_site |= c == 'S';
-            f.safe_path |= c == 'I' || c == 'P';
             f.optimize += c == 'O';
         }
     }
@@ -148,7 +146,7 @@ int pf_boot_choose_mode(uint32_t indexFlags, int argc, char *const *argv,
     if (PF_INDEX_FLAG_OPTIMIZE_LEVEL(indexFlags) > 2) {
         return pf_error_set(err, PF_ERR_CORRUPT, "its index names an optimisation level above 2");
     }
-    pf_boot_mode m = {PF_BOOT_PROGRAM, 0, 0, 0, 0, 0};
+    pf_boot_mode m = {PF_BOOT_PROGRAM, 0, 0, 0, 0};
     if (indexFlags & PF_INDEX_FLAG_PYTHON) {
         m.run = PF_BOOT_PYTHON;
         *mode = m;
@@ -161,7 +159,6 @@ int pf_boot_choose_mode(uint32_t indexFlags, int argc, char *const *argv,
     }
     m.reexec_parent = m.run != PF_BOOT_PROGRAM && parent == PF_PARENT_REPLACED;
     m.no_site = m.run == PF_BOOT_INTERPRETER && f.no_site;
-    m.path0 = m.run == PF_BOOT_INTERPRETER && !f.safe_path;
     m.child_optimize = m.run == PF_BOOT_INTERPRETER ? f.optimize : 0;
     m.inspect = m.run == PF_BOOT_PROGRAM && (indexFlags & PF_INDEX_FLAG_ALLOW_INTERACTIVE) &&
                 argc >= 2 && strcmp(argv[1], "-i") == 0;

@@ -28,8 +28,6 @@ typedef struct pf_boot_mode {
     int inspect;        /* PF_BOOT_PROGRAM: 1 to enter the interactive session after the
                            main module (argv[1] is that `-i`, which sys.argv leaves out) */
     int no_site;        /* sys.flags.no_site to show: 1 only for PF_BOOT_INTERPRETER given -S */
-    int path0;          /* PF_BOOT_INTERPRETER without -I/-P: CPython puts the script's
-                           directory, or the current one, first on sys.path */
     int child_optimize; /* PF_BOOT_INTERPRETER: the number of O's among its -O options */
     int reexec_parent;  /* PF_BOOT_INTERPRETER or PF_BOOT_SPAWNED started by an earlier file at
                            this executable's path, replaced since (PF_PARENT_REPLACED): run

@@ -21,6 +21,11 @@
 #                     line, one that passes on the program's own arguments (a
 #                     file name, flags alone) and one with PYFREEZE_ARGS=program
 #   main-once         a child never runs the program's main from the top
+#   environ           PYTHON* variables in a child's environment: honoured as
+#                     python3.11 honours them with the same command line
+#                     (PYTHONHASHSEED, PYTHONIOENCODING, PYTHONPATH, ...),
+#                     ignored under -I, -E and the program's own flags;
+#                     PYTHONHOME and PYTHONPLATLIBDIR do not stop a child
 #
 # Every run starts processes: as nobody (root ignores RLIMIT_NPROC), under a
 # process limit and a timeout, in a directory nobody can write.
@@ -28,7 +33,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-group=${1:?usage: children.sh pools|resource-tracker|subprocess|scripts|argv|main-once}
+group=${1:?usage: children.sh pools|resource-tracker|subprocess|scripts|argv|main-once|environ}
 # Every run as nobody (lib.sh's AS_NOBODY: 200 processes, 120 s).
 
 # fresh_cwd: a new working directory the user nobody can write, as RUN_CWD.
@@ -250,6 +255,45 @@ argv)
     run_nobody "$R/self-joined" "$EXE" spawn self "-cprint('joined')"
     expect_file_eq "started by itself with -cCODE (joined, as python3 accepts it)" "$R/self-joined.out" \
         "child: joined  status 0"
+    ;;
+
+environ)
+    # ch_environ/: ppmod.py, found only through PYTHONPATH, and
+    # scripts/ppscript.py, which imports it; outside the program's
+    # directory, where nobody cannot write (so no __pycache__ either side)
+    D=$T/environ
+    cp -r "$PROGRAMS/ch_environ" "$D" && chmod -R a+rX "$D"
+    copy_program ch_environ || finish
+    compare_nobody environ "$D"
+    O=$R/environ.frz.out
+    # python3.11's own values, not only its agreement, for the variables of
+    # CPython's tests (test_hash, test_sys)
+    seeded=$(PYTHONHASHSEED=12345 "$PF_PYTHON" -c 'print(hash("pyfreeze"), hash(b"pyfreeze"), sep=", ")')
+    expect_grep "PYTHONHASHSEED=12345: python3.11's hashes" "$O" "^hash \\($seeded\\)\$"
+    expect_grep "PYTHONIOENCODING=latin-1:replace: the child's output" "$O" '^caf\\xe9 \? \?$'
+    expect_grep "PYTHONPATH: a module only there is imported from disk by -m" "$O" \
+        "^ppmod run as __main__ \['a'\] ppmod __main__ from $D/ppmod.py\$"
+    # (the fresh working directories are in $T: <CWD>/.. is $T)
+    expect_grep "PYTHONPATH: sys.path in python3's order, absolute, without duplicates" "$O" \
+        "^path \['', '<CWD>/rel/x', '<CWD>', '$D', '$T/up'\]\$"
+    expect_grep "PYTHONPATH with -S: duplicates and .. kept" "$O" \
+        "^path \['', '<CWD>/rel/x', '<CWD>', '$D', '<CWD>', '<CWD>/../up', '<CWD>'\]\$"
+    expect_grep "-I: the parent's flags for its children" "$O" "^the parent's flags \['-I'\]\$"
+    expect_no_grep "-I, -E: PYTHONINSPECT ignored" "$O" '^inspect ran$'
+    for method in spawn forkserver; do
+        expect_grep "$method workers ignore the variables the program set" "$O" \
+            "^$method worker flags \[\(1, 1, 1, 0, 0\)\]\$"
+    done
+    # Where python3.11 would look for its stdlib: the child still starts
+    # (python3.11 cannot), from the payload.
+    fresh_cwd
+    run_nobody "$R/home" "$EXE" "$D" home
+    RUN_CWD=$T
+    for name in PYTHONHOME PYTHONPLATLIBDIR; do
+        expect_grep "$name: the child starts" "$R/home.out" "^== $name=.*: status 0\$"
+    done
+    expect_eq "PYTHONHOME, PYTHONPLATLIBDIR: sys.prefix is the executable, the module found" 2 \
+        "$(grep -c "^True lib.* ppmod ppmod from $D/ppmod.py\$" "$R/home.out")"
     ;;
 
 *)

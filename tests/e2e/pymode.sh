@@ -215,6 +215,14 @@ EOF
     py_compare error /dev/null -c 'import json; json.loads("{")'
     py_compare i-flag "$SRC/stdin.py" -i -c 'x = 5'
     expect_grep "the neighbour module is imported from disk" "$R/script.frz.out" '^42 neighbour.py '
+    # PYTHONPATH: relative, empty and `..` entries made absolute (getpath),
+    # then normalised and de-duplicated (site; not with -S), in python3.11's
+    # order
+    RUN_ENV=(PYTHONPATH="rel/./x::$SRC/../work//:.:../up")
+    in_t='import os, sys; print([p for p in sys.path if p.startswith(os.path.dirname(os.getcwd())) or not p])'
+    py_compare pythonpath /dev/null -c "$in_t"
+    py_compare pythonpath-no-site /dev/null -S -c "$in_t"
+    RUN_ENV=()
 
     # A terminal session, driven through tmux: the banner, prompts, 2 + 5,
     # a continuation line, line editing (Left moves the cursor), quit().
