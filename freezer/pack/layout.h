@@ -34,19 +34,21 @@
  * frames of data-heavy objects (tables: unicodedata, the CJK codecs). */
 #define PFZ_FREEZE_NATIVE_ZSTD_LEVEL 4
 /* zstd level of a frame mostly of code-heavy native objects
- * (frame_levels.h: pfz_native_is_code): level 6 with raw literals
- * (PFZ_LEVEL_RAW_LITERALS). Raw literals take 9-16 % off the decompression
- * of machine code (numpy's libraries, the prefetch thread's main work at
- * its start), but at level 4 cost 4-8 % more bytes, which put the payloads
- * of programs with much native code over issue 5's 1.10x of tar --zstd -6
- * (numpy 1.108x, stdlib-heavy 1.107x); level 6 gets most of those bytes
- * back (liblapack 3.35 -> 3.24 MB, 3.20 with level 4's Huffman-coded
- * literals) and decompresses as fast, for about twice level 4's
- * compression time of that code. Tables grow 12-18 % with raw literals
- * (unicodedata 519 -> 614 KB, which put the tqdm-only program's payload
- * over issue 14's 2.5 MB), so data-heavy objects keep Huffman-coded
- * literals at level 4 (docs/performance.md, "Raw literals per object"). */
-#define PFZ_FREEZE_NATIVE_CODE_ZSTD_LEVEL (6 | PFZ_LEVEL_RAW_LITERALS)
+ * (frame_levels.h: pfz_native_is_code): level 7 with raw literals
+ * (PFZ_LEVEL_RAW_LITERALS). Raw literals take 11-16 % off the
+ * decompression of machine code (numpy's libraries, libcrypto: the prefetch
+ * thread's main work at a start), but at level 4 cost 4-8 % more bytes,
+ * which put the payloads of programs with much native code over issue 5's
+ * 1.10x of tar --zstd -6 (numpy 1.108x, stdlib-heavy 1.107x; level 6: the
+ * whole-stdlib hello world 1.101x). Level 7 gets those bytes back (liblapack
+ * 3.03 MB, libcrypto 1.95 MB; 3.20 and 1.94 at level 4 with Huffman-coded
+ * literals) and decompresses as fast as level 4 raw, for about 1.8 times
+ * level 4's compression time of that code, the cold freeze's larger part.
+ * Tables grow 12-18 % with raw literals (unicodedata 519 -> 614 KB, which
+ * put the tqdm-only program's payload over issue 14's 2.5 MB), so
+ * data-heavy objects keep level 4 with Huffman-coded literals
+ * (docs/performance.md, "Raw literals per object"). */
+#define PFZ_FREEZE_NATIVE_CODE_ZSTD_LEVEL (7 | PFZ_LEVEL_RAW_LITERALS)
 /* Bytes of tar stream per frame: large enough for a good ratio, small
  * enough that an import decompresses little it does not need (DESIGN.md). */
 #define PFZ_FREEZE_FRAME_TARGET (128u * 1024u)
