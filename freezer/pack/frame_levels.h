@@ -29,9 +29,10 @@
  * bytes as it writes the members. Why: native code is most of a scientific
  * program's payload, and zstd's level 4 compresses it about twice as fast
  * as level 6 for about 5 % more bytes, where bytecode loses more
- * (docs/performance.md, "Freeze time"); raw literals take about a tenth
- * off the decompression of machine code for 4-8 % more bytes, but cost
- * tables 12-18 % (docs/performance.md, "Raw literals per object"). */
+ * (docs/performance.md, "Freeze time"); raw literals take 11-16 % off the
+ * decompression of machine code for 4-8 % more bytes at level 4 (layout.h
+ * takes level 7 for them, which gets the bytes back), but cost tables
+ * 12-18 % (docs/performance.md, "Raw literals per object"). */
 int pfz_frame_level(const pfz_pack_input *in, uint64_t nativeBytes, uint64_t codeBytes,
                     size_t frameSize);
 
