@@ -262,6 +262,7 @@ static int pack_layout(const pfz_graph *g, const pfz_native_files *native, const
         .flags = g->main_flags,
         .level = PFZ_FREEZE_ZSTD_LEVEL,
         .native_level = PFZ_FREEZE_NATIVE_ZSTD_LEVEL,
+        .native_code_level = PFZ_FREEZE_NATIVE_CODE_ZSTD_LEVEL,
         .frame_target = PFZ_FREEZE_FRAME_TARGET,
         .late_frame_target = PFZ_FREEZE_LATE_FRAME_TARGET,
         .left_out = l->left_out,

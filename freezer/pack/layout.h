@@ -30,13 +30,25 @@
  * 6 0.74 s for 24.24 MB. Level 4 halves the compression time of native
  * code, most of a cold freeze's compression, for 4.7 % more bytes of it;
  * bytecode, where start-up reads matter, keeps level 6 (docs/performance.md,
- * "Freeze time"). Literals are Huffman-coded, not stored raw
- * (PFZ_LEVEL_RAW_LITERALS): raw literals take a tenth off numpy's native
- * decompression, but cost data-heavy objects far more than the 5 % of code
- * (unicodedata 519 -> 614 KB), which put the tqdm-only program's payload
- * over issue 14's 2.5 MB (docs/performance.md, "The prefetch thread's head
- * start"). */
+ * "Freeze time"). Its literals are Huffman-coded: this is the level of
+ * frames of data-heavy objects (tables: unicodedata, the CJK codecs). */
 #define PFZ_FREEZE_NATIVE_ZSTD_LEVEL 4
+/* zstd level of a frame mostly of code-heavy native objects
+ * (frame_levels.h: pfz_native_is_code): level 7 with raw literals
+ * (PFZ_LEVEL_RAW_LITERALS). Raw literals take 11-16 % off the
+ * decompression of machine code (numpy's libraries, libcrypto: the prefetch
+ * thread's main work at a start), but at level 4 cost 4-8 % more bytes,
+ * which put the payloads of programs with much native code over issue 5's
+ * 1.10x of tar --zstd -6 (numpy 1.108x, stdlib-heavy 1.107x; level 6: the
+ * whole-stdlib hello world 1.101x). Level 7 gets those bytes back (liblapack
+ * 3.03 MB, libcrypto 1.95 MB; 3.20 and 1.94 at level 4 with Huffman-coded
+ * literals) and decompresses as fast as level 4 raw, for about 1.8 times
+ * level 4's compression time of that code, the cold freeze's larger part.
+ * Tables grow 12-18 % with raw literals (unicodedata 519 -> 614 KB, which
+ * put the tqdm-only program's payload over issue 14's 2.5 MB), so
+ * data-heavy objects keep level 4 with Huffman-coded literals
+ * (docs/performance.md, "Raw literals per object"). */
+#define PFZ_FREEZE_NATIVE_CODE_ZSTD_LEVEL (7 | PFZ_LEVEL_RAW_LITERALS)
 /* Bytes of tar stream per frame: large enough for a good ratio, small
  * enough that an import decompresses little it does not need (DESIGN.md). */
 #define PFZ_FREEZE_FRAME_TARGET (128u * 1024u)

@@ -52,6 +52,7 @@ typedef struct tar_sink {
     pfz_buffer frame;     /* the current frame's bytes */
     size_t start;         /* stream offset of frame.data[0] */
     uint64_t native;      /* bytes of native members' data in this frame (frame_levels.h) */
+    uint64_t code;        /* of them, in code-heavy objects (pfz_native_is_code) */
     pfz_buffer index;     /* frame 0, the index member, kept until the index is known */
     pfz_frame_queue *out; /* the frames made so far */
 } tar_sink;
@@ -236,9 +237,10 @@ static int cut(const pfz_pack_input *in, tar_sink *s, uint32_t *frames, pf_error
         s->index = f;
     } else {
         rc = pfz_frame_queue_add(s->out, *frames, f.data, f.size,
-                                 pfz_frame_level(in, s->native, f.size), 1, err);
+                                 pfz_frame_level(in, s->native, s->code, f.size), 1, err);
     }
     s->native = 0;
+    s->code = 0;
     (*frames)++;
     return rc;
 }
@@ -347,6 +349,8 @@ static int write_tar(const pfz_pack_input *in, const uint8_t *stored, pfz_index_
         }
         if (f->kind == PF_KIND_NATIVE || f->kind == PF_KIND_LIBRARY) {
             s->native += f->size; /* its header is in this frame */
+            s->code +=
+                in->native_code_level != 0 && pfz_native_is_code(f->data, f->size) ? f->size : 0;
         }
         /* Bounded by check_input: the frame holds < PF_MAX_FRAME_SIZE bytes. */
         rc = pfz_index_set_location(w, (uint32_t)i, frames, (uint32_t)(data_offset - s->start),
@@ -467,8 +471,8 @@ static int finish(const pfz_pack_input *in, pfz_index_writer *w, tar_sink *s, si
     }
     pfz_buffer index = s->index;
     s->index = (pfz_buffer){0}; /* the queue owns it now */
-    rc = pfz_frame_queue_add(s->out, 0, index.data, index.size, pfz_frame_level(in, 0, index.size),
-                             1, err);
+    rc = pfz_frame_queue_add(s->out, 0, index.data, index.size,
+                             pfz_frame_level(in, 0, 0, index.size), 1, err);
     return rc == PF_OK ? pfz_frame_queue_finish(s->out, frame_count, err) : rc;
 }
 

@@ -38,6 +38,10 @@ typedef struct pfz_pack_input {
     int level;                          /* zstd compression level */
     int native_level;                   /* zstd level of a frame mostly of native code
                                            (frame_levels.h); 0: level */
+    int native_code_level;              /* zstd level (PFZ_LEVEL_RAW_LITERALS allowed) of
+                                           such a frame whose native bytes are mostly in
+                                           code-heavy objects (frame_levels.h:
+                                           pfz_native_is_code); 0: native_level */
     size_t frame_target;                /* bytes of tar stream per frame before cutting */
     size_t startup_files;               /* when > 0: files[0 .. startup_files) (what every run
                                            imports) get frame 1 to themselves, so a start

@@ -1,7 +1,8 @@
 /* extra_imports.c - the imports of a module that its import statements do
  * not show, handed to the walk's import callback as if they were
  * statements (so the walk's edge policy applies to them): the rules'
- * hidden imports (package_rules.c), constant names given to import_module,
+ * hidden imports (package_rules.c; those made at use after the start-up
+ * walk, pfz_import.at_use), constant names given to import_module,
  * __import__, find_spec and the like (dynamic_imports.h), the real modules
  * behind six-style lazy names (`from six.moves import queue` -> queue),
  * the modules an extension module imports from C (native_imports.h), and
@@ -58,6 +59,23 @@ static int emit_list(extra_ctx *x, PyObject *list, int line, int in_function, in
         PyObject *item = PyList_GET_ITEM(list, i);
         if (PyUnicode_Check(item)) {
             status = emit(x, item, line, in_function, on_exception, via, err);
+        }
+    }
+    Py_DECREF(list);
+    return status;
+}
+
+/* emit_at_use: each str of list (a new reference, consumed), a rules
+ * file's hidden import made only when something is used
+ * (pfz_import.at_use). */
+static int emit_at_use(extra_ctx *x, PyObject *list, pf_error *err)
+{
+    int status = PF_OK;
+    for (Py_ssize_t i = 0; status == PF_OK && i < PyList_GET_SIZE(list); i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        if (PyUnicode_Check(item)) {
+            pfz_import imp = {.name = item, .code = x->code, .via = via_rules, .at_use = 1};
+            status = x->fn(x->ctx, &imp, err);
         }
     }
     Py_DECREF(list);
@@ -427,6 +445,12 @@ int pfz_mg_extra_imports(resolver *r, size_t idx, PyObject *code, unsigned flags
     int status = pfz_mg_rule_call(r, "hidden_imports", idx, &hidden, err);
     if (status == PF_OK) {
         status = emit_list(&x, hidden, 0, 0, 0, via_rules, err);
+    }
+    if (status == PF_OK) { /* made when something is used: after the start-up walk */
+        status = pfz_mg_rule_call(r, "hidden_imports_at_use", idx, &hidden, err);
+    }
+    if (status == PF_OK) {
+        status = emit_at_use(&x, hidden, err);
     }
     if (status == PF_OK && code != NULL) {
         status = pfz_scan_dynamic_imports(code, on_dynamic, &x, err);

@@ -61,6 +61,10 @@ typedef struct pfz_import {
     PyCodeObject *code;     /* the code object holding the instruction */
     const char *via;        /* NULL for a statement; for an import no statement shows
                                (extra_imports.c) static text naming what found it */
+    int at_use;             /* 1: a rules file's hidden import made only when something
+                               is used (hidden_imports_at_use): followed after what runs
+                               as modules load, as an import in a function is, but never
+                               left out as optional; 0: otherwise (the scan's own) */
 } pfz_import;
 
 /* pfz_import_fn: called once per import found. Returns PF_OK to go on, or a

@@ -352,7 +352,7 @@ int pfz_mg_top_in(PyObject *set, const char *name, size_t len);
 int pfz_mg_rule_excludes(const resolver *r, size_t importer, const char *name);
 
 /* pfz_mg_rule_call: *list (a new list) is the rules' answer for module idx
- * to method "hidden_imports" (names), "data" ((absolute, relative to the
+ * to method "hidden_imports" or "hidden_imports_at_use" (names), "data" ((absolute, relative to the
  * package directory) pairs) or "plugin_groups" (group names). Returns
  * PF_OK or PF_ERR_PYTHON. */
 int pfz_mg_rule_call(const resolver *r, const char *method, size_t idx, PyObject **list,

@@ -111,10 +111,10 @@ static int queue_on(PyObject *list, scan_ctx *sc, const pfz_import *imp, PyObjec
                     pf_error *err)
 {
     PyObject *item =
-        Py_BuildValue("(nOiOiiiOiO)", (Py_ssize_t)sc->importer, imp->name, imp->level,
+        Py_BuildValue("(nOiOiiiOiOi)", (Py_ssize_t)sc->importer, imp->name, imp->level,
                       imp->fromlist != NULL ? imp->fromlist : Py_None, imp->line, imp->in_function,
                       (int)imp->guard, imp->try_imports != NULL ? imp->try_imports : Py_None,
-                      imp->in_try, full != NULL ? full : Py_None);
+                      imp->in_try, full != NULL ? full : Py_None, imp->at_use);
     int rc = item != NULL ? PyList_Append(list, item) : -1;
     Py_XDECREF(item);
     return rc < 0 ? pfz_py_fail(err, "cannot queue an import") : PF_OK;
@@ -247,7 +247,7 @@ static int on_import(void *ctx, const pfz_import *imp, pf_error *err)
     resolver *r = sc->r;
     int replay = r->replaying;
     r->replaying = 0;
-    if ((imp->in_function || imp->on_exception ||
+    if ((imp->in_function || imp->on_exception || imp->at_use ||
          pfz_mg_is_installed_alias(imp, r->g->modules[sc->importer].name)) &&
         !replay) {
         return queue_on(r->deferred, sc, imp, NULL, err);
@@ -375,6 +375,7 @@ int pfz_mg_follow_deferred(resolver *r, pf_error *err)
             .guard = (pfz_import_guard)PyLong_AsLong(PyTuple_GET_ITEM(item, 6)),
             .try_imports = PyTuple_GET_ITEM(item, 7) == Py_None ? NULL : PyTuple_GET_ITEM(item, 7),
             .in_try = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 8)),
+            .at_use = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 10)),
         };
         imp.on_exception = imp.guard != PFZ_GUARD_NONE;
         scan_ctx sc = {r, (size_t)PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0))};

@@ -17,6 +17,8 @@
  * library name), PF_ERR_NOMEM, PF_ERR_PYTHON. Needs the
  * embedded interpreter (python_host.h). The object's methods:
  *   hidden_imports(module, top_dir) -> [names]
+ *   hidden_imports_at_use(module, top_dir) -> [names]: imports made only
+ *       when something is used (not in hidden_imports' answer)
  *   excludes(importer, name, top_dir) -> bool
  *   data(module, package_dir) -> [(absolute file, path relative to the package)]:
  *       the rules' data directories, then the data Debian moved out of

@@ -16,6 +16,7 @@ FORMAT = 1
 _ENTRY_KEYS = {
     "why": str,
     "hidden_imports": list,
+    "hidden_imports_at_use": list,
     "excluded_imports": list,
     "data": list,
     "plugin_groups": list,
@@ -94,7 +95,7 @@ class Rules:
             for key, value in entry.items():
                 if key not in _ENTRY_KEYS or not isinstance(value, _ENTRY_KEYS[key]):
                     raise RulesError(f"{where}.{key}: unknown key or wrong type")
-            for key in ("hidden_imports", "excluded_imports"):
+            for key in ("hidden_imports", "hidden_imports_at_use", "excluded_imports"):
                 _names(entry.get(key, []), f"{where}.{key}")
             if "submodules_from" in entry and not is_module_name(entry["submodules_from"]):
                 raise RulesError(f"{where}.submodules_from: give a module name")
@@ -213,6 +214,18 @@ class Rules:
         names = []
         for e in self._entries(module, top_dir):
             names += [n for n in e.get("hidden_imports", ()) if n not in names]
+        return names
+
+    def hidden_imports_at_use(self, module, top_dir):
+        """The modules the rules say module imports unseen and only when
+        something of it is used, not as it loads: packed, but outside the
+        start-up walk. A name also in hidden_imports is left to it."""
+        plain = self.hidden_imports(module, top_dir)
+        names = []
+        for e in self._entries(module, top_dir):
+            for n in e.get("hidden_imports_at_use", ()):
+                if n not in names and n not in plain:
+                    names.append(n)
         return names
 
     def excludes(self, importer, name, top_dir):

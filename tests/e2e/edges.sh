@@ -40,6 +40,13 @@
 #              pbar.mp's Manager opened, for the program's Manager() by a
 #              name the freezer cannot read) has its held-back imports
 #              followed (its `try: from . import shared_memory`)
+#   atuse      a rules file's hidden_imports_at_use (_socket's encodings.idna,
+#              which socketmodule.c uses for a non-ASCII host name): packed
+#              with stringprep and unicodedata, though after the start-up
+#              walk (test_module_graph.c checks the order), so a program
+#              that only imports socket still encodes such names from C as
+#              python3 does (names IDNA refuses: errors before any name
+#              lookup, no network)
 #   numpy      examples/numpy-app frozen twice, once with only numpy's
 #              distribution visible in /usr/lib/python3/dist-packages (a
 #              bind mount in `unshare -m`): the payloads are within 5%, so
@@ -49,7 +56,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: edges.sh hello|crossdist|codecs|gated|ruleonly|numpy}
+case_name=${1:?usage: edges.sh hello|crossdist|codecs|gated|ruleonly|numpy|atuse}
 FROZEN=$T/frozen
 
 # payload_of EXE: the payload size `pyfreeze inspect` reports, in bytes.
@@ -180,6 +187,25 @@ EOF
     freeze "$FROZEN/all" --follow-all-imports "$SRC/app.py" || finish
     "$PYFREEZE" inspect "$FROZEN/all" >"$T/inspect-all.txt"
     expect_grep "--follow-all-imports packs beta" "$T/inspect-all.txt" ' lib/beta/__init__\.pyc$'
+    ;;
+
+atuse)
+    program atuse <<'EOF' || finish
+import socket
+
+for host in ("\u00fc" * 70 + ".invalid", "b\u00fccher\udcff.invalid"):
+    try:
+        socket.getaddrinfo(host, 80)
+    except UnicodeError as e:
+        print(type(e).__name__, e)
+EOF
+    "$PYFREEZE" inspect "$EXE" >"$T/inspect-atuse.txt"
+    expect_grep "socket's idna codec is packed" "$T/inspect-atuse.txt" ' lib/encodings/idna\.pyc$'
+    expect_grep "with stringprep" "$T/inspect-atuse.txt" ' lib/stringprep\.pyc$'
+    expect_grep "and unicodedata" "$T/inspect-atuse.txt" ' lib/unicodedata\.cpython'
+    compare atuse /dev/null
+    expect_grep "the frozen program's socket encoded the names with idna" "$R/atuse.frz.out" \
+        "^UnicodeError encoding with 'idna' codec failed \(UnicodeError: Invalid character"
     ;;
 
 codecs)

@@ -546,9 +546,37 @@ static void test_own_frame(void **state)
     sample_free(&s);
 }
 
+/* code_heavy: file i of s (native, at least 4 KiB) made an object whose
+ * r-x segment is its second half (frame_levels.h: pfz_native_is_code), its
+ * bytes past the headers letters of skewed frequencies, which Huffman-coded
+ * literals compress and raw ones do not. */
+static void code_heavy(sample *s, size_t i)
+{
+    uint8_t *d = s->data[i];
+    size_t size = s->files[i].size;
+    uint32_t seed = 777;
+    for (size_t j = 512; j < size; j++) {
+        seed = seed * 1103515245u + 12345u;
+        d[j] = (uint8_t) "aaaaaaaabbbbccde"[(seed >> 16) & 15];
+    }
+    Elf64_Ehdr h;
+    memcpy(&h, d, sizeof h);
+    h.e_phoff = sizeof h;
+    h.e_phentsize = sizeof(Elf64_Phdr);
+    h.e_phnum = 1;
+    memcpy(d, &h, sizeof h);
+    Elf64_Phdr ph = {.p_type = PT_LOAD,
+                     .p_flags = PF_R | PF_X,
+                     .p_offset = size / 2,
+                     .p_filesz = size - size / 2};
+    memcpy(d + sizeof h, &ph, sizeof ph);
+}
+
 /* pfz_pack compresses each frame while it writes the next ones: its
  * output is exactly pfz_frames_compress_levels' over the whole stream, with
- * native_level for the frames at least half native code (frame_levels.h). */
+ * native_level for the frames at least half native code and
+ * native_code_level for those mostly of code-heavy objects
+ * (frame_levels.h). */
 static void test_pack_levels(void **state)
 {
     (void)state;
@@ -557,7 +585,9 @@ static void test_pack_levels(void **state)
     s.in.stored_min_size = 0;
     s.in.own_frame_min = 64 * 1024; /* frames as test_own_frame's */
     s.in.native_level = 1;
-    pfz_buffer out = {0}, ref = {0}, flat = {0};
+    s.in.native_code_level = 1 | PFZ_LEVEL_RAW_LITERALS;
+    code_heavy(&s, 9);
+    pfz_buffer out = {0}, ref = {0}, flat = {0}, huff = {0};
     pf_error err;
     assert_int_equal(pfz_pack(&s.in, &out, &err), PF_OK);
     pf_seek_table table = {0};
@@ -576,9 +606,9 @@ static void test_pack_levels(void **state)
         assert_int_equal(n, f->decompressed_size);
         bounds[i + 1] = bounds[i] + n;
     }
-    /* index, bytecode 0-5, native 6, native 7 + bytecode 8, native 9,
-     * bytecode 10, native 11 */
-    const int levels[7] = {3, 3, 1, 1, 1, 3, 1};
+    /* index, bytecode 0-5, native 6, native 7 + bytecode 8, native 9
+     * (code-heavy), bytecode 10, native 11 */
+    const int levels[7] = {3, 3, 1, 1, 1 | PFZ_LEVEL_RAW_LITERALS, 3, 1};
     assert_int_equal(
         pfz_frames_compress_levels(stream, bounds[7], bounds, 7, 3, levels, NULL, &ref, &err),
         PF_OK);
@@ -587,6 +617,11 @@ static void test_pack_levels(void **state)
     /* the levels matter: one level for all gives other bytes */
     assert_int_equal(pfz_frames_compress(stream, bounds[7], bounds, 7, 3, &flat, &err), PF_OK);
     assert_false(flat.size == out.size && memcmp(flat.data, out.data, out.size) == 0);
+    /* raw literals cost the code-heavy frame bytes: Huffman-coded, smaller */
+    s.in.native_code_level = 0;
+    assert_int_equal(pfz_pack(&s.in, &huff, &err), PF_OK);
+    assert_true(huff.size < out.size);
+    pfz_buffer_free(&huff);
     free(stream);
     pf_seek_table_free(&table);
     pfz_buffer_free(&out);

@@ -560,6 +560,33 @@ static void test_graph_walk_order(void **state)
     fixture_end(&f);
 }
 
+/* The rules' hidden_imports_at_use (freezer/rules/packages.toml): _socket
+ * encodes a non-ASCII host name with the idna codec only when given one,
+ * so encodings.idna and stringprep (which it imports as it loads) are
+ * packed but come after the walk, where `import socket` is. */
+static void test_graph_at_use_after_walk(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_begin(&f);
+    rt_write(f.dir, "app.py", "import socket\nprint(socket.gethostname())\n", (size_t)-1);
+    pf_error err = {0};
+    if (pfz_graph_build(&f.g, &f.opts, &err) != PF_OK) {
+        fail_msg("pfz_graph_build: %s", err.message);
+    }
+    const pfz_graph *g = &f.g;
+    assert_true(find(g, "socket") >= 0 && (size_t)find(g, "socket") < g->walk_count);
+    assert_true(find(g, "_socket") >= 0 && (size_t)find(g, "_socket") < g->walk_count);
+    static const char *const later[] = {"encodings.idna", "stringprep"};
+    for (size_t k = 0; k < sizeof later / sizeof *later; k++) {
+        if (find(g, later[k]) < 0 || (size_t)find(g, later[k]) < g->walk_count) {
+            fail_msg("%s is missing or among the %zu walked modules", later[k], g->walk_count);
+        }
+        assert_non_null(must(g, later[k])->pyc); /* packed all the same */
+    }
+    fixture_end(&f);
+}
+
 /* import_policy.c: a fallback whose try body is packed, TYPE_CHECKING and
  * other-OS blocks are left out (each with a -v note); a fallback whose try
  * body cannot be found is followed; hello world's random does not pull
@@ -737,6 +764,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_graph_resolution_rules),
+        cmocka_unit_test(test_graph_at_use_after_walk),
         cmocka_unit_test(test_graph_verbose_lists_stdlib_misses),
         cmocka_unit_test(test_graph_warning_records),
         cmocka_unit_test(test_graph_walk_order),

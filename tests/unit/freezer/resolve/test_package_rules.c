@@ -52,6 +52,7 @@ static const char GOOD[] =
     "[tools]\ndevelopment = [\"doctest\"]\nbuild = [\"setuptools\"]\n"
     "[standalone]\nleft_out = [\"test\"]\n"
     "[modules.alpha]\nwhy = \"a test\"\nhidden_imports = [\"alpha._c\", \"a1b2__mypyc\"]\n"
+    "hidden_imports_at_use = [\"alpha._idna\", \"alpha._c\", \"alpha._idna\"]\n"
     "excluded_imports = [\"beta\"]\nplugin_groups = [\"alpha.plugins\"]\n"
     "data = [{ from = \"../share/alpha\", to = \"data\" }]\n"
     "target_libraries = [\"libalpha.so.1\", \"libshared*.so.*\"]\n"
@@ -67,6 +68,9 @@ static void test_good_file(void **state)
     expect_call(rules, "['alpha._c', 'a1b2__mypyc']", "hidden_imports", "(sz)", "alpha", NULL,
                 NULL);
     expect_call(rules, "[]", "hidden_imports", "(sz)", "gamma", NULL, NULL);
+    /* at use: each once, and not those also imported as the module loads */
+    expect_call(rules, "['alpha._idna']", "hidden_imports_at_use", "(sz)", "alpha", NULL, NULL);
+    expect_call(rules, "[]", "hidden_imports_at_use", "(sz)", "gamma", NULL, NULL);
     expect_call(rules, "True", "excludes", "(ssz)", "alpha.sub", "beta.x", NULL);
     expect_call(rules, "False", "excludes", "(ssz)", "alpha", "betax", NULL);
     expect_call(rules, "False", "excludes", "(ssz)", "gamma", "beta", NULL);
@@ -218,6 +222,8 @@ static void test_bad_files(void **state)
     bad("format = 1\nextra = 3\n", "unknown key", "extra");
     bad("format = 1\n[tools]\nbuild = [\"a b\"]\n", "tools.build", "module names");
     bad("format = 1\n[modules.alpha]\nhidden_imports = \"x\"\n", "modules.alpha", "hidden_imports");
+    bad("format = 1\n[modules.alpha]\nhidden_imports_at_use = [\"a b\"]\n", "modules.alpha",
+        "hidden_imports_at_use");
     bad("format = 1\n[modules.alpha]\nsurprise = 1\n", "modules.alpha.surprise", "unknown");
     bad("format = 1\n[modules.alpha]\ndata = [{ from = \"x\", to = \"../y\" }]\n",
         "modules.alpha.data", "RELATIVE");
