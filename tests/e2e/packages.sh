@@ -209,12 +209,20 @@ initname)
     mkdir -p "$T/initname/pk/sub"
     printf 'X = 1\n' >"$T/initname/pk/__init__.py"
     printf 'Y = 2\n' >"$T/initname/pk/sub/__init__.py"
+    mkdir -p "$T/initname/pk/other"
+    printf 'Z = 3\n' >"$T/initname/pk/other/__init__.py"
     program initname <<'PY' || finish
 import importlib, sys
 import pk.sub.__init__
+import pk.other
 m = importlib.import_module("pk.__init__")
 print(m.__name__, m.X, m.__name__ in sys.modules, sys.modules["pk.sub.__init__"].Y)
 print(m is sys.modules["pk"], hasattr(m, "__path__"), m.__file__.endswith("pk/__init__.py"))
+# a name built at run time, as astroid builds f"astroid.brain.{stem}" for
+# each file of a directory: no freeze-time entry, the package's file
+o = importlib.import_module(".".join(["pk", "other", "__init__"]))
+print(o.__name__, o.Z, o is pk.other, hasattr(o, "__path__"), o.__spec__.submodule_search_locations)
+print(o.__file__.endswith("pk/other/__init__.py"), o.__spec__.origin == pk.other.__spec__.origin)
 PY
     REF_FLAGS=(-B -E -s)   # the script imports its neighbour package
     compare initname /dev/null
