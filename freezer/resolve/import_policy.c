@@ -381,8 +381,16 @@ static PyObject *held_targets(resolver *r, PyObject *full, PyObject *fromlist)
 
 int pfz_mg_rule_only_held(resolver *r, size_t importer, const pfz_import *imp, PyObject *full)
 {
+    /* a stdlib module's module-level accelerator with a fallback (`try:
+     * from _decimal import *` `except ImportError: from _pydecimal
+     * import *`) runs whenever the module does: holding both left decimal
+     * packed but unimportable (faker's providers, imported by computed
+     * names, import it). An optional feature's `try: import ssl` `except
+     * ImportError: ssl = None` (in_try 1) stays held. */
+    int shim = r->g->modules[importer].is_stdlib && !imp->in_function &&
+               imp->guard == PFZ_GUARD_NONE && imp->in_try == 2;
     if (!r->state[importer].rule_only ||
-        !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try) ||
+        !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try) || shim ||
         is_carried_frozen(r, PyUnicode_AsUTF8(full))) {
         PyErr_Clear();
         return 0;

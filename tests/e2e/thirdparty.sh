@@ -18,7 +18,9 @@
 #              name built at run time) imports, at module level, a
 #              distribution that its own declares as a plain requirement
 #              (Requires-Dist with no marker): that one is packed; one
-#              required only by an extra is not (docs/third-party.md)
+#              required only by an extra is not (docs/third-party.md); a
+#              stdlib module it alone imports keeps its accelerator
+#              (decimal's _decimal, whose fallback _pydecimal is not packed)
 #   options    --hidden-import, --exclude-module, --collect and their errors
 #   syspath    sys.path's "<executable>" entry: sys.path[0] exists (as the
 #              script's directory does for python3.11 -E -s),
@@ -116,7 +118,10 @@ requires)
     done
     printf 'Requires-Dist: distb\nRequires-Dist: distc ; extra == "x"\n' >>"$SP/dista-1.0.dist-info/METADATA"
     printf 'X = 1\n' >"$SP/dista/__init__.py"
-    printf 'import distb\nVALUE = distb.B\n' >"$SP/dista/plugin.py"
+    # decimal: a stdlib accelerator with a fallback (`try: from _decimal import *`
+    # `except ImportError: from _pydecimal import *`), reached only from here
+    printf 'import decimal\nimport distb\nVALUE = (distb.B, str(decimal.Decimal("1.10") * 3))\n' \
+        >"$SP/dista/plugin.py"
     printf 'import distc\nVALUE = 3\n' >"$SP/dista/extra.py"
     printf 'B = 2\n' >"$SP/distb/__init__.py"
     printf '' >"$SP/distc/__init__.py"
