@@ -397,7 +397,10 @@ static void mark_importing_handlers(pfz_flow *f)
         if (op_at(f, u) != PF_PY_OP_IMPORT_NAME) {
             continue;
         }
-        for (size_t x = f->regionof[u]; x != 0; x = f->regions[x].parent) {
+        /* an import under a block that never runs imports nothing */
+        for (size_t x = f->regionof[u]; x != 0 && f->regions[x].kind != REGION_TYPE_CHECKING &&
+                                        f->regions[x].kind != REGION_OTHER_OS;
+             x = f->regions[x].parent) {
             if (f->regions[x].kind == REGION_HANDLER) {
                 f->handlers[f->regions[x].handler].imports = 1;
             }
