@@ -29,6 +29,7 @@ typedef struct handler {
     size_t span_end;
     int walked;  /* its region exists */
     int catches; /* an `except` clause catches a failed import (import_flow.h) */
+    int imports; /* its region (or one nested in it) holds an IMPORT_NAME */
 } handler;
 
 /* A POP_JUMP_FORWARD_IF_* whose outcome on Linux is known. */
@@ -387,6 +388,26 @@ static int decode(pfz_flow *f, PyCodeObject *code, pf_error *err)
     return PF_OK;
 }
 
+/* mark_importing_handlers: sets `imports` on each handler whose region, or
+ * a region nested in it, holds an IMPORT_NAME: the handler of a fallback
+ * (`except ImportError: from _pydecimal import *`). */
+static void mark_importing_handlers(pfz_flow *f)
+{
+    for (size_t u = 0; u < f->units; u++) {
+        if (op_at(f, u) != PF_PY_OP_IMPORT_NAME) {
+            continue;
+        }
+        /* an import under a block that never runs imports nothing */
+        for (size_t x = f->regionof[u]; x != 0 && f->regions[x].kind != REGION_TYPE_CHECKING &&
+                                        f->regions[x].kind != REGION_OTHER_OS;
+             x = f->regions[x].parent) {
+            if (f->regions[x].kind == REGION_HANDLER) {
+                f->handlers[f->regions[x].handler].imports = 1;
+            }
+        }
+    }
+}
+
 /* walk_regions: the main region from unit 0, then, until nothing changes,
  * each handler whose try body is reached and the skipped side of each
  * known jump that is reached, as regions nested in where they start. */
@@ -460,6 +481,9 @@ int pfz_flow_build(PyCodeObject *code, const unsigned char *insns, size_t units,
     if (status == PF_OK) {
         status = walk_regions(f, stack, err);
     }
+    if (status == PF_OK) {
+        mark_importing_handlers(f);
+    }
     free(stack);
     if (status != PF_OK) {
         pfz_flow_free(f);
@@ -495,7 +519,7 @@ void pfz_flow_place_of(const pfz_flow *f, size_t unit, pfz_flow_place *place)
     for (size_t h = 0; h < f->handler_count; h++) {
         if (f->handlers[h].catches && f->handlers[h].span_start <= unit &&
             unit < f->handlers[h].span_end) {
-            place->in_try = 1;
+            place->in_try = f->handlers[h].imports || place->in_try == 2 ? 2 : 1;
         }
     }
 }

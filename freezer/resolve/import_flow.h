@@ -22,7 +22,10 @@ typedef struct pfz_flow_place {
     size_t try_end;         /* as 2-byte units [try_start, try_end); else 0, 0 */
     int in_try;             /* 1: inside the try body of a handler that catches
                                ImportError (ModuleNotFoundError, Exception, BaseException,
-                               or a bare except), so a failed import there is handled */
+                               or a bare except), so a failed import there is handled;
+                               2: the same, and such a handler imports a fallback (`try:
+                               from _decimal import *` `except ImportError: from
+                               _pydecimal import *`); 0: neither */
 } pfz_flow_place;
 
 /* pfz_flow_build: the flow of code, whose unquickened bytecode is insns

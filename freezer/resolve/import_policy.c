@@ -228,6 +228,24 @@ static int is_carried_frozen(resolver *r, const char *full)
     return is_frozen;
 }
 
+/* requires_plainly: 1 when distribution key `from` requires distribution
+ * `to` wherever it works (third_party.h requires_plainly: its plain
+ * requirements, or its Debian package's Depends). A module-level import of
+ * it from a module packed whole, which runs when imported by a name no
+ * analysis sees (boto3.s3.inject, loaded from a string by
+ * boto3.utils.lazy_call, imports s3transfer; rdflib's SPARQL plugin, named
+ * in rdflib.plugin's table, imports pyparsing), is one its packagers
+ * promise works: followed. 0 otherwise. */
+static int requires_plainly(resolver *r, PyObject *from, PyObject *to)
+{
+    PyObject *fn = PyDict_GetItemString(r->tp, "requires_plainly"); /* borrowed */
+    PyObject *yes = fn != NULL ? PyObject_CallFunctionObjArgs(fn, from, to, NULL) : NULL;
+    int plain = yes != NULL && PyObject_IsTrue(yes) == 1;
+    Py_XDECREF(yes);
+    PyErr_Clear(); /* unreadable metadata: as if it required nothing */
+    return plain;
+}
+
 int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, const char *full,
                          int *status, pf_error *err)
 {
@@ -275,7 +293,9 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
          * a name no analysis sees (plugins, vendoring importers such as
          * pkg_resources.extern), and then needs what it imports */
         if (!is_key(to, DIST_MISSING) && !is_key(to, DIST_PROGRAM) && !is_key(to, DIST_STDLIB) &&
-            PyUnicode_Compare(from, to) != 0) {
+            PyUnicode_Compare(from, to) != 0 &&
+            !(imp->guard == PFZ_GUARD_NONE && !imp->in_function && !imp->in_try &&
+              requires_plainly(r, from, to))) {
             snprintf(reason, sizeof reason,
                      "%s was packed only as part of distribution %s, and nothing that runs "
                      "imports %s",
@@ -361,8 +381,16 @@ static PyObject *held_targets(resolver *r, PyObject *full, PyObject *fromlist)
 
 int pfz_mg_rule_only_held(resolver *r, size_t importer, const pfz_import *imp, PyObject *full)
 {
+    /* a stdlib module's module-level accelerator with a fallback (`try:
+     * from _decimal import *` `except ImportError: from _pydecimal
+     * import *`) runs whenever the module does: holding both left decimal
+     * packed but unimportable (faker's providers, imported by computed
+     * names, import it). An optional feature's `try: import ssl` `except
+     * ImportError: ssl = None` (in_try 1) stays held. */
+    int shim = r->g->modules[importer].is_stdlib && !imp->in_function &&
+               imp->guard == PFZ_GUARD_NONE && imp->in_try == 2;
     if (!r->state[importer].rule_only ||
-        !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try) ||
+        !(imp->in_function || imp->guard != PFZ_GUARD_NONE || imp->in_try) || shim ||
         is_carried_frozen(r, PyUnicode_AsUTF8(full))) {
         PyErr_Clear();
         return 0;

@@ -57,7 +57,8 @@ typedef struct pfz_import {
                                in the try body the handler protects (possibly empty);
                                NULL otherwise */
     int in_try;             /* 1: in the try body of a handler that catches a failed
-                               import, so its failure is handled */
+                               import, so its failure is handled; 2: the same, and that
+                               handler imports a fallback (import_flow.h) */
     PyCodeObject *code;     /* the code object holding the instruction */
     const char *via;        /* NULL for a statement; for an import no statement shows
                                (extra_imports.c) static text naming what found it */

@@ -150,6 +150,11 @@ static int resolver_init(resolver *r, pfz_graph *g, const pfz_resolve_options *o
     if (r->tp == NULL) {
         return PF_ERR_PYTHON;
     }
+    /* its namespace packages need no parent imported (third_party.h) */
+    PyObject *find_spec = PyDict_GetItemString(r->tp, "find_spec"); /* borrowed */
+    if (find_spec != NULL) {
+        Py_SETREF(r->find_spec, Py_NewRef(find_spec));
+    }
     int status = pfz_mg_rules_init(r, err);
     if (status != PF_OK) {
         return status;

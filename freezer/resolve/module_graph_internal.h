@@ -277,7 +277,10 @@ int pfz_mg_edge_left_out(resolver *r, size_t importer, const pfz_import *imp, co
  * only through modules the whole-distribution rule packed, which may never
  * run) and the import is optional: in a function, an exception handler or
  * a try body whose handler catches its failure (asyncio.base_events' `try:
- * import ssl`) and would add a module (pfz_mg_held_targets; a module
+ * import ssl`) and would add a module, unless it is a stdlib module's
+ * module-level accelerator whose handler imports a fallback (decimal's
+ * `try: from _decimal import *`: import_scan.h in_try 2)
+ * (pfz_mg_held_targets; a module
  * that cannot be found is followed, to be warned about as missing); never with
  * opts->follow_all_imports (no module is rule_only then). Asked only of
  * edges pfz_mg_edge_left_out follows. The walk queues it on r->held and

@@ -22,6 +22,21 @@
  *       (path=[directory]) (PEP 376 dist-info, egg-info); its top-level
  *       names are top_level.txt's lines, else the first parts of RECORD's
  *       paths, else its normalised name (PEP 503).
+ *   requires_plainly(name, other) -> bool
+ *       whether distribution `name` (as owner() returned it) requires
+ *       distribution `other` (also one owner() returned) wherever it
+ *       works: listed in its requirements (Requires-Dist, or an egg-info's
+ *       requires.txt) with no marker (no extra, no platform test: PEP 508),
+ *       names compared normalised (PEP 503); or, for a distribution in a
+ *       dist-packages directory, the Debian package that installed its
+ *       metadata (dpkg's /var/lib/dpkg/info/ *.list) Depends (a single
+ *       alternative, /var/lib/dpkg/status) on the package that installed
+ *       `other`'s. Debian's egg-info often lists no requirements.
+ *   find_spec(name, path=None) -> ModuleSpec or None
+ *       importlib.machinery.PathFinder.find_spec(name, path), except that a
+ *       namespace package's submodule_search_locations is a plain list of
+ *       its portions, not a _NamespacePath (which needs the parent package
+ *       imported: 3.11 Lib/importlib/_bootstrap_external.py).
  *   metadata_files(metadata_path) -> [(absolute path, relative path)]
  *       every file of a .dist-info / .egg-info directory (or the file
  *       itself), relative paths starting with the directory's name; then

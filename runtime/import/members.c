@@ -20,8 +20,18 @@
  * payload (the index rejects names over PF_MAX_NAME_SIZE). */
 #define MEMBER_NAME_CAPACITY (PF_MAX_NAME_SIZE + 16)
 
+/* The last part of "pkg.__init__": a name CPython's FileFinder resolves to
+ * the package's own __init__.py as a plain module of its own. */
+#define INIT_SUFFIX ".__init__"
+#define INIT_SUFFIX_SIZE (sizeof INIT_SUFFIX - 1)
+
 /* pf_importer_find_module: the module entry called name (a str). Returns 1 and
- * fills *entry when the payload has it, 0 when not, -1 with an exception. */
+ * fills *entry when the payload has it, 0 when not, -1 with an exception.
+ * "pkg.__init__" that the index does not name (a name built at run time:
+ * astroid imports f"astroid.brain.{stem}" for each file of its brain
+ * directory) is package pkg's entry seen as a plain module, as CPython's
+ * FileFinder finds pkg/__init__.py under that name (Lib/importlib/
+ * _bootstrap_external.py, FileFinder.find_spec). */
 int pf_importer_find_module(pf_importer *self, PyObject *name, pf_entry *entry)
 {
     Py_ssize_t size;
@@ -29,10 +39,18 @@ int pf_importer_find_module(pf_importer *self, PyObject *name, pf_entry *entry)
     if (utf8 == NULL) {
         return -1;
     }
-    if (!pf_index_find(pf_payload_index(self->payload), utf8, (size_t)size, entry)) {
+    const pf_index *index = pf_payload_index(self->payload);
+    if (pf_index_find(index, utf8, (size_t)size, entry)) {
+        return PF_KIND_IS_MODULE(entry->kind) ? 1 : 0;
+    }
+    size_t base = (size_t)size - INIT_SUFFIX_SIZE;
+    if ((size_t)size <= INIT_SUFFIX_SIZE ||
+        memcmp(utf8 + base, INIT_SUFFIX, INIT_SUFFIX_SIZE) != 0 ||
+        !pf_index_find(index, utf8, base, entry) || entry->kind != PF_KIND_PACKAGE) {
         return 0;
     }
-    return PF_KIND_IS_MODULE(entry->kind) ? 1 : 0;
+    entry->kind = PF_KIND_MODULE;
+    return 1;
 }
 
 /* pf_importer_require_module: as pf_importer_find_module, but a module the payload does

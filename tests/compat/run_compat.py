@@ -4,8 +4,8 @@ testing, CLI, plugins, package data), each frozen with no options and run
 with Python and Debian's Python data directories (/usr/share/python*,
 /usr/share/matplotlib) hidden (tests/e2e/sandbox.sh in a mount namespace),
 then compared with /usr/bin/python3.11 -I: stdout and exit status, byte for
-byte, after tests/e2e/lib.sh's path normalisation. Not in CI (about 80
-freezes, 15 to 30 minutes); docs/fidelity.md keeps the last results.
+byte, after tests/e2e/lib.sh's path normalisation. Not in CI (about 113
+freezes, 20 to 45 minutes); docs/fidelity.md keeps the last results.
 
 usage (as root): /usr/bin/python3.11 tests/compat/run_compat.py BUILD/bin/pyfreeze OUTDIR [NAME...]
 Writes OUTDIR/NAME/NAME.py (the frozen program), its .log, .ref.out/.err,

@@ -22,6 +22,9 @@
 #               reads pyflakes' metadata
 #   initname    `import pkg.__init__` by name (astroid does): a module of
 #               its own, as in CPython, sharing the package's file
+#   nsinpkg     a namespace package inside a regular one (falcon.cyutil: a
+#               directory of Cython modules without __init__.py), found
+#               without importing its parent
 #   pkgresources  pkg_resources' working set and its vendored packaging,
 #               imported through pkg_resources.extern's importer (the
 #               rules' submodules_from)
@@ -65,7 +68,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|entrypoints|pycryptodome|zmq}
+case_name=${1:?usage: packages.sh requests|fernet|markdown|matplotlib|babel|fresh|flake8|initname|nsinpkg|mypy|pkgresources|pytest|setuptools|redirect|metadata|pip|entrypoints|pycryptodome|zmq}
 
 # needs MODULE PACKAGE: skips unless python3.11 can import MODULE.
 needs() {
@@ -209,15 +212,38 @@ initname)
     mkdir -p "$T/initname/pk/sub"
     printf 'X = 1\n' >"$T/initname/pk/__init__.py"
     printf 'Y = 2\n' >"$T/initname/pk/sub/__init__.py"
+    mkdir -p "$T/initname/pk/other"
+    printf 'Z = 3\n' >"$T/initname/pk/other/__init__.py"
     program initname <<'PY' || finish
 import importlib, sys
 import pk.sub.__init__
+import pk.other
 m = importlib.import_module("pk.__init__")
 print(m.__name__, m.X, m.__name__ in sys.modules, sys.modules["pk.sub.__init__"].Y)
 print(m is sys.modules["pk"], hasattr(m, "__path__"), m.__file__.endswith("pk/__init__.py"))
+# a name built at run time, as astroid builds f"astroid.brain.{stem}" for
+# each file of a directory: no freeze-time entry, the package's file
+o = importlib.import_module(".".join(["pk", "other", "__init__"]))
+print(o.__name__, o.Z, o is pk.other, hasattr(o, "__path__"), o.__spec__.submodule_search_locations)
+print(o.__file__.endswith("pk/other/__init__.py"), o.__spec__.origin == pk.other.__spec__.origin)
 PY
     REF_FLAGS=(-B -E -s)   # the script imports its neighbour package
     compare initname /dev/null
+    ;;
+
+nsinpkg)
+    mkdir -p "$T/nsinpkg/pk2/ns"
+    printf 'A = 1\n' >"$T/nsinpkg/pk2/__init__.py"
+    printf 'VALUE = 42\n' >"$T/nsinpkg/pk2/ns/mod.py"
+    program nsinpkg <<'PY' || finish
+import pk2.ns.mod
+from pk2.ns import mod
+print(mod.VALUE, pk2.ns.mod is mod, pk2.ns.__file__)
+print([p.endswith("pk2/ns") for p in pk2.ns.__path__], pk2.ns.__spec__.origin)
+PY
+    REF_FLAGS=(-B -E -s)   # the script imports its neighbour package
+    compare nsinpkg /dev/null
+    expect_no_grep "no warning about the namespace package" "$EXE.log" "cannot find module"
     ;;
 
 mypy)

@@ -14,6 +14,13 @@
 #              formatters and styles looked up by name, with no options
 #   venv       a package only in a virtual environment (--venv and
 #              VIRTUAL_ENV), compared with the venv's python
+#   requires   a module packed only with its distribution (imported by a
+#              name built at run time) imports, at module level, a
+#              distribution that its own declares as a plain requirement
+#              (Requires-Dist with no marker): that one is packed; one
+#              required only by an extra is not (docs/third-party.md); a
+#              stdlib module it alone imports keeps its accelerator
+#              (decimal's _decimal, whose fallback _pydecimal is not packed)
 #   options    --hidden-import, --exclude-module, --collect and their errors
 #   syspath    sys.path's "<executable>" entry: sys.path[0] exists (as the
 #              script's directory does for python3.11 -E -s),
@@ -29,7 +36,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: thirdparty.sh resources|pygments|venv|options|syspath|left-out}
+case_name=${1:?usage: thirdparty.sh resources|pygments|venv|requires|options|syspath|left-out}
 FROZEN=$T/frozen
 
 case $case_name in
@@ -99,6 +106,38 @@ PY
     VIRTUAL_ENV=$V freeze "$FROZEN/env/app.py" "$T/app/app.py" || finish
     EXE=$FROZEN/env/app.py
     compare venv-env /dev/null
+    ;;
+
+requires)
+    V=$T/venv
+    "$PF_PYTHON" -m venv --without-pip "$V" || { fail "cannot create a venv"; finish; }
+    SP=$V/lib/python3.11/site-packages
+    for d in dista distb distc; do
+        mkdir -p "$SP/$d" "$SP/$d-1.0.dist-info"
+        printf 'Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n' "$d" >"$SP/$d-1.0.dist-info/METADATA"
+    done
+    printf 'Requires-Dist: distb\nRequires-Dist: distc ; extra == "x"\n' >>"$SP/dista-1.0.dist-info/METADATA"
+    printf 'X = 1\n' >"$SP/dista/__init__.py"
+    # decimal: a stdlib accelerator with a fallback (`try: from _decimal import *`
+    # `except ImportError: from _pydecimal import *`), reached only from here
+    printf 'import decimal\nimport distb\nVALUE = (distb.B, str(decimal.Decimal("1.10") * 3))\n' \
+        >"$SP/dista/plugin.py"
+    printf 'import distc\nVALUE = 3\n' >"$SP/dista/extra.py"
+    printf 'B = 2\n' >"$SP/distb/__init__.py"
+    printf '' >"$SP/distc/__init__.py"
+    mkdir -p "$T/app"
+    cat >"$T/app/app.py" <<'PY'
+import importlib, sys
+import dista
+name = "".join(sys.argv[1:]) or "plugin"
+print(importlib.import_module("dista." + name).VALUE)
+PY
+    freeze "$FROZEN/app.py" --venv "$V" -v "$T/app/app.py" || finish
+    run_ref() { local p=$1 s=$2; shift 2; run_capture "$p" "$s" "$V/bin/python3" "$@"; }
+    SRC=$T/app EXE=$FROZEN/app.py
+    compare requires /dev/null
+    expect_grep "an extra's requirement is not followed" "$EXE.log" \
+        "not following dista.extra's import of distc .*packed only as part of distribution dista"
     ;;
 
 syspath)

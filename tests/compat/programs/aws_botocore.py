@@ -1,0 +1,15 @@
+import botocore.session, boto3, datetime
+from botocore.stub import Stubber
+s = botocore.session.get_session()
+s.set_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+print(len(s.get_available_services()) > 100, "s3" in s.get_available_services())
+m = s.get_service_model("dynamodb")
+print(m.service_name, m.api_version, "PutItem" in m.operation_names, m.operation_model("GetItem").input_shape.required_members)
+c = s.create_client("s3", region_name="eu-west-1")
+url = c.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k.txt"}, ExpiresIn=60)
+print(url.split("?")[0], "X-Amz-Signature" in url or "Signature=" in url)
+st = Stubber(c); st.add_response("list_buckets", {"Buckets": [{"Name": "one"}], "Owner": {"ID": "x"}}); st.activate()
+print([b["Name"] for b in c.list_buckets()["Buckets"]])
+sess = boto3.session.Session(aws_access_key_id="a", aws_secret_access_key="b", region_name="us-east-1")
+r = sess.resource("s3"); print(type(r).__name__, r.Bucket("x").name, sorted(sess.get_available_resources())[:3])
+print(c.meta.endpoint_url, c.exceptions.NoSuchKey.__name__)
