@@ -78,6 +78,16 @@ static PyObject *run_module(struct boot *b);
  * arguments); set by pf_boot_main, whose frame outlives CPython. */
 static struct boot *process_boot;
 
+/* Set to 1, Py_FinalizeEx leaves out the teardown that only lets
+ * Py_Initialize run again (the deep-frozen code objects, static types,
+ * interned strings and free lists: about 1.0 M instructions of a hello
+ * world's 16.8 M), once everything a program can observe is done; this
+ * process ends as soon as it returns. The PVM's own patch
+ * (pvm/patches/python3.11/finalize-exit-after.patch) defines it; weak, so
+ * a stub linked with a libpython without it (Debian's, for
+ * -DPYFREEZE_PVM=OFF) finalises in full. */
+extern int _Py_pyfreeze_exit_after_finalize __attribute__((weak));
+
 int pf_boot_main(int argc, char **argv)
 {
     struct boot b;
@@ -87,6 +97,9 @@ int pf_boot_main(int argc, char **argv)
     int keyboard_interrupt = 0;
 
     pf_prefault_data(); /* first: no other thread yet, nothing of CPython's written */
+    if (&_Py_pyfreeze_exit_after_finalize != NULL) {
+        _Py_pyfreeze_exit_after_finalize = 1; /* every path below ends the process */
+    }
     if (locate_self(&b) < 0 || map_image(&b) < 0 || open_payload(&b) < 0 ||
         choose_mode(&b, argc, argv) < 0 || start_prefetch(&b) < 0 ||
         pf_boot_start_core(&b, argc, argv) < 0 || install_importer(&b) < 0 || finish_init(&b) < 0 ||

@@ -21,7 +21,8 @@
 # Interleaving: hyperfine runs all runs of one command before the next, so the
 # compared commands go into ROUNDS separate hyperfine invocations, each with all
 # the commands (order rotated by one each round) and -N (no shell), a warm-up
-# and RUNS runs per command. The figure is the median of all runs of a command
+# and RUNS runs per command; start-up takes one invocation per program group
+# and round (the commands one ratio compares, run close together in time). The figure is the median of all runs of a command
 # pooled over the rounds; the ratio is of those medians, and the table also
 # shows the range of the per-round ratios, so drift during the run is visible.
 # Freeze times are interleaved the same way (with a shell; cold = fresh output
@@ -201,30 +202,54 @@ for ((r = 0; r < freeze_rounds; r++)); do
         "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
 done
 
-# ---- start-up
-st_names=() st_cmds=()
+# ---- start-up. The commands a ratio compares are timed together: one
+# hyperfine invocation per program group and round (hello world and the
+# whole-stdlib hello are one group, since they are compared with each other),
+# so the two sides of a ratio always run within a few seconds of each other.
+# With every command in one invocation, a rotated order put the two sides of
+# a ratio some rounds apart by the whole of the other groups' runs (tens of
+# seconds with the numpy and stdlib-heavy programs), where any drift of the
+# machine went into the ratio. The order within a group is rotated by one
+# each round, and the order of the groups too.
+st_names=() st_cmds=() st_group=()
 for p in "${programs[@]}"; do
+    g=$p
+    [[ $p == allstd ]] && g=hello
     if [[ " ${frozen[*]} " == *" $p "* ]] && ! grep -q "^na_$p	" "$D"; then
-        st_names+=("$p frozen") st_cmds+=("$A/$p")
+        st_names+=("$p frozen") st_cmds+=("$A/$p") st_group+=("$g")
     fi
     if [[ " ${pie[*]} " == *" $p "* ]]; then
-        st_names+=("$p frozen --pie") st_cmds+=("$A/$p-pie")
+        st_names+=("$p frozen --pie") st_cmds+=("$A/$p-pie") st_group+=("$g")
     fi
     [[ $p == allstd ]] && continue # its python runs are hello's: the same source
-    st_names+=("$p python3.11 -I -S") st_cmds+=("$PY -I -S $P/$p.py")
-    st_names+=("$p python3.11 -I") st_cmds+=("$PY -I $P/$p.py")
+    st_names+=("$p python3.11 -I -S") st_cmds+=("$PY -I -S $P/$p.py") st_group+=("$g")
+    st_names+=("$p python3.11 -I") st_cmds+=("$PY -I $P/$p.py") st_group+=("$g")
+done
+st_groups=()
+for g in "${st_group[@]}"; do
+    [[ " ${st_groups[*]} " == *" $g "* ]] || st_groups+=("$g")
 done
 mkdir -p "$W/startup"
-n=${#st_cmds[@]}
+ng=${#st_groups[@]}
 for ((r = 0; r < rounds; r++)); do
     log "start-up, round $((r + 1))/$rounds"
-    args=()
-    for ((k = 0; k < n; k++)); do
-        i=$(((k + r) % n))
-        args+=(-n "${st_names[$i]}" "${st_cmds[$i]}")
+    for ((h = 0; h < ng; h++)); do
+        g=${st_groups[$(((h + r) % ng))]}
+        members=()
+        for i in "${!st_cmds[@]}"; do
+            [[ ${st_group[$i]} == "$g" ]] && members+=("$i")
+        done
+        m=${#members[@]}
+        args=()
+        for ((k = 0; k < m; k++)); do
+            i=${members[$(((k + r) % m))]}
+            args+=(-n "${st_names[$i]}" "${st_cmds[$i]}")
+        done
+        # file names sort by round, so report.py pairs each command's rounds in order
+        hyperfine -N --style none --warmup 3 --runs "$runs" \
+            --export-json "$W/startup/r$(printf %03d "$r")-$g.json" \
+            --output null "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
     done
-    hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$W/startup/r$r.json" \
-        --output null "${args[@]}" >/dev/null 2>>"$W/hyperfine.log"
 done
 
 # ---- peak RSS (KiB), page faults (minor) and user+sys CPU (s), commands

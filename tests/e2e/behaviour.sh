@@ -5,7 +5,8 @@
 #   sys-attrs    __name__, __file__, sys.frozen, sys.executable, sys.argv
 #   isolation    PYTHON* variables, ._pth, pyvenv.cfg, the current directory
 #                and the user site cannot change what runs
-#   flush        stdout and stderr are complete through pipes at exit
+#   flush        stdout and stderr are complete through pipes at exit, and a
+#                flush that fails at exit gives python3's status 120
 source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
@@ -226,6 +227,22 @@ EOF
         cp "$frz.out" "$frz.nout"
         cp "$frz.err" "$frz.nerr"
         same_result "exit $status: output through pipes equals python3.11's" "$ref" "$frz"
+    done
+    # A flush that fails at exit (Python/pylifecycle.c: flush_std_files, in
+    # Py_FinalizeEx): stdout's is reported as an ignored exception, stderr's
+    # silently, and either makes the exit status 120 (Modules/main.c:
+    # Py_RunMain), which the boot takes from Py_FinalizeEx's result (which
+    # the PVM's finalize-exit-after.patch must leave alone).
+    program full <<'EOF' || finish
+import os
+import sys
+os.dup2(os.open("/dev/full", os.O_WRONLY), 1 if sys.argv[1] == "stdout" else 2)
+print("buffered until the exit")
+sys.stderr.write("stderr without a newline")
+EOF
+    for stream in stdout stderr; do
+        compare "full-$stream" /dev/null "$stream"
+        expect_eq "a failed flush of $stream at exit: status 120" 120 "$(status_of "$R/full-$stream.frz")"
     done
     ;;
 
