@@ -11,8 +11,12 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
+/* The end of the data every start-up writes, put there by the stub's link
+ * (stub/data_order.ld); weak: absent (address 0) from other links. */
+extern const char pf_prefault_data_end[] __attribute__((weak));
+
 struct pf_page_range pf_prefault_data_range(const ElfW(Phdr) * phdr, size_t count, uintptr_t bias,
-                                            uintptr_t pageSize)
+                                            uintptr_t pageSize, uintptr_t limit)
 {
     struct pf_page_range none = {0, 0};
     const ElfW(Phdr) *data = NULL, *relro = NULL;
@@ -40,6 +44,9 @@ struct pf_page_range pf_prefault_data_range(const ElfW(Phdr) * phdr, size_t coun
             start = relroEnd;
         }
     }
+    if (limit != 0 && limit <= UINTPTR_MAX - mask && ((limit + mask) & ~mask) < end) {
+        end = (limit + mask) & ~mask; /* a page limit cuts holds data before it: in */
+    }
     if (start >= end) {
         return none;
     }
@@ -47,6 +54,11 @@ struct pf_page_range pf_prefault_data_range(const ElfW(Phdr) * phdr, size_t coun
 }
 
 void pf_prefault_data(void)
+{
+    pf_prefault_data_below((uintptr_t)pf_prefault_data_end);
+}
+
+void pf_prefault_data_below(uintptr_t limit)
 {
     const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)getauxval(AT_PHDR);
     size_t count = (size_t)getauxval(AT_PHNUM);
@@ -64,7 +76,7 @@ void pf_prefault_data(void)
         return; /* no PT_PHDR: the bias is not known */
     }
     bias = (uintptr_t)phdr - phdr[k].p_vaddr;
-    struct pf_page_range r = pf_prefault_data_range(phdr, count, bias, pageSize);
+    struct pf_page_range r = pf_prefault_data_range(phdr, count, bias, pageSize, limit);
     if (r.size > 0) {
         (void)madvise((void *)r.start, r.size, MADV_POPULATE_WRITE); /* EINVAL before 5.14 */
     }
