@@ -7,6 +7,9 @@
 
 /* Linux 5.14's value (include/uapi/asm-generic/mman-common.h); glibc 2.31's
  * headers, which the stub is built with, predate it. */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
@@ -79,5 +82,12 @@ void pf_prefault_data_below(uintptr_t limit)
     struct pf_page_range r = pf_prefault_data_range(phdr, count, bias, pageSize, limit);
     if (r.size > 0) {
         (void)madvise((void *)r.start, r.size, MADV_POPULATE_WRITE); /* EINVAL before 5.14 */
+    }
+    /* the rest mapped as the file's pages: hello world reads in each 64 KiB
+     * of it, a read fault each (fault-around) */
+    struct pf_page_range all = pf_prefault_data_range(phdr, count, bias, pageSize, 0);
+    uintptr_t from = r.size > 0 ? r.start + r.size : all.start;
+    if (limit != 0 && all.size > 0 && from < all.start + all.size) {
+        (void)madvise((void *)from, all.start + all.size - from, MADV_POPULATE_READ);
     }
 }

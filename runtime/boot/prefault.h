@@ -35,20 +35,22 @@ struct pf_page_range pf_prefault_data_range(const ElfW(Phdr) * phdr, size_t coun
  * (getauxval(3)'s AT_PHDR, AT_PHNUM and AT_PAGESZ) up to the symbol
  * pf_prefault_data_end, which the stub's link (stub/data_order.ld) puts
  * after the data hello world writes (CPython's static types, the
- * deep-frozen objects of the modules every start imports, .PyRuntime); the
- * data only some programs write lies past it and stays the file's page,
- * shared between processes, until written. Without that symbol (another
- * link: the unit tests), the whole segment. Each page would otherwise cost
- * a copy-on-write fault, and faults are costly under a hypervisor
- * (big_block.h). The data is not changed. A kernel before Linux 5.14 (no
- * MADV_POPULATE_WRITE), or any failure, leaves the pages to fault in one by
- * one as before: nothing is reported. Call it first, before other threads
- * exist. */
+ * deep-frozen objects of the modules every start imports, .PyRuntime). The
+ * data past it, which only some programs write, is mapped with one
+ * MADV_POPULATE_READ as the file's pages, shared between processes until a
+ * process writes one (hello world reads in every 64 KiB of it: a fault
+ * each otherwise). Without that symbol (another link: the unit tests), all
+ * of the data is copied. Each page would otherwise cost a fault, and faults
+ * are costly under a hypervisor (big_block.h). The data is not changed. A
+ * kernel before Linux 5.14 (no MADV_POPULATE_*), or any failure, leaves
+ * the pages to fault in one by one as before: nothing is reported. Call it
+ * first, before other threads exist. */
 void pf_prefault_data(void);
 
-/* pf_prefault_data_below: pf_prefault_data with the limit given: the
- * pages below the page holding `limit` (an address of this image; 0: no
- * limit). For the tests. */
+/* pf_prefault_data_below: pf_prefault_data with the limit given (an
+ * address of this image; 0: no limit, all copied): the pages below the
+ * page holding the byte before `limit` copied, the rest mapped. For the
+ * tests. */
 void pf_prefault_data_below(uintptr_t limit);
 
 #endif
