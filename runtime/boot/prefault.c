@@ -7,12 +7,19 @@
 
 /* Linux 5.14's value (include/uapi/asm-generic/mman-common.h); glibc 2.31's
  * headers, which the stub is built with, predate it. */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
 
+/* The end of the data every start-up writes, put there by the stub's link
+ * (stub/data_order.ld); weak: absent (address 0) from other links. */
+extern const char pf_prefault_data_end[] __attribute__((weak));
+
 struct pf_page_range pf_prefault_data_range(const ElfW(Phdr) * phdr, size_t count, uintptr_t bias,
-                                            uintptr_t pageSize)
+                                            uintptr_t pageSize, uintptr_t limit)
 {
     struct pf_page_range none = {0, 0};
     const ElfW(Phdr) *data = NULL, *relro = NULL;
@@ -40,6 +47,9 @@ struct pf_page_range pf_prefault_data_range(const ElfW(Phdr) * phdr, size_t coun
             start = relroEnd;
         }
     }
+    if (limit != 0 && limit <= UINTPTR_MAX - mask && ((limit + mask) & ~mask) < end) {
+        end = (limit + mask) & ~mask; /* a page limit cuts holds data before it: in */
+    }
     if (start >= end) {
         return none;
     }
@@ -47,6 +57,11 @@ struct pf_page_range pf_prefault_data_range(const ElfW(Phdr) * phdr, size_t coun
 }
 
 void pf_prefault_data(void)
+{
+    pf_prefault_data_below((uintptr_t)pf_prefault_data_end);
+}
+
+void pf_prefault_data_below(uintptr_t limit)
 {
     const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)getauxval(AT_PHDR);
     size_t count = (size_t)getauxval(AT_PHNUM);
@@ -64,8 +79,15 @@ void pf_prefault_data(void)
         return; /* no PT_PHDR: the bias is not known */
     }
     bias = (uintptr_t)phdr - phdr[k].p_vaddr;
-    struct pf_page_range r = pf_prefault_data_range(phdr, count, bias, pageSize);
+    struct pf_page_range r = pf_prefault_data_range(phdr, count, bias, pageSize, limit);
     if (r.size > 0) {
         (void)madvise((void *)r.start, r.size, MADV_POPULATE_WRITE); /* EINVAL before 5.14 */
+    }
+    /* the rest mapped as the file's pages: hello world reads in each 64 KiB
+     * of it, a read fault each (fault-around) */
+    struct pf_page_range all = pf_prefault_data_range(phdr, count, bias, pageSize, 0);
+    uintptr_t from = r.size > 0 ? r.start + r.size : all.start;
+    if (limit != 0 && all.size > 0 && from < all.start + all.size) {
+        (void)madvise((void *)from, all.start + all.size - from, MADV_POPULATE_READ);
     }
 }
