@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,7 +262,7 @@ static void test_metadata_order(void **state)
     f.opts.hidden_imports = hidden;
     f.opts.hidden_import_count = 2;
     build(&f);
-    char packed[3][64], listed[3][64];
+    char packed[3][NAME_MAX + 1], listed[3][NAME_MAX + 1];
     size_t npacked = 0, nlisted = 0;
     for (size_t i = 0; i < f.g.data_count && npacked < 3; i++) {
         const char *m = f.g.data[i].member_path + strlen("lib/");
