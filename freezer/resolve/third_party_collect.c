@@ -422,6 +422,36 @@ static int add_named_root(resolver *r, const char *option, const char *module, s
     return status;
 }
 
+/* add_data_options: the files of each --add-data SRC:DEST (third_party.h
+ * add_data). Returns PF_OK, PF_ERR_USAGE (a value without SRC:DEST, or
+ * SRC not a file or directory: the message names it), PF_ERR_IO,
+ * PF_ERR_NOMEM. */
+static int add_data_options(resolver *r, pf_error *err)
+{
+    const pfz_resolve_options *o = r->opts;
+    int status = PF_OK;
+    for (size_t i = 0; status == PF_OK && i < o->add_data_count; i++) {
+        const char *spec = o->add_data[i];
+        const char *colon = strrchr(spec, ':');
+        if (colon == NULL || colon == spec || colon[1] == '\0') {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "--add-data '%s': give SRC:DEST, e.g. assets:mypkg/assets", spec);
+        }
+        char *src = strndup(spec, (size_t)(colon - spec));
+        if (src == NULL) {
+            return pfz_mg_nomem(err);
+        }
+        PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
+        free(src);
+        if (files == NULL) {
+            return pfz_py_usage_error(err, "", "cannot read --add-data files",
+                                      "cannot read --add-data files");
+        }
+        status = add_file_list(r, files, err);
+    }
+    return status;
+}
+
 int pfz_mg_add_third_party(resolver *r, pf_error *err)
 {
     const pfz_resolve_options *o = r->opts;
@@ -501,24 +531,5 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
             status = add_file_list(r, tp_call(r, "package_data", "(ss)", dir, top), err);
         }
     }
-    for (size_t i = 0; status == PF_OK && i < o->add_data_count; i++) {
-        const char *spec = o->add_data[i];
-        const char *colon = strrchr(spec, ':');
-        if (colon == NULL || colon == spec || colon[1] == '\0') {
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "--add-data '%s': give SRC:DEST, e.g. assets:mypkg/assets", spec);
-        }
-        char *src = strndup(spec, (size_t)(colon - spec));
-        if (src == NULL) {
-            return pfz_mg_nomem(err);
-        }
-        PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
-        free(src);
-        if (files == NULL) {
-            return pfz_py_usage_error(err, "", "cannot read --add-data files",
-                                      "cannot read --add-data files");
-        }
-        status = add_file_list(r, files, err);
-    }
-    return status;
+    return status == PF_OK ? add_data_options(r, err) : status;
 }
