@@ -220,6 +220,20 @@ static const char helpers_source[] =
     "            if m and 'extra' not in req.partition(';')[2]:\n"
     "                todo.append(m.group(0))\n"
     "    return out\n"
+    /* the order python3.11 finds distributions in (importlib.metadata's
+     * MetadataPathFinder: the directories in order, each one's os.listdir
+     * order, grouped by name as its Lookup does), which is not name order */
+    "def metadata_ranks(dirs, members):\n"
+    "    import importlib.metadata as _md\n"
+    "    rank = {}\n"
+    "    for d in _md.distributions(path=list(dirs)):\n"
+    "        rank.setdefault(str(getattr(d, '_path', '')), len(rank))\n"
+    "    out = []\n"
+    "    for member, origin in members:\n"
+    "        tail = member.split('/', 2)[2:]\n"
+    "        meta = origin[:len(origin) - len(tail[0]) - 1] if tail else origin\n"
+    "        out.append(rank.get(meta, len(rank)))\n"
+    "    return out\n"
     "def _is_module_dir(p):\n"
     "    try:\n"
     "        return any(n.endswith('.py') or n.endswith(_EXT) for n in os.listdir(p))\n"

@@ -56,6 +56,14 @@
  *       every installed distribution that declares an entry point in group
  *       G (the first of each name, as importlib.metadata.entry_points(
  *       group=G) lists them), without their requirements.
+ *   metadata_ranks(dirs, members) -> [int]
+ *       for each (member path "lib/<name>.dist-info/...", absolute origin)
+ *       of a metadata file, the position of its distribution in the order
+ *       importlib.metadata.distributions(path=dirs) lists them (the
+ *       directories in order, each one's os.listdir order: CPython 3.11
+ *       Lib/importlib/metadata/__init__.py FastPath.children, Lookup);
+ *       files of no distribution found there (RECORD's prefix files) get
+ *       the count of distributions, after all of them.
  *   walk(package, directory, include_tests) -> [dotted module names]
  *       every submodule, subpackage (regular or PEP 420) and extension
  *       module under a package directory, in name order; directories named

@@ -329,6 +329,76 @@ static int collect_named_metadata(resolver *r, PyObject *seen, pf_error *err)
     return status;
 }
 
+/* ranked: a data file's place in the order order_metadata gives. */
+typedef struct ranked {
+    long rank;
+    size_t index;
+    pfz_data_file file;
+} ranked;
+
+static int compare_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->rank != y->rank) {
+        return x->rank < y->rank ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* order_metadata: puts the data files from g->data[first] on (the
+ * distributions' metadata) in the order python3.11 finds their
+ * distributions on r->top_path (third_party.h metadata_ranks), files of
+ * one distribution and the others keeping their order. The payload keeps
+ * member order and the runtime lists the executable's directory with the
+ * metadata directories in that order (runtime/import/support.py
+ * os_listdir), so importlib.metadata.distributions() and entry_points()
+ * come out as python3.11's do, not in name order. */
+static int order_metadata(resolver *r, size_t first, pf_error *err)
+{
+    pfz_graph *g = r->g;
+    size_t n = g->data_count - first;
+    if (n < 2) {
+        return PF_OK;
+    }
+    PyObject *members = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; members != NULL && i < n; i++) {
+        PyObject *pair =
+            Py_BuildValue("(ss)", g->data[first + i].member_path, g->data[first + i].origin);
+        if (pair == NULL) {
+            Py_CLEAR(members);
+            break;
+        }
+        PyList_SET_ITEM(members, (Py_ssize_t)i, pair);
+    }
+    PyObject *ranks =
+        members != NULL ? tp_call(r, "metadata_ranks", "(OO)", r->top_path, members) : NULL;
+    Py_XDECREF(members);
+    if (ranks == NULL || !PyList_Check(ranks) || (size_t)PyList_GET_SIZE(ranks) != n) {
+        Py_XDECREF(ranks);
+        return pfz_py_fail(err, "cannot order distribution metadata");
+    }
+    ranked *sorted = calloc(n, sizeof *sorted);
+    if (sorted == NULL) {
+        Py_DECREF(ranks);
+        return pfz_mg_nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        sorted[i] =
+            (ranked){PyLong_AsLong(PyList_GET_ITEM(ranks, (Py_ssize_t)i)), i, g->data[first + i]};
+    }
+    Py_DECREF(ranks);
+    if (PyErr_Occurred() != NULL) { /* a rank that is not an int */
+        free(sorted);
+        return pfz_py_fail(err, "cannot order distribution metadata");
+    }
+    qsort(sorted, n, sizeof *sorted, compare_ranked);
+    for (size_t i = 0; i < n; i++) {
+        g->data[first + i] = sorted[i].file;
+    }
+    free(sorted);
+    return PF_OK;
+}
+
 /* add_named_root: --hidden-import / --collect NAME, which must be found. */
 static int add_named_root(resolver *r, const char *option, const char *module, size_t *idx,
                           pf_error *err)
@@ -352,6 +422,36 @@ static int add_named_root(resolver *r, const char *option, const char *module, s
     return status;
 }
 
+/* add_data_options: the files of each --add-data SRC:DEST (third_party.h
+ * add_data). Returns PF_OK, PF_ERR_USAGE (a value without SRC:DEST, or
+ * SRC not a file or directory: the message names it), PF_ERR_IO,
+ * PF_ERR_NOMEM. */
+static int add_data_options(resolver *r, pf_error *err)
+{
+    const pfz_resolve_options *o = r->opts;
+    int status = PF_OK;
+    for (size_t i = 0; status == PF_OK && i < o->add_data_count; i++) {
+        const char *spec = o->add_data[i];
+        const char *colon = strrchr(spec, ':');
+        if (colon == NULL || colon == spec || colon[1] == '\0') {
+            return pf_error_set(err, PF_ERR_USAGE,
+                                "--add-data '%s': give SRC:DEST, e.g. assets:mypkg/assets", spec);
+        }
+        char *src = strndup(spec, (size_t)(colon - spec));
+        if (src == NULL) {
+            return pfz_mg_nomem(err);
+        }
+        PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
+        free(src);
+        if (files == NULL) {
+            return pfz_py_usage_error(err, "", "cannot read --add-data files",
+                                      "cannot read --add-data files");
+        }
+        status = add_file_list(r, files, err);
+    }
+    return status;
+}
+
 int pfz_mg_add_third_party(resolver *r, pf_error *err)
 {
     const pfz_resolve_options *o = r->opts;
@@ -365,6 +465,7 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
     if (seen == NULL) {
         return pfz_py_fail(err, "out of memory");
     }
+    size_t metadata_first = g->data_count; /* metadata is all that is added until ordered */
     for (size_t i = 0; status == PF_OK && i < o->collect_count; i++) {
         size_t idx;
         status = add_named_root(r, "--collect", o->collects[i], &idx, err);
@@ -397,6 +498,9 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
     if (status == PF_OK) {
         status = collect_named_metadata(r, seen, err);
     }
+    if (status == PF_OK) {
+        status = order_metadata(r, metadata_first, err);
+    }
     Py_DECREF(seen);
     /* every package's data files, the stdlib's too, and the data
      * directories the rules give it (found where the package looks) */
@@ -427,24 +531,5 @@ int pfz_mg_add_third_party(resolver *r, pf_error *err)
             status = add_file_list(r, tp_call(r, "package_data", "(ss)", dir, top), err);
         }
     }
-    for (size_t i = 0; status == PF_OK && i < o->add_data_count; i++) {
-        const char *spec = o->add_data[i];
-        const char *colon = strrchr(spec, ':');
-        if (colon == NULL || colon == spec || colon[1] == '\0') {
-            return pf_error_set(err, PF_ERR_USAGE,
-                                "--add-data '%s': give SRC:DEST, e.g. assets:mypkg/assets", spec);
-        }
-        char *src = strndup(spec, (size_t)(colon - spec));
-        if (src == NULL) {
-            return pfz_mg_nomem(err);
-        }
-        PyObject *files = tp_call(r, "add_data", "(ss)", src, colon + 1);
-        free(src);
-        if (files == NULL) {
-            return pfz_py_usage_error(err, "", "cannot read --add-data files",
-                                      "cannot read --add-data files");
-        }
-        status = add_file_list(r, files, err);
-    }
-    return status;
+    return status == PF_OK ? add_data_options(r, err) : status;
 }

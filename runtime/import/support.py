@@ -480,7 +480,8 @@ def os_stat(original, path, **kwargs):
 def os_listdir(original, path):
     """os.listdir of a directory under the executable, or of the executable
     itself (sys.path's entry, listed as zipimport's archive is): the names packed in
-    it (a module's as its .py name), sorted, as bytes for a bytes path (as
+    it (a module's as its .py name), sorted but for the executable's
+    distribution metadata, which keeps the payload's order, as bytes for a bytes path (as
     os.listdir gives them); NotADirectoryError for a packed file,
     FileNotFoundError for nothing. '..' out of the executable goes to
     original."""
@@ -495,8 +496,23 @@ def os_listdir(original, path):
         raise _not_found(path)
     if not is_dir:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
-    names = sorted(_build_tree()[rel])
+    entries = _build_tree()[rel]
+    names = sorted(entries)
+    if rel == "":
+        # the distributions' metadata keeps the payload's order, the order
+        # python3.11 found them in at freeze time (sys.path, then each
+        # directory's os.listdir): importlib.metadata lists them so
+        # (FastPath.children), and entry_points() and pytest's plugins follow
+        metadata = iter([n for n in entries if _is_metadata(n)])
+        names = [next(metadata) if _is_metadata(n) else n for n in names]
     return [os.fsencode(n) for n in names] if isinstance(os.fspath(path), bytes) else names
+
+
+def _is_metadata(name):
+    """Whether name is a distribution's metadata directory or file as
+    importlib.metadata's Lookup tells them (CPython 3.11
+    Lib/importlib/metadata/__init__.py)."""
+    return name.lower().endswith((".dist-info", ".egg-info"))
 
 
 class _DirEntry:

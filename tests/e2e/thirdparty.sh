@@ -29,6 +29,13 @@
 #              python3-six) exactly once, pkg_resources' working set finds
 #              it, a directory the program puts on sys.path imports its
 #              files, a missing module fails as python3's does
+#   dist-order importlib.metadata's distributions() and entry_points(group=)
+#              list the packed distributions in the order python3.11 finds
+#              them: sys.path's order, then each directory's os.listdir
+#              order (CPython 3.11 importlib/metadata FastPath.children),
+#              not sorted (four distributions in a venv whose listing is
+#              not in name order: tmpfs lists the newest first, ext4 in hash
+#              order)
 #   left-out   a module the freezer left out (--exclude-module; an import
 #              the resolver did not follow) fails naming the option that
 #              packs it; the index records those names (inspect)
@@ -36,7 +43,7 @@ source "$(dirname "$0")/lib.sh"
 require_built
 require_sandbox
 
-case_name=${1:?usage: thirdparty.sh resources|pygments|venv|requires|options|syspath|left-out}
+case_name=${1:?usage: thirdparty.sh resources|pygments|venv|requires|options|syspath|dist-order|left-out}
 FROZEN=$T/frozen
 
 case $case_name in
@@ -181,6 +188,49 @@ EOF
         "^ModuleNotFoundError no_such_module_pf14 No module named 'no_such_module_pf14'$"
     expect_grep "six is seen once" "$R/syspath.frz.out" '^six distributions 1$'
     expect_grep "pkg_resources finds six" "$R/syspath.frz.out" "^working set True \['six'\] 1$"
+    ;;
+
+dist-order)
+    V=$T/venv
+    "$PF_PYTHON" -m venv --without-pip "$V" || { fail "cannot create a venv"; finish; }
+    SP=$V/lib/python3.11/site-packages
+    # names whose os.listdir order is not sorted: tmpfs lists the newest
+    # first; ext4 lists in hash order, so other names are tried
+    listed() {
+        "$PF_PYTHON" -I -c 'import os, sys
+print(" ".join(n.split("-")[0] for n in os.listdir(sys.argv[1]) if n.endswith(".dist-info")))' "$SP"
+    }
+    for try in a b c d e f g h; do
+        rm -rf "${SP:?}"/*
+        names=(pfdo${try}1 pfdo${try}2 pfdo${try}3 pfdo${try}4)
+        for d in "${names[@]}"; do
+            mkdir -p "$SP/$d" "$SP/$d-1.0.dist-info"
+            printf 'Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n' "$d" >"$SP/$d-1.0.dist-info/METADATA"
+            printf '[pf_dist_order]\n%s = %s:VALUE\n' "$d" "$d" >"$SP/$d-1.0.dist-info/entry_points.txt"
+            printf 'VALUE = "%s"\n' "$d" >"$SP/$d/__init__.py"
+        done
+        order=$(listed)
+        [[ $order != "${names[*]}" ]] && break
+    done
+    [[ $order != "${names[*]}" ]] || skip_test "no names tried list out of name order in $SP"
+    echo "os.listdir order: $order"
+    mkdir -p "$T/app"
+    # imported in name order: the freezer finds the distributions in that order
+    cat >"$T/app/app.py" <<PY
+import importlib.metadata as md
+import ${names[0]}, ${names[1]}, ${names[2]}, ${names[3]}
+eps = md.entry_points(group="pf_dist_order")
+print([ep.name for ep in eps])
+print([ep.load() for ep in eps])
+print([d.metadata["Name"] for d in md.distributions()])
+PY
+    freeze "$FROZEN/app.py" --venv "$V" "$T/app/app.py" || finish
+    run_ref() { local p=$1 s=$2; shift 2; run_capture "$p" "$s" "$V/bin/python3" "$@"; }
+    SRC=$T/app EXE=$FROZEN/app.py
+    compare dist-order /dev/null
+    quoted="'${order// /\', \'}'"
+    expect_grep "the frozen program lists them in os.listdir's order ($order)" \
+        "$R/dist-order.frz.out" "^\[$quoted\]\$"
     ;;
 
 left-out)

@@ -4,7 +4,8 @@
  * metadata and data, a package without metadata is tree-shaken but keeps
  * its data, --exclude-module, --hidden-import, --collect, --add-data, and
  * build tools reached only from collected modules are not followed, and a
- * wheel's data installed under the site directory's prefix. */
+ * wheel's data installed under the site directory's prefix, and the
+ * distributions' metadata in the order python3.11 finds them. */
 #include "resolve_test_util.h"
 #include "graph_probe.h"
 #include "render_report.h"
@@ -13,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +250,47 @@ static void test_options(void **state)
     end(&f);
 }
 
+/* test_metadata_order: the metadata of the packed distributions comes in
+ * the order python3.11 finds them (the site directory's readdir order, as
+ * os.listdir gives it), not in the order the resolver reached them. */
+static void test_metadata_order(void **state)
+{
+    (void)state;
+    fixture f;
+    begin(&f);
+    const char *hidden[] = {"otherdist", "thirddist"};
+    f.opts.hidden_imports = hidden;
+    f.opts.hidden_import_count = 2;
+    build(&f);
+    char packed[3][NAME_MAX + 1], listed[3][NAME_MAX + 1];
+    size_t npacked = 0, nlisted = 0;
+    for (size_t i = 0; i < f.g.data_count && npacked < 3; i++) {
+        const char *m = f.g.data[i].member_path + strlen("lib/");
+        const char *slash = strchr(m, '/');
+        size_t len = slash != NULL ? (size_t)(slash - m) : strlen(m);
+        if (len > 10 && memcmp(m + len - 10, ".dist-info", 10) == 0 &&
+            (npacked == 0 || strncmp(packed[npacked - 1], m, len) != 0 ||
+             packed[npacked - 1][len] != '\0')) {
+            snprintf(packed[npacked++], sizeof packed[0], "%.*s", (int)len, m);
+        }
+    }
+    DIR *d = opendir(f.site);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL && nlisted < 3;) {
+        size_t len = strlen(e->d_name);
+        if (len > 10 && strcmp(e->d_name + len - 10, ".dist-info") == 0) {
+            snprintf(listed[nlisted++], sizeof listed[0], "%s", e->d_name);
+        }
+    }
+    closedir(d);
+    assert_int_equal(npacked, 3);
+    assert_int_equal(nlisted, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(packed[i], listed[i]);
+    }
+    end(&f);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -346,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_distribution_packed_whole),
         cmocka_unit_test(test_follow_all_imports),
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_metadata_order),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_prefix_data),
     };
